@@ -1,0 +1,100 @@
+package dev.elmrlaif.rlaif.cli;
+
+import dev.elmrlaif.rlaif.UserInputException;
+import java.io.PrintWriter;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * The {@code rlaif} command line: the entry point of the runnable jar and of the {@code ./rlaif}
+ * launcher. Exit codes: 0 success, 1 internal failure (stack trace on stderr and in the run's log),
+ * 2 a problem the user can fix (one or two lines naming the file, key or line; no stack trace unless
+ * {@code --debug}).
+ */
+@Command(
+    name = "rlaif",
+    mixinStandardHelpOptions = true,
+    versionProvider = VersionProvider.class,
+    description = "Fine-tune an Embedding Language Model with reinforcement learning from AI feedback.",
+    subcommands = {
+      TrainCommand.class,
+      EvalCommand.class,
+      GenerateCommand.class,
+      ScoreCommand.class,
+      SweepCommand.class,
+      DataCommand.class,
+      BenchCommand.class,
+      CommandLine.HelpCommand.class
+    })
+public final class RlaifCommand implements Runnable {
+  /** Exit code of a problem the user can fix: bad config, bad path, bad data. */
+  public static final int EXIT_USER_ERROR = 2;
+
+  /** Exit code of an internal failure. */
+  public static final int EXIT_INTERNAL_ERROR = 1;
+
+  @Option(
+      names = "--debug",
+      scope = CommandLine.ScopeType.INHERIT,
+      description = "Show stack traces of user errors too.")
+  boolean debug;
+
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  @Override
+  public void run() {
+    spec.commandLine().usage(spec.commandLine().getOut());
+  }
+
+  /** Builds the command line with the project's error handling; tests call this too. */
+  public static CommandLine commandLine() {
+    CommandLine cli = new CommandLine(new RlaifCommand());
+    cli.setExecutionExceptionHandler(RlaifCommand::handleExecutionException);
+    cli.setCaseInsensitiveEnumValuesAllowed(true);
+    return cli;
+  }
+
+  public static void main(String[] args) {
+    System.exit(commandLine().execute(args));
+  }
+
+  private static int handleExecutionException(
+      Exception e, CommandLine cli, CommandLine.ParseResult parseResult) {
+    PrintWriter err = cli.getErr();
+    boolean debug = parseResult.hasMatchedOption("--debug")
+        || parseResult.subcommands().stream().anyMatch(p -> p.hasMatchedOption("--debug"))
+        || hasDebugDeep(parseResult);
+    UserInputException userError = findUserError(e);
+    if (userError != null) {
+      err.println("error: " + userError.getMessage());
+      if (debug) {
+        userError.printStackTrace(err);
+      }
+      err.flush();
+      return EXIT_USER_ERROR;
+    }
+    err.println("internal error: " + e);
+    e.printStackTrace(err);
+    err.flush();
+    return EXIT_INTERNAL_ERROR;
+  }
+
+  private static boolean hasDebugDeep(CommandLine.ParseResult result) {
+    for (CommandLine.ParseResult p = result; p != null; p = p.subcommand()) {
+      if (p.hasMatchedOption("--debug")) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static UserInputException findUserError(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof UserInputException u) {
+        return u;
+      }
+    }
+    return null;
+  }
+}
