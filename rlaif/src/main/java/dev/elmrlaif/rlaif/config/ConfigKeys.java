@@ -1,0 +1,153 @@
+package dev.elmrlaif.rlaif.config;
+
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Method;
+import java.lang.reflect.ParameterizedType;
+import java.lang.reflect.RecordComponent;
+import java.lang.reflect.Type;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The schema of the configuration, read by reflection from the config records: which keys a
+ * section has, their YAML names ({@code snake_case} of the component), types, descriptions and
+ * ranges; and "did you mean" suggestions for misspelt keys.
+ */
+public final class ConfigKeys {
+  private ConfigKeys() {}
+
+  /** One key of a config section. */
+  public record Key(String name, RecordComponent component) {
+    public Class<?> type() {
+      return component.getType();
+    }
+
+    public Type genericType() {
+      return component.getGenericType();
+    }
+
+    public String description() {
+      Doc doc = component.getAnnotation(Doc.class);
+      return doc == null ? "" : doc.value();
+    }
+
+    public Optional<Range> range() {
+      return Optional.ofNullable(component.getAnnotation(Range.class));
+    }
+
+    public boolean isSection() {
+      return type().isRecord();
+    }
+
+    public boolean isMap() {
+      return Map.class.isAssignableFrom(type());
+    }
+
+    /** The record type a list or map holds, when it holds records. */
+    public Optional<Class<?>> elementRecordType() {
+      if (genericType() instanceof ParameterizedType p) {
+        Type[] args = p.getActualTypeArguments();
+        Type last = args[args.length - 1];
+        if (last instanceof Class<?> c && c.isRecord()) {
+          return Optional.of(c);
+        }
+      }
+      return Optional.empty();
+    }
+
+    public Object valueIn(Object section) {
+      try {
+        return component.getAccessor().invoke(section);
+      } catch (IllegalAccessException | InvocationTargetException e) {
+        throw new IllegalStateException("cannot read " + name + " of " + section, e);
+      }
+    }
+  }
+
+  /** The keys of a config section, in declaration order. */
+  public static List<Key> keysOf(Class<?> section) {
+    if (!section.isRecord()) {
+      throw new IllegalArgumentException(section + " is not a config record");
+    }
+    List<Key> keys = new ArrayList<>();
+    for (RecordComponent c : section.getRecordComponents()) {
+      keys.add(new Key(snakeCase(c.getName()), c));
+    }
+    return keys;
+  }
+
+  /** The key with that YAML name in a section. */
+  public static Optional<Key> find(Class<?> section, String name) {
+    return keysOf(section).stream().filter(k -> k.name().equals(name)).findFirst();
+  }
+
+  /** The defaults of a section, from its static {@code defaults()} method. */
+  public static Object defaultsOf(Class<?> section) {
+    try {
+      Method m = section.getMethod("defaults");
+      return m.invoke(null);
+    } catch (NoSuchMethodException | IllegalAccessException e) {
+      throw new IllegalStateException(section + " needs a public static defaults() method", e);
+    } catch (InvocationTargetException e) {
+      throw new IllegalStateException("defaults() of " + section + " failed", e.getCause());
+    }
+  }
+
+  /** {@code heldOutMovies} becomes {@code held_out_movies}. */
+  public static String snakeCase(String camel) {
+    StringBuilder sb = new StringBuilder();
+    for (int i = 0; i < camel.length(); i++) {
+      char ch = camel.charAt(i);
+      if (Character.isUpperCase(ch)) {
+        if (i > 0) {
+          sb.append('_');
+        }
+        sb.append(Character.toLowerCase(ch));
+      } else {
+        sb.append(ch);
+      }
+    }
+    return sb.toString();
+  }
+
+  /**
+   * A sentence fragment suggesting the closest known key, e.g. {@code "; did you mean `trainer`?"},
+   * or the list of known keys when none is close.
+   */
+  public static String suggestion(String unknown, List<String> known) {
+    Optional<String> best =
+        known.stream()
+            .min(Comparator.comparingInt((String k) -> editDistance(unknown, k)).thenComparing(k -> k));
+    if (best.isPresent()
+        && editDistance(unknown, best.get()) <= Math.max(2, best.get().length() / 3)) {
+      return "; did you mean `" + best.get() + "`?";
+    }
+    return "; known keys: " + String.join(", ", known);
+  }
+
+  /** Damerau-free Levenshtein distance, case-insensitive. */
+  static int editDistance(String a, String b) {
+    a = a.toLowerCase(Locale.ROOT);
+    b = b.toLowerCase(Locale.ROOT);
+    int[] prev = new int[b.length() + 1];
+    int[] cur = new int[b.length() + 1];
+    for (int j = 0; j <= b.length(); j++) {
+      prev[j] = j;
+    }
+    for (int i = 1; i <= a.length(); i++) {
+      cur[0] = i;
+      for (int j = 1; j <= b.length(); j++) {
+        int sub = prev[j - 1] + (a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1);
+        cur[j] = Math.min(sub, Math.min(prev[j] + 1, cur[j - 1] + 1));
+      }
+      int[] t = prev;
+      prev = cur;
+      cur = t;
+    }
+    return prev[b.length()];
+  }
+}

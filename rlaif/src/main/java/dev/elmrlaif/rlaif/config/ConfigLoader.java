@@ -1,0 +1,545 @@
+package dev.elmrlaif.rlaif.config;
+
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.cfg.EnumFeature;
+import com.fasterxml.jackson.databind.exc.InvalidFormatException;
+import com.fasterxml.jackson.databind.exc.ValueInstantiationException;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.node.TextNode;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import com.google.common.hash.Hashing;
+import dev.elmrlaif.rlaif.UserInputException;
+import java.io.IOException;
+import java.io.Reader;
+import java.io.StringReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+/**
+ * Reads a run configuration: a YAML file (optionally {@code extends: base.yaml}, recursively)
+ * laid over {@link RlaifConfig#defaults()}, then {@code --set a.b.c=value} overrides, then bound
+ * onto the immutable config records and range-checked.
+ *
+ * <p>Every error is a {@link UserInputException} whose message names where the offending value
+ * came from ({@code file, line N} or the {@code --set} argument), the key, what was found and what
+ * was expected: unknown keys (with a "did you mean" suggestion), YAML syntax errors, wrong types,
+ * values out of their {@link Range}, a missing or circular {@code extends}.
+ */
+public final class ConfigLoader {
+  /** The top-level key naming a base config whose values this file overrides. */
+  public static final String EXTENDS_KEY = "extends";
+
+  private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
+
+  private final YAMLFactory yamlFactory = new YAMLFactory();
+  private final ObjectMapper mapper = newMapper();
+
+  /** The mapper that binds config trees onto records (snake_case keys, lower-case enums). */
+  public static ObjectMapper newMapper() {
+    return JsonMapper.builder()
+        .propertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
+        .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+        .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
+        .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT)
+        .enable(com.fasterxml.jackson.databind.MapperFeature.ACCEPT_CASE_INSENSITIVE_ENUMS)
+        .configure(EnumFeature.WRITE_ENUMS_TO_LOWERCASE, true)
+        .enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS)
+        .build();
+  }
+
+  /**
+   * Loads a config file with overrides.
+   *
+   * @param file the YAML file
+   * @param overrides {@code key.path=value} strings, applied in order after the file
+   */
+  public LoadedConfig load(Path file, List<String> overrides) {
+    Origins origins = new Origins();
+    ObjectNode user = readWithBases(file, new ArrayDeque<>(), origins);
+
+    ObjectNode tree = mapper.valueToTree(RlaifConfig.defaults());
+    applyOnto(RlaifConfig.class, tree, user, "", origins);
+    for (String override : overrides) {
+      applyOverride(tree, override, origins);
+    }
+
+    RlaifConfig config = bind(tree, origins, file);
+    checkRanges(config, "", origins);
+    if (config.name().isBlank()) {
+      config = config.withName(stem(file));
+    }
+    return new LoadedConfig(config, file, hash(config), origins.asMap());
+  }
+
+  /** Loads only the defaults (no file), as {@code --print-config} without a file shows them. */
+  public LoadedConfig defaults() {
+    RlaifConfig config = RlaifConfig.defaults().withName("default");
+    return new LoadedConfig(config, null, hash(config), Map.of());
+  }
+
+  /** A stable SHA-256 of the resolved configuration (its canonical JSON). */
+  public String hash(RlaifConfig config) {
+    try {
+      byte[] json = mapper.writeValueAsBytes(mapper.valueToTree(config));
+      return Hashing.sha256().hashBytes(json).toString();
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("cannot serialise config", e);
+    }
+  }
+
+  // ---------------------------------------------------------------- reading YAML with line numbers
+
+  private ObjectNode readWithBases(Path file, Deque<Path> chain, Origins origins) {
+    Path normalized = file.toAbsolutePath().normalize();
+    if (chain.contains(normalized)) {
+      throw new UserInputException(
+          file + ": `extends` forms a cycle: "
+              + chain.stream().map(Path::toString).collect(Collectors.joining(" -> "))
+              + " -> " + normalized);
+    }
+    chain.push(normalized);
+    ObjectNode own = readYaml(file, origins);
+    JsonNode ext = own.remove(EXTENDS_KEY);
+    ObjectNode merged = NODES.objectNode();
+    if (ext != null) {
+      List<String> bases = new ArrayList<>();
+      if (ext.isTextual()) {
+        bases.add(ext.asText());
+      } else if (ext.isArray() && allTextual(ext)) {
+        ext.forEach(n -> bases.add(n.asText()));
+      } else {
+        throw new UserInputException(
+            origins.of(EXTENDS_KEY) + ": `extends` must name a YAML file (or a list of them), found "
+                + describe(ext));
+      }
+      for (String base : bases) {
+        Path basePath = resolveSibling(file, base);
+        if (!Files.isRegularFile(basePath)) {
+          throw new UserInputException(
+              origins.of(EXTENDS_KEY) + ": `extends` names " + basePath
+                  + ", which does not exist; expected a path relative to " + file);
+        }
+        Origins baseOrigins = new Origins();
+        ObjectNode baseTree = readWithBases(basePath, chain, baseOrigins);
+        deepMerge(merged, baseTree);
+        origins.addUnder(baseOrigins);
+      }
+    }
+    deepMerge(merged, own);
+    chain.pop();
+    return merged;
+  }
+
+  private ObjectNode readYaml(Path file, Origins origins) {
+    String text;
+    try {
+      text = Files.readString(file, StandardCharsets.UTF_8);
+    } catch (NoSuchFileException e) {
+      throw new UserInputException("config file " + file + " does not exist");
+    } catch (IOException e) {
+      throw new UserInputException("cannot read config file " + file + ": " + e.getMessage(), e);
+    }
+    try (Reader reader = new StringReader(text);
+        JsonParser p = yamlFactory.createParser(reader)) {
+      JsonToken first = p.nextToken();
+      if (first == null) {
+        return NODES.objectNode(); // an empty file is an empty mapping
+      }
+      if (first != JsonToken.START_OBJECT) {
+        throw new UserInputException(
+            file + ", line " + p.currentTokenLocation().getLineNr()
+                + ": expected a mapping of config keys at the top level, found " + first.asString());
+      }
+      return (ObjectNode) readValue(p, file, "", origins);
+    } catch (JsonProcessingException e) {
+      int line = e.getLocation() == null ? -1 : e.getLocation().getLineNr();
+      String why = e.getOriginalMessage().lines().findFirst().orElse("syntax error");
+      throw new UserInputException(
+          file + (line > 0 ? ", line " + line : "") + ": invalid YAML: " + why, e);
+    } catch (IOException e) {
+      throw new UserInputException("cannot read config file " + file + ": " + e.getMessage(), e);
+    }
+  }
+
+  private JsonNode readValue(JsonParser p, Path file, String path, Origins origins)
+      throws IOException {
+    JsonToken t = p.currentToken();
+    switch (t) {
+      case START_OBJECT: {
+        ObjectNode obj = NODES.objectNode();
+        while (p.nextToken() == JsonToken.FIELD_NAME) {
+          String name = p.currentName();
+          int line = p.currentTokenLocation().getLineNr();
+          String childPath = join(path, name);
+          if (obj.has(name)) {
+            throw new UserInputException(
+                file + ", line " + line + ": key `" + childPath + "` appears twice");
+          }
+          origins.put(childPath, file + ", line " + line);
+          p.nextToken();
+          obj.set(name, readValue(p, file, childPath, origins));
+        }
+        return obj;
+      }
+      case START_ARRAY: {
+        ArrayNode arr = NODES.arrayNode();
+        int i = 0;
+        while (p.nextToken() != JsonToken.END_ARRAY) {
+          String childPath = path + "[" + i++ + "]";
+          origins.put(childPath, file + ", line " + p.currentTokenLocation().getLineNr());
+          arr.add(readValue(p, file, childPath, origins));
+        }
+        return arr;
+      }
+      case VALUE_STRING:
+        return NODES.textNode(p.getText());
+      case VALUE_NUMBER_INT:
+        return NODES.numberNode(p.getBigIntegerValue());
+      case VALUE_NUMBER_FLOAT:
+        return NODES.numberNode(p.getDoubleValue());
+      case VALUE_TRUE:
+        return NODES.booleanNode(true);
+      case VALUE_FALSE:
+        return NODES.booleanNode(false);
+      case VALUE_NULL:
+        return NODES.nullNode();
+      default:
+        throw new UserInputException(
+            file + ", line " + p.currentTokenLocation().getLineNr() + ": unexpected YAML token "
+                + t.asString());
+    }
+  }
+
+  // ---------------------------------------------------------------- laying values over defaults
+
+  /** Lays {@code user} over {@code target}, rejecting keys the section does not have. */
+  private void applyOnto(
+      Class<?> section, ObjectNode target, ObjectNode user, String prefix, Origins origins) {
+    Iterator<Map.Entry<String, JsonNode>> fields = user.fields();
+    while (fields.hasNext()) {
+      Map.Entry<String, JsonNode> field = fields.next();
+      String name = field.getKey();
+      String path = join(prefix, name);
+      ConfigKeys.Key key =
+          ConfigKeys.find(section, name)
+              .orElseThrow(
+                  () ->
+                      new UserInputException(
+                          origins.of(path) + ": unknown key `" + path + "`"
+                              + ConfigKeys.suggestion(name, knownKeys(section, prefix.isEmpty()))));
+      JsonNode value = field.getValue();
+      if (key.isSection()) {
+        if (!value.isObject()) {
+          throw new UserInputException(
+              origins.of(path) + ": `" + path + "` is a section; expected a mapping of its keys ("
+                  + String.join(", ", knownKeys(key.type(), false)) + "), found "
+                  + describe(value));
+        }
+        applyOnto(key.type(), (ObjectNode) target.get(name), (ObjectNode) value, path, origins);
+      } else {
+        target.set(name, value);
+      }
+    }
+  }
+
+  private void applyOverride(ObjectNode tree, String override, Origins origins) {
+    int eq = override.indexOf('=');
+    String where = "--set " + override;
+    if (eq <= 0) {
+      throw new UserInputException(where + ": expected key.path=value, e.g. trainer.learning_rate=1e-4");
+    }
+    String path = override.substring(0, eq).trim();
+    String valueText = override.substring(eq + 1);
+    JsonNode value = parseScalarOrFlow(valueText, where);
+
+    // Build {a: {b: {c: value}}} and lay it over the tree with the same checks as a file.
+    String[] parts = path.split("\\.");
+    ObjectNode root = NODES.objectNode();
+    ObjectNode cur = root;
+    for (int i = 0; i < parts.length - 1; i++) {
+      cur = cur.putObject(parts[i]);
+    }
+    cur.set(parts[parts.length - 1], value);
+    for (int i = 1; i <= parts.length; i++) {
+      origins.put(String.join(".", Arrays.copyOf(parts, i)), where);
+    }
+    applyOnto(RlaifConfig.class, tree, root, "", origins);
+  }
+
+  private JsonNode parseScalarOrFlow(String text, String where) {
+    if (text.isEmpty()) {
+      return TextNode.valueOf("");
+    }
+    try (JsonParser p = yamlFactory.createParser(text)) {
+      p.nextToken();
+      return readValue(p, Path.of("--set"), "", new Origins());
+    } catch (IOException e) {
+      throw new UserInputException(where + ": cannot parse the value: " + e.getMessage(), e);
+    }
+  }
+
+  // ---------------------------------------------------------------- binding and checking
+
+  private RlaifConfig bind(ObjectNode tree, Origins origins, Path file) {
+    try {
+      return mapper.treeToValue(tree, RlaifConfig.class);
+    } catch (ValueInstantiationException e) {
+      String path = pathOf(e);
+      String why = rootMessage(e);
+      String key = why.contains(":") ? join(path, why.substring(0, why.indexOf(':')).trim()) : path;
+      throw new UserInputException(origins.of(key.isEmpty() ? path : key) + ": " + why, e);
+    } catch (InvalidFormatException e) {
+      String path = pathOf(e);
+      throw new UserInputException(
+          origins.of(path) + ": key `" + path + "`: found " + describe(e.getValue())
+              + ", expected " + expected(e.getTargetType()),
+          e);
+    } catch (JsonMappingException e) {
+      String path = pathOf(e);
+      String expected = e instanceof com.fasterxml.jackson.databind.exc.MismatchedInputException m
+          && m.getTargetType() != null ? expected(m.getTargetType()) : "a value of the right type";
+      JsonNode found = tree.at(pointerOf(e));
+      throw new UserInputException(
+          origins.of(path) + ": key `" + path + "`: found " + describe(found) + ", expected "
+              + expected,
+          e);
+    } catch (JsonProcessingException e) {
+      throw new UserInputException(file + ": " + e.getOriginalMessage(), e);
+    }
+  }
+
+  /** Checks every {@link Range} and that no key is left null. */
+  private void checkRanges(Object section, String prefix, Origins origins) {
+    for (ConfigKeys.Key key : ConfigKeys.keysOf(section.getClass())) {
+      String path = join(prefix, key.name());
+      Object value = key.valueIn(section);
+      if (value == null) {
+        throw new UserInputException(origins.of(path) + ": key `" + path + "` needs a value");
+      }
+      if (key.isSection()) {
+        checkRanges(value, path, origins);
+      } else if (value instanceof List<?> list && key.elementRecordType().isPresent()) {
+        for (int i = 0; i < list.size(); i++) {
+          checkRanges(list.get(i), path + "[" + i + "]", origins);
+        }
+      } else if (value instanceof Number n && key.range().isPresent()) {
+        Range r = key.range().get();
+        double x = n.doubleValue();
+        boolean ok =
+            !Double.isNaN(x)
+                && (r.minExclusive() ? x > r.min() : x >= r.min())
+                && (r.maxExclusive() ? x < r.max() : x <= r.max());
+        if (!ok) {
+          throw new UserInputException(
+              origins.of(path) + ": key `" + path + "` = " + n + " is out of range; expected "
+                  + describe(r));
+        }
+      }
+    }
+  }
+
+  // ---------------------------------------------------------------- helpers
+
+  /** Where each key's value came from: {@code file, line N} or {@code --set ...}. */
+  static final class Origins {
+    private final Map<String, String> byPath = new HashMap<>();
+
+    void put(String path, String where) {
+      byPath.put(path, where);
+    }
+
+    void addUnder(Origins base) {
+      base.byPath.forEach(byPath::putIfAbsent);
+    }
+
+    /** The origin of a key, or of its nearest parent that has one. */
+    String of(String path) {
+      for (String p = path; ; ) {
+        String where = byPath.get(p);
+        if (where != null) {
+          return where;
+        }
+        int cut = Math.max(p.lastIndexOf('.'), p.lastIndexOf('['));
+        if (cut <= 0) {
+          return "config";
+        }
+        p = p.substring(0, cut);
+      }
+    }
+
+    Map<String, String> asMap() {
+      return Map.copyOf(byPath);
+    }
+  }
+
+  private static List<String> knownKeys(Class<?> section, boolean topLevel) {
+    List<String> keys =
+        ConfigKeys.keysOf(section).stream().map(ConfigKeys.Key::name).collect(Collectors.toList());
+    if (topLevel) {
+      keys.add(EXTENDS_KEY);
+    }
+    return keys;
+  }
+
+  private static void deepMerge(ObjectNode into, ObjectNode from) {
+    from.fields()
+        .forEachRemaining(
+            e -> {
+              JsonNode existing = into.get(e.getKey());
+              if (existing instanceof ObjectNode eo && e.getValue() instanceof ObjectNode fo) {
+                deepMerge(eo, fo);
+              } else {
+                into.set(e.getKey(), e.getValue().deepCopy());
+              }
+            });
+  }
+
+  private static String pathOf(JsonMappingException e) {
+    StringBuilder sb = new StringBuilder();
+    for (JsonMappingException.Reference ref : e.getPath()) {
+      if (ref.getFieldName() != null) {
+        if (sb.length() > 0) {
+          sb.append('.');
+        }
+        sb.append(ref.getFieldName());
+      } else if (ref.getIndex() >= 0) {
+        sb.append('[').append(ref.getIndex()).append(']');
+      }
+    }
+    return sb.toString();
+  }
+
+  private static com.fasterxml.jackson.core.JsonPointer pointerOf(JsonMappingException e) {
+    StringBuilder sb = new StringBuilder();
+    for (JsonMappingException.Reference ref : e.getPath()) {
+      sb.append('/').append(ref.getFieldName() != null ? ref.getFieldName() : ref.getIndex());
+    }
+    return com.fasterxml.jackson.core.JsonPointer.compile(sb.toString());
+  }
+
+  private static String rootMessage(Throwable e) {
+    Throwable t = e;
+    while (t.getCause() != null) {
+      t = t.getCause();
+    }
+    return t.getMessage() == null ? t.toString() : t.getMessage();
+  }
+
+  private static String expected(Class<?> type) {
+    if (type == double.class || type == Double.class || type == float.class || type == Float.class) {
+      return "a number";
+    }
+    if (type == int.class || type == Integer.class || type == long.class || type == Long.class) {
+      return "a whole number";
+    }
+    if (type == boolean.class || type == Boolean.class) {
+      return "true or false";
+    }
+    if (type.isEnum()) {
+      return "one of "
+          + Arrays.stream(type.getEnumConstants())
+              .map(c -> ((Enum<?>) c).name().toLowerCase(Locale.ROOT))
+              .collect(Collectors.joining(", "));
+    }
+    if (type == String.class) {
+      return "a string";
+    }
+    if (List.class.isAssignableFrom(type)) {
+      return "a list";
+    }
+    if (Map.class.isAssignableFrom(type) || type.isRecord()) {
+      return "a mapping";
+    }
+    return "a " + type.getSimpleName();
+  }
+
+  private static String describe(Object value) {
+    if (value instanceof JsonNode n) {
+      if (n.isMissingNode() || n.isNull()) {
+        return "nothing";
+      }
+      if (n.isTextual()) {
+        return "\"" + n.asText() + "\"";
+      }
+      if (n.isObject()) {
+        return "a mapping";
+      }
+      if (n.isArray()) {
+        return "a list";
+      }
+      return n.toString();
+    }
+    if (value instanceof String s) {
+      return "\"" + s + "\"";
+    }
+    return String.valueOf(value);
+  }
+
+  private static String describe(Range r) {
+    boolean hasMin = r.min() != Double.NEGATIVE_INFINITY;
+    boolean hasMax = r.max() != Double.POSITIVE_INFINITY;
+    if (hasMin && hasMax) {
+      return "a value in " + (r.minExclusive() ? "(" : "[") + fmt(r.min()) + ", " + fmt(r.max())
+          + (r.maxExclusive() ? ")" : "]");
+    }
+    if (hasMin) {
+      return "a value " + (r.minExclusive() ? "> " : ">= ") + fmt(r.min());
+    }
+    return "a value " + (r.maxExclusive() ? "< " : "<= ") + fmt(r.max());
+  }
+
+  private static String fmt(double x) {
+    return x == Math.rint(x) && Math.abs(x) < 1e15 ? Long.toString((long) x) : Double.toString(x);
+  }
+
+  private static boolean allTextual(JsonNode arr) {
+    for (JsonNode n : arr) {
+      if (!n.isTextual()) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static Path resolveSibling(Path file, String other) {
+    Path p = Path.of(other);
+    if (p.isAbsolute()) {
+      return p;
+    }
+    Path parent = file.toAbsolutePath().getParent();
+    return parent == null ? p : parent.resolve(p).normalize();
+  }
+
+  private static String join(String prefix, String name) {
+    return prefix.isEmpty() ? name : prefix + "." + name;
+  }
+
+  private static String stem(Path file) {
+    String n = file.getFileName().toString();
+    int dot = n.lastIndexOf('.');
+    return dot > 0 ? n.substring(0, dot) : n;
+  }
+}

@@ -1,0 +1,44 @@
+package dev.elmrlaif.rlaif.config;
+
+import java.util.List;
+
+/**
+ * The whole configuration of a run, as read from YAML by {@link ConfigLoader}. Every key has a
+ * default (see {@link #defaults()}) and a one-line {@link Doc description}; {@code rlaif train
+ * CONFIG --print-config} shows them all.
+ */
+public record RlaifConfig(
+    @Doc("Run name: runs/<name>/<timestamp>/; empty means the config file's name") String name,
+    @Doc("Master random seed; every component derives its own seed from it") @Range(min = 0)
+        long seed,
+    @Doc("Compute device: auto, cpu, gpu or gpu:N") String device,
+    @Doc("PyTorch intra-op threads; 0 means one per core") @Range(min = 0, max = 1024) int threads,
+    @Doc("Stages to run, in pipeline order; each skips when its outputs exist")
+        List<StageName> stages,
+    @Doc("Domain data: where it lives and how it is split") DataConfig data,
+    @Doc("Optimisation settings shared by the training stages") TrainerConfig trainer,
+    @Doc("Progress display and metric sinks") LoggingConfig logging) {
+
+  public RlaifConfig {
+    stages = List.copyOf(stages);
+    DeviceSpec.parse(device); // rejects a malformed device early, naming the key
+  }
+
+  /** The defaults every config starts from. */
+  public static RlaifConfig defaults() {
+    return new RlaifConfig(
+        "",
+        42,
+        "auto",
+        0,
+        List.of(StageName.DATA, StageName.TOKENIZER, StageName.REPORT),
+        DataConfig.defaults(),
+        TrainerConfig.defaults(),
+        LoggingConfig.defaults());
+  }
+
+  /** This config with another name. */
+  public RlaifConfig withName(String newName) {
+    return new RlaifConfig(newName, seed, device, threads, stages, data, trainer, logging);
+  }
+}
