@@ -1,0 +1,54 @@
+package dev.elmrlaif.rlaif.rl.math;
+
+import dev.elmrlaif.rlaif.config.Doc;
+import dev.elmrlaif.rlaif.config.Range;
+
+/**
+ * How the KL coefficient {@code β} of H1 is chosen: fixed, or adapted toward a target KL
+ * ({@link AdaptiveKlController}). YAML keys: {@code kind, beta, target, horizon, gain}.
+ */
+public record KlControllerConfig(
+    @Doc("fixed: beta stays constant; adaptive: beta is steered so the measured KL approaches target")
+        Kind kind,
+    @Doc("KL coefficient beta (the initial value when adaptive)") @Range(min = 0) double beta,
+    @Doc("Adaptive only: KL per sequence to steer toward") @Range(min = 0, minExclusive = true)
+        double target,
+    @Doc("Adaptive only: samples over which a full clipped error changes beta by gain*0.2")
+        @Range(min = 0, minExclusive = true) double horizon,
+    @Doc("Adaptive only: proportional gain K_beta") @Range(min = 0, minExclusive = true) double gain) {
+
+  /** Which controller. */
+  public enum Kind {
+    /** {@link FixedKlController}. */
+    FIXED,
+    /** {@link AdaptiveKlController}. */
+    ADAPTIVE
+  }
+
+  public KlControllerConfig {
+    if (kind == null) {
+      throw new IllegalArgumentException("kl controller kind: missing, expected fixed or adaptive");
+    }
+    if (!(beta >= 0) || Double.isInfinite(beta)) {
+      throw new IllegalArgumentException("kl beta: found " + beta + ", expected a finite value >= 0");
+    }
+    if (kind == Kind.ADAPTIVE && !(beta > 0)) {
+      throw new IllegalArgumentException("kl beta: found " + beta
+          + ", expected > 0 for the adaptive controller (it multiplies beta)");
+    }
+    requirePositive("kl target", target);
+    requirePositive("kl horizon", horizon);
+    requirePositive("kl gain", gain);
+  }
+
+  /** Fixed {@code β = 0.05}; adaptive settings as Ziegler et al. (target 6 nats, horizon 10000, 0.1). */
+  public static KlControllerConfig defaults() {
+    return new KlControllerConfig(Kind.FIXED, 0.05, 6.0, 10_000, 0.1);
+  }
+
+  private static void requirePositive(String name, double value) {
+    if (!(value > 0) || Double.isInfinite(value)) {
+      throw new IllegalArgumentException(name + ": found " + value + ", expected a finite value > 0");
+    }
+  }
+}

@@ -1,0 +1,75 @@
+package dev.elmrlaif.rlaif.rl.math;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.junit.jupiter.api.Test;
+
+class KlControllerTest {
+
+  @Test
+  void adaptiveBetaMovesTheRightWayWithClippedSteps() {
+    AdaptiveKlController up = new AdaptiveKlController(0.1, 2.0, 1000, 0.1);
+    up.update(100.0, 500); // error clipped to +0.2: beta *= 1 + 0.1·0.2·0.5
+    assertEquals(0.1 * 1.01, up.beta(), 1e-15);
+    AdaptiveKlController down = new AdaptiveKlController(0.1, 2.0, 1000, 0.1);
+    down.update(1.8, 1000); // error −0.1: beta *= 1 − 0.01
+    assertEquals(0.1 * 0.99, down.beta(), 1e-15);
+    down.update(0.0, 1000); // error clipped to −0.2
+    assertEquals(0.1 * 0.99 * 0.98, down.beta(), 1e-15);
+    AdaptiveKlController still = new AdaptiveKlController(0.1, 2.0, 1000, 0.1);
+    still.update(2.0, 1000);
+    assertEquals(0.1, still.beta(), 0.0);
+  }
+
+  @Test
+  void adaptiveControllerHitsTargetOnALinearKlModel() {
+    // Toy model: the KL the policy drifts to is linear in beta, KL(beta) = 6 − 20·beta.
+    // Target 2 is reached at beta = 0.2; start far below it.
+    AdaptiveKlController controller = new AdaptiveKlController(0.02, 2.0, 1000, 0.1);
+    double kl = Double.NaN;
+    for (int step = 0; step < 2000; step++) {
+      kl = 6 - 20 * controller.beta();
+      controller.update(kl, 1000);
+    }
+    assertEquals(2.0, kl, 1e-9);
+    assertEquals(0.2, controller.beta(), 1e-9);
+  }
+
+  @Test
+  void stateRoundTripsAndResumesExactly() {
+    KlController a = KlController.of(new KlControllerConfig(KlControllerConfig.Kind.ADAPTIVE, 0.3, 1.0, 100, 0.5));
+    a.update(3.0, 10);
+    a.update(0.7, 10);
+    KlController b = KlController.of(new KlControllerConfig(KlControllerConfig.Kind.ADAPTIVE, 0.3, 1.0, 100, 0.5));
+    b.restore(a.state());
+    a.update(1.4, 10);
+    b.update(1.4, 10);
+    assertEquals(a.state(), b.state());
+    assertEquals(3, a.state().updates());
+    assertEquals(30, a.state().steps());
+  }
+
+  @Test
+  void fixedControllerNeverMoves() {
+    KlController fixed = KlController.of(KlControllerConfig.defaults());
+    fixed.update(1e6, 100);
+    fixed.update(0, 100);
+    assertEquals(0.05, fixed.beta(), 0.0);
+    assertEquals(2, fixed.state().updates());
+    assertThrows(IllegalArgumentException.class,
+        () -> fixed.restore(new KlControllerState(0.07, 0, 0)));
+  }
+
+  @Test
+  void configValidationNamesTheKey() {
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> new KlControllerConfig(KlControllerConfig.Kind.ADAPTIVE, 0.0, 1.0, 100, 0.1));
+    assertTrue(e.getMessage().contains("kl beta: found 0.0"), e.getMessage());
+    IllegalArgumentException horizon = assertThrows(IllegalArgumentException.class,
+        () -> new KlControllerConfig(KlControllerConfig.Kind.FIXED, 0.1, 1.0, -5, 0.1));
+    assertTrue(horizon.getMessage().contains("kl horizon: found -5.0"), horizon.getMessage());
+    assertEquals(Double.POSITIVE_INFINITY, KlConfig.defaults().clipBound());
+  }
+}
