@@ -1,0 +1,250 @@
+package dev.elmrlaif.policy.model;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.norm.LayerNorm;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.SplittableRandom;
+
+/**
+ * The GPT-2 causal language model written as plain DJL array operations over a map of named
+ * parameters (names and shapes one-to-one with Hugging Face GPT-2, linear weights in its Conv1D
+ * layout {@code [in, out]}, applied as {@code x W + b}). The whole forward pass is in this class,
+ * nanoGPT style: learned position embeddings, pre-LayerNorm blocks with fused-QKV causal
+ * multi-head attention and a tanh-GELU MLP, a final LayerNorm and an output head tied to
+ * {@code wte}. It holds no tensors itself, so the same code runs a policy, its reference, or a
+ * critic's body over different parameter maps.
+ *
+ * <p>Input is embeddings, not token ids, so the ELM can splice adapter outputs into the sequence.
+ * Intermediate arrays belong to the first operand's manager: call inside an {@code NDScope} or a
+ * short-lived manager (see DJL-NOTES pitfall 3).
+ */
+public final class CausalLm {
+  private final GptConfig config;
+  private final String[][] names;
+  private final float attentionScale;
+
+  private static final int LN_1 = 0;
+  private static final int LN_1_BIAS = 1;
+  private static final int ATTN = 2;
+  private static final int ATTN_OUT = 3;
+  private static final int LN_2 = 4;
+  private static final int LN_2_BIAS = 5;
+  private static final int MLP_IN = 6;
+  private static final int MLP_OUT = 7;
+
+  public CausalLm(GptConfig config) {
+    this.config = config;
+    this.attentionScale = (float) (1.0 / Math.sqrt(config.headDim()));
+    names = new String[config.layers()][];
+    for (int layer = 0; layer < config.layers(); layer++) {
+      String h = "h." + layer + ".";
+      names[layer] =
+          new String[] {
+            h + "ln_1.weight",
+            h + "ln_1.bias",
+            h + "attn.c_attn",
+            h + "attn.c_proj",
+            h + "ln_2.weight",
+            h + "ln_2.bias",
+            h + "mlp.c_fc",
+            h + "mlp.c_proj"
+          };
+    }
+  }
+
+  public GptConfig config() {
+    return config;
+  }
+
+  /** Names and shapes of every parameter, in Hugging Face GPT-2 order. */
+  public LinkedHashMap<String, Shape> parameterShapes() {
+    int d = config.dModel();
+    LinkedHashMap<String, Shape> shapes = new LinkedHashMap<>();
+    shapes.put("wte.weight", new Shape(config.vocabSize(), d));
+    shapes.put("wpe.weight", new Shape(config.contextLength(), d));
+    for (int layer = 0; layer < config.layers(); layer++) {
+      String h = "h." + layer + ".";
+      shapes.put(h + "ln_1.weight", new Shape(d));
+      shapes.put(h + "ln_1.bias", new Shape(d));
+      shapes.put(h + "attn.c_attn.weight", new Shape(d, 3L * d));
+      shapes.put(h + "attn.c_attn.bias", new Shape(3L * d));
+      shapes.put(h + "attn.c_proj.weight", new Shape(d, d));
+      shapes.put(h + "attn.c_proj.bias", new Shape(d));
+      shapes.put(h + "ln_2.weight", new Shape(d));
+      shapes.put(h + "ln_2.bias", new Shape(d));
+      shapes.put(h + "mlp.c_fc.weight", new Shape(d, config.mlpDim()));
+      shapes.put(h + "mlp.c_fc.bias", new Shape(config.mlpDim()));
+      shapes.put(h + "mlp.c_proj.weight", new Shape(config.mlpDim(), d));
+      shapes.put(h + "mlp.c_proj.bias", new Shape(d));
+    }
+    shapes.put("ln_f.weight", new Shape(d));
+    shapes.put("ln_f.bias", new Shape(d));
+    if (!config.tiedHead()) {
+      shapes.put("lm_head.weight", new Shape(config.vocabSize(), d));
+    }
+    return shapes;
+  }
+
+  /**
+   * GPT-2 initialisation: weights and embeddings {@code N(0, initStd^2)}, the two residual output
+   * projections scaled by {@code 1/sqrt(2 * layers)}, biases 0, LayerNorm gains 1.
+   */
+  public LinkedHashMap<String, NDArray> initialize(NDManager manager, DataType dataType, long seed) {
+    SplittableRandom rng = new SplittableRandom(seed);
+    double residualStd = config.initStd() / Math.sqrt(2.0 * config.layers());
+    LinkedHashMap<String, NDArray> parameters = new LinkedHashMap<>();
+    for (Map.Entry<String, Shape> entry : parameterShapes().entrySet()) {
+      String name = entry.getKey();
+      Shape shape = entry.getValue();
+      NDArray value;
+      if (name.endsWith(".bias")) {
+        value = Initializers.constant(manager, shape, 0, dataType);
+      } else if (name.startsWith("ln_") || name.contains(".ln_")) {
+        value = Initializers.constant(manager, shape, 1, dataType);
+      } else if (name.endsWith("c_proj.weight")) {
+        value = Initializers.gaussian(manager, shape, residualStd, rng, dataType);
+      } else {
+        value = Initializers.gaussian(manager, shape, config.initStd(), rng, dataType);
+      }
+      value.setName(name);
+      parameters.put(name, value);
+    }
+    return parameters;
+  }
+
+  /** Token embeddings {@code wte[ids]}: ids {@code [B, T]} INT64 to {@code [B, T, d]}. */
+  public NDArray embedTokens(Map<String, NDArray> parameters, NDArray tokenIds) {
+    return parameters.get("wte.weight").get(new NDIndex("{}", tokenIds));
+  }
+
+  /**
+   * The transformer: input embeddings to final-LayerNorm hidden states.
+   *
+   * @param parameters named parameters (see {@link #parameterShapes()})
+   * @param delta extra projection terms (LoRA), or {@link ProjectionDelta#NONE}
+   * @param inputEmbeddings {@code [B, T, d]}
+   * @param positionIds {@code [B, T]} INT64, indices into {@code wpe}
+   * @param keyMask {@code [B, T]}, 1 for real and 0 for padded positions, or {@code null} for none;
+   *     ignored when a cache is given (the cache carries the mask)
+   * @param cache the KV cache to extend, or {@code null} for a full forward pass
+   * @return hidden states {@code [B, T, d]}
+   */
+  public NDArray hiddenStates(
+      Map<String, NDArray> parameters,
+      ProjectionDelta delta,
+      NDArray inputEmbeddings,
+      NDArray positionIds,
+      NDArray keyMask,
+      KvCache cache) {
+    long steps = inputEmbeddings.getShape().get(1);
+    long offset = cache == null ? 0 : cache.length();
+    if (offset + steps > config.contextLength()) {
+      throw new IllegalArgumentException(
+          "CausalLm: sequence of " + (offset + steps) + " positions exceeds contextLength="
+              + config.contextLength());
+    }
+    NDArray x = inputEmbeddings.add(parameters.get("wpe.weight").get(new NDIndex("{}", positionIds)));
+    NDArray mask =
+        attentionMask(x.getManager(), x.getDataType(), steps, offset,
+            cache == null ? keyMask : cache.keyMask(offset + steps));
+    Shape normalized = new Shape(config.dModel());
+    float eps = (float) config.layerNormEps();
+    for (int layer = 0; layer < config.layers(); layer++) {
+      String[] n = names[layer];
+      NDArray h = LayerNorm.layerNorm(x, normalized, parameters.get(n[LN_1]), parameters.get(n[LN_1_BIAS]), eps).get(0);
+      x = x.add(attention(parameters, delta, layer, h, mask, cache));
+      h = LayerNorm.layerNorm(x, normalized, parameters.get(n[LN_2]), parameters.get(n[LN_2_BIAS]), eps).get(0);
+      h = gelu(project(parameters, delta, n[MLP_IN], h));
+      x = x.add(project(parameters, delta, n[MLP_OUT], h));
+    }
+    if (cache != null) {
+      cache.advance(steps);
+    }
+    return LayerNorm.layerNorm(x, normalized, parameters.get("ln_f.weight"), parameters.get("ln_f.bias"), eps)
+        .get(0);
+  }
+
+  /** Output logits {@code hidden · wte^T} (or {@code lm_head} when untied): {@code [..., V]}. */
+  public NDArray logits(Map<String, NDArray> parameters, NDArray hidden) {
+    NDArray head = parameters.get(config.tiedHead() ? "wte.weight" : "lm_head.weight");
+    return hidden.matMul(head.transpose());
+  }
+
+  /** Causal multi-head self-attention with one fused QKV projection and no per-head loop. */
+  private NDArray attention(
+      Map<String, NDArray> parameters, ProjectionDelta delta, int layer, NDArray h, NDArray mask,
+      KvCache cache) {
+    Shape shape = h.getShape();
+    long batch = shape.get(0);
+    long steps = shape.get(1);
+    // [B, T, 3d] -> [3, B, H, T, hd]
+    NDArray qkv =
+        project(parameters, delta, names[layer][ATTN], h)
+            .reshape(batch, steps, 3, config.heads(), config.headDim())
+            .transpose(2, 0, 3, 1, 4);
+    NDArray q = qkv.get(0);
+    NDArray k = qkv.get(1);
+    NDArray v = qkv.get(2);
+    if (cache != null) {
+      cache.write(layer, k, v);
+      long upTo = cache.length() + steps;
+      k = cache.keys(layer, upTo);
+      v = cache.values(layer, upTo);
+    }
+    NDArray scores = q.mul(attentionScale).matMul(k.transpose(0, 1, 3, 2));
+    if (mask != null) {
+      scores = scores.add(mask);
+    }
+    NDArray mixed = scores.softmax(-1).matMul(v); // [B, H, T, hd]
+    NDArray merged = mixed.transpose(0, 2, 1, 3).reshape(batch, steps, config.dModel());
+    return project(parameters, delta, names[layer][ATTN_OUT], merged);
+  }
+
+  /** A Conv1D projection {@code x W + b}, plus the delta term when one is attached. */
+  private static NDArray project(
+      Map<String, NDArray> parameters, ProjectionDelta delta, String prefix, NDArray x) {
+    NDArray y = x.matMul(parameters.get(prefix + ".weight")).add(parameters.get(prefix + ".bias"));
+    NDArray extra = delta.apply(prefix, x);
+    return extra == null ? y : y.add(extra);
+  }
+
+  /** GPT-2's GELU, tanh approximation: {@code 0.5 x (1 + tanh(sqrt(2/pi) (x + 0.044715 x^3)))}. */
+  public static NDArray gelu(NDArray x) {
+    NDArray inner = x.mul(x).mul(0.044715f).add(1f).mul(x).mul((float) Math.sqrt(2.0 / Math.PI));
+    return inner.tanh().add(1f).mul(x).mul(0.5f);
+  }
+
+  /**
+   * Additive attention mask {@code [B|1, 1, T, offset+T]}: 0 where a query may look, a large
+   * negative number where the key is in its future or is padding. Queries sit at positions
+   * {@code offset..offset+T-1} of the key axis. {@code null} when nothing is masked (one new token,
+   * no padding).
+   */
+  private static NDArray attentionMask(
+      NDManager manager, DataType dataType, long steps, long offset, NDArray keyMask) {
+    long keys = offset + steps;
+    float blocked = dataType == DataType.FLOAT16 ? -1e4f : -1e9f;
+    NDArray mask = null;
+    if (steps > 1) {
+      float[] causal = new float[Math.toIntExact(steps * keys)];
+      for (int q = 0; q < steps; q++) {
+        for (long k = offset + q + 1; k < keys; k++) {
+          causal[Math.toIntExact(q * keys + k)] = blocked;
+        }
+      }
+      mask = manager.create(causal, new Shape(1, 1, steps, keys)).toType(dataType, false);
+    }
+    if (keyMask != null) {
+      // (mask - 1) * big: 0 for real keys, -big for padding; [B, 1, 1, keys]
+      NDArray padding = keyMask.toType(dataType, false).sub(1f).mul(-blocked)
+          .reshape(keyMask.getShape().get(0), 1, 1, keys);
+      mask = mask == null ? padding : padding.add(mask);
+    }
+    return mask;
+  }
+}

@@ -1,0 +1,103 @@
+package dev.elmrlaif.policy.model;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+
+/**
+ * Keys and values of every attention layer for the positions decoded so far, preallocated to a
+ * fixed capacity so that a decode step writes one column in place instead of concatenating (see
+ * DJL-NOTES: fewer, larger ops per step). It also carries the key-padding mask of the batch: 1 for
+ * real positions, 0 for the left padding of shorter prompts.
+ */
+public final class KvCache implements AutoCloseable {
+  private final NDManager manager;
+  private final NDArray[] keys;
+  private final NDArray[] values;
+  private final NDArray keyMask;
+  private final int capacity;
+  private int length;
+
+  /**
+   * @param parent manager whose device and lifetime the cache follows; the cache owns a child
+   * @param config the model whose layers and heads are cached
+   * @param batch rows
+   * @param capacity positions to reserve (prompt plus new tokens)
+   * @param dataType element type of the model
+   * @param keyMask 1/0 per row and position, length {@code capacity}
+   */
+  public KvCache(
+      NDManager parent, GptConfig config, int batch, int capacity, DataType dataType, float[][] keyMask) {
+    if (keyMask.length != batch) {
+      throw new IllegalArgumentException(
+          "KvCache.keyMask: found " + keyMask.length + " rows, expected batch=" + batch);
+    }
+    this.manager = parent.newSubManager();
+    this.capacity = capacity;
+    Shape shape = new Shape(batch, config.heads(), capacity, config.headDim());
+    keys = new NDArray[config.layers()];
+    values = new NDArray[config.layers()];
+    for (int layer = 0; layer < config.layers(); layer++) {
+      keys[layer] = manager.zeros(shape, dataType);
+      values[layer] = manager.zeros(shape, dataType);
+    }
+    float[] flat = new float[batch * capacity];
+    for (int row = 0; row < batch; row++) {
+      if (keyMask[row].length != capacity) {
+        throw new IllegalArgumentException(
+            "KvCache.keyMask[" + row + "]: found length " + keyMask[row].length
+                + ", expected capacity=" + capacity);
+      }
+      System.arraycopy(keyMask[row], 0, flat, row * capacity, capacity);
+    }
+    this.keyMask = manager.create(flat, new Shape(batch, capacity)).toType(dataType, false);
+  }
+
+  /** Positions already written. */
+  public int length() {
+    return length;
+  }
+
+  public int capacity() {
+    return capacity;
+  }
+
+  /** Writes the new keys and values {@code [B, H, T, hd]} of one layer at the current end. */
+  void write(int layer, NDArray newKeys, NDArray newValues) {
+    long steps = newKeys.getShape().get(2);
+    if (length + steps > capacity) {
+      throw new IllegalStateException(
+          "KvCache: writing " + steps + " positions after " + length + " exceeds capacity " + capacity);
+    }
+    NDIndex slot = new NDIndex().addAllDim(2).addSliceDim(length, length + steps);
+    keys[layer].set(slot, newKeys);
+    values[layer].set(slot, newValues);
+  }
+
+  /** The keys of one layer for positions {@code [0, upTo)}, a view of the cache. */
+  NDArray keys(int layer, long upTo) {
+    return keys[layer].get(new NDIndex().addAllDim(2).addSliceDim(0, upTo));
+  }
+
+  /** The values of one layer for positions {@code [0, upTo)}, a view of the cache. */
+  NDArray values(int layer, long upTo) {
+    return values[layer].get(new NDIndex().addAllDim(2).addSliceDim(0, upTo));
+  }
+
+  /** The key-padding mask {@code [B, upTo]}. */
+  NDArray keyMask(long upTo) {
+    return keyMask.get(new NDIndex().addAllDim().addSliceDim(0, upTo));
+  }
+
+  /** Marks {@code steps} more positions as written, after every layer wrote them. */
+  void advance(long steps) {
+    length += (int) steps;
+  }
+
+  @Override
+  public void close() {
+    manager.close();
+  }
+}

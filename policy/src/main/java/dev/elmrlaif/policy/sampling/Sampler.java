@@ -1,0 +1,144 @@
+package dev.elmrlaif.policy.sampling;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.NDScope;
+import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import dev.elmrlaif.policy.model.Elm;
+import dev.elmrlaif.policy.model.ElmPrompt;
+import dev.elmrlaif.policy.model.KvCache;
+import dev.elmrlaif.policy.model.PromptBatch;
+import java.util.Arrays;
+import java.util.List;
+import java.util.SplittableRandom;
+
+/**
+ * Batched autoregressive generation with a KV cache: one forward pass over the left-padded
+ * prompts, then one position per step, each step in its own native-memory scope. Tokens are drawn
+ * by inverse CDF with uniforms from a Java RNG seeded per call, so a seed reproduces the samples
+ * (DJL's multinomial is not available on this engine). A row stops at the end token or after
+ * {@code maxNewTokens}; finished rows are padded.
+ */
+public final class Sampler {
+  private Sampler() {}
+
+  /**
+   * Generates continuations of every prompt.
+   *
+   * @throws IllegalArgumentException if the longest prompt plus {@code maxNewTokens - 1} fed tokens
+   *     does not fit the model's context
+   */
+  public static SampleResult sample(Elm elm, List<ElmPrompt> prompts, SamplingConfig config, long seed) {
+    PromptBatch batch = PromptBatch.forGeneration(prompts, elm.config());
+    int rows = batch.rows();
+    int maxNew = config.maxNewTokens();
+    int context = elm.config().lm().contextLength();
+    if (batch.length() + maxNew - 1 > context) {
+      throw new IllegalArgumentException(
+          "Sampler: longest prompt " + batch.length() + " plus maxNewTokens=" + maxNew
+              + " exceeds the model's contextLength=" + context);
+    }
+    int endToken = elm.config().endTokenId();
+    int padToken = elm.config().padTokenId();
+    int[][] tokens = new int[rows][maxNew];
+    float[][] samplingLogProbs = new float[rows][maxNew];
+    float[][] policyLogProbs = new float[rows][maxNew];
+    float[][] entropies = new float[rows][maxNew];
+    int[] lengths = new int[rows];
+    boolean[] ended = new boolean[rows];
+    for (int[] row : tokens) {
+      Arrays.fill(row, padToken);
+    }
+    SplittableRandom rng = new SplittableRandom(seed);
+    long[] fed = new long[rows];
+    long[] positions = new long[rows];
+    try (NDManager generation = elm.manager().newSubManager();
+        KvCache cache = elm.newKvCache(generation, batch, maxNew)) {
+      int active = rows;
+      for (int step = 0; step < maxNew && active > 0; step++) {
+        double[] uniforms = new double[rows];
+        for (int row = 0; row < rows; row++) {
+          uniforms[row] = rng.nextDouble();
+        }
+        float[] picked;
+        try (NDManager scope = generation.newSubManager(); NDScope ignored = new NDScope()) {
+          NDArray hidden;
+          if (step == 0) {
+            hidden = elm.hiddenStates(elm.embed(scope, batch), elm.positionIds(scope, batch), null, cache)
+                .get(new NDIndex(":, -1, :"));
+          } else {
+            NDArray ids = scope.create(fed, new Shape(rows, 1));
+            NDArray pos = scope.create(positions, new Shape(rows, 1));
+            hidden = elm.hiddenStates(elm.embedTokens(ids), pos, null, cache).reshape(rows, -1);
+          }
+          picked = pick(scope, elm.logits(hidden), config, uniforms);
+        }
+        for (int row = 0; row < rows; row++) {
+          int token = (int) picked[row];
+          fed[row] = token;
+          positions[row] = batch.promptLength(row) + step;
+          if (ended[row] || lengths[row] == maxNew) {
+            continue;
+          }
+          tokens[row][step] = token;
+          samplingLogProbs[row][step] = picked[rows + row];
+          policyLogProbs[row][step] = picked[2 * rows + row];
+          entropies[row][step] = picked[3 * rows + row];
+          lengths[row] = step + 1;
+          if (token == endToken) {
+            ended[row] = true;
+            active--;
+          }
+        }
+      }
+    }
+    return new SampleResult(tokens, lengths, ended, samplingLogProbs, policyLogProbs, entropies);
+  }
+
+  /**
+   * Chooses one token per row from logits {@code [B, V]}.
+   *
+   * @return {@code [token, sampling log-prob, policy log-prob, policy entropy]}, each a block of B
+   *     values
+   */
+  private static float[] pick(NDManager scope, NDArray logits, SamplingConfig config, double[] uniforms) {
+    int rows = uniforms.length;
+    logits = logits.toType(DataType.FLOAT32, false);
+    NDArray logPolicy = logits.logSoftmax(-1);
+    NDArray entropy = logPolicy.exp().mul(logPolicy).sum(new int[] {-1}).neg();
+    NDArray token;
+    NDArray samplingLogProb;
+    if (config.greedy()) {
+      token = logits.argMax(-1).reshape(rows, 1);
+      samplingLogProb = scope.zeros(new Shape(rows), DataType.FLOAT32);
+    } else {
+      int vocab = Math.toIntExact(logits.getShape().get(1));
+      int k = config.topK() == 0 ? vocab : Math.min(config.topK(), vocab);
+      NDArray scaled = config.temperature() == 1.0 ? logits : logits.div((float) config.temperature());
+      NDList top = scaled.topK(k, -1, true, true); // sorted, most likely first
+      NDArray probs = top.get(0).softmax(-1);
+      if (config.topP() < 1.0) {
+        // Keep a token if the mass strictly before it is below p (the first token always stays).
+        NDArray before = probs.cumSum(1).sub(probs);
+        probs = probs.mul(before.lt((float) config.topP()).toType(DataType.FLOAT32, false));
+      }
+      NDArray cdf = probs.cumSum(1);
+      NDArray total = cdf.get(new NDIndex(":, -1:"));
+      NDArray threshold =
+          scope.create(uniforms, new Shape(rows, 1)).toType(DataType.FLOAT32, false).mul(total);
+      // Inverse CDF: the first index whose cumulative mass exceeds u * total, never past the last kept.
+      NDArray kept = probs.gt(0f).sum(new int[] {1}, true).toType(DataType.INT64, false).sub(1L);
+      NDArray index = cdf.lte(threshold).sum(new int[] {1}, true).toType(DataType.INT64, false).minimum(kept);
+      token = top.get(1).gather(index, 1);
+      samplingLogProb = probs.gather(index, 1).div(total).log().reshape(rows);
+    }
+    NDArray policyLogProb = logPolicy.gather(token, 1).reshape(rows);
+    NDArray packed = NDArrays.stack(
+        new NDList(token.reshape(rows).toType(DataType.FLOAT32, false), samplingLogProb, policyLogProb, entropy));
+    return packed.toFloatArray();
+  }
+}
