@@ -1,0 +1,64 @@
+package dev.elmrlaif.rewards;
+
+import dev.elmrlaif.rewards.text.TextEncoder;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Semantic consistency (paper Sec. 3.2, App. B; DESIGN.md §5): {@code SC(y; e) = cos(E_txt(y), e)}, where
+ * {@code e} is the context's semantic target — one entity's embedding, or for two-entity tasks the mix
+ * {@code (1−a)·e1 + a·e2} ({@link RewardContext#semanticTarget()}). Component {@code "sc"}, in [−1, 1].
+ *
+ * <p>Fallbacks (score 0 and a flag, never an exception): empty text {@link RewardFlag#EMPTY_TEXT}; a text
+ * the encoder maps to zero {@link RewardFlag#ZERO_TEXT_EMBEDDING}; a zero-norm target
+ * {@link RewardFlag#ZERO_TARGET}; no semantic embedding in the context {@link RewardFlag#NO_TARGET}.
+ * Thread-safe when the encoder is (all built-in encoders are); wrap the encoder in a
+ * {@link dev.elmrlaif.rewards.text.CachingTextEncoder} to encode repeated texts once.
+ */
+public final class SemanticConsistencyReward implements RewardModel {
+
+    public static final String COMPONENT = "sc";
+    private final TextEncoder encoder;
+
+    public SemanticConsistencyReward(TextEncoder encoder) {
+        this.encoder = encoder;
+    }
+
+    @Override
+    public String name() {
+        return "semantic_consistency";
+    }
+
+    @Override
+    public List<String> componentNames() {
+        return List.of(COMPONENT);
+    }
+
+    @Override
+    public RewardResult score(List<String> texts, List<RewardContext> contexts) {
+        RewardModel.requireSameSize(texts, contexts);
+        float[][] encoded = encoder.encode(RewardModel.nullAsEmpty(texts));
+        double[] scores = new double[texts.size()];
+        List<Set<RewardFlag>> flags = new ArrayList<>(texts.size());
+        for (int i = 0; i < scores.length; i++) {
+            Set<RewardFlag> flag = EnumSet.noneOf(RewardFlag.class);
+            Optional<float[]> target = contexts.get(i).semanticTarget();
+            if (texts.get(i) == null || texts.get(i).isBlank()) {
+                flag.add(RewardFlag.EMPTY_TEXT);
+            } else if (Vectors.norm(encoded[i]) == 0.0) {
+                flag.add(RewardFlag.ZERO_TEXT_EMBEDDING);
+            } else if (target.isEmpty()) {
+                flag.add(RewardFlag.NO_TARGET);
+            } else if (Vectors.norm(target.get()) == 0.0) {
+                flag.add(RewardFlag.ZERO_TARGET);
+            } else {
+                scores[i] = Vectors.cosine(encoded[i], target.get());
+            }
+            flags.add(flag);
+        }
+        return RewardResult.single(COMPONENT, scores, flags);
+    }
+}
