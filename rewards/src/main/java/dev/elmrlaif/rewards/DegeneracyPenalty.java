@@ -1,0 +1,66 @@
+package dev.elmrlaif.rewards;
+
+import dev.elmrlaif.rewards.text.TextTokenizer;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * A penalty on repetitive text, against reward hacking by repeating high-scoring words or phrases. Over the
+ * text's lower-cased word tokens (all words kept), with {@code T} n-grams of which {@code D} are distinct:
+ * {@code distinct-n = D / T} and {@code penalty = −(1 − distinct-n)}, the fraction of n-grams that repeat an
+ * earlier one; 0 for a text with fewer than n words. Component {@code "degeneracy"}, in (−1, 0].
+ * Stateless and thread-safe.
+ */
+public final class DegeneracyPenalty implements RewardModel {
+
+    public static final String COMPONENT = "degeneracy";
+    private static final TextTokenizer WORDS = new TextTokenizer(true, false, 1);
+    private final int ngram;
+
+    /** @param ngram the n-gram order n (2 or 3 are typical; 1 also penalises natural word repeats) */
+    public DegeneracyPenalty(int ngram) {
+        if (ngram < 1) {
+            throw new InvalidRewardInputException("DegeneracyPenalty ngram must be >= 1, found " + ngram);
+        }
+        this.ngram = ngram;
+    }
+
+    @Override
+    public String name() {
+        return "degeneracy_penalty";
+    }
+
+    @Override
+    public List<String> componentNames() {
+        return List.of(COMPONENT);
+    }
+
+    @Override
+    public RewardResult score(List<String> texts, List<RewardContext> contexts) {
+        RewardModel.requireSameSize(texts, contexts);
+        double[] scores = new double[texts.size()];
+        List<Set<RewardFlag>> flags = new ArrayList<>(texts.size());
+        for (int i = 0; i < scores.length; i++) {
+            List<String> words = WORDS.tokenize(texts.get(i));
+            scores[i] = -(1.0 - distinctFraction(words, ngram));
+            flags.add(words.isEmpty() ? EnumSet.of(RewardFlag.EMPTY_TEXT) : EnumSet.noneOf(RewardFlag.class));
+        }
+        return RewardResult.single(COMPONENT, scores, flags);
+    }
+
+    /** distinct-n: distinct n-grams over all n-grams; 1 when there are none. */
+    public static double distinctFraction(List<String> words, int n) {
+        int total = words.size() - n + 1;
+        if (total <= 0) {
+            return 1.0;
+        }
+        Set<List<String>> distinct = new HashSet<>();
+        for (int start = 0; start < total; start++) {
+            distinct.add(words.subList(start, start + n));
+        }
+        return (double) distinct.size() / total;
+    }
+}
