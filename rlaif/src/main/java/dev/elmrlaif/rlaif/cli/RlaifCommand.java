@@ -49,7 +49,12 @@ public final class RlaifCommand implements Runnable {
 
   /** Builds the command line with the project's error handling; tests call this too. */
   public static CommandLine commandLine() {
-    CommandLine cli = new CommandLine(new RlaifCommand());
+    return commandLine(CommandLine.defaultFactory());
+  }
+
+  /** Builds the command line with a factory for the subcommand objects (tests pass their own). */
+  public static CommandLine commandLine(CommandLine.IFactory factory) {
+    CommandLine cli = new CommandLine(new RlaifCommand(), factory);
     cli.setExecutionExceptionHandler(RlaifCommand::handleExecutionException);
     cli.setCaseInsensitiveEnumValuesAllowed(true);
     return cli;
@@ -73,6 +78,14 @@ public final class RlaifCommand implements Runnable {
       }
       err.flush();
       return EXIT_USER_ERROR;
+    }
+    if (e instanceof LoggedFailure logged) {
+      err.println("internal error: " + logged.getCause() + "; the stack trace is in " + logged.logFile());
+      if (debug) {
+        logged.getCause().printStackTrace(err);
+      }
+      err.flush();
+      return EXIT_INTERNAL_ERROR;
     }
     err.println("internal error: " + e);
     e.printStackTrace(err);

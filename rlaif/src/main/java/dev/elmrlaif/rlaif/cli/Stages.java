@@ -1,0 +1,14 @@
+package dev.elmrlaif.rlaif.cli;
+
+import dev.elmrlaif.rlaif.pipeline.ReportStage;
+import dev.elmrlaif.rlaif.pipeline.StagePipeline;
+import java.util.List;
+
+/** The stage implementations this build of {@code rlaif train} can run. */
+final class Stages {
+  private Stages() {}
+
+  static StagePipeline pipeline() {
+    return new StagePipeline(List.of(new ReportStage()));
+  }
+}

@@ -1,0 +1,30 @@
+package dev.elmrlaif.rlaif.pipeline;
+
+import dev.elmrlaif.rlaif.config.LoadedConfig;
+import dev.elmrlaif.rlaif.config.RlaifConfig;
+import dev.elmrlaif.rlaif.run.ComputeEnvironment;
+import dev.elmrlaif.rlaif.run.MetricsLog;
+import dev.elmrlaif.rlaif.run.ProgressReporter;
+import dev.elmrlaif.rlaif.run.RunDirectory;
+import java.util.Map;
+
+/**
+ * Everything a stage needs from the run: the resolved configuration, the run folder, the compute
+ * environment (engine and device), the metrics log, progress reporting and the process environment
+ * (passed in, never read globally, so tests control it).
+ */
+public record RunContext(
+    LoadedConfig loaded,
+    RunDirectory run,
+    ComputeEnvironment compute,
+    MetricsLog metrics,
+    ProgressReporter progress,
+    Map<String, String> env) {
+  public RunContext {
+    env = Map.copyOf(env);
+  }
+
+  public RlaifConfig config() {
+    return loaded.config();
+  }
+}

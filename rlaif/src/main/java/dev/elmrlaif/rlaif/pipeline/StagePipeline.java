@@ -1,0 +1,81 @@
+package dev.elmrlaif.rlaif.pipeline;
+
+import dev.elmrlaif.rlaif.UserInputException;
+import dev.elmrlaif.rlaif.config.LoadedConfig;
+import dev.elmrlaif.rlaif.config.StageName;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+import org.apache.logging.log4j.LogManager;
+import org.apache.logging.log4j.Logger;
+
+/**
+ * Runs the configured stages in pipeline order ({@link StageName} order, whatever order the config
+ * lists them in), skipping each stage whose completion marker exists, so a killed run resumes at
+ * the stage it was in. Each stage's wall time goes to the metrics and to its marker.
+ */
+public final class StagePipeline {
+  private static final Logger LOG = LogManager.getLogger(StagePipeline.class);
+
+  private final Map<StageName, Stage> available = new EnumMap<>(StageName.class);
+
+  /** A pipeline that can run these stage implementations. */
+  public StagePipeline(List<Stage> stages) {
+    for (Stage s : stages) {
+      if (available.put(s.name(), s) != null) {
+        throw new IllegalArgumentException("two implementations of stage " + s.name().key());
+      }
+    }
+  }
+
+  /** The stages this build can run. */
+  public List<StageName> availableStages() {
+    return List.copyOf(available.keySet());
+  }
+
+  /**
+   * Checks, before anything runs, that every configured stage exists in this build.
+   *
+   * @throws UserInputException naming the {@code stages} key and the available stages
+   */
+  public List<StageName> plan(LoadedConfig loaded) {
+    List<StageName> wanted = loaded.config().stages().stream().distinct().sorted().toList();
+    List<StageName> missing = new ArrayList<>(wanted);
+    missing.removeAll(available.keySet());
+    if (!missing.isEmpty()) {
+      throw new UserInputException(
+          loaded.originOf("stages") + ": stages "
+              + missing.stream().map(StageName::key).collect(Collectors.joining(", "))
+              + " are not available in this version; available: "
+              + available.keySet().stream().map(StageName::key).collect(Collectors.joining(", ")));
+    }
+    return wanted;
+  }
+
+  /** Runs the planned stages; returns the stages that ran (not skipped). */
+  public List<StageName> run(RunContext context) throws Exception {
+    List<StageName> ran = new ArrayList<>();
+    for (StageName name : plan(context.loaded())) {
+      if (context.run().isStageDone(name)) {
+        LOG.info("stage {}: already done in {}, skipping", name.key(), context.run().path());
+        continue;
+      }
+      LOG.info("stage {}: starting", name.key());
+      long start = System.nanoTime();
+      Map<String, Object> result = available.get(name).run(context);
+      double seconds = (System.nanoTime() - start) / 1e9;
+      Map<String, Object> record = new LinkedHashMap<>();
+      record.put("seconds", Math.round(seconds * 1000) / 1000.0);
+      record.put("finished_at", java.time.Instant.now().toString());
+      record.putAll(result);
+      context.run().markStageDone(name, record);
+      context.metrics().log(name.key(), 0, Map.of("stage_seconds", seconds));
+      LOG.info("stage {}: done in {}", name.key(), String.format("%.1f s", seconds));
+      ran.add(name);
+    }
+    return ran;
+  }
+}

@@ -1,0 +1,114 @@
+package dev.elmrlaif.rlaif.run;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.Closeable;
+import java.io.IOException;
+import java.io.RandomAccessFile;
+import java.io.UncheckedIOException;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Clock;
+import java.util.Map;
+
+/**
+ * The metrics of a run: one JSON object per line in {@code metrics.jsonl}, flushed as written, and
+ * the same scalars in a TensorBoard event file (tag {@code stage/name}) when enabled.
+ *
+ * <p>Each line holds {@code time} (UTC ISO-8601), {@code stage}, {@code step} and the named values.
+ * Reopening after a kill first cuts a partial last line, so the file always parses line by line.
+ */
+public final class MetricsLog implements Closeable {
+  private final Path file;
+  private final Writer out;
+  private final TensorBoardWriter tensorBoard;
+  private final Clock clock;
+  private final ObjectMapper json = new ObjectMapper();
+
+  /**
+   * Opens (appending to) {@code metrics.jsonl} in a run folder.
+   *
+   * @param tensorBoard where scalars also go, or null for none
+   */
+  public MetricsLog(Path file, TensorBoardWriter tensorBoard, Clock clock) {
+    this.file = file;
+    this.tensorBoard = tensorBoard;
+    this.clock = clock;
+    try {
+      cutPartialLastLine(file);
+      this.out =
+          Files.newBufferedWriter(
+              file, StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot open " + file, e);
+    }
+  }
+
+  /** Writes one line of metrics for a stage at a step. Non-finite values are written as null. */
+  public synchronized void log(String stage, long step, Map<String, ? extends Number> values) {
+    long millis = clock.millis();
+    ObjectNode line = json.createObjectNode();
+    line.put("time", java.time.Instant.ofEpochMilli(millis).toString());
+    line.put("stage", stage);
+    line.put("step", step);
+    for (Map.Entry<String, ? extends Number> e : values.entrySet()) {
+      double v = e.getValue().doubleValue();
+      if (Double.isFinite(v)) {
+        if (e.getValue() instanceof Integer || e.getValue() instanceof Long) {
+          line.put(e.getKey(), e.getValue().longValue());
+        } else {
+          line.put(e.getKey(), v);
+        }
+      } else {
+        line.putNull(e.getKey());
+      }
+      if (tensorBoard != null) {
+        tensorBoard.scalar(stage + "/" + e.getKey(), v, step, millis / 1000.0);
+      }
+    }
+    try {
+      out.write(json.writeValueAsString(line));
+      out.write('\n');
+      out.flush();
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot write " + file, e);
+    }
+  }
+
+  @Override
+  public synchronized void close() {
+    try {
+      out.close();
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot close " + file, e);
+    } finally {
+      if (tensorBoard != null) {
+        tensorBoard.close();
+      }
+    }
+  }
+
+  /** Truncates the file after its last newline (a line a killed process did not finish). */
+  static void cutPartialLastLine(Path file) throws IOException {
+    if (!Files.exists(file)) {
+      return;
+    }
+    try (RandomAccessFile raf = new RandomAccessFile(file.toFile(), "rw")) {
+      long end = raf.length();
+      long pos = end;
+      while (pos > 0) {
+        raf.seek(pos - 1);
+        if (raf.read() == '\n') {
+          break;
+        }
+        pos--;
+      }
+      if (pos != end) {
+        raf.setLength(pos);
+      }
+    }
+  }
+}

@@ -1,0 +1,54 @@
+package dev.elmrlaif.rlaif.config;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.elmrlaif.rlaif.UserInputException;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class DataRootTest {
+  @TempDir Path dir;
+
+  private LoadedConfig config(String yaml) throws IOException {
+    Path f = dir.resolve("c.yaml");
+    Files.writeString(f, yaml);
+    return new ConfigLoader().load(f, List.of());
+  }
+
+  @Test
+  void configKeyWinsOverEnvironmentWhichWinsOverCache() throws IOException {
+    Path a = Files.createDirectories(dir.resolve("a"));
+    Path b = Files.createDirectories(dir.resolve("b"));
+    assertEquals(new DataRoot(a, "data.root"), DataRoot.resolve(config("data:\n  root: " + a + "\n"), Map.of("RLAIF_DATA", b.toString())));
+    assertEquals(new DataRoot(b, "RLAIF_DATA"), DataRoot.resolve(config(""), Map.of("RLAIF_DATA", b.toString())));
+    assertEquals(new DataRoot(Path.of("my-cache"), "data.cache_dir"), DataRoot.resolve(config("data:\n  cache_dir: my-cache\n"), Map.of()));
+  }
+
+  @Test
+  void missingEnvironmentRootNamesTheVariable() throws IOException {
+    UserInputException e =
+        assertThrows(UserInputException.class, () -> DataRoot.resolve(config(""), Map.of("RLAIF_DATA", "/no/such/dir")));
+    assertTrue(e.getMessage().startsWith("RLAIF_DATA=/no/such/dir: data root"), e.getMessage());
+    assertTrue(e.getMessage().contains("movielens/ml-latest-small/"), e.getMessage());
+  }
+
+  @Test
+  void datasetPresenceAndFiles() throws IOException {
+    Path root = dir.resolve("d");
+    Files.createDirectories(root.resolve("movielens/ml-latest-small"));
+    DataRoot r = new DataRoot(root, "test");
+    assertEquals(false, r.hasMovieLens("ml-latest-small"));
+    Files.writeString(root.resolve("movielens/ml-latest-small/ratings.csv"), "x");
+    Files.createDirectories(root.resolve("derived"));
+    Files.writeString(root.resolve("derived/o.csv"), "y");
+    assertTrue(r.hasMovieLens("ml-latest-small"));
+    assertEquals(2, r.filesOf("ml-latest-small").size());
+  }
+}
