@@ -23,7 +23,6 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.Arrays;
 import java.util.Collections;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.function.Predicate;
@@ -184,8 +183,7 @@ public final class Safetensors {
     }
     Map<String, TensorEntry> tensors = new LinkedHashMap<>();
     Map<String, String> metadata = new LinkedHashMap<>();
-    for (Iterator<Map.Entry<String, JsonNode>> fields = root.fields(); fields.hasNext(); ) {
-      Map.Entry<String, JsonNode> field = fields.next();
+    for (Map.Entry<String, JsonNode> field : root.properties()) {
       if (field.getKey().equals(METADATA_KEY)) {
         metadata.putAll(parseMetadata(file, field.getValue()));
       } else {
@@ -204,8 +202,7 @@ public final class Safetensors {
           + "\" must be an object of strings, found " + node.getNodeType());
     }
     Map<String, String> metadata = new LinkedHashMap<>();
-    for (Iterator<Map.Entry<String, JsonNode>> fields = node.fields(); fields.hasNext(); ) {
-      Map.Entry<String, JsonNode> field = fields.next();
+    for (Map.Entry<String, JsonNode> field : node.properties()) {
       if (!field.getValue().isTextual()) {
         throw new SafetensorsFormatException(file, "metadata key \"" + field.getKey()
             + "\" must hold a string, found " + field.getValue().getNodeType());
