@@ -33,6 +33,6 @@ public record WalsConfig(
 
   /** The defaults every config starts from. */
   public static WalsConfig defaults() {
-    return new WalsConfig(32, 15, 0.05, 1.0, 0);
+    return new WalsConfig(32, 15, 0.1, 5.0, 0);
   }
 }

@@ -1,6 +1,7 @@
 package dev.elmrlaif.rlaif.movielens;
 
 import dev.elmrlaif.rlaif.config.WalsConfig;
+import dev.elmrlaif.rlaif.domain.Cholesky;
 import dev.elmrlaif.rlaif.domain.Interactions;
 import java.util.SplittableRandom;
 import java.util.concurrent.ExecutionException;
@@ -146,47 +147,7 @@ public final class WeightedAls {
         }
       }
     }
-    choleskySolve(a, b, k);
-  }
-
-  /**
-   * Solves A x = b in place (x overwrites b) for symmetric positive-definite A of which only the
-   * lower triangle is read; the lower triangle is overwritten by the Cholesky factor L (A = L Lᵀ).
-   */
-  static void choleskySolve(double[] a, double[] b, int k) {
-    for (int j = 0; j < k; j++) {
-      double diagonal = a[j * k + j];
-      for (int m = 0; m < j; m++) {
-        diagonal -= a[j * k + m] * a[j * k + m];
-      }
-      if (!(diagonal > 0)) {
-        throw new ArithmeticException("WALS normal equations are not positive definite (pivot " + j
-            + " = " + diagonal + "); use regularization > 0");
-      }
-      double pivot = Math.sqrt(diagonal);
-      a[j * k + j] = pivot;
-      for (int i = j + 1; i < k; i++) {
-        double s = a[i * k + j];
-        for (int m = 0; m < j; m++) {
-          s -= a[i * k + m] * a[j * k + m];
-        }
-        a[i * k + j] = s / pivot;
-      }
-    }
-    for (int i = 0; i < k; i++) {
-      double s = b[i];
-      for (int m = 0; m < i; m++) {
-        s -= a[i * k + m] * b[m];
-      }
-      b[i] = s / a[i * k + i];
-    }
-    for (int i = k - 1; i >= 0; i--) {
-      double s = b[i];
-      for (int m = i + 1; m < k; m++) {
-        s -= a[m * k + i] * b[m];
-      }
-      b[i] = s / a[i * k + i];
-    }
+    Cholesky.solveInPlace(a, b, k);
   }
 
   /** YᵀY for the row-major n × k matrix {@code factors}, summed in parallel chunks. */

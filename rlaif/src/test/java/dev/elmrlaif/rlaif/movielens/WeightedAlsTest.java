@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.elmrlaif.rlaif.config.WalsConfig;
+import dev.elmrlaif.rlaif.domain.Cholesky;
 import dev.elmrlaif.rlaif.domain.Interactions;
 import java.util.ArrayList;
 import java.util.List;
@@ -191,7 +192,7 @@ class WeightedAlsTest {
     double[] b = {1, -2, 3, 0.5, -1, 2};
     double[] expected = new CholeskyDecomposition(new Array2DRowRealMatrix(spd)).getSolver()
         .solve(new ArrayRealVector(b)).toArray();
-    WeightedAls.choleskySolve(a, b, k);
+    Cholesky.solveInPlace(a, b, k);
     assertArrayEquals(expected, b, 1e-9);
   }
 }
