@@ -1,5 +1,6 @@
 package dev.elmrlaif.rlaif.rl.math;
 
+import dev.elmrlaif.rlaif.UserInputException;
 import dev.elmrlaif.rlaif.config.Doc;
 import dev.elmrlaif.rlaif.config.Range;
 
@@ -22,12 +23,12 @@ public record KlConfig(
 
   public KlConfig {
     if (estimator == null || level == null || placement == null || controller == null) {
-      throw new IllegalArgumentException("kl: estimator, level, placement and controller must all be set;"
+      throw new UserInputException("kl: estimator, level, placement and controller must all be set;"
           + " found estimator=" + estimator + " level=" + level + " placement=" + placement
           + " controller=" + controller);
     }
     if (!(clip >= 0)) {
-      throw new IllegalArgumentException("kl clip: found " + clip + ", expected >= 0 (0 disables)");
+      throw new UserInputException("kl.clip: found " + clip + ", expected >= 0 (0 disables)");
     }
   }
 

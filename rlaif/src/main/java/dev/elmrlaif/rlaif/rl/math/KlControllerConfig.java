@@ -1,5 +1,6 @@
 package dev.elmrlaif.rlaif.rl.math;
 
+import dev.elmrlaif.rlaif.UserInputException;
 import dev.elmrlaif.rlaif.config.Doc;
 import dev.elmrlaif.rlaif.config.Range;
 
@@ -27,18 +28,18 @@ public record KlControllerConfig(
 
   public KlControllerConfig {
     if (kind == null) {
-      throw new IllegalArgumentException("kl controller kind: missing, expected fixed or adaptive");
+      throw new UserInputException("kl.controller.kind: missing, expected fixed or adaptive");
     }
     if (!(beta >= 0) || Double.isInfinite(beta)) {
-      throw new IllegalArgumentException("kl beta: found " + beta + ", expected a finite value >= 0");
+      throw new UserInputException("kl.controller.beta: found " + beta + ", expected a finite value >= 0");
     }
     if (kind == Kind.ADAPTIVE && !(beta > 0)) {
-      throw new IllegalArgumentException("kl beta: found " + beta
+      throw new UserInputException("kl.controller.beta: found " + beta
           + ", expected > 0 for the adaptive controller (it multiplies beta)");
     }
-    requirePositive("kl target", target);
-    requirePositive("kl horizon", horizon);
-    requirePositive("kl gain", gain);
+    requirePositive("kl.controller.target", target);
+    requirePositive("kl.controller.horizon", horizon);
+    requirePositive("kl.controller.gain", gain);
   }
 
   /** Fixed {@code β = 0.05}; adaptive settings as Ziegler et al. (target 6 nats, horizon 10000, 0.1). */
@@ -48,7 +49,7 @@ public record KlControllerConfig(
 
   private static void requirePositive(String name, double value) {
     if (!(value > 0) || Double.isInfinite(value)) {
-      throw new IllegalArgumentException(name + ": found " + value + ", expected a finite value > 0");
+      throw new UserInputException(name + ": found " + value + ", expected a finite value > 0");
     }
   }
 }

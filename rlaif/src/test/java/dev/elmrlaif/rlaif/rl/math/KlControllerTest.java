@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.elmrlaif.rlaif.UserInputException;
 import org.junit.jupiter.api.Test;
 
 class KlControllerTest {
@@ -64,12 +65,12 @@ class KlControllerTest {
 
   @Test
   void configValidationNamesTheKey() {
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+    UserInputException e = assertThrows(UserInputException.class,
         () -> new KlControllerConfig(KlControllerConfig.Kind.ADAPTIVE, 0.0, 1.0, 100, 0.1));
-    assertTrue(e.getMessage().contains("kl beta: found 0.0"), e.getMessage());
-    IllegalArgumentException horizon = assertThrows(IllegalArgumentException.class,
+    assertTrue(e.getMessage().contains("kl.controller.beta: found 0.0"), e.getMessage());
+    UserInputException horizon = assertThrows(UserInputException.class,
         () -> new KlControllerConfig(KlControllerConfig.Kind.FIXED, 0.1, 1.0, -5, 0.1));
-    assertTrue(horizon.getMessage().contains("kl horizon: found -5.0"), horizon.getMessage());
+    assertTrue(horizon.getMessage().contains("kl.controller.horizon: found -5.0"), horizon.getMessage());
     assertEquals(Double.POSITIVE_INFINITY, KlConfig.defaults().clipBound());
   }
 }
