@@ -26,7 +26,7 @@ import java.util.SplittableRandom;
 public final class CausalLm {
   private final GptConfig config;
   private final String[][] names;
-  private final float attentionScale;
+  private final double attentionScale;
 
   private static final int LN_1 = 0;
   private static final int LN_1_BIAS = 1;
@@ -39,7 +39,7 @@ public final class CausalLm {
 
   public CausalLm(GptConfig config) {
     this.config = config;
-    this.attentionScale = (float) (1.0 / Math.sqrt(config.headDim()));
+    this.attentionScale = 1.0 / Math.sqrt(config.headDim());
     names = new String[config.layers()][];
     for (int layer = 0; layer < config.layers(); layer++) {
       String h = "h." + layer + ".";
@@ -215,8 +215,8 @@ public final class CausalLm {
 
   /** GPT-2's GELU, tanh approximation: {@code 0.5 x (1 + tanh(sqrt(2/pi) (x + 0.044715 x^3)))}. */
   public static NDArray gelu(NDArray x) {
-    NDArray inner = x.mul(x).mul(0.044715f).add(1f).mul(x).mul((float) Math.sqrt(2.0 / Math.PI));
-    return inner.tanh().add(1f).mul(x).mul(0.5f);
+    NDArray inner = x.mul(x).mul(0.044715).add(1.0).mul(x).mul(Math.sqrt(2.0 / Math.PI));
+    return inner.tanh().add(1.0).mul(x).mul(0.5);
   }
 
   /**

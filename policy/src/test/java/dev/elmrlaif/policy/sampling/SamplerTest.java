@@ -1,0 +1,176 @@
+package dev.elmrlaif.policy.sampling;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
+import dev.elmrlaif.policy.model.ContinuationLogProbs;
+import dev.elmrlaif.policy.model.Elm;
+import dev.elmrlaif.policy.model.ElmPrompt;
+import dev.elmrlaif.policy.model.PromptBatch;
+import dev.elmrlaif.policy.model.TinyModels;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** Batched KV-cache sampling: reproducibility, greedy equivalences, log-probs, distribution. */
+class SamplerTest {
+  private static final List<ElmPrompt> PROMPTS = List.of(
+      TinyModels.prompt(0.3f, -0.7f, 1.2f, 5, 6, 7, 8),
+      TinyModels.prompt(-1f, 0.4f, 0.9f, 9),
+      new ElmPrompt(new int[] {2, 3, 2}, new float[][] {{0f, 1f, 0f}, {1f, 0f, 1f}}));
+
+  @Test
+  void aSeedReproducesTheSamplesAndAnotherSeedChangesThem() {
+    try (Elm elm = TinyModels.elm(7)) {
+      SamplingConfig config = SamplingConfig.ancestral(12).withTemperature(1.3);
+      SampleResult first = Sampler.sample(elm, PROMPTS, config, 42);
+      SampleResult again = Sampler.sample(elm, PROMPTS, config, 42);
+      SampleResult other = Sampler.sample(elm, PROMPTS, config, 43);
+      assertTrue(Arrays.deepEquals(first.tokens(), again.tokens()));
+      assertTrue(Arrays.deepEquals(first.samplingLogProbs(), again.samplingLogProbs()));
+      assertFalse(Arrays.deepEquals(first.tokens(), other.tokens()));
+    }
+  }
+
+  @Test
+  void topKOneAndATinyTopPEqualGreedy() {
+    try (Elm elm = TinyModels.elm(8)) {
+      SampleResult greedy = Sampler.sample(elm, PROMPTS, SamplingConfig.greedy(10), 1);
+      SampleResult topOne = Sampler.sample(elm, PROMPTS, SamplingConfig.ancestral(10).withTopK(1), 2);
+      SampleResult nucleus = Sampler.sample(elm, PROMPTS, SamplingConfig.ancestral(10).withTopP(1e-6), 3);
+      assertTrue(Arrays.deepEquals(greedy.tokens(), topOne.tokens()));
+      assertTrue(Arrays.deepEquals(greedy.tokens(), nucleus.tokens()));
+      for (int row = 0; row < greedy.rows(); row++) {
+        for (int t = 0; t < greedy.lengths()[row]; t++) {
+          assertEquals(0f, greedy.samplingLogProbs()[row][t], 0f);
+          assertEquals(0f, topOne.samplingLogProbs()[row][t], 1e-6);
+        }
+      }
+    }
+  }
+
+  @Test
+  void batchedGreedyRowsEqualTheirUnbatchedGenerations() {
+    try (Elm elm = TinyModels.elm(9)) {
+      SampleResult batched = Sampler.sample(elm, PROMPTS, SamplingConfig.greedy(10), 0);
+      for (int row = 0; row < PROMPTS.size(); row++) {
+        SampleResult alone = Sampler.sample(elm, List.of(PROMPTS.get(row)), SamplingConfig.greedy(10), 0);
+        assertArrayEquals(alone.continuation(0), batched.continuation(row), "row " + row);
+        assertEquals(0.0, TinyModels.maxAbsDiff(alone.policyLogProbs()[0], batched.policyLogProbs()[row]), 1e-4);
+        assertEquals(0.0, TinyModels.maxAbsDiff(alone.entropies()[0], batched.entropies()[row]), 1e-4);
+      }
+    }
+  }
+
+  @Test
+  void policyLogProbsAndEntropiesEqualTheTrainingFunctionOnTheSampledTokens() {
+    try (Elm elm = TinyModels.elm(10); NDManager scope = elm.manager().newSubManager()) {
+      SampleResult sampled = Sampler.sample(elm, PROMPTS, SamplingConfig.ancestral(15).withTemperature(0.7).withTopK(20), 5);
+      List<int[]> continuations = new ArrayList<>();
+      for (int row = 0; row < sampled.rows(); row++) {
+        continuations.add(sampled.continuation(row));
+      }
+      ContinuationLogProbs scored = elm.continuationLogProbs(scope, PROMPTS, continuations, true);
+      NDArray entropy = scored.logSoftmax().exp().mul(scored.logSoftmax()).sum(new int[] {2}).neg();
+      for (int row = 0; row < sampled.rows(); row++) {
+        int length = sampled.lengths()[row];
+        float[] expected = scored.tokenLogProbs().get(row).toFloatArray();
+        float[] expectedEntropy = entropy.get(row).toFloatArray();
+        for (int t = 0; t < length; t++) {
+          assertEquals(expected[t], sampled.policyLogProbs()[row][t], 1e-4, "row " + row + " step " + t);
+          assertEquals(expectedEntropy[t], sampled.entropies()[row][t], 1e-4, "entropy row " + row + " step " + t);
+          // The behaviour distribution is sharper (T = 0.7 and top-20), so its log-prob is larger here
+          // only on average; it must be a log-probability though.
+          assertTrue(sampled.samplingLogProbs()[row][t] <= 1e-6);
+        }
+      }
+    }
+  }
+
+  @Test
+  void finishedRowsStopAtTheEndTokenAndArePadded() {
+    try (Elm elm = TinyModels.elm(12)) {
+      // Make the end token overwhelmingly likely after any input: a large bias on its logit.
+      NDArray wte = elm.parameters().get("wte.weight");
+      float[] values = wte.toFloatArray();
+      int d = 16;
+      float[] lnBias = elm.parameters().get("ln_f.bias").toFloatArray();
+      for (int i = 0; i < d; i++) {
+        values[TinyModels.END * d + i] = 50f;
+        lnBias[i] = 1f;
+      }
+      wte.set(values);
+      elm.parameters().get("ln_f.bias").set(lnBias);
+      SampleResult result = Sampler.sample(elm, PROMPTS, SamplingConfig.ancestral(6), 3);
+      for (int row = 0; row < result.rows(); row++) {
+        assertTrue(result.ended()[row]);
+        assertEquals(1, result.lengths()[row]);
+        assertEquals(TinyModels.END, result.tokens()[row][0]);
+        for (int t = 1; t < 6; t++) {
+          assertEquals(TinyModels.PAD, result.tokens()[row][t]);
+          assertEquals(0f, result.policyLogProbs()[row][t], 0f);
+        }
+      }
+    }
+  }
+
+  @Test
+  void samplingFrequenciesFollowTheTemperedTruncatedDistribution() {
+    try (Elm elm = TinyModels.elm(13); NDManager scope = elm.manager().newSubManager()) {
+      int draws = 3000;
+      List<ElmPrompt> same = new ArrayList<>();
+      for (int i = 0; i < draws; i++) {
+        same.add(PROMPTS.get(1));
+      }
+      double temperature = 1.5;
+      int topK = 4;
+      SampleResult result = Sampler.sample(elm, same,
+          SamplingConfig.ancestral(1).withTemperature(temperature).withTopK(topK), 77);
+      // Expected: softmax(logits / T) over the top 4 tokens, renormalised.
+      PromptBatch batch = PromptBatch.forScoring(List.of(PROMPTS.get(1)), null, elm.config());
+      float[] logits = elm.logits(elm.hiddenStates(elm.embed(scope, batch), elm.positionIds(scope, batch), null, null)
+          .get(new NDIndex("0, -1, :"))).toFloatArray();
+      Integer[] order = new Integer[logits.length];
+      for (int i = 0; i < order.length; i++) {
+        order[i] = i;
+      }
+      Arrays.sort(order, (a, b) -> Float.compare(logits[b], logits[a]));
+      double[] p = new double[topK];
+      double z = 0;
+      for (int i = 0; i < topK; i++) {
+        p[i] = Math.exp((logits[order[i]] - logits[order[0]]) / temperature);
+        z += p[i];
+      }
+      int[] counts = new int[logits.length];
+      for (int row = 0; row < draws; row++) {
+        counts[result.tokens()[row][0]]++;
+        int rank = Arrays.asList(order).indexOf(result.tokens()[row][0]);
+        assertTrue(rank < topK, "token outside the top-k was drawn");
+        assertEquals(Math.log(p[rank] / z), result.samplingLogProbs()[row][0], 1e-4);
+      }
+      for (int i = 0; i < topK; i++) {
+        double expected = p[i] / z;
+        double observed = counts[order[i]] / (double) draws;
+        // 4 standard errors of a binomial proportion at n = 3000.
+        double tolerance = 4 * Math.sqrt(expected * (1 - expected) / draws);
+        assertEquals(expected, observed, tolerance, "token of rank " + i);
+      }
+    }
+  }
+
+  @Test
+  void aGenerationThatCannotFitTheContextIsRejected() {
+    try (Elm elm = TinyModels.elm(14)) {
+      IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+          () -> Sampler.sample(elm, PROMPTS, SamplingConfig.greedy(40), 0));
+      assertTrue(e.getMessage().contains("exceeds the model's contextLength=40"), e.getMessage());
+    }
+  }
+}
