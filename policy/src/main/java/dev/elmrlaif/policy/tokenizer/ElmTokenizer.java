@@ -10,6 +10,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
+import java.util.function.Function;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
 
@@ -60,6 +61,11 @@ public final class ElmTokenizer implements AutoCloseable {
     private final Map<String, Integer> addedTokenIds = new HashMap<>();
 
     private ElmTokenizer(TokenizerJson.Parsed parsed, SpecialTokens names, Engine requested) {
+        this(parsed, names, requested, HuggingFaceCodec::new);
+    }
+
+    /** {@code openNative} opens the Hugging Face codec from the document's bytes; tests replace it to simulate a missing library. */
+    ElmTokenizer(TokenizerJson.Parsed parsed, SpecialTokens names, Engine requested, Function<byte[], TokenCodec> openNative) {
         if (names == null || requested == null) {
             throw new IllegalArgumentException("names/engine: found null, expected SpecialTokens and an Engine");
         }
@@ -89,13 +95,13 @@ public final class ElmTokenizer implements AutoCloseable {
             this.codec = pureJavaCodec(parsed, null);
             this.engine = Engine.PURE_JAVA;
         } else if (requested == Engine.HUGGING_FACE) {
-            this.codec = huggingFaceCodec(parsed);
+            this.codec = huggingFaceCodec(parsed, openNative);
             this.engine = Engine.HUGGING_FACE;
         } else {
             TokenCodec nativeCodec = null;
             Throwable nativeFailure = null;
             try {
-                nativeCodec = huggingFaceCodec(parsed);
+                nativeCodec = huggingFaceCodec(parsed, openNative);
             } catch (RuntimeException | LinkageError e) {
                 nativeFailure = e;
             }
@@ -304,9 +310,9 @@ public final class ElmTokenizer implements AutoCloseable {
         return id == null ? OptionalLong.empty() : OptionalLong.of(id);
     }
 
-    private static TokenCodec huggingFaceCodec(TokenizerJson.Parsed parsed) {
+    private static TokenCodec huggingFaceCodec(TokenizerJson.Parsed parsed, Function<byte[], TokenCodec> openNative) {
         try {
-            return new HuggingFaceCodec(TokenizerJson.toBytes(parsed.root()));
+            return openNative.apply(TokenizerJson.toBytes(parsed.root()));
         } catch (LinkageError e) {
             throw new IllegalStateException("Hugging Face native tokenizer library could not load: " + e, e);
         } catch (RuntimeException e) {

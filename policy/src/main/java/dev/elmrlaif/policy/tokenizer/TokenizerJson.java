@@ -101,7 +101,8 @@ public final class TokenizerJson {
      * anything else is a folder (created if needed) that receives {@value #FILE_NAME}.
      */
     static Path fileForWriting(Path fileOrFolder) {
-        boolean isFile = !Files.isDirectory(fileOrFolder) && fileOrFolder.getFileName().toString().endsWith(".json");
+        Path name = fileOrFolder.getFileName();
+        boolean isFile = name != null && !Files.isDirectory(fileOrFolder) && name.toString().endsWith(".json");
         return isFile ? fileOrFolder : fileOrFolder.resolve(FILE_NAME);
     }
 

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
@@ -14,6 +15,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.OptionalLong;
 import java.util.Random;
+import java.util.function.Function;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -214,6 +216,31 @@ class ElmTokenizerTest {
                 assertEquals(engine == ElmTokenizer.Engine.AUTO ? ElmTokenizer.Engine.HUGGING_FACE : engine, elm.engine());
             }
         }
+    }
+
+    @Test
+    void autoFallsBackToPureJavaWhenTheNativeLibraryCannotLoad() throws Exception {
+        Function<byte[], TokenCodec> missingLibrary = json -> {
+            throw new UnsatisfiedLinkError("no tokenizers in java.library.path");
+        };
+        TokenizerJson.Parsed gpt2 = TokenizerJson.read(GPT2_LAYOUT.resolve("tokenizer.json"));
+        try (ElmTokenizer fallback = new ElmTokenizer(gpt2, SpecialTokens.defaults(), ElmTokenizer.Engine.AUTO, missingLibrary)) {
+            assertEquals(ElmTokenizer.Engine.PURE_JAVA, fallback.engine());
+            assertArrayEquals(new long[] {262, 290}, fallback.encode(" the and"));
+        }
+        IllegalStateException required = assertThrows(IllegalStateException.class,
+                () -> new ElmTokenizer(gpt2, SpecialTokens.defaults(), ElmTokenizer.Engine.HUGGING_FACE, missingLibrary));
+        assertEquals("Hugging Face native tokenizer library could not load: java.lang.UnsatisfiedLinkError: "
+                + "no tokenizers in java.library.path", required.getMessage());
+
+        String lowercasing = new String(Files.readAllBytes(GPT2_LAYOUT.resolve("tokenizer.json")), StandardCharsets.UTF_8)
+                .replace("\"normalizer\":null", "\"normalizer\":{\"type\":\"Lowercase\"}");
+        TokenizerJson.Parsed unsupported = TokenizerJson.parse("lowercase.json", lowercasing.getBytes(StandardCharsets.UTF_8));
+        TokenizerFormatException neither = assertThrows(TokenizerFormatException.class,
+                () -> new ElmTokenizer(unsupported, SpecialTokens.defaults(), ElmTokenizer.Engine.AUTO, missingLibrary));
+        assertTrue(neither.getMessage().startsWith("lowercase.json: the Hugging Face tokenizer failed (")
+                && neither.getMessage().endsWith(") and the pure-Java codec cannot reproduce it because it has a normalizer"),
+                neither.getMessage());
     }
 
     @Test
