@@ -1,0 +1,147 @@
+package dev.elmrlaif.rewards.judge;
+
+import dev.elmrlaif.rewards.InvalidRewardInputException;
+import dev.elmrlaif.rewards.RewardContext;
+import dev.elmrlaif.rewards.RewardFlag;
+import dev.elmrlaif.rewards.RewardModel;
+import dev.elmrlaif.rewards.RewardResult;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+/**
+ * The AI-judge reward (RLAIF, DESIGN.md §5). Component {@code "judge"}, in [0, 1]:
+ * <ul>
+ *   <li>{@link Mode#SCORE}: the judge's 0–1 score of the text for the context's task (prompt, and the
+ *   reference text as facts when present);</li>
+ *   <li>{@link Mode#PREFERENCE_VS_REFERENCE}: the preference setting; the judge compares the text with the
+ *   context's reference text twice, once in each order to cancel position bias, and the reward is the
+ *   fraction of the two comparisons the generated text wins (0, ½ or 1).</li>
+ * </ul>
+ * Fallbacks (never an exception): an empty text scores 0 with {@link RewardFlag#EMPTY_TEXT} without calling
+ * the judge; a {@link JudgeException} gives {@link Config#failureScore()} with {@link RewardFlag#JUDGE_FAILED};
+ * preference mode without a reference text gives the failure score with {@link RewardFlag#NO_TARGET}.
+ * Samples are judged concurrently on a small pool of threads; close the reward to stop them. Thread-safe.
+ */
+public final class JudgeReward implements RewardModel, AutoCloseable {
+
+    public static final String COMPONENT = "judge";
+
+    /** What the judge is asked. */
+    public enum Mode { SCORE, PREFERENCE_VS_REFERENCE }
+
+    /**
+     * @param mode         score each text, or compare it with the reference text
+     * @param failureScore the reward when the judge fails, in [0, 1]
+     * @param concurrency  judgements in flight at once
+     */
+    public record Config(Mode mode, double failureScore, int concurrency) {
+        public Config {
+            if (mode == null) {
+                throw new InvalidRewardInputException("JudgeReward.Config.mode is missing, expected SCORE or "
+                        + "PREFERENCE_VS_REFERENCE");
+            }
+            if (!(failureScore >= 0.0 && failureScore <= 1.0)) {
+                throw new InvalidRewardInputException("JudgeReward.Config.failureScore must be in [0, 1], found "
+                        + failureScore);
+            }
+            if (concurrency < 1) {
+                throw new InvalidRewardInputException("JudgeReward.Config.concurrency must be >= 1, found "
+                        + concurrency);
+            }
+        }
+    }
+
+    private record Judgement(double score, Set<RewardFlag> flags) {}
+
+    private final JudgeClient client;
+    private final Config config;
+    private final ExecutorService pool;
+
+    public JudgeReward(JudgeClient client, Config config) {
+        this.client = client;
+        this.config = config;
+        this.pool = Executors.newFixedThreadPool(config.concurrency(), runnable -> {
+            Thread thread = new Thread(runnable, "judge-reward");
+            thread.setDaemon(true);
+            return thread;
+        });
+    }
+
+    @Override
+    public String name() {
+        return "ai_judge";
+    }
+
+    @Override
+    public List<String> componentNames() {
+        return List.of(COMPONENT);
+    }
+
+    @Override
+    public RewardResult score(List<String> texts, List<RewardContext> contexts) {
+        RewardModel.requireSameSize(texts, contexts);
+        List<Future<Judgement>> futures = new ArrayList<>(texts.size());
+        for (int i = 0; i < texts.size(); i++) {
+            String text = texts.get(i);
+            RewardContext context = contexts.get(i);
+            futures.add(pool.submit(() -> judge(text, context)));
+        }
+        double[] scores = new double[texts.size()];
+        List<Set<RewardFlag>> flags = new ArrayList<>(texts.size());
+        for (int i = 0; i < futures.size(); i++) {
+            Judgement judgement;
+            try {
+                judgement = futures.get(i).get();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                judgement = new Judgement(config.failureScore(), EnumSet.of(RewardFlag.JUDGE_FAILED));
+            } catch (ExecutionException e) {
+                judgement = new Judgement(config.failureScore(), EnumSet.of(RewardFlag.JUDGE_FAILED));
+            }
+            scores[i] = judgement.score();
+            flags.add(judgement.flags());
+        }
+        return RewardResult.single(COMPONENT, scores, flags);
+    }
+
+    private Judgement judge(String text, RewardContext context) {
+        if (text == null || text.isBlank()) {
+            return new Judgement(0.0, EnumSet.of(RewardFlag.EMPTY_TEXT));
+        }
+        try {
+            if (config.mode() == Mode.SCORE) {
+                return new Judgement(client.score(text, task(context, true)), EnumSet.noneOf(RewardFlag.class));
+            }
+            String reference = context.referenceText();
+            if (reference == null || reference.isBlank()) {
+                return new Judgement(config.failureScore(), EnumSet.of(RewardFlag.NO_TARGET));
+            }
+            String task = task(context, false);
+            int wins = (client.compare(text, reference, task) == JudgeClient.Preference.FIRST ? 1 : 0)
+                    + (client.compare(reference, text, task) == JudgeClient.Preference.SECOND ? 1 : 0);
+            return new Judgement(wins / 2.0, EnumSet.noneOf(RewardFlag.class));
+        } catch (JudgeException e) {
+            return new Judgement(config.failureScore(), EnumSet.of(RewardFlag.JUDGE_FAILED));
+        }
+    }
+
+    /** The task description the judge sees: the prompt, and the reference text as facts when asked. */
+    private static String task(RewardContext context, boolean withReference) {
+        StringBuilder task = new StringBuilder(context.prompt() == null ? "" : context.prompt());
+        if (withReference && context.referenceText() != null && !context.referenceText().isBlank()) {
+            task.append(task.length() > 0 ? "\n\n" : "").append("Reference facts:\n").append(context.referenceText());
+        }
+        return task.toString();
+    }
+
+    @Override
+    public void close() {
+        pool.shutdownNow();
+    }
+}
