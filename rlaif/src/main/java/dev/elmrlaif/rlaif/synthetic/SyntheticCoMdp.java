@@ -3,6 +3,7 @@ package dev.elmrlaif.rlaif.synthetic;
 import com.google.common.collect.ImmutableMap;
 import dev.elmrlaif.rlaif.UserInputException;
 import dev.elmrlaif.rlaif.rl.math.LogProbs;
+import dev.elmrlaif.rlaif.rl.math.SoftBellman;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -131,14 +132,11 @@ public final class SyntheticCoMdp {
     for (int i = states.size() - 1; i >= 0; i--) { // longest prefixes first
       List<Integer> s = states.get(i);
       double[] qs = new double[mdp.vocabSize()];
-      double[] terms = new double[qs.length];
-      double[] logRef = reference.logProbabilities(s);
       for (int a = 0; a < qs.length; a++) {
         List<Integer> next = TokenMdp.append(s, a);
         qs[a] = mdp.isTerminal(next) ? rewards.get(next) : v.get(next);
-        terms[a] = logRef[a] + qs[a] / beta;
       }
-      v.put(s, beta * LogProbs.logSumExp(terms));
+      v.put(s, SoftBellman.softValue(qs, reference.logProbabilities(s), beta));
       q.put(s, qs);
     }
     return new SoftValues(ImmutableMap.copyOf(v), ImmutableMap.copyOf(q));
@@ -148,12 +146,9 @@ public final class SyntheticCoMdp {
   public TabularPolicy optimalPolicy() {
     SoftValues values = softValues();
     return TabularPolicy.of(mdp, s -> {
-      double[] logRef = reference.logProbabilities(s);
-      double[] qs = values.q(s);
-      double vs = values.v(s);
-      double[] p = new double[qs.length];
+      double[] p = SoftBellman.optimalLogPolicy(values.q(s), reference.logProbabilities(s), beta);
       for (int a = 0; a < p.length; a++) {
-        p[a] = Math.exp(logRef[a] + (qs[a] - vs) / beta);
+        p[a] = Math.exp(p[a]);
       }
       return p;
     });
