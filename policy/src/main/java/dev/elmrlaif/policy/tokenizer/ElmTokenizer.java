@@ -91,29 +91,31 @@ public final class ElmTokenizer implements AutoCloseable {
         for (long id : placeholderIds) {
             placeholderById[(int) id] = true;
         }
+        OpenedCodec opened = openCodec(parsed, requested, openNative);
+        this.codec = opened.codec();
+        this.engine = opened.engine();
+    }
+
+    /** A codec and the engine that runs it. */
+    private record OpenedCodec(TokenCodec codec, Engine engine) {
+    }
+
+    /** Opens the requested engine; {@link Engine#AUTO} tries Hugging Face first and falls back to pure Java. */
+    private static OpenedCodec openCodec(TokenizerJson.Parsed parsed, Engine requested,
+                                         Function<byte[], TokenCodec> openNative) {
         if (requested == Engine.PURE_JAVA) {
-            this.codec = pureJavaCodec(parsed, null);
-            this.engine = Engine.PURE_JAVA;
-        } else if (requested == Engine.HUGGING_FACE) {
-            this.codec = huggingFaceCodec(parsed, openNative);
-            this.engine = Engine.HUGGING_FACE;
-        } else {
-            TokenCodec nativeCodec = null;
-            Throwable nativeFailure = null;
-            try {
-                nativeCodec = huggingFaceCodec(parsed, openNative);
-            } catch (RuntimeException | LinkageError e) {
-                nativeFailure = e;
-            }
-            if (nativeCodec != null) {
-                this.codec = nativeCodec;
-                this.engine = Engine.HUGGING_FACE;
-            } else {
-                this.codec = pureJavaCodec(parsed, nativeFailure);
-                this.engine = Engine.PURE_JAVA;
-                LOG.warn("{}: Hugging Face native tokenizer unavailable ({}); using the pure-Java codec",
-                        source, nativeFailure.toString());
-            }
+            return new OpenedCodec(pureJavaCodec(parsed, null), Engine.PURE_JAVA);
+        }
+        if (requested == Engine.HUGGING_FACE) {
+            return new OpenedCodec(huggingFaceCodec(parsed, openNative), Engine.HUGGING_FACE);
+        }
+        try {
+            return new OpenedCodec(huggingFaceCodec(parsed, openNative), Engine.HUGGING_FACE);
+        } catch (RuntimeException | LinkageError nativeFailure) {
+            TokenCodec fallback = pureJavaCodec(parsed, nativeFailure);
+            LOG.warn("{}: Hugging Face native tokenizer unavailable ({}); using the pure-Java codec",
+                    parsed.source(), nativeFailure.toString());
+            return new OpenedCodec(fallback, Engine.PURE_JAVA);
         }
     }
 
@@ -151,14 +153,7 @@ public final class ElmTokenizer implements AutoCloseable {
         int nextId = vocabSize;
         for (String name : wanted.all()) {
             if (!addedTokenIds.containsKey(name)) {
-                ObjectNode token = added.addObject();
-                token.put("id", nextId++);
-                token.put("content", name);
-                token.put("single_word", false);
-                token.put("lstrip", false);
-                token.put("rstrip", false);
-                token.put("normalized", false);
-                token.put("special", true);
+                TokenizerJson.appendAddedToken(added, new BpeModel.AddedToken(nextId++, name, true));
             }
         }
         return new ElmTokenizer(TokenizerJson.parse(source, TokenizerJson.toBytes(extended)), wanted, engine);

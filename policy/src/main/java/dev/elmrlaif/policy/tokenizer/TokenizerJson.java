@@ -42,14 +42,7 @@ public final class TokenizerJson {
         root.putNull("padding");
         ArrayNode added = root.putArray("added_tokens");
         for (BpeModel.AddedToken token : model.addedTokens()) {
-            ObjectNode node = added.addObject();
-            node.put("id", token.id());
-            node.put("content", token.content());
-            node.put("single_word", false);
-            node.put("lstrip", false);
-            node.put("rstrip", false);
-            node.put("normalized", false);
-            node.put("special", token.special());
+            appendAddedToken(added, token);
         }
         root.putNull("normalizer");
         byteLevel(root.putObject("pre_tokenizer"), false, true);
@@ -71,6 +64,18 @@ public final class TokenizerJson {
             merges.addArray().add(merge.left()).add(merge.right());
         }
         return root;
+    }
+
+    /** Appends one {@code added_tokens} entry: matched verbatim, not normalized, no stripping. */
+    static void appendAddedToken(ArrayNode addedTokens, BpeModel.AddedToken token) {
+        ObjectNode node = addedTokens.addObject();
+        node.put("id", token.id());
+        node.put("content", token.content());
+        node.put("single_word", false);
+        node.put("lstrip", false);
+        node.put("rstrip", false);
+        node.put("normalized", false);
+        node.put("special", token.special());
     }
 
     private static void byteLevel(ObjectNode node, boolean addPrefixSpace, boolean trimOffsets) {
