@@ -6,7 +6,7 @@ import dev.elmrlaif.rlaif.config.Range;
 
 /**
  * How the KL coefficient {@code β} of H1 is chosen: fixed, or adapted toward a target KL
- * ({@link AdaptiveKlController}). YAML keys: {@code kind, beta, target, horizon, gain}.
+ * ({@link KlController}). YAML keys: {@code kind, beta, target, horizon, gain}.
  */
 public record KlControllerConfig(
     @Doc("fixed: beta stays constant; adaptive: beta is steered so the measured KL approaches target")
@@ -20,9 +20,9 @@ public record KlControllerConfig(
 
   /** Which controller. */
   public enum Kind {
-    /** {@link FixedKlController}. */
+    /** {@code β} stays constant. */
     FIXED,
-    /** {@link AdaptiveKlController}. */
+    /** {@code β} is steered so the measured KL approaches the target (Ziegler et al. 2019). */
     ADAPTIVE
   }
 

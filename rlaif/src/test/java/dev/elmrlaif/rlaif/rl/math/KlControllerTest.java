@@ -11,15 +11,15 @@ class KlControllerTest {
 
   @Test
   void adaptiveBetaMovesTheRightWayWithClippedSteps() {
-    AdaptiveKlController up = new AdaptiveKlController(0.1, 2.0, 1000, 0.1);
+    KlController up = KlController.adaptive(0.1, 2.0, 1000, 0.1);
     up.update(100.0, 500); // error clipped to +0.2: beta *= 1 + 0.1·0.2·0.5
     assertEquals(0.1 * 1.01, up.beta(), 1e-15);
-    AdaptiveKlController down = new AdaptiveKlController(0.1, 2.0, 1000, 0.1);
+    KlController down = KlController.adaptive(0.1, 2.0, 1000, 0.1);
     down.update(1.8, 1000); // error −0.1: beta *= 1 − 0.01
     assertEquals(0.1 * 0.99, down.beta(), 1e-15);
     down.update(0.0, 1000); // error clipped to −0.2
     assertEquals(0.1 * 0.99 * 0.98, down.beta(), 1e-15);
-    AdaptiveKlController still = new AdaptiveKlController(0.1, 2.0, 1000, 0.1);
+    KlController still = KlController.adaptive(0.1, 2.0, 1000, 0.1);
     still.update(2.0, 1000);
     assertEquals(0.1, still.beta(), 0.0);
   }
@@ -28,7 +28,7 @@ class KlControllerTest {
   void adaptiveControllerHitsTargetOnALinearKlModel() {
     // Toy model: the KL the policy drifts to is linear in beta, KL(beta) = 6 − 20·beta.
     // Target 2 is reached at beta = 0.2; start far below it.
-    AdaptiveKlController controller = new AdaptiveKlController(0.02, 2.0, 1000, 0.1);
+    KlController controller = KlController.adaptive(0.02, 2.0, 1000, 0.1);
     double kl = Double.NaN;
     for (int step = 0; step < 2000; step++) {
       kl = 6 - 20 * controller.beta();
