@@ -1,5 +1,7 @@
 package dev.elmrlaif.policy.model;
 
+import java.util.List;
+
 /**
  * What an ELM is made of: the language model's shape, the adapter's shape (absent for a plain
  * language model, e.g. a Hugging Face GPT-2 folder scored as is) and the token ids the model
@@ -7,25 +9,35 @@ package dev.elmrlaif.policy.model;
  *
  * @param lm the causal language model
  * @param adapter the embedding adapter, or {@code null} for a model without one
- * @param placeholderTokenId the token whose input row is replaced by {@code E_A(e_k)}, or -1 when
- *     there is no adapter
+ * @param placeholderTokenIds the placeholder tokens: an occurrence of {@code placeholderTokenIds[k]}
+ *     in a prompt has its input row replaced by {@code E_A(e_k)}; empty when there is no adapter
  * @param endTokenId the token that ends a generation
  * @param padTokenId the token written after a finished generation and into padding
  */
 public record ElmConfig(
-    GptConfig lm, AdapterConfig adapter, int placeholderTokenId, int endTokenId, int padTokenId) {
+    GptConfig lm, AdapterConfig adapter, List<Integer> placeholderTokenIds, int endTokenId, int padTokenId) {
   public ElmConfig {
     if (lm == null) {
       throw new IllegalArgumentException("ElmConfig.lm: found null, expected a GptConfig");
     }
     checkToken("endTokenId", endTokenId, lm.vocabSize());
     checkToken("padTokenId", padTokenId, lm.vocabSize());
-    if (adapter != null) {
-      checkToken("placeholderTokenId", placeholderTokenId, lm.vocabSize());
-    } else if (placeholderTokenId != -1) {
+    placeholderTokenIds = placeholderTokenIds == null ? List.of() : List.copyOf(placeholderTokenIds);
+    if (adapter != null && placeholderTokenIds.isEmpty()) {
       throw new IllegalArgumentException(
-          "ElmConfig.placeholderTokenId: found " + placeholderTokenId
-              + ", expected -1 for a model without an adapter");
+          "ElmConfig.placeholderTokenIds: found none, expected at least one for a model with an adapter");
+    }
+    if (adapter == null && !placeholderTokenIds.isEmpty()) {
+      throw new IllegalArgumentException(
+          "ElmConfig.placeholderTokenIds: found " + placeholderTokenIds
+              + ", expected none for a model without an adapter");
+    }
+    for (int k = 0; k < placeholderTokenIds.size(); k++) {
+      checkToken("placeholderTokenIds[" + k + "]", placeholderTokenIds.get(k), lm.vocabSize());
+      if (placeholderTokenIds.indexOf(placeholderTokenIds.get(k)) != k) {
+        throw new IllegalArgumentException(
+            "ElmConfig.placeholderTokenIds: found " + placeholderTokenIds.get(k) + " twice, expected distinct ids");
+      }
     }
   }
 
@@ -38,5 +50,15 @@ public record ElmConfig(
 
   public boolean hasAdapter() {
     return adapter != null;
+  }
+
+  /** The entity slot a token stands for, or -1 when it is not a placeholder. */
+  public int placeholderSlot(int tokenId) {
+    return placeholderTokenIds.indexOf(tokenId);
+  }
+
+  /** A plain language model without an adapter (e.g. a Hugging Face GPT-2 folder). */
+  public static ElmConfig languageModel(GptConfig lm, int endTokenId, int padTokenId) {
+    return new ElmConfig(lm, null, List.of(), endTokenId, padTokenId);
   }
 }

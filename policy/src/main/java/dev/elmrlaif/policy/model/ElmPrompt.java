@@ -2,10 +2,10 @@ package dev.elmrlaif.policy.model;
 
 /**
  * One context of the ELM: prompt token ids with placeholder tokens, and the domain embedding each
- * placeholder stands for (the k-th placeholder of the prompt reads {@code entities[k]}).
+ * placeholder stands for (placeholder token k, e.g. {@code <|entity_k|>}, reads {@code entities[k]}).
  *
  * @param tokenIds prompt token ids
- * @param entities one domain embedding per placeholder, in order (may be empty)
+ * @param entities one domain embedding per placeholder slot used, in slot order (may be empty)
  */
 public record ElmPrompt(int[] tokenIds, float[][] entities) {
   public ElmPrompt {

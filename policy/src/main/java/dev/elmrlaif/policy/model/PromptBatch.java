@@ -71,7 +71,7 @@ public final class PromptBatch {
       int[] continuation = continuations == null ? new int[0] : continuations.get(row);
       int used = promptLengths[row] + continuationLengths[row];
       int start = alignment == Alignment.LEFT ? length - used : 0;
-      int seen = 0;
+      int slotsUsed = 0;
       for (int col = 0; col < length; col++) {
         int cell = row * length + col;
         int index = col - start;
@@ -85,22 +85,23 @@ public final class PromptBatch {
         tokenIds[cell] = token;
         positionIds[cell] = index;
         keyMask[row][col] = 1f;
-        if (index < promptLengths[row] && config.hasAdapter() && token == config.placeholderTokenId()) {
-          if (seen >= prompt.entities().length) {
+        int slot = index < promptLengths[row] ? config.placeholderSlot(token) : -1;
+        if (slot >= 0) {
+          if (slot >= prompt.entities().length) {
             throw new IllegalArgumentException(
-                "prompt " + row + ": placeholder " + (seen + 1) + " at token " + index + " has no entity; "
-                    + "found " + prompt.entities().length + " entities, expected one per placeholder");
+                "prompt " + row + ": placeholder token " + token + " at token " + index + " reads entity "
+                    + slot + ", but the prompt has " + prompt.entities().length + " entities");
           }
           placeholder[cell] = true;
-          slotRow[cell] = (long) row * slots + seen;
+          slotRow[cell] = (long) row * slots + slot;
           anyPlaceholder = true;
-          seen++;
+          slotsUsed = Math.max(slotsUsed, slot + 1);
         }
       }
-      if (seen != prompt.entities().length) {
+      if (slotsUsed != prompt.entities().length) {
         throw new IllegalArgumentException(
-            "prompt " + row + ": found " + prompt.entities().length + " entities and " + seen
-                + " placeholder tokens, expected one entity per placeholder"
+            "prompt " + row + ": found " + prompt.entities().length + " entities but placeholders for "
+                + slotsUsed + ", expected one entity per placeholder slot"
                 + (config.hasAdapter() ? "" : " (this model has no adapter, so no entities)"));
       }
       for (int k = 0; k < prompt.entities().length; k++) {

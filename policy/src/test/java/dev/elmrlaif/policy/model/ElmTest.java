@@ -21,7 +21,7 @@ class ElmTest {
     try (Elm elm = TinyModels.elm(1); NDManager scope = elm.manager().newSubManager()) {
       float[] first = {0.5f, -1f, 2f};
       float[] second = {-0.3f, 0.8f, 0.1f};
-      ElmPrompt prompt = new ElmPrompt(new int[] {4, 2, 6, 2}, new float[][] {first, second});
+      ElmPrompt prompt = new ElmPrompt(new int[] {4, 2, 6, 3}, new float[][] {first, second});
       NDArray embedded = elm.embed(scope, PromptBatch.forScoring(List.of(prompt), null, elm.config()));
       Map<String, NDArray> p = elm.parameters();
       NDArray adapted = EmbeddingAdapter.apply(p, scope.create(new float[][] {first, second}));
@@ -44,10 +44,15 @@ class ElmTest {
   @Test
   void aPlaceholderWithoutItsEntityIsRejectedNamingThePrompt() {
     try (Elm elm = TinyModels.elm(1)) {
-      ElmPrompt twoSlotsOneEntity = new ElmPrompt(new int[] {2, 5, 2}, new float[][] {{1f, 2f, 3f}});
+      ElmPrompt twoSlotsOneEntity = new ElmPrompt(new int[] {2, 5, 3}, new float[][] {{1f, 2f, 3f}});
       IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
           () -> PromptBatch.forGeneration(List.of(ElmPrompt.text(4), twoSlotsOneEntity), elm.config()));
-      assertTrue(e.getMessage().startsWith("prompt 1: placeholder 2 at token 2 has no entity"), e.getMessage());
+      assertEquals("prompt 1: placeholder token 3 at token 2 reads entity 1, but the prompt has 1 entities",
+          e.getMessage());
+      ElmPrompt unusedEntity = new ElmPrompt(new int[] {2, 5}, new float[][] {{1f, 2f, 3f}, {1f, 1f, 1f}});
+      e = assertThrows(IllegalArgumentException.class,
+          () -> PromptBatch.forGeneration(List.of(unusedEntity), elm.config()));
+      assertTrue(e.getMessage().startsWith("prompt 0: found 2 entities but placeholders for 1"), e.getMessage());
       ElmPrompt wrongDim = new ElmPrompt(new int[] {2}, new float[][] {{1f, 2f}});
       e = assertThrows(IllegalArgumentException.class,
           () -> PromptBatch.forGeneration(List.of(wrongDim), elm.config()));
@@ -61,7 +66,7 @@ class ElmTest {
       List<ElmPrompt> prompts = List.of(
           TinyModels.prompt(0.1f, 0.2f, 0.3f, 5, 6, 7, 8),
           TinyModels.prompt(1f, -1f, 0f, 9),
-          new ElmPrompt(new int[] {2, 3, 2}, new float[][] {{0f, 1f, 0f}, {1f, 0f, 1f}}));
+          new ElmPrompt(new int[] {2, 5, 3}, new float[][] {{0f, 1f, 0f}, {1f, 0f, 1f}}));
       List<int[]> continuations = List.of(new int[] {10, 11}, new int[] {12, 13, 14, 15, 1}, new int[] {16});
       ContinuationLogProbs batched = elm.continuationLogProbs(scope, prompts, continuations, true);
       assertArrayEquals(new int[] {2, 5, 1}, batched.lengths());
@@ -96,7 +101,7 @@ class ElmTest {
   void forwardPassEqualsANaiveGpt2WrittenWithLoops() {
     GptConfig lm = GptConfig.builder().vocabSize(11).contextLength(8).layers(2).heads(2).dModel(6).mlpRatio(2)
         .initStd(0.5).build();
-    ElmConfig config = new ElmConfig(lm, null, -1, 1, 0);
+    ElmConfig config = ElmConfig.languageModel(lm, 1, 0);
     try (Elm elm = Elm.initialize(config, Device.cpu(), DataType.FLOAT64, 9);
         NDManager scope = elm.manager().newSubManager()) {
       // Non-trivial gains and biases.

@@ -31,7 +31,7 @@ class GradientCheckTest {
   void autogradMatchesFiniteDifferencesForEveryParameterTensor() {
     GptConfig lm = GptConfig.builder().vocabSize(20).contextLength(12).layers(1).heads(2).dModel(8)
         .initStd(0.4).build();
-    ElmConfig config = new ElmConfig(lm, new AdapterConfig(3, 5, 0.4), TinyModels.PLACEHOLDER, TinyModels.END,
+    ElmConfig config = new ElmConfig(lm, new AdapterConfig(3, 5, 0.4), List.of(TinyModels.PLACEHOLDER, TinyModels.PLACEHOLDER_1), TinyModels.END,
         TinyModels.PAD);
     try (Elm elm = Elm.initialize(config, Device.cpu(), DataType.FLOAT64, 3)) {
       elm.attachLora(new LoraConfig(2, 4.0, EnumSet.allOf(LoraTarget.class)), 5);

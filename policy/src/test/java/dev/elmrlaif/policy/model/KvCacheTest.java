@@ -24,7 +24,7 @@ class KvCacheTest {
       List<ElmPrompt> prompts = List.of(
           new ElmPrompt(new int[] {7, 2, 9, 10, 11}, new float[][] {{0.5f, -1f, 2f}}),
           new ElmPrompt(new int[] {2, 8}, new float[][] {{1f, 0f, -1f}}),
-          new ElmPrompt(new int[] {4, 2, 5, 2}, new float[][] {{0.1f, 0.2f, 0.3f}, {-2f, 1f, 0f}}));
+          new ElmPrompt(new int[] {4, 2, 5, 3}, new float[][] {{0.1f, 0.2f, 0.3f}, {-2f, 1f, 0f}}));
       int steps = 8;
       // A fixed continuation to feed, so both paths see the same tokens.
       int[][] continuation = new int[3][steps];

@@ -3,14 +3,16 @@ package dev.elmrlaif.policy.model;
 import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.DataType;
+import java.util.List;
 
 /** Small models and helpers shared by the policy tests. */
 public final class TinyModels {
-  /** Token ids of the tiny vocabulary: 0 pad, 1 end, 2 placeholder, the rest ordinary. */
+  /** Token ids of the tiny vocabulary: 0 pad, 1 end, 2 and 3 the placeholders of entities 0 and 1. */
   public static final int PAD = 0;
 
   public static final int END = 1;
   public static final int PLACEHOLDER = 2;
+  public static final int PLACEHOLDER_1 = 3;
 
   private TinyModels() {}
 
@@ -21,7 +23,7 @@ public final class TinyModels {
   }
 
   public static ElmConfig elmConfig() {
-    return new ElmConfig(lmConfig(), new AdapterConfig(3, 8, 0.3), PLACEHOLDER, END, PAD);
+    return new ElmConfig(lmConfig(), new AdapterConfig(3, 8, 0.3), List.of(PLACEHOLDER, PLACEHOLDER_1), END, PAD);
   }
 
   public static Elm elm(long seed) {

@@ -24,7 +24,7 @@ class SamplerTest {
   private static final List<ElmPrompt> PROMPTS = List.of(
       TinyModels.prompt(0.3f, -0.7f, 1.2f, 5, 6, 7, 8),
       TinyModels.prompt(-1f, 0.4f, 0.9f, 9),
-      new ElmPrompt(new int[] {2, 3, 2}, new float[][] {{0f, 1f, 0f}, {1f, 0f, 1f}}));
+      new ElmPrompt(new int[] {2, 5, 3}, new float[][] {{0f, 1f, 0f}, {1f, 0f, 1f}}));
 
   @Test
   void aSeedReproducesTheSamplesAndAnotherSeedChangesThem() {
