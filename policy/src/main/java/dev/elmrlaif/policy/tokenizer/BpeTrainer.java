@@ -188,40 +188,52 @@ public final class BpeTrainer {
     }
 
     /**
-     * Rewrites one word with {@code (left, right) -> newId} (left to right, non-overlapping) and updates
-     * the pair counts: its old pairs lose the word's frequency, its new pairs gain it. New pairs (those
-     * containing {@code newId}) get the word in their index and are reported in {@code newPairs}.
+     * Rewrites one word with {@code (left, right) -> newId} (left to right, non-overlapping) and updates the
+     * pair counts where the word changed, weighted by its frequency {@code f}: at each merge, with {@code p}
+     * the symbol now before it and {@code n} the old symbol after it,
+     * {@code (p,left) -f, (p,newId) +f, (right,n) -f, (newId,n) +f, (left,right) -f}. Because {@code p} is
+     * read from the rewritten prefix, back-to-back merges ({@code a b a b -> ab ab}) cancel correctly.
+     * Pairs that gain count contain {@code newId}: they get the word in their index and go to {@code newPairs}.
      */
     private static void mergeInWord(int[][] words, int[] frequency, int word, int left, int right, int newId,
                                     Map<Long, PairStats> pairs, Set<Long> newPairs) {
         int[] old = words[word];
         int[] rewritten = new int[old.length];
         int length = 0;
+        long f = frequency[word];
         for (int i = 0; i < old.length; ) {
             if (i + 1 < old.length && old[i] == left && old[i + 1] == right) {
+                if (length > 0) {
+                    int before = rewritten[length - 1];
+                    addCount(pairs, pairKey(before, left), -f);
+                    gainPair(pairs, pairKey(before, newId), f, word, newPairs);
+                }
+                if (i + 2 < old.length) {
+                    int after = old[i + 2];
+                    addCount(pairs, pairKey(right, after), -f);
+                    gainPair(pairs, pairKey(newId, after), f, word, newPairs);
+                }
+                addCount(pairs, pairKey(left, right), -f);
                 rewritten[length++] = newId;
                 i += 2;
             } else {
                 rewritten[length++] = old[i++];
             }
         }
-        if (length == old.length) {
-            return;
+        if (length < old.length) {
+            words[word] = Arrays.copyOf(rewritten, length);
         }
-        int f = frequency[word];
-        for (int i = 0; i + 1 < old.length; i++) {
-            pairs.get(pairKey(old[i], old[i + 1])).count -= f;
-        }
-        for (int i = 0; i + 1 < length; i++) {
-            long key = pairKey(rewritten[i], rewritten[i + 1]);
-            PairStats stats = pairs.computeIfAbsent(key, k -> new PairStats());
-            stats.count += f;
-            if (rewritten[i] == newId || rewritten[i + 1] == newId) {
-                stats.addWord(word);
-                newPairs.add(key);
-            }
-        }
-        words[word] = Arrays.copyOf(rewritten, length);
+    }
+
+    private static void addCount(Map<Long, PairStats> pairs, long key, long delta) {
+        pairs.computeIfAbsent(key, k -> new PairStats()).count += delta;
+    }
+
+    private static void gainPair(Map<Long, PairStats> pairs, long key, long delta, int word, Set<Long> newPairs) {
+        PairStats stats = pairs.computeIfAbsent(key, k -> new PairStats());
+        stats.count += delta;
+        stats.addWord(word);
+        newPairs.add(key);
     }
 
     private static long pairKey(int left, int right) {
