@@ -229,6 +229,53 @@ public final class Elm implements AutoCloseable {
     return new Elm(config, owner, snapshot, referenceLora);
   }
 
+  /**
+   * A new ELM made of a copy of this model's language model and a freshly initialised adapter:
+   * how a pretrained LM (e.g. a Hugging Face GPT-2 folder) becomes an ELM. When the tokenizer grew
+   * (placeholder tokens added), {@code wte} (and an untied {@code lm_head}) get new rows drawn
+   * {@code N(0, initStd^2)}. Every parameter of the result trains; this model is left as it was.
+   *
+   * @param vocabSize the tokenizer's vocabulary size, at least the model's
+   */
+  public Elm withNewAdapter(
+      AdapterConfig adapter, List<Integer> placeholderTokenIds, int vocabSize, long seed) {
+    if (lora != null) {
+      throw new IllegalStateException("Elm: merge the LoRA before adding an adapter");
+    }
+    GptConfig lmConfig = config.lm();
+    if (vocabSize < lmConfig.vocabSize()) {
+      throw new IllegalArgumentException(
+          "vocabSize: found " + vocabSize + ", expected at least the model's " + lmConfig.vocabSize());
+    }
+    GptConfig grown = lmConfig.withVocabSize(vocabSize);
+    ElmConfig newConfig =
+        new ElmConfig(grown, adapter, placeholderTokenIds, config.endTokenId(), config.padTokenId());
+    NDManager owner = NDManager.newBaseManager(device());
+    java.util.SplittableRandom rng = new java.util.SplittableRandom(seed);
+    LinkedHashMap<String, NDArray> copied = new LinkedHashMap<>();
+    for (Map.Entry<String, NDArray> entry : parameters.entrySet()) {
+      String name = entry.getKey();
+      if (ParameterGroup.of(name) == ParameterGroup.ADAPTER) {
+        continue;
+      }
+      NDArray copy = frozenCopy(name, entry.getValue(), owner);
+      boolean vocabRows = name.equals("wte.weight") || name.equals("lm_head.weight");
+      if (vocabRows && vocabSize > lmConfig.vocabSize()) {
+        NDArray extra = Initializers.gaussian(owner, new Shape(vocabSize - lmConfig.vocabSize(), lmConfig.dModel()),
+            lmConfig.initStd(), rng, copy.getDataType());
+        NDArray grownRows = copy.concat(extra, 0);
+        copy.close();
+        extra.close();
+        grownRows.setName(name);
+        copy = grownRows;
+      }
+      copied.put(name, copy);
+    }
+    copied.putAll(EmbeddingAdapter.initialize(adapter, grown.dModel(), owner, dataType(), rng.nextLong()));
+    copied.values().forEach(p -> p.setRequiresGradient(true));
+    return new Elm(newConfig, owner, copied, null);
+  }
+
   private static NDArray frozenCopy(String name, NDArray source, NDManager owner) {
     NDArray copy = source.duplicate();
     copy.attach(owner);

@@ -82,6 +82,12 @@ public record GptConfig(
     return mlpRatio * dModel;
   }
 
+  /** The same model with another vocabulary size (e.g. after adding placeholder tokens). */
+  public GptConfig withVocabSize(int newVocabSize) {
+    return new GptConfig(
+        newVocabSize, contextLength, layers, heads, dModel, mlpRatio, layerNormEps, initStd, tiedHead);
+  }
+
   public static Builder builder() {
     return new Builder();
   }
