@@ -1,8 +1,11 @@
 package dev.elmrlaif.rlaif.config;
 
+import dev.elmrlaif.rlaif.UserInputException;
+
 /**
- * Where the domain data lives and how it is split. The data root is resolved in this order: this
- * key, the {@code RLAIF_DATA} environment variable, the cache folder.
+ * Where the domain data lives, how it is split, and how it is prepared: behavioral embeddings (WALS),
+ * semantic embeddings (text encoder), concepts, teacher and tasks. The data root is resolved in this
+ * order: this key, the {@code RLAIF_DATA} environment variable, the cache folder.
  */
 public record DataConfig(
     @Doc("Domain to load: movielens (more domains come later)") String domain,
@@ -13,10 +16,33 @@ public record DataConfig(
     @Doc("Fraction of movies held out from every fitted component") @Range(min = 0, max = 0.9)
         double heldOutMovies,
     @Doc("Fraction of users held out from every fitted component") @Range(min = 0, max = 0.9)
-        double heldOutUsers) {
+        double heldOutUsers,
+    @Doc("Overview file (movieId, overview, tagline, keywords); empty means <root>/derived/<dataset>_overviews.csv "
+        + "when present, 'none' disables it") String overviews,
+    @Doc("Download ml-latest-small on first use when no data root holds the data and the network is up")
+        boolean autoDownload,
+    @Doc("Dimension of the semantic embeddings (text encoder output)") @Range(min = 2, max = 1024)
+        int semanticDimension,
+    @Doc("Behavioral embeddings by weighted alternating least squares") WalsConfig wals,
+    @Doc("Concept activation vectors from tags and genres") ConceptsConfig concepts,
+    @Doc("Who writes the task targets") TeacherConfig teacher,
+    @Doc("Which tasks become examples, and how many") TasksConfig tasks) {
+
+  public DataConfig {
+    if (!(heldOutMovies >= 0 && heldOutMovies <= 0.9)) {
+      throw new UserInputException("data.held_out_movies: found " + heldOutMovies + ", expected a value in [0, 0.9]");
+    }
+    if (!(heldOutUsers >= 0 && heldOutUsers <= 0.9)) {
+      throw new UserInputException("data.held_out_users: found " + heldOutUsers + ", expected a value in [0, 0.9]");
+    }
+    if (semanticDimension < 2) {
+      throw new UserInputException("data.semantic_dimension: found " + semanticDimension + ", expected at least 2");
+    }
+  }
 
   /** The defaults every config starts from. */
   public static DataConfig defaults() {
-    return new DataConfig("movielens", "ml-latest-small", "", "cache", 0.1, 0.1);
+    return new DataConfig("movielens", "ml-latest-small", "", "cache", 0.1, 0.1, "", true, 64,
+        WalsConfig.defaults(), ConceptsConfig.defaults(), TeacherConfig.defaults(), TasksConfig.defaults());
   }
 }

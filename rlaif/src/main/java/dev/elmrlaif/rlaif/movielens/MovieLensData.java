@@ -17,6 +17,7 @@ import java.util.List;
  * @param userIds MovieLens userIds in ascending order
  * @param ratings users × movies star ratings
  * @param tagMovie movie index of each tag application
+ * @param tagUser user index of each tag application, -1 when the tagging user rated nothing
  * @param tagText text of each tag application
  * @param overviewsLoaded whether an overview file was read
  */
@@ -26,6 +27,7 @@ public record MovieLensData(
     long[] userIds,
     Interactions ratings,
     int[] tagMovie,
+    int[] tagUser,
     List<String> tagText,
     boolean overviewsLoaded) {
 

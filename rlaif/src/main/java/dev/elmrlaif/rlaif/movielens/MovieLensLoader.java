@@ -53,13 +53,13 @@ public final class MovieLensLoader {
     }
     RatingsTable ratings = readRatings(folder.resolve("ratings.csv"), table);
     List<String> tagText = new ArrayList<>();
-    int[] tagMovie = new int[0];
+    int[][] tagIndices = {new int[0], new int[0]};
     Path tags = folder.resolve("tags.csv");
     if (Files.isRegularFile(tags)) {
-      tagMovie = readTags(tags, table, tagText);
+      tagIndices = readTags(tags, table, ratings.userIds, tagText);
     }
-    MovieLensData data = new MovieLensData(
-        folder, List.copyOf(movies), ratings.userIds, ratings.matrix, tagMovie, List.copyOf(tagText), overviewsLoaded);
+    MovieLensData data = new MovieLensData(folder, List.copyOf(movies), ratings.userIds, ratings.matrix,
+        tagIndices[0], tagIndices[1], List.copyOf(tagText), overviewsLoaded);
     LOG.info("{}", describe(data));
     return data;
   }
@@ -212,10 +212,13 @@ public final class MovieLensLoader {
     return new RatingsTable(userIds, matrix);
   }
 
-  private static int[] readTags(Path file, EntityTable table, List<String> tagText) {
+  /** Reads tag applications; returns {movie indices, user indices (-1 for users without ratings)}. */
+  private static int[][] readTags(Path file, EntityTable table, long[] userIds, List<String> tagText) {
     int[] movieIndex = new int[1024];
+    int[] userIndex = new int[1024];
     int n = 0;
     try (CsvReader csv = CsvReader.open(file)) {
+      int user = csv.column("userId");
       int movie = csv.column("movieId");
       int tag = csv.column("tag");
       for (CsvReader.Row row = csv.next(); row != null; row = csv.next()) {
@@ -226,11 +229,14 @@ public final class MovieLensLoader {
         }
         if (n == movieIndex.length) {
           movieIndex = Arrays.copyOf(movieIndex, n * 2);
+          userIndex = Arrays.copyOf(userIndex, n * 2);
         }
-        movieIndex[n++] = m;
+        int u = Arrays.binarySearch(userIds, row.longInteger(user));
+        movieIndex[n] = m;
+        userIndex[n++] = u >= 0 ? u : -1;
         tagText.add(text);
       }
     }
-    return Arrays.copyOf(movieIndex, n);
+    return new int[][] {Arrays.copyOf(movieIndex, n), Arrays.copyOf(userIndex, n)};
   }
 }

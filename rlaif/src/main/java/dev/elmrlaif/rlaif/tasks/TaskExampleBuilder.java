@@ -1,0 +1,174 @@
+package dev.elmrlaif.rlaif.tasks;
+
+import dev.elmrlaif.rlaif.config.TasksConfig;
+import dev.elmrlaif.rlaif.domain.EmbeddingSpace;
+import dev.elmrlaif.rlaif.domain.Interactions;
+import dev.elmrlaif.rlaif.domain.Split;
+import dev.elmrlaif.rlaif.teacher.Teacher;
+import dev.elmrlaif.rlaif.teacher.TeacherRequest;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.stream.IntStream;
+
+/**
+ * Turns tasks into examples for one split. Training examples use training entities only, in every
+ * slot, so no held-out movie's text reaches a training target. Held-out examples put a held-out
+ * entity in the first slot; the second slot of a pair may be any movie. Two-movie tasks draw the
+ * partner at random or as the nearest neighbour by cosine in the first slot's space, as the paper
+ * did; the user-profile task gives the teacher the user's {@code profileMovies} highest- and
+ * lowest-rated training movies (ties broken by seed), and needs the two groups to be separated.
+ */
+public final class TaskExampleBuilder {
+  private final TasksConfig config;
+  private final Teacher teacher;
+  private final Split movies;
+  private final Split users;
+  private final EmbeddingSpace movieSpace;
+  private final Interactions ratings;
+  private final long seed;
+
+  /**
+   * @param movieSpace the space nearest neighbours are found in (the semantic space)
+   * @param ratings users × movies ratings, for the user-profile task
+   */
+  public TaskExampleBuilder(TasksConfig config, Teacher teacher, Split movies, Split users,
+      EmbeddingSpace movieSpace, Interactions ratings, long seed) {
+    this.config = config;
+    this.teacher = teacher;
+    this.movies = movies;
+    this.users = users;
+    this.movieSpace = movieSpace;
+    this.ratings = ratings;
+    this.seed = seed;
+  }
+
+  /** The examples of {@code task} for the training split ({@code heldOut} false) or the held-out split. */
+  public List<TaskExample> build(TaskSpec task, boolean heldOut, boolean parallel) {
+    List<TeacherRequest> requests = requests(task, heldOut);
+    IntStream indices = IntStream.range(0, requests.size());
+    return (parallel ? indices.parallel() : indices)
+        .mapToObj(i -> {
+          TeacherRequest request = requests.get(i);
+          String prompt = task.prompt();
+          return new TaskExample(task.name(), request.entities(), prompt, teacher.write(request));
+        })
+        .toList();
+  }
+
+  /** The teacher requests of a task and split, in a seeded order. */
+  List<TeacherRequest> requests(TaskSpec task, boolean heldOut) {
+    SplittableRandom random = new SplittableRandom(seed ^ ((long) task.name().hashCode() << 17) ^ (heldOut ? 1 : 0));
+    int[] trainMovies = movies.trainIndices();
+    List<TeacherRequest> requests = new ArrayList<>();
+    switch (task.pairing()) {
+      case SINGLE -> {
+        for (int m : choose(heldOut ? movies.heldOutIndices() : trainMovies, config.moviesPerTask(), random)) {
+          requests.add(TeacherRequest.movies(task, List.of(m)));
+        }
+      }
+      case RANDOM_PAIR, NEAREST_NEIGHBOUR -> {
+        int[] firsts = choose(heldOut ? movies.heldOutIndices() : trainMovies, config.pairsPerTask(), random);
+        int[] partners = heldOut ? IntStream.range(0, movies.size()).toArray() : trainMovies;
+        for (int m : firsts) {
+          int partner = task.pairing() == Pairing.RANDOM_PAIR ? randomOther(partners, m, random) : nearest(partners, m);
+          if (partner >= 0) {
+            requests.add(TeacherRequest.movies(task, List.of(m, partner)));
+          }
+        }
+      }
+      case USER -> {
+        int[] chosenUsers = choose(heldOut ? users.heldOutIndices() : users.trainIndices(), 0, random);
+        for (int u : chosenUsers) {
+          if (config.usersPerTask() > 0 && requests.size() >= config.usersPerTask()) {
+            break;
+          }
+          TeacherRequest request = profileRequest(task, u, random);
+          if (request != null) {
+            requests.add(request);
+          }
+        }
+      }
+    }
+    return requests;
+  }
+
+  private TeacherRequest profileRequest(TaskSpec task, int user, SplittableRandom random) {
+    int n = config.profileMovies();
+    List<int[]> rated = new ArrayList<>(); // {movie, stars × 2, tie-break}
+    for (int at = ratings.rowStart()[user]; at < ratings.rowStart()[user + 1]; at++) {
+      int movie = ratings.column()[at];
+      if (!movies.isHeldOut(movie)) {
+        rated.add(new int[] {movie, Math.round(ratings.value()[at] * 2), random.nextInt()});
+      }
+    }
+    if (rated.size() < 2 * n) {
+      return null;
+    }
+    rated.sort((a, b) -> a[1] != b[1] ? Integer.compare(b[1], a[1]) : Integer.compare(a[2], b[2]));
+    List<int[]> liked = rated.subList(0, n);
+    List<int[]> disliked = rated.subList(rated.size() - n, rated.size());
+    if (liked.get(n - 1)[1] <= disliked.get(0)[1]) {
+      return null; // no rating gap between the groups: the profile would contradict itself
+    }
+    return new TeacherRequest(task, List.of(user), liked.stream().map(r -> r[0]).toList(),
+        disliked.stream().map(r -> r[0]).toList());
+  }
+
+  /** A seeded random subset of {@code limit} entries (all when {@code limit} is 0), in shuffled order. */
+  private static int[] choose(int[] pool, int limit, SplittableRandom random) {
+    int[] shuffled = pool.clone();
+    for (int i = shuffled.length - 1; i > 0; i--) {
+      int j = random.nextInt(i + 1);
+      int swap = shuffled[i];
+      shuffled[i] = shuffled[j];
+      shuffled[j] = swap;
+    }
+    return limit == 0 || limit >= shuffled.length ? shuffled : Arrays.copyOf(shuffled, limit);
+  }
+
+  private static int randomOther(int[] pool, int self, SplittableRandom random) {
+    if (pool.length < 2) {
+      return -1;
+    }
+    while (true) {
+      int candidate = pool[random.nextInt(pool.length)];
+      if (candidate != self) {
+        return candidate;
+      }
+    }
+  }
+
+  /** The entry of {@code pool} with the highest cosine similarity to {@code self}, ties to the lower index. */
+  private int nearest(int[] pool, int self) {
+    int k = movieSpace.dimension();
+    float[] data = movieSpace.rawData();
+    double selfNorm = norm(data, self, k);
+    int best = -1;
+    double bestCosine = Double.NEGATIVE_INFINITY;
+    for (int candidate : pool) {
+      if (candidate == self) {
+        continue;
+      }
+      double dot = 0;
+      for (int d = 0; d < k; d++) {
+        dot += data[self * k + d] * data[candidate * k + d];
+      }
+      double cosine = dot / Math.max(1e-12, selfNorm * norm(data, candidate, k));
+      if (cosine > bestCosine) {
+        bestCosine = cosine;
+        best = candidate;
+      }
+    }
+    return best;
+  }
+
+  private static double norm(float[] data, int row, int k) {
+    double s = 0;
+    for (int d = 0; d < k; d++) {
+      s += data[row * k + d] * data[row * k + d];
+    }
+    return Math.sqrt(s);
+  }
+}
