@@ -12,12 +12,15 @@ import org.apache.commons.math3.linear.EigenDecomposition;
  * <pre>
  *   l = min(k + p, rows, columns);  Ω ~ N(0, 1)^{columns × l}  (java.util.Random(seed))
  *   Q = orth(A Ω)
- *   repeat q times:  Q = orth(A · orth(Aᵀ Q))          (power iterations sharpen the spectrum)
+ *   repeat q times:  Q = orth(A · (Aᵀ Q))               (power iterations sharpen the spectrum)
  *   B = Qᵀ A  (l × columns);   B Bᵀ = U Σ² Uᵀ  (dense l × l symmetric eigenproblem)
  *   V = Bᵀ U Σ⁻¹   → keep the first k columns (largest σ); flip each so its largest-|.| entry is positive
  * </pre>
  *
- * Everything is sequential double arithmetic, so the same matrix and seed give bit-identical output.
+ * Only the rows × l side is re-orthonormalised in each power iteration: with Q orthonormal, {@code Aᵀ Q} has
+ * condition number at most σ_1/σ_l, so nothing is lost in double precision, and the larger columns × l
+ * basis (the vocabulary side) is never orthonormalised, which halves the cost. Everything is sequential
+ * double arithmetic, so the same matrix and seed give bit-identical output.
  */
 final class RandomizedSvd {
 
@@ -43,8 +46,7 @@ final class RandomizedSvd {
         }
         double[][] q = orthonormalColumns(a.times(omega));
         for (int iteration = 0; iteration < powerIterations; iteration++) {
-            double[][] z = orthonormalColumns(a.transposeTimes(q));
-            q = orthonormalColumns(a.times(z));
+            q = orthonormalColumns(a.times(a.transposeTimes(q)));
         }
         double[][] bTransposed = a.transposeTimes(q);            // columns × l, = Bᵀ
         double[][] gram = new double[sketch][sketch];            // B Bᵀ

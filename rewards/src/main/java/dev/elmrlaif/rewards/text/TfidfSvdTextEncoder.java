@@ -120,6 +120,7 @@ public final class TfidfSvdTextEncoder implements TextEncoder {
             idf[i] = config.smoothIdf() ? Math.log((1.0 + n) / (1.0 + df)) + 1.0 : Math.log((double) n / df) + 1.0;
         }
         SparseRowMatrix matrix = documentTermMatrix(tokenized, index, idf, config.sublinearTf());
+        long svdStart = System.nanoTime();
         RandomizedSvd.Result svd = RandomizedSvd.topRightSingularVectors(matrix, config.dimension(),
                 config.oversampling(), config.powerIterations(), config.seed());
         float[] projection = new float[vocabulary.size() * config.dimension()];
@@ -129,8 +130,9 @@ public final class TfidfSvdTextEncoder implements TextEncoder {
             }
         }
         TfidfSvdTextEncoder encoder = new TfidfSvdTextEncoder(config, n, vocabulary, idf, projection);
-        LOG.info("Fitted {} on {} texts ({} non-zeros) in {} ms; top singular values {}", encoder.description(),
-                n, matrix.values().length, (System.nanoTime() - start) / 1_000_000,
+        LOG.info("Fitted {} on {} texts ({} non-zeros) in {} ms (SVD {} ms); top singular values {}",
+                encoder.description(), n, matrix.values().length, (System.nanoTime() - start) / 1_000_000,
+                (System.nanoTime() - svdStart) / 1_000_000,
                 Arrays.toString(Arrays.copyOf(svd.singularValues(), Math.min(5, svd.singularValues().length))));
         return encoder;
     }
