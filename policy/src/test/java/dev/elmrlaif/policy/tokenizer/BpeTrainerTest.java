@@ -7,8 +7,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 class BpeTrainerTest {
@@ -94,6 +96,83 @@ class BpeTrainerTest {
         Map<String, Integer> vocab = model.vocab();
         assertArrayEquals(new long[] {vocab.get("aaab"), 'd' - 33, vocab.get("aaab"), vocab.get("a"), 'c' - 33},
                 codec.encode("aaabdaaabac"));
+    }
+
+    @Test
+    void incrementalCountsGiveTheSameMergesAsRecountingEveryStep() {
+        // Repeated symbols ("aaaa", "abab") make overlapping and back-to-back merges.
+        Random random = new Random(3);
+        String[] parts = {"aaaa", "abab", " ", "中文", "ééé", "  \n", "the", " the"};
+        List<String> repetitive = new ArrayList<>();
+        for (int i = 0; i < 200; i++) {
+            StringBuilder text = new StringBuilder();
+            for (int j = 0; j < 30; j++) {
+                text.append(parts[random.nextInt(parts.length)]);
+            }
+            repetitive.add(text.toString());
+        }
+        for (List<String> texts : List.of(repetitive, new RandomText(9).strings(200, 40))) {
+            BpeModel model = train(420, 1, texts);
+            assertEquals(recountingReference(texts, 420 - 5), model.merges());
+        }
+    }
+
+    /** Textbook BPE: recount every pair of every word before each merge; same tie-breaking. */
+    private static List<BpeModel.Merge> recountingReference(List<String> texts, int regularVocabSize) {
+        List<String> symbols = new ArrayList<>();
+        Map<String, Integer> ids = new HashMap<>();
+        for (int i = 0; i < 256; i++) {
+            String symbol = String.valueOf(ByteLevelAlphabet.charOf(ByteLevelAlphabet.byteInVocabularyOrder(i)));
+            symbols.add(symbol);
+            ids.put(symbol, i);
+        }
+        List<List<Integer>> words = new ArrayList<>();
+        for (String text : texts) {
+            for (String piece : Gpt2PreTokenizer.split(text)) {
+                List<Integer> word = new ArrayList<>();
+                for (char c : ByteLevelAlphabet.encode(piece).toCharArray()) {
+                    word.add(ids.get(String.valueOf(c)));
+                }
+                words.add(word);
+            }
+        }
+        List<BpeModel.Merge> merges = new ArrayList<>();
+        while (symbols.size() < regularVocabSize) {
+            Map<Long, Integer> counts = new HashMap<>();
+            for (List<Integer> word : words) {
+                for (int i = 0; i + 1 < word.size(); i++) {
+                    counts.merge(((long) word.get(i) << 32) | word.get(i + 1), 1, Integer::sum);
+                }
+            }
+            // Highest count; among equal counts the smallest (left, right), i.e. the smallest packed key.
+            long bestKey = -1;
+            int bestCount = 0;
+            for (Map.Entry<Long, Integer> entry : counts.entrySet()) {
+                if (entry.getValue() > bestCount || (entry.getValue() == bestCount && entry.getKey() < bestKey)) {
+                    bestKey = entry.getKey();
+                    bestCount = entry.getValue();
+                }
+            }
+            if (bestCount == 0) {
+                break;
+            }
+            List<Integer> best = List.of((int) (bestKey >>> 32), (int) bestKey);
+            String merged = symbols.get(best.get(0)) + symbols.get(best.get(1));
+            if (!ids.containsKey(merged)) {
+                ids.put(merged, symbols.size());
+                symbols.add(merged);
+            }
+            merges.add(new BpeModel.Merge(symbols.get(best.get(0)), symbols.get(best.get(1))));
+            for (List<Integer> word : words) {
+                for (int i = 0; i + 1 < word.size(); i++) {
+                    if (word.get(i).equals(best.get(0)) && word.get(i + 1).equals(best.get(1))) {
+                        word.set(i, ids.get(merged));
+                        word.remove(i + 1);
+                    }
+                }
+            }
+        }
+        return merges;
     }
 
     @Test
