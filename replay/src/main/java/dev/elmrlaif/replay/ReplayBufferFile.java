@@ -1,14 +1,10 @@
 package dev.elmrlaif.replay;
 
-import com.google.common.io.CountingInputStream;
-import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
-import java.io.DataInputStream;
-import java.io.DataOutputStream;
-import java.io.EOFException;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
+import java.nio.BufferUnderflowException;
+import java.nio.ByteBuffer;
 import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
@@ -22,13 +18,12 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.zip.CRC32;
-import java.util.zip.CheckedInputStream;
 import java.util.zip.CheckedOutputStream;
 
 /**
  * The on-disk form of a {@link ReplayBuffer}: everything needed to resume sampling exactly.
  *
- * <p>Format version 1, big-endian ({@link DataOutputStream}), strings as an int byte count plus
+ * <p>Format version 1, big-endian (as {@link ByteBuffer} writes by default), booleans as one byte, strings as an int byte count plus
  * UTF-8 bytes, arrays as an int length plus elements:
  * <pre>
  * magic "ELMRPLAY" (8 bytes), int version = 1
@@ -78,13 +73,19 @@ record ReplayBufferFile(
     try {
       try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.WRITE,
           StandardOpenOption.TRUNCATE_EXISTING)) {
-        CheckedOutputStream checked = new CheckedOutputStream(
+        CheckedOutputStream out = new CheckedOutputStream(
             new BufferedOutputStream(Channels.newOutputStream(channel), 1 << 16), new CRC32());
-        DataOutputStream out = new DataOutputStream(checked);
-        writeBody(out);
-        out.flush();
-        out.writeLong(checked.getChecksum().getValue());
-        out.write(END_MAGIC);
+        Encoder encoder = new Encoder();
+        writeHeader(encoder);
+        encoder.drainTo(out);
+        for (int i = 0; i < trajectories.size(); i++) {
+          encoder.putDouble(priorities[i]);
+          writeTrajectory(encoder, trajectories.get(i));
+          encoder.drainTo(out);
+        }
+        encoder.putLong(out.getChecksum().getValue());
+        encoder.putBytes(END_MAGIC);
+        encoder.drainTo(out);
         out.flush();
         channel.force(true);
       }
@@ -94,173 +95,212 @@ record ReplayBufferFile(
     }
   }
 
-  private void writeBody(DataOutputStream out) throws IOException {
-    out.write(MAGIC);
-    out.writeInt(FORMAT_VERSION);
-    out.writeInt(config.capacity());
-    out.writeLong(config.maxTransitions());
-    out.writeBoolean(config.prioritised());
-    out.writeDouble(config.alpha());
-    out.writeDouble(config.beta());
-    out.writeDouble(config.epsilon());
-    out.writeLong(randomState);
-    out.writeLong(insertedCount);
-    out.writeLong(evictedCount);
-    out.writeDouble(maxPriority);
-    out.writeInt(head);
-    out.writeInt(trajectories.size());
-    for (int i = 0; i < trajectories.size(); i++) {
-      out.writeDouble(priorities[i]);
-      writeTrajectory(out, trajectories.get(i));
-    }
+  private void writeHeader(Encoder out) {
+    out.putBytes(MAGIC);
+    out.putInt(FORMAT_VERSION);
+    out.putInt(config.capacity());
+    out.putLong(config.maxTransitions());
+    out.putBoolean(config.prioritised());
+    out.putDouble(config.alpha());
+    out.putDouble(config.beta());
+    out.putDouble(config.epsilon());
+    out.putLong(randomState);
+    out.putLong(insertedCount);
+    out.putLong(evictedCount);
+    out.putDouble(maxPriority);
+    out.putInt(head);
+    out.putInt(trajectories.size());
   }
 
-  private static void writeTrajectory(DataOutputStream out, Trajectory t) throws IOException {
-    writeString(out, t.id());
-    writeString(out, t.taskId());
-    out.writeInt(t.contextCount());
+  private static void writeTrajectory(Encoder out, Trajectory t) {
+    out.putString(t.id());
+    out.putString(t.taskId());
+    out.putInt(t.contextCount());
     for (int s = 0; s < t.contextCount(); s++) {
       float[] context = t.context(s);
-      out.writeInt(context.length);
+      out.putInt(context.length);
       for (float v : context) {
-        out.writeFloat(v);
+        out.putFloat(v);
       }
     }
-    writeInts(out, t.promptIds());
-    writeInts(out, t.actionIds());
-    writeDoubles(out, t.behaviourLogProbs());
-    writeDoubles(out, t.referenceLogProbs());
-    out.writeDouble(t.reward());
-    out.writeInt(t.rewardComponents().size());
+    int[] prompt = t.promptIds();
+    out.putInt(prompt.length);
+    for (int v : prompt) {
+      out.putInt(v);
+    }
+    int[] actions = t.actionIds();
+    out.putInt(actions.length);
+    for (int v : actions) {
+      out.putInt(v);
+    }
+    out.putDoubles(t.behaviourLogProbs());
+    out.putDoubles(t.referenceLogProbs());
+    out.putDouble(t.reward());
+    out.putInt(t.rewardComponents().size());
     for (Map.Entry<String, Double> component : t.rewardComponents().entrySet()) {
-      writeString(out, component.getKey());
-      out.writeDouble(component.getValue());
+      out.putString(component.getKey());
+      out.putDouble(component.getValue());
     }
-    out.writeBoolean(t.tokenRewards().isPresent());
-    if (t.tokenRewards().isPresent()) {
-      writeDoubles(out, t.tokenRewards().get());
-    }
-    out.writeLong(t.policyVersion());
+    out.putBoolean(t.tokenRewards().isPresent());
+    t.tokenRewards().ifPresent(out::putDoubles);
+    out.putLong(t.policyVersion());
   }
 
-  private static void writeString(DataOutputStream out, String s) throws IOException {
-    byte[] bytes = s.getBytes(StandardCharsets.UTF_8);
-    out.writeInt(bytes.length);
-    out.write(bytes);
-  }
+  /** A growable big-endian byte buffer: one record is encoded, then written in one call. */
+  private static final class Encoder {
+    private ByteBuffer buffer = ByteBuffer.allocate(1 << 14);
 
-  private static void writeInts(DataOutputStream out, int[] values) throws IOException {
-    out.writeInt(values.length);
-    for (int v : values) {
-      out.writeInt(v);
+    private ByteBuffer room(int bytes) {
+      if (buffer.remaining() < bytes) {
+        ByteBuffer larger = ByteBuffer.allocate(Math.max(2 * buffer.capacity(), buffer.position() + bytes));
+        buffer.flip();
+        larger.put(buffer);
+        buffer = larger;
+      }
+      return buffer;
     }
-  }
 
-  private static void writeDoubles(DataOutputStream out, double[] values) throws IOException {
-    for (double v : values) {
-      out.writeDouble(v);
+    void putBytes(byte[] bytes) {
+      room(bytes.length).put(bytes);
+    }
+
+    void putBoolean(boolean v) {
+      room(1).put((byte) (v ? 1 : 0));
+    }
+
+    void putInt(int v) {
+      room(4).putInt(v);
+    }
+
+    void putLong(long v) {
+      room(8).putLong(v);
+    }
+
+    void putFloat(float v) {
+      room(4).putFloat(v);
+    }
+
+    void putDouble(double v) {
+      room(8).putDouble(v);
+    }
+
+    void putDoubles(double[] values) {
+      room(8 * values.length);
+      for (double v : values) {
+        buffer.putDouble(v);
+      }
+    }
+
+    void putString(String s) {
+      byte[] bytes = s.getBytes(StandardCharsets.UTF_8);
+      putInt(bytes.length);
+      putBytes(bytes);
+    }
+
+    void drainTo(OutputStream out) throws IOException {
+      out.write(buffer.array(), 0, buffer.position());
+      buffer.clear();
     }
   }
 
   /** Reads and checks a file written by {@link #write(Path)}. */
   static ReplayBufferFile read(Path file) throws IOException {
-    long fileSize;
+    byte[] bytes;
     try {
-      fileSize = Files.size(file);
+      bytes = Files.readAllBytes(file);
     } catch (NoSuchFileException e) {
       throw new ReplayFormatException(file, "does not exist", e);
+    } catch (OutOfMemoryError e) {
+      throw new ReplayFormatException(file, "is too large to load into memory (" + Files.size(file)
+          + " bytes); expected a file below 2 GiB that fits the heap", e);
     }
-    try (InputStream raw = new BufferedInputStream(Files.newInputStream(file), 1 << 16)) {
-      return new Reader(file, fileSize, raw).read();
-    }
+    return new Reader(file, ByteBuffer.wrap(bytes)).read();
   }
 
-  /** Reads one file, tracking the byte offset and the field being read for error messages. */
+  /** Parses one file's bytes, tracking the field being read for error messages. */
   private static final class Reader {
     private final Path file;
-    private final long fileSize;
-    private final CountingInputStream counting;
-    private final CheckedInputStream checked;
-    private final DataInputStream in;
+    private final ByteBuffer in;
     private String field = "header";
 
-    Reader(Path file, long fileSize, InputStream raw) {
+    Reader(Path file, ByteBuffer in) {
       this.file = file;
-      this.fileSize = fileSize;
-      this.counting = new CountingInputStream(raw);
-      this.checked = new CheckedInputStream(counting, new CRC32());
-      this.in = new DataInputStream(checked);
+      this.in = in;
     }
 
-    ReplayBufferFile read() throws IOException {
+    ReplayBufferFile read() throws ReplayFormatException {
       try {
         return readChecked();
-      } catch (EOFException e) {
-        throw new ReplayFormatException(file, "truncated: the file ends at byte " + counting.getCount()
-            + " (size " + fileSize + ") while reading " + field
+      } catch (BufferUnderflowException e) {
+        throw new ReplayFormatException(file, "truncated: the file ends at byte " + in.limit()
+            + " while reading " + field + " at byte " + in.position()
             + "; expected the rest of the buffer and the checksum trailer", e);
       } catch (IllegalArgumentException e) {
-        throw new ReplayFormatException(file, "corrupt at byte " + counting.getCount() + " (" + field
+        throw new ReplayFormatException(file, "corrupt at byte " + in.position() + " (" + field
             + "): " + e.getMessage(), e);
       }
     }
 
-    private ReplayBufferFile readChecked() throws IOException {
+    private ReplayBufferFile readChecked() throws ReplayFormatException {
       field = "magic bytes";
-      byte[] magic = in.readNBytes(MAGIC.length);
+      byte[] magic = new byte[Math.min(MAGIC.length, in.remaining())];
+      in.get(magic);
       if (!Arrays.equals(magic, MAGIC)) {
         throw new ReplayFormatException(file, "not a replay buffer file: starts with "
             + printable(magic) + ", expected \"ELMRPLAY\"");
       }
       field = "format version";
-      int version = in.readInt();
+      int version = in.getInt();
       if (version != FORMAT_VERSION) {
         throw new ReplayFormatException(file, "format version " + version
             + ", this build reads version " + FORMAT_VERSION);
       }
       field = "config";
-      ReplayConfig config = new ReplayConfig(in.readInt(), in.readLong(), in.readBoolean(),
-          in.readDouble(), in.readDouble(), in.readDouble());
+      ReplayConfig config = new ReplayConfig(in.getInt(), in.getLong(), getBoolean(),
+          in.getDouble(), in.getDouble(), in.getDouble());
       field = "sampler state";
-      long randomState = in.readLong();
-      long inserted = in.readLong();
-      long evicted = in.readLong();
-      double maxPriority = in.readDouble();
-      int head = in.readInt();
-      int count = in.readInt();
+      long randomState = in.getLong();
+      long inserted = in.getLong();
+      long evicted = in.getLong();
+      double maxPriority = in.getDouble();
+      int head = in.getInt();
+      int count = in.getInt();
       if (head < 0 || head >= config.capacity() || count < 0 || count > config.capacity()) {
-        throw new ReplayFormatException(file, "corrupt at byte " + counting.getCount() + ": head="
+        throw new ReplayFormatException(file, "corrupt at byte " + in.position() + ": head="
             + head + " count=" + count + ", expected both within the capacity " + config.capacity());
       }
       List<Trajectory> trajectories = new ArrayList<>(count);
       double[] priorities = new double[count];
       for (int i = 0; i < count; i++) {
         field = "priority of trajectory " + i + " of " + count;
-        priorities[i] = in.readDouble();
+        priorities[i] = in.getDouble();
         trajectories.add(readTrajectory(i, count));
       }
       field = "checksum trailer";
-      long computed = checked.getChecksum().getValue();
-      long stored = in.readLong();
-      if (stored != computed) {
+      int bodyLength = in.position();
+      long stored = in.getLong();
+      CRC32 crc = new CRC32();
+      crc.update(in.array(), 0, bodyLength);
+      if (stored != crc.getValue()) {
         throw new ReplayFormatException(file, "checksum mismatch: stored " + Long.toHexString(stored)
-            + ", computed " + Long.toHexString(computed) + " over " + (counting.getCount() - 8)
+            + ", computed " + Long.toHexString(crc.getValue()) + " over " + bodyLength
             + " bytes; the file is corrupt");
       }
-      byte[] end = in.readNBytes(END_MAGIC.length);
+      byte[] end = new byte[Math.min(END_MAGIC.length, in.remaining())];
+      in.get(end);
       if (!Arrays.equals(end, END_MAGIC)) {
         throw new ReplayFormatException(file, "truncated or corrupt trailer at byte "
-            + (counting.getCount() - end.length) + ": found " + printable(end) + ", expected \"ELMREND1\"");
+            + (in.position() - end.length) + ": found " + printable(end) + ", expected \"ELMREND1\"");
       }
-      if (in.read() != -1) {
+      if (in.hasRemaining()) {
         throw new ReplayFormatException(file, "unexpected bytes after the trailer at byte "
-            + (counting.getCount() - 1) + " (size " + fileSize + ")");
+            + in.position() + " (size " + in.limit() + ")");
       }
       return new ReplayBufferFile(config, randomState, inserted, evicted, maxPriority, head,
           trajectories, priorities);
     }
 
-    private Trajectory readTrajectory(int index, int count) throws IOException {
+    private Trajectory readTrajectory(int index, int count) throws ReplayFormatException {
       String where = " of trajectory " + index + " of " + count;
       field = "id" + where;
       Trajectory.Builder b = Trajectory.builder(readString());
@@ -271,9 +311,8 @@ record ReplayBufferFile(
       for (int s = 0; s < contexts.length; s++) {
         field = "context " + s + where;
         contexts[s] = new float[readLength(4)];
-        for (int j = 0; j < contexts[s].length; j++) {
-          contexts[s][j] = in.readFloat();
-        }
+        in.asFloatBuffer().get(contexts[s]);
+        in.position(in.position() + 4 * contexts[s].length);
       }
       b.contexts(contexts);
       field = "prompt ids" + where;
@@ -286,52 +325,54 @@ record ReplayBufferFile(
       field = "reference log-probs" + where;
       b.referenceLogProbs(readDoubles(actions.length));
       field = "reward" + where;
-      b.reward(in.readDouble());
+      b.reward(in.getDouble());
       field = "reward components" + where;
       int components = readLength(12);
       for (int c = 0; c < components; c++) {
-        b.rewardComponent(readString(), in.readDouble());
+        b.rewardComponent(readString(), in.getDouble());
       }
       field = "token rewards" + where;
-      if (in.readBoolean()) {
+      if (getBoolean()) {
         b.tokenRewards(readDoubles(actions.length));
       }
       field = "policy version" + where;
-      b.policyVersion(in.readLong());
+      b.policyVersion(in.getLong());
       return b.build();
     }
 
+    private boolean getBoolean() {
+      return in.get() != 0;
+    }
+
     /** Reads a length and checks that that many elements of {@code elementBytes} can still fit. */
-    private int readLength(int elementBytes) throws IOException {
-      int n = in.readInt();
-      long remaining = fileSize - counting.getCount();
+    private int readLength(int elementBytes) throws ReplayFormatException {
+      int n = in.getInt();
+      long remaining = in.remaining();
       if (n < 0 || (long) n * elementBytes > remaining) {
-        throw new ReplayFormatException(file, "corrupt at byte " + (counting.getCount() - 4) + ": "
-            + field + " has length " + n + ", expected 0.." + remaining / elementBytes
+        throw new ReplayFormatException(file, "truncated or corrupt at byte " + (in.position() - 4)
+            + ": " + field + " has length " + n + ", expected 0.." + remaining / elementBytes
             + " (what the " + remaining + " remaining bytes can hold)");
       }
       return n;
     }
 
-    private String readString() throws IOException {
+    private String readString() throws ReplayFormatException {
       byte[] bytes = new byte[readLength(1)];
-      in.readFully(bytes);
+      in.get(bytes);
       return new String(bytes, StandardCharsets.UTF_8);
     }
 
-    private int[] readInts() throws IOException {
+    private int[] readInts() throws ReplayFormatException {
       int[] values = new int[readLength(4)];
-      for (int i = 0; i < values.length; i++) {
-        values[i] = in.readInt();
-      }
+      in.asIntBuffer().get(values);
+      in.position(in.position() + 4 * values.length);
       return values;
     }
 
-    private double[] readDoubles(int n) throws IOException {
+    private double[] readDoubles(int n) {
       double[] values = new double[n];
-      for (int i = 0; i < n; i++) {
-        values[i] = in.readDouble();
-      }
+      in.asDoubleBuffer().get(values);
+      in.position(in.position() + 8 * n);
       return values;
     }
 
