@@ -51,7 +51,9 @@ class ElmTokenizerTest {
         List<String> fixed = List.of("", " ", "\n", "Hello, world!", "  leading and trailing  ",
                 "tabs\tand\nnewlines\r\n\r\n", "café naïve Über", "中文字符 and 日本語", "emoji 😀👍🏽👨‍👩‍👧!",
                 "ＦＵＬＬＷＩＤＴＨ １２３", "\u00a0nbsp\u3000ideographic\u2028line", "a     b", "'s 're 've 'm 'll 'd",
-                "\u0000\u0001\u007f\u0085", "🎬".repeat(30));
+                "\u0000\u0001\u007f\u0085", "🎬".repeat(30),
+                // Thousands of tokens: DJL's default truncation to 512 must be off.
+                new RandomText(13).next(3000));
         return Stream.concat(fixed.stream(), new RandomText(11).strings(300, 40).stream());
     }
 
@@ -71,6 +73,8 @@ class ElmTokenizerTest {
              ElmTokenizer java = trainedTokenizer(ElmTokenizer.Engine.PURE_JAVA)) {
             Stream.concat(awkwardTexts(), corpus.stream()).forEach(text ->
                     assertArrayEquals(rust.encode(text), java.encode(text), () -> "ids of '" + text + "'"));
+            String longText = new RandomText(13).next(3000);
+            assertTrue(rust.encode(longText).length > 2000, "no truncation at DJL's default 512 tokens");
             // Random id sequences include cut multi-byte characters: both replace them with U+FFFD alike.
             Random random = new Random(5);
             for (int i = 0; i < 300; i++) {
