@@ -1,5 +1,6 @@
 package dev.elmrlaif.rewards.text;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -8,14 +9,68 @@ import dev.elmrlaif.rewards.InvalidRewardInputException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * What can be checked without a real sentence-embedding model: folder validation, configuration checks and
- * the descriptor. (No TorchScript model can be produced on this machine; pooling is tested in MeanPoolingTest.)
+ * The DJL sentence encoder end to end on a tiny hand-written TorchScript model ({@link TinyTorchScriptModel},
+ * token embeddings {@code sin(id · (1, 2, 3, 4))}), plus folder validation, configuration checks and the
+ * descriptor. A real sentence-transformer cannot be downloaded here; the code path is the same.
  */
 class DjlSentenceEncoderTest {
+
+    /** Masked mean of the closed-form token embeddings, L2-normalised. */
+    private static float[] expected(int... ids) {
+        double[] mean = new double[4];
+        for (int id : ids) {
+            double[] h = TinyTorchScriptModel.tokenEmbedding(id);
+            for (int c = 0; c < 4; c++) {
+                mean[c] += h[c] / ids.length;
+            }
+        }
+        double norm = Math.sqrt(mean[0] * mean[0] + mean[1] * mean[1] + mean[2] * mean[2] + mean[3] * mean[3]);
+        float[] result = new float[4];
+        for (int c = 0; c < 4; c++) {
+            result[c] = (float) (mean[c] / norm);
+        }
+        return result;
+    }
+
+    @Test
+    void encodesWithATorchScriptModelAndMaskedMeanPooling(@TempDir Path folder) throws IOException {
+        TinyTorchScriptModel.write(folder);
+        try (DjlSentenceEncoder encoder = DjlSentenceEncoder.open(DjlSentenceConfig.of(folder))) {
+            assertEquals(4, encoder.dimension());
+            assertArrayEquals(expected(2, 3), encoder.encode("Space alien"), 1e-6f);
+            // a batch pads "police" to three tokens; the mask keeps the padding out of the mean
+            float[][] batch = encoder.encode(List.of("love heart crime", "  ", "police", "zebra"));
+            assertArrayEquals(expected(4, 5, 6), batch[0], 1e-6f);
+            assertArrayEquals(new float[4], batch[1], "blank text: zero vector without calling the model");
+            assertArrayEquals(expected(7), batch[2], 1e-6f);
+            assertArrayEquals(encoder.encode("police"), batch[2], 1e-6f);
+            assertArrayEquals(new float[4], batch[3], "unknown word: [UNK] = id 0, sin(0) = 0, norm 0 stays zero");
+
+            Path descriptor = folder.resolve("run/encoder.json");
+            encoder.save(descriptor);
+            TextEncoder reloaded = TextEncoders.load(descriptor);
+            try {
+                assertEquals(encoder.description(), reloaded.description());
+                assertArrayEquals(encoder.encode("crime police"), reloaded.encode("crime police"));
+            } finally {
+                ((DjlSentenceEncoder) reloaded).close();
+            }
+        }
+    }
+
+    @Test
+    void aFileThatIsNotTorchScriptIsNamed(@TempDir Path folder) throws IOException {
+        TinyTorchScriptModel.write(folder);
+        Files.writeString(folder.resolve("model.pt"), "not a model");
+        InvalidRewardInputException e = assertThrows(InvalidRewardInputException.class,
+                () -> DjlSentenceEncoder.open(DjlSentenceConfig.of(folder)));
+        assertTrue(e.getMessage().contains("model.pt") && e.getMessage().contains("TorchScript"), e.getMessage());
+    }
 
     @Test
     void missingFolderModelOrTokenizerIsNamed(@TempDir Path folder) throws IOException {
