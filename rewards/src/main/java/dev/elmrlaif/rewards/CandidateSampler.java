@@ -72,6 +72,25 @@ public final class CandidateSampler {
         return build(sample(ids, config.size(), randomFor(entityId)), relevance);
     }
 
+    /**
+     * The matrix-factorisation ground truth {@code id -> u·v_id} for a (possibly hypothetical) behavioral vector
+     * {@code u}, for {@link #fromScores}. An id without a behavioral vector is an unknown entity.
+     *
+     * @throws InvalidRewardInputException naming the id, when it is asked for and has no vector
+     */
+    public static ToDoubleFunction<String> dotProducts(float[] u, Map<String, float[]> itemVectors) {
+        float[] vector = u.clone();
+        Vectors.requireFinite("behavioral vector", vector);
+        return id -> {
+            float[] item = itemVectors.get(id);
+            if (item == null) {
+                throw new InvalidRewardInputException("unknown entity '" + id + "': no behavioral vector among "
+                        + itemVectors.size() + " items");
+            }
+            return Vectors.dot(vector, item);
+        };
+    }
+
     private CandidateSet build(List<String> chosen, ToDoubleFunction<String> relevance) {
         float[][] embeddings = new float[chosen.size()][];
         double[] truth = new double[chosen.size()];

@@ -6,7 +6,9 @@ import java.util.List;
  * The candidates a behavioral-consistency reward ranks (DESIGN.md §5), with their ground truth: for a user,
  * movies with the movie's vector in the semantic space ({@code E_txt} of its texts) and the user's rating
  * (0 where unrated) or the factorisation score {@code u·v_m}; for a movie, users with their profile texts'
- * semantic vector and their rating of the movie. Immutable; built by {@link CandidateSampler} or by hand.
+ * semantic vector and their rating of the movie. Built by {@link CandidateSampler} or by hand; the arrays are
+ * copied on construction and the accessors return them without copying (the reward's hot loop reads them),
+ * so callers must not modify what they get.
  *
  * @param ids        candidate ids, for logs and debugging
  * @param embeddings one semantic-space vector per candidate, all of the same length

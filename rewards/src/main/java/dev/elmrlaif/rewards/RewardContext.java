@@ -33,7 +33,7 @@ public record RewardContext(String entityId, List<float[]> semanticEmbeddings, d
         if (entityId == null || entityId.isBlank()) {
             throw new InvalidRewardInputException("RewardContext.entityId is blank, expected a label");
         }
-        semanticEmbeddings = List.copyOf(semanticEmbeddings);
+        semanticEmbeddings = semanticEmbeddings.stream().map(float[]::clone).toList();
         mixWeights = mixWeights.clone();
         if (mixWeights.length != semanticEmbeddings.size()) {
             throw new InvalidRewardInputException("RewardContext '" + entityId + "': " + mixWeights.length
@@ -98,6 +98,12 @@ public record RewardContext(String entityId, List<float[]> semanticEmbeddings, d
 
     public Optional<CandidateSet> candidateSet() {
         return Optional.ofNullable(candidates);
+    }
+
+    /** Copies of the semantic embeddings (the context itself is immutable). */
+    @Override
+    public List<float[]> semanticEmbeddings() {
+        return semanticEmbeddings.stream().map(float[]::clone).toList();
     }
 
     @Override

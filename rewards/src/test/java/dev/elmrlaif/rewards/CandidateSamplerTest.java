@@ -49,6 +49,23 @@ class CandidateSamplerTest {
     }
 
     @Test
+    void dotProductsGiveFactorisationScoresAndNameUnknownEntities() {
+        Map<String, float[]> behavioral = Map.of("m1", new float[] {1, 2}, "m2", new float[] {-1, 0.5f});
+        var relevance = CandidateSampler.dotProducts(new float[] {3, 4}, behavioral);
+        assertEquals(11.0, relevance.applyAsDouble("m1"), 1e-12);
+        assertEquals(-1.0, relevance.applyAsDouble("m2"), 1e-12);
+        InvalidRewardInputException e = assertThrows(InvalidRewardInputException.class,
+                () -> relevance.applyAsDouble("m404"));
+        assertTrue(e.getMessage().contains("'m404'"), e.getMessage());
+        CandidateSampler sampler = new CandidateSampler(Map.of("m1", new float[] {1, 0}, "m2", new float[] {0, 1}),
+                new CandidateConfig(2, 0.0, 4));
+        CandidateSet set = sampler.fromScores("hypothetical-user", relevance);
+        for (int i = 0; i < 2; i++) {
+            assertEquals(relevance.applyAsDouble(set.ids().get(i)), set.relevance()[i], 0.0);
+        }
+    }
+
+    @Test
     void badPoolsAndConfigsAreRefused() {
         InvalidRewardInputException e = assertThrows(InvalidRewardInputException.class,
                 () -> new CandidateSampler(pool(3), new CandidateConfig(5, 0.5, 1)));

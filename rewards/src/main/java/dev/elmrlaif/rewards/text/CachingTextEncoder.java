@@ -7,7 +7,9 @@ import dev.elmrlaif.rewards.InvalidRewardInputException;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * A {@link TextEncoder} with a bounded cache keyed by text, so repeated texts (the same teacher text, the
@@ -44,27 +46,28 @@ public final class CachingTextEncoder implements TextEncoder {
         return cached.clone();
     }
 
-    /** Encodes the texts missing from the cache in one batch of the wrapped encoder. */
+    /** Encodes the distinct texts missing from the cache in one batch of the wrapped encoder. */
     @Override
     public float[][] encode(List<String> texts) {
         float[][] rows = new float[texts.size()][];
-        List<String> missing = new ArrayList<>();
-        List<Integer> missingAt = new ArrayList<>();
+        Map<String, List<Integer>> missing = new LinkedHashMap<>();
         for (int i = 0; i < rows.length; i++) {
             String key = texts.get(i) == null ? "" : texts.get(i);
             float[] cached = cache.getIfPresent(key);
             if (cached != null) {
                 rows[i] = cached.clone();
             } else {
-                missing.add(key);
-                missingAt.add(i);
+                missing.computeIfAbsent(key, k -> new ArrayList<>()).add(i);
             }
         }
         if (!missing.isEmpty()) {
-            float[][] fresh = delegate.encode(missing);
+            List<String> keys = new ArrayList<>(missing.keySet());
+            float[][] fresh = delegate.encode(keys);
             for (int j = 0; j < fresh.length; j++) {
-                cache.put(missing.get(j), fresh[j]);
-                rows[missingAt.get(j)] = fresh[j].clone();
+                cache.put(keys.get(j), fresh[j]);
+                for (int position : missing.get(keys.get(j))) {
+                    rows[position] = fresh[j].clone();
+                }
             }
         }
         return rows;
