@@ -1,5 +1,6 @@
 package dev.elmrlaif.policy.tokenizer;
 
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -71,7 +72,7 @@ public final class BpeTrainer {
         int[] frequency = new int[wordCount];
         int w = 0;
         for (Map.Entry<String, Integer> entry : wordCounts.entrySet()) {
-            byte[] bytes = entry.getKey().getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            byte[] bytes = entry.getKey().getBytes(StandardCharsets.UTF_8);
             int[] symbols = new int[bytes.length];
             for (int i = 0; i < bytes.length; i++) {
                 symbols[i] = idOfByte[bytes[i] & 0xFF];

@@ -225,22 +225,13 @@ public final class TokenizerJson {
         List<BpeModel.Merge> merges = new ArrayList<>(node.size());
         for (int i = 0; i < node.size(); i++) {
             JsonNode entry = node.get(i);
-            String left;
-            String right;
-            if (entry.isTextual() && entry.asText().indexOf(' ') > 0
-                    && entry.asText().indexOf(' ') == entry.asText().lastIndexOf(' ')
-                    && !entry.asText().endsWith(" ")) {
-                String text = entry.asText();
-                left = text.substring(0, text.indexOf(' '));
-                right = text.substring(text.indexOf(' ') + 1);
-            } else if (entry.isArray() && entry.size() == 2 && entry.get(0).isTextual() && entry.get(1).isTextual()
-                    && !entry.get(0).asText().isEmpty() && !entry.get(1).asText().isEmpty()) {
-                left = entry.get(0).asText();
-                right = entry.get(1).asText();
-            } else {
+            String[] parts = mergeParts(entry);
+            if (parts == null) {
                 throw new TokenizerFormatException(source + ": key 'model.merges[" + i + "]': found " + entry
                         + ", expected \"left right\" or [\"left\", \"right\"]");
             }
+            String left = parts[0];
+            String right = parts[1];
             for (String symbol : new String[] {left, right, left + right}) {
                 if (!vocab.containsKey(symbol)) {
                     throw new TokenizerFormatException(source + ": key 'model.merges[" + i + "]': symbol '" + symbol
@@ -250,6 +241,19 @@ public final class TokenizerJson {
             merges.add(new BpeModel.Merge(left, right));
         }
         return merges;
+    }
+
+    /** The two non-empty parts of a merge written as {@code "left right"} or {@code ["left", "right"]}; null otherwise. */
+    private static String[] mergeParts(JsonNode entry) {
+        String[] parts;
+        if (entry.isTextual()) {
+            parts = entry.asText().split(" ", -1);
+        } else if (entry.isArray() && entry.size() == 2 && entry.get(0).isTextual() && entry.get(1).isTextual()) {
+            parts = new String[] {entry.get(0).asText(), entry.get(1).asText()};
+        } else {
+            return null;
+        }
+        return parts.length == 2 && !parts[0].isEmpty() && !parts[1].isEmpty() ? parts : null;
     }
 
     private static List<BpeModel.AddedToken> readAddedTokens(String source, JsonNode node) {
