@@ -13,6 +13,7 @@ import org.apache.commons.math3.linear.EigenDecomposition;
  *   l = min(k + p, rows, columns);  Ω ~ N(0, 1)^{columns × l}  (java.util.Random(seed))
  *   Q = orth(A Ω)
  *   repeat q times:  Q = orth(A · (Aᵀ Q))               (power iterations sharpen the spectrum)
+ *   (orth = modified Gram-Schmidt: one pass inside the loop, two passes for the last Q)
  *   B = Qᵀ A  (l × columns);   B Bᵀ = U Σ² Uᵀ  (dense l × l symmetric eigenproblem)
  *   V = Bᵀ U Σ⁻¹   → keep the first k columns (largest σ); flip each so its largest-|.| entry is positive
  * </pre>
@@ -44,9 +45,9 @@ final class RandomizedSvd {
                 row[c] = random.nextGaussian();
             }
         }
-        double[][] q = orthonormalColumns(a.times(omega));
+        double[][] q = orthonormalColumns(a.times(omega), powerIterations == 0 ? 2 : 1);
         for (int iteration = 0; iteration < powerIterations; iteration++) {
-            q = orthonormalColumns(a.times(a.transposeTimes(q)));
+            q = orthonormalColumns(a.times(a.transposeTimes(q)), iteration == powerIterations - 1 ? 2 : 1);
         }
         double[][] bTransposed = a.transposeTimes(q);            // columns × l, = Bᵀ
         double[][] gram = new double[sketch][sketch];            // B Bᵀ
@@ -114,10 +115,11 @@ final class RandomizedSvd {
     }
 
     /**
-     * An orthonormal basis of the columns of a row-major matrix, by modified Gram-Schmidt applied twice
-     * ("twice is enough"); a column that is numerically dependent on the previous ones becomes zero.
+     * An orthonormal basis of the columns of a row-major matrix, by modified Gram-Schmidt with the given number
+     * of passes (one is enough inside the power iterations, where the next step re-orthonormalises; two,
+     * "twice is enough", for the final basis); a column numerically dependent on the previous ones becomes zero.
      */
-    static double[][] orthonormalColumns(double[][] rowMajor) {
+    static double[][] orthonormalColumns(double[][] rowMajor, int passes) {
         int rows = rowMajor.length;
         int width = rows == 0 ? 0 : rowMajor[0].length;
         double[][] columns = new double[width][rows];
@@ -129,7 +131,7 @@ final class RandomizedSvd {
         for (int c = 0; c < width; c++) {
             double[] column = columns[c];
             double originalNorm = norm(column);
-            for (int pass = 0; pass < 2; pass++) {
+            for (int pass = 0; pass < passes; pass++) {
                 for (int previous = 0; previous < c; previous++) {
                     double[] basis = columns[previous];
                     double dot = 0.0;

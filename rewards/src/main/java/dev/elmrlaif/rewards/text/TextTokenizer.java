@@ -68,7 +68,7 @@ public final class TextTokenizer {
         if (token.codePointCount(0, token.length()) < minTokenLength) {
             return;
         }
-        if (removeStopWords && ENGLISH_STOP_WORDS.contains(token.toLowerCase(Locale.ROOT))) {
+        if (removeStopWords && ENGLISH_STOP_WORDS.contains(lowercase ? token : token.toLowerCase(Locale.ROOT))) {
             return;
         }
         tokens.add(token);

@@ -84,7 +84,7 @@ class RandomizedSvdTest {
     @Test
     void orthonormalisationGivesOrthonormalColumnsAndZeroesDependentOnes() {
         double[][] matrix = {{1, 2, 3}, {0, 1, 1}, {1, 0, 1}, {2, 1, 3}};   // column 3 = column 1 + column 2
-        double[][] q = RandomizedSvd.orthonormalColumns(matrix);
+        double[][] q = RandomizedSvd.orthonormalColumns(matrix, 2);
         for (int a = 0; a < 3; a++) {
             for (int b = 0; b < 3; b++) {
                 double dot = 0.0;
