@@ -176,6 +176,9 @@ public final class ElmTokenizer implements AutoCloseable {
         if (length < 1) {
             throw new IllegalArgumentException("length: found " + length + ", expected >= 1");
         }
+        if (side == null) {
+            throw new IllegalArgumentException("side: found null, expected RIGHT or LEFT");
+        }
         for (int i = 0; i < texts.size(); i++) {
             if (texts.get(i) == null) {
                 throw new IllegalArgumentException("texts[" + i + "]: found null, expected a string");
