@@ -188,6 +188,42 @@ public final class SyntheticCoMdp {
     return expectedReward(policy) - beta * klToReference(policy);
   }
 
+  /**
+   * The exact gradient of {@code J} with respect to per-prefix softmax logits, for a policy
+   * {@code π(·|s) = softmax(θ_s)}: with {@code A(y) = r(y) − β·log(π(y)/π_ref(y))},
+   *
+   * <pre>
+   * ∂J/∂θ_{s,a} = Σ_{y ⊒ s} π(y)·(1[y_{|s|} = a] − π(a|s))·A(y)
+   * </pre>
+   *
+   * (the sum runs over sequences that pass through prefix {@code s}; the score-function term of
+   * the KL, {@code −β Σ_y ∇π(y)}, vanishes because {@code Σ_y π(y) = 1}). It is zero at π*. The
+   * RL trainers' gradient estimators are checked against it.
+   */
+  public Map<List<Integer>, double[]> objectiveGradient(TabularPolicy policy) {
+    Map<List<Integer>, double[]> gradient = new LinkedHashMap<>();
+    for (List<Integer> s : mdp.states()) {
+      gradient.put(s, new double[mdp.vocabSize()]);
+    }
+    for (List<Integer> y : mdp.sequences()) {
+      double logp = policy.sequenceLogProbability(y);
+      if (logp == Double.NEGATIVE_INFINITY) {
+        continue;
+      }
+      double weight = Math.exp(logp)
+          * (rewards.get(y) - beta * (logp - reference.sequenceLogProbability(y)));
+      for (int t = 0; t < y.size(); t++) {
+        List<Integer> s = y.subList(0, t);
+        double[] g = gradient.get(s);
+        double[] p = policy.probabilities(s);
+        for (int a = 0; a < g.length; a++) {
+          g[a] += weight * ((a == y.get(t) ? 1 : 0) - p[a]);
+        }
+      }
+    }
+    return gradient;
+  }
+
   /** {@code TV(π, π*) = ½ Σ_y |π(y) − π*(y)|} over sequence distributions. */
   public double totalVariationToOptimal(TabularPolicy policy) {
     return totalVariation(policy.sequenceDistribution(), optimalSequenceDistribution());

@@ -44,15 +44,21 @@ public final class TabularPolicy {
     if (!(temperature > 0)) {
       throw new IllegalArgumentException("temperature: found " + temperature + ", expected > 0");
     }
-    return of(mdp, state -> {
+    return softmax(mdp, state -> {
       double[] logits = new double[mdp.vocabSize()];
       for (int a = 0; a < logits.length; a++) {
         logits[a] = random.nextGaussian() / temperature;
       }
-      double[] logProbs = LogProbs.logSoftmax(logits);
-      double[] p = new double[logProbs.length];
+      return logits;
+    });
+  }
+
+  /** The policy {@code π(·|s) = softmax(logits(s))} at every non-terminal prefix. */
+  public static TabularPolicy softmax(TokenMdp mdp, Function<List<Integer>, double[]> logits) {
+    return of(mdp, state -> {
+      double[] p = LogProbs.logSoftmax(logits.apply(state));
       for (int a = 0; a < p.length; a++) {
-        p[a] = Math.exp(logProbs[a]);
+        p[a] = Math.exp(p[a]);
       }
       return p;
     });
@@ -96,6 +102,29 @@ public final class TabularPolicy {
       logp += Math.log(row(sequence.subList(0, t))[sequence.get(t)]);
     }
     return logp;
+  }
+
+  /** Samples a complete sequence token by token (inverse CDF of each next-token distribution). */
+  public List<Integer> sample(RandomGenerator random) {
+    List<Integer> prefix = List.of();
+    while (!mdp.isTerminal(prefix)) {
+      double[] p = row(prefix);
+      double u = random.nextDouble();
+      int token = p.length - 1;
+      double cumulative = 0;
+      for (int a = 0; a < p.length; a++) {
+        cumulative += p[a];
+        if (u < cumulative) {
+          token = a;
+          break;
+        }
+      }
+      while (p[token] == 0) { // rounding past the last non-zero entry
+        token--;
+      }
+      prefix = TokenMdp.append(prefix, token);
+    }
+    return prefix;
   }
 
   /** The distribution over complete sequences, in {@link TokenMdp#sequences()} order. */
