@@ -1,10 +1,8 @@
 package dev.elmrlaif.rewards;
 
 import dev.elmrlaif.rewards.text.TextEncoder;
-import java.util.ArrayList;
-import java.util.EnumSet;
 import java.util.List;
-import java.util.Set;
+import java.util.function.IntFunction;
 
 /**
  * Behavioral consistency (paper Sec. 3.2, App. B; DESIGN.md §5). For a user: rank the context's candidate
@@ -18,53 +16,34 @@ import java.util.Set;
  * {@link RewardFlag#ZERO_TEXT_EMBEDDING}; no or a single candidate {@link RewardFlag#NO_CANDIDATES}; constant
  * ground truth or similarities {@link RewardFlag#UNDEFINED_CORRELATION}. Thread-safe when the encoder is.
  */
-public final class BehavioralConsistencyReward implements RewardModel {
+public final class BehavioralConsistencyReward extends PerSampleReward {
 
     public static final String COMPONENT = "bc";
     private final TextEncoder encoder;
     private final BehavioralConsistencyConfig config;
 
     public BehavioralConsistencyReward(TextEncoder encoder, BehavioralConsistencyConfig config) {
+        super("behavioral_consistency", COMPONENT);
         this.encoder = encoder;
         this.config = config;
     }
 
     @Override
-    public String name() {
-        return "behavioral_consistency";
-    }
-
-    @Override
-    public List<String> componentNames() {
-        return List.of(COMPONENT);
-    }
-
-    @Override
-    public RewardResult score(List<String> texts, List<RewardContext> contexts) {
-        RewardModel.requireSameSize(texts, contexts);
-        float[][] encoded = encoder.encode(RewardModel.nullAsEmpty(texts));
-        double[] scores = new double[texts.size()];
-        List<Set<RewardFlag>> flags = new ArrayList<>(texts.size());
-        for (int i = 0; i < scores.length; i++) {
-            Set<RewardFlag> flag = EnumSet.noneOf(RewardFlag.class);
+    protected IntFunction<SampleScore> scorer(List<String> texts, List<RewardContext> contexts) {
+        float[][] encoded = encoder.encode(texts);
+        return i -> {
             CandidateSet candidates = contexts.get(i).candidates();
-            if (texts.get(i) == null || texts.get(i).isBlank()) {
-                flag.add(RewardFlag.EMPTY_TEXT);
+            if (texts.get(i).isBlank()) {
+                return SampleScore.fallback(0.0, RewardFlag.EMPTY_TEXT);
             } else if (Vectors.norm(encoded[i]) == 0.0) {
-                flag.add(RewardFlag.ZERO_TEXT_EMBEDDING);
+                return SampleScore.fallback(0.0, RewardFlag.ZERO_TEXT_EMBEDDING);
             } else if (candidates == null || candidates.size() < 2) {
-                flag.add(RewardFlag.NO_CANDIDATES);
-            } else {
-                double value = consistency(encoded[i], candidates, config);
-                if (Double.isNaN(value)) {
-                    flag.add(RewardFlag.UNDEFINED_CORRELATION);
-                } else {
-                    scores[i] = value;
-                }
+                return SampleScore.fallback(0.0, RewardFlag.NO_CANDIDATES);
             }
-            flags.add(flag);
-        }
-        return RewardResult.single(COMPONENT, scores, flags);
+            double value = consistency(encoded[i], candidates, config);
+            return Double.isNaN(value) ? SampleScore.fallback(0.0, RewardFlag.UNDEFINED_CORRELATION)
+                    : SampleScore.of(value);
+        };
     }
 
     /**

@@ -1,11 +1,10 @@
 package dev.elmrlaif.rewards;
 
 import dev.elmrlaif.rewards.text.TextTokenizer;
-import java.util.ArrayList;
-import java.util.EnumSet;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.function.IntFunction;
 
 /**
  * A penalty on repetitive text, against reward hacking by repeating high-scoring words or phrases. Over the
@@ -14,7 +13,7 @@ import java.util.Set;
  * earlier one; 0 for a text with fewer than n words. Component {@code "degeneracy"}, in (−1, 0].
  * Stateless and thread-safe.
  */
-public final class DegeneracyPenalty implements RewardModel {
+public final class DegeneracyPenalty extends PerSampleReward {
 
     public static final String COMPONENT = "degeneracy";
     private static final TextTokenizer WORDS = new TextTokenizer(true, false, 1);
@@ -22,6 +21,7 @@ public final class DegeneracyPenalty implements RewardModel {
 
     /** @param ngram the n-gram order n (2 or 3 are typical; 1 also penalises natural word repeats) */
     public DegeneracyPenalty(int ngram) {
+        super("degeneracy_penalty", COMPONENT);
         if (ngram < 1) {
             throw new InvalidRewardInputException("DegeneracyPenalty ngram must be >= 1, found " + ngram);
         }
@@ -29,26 +29,12 @@ public final class DegeneracyPenalty implements RewardModel {
     }
 
     @Override
-    public String name() {
-        return "degeneracy_penalty";
-    }
-
-    @Override
-    public List<String> componentNames() {
-        return List.of(COMPONENT);
-    }
-
-    @Override
-    public RewardResult score(List<String> texts, List<RewardContext> contexts) {
-        RewardModel.requireSameSize(texts, contexts);
-        double[] scores = new double[texts.size()];
-        List<Set<RewardFlag>> flags = new ArrayList<>(texts.size());
-        for (int i = 0; i < scores.length; i++) {
+    protected IntFunction<SampleScore> scorer(List<String> texts, List<RewardContext> contexts) {
+        return i -> {
             List<String> words = WORDS.tokenize(texts.get(i));
-            scores[i] = -(1.0 - distinctFraction(words, ngram));
-            flags.add(words.isEmpty() ? EnumSet.of(RewardFlag.EMPTY_TEXT) : EnumSet.noneOf(RewardFlag.class));
-        }
-        return RewardResult.single(COMPONENT, scores, flags);
+            double penalty = -(1.0 - distinctFraction(words, ngram));
+            return words.isEmpty() ? SampleScore.fallback(penalty, RewardFlag.EMPTY_TEXT) : SampleScore.of(penalty);
+        };
     }
 
     /** distinct-n: distinct n-grams over all n-grams; 1 when there are none. */

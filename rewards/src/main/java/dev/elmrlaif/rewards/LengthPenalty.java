@@ -1,9 +1,7 @@
 package dev.elmrlaif.rewards;
 
-import java.util.ArrayList;
-import java.util.EnumSet;
 import java.util.List;
-import java.util.Set;
+import java.util.function.IntFunction;
 
 /**
  * A length penalty against texts that are too short or too long (a common reward-hacking route: a very short
@@ -11,7 +9,7 @@ import java.util.Set;
  * {@code penalty = −perWord · (max(0, minWords − n) + max(0, n − maxWords))}, 0 inside the band.
  * Component {@code "length_penalty"}. Stateless and thread-safe.
  */
-public final class LengthPenalty implements RewardModel {
+public final class LengthPenalty extends PerSampleReward {
 
     public static final String COMPONENT = "length_penalty";
 
@@ -35,31 +33,18 @@ public final class LengthPenalty implements RewardModel {
     private final Config config;
 
     public LengthPenalty(Config config) {
+        super("length_penalty", COMPONENT);
         this.config = config;
     }
 
     @Override
-    public String name() {
-        return "length_penalty";
-    }
-
-    @Override
-    public List<String> componentNames() {
-        return List.of(COMPONENT);
-    }
-
-    @Override
-    public RewardResult score(List<String> texts, List<RewardContext> contexts) {
-        RewardModel.requireSameSize(texts, contexts);
-        double[] scores = new double[texts.size()];
-        List<Set<RewardFlag>> flags = new ArrayList<>(texts.size());
-        for (int i = 0; i < scores.length; i++) {
+    protected IntFunction<SampleScore> scorer(List<String> texts, List<RewardContext> contexts) {
+        return i -> {
             int words = wordCount(texts.get(i));
-            scores[i] = -config.perWord()
+            double penalty = -config.perWord()
                     * (Math.max(0, config.minWords() - words) + Math.max(0, words - config.maxWords()));
-            flags.add(words == 0 ? EnumSet.of(RewardFlag.EMPTY_TEXT) : EnumSet.noneOf(RewardFlag.class));
-        }
-        return RewardResult.single(COMPONENT, scores, flags);
+            return words == 0 ? SampleScore.fallback(penalty, RewardFlag.EMPTY_TEXT) : SampleScore.of(penalty);
+        };
     }
 
     static int wordCount(String text) {

@@ -1,11 +1,9 @@
 package dev.elmrlaif.rewards;
 
 import dev.elmrlaif.rewards.text.TextEncoder;
-import java.util.ArrayList;
-import java.util.EnumSet;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
+import java.util.function.IntFunction;
 
 /**
  * Semantic consistency (paper Sec. 3.2, App. B; DESIGN.md §5): {@code SC(y; e) = cos(E_txt(y), e)}, where
@@ -18,47 +16,31 @@ import java.util.Set;
  * Thread-safe when the encoder is (all built-in encoders are); wrap the encoder in a
  * {@link dev.elmrlaif.rewards.text.CachingTextEncoder} to encode repeated texts once.
  */
-public final class SemanticConsistencyReward implements RewardModel {
+public final class SemanticConsistencyReward extends PerSampleReward {
 
     public static final String COMPONENT = "sc";
     private final TextEncoder encoder;
 
     public SemanticConsistencyReward(TextEncoder encoder) {
+        super("semantic_consistency", COMPONENT);
         this.encoder = encoder;
     }
 
     @Override
-    public String name() {
-        return "semantic_consistency";
-    }
-
-    @Override
-    public List<String> componentNames() {
-        return List.of(COMPONENT);
-    }
-
-    @Override
-    public RewardResult score(List<String> texts, List<RewardContext> contexts) {
-        RewardModel.requireSameSize(texts, contexts);
-        float[][] encoded = encoder.encode(RewardModel.nullAsEmpty(texts));
-        double[] scores = new double[texts.size()];
-        List<Set<RewardFlag>> flags = new ArrayList<>(texts.size());
-        for (int i = 0; i < scores.length; i++) {
-            Set<RewardFlag> flag = EnumSet.noneOf(RewardFlag.class);
+    protected IntFunction<SampleScore> scorer(List<String> texts, List<RewardContext> contexts) {
+        float[][] encoded = encoder.encode(texts);
+        return i -> {
             Optional<float[]> target = contexts.get(i).semanticTarget();
-            if (texts.get(i) == null || texts.get(i).isBlank()) {
-                flag.add(RewardFlag.EMPTY_TEXT);
+            if (texts.get(i).isBlank()) {
+                return SampleScore.fallback(0.0, RewardFlag.EMPTY_TEXT);
             } else if (Vectors.norm(encoded[i]) == 0.0) {
-                flag.add(RewardFlag.ZERO_TEXT_EMBEDDING);
+                return SampleScore.fallback(0.0, RewardFlag.ZERO_TEXT_EMBEDDING);
             } else if (target.isEmpty()) {
-                flag.add(RewardFlag.NO_TARGET);
+                return SampleScore.fallback(0.0, RewardFlag.NO_TARGET);
             } else if (Vectors.norm(target.get()) == 0.0) {
-                flag.add(RewardFlag.ZERO_TARGET);
-            } else {
-                scores[i] = Vectors.cosine(encoded[i], target.get());
+                return SampleScore.fallback(0.0, RewardFlag.ZERO_TARGET);
             }
-            flags.add(flag);
-        }
-        return RewardResult.single(COMPONENT, scores, flags);
+            return SampleScore.of(Vectors.cosine(encoded[i], target.get()));
+        };
     }
 }

@@ -40,6 +40,10 @@ class CompositeRewardTest {
         return Collections.nCopies(n, CONTEXT);
     }
 
+    private static CompositeConfig unclipped(CompositeConfig.Normalization normalization, long warmup) {
+        return new CompositeConfig(normalization, EPS, warmup, Double.NEGATIVE_INFINITY, Double.POSITIVE_INFINITY);
+    }
+
     private static List<CompositeReward.Term> terms() {
         return List.of(new CompositeReward.Term("a", new ParsedReward("a", 1.0), 2.0),
                 new CompositeReward.Term("b", new ParsedReward("b", 10.0), -1.0));
@@ -60,9 +64,7 @@ class CompositeRewardTest {
 
     @Test
     void sumThenNormalizeMatchesItsFormula() {
-        CompositeReward composite = new CompositeReward(terms(),
-                new CompositeConfig(CompositeConfig.Normalization.SUM_THEN_NORMALIZE, EPS, 0,
-                        Double.NEGATIVE_INFINITY, Double.POSITIVE_INFINITY));
+        CompositeReward composite = new CompositeReward(terms(), unclipped(CompositeConfig.Normalization.SUM_THEN_NORMALIZE, 0));
         // batch 1: s = (−8, −16, −24), μ = −16, σ² = 128/3
         double[] first = composite.score(List.of("1", "2", "3"), contexts(3)).scores();
         double sd1 = Math.sqrt(128.0 / 3.0 + EPS);
@@ -74,9 +76,7 @@ class CompositeRewardTest {
 
     @Test
     void normalizeThenSumMatchesItsFormula() {
-        CompositeReward composite = new CompositeReward(terms(),
-                new CompositeConfig(CompositeConfig.Normalization.NORMALIZE_THEN_SUM, EPS, 0,
-                        Double.NEGATIVE_INFINITY, Double.POSITIVE_INFINITY));
+        CompositeReward composite = new CompositeReward(terms(), unclipped(CompositeConfig.Normalization.NORMALIZE_THEN_SUM, 0));
         // a = (1, 2, 5): μ = 8/3, σ² = 26/9;  b = 10·a: μ = 80/3, σ² = 2600/9
         double[] total = composite.score(List.of("1", "2", "5"), contexts(3)).scores();
         double[] x = {1, 2, 5};
@@ -90,8 +90,7 @@ class CompositeRewardTest {
 
     @Test
     void warmUpPassesValuesThroughThenNormalises() {
-        CompositeConfig config = new CompositeConfig(CompositeConfig.Normalization.SUM_THEN_NORMALIZE, EPS, 5,
-                Double.NEGATIVE_INFINITY, Double.POSITIVE_INFINITY);
+        CompositeConfig config = unclipped(CompositeConfig.Normalization.SUM_THEN_NORMALIZE, 5);
         CompositeReward composite = new CompositeReward(
                 List.of(new CompositeReward.Term("a", new ParsedReward("a", 1.0), 1.0)), config);
         assertArrayEquals(new double[] {1, 2, 3}, composite.score(List.of("1", "2", "3"), contexts(3)).scores(),

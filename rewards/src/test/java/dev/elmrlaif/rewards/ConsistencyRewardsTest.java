@@ -88,8 +88,8 @@ class ConsistencyRewardsTest {
         BehavioralConsistencyReward spearman = new BehavioralConsistencyReward(ENCODER,
                 BehavioralConsistencyConfig.spearman());
         // similarity ranks (1, 2, 3, 4 reversed) vs truth ranks with a tie: truth (5, 4, 0, 0) -> (4, 3, 1.5, 1.5)
-        double[] predictedRanks = {4, 3, 2, 1};
-        double expected = pearson(predictedRanks, new double[] {4, 3, 1.5, 1.5});
+        // deviations from 2.5: (1.5, .5, -.5, -1.5) and (1.5, .5, -1, -1): ρ = 4.5 / sqrt(5 · 4.5)
+        double expected = 4.5 / Math.sqrt(5 * 4.5);
         RewardResult result = spearman.score(List.of("east", "west", "north"), List.of(user, user, user));
         assertEquals(expected, result.scores()[0], 1e-12);
         assertEquals(-expected, result.scores()[1], 1e-12);
@@ -114,19 +114,5 @@ class ConsistencyRewardsTest {
         assertEquals(Set.of(RewardFlag.UNDEFINED_CORRELATION), result.flags().get(1));
         assertEquals(Set.of(RewardFlag.EMPTY_TEXT), result.flags().get(2));
         assertEquals(0.0, Arrays.stream(result.scores()).map(Math::abs).sum(), 0.0);
-    }
-
-    private static double pearson(double[] x, double[] y) {
-        double mx = Arrays.stream(x).average().orElseThrow();
-        double my = Arrays.stream(y).average().orElseThrow();
-        double sxy = 0;
-        double sxx = 0;
-        double syy = 0;
-        for (int i = 0; i < x.length; i++) {
-            sxy += (x[i] - mx) * (y[i] - my);
-            sxx += (x[i] - mx) * (x[i] - mx);
-            syy += (y[i] - my) * (y[i] - my);
-        }
-        return sxy / Math.sqrt(sxx * syy);
     }
 }

@@ -2,17 +2,16 @@ package dev.elmrlaif.rewards.judge;
 
 import dev.elmrlaif.rewards.InvalidRewardInputException;
 import dev.elmrlaif.rewards.RewardContext;
+import dev.elmrlaif.rewards.PerSampleReward;
 import dev.elmrlaif.rewards.RewardFlag;
-import dev.elmrlaif.rewards.RewardModel;
-import dev.elmrlaif.rewards.RewardResult;
+import dev.elmrlaif.rewards.SampleScore;
 import java.util.ArrayList;
-import java.util.EnumSet;
 import java.util.List;
-import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.function.IntFunction;
 
 /**
  * The AI-judge reward (RLAIF, DESIGN.md §5). Component {@code "judge"}, in [0, 1]:
@@ -28,7 +27,7 @@ import java.util.concurrent.Future;
  * preference mode without a reference text gives the failure score with {@link RewardFlag#NO_TARGET}.
  * Samples are judged concurrently on a small pool of threads; close the reward to stop them. Thread-safe.
  */
-public final class JudgeReward implements RewardModel, AutoCloseable {
+public final class JudgeReward extends PerSampleReward implements AutoCloseable {
 
     public static final String COMPONENT = "judge";
 
@@ -57,13 +56,12 @@ public final class JudgeReward implements RewardModel, AutoCloseable {
         }
     }
 
-    private record Judgement(double score, Set<RewardFlag> flags) {}
-
     private final JudgeClient client;
     private final Config config;
     private final ExecutorService pool;
 
     public JudgeReward(JudgeClient client, Config config) {
+        super("ai_judge", COMPONENT);
         this.client = client;
         this.config = config;
         this.pool = Executors.newFixedThreadPool(config.concurrency(), runnable -> {
@@ -73,61 +71,45 @@ public final class JudgeReward implements RewardModel, AutoCloseable {
         });
     }
 
+    /** Submits every sample to the pool at once; sample i's score waits for its judgement. */
     @Override
-    public String name() {
-        return "ai_judge";
-    }
-
-    @Override
-    public List<String> componentNames() {
-        return List.of(COMPONENT);
-    }
-
-    @Override
-    public RewardResult score(List<String> texts, List<RewardContext> contexts) {
-        RewardModel.requireSameSize(texts, contexts);
-        List<Future<Judgement>> futures = new ArrayList<>(texts.size());
+    protected IntFunction<SampleScore> scorer(List<String> texts, List<RewardContext> contexts) {
+        List<Future<SampleScore>> futures = new ArrayList<>(texts.size());
         for (int i = 0; i < texts.size(); i++) {
             String text = texts.get(i);
             RewardContext context = contexts.get(i);
             futures.add(pool.submit(() -> judge(text, context)));
         }
-        double[] scores = new double[texts.size()];
-        List<Set<RewardFlag>> flags = new ArrayList<>(texts.size());
-        for (int i = 0; i < futures.size(); i++) {
-            Judgement judgement;
+        return i -> {
             try {
-                judgement = futures.get(i).get();
+                return futures.get(i).get();
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-                judgement = new Judgement(config.failureScore(), EnumSet.of(RewardFlag.JUDGE_FAILED));
+                return SampleScore.fallback(config.failureScore(), RewardFlag.JUDGE_FAILED);
             } catch (ExecutionException e) {
-                judgement = new Judgement(config.failureScore(), EnumSet.of(RewardFlag.JUDGE_FAILED));
+                return SampleScore.fallback(config.failureScore(), RewardFlag.JUDGE_FAILED);
             }
-            scores[i] = judgement.score();
-            flags.add(judgement.flags());
-        }
-        return RewardResult.single(COMPONENT, scores, flags);
+        };
     }
 
-    private Judgement judge(String text, RewardContext context) {
-        if (text == null || text.isBlank()) {
-            return new Judgement(0.0, EnumSet.of(RewardFlag.EMPTY_TEXT));
+    private SampleScore judge(String text, RewardContext context) {
+        if (text.isBlank()) {
+            return SampleScore.fallback(0.0, RewardFlag.EMPTY_TEXT);
         }
         try {
             if (config.mode() == Mode.SCORE) {
-                return new Judgement(client.score(text, task(context, true)), EnumSet.noneOf(RewardFlag.class));
+                return SampleScore.of(client.score(text, task(context, true)));
             }
             String reference = context.referenceText();
             if (reference == null || reference.isBlank()) {
-                return new Judgement(config.failureScore(), EnumSet.of(RewardFlag.NO_TARGET));
+                return SampleScore.fallback(config.failureScore(), RewardFlag.NO_TARGET);
             }
             String task = task(context, false);
             int wins = (client.compare(text, reference, task) == JudgeClient.Preference.FIRST ? 1 : 0)
                     + (client.compare(reference, text, task) == JudgeClient.Preference.SECOND ? 1 : 0);
-            return new Judgement(wins / 2.0, EnumSet.noneOf(RewardFlag.class));
+            return SampleScore.of(wins / 2.0);
         } catch (JudgeException e) {
-            return new Judgement(config.failureScore(), EnumSet.of(RewardFlag.JUDGE_FAILED));
+            return SampleScore.fallback(config.failureScore(), RewardFlag.JUDGE_FAILED);
         }
     }
 
