@@ -130,14 +130,17 @@ public final class AdamW implements AutoCloseable {
     return learningRate;
   }
 
-  /** torch.optim.AdamW's single-tensor update, op for op (see the class comment). */
+  /**
+   * torch.optim.AdamW's single-tensor update, op for op (see the class comment). The gradient is
+   * used as scratch space (it is zeroed right after), which saves one full-size temporary.
+   */
   private static void handWrittenUpdate(
       NDArray p, NDArray g, NDArray m, NDArray v, StepScalars s) {
     if (s.decays) {
       p.muli(s.decayFactor); // p *= 1 - lr * wd
     }
-    m.muli(s.beta1).addi(g.mul(s.oneMinusBeta1)); // m = b1 m + (1 - b1) g
     v.muli(s.beta2).addi(g.square().muli(s.oneMinusBeta2)); // v = b2 v + (1 - b2) g^2
+    m.muli(s.beta1).addi(g.muli(s.oneMinusBeta1)); // m = b1 m + (1 - b1) g; g is spent
     NDArray denominator = v.sqrt().divi(s.sqrtBiasCorrection2).addi(s.epsilon);
     p.subi(m.div(denominator).muli(s.stepSize)); // p -= (lr / bc1) m / denominator
   }

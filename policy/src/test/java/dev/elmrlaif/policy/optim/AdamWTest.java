@@ -156,6 +156,28 @@ class AdamWTest {
   }
 
   @Test
+  void stepAndClippingCloseEveryTemporary() {
+    for (AdamWKernel kernel : AdamWKernel.values()) {
+      Map<String, NDArray> parameters = initialParameters(DataType.FLOAT32, 4);
+      try (AdamW adamW = new AdamW(configWith(kernel), LearningRateSchedule.constant(1e-2),
+          manager)) {
+        int arraysBefore = -1;
+        for (int step = 0; step < 4; step++) {
+          try (NDScope backwardScope = new NDScope()) {
+            backward(parameters, randomGradients(parameters, new SplittableRandom(step), 1.0));
+          }
+          GradientClipping.clipByGlobalNorm(parameters, 0.5);
+          adamW.step(parameters);
+          if (step == 0) {
+            arraysBefore = manager.getManagedArrays().size();
+          }
+        }
+        assertEquals(arraysBefore, manager.getManagedArrays().size(), kernel.name());
+      }
+    }
+  }
+
+  @Test
   void saveLoadContinueEqualsUninterrupted() throws IOException {
     for (AdamWKernel kernel : AdamWKernel.values()) {
       AdamWConfig config = configWith(kernel);
