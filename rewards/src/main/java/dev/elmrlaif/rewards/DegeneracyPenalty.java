@@ -20,12 +20,17 @@ public final class DegeneracyPenalty extends PerSampleReward {
     private final int ngram;
 
     /** @param ngram the n-gram order n (2 or 3 are typical; 1 also penalises natural word repeats) */
-    public DegeneracyPenalty(int ngram) {
-        super("degeneracy_penalty", COMPONENT);
-        if (ngram < 1) {
-            throw new InvalidRewardInputException("DegeneracyPenalty ngram must be >= 1, found " + ngram);
+    public record Config(int ngram) {
+        public Config {
+            if (ngram < 1) {
+                throw new InvalidRewardInputException("DegeneracyPenalty.Config.ngram must be >= 1, found " + ngram);
+            }
         }
-        this.ngram = ngram;
+    }
+
+    public DegeneracyPenalty(Config config) {
+        super("degeneracy_penalty", COMPONENT);
+        this.ngram = config.ngram();
     }
 
     @Override

@@ -27,7 +27,7 @@ class PenaltiesTest {
 
     @Test
     void degeneracyPenaltyIsTheFractionOfRepeatedNgrams() {
-        DegeneracyPenalty bigrams = new DegeneracyPenalty(2);
+        DegeneracyPenalty bigrams = new DegeneracyPenalty(new DegeneracyPenalty.Config(2));
         RewardResult result = bigrams.score(List.of("The cat, the cat; the CAT.", "a quiet story about loss",
                 "solo", ""), contexts(4));
         // "the cat the cat the cat": 5 bigrams, 2 distinct -> distinct-2 = 0.4 -> penalty -0.6
@@ -37,6 +37,6 @@ class PenaltiesTest {
         assertEquals(0.0, result.scores()[3], 1e-12);
         assertEquals(Set.of(RewardFlag.EMPTY_TEXT), result.flags().get(3));
         assertEquals(2.0 / 3.0, DegeneracyPenalty.distinctFraction(List.of("x", "x", "y"), 1), 1e-12);
-        assertThrows(InvalidRewardInputException.class, () -> new DegeneracyPenalty(0));
+        assertThrows(InvalidRewardInputException.class, () -> new DegeneracyPenalty.Config(0));
     }
 }
