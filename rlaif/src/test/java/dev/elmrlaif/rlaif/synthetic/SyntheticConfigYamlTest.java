@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import dev.elmrlaif.rlaif.config.ConfigLoader;
 import dev.elmrlaif.rlaif.config.Doc;
+import dev.elmrlaif.rlaif.rl.math.BaselineConfig;
 import dev.elmrlaif.rlaif.rl.math.KlConfig;
 import dev.elmrlaif.rlaif.rl.math.KlControllerConfig;
 import dev.elmrlaif.rlaif.rl.math.KlEstimator;
@@ -68,12 +69,14 @@ class SyntheticConfigYamlTest {
     assertEquals(KlControllerConfig.Kind.ADAPTIVE, kl.controller().kind());
     assertEquals(5.0, kl.clipBound(), 0.0);
     assertEquals(KlConfig.defaults(), mapper.treeToValue(mapper.valueToTree(KlConfig.defaults()), KlConfig.class));
+    BaselineConfig baseline = bind("{kind: group_normalised, decay: 0.5, epsilon: 1.0e-4}", BaselineConfig.class);
+    assertEquals(new BaselineConfig(dev.elmrlaif.rlaif.rl.math.Baseline.GROUP_NORMALISED, 0.5, 1e-4), baseline);
   }
 
   @Test
   void everyConfigComponentIsDocumented() {
     for (Class<?> type : List.of(SyntheticConfig.class, SyntheticRewardConfig.class, KlConfig.class,
-        KlControllerConfig.class)) {
+        KlControllerConfig.class, BaselineConfig.class)) {
       for (RecordComponent component : type.getRecordComponents()) {
         assertTrue(component.isAnnotationPresent(Doc.class), type.getSimpleName() + "." + component.getName());
       }

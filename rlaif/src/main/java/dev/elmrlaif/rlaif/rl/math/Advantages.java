@@ -3,7 +3,7 @@ package dev.elmrlaif.rlaif.rl.math;
 /**
  * Advantages from the returns of the K samples drawn for one context: the stateless baselines of
  * {@link Baseline}. The moving-average baseline keeps state and lives in
- * {@link MovingAverageBaseline}.
+ * {@link MovingAverageBaseline}; {@link AdvantageEstimator} picks between them as configured.
  */
 public final class Advantages {
   private Advantages() {}
@@ -60,17 +60,6 @@ public final class Advantages {
       a[i] = (returns[i] - mean) / (std + epsilon);
     }
     return a;
-  }
-
-  /** Advantages for one context's K returns under a stateless baseline kind. */
-  public static double[] of(Baseline baseline, double[] returns, double epsilon) {
-    return switch (baseline) {
-      case NONE -> returns.clone();
-      case LEAVE_ONE_OUT -> leaveOneOut(returns);
-      case GROUP_NORMALISED -> groupNormalised(returns, epsilon);
-      case MOVING_AVERAGE -> throw new IllegalArgumentException(
-          "the moving-average baseline keeps state: use MovingAverageBaseline.advantages");
-    };
   }
 
   static double mean(double[] values) {
