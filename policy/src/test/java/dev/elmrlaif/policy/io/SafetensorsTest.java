@@ -7,11 +7,13 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
@@ -23,6 +25,7 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -83,6 +86,34 @@ class SafetensorsTest {
         assertEquals(original.getDataType(), loaded.getDataType(), name);
         assertArrayEquals(bytesOf(original), bytesOf(loaded), name);
       }
+    }
+  }
+
+  /** DJL's own codec is an independent implementation of the format: each reads the other. */
+  @Test
+  void interoperatesWithDjlsSafetensorsCodec() throws IOException {
+    NDArray alpha = manager.create(new float[] {1f, -2f, 3.5f, 4f}, new Shape(2, 2));
+    alpha.setName("alpha");
+    NDArray beta = manager.create(new long[] {-5L, 6L});
+    beta.setName("beta");
+    Path djlFile = folder.resolve("djl.safetensors");
+    try (OutputStream out = Files.newOutputStream(djlFile)) {
+      new NDList(alpha, beta).encode(out, NDList.Encoding.SAFETENSORS);
+    }
+    SafetensorsContent fromDjl = Safetensors.read(djlFile, manager);
+    assertEquals(Set.of("alpha", "beta"), fromDjl.tensors().keySet());
+    assertEquals(alpha, fromDjl.tensors().get("alpha"));
+    assertEquals(beta, fromDjl.tensors().get("beta"));
+
+    Path ourFile = folder.resolve("ours.safetensors");
+    LinkedHashMap<String, NDArray> tensors = new LinkedHashMap<>();
+    tensors.put("alpha", alpha);
+    tensors.put("beta", beta);
+    Safetensors.write(ourFile, tensors, Map.of("format", "pt"));
+    NDList decoded = NDList.decode(manager, Files.readAllBytes(ourFile));
+    assertEquals(2, decoded.size());
+    for (NDArray array : decoded) {
+      assertEquals(tensors.get(array.getName()), array, array.getName());
     }
   }
 
