@@ -25,6 +25,7 @@ import java.util.Arrays;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.UUID;
 import java.util.function.Predicate;
 
 /**
@@ -118,10 +119,11 @@ public final class Safetensors {
     Path target = file.toAbsolutePath();
     Path folder = target.getParent();
     Files.createDirectories(folder);
-    Path temporary = Files.createTempFile(folder, target.getFileName().toString() + ".", ".tmp");
+    // Not Files.createTempFile: that creates the file owner-only (0600); this keeps the umask.
+    Path temporary = folder.resolve(target.getFileName() + "." + UUID.randomUUID() + ".tmp");
     try {
       try (FileChannel channel =
-          FileChannel.open(temporary, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
+          FileChannel.open(temporary, StandardOpenOption.WRITE, StandardOpenOption.CREATE_NEW)) {
         ByteBuffer length = ByteBuffer.allocate(Long.BYTES).order(ByteOrder.LITTLE_ENDIAN);
         length.putLong(header.length).flip();
         writeFully(channel, length);

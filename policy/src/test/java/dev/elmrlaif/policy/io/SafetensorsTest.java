@@ -251,6 +251,9 @@ class SafetensorsTest {
     try (Stream<Path> files = Files.list(file.getParent())) {
       assertEquals(List.of(file), files.toList());
     }
+    Path plainFile = Files.createFile(folder.resolve("plain"));
+    assertEquals(Files.getPosixFilePermissions(plainFile), Files.getPosixFilePermissions(file),
+        "a checkpoint gets the same permissions (umask) as any new file, not owner-only");
   }
 
   @Test
