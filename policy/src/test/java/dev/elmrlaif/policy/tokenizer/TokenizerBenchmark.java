@@ -1,5 +1,7 @@
 package dev.elmrlaif.policy.tokenizer;
 
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -32,15 +34,21 @@ public final class TokenizerBenchmark {
         System.out.printf("corpus: %d overviews, %.2f MB UTF-8%n", overviews.size(), bytes / 1e6);
 
         BpeTrainerConfig config = BpeTrainerConfig.builder().vocabSize(vocabSize).build();
+        // Training is single-threaded: its CPU time is a steadier figure than wall time on a shared machine.
+        ThreadMXBean threads = ManagementFactory.getThreadMXBean();
         double[] trainSeconds = new double[repeats];
+        double[] trainCpuSeconds = new double[repeats];
         BpeModel model = null;
         for (int r = 0; r < repeats; r++) {
             long start = System.nanoTime();
+            long startCpu = threads.getCurrentThreadCpuTime();
             model = new BpeTrainer(config).train(overviews);
             trainSeconds[r] = (System.nanoTime() - start) / 1e9;
+            trainCpuSeconds[r] = (threads.getCurrentThreadCpuTime() - startCpu) / 1e9;
         }
-        System.out.printf("train to %d tokens (%d merges): median %.2f s, runs %s%n",
-                model.size(), model.merges().size(), median(trainSeconds), Arrays.toString(trainSeconds));
+        System.out.printf("train to %d tokens (%d merges): wall median %.2f s %s, CPU median %.2f s %s%n",
+                model.size(), model.merges().size(), median(trainSeconds), Arrays.toString(trainSeconds),
+                median(trainCpuSeconds), Arrays.toString(trainCpuSeconds));
 
         Path folder = Files.createTempDirectory("tokenizer-benchmark");
         try (ElmTokenizer java = ElmTokenizer.fromModel(model, config.specialTokens(), ElmTokenizer.Engine.PURE_JAVA);
@@ -75,6 +83,18 @@ public final class TokenizerBenchmark {
                 double t = median(timed);
                 System.out.printf("encode %-12s one text at a time: median %.3f s = %.0f tokens/s, %.1f MB/s%n",
                         tokenizer.engine(), t, tokens / t, bytes / 1e6 / t);
+                long[][] allIds = overviews.stream().map(tokenizer::encode).toArray(long[][]::new);
+                double[] decodeSeconds = new double[repeats + 3];
+                for (int r = 0; r < decodeSeconds.length; r++) {
+                    long start = System.nanoTime();
+                    for (long[] ids : allIds) {
+                        tokenizer.decode(ids);
+                    }
+                    decodeSeconds[r] = (System.nanoTime() - start) / 1e9;
+                }
+                double d = median(Arrays.copyOfRange(decodeSeconds, 3, decodeSeconds.length));
+                System.out.printf("decode %-12s one text at a time: median %.3f s = %.0f tokens/s%n",
+                        tokenizer.engine(), d, tokens / d);
                 long start = System.nanoTime();
                 EncodedBatch batch = tokenizer.encodeBatch(overviews, 256, EncodedBatch.PaddingSide.RIGHT);
                 double batchSeconds = (System.nanoTime() - start) / 1e9;
