@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDScope;
+import ai.djl.ndarray.types.DataType;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -16,8 +17,8 @@ import org.apache.logging.log4j.Logger;
  * maxNorm} every gradient is scaled in place by {@code maxNorm / (||g|| + 1e-6)}. DJL's own
  * {@code optClipGrad} clamps element-wise (and only from above on PyTorch), which is not this.
  *
- * <p>Cost: one norm per tensor, one stack and norm, one read-back, and one scale per tensor when
- * clipping. Parameters without an attached gradient (frozen ones) are ignored.
+ * <p>Cost: one norm and one cast to float64 per tensor (so float32 and float64 gradients mix),
+ * one stack and norm, one read-back, and one scale per tensor when clipping. Parameters without an attached gradient (frozen ones) are ignored.
  */
 public final class GradientClipping {
 
@@ -80,8 +81,8 @@ public final class GradientClipping {
     }
     NDList norms = new NDList(gradients.size());
     for (NDArray gradient : gradients) {
-      norms.add(gradient.norm());
+      norms.add(gradient.norm().toType(DataType.FLOAT64, false)); // mixed precisions stack
     }
-    return NDArrays.stack(norms).norm().getFloat();
+    return NDArrays.stack(norms).norm().getDouble();
   }
 }

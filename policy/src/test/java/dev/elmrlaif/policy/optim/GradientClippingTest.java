@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
 import java.util.LinkedHashMap;
@@ -53,6 +54,26 @@ class GradientClippingTest {
     double scale = maxNorm / (HAND_NORM + GradientClipping.NORM_EPSILON);
     assertArrayEquals(scaled(GRAD_A, scale), gradient("a"), 1e-6f);
     assertArrayEquals(scaled(GRAD_B, scale), gradient("b"), 1e-6f);
+  }
+
+  @Test
+  void float64AndFloat32GradientsClipTogether() {
+    NDArray wide = manager.zeros(new Shape(2), DataType.FLOAT64);
+    wide.setRequiresGradient(true);
+    parameters.put("wide", wide);
+    try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
+      collector.backward(wide.mul(manager.create(new double[] {5.0, -12.0})).sum());
+    }
+    double handNorm = Math.sqrt(HAND_NORM * HAND_NORM + 25 + 144);
+
+    double returned = GradientClipping.clipByGlobalNorm(parameters, 1.0);
+
+    assertEquals(handNorm, returned, 1e-6 * handNorm);
+    assertEquals(1.0, GradientClipping.globalNorm(parameters), 1e-6);
+    try (NDArray gradient = wide.getGradient()) {
+      assertArrayEquals(new double[] {5.0 / handNorm, -12.0 / handNorm}, gradient.toDoubleArray(),
+          1e-6);
+    }
   }
 
   @Test
