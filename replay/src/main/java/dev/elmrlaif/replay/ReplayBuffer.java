@@ -165,13 +165,10 @@ public final class ReplayBuffer {
   /** Draws {@code count} trajectories with replacement, with importance exponent {@code beta}. */
   public synchronized List<SampledTrajectory> sampleTrajectories(int count, double beta) {
     checkSample(count, beta);
-    double total = trajectoryWeights.total();
-    double minWeight = trajectoryWeights.minPositive();
     List<SampledTrajectory> out = new ArrayList<>(count);
     for (int k = 0; k < count; k++) {
-      int slot = trajectoryWeights.find(random.nextDouble() * total);
-      double weight = trajectoryWeights.get(slot);
-      out.add(new SampledTrajectory(slots[slot], weight / total, importanceWeight(minWeight, weight, beta)));
+      Draw draw = draw(trajectoryWeights, beta);
+      out.add(new SampledTrajectory(slots[draw.slot()], draw.probability(), draw.importanceWeight()));
     }
     return out;
   }
@@ -188,16 +185,12 @@ public final class ReplayBuffer {
    */
   public synchronized List<SampledTransition> sampleTransitions(int count, double beta) {
     checkSample(count, beta);
-    double total = transitionWeights.total();
-    double minWeight = trajectoryWeights.minPositive();
     List<SampledTransition> out = new ArrayList<>(count);
     for (int k = 0; k < count; k++) {
-      int slot = transitionWeights.find(random.nextDouble() * total);
-      Trajectory trajectory = slots[slot];
+      Draw draw = draw(transitionWeights, beta);
+      Trajectory trajectory = slots[draw.slot()];
       int t = random.nextInt(trajectory.length());
-      double weight = trajectoryWeights.get(slot);
-      out.add(new SampledTransition(
-          trajectory, t, weight / total, importanceWeight(minWeight, weight, beta)));
+      out.add(new SampledTransition(trajectory, t, draw.probability(), draw.importanceWeight()));
     }
     return out;
   }
@@ -302,8 +295,20 @@ public final class ReplayBuffer {
     transitionWeights.set(slot, weight * slots[slot].length());
   }
 
-  private static double importanceWeight(double minWeight, double weight, double beta) {
-    return beta == 0 ? 1.0 : Math.pow(minWeight / weight, beta);
+  /** One draw: a ring slot, the probability of the drawn unit and its importance weight. */
+  private record Draw(int slot, double probability, double importanceWeight) {}
+
+  /**
+   * Draws a slot proportionally to {@code tree}'s leaves (trajectory weights {@code w_i}, or
+   * {@code w_i·len_i} for transitions). The drawn trajectory, or each of its transitions, has
+   * probability {@code w_i / tree.total()} and importance weight {@code (w_min / w_i)^beta}.
+   */
+  private Draw draw(SumTree tree, double beta) {
+    double total = tree.total();
+    int slot = tree.find(random.nextDouble() * total);
+    double weight = trajectoryWeights.get(slot);
+    double importance = beta == 0 ? 1.0 : Math.pow(trajectoryWeights.minPositive() / weight, beta);
+    return new Draw(slot, weight / total, importance);
   }
 
   private void checkSample(int count, double beta) {

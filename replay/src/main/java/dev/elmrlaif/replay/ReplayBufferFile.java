@@ -23,8 +23,9 @@ import java.util.zip.CheckedOutputStream;
 /**
  * The on-disk form of a {@link ReplayBuffer}: everything needed to resume sampling exactly.
  *
- * <p>Format version 1, big-endian (as {@link ByteBuffer} writes by default), booleans as one byte, strings as an int byte count plus
- * UTF-8 bytes, arrays as an int length plus elements:
+ * <p>Format version 1, big-endian (as {@link ByteBuffer} writes by default): booleans as one
+ * byte, strings as an int byte count plus UTF-8 bytes, {@code T[]} as an int length plus
+ * elements, {@code T[length]} as exactly one element per action (no length):
  * <pre>
  * magic "ELMRPLAY" (8 bytes), int version = 1
  * config: int capacity, long maxTransitions, boolean prioritised, double alpha, beta, epsilon

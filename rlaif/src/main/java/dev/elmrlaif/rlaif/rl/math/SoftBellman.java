@@ -45,21 +45,18 @@ public final class SoftBellman {
     return -policyLoss(logPi, logRef, q, alpha);
   }
 
-  /** The SAC policy loss {@code Σ_a π(a|s) [α log(π(a|s)/π_ref(a|s)) − Q(s,a)]}; 0·log 0 = 0. */
+  /**
+   * The SAC policy loss {@code Σ_a π(a|s) [α log(π(a|s)/π_ref(a|s)) − Q(s,a)]}, computed as
+   * {@code α·KL(π ‖ π_ref) − Σ_a π(a|s) Q(s,a)}.
+   */
   public static double policyLoss(double[] logPi, double[] logRef, double[] q, double alpha) {
     requireShape(q, logRef, alpha);
     requireShape(q, logPi, alpha);
-    double loss = 0;
+    double expectedQ = 0;
     for (int a = 0; a < q.length; a++) {
-      if (logPi[a] == Double.NEGATIVE_INFINITY) {
-        continue;
-      }
-      if (logRef[a] == Double.NEGATIVE_INFINITY) {
-        return Double.POSITIVE_INFINITY;
-      }
-      loss += Math.exp(logPi[a]) * (alpha * (logPi[a] - logRef[a]) - q[a]);
+      expectedQ += Math.exp(logPi[a]) * q[a];
     }
-    return loss;
+    return alpha * KlDivergence.exact(logPi, logRef) - expectedQ;
   }
 
   /** {@code Q̂(s,a) = r + γ·V̄(s')}, with {@code V̄(s') = 0} at a terminal {@code s'}. */
