@@ -89,8 +89,14 @@ public final class AdamW implements AutoCloseable {
   /**
    * Applies update number {@link #stepCount()} + 1 to every parameter that has a gradient, zeroes
    * those gradients, and returns the (unscaled) learning rate the schedule gave for this update.
+   *
+   * @throws IllegalStateException if a gradient collector is still open (autograd is on)
    */
   public double step(Map<String, NDArray> parameters) {
+    if (JniUtils.isGradMode()) {
+      throw new IllegalStateException("AdamW.step was called while a GradientCollector is open; "
+          + "close it (after backward) before updating the parameters in place");
+    }
     double learningRate = schedule.learningRate(completedSteps);
     long t = completedSteps + 1;
     double biasCorrection1 = 1 - Math.pow(config.beta1(), t);

@@ -140,6 +140,20 @@ class AdamWTest {
   }
 
   @Test
+  void stepInsideAnOpenGradientCollectorIsRefused() {
+    Map<String, NDArray> parameters = initialParameters(DataType.FLOAT32, 5);
+    try (AdamW adamW = new AdamW(AdamWConfig.defaults(), LearningRateSchedule.constant(1e-2),
+        manager);
+        GradientCollector collector = Engine.getInstance().newGradientCollector()) {
+      collector.backward(parameters.get("h.0.mlp.c_fc.bias").sum());
+      IllegalStateException e =
+          assertThrows(IllegalStateException.class, () -> adamW.step(parameters));
+      assertTrue(e.getMessage().contains("GradientCollector"), e.getMessage());
+      assertEquals(0, adamW.stepCount());
+    }
+  }
+
+  @Test
   void stateSurvivesACallersScope() {
     Map<String, NDArray> parameters = initialParameters(DataType.FLOAT32, 5);
     try (AdamW adamW = new AdamW(AdamWConfig.defaults(), LearningRateSchedule.constant(1e-2),
