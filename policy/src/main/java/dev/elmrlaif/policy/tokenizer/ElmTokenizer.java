@@ -57,7 +57,7 @@ public final class ElmTokenizer implements AutoCloseable {
     private final OptionalLong padId;
     private final long[] placeholderIds;
     private final boolean[] specialById;
-    private final boolean[] placeholderById;
+    private final int[] placeholderIndexById;
     private final Map<String, Integer> addedTokenIds = new HashMap<>();
 
     private ElmTokenizer(TokenizerJson.Parsed parsed, SpecialTokens names, Engine requested) {
@@ -87,9 +87,10 @@ public final class ElmTokenizer implements AutoCloseable {
             placeholders.add((long) addedTokenIds.get(names.placeholder(k)));
         }
         this.placeholderIds = placeholders.stream().mapToLong(Long::longValue).toArray();
-        this.placeholderById = new boolean[vocabSize];
-        for (long id : placeholderIds) {
-            placeholderById[(int) id] = true;
+        this.placeholderIndexById = new int[vocabSize];
+        Arrays.fill(placeholderIndexById, -1);
+        for (int k = 0; k < placeholderIds.length; k++) {
+            placeholderIndexById[(int) placeholderIds[k]] = k;
         }
         OpenedCodec opened = openCodec(parsed, requested, openNative);
         this.codec = opened.codec();
@@ -251,7 +252,12 @@ public final class ElmTokenizer implements AutoCloseable {
     }
 
     public boolean isPlaceholder(long id) {
-        return id >= 0 && id < vocabSize && placeholderById[(int) id];
+        return placeholderIndex(id) >= 0;
+    }
+
+    /** Which placeholder {@code id} is ({@code k} for {@code <|entity_k|>}), or -1 if it is none. */
+    public int placeholderIndex(long id) {
+        return id >= 0 && id < vocabSize ? placeholderIndexById[(int) id] : -1;
     }
 
     /** Whether {@code id} is a special added token (skipped by {@code decode(ids, true)}). */

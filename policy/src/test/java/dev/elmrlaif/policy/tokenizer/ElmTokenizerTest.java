@@ -116,6 +116,10 @@ class ElmTokenizerTest {
                 assertEquals(nearMiss, tokenizer.decode(plain, true));
             }
             assertTrue(tokenizer.isPlaceholder(placeholders[1]));
+            assertEquals(1, tokenizer.placeholderIndex(placeholders[1]));
+            assertEquals(0, tokenizer.placeholderIndex(placeholders[0]));
+            assertEquals(-1, tokenizer.placeholderIndex(end));
+            assertEquals(-1, tokenizer.placeholderIndex(700));
             assertFalse(tokenizer.isPlaceholder(begin));
             assertFalse(tokenizer.isPlaceholder(0));
             assertTrue(tokenizer.isSpecial(pad));
