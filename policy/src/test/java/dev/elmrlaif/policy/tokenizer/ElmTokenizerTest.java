@@ -15,6 +15,9 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.OptionalLong;
 import java.util.Random;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.function.Function;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
@@ -81,6 +84,29 @@ class ElmTokenizerTest {
                 long[] ids = random.longs(1 + random.nextInt(12), 0, rust.vocabSize()).toArray();
                 assertEquals(rust.decode(ids), java.decode(ids), () -> "text of " + Arrays.toString(ids));
                 assertEquals(rust.decode(ids, true), java.decode(ids, true), () -> "text of " + Arrays.toString(ids));
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = ElmTokenizer.Engine.class, names = {"HUGGING_FACE", "PURE_JAVA"})
+    void concurrentEncodingGivesTheSameIdsAsSequential(ElmTokenizer.Engine engine) throws Exception {
+        try (ElmTokenizer tokenizer = trainedTokenizer(engine)) {
+            List<long[]> sequential = corpus.stream().map(tokenizer::encode).toList();
+            ExecutorService pool = Executors.newFixedThreadPool(4);
+            try {
+                List<Future<List<long[]>>> results = new ArrayList<>();
+                for (int t = 0; t < 4; t++) {
+                    results.add(pool.submit(() -> corpus.stream().map(tokenizer::encode).toList()));
+                }
+                for (Future<List<long[]>> result : results) {
+                    List<long[]> ids = result.get();
+                    for (int i = 0; i < corpus.size(); i++) {
+                        assertArrayEquals(sequential.get(i), ids.get(i));
+                    }
+                }
+            } finally {
+                pool.shutdownNow();
             }
         }
     }
