@@ -3,12 +3,15 @@ package dev.elmrlaif.rlaif.synthetic;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.elmrlaif.rlaif.rl.math.Advantages;
+import dev.elmrlaif.rlaif.rl.math.AdvantageEstimator;
+import dev.elmrlaif.rlaif.rl.math.Baseline;
+import dev.elmrlaif.rlaif.rl.math.BaselineConfig;
 import dev.elmrlaif.rlaif.rl.math.KlDivergence;
 import dev.elmrlaif.rlaif.rl.math.KlEstimator;
 import dev.elmrlaif.rlaif.rl.math.KlLevel;
 import dev.elmrlaif.rlaif.rl.math.KlPlacement;
 import dev.elmrlaif.rlaif.rl.math.Returns;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -95,28 +98,43 @@ class ObjectiveGradientTest {
   }
 
   /**
-   * REINFORCE: K samples per batch, return {@code R = r − β·Σ_t k1_t} (sequence level, in the
-   * reward), leave-one-out advantages, score {@code ∇log π(y)}. Averaged over many batches it must
-   * match the exact gradient within 4 standard errors per coordinate.
+   * REINFORCE at sequence level: K samples per batch, return {@code R = r − β·Σ_t k1_t} (KL in
+   * the reward), leave-one-out advantages, score {@code ∇log π(y)}. Averaged over many batches it
+   * must match the exact gradient within 4 standard errors per coordinate.
    */
   @Test
-  void reinforceWithK1AndLeaveOneOutIsUnbiased() {
+  void reinforceWithSequenceLevelK1AndLeaveOneOutIsUnbiased() {
+    assertMatchesExactGradient(KlLevel.SEQUENCE, Baseline.LEAVE_ONE_OUT, 99);
+  }
+
+  /**
+   * REINFORCE at token level: step t is weighted by its reward-to-go
+   * {@code G_t = r − β·Σ_{k≥t} k1_k}, no baseline. Also unbiased: the KL terms' own gradients have
+   * zero mean, and dropping past terms removes only zero-mean products.
+   */
+  @Test
+  void reinforceWithTokenLevelK1RewardToGoIsUnbiased() {
+    assertMatchesExactGradient(KlLevel.TOKEN, Baseline.NONE, 7);
+  }
+
+  private static void assertMatchesExactGradient(KlLevel level, Baseline baseline, long seed) {
     SyntheticCoMdp comdp = SyntheticCoMdp.from(CONFIG);
     TokenMdp mdp = comdp.mdp();
     TabularPolicy pi = policy(mdp, randomLogits(mdp, 2));
     Map<List<Integer>, double[]> exact = comdp.objectiveGradient(pi);
+    AdvantageEstimator estimator = new AdvantageEstimator(new BaselineConfig(baseline, 0.9, 1e-6));
     int k = 4;
-    int batches = 40_000;
+    int batches = 25_000;
     Map<List<Integer>, double[]> sum = new HashMap<>();
     Map<List<Integer>, double[]> sumSquares = new HashMap<>();
     for (List<Integer> s : mdp.states()) {
       sum.put(s, new double[mdp.vocabSize()]);
       sumSquares.put(s, new double[mdp.vocabSize()]);
     }
-    SplittableRandom random = new SplittableRandom(99);
+    SplittableRandom random = new SplittableRandom(seed);
     for (int b = 0; b < batches; b++) {
-      List<List<Integer>> ys = new java.util.ArrayList<>();
-      double[] returns = new double[k];
+      List<List<Integer>> ys = new ArrayList<>();
+      double[][] tokenReturns = new double[k][];
       for (int i = 0; i < k; i++) {
         List<Integer> y = pi.sample(random);
         double[] logp = new double[y.size()];
@@ -127,19 +145,24 @@ class ObjectiveGradientTest {
         }
         double[] kl = KlDivergence.perToken(KlEstimator.K1, logp, logq, Double.POSITIVE_INFINITY);
         double[] env = Returns.terminalRewards(comdp.reward(y), y.size());
-        returns[i] = Returns.returns(env, kl, comdp.beta(), KlLevel.SEQUENCE, KlPlacement.REWARD, 1.0)[0];
+        tokenReturns[i] = Returns.returns(env, kl, comdp.beta(), level, KlPlacement.REWARD, 1.0);
         ys.add(y);
       }
-      double[] advantages = Advantages.leaveOneOut(returns);
+      double[] sequenceAdvantages = new double[k];
+      for (int i = 0; i < k; i++) {
+        sequenceAdvantages[i] = tokenReturns[i][0];
+      }
+      sequenceAdvantages = estimator.advantages(new double[][] {sequenceAdvantages})[0];
       Map<List<Integer>, double[]> batchGradient = new HashMap<>();
       for (int i = 0; i < k; i++) {
         List<Integer> y = ys.get(i);
         for (int t = 0; t < y.size(); t++) {
+          double weight = level == KlLevel.SEQUENCE ? sequenceAdvantages[i] : tokenReturns[i][t];
           List<Integer> s = y.subList(0, t);
           double[] p = pi.probabilities(s);
           double[] g = batchGradient.computeIfAbsent(s, key -> new double[mdp.vocabSize()]);
           for (int a = 0; a < p.length; a++) {
-            g[a] += advantages[i] * ((a == y.get(t) ? 1 : 0) - p[a]) / k;
+            g[a] += weight * ((a == y.get(t) ? 1 : 0) - p[a]) / k;
           }
         }
       }
@@ -156,7 +179,8 @@ class ObjectiveGradientTest {
         double mean = sum.get(s)[a] / batches;
         double variance = sumSquares.get(s)[a] / batches - mean * mean;
         double standardError = Math.sqrt(Math.max(variance, 0) / batches);
-        assertEquals(exact.get(s)[a], mean, 4 * standardError + 1e-12, "prefix " + s + " token " + a);
+        assertEquals(exact.get(s)[a], mean, 4 * standardError + 1e-12,
+            level + " prefix " + s + " token " + a);
       }
     }
   }
