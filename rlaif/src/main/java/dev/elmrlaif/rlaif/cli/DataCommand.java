@@ -1,17 +1,94 @@
 package dev.elmrlaif.rlaif.cli;
 
+import dev.elmrlaif.rlaif.config.ConfigLoader;
+import dev.elmrlaif.rlaif.config.DataConfig;
+import dev.elmrlaif.rlaif.config.LoadedConfig;
+import dev.elmrlaif.rlaif.data.DataPreparer;
+import dev.elmrlaif.rlaif.data.DataSummary;
+import dev.elmrlaif.rlaif.data.PreparedData;
+import dev.elmrlaif.rlaif.movielens.MovieLensDownloader;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
 
-/** {@code rlaif data}: Download and prepare domain data. */
+/**
+ * {@code rlaif data}: {@code prepare CONFIG} builds (or reuses from the cache) the splits, embeddings,
+ * concepts and task examples of a config and prints the summary; {@code download DATASET} fetches a
+ * MovieLens archive into the cache folder.
+ */
 @Command(
     name = "data",
     mixinStandardHelpOptions = true,
-    description = "Download and prepare domain data.")
-public final class DataCommand implements Callable<Integer> {
+    description = "Download and prepare domain data.",
+    subcommands = {DataCommand.Prepare.class, DataCommand.Download.class})
+public final class DataCommand implements Runnable {
+  @Spec CommandSpec spec;
+
   @Override
-  public Integer call() {
-    System.err.println("rlaif data is not available yet in this version.");
-    return 1;
+  public void run() {
+    spec.commandLine().usage(spec.commandLine().getOut());
+  }
+
+  /** {@code rlaif data prepare CONFIG}. */
+  @Command(
+      name = "prepare",
+      mixinStandardHelpOptions = true,
+      description = "Load, split, embed and write task examples for a config; a second call reuses the cache.")
+  static final class Prepare implements Callable<Integer> {
+    @Parameters(index = "0", paramLabel = "CONFIG", description = "The run's YAML config.")
+    Path configFile;
+
+    @Option(names = "--set", paramLabel = "KEY=VALUE", description = "Override a config key (repeatable).")
+    List<String> overrides = new ArrayList<>();
+
+    @Option(names = "--force", description = "Rebuild even when the cache holds a matching result.")
+    boolean force;
+
+    /** The process environment; tests replace it. */
+    Map<String, String> env = System.getenv();
+
+    @Spec CommandSpec spec;
+
+    @Override
+    public Integer call() {
+      long start = System.nanoTime();
+      LoadedConfig loaded = new ConfigLoader().load(configFile, overrides);
+      PreparedData data = new DataPreparer(loaded.config().data(), loaded.config().seed(), env).prepare(force);
+      spec.commandLine().getOut().print(DataSummary.render(data, (System.nanoTime() - start) / 1e9));
+      spec.commandLine().getOut().flush();
+      return 0;
+    }
+  }
+
+  /** {@code rlaif data download ml-latest-small|ml-25m}. */
+  @Command(
+      name = "download",
+      mixinStandardHelpOptions = true,
+      description = "Download a MovieLens dataset (SHA-256 checked) into the cache folder.")
+  static final class Download implements Callable<Integer> {
+    @Parameters(index = "0", paramLabel = "DATASET", description = "ml-latest-small or ml-25m.")
+    String dataset;
+
+    @Option(names = "--cache-dir", paramLabel = "DIR", description = "Cache folder (default: the config default, cache).")
+    Path cacheDir = Path.of(DataConfig.defaults().cacheDir());
+
+    @Spec CommandSpec spec;
+
+    @Override
+    public Integer call() {
+      Path folder = new MovieLensDownloader(Duration.ofSeconds(30))
+          .download(MovieLensDownloader.Dataset.named(dataset), cacheDir);
+      spec.commandLine().getOut().println(dataset + " is in " + folder + "; use it with RLAIF_DATA=" + cacheDir);
+      spec.commandLine().getOut().flush();
+      return 0;
+    }
   }
 }

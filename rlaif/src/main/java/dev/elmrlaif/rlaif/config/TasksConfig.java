@@ -34,6 +34,6 @@ public record TasksConfig(
 
   /** The defaults every config starts from. */
   public static TasksConfig defaults() {
-    return new TasksConfig(List.of("all"), 0, 0, 0, 5);
+    return new TasksConfig(List.of("all"), 1000, 1000, 0, 5);
   }
 }

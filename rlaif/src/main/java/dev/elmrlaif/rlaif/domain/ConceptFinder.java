@@ -19,6 +19,8 @@ import java.util.SplittableRandom;
  */
 public final class ConceptFinder {
   private static final int NEWTON_STEPS = 25;
+  /** Most negatives a fit reads; more add cost but little accuracy for a linear direction. */
+  private static final int MAX_NEGATIVES = 2000;
 
   private final double l2;
   private final double validationFraction;
@@ -44,25 +46,27 @@ public final class ConceptFinder {
    */
   public List<Concept> findAll(
       EmbeddingSpace space, Map<String, int[]> carriers, int[] candidates, int minPositives, long seed) {
-    List<Concept> concepts = new ArrayList<>();
     boolean[] isCandidate = new boolean[space.size()];
     for (int c : candidates) {
       isCandidate[c] = true;
     }
-    for (Map.Entry<String, int[]> entry : carriers.entrySet()) {
-      boolean[] label = new boolean[space.size()];
-      int positives = 0;
-      for (int e : entry.getValue()) {
-        if (isCandidate[e] && !label[e]) {
-          label[e] = true;
-          positives++;
-        }
-      }
-      if (positives >= minPositives && positives < candidates.length) {
-        concepts.add(fit(entry.getKey(), space, candidates, label, seed ^ entry.getKey().hashCode()));
-      }
-    }
-    return concepts;
+    List<Map.Entry<String, int[]>> entries = new ArrayList<>(carriers.entrySet());
+    // concepts are independent and each is seeded by its name, so the parallel result is deterministic
+    return entries.parallelStream()
+        .map(entry -> {
+          boolean[] label = new boolean[space.size()];
+          int positives = 0;
+          for (int e : entry.getValue()) {
+            if (isCandidate[e] && !label[e]) {
+              label[e] = true;
+              positives++;
+            }
+          }
+          return positives >= minPositives && positives < candidates.length
+              ? fit(entry.getKey(), space, candidates, label, seed ^ entry.getKey().hashCode()) : null;
+        })
+        .filter(java.util.Objects::nonNull)
+        .toList();
   }
 
   /** Fits one concept on {@code candidates} of {@code space}, {@code label[e]} marking carriers. */
@@ -91,6 +95,11 @@ public final class ConceptFinder {
       for (int e : candidates) {
         validation.add(e);
       }
+    }
+    if (fitNegative.size() > MAX_NEGATIVES) {
+      // a seeded subsample of the (usually far more numerous) negatives; class weights keep the balance
+      java.util.Collections.shuffle(fitNegative, new java.util.Random(random.nextLong()));
+      fitNegative.subList(MAX_NEGATIVES, fitNegative.size()).clear();
     }
     double[] weights = logisticRegression(space, fitPositive, fitNegative);
     int k = space.dimension();

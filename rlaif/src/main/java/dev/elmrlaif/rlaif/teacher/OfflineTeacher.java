@@ -158,13 +158,20 @@ public final class OfflineTeacher implements Teacher {
         "Themes include " + joinAnd(keywords) + ".", "It deals with " + joinAnd(keywords) + ".");
   }
 
-  /** The plot: the overview when known, else a sketch from genres and tags. */
+  /**
+   * The plot: the overview when known, else a sketch from tags and keywords, else nothing (callers
+   * always state the genres and era themselves).
+   */
   private static String plot(MovieFacts f, SplittableRandom random) {
     if (!f.overview().isBlank()) {
       return f.overview();
     }
-    String subject = f.tags().isEmpty() ? "" : " about " + joinAnd(f.tags().subList(0, Math.min(2, f.tags().size())));
-    return "The movie is " + kind(f) + subject + era(f, random) + ".";
+    List<String> themes = concat(f.keywords(), f.tags());
+    if (themes.isEmpty()) {
+      return "";
+    }
+    return pick(random, "Its story revolves around ", "The plot centres on ", "It is a story of ")
+        + joinAnd(themes.subList(0, Math.min(3, themes.size()))) + ".";
   }
 
   private static String firstSentence(String text) {
@@ -306,7 +313,7 @@ public final class OfflineTeacher implements Teacher {
       case "sadder" -> "Loss follows loss, and the ending leaves no one unchanged.";
       default -> "Something unseen stalks the characters, and not all of them survive the night.";
     };
-    return sentences(frame, plot(f, random), ending);
+    return sentences(frame, "The original is " + kind(f) + era(f, random) + ".", plot(f, random), ending);
   }
 
   private String movieToViewer(MovieFacts f, SplittableRandom random) {
@@ -372,6 +379,7 @@ public final class OfflineTeacher implements Teacher {
     }
     out.add("Both tell a story meant to keep the audience engaged.");
     out.add("Both have found an audience of their own.");
+    out.add("Both are feature films made for the big screen.");
     return out.subList(0, 3);
   }
 
@@ -394,6 +402,7 @@ public final class OfflineTeacher implements Teacher {
     }
     out.add("The two movies differ in tone and style.");
     out.add("They appeal to different moods.");
+    out.add("They are told from different points of view.");
     return out.subList(0, 3);
   }
 

@@ -27,6 +27,7 @@ public final class TitleScrubber {
 
   private final List<Pattern> patterns = new ArrayList<>();
   private final String replacement;
+  private final Pattern sentenceStart;
 
   /** A scrubber for the titles in {@code titles} (a movie's title, or several for pair tasks). */
   public TitleScrubber(List<String> titles) {
@@ -49,6 +50,7 @@ public final class TitleScrubber {
       }
     }
     this.replacement = chosen;
+    this.sentenceStart = Pattern.compile("(^|[.!?]\\s+)" + Pattern.quote(chosen));
   }
 
   /** The ways a MovieLens title may be written in running text, year and articles handled. */
@@ -81,13 +83,14 @@ public final class TitleScrubber {
     return List.copyOf(forms);
   }
 
-  /** {@code text} with every title form replaced. */
+  /** {@code text} with every title form replaced (capitalised where it starts a sentence). */
   public String scrub(String text) {
     String result = text;
     for (Pattern pattern : patterns) {
       result = pattern.matcher(result).replaceAll(Matcher.quoteReplacement(replacement));
     }
-    return result;
+    String capitalised = Character.toUpperCase(replacement.charAt(0)) + replacement.substring(1);
+    return sentenceStart.matcher(result).replaceAll(m -> Matcher.quoteReplacement(m.group(1) + capitalised));
   }
 
   /** Whether {@code text} still contains any title form. */

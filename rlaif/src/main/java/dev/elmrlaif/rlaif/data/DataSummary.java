@@ -1,0 +1,70 @@
+package dev.elmrlaif.rlaif.data;
+
+import dev.elmrlaif.rlaif.domain.Concept;
+import dev.elmrlaif.rlaif.domain.EmbeddingSpace;
+import dev.elmrlaif.rlaif.domain.Split;
+import dev.elmrlaif.rlaif.tasks.TaskExample;
+import dev.elmrlaif.rlaif.tasks.TaskSpec;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * The table {@code rlaif data prepare} prints: entities per split, tasks and examples per split,
+ * embedding dimensions, concepts, ranking quality and timings.
+ */
+public final class DataSummary {
+  private static final int CONCEPTS_SHOWN = 8;
+
+  private DataSummary() {}
+
+  /** The summary of {@code data}; {@code elapsedSeconds} is this call's wall time. */
+  public static String render(PreparedData data, double elapsedSeconds) {
+    StringBuilder out = new StringBuilder();
+    out.append(String.format(Locale.ROOT, "%s: %s in %.1f s (%s)%n", data.domain().name(),
+        data.fromCache() ? "loaded from cache" : "prepared", elapsedSeconds, data.folder()));
+    out.append(data.datasetSummary()).append(System.lineSeparator());
+
+    out.append(String.format(Locale.ROOT, "%n%-10s %10s %10s%n", "entities", "train", "held-out"));
+    for (Map.Entry<String, Split> e : data.domain().splits().entrySet()) {
+      out.append(String.format(Locale.ROOT, "%-10s %10d %10d%n", e.getKey(), e.getValue().trainCount(),
+          e.getValue().heldOutCount()));
+    }
+
+    out.append(String.format(Locale.ROOT, "%n%-18s %-8s %10s%n", "embedding space", "entity", "dimension"));
+    for (EmbeddingSpace space : data.domain().spaces().values()) {
+      out.append(String.format(Locale.ROOT, "%-18s %-8s %10d%n", space.name(), space.entityKind(), space.dimension()));
+    }
+    out.append("text encoder: ").append(data.textEncoder().description()).append(System.lineSeparator());
+    out.append("behavioral ranking: ").append(data.ranking()).append(System.lineSeparator());
+
+    out.append(String.format(Locale.ROOT, "%n%-30s %8s %10s%n", "task", "train", "held-out"));
+    long train = 0;
+    long held = 0;
+    for (TaskSpec task : data.tasks()) {
+      int t = data.trainExamples().getOrDefault(task.name(), List.<TaskExample>of()).size();
+      int h = data.heldOutExamples().getOrDefault(task.name(), List.<TaskExample>of()).size();
+      train += t;
+      held += h;
+      out.append(String.format(Locale.ROOT, "%-30s %8d %10d%n", task.name(), t, h));
+    }
+    out.append(String.format(Locale.ROOT, "%-30s %8d %10d   (%d tasks, %s)%n", "total", train, held,
+        data.tasks().size(), data.teacher()));
+
+    List<Concept> concepts = data.domain().concepts();
+    out.append(String.format(Locale.ROOT, "%nconcepts: %d (%d semantic, %d behavioral); most accurate:%n",
+        concepts.size(), concepts.stream().filter(c -> c.space().equals(PreparedData.SEMANTIC)).count(),
+        concepts.stream().filter(c -> c.space().equals(PreparedData.BEHAVIORAL)).count()));
+    concepts.stream()
+        .sorted(Comparator.comparingDouble(Concept::heldOutAccuracy).reversed().thenComparing(Concept::name))
+        .limit(CONCEPTS_SHOWN)
+        .forEach(c -> out.append(String.format(Locale.ROOT, "  %-28s %-10s %4d movies  held-out accuracy %.3f%n",
+            c.name(), c.space(), c.positives(), c.heldOutAccuracy())));
+
+    out.append(String.format(Locale.ROOT, "%ntimings of the build (s):%n"));
+    data.timings().forEach((step, seconds) ->
+        out.append(String.format(Locale.ROOT, "  %-34s %8.2f%n", step, seconds)));
+    return out.toString();
+  }
+}
