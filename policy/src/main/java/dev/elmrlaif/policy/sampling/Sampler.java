@@ -117,23 +117,37 @@ public final class Sampler {
       samplingLogProb = scope.zeros(new Shape(rows), DataType.FLOAT32);
     } else {
       int vocab = Math.toIntExact(logits.getShape().get(1));
-      int k = config.topK() == 0 ? vocab : Math.min(config.topK(), vocab);
-      NDArray scaled = config.temperature() == 1.0 ? logits : logits.div((float) config.temperature());
-      NDList top = scaled.topK(k, -1, true, true); // sorted, most likely first
-      NDArray probs = top.get(0).softmax(-1);
-      if (config.topP() < 1.0) {
-        // Keep a token if the mass strictly before it is below p (the first token always stays).
-        NDArray before = probs.cumSum(1).sub(probs);
-        probs = probs.mul(before.lt((float) config.topP()).toType(DataType.FLOAT32, false));
+      NDArray scaled = config.temperature() == 1.0 ? logits : logits.div(config.temperature());
+      NDArray probs;
+      NDArray order = null; // token id of each column of probs; null when columns are token ids
+      long lastColumn = vocab - 1L;
+      if (config.topK() == 0 && config.topP() == 1.0) {
+        probs = scaled.softmax(-1); // no truncation: no sort needed
+      } else {
+        int k = config.topK() == 0 ? vocab : Math.min(config.topK(), vocab);
+        NDList top = scaled.topK(k, -1, true, true); // sorted, most likely first
+        probs = top.get(0).softmax(-1);
+        order = top.get(1);
+        if (config.topP() < 1.0) {
+          // Keep a token if the mass strictly before it is below p (the first token always stays).
+          NDArray before = probs.cumSum(1).sub(probs);
+          probs = probs.mul(before.lt(config.topP()).toType(DataType.FLOAT32, false));
+        }
       }
       NDArray cdf = probs.cumSum(1);
       NDArray total = cdf.get(new NDIndex(":, -1:"));
-      NDArray threshold =
-          scope.create(uniforms, new Shape(rows, 1)).toType(DataType.FLOAT32, false).mul(total);
-      // Inverse CDF: the first index whose cumulative mass exceeds u * total, never past the last kept.
-      NDArray kept = probs.gt(0f).sum(new int[] {1}, true).toType(DataType.INT64, false).sub(1L);
-      NDArray index = cdf.lte(threshold).sum(new int[] {1}, true).toType(DataType.INT64, false).minimum(kept);
-      token = top.get(1).gather(index, 1);
+      NDArray threshold = scope.create(uniforms, new Shape(rows, 1)).toType(DataType.FLOAT32, false).mul(total);
+      // Inverse CDF: the first column whose cumulative mass exceeds u * total. A zero-probability
+      // column never qualifies (its cumulative mass equals its predecessor's); the bound only guards
+      // against u * total rounding up to total.
+      NDArray index = cdf.lte(threshold).sum(new int[] {1}, true).toType(DataType.INT64, false);
+      if (order != null) {
+        NDArray lastKept = probs.gt(0f).sum(new int[] {1}, true).toType(DataType.INT64, false).sub(1L);
+        index = index.minimum(lastKept);
+      } else {
+        index = index.minimum(lastColumn);
+      }
+      token = order == null ? index : order.gather(index, 1);
       samplingLogProb = probs.gather(index, 1).div(total).log().reshape(rows);
     }
     NDArray policyLogProb = logPolicy.gather(token, 1).reshape(rows);

@@ -117,14 +117,15 @@ class ElmCheckpointTest {
         for (int i = 0; i < ids.length; i++) {
           tokens[i] = (int) ids[i];
         }
-        ContinuationLogProbs scored = loaded.continuationLogProbs(scope, List.of(ElmPrompt.text(end)),
+        int begin = Math.toIntExact(tokenizer.beginId().getAsLong());
+        ContinuationLogProbs scored = loaded.continuationLogProbs(scope, List.of(ElmPrompt.text(begin)),
             List.of(tokens), false);
         // Reference: the naive GPT-2 on the raw tensors, log-softmax by hand.
         Map<String, NDArray> rawArrays = new LinkedHashMap<>();
         raw.forEach((name, values) -> rawArrays.put(name,
             scope.create(values, loaded.parameters().get(name).getShape()).toType(DataType.FLOAT64, false)));
         int[] sequence = new int[tokens.length + 1];
-        sequence[0] = end;
+        sequence[0] = begin;
         System.arraycopy(tokens, 0, sequence, 1, tokens.length);
         double[][] logits = NaiveGpt2.logits(lm, rawArrays, sequence);
         double[] actual = scored.tokenLogProbs().toDoubleArray();
@@ -139,6 +140,14 @@ class ElmCheckpointTest {
           }
           double expected = logits[t][tokens[t]] - max - Math.log(z);
           assertEquals(expected, actual[t], 1e-9, (prefixed ? "prefixed" : "plain") + " token " + t);
+        }
+        // The scoring entry point of the CLI: the text after the begin token, same numbers.
+        try (ElmTokenizer saved = ElmTokenizer.load(folder.resolve("tokenizer.json"))) {
+          TextScorer.TextScore score = TextScorer.score(loaded, saved, "the funny dog");
+          assertArrayEquals(ids, score.tokenIds());
+          assertArrayEquals(actual, score.logProbs(), 0.0);
+          assertEquals(java.util.Arrays.stream(actual).sum(), score.sum(), 1e-12);
+          assertEquals("the funny dog", String.join("", score.tokens()));
         }
       }
       tokenizer.close();
