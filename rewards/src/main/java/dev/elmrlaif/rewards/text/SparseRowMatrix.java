@@ -1,10 +1,13 @@
 package dev.elmrlaif.rewards.text;
 
+import java.util.Arrays;
+import java.util.stream.IntStream;
+
 /**
  * A sparse matrix in compressed-row form (CSR): row {@code i} holds the entries
  * {@code columns[rowStart[i] .. rowStart[i+1])} with {@code values} at the same positions.
- * It is the TF-IDF document-term matrix the truncated SVD factorises; only the two products the
- * randomized range finder needs are offered.
+ * It is the TF-IDF document-term matrix the truncated SVD factorises; the range finder needs only the
+ * product with a dense matrix and the transpose.
  */
 record SparseRowMatrix(int rows, int columns, int[] rowStart, int[] columnIndex, double[] values) {
 
@@ -16,11 +19,14 @@ record SparseRowMatrix(int rows, int columns, int[] rowStart, int[] columnIndex,
         }
     }
 
-    /** {@code A · X} for a dense row-major {@code X} of shape columns × w; the result is rows × w. */
+    /**
+     * {@code A · X} for a dense row-major {@code X} of shape columns × w; the result is rows × w. Rows are
+     * computed in parallel; each is a fixed sequential sum, so the result does not depend on the thread count.
+     */
     double[][] times(double[][] x) {
         int width = x.length == 0 ? 0 : x[0].length;
         double[][] result = new double[rows][width];
-        for (int i = 0; i < rows; i++) {
+        IntStream.range(0, rows).parallel().forEach(i -> {
             double[] out = result[i];
             for (int p = rowStart[i]; p < rowStart[i + 1]; p++) {
                 double v = values[p];
@@ -29,24 +35,29 @@ record SparseRowMatrix(int rows, int columns, int[] rowStart, int[] columnIndex,
                     out[c] += v * in[c];
                 }
             }
-        }
+        });
         return result;
     }
 
-    /** {@code Aᵀ · Y} for a dense row-major {@code Y} of shape rows × w; the result is columns × w. */
-    double[][] transposeTimes(double[][] y) {
-        int width = y.length == 0 ? 0 : y[0].length;
-        double[][] result = new double[columns][width];
+    /** {@code Aᵀ} in the same compressed-row form (entries of each new row in ascending column order). */
+    SparseRowMatrix transpose() {
+        int[] start = new int[columns + 1];
+        for (int column : columnIndex) {
+            start[column + 1]++;
+        }
+        for (int j = 0; j < columns; j++) {
+            start[j + 1] += start[j];
+        }
+        int[] next = Arrays.copyOf(start, columns);
+        int[] transposedColumns = new int[values.length];
+        double[] transposedValues = new double[values.length];
         for (int i = 0; i < rows; i++) {
-            double[] in = y[i];
             for (int p = rowStart[i]; p < rowStart[i + 1]; p++) {
-                double v = values[p];
-                double[] out = result[columnIndex[p]];
-                for (int c = 0; c < width; c++) {
-                    out[c] += v * in[c];
-                }
+                int slot = next[columnIndex[p]]++;
+                transposedColumns[slot] = i;
+                transposedValues[slot] = values[p];
             }
         }
-        return result;
+        return new SparseRowMatrix(columns, rows, start, transposedColumns, transposedValues);
     }
 }

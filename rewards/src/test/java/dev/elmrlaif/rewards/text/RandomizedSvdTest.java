@@ -82,6 +82,40 @@ class RandomizedSvdTest {
     }
 
     @Test
+    void choleskyQrGivesAnOrthonormalBasisOfTheSameSpan() {
+        Random random = new Random(21);
+        double[][] y = new double[200][12];
+        for (double[] row : y) {
+            for (int c = 0; c < row.length; c++) {
+                row[c] = random.nextGaussian() + (c == 0 ? 5 : 0);   // correlated columns
+            }
+        }
+        RealMatrix q = new Array2DRowRealMatrix(RandomizedSvd.orthonormalColumns(y, 2));
+        RealMatrix gram = q.transpose().multiply(q);
+        for (int a = 0; a < 12; a++) {
+            for (int b = 0; b < 12; b++) {
+                assertEquals(a == b ? 1.0 : 0.0, gram.getEntry(a, b), 1e-13, "QᵀQ at " + a + ", " + b);
+            }
+        }
+        // Y lies in span(Q): Q Qᵀ Y = Y
+        RealMatrix original = new Array2DRowRealMatrix(y);
+        RealMatrix projected = q.multiply(q.transpose().multiply(original));
+        assertEquals(0.0, projected.subtract(original).getFrobeniusNorm() / original.getFrobeniusNorm(), 1e-12);
+    }
+
+    @Test
+    void transposeMovesEveryEntry() {
+        double[][] dense = {{0, 1.5, 0}, {2, 0, 3}};
+        SparseRowMatrix t = sparse(dense).transpose();
+        assertEquals(3, t.rows());
+        assertEquals(2, t.columns());
+        double[][] product = t.times(new double[][] {{1}, {10}});    // Aᵀ · (1, 10)ᵀ = (20, 1.5, 30)
+        assertEquals(20.0, product[0][0], 0.0);
+        assertEquals(1.5, product[1][0], 0.0);
+        assertEquals(30.0, product[2][0], 0.0);
+    }
+
+    @Test
     void orthonormalisationGivesOrthonormalColumnsAndZeroesDependentOnes() {
         double[][] matrix = {{1, 2, 3}, {0, 1, 1}, {1, 0, 1}, {2, 1, 3}};   // column 3 = column 1 + column 2
         double[][] q = RandomizedSvd.orthonormalColumns(matrix, 2);

@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
+import java.util.concurrent.ForkJoinPool;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -113,13 +114,21 @@ class TfidfSvdTextEncoderTest {
     }
 
     @Test
-    void sameTextsAndSeedGiveIdenticalVectors() {
+    void sameTextsAndSeedGiveIdenticalVectorsWhateverTheThreadCount() throws Exception {
         List<String> corpus = topicCorpus(300, 5);
         TfidfSvdConfig config = TfidfSvdConfig.builder().dimension(6).seed(99).build();
         TfidfSvdTextEncoder first = TfidfSvdTextEncoder.fit(corpus, config);
         TfidfSvdTextEncoder second = TfidfSvdTextEncoder.fit(new ArrayList<>(corpus), config);
+        ForkJoinPool oneThread = new ForkJoinPool(1);
+        TfidfSvdTextEncoder sequential;
+        try {
+            sequential = oneThread.submit(() -> TfidfSvdTextEncoder.fit(corpus, config)).get();
+        } finally {
+            oneThread.shutdown();
+        }
         for (String text : corpus.subList(0, 50)) {
             assertArrayEquals(first.encode(text), second.encode(text));
+            assertArrayEquals(first.encode(text), sequential.encode(text));
         }
     }
 
