@@ -1,13 +1,23 @@
 package dev.elmrlaif.rewards;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.elmrlaif.rewards.text.CachingTextEncoder;
+import dev.elmrlaif.rewards.text.TextEncoder;
+import dev.elmrlaif.rewards.text.TfidfSvdConfig;
+import dev.elmrlaif.rewards.text.TfidfSvdTextEncoder;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
 import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import org.junit.jupiter.api.Test;
 
 class ConsistencyRewardsTest {
@@ -99,6 +109,40 @@ class ConsistencyRewardsTest {
                 new BehavioralConsistencyConfig(RankMetrics.Metric.KENDALL_TAU_B, 0));
         // 6 pairs, 1 tied in truth, 5 concordant: τ_b = 5 / sqrt(6 · 5)
         assertEquals(5 / Math.sqrt(30), kendall.score(List.of("east"), List.of(user)).scores()[0], 1e-12);
+    }
+
+    @Test
+    void concurrentCallersGetTheSequentialScores() throws Exception {
+        List<String> corpus = new ArrayList<>();
+        String[] words = {"space", "alien", "planet", "love", "wedding", "kiss", "crime", "police", "heist"};
+        Random random = new Random(2);
+        for (int d = 0; d < 120; d++) {
+            StringBuilder text = new StringBuilder();
+            for (int w = 0; w < 12; w++) {
+                text.append(words[(d % 3) * 3 + random.nextInt(3)]).append(' ');
+            }
+            corpus.add(text.toString());
+        }
+        TextEncoder encoder = new CachingTextEncoder(
+                TfidfSvdTextEncoder.fit(corpus, TfidfSvdConfig.builder().dimension(3).build()), 50);
+        SemanticConsistencyReward sc = new SemanticConsistencyReward(encoder);
+        List<RewardContext> contexts = new ArrayList<>();
+        for (int i = 0; i < corpus.size(); i++) {
+            contexts.add(RewardContext.single("doc" + i, encoder.encode(corpus.get((i + 1) % corpus.size()))));
+        }
+        double[] expected = sc.score(corpus, contexts).scores();
+        ExecutorService pool = Executors.newFixedThreadPool(4);
+        try {
+            List<Future<double[]>> results = new ArrayList<>();
+            for (int t = 0; t < 8; t++) {
+                results.add(pool.submit(() -> sc.score(corpus, contexts).scores()));
+            }
+            for (Future<double[]> result : results) {
+                assertArrayEquals(expected, result.get(), 0.0);
+            }
+        } finally {
+            pool.shutdown();
+        }
     }
 
     @Test
