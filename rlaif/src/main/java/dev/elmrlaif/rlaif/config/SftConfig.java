@@ -1,0 +1,72 @@
+package dev.elmrlaif.rlaif.config;
+
+import dev.elmrlaif.rlaif.UserInputException;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * The {@code sft} stage: two-stage supervised ELM training (paper Sec. 2, App. D). Stage 1 trains
+ * only the adapter with the LM frozen; stage 2 trains everything, or LoRA plus the adapter. The loss
+ * is the cross-entropy of the target tokens only. One model is trained per entity kind of the
+ * tasks' first slot, as the paper does: {@code movie} (all movie tasks) and {@code user} (the
+ * user-profile task). Batch size, warm-up, weight decay, clipping, checkpoint and log intervals come
+ * from the shared {@code trainer} section.
+ */
+public record SftConfig(
+    @Doc("two_stage, stage1_only (adapter only) or stage2_only") SftSchedule schedule,
+    @Doc("Models to train, by the entity kind their tasks describe: movie (all movie tasks), user (user profile)")
+        List<String> models,
+    @Doc("Stage 1 steps: adapter only, LM frozen") @Range(min = 0) int stage1Steps,
+    @Doc("Stage 2 steps: everything, or LoRA + adapter") @Range(min = 0) int stage2Steps,
+    @Doc("Stage 1 peak learning rate; 0 means trainer.learning_rate") @Range(min = 0, max = 10)
+        double stage1LearningRate,
+    @Doc("Stage 2 peak learning rate; 0 means trainer.learning_rate") @Range(min = 0, max = 10)
+        double stage2LearningRate,
+    @Doc("What stage 2 trains: full (every parameter) or lora (LoRA tensors + adapter)")
+        Stage2Parameters stage2Trains,
+    @Doc("LoRA rank when stage2_trains is lora") @Range(min = 1, max = 4096) int loraRank,
+    @Doc("LoRA alpha (the update is scaled by alpha / rank)") @Range(min = 0, max = 1e6, minExclusive = true)
+        double loraAlpha,
+    @Doc("Held-out loss every N steps (and at every sub-stage end); 0 means only at the ends")
+        @Range(min = 0) int evalEvery,
+    @Doc("Held-out examples per held-out loss") @Range(min = 1, max = 1000000) int evalExamples,
+    @Doc("Floor of the cosine decay as a fraction of the peak learning rate") @Range(min = 0, max = 1)
+        double minLearningRateRatio) {
+
+  /** The entity kinds a model can be trained for. */
+  public static final Set<String> MODEL_KINDS = Set.of("movie", "user");
+
+  public SftConfig {
+    if (schedule == null) {
+      throw new UserInputException("sft.schedule: missing; expected two_stage, stage1_only or stage2_only");
+    }
+    if (stage2Trains == null) {
+      throw new UserInputException("sft.stage2_trains: missing; expected full or lora");
+    }
+    if (models == null || models.isEmpty()) {
+      throw new UserInputException("sft.models: empty; expected one or more of " + MODEL_KINDS);
+    }
+    models = List.copyOf(models);
+    for (String model : models) {
+      if (!MODEL_KINDS.contains(model)) {
+        throw new UserInputException("sft.models: found '" + model + "', expected one of " + MODEL_KINDS);
+      }
+    }
+  }
+
+  /** Whether stage 1 runs under this schedule. */
+  public boolean runsStage1() {
+    return schedule != SftSchedule.STAGE2_ONLY && stage1Steps > 0;
+  }
+
+  /** Whether stage 2 runs under this schedule. */
+  public boolean runsStage2() {
+    return schedule != SftSchedule.STAGE1_ONLY && stage2Steps > 0;
+  }
+
+  /** The defaults every config starts from. */
+  public static SftConfig defaults() {
+    return new SftConfig(SftSchedule.TWO_STAGE, List.of("movie", "user"), 300, 1000, 1e-3, 0, Stage2Parameters.FULL,
+        8, 16, 200, 64, 0.1);
+  }
+}

@@ -1,0 +1,56 @@
+package dev.elmrlaif.rlaif.train;
+
+import dev.elmrlaif.rlaif.config.EvalConfig;
+import dev.elmrlaif.rlaif.config.ModelConfig;
+import dev.elmrlaif.rlaif.config.PretrainConfig;
+import dev.elmrlaif.rlaif.config.RlaifConfig;
+import dev.elmrlaif.rlaif.config.SftConfig;
+import dev.elmrlaif.rlaif.config.StageName;
+import dev.elmrlaif.rlaif.data.DataPreparer;
+import dev.elmrlaif.rlaif.data.PreparedData;
+import dev.elmrlaif.rlaif.data.PreparedDataStore;
+import dev.elmrlaif.rlaif.pipeline.RunContext;
+import java.nio.file.Path;
+import java.util.function.Function;
+
+/**
+ * How the supervised stages ({@code pretrain}, {@code sft}, {@code eval}) find their config sections
+ * and the prepared data. The stages receive this instead of reading fixed accessors, so the CLI
+ * wires the sections of {@link RlaifConfig} and tests hand in tiny configs and generated data.
+ *
+ * @param model the {@code model} section
+ * @param pretrain the {@code pretrain} section
+ * @param sft the {@code sft} section
+ * @param eval the {@code eval} section
+ * @param data the prepared data of the run (domain, tasks, examples, text encoder)
+ */
+public record TrainingSetup(
+    Function<RlaifConfig, ModelConfig> model,
+    Function<RlaifConfig, PretrainConfig> pretrain,
+    Function<RlaifConfig, SftConfig> sft,
+    Function<RlaifConfig, EvalConfig> eval,
+    Function<RunContext, PreparedData> data) {
+
+  /** The same sections for every run (tests, benchmarks), with the given data. */
+  public static TrainingSetup fixed(
+      ModelConfig model, PretrainConfig pretrain, SftConfig sft, EvalConfig eval,
+      Function<RunContext, PreparedData> data) {
+    return new TrainingSetup(c -> model, c -> pretrain, c -> sft, c -> eval, data);
+  }
+
+  /**
+   * The run's prepared data: what the {@code data} stage saved in its stage folder when it saved
+   * a {@link PreparedDataStore} there, otherwise the prepared-data cache of the {@code data}
+   * section (built on first use, reused afterwards).
+   */
+  public static Function<RunContext, PreparedData> preparedData() {
+    return context -> {
+      PreparedDataStore store = new PreparedDataStore();
+      Path dataStage = context.run().path().resolve(StageName.DATA.key());
+      if (store.isComplete(dataStage)) {
+        return store.load(dataStage);
+      }
+      return new DataPreparer(context.config().data(), context.config().seed(), context.env()).prepare(false);
+    };
+  }
+}

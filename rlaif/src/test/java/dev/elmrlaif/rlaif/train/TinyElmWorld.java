@@ -1,0 +1,233 @@
+package dev.elmrlaif.rlaif.train;
+
+import ai.djl.Device;
+import dev.elmrlaif.policy.tokenizer.BpeTrainerConfig;
+import dev.elmrlaif.policy.tokenizer.ElmTokenizer;
+import dev.elmrlaif.rewards.text.TextEncoder;
+import dev.elmrlaif.rewards.text.TfidfSvdConfig;
+import dev.elmrlaif.rewards.text.TfidfSvdTextEncoder;
+import dev.elmrlaif.rlaif.config.ConfigLoader;
+import dev.elmrlaif.rlaif.config.EvalConfig;
+import dev.elmrlaif.rlaif.config.LoadedConfig;
+import dev.elmrlaif.rlaif.config.ModelConfig;
+import dev.elmrlaif.rlaif.config.PretrainConfig;
+import dev.elmrlaif.rlaif.config.SftConfig;
+import dev.elmrlaif.rlaif.config.SftSchedule;
+import dev.elmrlaif.rlaif.config.Stage2Parameters;
+import dev.elmrlaif.rlaif.data.PreparedData;
+import dev.elmrlaif.rlaif.data.PreparedDataStore;
+import dev.elmrlaif.rlaif.domain.EmbeddingSpace;
+import dev.elmrlaif.rlaif.domain.EntityTable;
+import dev.elmrlaif.rlaif.domain.InMemoryDomain;
+import dev.elmrlaif.rlaif.domain.Interactions;
+import dev.elmrlaif.rlaif.domain.Split;
+import dev.elmrlaif.rlaif.pipeline.RunContext;
+import dev.elmrlaif.rlaif.run.ComputeEnvironment;
+import dev.elmrlaif.rlaif.run.MetricsLog;
+import dev.elmrlaif.rlaif.run.ProgressReporter;
+import dev.elmrlaif.rlaif.run.RunDirectory;
+import dev.elmrlaif.rlaif.tasks.Pairing;
+import dev.elmrlaif.rlaif.tasks.TargetStyle;
+import dev.elmrlaif.rlaif.tasks.TaskExample;
+import dev.elmrlaif.rlaif.tasks.TaskSpec;
+import dev.elmrlaif.rlaif.config.LoggingConfig;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+
+/**
+ * A tiny generated domain for the supervised stages' tests: 30 movies whose one-line texts combine
+ * a mood and two genres (their semantic embedding is the TF-IDF+SVD vector of that text), 12 users
+ * who like one genre (behavioral vectors of dimension 4, ratings), a movie summary task and a user
+ * profile task; a 300-token BPE tokenizer; a 1-layer, d_model 16 model. Every run takes seconds.
+ */
+public final class TinyElmWorld {
+  static final String[] GENRES = {"comedy", "horror", "romance", "western", "space"};
+  static final String[] MOODS = {"cheerful", "gloomy", "tense"};
+  public static final int MOVIES = 30;
+  public static final int USERS = 12;
+
+  private TinyElmWorld() {}
+
+  /** The tiny model: context 64, 1 layer, 2 heads, d_model 16, adapter hidden 16. */
+  public static ModelConfig model() {
+    return new ModelConfig("", 64, 1, 2, 16, 16, 0.02);
+  }
+
+  public static PretrainConfig pretrain() {
+    return new PretrainConfig(40, 20, 2, 0.1);
+  }
+
+  /** Two-stage, full stage 2, movie model only. */
+  public static SftConfig sft() {
+    return new SftConfig(SftSchedule.TWO_STAGE, List.of("movie"), 12, 18, 0.01, 0.005, Stage2Parameters.FULL, 4, 8,
+        6, 8, 0.1);
+  }
+
+  public static EvalConfig eval() {
+    return new EvalConfig(0, 24, 8, 6, 0.5);
+  }
+
+  /** The setup with fixed sections and this world's data. */
+  public static TrainingSetup setup(PreparedData data, SftConfig sft) {
+    return TrainingSetup.fixed(model(), pretrain(), sft, eval(), context -> data);
+  }
+
+  public static String movieText(int m) {
+    return "a " + MOODS[m % 3] + " " + GENRES[m % 5] + " story with " + GENRES[(m / 5 + 2) % 5] + " scenes";
+  }
+
+  public static String profileText(int u) {
+    return "enjoys " + GENRES[u % 5] + " films and avoids " + GENRES[(u + 2) % 5] + " films";
+  }
+
+  /** The prepared data of the tiny domain; movies 0-5 and users 0-2 are held out. */
+  public static PreparedData data(Path folder) {
+    List<String> texts = new ArrayList<>();
+    List<List<String>> movieTexts = new ArrayList<>();
+    for (int m = 0; m < MOVIES; m++) {
+      texts.add(movieText(m));
+      movieTexts.add(List.of(movieText(m)));
+    }
+    TextEncoder encoder = TfidfSvdTextEncoder.fit(texts, TfidfSvdConfig.builder().dimension(6)
+        .minDocumentFrequency(1).maxDocumentFraction(0.9).build());
+    float[][] semantic = new float[MOVIES][];
+    for (int m = 0; m < MOVIES; m++) {
+      semantic[m] = encoder.encode(movieText(m));
+    }
+    SplittableRandom random = new SplittableRandom(5);
+    float[][] behavioral = new float[USERS][4];
+    for (int u = 0; u < USERS; u++) {
+      for (int d = 0; d < 4; d++) {
+        behavioral[u][d] = (float) (random.nextDouble() * 2 - 1) + (d == u % 4 ? 2f : 0f);
+      }
+    }
+    List<int[]> triples = new ArrayList<>();
+    for (int u = 0; u < USERS; u++) {
+      for (int m = 0; m < MOVIES; m++) {
+        if ((m + u) % 2 == 0) {
+          triples.add(new int[] {u, m, m % 5 == u % 5 ? 5 : m % 5 == (u + 2) % 5 ? 1 : 3});
+        }
+      }
+    }
+    int[] rows = triples.stream().mapToInt(t -> t[0]).toArray();
+    int[] columns = triples.stream().mapToInt(t -> t[1]).toArray();
+    float[] values = new float[triples.size()];
+    for (int i = 0; i < values.length; i++) {
+      values[i] = triples.get(i)[2];
+    }
+    Interactions ratings = Interactions.fromTriples("user", "movie", USERS, MOVIES, rows, columns, values);
+
+    Map<String, EntityTable> tables = new LinkedHashMap<>();
+    tables.put("movie", table("movie", MOVIES));
+    tables.put("user", table("user", USERS));
+    Map<String, EmbeddingSpace> spaces = new LinkedHashMap<>();
+    spaces.put(PreparedData.SEMANTIC, EmbeddingSpace.ofRows(PreparedData.SEMANTIC, "movie", semantic));
+    spaces.put(PreparedData.BEHAVIORAL, EmbeddingSpace.ofRows(PreparedData.BEHAVIORAL, "user", behavioral));
+    Map<String, Split> splits = new LinkedHashMap<>();
+    splits.put("movie", firstHeldOut("movie", MOVIES, 6));
+    splits.put("user", firstHeldOut("user", USERS, 3));
+    InMemoryDomain domain = new InMemoryDomain("tiny", tables, spaces, Map.of("movie", movieTexts), splits, ratings,
+        List.of());
+
+    TaskSpec summary = new TaskSpec("summary", "one line about a movie", "Describe <|entity_0|> :",
+        "Describe the movie.", List.of(new TaskSpec.Slot("movie", PreparedData.SEMANTIC)), Pairing.SINGLE,
+        TargetStyle.SUMMARY);
+    TaskSpec profile = new TaskSpec("user_profile", "a user's taste", "Profile <|entity_0|> :",
+        "Describe the user.", List.of(new TaskSpec.Slot("user", PreparedData.BEHAVIORAL)), Pairing.USER,
+        TargetStyle.USER_PROFILE);
+    Map<String, List<TaskExample>> train = new LinkedHashMap<>();
+    Map<String, List<TaskExample>> heldOut = new LinkedHashMap<>();
+    train.put("summary", new ArrayList<>());
+    heldOut.put("summary", new ArrayList<>());
+    for (int m = 0; m < MOVIES; m++) {
+      (m < 6 ? heldOut : train).get("summary").add(new TaskExample("summary", List.of(m), summary.prompt(), movieText(m)));
+    }
+    train.put("user_profile", new ArrayList<>());
+    heldOut.put("user_profile", new ArrayList<>());
+    for (int u = 0; u < USERS; u++) {
+      (u < 3 ? heldOut : train).get("user_profile")
+          .add(new TaskExample("user_profile", List.of(u), profile.prompt(), profileText(u)));
+    }
+    return new PreparedData(folder, domain, List.of(summary, profile), train, heldOut, encoder, null, Map.of(),
+        "tiny domain", "tiny teacher", false);
+  }
+
+  private static EntityTable table(String kind, int size) {
+    long[] ids = new long[size];
+    List<String> names = new ArrayList<>();
+    for (int i = 0; i < size; i++) {
+      ids[i] = i + 1;
+      names.add(kind + " " + (i + 1));
+    }
+    return new EntityTable(kind, ids, names);
+  }
+
+  private static Split firstHeldOut(String kind, int size, int heldOut) {
+    boolean[] held = new boolean[size];
+    for (int i = 0; i < heldOut; i++) {
+      held[i] = true;
+    }
+    return new Split(kind, held);
+  }
+
+  /** Trains the tiny tokenizer on every text and writes it where the tokenizer stage would. */
+  public static void writeTokenizer(RunDirectory run, PreparedData data) {
+    List<String> corpus = new ArrayList<>();
+    data.trainExamples().values().forEach(list -> list.forEach(e -> corpus.add(e.prompt() + " " + e.target())));
+    try (ElmTokenizer tokenizer = ElmTokenizer.train(corpus, BpeTrainerConfig.builder().vocabSize(300).build())) {
+      tokenizer.save(RunArtifacts.tokenizerFile(run));
+    }
+  }
+
+  /** Saves the data where the data stage keeps it, so {@link TrainingSetup#preparedData()} finds it. */
+  public static void saveData(RunDirectory run, PreparedData data) {
+    new PreparedDataStore().save(data, "tiny", run.path().resolve("data"));
+  }
+
+  /** The run config: small steps and batches, checkpoints every 3 steps, metrics every step. */
+  public static Path writeConfig(Path dir) throws IOException {
+    Path file = dir.resolve("tiny.yaml");
+    Files.writeString(file, String.join("\n",
+        "seed: 7",
+        "device: cpu",
+        "trainer:",
+        "  learning_rate: 0.01",
+        "  batch_size: 4",
+        "  max_steps: 40",
+        "  warmup_steps: 2",
+        "  checkpoint_every: 3",
+        "  log_every: 1",
+        "logging:",
+        "  progress: \"off\"",
+        "  tensorboard: false",
+        ""));
+    return file;
+  }
+
+  /** A run context over a run folder in {@code dir}, on the CPU, setting nothing global. */
+  public static RunContext context(Path runDir, Path config) {
+    LoadedConfig loaded = new ConfigLoader().load(config, List.of());
+    RunDirectory run;
+    if (Files.isRegularFile(runDir.resolve(RunDirectory.CONFIG_FILE))) {
+      run = RunDirectory.open(runDir);
+    } else {
+      run = RunDirectory.createAt(runDir);
+      try {
+        run.writeConfig(Files.readString(config));
+      } catch (IOException e) {
+        throw new java.io.UncheckedIOException(e);
+      }
+    }
+    ComputeEnvironment compute = new ComputeEnvironment("PyTorch", "", "", Device.cpu(), 1, 0);
+    MetricsLog metrics = new MetricsLog(run.metricsFile(), null, Clock.systemUTC());
+    ProgressReporter progress = ProgressReporter.of(new LoggingConfig(LoggingConfig.ProgressMode.OFF, false, 10), Map.of());
+    return new RunContext(loaded, run, compute, metrics, progress, Map.of());
+  }
+}
