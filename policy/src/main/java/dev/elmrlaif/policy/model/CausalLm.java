@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Activation;
 import ai.djl.nn.norm.LayerNorm;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -149,9 +150,8 @@ public final class CausalLm {
               + config.contextLength());
     }
     NDArray x = inputEmbeddings.add(parameters.get("wpe.weight").get(new NDIndex("{}", positionIds)));
-    NDArray mask =
-        attentionMask(x.getManager(), x.getDataType(), steps, offset,
-            cache == null ? keyMask : cache.keyMask(offset + steps));
+    NDArray padding = cache == null ? keyMask : cache.hasPadding() ? cache.keyMask(offset + steps) : null;
+    NDArray mask = attentionMask(x.getManager(), x.getDataType(), steps, offset, padding);
     Shape normalized = new Shape(config.dModel());
     float eps = (float) config.layerNormEps();
     for (int layer = 0; layer < config.layers(); layer++) {
@@ -213,10 +213,16 @@ public final class CausalLm {
     return extra == null ? y : y.add(extra);
   }
 
-  /** GPT-2's GELU, tanh approximation: {@code 0.5 x (1 + tanh(sqrt(2/pi) (x + 0.044715 x^3)))}. */
+  private static final double GELU_SCALE = 2.0 * Math.sqrt(2.0 / Math.PI);
+
+  /**
+   * GPT-2's GELU, tanh approximation: {@code 0.5 x (1 + tanh(sqrt(2/pi) (x + 0.044715 x^3)))},
+   * computed as the identical {@code x sigmoid(2 sqrt(2/pi) x (1 + 0.044715 x^2))}, which takes six
+   * array operations instead of eight.
+   */
   public static NDArray gelu(NDArray x) {
-    NDArray inner = x.mul(x).mul(0.044715).add(1.0).mul(x).mul(Math.sqrt(2.0 / Math.PI));
-    return inner.tanh().add(1.0).mul(x).mul(0.5);
+    NDArray twiceInner = x.mul(x).mul(GELU_SCALE * 0.044715).add(GELU_SCALE).mul(x);
+    return Activation.sigmoid(twiceInner).mul(x);
   }
 
   /**

@@ -18,6 +18,7 @@ public final class KvCache implements AutoCloseable {
   private final NDArray[] values;
   private final NDArray keyMask;
   private final int capacity;
+  private final boolean hasPadding;
   private int length;
 
   /**
@@ -44,6 +45,7 @@ public final class KvCache implements AutoCloseable {
       values[layer] = manager.zeros(shape, dataType);
     }
     float[] flat = new float[batch * capacity];
+    boolean padded = false;
     for (int row = 0; row < batch; row++) {
       if (keyMask[row].length != capacity) {
         throw new IllegalArgumentException(
@@ -51,7 +53,11 @@ public final class KvCache implements AutoCloseable {
                 + ", expected capacity=" + capacity);
       }
       System.arraycopy(keyMask[row], 0, flat, row * capacity, capacity);
+      for (float value : keyMask[row]) {
+        padded |= value == 0f;
+      }
     }
+    this.hasPadding = padded;
     this.keyMask = manager.create(flat, new Shape(batch, capacity)).toType(dataType, false);
   }
 
@@ -62,6 +68,11 @@ public final class KvCache implements AutoCloseable {
 
   public int capacity() {
     return capacity;
+  }
+
+  /** Whether any position is padding; without padding, decode steps need no mask at all. */
+  public boolean hasPadding() {
+    return hasPadding;
   }
 
   /** Writes the new keys and values {@code [B, H, T, hd]} of one layer at the current end. */

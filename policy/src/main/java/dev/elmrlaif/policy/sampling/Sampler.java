@@ -109,7 +109,8 @@ public final class Sampler {
     int rows = uniforms.length;
     logits = logits.toType(DataType.FLOAT32, false);
     NDArray logPolicy = logits.logSoftmax(-1);
-    NDArray entropy = logPolicy.exp().mul(logPolicy).sum(new int[] {-1}).neg();
+    NDArray policy = logPolicy.exp();
+    NDArray entropy = policy.mul(logPolicy).sum(new int[] {-1}).neg();
     NDArray token;
     NDArray samplingLogProb;
     if (config.greedy()) {
@@ -122,7 +123,7 @@ public final class Sampler {
       NDArray order = null; // token id of each column of probs; null when columns are token ids
       long lastColumn = vocab - 1L;
       if (config.topK() == 0 && config.topP() == 1.0) {
-        probs = scaled.softmax(-1); // no truncation: no sort needed
+        probs = config.temperature() == 1.0 ? policy : scaled.softmax(-1); // no truncation: no sort
       } else {
         int k = config.topK() == 0 ? vocab : Math.min(config.topK(), vocab);
         NDList top = scaled.topK(k, -1, true, true); // sorted, most likely first
