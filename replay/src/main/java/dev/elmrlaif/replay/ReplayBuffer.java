@@ -73,7 +73,7 @@ public final class ReplayBuffer {
 
   /** Reloads a buffer saved by {@link #save(Path)}; it continues exactly where it was saved. */
   public static ReplayBuffer load(Path file) throws IOException {
-    return ReplayBufferFile.read(file).toBuffer(null);
+    return ReplayBufferFile.read(file).toBuffer(file, false);
   }
 
   /**
@@ -82,7 +82,7 @@ public final class ReplayBuffer {
    * {@link IllegalStateException}.
    */
   public static ReplayBuffer openReadOnly(Path file) throws IOException {
-    return ReplayBufferFile.read(file).toBuffer(file);
+    return ReplayBufferFile.read(file).toBuffer(file, true);
   }
 
   public ReplayConfig config() {
@@ -109,7 +109,7 @@ public final class ReplayBuffer {
   public synchronized void add(Trajectory trajectory, double priority) {
     requireWritable("add");
     Objects.requireNonNull(trajectory, "trajectory");
-    checkPriority(trajectory.id(), priority);
+    double weight = samplingWeight(trajectory.id(), priority);
     if (slotById.containsKey(trajectory.id())) {
       throw new IllegalArgumentException("trajectory id " + trajectory.id() + " is already in the buffer");
     }
@@ -123,7 +123,7 @@ public final class ReplayBuffer {
     }
     int slot = (head + size) % slots.length;
     size++;
-    place(slot, trajectory, priority);
+    place(slot, trajectory, priority, weight);
     insertedCount++;
   }
 
@@ -134,12 +134,12 @@ public final class ReplayBuffer {
    */
   public synchronized boolean updatePriority(String id, double priority) {
     requireWritable("updatePriority");
-    checkPriority(id, priority);
+    double weight = samplingWeight(id, priority);
     Integer slot = slotById.get(id);
     if (slot == null) {
       return false;
     }
-    setPriority(slot, priority);
+    setPriority(slot, priority, weight);
     return true;
   }
 
@@ -252,8 +252,10 @@ public final class ReplayBuffer {
     buffer.head = file.head();
     List<Trajectory> stored = file.trajectories();
     for (int k = 0; k < stored.size(); k++) {
+      double priority = file.priorities()[k];
       buffer.size++;
-      buffer.place((file.head() + k) % buffer.slots.length, stored.get(k), file.priorities()[k]);
+      buffer.place((file.head() + k) % buffer.slots.length, stored.get(k), priority,
+          buffer.samplingWeight(stored.get(k).id(), priority));
     }
     buffer.insertedCount = file.insertedCount();
     buffer.evictedCount = file.evictedCount();
@@ -261,13 +263,13 @@ public final class ReplayBuffer {
     return buffer;
   }
 
-  private void place(int slot, Trajectory trajectory, double priority) {
+  private void place(int slot, Trajectory trajectory, double priority, double weight) {
     if (slotById.putIfAbsent(trajectory.id(), slot) != null) {
       throw new IllegalArgumentException("trajectory id " + trajectory.id() + " occurs twice");
     }
     slots[slot] = trajectory;
     transitionCount += trajectory.length();
-    setPriority(slot, priority);
+    setPriority(slot, priority, weight);
   }
 
   private void evictOldest() {
@@ -283,16 +285,28 @@ public final class ReplayBuffer {
     evictedCount++;
   }
 
-  private void setPriority(int slot, double priority) {
+  private void setPriority(int slot, double priority, double weight) {
     priorities[slot] = priority;
     maxPriority = Math.max(maxPriority, priority);
-    double weight = config.prioritised() ? Math.pow(priority + config.epsilon(), config.alpha()) : 1.0;
-    if (!(weight > 0) || Double.isInfinite(weight)) {
-      throw new IllegalArgumentException("priority " + priority + " of trajectory " + slots[slot].id()
-          + " gives sampling weight " + weight + "; expected a positive finite weight (raise epsilon)");
-    }
     trajectoryWeights.set(slot, weight);
     transitionWeights.set(slot, weight * slots[slot].length());
+  }
+
+  /**
+   * Checks a priority and returns its sampling weight {@code (p + epsilon)^alpha} (1 when not
+   * prioritised), before anything is changed.
+   */
+  private double samplingWeight(String id, double priority) {
+    if (!(priority >= 0) || Double.isInfinite(priority)) {
+      throw new IllegalArgumentException(
+          "priority of trajectory " + id + ": found " + priority + ", expected a finite value >= 0");
+    }
+    double weight = config.prioritised() ? Math.pow(priority + config.epsilon(), config.alpha()) : 1.0;
+    if (!(weight > 0) || Double.isInfinite(weight)) {
+      throw new IllegalArgumentException("priority " + priority + " of trajectory " + id
+          + " gives sampling weight " + weight + "; expected a positive finite weight (raise epsilon)");
+    }
+    return weight;
   }
 
   /** One draw: a ring slot, the probability of the drawn unit and its importance weight. */
@@ -318,13 +332,6 @@ public final class ReplayBuffer {
     ReplayConfig.checkBeta(beta);
     if (size == 0 && count > 0) {
       throw new IllegalStateException("cannot sample from an empty replay buffer");
-    }
-  }
-
-  private static void checkPriority(String id, double priority) {
-    if (!(priority >= 0) || Double.isInfinite(priority)) {
-      throw new IllegalArgumentException(
-          "priority of trajectory " + id + ": found " + priority + ", expected a finite value >= 0");
     }
   }
 

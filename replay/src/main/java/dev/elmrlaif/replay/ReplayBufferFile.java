@@ -61,8 +61,16 @@ record ReplayBufferFile(
     return trajectories.stream().mapToLong(Trajectory::length).sum();
   }
 
-  ReplayBuffer toBuffer(Path readOnlySource) {
-    return ReplayBuffer.restore(this, readOnlySource);
+  /**
+   * The buffer this file describes; contents that cannot form one (duplicate ids, bad priorities)
+   * are a format error naming the file.
+   */
+  ReplayBuffer toBuffer(Path file, boolean readOnly) throws ReplayFormatException {
+    try {
+      return ReplayBuffer.restore(this, readOnly ? file : null);
+    } catch (IllegalArgumentException e) {
+      throw new ReplayFormatException(file, "inconsistent contents: " + e.getMessage(), e);
+    }
   }
 
   /** Writes to a temp file next to {@code file}, forces it to disk and renames it atomically. */

@@ -183,6 +183,20 @@ class ReplayBufferTest {
   }
 
   @Test
+  void aRejectedPriorityLeavesTheBufferUnchanged() {
+    ReplayBuffer buffer = ReplayBuffer.create(new ReplayConfig(2, 0, true, 1.0, 0.5, 0.0),
+        ResumableRandom.seeded(1));
+    buffer.add(numbered(0, 2), 1.0);
+    buffer.add(numbered(1, 2), 1.0);
+    IllegalArgumentException e =
+        assertThrows(IllegalArgumentException.class, () -> buffer.add(numbered(2, 2), 0.0));
+    assertTrue(e.getMessage().contains("raise epsilon"), e.getMessage());
+    assertEquals(List.of(numbered(0, 2), numbered(1, 2)), buffer.snapshot());
+    assertThrows(IllegalArgumentException.class, () -> buffer.updatePriority("t1", Double.NaN));
+    assertEquals(1.0, buffer.priority("t1"));
+  }
+
+  @Test
   void emptyBufferRefusesToSample() {
     ReplayBuffer buffer = ReplayBuffer.create(ReplayConfig.uniform(2), ResumableRandom.seeded(1));
     assertThrows(IllegalStateException.class, () -> buffer.sampleTrajectories(1));
