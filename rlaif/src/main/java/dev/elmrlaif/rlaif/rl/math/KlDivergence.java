@@ -28,6 +28,22 @@ public final class KlDivergence {
   }
 
   /**
+   * The gradient of the exact {@code KL(softmax(z) ‖ q)} with respect to the policy's logits
+   * {@code z}: {@code ∂KL/∂z_a = p_a·(log p_a − log q_a − KL)}, {@code p = softmax(z)}. The
+   * reference for checking the autograd of the exact-KL loss term ({@link KlPlacement#LOSS}).
+   */
+  public static double[] exactGradientWrtLogits(double[] logits, double[] logq) {
+    double[] logp = LogProbs.logSoftmax(logits);
+    double kl = exact(logp, logq);
+    double[] gradient = new double[logp.length];
+    for (int a = 0; a < logp.length; a++) {
+      double p = Math.exp(logp[a]);
+      gradient[a] = p == 0 ? 0.0 : p * (logp[a] - logq[a] - kl);
+    }
+    return gradient;
+  }
+
+  /**
    * Per-token estimates {@code kl_t = clip(estimator(logp_t, logq_t), −clip, clip)} for the
    * tokens of one sampled sequence; {@code clip = +∞} disables clipping. Clipping bounds the
    * penalty of rare tokens whose log-ratio is extreme (k1 is clipped on both sides, k2 and k3 are

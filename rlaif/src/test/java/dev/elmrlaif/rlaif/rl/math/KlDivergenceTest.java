@@ -51,6 +51,26 @@ class KlDivergenceTest {
   }
 
   @Test
+  void exactKlGradientMatchesFiniteDifferences() {
+    Random random = new Random(8);
+    double[] logits = {0.3, -1.2, 2.0, 0.0, 0.7};
+    double[] logq = randomLogProbs(random, logits.length);
+    double[] gradient = KlDivergence.exactGradientWrtLogits(logits, logq);
+    double h = 1e-6;
+    for (int a = 0; a < logits.length; a++) {
+      double[] plus = logits.clone();
+      double[] minus = logits.clone();
+      plus[a] += h;
+      minus[a] -= h;
+      double numeric = (KlDivergence.exact(LogProbs.logSoftmax(plus), logq)
+          - KlDivergence.exact(LogProbs.logSoftmax(minus), logq)) / (2 * h);
+      assertEquals(numeric, gradient[a], 1e-8, "logit " + a);
+    }
+    // At p = q the KL is minimal and the gradient vanishes.
+    assertArrayEquals(new double[5], KlDivergence.exactGradientWrtLogits(logq, logq), 1e-15);
+  }
+
+  @Test
   void k1AndK3AreUnbiasedAndK3IsNeverNegative() {
     Random random = new Random(123);
     for (int trial = 0; trial < 50; trial++) {
