@@ -1,7 +1,9 @@
 package dev.elmrlaif.policy.io;
 
+import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.Shape;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -14,7 +16,6 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
 import java.nio.IntBuffer;
-import java.nio.ShortBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -40,6 +41,8 @@ import java.util.function.Predicate;
  * <p>Unlike DJL's {@code NDList.decode}, this reader streams one tensor at a time through a
  * {@link FileChannel} with 64-bit positions, so files larger than 2 GiB load as long as each single
  * tensor stays under 2 GiB; it keeps names and header order and gives access to the metadata.
+ * Bytes go straight between the file and the engine's own tensor memory in both directions, so
+ * nothing is staged in Java direct buffers (whose memory only the garbage collector returns).
  * Half-precision tensors (F16, BF16) are widened to float32 on read, I16 to int32. Writes go to a temporary file
  * in the target folder that is atomically renamed over the target, so a killed process never
  * leaves a half-written checkpoint.
@@ -54,6 +57,7 @@ public final class Safetensors {
 
   private static final String METADATA_KEY = "__metadata__";
   private static final int HEADER_ALIGNMENT = 8;
+  private static final int WIDENING_CHUNK_BYTES = 1 << 22;
   private static final ObjectMapper JSON =
       new ObjectMapper().enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
 
@@ -82,9 +86,7 @@ public final class Safetensors {
         if (!include.test(entry.name())) {
           continue;
         }
-        ByteBuffer raw = readTensorBytes(file, channel, header.dataStart(), entry);
-        NDArray array = manager.create(toLoadedBuffer(entry, raw), entry.shape(),
-            entry.dtype().loadedType());
+        NDArray array = readTensor(file, channel, header.dataStart(), entry, manager);
         array.setName(entry.name());
         tensors.put(entry.name(), array);
       }
@@ -284,52 +286,99 @@ public final class Safetensors {
   // ---------------------------------------------------------------------------------------------
   // Data section
 
-  private static ByteBuffer readTensorBytes(
-      Path file, FileChannel channel, long dataStart, TensorEntry entry) throws IOException {
+  /**
+   * Reads one tensor straight into the memory of a fresh engine array: no Java-side copy of the
+   * data, and nothing held in Java direct memory (which is only freed by the garbage collector).
+   * Arrays for another device are filled on the CPU and then moved.
+   */
+  private static NDArray readTensor(
+      Path file, FileChannel channel, long dataStart, TensorEntry entry, NDManager manager)
+      throws IOException {
     if (entry.byteLength() > Integer.MAX_VALUE - 8) {
       throw new SafetensorsFormatException(file, "tensor \"" + entry.name() + "\" holds "
           + entry.byteLength() + " bytes; a single tensor must stay under 2 GiB");
     }
-    ByteBuffer raw =
-        ByteBuffer.allocateDirect((int) entry.byteLength()).order(ByteOrder.LITTLE_ENDIAN);
-    readFully(file, channel, raw, dataStart + entry.begin());
-    return raw.flip();
+    boolean onCpu = manager.getDevice().equals(Device.cpu());
+    NDManager cpuManager = onCpu ? manager : manager.newSubManager(Device.cpu());
+    try {
+      NDArray array = cpuManager.create(entry.shape(), entry.dtype().loadedType());
+      if (entry.byteLength() > 0) {
+        fill(file, channel, dataStart + entry.begin(), entry, engineMemoryOf(array, entry));
+      }
+      if (onCpu) {
+        return array;
+      }
+      NDArray moved = array.toDevice(manager.getDevice(), false);
+      moved.attach(manager);
+      return moved;
+    } finally {
+      if (!onCpu) {
+        cpuManager.close();
+      }
+    }
+  }
+
+  /** A writable view of a fresh CPU array's memory, in the file's (little-endian) byte order. */
+  private static ByteBuffer engineMemoryOf(NDArray array, TensorEntry entry) {
+    ByteBuffer memory = array.toByteBuffer(true);
+    long expected = entry.shape().size() * entry.dtype().loadedType().getNumOfBytes();
+    if (!memory.isDirect() || memory.capacity() != expected) {
+      throw new IllegalStateException("the engine gave no direct view of the " + expected
+          + "-byte array for tensor \"" + entry.name() + "\" (direct: " + memory.isDirect()
+          + ", bytes: " + memory.capacity() + ")");
+    }
+    return memory.order(ByteOrder.LITTLE_ENDIAN);
   }
 
   /**
-   * The buffer handed to the engine: the file's bytes, or 4-byte values widened in Java from the
-   * 2-byte types (F16, BF16 to float32; I16 to int32).
+   * Copies the tensor's bytes from the file into {@code target}; the 2-byte types are widened to
+   * 4 bytes (F16, BF16 to float32; I16 to int32) a chunk at a time.
    */
-  private static ByteBuffer toLoadedBuffer(TensorEntry entry, ByteBuffer raw) {
+  private static void fill(
+      Path file, FileChannel channel, long position, TensorEntry entry, ByteBuffer target)
+      throws IOException {
     SafetensorsDType dtype = entry.dtype();
-    if (dtype.bytesPerElement() != 2) {
-      return raw;
+    if (dtype.bytesPerElement() == dtype.loadedType().getNumOfBytes()) {
+      readFully(file, channel, target, position);
+      return;
     }
-    ShortBuffer narrow = raw.asShortBuffer();
-    ByteBuffer widened =
-        ByteBuffer.allocateDirect(narrow.remaining() * Float.BYTES).order(ByteOrder.LITTLE_ENDIAN);
-    switch (dtype) {
-      case F16 -> {
-        FloatBuffer floats = widened.asFloatBuffer();
-        while (narrow.hasRemaining()) {
-          floats.put(halfToFloat(narrow.get()));
+    ByteBuffer chunk = ByteBuffer.allocate((int) Math.min(entry.byteLength(), WIDENING_CHUNK_BYTES))
+        .order(ByteOrder.LITTLE_ENDIAN);
+    short[] narrow = new short[chunk.capacity() / 2];
+    float[] wideFloats = dtype == SafetensorsDType.I16 ? null : new float[narrow.length];
+    int[] wideInts = dtype == SafetensorsDType.I16 ? new int[narrow.length] : null;
+    FloatBuffer floats = target.asFloatBuffer();
+    IntBuffer ints = target.asIntBuffer();
+    long at = position;
+    long end = position + entry.byteLength();
+    while (at < end) {
+      chunk.clear().limit((int) Math.min(chunk.capacity(), end - at));
+      readFully(file, channel, chunk, at);
+      at += chunk.limit();
+      int count = chunk.limit() / 2;
+      chunk.flip().asShortBuffer().get(narrow, 0, count);
+      switch (dtype) {
+        case F16 -> {
+          for (int i = 0; i < count; i++) {
+            wideFloats[i] = halfToFloat(narrow[i]);
+          }
+          floats.put(wideFloats, 0, count);
         }
-      }
-      case BF16 -> {
-        FloatBuffer floats = widened.asFloatBuffer();
-        while (narrow.hasRemaining()) {
-          floats.put(bfloat16ToFloat(narrow.get()));
+        case BF16 -> {
+          for (int i = 0; i < count; i++) {
+            wideFloats[i] = bfloat16ToFloat(narrow[i]);
+          }
+          floats.put(wideFloats, 0, count);
         }
-      }
-      case I16 -> {
-        IntBuffer ints = widened.asIntBuffer();
-        while (narrow.hasRemaining()) {
-          ints.put(narrow.get());
+        case I16 -> {
+          for (int i = 0; i < count; i++) {
+            wideInts[i] = narrow[i];
+          }
+          ints.put(wideInts, 0, count);
         }
+        default -> throw new IllegalStateException("no widening rule for dtype " + dtype);
       }
-      default -> throw new IllegalStateException("no widening rule for 2-byte dtype " + dtype);
     }
-    return widened;
   }
 
   /** IEEE 754 binary16 to binary32; exact for every value including subnormals, inf and NaN. */
@@ -406,15 +455,24 @@ public final class Safetensors {
     }
   }
 
+  /**
+   * Writes one tensor's bytes from a direct view of its memory (no Java copy). The engine makes a
+   * contiguous CPU copy first when the array is strided or on another device; the scope frees it.
+   */
   private static void writeTensorBytes(FileChannel channel, String name, NDArray array)
       throws IOException {
-    ByteBuffer data = array.toByteBuffer();
     long expected = array.getShape().size() * array.getDataType().getNumOfBytes();
-    if (data.remaining() != expected) {
-      throw new IllegalStateException("tensor \"" + name + "\" yielded " + data.remaining()
-          + " bytes from the engine, expected " + expected + " for shape " + array.getShape());
+    if (expected == 0) {
+      return;
     }
-    writeFully(channel, data);
+    try (NDScope scope = new NDScope()) {
+      ByteBuffer data = array.toByteBuffer(true);
+      if (data.remaining() != expected) {
+        throw new IllegalStateException("tensor \"" + name + "\" yielded " + data.remaining()
+            + " bytes from the engine, expected " + expected + " for shape " + array.getShape());
+      }
+      writeFully(channel, data);
+    }
   }
 
   private static void writeFully(FileChannel channel, ByteBuffer source) throws IOException {

@@ -121,7 +121,9 @@ class SafetensorsTest {
   void nonContiguousArrayIsWrittenInLogicalOrder() throws IOException {
     NDArray transposed = manager.arange(6f).reshape(2, 3).transpose();
     Path file = folder.resolve("t.safetensors");
+    int arraysBefore = manager.getManagedArrays().size();
     Safetensors.write(file, Map.of("t", transposed), Map.of());
+    assertEquals(arraysBefore, manager.getManagedArrays().size(), "the contiguous copy is freed");
     NDArray loaded = Safetensors.read(file, manager).tensors().get("t");
     assertEquals(new Shape(3, 2), loaded.getShape());
     assertArrayEquals(new float[] {0, 3, 1, 4, 2, 5}, loaded.toFloatArray());
@@ -199,6 +201,19 @@ class SafetensorsTest {
       assertTrue(bothNan || Float.floatToIntBits(mine) == Float.floatToIntBits(engine[bits]),
           "F16 bits 0x" + Integer.toHexString(bits) + ": " + mine + " vs " + engine[bits]);
     }
+  }
+
+  @Test
+  void halfTensorLargerThanOneWideningChunkReadsBackWhole() throws IOException {
+    int elements = 3 * (1 << 20) + 7; // 6 MiB of F16: two chunks of 4 MiB, the second partial
+    NDArray halves = manager.randomNormal(new Shape(elements)).toType(DataType.FLOAT16, false);
+    Path file = folder.resolve("big-f16.safetensors");
+    Safetensors.write(file, Map.of("h", halves), Map.of());
+
+    NDArray loaded = Safetensors.read(file, manager).tensors().get("h");
+
+    assertEquals(DataType.FLOAT32, loaded.getDataType());
+    assertArrayEquals(halves.toType(DataType.FLOAT32, false).toFloatArray(), loaded.toFloatArray());
   }
 
   @Test
