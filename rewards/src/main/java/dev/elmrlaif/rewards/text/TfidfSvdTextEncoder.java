@@ -18,6 +18,7 @@ import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import org.apache.logging.log4j.LogManager;
@@ -89,18 +90,14 @@ public final class TfidfSvdTextEncoder implements TextEncoder {
         long start = System.nanoTime();
         TextTokenizer tokenizer = config.tokenizer();
         int n = trainingTexts.size();
-        List<List<String>> tokenized = new ArrayList<>(n);
+        List<List<String>> tokenized = trainingTexts.parallelStream().map(tokenizer::tokenize).toList();
         Map<String, int[]> stats = new HashMap<>();     // term -> {document frequency, total count}
-        for (String text : trainingTexts) {
-            List<String> tokens = tokenizer.tokenize(text);
-            tokenized.add(tokens);
-            Map<String, Boolean> seen = new HashMap<>();
+        for (List<String> tokens : tokenized) {
             for (String token : tokens) {
-                int[] s = stats.computeIfAbsent(token, t -> new int[2]);
-                s[1]++;
-                if (seen.putIfAbsent(token, Boolean.TRUE) == null) {
-                    s[0]++;
-                }
+                stats.computeIfAbsent(token, t -> new int[2])[1]++;
+            }
+            for (String token : new HashSet<>(tokens)) {
+                stats.get(token)[0]++;
             }
         }
         List<String> vocabulary = selectVocabulary(stats, n, config);
@@ -159,22 +156,17 @@ public final class TfidfSvdTextEncoder implements TextEncoder {
 
     private static SparseRowMatrix documentTermMatrix(List<List<String>> tokenized, Map<String, Integer> index,
             double[] idf, boolean sublinearTf) {
-        int[] rowStart = new int[tokenized.size() + 1];
-        List<int[]> rowColumns = new ArrayList<>(tokenized.size());
-        List<double[]> rowValues = new ArrayList<>(tokenized.size());
-        int nonZeros = 0;
-        for (int d = 0; d < tokenized.size(); d++) {
-            SparseVector row = weigh(tokenized.get(d), index, idf, sublinearTf);
-            rowColumns.add(row.indices());
-            rowValues.add(row.values());
-            nonZeros += row.indices().length;
-            rowStart[d + 1] = nonZeros;
+        List<SparseVector> rows = tokenized.parallelStream().map(tokens -> weigh(tokens, index, idf, sublinearTf))
+                .toList();
+        int[] rowStart = new int[rows.size() + 1];
+        for (int d = 0; d < rows.size(); d++) {
+            rowStart[d + 1] = rowStart[d] + rows.get(d).indices().length;
         }
-        int[] columns = new int[nonZeros];
-        double[] values = new double[nonZeros];
-        for (int d = 0; d < tokenized.size(); d++) {
-            System.arraycopy(rowColumns.get(d), 0, columns, rowStart[d], rowColumns.get(d).length);
-            System.arraycopy(rowValues.get(d), 0, values, rowStart[d], rowValues.get(d).length);
+        int[] columns = new int[rowStart[rows.size()]];
+        double[] values = new double[columns.length];
+        for (int d = 0; d < rows.size(); d++) {
+            System.arraycopy(rows.get(d).indices(), 0, columns, rowStart[d], rows.get(d).indices().length);
+            System.arraycopy(rows.get(d).values(), 0, values, rowStart[d], rows.get(d).values().length);
         }
         return new SparseRowMatrix(tokenized.size(), idf.length, rowStart, columns, values);
     }
