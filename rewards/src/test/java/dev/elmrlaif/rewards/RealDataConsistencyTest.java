@@ -17,6 +17,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.Set;
+import java.util.stream.Collectors;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
 import org.junit.jupiter.api.BeforeAll;
@@ -30,7 +32,9 @@ import org.junit.jupiter.api.TestInstance;
  *
  * <p>User profiles: no teacher-written profile texts exist in this module, so a profile is composed from the
  * first sentence of the overviews of up to 10 movies the user rated 4 or more (the "profile movies"), and the
- * candidates to rank exclude those movies, so the profile never contains a candidate's own text.
+ * candidates to rank exclude those movies, so the profile never contains a candidate's own text. For movie
+ * BC (ranking users), every user's profile is composed from liked training-split movies only, and the target
+ * movies are held out, so a profile never contains the target's text.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class RealDataConsistencyTest {
@@ -39,6 +43,7 @@ class RealDataConsistencyTest {
     private List<MovieText> heldOut;
     private TextEncoder encoder;
     private final Map<Integer, MovieText> movies = new LinkedHashMap<>();
+    private Set<Integer> trainingMovies;
 
     @BeforeAll
     void fitEncoderOnTrainingMovies() {
@@ -49,10 +54,22 @@ class RealDataConsistencyTest {
         int trainCount = (int) (all.size() * 0.85);
         List<String> trainTexts = all.subList(0, trainCount).stream().map(MovieText::text).toList();
         heldOut = List.copyOf(all.subList(trainCount, all.size()));
+        trainingMovies = all.subList(0, trainCount).stream().map(MovieText::movieId).collect(Collectors.toSet());
         long start = System.nanoTime();
         encoder = TfidfSvdTextEncoder.fit(trainTexts, TfidfSvdConfig.defaults());
         LOG.info("fitted on {} training overviews in {} ms; {} held-out movies", trainTexts.size(),
                 (System.nanoTime() - start) / 1_000_000, heldOut.size());
+    }
+
+    /** A user profile composed from the first sentence of each profile movie's overview. */
+    private String profileText(List<Integer> profileMovies) {
+        StringBuilder profile = new StringBuilder();
+        for (int movie : profileMovies) {
+            String text = movies.get(movie).text();
+            int end = text.indexOf(". ");
+            profile.append(end > 0 ? text.substring(0, end + 1) : text).append(' ');
+        }
+        return profile.toString().strip();
     }
 
     private static List<String> words(String text) {
@@ -154,17 +171,12 @@ class RealDataConsistencyTest {
             Collections.sort(liked);
             Collections.shuffle(liked, new Random(user));
             List<Integer> profileMovies = liked.subList(0, Math.min(10, liked.size() / 2));
-            StringBuilder profile = new StringBuilder();
-            for (int movie : profileMovies) {
-                String text = movies.get(movie).text();
-                int end = text.indexOf(". ");
-                profile.append(end > 0 ? text.substring(0, end + 1) : text).append(' ');
-            }
+            String profile = profileText(profileMovies);
             Map<String, float[]> pool = new HashMap<>(movieVectors);
             profileMovies.forEach(movie -> pool.remove(Integer.toString(movie)));
             Map<String, Double> userRatings = new HashMap<>();
             ratings.get(user).forEach((movie, rating) -> userRatings.put(Integer.toString(movie), rating));
-            profiles.add(profile.toString().strip());
+            profiles.add(profile);
             candidateSets.add(new CandidateSampler(pool, candidateConfig).fromRatings("user:" + user, userRatings));
         }
         BehavioralConsistencyReward bc = new BehavioralConsistencyReward(encoder,
@@ -184,5 +196,52 @@ class RealDataConsistencyTest {
                 String.format("%.4f", otherMean));
         assertTrue(profiles.size() >= 50, "enough held-out users with 10+ liked movies: " + profiles.size());
         assertTrue(truthMean > otherMean + 0.02, "truth " + truthMean + " vs other " + otherMean);
+    }
+
+    @Test
+    void groundTruthMovieTextsWinOverOtherMoviesTextsAtRankingUsers() {
+        // profiles from training-split movies only; targets are held-out movies with 10+ ratings
+        Map<Integer, Map<Integer, Double>> ratings = MovieLensFixture.ratingsByUser();
+        Map<String, float[]> userProfiles = new HashMap<>();
+        Map<Integer, Map<String, Double>> ratingsOfMovie = new HashMap<>();
+        for (Map.Entry<Integer, Map<Integer, Double>> user : ratings.entrySet()) {
+            List<Integer> liked = new ArrayList<>();
+            user.getValue().forEach((movie, rating) -> {
+                ratingsOfMovie.computeIfAbsent(movie, m -> new HashMap<>())
+                        .put(Integer.toString(user.getKey()), rating);
+                if (rating >= 4.0 && trainingMovies.contains(movie)) {
+                    liked.add(movie);
+                }
+            });
+            if (liked.size() >= 3) {
+                Collections.sort(liked);
+                Collections.shuffle(liked, new Random(user.getKey()));
+                userProfiles.put(Integer.toString(user.getKey()),
+                        encoder.encode(profileText(liked.subList(0, Math.min(10, liked.size())))));
+            }
+        }
+        CandidateSampler sampler = new CandidateSampler(userProfiles, new CandidateConfig(50, 0.5, 13L));
+        List<MovieText> targets = heldOut.stream()
+                .filter(m -> ratingsOfMovie.getOrDefault(m.movieId(), Map.of()).size() >= 10).toList();
+        List<RewardContext> contexts = new ArrayList<>();
+        List<String> truth = new ArrayList<>();
+        List<String> other = new ArrayList<>();
+        for (int i = 0; i < targets.size(); i++) {
+            MovieText movie = targets.get(i);
+            contexts.add(RewardContext.builder("movie:" + movie.movieId())
+                    .candidates(sampler.fromRatings("movie:" + movie.movieId(), ratingsOfMovie.get(movie.movieId())))
+                    .build());
+            truth.add(movie.text());
+            other.add(targets.get((i + 1 + i * 7 % (targets.size() - 1)) % targets.size()).text());
+        }
+        BehavioralConsistencyReward bc = new BehavioralConsistencyReward(encoder,
+                BehavioralConsistencyConfig.spearman());
+        double truthMean = bc.score(truth, contexts).componentStats().get("bc").mean();
+        double otherMean = bc.score(other, contexts).componentStats().get("bc").mean();
+        LOG.info("held-out movie BC (Spearman, 50 candidate users, half raters) over {} movies: ground-truth "
+                + "overview {} vs another movie's overview {}", targets.size(), String.format("%.4f", truthMean),
+                String.format("%.4f", otherMean));
+        assertTrue(targets.size() >= 50, "enough held-out movies with 10+ ratings: " + targets.size());
+        assertTrue(truthMean > otherMean + 0.01, "truth " + truthMean + " vs other " + otherMean);
     }
 }
