@@ -1,7 +1,9 @@
 package dev.elmrlaif.rlaif.cli;
 
+import dev.elmrlaif.rlaif.pipeline.DataStage;
 import dev.elmrlaif.rlaif.pipeline.ReportStage;
 import dev.elmrlaif.rlaif.pipeline.StagePipeline;
+import dev.elmrlaif.rlaif.pipeline.TokenizerStage;
 import java.util.List;
 
 /** The stage implementations this build of {@code rlaif train} can run. */
@@ -9,6 +11,6 @@ final class Stages {
   private Stages() {}
 
   static StagePipeline pipeline() {
-    return new StagePipeline(List.of(new ReportStage()));
+    return new StagePipeline(List.of(new DataStage(), new TokenizerStage(), new ReportStage()));
   }
 }

@@ -16,6 +16,7 @@ public record RlaifConfig(
     @Doc("Stages to run, in pipeline order; each skips when its outputs exist")
         List<StageName> stages,
     @Doc("Domain data: where it lives and how it is split") DataConfig data,
+    @Doc("The tokenizer: trained on the training split, or a pretrained one") TokenizerConfig tokenizer,
     @Doc("Optimisation settings shared by the training stages") TrainerConfig trainer,
     @Doc("Progress display and metric sinks") LoggingConfig logging) {
 
@@ -33,12 +34,13 @@ public record RlaifConfig(
         0,
         List.of(StageName.DATA, StageName.TOKENIZER, StageName.REPORT),
         DataConfig.defaults(),
+        TokenizerConfig.defaults(),
         TrainerConfig.defaults(),
         LoggingConfig.defaults());
   }
 
   /** This config with another name. */
   public RlaifConfig withName(String newName) {
-    return new RlaifConfig(newName, seed, device, threads, stages, data, trainer, logging);
+    return new RlaifConfig(newName, seed, device, threads, stages, data, tokenizer, trainer, logging);
   }
 }

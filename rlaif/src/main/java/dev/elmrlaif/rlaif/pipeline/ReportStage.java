@@ -100,7 +100,7 @@ public final class ReportStage implements Stage {
             last.computeIfAbsent(node.path("stage").asText(), k -> new LinkedHashMap<>());
         for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
           Map.Entry<String, JsonNode> e = it.next();
-          if (!e.getKey().equals("time") && !e.getKey().equals("stage")) {
+          if (!e.getKey().equals("time") && !e.getKey().equals("stage") && !e.getKey().equals("step")) {
             m.put(e.getKey(), e.getValue().asText());
           }
         }

@@ -1,0 +1,19 @@
+package dev.elmrlaif.rlaif.config;
+
+/**
+ * The tokenizer stage: train a byte-level BPE on the training split's texts, or take the tokenizer of
+ * a pretrained model folder (our special tokens are appended when it lacks them).
+ */
+public record TokenizerConfig(
+    @Doc("Vocabulary size of the trained BPE, special tokens included") @Range(min = 300, max = 262144)
+        int vocabSize,
+    @Doc("A pair merges only when it occurs at least this often in the corpus") @Range(min = 1)
+        int minPairFrequency,
+    @Doc("Folder (or tokenizer.json) of a pretrained tokenizer to use instead of training one; empty trains")
+        String pretrained) {
+
+  /** The defaults every config starts from. */
+  public static TokenizerConfig defaults() {
+    return new TokenizerConfig(4096, 2, "");
+  }
+}

@@ -1,0 +1,68 @@
+package dev.elmrlaif.rlaif.pipeline;
+
+import dev.elmrlaif.rlaif.config.StageName;
+import dev.elmrlaif.rlaif.data.DataPreparer;
+import dev.elmrlaif.rlaif.data.DataSummary;
+import dev.elmrlaif.rlaif.data.PreparedData;
+import dev.elmrlaif.rlaif.data.PreparedDataStore;
+import dev.elmrlaif.rlaif.run.AtomicFiles;
+import dev.elmrlaif.rlaif.tasks.TaskExample;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The {@code data} stage: prepares the domain (or reuses the cached preparation of the same inputs),
+ * writes its summary into the run folder and remembers where the prepared data lies, so the later
+ * stages load exactly what this run prepared.
+ */
+public final class DataStage implements Stage {
+  /** Key of the completion record naming the prepared-data folder. */
+  public static final String PREPARED_FOLDER = "prepared_folder";
+
+  @Override
+  public StageName name() {
+    return StageName.DATA;
+  }
+
+  @Override
+  public Map<String, Object> run(RunContext context) {
+    long start = System.nanoTime();
+    PreparedData data =
+        new DataPreparer(context.config().data(), context.config().seed(), context.env()).prepare(false);
+    double seconds = (System.nanoTime() - start) / 1e9;
+    AtomicFiles.writeString(
+        context.run().stageDir(name()).resolve("summary.txt"), DataSummary.render(data, seconds));
+
+    int train = count(data.trainExamples());
+    int heldOut = count(data.heldOutExamples());
+    context.metrics().log(name().key(), 0, Map.of("train_examples", train, "held_out_examples", heldOut));
+    Map<String, Object> record = new LinkedHashMap<>();
+    record.put(PREPARED_FOLDER, data.folder().toAbsolutePath().toString());
+    record.put("from_cache", data.fromCache());
+    record.put("tasks", data.tasks().size());
+    record.put("train_examples", train);
+    record.put("held_out_examples", heldOut);
+    return record;
+  }
+
+  /** The data a finished {@code data} stage of this run prepared. */
+  public static PreparedData load(RunContext context) {
+    Object folder =
+        context
+            .run()
+            .stageRecord(StageName.DATA)
+            .map(r -> r.get(PREPARED_FOLDER))
+            .orElseThrow(
+                () ->
+                    new IllegalStateException(
+                        "the data stage has not finished in " + context.run().path()
+                            + "; a stage that reads prepared data needs `data` in `stages`"));
+    return new PreparedDataStore().load(Path.of(folder.toString()));
+  }
+
+  private static int count(Map<String, List<TaskExample>> examples) {
+    return examples.values().stream().mapToInt(List::size).sum();
+  }
+}
