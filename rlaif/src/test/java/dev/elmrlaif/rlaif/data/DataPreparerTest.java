@@ -1,0 +1,191 @@
+package dev.elmrlaif.rlaif.data;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.elmrlaif.rlaif.config.ConceptsConfig;
+import dev.elmrlaif.rlaif.config.DataConfig;
+import dev.elmrlaif.rlaif.config.TasksConfig;
+import dev.elmrlaif.rlaif.config.TeacherConfig;
+import dev.elmrlaif.rlaif.config.WalsConfig;
+import dev.elmrlaif.rlaif.domain.Concept;
+import dev.elmrlaif.rlaif.domain.EmbeddingSpace;
+import dev.elmrlaif.rlaif.domain.Split;
+import dev.elmrlaif.rlaif.movielens.TinyMovieLens;
+import dev.elmrlaif.rlaif.tasks.Pairing;
+import dev.elmrlaif.rlaif.tasks.TaskExample;
+import dev.elmrlaif.rlaif.tasks.TaskSpec;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class DataPreparerTest {
+  private static final String LEAK = "zebraquux";
+  @TempDir Path dir;
+
+  private static DataConfig config(Path root, Path cache) {
+    return new DataConfig("movielens", "ml-latest-small", root.toString(), cache.toString(), 0.2, 0.2, "", false, 8,
+        new WalsConfig(4, 6, 0.1, 1.0, 1), new ConceptsConfig(List.of("semantic", "behavioral"), 3, true, 1.0, 0.25),
+        TeacherConfig.defaults(), new TasksConfig(List.of("all"), 0, 0, 0, 3));
+  }
+
+  private static PreparedData prepare(Path root, Path cache) {
+    return new DataPreparer(config(root, cache), 17, Map.of()).prepare(false);
+  }
+
+  /**
+   * Changes everything a held-out entity contributes: the texts of held-out movies get a marker word,
+   * held-out users' ratings are inverted and their tags renamed.
+   */
+  private static void perturbHeldOut(Path root, Split movies, Split users, long[] movieIds, long[] userIds)
+      throws IOException {
+    Path overviews = root.resolve("derived/ml-latest-small_overviews.csv");
+    List<String> lines = new ArrayList<>(Files.readAllLines(overviews, StandardCharsets.UTF_8));
+    for (int i = 1; i < lines.size(); i++) {
+      long id = Long.parseLong(lines.get(i).substring(0, lines.get(i).indexOf(',')));
+      int m = Arrays.binarySearch(movieIds, id);
+      if (movies.isHeldOut(m)) {
+        lines.set(i, lines.get(i).replace("the story follows", "the " + LEAK + " story follows " + LEAK));
+      }
+    }
+    Files.write(overviews, lines, StandardCharsets.UTF_8);
+    Path ratings = root.resolve("movielens/ml-latest-small/ratings.csv");
+    lines = new ArrayList<>(Files.readAllLines(ratings, StandardCharsets.UTF_8));
+    for (int i = 1; i < lines.size(); i++) {
+      String[] f = lines.get(i).split(",");
+      if (users.isHeldOut(Arrays.binarySearch(userIds, Long.parseLong(f[0])))) {
+        lines.set(i, f[0] + "," + f[1] + "," + (5.5 - Double.parseDouble(f[2])) + "," + f[3]);
+      }
+    }
+    Files.write(ratings, lines, StandardCharsets.UTF_8);
+    Path tags = root.resolve("movielens/ml-latest-small/tags.csv");
+    lines = new ArrayList<>(Files.readAllLines(tags, StandardCharsets.UTF_8));
+    for (int i = 1; i < lines.size(); i++) {
+      String user = lines.get(i).substring(0, lines.get(i).indexOf(','));
+      if (users.isHeldOut(Arrays.binarySearch(userIds, Long.parseLong(user)))) {
+        lines.set(i, lines.get(i).replace("Heart-warming", LEAK + " tag"));
+      }
+    }
+    Files.write(tags, lines, StandardCharsets.UTF_8);
+  }
+
+  private static void assertTrainingRowsEqual(EmbeddingSpace a, EmbeddingSpace b, Split split) {
+    for (int i : split.trainIndices()) {
+      assertArrayEquals(a.vector(i), b.vector(i), a.name() + " vector of training entity " + i);
+    }
+  }
+
+  @Test
+  void noHeldOutEntityReachesAnyFittedComponent() throws IOException {
+    Path original = dir.resolve("original");
+    Path perturbed = dir.resolve("perturbed");
+    TinyMovieLens.write(original);
+    TinyMovieLens.write(perturbed);
+    PreparedData before = prepare(original, dir.resolve("cache-a"));
+    Split movies = before.domain().split("movie");
+    Split users = before.domain().split("user");
+    assertTrue(movies.heldOutCount() == 12 && users.heldOutCount() == 8);
+    long[] movieIds = new long[TinyMovieLens.MOVIES];
+    for (int m = 0; m < movieIds.length; m++) {
+      movieIds[m] = before.domain().entities("movie").id(m);
+    }
+    long[] userIds = new long[TinyMovieLens.USERS];
+    for (int u = 0; u < userIds.length; u++) {
+      userIds[u] = before.domain().entities("user").id(u);
+    }
+    perturbHeldOut(perturbed, movies, users, movieIds, userIds);
+    PreparedData after = prepare(perturbed, dir.resolve("cache-b"));
+
+    // the perturbation is real: held-out users are folded in from their changed ratings, and the
+    // held-out examples' targets are written from the changed texts
+    assertFalse(Arrays.equals(before.domain().space("behavioral").vector(users.heldOutIndices()[0]),
+        after.domain().space("behavioral").vector(users.heldOutIndices()[0])));
+    assertTrue(after.heldOutExamples().get("summary").stream().anyMatch(e -> e.target().contains(LEAK)));
+
+    // ... but nothing fitted moved: the text encoder, WALS, concepts and every training example
+    assertEquals(0f, norm(after.textEncoder().encode(LEAK)), "the encoder never saw the held-out word");
+    assertArrayEquals(before.textEncoder().encode("a heist, a chase and a betrayal"),
+        after.textEncoder().encode("a heist, a chase and a betrayal"));
+    assertTrainingRowsEqual(before.domain().space("semantic"), after.domain().space("semantic"), movies);
+    assertTrainingRowsEqual(before.domain().space("behavioral"), after.domain().space("behavioral"), users);
+    assertTrainingRowsEqual(before.domain().space("behavioral_movie"), after.domain().space("behavioral_movie"), movies);
+    assertEquals(before.domain().concepts().size(), after.domain().concepts().size());
+    for (int c = 0; c < before.domain().concepts().size(); c++) {
+      Concept x = before.domain().concepts().get(c);
+      Concept y = after.domain().concepts().get(c);
+      assertEquals(x.name() + x.space(), y.name() + y.space());
+      assertArrayEquals(x.direction(), y.direction(), "concept " + x.name());
+    }
+    assertEquals(before.trainExamples(), after.trainExamples(), "training examples are identical");
+    for (List<TaskExample> examples : after.trainExamples().values()) {
+      for (TaskExample e : examples) {
+        assertFalse(e.target().contains(LEAK), e.target());
+      }
+    }
+  }
+
+  @Test
+  void trainingExamplesUseTrainingEntitiesAndTheSecondCallReadsTheCache() throws IOException {
+    Path root = dir.resolve("data");
+    TinyMovieLens.write(root);
+    PreparedData built = prepare(root, dir.resolve("cache"));
+    assertFalse(built.fromCache());
+    Split movies = built.domain().split("movie");
+    Split users = built.domain().split("user");
+    assertEquals(25, built.tasks().size());
+    for (TaskSpec task : built.tasks()) {
+      List<TaskExample> train = built.trainExamples().get(task.name());
+      List<TaskExample> held = built.heldOutExamples().get(task.name());
+      assertFalse(train.isEmpty(), task.name());
+      Split first = task.pairing() == Pairing.USER ? users : movies;
+      for (TaskExample e : train) {
+        for (int entity : e.entities()) {
+          assertFalse(first.isHeldOut(entity), task.name() + " training example reads held-out entity " + entity);
+        }
+        assertTrue(e.prompt().contains("<|entity_0|>"));
+      }
+      for (TaskExample e : held) {
+        assertTrue(first.isHeldOut(e.entities().get(0)), task.name());
+      }
+      if (task.pairing() == Pairing.SINGLE) {
+        assertEquals(movies.trainCount(), train.size(), "every training movie once: " + task.name());
+      }
+    }
+    String summary = DataSummary.render(built, 1.0);
+    assertTrue(summary.matches("(?s).*\\nmovie +48 +12\\nuser +32 +8\\n.*"), summary);
+    assertTrue(summary.contains("user_profile"), summary);
+
+    PreparedData cached = prepare(root, dir.resolve("cache"));
+    assertTrue(cached.fromCache());
+    assertEquals(built.trainExamples(), cached.trainExamples());
+    assertEquals(built.heldOutExamples(), cached.heldOutExamples());
+    assertEquals(built.domain().split("user"), cached.domain().split("user"));
+    assertArrayEquals(built.domain().space("semantic").rawData(), cached.domain().space("semantic").rawData());
+    assertArrayEquals(built.textEncoder().encode("family summer"), cached.textEncoder().encode("family summer"));
+    assertEquals(built.domain().concepts().size(), cached.domain().concepts().size());
+    assertEquals(built.ranking(), cached.ranking());
+
+    // a different seed is a different cache entry
+    PreparedData reseeded = new DataPreparer(config(root, dir.resolve("cache")), 18, Map.of()).prepare(false);
+    assertFalse(reseeded.fromCache());
+    assertNotEquals(built.folder(), reseeded.folder());
+  }
+
+  private static float norm(float[] v) {
+    float s = 0;
+    for (float x : v) {
+      s += x * x;
+    }
+    return s;
+  }
+}
