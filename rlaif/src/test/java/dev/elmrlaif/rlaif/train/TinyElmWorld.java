@@ -66,8 +66,8 @@ public final class TinyElmWorld {
 
   /** Two-stage, full stage 2, movie model only. */
   public static SftConfig sft() {
-    return new SftConfig(SftSchedule.TWO_STAGE, List.of("movie"), 12, 18, 0.01, 0.005, Stage2Parameters.FULL, 4, 8,
-        6, 8, 0.1);
+    return new SftConfig(SftSchedule.TWO_STAGE, List.of("movie"), 6, 12, 0.01, 0.005, Stage2Parameters.FULL, 4, 8,
+        0, 8, 0.1);
   }
 
   public static EvalConfig eval() {

@@ -1,0 +1,281 @@
+package dev.elmrlaif.rlaif.train;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import dev.elmrlaif.policy.model.AdapterConfig;
+import dev.elmrlaif.policy.model.Elm;
+import dev.elmrlaif.policy.model.ElmCheckpoint;
+import dev.elmrlaif.policy.model.ParameterGroup;
+import dev.elmrlaif.policy.optim.LearningRateSchedule;
+import dev.elmrlaif.policy.tokenizer.ElmTokenizer;
+import dev.elmrlaif.rlaif.UserInputException;
+import dev.elmrlaif.rlaif.config.PretrainConfig;
+import dev.elmrlaif.rlaif.config.TrainerConfig;
+import dev.elmrlaif.rlaif.data.PreparedData;
+import dev.elmrlaif.rlaif.data.PreparedDataStore;
+import dev.elmrlaif.rlaif.pipeline.RunContext;
+import dev.elmrlaif.rlaif.tasks.TaskExample;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Full-state resume: an interrupted sub-stage, continued from its last checkpoint, ends with the
+ * same weights, bit for bit, as an uninterrupted run: after an in-process crash at an epoch
+ * boundary, and after a child JVM is killed (SIGKILL) in the middle of ELM stage 2.
+ */
+class ResumeTest {
+  @TempDir static Path shared;
+  @TempDir Path dir;
+  private static PreparedData data;
+  private static Path config;
+  private static Path pretrained;
+
+  @BeforeAll
+  static void pretrainOnce() throws Exception {
+    Path dir = shared;
+    data = TinyElmWorld.data(dir);
+    config = TinyElmWorld.writeConfig(dir);
+    RunContext context = TinyElmWorld.context(dir.resolve("base"), config);
+    TinyElmWorld.writeTokenizer(context.run(), data);
+    new PretrainStage(TrainingSetup.fixed(TinyElmWorld.model(), new PretrainConfig(6, 0, 1, 0.1), TinyElmWorld.sft(),
+        TinyElmWorld.eval(), c -> data)).run(context);
+    context.metrics().close();
+    pretrained = RunArtifacts.pretrainedModel(context.run());
+  }
+
+  @Test
+  void aCrashAfterTheCheckpointAtAnEpochBoundaryResumesWithoutSkippingOrRepeatingSteps() throws Exception {
+    RunContext context = TinyElmWorld.context(dir.resolve("run"), config);
+    try (ElmTokenizer tokenizer = ElmTokenizer.load(pretrained.resolve(ElmCheckpoint.TOKENIZER_FILE))) {
+      ElmExamples encoder = new ElmExamples(data.tasks(), data.domain(), tokenizer, 64, tokenizer.endId().getAsLong() > 0
+          ? (int) tokenizer.endId().getAsLong() : 0);
+      List<ElmExamples.Encoded> train = new ArrayList<>();
+      for (TaskExample example : data.trainExamples().get("summary").subList(0, 8)) {
+        train.add(encoder.encode(example));
+      }
+      Supplier<Elm> fresh = () -> {
+        try (Elm lm = ElmCheckpoint.load(pretrained, context.compute().device(), DataType.FLOAT32)) {
+          List<Integer> placeholders = new ArrayList<>();
+          for (long id : tokenizer.placeholderIds()) {
+            placeholders.add((int) id);
+          }
+          return lm.withNewAdapter(new AdapterConfig(6, 16, 0.02), placeholders, tokenizer.vocabSize(), 9);
+        }
+      };
+      // 8 examples, batch 4: an epoch is 2 steps; checkpoints every 4 steps fall on epoch boundaries
+      OptimizationLoop.Plan reference = plan("reference", context);
+      List<Long> referenceSteps = new ArrayList<>();
+      float[][] expected;
+      try (Elm model = OptimizationLoop.run(reference, fresh, recording(train, reference, referenceSteps, -1),
+          context).model()) {
+        expected = values(model);
+      }
+
+      OptimizationLoop.Plan interrupted = plan("interrupted", context);
+      List<Long> steps = new ArrayList<>();
+      assertThrows(IllegalStateException.class,
+          () -> OptimizationLoop.run(interrupted, fresh, recording(train, interrupted, steps, 5), context));
+      assertEquals(4, TrainingCheckpoints.latest(interrupted.checkpointDir()).orElseThrow().state().step());
+      assertEquals(new BatchOrder.Cursor(2, 0),
+          new BatchOrder.Cursor(TrainingCheckpoints.latest(interrupted.checkpointDir()).orElseThrow().state().epoch(),
+              TrainingCheckpoints.latest(interrupted.checkpointDir()).orElseThrow().state().offsetInEpoch()));
+      steps.clear();
+      OptimizationLoop.Outcome resumed =
+          OptimizationLoop.run(interrupted, fresh, recording(train, interrupted, steps, -1), context);
+      try (Elm model = resumed.model()) {
+        assertEquals(4, resumed.resumedFromStep());
+        assertEquals(List.of(4L, 5L, 6L, 7L, 8L, 9L, 10L, 11L), steps, "each remaining step once");
+        // In this JVM the engine may split reductions over a varying number of threads (it follows
+        // machine load), which changes the last bit of a sum; the child-JVM test below pins one
+        // thread and checks bit equality. Here: equal to float32 rounding of 12 small updates.
+        float[][] actual = values(model);
+        for (int i = 0; i < expected.length; i++) {
+          assertArrayEquals(expected[i], actual[i], 1e-5f, "parameter " + i);
+        }
+      }
+      // a resume under a changed config is refused, naming the file and the key
+      OptimizationLoop.Plan changed = new OptimizationLoop.Plan("sft/interrupted", 12, interrupted.trains(),
+          interrupted.schedule(), interrupted.optimizer(), 1.0, 4, 1, 0, new BatchOrder(8, 2, 5), 9, 32,
+          interrupted.checkpointDir(), interrupted.tokenizerJson());
+      UserInputException refused = assertThrows(UserInputException.class,
+          () -> OptimizationLoop.run(changed, fresh, recording(train, changed, steps, -1), context));
+      assertTrue(refused.getMessage().contains("state.json: key batch_size: found 4, expected 2"), refused.getMessage());
+    }
+    context.metrics().close();
+  }
+
+  private OptimizationLoop.Plan plan(String name, RunContext context) {
+    TrainerConfig trainer = context.config().trainer();
+    return new OptimizationLoop.Plan("sft/" + name, 12, EnumSet.of(ParameterGroup.ADAPTER, ParameterGroup.BODY),
+        LearningRateSchedule.warmupCosine(0.01, 2, 12, 0.1), PretrainStage.adamW(trainer), 1.0, 4, 1, 0,
+        new BatchOrder(8, 4, 5), 9, 32, RunArtifacts.checkpoints(context.run(), "sft/" + name),
+        pretrained.resolve(ElmCheckpoint.TOKENIZER_FILE));
+  }
+
+  /** The target loss, recording each step it is asked for and failing once at {@code crashAt}. */
+  private static OptimizationLoop.Objective recording(List<ElmExamples.Encoded> train, OptimizationLoop.Plan plan,
+      List<Long> steps, long crashAt) {
+    OptimizationLoop.Objective loss = new SftStage.TargetLossObjective(train, List.of(), 4).forOrder(plan.order());
+    return new OptimizationLoop.Objective() {
+      @Override
+      public OptimizationLoop.BatchLoss loss(Elm elm, NDManager scope, long step) {
+        if (step == crashAt) {
+          throw new IllegalStateException("simulated crash at step " + step);
+        }
+        steps.add(step);
+        return loss.loss(elm, scope, step);
+      }
+
+      @Override
+      public double heldOutLoss(Elm elm) {
+        return Double.NaN;
+      }
+    };
+  }
+
+  private static float[][] values(Elm elm) {
+    List<float[]> values = new ArrayList<>();
+    for (NDArray p : elm.parameters().values()) {
+      values.add(p.toFloatArray());
+    }
+    return values.toArray(new float[0][]);
+  }
+
+  @Test
+  void aChildKilledInTheMiddleOfStageTwoResumesToTheWeightsOfAnUninterruptedRun() throws Exception {
+    Path reference = copyOfBase("reference");
+    Path killed = copyOfBase("killed");
+    assertEquals(0, child(reference).waitFor(), "the uninterrupted run");
+
+    Process victim = child(killed);
+    String killedAfter = null;
+    try (BufferedReader lines = new BufferedReader(new InputStreamReader(victim.getInputStream(), StandardCharsets.UTF_8))) {
+      for (String line = lines.readLine(); line != null; line = lines.readLine()) {
+        if (line.contains("sft/movie/stage2: step 5/")) {
+          victim.destroyForcibly(); // SIGKILL: no shutdown hooks, no flushing
+          killedAfter = line;
+          break;
+        }
+      }
+    }
+    victim.waitFor();
+    assertTrue(killedAfter != null, "the child reached stage 2 before it was killed");
+    Path finalModel = RunArtifacts.sftModel(TinyElmWorld.context(killed, config).run(), "movie");
+    assertTrue(!Files.exists(finalModel.resolve(ElmCheckpoint.WEIGHTS_FILE)), "the child did not finish");
+    long checkpointStep = TrainingCheckpoints.latest(killed.resolve("checkpoints/sft/movie/stage2")).orElseThrow()
+        .state().step();
+    assertTrue(checkpointStep >= 3 && checkpointStep < 12, "killed inside stage 2 after step " + checkpointStep);
+
+    assertEquals(0, child(killed).waitFor(), "the resumed run");
+    String log = Files.readString(killed.resolve("child.log"));
+    assertTrue(log.contains("sft/movie/stage1: finished earlier"), "stage 1 is not run again");
+    assertTrue(log.contains("sft/movie/stage2: resuming at step " + checkpointStep), log);
+
+    try (Elm expected = ElmCheckpoint.load(RunArtifacts.sftModel(TinyElmWorld.context(reference, config).run(),
+        "movie"), ai.djl.Device.cpu(), DataType.FLOAT32);
+        Elm actual = ElmCheckpoint.load(finalModel, ai.djl.Device.cpu(), DataType.FLOAT32)) {
+      for (Map.Entry<String, NDArray> p : expected.parameters().entrySet()) {
+        assertArrayEquals(p.getValue().toFloatArray(), actual.parameters().get(p.getKey()).toFloatArray(),
+            p.getKey() + " equals the uninterrupted run's, bit for bit");
+      }
+    }
+  }
+
+  /**
+   * A child JVM running the sft stage in {@code runDir}, its output also appended to child.log
+   * there. One intra-op thread: the result then does not depend on how the engine splits
+   * reductions across threads, which varies with machine load.
+   */
+  private Process child(Path runDir) throws Exception {
+    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    Path store = shared.resolve("data-store");
+    if (!new PreparedDataStore().isComplete(store)) {
+      new PreparedDataStore().save(data, "tiny", store);
+    }
+    ProcessBuilder builder = new ProcessBuilder(java, "-Dai.djl.offline=true", "-Dai.djl.pytorch.num_threads=1",
+        "-Dai.djl.pytorch.num_interop_threads=1", "-cp", System.getProperty("java.class.path"),
+        SftChild.class.getName(), runDir.toString(), config.toString(), store.toString())
+        .redirectErrorStream(true);
+    builder.environment().put("OMP_NUM_THREADS", "1");
+    builder.environment().put("MKL_NUM_THREADS", "1");
+    builder.environment().put("MKL_CBWR", "COMPATIBLE");
+    Process process = builder.start();
+    return process;
+  }
+
+  /** A run folder with the config and the pretrained LM of the base run. */
+  private Path copyOfBase(String name) throws Exception {
+    Path runDir = dir.resolve(name);
+    RunContext context = TinyElmWorld.context(runDir, config);
+    context.metrics().close();
+    Path target = RunArtifacts.pretrainedModel(context.run());
+    Files.createDirectories(target);
+    try (var files = Files.list(pretrained)) {
+      for (Path f : files.toList()) {
+        Files.copy(f, target.resolve(f.getFileName()));
+      }
+    }
+    return runDir;
+  }
+
+  /** The child JVM: runs the sft stage of the tiny world in a run folder, copying its output to child.log. */
+  public static final class SftChild {
+    public static void main(String[] args) throws Exception {
+      Path runDir = Path.of(args[0]);
+      java.io.PrintStream log = new java.io.PrintStream(Files.newOutputStream(runDir.resolve("child.log"),
+          java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND), true, StandardCharsets.UTF_8);
+      System.setErr(new java.io.PrintStream(new TeeStream(System.err, log), true, StandardCharsets.UTF_8));
+      // every child reads the same saved data: embeddings fitted anew could differ in their last bits
+      PreparedData data = new PreparedDataStore().load(Path.of(args[2]));
+      RunContext context = TinyElmWorld.context(runDir, Path.of(args[1]));
+      new SftStage(TinyElmWorld.setup(data, TinyElmWorld.sft())).run(context);
+      context.metrics().close();
+    }
+  }
+
+  /** Writes to two streams. */
+  private static final class TeeStream extends java.io.OutputStream {
+    private final java.io.OutputStream first;
+    private final java.io.OutputStream second;
+
+    TeeStream(java.io.OutputStream first, java.io.OutputStream second) {
+      this.first = first;
+      this.second = second;
+    }
+
+    @Override
+    public void write(int b) throws java.io.IOException {
+      first.write(b);
+      second.write(b);
+    }
+
+    @Override
+    public void write(byte[] b, int off, int len) throws java.io.IOException {
+      first.write(b, off, len);
+      second.write(b, off, len);
+    }
+
+    @Override
+    public void flush() throws java.io.IOException {
+      first.flush();
+      second.flush();
+    }
+  }
+}

@@ -1,0 +1,158 @@
+package dev.elmrlaif.rlaif.train;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import dev.elmrlaif.policy.model.ContinuationLogProbs;
+import dev.elmrlaif.policy.model.Elm;
+import dev.elmrlaif.policy.model.ElmCheckpoint;
+import dev.elmrlaif.policy.model.ElmPrompt;
+import dev.elmrlaif.policy.model.ParameterGroup;
+import dev.elmrlaif.policy.tokenizer.ElmTokenizer;
+import dev.elmrlaif.rlaif.config.PretrainConfig;
+import dev.elmrlaif.rlaif.config.SftConfig;
+import dev.elmrlaif.rlaif.config.SftSchedule;
+import dev.elmrlaif.rlaif.config.Stage2Parameters;
+import dev.elmrlaif.rlaif.data.PreparedData;
+import dev.elmrlaif.rlaif.pipeline.RunContext;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Two-stage ELM training: which parameters each stage moves, and a loss over target tokens only. */
+class SftStageTest {
+  @TempDir static Path shared;
+  @TempDir Path dir;
+  private static PreparedData data;
+  private static Path config;
+  private static Path pretrained;
+
+  @BeforeAll
+  static void pretrainOnce() throws Exception {
+    Path dir = shared;
+    data = TinyElmWorld.data(dir);
+    config = TinyElmWorld.writeConfig(dir);
+    RunContext context = TinyElmWorld.context(dir.resolve("base"), config);
+    TinyElmWorld.writeTokenizer(context.run(), data);
+    new PretrainStage(TrainingSetup.fixed(TinyElmWorld.model(), new PretrainConfig(6, 0, 1, 0.1), TinyElmWorld.sft(),
+        TinyElmWorld.eval(), c -> data)).run(context);
+    context.metrics().close();
+    pretrained = RunArtifacts.pretrainedModel(context.run());
+  }
+
+  /** A run folder holding a copy of the pretrained LM, trained with {@code sft}. */
+  private Path trainSft(String name, SftConfig sft) throws Exception {
+    Path runDir = dir.resolve(name);
+    RunContext context = TinyElmWorld.context(runDir, config);
+    Path target = RunArtifacts.pretrainedModel(context.run());
+    Files.createDirectories(target);
+    try (var files = Files.list(pretrained)) {
+      for (Path f : files.toList()) {
+        Files.copy(f, target.resolve(f.getFileName()));
+      }
+    }
+    Map<String, Object> record = new SftStage(TinyElmWorld.setup(data, sft)).run(context);
+    context.metrics().close();
+    assertTrue(record.containsKey("movie"), record.toString());
+    return RunArtifacts.sftModel(context.run(), "movie");
+  }
+
+  private static SftConfig sft(SftSchedule schedule, Stage2Parameters stage2) {
+    SftConfig base = TinyElmWorld.sft();
+    return new SftConfig(schedule, List.of("movie"), 6, 6, base.stage1LearningRate(), base.stage2LearningRate(),
+        stage2, base.loraRank(), base.loraAlpha(), 0, base.evalExamples(), base.minLearningRateRatio());
+  }
+
+  @Test
+  void stageOneMovesOnlyTheAdapterAndFullStageTwoMovesTheLm() throws Exception {
+    Path stage1 = trainSft("stage1", sft(SftSchedule.STAGE1_ONLY, Stage2Parameters.FULL));
+    Path both = trainSft("both", sft(SftSchedule.TWO_STAGE, Stage2Parameters.FULL));
+    try (Elm lm = load(pretrained); Elm afterStage1 = load(stage1); Elm afterBoth = load(both)) {
+      for (Map.Entry<String, NDArray> p : lm.parameters().entrySet()) {
+        float[] original = p.getValue().toFloatArray();
+        float[] one = afterStage1.parameters().get(p.getKey()).toFloatArray();
+        if (p.getKey().equals("wte.weight")) {
+          // the adapter's model starts from the LM; the tokenizer already had the placeholders, so no rows grew
+          assertEquals(original.length, one.length);
+        }
+        assertArrayEquals(original, one, p.getKey() + " is frozen in stage 1");
+        assertFalse(Arrays.equals(original, afterBoth.parameters().get(p.getKey()).toFloatArray()),
+            p.getKey() + " trains in stage 2");
+      }
+      assertTrue(afterStage1.parameters().keySet().stream().anyMatch(n -> ParameterGroup.of(n) == ParameterGroup.ADAPTER));
+    }
+  }
+
+  @Test
+  void loraStageTwoLeavesEmbeddingsAndNormsAndMovesOnlyProjections() throws Exception {
+    Path lora = trainSft("lora", sft(SftSchedule.TWO_STAGE, Stage2Parameters.LORA));
+    try (Elm lm = load(pretrained); Elm merged = load(lora)) {
+      assertEquals(null, merged.lora(), "the saved model has the LoRA merged in");
+      for (Map.Entry<String, NDArray> p : lm.parameters().entrySet()) {
+        String name = p.getKey();
+        boolean projection = name.endsWith("c_attn.weight") || name.endsWith("c_proj.weight") || name.endsWith("c_fc.weight");
+        boolean same = Arrays.equals(p.getValue().toFloatArray(), merged.parameters().get(name).toFloatArray());
+        assertEquals(!projection, same, name + (projection ? " carries the merged LoRA update" : " is frozen"));
+      }
+    }
+  }
+
+  @Test
+  void theLossAveragesTheLogProbsOfTargetTokensOnly() throws Exception {
+    try (ElmTokenizer tokenizer = ElmTokenizer.load(pretrained.resolve(ElmCheckpoint.TOKENIZER_FILE));
+        Elm lm = load(pretrained)) {
+      List<Integer> placeholders = new ArrayList<>();
+      for (long id : tokenizer.placeholderIds()) {
+        placeholders.add((int) id);
+      }
+      try (Elm elm = lm.withNewAdapter(new dev.elmrlaif.policy.model.AdapterConfig(6, 16, 0.02), placeholders,
+          tokenizer.vocabSize(), 3)) {
+        ElmExamples encoder = new ElmExamples(data.tasks(), data.domain(), tokenizer, 64, elm.config().endTokenId());
+        List<ElmExamples.Encoded> batch = List.of(
+            encoder.encode(data.trainExamples().get("summary").get(0)),
+            encoder.encode(data.trainExamples().get("summary").get(5)));
+        try (NDManager scope = elm.manager().newSubManager()) {
+          double loss = SftStage.TargetLossObjective.targetLoss(elm, scope, batch).loss().getFloat();
+          // By hand: score prompt-tail + target as one continuation after the prefix that holds the
+          // placeholder, and keep only the last target.length log-probs of each row.
+          double sum = 0;
+          int count = 0;
+          for (ElmExamples.Encoded example : batch) {
+            int[] prompt = example.prompt().tokenIds();
+            int cut = 0;
+            while (!tokenizer.isPlaceholder(prompt[cut])) {
+              cut++;
+            }
+            int[] prefix = Arrays.copyOf(prompt, cut + 1);
+            int[] rest = new int[prompt.length - cut - 1 + example.target().length];
+            System.arraycopy(prompt, cut + 1, rest, 0, prompt.length - cut - 1);
+            System.arraycopy(example.target(), 0, rest, prompt.length - cut - 1, example.target().length);
+            ContinuationLogProbs all = elm.continuationLogProbs(scope,
+                List.of(new ElmPrompt(prefix, example.prompt().entities())), List.of(rest), false);
+            float[] row = all.tokenLogProbs().toFloatArray();
+            for (int t = rest.length - example.target().length; t < rest.length; t++) {
+              sum += row[t];
+              count++;
+            }
+          }
+          assertEquals(-sum / count, loss, 1e-5);
+        }
+      }
+    }
+  }
+
+  private Elm load(Path folder) {
+    return ElmCheckpoint.load(folder, ai.djl.Device.cpu(), DataType.FLOAT32);
+  }
+}
