@@ -28,6 +28,9 @@ public final class TaskExampleBuilder {
   private final EmbeddingSpace movieSpace;
   private final Interactions ratings;
   private final long seed;
+  /** The movie space's rows scaled to unit length (zero rows stay zero), for cosine similarity. */
+  private final float[] unitVectors;
+  private final java.util.Map<Long, Integer> nearestCache = new java.util.concurrent.ConcurrentHashMap<>();
 
   /**
    * @param movieSpace the space nearest neighbours are found in (the semantic space)
@@ -42,6 +45,7 @@ public final class TaskExampleBuilder {
     this.movieSpace = movieSpace;
     this.ratings = ratings;
     this.seed = seed;
+    this.unitVectors = unitRows(movieSpace);
   }
 
   /** The examples of {@code task} for the training split ({@code heldOut} false) or the held-out split. */
@@ -140,35 +144,47 @@ public final class TaskExampleBuilder {
     }
   }
 
-  /** The entry of {@code pool} with the highest cosine similarity to {@code self}, ties to the lower index. */
+  /**
+   * The entry of {@code pool} with the highest cosine similarity to {@code self}, ties to the first;
+   * remembered per (movie, pool), since the three nearest-neighbour tasks ask for the same pairs.
+   */
   private int nearest(int[] pool, int self) {
-    int k = movieSpace.dimension();
-    float[] data = movieSpace.rawData();
-    double selfNorm = norm(data, self, k);
-    int best = -1;
-    double bestCosine = Double.NEGATIVE_INFINITY;
-    for (int candidate : pool) {
-      if (candidate == self) {
-        continue;
+    long key = ((long) self << 1) | (pool.length == movies.size() ? 1 : 0);
+    return nearestCache.computeIfAbsent(key, k -> {
+      int dimension = movieSpace.dimension();
+      int best = -1;
+      double bestCosine = Double.NEGATIVE_INFINITY;
+      for (int candidate : pool) {
+        if (candidate == self) {
+          continue;
+        }
+        double cosine = 0;
+        for (int d = 0; d < dimension; d++) {
+          cosine += unitVectors[self * dimension + d] * unitVectors[candidate * dimension + d];
+        }
+        if (cosine > bestCosine) {
+          bestCosine = cosine;
+          best = candidate;
+        }
       }
-      double dot = 0;
-      for (int d = 0; d < k; d++) {
-        dot += data[self * k + d] * data[candidate * k + d];
-      }
-      double cosine = dot / Math.max(1e-12, selfNorm * norm(data, candidate, k));
-      if (cosine > bestCosine) {
-        bestCosine = cosine;
-        best = candidate;
-      }
-    }
-    return best;
+      return best;
+    });
   }
 
-  private static double norm(float[] data, int row, int k) {
-    double s = 0;
-    for (int d = 0; d < k; d++) {
-      s += data[row * k + d] * data[row * k + d];
+  private static float[] unitRows(EmbeddingSpace space) {
+    int k = space.dimension();
+    float[] data = space.rawData();
+    float[] unit = new float[data.length];
+    for (int row = 0; row < space.size(); row++) {
+      double s = 0;
+      for (int d = 0; d < k; d++) {
+        s += data[row * k + d] * data[row * k + d];
+      }
+      double scale = s > 0 ? 1 / Math.sqrt(s) : 0;
+      for (int d = 0; d < k; d++) {
+        unit[row * k + d] = (float) (data[row * k + d] * scale);
+      }
     }
-    return Math.sqrt(s);
+    return unit;
   }
 }
