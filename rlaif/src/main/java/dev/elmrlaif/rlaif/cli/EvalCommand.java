@@ -1,17 +1,69 @@
 package dev.elmrlaif.rlaif.cli;
 
+import dev.elmrlaif.rlaif.UserInputException;
+import dev.elmrlaif.rlaif.config.ConfigLoader;
+import dev.elmrlaif.rlaif.config.DeviceSpec;
+import dev.elmrlaif.rlaif.config.LoadedConfig;
+import dev.elmrlaif.rlaif.config.LoggingConfig;
+import dev.elmrlaif.rlaif.eval.EvalReport;
+import dev.elmrlaif.rlaif.eval.EvalStage;
+import dev.elmrlaif.rlaif.pipeline.RunContext;
+import dev.elmrlaif.rlaif.run.ComputeEnvironment;
+import dev.elmrlaif.rlaif.run.MetricsLog;
+import dev.elmrlaif.rlaif.run.ProgressReporter;
+import dev.elmrlaif.rlaif.run.RunDirectory;
+import dev.elmrlaif.rlaif.train.TrainingSetup;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.function.Supplier;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
 
-/** {@code rlaif eval}: Evaluate a run's checkpoints on held-out entities and write eval.json and eval.md. */
+/**
+ * {@code rlaif eval RUN_DIR}: evaluates a run's supervised models on held-out entities with the
+ * run's own config, beside the baselines, and writes {@code eval.json} and {@code eval.md} into the
+ * run folder (the same code as the pipeline's {@code eval} stage), then prints the table.
+ */
 @Command(
     name = "eval",
     mixinStandardHelpOptions = true,
     description = "Evaluate a run's checkpoints on held-out entities and write eval.json and eval.md.")
 public final class EvalCommand implements Callable<Integer> {
+  @Parameters(index = "0", paramLabel = "RUN_DIR", description = "A run folder made by `rlaif train`.")
+  Path runDir;
+
+  /** The process environment; tests replace it. */
+  Map<String, String> env = System.getenv();
+
+  /** Where the evaluation finds its config sections and the prepared data; tests replace it. */
+  Supplier<TrainingSetup> setups = TrainingSetup::defaultSections;
+
+  @Spec CommandSpec spec;
+
   @Override
-  public Integer call() {
-    System.err.println("rlaif eval is not available yet in this version.");
-    return 1;
+  public Integer call() throws Exception {
+    if (!Files.isRegularFile(runDir.resolve(RunDirectory.CONFIG_FILE))) {
+      throw new UserInputException(runDir + ": not a run folder (no " + RunDirectory.CONFIG_FILE
+          + " in it); expected a folder made by `rlaif train`, e.g. runs/<name>/<timestamp>");
+    }
+    LoadedConfig loaded = new ConfigLoader().load(runDir.resolve(RunDirectory.CONFIG_FILE), List.of());
+    RunDirectory run = RunDirectory.open(runDir);
+    ComputeEnvironment compute =
+        ComputeEnvironment.select(DeviceSpec.parse(loaded.config().device()), loaded.config().threads());
+    try (MetricsLog metrics = new MetricsLog(run.metricsFile(), null, Clock.systemUTC())) {
+      ProgressReporter progress = ProgressReporter.of(
+          new LoggingConfig(LoggingConfig.ProgressMode.OFF, false, loaded.config().logging().progressLineSeconds()), env);
+      RunContext context = new RunContext(loaded, run, compute, metrics, progress, env);
+      new EvalStage(setups.get()).run(context);
+    }
+    spec.commandLine().getOut().print(Files.readString(run.path().resolve(EvalReport.MARKDOWN_FILE)));
+    spec.commandLine().getOut().flush();
+    return 0;
   }
 }

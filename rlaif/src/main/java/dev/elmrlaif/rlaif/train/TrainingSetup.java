@@ -39,6 +39,16 @@ public record TrainingSetup(
   }
 
   /**
+   * Every section at its defaults and the run's prepared data: what {@code rlaif eval} uses until
+   * the sections are part of {@link RlaifConfig} (then: {@code new TrainingSetup(RlaifConfig::model,
+   * RlaifConfig::pretrain, RlaifConfig::sft, RlaifConfig::eval, preparedData())}).
+   */
+  public static TrainingSetup defaultSections() {
+    return fixed(ModelConfig.defaults(), PretrainConfig.defaults(), SftConfig.defaults(), EvalConfig.defaults(),
+        preparedData());
+  }
+
+  /**
    * The run's prepared data: what the {@code data} stage saved in its stage folder when it saved
    * a {@link PreparedDataStore} there, otherwise the prepared-data cache of the {@code data}
    * section (built on first use, reused afterwards).

@@ -1,0 +1,299 @@
+package dev.elmrlaif.rlaif.eval;
+
+import ai.djl.Device;
+import ai.djl.ndarray.types.DataType;
+import dev.elmrlaif.policy.model.Elm;
+import dev.elmrlaif.policy.model.ElmCheckpoint;
+import dev.elmrlaif.policy.model.ElmPrompt;
+import dev.elmrlaif.policy.sampling.SampleResult;
+import dev.elmrlaif.policy.sampling.Sampler;
+import dev.elmrlaif.policy.sampling.SamplingConfig;
+import dev.elmrlaif.policy.tokenizer.ElmTokenizer;
+import dev.elmrlaif.rewards.BehavioralConsistencyConfig;
+import dev.elmrlaif.rewards.BehavioralConsistencyReward;
+import dev.elmrlaif.rewards.CandidateConfig;
+import dev.elmrlaif.rewards.CandidateSampler;
+import dev.elmrlaif.rewards.RewardContext;
+import dev.elmrlaif.rewards.SemanticConsistencyReward;
+import dev.elmrlaif.rewards.Vectors;
+import dev.elmrlaif.rlaif.config.EvalConfig;
+import dev.elmrlaif.rlaif.data.PreparedData;
+import dev.elmrlaif.rlaif.domain.EmbeddingSpace;
+import dev.elmrlaif.rlaif.domain.Interactions;
+import dev.elmrlaif.rlaif.tasks.TaskExample;
+import dev.elmrlaif.rlaif.tasks.TaskSpec;
+import dev.elmrlaif.rlaif.train.ElmExamples;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.TreeMap;
+import org.apache.logging.log4j.LogManager;
+import org.apache.logging.log4j.Logger;
+
+/**
+ * Semantic and behavioral consistency (paper Sec. 3.2 and App. B; DESIGN.md §5) of texts for
+ * held-out entities, from a trained ELM and from four baselines:
+ *
+ * <ul>
+ *   <li>{@code random_train_text}: the target text of a random training example of the same task
+ *       (another entity's text: what "knowing nothing about the entity" scores);
+ *   <li>{@code random_embedding}: the same model given a random embedding, drawn per dimension from
+ *       a Gaussian with the training entities' mean and standard deviation;
+ *   <li>{@code nearest_neighbour_text}: the target text of the training example whose entities'
+ *       embeddings are closest (sum of per-slot cosines): retrieval instead of generation;
+ *   <li>{@code ground_truth}: the teacher's own text for the held-out entity (the ceiling).
+ * </ul>
+ *
+ * SC of a text {@code y} is {@code cos(E_txt(y), target)}: for tasks whose slots read the semantic
+ * space, the target is the equal mix of the slots' semantic embeddings; for other tasks (the user
+ * profile) it is {@code E_txt} of the ground-truth text (App. B). BC, for tasks about a user, is the
+ * Spearman correlation between the ranking of candidate movies by similarity to {@code y} and the
+ * user's ratings (0 where unrated).
+ */
+public final class ConsistencyEvaluator {
+  /** The stage name the supervised models are reported under. */
+  public static final String SFT = "sft";
+  public static final String RANDOM_TRAIN_TEXT = "random_train_text";
+  public static final String RANDOM_EMBEDDING = "random_embedding";
+  public static final String NEAREST_NEIGHBOUR_TEXT = "nearest_neighbour_text";
+  public static final String GROUND_TRUTH = "ground_truth";
+
+  private static final Logger LOG = LogManager.getLogger(ConsistencyEvaluator.class);
+
+  private final PreparedData data;
+  private final EvalConfig config;
+  private final long seed;
+  private final SemanticConsistencyReward semantic;
+  private final BehavioralConsistencyReward behavioral;
+
+  public ConsistencyEvaluator(PreparedData data, EvalConfig config, long seed) {
+    this.data = data;
+    this.config = config;
+    this.seed = seed;
+    this.semantic = new SemanticConsistencyReward(data.textEncoder());
+    this.behavioral = new BehavioralConsistencyReward(data.textEncoder(), BehavioralConsistencyConfig.spearman());
+  }
+
+  /** Per-example scores of one text source, by task. */
+  private static final class Scores {
+    final Map<String, double[]> sc = new LinkedHashMap<>();
+    final Map<String, double[]> bc = new LinkedHashMap<>();
+
+    EvalTable table() {
+      return EvalTable.of(sc, bc);
+    }
+  }
+
+  /**
+   * Evaluates the ELM of each entity kind ({@code movie}, {@code user}) on its tasks' held-out
+   * examples, beside the baselines.
+   *
+   * @param modelsByKind the model folder of each entity kind to evaluate
+   */
+  public EvalReport evaluate(Map<String, Path> modelsByKind, Device device) {
+    Scores model = new Scores();
+    Map<String, Scores> baselines = new LinkedHashMap<>();
+    for (String name : List.of(RANDOM_TRAIN_TEXT, RANDOM_EMBEDDING, NEAREST_NEIGHBOUR_TEXT, GROUND_TRUTH)) {
+      baselines.put(name, new Scores());
+    }
+    for (Map.Entry<String, Path> entry : modelsByKind.entrySet()) {
+      String kind = entry.getKey();
+      Path folder = entry.getValue();
+      try (Elm elm = ElmCheckpoint.load(folder, device, DataType.FLOAT32);
+          ElmTokenizer tokenizer = ElmTokenizer.load(folder.resolve(ElmCheckpoint.TOKENIZER_FILE))) {
+        ElmExamples encoder = new ElmExamples(data.tasks(), data.domain(), tokenizer,
+            elm.config().lm().contextLength(), elm.config().endTokenId());
+        for (TaskSpec task : data.tasks()) {
+          List<TaskExample> examples = heldOut(task);
+          if (!task.slots().get(0).kind().equals(kind) || examples.isEmpty()) {
+            continue;
+          }
+          List<RewardContext> contexts = contexts(task, examples, encoder);
+          SplittableRandom random = new SplittableRandom(seed ^ task.name().hashCode());
+          List<float[][]> real = new ArrayList<>();
+          List<float[][]> randomEmbeddings = new ArrayList<>();
+          for (TaskExample example : examples) {
+            real.add(encoder.entities(example));
+            randomEmbeddings.add(randomEntities(task, random));
+          }
+          score(model, task, generate(elm, tokenizer, encoder, examples, real), contexts);
+          score(baselines.get(RANDOM_EMBEDDING), task,
+              generate(elm, tokenizer, encoder, examples, randomEmbeddings), contexts);
+          score(baselines.get(RANDOM_TRAIN_TEXT), task, randomTrainingTexts(task, examples.size(), random), contexts);
+          score(baselines.get(NEAREST_NEIGHBOUR_TEXT), task, nearestNeighbourTexts(task, examples, encoder), contexts);
+          score(baselines.get(GROUND_TRUTH), task, examples.stream().map(TaskExample::target).toList(), contexts);
+          LOG.info("eval {}: {} held-out examples, SC {} (random text {}, random embedding {})", task.name(),
+              examples.size(), fmt(model.sc.get(task.name())), fmt(baselines.get(RANDOM_TRAIN_TEXT).sc.get(task.name())),
+              fmt(baselines.get(RANDOM_EMBEDDING).sc.get(task.name())));
+        }
+      }
+    }
+    Map<String, EvalTable> baselineTables = new LinkedHashMap<>();
+    baselines.forEach((name, scores) -> baselineTables.put(name, scores.table()));
+    return new EvalReport("test", Map.of(SFT, model.table()), baselineTables);
+  }
+
+  private static String fmt(double[] values) {
+    return String.format(java.util.Locale.ROOT, "%.3f", EvalTable.mean(values));
+  }
+
+  /** The task's held-out examples, at most {@code eval.max_per_task}, in their stored order. */
+  private List<TaskExample> heldOut(TaskSpec task) {
+    List<TaskExample> all = data.heldOutExamples().getOrDefault(task.name(), List.of());
+    return config.maxPerTask() > 0 && all.size() > config.maxPerTask() ? all.subList(0, config.maxPerTask()) : all;
+  }
+
+  private void score(Scores into, TaskSpec task, List<String> texts, List<RewardContext> contexts) {
+    into.sc.put(task.name(), semantic.score(texts, contexts).component(SemanticConsistencyReward.COMPONENT));
+    if (contexts.get(0).candidates() != null) {
+      into.bc.put(task.name(), behavioral.score(texts, contexts).component(BehavioralConsistencyReward.COMPONENT));
+    }
+  }
+
+  /** The SC target (and BC candidates for user tasks) of each example. */
+  private List<RewardContext> contexts(TaskSpec task, List<TaskExample> examples, ElmExamples encoder) {
+    boolean semanticSlots = task.slots().stream().allMatch(s -> s.space().equals(PreparedData.SEMANTIC));
+    boolean userTask = task.slots().get(0).kind().equals("user") && data.domain().ratings() != null;
+    CandidateSampler candidates = userTask ? movieCandidates() : null;
+    List<RewardContext> contexts = new ArrayList<>();
+    for (TaskExample example : examples) {
+      RewardContext.Builder context = RewardContext.builder(task.name() + ":" + example.entities());
+      if (semanticSlots) {
+        float[][] entities = encoder.entities(example);
+        for (float[] entity : entities) {
+          context.semantic(entity, 1.0 / entities.length);
+        }
+      } else {
+        context.semantic(data.textEncoder().encode(example.target()), 1.0);
+      }
+      if (candidates != null) {
+        int user = example.entities().get(0);
+        context.candidates(candidates.fromRatings("user:" + user, ratingsOf(user)));
+      }
+      contexts.add(context.build());
+    }
+    return contexts;
+  }
+
+  /** Candidate movies for behavioral consistency: every movie with a non-zero semantic vector. */
+  private CandidateSampler movieCandidates() {
+    EmbeddingSpace movies = data.domain().spaces().get(PreparedData.SEMANTIC);
+    Map<String, float[]> pool = new TreeMap<>();
+    for (int m = 0; m < movies.size(); m++) {
+      float[] vector = movies.vector(m);
+      if (Vectors.norm(vector) > 0) {
+        pool.put(Integer.toString(m), vector);
+      }
+    }
+    int size = Math.min(config.bcCandidates(), pool.size());
+    return new CandidateSampler(pool, new CandidateConfig(size, config.bcRatedFraction(), seed + 17));
+  }
+
+  /** A user's ratings by movie index (as the candidate ids). */
+  private Map<String, Double> ratingsOf(int user) {
+    Interactions ratings = data.domain().ratings();
+    Interactions byUser = ratings.rowKind().equals("user") ? ratings : ratings.transpose();
+    Map<String, Double> values = new LinkedHashMap<>();
+    for (int k = byUser.rowStart()[user]; k < byUser.rowStart()[user + 1]; k++) {
+      values.put(Integer.toString(byUser.column()[k]), (double) byUser.value()[k]);
+    }
+    return values;
+  }
+
+  /** Greedy generations for the examples with the given slot vectors, in batches. */
+  private List<String> generate(Elm elm, ElmTokenizer tokenizer, ElmExamples encoder, List<TaskExample> examples,
+      List<float[][]> entities) {
+    List<String> texts = new ArrayList<>();
+    int context = elm.config().lm().contextLength();
+    for (int start = 0; start < examples.size(); start += config.batchSize()) {
+      int end = Math.min(examples.size(), start + config.batchSize());
+      List<ElmPrompt> prompts = new ArrayList<>();
+      int longest = 0;
+      for (int i = start; i < end; i++) {
+        ElmPrompt prompt = encoder.prompt(examples.get(i), entities.get(i));
+        prompts.add(prompt);
+        longest = Math.max(longest, prompt.tokenIds().length);
+      }
+      int maxNew = Math.min(config.maxNewTokens(), context - longest + 1);
+      SampleResult result = Sampler.sample(elm, prompts, SamplingConfig.greedy(maxNew), seed + start);
+      for (int row = 0; row < result.rows(); row++) {
+        int[] tokens = result.continuation(row);
+        long[] ids = new long[tokens.length];
+        for (int t = 0; t < tokens.length; t++) {
+          ids[t] = tokens[t];
+        }
+        texts.add(tokenizer.decode(ids, true).trim());
+      }
+    }
+    return texts;
+  }
+
+  /** One random vector per slot: per dimension, Gaussian with the training entities' mean and std. */
+  private float[][] randomEntities(TaskSpec task, SplittableRandom random) {
+    float[][] entities = new float[task.slots().size()][];
+    for (int slot = 0; slot < entities.length; slot++) {
+      TaskSpec.Slot spec = task.slots().get(slot);
+      EmbeddingSpace space = data.domain().spaces().get(spec.space());
+      int[] train = data.domain().splits().get(spec.kind()).trainIndices();
+      double[] mean = new double[space.dimension()];
+      double[] square = new double[space.dimension()];
+      for (int index : train) {
+        float[] v = space.vector(index);
+        for (int d = 0; d < v.length; d++) {
+          mean[d] += v[d];
+          square[d] += (double) v[d] * v[d];
+        }
+      }
+      float[] vector = new float[space.dimension()];
+      for (int d = 0; d < vector.length; d++) {
+        double m = mean[d] / train.length;
+        double std = Math.sqrt(Math.max(0, square[d] / train.length - m * m));
+        vector[d] = (float) (m + std * gaussian(random));
+      }
+      entities[slot] = vector;
+    }
+    return entities;
+  }
+
+  private static double gaussian(SplittableRandom random) {
+    double u1 = 1.0 - random.nextDouble();
+    double u2 = random.nextDouble();
+    return Math.sqrt(-2 * Math.log(u1)) * Math.cos(2 * Math.PI * u2);
+  }
+
+  private List<String> randomTrainingTexts(TaskSpec task, int count, SplittableRandom random) {
+    List<TaskExample> train = data.trainExamples().getOrDefault(task.name(), List.of());
+    List<String> texts = new ArrayList<>();
+    for (int i = 0; i < count; i++) {
+      texts.add(train.isEmpty() ? "" : train.get(random.nextInt(train.size())).target());
+    }
+    return texts;
+  }
+
+  /** The target of the training example of the same task whose slot embeddings are most similar. */
+  private List<String> nearestNeighbourTexts(TaskSpec task, List<TaskExample> examples, ElmExamples encoder) {
+    List<TaskExample> train = data.trainExamples().getOrDefault(task.name(), List.of());
+    List<float[][]> trainEntities = train.stream().map(encoder::entities).toList();
+    List<String> texts = new ArrayList<>();
+    for (TaskExample example : examples) {
+      float[][] query = encoder.entities(example);
+      double best = Double.NEGATIVE_INFINITY;
+      String text = "";
+      for (int j = 0; j < train.size(); j++) {
+        double similarity = 0;
+        for (int slot = 0; slot < query.length; slot++) {
+          similarity += Vectors.cosine(query[slot], trainEntities.get(j)[slot]);
+        }
+        if (similarity > best) {
+          best = similarity;
+          text = train.get(j).target();
+        }
+      }
+      texts.add(text);
+    }
+    return texts;
+  }
+}

@@ -1,0 +1,145 @@
+package dev.elmrlaif.rlaif.eval;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.elmrlaif.rlaif.UserInputException;
+import dev.elmrlaif.rlaif.run.AtomicFiles;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The evaluation's result and its two files in the run folder. {@code eval.json}, which scripts and
+ * sweeps read:
+ *
+ * <pre>
+ * {"split": "test",
+ *  "stages":    {"sft": {"tasks": {"&lt;task&gt;": {"sc": x, "bc": y or null, "n": k}}, "mean": {"sc": x, "bc": y}}},
+ *  "baselines": {"&lt;name&gt;": same shape as a stage}}
+ * </pre>
+ *
+ * and {@code eval.md}, the same figures as a table with one row per task (the paper's Table 2
+ * layout) and one column per stage and baseline.
+ *
+ * @param split the split the examples come from ({@code test}: held-out entities)
+ * @param stages tables of the trained models, by stage name
+ * @param baselines tables of the baselines, by name
+ */
+public record EvalReport(String split, Map<String, EvalTable> stages, Map<String, EvalTable> baselines) {
+  public static final String JSON_FILE = "eval.json";
+  public static final String MARKDOWN_FILE = "eval.md";
+
+  private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+  public EvalReport {
+    stages = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(stages));
+    baselines = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(baselines));
+  }
+
+  /** The {@code eval.json} tree. */
+  public ObjectNode toJson() {
+    ObjectNode root = JSON.createObjectNode();
+    root.put("split", split);
+    ObjectNode stageNode = root.putObject("stages");
+    stages.forEach((name, table) -> stageNode.set(name, tableJson(table)));
+    ObjectNode baselineNode = root.putObject("baselines");
+    baselines.forEach((name, table) -> baselineNode.set(name, tableJson(table)));
+    return root;
+  }
+
+  private static ObjectNode tableJson(EvalTable table) {
+    ObjectNode node = JSON.createObjectNode();
+    ObjectNode tasks = node.putObject("tasks");
+    table.tasks().forEach((task, score) -> {
+      ObjectNode t = tasks.putObject(task);
+      putNumber(t, "sc", score.sc());
+      putNumber(t, "bc", score.bc());
+      t.put("n", score.n());
+    });
+    ObjectNode mean = node.putObject("mean");
+    putNumber(mean, "sc", table.meanSc());
+    putNumber(mean, "bc", table.meanBc());
+    return node;
+  }
+
+  private static void putNumber(ObjectNode node, String key, Double value) {
+    if (value == null || !Double.isFinite(value)) {
+      node.putNull(key);
+    } else {
+      node.put(key, value);
+    }
+  }
+
+  /** The {@code eval.md} text. */
+  public String toMarkdown() {
+    Map<String, EvalTable> columns = new LinkedHashMap<>(stages);
+    baselines.forEach((name, table) -> columns.put("baseline: " + name, table));
+    Set<String> tasks = new LinkedHashSet<>();
+    columns.values().forEach(t -> tasks.addAll(t.tasks().keySet()));
+    StringBuilder md = new StringBuilder("# Evaluation on held-out entities (split: " + split + ")\n\n");
+    md.append("Semantic consistency (SC): cosine between the text encoder's vector of a text and the embedding it"
+        + " describes (user tasks: the encoder's vector of the ground-truth profile). Behavioral consistency (BC):"
+        + " Spearman correlation between the ranking of candidate movies by similarity to the text and the user's"
+        + " ratings. Each cell is `SC` or `SC / BC`.\n\n");
+    List<String> header = new ArrayList<>(List.of("task", "n"));
+    header.addAll(columns.keySet());
+    md.append("| ").append(String.join(" | ", header)).append(" |\n");
+    md.append("|").append(" --- |".repeat(header.size())).append("\n");
+    for (String task : tasks) {
+      List<String> cells = new ArrayList<>(List.of(task, Integer.toString(countOf(columns, task))));
+      for (EvalTable table : columns.values()) {
+        EvalTable.TaskScore score = table.tasks().get(task);
+        cells.add(score == null ? "" : cell(score.sc(), score.bc()));
+      }
+      md.append("| ").append(String.join(" | ", cells)).append(" |\n");
+    }
+    List<String> mean = new ArrayList<>(List.of("**mean**", ""));
+    for (EvalTable table : columns.values()) {
+      mean.add("**" + cell(table.meanSc(), table.meanBc()) + "**");
+    }
+    md.append("| ").append(String.join(" | ", mean)).append(" |\n");
+    return md.toString();
+  }
+
+  private static int countOf(Map<String, EvalTable> columns, String task) {
+    return columns.values().stream().map(t -> t.tasks().get(task)).filter(s -> s != null)
+        .mapToInt(EvalTable.TaskScore::n).max().orElse(0);
+  }
+
+  private static String cell(double sc, Double bc) {
+    String text = String.format(Locale.ROOT, "%.3f", sc);
+    return bc == null ? text : text + " / " + String.format(Locale.ROOT, "%.3f", bc);
+  }
+
+  /** Writes {@code eval.json} and {@code eval.md} into {@code folder}, each atomically. */
+  public void write(Path folder) {
+    try {
+      AtomicFiles.write(folder.resolve(JSON_FILE), JSON.writeValueAsBytes(toJson()));
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot write " + folder.resolve(JSON_FILE), e);
+    }
+    AtomicFiles.writeString(folder.resolve(MARKDOWN_FILE), toMarkdown());
+  }
+
+  /** Reads the {@code eval.json} of a run folder (for scripts and tests). */
+  public static JsonNode readJson(Path folder) {
+    Path file = folder.resolve(JSON_FILE);
+    try {
+      return JSON.readTree(file.toFile());
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      throw new UserInputException(file + ", line " + e.getLocation().getLineNr() + ": not valid JSON ("
+          + e.getOriginalMessage() + "); expected the eval stage's eval.json", e);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read " + file, e);
+    }
+  }
+}
