@@ -7,6 +7,7 @@ import ai.djl.ndarray.types.Shape;
 import dev.elmrlaif.policy.model.GptConfig;
 import dev.elmrlaif.policy.model.Initializers;
 import dev.elmrlaif.policy.model.ProjectionDelta;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -111,7 +112,7 @@ public final class LoraWeights implements ProjectionDelta {
 
   /** The LoRA tensors by name, in block order. */
   public Map<String, NDArray> tensors() {
-    return java.util.Collections.unmodifiableMap(tensors);
+    return Collections.unmodifiableMap(tensors);
   }
 
   /** {@code (alpha/rank) (x A) B} for an adapted projection, {@code null} for the others. */

@@ -10,12 +10,14 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import dev.elmrlaif.policy.lora.LoraConfig;
 import dev.elmrlaif.policy.lora.LoraWeights;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.SplittableRandom;
 
 /**
  * The Embedding Language Model {@code M = (E_tok, M0)} plus adapter {@code E_A} (DESIGN.md §1):
@@ -251,7 +253,7 @@ public final class Elm implements AutoCloseable {
     ElmConfig newConfig =
         new ElmConfig(grown, adapter, placeholderTokenIds, config.endTokenId(), config.padTokenId());
     NDManager owner = NDManager.newBaseManager(device());
-    java.util.SplittableRandom rng = new java.util.SplittableRandom(seed);
+    SplittableRandom rng = new SplittableRandom(seed);
     LinkedHashMap<String, NDArray> copied = new LinkedHashMap<>();
     for (Map.Entry<String, NDArray> entry : parameters.entrySet()) {
       String name = entry.getKey();
@@ -343,7 +345,7 @@ public final class Elm implements AutoCloseable {
     float[][] mask = new float[batch.rows][capacity];
     for (int row = 0; row < batch.rows; row++) {
       System.arraycopy(batch.keyMask[row], 0, mask[row], 0, batch.length);
-      java.util.Arrays.fill(mask[row], batch.length, capacity, 1f);
+      Arrays.fill(mask[row], batch.length, capacity, 1f);
     }
     return new KvCache(parent, config.lm(), batch.rows, capacity, dataType(), mask);
   }

@@ -1,6 +1,7 @@
 package dev.elmrlaif.policy.model;
 
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
 import dev.elmrlaif.policy.tokenizer.ElmTokenizer;
 import java.util.ArrayList;
 import java.util.List;
@@ -52,7 +53,7 @@ public final class TextScorer {
     try (NDManager scope = elm.manager().newSubManager()) {
       logProbs = elm.continuationLogProbs(scope, List.of(ElmPrompt.text(begin)), List.of(continuation), false)
           .tokenLogProbs()
-          .toType(ai.djl.ndarray.types.DataType.FLOAT64, false)
+          .toType(DataType.FLOAT64, false)
           .toDoubleArray();
     }
     List<String> tokens = new ArrayList<>();

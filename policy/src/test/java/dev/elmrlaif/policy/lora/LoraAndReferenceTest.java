@@ -16,6 +16,7 @@ import dev.elmrlaif.policy.model.ElmPrompt;
 import dev.elmrlaif.policy.model.ParameterGroup;
 import dev.elmrlaif.policy.model.TinyModels;
 import java.util.EnumSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -129,7 +130,7 @@ class LoraAndReferenceTest {
   }
 
   private static Map<String, NDArray> copies(Map<String, NDArray> base, NDManager scope) {
-    java.util.LinkedHashMap<String, NDArray> out = new java.util.LinkedHashMap<>();
+    LinkedHashMap<String, NDArray> out = new LinkedHashMap<>();
     base.forEach((name, array) -> {
       NDArray copy = array.duplicate();
       copy.attach(scope);

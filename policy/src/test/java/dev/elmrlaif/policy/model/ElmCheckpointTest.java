@@ -20,6 +20,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -146,7 +147,7 @@ class ElmCheckpointTest {
           TextScorer.TextScore score = TextScorer.score(loaded, saved, "the funny dog");
           assertArrayEquals(ids, score.tokenIds());
           assertArrayEquals(actual, score.logProbs(), 0.0);
-          assertEquals(java.util.Arrays.stream(actual).sum(), score.sum(), 1e-12);
+          assertEquals(Arrays.stream(actual).sum(), score.sum(), 1e-12);
           assertEquals("the funny dog", String.join("", score.tokens()));
         }
       }

@@ -12,6 +12,7 @@ import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import java.util.List;
 import java.util.Map;
+import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
 /** The ELM's input splicing, its log-probs, and the GPT-2 forward pass against a naive reference. */
@@ -105,7 +106,7 @@ class ElmTest {
     try (Elm elm = Elm.initialize(config, Device.cpu(), DataType.FLOAT64, 9);
         NDManager scope = elm.manager().newSubManager()) {
       // Non-trivial gains and biases.
-      java.util.SplittableRandom rng = new java.util.SplittableRandom(4);
+      SplittableRandom rng = new SplittableRandom(4);
       for (NDArray p : elm.parameters().values()) {
         double[] v = p.toDoubleArray();
         for (int i = 0; i < v.length; i++) {

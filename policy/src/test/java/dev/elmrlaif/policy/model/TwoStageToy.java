@@ -9,9 +9,12 @@ import ai.djl.training.GradientCollector;
 import dev.elmrlaif.policy.optim.AdamW;
 import dev.elmrlaif.policy.optim.AdamWConfig;
 import dev.elmrlaif.policy.optim.LearningRateSchedule;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
+import java.util.SplittableRandom;
 
 /**
  * The toy of the paper's Appendix D: two 2-d embeddings, no text prompt, one must decode to the
@@ -108,12 +111,12 @@ public final class TwoStageToy {
    * each token is followed by {@code successor(token)} with probability 0.8, else a random token.
    */
   static void pretrain(Elm elm, long seed) {
-    java.util.SplittableRandom rng = new java.util.SplittableRandom(seed * 31 + 7);
+    SplittableRandom rng = new SplittableRandom(seed * 31 + 7);
     elm.trainOnly(EnumSet.of(ParameterGroup.EMBEDDINGS, ParameterGroup.BODY));
     try (AdamW adamW = new AdamW(AdamWConfig.defaults(), LearningRateSchedule.constant(3e-3), elm.manager())) {
       for (int step = 0; step < PRETRAIN_STEPS; step++) {
-        java.util.List<ElmPrompt> prompts = new java.util.ArrayList<>();
-        java.util.List<int[]> continuations = new java.util.ArrayList<>();
+        List<ElmPrompt> prompts = new ArrayList<>();
+        List<int[]> continuations = new ArrayList<>();
         for (int row = 0; row < PRETRAIN_BATCH; row++) {
           int[] sequence = new int[4];
           sequence[0] = 3 + rng.nextInt(13);
@@ -121,7 +124,7 @@ public final class TwoStageToy {
             sequence[t] = rng.nextDouble() < 0.8 ? successor(sequence[t - 1]) : 3 + rng.nextInt(13);
           }
           prompts.add(ElmPrompt.text(sequence[0]));
-          continuations.add(java.util.Arrays.copyOfRange(sequence, 1, 4));
+          continuations.add(Arrays.copyOfRange(sequence, 1, 4));
         }
         try (NDManager scope = elm.manager().newSubManager();
             GradientCollector collector = Engine.getInstance().newGradientCollector()) {
