@@ -1,0 +1,70 @@
+package dev.elmrlaif.rlaif.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.elmrlaif.rlaif.movielens.TinyMovieLens;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+class DataCommandTest {
+  @TempDir Path dir;
+
+  private record Result(int exitCode, String out, String err) {}
+
+  private static Result run(String... args) {
+    CommandLine cli = RlaifCommand.commandLine();
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    cli.setOut(new PrintWriter(out));
+    cli.setErr(new PrintWriter(err));
+    int code = cli.execute(args);
+    return new Result(code, out.toString(), err.toString());
+  }
+
+  @Test
+  void prepareBuildsThenReusesTheCacheAndPrintsTheSummary() throws IOException {
+    Path root = dir.resolve("data");
+    TinyMovieLens.write(root);
+    Path config = dir.resolve("tiny.yaml");
+    Files.writeString(config, String.join("\n",
+        "seed: 3",
+        "data:",
+        "  root: " + root,
+        "  cache_dir: " + dir.resolve("cache"),
+        "  semantic_dimension: 8",
+        "  wals: {dimension: 4, iterations: 4}",
+        "  concepts: {min_movies: 3}",
+        "  tasks: {enabled: [summary, similarities, user_profile], movies_per_task: 5, pairs_per_task: 4}",
+        ""));
+    Result first = run("data", "prepare", config.toString());
+    assertEquals(0, first.exitCode(), first.err());
+    assertTrue(first.out().contains("movielens/ml-latest-small: prepared in"), first.out());
+    assertTrue(first.out().matches("(?s).*\\nsummary +5 +5\\n.*"), first.out());
+    assertTrue(first.out().matches("(?s).*\\nsimilarities +4 +4\\n.*"), first.out());
+    assertTrue(first.out().contains("behavioral ranking: held-out users"), first.out());
+    Result second = run("data", "prepare", config.toString());
+    assertEquals(0, second.exitCode(), second.err());
+    assertTrue(second.out().contains("loaded from cache"), second.out());
+  }
+
+  @Test
+  void userErrorsExitWithCodeTwoAndAMessage() throws IOException {
+    Path config = dir.resolve("bad.yaml");
+    Files.writeString(config, "data:\n  root: " + dir.resolve("nowhere") + "\n");
+    Result missing = run("data", "prepare", config.toString());
+    assertEquals(RlaifCommand.EXIT_USER_ERROR, missing.exitCode());
+    assertTrue(missing.err().contains("data.root = " + dir.resolve("nowhere")), missing.err());
+    assertTrue(missing.err().contains("movies.csv not found"), missing.err());
+
+    Result unknown = run("data", "download", "ml-1b", "--cache-dir", dir.toString());
+    assertEquals(RlaifCommand.EXIT_USER_ERROR, unknown.exitCode());
+    assertTrue(unknown.err().contains("unknown MovieLens dataset 'ml-1b'; expected ml-latest-small or ml-25m"), unknown.err());
+  }
+}
