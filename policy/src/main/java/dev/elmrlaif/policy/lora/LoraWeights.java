@@ -6,6 +6,7 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import dev.elmrlaif.policy.model.GptConfig;
 import dev.elmrlaif.policy.model.Initializers;
+import dev.elmrlaif.policy.model.NamedTensors;
 import dev.elmrlaif.policy.model.ProjectionDelta;
 import java.util.Collections;
 import java.util.HashMap;
@@ -37,20 +38,7 @@ public final class LoraWeights implements ProjectionDelta {
   public LoraWeights(GptConfig model, LoraConfig config, Map<String, NDArray> tensors) {
     this.config = config;
     this.scale = (float) config.scale();
-    this.tensors = new LinkedHashMap<>();
-    for (Map.Entry<String, Shape> entry : shapes(model, config).entrySet()) {
-      NDArray tensor = tensors.get(entry.getKey());
-      if (tensor == null) {
-        throw new IllegalArgumentException(
-            "LoRA tensor " + entry.getKey() + " is missing; expected shape " + entry.getValue());
-      }
-      if (!tensor.getShape().equals(entry.getValue())) {
-        throw new IllegalArgumentException(
-            "LoRA tensor " + entry.getKey() + ": found shape " + tensor.getShape() + ", expected "
-                + entry.getValue());
-      }
-      this.tensors.put(entry.getKey(), tensor);
-    }
+    this.tensors = NamedTensors.select(shapes(model, config), tensors);
     for (String name : this.tensors.keySet()) {
       if (name.endsWith(".lora_A")) {
         String projection = name.substring(0, name.length() - ".lora_A".length());

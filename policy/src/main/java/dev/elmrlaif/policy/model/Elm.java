@@ -75,20 +75,11 @@ public final class Elm implements AutoCloseable {
     if (config.hasAdapter()) {
       expected.putAll(EmbeddingAdapter.parameterShapes(config.adapter(), config.lm().dModel()));
     }
-    LinkedHashMap<String, NDArray> parameters = new LinkedHashMap<>();
-    for (Map.Entry<String, Shape> entry : expected.entrySet()) {
-      NDArray array = arrays.get(entry.getKey());
-      if (array == null) {
-        throw new CheckpointFormatException(
-            "tensor " + entry.getKey() + " is missing; expected shape " + entry.getValue());
-      }
-      if (!array.getShape().equals(entry.getValue())) {
-        throw new CheckpointFormatException(
-            "tensor " + entry.getKey() + ": found shape " + array.getShape() + ", expected "
-                + entry.getValue());
-      }
-      array.setName(entry.getKey());
-      parameters.put(entry.getKey(), array);
+    LinkedHashMap<String, NDArray> parameters;
+    try {
+      parameters = NamedTensors.select(expected, arrays);
+    } catch (IllegalArgumentException e) {
+      throw new CheckpointFormatException(e.getMessage(), e);
     }
     LinkedHashMap<String, NDArray> loraTensors = new LinkedHashMap<>();
     for (Map.Entry<String, NDArray> entry : arrays.entrySet()) {
@@ -384,7 +375,8 @@ public final class Elm implements AutoCloseable {
         mask[cell] = 1f;
       }
     }
-    try (NDManager scope = manager.newSubManager(); NDScope ignored = new NDScope()) {
+    try (NDManager scope = manager.newSubManager(); NDScope nativeScope = new NDScope()) {
+      nativeScope.suppressNotUsedWarning();
       NDArray x = embed(scope, batch);
       NDArray hidden = hiddenStates(x, positionIds(scope, batch), null, null);
       long d = config.lm().dModel();

@@ -65,7 +65,8 @@ public final class Sampler {
           uniforms[row] = rng.nextDouble();
         }
         float[] picked;
-        try (NDManager scope = generation.newSubManager(); NDScope ignored = new NDScope()) {
+        try (NDManager scope = generation.newSubManager(); NDScope nativeScope = new NDScope()) {
+          nativeScope.suppressNotUsedWarning();
           NDArray hidden;
           if (step == 0) {
             hidden = elm.hiddenStates(elm.embed(scope, batch), elm.positionIds(scope, batch), null, cache)

@@ -37,7 +37,8 @@ class KvCacheTest {
       double worst = 0;
       try (KvCache cache = elm.newKvCache(scope, batch, steps)) {
         for (int t = 0; t <= steps; t++) {
-          try (NDManager step = scope.newSubManager(); NDScope ignored = new NDScope()) {
+          try (NDManager step = scope.newSubManager(); NDScope nativeScope = new NDScope()) {
+            nativeScope.suppressNotUsedWarning();
             NDArray logits;
             if (t == 0) {
               NDArray hidden = elm.hiddenStates(elm.embed(step, batch), elm.positionIds(step, batch), null, cache);
