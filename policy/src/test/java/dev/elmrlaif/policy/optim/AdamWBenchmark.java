@@ -27,8 +27,8 @@ import java.util.Map;
  *
  * Each timed step follows a backward pass that refills the gradients, as in training. Measured
  * that way a step is several times slower than the same step repeated without a backward in
- * between (the first pass over fresh gradients is the slow part, for both kernels), so this
- * benchmark reports the figure training will see.
+ * between (both kernels; allocation churn alone and glibc malloc settings do not explain it), so
+ * this benchmark reports the figure training will see.
  */
 public final class AdamWBenchmark {
 
