@@ -206,7 +206,8 @@ public final class Elm implements AutoCloseable {
    * <p>When no LM parameter (embeddings or body) is trainable, the reference shares the LM arrays
    * themselves (no second copy of the LM) and copies only the adapter, plus the LoRA tensors if
    * they are not the identity; a fresh LoRA is simply left out. When the LM trains, everything is
-   * copied. Close the reference before this model.
+   * copied. Close the reference before this model. Shared arrays stay shared: if this model's LM is
+   * made trainable afterwards, take a new reference (and never make the reference trainable).
    */
   public Elm referencePolicy() {
     boolean lmTrains = parameters.entrySet().stream()

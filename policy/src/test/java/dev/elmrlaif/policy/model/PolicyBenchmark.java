@@ -41,7 +41,8 @@ public final class PolicyBenchmark {
     int warmups = args.length > 0 ? Integer.parseInt(args[0]) : 3;
     int runs = args.length > 1 ? Integer.parseInt(args[1]) : 7;
     System.out.printf("batch %d, prompt %d tokens, training sequences %d tokens, sampling %d new tokens; "
-        + "%d warm-ups, median of %d runs%n", BATCH, PROMPT, 128, NEW_TOKENS, warmups, runs);
+        + "%d warm-ups, median of %d runs; OMP_NUM_THREADS=%s%n", BATCH, PROMPT, 128, NEW_TOKENS, warmups, runs,
+        System.getenv().getOrDefault("OMP_NUM_THREADS", "unset"));
     for (int dModel : new int[] {128, 256}) {
       GptConfig lm = GptConfig.builder().vocabSize(4096).contextLength(128).layers(4).heads(4).dModel(dModel).build();
       ElmConfig config = new ElmConfig(lm, new AdapterConfig(32, 128, 0.02), List.of(4000, 4001), 1, 0);
