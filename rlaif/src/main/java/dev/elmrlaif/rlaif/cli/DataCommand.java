@@ -52,6 +52,9 @@ public final class DataCommand implements Runnable {
     @Option(names = "--force", description = "Rebuild even when the cache holds a matching result.")
     boolean force;
 
+    @Option(names = "--list-concepts", description = "Also list every concept found, with its held-out accuracy.")
+    boolean listConcepts;
+
     /** The process environment; tests replace it. */
     Map<String, String> env = System.getenv();
 
@@ -63,6 +66,9 @@ public final class DataCommand implements Runnable {
       LoadedConfig loaded = new ConfigLoader().load(configFile, overrides);
       PreparedData data = new DataPreparer(loaded.config().data(), loaded.config().seed(), env).prepare(force);
       spec.commandLine().getOut().print(DataSummary.render(data, (System.nanoTime() - start) / 1e9));
+      if (listConcepts) {
+        spec.commandLine().getOut().print(System.lineSeparator() + DataSummary.concepts(data));
+      }
       spec.commandLine().getOut().flush();
       return 0;
     }

@@ -19,7 +19,7 @@ public record DataConfig(
         double heldOutUsers,
     @Doc("Overview file (movieId, overview, tagline, keywords); empty means <root>/derived/<dataset>_overviews.csv "
         + "when present, 'none' disables it") String overviews,
-    @Doc("Download ml-latest-small on first use when no data root holds the data and the network is up")
+    @Doc("Download the dataset into cache_dir on first use when no data root holds it (needs internet)")
         boolean autoDownload,
     @Doc("Dimension of the semantic embeddings (text encoder output)") @Range(min = 2, max = 1024)
         int semanticDimension,

@@ -67,4 +67,15 @@ public final class DataSummary {
         out.append(String.format(Locale.ROOT, "  %-34s %8.2f%n", step, seconds)));
     return out.toString();
   }
+
+  /** Every concept, one per line: name, space, training movies carrying it, held-out accuracy. */
+  public static String concepts(PreparedData data) {
+    StringBuilder out = new StringBuilder(String.format(Locale.ROOT, "%-32s %-10s %8s %10s%n",
+        "concept", "space", "movies", "accuracy"));
+    for (Concept c : data.domain().concepts()) {
+      out.append(String.format(Locale.ROOT, "%-32s %-10s %8d %10.3f%n", c.name(), c.space(), c.positives(),
+          c.heldOutAccuracy()));
+    }
+    return out.toString();
+  }
 }

@@ -49,9 +49,10 @@ class DataCommandTest {
     assertTrue(first.out().matches("(?s).*\\nsummary +5 +5\\n.*"), first.out());
     assertTrue(first.out().matches("(?s).*\\nsimilarities +4 +4\\n.*"), first.out());
     assertTrue(first.out().contains("behavioral ranking: held-out users"), first.out());
-    Result second = run("data", "prepare", config.toString());
+    Result second = run("data", "prepare", config.toString(), "--list-concepts");
     assertEquals(0, second.exitCode(), second.err());
     assertTrue(second.out().contains("loaded from cache"), second.out());
+    assertTrue(second.out().matches("(?s).*\\ngenre:comedy +semantic +\\d+ +[01]\\.\\d{3}\\n.*"), second.out());
   }
 
   @Test
