@@ -69,7 +69,7 @@ import org.apache.logging.log4j.Logger;
  */
 public final class DataPreparer {
   /** Bump when the saved layout or any preparation step changes what it produces. */
-  static final int FORMAT_VERSION = 1;
+  static final int FORMAT_VERSION = 2;
   private static final Logger LOG = LogManager.getLogger(DataPreparer.class);
 
   private final DataConfig config;

@@ -133,10 +133,11 @@ public final class OfflineTeacher implements Teacher {
     double mean = f.ratingMean();
     String verdict = mean >= 4.0 ? "acclaimed" : mean >= 3.5 ? "well liked" : mean >= 3.0 ? "met with mixed feelings"
         : "poorly received";
+    String quality = mean >= 4.0 ? "excellent" : mean >= 3.5 ? "enjoyable" : mean >= 3.0 ? "uneven" : "weak";
     return String.format(Locale.ROOT, pick(random,
-        "It is a %s film that viewers have %s, with an average rating of %.1f out of 5.",
-        "Audiences find it %2$s: it is %1$s and averages %3$.1f out of 5."),
-        reach, verdict, mean);
+        "It is a %1$s film that viewers have %2$s, with an average rating of %4$.1f out of 5.",
+        "Audiences find it %3$s: it is %1$s and averages %4$.1f out of 5."),
+        reach, verdict, quality, mean);
   }
 
   private static String tagsSentence(MovieFacts f, SplittableRandom random) {
