@@ -55,8 +55,7 @@ public final class TaskExampleBuilder {
     return (parallel ? indices.parallel() : indices)
         .mapToObj(i -> {
           TeacherRequest request = requests.get(i);
-          String prompt = task.prompt();
-          return new TaskExample(task.name(), request.entities(), prompt, teacher.write(request));
+          return new TaskExample(task.name(), request.entities(), task.prompt(), teacher.write(request));
         })
         .toList();
   }

@@ -65,10 +65,10 @@ public final class OfflineTeacher implements Teacher {
         case SCARIER -> retold(first, random, "scarier");
         case MOVIE_TO_VIEWER -> movieToViewer(first, random);
         case INTERPOLATION -> interpolation(first, second, random);
-        case SIMILARITIES -> similarities(first, second, random);
+        case SIMILARITIES -> similarities(first, second);
         case WHY_LIKE_NEIGHBOUR -> whyLike(first, second, random);
-        case DIFFERENCES -> differences(first, second, random);
-        case COMMON -> common(first, second, random);
+        case DIFFERENCES -> numbered(differentAttributes(first, second));
+        case COMMON -> numbered(commonAttributes(first, second));
         case USER_PROFILE -> throw new IllegalStateException("handled above");
       };
     }
@@ -338,7 +338,7 @@ public final class OfflineTeacher implements Teacher {
             + (a.tags().isEmpty() && b.tags().isEmpty() ? "both familiar and new" : "") + ".");
   }
 
-  private String similarities(MovieFacts a, MovieFacts b, SplittableRandom random) {
+  private String similarities(MovieFacts a, MovieFacts b) {
     return sentences("**Similarities**", bullets(commonAttributes(a, b)), "**Differences**", bullets(differentAttributes(a, b)));
   }
 
@@ -347,14 +347,6 @@ public final class OfflineTeacher implements Teacher {
     return sentences("The second movie is " + kind(b) + era(b, random) + ".", firstSentence(plot(b, random)),
         "You would like it because " + lowerFirst(common.get(0)), common.size() > 1 ? common.get(1) : "",
         strength(b, random.nextInt(100)));
-  }
-
-  private String differences(MovieFacts a, MovieFacts b, SplittableRandom random) {
-    return numbered(differentAttributes(a, b));
-  }
-
-  private String common(MovieFacts a, MovieFacts b, SplittableRandom random) {
-    return numbered(commonAttributes(a, b));
   }
 
   private static List<String> commonAttributes(MovieFacts a, MovieFacts b) {
