@@ -82,7 +82,7 @@ public final class Sampler {
           int token = (int) picked[row];
           fed[row] = token;
           positions[row] = batch.promptLength(row) + step;
-          if (ended[row] || lengths[row] == maxNew) {
+          if (ended[row]) {
             continue;
           }
           tokens[row][step] = token;
@@ -122,7 +122,6 @@ public final class Sampler {
       NDArray scaled = config.temperature() == 1.0 ? logits : logits.div(config.temperature());
       NDArray probs;
       NDArray order = null; // token id of each column of probs; null when columns are token ids
-      long lastColumn = vocab - 1L;
       if (config.topK() == 0 && config.topP() == 1.0) {
         probs = config.temperature() == 1.0 ? policy : scaled.softmax(-1); // no truncation: no sort
       } else {
@@ -147,7 +146,7 @@ public final class Sampler {
         NDArray lastKept = probs.gt(0f).sum(new int[] {1}, true).toType(DataType.INT64, false).sub(1L);
         index = index.minimum(lastKept);
       } else {
-        index = index.minimum(lastColumn);
+        index = index.minimum(vocab - 1L);
       }
       token = order == null ? index : order.gather(index, 1);
       samplingLogProb = probs.gather(index, 1).div(total).log().reshape(rows);
