@@ -202,7 +202,7 @@ public final class MovieLensLoader {
         n++;
       }
     }
-    long[] userIds = Arrays.stream(users, 0, n).sorted().distinct().toArray();
+    long[] userIds = sortedDistinct(users, n);
     int[] userIndex = new int[n];
     for (int i = 0; i < n; i++) {
       userIndex[i] = Arrays.binarySearch(userIds, users[i]);
@@ -213,6 +213,19 @@ public final class MovieLensLoader {
   }
 
   /** Reads tag applications; returns {movie indices, user indices (-1 for users without ratings)}. */
+  /** The distinct values among the first {@code n} of {@code values}, ascending (no boxing: ml-25m has 25M). */
+  private static long[] sortedDistinct(long[] values, int n) {
+    long[] sorted = Arrays.copyOf(values, n);
+    Arrays.sort(sorted);
+    int distinct = 0;
+    for (int i = 0; i < n; i++) {
+      if (distinct == 0 || sorted[distinct - 1] != sorted[i]) {
+        sorted[distinct++] = sorted[i];
+      }
+    }
+    return Arrays.copyOf(sorted, distinct);
+  }
+
   private static int[][] readTags(Path file, EntityTable table, long[] userIds, List<String> tagText) {
     int[] movieIndex = new int[1024];
     int[] userIndex = new int[1024];
