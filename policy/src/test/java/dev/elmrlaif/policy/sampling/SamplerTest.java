@@ -122,42 +122,66 @@ class SamplerTest {
   }
 
   @Test
-  void samplingFrequenciesFollowTheTemperedTruncatedDistribution() {
+  void samplingFrequenciesFollowTheTemperedTopKDistribution() {
+    checkFrequencies(1.5, 4, 1.0, 77);
+  }
+
+  @Test
+  void samplingFrequenciesFollowTheTemperedNucleusDistribution() {
+    checkFrequencies(0.8, 0, 0.7, 78);
+  }
+
+  /**
+   * Draws the first token 3000 times and compares frequencies and sampling log-probs with the
+   * distribution computed by hand: softmax(logits / T) over the top-k tokens, then the most likely
+   * tokens until the mass before the next one reaches top-p, renormalised.
+   */
+  private static void checkFrequencies(double temperature, int topK, double topP, long seed) {
     try (Elm elm = TinyModels.elm(13); NDManager scope = elm.manager().newSubManager()) {
       int draws = 3000;
       List<ElmPrompt> same = new ArrayList<>();
       for (int i = 0; i < draws; i++) {
         same.add(PROMPTS.get(1));
       }
-      double temperature = 1.5;
-      int topK = 4;
       SampleResult result = Sampler.sample(elm, same,
-          SamplingConfig.ancestral(1).withTemperature(temperature).withTopK(topK), 77);
-      // Expected: softmax(logits / T) over the top 4 tokens, renormalised.
+          SamplingConfig.ancestral(1).withTemperature(temperature).withTopK(topK).withTopP(topP), seed);
       PromptBatch batch = PromptBatch.forScoring(List.of(PROMPTS.get(1)), null, elm.config());
       float[] logits = elm.logits(elm.hiddenStates(elm.embed(scope, batch), elm.positionIds(scope, batch), null, null)
           .get(new NDIndex("0, -1, :"))).toFloatArray();
-      Integer[] order = new Integer[logits.length];
-      for (int i = 0; i < order.length; i++) {
-        order[i] = i;
+      List<Integer> order = new ArrayList<>();
+      for (int i = 0; i < logits.length; i++) {
+        order.add(i);
       }
-      Arrays.sort(order, (a, b) -> Float.compare(logits[b], logits[a]));
-      double[] p = new double[topK];
+      order.sort((a, b) -> Float.compare(logits[b], logits[a]));
+      int k = topK == 0 ? logits.length : topK;
+      double[] p = new double[k];
       double z = 0;
-      for (int i = 0; i < topK; i++) {
-        p[i] = Math.exp((logits[order[i]] - logits[order[0]]) / temperature);
+      for (int i = 0; i < k; i++) {
+        p[i] = Math.exp((logits[order.get(i)] - logits[order.get(0)]) / temperature);
         z += p[i];
       }
+      int kept = 0;
+      double before = 0;
+      while (kept < k && before < topP) {
+        before += p[kept] / z;
+        kept++;
+      }
+      double keptMass = 0;
+      for (int i = 0; i < kept; i++) {
+        keptMass += p[i];
+      }
+      assertTrue(kept >= 2 && kept < logits.length, "the truncation keeps " + kept + " tokens");
       int[] counts = new int[logits.length];
       for (int row = 0; row < draws; row++) {
-        counts[result.tokens()[row][0]]++;
-        int rank = Arrays.asList(order).indexOf(result.tokens()[row][0]);
-        assertTrue(rank < topK, "token outside the top-k was drawn");
-        assertEquals(Math.log(p[rank] / z), result.samplingLogProbs()[row][0], 1e-4);
+        int token = result.tokens()[row][0];
+        counts[token]++;
+        int rank = order.indexOf(token);
+        assertTrue(rank < kept, "a token of rank " + rank + " was drawn; only " + kept + " are kept");
+        assertEquals(Math.log(p[rank] / keptMass), result.samplingLogProbs()[row][0], 1e-4);
       }
-      for (int i = 0; i < topK; i++) {
-        double expected = p[i] / z;
-        double observed = counts[order[i]] / (double) draws;
+      for (int i = 0; i < kept; i++) {
+        double expected = p[i] / keptMass;
+        double observed = counts[order.get(i)] / (double) draws;
         // 4 standard errors of a binomial proportion at n = 3000.
         double tolerance = 4 * Math.sqrt(expected * (1 - expected) / draws);
         assertEquals(expected, observed, tolerance, "token of rank " + i);
