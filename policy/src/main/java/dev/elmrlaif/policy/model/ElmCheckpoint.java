@@ -292,20 +292,20 @@ public final class ElmCheckpoint {
   }
 
   private static int requiredInt(JsonNode node, String path, String key, Path file) {
-    JsonNode value = node.get(key);
-    if (value == null || !value.isIntegralNumber()) {
-      throw new CheckpointFormatException(
-          file + ": key " + path + ": found " + value + ", expected an integer");
-    }
-    return value.intValue();
+    return required(node, path, key, file, true).intValue();
   }
 
   private static double requiredDouble(JsonNode node, String path, String key, Path file) {
+    return required(node, path, key, file, false).doubleValue();
+  }
+
+  /** The number at {@code key}; {@code path} names it in the error (e.g. {@code adapter.hidden_dim}). */
+  private static JsonNode required(JsonNode node, String path, String key, Path file, boolean integer) {
     JsonNode value = node.get(key);
-    if (value == null || !value.isNumber()) {
+    if (value == null || !(integer ? value.isIntegralNumber() : value.isNumber())) {
       throw new CheckpointFormatException(
-          file + ": key " + path + ": found " + value + ", expected a number");
+          file + ": key " + path + ": found " + value + ", expected " + (integer ? "an integer" : "a number"));
     }
-    return value.doubleValue();
+    return value;
   }
 }

@@ -206,7 +206,12 @@ class ElmCheckpointTest {
       assertEquals(folder.resolve("model.safetensors") + ": tensor h.1.mlp.c_fc.weight: found shape (16, 3), expected (16, 64)",
           shape.getMessage());
     }
-    assertTrue(new String(Files.readAllBytes(dir.resolve("shapes").resolve("elm.json")), StandardCharsets.UTF_8)
-        .contains("\"placeholder_token_ids\" : [ 2, 3 ]"));
+    Path elmJson = dir.resolve("shapes").resolve("elm.json");
+    String saved = new String(Files.readAllBytes(elmJson), StandardCharsets.UTF_8);
+    assertTrue(saved.contains("\"placeholder_token_ids\" : [ 2, 3 ]"), saved);
+    Files.writeString(elmJson, saved.replace("\"hidden_dim\" : 8", "\"hidden_dim\" : \"eight\""));
+    CheckpointFormatException adapterKey = assertThrows(CheckpointFormatException.class,
+        () -> ElmCheckpoint.load(dir.resolve("shapes"), Device.cpu(), DataType.FLOAT32));
+    assertEquals(elmJson + ": key adapter.hidden_dim: found \"eight\", expected an integer", adapterKey.getMessage());
   }
 }
