@@ -23,6 +23,8 @@ public record DataConfig(
         boolean autoDownload,
     @Doc("Dimension of the semantic embeddings (text encoder output)") @Range(min = 2, max = 1024)
         int semanticDimension,
+    @Doc("Local folder of a sentence-embedding model (model.pt + tokenizer.json) used instead of fitting "
+        + "TF-IDF + SVD; empty fits TF-IDF + SVD on the training texts") String sentenceModel,
     @Doc("Behavioral embeddings by weighted alternating least squares") WalsConfig wals,
     @Doc("Concept activation vectors from tags and genres") ConceptsConfig concepts,
     @Doc("Who writes the task targets") TeacherConfig teacher,
@@ -42,7 +44,7 @@ public record DataConfig(
 
   /** The defaults every config starts from. */
   public static DataConfig defaults() {
-    return new DataConfig("movielens", "ml-latest-small", "", "cache", 0.1, 0.1, "", true, 64,
+    return new DataConfig("movielens", "ml-latest-small", "", "cache", 0.1, 0.1, "", true, 64, "",
         WalsConfig.defaults(), ConceptsConfig.defaults(), TeacherConfig.defaults(), TasksConfig.defaults());
   }
 }

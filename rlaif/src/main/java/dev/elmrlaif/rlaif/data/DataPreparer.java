@@ -3,6 +3,8 @@ package dev.elmrlaif.rlaif.data;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.google.common.hash.Hasher;
 import com.google.common.hash.Hashing;
+import dev.elmrlaif.rewards.text.DjlSentenceConfig;
+import dev.elmrlaif.rewards.text.DjlSentenceEncoder;
 import dev.elmrlaif.rewards.text.TextEncoder;
 import dev.elmrlaif.rewards.text.TextEncoders;
 import dev.elmrlaif.rewards.text.TfidfSvdConfig;
@@ -134,8 +136,7 @@ public final class DataPreparer {
     for (int m : movies.trainIndices()) {
       trainingTexts.addAll(texts.get(m));
     }
-    TextEncoder encoder = TfidfSvdTextEncoder.fit(trainingTexts,
-        TfidfSvdConfig.builder().dimension(config.semanticDimension()).seed(seed + 4).build());
+    TextEncoder encoder = textEncoder(trainingTexts);
     float[] semantic = new float[movieTable.size() * encoder.dimension()];
     for (int m = 0; m < movieTable.size(); m++) {
       System.arraycopy(TextEncoders.meanEmbedding(encoder, texts.get(m)), 0, semantic, m * encoder.dimension(),
@@ -182,6 +183,28 @@ public final class DataPreparer {
     store.save(prepared, key, folder);
     timings.put("save cache", seconds(start));
     return prepared;
+  }
+
+  /**
+   * The text encoder: TF-IDF + truncated SVD fitted on the training movies' texts, or, when
+   * {@code data.sentence_model} names a folder, that pretrained sentence-embedding model (DJL).
+   */
+  private TextEncoder textEncoder(List<String> trainingTexts) {
+    if (config.sentenceModel().isBlank()) {
+      return TfidfSvdTextEncoder.fit(trainingTexts,
+          TfidfSvdConfig.builder().dimension(config.semanticDimension()).seed(seed + 4).build());
+    }
+    Path folder = Path.of(config.sentenceModel());
+    if (!Files.isRegularFile(folder.resolve("model.pt")) || !Files.isRegularFile(folder.resolve("tokenizer.json"))) {
+      throw new UserInputException("data.sentence_model = " + config.sentenceModel()
+          + ": expected a folder holding model.pt (TorchScript) and tokenizer.json");
+    }
+    try {
+      return DjlSentenceEncoder.open(DjlSentenceConfig.of(folder));
+    } catch (IOException e) {
+      throw new UserInputException("data.sentence_model = " + config.sentenceModel() + ": cannot load the model ("
+          + e.getMessage() + ")", e);
+    }
   }
 
   /** The texts a movie's semantic embedding averages over: TMDB texts, genres and training-user tags. */

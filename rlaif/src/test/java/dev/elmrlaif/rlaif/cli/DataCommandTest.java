@@ -64,6 +64,15 @@ class DataCommandTest {
     assertTrue(missing.err().contains("data.root = " + dir.resolve("nowhere")), missing.err());
     assertTrue(missing.err().contains("movies.csv not found"), missing.err());
 
+    Path root = dir.resolve("data");
+    TinyMovieLens.write(root);
+    Files.writeString(config, "data:\n  root: " + root + "\n  cache_dir: " + dir.resolve("cache")
+        + "\n  sentence_model: " + dir.resolve("no-model") + "\n");
+    Result model = run("data", "prepare", config.toString());
+    assertEquals(RlaifCommand.EXIT_USER_ERROR, model.exitCode());
+    assertTrue(model.err().contains("data.sentence_model = " + dir.resolve("no-model")
+        + ": expected a folder holding model.pt (TorchScript) and tokenizer.json"), model.err());
+
     Result unknown = run("data", "download", "ml-1b", "--cache-dir", dir.toString());
     assertEquals(RlaifCommand.EXIT_USER_ERROR, unknown.exitCode());
     assertTrue(unknown.err().contains("unknown MovieLens dataset 'ml-1b'; expected ml-latest-small or ml-25m"), unknown.err());

@@ -34,7 +34,7 @@ class DataPreparerTest {
   @TempDir Path dir;
 
   private static DataConfig config(Path root, Path cache) {
-    return new DataConfig("movielens", "ml-latest-small", root.toString(), cache.toString(), 0.2, 0.2, "", false, 8,
+    return new DataConfig("movielens", "ml-latest-small", root.toString(), cache.toString(), 0.2, 0.2, "", false, 8, "",
         new WalsConfig(4, 6, 0.1, 1.0, 1), new ConceptsConfig(List.of("semantic", "behavioral"), 3, true, 1.0, 0.25),
         TeacherConfig.defaults(), new TasksConfig(List.of("all"), 0, 0, 0, 3));
   }
