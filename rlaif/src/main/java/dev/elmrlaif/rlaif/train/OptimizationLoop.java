@@ -2,6 +2,7 @@ package dev.elmrlaif.rlaif.train;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.NDScope;
 import ai.djl.training.GradientCollector;
 import dev.elmrlaif.policy.model.Elm;
 import dev.elmrlaif.policy.model.ParameterGroup;
@@ -165,7 +166,8 @@ public final class OptimizationLoop {
       for (long step = start; step < plan.totalSteps(); step++) {
         long tokens;
         double gradNorm;
-        try (NDManager scope = elm.manager().newSubManager()) {
+        try (NDScope arrays = new NDScope(); NDManager scope = elm.manager().newSubManager()) {
+          arrays.suppressNotUsedWarning();
           BatchLoss batch;
           try (GradientCollector collector = elm.manager().getEngine().newGradientCollector()) {
             batch = objective.loss(elm, scope, step);

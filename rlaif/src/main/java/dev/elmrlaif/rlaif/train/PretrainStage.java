@@ -1,9 +1,8 @@
 package dev.elmrlaif.rlaif.train;
 
-import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.DataType;
-import dev.elmrlaif.policy.model.ContinuationLogProbs;
 import dev.elmrlaif.policy.model.Elm;
 import dev.elmrlaif.policy.model.ElmCheckpoint;
 import dev.elmrlaif.policy.model.ElmConfig;
@@ -166,7 +165,8 @@ public final class PretrainStage implements Stage {
       int batchSize = order.batchSize();
       for (int start = 0; start < heldOut.size() && start / batchSize < evalBatches; start += batchSize) {
         List<int[]> batch = heldOut.subList(start, Math.min(heldOut.size(), start + batchSize));
-        try (NDManager scope = elm.manager().newSubManager()) {
+        try (NDScope arrays = new NDScope(); NDManager scope = elm.manager().newSubManager()) {
+          arrays.suppressNotUsedWarning();
           OptimizationLoop.BatchLoss loss = meanNextTokenLoss(elm, scope, batch);
           sum += loss.loss().getFloat() * loss.tokens();
           tokens += loss.tokens();
@@ -179,15 +179,11 @@ public final class PretrainStage implements Stage {
     private static OptimizationLoop.BatchLoss meanNextTokenLoss(Elm elm, NDManager scope, List<int[]> sequences) {
       List<ElmPrompt> prompts = new ArrayList<>(sequences.size());
       List<int[]> continuations = new ArrayList<>(sequences.size());
-      long tokens = 0;
       for (int[] sequence : sequences) {
         prompts.add(ElmPrompt.text(sequence[0]));
         continuations.add(Arrays.copyOfRange(sequence, 1, sequence.length));
-        tokens += sequence.length - 1;
       }
-      ContinuationLogProbs logProbs = elm.continuationLogProbs(scope, prompts, continuations, false);
-      NDArray loss = logProbs.tokenLogProbs().sum().div(logProbs.mask().sum()).neg();
-      return new OptimizationLoop.BatchLoss(loss, tokens);
+      return ContinuationLoss.mean(elm, scope, prompts, continuations);
     }
   }
 

@@ -1,12 +1,11 @@
 package dev.elmrlaif.rlaif.train;
 
-import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.DataType;
 import dev.elmrlaif.policy.lora.LoraConfig;
 import dev.elmrlaif.policy.lora.LoraTarget;
 import dev.elmrlaif.policy.model.AdapterConfig;
-import dev.elmrlaif.policy.model.ContinuationLogProbs;
 import dev.elmrlaif.policy.model.Elm;
 import dev.elmrlaif.policy.model.ElmCheckpoint;
 import dev.elmrlaif.policy.model.ElmPrompt;
@@ -288,7 +287,8 @@ public final class SftStage implements Stage {
       double sum = 0;
       long tokens = 0;
       for (int start = 0; start < examples.size(); start += batchSize) {
-        try (NDManager scope = elm.manager().newSubManager()) {
+        try (NDScope arrays = new NDScope(); NDManager scope = elm.manager().newSubManager()) {
+          arrays.suppressNotUsedWarning();
           OptimizationLoop.BatchLoss loss =
               targetLoss(elm, scope, examples.subList(start, Math.min(examples.size(), start + batchSize)));
           sum += loss.loss().getFloat() * loss.tokens();
@@ -302,15 +302,11 @@ public final class SftStage implements Stage {
     static OptimizationLoop.BatchLoss targetLoss(Elm elm, NDManager scope, List<ElmExamples.Encoded> batch) {
       List<ElmPrompt> prompts = new ArrayList<>(batch.size());
       List<int[]> targets = new ArrayList<>(batch.size());
-      long tokens = 0;
       for (ElmExamples.Encoded example : batch) {
         prompts.add(example.prompt());
         targets.add(example.target());
-        tokens += example.target().length;
       }
-      ContinuationLogProbs logProbs = elm.continuationLogProbs(scope, prompts, targets, false);
-      NDArray loss = logProbs.tokenLogProbs().sum().div(logProbs.mask().sum()).neg();
-      return new OptimizationLoop.BatchLoss(loss, tokens);
+      return ContinuationLoss.mean(elm, scope, prompts, targets);
     }
   }
 }

@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -77,12 +76,39 @@ class PretrainStageTest {
     assertTrue(lines.stream().anyMatch(l -> l.has("memory_estimate_mib")), "memory estimate logged");
     double heldOut = (Double) record.get("held_out_loss");
     assertTrue(heldOut < lnV - 1.0, "held-out loss " + heldOut + " well below ln V = " + lnV);
-    assertEquals(40, record.get("steps"));
+    assertEquals(20, record.get("steps"));
     // the pretrained LM reloads, on the tokenizer's vocabulary, without an adapter
     try (Elm lm = ElmCheckpoint.load(model, context.compute().device(), DataType.FLOAT32)) {
       assertTrue(!lm.config().hasAdapter());
       assertEquals(300, lm.config().lm().vocabSize());
     }
     assertTrue(Files.isRegularFile(RunArtifacts.checkpoints(context.run(), "pretrain").resolve(TrainingCheckpoints.LATEST)));
+  }
+
+  @Test
+  void aConfiguredHuggingFaceFolderIsImportedInsteadOfPretrained() throws Exception {
+    PreparedData data = TinyElmWorld.data(dir);
+    Path config = TinyElmWorld.writeConfig(dir);
+    Path lm = TinyElmWorld.pretrainBriefly(dir.resolve("source"), config, data);
+    Files.delete(lm.resolve(ElmCheckpoint.ELM_FILE)); // now a plain Hugging Face GPT-2 folder
+    RunContext context = TinyElmWorld.context(dir.resolve("run"), config);
+    dev.elmrlaif.rlaif.config.ModelConfig tiny = TinyElmWorld.model();
+    dev.elmrlaif.rlaif.config.ModelConfig importing = new dev.elmrlaif.rlaif.config.ModelConfig(lm.toString(),
+        tiny.contextLength(), tiny.layers(), tiny.heads(), tiny.dModel(), tiny.adapterHidden(), tiny.adapterInitStd());
+    Map<String, Object> record = new PretrainStage(TrainingSetup.fixed(importing, TinyElmWorld.pretrain(),
+        TinyElmWorld.sft(), TinyElmWorld.eval(), c -> data)).run(context);
+    context.metrics().close();
+    assertEquals(lm.toString(), record.get("imported_from"));
+    Path imported = RunArtifacts.pretrainedModel(context.run());
+    try (Elm source = ElmCheckpoint.load(lm, context.compute().device(), DataType.FLOAT32);
+        Elm copy = ElmCheckpoint.load(imported, context.compute().device(), DataType.FLOAT32);
+        ElmTokenizer tokenizer = ElmTokenizer.load(imported.resolve(ElmCheckpoint.TOKENIZER_FILE))) {
+      for (Map.Entry<String, ai.djl.ndarray.NDArray> p : source.parameters().entrySet()) {
+        assertArrayEquals(p.getValue().toFloatArray(), copy.parameters().get(p.getKey()).toFloatArray(), p.getKey());
+      }
+      assertEquals(2, tokenizer.placeholderCount(), "the tokenizer carries the ELM's placeholders");
+      assertTrue(ElmCheckpoint.isProjectCheckpoint(imported));
+    }
+    assertTrue(!Files.exists(RunArtifacts.checkpoints(context.run(), "pretrain")), "nothing was trained");
   }
 }

@@ -15,7 +15,6 @@ import dev.elmrlaif.policy.model.ParameterGroup;
 import dev.elmrlaif.policy.optim.LearningRateSchedule;
 import dev.elmrlaif.policy.tokenizer.ElmTokenizer;
 import dev.elmrlaif.rlaif.UserInputException;
-import dev.elmrlaif.rlaif.config.PretrainConfig;
 import dev.elmrlaif.rlaif.config.TrainerConfig;
 import dev.elmrlaif.rlaif.data.PreparedData;
 import dev.elmrlaif.rlaif.data.PreparedDataStore;
@@ -49,15 +48,9 @@ class ResumeTest {
 
   @BeforeAll
   static void pretrainOnce() throws Exception {
-    Path dir = shared;
-    data = TinyElmWorld.data(dir);
-    config = TinyElmWorld.writeConfig(dir);
-    RunContext context = TinyElmWorld.context(dir.resolve("base"), config);
-    TinyElmWorld.writeTokenizer(context.run(), data);
-    new PretrainStage(TrainingSetup.fixed(TinyElmWorld.model(), new PretrainConfig(6, 0, 1, 0.1), TinyElmWorld.sft(),
-        TinyElmWorld.eval(), c -> data)).run(context);
-    context.metrics().close();
-    pretrained = RunArtifacts.pretrainedModel(context.run());
+    data = TinyElmWorld.data(shared);
+    config = TinyElmWorld.writeConfig(shared);
+    pretrained = TinyElmWorld.pretrainBriefly(shared.resolve("base"), config, data);
   }
 
   @Test
@@ -223,15 +216,7 @@ class ResumeTest {
   /** A run folder with the config and the pretrained LM of the base run. */
   private Path copyOfBase(String name) throws Exception {
     Path runDir = dir.resolve(name);
-    RunContext context = TinyElmWorld.context(runDir, config);
-    context.metrics().close();
-    Path target = RunArtifacts.pretrainedModel(context.run());
-    Files.createDirectories(target);
-    try (var files = Files.list(pretrained)) {
-      for (Path f : files.toList()) {
-        Files.copy(f, target.resolve(f.getFileName()));
-      }
-    }
+    TinyElmWorld.contextWithLm(runDir, config, pretrained).metrics().close();
     return runDir;
   }
 

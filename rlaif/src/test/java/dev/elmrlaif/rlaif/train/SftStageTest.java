@@ -14,13 +14,11 @@ import dev.elmrlaif.policy.model.ElmCheckpoint;
 import dev.elmrlaif.policy.model.ElmPrompt;
 import dev.elmrlaif.policy.model.ParameterGroup;
 import dev.elmrlaif.policy.tokenizer.ElmTokenizer;
-import dev.elmrlaif.rlaif.config.PretrainConfig;
 import dev.elmrlaif.rlaif.config.SftConfig;
 import dev.elmrlaif.rlaif.config.SftSchedule;
 import dev.elmrlaif.rlaif.config.Stage2Parameters;
 import dev.elmrlaif.rlaif.data.PreparedData;
 import dev.elmrlaif.rlaif.pipeline.RunContext;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -40,28 +38,14 @@ class SftStageTest {
 
   @BeforeAll
   static void pretrainOnce() throws Exception {
-    Path dir = shared;
-    data = TinyElmWorld.data(dir);
-    config = TinyElmWorld.writeConfig(dir);
-    RunContext context = TinyElmWorld.context(dir.resolve("base"), config);
-    TinyElmWorld.writeTokenizer(context.run(), data);
-    new PretrainStage(TrainingSetup.fixed(TinyElmWorld.model(), new PretrainConfig(6, 0, 1, 0.1), TinyElmWorld.sft(),
-        TinyElmWorld.eval(), c -> data)).run(context);
-    context.metrics().close();
-    pretrained = RunArtifacts.pretrainedModel(context.run());
+    data = TinyElmWorld.data(shared);
+    config = TinyElmWorld.writeConfig(shared);
+    pretrained = TinyElmWorld.pretrainBriefly(shared.resolve("base"), config, data);
   }
 
   /** A run folder holding a copy of the pretrained LM, trained with {@code sft}. */
   private Path trainSft(String name, SftConfig sft) throws Exception {
-    Path runDir = dir.resolve(name);
-    RunContext context = TinyElmWorld.context(runDir, config);
-    Path target = RunArtifacts.pretrainedModel(context.run());
-    Files.createDirectories(target);
-    try (var files = Files.list(pretrained)) {
-      for (Path f : files.toList()) {
-        Files.copy(f, target.resolve(f.getFileName()));
-      }
-    }
+    RunContext context = TinyElmWorld.contextWithLm(dir.resolve(name), config, pretrained);
     Map<String, Object> record = new SftStage(TinyElmWorld.setup(data, sft)).run(context);
     context.metrics().close();
     assertTrue(record.containsKey("movie"), record.toString());

@@ -61,7 +61,7 @@ public final class TinyElmWorld {
   }
 
   public static PretrainConfig pretrain() {
-    return new PretrainConfig(40, 20, 2, 0.1);
+    return new PretrainConfig(20, 10, 2, 0.1);
   }
 
   /** Two-stage, full stage 2, movie model only. */
@@ -189,6 +189,29 @@ public final class TinyElmWorld {
   /** Saves the data where the data stage keeps it, so {@link TrainingSetup#preparedData()} finds it. */
   public static void saveData(RunDirectory run, PreparedData data) {
     new PreparedDataStore().save(data, "tiny", run.path().resolve("data"));
+  }
+
+  /** Pretrains the tiny LM for a few steps in a run folder of its own; returns the model folder. */
+  public static Path pretrainBriefly(Path runDir, Path config, PreparedData data) throws IOException {
+    RunContext context = context(runDir, config);
+    writeTokenizer(context.run(), data);
+    new PretrainStage(TrainingSetup.fixed(model(), new PretrainConfig(6, 0, 1, 0.1), sft(), eval(), c -> data))
+        .run(context);
+    context.metrics().close();
+    return RunArtifacts.pretrainedModel(context.run());
+  }
+
+  /** A run context whose run folder holds a copy of the pretrained LM folder {@code lm}. */
+  public static RunContext contextWithLm(Path runDir, Path config, Path lm) throws IOException {
+    RunContext context = context(runDir, config);
+    Path target = RunArtifacts.pretrainedModel(context.run());
+    Files.createDirectories(target);
+    try (var files = Files.list(lm)) {
+      for (Path f : files.toList()) {
+        Files.copy(f, target.resolve(f.getFileName()));
+      }
+    }
+    return context;
   }
 
   /** The run config: small steps and batches, checkpoints every 3 steps, metrics every step. */
