@@ -22,12 +22,20 @@ public record DataRoot(Path path, String source) {
 
   /** Resolves the data root of a config; a configured root that does not exist is an error. */
   public static DataRoot resolve(LoadedConfig loaded, Map<String, String> env) {
-    DataConfig data = loaded.config().data();
+    return resolve(loaded.config().data(), env, loaded.originOf("data.root"));
+  }
+
+  /**
+   * Resolves the data root of a data section.
+   *
+   * @param rootOrigin where {@code data.root} was set, for the error message
+   */
+  public static DataRoot resolve(DataConfig data, Map<String, String> env, String rootOrigin) {
     if (!data.root().isBlank()) {
       Path p = Path.of(data.root());
       if (!Files.isDirectory(p)) {
         throw new UserInputException(
-            loaded.originOf("data.root") + ": data root " + p.toAbsolutePath()
+            rootOrigin + ": data root " + p.toAbsolutePath()
                 + " does not exist; set data.root (or the " + ENV
                 + " environment variable) to the folder that holds movielens/" + data.dataset() + "/");
       }
@@ -52,9 +60,9 @@ public record DataRoot(Path path, String source) {
     return path.resolve("movielens").resolve(dataset);
   }
 
-  /** Whether the configured MovieLens variant is present (its ratings file exists). */
-  public boolean hasMovieLens(String dataset) {
-    return Files.isRegularFile(movieLens(dataset).resolve("ratings.csv"));
+  /** Whether this root came from the cache folder rather than from {@code data.root} or {@code RLAIF_DATA}. */
+  public boolean isCache() {
+    return source.equals("data.cache_dir");
   }
 
   /** The data files a run of this dataset reads, for the provenance fingerprint. */

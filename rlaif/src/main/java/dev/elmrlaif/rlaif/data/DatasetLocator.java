@@ -26,16 +26,12 @@ public final class DatasetLocator {
   /** The data root for {@code config}, downloading with {@code downloader} when allowed and needed. */
   public static Path resolve(DataConfig config, Map<String, String> environment, MovieLensDownloader downloader) {
     String dataset = config.dataset();
-    if (!config.root().isBlank()) {
-      Path root = Path.of(config.root());
-      requireDataset(root, dataset, "data.root = " + config.root());
-      return root;
-    }
-    String fromEnvironment = environment.get(DataRoot.ENV);
-    if (fromEnvironment != null && !fromEnvironment.isBlank()) {
-      Path root = Path.of(fromEnvironment);
-      requireDataset(root, dataset, DataRoot.ENV + " = " + fromEnvironment);
-      return root;
+    DataRoot found = DataRoot.resolve(config, environment, "data.root = " + config.root());
+    if (!found.isCache()) {
+      String origin = found.source().equals(DataRoot.ENV)
+          ? DataRoot.ENV + " = " + found.path() : "data.root = " + config.root();
+      requireDataset(found.path(), dataset, origin);
+      return found.path();
     }
     Path cache = Path.of(config.cacheDir());
     if (holdsDataset(cache, dataset)) {

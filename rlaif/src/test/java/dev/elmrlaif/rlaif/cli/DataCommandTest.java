@@ -62,7 +62,13 @@ class DataCommandTest {
     Result missing = run("data", "prepare", config.toString());
     assertEquals(RlaifCommand.EXIT_USER_ERROR, missing.exitCode());
     assertTrue(missing.err().contains("data.root = " + dir.resolve("nowhere")), missing.err());
-    assertTrue(missing.err().contains("movies.csv not found"), missing.err());
+    assertTrue(missing.err().contains("does not exist; set data.root"), missing.err());
+
+    Files.createDirectories(dir.resolve("empty"));
+    Files.writeString(config, "data:\n  root: " + dir.resolve("empty") + "\n");
+    Result empty = run("data", "prepare", config.toString());
+    assertEquals(RlaifCommand.EXIT_USER_ERROR, empty.exitCode());
+    assertTrue(empty.err().contains("movies.csv not found"), empty.err());
 
     Path root = dir.resolve("data");
     TinyMovieLens.write(root);

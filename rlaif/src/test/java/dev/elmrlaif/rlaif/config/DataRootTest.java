@@ -40,15 +40,18 @@ class DataRootTest {
   }
 
   @Test
-  void datasetPresenceAndFiles() throws IOException {
+  void dataFilesAreTheDatasetAndTheDerivedTexts() throws IOException {
     Path root = dir.resolve("d");
     Files.createDirectories(root.resolve("movielens/ml-latest-small"));
-    DataRoot r = new DataRoot(root, "test");
-    assertEquals(false, r.hasMovieLens("ml-latest-small"));
+    Files.createDirectories(root.resolve("movielens/ml-25m"));
     Files.writeString(root.resolve("movielens/ml-latest-small/ratings.csv"), "x");
+    Files.writeString(root.resolve("movielens/ml-25m/ratings.csv"), "not this one");
     Files.createDirectories(root.resolve("derived"));
     Files.writeString(root.resolve("derived/o.csv"), "y");
-    assertTrue(r.hasMovieLens("ml-latest-small"));
-    assertEquals(2, r.filesOf("ml-latest-small").size());
+    DataRoot r = new DataRoot(root, DataRoot.ENV);
+    assertEquals(
+        List.of(root.resolve("movielens/ml-latest-small/ratings.csv"), root.resolve("derived/o.csv")),
+        r.filesOf("ml-latest-small"));
+    assertTrue(new DataRoot(root, "data.cache_dir").isCache());
   }
 }
