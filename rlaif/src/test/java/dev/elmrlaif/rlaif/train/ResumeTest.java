@@ -42,29 +42,25 @@ import org.junit.jupiter.api.io.TempDir;
 class ResumeTest {
   @TempDir static Path shared;
   @TempDir Path dir;
-  private static PreparedData data;
-  private static Path config;
-  private static Path pretrained;
+  private static TinyElmWorld.Pretrained world;
 
   @BeforeAll
   static void pretrainOnce() throws Exception {
-    data = TinyElmWorld.data(shared);
-    config = TinyElmWorld.writeConfig(shared);
-    pretrained = TinyElmWorld.pretrainBriefly(shared.resolve("base"), config, data);
+    world = TinyElmWorld.pretrained(shared);
   }
 
   @Test
   void aCrashAfterTheCheckpointAtAnEpochBoundaryResumesWithoutSkippingOrRepeatingSteps() throws Exception {
-    RunContext context = TinyElmWorld.context(dir.resolve("run"), config);
-    try (ElmTokenizer tokenizer = ElmTokenizer.load(pretrained.resolve(ElmCheckpoint.TOKENIZER_FILE))) {
-      ElmExamples encoder = new ElmExamples(data.tasks(), data.domain(), tokenizer, 64, tokenizer.endId().getAsLong() > 0
-          ? (int) tokenizer.endId().getAsLong() : 0);
+    RunContext context = TinyElmWorld.context(dir.resolve("run"), world.config());
+    try (ElmTokenizer tokenizer = ElmTokenizer.load(world.lm().resolve(ElmCheckpoint.TOKENIZER_FILE))) {
+      ElmExamples encoder = new ElmExamples(world.data().tasks(), world.data().domain(), tokenizer, 64,
+          (int) tokenizer.endId().getAsLong());
       List<ElmExamples.Encoded> train = new ArrayList<>();
-      for (TaskExample example : data.trainExamples().get("summary").subList(0, 8)) {
+      for (TaskExample example : world.data().trainExamples().get("summary").subList(0, 8)) {
         train.add(encoder.encode(example));
       }
       Supplier<Elm> fresh = () -> {
-        try (Elm lm = ElmCheckpoint.load(pretrained, context.compute().device(), DataType.FLOAT32)) {
+        try (Elm lm = ElmCheckpoint.load(world.lm(), context.compute().device(), DataType.FLOAT32)) {
           List<Integer> placeholders = new ArrayList<>();
           for (long id : tokenizer.placeholderIds()) {
             placeholders.add((int) id);
@@ -119,7 +115,7 @@ class ResumeTest {
     return new OptimizationLoop.Plan("sft/" + name, 12, EnumSet.of(ParameterGroup.ADAPTER, ParameterGroup.BODY),
         LearningRateSchedule.warmupCosine(0.01, 2, 12, 0.1), PretrainStage.adamW(trainer), 1.0, 4, 1, 0,
         new BatchOrder(8, 4, 5), 9, 32, RunArtifacts.checkpoints(context.run(), "sft/" + name),
-        pretrained.resolve(ElmCheckpoint.TOKENIZER_FILE));
+        world.lm().resolve(ElmCheckpoint.TOKENIZER_FILE));
   }
 
   /** The target loss, recording each step it is asked for and failing once at {@code crashAt}. */
@@ -170,7 +166,7 @@ class ResumeTest {
     }
     victim.waitFor();
     assertTrue(killedAfter != null, "the child reached stage 2 before it was killed");
-    Path finalModel = RunArtifacts.sftModel(TinyElmWorld.context(killed, config).run(), "movie");
+    Path finalModel = RunArtifacts.sftModel(TinyElmWorld.context(killed, world.config()).run(), "movie");
     assertTrue(!Files.exists(finalModel.resolve(ElmCheckpoint.WEIGHTS_FILE)), "the child did not finish");
     long checkpointStep = TrainingCheckpoints.latest(killed.resolve("checkpoints/sft/movie/stage2")).orElseThrow()
         .state().step();
@@ -181,7 +177,7 @@ class ResumeTest {
     assertTrue(log.contains("sft/movie/stage1: finished earlier"), "stage 1 is not run again");
     assertTrue(log.contains("sft/movie/stage2: resuming at step " + checkpointStep), log);
 
-    try (Elm expected = ElmCheckpoint.load(RunArtifacts.sftModel(TinyElmWorld.context(reference, config).run(),
+    try (Elm expected = ElmCheckpoint.load(RunArtifacts.sftModel(TinyElmWorld.context(reference, world.config()).run(),
         "movie"), ai.djl.Device.cpu(), DataType.FLOAT32);
         Elm actual = ElmCheckpoint.load(finalModel, ai.djl.Device.cpu(), DataType.FLOAT32)) {
       for (Map.Entry<String, NDArray> p : expected.parameters().entrySet()) {
@@ -200,11 +196,11 @@ class ResumeTest {
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     Path store = shared.resolve("data-store");
     if (!new PreparedDataStore().isComplete(store)) {
-      new PreparedDataStore().save(data, "tiny", store);
+      new PreparedDataStore().save(world.data(), "tiny", store);
     }
     ProcessBuilder builder = new ProcessBuilder(java, "-Dai.djl.offline=true", "-Dai.djl.pytorch.num_threads=1",
         "-Dai.djl.pytorch.num_interop_threads=1", "-cp", System.getProperty("java.class.path"),
-        SftChild.class.getName(), runDir.toString(), config.toString(), store.toString())
+        SftChild.class.getName(), runDir.toString(), world.config().toString(), store.toString())
         .redirectErrorStream(true);
     builder.environment().put("OMP_NUM_THREADS", "1");
     builder.environment().put("MKL_NUM_THREADS", "1");
@@ -216,7 +212,7 @@ class ResumeTest {
   /** A run folder with the config and the pretrained LM of the base run. */
   private Path copyOfBase(String name) throws Exception {
     Path runDir = dir.resolve(name);
-    TinyElmWorld.contextWithLm(runDir, config, pretrained).metrics().close();
+    TinyElmWorld.contextWithLm(runDir, world.config(), world.lm()).metrics().close();
     return runDir;
   }
 

@@ -17,7 +17,6 @@ import dev.elmrlaif.policy.tokenizer.ElmTokenizer;
 import dev.elmrlaif.rlaif.config.SftConfig;
 import dev.elmrlaif.rlaif.config.SftSchedule;
 import dev.elmrlaif.rlaif.config.Stage2Parameters;
-import dev.elmrlaif.rlaif.data.PreparedData;
 import dev.elmrlaif.rlaif.pipeline.RunContext;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -32,21 +31,17 @@ import org.junit.jupiter.api.io.TempDir;
 class SftStageTest {
   @TempDir static Path shared;
   @TempDir Path dir;
-  private static PreparedData data;
-  private static Path config;
-  private static Path pretrained;
+  private static TinyElmWorld.Pretrained world;
 
   @BeforeAll
   static void pretrainOnce() throws Exception {
-    data = TinyElmWorld.data(shared);
-    config = TinyElmWorld.writeConfig(shared);
-    pretrained = TinyElmWorld.pretrainBriefly(shared.resolve("base"), config, data);
+    world = TinyElmWorld.pretrained(shared);
   }
 
   /** A run folder holding a copy of the pretrained LM, trained with {@code sft}. */
   private Path trainSft(String name, SftConfig sft) throws Exception {
-    RunContext context = TinyElmWorld.contextWithLm(dir.resolve(name), config, pretrained);
-    Map<String, Object> record = new SftStage(TinyElmWorld.setup(data, sft)).run(context);
+    RunContext context = TinyElmWorld.contextWithLm(dir.resolve(name), world.config(), world.lm());
+    Map<String, Object> record = new SftStage(TinyElmWorld.setup(world.data(), sft)).run(context);
     context.metrics().close();
     assertTrue(record.containsKey("movie"), record.toString());
     return RunArtifacts.sftModel(context.run(), "movie");
@@ -62,7 +57,7 @@ class SftStageTest {
   void stageOneMovesOnlyTheAdapterAndFullStageTwoMovesTheLm() throws Exception {
     Path stage1 = trainSft("stage1", sft(SftSchedule.STAGE1_ONLY, Stage2Parameters.FULL));
     Path both = trainSft("both", sft(SftSchedule.TWO_STAGE, Stage2Parameters.FULL));
-    try (Elm lm = load(pretrained); Elm afterStage1 = load(stage1); Elm afterBoth = load(both)) {
+    try (Elm lm = load(world.lm()); Elm afterStage1 = load(stage1); Elm afterBoth = load(both)) {
       for (Map.Entry<String, NDArray> p : lm.parameters().entrySet()) {
         float[] original = p.getValue().toFloatArray();
         float[] one = afterStage1.parameters().get(p.getKey()).toFloatArray();
@@ -81,7 +76,7 @@ class SftStageTest {
   @Test
   void loraStageTwoLeavesEmbeddingsAndNormsAndMovesOnlyProjections() throws Exception {
     Path lora = trainSft("lora", sft(SftSchedule.TWO_STAGE, Stage2Parameters.LORA));
-    try (Elm lm = load(pretrained); Elm merged = load(lora)) {
+    try (Elm lm = load(world.lm()); Elm merged = load(lora)) {
       assertEquals(null, merged.lora(), "the saved model has the LoRA merged in");
       for (Map.Entry<String, NDArray> p : lm.parameters().entrySet()) {
         String name = p.getKey();
@@ -94,18 +89,19 @@ class SftStageTest {
 
   @Test
   void theLossAveragesTheLogProbsOfTargetTokensOnly() throws Exception {
-    try (ElmTokenizer tokenizer = ElmTokenizer.load(pretrained.resolve(ElmCheckpoint.TOKENIZER_FILE));
-        Elm lm = load(pretrained)) {
+    try (ElmTokenizer tokenizer = ElmTokenizer.load(world.lm().resolve(ElmCheckpoint.TOKENIZER_FILE));
+        Elm lm = load(world.lm())) {
       List<Integer> placeholders = new ArrayList<>();
       for (long id : tokenizer.placeholderIds()) {
         placeholders.add((int) id);
       }
       try (Elm elm = lm.withNewAdapter(new dev.elmrlaif.policy.model.AdapterConfig(6, 16, 0.02), placeholders,
           tokenizer.vocabSize(), 3)) {
-        ElmExamples encoder = new ElmExamples(data.tasks(), data.domain(), tokenizer, 64, elm.config().endTokenId());
+        ElmExamples encoder =
+            new ElmExamples(world.data().tasks(), world.data().domain(), tokenizer, 64, elm.config().endTokenId());
         List<ElmExamples.Encoded> batch = List.of(
-            encoder.encode(data.trainExamples().get("summary").get(0)),
-            encoder.encode(data.trainExamples().get("summary").get(5)));
+            encoder.encode(world.data().trainExamples().get("summary").get(0)),
+            encoder.encode(world.data().trainExamples().get("summary").get(5)));
         try (NDManager scope = elm.manager().newSubManager()) {
           double loss = SftStage.TargetLossObjective.targetLoss(elm, scope, batch).loss().getFloat();
           // By hand: score prompt-tail + target as one continuation after the prefix that holds the

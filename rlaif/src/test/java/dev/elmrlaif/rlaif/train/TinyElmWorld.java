@@ -191,6 +191,16 @@ public final class TinyElmWorld {
     new PreparedDataStore().save(data, "tiny", run.path().resolve("data"));
   }
 
+  /** The tiny world's data and config, and a briefly pretrained LM folder, shared by a test class. */
+  public record Pretrained(PreparedData data, Path config, Path lm) {}
+
+  /** Writes the config, generates the data and pretrains the LM briefly, all under {@code dir}. */
+  public static Pretrained pretrained(Path dir) throws IOException {
+    PreparedData data = data(dir);
+    Path config = writeConfig(dir);
+    return new Pretrained(data, config, pretrainBriefly(dir.resolve("base"), config, data));
+  }
+
   /** Pretrains the tiny LM for a few steps in a run folder of its own; returns the model folder. */
   public static Path pretrainBriefly(Path runDir, Path config, PreparedData data) throws IOException {
     RunContext context = context(runDir, config);
