@@ -49,6 +49,7 @@ class EvalStageTest {
     JsonNode sftTable = eval.get("stages").get("sft");
     assertEquals(6, sftTable.get("tasks").get("summary").get("n").asInt(), "every held-out movie");
     assertEquals(3, sftTable.get("tasks").get("user_profile").get("n").asInt(), "every held-out user");
+    assertEquals(3, sftTable.get("tasks").get("pair").get("n").asInt(), "every held-out pair, two placeholders each");
     assertTrue(sftTable.get("tasks").get("summary").get("bc").isNull(), "no behavioral ground truth for movies");
     assertTrue(sftTable.get("tasks").get("user_profile").get("bc").isNumber(), "BC for the user task");
     assertTrue(sftTable.get("mean").get("sc").isNumber());

@@ -45,7 +45,7 @@ import java.util.SplittableRandom;
  * A tiny generated domain for the supervised stages' tests: 30 movies whose one-line texts combine
  * a mood and two genres (their semantic embedding is the TF-IDF+SVD vector of that text), 12 users
  * who like one genre (behavioral vectors of dimension 4, ratings), a movie summary task and a user
- * profile task; a 300-token BPE tokenizer; a 1-layer, d_model 16 model. Every run takes seconds.
+ * profile task, and a two-movie task; a 300-token BPE tokenizer; a 1-layer, d_model 16 model. Every run takes seconds.
  */
 public final class TinyElmWorld {
   static final String[] GENRES = {"comedy", "horror", "romance", "western", "space"};
@@ -142,6 +142,9 @@ public final class TinyElmWorld {
     TaskSpec profile = new TaskSpec("user_profile", "a user's taste", "Profile <|entity_0|> :",
         "Describe the user.", List.of(new TaskSpec.Slot("user", PreparedData.BEHAVIORAL)), Pairing.USER,
         TargetStyle.USER_PROFILE);
+    TaskSpec pair = new TaskSpec("pair", "two movies in one line", "Compare <|entity_0|> with <|entity_1|> :",
+        "Compare the movies.", List.of(new TaskSpec.Slot("movie", PreparedData.SEMANTIC),
+            new TaskSpec.Slot("movie", PreparedData.SEMANTIC)), Pairing.RANDOM_PAIR, TargetStyle.SIMILARITIES);
     Map<String, List<TaskExample>> train = new LinkedHashMap<>();
     Map<String, List<TaskExample>> heldOut = new LinkedHashMap<>();
     train.put("summary", new ArrayList<>());
@@ -149,13 +152,19 @@ public final class TinyElmWorld {
     for (int m = 0; m < MOVIES; m++) {
       (m < 6 ? heldOut : train).get("summary").add(new TaskExample("summary", List.of(m), summary.prompt(), movieText(m)));
     }
+    train.put("pair", new ArrayList<>());
+    heldOut.put("pair", new ArrayList<>());
+    for (int m = 0; m < MOVIES; m += 2) { // pairs within a split: (0,1), (2,3), ... with 0-5 held out
+      (m < 6 ? heldOut : train).get("pair").add(new TaskExample("pair", List.of(m, m + 1), pair.prompt(),
+          GENRES[m % 5] + " meets " + GENRES[(m + 1) % 5]));
+    }
     train.put("user_profile", new ArrayList<>());
     heldOut.put("user_profile", new ArrayList<>());
     for (int u = 0; u < USERS; u++) {
       (u < 3 ? heldOut : train).get("user_profile")
           .add(new TaskExample("user_profile", List.of(u), profile.prompt(), profileText(u)));
     }
-    return new PreparedData(folder, domain, List.of(summary, profile), train, heldOut, encoder, null, Map.of(),
+    return new PreparedData(folder, domain, List.of(summary, pair, profile), train, heldOut, encoder, null, Map.of(),
         "tiny domain", "tiny teacher", false);
   }
 
