@@ -229,28 +229,37 @@ public final class PretrainStage implements Stage {
   }
 
   /**
-   * Imports a Hugging Face GPT-2 folder as the pretrained language model: its tokenizer gains the
-   * ELM's special tokens (begin, end, pad, placeholders) where it lacks them, and the model is saved
-   * as {@code pretrain/model/} with that tokenizer.
+   * Imports a Hugging Face GPT-2 folder as the pretrained language model, saved as {@code
+   * pretrain/model/} with the run's tokenizer: the tokenizer stage's (which should have been made
+   * from the same folder, {@code tokenizer.pretrained}), or else the folder's own tokenizer with the
+   * ELM's special tokens (begin, end, pad, placeholders) appended where it lacks them.
    */
   private static Map<String, Object> importPretrained(Path folder, Path output, RunContext context) throws IOException {
-    Path tokenizerFile = folder.resolve(ElmCheckpoint.TOKENIZER_FILE);
+    Path tokenizerFile = RunArtifacts.tokenizerFile(context.run());
     if (!Files.isRegularFile(tokenizerFile)) {
-      throw new UserInputException("model.pretrained: " + tokenizerFile
-          + " does not exist; expected a Hugging Face GPT-2 folder with config.json, model.safetensors and tokenizer.json");
+      Path own = folder.resolve(ElmCheckpoint.TOKENIZER_FILE);
+      if (!Files.isRegularFile(own)) {
+        throw new UserInputException("model.pretrained: " + own + " does not exist; expected a Hugging Face GPT-2"
+            + " folder with config.json, model.safetensors and tokenizer.json");
+      }
+      tokenizerFile = output.resolveSibling(ElmCheckpoint.TOKENIZER_FILE);
+      Files.createDirectories(output);
+      try (ElmTokenizer original = ElmTokenizer.load(own);
+          ElmTokenizer withPlaceholders = original.withSpecialTokens(SpecialTokens.defaults())) {
+        withPlaceholders.save(tokenizerFile);
+      }
     }
-    Files.createDirectories(output);
-    Path grownTokenizer = output.resolveSibling("tokenizer.json");
-    int vocabulary;
-    try (ElmTokenizer original = ElmTokenizer.load(tokenizerFile);
-        ElmTokenizer withPlaceholders = original.withSpecialTokens(SpecialTokens.defaults())) {
-      withPlaceholders.save(grownTokenizer);
-      vocabulary = withPlaceholders.vocabSize();
-    }
-    try (Elm lm = ElmCheckpoint.load(folder, context.compute().device(), DataType.FLOAT32)) {
-      ElmCheckpoint.save(lm, output, grownTokenizer);
-      LOG.info("pretrain: imported {} ({} layers, d_model {}); tokenizer vocabulary {} with the ELM's special tokens",
-          folder, lm.config().lm().layers(), lm.config().lm().dModel(), vocabulary);
+    try (Elm lm = ElmCheckpoint.load(folder, context.compute().device(), DataType.FLOAT32);
+        ElmTokenizer tokenizer = ElmTokenizer.load(tokenizerFile)) {
+      if (tokenizer.vocabSize() < lm.config().lm().vocabSize() || tokenizer.placeholderCount() == 0) {
+        throw new UserInputException(tokenizerFile + ": " + tokenizer.vocabSize() + " tokens and "
+            + tokenizer.placeholderCount() + " placeholders for a model of " + lm.config().lm().vocabSize()
+            + " tokens; expected the model's own tokenizer plus placeholders (set tokenizer.pretrained to "
+            + folder + ")");
+      }
+      ElmCheckpoint.save(lm, output, tokenizerFile);
+      LOG.info("pretrain: imported {} ({} layers, d_model {}); tokenizer of {} tokens from {}", folder,
+          lm.config().lm().layers(), lm.config().lm().dModel(), tokenizer.vocabSize(), tokenizerFile);
       Map<String, Object> record = new LinkedHashMap<>();
       record.put("model", output.toString());
       record.put("imported_from", folder.toString());

@@ -8,9 +8,8 @@ import dev.elmrlaif.rlaif.config.SftConfig;
 import dev.elmrlaif.rlaif.config.StageName;
 import dev.elmrlaif.rlaif.data.DataPreparer;
 import dev.elmrlaif.rlaif.data.PreparedData;
-import dev.elmrlaif.rlaif.data.PreparedDataStore;
+import dev.elmrlaif.rlaif.pipeline.DataStage;
 import dev.elmrlaif.rlaif.pipeline.RunContext;
-import java.nio.file.Path;
 import java.util.function.Function;
 
 /**
@@ -49,18 +48,13 @@ public record TrainingSetup(
   }
 
   /**
-   * The run's prepared data: what the {@code data} stage saved in its stage folder when it saved
-   * a {@link PreparedDataStore} there, otherwise the prepared-data cache of the {@code data}
-   * section (built on first use, reused afterwards).
+   * The run's prepared data: what this run's {@code data} stage prepared ({@link DataStage#load}),
+   * or, when the run has no finished data stage, the prepared-data cache of the {@code data} section
+   * (built on first use, reused afterwards).
    */
   public static Function<RunContext, PreparedData> preparedData() {
-    return context -> {
-      PreparedDataStore store = new PreparedDataStore();
-      Path dataStage = context.run().path().resolve(StageName.DATA.key());
-      if (store.isComplete(dataStage)) {
-        return store.load(dataStage);
-      }
-      return new DataPreparer(context.config().data(), context.config().seed(), context.env()).prepare(false);
-    };
+    return context -> context.run().isStageDone(StageName.DATA)
+        ? DataStage.load(context)
+        : new DataPreparer(context.config().data(), context.config().seed(), context.env()).prepare(false);
   }
 }

@@ -195,9 +195,12 @@ public final class TinyElmWorld {
     }
   }
 
-  /** Saves the data where the data stage keeps it, so {@link TrainingSetup#preparedData()} finds it. */
+  /** Saves the data as a finished data stage would, so {@link TrainingSetup#preparedData()} finds it. */
   public static void saveData(RunDirectory run, PreparedData data) {
-    new PreparedDataStore().save(data, "tiny", run.path().resolve("data"));
+    Path folder = run.path().resolve("prepared");
+    new PreparedDataStore().save(data, "tiny", folder);
+    run.markStageDone(dev.elmrlaif.rlaif.config.StageName.DATA,
+        Map.of(dev.elmrlaif.rlaif.pipeline.DataStage.PREPARED_FOLDER, folder.toAbsolutePath().toString()));
   }
 
   /** The tiny world's data and config, and a briefly pretrained LM folder, shared by a test class. */
