@@ -61,6 +61,9 @@ public final class ConsistencyEvaluator {
   public static final String NEAREST_NEIGHBOUR_TEXT = "nearest_neighbour_text";
   public static final String GROUND_TRUTH = "ground_truth";
 
+  /** Generations per task kept for {@code eval-samples.jsonl}. */
+  public static final int SAMPLES_PER_TASK = 3;
+
   private static final Logger LOG = LogManager.getLogger(ConsistencyEvaluator.class);
 
   private final PreparedData data;
@@ -95,6 +98,7 @@ public final class ConsistencyEvaluator {
    */
   public EvalReport evaluate(Map<String, Path> modelsByKind, Device device) {
     Scores model = new Scores();
+    List<EvalReport.Sample> samples = new ArrayList<>();
     Map<String, Scores> baselines = new LinkedHashMap<>();
     for (String name : List.of(RANDOM_TRAIN_TEXT, RANDOM_EMBEDDING, NEAREST_NEIGHBOUR_TEXT, GROUND_TRUTH)) {
       baselines.put(name, new Scores());
@@ -119,7 +123,12 @@ public final class ConsistencyEvaluator {
             real.add(encoder.entities(example));
             randomEmbeddings.add(randomEntities(task, random));
           }
-          score(model, task, generate(elm, tokenizer, encoder, examples, real), contexts);
+          List<String> generated = generate(elm, tokenizer, encoder, examples, real);
+          score(model, task, generated, contexts);
+          for (int i = 0; i < Math.min(SAMPLES_PER_TASK, examples.size()); i++) {
+            samples.add(new EvalReport.Sample(task.name(), examples.get(i).entities(), examples.get(i).prompt(),
+                generated.get(i), examples.get(i).target()));
+          }
           score(baselines.get(RANDOM_EMBEDDING), task,
               generate(elm, tokenizer, encoder, examples, randomEmbeddings), contexts);
           score(baselines.get(RANDOM_TRAIN_TEXT), task, randomTrainingTexts(task, examples.size(), random), contexts);
@@ -133,7 +142,7 @@ public final class ConsistencyEvaluator {
     }
     Map<String, EvalTable> baselineTables = new LinkedHashMap<>();
     baselines.forEach((name, scores) -> baselineTables.put(name, scores.table()));
-    return new EvalReport("test", Map.of(SFT, model.table()), baselineTables);
+    return new EvalReport("test", Map.of(SFT, model.table()), baselineTables, samples);
   }
 
   private static String fmt(double[] values) {

@@ -27,22 +27,30 @@ import java.util.Set;
  *  "baselines": {"&lt;name&gt;": same shape as a stage}}
  * </pre>
  *
- * and {@code eval.md}, the same figures as a table with one row per task (the paper's Table 2
- * layout) and one column per stage and baseline.
+ * {@code eval.md}, the same figures as a table with one row per task (the paper's Table 2 layout)
+ * and one column per stage and baseline, and {@code eval-samples.jsonl}, a few generations per task
+ * beside the ground truth, for reading.
  *
  * @param split the split the examples come from ({@code test}: held-out entities)
  * @param stages tables of the trained models, by stage name
  * @param baselines tables of the baselines, by name
+ * @param samples a few generations of the trained models
  */
-public record EvalReport(String split, Map<String, EvalTable> stages, Map<String, EvalTable> baselines) {
+public record EvalReport(
+    String split, Map<String, EvalTable> stages, Map<String, EvalTable> baselines, List<Sample> samples) {
   public static final String JSON_FILE = "eval.json";
   public static final String MARKDOWN_FILE = "eval.md";
+  public static final String SAMPLES_FILE = "eval-samples.jsonl";
+
+  /** One generation: the task, the entity indices, the prompt, the model's text and the teacher's. */
+  public record Sample(String task, List<Integer> entities, String prompt, String generated, String groundTruth) {}
 
   private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
   public EvalReport {
     stages = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(stages));
     baselines = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(baselines));
+    samples = List.copyOf(samples);
   }
 
   /** The {@code eval.json} tree. */
@@ -120,12 +128,19 @@ public record EvalReport(String split, Map<String, EvalTable> stages, Map<String
     return bc == null ? text : text + " / " + String.format(Locale.ROOT, "%.3f", bc);
   }
 
-  /** Writes {@code eval.json} and {@code eval.md} into {@code folder}, each atomically. */
+  /** Writes {@code eval.json}, {@code eval.md} and {@code eval-samples.jsonl} into {@code folder}, each atomically. */
   public void write(Path folder) {
     try {
       AtomicFiles.write(folder.resolve(JSON_FILE), JSON.writeValueAsBytes(toJson()));
+      StringBuilder lines = new StringBuilder();
+      ObjectMapper compact = new ObjectMapper().setPropertyNamingStrategy(
+          com.fasterxml.jackson.databind.PropertyNamingStrategies.SNAKE_CASE);
+      for (Sample sample : samples) {
+        lines.append(compact.writeValueAsString(sample)).append('\n');
+      }
+      AtomicFiles.writeString(folder.resolve(SAMPLES_FILE), lines.toString());
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot write " + folder.resolve(JSON_FILE), e);
+      throw new UncheckedIOException("cannot write the evaluation files into " + folder, e);
     }
     AtomicFiles.writeString(folder.resolve(MARKDOWN_FILE), toMarkdown());
   }

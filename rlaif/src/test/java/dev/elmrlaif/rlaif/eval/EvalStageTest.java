@@ -67,6 +67,11 @@ class EvalStageTest {
     String markdown = Files.readString(runDir.resolve(EvalReport.MARKDOWN_FILE));
     assertTrue(markdown.contains("| summary | 6 |"), markdown);
     assertTrue(markdown.contains("baseline: ground_truth"), markdown);
+    List<String> samples = Files.readAllLines(runDir.resolve(EvalReport.SAMPLES_FILE));
+    assertEquals(3 * 3, samples.size(), "three generations for each of the three tasks");
+    JsonNode first = new com.fasterxml.jackson.databind.ObjectMapper().readTree(samples.get(0));
+    assertEquals(TinyElmWorld.movieText(0), first.get("ground_truth").asText());
+    assertTrue(first.has("generated"));
 
     // rlaif eval RUN_DIR recomputes the same tables from the run folder alone
     Files.delete(runDir.resolve(EvalReport.JSON_FILE));
