@@ -42,7 +42,7 @@ public final class EvalCommand implements Callable<Integer> {
   Map<String, String> env = System.getenv();
 
   /** Where the evaluation finds its config sections and the prepared data; tests replace it. */
-  Supplier<TrainingSetup> setups = TrainingSetup::defaultSections;
+  Supplier<TrainingSetup> setups = TrainingSetup::fromRunConfig;
 
   @Spec CommandSpec spec;
 

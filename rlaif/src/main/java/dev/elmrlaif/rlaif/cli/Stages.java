@@ -4,6 +4,10 @@ import dev.elmrlaif.rlaif.pipeline.DataStage;
 import dev.elmrlaif.rlaif.pipeline.ReportStage;
 import dev.elmrlaif.rlaif.pipeline.StagePipeline;
 import dev.elmrlaif.rlaif.pipeline.TokenizerStage;
+import dev.elmrlaif.rlaif.eval.EvalStage;
+import dev.elmrlaif.rlaif.train.PretrainStage;
+import dev.elmrlaif.rlaif.train.SftStage;
+import dev.elmrlaif.rlaif.train.TrainingSetup;
 import java.util.List;
 
 /** The stage implementations this build of {@code rlaif train} can run. */
@@ -11,6 +15,14 @@ final class Stages {
   private Stages() {}
 
   static StagePipeline pipeline() {
-    return new StagePipeline(List.of(new DataStage(), new TokenizerStage(), new ReportStage()));
+    TrainingSetup setup = TrainingSetup.fromRunConfig();
+    return new StagePipeline(
+        List.of(
+            new DataStage(),
+            new TokenizerStage(),
+            new PretrainStage(setup),
+            new SftStage(setup),
+            new EvalStage(setup),
+            new ReportStage()));
   }
 }

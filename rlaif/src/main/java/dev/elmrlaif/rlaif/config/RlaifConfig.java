@@ -17,6 +17,11 @@ public record RlaifConfig(
         List<StageName> stages,
     @Doc("Domain data: where it lives and how it is split") DataConfig data,
     @Doc("The tokenizer: trained on the training split, or a pretrained one") TokenizerConfig tokenizer,
+    @Doc("The language model: a local GPT-2 folder, or the small GPT pretrained here; the adapter's shape")
+        ModelConfig model,
+    @Doc("Causal-LM pretraining of the small GPT on the training corpus") PretrainConfig pretrain,
+    @Doc("Two-stage supervised ELM training: adapter, then everything or LoRA") SftConfig sft,
+    @Doc("Consistency on held-out entities beside baselines") EvalConfig eval,
     @Doc("Optimisation settings shared by the training stages") TrainerConfig trainer,
     @Doc("Progress display and metric sinks") LoggingConfig logging) {
 
@@ -35,12 +40,17 @@ public record RlaifConfig(
         List.of(StageName.DATA, StageName.TOKENIZER, StageName.REPORT),
         DataConfig.defaults(),
         TokenizerConfig.defaults(),
+        ModelConfig.defaults(),
+        PretrainConfig.defaults(),
+        SftConfig.defaults(),
+        EvalConfig.defaults(),
         TrainerConfig.defaults(),
         LoggingConfig.defaults());
   }
 
   /** This config with another name. */
   public RlaifConfig withName(String newName) {
-    return new RlaifConfig(newName, seed, device, threads, stages, data, tokenizer, trainer, logging);
+    return new RlaifConfig(
+        newName, seed, device, threads, stages, data, tokenizer, model, pretrain, sft, eval, trainer, logging);
   }
 }

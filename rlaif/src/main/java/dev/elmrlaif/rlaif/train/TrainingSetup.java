@@ -37,14 +37,10 @@ public record TrainingSetup(
     return new TrainingSetup(c -> model, c -> pretrain, c -> sft, c -> eval, data);
   }
 
-  /**
-   * Every section at its defaults and the run's prepared data: what {@code rlaif eval} uses until
-   * the sections are part of {@link RlaifConfig} (then: {@code new TrainingSetup(RlaifConfig::model,
-   * RlaifConfig::pretrain, RlaifConfig::sft, RlaifConfig::eval, preparedData())}).
-   */
-  public static TrainingSetup defaultSections() {
-    return fixed(ModelConfig.defaults(), PretrainConfig.defaults(), SftConfig.defaults(), EvalConfig.defaults(),
-        preparedData());
+  /** The sections of the run's own config and the run's prepared data: what {@code rlaif train} and {@code rlaif eval} use. */
+  public static TrainingSetup fromRunConfig() {
+    return new TrainingSetup(
+        RlaifConfig::model, RlaifConfig::pretrain, RlaifConfig::sft, RlaifConfig::eval, preparedData());
   }
 
   /**
