@@ -13,8 +13,8 @@ import java.util.SplittableRandom;
  *
  * <pre>
  *   # real data: ml-latest-small under $RLAIF_DATA (default ../shared/data)
- *   mvn -q -B -o -pl rlaif -am test-compile
- *   java -cp "rlaif/target/test-classes:rlaif/target/classes:$(cat cp.txt)" \
+ *   mvn -q -B -o -pl rlaif-app -am test-compile
+ *   java -cp "rlaif-app/target/test-classes:rlaif-app/target/classes:$(cat cp.txt)" \
  *       dev.elmrlaif.rlaif.movielens.WalsBenchmark real [dimension iterations w0 lambda]
  *   # synthetic ml-25m-size problem: 162,541 users, 62,423 movies, 25M ratings (fraction 1.0)
  *   java -Xmx6g ... WalsBenchmark synthetic [fraction iterations]

@@ -6,14 +6,14 @@ import java.util.Map;
 /**
  * How long the exact computations take at the largest allowed size (vocab 8, horizon 5: 19,608
  * sequences, 2,801 prefixes) and at the default size. Not a test; run after
- * {@code mvn -q -B -o -pl rlaif -am test-compile} with
+ * {@code mvn -q -B -o -pl rlaif-app -am test-compile} with
  *
  * <pre>
- * java -cp rlaif/target/classes:rlaif/target/test-classes:$(cat /tmp/rlaif.cp) \
+ * java -cp rlaif-app/target/classes:rlaif-app/target/test-classes:$(cat /tmp/rlaif.cp) \
  *   dev.elmrlaif.rlaif.synthetic.SyntheticCoMdpBenchmark
  * </pre>
  *
- * ({@code /tmp/rlaif.cp} from {@code mvn -q -B -o -pl rlaif dependency:build-classpath
+ * ({@code /tmp/rlaif.cp} from {@code mvn -q -B -o -pl rlaif-app dependency:build-classpath
  * -Dmdep.outputFile=/tmp/rlaif.cp}). Prints medians of 5 runs after 3 warm-ups.
  */
 public final class SyntheticCoMdpBenchmark {
