@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import dev.elmrlaif.policy.model.EngineOwned;
 import dev.elmrlaif.policy.model.GptConfig;
 import dev.elmrlaif.policy.model.Initializers;
 import dev.elmrlaif.policy.model.NamedTensors;
@@ -110,7 +111,8 @@ public final class LoraWeights implements ProjectionDelta {
     if (ab == null) {
       return null;
     }
-    return input.matMul(ab[0]).matMul(ab[1]).mul(scale);
+    NDArray product = input.matMul(ab[0]).matMul(ab[1]);
+    return product.mul(EngineOwned.scalar(product, scale));
   }
 
   /** Whether every {@code B} is zero, i.e. this LoRA does not change the model. */

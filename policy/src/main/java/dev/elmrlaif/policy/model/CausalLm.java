@@ -196,7 +196,7 @@ public final class CausalLm {
       k = cache.keys(layer, upTo);
       v = cache.values(layer, upTo);
     }
-    NDArray scores = q.mul(attentionScale).matMul(k.transpose(0, 1, 3, 2));
+    NDArray scores = q.mul(EngineOwned.scalar(q, attentionScale)).matMul(k.transpose(0, 1, 3, 2));
     if (mask != null) {
       scores = scores.add(mask);
     }
@@ -221,7 +221,8 @@ public final class CausalLm {
    * array operations instead of eight.
    */
   public static NDArray gelu(NDArray x) {
-    NDArray twiceInner = x.mul(x).mul(GELU_SCALE * 0.044715).add(GELU_SCALE).mul(x);
+    NDArray twiceInner =
+        x.mul(x).mul(EngineOwned.scalar(x, GELU_SCALE * 0.044715)).add(EngineOwned.scalar(x, GELU_SCALE)).mul(x);
     return Activation.sigmoid(twiceInner).mul(x);
   }
 

@@ -4,7 +4,6 @@ import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
@@ -296,16 +295,16 @@ public final class Elm implements AutoCloseable {
    * k-th placeholder of each row. Inputs are created in {@code scope}.
    */
   public NDArray embed(NDManager scope, PromptBatch batch) {
-    NDArray ids = scope.create(batch.tokenIds, new Shape(batch.rows, batch.length));
+    NDArray ids = EngineOwned.create(scope, batch.tokenIds, new Shape(batch.rows, batch.length));
     NDArray tokens = lm.embedTokens(parameters, ids);
     if (!batch.hasPlaceholders) {
       return tokens;
     }
-    NDArray entities = scope.create(batch.entities, new Shape((long) batch.rows * batch.slots, batch.domainDim))
+    NDArray entities = EngineOwned.create(scope, batch.entities, new Shape((long) batch.rows * batch.slots, batch.domainDim))
         .toType(dataType(), false);
     NDArray adapted = EmbeddingAdapter.apply(parameters, entities); // [B*K, d]
-    NDArray spliced = adapted.get(new NDIndex("{}", scope.create(batch.slotRow, new Shape(batch.rows, batch.length))));
-    NDArray isPlaceholder = scope.create(batch.placeholder, new Shape(batch.rows, batch.length, 1))
+    NDArray spliced = adapted.get(new NDIndex("{}", EngineOwned.create(scope, batch.slotRow, new Shape(batch.rows, batch.length))));
+    NDArray isPlaceholder = EngineOwned.create(scope, batch.placeholder, new Shape(batch.rows, batch.length, 1))
         .broadcast(tokens.getShape());
     return NDArrays.where(isPlaceholder, spliced, tokens);
   }
@@ -317,7 +316,7 @@ public final class Elm implements AutoCloseable {
 
   /** Position ids {@code [B, T]} of a batch, created in {@code scope}. */
   public NDArray positionIds(NDManager scope, PromptBatch batch) {
-    return scope.create(batch.positionIds, new Shape(batch.rows, batch.length));
+    return EngineOwned.create(scope, batch.positionIds, new Shape(batch.rows, batch.length));
   }
 
   /** The transformer over input embeddings; see {@link CausalLm#hiddenStates}. */
@@ -347,8 +346,13 @@ public final class Elm implements AutoCloseable {
 
   /**
    * {@code log pi(a_t | s_t)} of each continuation token after its prompt, in one right-padded
-   * batch (DESIGN.md §3). Differentiable inside a gradient collector. The result arrays are
-   * attached to {@code results}; everything else is freed before returning.
+   * batch (DESIGN.md §3). Differentiable inside a gradient collector.
+   *
+   * <p>Memory: the backward pass reads tensors the forward saved (gather indices, the scalars of
+   * scalar ops), so nothing of the forward may be freed before it. The inputs and every activation
+   * live in a child of {@code results} and are freed with it; results of ops whose first operand is
+   * a parameter belong to the model's manager (DJL-NOTES pitfall 3), so call this inside an {@code
+   * NDScope} that closes after the backward pass, once per step, as the trainers do.
    *
    * @param withDistribution also return the full log-softmax {@code [B, C, V]}
    */
@@ -376,29 +380,25 @@ public final class Elm implements AutoCloseable {
         mask[cell] = 1f;
       }
     }
-    try (NDManager scope = manager.newSubManager(); NDScope nativeScope = new NDScope()) {
-      nativeScope.suppressNotUsedWarning();
-      NDArray x = embed(scope, batch);
-      NDArray hidden = hiddenStates(x, positionIds(scope, batch), null, null);
-      long d = config.lm().dModel();
-      NDArray index = scope.create(source, new Shape(rows, width, 1)).broadcast(rows, width, d);
-      NDArray picked = hidden.gather(index, 1); // [B, C, d]
-      NDArray logSoftmax = logits(picked).logSoftmax(-1); // [B, C, V]
-      NDArray maskArray = scope.create(mask, new Shape(rows, width)).toType(dataType(), false);
-      NDArray tokenLogProbs = logSoftmax.gather(scope.create(targets, new Shape(rows, width, 1)), 2)
-          .squeeze(2)
-          .mul(maskArray);
-      tokenLogProbs.attach(results);
-      maskArray.attach(results);
-      NDScope.unregister(tokenLogProbs, maskArray);
-      NDArray distribution = null;
-      if (withDistribution) {
-        logSoftmax.attach(results);
-        NDScope.unregister(logSoftmax);
-        distribution = logSoftmax;
-      }
-      return new ContinuationLogProbs(tokenLogProbs, maskArray, distribution, batch.continuationLengths.clone());
+    NDManager scope = results.newSubManager();
+    NDArray x = embed(scope, batch);
+    NDArray hidden = hiddenStates(x, positionIds(scope, batch), null, null);
+    long d = config.lm().dModel();
+    NDArray index = EngineOwned.create(scope, source, new Shape(rows, width, 1)).broadcast(rows, width, d);
+    NDArray picked = hidden.gather(index, 1); // [B, C, d]
+    NDArray logSoftmax = logits(picked).logSoftmax(-1); // [B, C, V]
+    NDArray maskArray = EngineOwned.create(scope, mask, new Shape(rows, width)).toType(dataType(), false);
+    NDArray tokenLogProbs = logSoftmax.gather(EngineOwned.create(scope, targets, new Shape(rows, width, 1)), 2)
+        .squeeze(2)
+        .mul(maskArray);
+    tokenLogProbs.attach(results);
+    maskArray.attach(results);
+    NDArray distribution = null;
+    if (withDistribution) {
+      logSoftmax.attach(results);
+      distribution = logSoftmax;
     }
+    return new ContinuationLogProbs(tokenLogProbs, maskArray, distribution, batch.continuationLengths.clone());
   }
 
   /** Frees the arrays this model owns (not those it shares with another model). */

@@ -1,6 +1,7 @@
 package dev.elmrlaif.policy.model;
 
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.DataType;
 import dev.elmrlaif.policy.tokenizer.ElmTokenizer;
 import java.util.ArrayList;
@@ -50,7 +51,9 @@ public final class TextScorer {
     }
     int begin = (int) tokenizer.beginId().orElse(elm.config().endTokenId());
     double[] logProbs;
-    try (NDManager scope = elm.manager().newSubManager()) {
+    try (NDScope temporaries = new NDScope();
+        NDManager scope = elm.manager().newSubManager()) {
+      temporaries.suppressNotUsedWarning();
       logProbs = elm.continuationLogProbs(scope, List.of(ElmPrompt.text(begin)), List.of(continuation), false)
           .tokenLogProbs()
           .toType(DataType.FLOAT64, false)

@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import dev.elmrlaif.policy.model.Elm;
+import dev.elmrlaif.policy.model.EngineOwned;
 import dev.elmrlaif.policy.model.ElmPrompt;
 import dev.elmrlaif.policy.model.PromptBatch;
 import java.util.List;
@@ -50,7 +51,9 @@ public final class ContinuationLoss {
     NDArray logProbs = elm.logits(hidden).logSoftmax(-1); // [B, T, V]
     NDArray picked = logProbs.gather(scope.create(labels, new Shape(rows, length, 1)), 2).squeeze(2); // [B, T]
     NDArray weight = scope.create(weights, new Shape(rows, length)).toType(elm.dataType(), false);
-    NDArray loss = picked.mul(weight).sum().div(tokens).neg();
+    NDArray total = picked.mul(weight).sum();
+    // Not div(long): DJL frees a Number operand's buffer before the backward pass reads it.
+    NDArray loss = total.div(EngineOwned.scalar(total, tokens)).neg();
     return new OptimizationLoop.BatchLoss(loss, tokens);
   }
 }

@@ -1,0 +1,50 @@
+package dev.elmrlaif.policy.model;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import java.util.function.Supplier;
+
+/**
+ * Tensors made from Java arrays and numbers whose memory the engine owns.
+ *
+ * <p>DJL's PyTorch engine builds a tensor created from a Java array over a direct buffer, and
+ * closing that array frees the buffer, while views of it ({@code broadcast}) and the autograd graph
+ * (which keeps gather and embedding indices, and matmul inputs, for the backward pass) still point
+ * at it: a backward pass after the forward's scope closed read freed memory ("index ... is out of
+ * bounds"). A copy made by the engine lives as long as anything references it, so every input of a
+ * differentiable forward is created here.
+ *
+ * <p>The same holds for DJL's scalar overloads ({@code x.mul(0.5)}): the engine wraps the number in
+ * a tensor over a Java buffer, closes it right after the op, and the garbage collector may free the
+ * buffer before the backward pass reads it (a gradient of {@code 3x} came out as {@code -2e31}).
+ * On a differentiable path, multiply or divide by {@link #scalar} instead.
+ */
+public final class EngineOwned {
+  private EngineOwned() {}
+
+  /** {@code value} as a 0-d tensor of {@code like}'s type, device and manager, owned by the engine. */
+  public static NDArray scalar(NDArray like, double value) {
+    try (NDArray javaBacked = like.getManager().create(value)) {
+      return javaBacked.toType(like.getDataType(), true);
+    }
+  }
+
+  static NDArray create(NDManager manager, long[] data, Shape shape) {
+    return copyOf(() -> manager.create(data, shape));
+  }
+
+  static NDArray create(NDManager manager, float[] data, Shape shape) {
+    return copyOf(() -> manager.create(data, shape));
+  }
+
+  static NDArray create(NDManager manager, boolean[] data, Shape shape) {
+    return copyOf(() -> manager.create(data, shape));
+  }
+
+  private static NDArray copyOf(Supplier<NDArray> javaBacked) {
+    try (NDArray view = javaBacked.get()) {
+      return view.duplicate();
+    }
+  }
+}
