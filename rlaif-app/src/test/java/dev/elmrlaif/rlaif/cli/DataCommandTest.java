@@ -5,28 +5,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.elmrlaif.rlaif.movielens.TinyMovieLens;
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 class DataCommandTest {
   @TempDir Path dir;
-
-  private record Result(int exitCode, String out, String err) {}
-
-  private static Result run(String... args) {
-    CommandLine cli = RlaifCommand.commandLine();
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    cli.setOut(new PrintWriter(out));
-    cli.setErr(new PrintWriter(err));
-    int code = cli.execute(args);
-    return new Result(code, out.toString(), err.toString());
-  }
 
   @Test
   void prepareBuildsThenReusesTheCacheAndPrintsTheSummary() throws IOException {
@@ -43,13 +28,13 @@ class DataCommandTest {
         "  concepts: {min_movies: 3}",
         "  tasks: {enabled: [summary, similarities, user_profile], movies_per_task: 5, pairs_per_task: 4}",
         ""));
-    Result first = run("data", "prepare", config.toString());
+    CliHarness.Result first = CliHarness.run("data", "prepare", config.toString());
     assertEquals(0, first.exitCode(), first.err());
     assertTrue(first.out().contains("movielens/ml-latest-small: prepared in"), first.out());
     assertTrue(first.out().matches("(?s).*\\nsummary +5 +5\\n.*"), first.out());
     assertTrue(first.out().matches("(?s).*\\nsimilarities +4 +4\\n.*"), first.out());
     assertTrue(first.out().contains("behavioral ranking: held-out users"), first.out());
-    Result second = run("data", "prepare", config.toString(), "--list-concepts");
+    CliHarness.Result second = CliHarness.run("data", "prepare", config.toString(), "--list-concepts");
     assertEquals(0, second.exitCode(), second.err());
     assertTrue(second.out().contains("loaded from cache"), second.out());
     assertTrue(second.out().matches("(?s).*\\ngenre:comedy +semantic +\\d+ +[01]\\.\\d{3}\\n.*"), second.out());
@@ -59,14 +44,14 @@ class DataCommandTest {
   void userErrorsExitWithCodeTwoAndAMessage() throws IOException {
     Path config = dir.resolve("bad.yaml");
     Files.writeString(config, "data:\n  root: " + dir.resolve("nowhere") + "\n");
-    Result missing = run("data", "prepare", config.toString());
+    CliHarness.Result missing = CliHarness.run("data", "prepare", config.toString());
     assertEquals(RlaifCommand.EXIT_USER_ERROR, missing.exitCode());
     assertTrue(missing.err().contains("data.root = " + dir.resolve("nowhere")), missing.err());
     assertTrue(missing.err().contains("does not exist; set data.root"), missing.err());
 
     Files.createDirectories(dir.resolve("empty"));
     Files.writeString(config, "data:\n  root: " + dir.resolve("empty") + "\n");
-    Result empty = run("data", "prepare", config.toString());
+    CliHarness.Result empty = CliHarness.run("data", "prepare", config.toString());
     assertEquals(RlaifCommand.EXIT_USER_ERROR, empty.exitCode());
     assertTrue(empty.err().contains("movies.csv not found"), empty.err());
 
@@ -74,12 +59,12 @@ class DataCommandTest {
     TinyMovieLens.write(root);
     Files.writeString(config, "data:\n  root: " + root + "\n  cache_dir: " + dir.resolve("cache")
         + "\n  sentence_model: " + dir.resolve("no-model") + "\n");
-    Result model = run("data", "prepare", config.toString());
+    CliHarness.Result model = CliHarness.run("data", "prepare", config.toString());
     assertEquals(RlaifCommand.EXIT_USER_ERROR, model.exitCode());
     assertTrue(model.err().contains("data.sentence_model = " + dir.resolve("no-model")
         + ": expected a folder holding model.pt (TorchScript) and tokenizer.json"), model.err());
 
-    Result unknown = run("data", "download", "ml-1b", "--cache-dir", dir.toString());
+    CliHarness.Result unknown = CliHarness.run("data", "download", "ml-1b", "--cache-dir", dir.toString());
     assertEquals(RlaifCommand.EXIT_USER_ERROR, unknown.exitCode());
     assertTrue(unknown.err().contains("unknown MovieLens dataset 'ml-1b'; expected ml-latest-small or ml-25m"), unknown.err());
   }

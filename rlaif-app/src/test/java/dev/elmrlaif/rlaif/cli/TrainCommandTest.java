@@ -12,7 +12,6 @@ import dev.elmrlaif.rlaif.pipeline.RunContext;
 import dev.elmrlaif.rlaif.pipeline.Stage;
 import dev.elmrlaif.rlaif.pipeline.StagePipeline;
 import java.io.IOException;
-import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -24,7 +23,6 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /** The {@code rlaif} command line end to end: run folders, resume, and every error path's exit code. */
 class TrainCommandTest {
@@ -44,22 +42,11 @@ class TrainCommandTest {
   }
 
   private int run(String... args) {
-    CommandLine.IFactory factory =
-        new CommandLine.IFactory() {
-          @Override
-          public <K> K create(Class<K> cls) throws Exception {
-            K obj = CommandLine.defaultFactory().create(cls);
-            if (obj instanceof TrainCommand train) {
-              train.env = Map.of();
-              train.pipelines = () -> new StagePipeline(stages);
-            }
-            return obj;
-          }
-        };
-    CommandLine cli = RlaifCommand.commandLine(factory);
-    cli.setOut(new PrintWriter(out, true));
-    cli.setErr(new PrintWriter(err, true));
-    return cli.execute(args);
+    CliHarness.Result result = CliHarness.run(() -> new StagePipeline(stages), args);
+    out.getBuffer().setLength(0);
+    out.write(result.out());
+    err.write(result.err());
+    return result.exitCode();
   }
 
   private Path config(String yaml) throws IOException {
