@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.elmrlaif.policy.io.AtomicFiles;
 import dev.elmrlaif.policy.io.Safetensors;
 import dev.elmrlaif.policy.io.SafetensorsContent;
 import dev.elmrlaif.policy.lora.LoraConfig;

@@ -1,11 +1,11 @@
 package dev.elmrlaif.rlaif.pipeline;
 
+import dev.elmrlaif.policy.io.AtomicFiles;
 import dev.elmrlaif.rlaif.config.StageName;
 import dev.elmrlaif.rlaif.data.DataPreparer;
 import dev.elmrlaif.rlaif.data.DataSummary;
 import dev.elmrlaif.rlaif.data.PreparedData;
 import dev.elmrlaif.rlaif.data.PreparedDataStore;
-import dev.elmrlaif.rlaif.run.AtomicFiles;
 import dev.elmrlaif.rlaif.tasks.TaskExample;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;

@@ -2,8 +2,8 @@ package dev.elmrlaif.rlaif.pipeline;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.elmrlaif.policy.io.AtomicFiles;
 import dev.elmrlaif.rlaif.config.StageName;
-import dev.elmrlaif.rlaif.run.AtomicFiles;
 import dev.elmrlaif.rlaif.run.RunDirectory;
 import java.io.BufferedReader;
 import java.io.IOException;

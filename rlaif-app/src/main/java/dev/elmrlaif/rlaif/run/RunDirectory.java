@@ -2,6 +2,7 @@ package dev.elmrlaif.rlaif.run;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.elmrlaif.policy.io.AtomicFiles;
 import dev.elmrlaif.rlaif.UserInputException;
 import dev.elmrlaif.rlaif.config.StageName;
 import java.io.IOException;

@@ -1,4 +1,4 @@
-package dev.elmrlaif.rlaif.run;
+package dev.elmrlaif.policy.io;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;

@@ -1,4 +1,4 @@
-package dev.elmrlaif.rlaif.run;
+package dev.elmrlaif.policy.io;
 
 import java.io.BufferedOutputStream;
 import java.io.IOException;
@@ -69,6 +69,11 @@ public final class AtomicFiles {
   /** Replaces {@code target} with this UTF-8 text, atomically. */
   public static void writeString(Path target, String content) {
     write(target, content.getBytes(StandardCharsets.UTF_8));
+  }
+
+  /** Replaces {@code target} with a copy of {@code source}, atomically. */
+  public static void copy(Path source, Path target) {
+    write(target, out -> Files.copy(source, out));
   }
 
   /** Deletes temporary files a killed writer left in {@code dir} (not recursive). */
