@@ -5,6 +5,8 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import dev.elmrlaif.policy.model.CausalLm;
+import dev.elmrlaif.policy.model.GptConfig;
 import ai.djl.training.GradientCollector;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -91,29 +93,12 @@ public final class AdamWBenchmark {
     return (System.nanoTime() - start) / 1e6;
   }
 
-  /** Hugging Face GPT-2 names and shapes (Conv1D weights are [in, out]); wte tied to the head. */
+  /** Random parameters under Hugging Face GPT-2 names and shapes, as {@link CausalLm} lays them out. */
   static Map<String, NDArray> gpt2Parameters(
       NDManager manager, int layers, int d, int vocab, int context) {
-    Map<String, Shape> shapes = new LinkedHashMap<>();
-    shapes.put("wte.weight", new Shape(vocab, d));
-    shapes.put("wpe.weight", new Shape(context, d));
-    for (int layer = 0; layer < layers; layer++) {
-      String h = "h." + layer + ".";
-      shapes.put(h + "ln_1.weight", new Shape(d));
-      shapes.put(h + "ln_1.bias", new Shape(d));
-      shapes.put(h + "attn.c_attn.weight", new Shape(d, 3L * d));
-      shapes.put(h + "attn.c_attn.bias", new Shape(3L * d));
-      shapes.put(h + "attn.c_proj.weight", new Shape(d, d));
-      shapes.put(h + "attn.c_proj.bias", new Shape(d));
-      shapes.put(h + "ln_2.weight", new Shape(d));
-      shapes.put(h + "ln_2.bias", new Shape(d));
-      shapes.put(h + "mlp.c_fc.weight", new Shape(d, 4L * d));
-      shapes.put(h + "mlp.c_fc.bias", new Shape(4L * d));
-      shapes.put(h + "mlp.c_proj.weight", new Shape(4L * d, d));
-      shapes.put(h + "mlp.c_proj.bias", new Shape(d));
-    }
-    shapes.put("ln_f.weight", new Shape(d));
-    shapes.put("ln_f.bias", new Shape(d));
+    GptConfig config =
+        GptConfig.builder().layers(layers).dModel(d).heads(4).vocabSize(vocab).contextLength(context).build();
+    Map<String, Shape> shapes = new CausalLm(config).parameterShapes();
     Map<String, NDArray> parameters = new LinkedHashMap<>();
     shapes.forEach((name, shape) -> {
       NDArray parameter = manager.randomNormal(0f, 0.02f, shape, DataType.FLOAT32);
