@@ -1,0 +1,79 @@
+package dev.elmrlaif.rlaif.rl.reinforce;
+
+import dev.elmrlaif.rlaif.UserInputException;
+import dev.elmrlaif.rlaif.config.Doc;
+import dev.elmrlaif.rlaif.config.Range;
+import dev.elmrlaif.rlaif.rl.math.BaselineConfig;
+import dev.elmrlaif.rlaif.rl.math.KlConfig;
+
+/**
+ * Settings of {@link ReinforceTrainer} (YAML section {@code reinforce}): how many completions are
+ * drawn per context and how many contexts per step, the optimiser, the KL regulariser of H1
+ * (estimator, level, placement and the {@code β} controller, all in {@link KlConfig}), the
+ * baseline and the entropy bonus.
+ */
+public record ReinforceConfig(
+    @Doc("K: completions sampled per context (leave_one_out and group_normalised need K >= 2)")
+        @Range(min = 1) int samplesPerContext,
+    @Doc("Contexts per step; a step trains on batch_contexts * K completions") @Range(min = 1)
+        int batchContexts,
+    @Doc("Most tokens generated per completion (the CoMDP horizon H)") @Range(min = 1) int maxNewTokens,
+    @Doc("AdamW learning rate (constant)") @Range(min = 0, minExclusive = true) double learningRate,
+    @Doc("AdamW decoupled weight decay") @Range(min = 0) double weightDecay,
+    @Doc("Global gradient-norm clip; 0 disables") @Range(min = 0) double gradClip,
+    @Doc("Optimizer steps") @Range(min = 1) int steps,
+    @Doc("KL regulariser: estimator, clip, level, placement and the beta controller") KlConfig kl,
+    @Doc("Baseline subtracted from returns") BaselineConfig baseline,
+    @Doc("Coefficient of the entropy bonus (summed per-token entropy of the policy)") @Range(min = 0)
+        double entropyBonus,
+    @Doc("Seed of the sampler and of the context order") long seed) {
+
+  public ReinforceConfig {
+    requireAtLeastOne("reinforce.samples_per_context", samplesPerContext);
+    requireAtLeastOne("reinforce.batch_contexts", batchContexts);
+    requireAtLeastOne("reinforce.max_new_tokens", maxNewTokens);
+    requireAtLeastOne("reinforce.steps", steps);
+    if (!(learningRate > 0) || Double.isInfinite(learningRate)) {
+      throw new UserInputException(
+          "reinforce.learning_rate: found " + learningRate + ", expected a finite value > 0");
+    }
+    requireNonNegative("reinforce.weight_decay", weightDecay);
+    requireNonNegative("reinforce.grad_clip", gradClip);
+    requireNonNegative("reinforce.entropy_bonus", entropyBonus);
+    if (kl == null || baseline == null) {
+      throw new UserInputException("reinforce: kl and baseline must be set; found kl=" + kl
+          + " baseline=" + baseline);
+    }
+    boolean perContextBaseline = switch (baseline.kind()) {
+      case LEAVE_ONE_OUT, GROUP_NORMALISED -> true;
+      case NONE, MOVING_AVERAGE -> false;
+    };
+    if (perContextBaseline && samplesPerContext < 2) {
+      throw new UserInputException("reinforce.samples_per_context: found " + samplesPerContext
+          + ", expected >= 2 for the " + baseline.kind().name().toLowerCase(java.util.Locale.ROOT)
+          + " baseline (it compares the K samples of a context)");
+    }
+  }
+
+  /**
+   * K = 8 completions of at most 32 tokens for 4 contexts per step, learning rate 1e-5, no weight
+   * decay, clip 1.0, 1000 steps, {@link KlConfig#defaults()}, leave-one-out baseline, no entropy
+   * bonus, seed 0.
+   */
+  public static ReinforceConfig defaults() {
+    return new ReinforceConfig(8, 4, 32, 1e-5, 0.0, 1.0, 1000, KlConfig.defaults(),
+        BaselineConfig.defaults(), 0.0, 0L);
+  }
+
+  private static void requireAtLeastOne(String key, int value) {
+    if (value < 1) {
+      throw new UserInputException(key + ": found " + value + ", expected an integer >= 1");
+    }
+  }
+
+  private static void requireNonNegative(String key, double value) {
+    if (!(value >= 0) || Double.isInfinite(value)) {
+      throw new UserInputException(key + ": found " + value + ", expected a finite value >= 0");
+    }
+  }
+}

@@ -1,0 +1,339 @@
+package dev.elmrlaif.rlaif.rl.reinforce;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.NDScope;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.training.GradientCollector;
+import dev.elmrlaif.policy.model.ContinuationLogProbs;
+import dev.elmrlaif.policy.model.Elm;
+import dev.elmrlaif.policy.model.ElmPrompt;
+import dev.elmrlaif.policy.model.EngineOwned;
+import dev.elmrlaif.policy.optim.AdamW;
+import dev.elmrlaif.policy.optim.AdamWConfig;
+import dev.elmrlaif.policy.optim.GradientClipping;
+import dev.elmrlaif.policy.optim.LearningRateSchedule;
+import dev.elmrlaif.policy.sampling.SampleResult;
+import dev.elmrlaif.policy.sampling.Sampler;
+import dev.elmrlaif.policy.sampling.SamplingConfig;
+import dev.elmrlaif.rlaif.rl.math.AdvantageEstimator;
+import dev.elmrlaif.rlaif.rl.math.Baseline;
+import dev.elmrlaif.rlaif.rl.math.KlConfig;
+import dev.elmrlaif.rlaif.rl.math.KlController;
+import dev.elmrlaif.rlaif.rl.math.KlDivergence;
+import dev.elmrlaif.rlaif.rl.math.KlEstimator;
+import dev.elmrlaif.rlaif.rl.math.KlPlacement;
+import dev.elmrlaif.rlaif.rl.math.Returns;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import org.apache.logging.log4j.LogManager;
+import org.apache.logging.log4j.Logger;
+
+/**
+ * REINFORCE with KL control (DESIGN.md §4) on the KL-regularised objective H1,
+ * {@code J(θ) = E[r(y,c) − β·Σ_t log π_θ(a_t|s_t)/π_ref(a_t|s_t)]}. One step, all the math here:
+ *
+ * <pre>
+ * sample     y_i ~ π_θ(·|c), K per context                                     ({@link #sample})
+ * KL         kl_{i,t} = estimator(log π_θ(a_t|s_t), log π_ref(a_t|s_t))          (k1 | k2 | k3, clipped)
+ * returns    G_{i,t} = Σ_{k≥t} r_{i,k},  r_{i,k} = [k = T−1]·r(y_i) − β·kl (token or sequence level,
+ *            or no KL in the reward when it is placed in the loss)                (Returns)
+ * advantage  A_i = baseline(G_{·,0}) over the K samples of the context;
+ *            A_{i,t} = A_i + s·(G_{i,t} − G_{i,0})  (s = 1, or 1/(std+ε) when group-normalised)
+ * loss       L = −Σ_i w_i Σ_t log π_θ(a_{i,t}|s_{i,t})·A_{i,t}
+ *                − η·Σ_i w_i Σ_t H(π_θ(·|s_{i,t}))                                (entropy bonus η)
+ *                + [placement = loss]·β·Σ_i w_i Σ_t KL(π_θ(·|s_{i,t}) ‖ π_ref(·|s_{i,t}))
+ * update     global-norm clip, AdamW step, then the KL controller sees the measured KL
+ * </pre>
+ *
+ * with row weights {@code w_i = 1/rows} for sampled batches (or {@code π(y)} for exact batches, see
+ * {@link Rollouts}). Returns, KL estimates and advantages are constants (no gradient through them).
+ *
+ * <p>Memory: each update runs the reference and policy forwards, the loss and the backward pass
+ * inside one {@link NDScope} and child manager that close after the backward pass
+ * (docs/djl-pitfalls.md), so nothing of a step outlives it.
+ */
+public final class ReinforceTrainer implements AutoCloseable {
+  private static final Logger LOG = LogManager.getLogger(ReinforceTrainer.class);
+
+  private final Elm policy;
+  private final Elm reference;
+  private final CompletionReward reward;
+  private final ReinforceConfig config;
+  private final AdamW optimizer;
+  private final KlController klController;
+  private final AdvantageEstimator advantageEstimator;
+  private final SplittableRandom random;
+  private long completedSteps;
+
+  /**
+   * @param policy the ELM being trained (its trainable parameters are updated in place)
+   * @param reference the frozen {@code π_ref}, e.g. {@code policy.referencePolicy()} taken before
+   *     training; the caller closes both models, the reference first
+   */
+  public ReinforceTrainer(Elm policy, Elm reference, CompletionReward reward, ReinforceConfig config) {
+    if (policy == null || reference == null || reward == null || config == null) {
+      throw new IllegalArgumentException("ReinforceTrainer: policy, reference, reward and config must be set;"
+          + " found policy=" + policy + " reference=" + reference + " reward=" + reward + " config=" + config);
+    }
+    if (policy.config().lm().vocabSize() != reference.config().lm().vocabSize()) {
+      throw new IllegalArgumentException("ReinforceTrainer: the policy's vocabulary has "
+          + policy.config().lm().vocabSize() + " tokens and the reference's "
+          + reference.config().lm().vocabSize() + ", expected the same vocabulary");
+    }
+    this.policy = policy;
+    this.reference = reference;
+    this.reward = reward;
+    this.config = config;
+    this.optimizer = new AdamW(AdamWConfig.builder().weightDecay(config.weightDecay()).build(),
+        LearningRateSchedule.constant(config.learningRate()), policy.manager());
+    this.klController = KlController.of(config.kl().controller());
+    this.advantageEstimator = new AdvantageEstimator(config.baseline());
+    this.random = new SplittableRandom(config.seed());
+  }
+
+  public ReinforceConfig config() {
+    return config;
+  }
+
+  /** The controller that supplies {@code β}; its state goes into checkpoints. */
+  public KlController klController() {
+    return klController;
+  }
+
+  /** Optimizer steps taken so far. */
+  public long completedSteps() {
+    return completedSteps;
+  }
+
+  /**
+   * Runs {@link ReinforceConfig#steps()} steps, each on {@code batchContexts} contexts taken in
+   * turn from {@code contexts} (shuffled once with the config's seed), and returns every step's
+   * metrics in order.
+   */
+  public List<Map<String, Double>> train(List<ElmPrompt> contexts) {
+    if (contexts.isEmpty()) {
+      throw new IllegalArgumentException("ReinforceTrainer.train: no contexts, expected at least one");
+    }
+    List<ElmPrompt> order = new ArrayList<>(contexts);
+    for (int i = order.size() - 1; i > 0; i--) { // Fisher-Yates with the trainer's own stream
+      int j = random.nextInt(i + 1);
+      order.set(i, order.set(j, order.get(i)));
+    }
+    List<Map<String, Double>> history = new ArrayList<>(config.steps());
+    int next = 0;
+    for (int step = 0; step < config.steps(); step++) {
+      List<ElmPrompt> batch = new ArrayList<>(config.batchContexts());
+      for (int j = 0; j < config.batchContexts(); j++) {
+        batch.add(order.get(next));
+        next = (next + 1) % order.size();
+      }
+      Map<String, Double> metrics = step(batch);
+      history.add(metrics);
+      LOG.debug("reinforce step {}: {}", completedSteps, metrics);
+    }
+    return history;
+  }
+
+  /** One step: {@link #sample} K completions of each context, then {@link #update}. */
+  public Map<String, Double> step(List<ElmPrompt> contexts) {
+    return update(sample(contexts));
+  }
+
+  /** K completions of each context from the current policy (ancestral sampling), with rewards. */
+  public Rollouts sample(List<ElmPrompt> contexts) {
+    int k = config.samplesPerContext();
+    List<ElmPrompt> prompts = new ArrayList<>(contexts.size() * k);
+    for (ElmPrompt context : contexts) {
+      for (int i = 0; i < k; i++) {
+        prompts.add(context);
+      }
+    }
+    SampleResult samples = Sampler.sample(
+        policy, prompts, SamplingConfig.ancestral(config.maxNewTokens()), random.nextLong());
+    List<int[]> continuations = new ArrayList<>(prompts.size());
+    double[] rewards = new double[prompts.size()];
+    for (int row = 0; row < prompts.size(); row++) {
+      int[] continuation = samples.continuation(row);
+      continuations.add(continuation);
+      rewards[row] = reward.reward(prompts.get(row), continuation);
+    }
+    return Rollouts.sampled(prompts, continuations, rewards, k);
+  }
+
+  /**
+   * Gradient of the loss on {@code rollouts} ({@link #computeGradients}), global-norm clipping,
+   * one AdamW step and the KL controller's update with the measured exact KL. Returns the step's
+   * metrics, {@code grad_norm} included.
+   */
+  public Map<String, Double> update(Rollouts rollouts) {
+    Map<String, Double> metrics = computeGradients(rollouts);
+    Map<String, NDArray> trainable = policy.trainableParameters();
+    double gradNorm = config.gradClip() > 0
+        ? GradientClipping.clipByGlobalNorm(trainable, config.gradClip())
+        : GradientClipping.globalNorm(trainable);
+    if (!Double.isFinite(metrics.get("loss")) || !Double.isFinite(gradNorm)) {
+      throw new IllegalStateException("reinforce step " + (completedSteps + 1) + ": loss "
+          + metrics.get("loss") + ", gradient norm " + gradNorm
+          + "; expected finite values (lower reinforce.learning_rate or set reinforce.grad_clip)");
+    }
+    optimizer.step(trainable);
+    klController.update(metrics.get("kl_exact"), rollouts.rows());
+    completedSteps++;
+    metrics.put("grad_norm", gradNorm);
+    metrics.put("step", (double) completedSteps);
+    return metrics;
+  }
+
+  /**
+   * Computes the loss of the class comment on {@code rollouts} and leaves its gradient on the
+   * policy's trainable parameters (previous gradients are zeroed first); the parameters do not
+   * change. Returns the metrics, each an expectation under the row weights: {@code loss},
+   * {@code reward_mean}, {@code return_mean} ({@code G_0}), {@code kl_k1}, {@code kl_k2},
+   * {@code kl_k3} (per-sequence sums of the unclipped estimators), {@code kl_exact}
+   * ({@code Σ_t KL(π_θ(·|s_t) ‖ π_ref(·|s_t))}), {@code entropy} ({@code Σ_t H(π_θ(·|s_t))}),
+   * {@code length_mean} and {@code beta}.
+   */
+  public Map<String, Double> computeGradients(Rollouts rollouts) {
+    KlConfig kl = config.kl();
+    double beta = klController.beta();
+    int rows = rollouts.rows();
+    double[] w = rollouts.weights();
+    zeroGradients();
+    Map<String, Double> metrics = new LinkedHashMap<>();
+    try (NDScope arrays = new NDScope(); NDManager scope = policy.manager().newSubManager()) {
+      arrays.suppressNotUsedWarning();
+      ContinuationLogProbs ref = reference.continuationLogProbs(
+          scope, rollouts.prompts(), rollouts.continuations(), true);
+      double[][] logq = perRow(ref.tokenLogProbs(), ref.lengths());
+      try (GradientCollector collector = policy.manager().getEngine().newGradientCollector()) {
+        ContinuationLogProbs pol = policy.continuationLogProbs(
+            scope, rollouts.prompts(), rollouts.continuations(), true);
+        double[][] logp = perRow(pol.tokenLogProbs(), pol.lengths());
+        int width = (int) pol.tokenLogProbs().getShape().get(1);
+
+        // Returns with the KL placed as configured, then the baseline over each context's K samples.
+        int k = rollouts.samplesPerContext();
+        double[][] tokenReturns = new double[rows][];
+        double[][] sequenceReturns = new double[rollouts.contexts()][k];
+        double[] estimates = new double[KlEstimator.values().length];
+        double rewardMean = 0;
+        double returnMean = 0;
+        double lengthMean = 0;
+        for (int i = 0; i < rows; i++) {
+          double[] klPerToken = KlDivergence.perToken(kl.estimator(), logp[i], logq[i], kl.clipBound());
+          double[] environment = Returns.terminalRewards(rollouts.rewards()[i], logp[i].length);
+          tokenReturns[i] = Returns.returns(environment, klPerToken, beta, kl.level(), kl.placement(), 1.0);
+          sequenceReturns[i / k][i % k] = tokenReturns[i][0];
+          for (KlEstimator estimator : KlEstimator.values()) {
+            estimates[estimator.ordinal()] += w[i] * KlDivergence.sum(
+                KlDivergence.perToken(estimator, logp[i], logq[i], Double.POSITIVE_INFINITY));
+          }
+          rewardMean += w[i] * rollouts.rewards()[i];
+          returnMean += w[i] * tokenReturns[i][0];
+          lengthMean += w[i] * logp[i].length;
+        }
+        double[][] sequenceAdvantages = advantageEstimator.advantages(sequenceReturns);
+        double[] scaledAdvantages = new double[rows * width]; // w_i · A_{i,t}, 0 on padding
+        double[] rowWeights = new double[rows];
+        for (int i = 0; i < rows; i++) {
+          double scale = config.baseline().kind() == Baseline.GROUP_NORMALISED
+              ? 1 / (populationStd(sequenceReturns[i / k]) + config.baseline().epsilon())
+              : 1;
+          for (int t = 0; t < tokenReturns[i].length; t++) {
+            double advantage = sequenceAdvantages[i / k][i % k]
+                + scale * (tokenReturns[i][t] - tokenReturns[i][0]);
+            scaledAdvantages[i * width + t] = w[i] * advantage;
+          }
+          rowWeights[i] = w[i];
+        }
+
+        // The loss: policy gradient surrogate, entropy bonus, exact KL term when placed in the loss.
+        NDArray logSoftmax = pol.logSoftmax();
+        NDArray probabilities = logSoftmax.exp();
+        NDArray mask = pol.mask();
+        NDArray rowWeight = constant(scope, rowWeights, new Shape(rows, 1), logSoftmax);
+        NDArray tokenEntropy = probabilities.mul(logSoftmax).sum(new int[] {2}).neg().mul(mask);
+        NDArray tokenKl = probabilities.mul(logSoftmax.sub(ref.logSoftmax())).sum(new int[] {2}).mul(mask);
+        NDArray entropy = tokenEntropy.mul(rowWeight).sum();
+        NDArray exactKl = tokenKl.mul(rowWeight).sum();
+        NDArray loss = pol.tokenLogProbs()
+            .mul(constant(scope, scaledAdvantages, new Shape(rows, width), logSoftmax))
+            .sum()
+            .neg();
+        if (config.entropyBonus() > 0) {
+          loss = loss.sub(entropy.mul(EngineOwned.scalar(entropy, config.entropyBonus())));
+        }
+        if (kl.placement() == KlPlacement.LOSS) {
+          loss = loss.add(exactKl.mul(EngineOwned.scalar(exactKl, beta)));
+        }
+        collector.backward(loss);
+
+        metrics.put("loss", scalarValue(loss));
+        metrics.put("reward_mean", rewardMean);
+        metrics.put("return_mean", returnMean);
+        for (KlEstimator estimator : KlEstimator.values()) {
+          metrics.put("kl_" + estimator.name().toLowerCase(java.util.Locale.ROOT), estimates[estimator.ordinal()]);
+        }
+        metrics.put("kl_exact", scalarValue(exactKl));
+        metrics.put("entropy", scalarValue(entropy));
+        metrics.put("length_mean", lengthMean);
+        metrics.put("beta", beta);
+      }
+    }
+    return metrics;
+  }
+
+  /** Frees the optimizer's moments (the models belong to the caller). */
+  @Override
+  public void close() {
+    optimizer.close();
+  }
+
+  private void zeroGradients() {
+    for (NDArray parameter : policy.trainableParameters().values()) {
+      try (NDArray gradient = parameter.getGradient()) {
+        gradient.subi(gradient);
+      }
+    }
+  }
+
+  /** The population standard deviation {@code Advantages.groupNormalised} divides by. */
+  private static double populationStd(double[] values) {
+    double mean = 0;
+    for (double v : values) {
+      mean += v / values.length;
+    }
+    double squares = 0;
+    for (double v : values) {
+      squares += (v - mean) * (v - mean);
+    }
+    return Math.sqrt(squares / values.length);
+  }
+
+  /** A constant (no gradient) of {@code like}'s type, in memory the engine owns. */
+  private static NDArray constant(NDManager scope, double[] values, Shape shape, NDArray like) {
+    try (NDArray javaBacked = scope.create(values, shape)) {
+      return javaBacked.toType(like.getDataType(), true);
+    }
+  }
+
+  private static double scalarValue(NDArray scalar) {
+    return scalar.stopGradient().toType(DataType.FLOAT64, false).getDouble();
+  }
+
+  /** The real tokens' values of a padded {@code [B, C]} array, one {@code double[]} per row. */
+  private static double[][] perRow(NDArray padded, int[] lengths) {
+    double[] flat = padded.stopGradient().toType(DataType.FLOAT64, false).toDoubleArray();
+    int width = (int) padded.getShape().get(1);
+    double[][] rows = new double[lengths.length][];
+    for (int i = 0; i < lengths.length; i++) {
+      rows[i] = java.util.Arrays.copyOfRange(flat, i * width, i * width + lengths[i]);
+    }
+    return rows;
+  }
+}
