@@ -65,6 +65,105 @@ public record ReinforceConfig(
         BaselineConfig.defaults(), 0.0, 0L);
   }
 
+  /** A builder starting from {@link #defaults()}. */
+  public static Builder builder() {
+    return new Builder(defaults());
+  }
+
+  /** A builder starting from this config. */
+  public Builder toBuilder() {
+    return new Builder(this);
+  }
+
+  /** Builds a {@link ReinforceConfig} field by field; {@link #build()} validates. */
+  public static final class Builder {
+    private int samplesPerContext;
+    private int batchContexts;
+    private int maxNewTokens;
+    private double learningRate;
+    private double weightDecay;
+    private double gradClip;
+    private int steps;
+    private KlConfig kl;
+    private BaselineConfig baseline;
+    private double entropyBonus;
+    private long seed;
+
+    private Builder(ReinforceConfig from) {
+      samplesPerContext = from.samplesPerContext;
+      batchContexts = from.batchContexts;
+      maxNewTokens = from.maxNewTokens;
+      learningRate = from.learningRate;
+      weightDecay = from.weightDecay;
+      gradClip = from.gradClip;
+      steps = from.steps;
+      kl = from.kl;
+      baseline = from.baseline;
+      entropyBonus = from.entropyBonus;
+      seed = from.seed;
+    }
+
+    public Builder samplesPerContext(int value) {
+      samplesPerContext = value;
+      return this;
+    }
+
+    public Builder batchContexts(int value) {
+      batchContexts = value;
+      return this;
+    }
+
+    public Builder maxNewTokens(int value) {
+      maxNewTokens = value;
+      return this;
+    }
+
+    public Builder learningRate(double value) {
+      learningRate = value;
+      return this;
+    }
+
+    public Builder weightDecay(double value) {
+      weightDecay = value;
+      return this;
+    }
+
+    public Builder gradClip(double value) {
+      gradClip = value;
+      return this;
+    }
+
+    public Builder steps(int value) {
+      steps = value;
+      return this;
+    }
+
+    public Builder kl(KlConfig value) {
+      kl = value;
+      return this;
+    }
+
+    public Builder baseline(BaselineConfig value) {
+      baseline = value;
+      return this;
+    }
+
+    public Builder entropyBonus(double value) {
+      entropyBonus = value;
+      return this;
+    }
+
+    public Builder seed(long value) {
+      seed = value;
+      return this;
+    }
+
+    public ReinforceConfig build() {
+      return new ReinforceConfig(samplesPerContext, batchContexts, maxNewTokens, learningRate,
+          weightDecay, gradClip, steps, kl, baseline, entropyBonus, seed);
+    }
+  }
+
   private static void requireAtLeastOne(String key, int value) {
     if (value < 1) {
       throw new UserInputException(key + ": found " + value + ", expected an integer >= 1");

@@ -6,9 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.DataType;
 import dev.elmrlaif.rlaif.rl.math.Baseline;
-import dev.elmrlaif.rlaif.rl.math.BaselineConfig;
-import dev.elmrlaif.rlaif.rl.math.KlConfig;
-import dev.elmrlaif.rlaif.rl.math.KlControllerConfig;
 import dev.elmrlaif.rlaif.rl.math.KlEstimator;
 import dev.elmrlaif.rlaif.rl.math.KlLevel;
 import dev.elmrlaif.rlaif.rl.math.KlPlacement;
@@ -70,9 +67,10 @@ class ReinforceGradientTest {
   }
 
   private static ReinforceConfig config(KlLevel level) {
-    KlControllerConfig fixed = new KlControllerConfig(KlControllerConfig.Kind.FIXED, BETA, 6, 10_000, 0.1);
-    return new ReinforceConfig(13, 1, 2, 1e-2, 0, 0, 1,
-        new KlConfig(KlEstimator.K1, 0, level, KlPlacement.REWARD, fixed),
-        new BaselineConfig(Baseline.NONE, 0.9, 1e-6), 0, 1);
+    return ReinforceConfig.builder()
+        .samplesPerContext(13)
+        .kl(SyntheticToy.kl(KlEstimator.K1, level, KlPlacement.REWARD, BETA))
+        .baseline(SyntheticToy.baseline(Baseline.NONE))
+        .build();
   }
 }

@@ -1,5 +1,12 @@
 package dev.elmrlaif.rlaif.rl.reinforce;
 
+import dev.elmrlaif.rlaif.rl.math.Baseline;
+import dev.elmrlaif.rlaif.rl.math.BaselineConfig;
+import dev.elmrlaif.rlaif.rl.math.KlConfig;
+import dev.elmrlaif.rlaif.rl.math.KlControllerConfig;
+import dev.elmrlaif.rlaif.rl.math.KlEstimator;
+import dev.elmrlaif.rlaif.rl.math.KlLevel;
+import dev.elmrlaif.rlaif.rl.math.KlPlacement;
 import dev.elmrlaif.rlaif.synthetic.SequenceReward;
 import dev.elmrlaif.rlaif.synthetic.TokenMdp;
 import java.util.HashMap;
@@ -19,5 +26,15 @@ final class SyntheticToy {
       table.put(y, scale * random.nextDouble());
     }
     return table::get;
+  }
+
+  /** The KL regulariser with a fixed {@code β}. */
+  static KlConfig kl(KlEstimator estimator, KlLevel level, KlPlacement placement, double beta) {
+    return new KlConfig(estimator, 0, level, placement,
+        new KlControllerConfig(KlControllerConfig.Kind.FIXED, beta, 6, 10_000, 0.1));
+  }
+
+  static BaselineConfig baseline(Baseline kind) {
+    return new BaselineConfig(kind, 0.9, 1e-6);
   }
 }
