@@ -1,0 +1,129 @@
+package dev.elmrlaif.rlaif.rl.reinforce;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.types.DataType;
+import dev.elmrlaif.rlaif.rl.math.Baseline;
+import dev.elmrlaif.rlaif.rl.math.KlConfig;
+import dev.elmrlaif.rlaif.rl.math.KlControllerConfig;
+import dev.elmrlaif.rlaif.rl.math.KlDivergence;
+import dev.elmrlaif.rlaif.rl.math.KlEstimator;
+import dev.elmrlaif.rlaif.rl.math.KlLevel;
+import dev.elmrlaif.rlaif.rl.math.KlPlacement;
+import dev.elmrlaif.rlaif.rl.math.LogProbs;
+import dev.elmrlaif.rlaif.synthetic.SyntheticCoMdp;
+import dev.elmrlaif.rlaif.synthetic.TabularPolicy;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The loss terms beside the policy-gradient surrogate, on exact rollouts of the toy CoMDP in
+ * float64: the exact-KL loss term ({@link KlPlacement#LOSS}) and the entropy bonus are
+ * differentiated directly, the KL controller is fed the measured KL.
+ */
+class ReinforceLossTermsTest {
+  private static final double BETA = 0.8;
+  private static final double ENTROPY_BONUS = 0.3;
+  private static final double STEP = 1e-5;
+
+  /**
+   * With the state weights {@code w_y = π_θ0(y)} held fixed, the loss is
+   * {@code −Σ_y w_y log π_θ(y)·r(y) + Σ_y w_y Σ_t [β·KL(π_θ(·|s_t) ‖ π_ref(·|s_t)) − η·H(π_θ(·|s_t))]},
+   * so its gradient at θ0 is {@code −∇E_θ[r] + ∇g(θ)}, g the second sum: both by finite differences.
+   */
+  @Test
+  void exactKlLossTermAndEntropyBonusHaveTheirAnalyticGradient() {
+    try (SyntheticElmPolicy toy = SyntheticElmPolicy.initialize(4, 2, 8, DataType.FLOAT64, 21)) {
+      SyntheticCoMdp coMdp = toy.coMdp(SyntheticToy.randomReward(toy.mdp(), 2.0, 9), BETA);
+      ReinforceConfig config = ReinforceConfig.builder()
+          .samplesPerContext(13)
+          .kl(SyntheticToy.kl(KlEstimator.K3, KlLevel.TOKEN, KlPlacement.LOSS, BETA))
+          .baseline(SyntheticToy.baseline(Baseline.NONE))
+          .entropyBonus(ENTROPY_BONUS)
+          .build();
+      try (ReinforceTrainer trainer = new ReinforceTrainer(toy.policy(), toy.reference(), (c, y) -> 0, config)) {
+        Rollouts exact = toy.exactRollouts(coMdp);
+        TabularPolicy start = toy.tabular(toy.policy());
+        Map<String, Double> metrics = trainer.computeGradients(exact);
+        // Σ_y π(y) Σ_t KL_t is the sequence-level KL (chain rule), and likewise for the entropy.
+        assertEquals(coMdp.klToReference(start), metrics.get("kl_exact"), 1e-9);
+        assertEquals(fixedWeightPenalty(toy, exact, start, 0, -1), metrics.get("entropy"), 1e-9);
+
+        int checked = 0;
+        for (Map.Entry<String, NDArray> entry : toy.policy().trainableParameters().entrySet()) {
+          NDArray parameter = entry.getValue();
+          double[] gradient;
+          try (NDArray g = parameter.getGradient()) {
+            gradient = g.toDoubleArray();
+          }
+          double[] values = parameter.toDoubleArray();
+          for (int j = 0; j < values.length; j += Math.max(1, values.length / 6)) {
+            double original = values[j];
+            values[j] = original + STEP;
+            parameter.set(values);
+            TabularPolicy plus = toy.tabular(toy.policy());
+            values[j] = original - STEP;
+            parameter.set(values);
+            TabularPolicy minus = toy.tabular(toy.policy());
+            values[j] = original;
+            parameter.set(values);
+            double rewardGradient = (coMdp.expectedReward(plus) - coMdp.expectedReward(minus)) / (2 * STEP);
+            double penaltyGradient = (fixedWeightPenalty(toy, exact, plus, BETA, ENTROPY_BONUS)
+                - fixedWeightPenalty(toy, exact, minus, BETA, ENTROPY_BONUS)) / (2 * STEP);
+            assertEquals(-rewardGradient + penaltyGradient, gradient[j], 1e-5, entry.getKey() + "[" + j + "]");
+            checked++;
+          }
+        }
+        assertTrue(checked > 30, "checked " + checked + " entries");
+      }
+    }
+  }
+
+  /** The adaptive controller is updated with the step's exact KL and its number of rows. */
+  @Test
+  void adaptiveControllerSeesTheMeasuredKl() {
+    try (SyntheticElmPolicy toy = SyntheticElmPolicy.initialize(4, 2, 8, DataType.FLOAT64, 4)) {
+      SyntheticCoMdp coMdp = toy.coMdp(SyntheticToy.randomReward(toy.mdp(), 2.0, 9), 1.0);
+      KlControllerConfig adaptive = new KlControllerConfig(KlControllerConfig.Kind.ADAPTIVE, 1.0, 0.01, 100, 0.1);
+      ReinforceConfig config = ReinforceConfig.builder()
+          .samplesPerContext(13)
+          .learningRate(0.05)
+          .kl(new KlConfig(KlEstimator.K1, 0, KlLevel.SEQUENCE, KlPlacement.REWARD, adaptive))
+          .baseline(SyntheticToy.baseline(Baseline.NONE))
+          .build();
+      try (ReinforceTrainer trainer = new ReinforceTrainer(toy.policy(), toy.reference(),
+          SyntheticElmPolicy.completionReward(coMdp), config)) {
+        Map<String, Double> first = trainer.update(toy.exactRollouts(coMdp));
+        assertEquals(0.0, first.get("kl_exact"), 1e-12, "the policy starts at the reference");
+        double lowered = 1.0 * (1 + 0.1 * -0.2 * 13 / 100.0); // error clipped at -0.2
+        assertEquals(lowered, trainer.klController().beta(), 1e-12);
+        Map<String, Double> second = trainer.update(toy.exactRollouts(coMdp));
+        assertEquals(lowered, second.get("beta"), 1e-12);
+        double error = Math.max(-0.2, Math.min(0.2, second.get("kl_exact") / 0.01 - 1));
+        assertTrue(error > 0, "one step of learning rate 0.05 moves the policy: KL " + second.get("kl_exact"));
+        assertEquals(lowered * (1 + 0.1 * error * 13 / 100.0), trainer.klController().beta(), 1e-12);
+        assertEquals(2, trainer.completedSteps());
+      }
+    }
+  }
+
+  /** {@code Σ_y w_y Σ_t [β·KL(π(·|s_t) ‖ π_ref(·|s_t)) − η·H(π(·|s_t))]} with the rollouts' weights. */
+  private static double fixedWeightPenalty(SyntheticElmPolicy toy, Rollouts rollouts, TabularPolicy policy,
+      double beta, double entropyBonus) {
+    TabularPolicy reference = toy.tabular(toy.reference());
+    double total = 0;
+    for (int i = 0; i < rollouts.rows(); i++) {
+      int[] y = rollouts.continuations().get(i);
+      for (int t = 0; t < y.length; t++) {
+        List<Integer> state = java.util.Arrays.stream(y, 0, t).boxed().toList();
+        double[] logp = policy.logProbabilities(state);
+        total += rollouts.weights()[i] * (beta * KlDivergence.exact(logp, reference.logProbabilities(state))
+            - entropyBonus * LogProbs.entropy(logp));
+      }
+    }
+    return total;
+  }
+}
