@@ -19,6 +19,7 @@ import dev.elmrlaif.policy.sampling.Sampler;
 import dev.elmrlaif.policy.sampling.SamplingConfig;
 import dev.elmrlaif.rlaif.rl.math.AdvantageEstimator;
 import dev.elmrlaif.rlaif.rl.math.Baseline;
+import dev.elmrlaif.rlaif.rl.math.BaselineConfig;
 import dev.elmrlaif.rlaif.rl.math.KlConfig;
 import dev.elmrlaif.rlaif.rl.math.KlController;
 import dev.elmrlaif.rlaif.rl.math.KlDivergence;
@@ -237,26 +238,20 @@ public final class ReinforceTrainer implements AutoCloseable {
           returnMean += w[i] * tokenReturns[i][0];
           lengthMean += w[i] * logp[i].length;
         }
-        double[][] sequenceAdvantages = advantageEstimator.advantages(sequenceReturns);
+        double[][] advantages = tokenAdvantages(
+            tokenReturns, advantageEstimator.advantages(sequenceReturns), k, config.baseline());
         double[] scaledAdvantages = new double[rows * width]; // w_i · A_{i,t}, 0 on padding
-        double[] rowWeights = new double[rows];
         for (int i = 0; i < rows; i++) {
-          double scale = config.baseline().kind() == Baseline.GROUP_NORMALISED
-              ? 1 / (populationStd(sequenceReturns[i / k]) + config.baseline().epsilon())
-              : 1;
-          for (int t = 0; t < tokenReturns[i].length; t++) {
-            double advantage = sequenceAdvantages[i / k][i % k]
-                + scale * (tokenReturns[i][t] - tokenReturns[i][0]);
-            scaledAdvantages[i * width + t] = w[i] * advantage;
+          for (int t = 0; t < advantages[i].length; t++) {
+            scaledAdvantages[i * width + t] = w[i] * advantages[i][t];
           }
-          rowWeights[i] = w[i];
         }
 
         // The loss: policy gradient surrogate, entropy bonus, exact KL term when placed in the loss.
         NDArray logSoftmax = pol.logSoftmax();
         NDArray probabilities = logSoftmax.exp();
         NDArray mask = pol.mask();
-        NDArray rowWeight = constant(scope, rowWeights, new Shape(rows, 1), logSoftmax);
+        NDArray rowWeight = constant(scope, w, new Shape(rows, 1), logSoftmax);
         NDArray tokenEntropy = probabilities.mul(logSoftmax).sum(new int[] {2}).neg().mul(mask);
         NDArray tokenKl = probabilities.mul(logSoftmax.sub(ref.logSoftmax())).sum(new int[] {2}).mul(mask);
         NDArray entropy = tokenEntropy.mul(rowWeight).sum();
@@ -300,6 +295,35 @@ public final class ReinforceTrainer implements AutoCloseable {
         gradient.subi(gradient);
       }
     }
+  }
+
+  /**
+   * Per-token advantages from per-token returns {@code G_{i,t}} and the baseline's sequence
+   * advantages {@code A_i} (computed on {@code G_{i,0}}, rows grouped {@code samplesPerContext} per
+   * context): {@code A_{i,t} = A_i + s·(G_{i,t} − G_{i,0})}, with {@code s = 1/(std_c + ε)} for the
+   * group-normalised baseline (so {@code A_{i,t} = (G_{i,t} − mean_c G_0)/(std_c + ε)}) and 1
+   * otherwise (so {@code A_{i,t} = G_{i,t} − b_i}). The baseline depends only on the other samples
+   * (or past batches), so the gradient stays unbiased at every token.
+   */
+  static double[][] tokenAdvantages(double[][] tokenReturns, double[][] sequenceAdvantages,
+      int samplesPerContext, BaselineConfig baseline) {
+    int k = samplesPerContext;
+    double[][] advantages = new double[tokenReturns.length][];
+    for (int i = 0; i < tokenReturns.length; i++) {
+      double scale = 1;
+      if (baseline.kind() == Baseline.GROUP_NORMALISED) {
+        double[] group = new double[k];
+        for (int j = 0; j < k; j++) {
+          group[j] = tokenReturns[(i / k) * k + j][0];
+        }
+        scale = 1 / (populationStd(group) + baseline.epsilon());
+      }
+      advantages[i] = new double[tokenReturns[i].length];
+      for (int t = 0; t < tokenReturns[i].length; t++) {
+        advantages[i][t] = sequenceAdvantages[i / k][i % k] + scale * (tokenReturns[i][t] - tokenReturns[i][0]);
+      }
+    }
+    return advantages;
   }
 
   /** The population standard deviation {@code Advantages.groupNormalised} divides by. */
