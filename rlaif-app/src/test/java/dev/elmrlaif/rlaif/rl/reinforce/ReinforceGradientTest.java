@@ -3,7 +3,6 @@ package dev.elmrlaif.rlaif.rl.reinforce;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.DataType;
 import dev.elmrlaif.rlaif.rl.math.Baseline;
 import dev.elmrlaif.rlaif.rl.math.KlEstimator;
@@ -21,7 +20,6 @@ import org.junit.jupiter.params.provider.EnumSource;
  */
 class ReinforceGradientTest {
   private static final double BETA = 0.7;
-  private static final double STEP = 1e-5;
 
   @ParameterizedTest
   @EnumSource(KlLevel.class)
@@ -35,34 +33,10 @@ class ReinforceGradientTest {
       assertEquals(coMdp.expectedReward(toy.tabular(toy.policy())), metrics.get("reward_mean"), 1e-9);
       assertEquals(coMdp.klToReference(toy.tabular(toy.policy())), metrics.get("kl_k1"), 1e-9);
 
-      int checked = 0;
-      double largest = 0;
-      for (Map.Entry<String, NDArray> entry : toy.policy().trainableParameters().entrySet()) {
-        NDArray parameter = entry.getValue();
-        double[] gradient;
-        try (NDArray g = parameter.getGradient()) {
-          gradient = g.toDoubleArray();
-        }
-        double[] values = parameter.toDoubleArray();
-        for (int j = 0; j < values.length; j += Math.max(1, values.length / 12)) {
-          double original = values[j];
-          values[j] = original + STEP;
-          parameter.set(values);
-          double plus = coMdp.objective(toy.tabular(toy.policy()));
-          values[j] = original - STEP;
-          parameter.set(values);
-          double minus = coMdp.objective(toy.tabular(toy.policy()));
-          values[j] = original;
-          parameter.set(values);
-          double objectiveGradient = (plus - minus) / (2 * STEP);
-          assertEquals(-objectiveGradient, gradient[j], 1e-5,
-              entry.getKey() + "[" + j + "] at level " + level);
-          largest = Math.max(largest, Math.abs(objectiveGradient));
-          checked++;
-        }
-      }
-      assertTrue(checked > 50, "checked " + checked + " entries");
-      assertTrue(largest > 1e-2, "the objective gradient is not trivially zero: largest " + largest);
+      SyntheticToy.FiniteDifferences check =
+          SyntheticToy.assertGradientMatches(toy, 12, policy -> -coMdp.objective(policy), 1e-5);
+      assertTrue(check.checked() > 50, "checked " + check.checked() + " entries");
+      assertTrue(check.largest() > 1e-2, "the objective gradient is not trivially zero: largest " + check.largest());
     }
   }
 

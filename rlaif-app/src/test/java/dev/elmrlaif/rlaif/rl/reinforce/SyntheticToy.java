@@ -1,5 +1,8 @@
 package dev.elmrlaif.rlaif.rl.reinforce;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import ai.djl.ndarray.NDArray;
 import dev.elmrlaif.rlaif.rl.math.Baseline;
 import dev.elmrlaif.rlaif.rl.math.BaselineConfig;
 import dev.elmrlaif.rlaif.rl.math.KlConfig;
@@ -8,11 +11,13 @@ import dev.elmrlaif.rlaif.rl.math.KlEstimator;
 import dev.elmrlaif.rlaif.rl.math.KlLevel;
 import dev.elmrlaif.rlaif.rl.math.KlPlacement;
 import dev.elmrlaif.rlaif.synthetic.SequenceReward;
+import dev.elmrlaif.rlaif.synthetic.TabularPolicy;
 import dev.elmrlaif.rlaif.synthetic.TokenMdp;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
+import java.util.function.ToDoubleFunction;
 
 /** Shared fixtures of the REINFORCE tests on the synthetic CoMDP. */
 final class SyntheticToy {
@@ -36,5 +41,44 @@ final class SyntheticToy {
 
   static BaselineConfig baseline(Baseline kind) {
     return new BaselineConfig(kind, 0.9, 1e-6);
+  }
+
+  /** How many parameter entries a finite-difference check compared, and the largest |∂L/∂θ|. */
+  record FiniteDifferences(int checked, double largest) {}
+
+  /**
+   * Compares the gradient left on the policy's parameters with central differences
+   * {@code (L(θ + h) − L(θ − h)) / 2h} of {@code loss}, evaluated on the policy's exact tabular
+   * form, at about {@code perParameter} entries of every trainable parameter; float64 only.
+   */
+  static FiniteDifferences assertGradientMatches(SyntheticElmPolicy toy, int perParameter,
+      ToDoubleFunction<TabularPolicy> loss, double tolerance) {
+    double step = 1e-5;
+    int checked = 0;
+    double largest = 0;
+    for (Map.Entry<String, NDArray> entry : toy.policy().trainableParameters().entrySet()) {
+      NDArray parameter = entry.getValue();
+      double[] gradient;
+      try (NDArray g = parameter.getGradient()) {
+        gradient = g.toDoubleArray();
+      }
+      double[] values = parameter.toDoubleArray();
+      for (int j = 0; j < values.length; j += Math.max(1, values.length / perParameter)) {
+        double original = values[j];
+        values[j] = original + step;
+        parameter.set(values);
+        double plus = loss.applyAsDouble(toy.tabular(toy.policy()));
+        values[j] = original - step;
+        parameter.set(values);
+        double minus = loss.applyAsDouble(toy.tabular(toy.policy()));
+        values[j] = original;
+        parameter.set(values);
+        double expected = (plus - minus) / (2 * step);
+        assertEquals(expected, gradient[j], tolerance, entry.getKey() + "[" + j + "]");
+        largest = Math.max(largest, Math.abs(expected));
+        checked++;
+      }
+    }
+    return new FiniteDifferences(checked, largest);
   }
 }
