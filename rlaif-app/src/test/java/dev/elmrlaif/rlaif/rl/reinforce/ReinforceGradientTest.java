@@ -28,6 +28,9 @@ class ReinforceGradientTest {
         ReinforceTrainer trainer = new ReinforceTrainer(toy.policy(), toy.reference(),
             (c, y) -> 0, config(level))) {
       SyntheticCoMdp coMdp = toy.coMdp(SyntheticToy.randomReward(toy.mdp(), 3.0, 5), BETA);
+      SyntheticToy.moveAwayFromReference(toy, 0.3, 2);
+      double klToReference = coMdp.klToReference(toy.tabular(toy.policy()));
+      assertTrue(klToReference > 0.05, "the policy must differ from the reference: KL " + klToReference);
       Rollouts exact = toy.exactRollouts(coMdp);
       Map<String, Double> metrics = trainer.computeGradients(exact);
       assertEquals(coMdp.expectedReward(toy.tabular(toy.policy())), metrics.get("reward_mean"), 1e-9);

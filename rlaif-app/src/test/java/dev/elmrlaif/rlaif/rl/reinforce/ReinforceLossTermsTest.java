@@ -36,6 +36,9 @@ class ReinforceLossTermsTest {
   void exactKlLossTermAndEntropyBonusHaveTheirAnalyticGradient() {
     try (SyntheticElmPolicy toy = SyntheticElmPolicy.initialize(4, 2, 8, DataType.FLOAT64, 21)) {
       SyntheticCoMdp coMdp = toy.coMdp(SyntheticToy.randomReward(toy.mdp(), 2.0, 9), BETA);
+      SyntheticToy.moveAwayFromReference(toy, 0.3, 2);
+      double klToReference = coMdp.klToReference(toy.tabular(toy.policy()));
+      assertTrue(klToReference > 0.05, "the policy must differ from the reference: KL " + klToReference);
       ReinforceConfig config = ReinforceConfig.builder()
           .samplesPerContext(13)
           .kl(SyntheticToy.kl(KlEstimator.K3, KlLevel.TOKEN, KlPlacement.LOSS, BETA))

@@ -43,6 +43,39 @@ final class SyntheticToy {
     return new BaselineConfig(kind, 0.9, 1e-6);
   }
 
+  /**
+   * Adds {@code N(0, scale²)} noise to every trainable parameter of the policy (not the frozen
+   * reference), so gradient checks run where {@code π ≠ π_ref} and the KL terms count: at
+   * {@code π = π_ref} the KL and its gradient are zero and {@code β} would go untested.
+   */
+  static void moveAwayFromReference(SyntheticElmPolicy toy, double scale, long seed) {
+    SplittableRandom random = new SplittableRandom(seed);
+    for (NDArray parameter : toy.policy().trainableParameters().values()) {
+      double[] values = parameter.toDoubleArray();
+      for (int j = 0; j < values.length; j++) {
+        values[j] += scale * gaussian(random);
+      }
+      overwrite(parameter, values);
+    }
+  }
+
+  /**
+   * Writes {@code values} into {@code parameter} in place by adding the difference, an array the
+   * engine owns (DJL's {@code set} on a parameter did not leave the gradient checks reproducible
+   * from one model to the next in the same JVM).
+   */
+  private static void overwrite(NDArray parameter, double[] values) {
+    try (NDArray javaBacked = parameter.getManager().create(values, parameter.getShape());
+        NDArray target = javaBacked.duplicate();
+        NDArray difference = target.sub(parameter)) {
+      parameter.addi(difference);
+    }
+  }
+
+  private static double gaussian(SplittableRandom random) { // Box-Muller
+    return Math.sqrt(-2 * Math.log(1 - random.nextDouble())) * Math.cos(2 * Math.PI * random.nextDouble());
+  }
+
   /** How many parameter entries a finite-difference check compared, and the largest |∂L/∂θ|. */
   record FiniteDifferences(int checked, double largest) {}
 
@@ -66,13 +99,13 @@ final class SyntheticToy {
       for (int j = 0; j < values.length; j += Math.max(1, values.length / perParameter)) {
         double original = values[j];
         values[j] = original + step;
-        parameter.set(values);
+        overwrite(parameter, values);
         double plus = loss.applyAsDouble(toy.tabular(toy.policy()));
         values[j] = original - step;
-        parameter.set(values);
+        overwrite(parameter, values);
         double minus = loss.applyAsDouble(toy.tabular(toy.policy()));
         values[j] = original;
-        parameter.set(values);
+        overwrite(parameter, values);
         double expected = (plus - minus) / (2 * step);
         assertEquals(expected, gradient[j], tolerance, entry.getKey() + "[" + j + "]");
         largest = Math.max(largest, Math.abs(expected));
