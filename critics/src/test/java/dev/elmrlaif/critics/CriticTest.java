@@ -1,0 +1,282 @@
+package dev.elmrlaif.critics;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.NDScope;
+import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.training.GradientCollector;
+import dev.elmrlaif.policy.io.SafetensorsFormatException;
+import dev.elmrlaif.policy.model.ContinuationLogProbs;
+import dev.elmrlaif.policy.model.Elm;
+import dev.elmrlaif.policy.model.ElmPrompt;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class CriticTest {
+  private static final CriticConfig SHARED = CriticConfig.sharedFrozen(0.5, 7);
+  private static final CriticConfig SEPARATE = CriticConfig.separate(1, 2, 6, 0.5, 7);
+
+  @TempDir Path folder;
+
+  @Test
+  void valuesHaveOneEntryPerStateAndZerosAtPadding() {
+    try (Elm base = TinyElms.elm(DataType.FLOAT32, 1);
+        QCritic q = QCritic.create(SEPARATE, base);
+        VCritic v = VCritic.create(SHARED, base);
+        NDScope arrays = new NDScope();
+        NDManager scope = NDManager.newBaseManager()) {
+      arrays.suppressNotUsedWarning();
+      List<ElmPrompt> prompts = List.of(TinyElms.prompt(0.5f, 2), TinyElms.prompt(-1f));
+      List<int[]> continuations = List.of(new int[] {3}, new int[] {4, 5, 0});
+      CriticValues qs = q.values(scope, prompts, continuations);
+      CriticValues vs = v.values(scope, prompts, continuations);
+      assertEquals(new Shape(2, 3, TinyElms.VOCAB), qs.values().getShape());
+      assertEquals(new Shape(2, 3), vs.values().getShape());
+      assertArrayEquals(new float[] {1, 0, 0, 1, 1, 1}, vs.mask().toFloatArray());
+      assertArrayEquals(new int[] {1, 3}, vs.lengths());
+      float[] qFlat = qs.values().toFloatArray();
+      for (int t = 1; t < 3; t++) {
+        for (int a = 0; a < TinyElms.VOCAB; a++) {
+          assertEquals(0f, qFlat[t * TinyElms.VOCAB + a], 0f, "padding of row 0 at t=" + t);
+        }
+      }
+      float[] vFlat = vs.values().toFloatArray();
+      assertEquals(0f, vFlat[1], 0f);
+      assertNotEquals(0f, vFlat[0]);
+      assertNotEquals(0f, vFlat[5]);
+    }
+  }
+
+  @Test
+  void aPaddedRowEqualsTheSameRowAlone() {
+    for (CriticConfig config : List.of(SHARED, SEPARATE)) {
+      try (Elm base = TinyElms.elm(DataType.FLOAT64, 2);
+          QCritic q = QCritic.create(config, base);
+          NDScope arrays = new NDScope();
+          NDManager scope = NDManager.newBaseManager()) {
+        arrays.suppressNotUsedWarning();
+        ElmPrompt shortPrompt = TinyElms.prompt(0.25f);
+        int[] shortContinuation = {6, 7};
+        double[] alone = q.values(scope, List.of(shortPrompt), List.of(shortContinuation))
+            .values().toDoubleArray();
+        double[] batched = q.values(scope, List.of(TinyElms.prompt(2f, 3, 4, 5), shortPrompt),
+                List.of(new int[] {1, 2, 3, 4, 0}, shortContinuation))
+            .values().get(new NDIndex("1, 0:2, :")).toDoubleArray();
+        assertArrayEquals(alone, batched, 1e-12, config.trunk().name());
+      }
+    }
+  }
+
+  @Test
+  void theValueAtPositionTDependsOnlyOnTheStateBeforeTokenT() {
+    for (CriticConfig config : List.of(SHARED, SEPARATE)) {
+      try (Elm base = TinyElms.elm(DataType.FLOAT64, 3);
+          VCritic v = VCritic.create(config, base);
+          NDScope arrays = new NDScope();
+          NDManager scope = NDManager.newBaseManager()) {
+        arrays.suppressNotUsedWarning();
+        ElmPrompt prompt = TinyElms.prompt(1f, 2);
+        double[] original = v.values(scope, List.of(prompt), List.of(new int[] {3, 4, 5, 6}))
+            .values().toDoubleArray();
+        double[] laterChanged = v.values(scope, List.of(prompt), List.of(new int[] {3, 4, 7, 8}))
+            .values().toDoubleArray();
+        for (int t = 0; t <= 2; t++) { // s_t = prompt + y_<t is the same for t <= 2
+          assertEquals(original[t], laterChanged[t], 0.0, config.trunk() + " t=" + t);
+        }
+        assertNotEquals(original[3], laterChanged[3], config.trunk() + ": s_3 differs");
+        double[] otherEntity = v.values(scope, List.of(TinyElms.prompt(-1f, 2)), List.of(new int[] {3, 4, 5, 6}))
+            .values().toDoubleArray();
+        assertNotEquals(original[0], otherEntity[0], config.trunk() + ": the entity is read");
+      }
+    }
+  }
+
+  @Test
+  void positionTReadsTheHiddenStateWhoseLogitsGiveThePolicyAtStateT() {
+    try (Elm base = TinyElms.elm(DataType.FLOAT64, 4);
+        QCritic q = QCritic.create(SHARED, base);
+        NDScope arrays = new NDScope();
+        NDManager scope = NDManager.newBaseManager()) {
+      arrays.suppressNotUsedWarning();
+      // With the LM's tied output matrix as head, Q(s_t, ·) are the policy's logits at s_t.
+      q.parameters().get("q_head.weight").set(new NDIndex("..."), base.parameters().get("wte.weight").transpose());
+      List<ElmPrompt> prompts = List.of(TinyElms.prompt(0.7f, 3), TinyElms.prompt(-0.2f));
+      List<int[]> continuations = List.of(new int[] {5, 6, 0}, new int[] {9});
+      NDArray logSoftmaxOfQ = q.values(scope, prompts, continuations).values().logSoftmax(-1);
+      ContinuationLogProbs policy = base.continuationLogProbs(scope, prompts, continuations, true);
+      double[] expected = policy.logSoftmax().mul(policy.mask().expandDims(2)).toDoubleArray();
+      double[] actual = logSoftmaxOfQ.mul(policy.mask().expandDims(2)).toDoubleArray();
+      assertArrayEquals(expected, actual, 1e-12);
+    }
+  }
+
+  @Test
+  void gradientsReachOnlyTheOwnedTrainableParameters() {
+    try (Elm base = TinyElms.elm(DataType.FLOAT32, 5);
+        VCritic shared = VCritic.create(SHARED, base);
+        QCritic separate = QCritic.create(SEPARATE, base);
+        VCritic target = shared.copy()) {
+      assertEquals(List.of("v_head.weight", "v_head.bias"), List.copyOf(shared.trainableParameters().keySet()));
+      assertTrue(separate.trainableParameters().containsKey("trunk.h.0.attn.c_attn.weight"));
+      assertTrue(separate.trainableParameters().keySet().stream().anyMatch(n -> n.startsWith("trunk.adapter.")),
+          "a separate trunk has its own adapter");
+      assertTrue(target.trainableParameters().isEmpty(), "a target network has no gradients");
+      assertTrue(base.trainableParameters().size() > 0, "the base ELM itself trains here");
+      try (NDScope arrays = new NDScope(); NDManager scope = NDManager.newBaseManager()) {
+        arrays.suppressNotUsedWarning();
+        List<ElmPrompt> prompts = List.of(TinyElms.prompt(0.3f, 2));
+        List<int[]> continuations = List.of(new int[] {4, 5});
+        try (GradientCollector collector = base.manager().getEngine().newGradientCollector()) {
+          NDArray loss = shared.values(scope, prompts, continuations).values().square().sum()
+              .add(separate.values(scope, prompts, continuations).values().square().sum());
+          collector.backward(loss);
+        }
+      }
+      for (Map.Entry<String, NDArray> entry : base.trainableParameters().entrySet()) {
+        assertEquals(0.0, gradientNorm(entry.getValue()), 0.0, "shared trunk " + entry.getKey());
+      }
+      assertTrue(gradientNorm(shared.trainableParameters().get("v_head.weight")) > 0);
+      assertTrue(gradientNorm(separate.trainableParameters().get("q_head.weight")) > 0);
+      assertTrue(gradientNorm(separate.trainableParameters().get("trunk.h.0.mlp.c_fc.weight")) > 0);
+      shared.zeroGradients();
+      assertEquals(0.0, gradientNorm(shared.trainableParameters().get("v_head.weight")), 0.0);
+    }
+  }
+
+  @Test
+  void polyakAveragingIsExactInTheParametersType() {
+    try (Elm base = TinyElms.elm(DataType.FLOAT32, 6);
+        QCritic online = QCritic.create(SEPARATE, base);
+        QCritic target = QCritic.create(SEPARATE.withSeed(99), base)) {
+      Map<String, float[]> before = snapshot(target);
+      Map<String, float[]> source = snapshot(online);
+      double tau = 0.3;
+      target.polyakUpdate(online, tau);
+      Map<String, float[]> after = snapshot(target);
+      float keep = (float) (1 - tau);
+      float move = (float) tau;
+      for (String name : before.keySet()) {
+        float[] expected = new float[before.get(name).length];
+        for (int i = 0; i < expected.length; i++) {
+          expected[i] = keep * before.get(name)[i] + move * source.get(name)[i];
+        }
+        assertArrayEquals(expected, after.get(name), name);
+      }
+      target.polyakUpdate(online, 1.0);
+      assertEquals(keys(source), keys(snapshot(target)));
+      snapshot(target).forEach((name, values) -> assertArrayEquals(source.get(name), values, name));
+      assertThrows(IllegalArgumentException.class, () -> target.polyakUpdate(online, 1.5));
+    }
+  }
+
+  @Test
+  void polyakRefusesACriticOfAnotherShape() {
+    try (Elm base = TinyElms.elm(DataType.FLOAT32, 6);
+        QCritic q = QCritic.create(SEPARATE, base);
+        QCritic wider = QCritic.create(CriticConfig.separate(1, 2, 8, 0.5, 7), base);
+        QCritic shared = QCritic.create(SHARED, base)) {
+      IllegalArgumentException shape = assertThrows(IllegalArgumentException.class, () -> q.polyakUpdate(wider, 0.5));
+      assertTrue(shape.getMessage().contains("trunk.wte.weight"), shape.getMessage());
+      IllegalArgumentException trunk = assertThrows(IllegalArgumentException.class, () -> q.polyakUpdate(shared, 0.5));
+      assertTrue(trunk.getMessage().contains("SHARED_FROZEN"), trunk.getMessage());
+    }
+  }
+
+  @Test
+  void saveAndLoadRestoreEveryParameterBitForBit() throws IOException {
+    try (Elm base = TinyElms.elm(DataType.FLOAT32, 7);
+        QCritic saved = QCritic.create(SEPARATE, base);
+        QCritic restored = QCritic.create(SEPARATE.withSeed(123), base)) {
+      Path file = folder.resolve("q.safetensors");
+      saved.save(file);
+      Map<String, float[]> expected = snapshot(saved);
+      assertNotEquals(expected.get("q_head.weight")[0], snapshot(restored).get("q_head.weight")[0]);
+      restored.load(file);
+      snapshot(restored).forEach((name, values) -> assertArrayEquals(expected.get(name), values, name));
+      assertEquals(saved.trainableParameters().keySet(), restored.trainableParameters().keySet());
+    }
+  }
+
+  @Test
+  void loadNamesTheFileAndWhatDoesNotMatch() throws IOException {
+    try (Elm base = TinyElms.elm(DataType.FLOAT32, 8);
+        QCritic q = QCritic.create(SHARED, base);
+        VCritic v = VCritic.create(SHARED, base);
+        QCritic separate = QCritic.create(SEPARATE, base)) {
+      Path file = folder.resolve("q.safetensors");
+      q.save(file);
+      SafetensorsFormatException head = assertThrows(SafetensorsFormatException.class, () -> v.load(file));
+      assertTrue(head.getMessage().startsWith(file.toString()), head.getMessage());
+      assertTrue(head.getMessage().contains("\"head\" is q_head, expected v_head"), head.getMessage());
+      SafetensorsFormatException trunk = assertThrows(SafetensorsFormatException.class, () -> separate.load(file));
+      assertTrue(trunk.getMessage().contains("\"trunk\" is SHARED_FROZEN, expected SEPARATE"), trunk.getMessage());
+    }
+  }
+
+  @Test
+  void aCopyIsIndependentOfItsSource() {
+    try (Elm base = TinyElms.elm(DataType.FLOAT32, 9);
+        QCritic online = QCritic.create(SEPARATE, base);
+        QCritic other = QCritic.create(SEPARATE.withSeed(5), base)) {
+      Map<String, float[]> original = snapshot(online);
+      QCritic copy = online.copy();
+      online.polyakUpdate(other, 0.5);
+      snapshot(copy).forEach((name, values) -> assertArrayEquals(original.get(name), values, name));
+      copy.close();
+      assertFalse(snapshot(online).isEmpty()); // the source still reads after the copy is closed
+    }
+  }
+
+  @Test
+  void configValidationNamesTheKey() {
+    IllegalArgumentException heads = assertThrows(IllegalArgumentException.class,
+        () -> CriticConfig.separate(1, 3, 8, 0.1, 0));
+    assertEquals("critic.d_model: found 8, expected a multiple of critic.heads=3", heads.getMessage());
+    IllegalArgumentException std = assertThrows(IllegalArgumentException.class,
+        () -> CriticConfig.builder().headInitStd(-1).build());
+    assertEquals("critic.head_init_std: found -1.0, expected a finite value >= 0", std.getMessage());
+    assertThrows(IllegalArgumentException.class, () -> CriticConfig.builder().layers(0).build());
+  }
+
+  @Test
+  void anEmptyContinuationIsRefused() {
+    try (Elm base = TinyElms.elm(DataType.FLOAT32, 10);
+        VCritic v = VCritic.create(SHARED, base);
+        NDScope arrays = new NDScope();
+        NDManager scope = NDManager.newBaseManager()) {
+      arrays.suppressNotUsedWarning();
+      IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+          () -> v.values(scope, List.of(TinyElms.prompt(1f)), List.of(new int[0])));
+      assertTrue(e.getMessage().contains("continuation 0 is empty"), e.getMessage());
+    }
+  }
+
+  private static double gradientNorm(NDArray parameter) {
+    try (NDArray gradient = parameter.getGradient()) {
+      return gradient.toType(DataType.FLOAT64, false).square().sum().getDouble();
+    }
+  }
+
+  private static Map<String, float[]> snapshot(Critic critic) {
+    Map<String, float[]> values = new java.util.LinkedHashMap<>();
+    critic.parameters().forEach((name, p) -> values.put(name, p.toFloatArray()));
+    return values;
+  }
+
+  private static List<String> keys(Map<String, float[]> map) {
+    return List.copyOf(map.keySet());
+  }
+}
