@@ -1,0 +1,72 @@
+package dev.elmrlaif.rlaif.rl.domain;
+
+import dev.elmrlaif.rlaif.UserInputException;
+import dev.elmrlaif.rlaif.config.Doc;
+import dev.elmrlaif.rlaif.config.Range;
+
+/**
+ * The terminal reward {@code r(y, c)} of RL on a domain (YAML section {@code rl.contexts.reward}),
+ * a weighted sum of the rewards module's components (DESIGN.md §5):
+ *
+ * <pre>
+ * r(y, c) = sc_weight · SC(y; c) + bc_weight · BC(y; c)              (BC on user tasks only)
+ *         + length_penalty(y)                                        (−per_word · words outside the band)
+ *         + degeneracy_weight · (−(1 − distinct-n(y)))               (repeated n-grams)
+ * </pre>
+ *
+ * SC and BC are the evaluation's metrics (same encoder, same candidate sizes by default), so what RL
+ * raises is what {@code eval.json} reports.
+ */
+public record DomainRewardConfig(
+    @Doc("Weight of semantic consistency SC(y; c)") @Range(min = 0) double scWeight,
+    @Doc("Weight of behavioral consistency BC(y; c) on user tasks") @Range(min = 0) double bcWeight,
+    @Doc("Candidate movies per user for behavioral consistency") @Range(min = 2, max = 100000) int bcCandidates,
+    @Doc("Share of a real user's rated movies among the candidates") @Range(min = 0, max = 1) double bcRatedFraction,
+    @Doc("Length penalty per word outside [min_words, max_words]; 0 disables") @Range(min = 0)
+        double lengthPenaltyPerWord,
+    @Doc("Fewest words before the length penalty applies") @Range(min = 0) int minWords,
+    @Doc("Most words before the length penalty applies") @Range(min = 0) int maxWords,
+    @Doc("Weight of the repeated n-gram penalty −(1 − distinct-n); 0 disables") @Range(min = 0)
+        double degeneracyWeight,
+    @Doc("n of the repeated n-gram penalty") @Range(min = 1, max = 8) int degeneracyNgram) {
+
+  public DomainRewardConfig {
+    requireWeight("sc_weight", scWeight);
+    requireWeight("bc_weight", bcWeight);
+    requireWeight("length_penalty_per_word", lengthPenaltyPerWord);
+    requireWeight("degeneracy_weight", degeneracyWeight);
+    if (scWeight + bcWeight == 0) {
+      throw new UserInputException("rl.contexts.reward: sc_weight and bc_weight are both 0, expected at least one"
+          + " consistency term > 0");
+    }
+    if (bcCandidates < 2) {
+      throw new UserInputException("rl.contexts.reward.bc_candidates: found " + bcCandidates + ", expected >= 2");
+    }
+    if (!(bcRatedFraction >= 0 && bcRatedFraction <= 1)) {
+      throw new UserInputException(
+          "rl.contexts.reward.bc_rated_fraction: found " + bcRatedFraction + ", expected a value in [0, 1]");
+    }
+    if (minWords < 0 || maxWords < minWords) {
+      throw new UserInputException("rl.contexts.reward: min_words " + minWords + " and max_words " + maxWords
+          + ", expected 0 <= min_words <= max_words");
+    }
+    if (degeneracyNgram < 1) {
+      throw new UserInputException(
+          "rl.contexts.reward.degeneracy_ngram: found " + degeneracyNgram + ", expected an integer >= 1");
+    }
+  }
+
+  /**
+   * SC weight 1, BC weight 1, 50 candidates half of them rated (the eval defaults), no length penalty
+   * (band 8 to 200 words), repeated-bigram penalty weight 0.1.
+   */
+  public static DomainRewardConfig defaults() {
+    return new DomainRewardConfig(1.0, 1.0, 50, 0.5, 0.0, 8, 200, 0.1, 2);
+  }
+
+  private static void requireWeight(String key, double value) {
+    if (!(value >= 0) || Double.isInfinite(value)) {
+      throw new UserInputException("rl.contexts.reward." + key + ": found " + value + ", expected a finite value >= 0");
+    }
+  }
+}
