@@ -1,0 +1,198 @@
+package dev.elmrlaif.rlaif.sweep;
+
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import dev.elmrlaif.rlaif.UserInputException;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * A hyperparameter sweep as written in YAML: a base run config, a grid of config keys with the
+ * values to try (every combination is run), optional seeds (each combination once per seed) and
+ * the {@code eval.json} figures to collect.
+ *
+ * <pre>
+ * config: quickstart.yaml            # the base config, relative to this file
+ * name: lr-sweep                     # runs/&lt;name&gt;/&lt;timestamp&gt;/; default: this file's name
+ * grid:
+ *   sft.stage2_learning_rate: [1.0e-3, 2.0e-3]
+ *   sft.stage2_steps: [200, 500]
+ * seeds: [1, 2, 3]
+ * metrics: [stages.sft.mean.sc]      # dotted paths into eval.json; default: every stage's mean
+ * </pre>
+ *
+ * @param file the sweep file
+ * @param name the sweep's name
+ * @param baseConfig the base config, resolved against the sweep file's folder
+ * @param grid key to the values to try, as YAML text, in file order
+ * @param gridLines the line of each grid key, for error messages
+ * @param seeds the seeds, empty to run each combination once with the base config's seed
+ * @param metrics dotted paths into eval.json, empty for the default
+ */
+public record SweepSpec(
+    Path file, String name, Path baseConfig, Map<String, List<String>> grid, Map<String, Integer> gridLines,
+    List<Long> seeds, List<String> metrics) {
+
+  private static final List<String> KEYS = List.of("config", "name", "grid", "seeds", "metrics");
+
+  public SweepSpec {
+    grid = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(grid));
+    gridLines = Map.copyOf(gridLines);
+    seeds = List.copyOf(seeds);
+    metrics = List.copyOf(metrics);
+  }
+
+  /** Reads a sweep file; every mistake is a {@link UserInputException} naming the file and line. */
+  public static SweepSpec load(Path file) {
+    if (!Files.isRegularFile(file)) {
+      throw new UserInputException("sweep file " + file + " does not exist");
+    }
+    String config = null;
+    String name = null;
+    Map<String, List<String>> grid = new LinkedHashMap<>();
+    Map<String, Integer> gridLines = new LinkedHashMap<>();
+    List<Long> seeds = new ArrayList<>();
+    List<String> metrics = new ArrayList<>();
+    try (JsonParser p = new YAMLFactory().createParser(Files.newBufferedReader(file))) {
+      if (p.nextToken() != JsonToken.START_OBJECT) {
+        throw new UserInputException(file + ", line " + line(p) + ": expected a mapping with the keys " + KEYS);
+      }
+      while (p.nextToken() == JsonToken.FIELD_NAME) {
+        String key = p.currentName();
+        int keyLine = line(p);
+        p.nextToken();
+        switch (key) {
+          case "config" -> config = scalar(p, file, "config");
+          case "name" -> name = scalar(p, file, "name");
+          case "grid" -> readGrid(p, file, grid, gridLines);
+          case "seeds" -> {
+            for (String seed : list(p, file, "seeds")) {
+              try {
+                seeds.add(Long.parseLong(seed));
+              } catch (NumberFormatException e) {
+                throw new UserInputException(file + ", line " + line(p) + ": seeds: '" + seed
+                    + "' is not an integer");
+              }
+            }
+          }
+          case "metrics" -> metrics.addAll(list(p, file, "metrics"));
+          default -> throw new UserInputException(file + ", line " + keyLine + ": unknown key `" + key
+              + "`; expected one of " + KEYS);
+        }
+      }
+    } catch (JsonProcessingException e) {
+      int line = e.getLocation() == null ? -1 : e.getLocation().getLineNr();
+      throw new UserInputException(file + (line > 0 ? ", line " + line : "") + ": invalid YAML: "
+          + e.getOriginalMessage().lines().findFirst().orElse("syntax error"), e);
+    } catch (IOException e) {
+      throw new UserInputException("cannot read sweep file " + file + ": " + e.getMessage(), e);
+    }
+    if (config == null) {
+      throw new UserInputException(file + ": missing key `config`; expected the base run config, e.g. "
+          + "config: quickstart.yaml");
+    }
+    if (grid.isEmpty() && seeds.isEmpty()) {
+      throw new UserInputException(file + ": neither `grid` nor `seeds` is given; expected at least one, "
+          + "e.g. grid: {sft.stage2_learning_rate: [1.0e-3, 2.0e-3]}");
+    }
+    Path folder = file.toAbsolutePath().getParent();
+    Path base = folder.resolve(config).normalize();
+    String fileName = file.getFileName().toString();
+    String defaultName = fileName.replaceFirst("\\.ya?ml$", "");
+    return new SweepSpec(file, name == null || name.isBlank() ? defaultName : name, base, grid, gridLines,
+        seeds, metrics);
+  }
+
+  /** Every combination of the grid (the last key varying fastest), each once per seed. */
+  public List<SweepPoint> points() {
+    List<Map<String, String>> combinations = new ArrayList<>();
+    combinations.add(new LinkedHashMap<>());
+    for (Map.Entry<String, List<String>> entry : grid.entrySet()) {
+      List<Map<String, String>> next = new ArrayList<>();
+      for (Map<String, String> partial : combinations) {
+        for (String value : entry.getValue()) {
+          Map<String, String> extended = new LinkedHashMap<>(partial);
+          extended.put(entry.getKey(), value);
+          next.add(extended);
+        }
+      }
+      combinations = next;
+    }
+    List<SweepPoint> points = new ArrayList<>();
+    int width = String.valueOf(Math.max(combinations.size() - 1, 1)).length();
+    for (int c = 0; c < combinations.size(); c++) {
+      String id = "p" + String.format(Locale.ROOT, "%0" + Math.max(2, width) + "d", c);
+      if (seeds.isEmpty()) {
+        points.add(new SweepPoint(id, combinations.get(c), null));
+      } else {
+        for (long seed : seeds) {
+          points.add(new SweepPoint(id + "-s" + seed, combinations.get(c), seed));
+        }
+      }
+    }
+    return points;
+  }
+
+  private static void readGrid(JsonParser p, Path file, Map<String, List<String>> grid, Map<String, Integer> lines)
+      throws IOException {
+    if (p.currentToken() != JsonToken.START_OBJECT) {
+      throw new UserInputException(file + ", line " + line(p) + ": grid: expected a mapping of config keys to "
+          + "lists of values, e.g. sft.stage2_steps: [200, 500]");
+    }
+    while (p.nextToken() == JsonToken.FIELD_NAME) {
+      String key = p.currentName();
+      int keyLine = line(p);
+      if (key.equals("seed")) {
+        throw new UserInputException(file + ", line " + keyLine + ": grid: use the top-level `seeds` list for "
+            + "seeds, not a grid key");
+      }
+      p.nextToken();
+      List<String> values = list(p, file, "grid." + key);
+      if (values.isEmpty()) {
+        throw new UserInputException(file + ", line " + keyLine + ": grid." + key + ": empty, expected at least "
+            + "one value");
+      }
+      grid.put(key, values);
+      lines.put(key, keyLine);
+    }
+  }
+
+  /** A list of scalars (or flow lists, kept as YAML text such as {@code [data, report]}). */
+  private static List<String> list(JsonParser p, Path file, String key) throws IOException {
+    if (p.currentToken() != JsonToken.START_ARRAY) {
+      throw new UserInputException(file + ", line " + line(p) + ": " + key + ": expected a list, e.g. [1, 2]");
+    }
+    List<String> values = new ArrayList<>();
+    while (p.nextToken() != JsonToken.END_ARRAY) {
+      if (p.currentToken() == JsonToken.START_ARRAY) {
+        List<String> inner = list(p, file, key);
+        values.add("[" + String.join(", ", inner) + "]");
+      } else if (p.currentToken() == JsonToken.START_OBJECT) {
+        throw new UserInputException(file + ", line " + line(p) + ": " + key
+            + ": expected values (numbers, words or lists), found a mapping");
+      } else {
+        values.add(p.getText());
+      }
+    }
+    return values;
+  }
+
+  private static String scalar(JsonParser p, Path file, String key) throws IOException {
+    if (!p.currentToken().isScalarValue()) {
+      throw new UserInputException(file + ", line " + line(p) + ": " + key + ": expected a single value");
+    }
+    return p.getText();
+  }
+
+  private static int line(JsonParser p) {
+    return p.currentTokenLocation().getLineNr();
+  }
+}
