@@ -28,8 +28,10 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
 
@@ -80,73 +82,152 @@ public final class ConsistencyEvaluator {
     this.behavioral = new BehavioralConsistencyReward(data.textEncoder(), BehavioralConsistencyConfig.spearman());
   }
 
-  /** Per-example scores of one text source, by task. */
+  /** Per-example scores of one text source, by task, and for trained models each task's generation figures. */
   private static final class Scores {
     final Map<String, double[]> sc = new LinkedHashMap<>();
     final Map<String, double[]> bc = new LinkedHashMap<>();
+    final Map<String, GenerationStats> generations = new LinkedHashMap<>();
 
     EvalTable table() {
-      return EvalTable.of(sc, bc);
+      return EvalTable.of(sc, bc, generations);
     }
   }
 
+  /** A model folder loaded: the ELM, its tokenizer and the example encoder over both. */
+  private record LoadedModel(Elm elm, ElmTokenizer tokenizer, ElmExamples encoder) implements AutoCloseable {
+    static LoadedModel load(PreparedData data, Path folder, Device device) {
+      Elm elm = ElmCheckpoint.load(folder, device, DataType.FLOAT32);
+      ElmTokenizer tokenizer = ElmTokenizer.load(folder.resolve(ElmCheckpoint.TOKENIZER_FILE));
+      return new LoadedModel(elm, tokenizer, new ElmExamples(data.tasks(), data.domain(), tokenizer,
+          elm.config().lm().contextLength(), elm.config().endTokenId()));
+    }
+
+    @Override
+    public void close() {
+      tokenizer.close();
+      elm.close();
+    }
+  }
+
+  /** Greedy generations: the prompts, the token ids after them, and those decoded. */
+  private record Generations(List<ElmPrompt> prompts, List<int[]> tokens, List<String> texts) {}
+
   /**
-   * Evaluates the ELM of each entity kind ({@code movie}, {@code user}) on its tasks' held-out
-   * examples, beside the baselines.
+   * Evaluates the supervised ELM of each entity kind on its tasks' held-out examples, beside the
+   * baselines (the {@link #SFT} stage alone).
    *
    * @param modelsByKind the model folder of each entity kind to evaluate
    */
   public EvalReport evaluate(Map<String, Path> modelsByKind, Device device) {
-    Scores model = new Scores();
+    return evaluateStages(Map.of(SFT, modelsByKind), device);
+  }
+
+  /**
+   * Evaluates the models of every stage ({@link #SFT}, {@code rl_<algorithm>}) on the held-out
+   * examples of their kind's tasks: SC and BC, and against the {@link #SFT} model of the same kind
+   * the per-sequence KL, entropy and distinct-2 of their own generations ({@link GenerationStats}).
+   * The baselines are computed once per kind, with the supervised model (or, without one, the first
+   * stage's), so they do not depend on which stages are evaluated.
+   *
+   * @param modelsByStage by stage name, the model folder of each entity kind (e.g. {@code movie},
+   *     {@code user}); stages are reported in this map's order
+   */
+  public EvalReport evaluateStages(Map<String, Map<String, Path>> modelsByStage, Device device) {
+    Map<String, Scores> stages = new LinkedHashMap<>();
+    modelsByStage.keySet().forEach(stage -> stages.put(stage, new Scores()));
     List<EvalReport.Sample> samples = new ArrayList<>();
     Map<String, Scores> baselines = new LinkedHashMap<>();
     for (String name : List.of(RANDOM_TRAIN_TEXT, RANDOM_EMBEDDING, NEAREST_NEIGHBOUR_TEXT, GROUND_TRUTH)) {
       baselines.put(name, new Scores());
     }
-    for (Map.Entry<String, Path> entry : modelsByKind.entrySet()) {
-      String kind = entry.getKey();
-      Path folder = entry.getValue();
-      try (Elm elm = ElmCheckpoint.load(folder, device, DataType.FLOAT32);
-          ElmTokenizer tokenizer = ElmTokenizer.load(folder.resolve(ElmCheckpoint.TOKENIZER_FILE))) {
-        ElmExamples encoder = new ElmExamples(data.tasks(), data.domain(), tokenizer,
-            elm.config().lm().contextLength(), elm.config().endTokenId());
-        for (TaskSpec task : data.tasks()) {
-          List<TaskExample> examples = heldOut(task);
-          if (!task.slots().get(0).kind().equals(kind) || examples.isEmpty()) {
+    Set<String> kinds = new TreeSet<>();
+    modelsByStage.values().forEach(models -> kinds.addAll(models.keySet()));
+    for (String kind : kinds) {
+      Path sftFolder = modelsByStage.getOrDefault(SFT, Map.of()).get(kind);
+      boolean baselinesDone = false;
+      try (LoadedModel sft = sftFolder == null ? null : LoadedModel.load(data, sftFolder, device)) {
+        for (Map.Entry<String, Map<String, Path>> stage : modelsByStage.entrySet()) {
+          Path folder = stage.getValue().get(kind);
+          if (folder == null) {
             continue;
           }
-          List<RewardContext> contexts = contexts(task, examples, encoder);
-          SplittableRandom random = new SplittableRandom(seed ^ task.name().hashCode());
-          List<float[][]> real = new ArrayList<>();
-          List<float[][]> randomEmbeddings = new ArrayList<>();
-          for (TaskExample example : examples) {
-            real.add(encoder.entities(example));
-            randomEmbeddings.add(randomEntities(task, random));
+          try (LoadedModel own = folder.equals(sftFolder) ? null : LoadedModel.load(data, folder, device)) {
+            LoadedModel model = own == null ? sft : own;
+            evaluateModel(stage.getKey(), kind, model, sft, stages.get(stage.getKey()), samples);
+            if (!baselinesDone) {
+              scoreBaselines(kind, model, baselines);
+              baselinesDone = true;
+            }
           }
-          List<String> generated = generate(elm, tokenizer, encoder, examples, real);
-          score(model, task, generated, contexts);
-          for (int i = 0; i < Math.min(SAMPLES_PER_TASK, examples.size()); i++) {
-            samples.add(new EvalReport.Sample(task.name(), examples.get(i).entities(), examples.get(i).prompt(),
-                generated.get(i), examples.get(i).target()));
-          }
-          score(baselines.get(RANDOM_EMBEDDING), task,
-              generate(elm, tokenizer, encoder, examples, randomEmbeddings), contexts);
-          score(baselines.get(RANDOM_TRAIN_TEXT), task, randomTrainingTexts(task, examples.size(), random), contexts);
-          score(baselines.get(NEAREST_NEIGHBOUR_TEXT), task, nearestNeighbourTexts(task, examples, encoder), contexts);
-          score(baselines.get(GROUND_TRUTH), task, examples.stream().map(TaskExample::target).toList(), contexts);
-          LOG.info("eval {}: {} held-out examples, SC {} (random text {}, random embedding {})", task.name(),
-              examples.size(), fmt(model.sc.get(task.name())), fmt(baselines.get(RANDOM_TRAIN_TEXT).sc.get(task.name())),
-              fmt(baselines.get(RANDOM_EMBEDDING).sc.get(task.name())));
         }
       }
     }
+    Map<String, EvalTable> stageTables = new LinkedHashMap<>();
+    stages.forEach((name, scores) -> stageTables.put(name, scores.table()));
     Map<String, EvalTable> baselineTables = new LinkedHashMap<>();
     baselines.forEach((name, scores) -> baselineTables.put(name, scores.table()));
-    return new EvalReport("test", Map.of(SFT, model.table()), baselineTables, samples);
+    return new EvalReport("test", stageTables, baselineTables, samples);
+  }
+
+  /** One stage's model of one kind on its tasks: SC, BC and the generation figures against the SFT model. */
+  private void evaluateModel(String stage, String kind, LoadedModel model, LoadedModel sft, Scores into,
+      List<EvalReport.Sample> samples) {
+    for (TaskSpec task : tasksOf(kind)) {
+      List<TaskExample> examples = heldOut(task);
+      List<RewardContext> contexts = contexts(task, examples, model.encoder());
+      List<float[][]> real = examples.stream().map(model.encoder()::entities).toList();
+      Generations generated = generate(model, examples, real);
+      score(into, task, generated.texts(), contexts);
+      GenerationStats stats = GenerationStats.measure(model.elm(), sft == null ? null : sft.elm(),
+          generated.prompts(), generated.tokens(), generated.texts(), config.batchSize());
+      into.generations.put(task.name(), stats);
+      for (int i = 0; i < Math.min(SAMPLES_PER_TASK, examples.size()); i++) {
+        samples.add(new EvalReport.Sample(stage, task.name(), examples.get(i).entities(), examples.get(i).prompt(),
+            generated.texts().get(i), examples.get(i).target()));
+      }
+      EvalTable.TaskScore score = into.table().tasks().get(task.name());
+      LOG.info("eval {} {}: {} held-out examples, SC {}{}, KL {}, entropy {}, distinct-2 {}", stage, task.name(),
+          examples.size(), fmt(score.sc()), score.bc() == null ? "" : ", BC " + fmt(score.bc()), fmt(score.kl()),
+          fmt(score.entropy()), fmt(score.distinct2()));
+    }
+  }
+
+  /** The four baselines on the held-out examples of the kind's tasks; {@code model} serves random_embedding. */
+  private void scoreBaselines(String kind, LoadedModel model, Map<String, Scores> baselines) {
+    for (TaskSpec task : tasksOf(kind)) {
+      List<TaskExample> examples = heldOut(task);
+      List<RewardContext> contexts = contexts(task, examples, model.encoder());
+      SplittableRandom random = new SplittableRandom(seed ^ task.name().hashCode());
+      List<float[][]> randomEmbeddings = new ArrayList<>();
+      for (int i = 0; i < examples.size(); i++) {
+        randomEmbeddings.add(randomEntities(task, random));
+      }
+      score(baselines.get(RANDOM_EMBEDDING), task, generate(model, examples, randomEmbeddings).texts(), contexts);
+      score(baselines.get(RANDOM_TRAIN_TEXT), task, randomTrainingTexts(task, examples.size(), random), contexts);
+      score(baselines.get(NEAREST_NEIGHBOUR_TEXT), task, nearestNeighbourTexts(task, examples, model.encoder()),
+          contexts);
+      score(baselines.get(GROUND_TRUTH), task, examples.stream().map(TaskExample::target).toList(), contexts);
+      LOG.info("eval baselines {}: SC random text {}, random embedding {}, nearest neighbour {}, ground truth {}",
+          task.name(), fmt(baselines.get(RANDOM_TRAIN_TEXT).sc.get(task.name())),
+          fmt(baselines.get(RANDOM_EMBEDDING).sc.get(task.name())),
+          fmt(baselines.get(NEAREST_NEIGHBOUR_TEXT).sc.get(task.name())),
+          fmt(baselines.get(GROUND_TRUTH).sc.get(task.name())));
+    }
+  }
+
+  /** The tasks whose first slot is an entity of {@code kind} and that have held-out examples. */
+  private List<TaskSpec> tasksOf(String kind) {
+    return data.tasks().stream()
+        .filter(task -> task.slots().get(0).kind().equals(kind) && !heldOut(task).isEmpty())
+        .toList();
+  }
+
+  private static String fmt(Double value) {
+    return value == null ? "-" : String.format(java.util.Locale.ROOT, "%.3f", value);
   }
 
   private static String fmt(double[] values) {
-    return String.format(java.util.Locale.ROOT, "%.3f", EvalTable.mean(values));
+    return fmt(EvalTable.mean(values));
   }
 
   /** The task's held-out examples, at most {@code eval.max_per_task}, in their stored order. */
@@ -213,31 +294,34 @@ public final class ConsistencyEvaluator {
   }
 
   /** Greedy generations for the examples with the given slot vectors, in batches. */
-  private List<String> generate(Elm elm, ElmTokenizer tokenizer, ElmExamples encoder, List<TaskExample> examples,
-      List<float[][]> entities) {
+  private Generations generate(LoadedModel model, List<TaskExample> examples, List<float[][]> entities) {
+    List<ElmPrompt> allPrompts = new ArrayList<>();
+    List<int[]> tokens = new ArrayList<>();
     List<String> texts = new ArrayList<>();
-    int context = elm.config().lm().contextLength();
+    int context = model.elm().config().lm().contextLength();
     for (int start = 0; start < examples.size(); start += config.batchSize()) {
       int end = Math.min(examples.size(), start + config.batchSize());
       List<ElmPrompt> prompts = new ArrayList<>();
       int longest = 0;
       for (int i = start; i < end; i++) {
-        ElmPrompt prompt = encoder.prompt(examples.get(i), entities.get(i));
+        ElmPrompt prompt = model.encoder().prompt(examples.get(i), entities.get(i));
         prompts.add(prompt);
         longest = Math.max(longest, prompt.tokenIds().length);
       }
       int maxNew = Math.min(config.maxNewTokens(), context - longest + 1);
-      SampleResult result = Sampler.sample(elm, prompts, SamplingConfig.greedy(maxNew), seed + start);
+      SampleResult result = Sampler.sample(model.elm(), prompts, SamplingConfig.greedy(maxNew), seed + start);
       for (int row = 0; row < result.rows(); row++) {
-        int[] tokens = result.continuation(row);
-        long[] ids = new long[tokens.length];
-        for (int t = 0; t < tokens.length; t++) {
-          ids[t] = tokens[t];
+        int[] continuation = result.continuation(row);
+        long[] ids = new long[continuation.length];
+        for (int t = 0; t < continuation.length; t++) {
+          ids[t] = continuation[t];
         }
-        texts.add(tokenizer.decode(ids, true).trim());
+        tokens.add(continuation);
+        texts.add(model.tokenizer().decode(ids, true).trim());
       }
+      allPrompts.addAll(prompts);
     }
-    return texts;
+    return new Generations(allPrompts, tokens, texts);
   }
 
   /** One random vector per slot: per dimension, Gaussian with the training entities' mean and std. */

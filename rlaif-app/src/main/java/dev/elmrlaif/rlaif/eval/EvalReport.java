@@ -23,13 +23,19 @@ import java.util.Set;
  *
  * <pre>
  * {"split": "test",
- *  "stages":    {"sft": {"tasks": {"&lt;task&gt;": {"sc": x, "bc": y or null, "n": k}}, "mean": {"sc": x, "bc": y}}},
- *  "baselines": {"&lt;name&gt;": same shape as a stage}}
+ *  "stages":    {"sft": {"tasks": {"&lt;task&gt;": {"sc": x, "bc": y or null, "n": k,
+ *                                          "kl": x, "entropy": x, "distinct_2": x}},
+ *                        "mean": {"sc": x, "bc": y, "kl": x, "entropy": x, "distinct_2": x}},
+ *                "rl_reinforce": same shape, "rl_sac": ..., "rl_soft_q": ...},
+ *  "baselines": {"&lt;name&gt;": same shape as a stage, without kl, entropy and distinct_2}}
  * </pre>
  *
- * {@code eval.md}, the same figures as a table with one row per task (the paper's Table 2 layout)
- * and one column per stage and baseline, and {@code eval-samples.jsonl}, a few generations per task
- * beside the ground truth, for reading.
+ * ({@link GenerationStats}: {@code kl} is the mean per-sequence exact KL of the stage's own
+ * generations to the supervised model of the same kind, 0 for {@code sft} itself.) {@code eval.md}:
+ * the same consistency figures as a table with one row per task (the paper's Table 2 layout) and
+ * one column per stage and baseline, then, when RL stages were evaluated, an "SFT vs RL" table
+ * (SC, BC, KL, entropy, distinct-2 per task and stage); and {@code eval-samples.jsonl}, a few
+ * generations per stage and task beside the ground truth, for reading.
  *
  * @param split the split the examples come from ({@code test}: held-out entities)
  * @param stages tables of the trained models, by stage name
@@ -42,8 +48,9 @@ public record EvalReport(
   public static final String MARKDOWN_FILE = "eval.md";
   public static final String SAMPLES_FILE = "eval-samples.jsonl";
 
-  /** One generation: the task, the entity indices, the prompt, the model's text and the teacher's. */
-  public record Sample(String task, List<Integer> entities, String prompt, String generated, String groundTruth) {}
+  /** One generation: the stage, the task, the entity indices, the prompt, the model's text and the teacher's. */
+  public record Sample(
+      String stage, String task, List<Integer> entities, String prompt, String generated, String groundTruth) {}
 
   private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
@@ -72,10 +79,20 @@ public record EvalReport(
       putNumber(t, "sc", score.sc());
       putNumber(t, "bc", score.bc());
       t.put("n", score.n());
+      if (score.entropy() != null) {
+        putNumber(t, "kl", score.kl());
+        putNumber(t, "entropy", score.entropy());
+        putNumber(t, "distinct_2", score.distinct2());
+      }
     });
     ObjectNode mean = node.putObject("mean");
     putNumber(mean, "sc", table.meanSc());
     putNumber(mean, "bc", table.meanBc());
+    if (table.meanEntropy() != null) {
+      putNumber(mean, "kl", table.meanKl());
+      putNumber(mean, "entropy", table.meanEntropy());
+      putNumber(mean, "distinct_2", table.meanDistinct2());
+    }
     return node;
   }
 
@@ -115,7 +132,41 @@ public record EvalReport(
       mean.add("**" + cell(table.meanSc(), table.meanBc()) + "**");
     }
     md.append("| ").append(String.join(" | ", mean)).append(" |\n");
+    if (stages.keySet().stream().anyMatch(stage -> !stage.equals(ConsistencyEvaluator.SFT))) {
+      md.append(sftVersusRl(tasks));
+    }
     return md.toString();
+  }
+
+  /**
+   * One row per task and stage: SC, BC, the per-sequence KL to the supervised model, the
+   * per-sequence entropy and distinct-2 of the stage's own generations.
+   */
+  private String sftVersusRl(Set<String> tasks) {
+    StringBuilder md = new StringBuilder("\n## SFT vs RL\n\n");
+    md.append("KL: mean over generations of the exact per-sequence KL sum_t KL(pi(.|s_t) || pi_sft(.|s_t)) to the"
+        + " supervised model of the same kind, on the stage's own greedy generations. Entropy: mean per-sequence"
+        + " sum of the per-token entropies. Distinct-2: distinct word bigrams over all word bigrams of the task's"
+        + " generations.\n\n");
+    md.append("| task | stage | SC | BC | KL | entropy | distinct-2 |\n");
+    md.append("| --- | --- | --- | --- | --- | --- | --- |\n");
+    for (String task : tasks) {
+      stages.forEach((stage, table) -> {
+        EvalTable.TaskScore score = table.tasks().get(task);
+        if (score != null) {
+          md.append("| ").append(String.join(" | ", task, stage, number(score.sc()), number(score.bc()),
+              number(score.kl()), number(score.entropy()), number(score.distinct2()))).append(" |\n");
+        }
+      });
+    }
+    stages.forEach((stage, table) -> md.append("| ").append(String.join(" | ", "**mean**", stage,
+        number(table.meanSc()), number(table.meanBc()), number(table.meanKl()), number(table.meanEntropy()),
+        number(table.meanDistinct2()))).append(" |\n"));
+    return md.toString();
+  }
+
+  private static String number(Double value) {
+    return value == null || !Double.isFinite(value) ? "" : String.format(Locale.ROOT, "%.3f", value);
   }
 
   private static int countOf(Map<String, EvalTable> columns, String task) {

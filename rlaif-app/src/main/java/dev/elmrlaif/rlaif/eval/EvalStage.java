@@ -2,23 +2,32 @@ package dev.elmrlaif.rlaif.eval;
 
 import dev.elmrlaif.policy.model.ElmCheckpoint;
 import dev.elmrlaif.rlaif.UserInputException;
-import dev.elmrlaif.rlaif.config.SftConfig;
 import dev.elmrlaif.rlaif.config.StageName;
 import dev.elmrlaif.rlaif.data.PreparedData;
 import dev.elmrlaif.rlaif.pipeline.RunContext;
 import dev.elmrlaif.rlaif.pipeline.Stage;
-import dev.elmrlaif.rlaif.train.RunArtifacts;
+import dev.elmrlaif.rlaif.rl.RlAlgorithm;
 import dev.elmrlaif.rlaif.train.TrainingSetup;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.stream.Stream;
 
 /**
- * The {@code eval} stage: semantic and behavioral consistency of the supervised models on held-out
- * entities beside the baselines ({@link ConsistencyEvaluator}), written to {@code eval.json} and
- * {@code eval.md} in the run folder and to the metrics (stage {@code eval}, one series per task).
- * {@code rlaif eval RUN_DIR} runs the same code on a finished run.
+ * The {@code eval} stage: semantic and behavioral consistency on held-out entities of the supervised
+ * models ({@code sft/<kind>/model/}, stage {@code sft}) and of every RL policy
+ * ({@code rl/<algorithm>/<kind>/model/}, stage {@code rl_<algorithm>}) beside the baselines, with
+ * the RL policies' KL to the supervised model, entropy and distinct-2 ({@link ConsistencyEvaluator}),
+ * written to {@code eval.json} and {@code eval.md} in the run folder and to the metrics (stage
+ * {@code eval}, one series per stage and task). Every entity kind with a model folder is evaluated
+ * when some task describes it, whatever the domain's kinds are. {@code rlaif eval RUN_DIR} runs the
+ * same code on a finished run.
  */
 public final class EvalStage implements Stage {
   private final TrainingSetup setup;
@@ -34,21 +43,16 @@ public final class EvalStage implements Stage {
 
   @Override
   public Map<String, Object> run(RunContext context) {
-    Map<String, Path> models = new LinkedHashMap<>();
-    for (String kind : SftConfig.MODEL_KINDS.stream().sorted().toList()) {
-      Path folder = RunArtifacts.sftModel(context.run(), kind);
-      if (Files.isRegularFile(folder.resolve(ElmCheckpoint.WEIGHTS_FILE))) {
-        models.put(kind, folder);
-      }
-    }
-    if (models.isEmpty()) {
-      throw new UserInputException(context.run().path().resolve(StageName.SFT.key())
-          + ": holds no trained model (movie/model or user/model); expected the output of the 'sft' stage");
-    }
     PreparedData data = setup.data().apply(context);
+    Map<String, Map<String, Path>> models = modelsByStage(context.run().path(), data);
+    if (!models.containsKey(ConsistencyEvaluator.SFT)) {
+      throw new UserInputException(context.run().path().resolve(StageName.SFT.key())
+          + ": holds no trained model (<kind>/model, e.g. movie/model or user/model) for any task's entity kind;"
+          + " expected the output of the 'sft' stage");
+    }
     ConsistencyEvaluator evaluator =
         new ConsistencyEvaluator(data, setup.eval().apply(context.config()), context.config().seed() + 77);
-    EvalReport report = evaluator.evaluate(models, context.compute().device());
+    EvalReport report = evaluator.evaluateStages(models, context.compute().device());
     report.write(context.run().path());
     Map<String, Object> record = new LinkedHashMap<>();
     report.stages().forEach((stage, table) -> {
@@ -58,15 +62,71 @@ public final class EvalStage implements Stage {
         if (score.bc() != null) {
           metrics.put("bc_" + task, score.bc());
         }
+        if (score.kl() != null) {
+          metrics.put("kl_" + task, score.kl());
+        }
+        if (score.entropy() != null) {
+          metrics.put("entropy_" + task, score.entropy());
+        }
+        if (score.distinct2() != null && Double.isFinite(score.distinct2())) {
+          metrics.put("distinct_2_" + task, score.distinct2());
+        }
         context.metrics().log(StageName.EVAL.key() + "/" + stage, 0, metrics);
       });
       record.put(stage + "_mean_sc", table.meanSc());
       if (table.meanBc() != null) {
         record.put(stage + "_mean_bc", table.meanBc());
       }
+      if (table.meanKl() != null) {
+        record.put(stage + "_mean_kl", table.meanKl());
+      }
     });
     report.baselines().forEach((name, table) -> record.put(name + "_mean_sc", table.meanSc()));
     record.put("eval_json", context.run().path().resolve(EvalReport.JSON_FILE).toString());
     return record;
+  }
+
+  /**
+   * The model folders to evaluate, by stage: {@code sft} from {@code sft/<kind>/model/}, then
+   * {@code rl_<algorithm>} from {@code rl/<algorithm>/<kind>/model/} for each algorithm in
+   * {@link RlAlgorithm} order; a kind counts when its folder holds a complete model and some task
+   * describes it. Stages without any model are left out.
+   */
+  public static Map<String, Map<String, Path>> modelsByStage(Path run, PreparedData data) {
+    Set<String> describedKinds = new TreeSet<>();
+    data.tasks().forEach(task -> describedKinds.add(task.slots().get(0).kind()));
+    Map<String, Map<String, Path>> models = new LinkedHashMap<>();
+    Map<String, Path> sft = modelsUnder(run.resolve(StageName.SFT.key()), describedKinds);
+    if (!sft.isEmpty()) {
+      models.put(ConsistencyEvaluator.SFT, sft);
+    }
+    for (RlAlgorithm algorithm : RlAlgorithm.values()) {
+      String key = algorithm.name().toLowerCase(Locale.ROOT);
+      Map<String, Path> rl = modelsUnder(run.resolve(StageName.RL.key()).resolve(key), describedKinds);
+      if (!rl.isEmpty()) {
+        models.put(StageName.RL.key() + "_" + key, rl);
+      }
+    }
+    return models;
+  }
+
+  /** {@code folder/<kind>/model} for each listed kind with a complete model, by kind in sorted order. */
+  private static Map<String, Path> modelsUnder(Path folder, Set<String> kinds) {
+    Map<String, Path> models = new LinkedHashMap<>();
+    if (!Files.isDirectory(folder)) {
+      return models;
+    }
+    try (Stream<Path> entries = Files.list(folder)) {
+      for (Path kindFolder : entries.sorted().toList()) {
+        Path model = kindFolder.resolve("model");
+        String kind = kindFolder.getFileName().toString();
+        if (kinds.contains(kind) && Files.isRegularFile(model.resolve(ElmCheckpoint.WEIGHTS_FILE))) {
+          models.put(kind, model);
+        }
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot list the model folders in " + folder, e);
+    }
+    return models;
   }
 }
