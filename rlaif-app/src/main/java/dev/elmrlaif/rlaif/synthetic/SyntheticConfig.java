@@ -22,7 +22,9 @@ public record SyntheticConfig(
     @Doc("Reference next-token probabilities per prefix (\"\" is the start, \"2 1\" a prefix);"
         + " empty means random from the seed")
         Map<String, List<Double>> referenceTable,
-    @Doc("The terminal reward r(y)") SyntheticRewardConfig reward) {
+    @Doc("The terminal reward r(y)") SyntheticRewardConfig reward,
+    @Doc("rl stage: width of the tiny ELM (one layer, one head) acting in the CoMDP; with no"
+        + " reference_table, its initialisation from `seed` is pi_ref") @Range(min = 2, max = 256) int dModel) {
 
   public SyntheticConfig {
     if (vocabSize < 2) {
@@ -42,10 +44,13 @@ public record SyntheticConfig(
     if (reward == null) {
       throw new UserInputException("synthetic.reward: missing, expected a reward section");
     }
+    if (dModel < 2 || dModel > 256) {
+      throw new UserInputException("synthetic.d_model: found " + dModel + ", expected an integer in [2, 256]");
+    }
   }
 
-  /** Five tokens, horizon 3, beta 0.5, random reference and reward from seed 7. */
+  /** Five tokens, horizon 3, beta 0.5, random reference and reward from seed 7, an ELM of width 16. */
   public static SyntheticConfig defaults() {
-    return new SyntheticConfig(5, 3, 0.5, 7, 1.0, Map.of(), SyntheticRewardConfig.defaults());
+    return new SyntheticConfig(5, 3, 0.5, 7, 1.0, Map.of(), SyntheticRewardConfig.defaults(), 16);
   }
 }

@@ -24,7 +24,7 @@ import org.junit.jupiter.api.Test;
  */
 class ObjectiveGradientTest {
   private static final SyntheticConfig CONFIG = new SyntheticConfig(3, 3, 0.4, 21, 1.0, Map.of(),
-      new SyntheticRewardConfig(SyntheticRewardConfig.Kind.RANDOM, 1, 2.0, Map.of()));
+      new SyntheticRewardConfig(SyntheticRewardConfig.Kind.RANDOM, 1, 2.0, Map.of()), 16);
 
   private static Map<List<Integer>, double[]> randomLogits(TokenMdp mdp, long seed) {
     SplittableRandom random = new SplittableRandom(seed);

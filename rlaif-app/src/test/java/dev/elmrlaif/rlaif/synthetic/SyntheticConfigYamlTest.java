@@ -43,8 +43,10 @@ class SyntheticConfigYamlTest {
           table:
             "1 1": 2.0
             "2 0": -1.0
+        d_model: 8
         """, SyntheticConfig.class);
     assertEquals(3, c.vocabSize());
+    assertEquals(8, c.dModel());
     assertEquals(List.of(0.2, 0.3, 0.5), c.referenceTable().get(""));
     assertEquals(SyntheticRewardConfig.Kind.TABLE, c.reward().kind());
     SyntheticCoMdp comdp = SyntheticCoMdp.from(c);

@@ -8,31 +8,27 @@ import dev.elmrlaif.rlaif.rl.math.KlConfig;
 
 /**
  * Settings of {@link ReinforceTrainer} (YAML section {@code reinforce}): how many completions are
- * drawn per context and how many contexts per step, the optimiser, the KL regulariser of H1
+ * drawn per context, the optimiser, the KL regulariser of H1
  * (estimator, level, placement and the {@code β} controller, all in {@link KlConfig}), the
  * baseline and the entropy bonus.
  */
 public record ReinforceConfig(
     @Doc("K: completions sampled per context (leave_one_out and group_normalised need K >= 2)")
         @Range(min = 1) int samplesPerContext,
-    @Doc("Contexts per step; a step trains on batch_contexts * K completions") @Range(min = 1)
-        int batchContexts,
     @Doc("Most tokens generated per completion (the CoMDP horizon H)") @Range(min = 1) int maxNewTokens,
     @Doc("AdamW learning rate (constant)") @Range(min = 0, minExclusive = true) double learningRate,
     @Doc("AdamW decoupled weight decay") @Range(min = 0) double weightDecay,
     @Doc("Global gradient-norm clip; 0 disables") @Range(min = 0) double gradClip,
-    @Doc("Optimizer steps") @Range(min = 1) int steps,
     @Doc("KL regulariser: estimator, clip, level, placement and the beta controller") KlConfig kl,
     @Doc("Baseline subtracted from returns") BaselineConfig baseline,
     @Doc("Coefficient of the entropy bonus (summed per-token entropy of the policy)") @Range(min = 0)
         double entropyBonus,
-    @Doc("Seed of the sampler and of the context order") long seed) {
+    @Doc("Seed of the sampler; in a run the rl stage mixes it with the master seed and the entity kind")
+        long seed) {
 
   public ReinforceConfig {
     requireAtLeastOne("reinforce.samples_per_context", samplesPerContext);
-    requireAtLeastOne("reinforce.batch_contexts", batchContexts);
     requireAtLeastOne("reinforce.max_new_tokens", maxNewTokens);
-    requireAtLeastOne("reinforce.steps", steps);
     if (!(learningRate > 0) || Double.isInfinite(learningRate)) {
       throw new UserInputException(
           "reinforce.learning_rate: found " + learningRate + ", expected a finite value > 0");
@@ -56,12 +52,11 @@ public record ReinforceConfig(
   }
 
   /**
-   * K = 8 completions of at most 32 tokens for 4 contexts per step, learning rate 1e-5, no weight
-   * decay, clip 1.0, 1000 steps, {@link KlConfig#defaults()}, leave-one-out baseline, no entropy
-   * bonus, seed 0.
+   * K = 8 completions of at most 32 tokens per context, learning rate 1e-5, no weight decay, clip
+   * 1.0, {@link KlConfig#defaults()}, leave-one-out baseline, no entropy bonus, seed 0.
    */
   public static ReinforceConfig defaults() {
-    return new ReinforceConfig(8, 4, 32, 1e-5, 0.0, 1.0, 1000, KlConfig.defaults(),
+    return new ReinforceConfig(8, 32, 1e-5, 0.0, 1.0, KlConfig.defaults(),
         BaselineConfig.defaults(), 0.0, 0L);
   }
 
@@ -78,12 +73,10 @@ public record ReinforceConfig(
   /** Builds a {@link ReinforceConfig} field by field; {@link #build()} validates. */
   public static final class Builder {
     private int samplesPerContext;
-    private int batchContexts;
     private int maxNewTokens;
     private double learningRate;
     private double weightDecay;
     private double gradClip;
-    private int steps;
     private KlConfig kl;
     private BaselineConfig baseline;
     private double entropyBonus;
@@ -91,12 +84,10 @@ public record ReinforceConfig(
 
     private Builder(ReinforceConfig from) {
       samplesPerContext = from.samplesPerContext;
-      batchContexts = from.batchContexts;
       maxNewTokens = from.maxNewTokens;
       learningRate = from.learningRate;
       weightDecay = from.weightDecay;
       gradClip = from.gradClip;
-      steps = from.steps;
       kl = from.kl;
       baseline = from.baseline;
       entropyBonus = from.entropyBonus;
@@ -105,11 +96,6 @@ public record ReinforceConfig(
 
     public Builder samplesPerContext(int value) {
       samplesPerContext = value;
-      return this;
-    }
-
-    public Builder batchContexts(int value) {
-      batchContexts = value;
       return this;
     }
 
@@ -130,11 +116,6 @@ public record ReinforceConfig(
 
     public Builder gradClip(double value) {
       gradClip = value;
-      return this;
-    }
-
-    public Builder steps(int value) {
-      steps = value;
       return this;
     }
 
@@ -159,8 +140,8 @@ public record ReinforceConfig(
     }
 
     public ReinforceConfig build() {
-      return new ReinforceConfig(samplesPerContext, batchContexts, maxNewTokens, learningRate,
-          weightDecay, gradClip, steps, kl, baseline, entropyBonus, seed);
+      return new ReinforceConfig(samplesPerContext, maxNewTokens, learningRate, weightDecay, gradClip, kl,
+          baseline, entropyBonus, seed);
     }
   }
 

@@ -26,13 +26,26 @@ import dev.elmrlaif.rlaif.rl.math.KlDivergence;
 import dev.elmrlaif.rlaif.rl.math.KlEstimator;
 import dev.elmrlaif.rlaif.rl.math.KlPlacement;
 import dev.elmrlaif.rlaif.rl.math.Returns;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import dev.elmrlaif.policy.io.AtomicFiles;
+import dev.elmrlaif.replay.ResumableRandom;
+import dev.elmrlaif.rlaif.UserInputException;
+import dev.elmrlaif.rlaif.rl.RlAlgorithm;
+import dev.elmrlaif.rlaif.rl.RlStep;
+import dev.elmrlaif.rlaif.rl.RlTrainer;
+import dev.elmrlaif.rlaif.rl.math.KlControllerState;
+import dev.elmrlaif.rlaif.rl.math.MovingAverageBaseline;
+import java.io.IOException;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.SplittableRandom;
-import org.apache.logging.log4j.LogManager;
-import org.apache.logging.log4j.Logger;
 
 /**
  * REINFORCE with KL control (DESIGN.md §4) on the KL-regularised objective H1,
@@ -58,8 +71,18 @@ import org.apache.logging.log4j.Logger;
  * inside one {@link NDScope} and child manager that close after the backward pass
  * (docs/djl-pitfalls.md), so nothing of a step outlives it.
  */
-public final class ReinforceTrainer implements AutoCloseable {
-  private static final Logger LOG = LogManager.getLogger(ReinforceTrainer.class);
+public final class ReinforceTrainer implements RlTrainer {
+  /** The optimizer's moments in a checkpoint folder. */
+  public static final String OPTIMIZER_FILE = "optimizer.safetensors";
+  /** Step count, generator, KL controller and baseline in a checkpoint folder. */
+  public static final String STATE_FILE = "reinforce-state.json";
+
+  private static final String FORMAT = "elm-rlaif/reinforce-state-v1";
+  private static final ObjectMapper STATE_JSON = JsonMapper.builder()
+      .propertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
+      .enable(SerializationFeature.INDENT_OUTPUT)
+      .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
+      .build();
 
   private final Elm policy;
   private final Elm reference;
@@ -68,8 +91,14 @@ public final class ReinforceTrainer implements AutoCloseable {
   private final AdamW optimizer;
   private final KlController klController;
   private final AdvantageEstimator advantageEstimator;
-  private final SplittableRandom random;
+  private ResumableRandom random;
   private long completedSteps;
+  private double lastGenerateSeconds;
+  private double lastRewardSeconds;
+
+  /** The trainer's own state in a checkpoint ({@link #saveState}). */
+  record SavedState(String format, long completedSteps, long randomState, KlControllerState klController,
+      MovingAverageBaseline.State baseline) {}
 
   /**
    * @param policy the ELM being trained (its trainable parameters are updated in place)
@@ -94,11 +123,16 @@ public final class ReinforceTrainer implements AutoCloseable {
         LearningRateSchedule.constant(config.learningRate()), policy.manager());
     this.klController = KlController.of(config.kl().controller());
     this.advantageEstimator = new AdvantageEstimator(config.baseline());
-    this.random = new SplittableRandom(config.seed());
+    this.random = ResumableRandom.seeded(config.seed());
   }
 
   public ReinforceConfig config() {
     return config;
+  }
+
+  @Override
+  public RlAlgorithm algorithm() {
+    return RlAlgorithm.REINFORCE;
   }
 
   /** The controller that supplies {@code β}; its state goes into checkpoints. */
@@ -107,42 +141,25 @@ public final class ReinforceTrainer implements AutoCloseable {
   }
 
   /** Optimizer steps taken so far. */
+  @Override
   public long completedSteps() {
     return completedSteps;
   }
 
   /**
-   * Runs {@link ReinforceConfig#steps()} steps, each on {@code batchContexts} contexts taken in
-   * turn from {@code contexts} (shuffled once with the config's seed), and returns every step's
-   * metrics in order.
+   * One step: {@link #sample} K completions of each context, then {@link #update}. The metrics add
+   * the time split: {@code time_generate_s} (sampling), {@code time_reward_s} (scoring) and
+   * {@code time_update_s} (forwards, backward, optimizer).
    */
-  public List<Map<String, Double>> train(List<ElmPrompt> contexts) {
-    if (contexts.isEmpty()) {
-      throw new IllegalArgumentException("ReinforceTrainer.train: no contexts, expected at least one");
-    }
-    List<ElmPrompt> order = new ArrayList<>(contexts);
-    for (int i = order.size() - 1; i > 0; i--) { // Fisher-Yates with the trainer's own stream
-      int j = random.nextInt(i + 1);
-      order.set(i, order.set(j, order.get(i)));
-    }
-    List<Map<String, Double>> history = new ArrayList<>(config.steps());
-    int next = 0;
-    for (int step = 0; step < config.steps(); step++) {
-      List<ElmPrompt> batch = new ArrayList<>(config.batchContexts());
-      for (int j = 0; j < config.batchContexts(); j++) {
-        batch.add(order.get(next));
-        next = (next + 1) % order.size();
-      }
-      Map<String, Double> metrics = step(batch);
-      history.add(metrics);
-      LOG.debug("reinforce step {}: {}", completedSteps, metrics);
-    }
-    return history;
-  }
-
-  /** One step: {@link #sample} K completions of each context, then {@link #update}. */
-  public Map<String, Double> step(List<ElmPrompt> contexts) {
-    return update(sample(contexts));
+  @Override
+  public RlStep step(List<ElmPrompt> contexts) {
+    Rollouts rollouts = sample(contexts);
+    long start = System.nanoTime();
+    Map<String, Double> metrics = update(rollouts);
+    metrics.put("time_update_s", (System.nanoTime() - start) / 1e9);
+    metrics.put("time_generate_s", lastGenerateSeconds);
+    metrics.put("time_reward_s", lastRewardSeconds);
+    return new RlStep(metrics, rollouts.prompts(), rollouts.continuations(), rollouts.rewards());
   }
 
   /** K completions of each context from the current policy (ancestral sampling), with rewards. */
@@ -154,8 +171,10 @@ public final class ReinforceTrainer implements AutoCloseable {
         prompts.add(context);
       }
     }
+    long start = System.nanoTime();
     SampleResult samples = Sampler.sample(
         policy, prompts, SamplingConfig.ancestral(config.maxNewTokens()), random.nextLong());
+    long sampled = System.nanoTime();
     List<int[]> continuations = new ArrayList<>(prompts.size());
     double[] rewards = new double[prompts.size()];
     for (int row = 0; row < prompts.size(); row++) {
@@ -163,7 +182,46 @@ public final class ReinforceTrainer implements AutoCloseable {
       continuations.add(continuation);
       rewards[row] = reward.reward(prompts.get(row), continuation);
     }
+    lastGenerateSeconds = (sampled - start) / 1e9;
+    lastRewardSeconds = (System.nanoTime() - sampled) / 1e9;
     return Rollouts.sampled(prompts, continuations, rewards, k);
+  }
+
+  /**
+   * Writes the optimizer's moments ({@value #OPTIMIZER_FILE}) and {@value #STATE_FILE}: the step
+   * count, the random generator's state, the KL controller's state and the moving-average
+   * baseline's state.
+   */
+  @Override
+  public void saveState(Path folder) throws IOException {
+    optimizer.save(folder.resolve(OPTIMIZER_FILE));
+    SavedState state = new SavedState(FORMAT, completedSteps, random.state(), klController.state(),
+        advantageEstimator.state());
+    AtomicFiles.write(folder.resolve(STATE_FILE), STATE_JSON.writeValueAsBytes(state));
+  }
+
+  /** Restores what {@link #saveState} wrote into {@code folder}. */
+  @Override
+  public void loadState(Path folder) throws IOException {
+    Path stateFile = folder.resolve(STATE_FILE);
+    SavedState state;
+    try {
+      state = STATE_JSON.readValue(stateFile.toFile(), SavedState.class);
+    } catch (JsonProcessingException e) {
+      String where = e.getLocation() == null ? "" : ", line " + e.getLocation().getLineNr() + ", column "
+          + e.getLocation().getColumnNr();
+      throw new UserInputException(stateFile + where + ": " + e.getOriginalMessage()
+          + "; expected the REINFORCE state written by a checkpoint", e);
+    }
+    if (!FORMAT.equals(state.format())) {
+      throw new UserInputException(stateFile + ": key `format` is \"" + state.format() + "\", expected \""
+          + FORMAT + "\" (a REINFORCE checkpoint)");
+    }
+    optimizer.load(folder.resolve(OPTIMIZER_FILE));
+    completedSteps = state.completedSteps();
+    random = ResumableRandom.fromState(state.randomState());
+    klController.restore(state.klController());
+    advantageEstimator.restore(state.baseline());
   }
 
   /**

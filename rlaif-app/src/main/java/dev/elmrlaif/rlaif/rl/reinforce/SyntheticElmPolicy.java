@@ -32,15 +32,18 @@ import java.util.Map;
  * every prefix, so the closed-form optimum is exactly relative to the model's own {@code π_ref}.
  */
 public final class SyntheticElmPolicy implements AutoCloseable {
+  /** The one context of the CoMDP: the prompt {@code [0]}. */
+  static final ElmPrompt PROMPT = ElmPrompt.text(TokenMdp.END);
+
   private final TokenMdp mdp;
   private final Elm policy;
   private final Elm reference;
   private final TabularPolicy referenceTable;
 
-  private SyntheticElmPolicy(TokenMdp mdp, Elm policy) {
+  private SyntheticElmPolicy(TokenMdp mdp, Elm policy, Elm reference) {
     this.mdp = mdp;
     this.policy = policy;
-    this.reference = policy.referencePolicy();
+    this.reference = reference;
     this.referenceTable = tabular(reference);
   }
 
@@ -53,7 +56,43 @@ public final class SyntheticElmPolicy implements AutoCloseable {
    */
   public static SyntheticElmPolicy initialize(
       int vocabSize, int horizon, int dModel, DataType dataType, long seed) {
-    TokenMdp mdp = new TokenMdp(vocabSize, horizon);
+    return initialize(new TokenMdp(vocabSize, horizon), dModel, dataType, seed);
+  }
+
+  /** As {@link #initialize(int, int, int, DataType, long)}, over an existing {@link TokenMdp}. */
+  public static SyntheticElmPolicy initialize(TokenMdp mdp, int dModel, DataType dataType, long seed) {
+    Elm policy = freshElm(mdp, dModel, dataType, seed);
+    return new SyntheticElmPolicy(mdp, policy, policy.referencePolicy());
+  }
+
+  /**
+   * A fresh ELM first fitted to a given reference table ({@link ReferenceFit}), whose frozen copy
+   * is then {@code π_ref}. The fit is close, not exact: {@link #coMdp} uses the table read back from
+   * the frozen ELM, so the closed-form optimum stays exactly relative to the model's own
+   * {@code π_ref}.
+   */
+  public static SyntheticElmPolicy fittedTo(TabularPolicy target, int dModel, DataType dataType, long seed) {
+    Elm policy = freshElm(target.mdp(), dModel, dataType, seed);
+    try {
+      ReferenceFit.fit(policy, target);
+    } catch (RuntimeException e) {
+      policy.close();
+      throw e;
+    }
+    return new SyntheticElmPolicy(target.mdp(), policy, policy.referencePolicy());
+  }
+
+  /**
+   * Wraps a policy and a frozen reference restored from a checkpoint; the instance owns both from
+   * now on and closes them.
+   */
+  public static SyntheticElmPolicy of(TokenMdp mdp, Elm policy, Elm reference) {
+    return new SyntheticElmPolicy(mdp, policy, reference);
+  }
+
+  private static Elm freshElm(TokenMdp mdp, int dModel, DataType dataType, long seed) {
+    int vocabSize = mdp.vocabSize();
+    int horizon = mdp.horizon();
     GptConfig lm = GptConfig.builder()
         .vocabSize(vocabSize)
         .contextLength(horizon + 1)
@@ -64,7 +103,7 @@ public final class SyntheticElmPolicy implements AutoCloseable {
         .initStd(0.5) // a reference far from uniform, so π* is a real change of distribution
         .build();
     ElmConfig config = ElmConfig.languageModel(lm, TokenMdp.END, TokenMdp.END);
-    return new SyntheticElmPolicy(mdp, Elm.initialize(config, Device.cpu(), dataType, seed));
+    return Elm.initialize(config, Device.cpu(), dataType, seed);
   }
 
   public TokenMdp mdp() {
@@ -83,7 +122,7 @@ public final class SyntheticElmPolicy implements AutoCloseable {
 
   /** The one context of the CoMDP: the prompt {@code [0]}. */
   public ElmPrompt prompt() {
-    return ElmPrompt.text(TokenMdp.END);
+    return PROMPT;
   }
 
   /** The CoMDP with the frozen ELM's {@code π_ref}, this reward and {@code β}. */
