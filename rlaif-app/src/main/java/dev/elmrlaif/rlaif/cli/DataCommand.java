@@ -6,6 +6,7 @@ import dev.elmrlaif.rlaif.config.LoadedConfig;
 import dev.elmrlaif.rlaif.data.DataPreparer;
 import dev.elmrlaif.rlaif.data.DataSummary;
 import dev.elmrlaif.rlaif.data.PreparedData;
+import dev.elmrlaif.rlaif.domain.files.ExampleDatasetGenerator;
 import dev.elmrlaif.rlaif.movielens.MovieLensDownloader;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -22,13 +23,14 @@ import picocli.CommandLine.Spec;
 /**
  * {@code rlaif data}: {@code prepare CONFIG} builds (or reuses from the cache) the splits, embeddings,
  * concepts and task examples of a config and prints the summary; {@code download DATASET} fetches a
- * MovieLens archive into the cache folder.
+ * MovieLens archive into the cache folder; {@code make-example OUT_DIR} writes the invented recipe
+ * dataset that {@code configs/own-embeddings-example.yaml} reads (a "bring your own embeddings" domain).
  */
 @Command(
     name = "data",
     mixinStandardHelpOptions = true,
     description = "Download and prepare domain data.",
-    subcommands = {DataCommand.Prepare.class, DataCommand.Download.class})
+    subcommands = {DataCommand.Prepare.class, DataCommand.Download.class, DataCommand.MakeExample.class})
 public final class DataCommand implements Runnable {
   @Spec CommandSpec spec;
 
@@ -93,6 +95,37 @@ public final class DataCommand implements Runnable {
       Path folder = new MovieLensDownloader(Duration.ofSeconds(30))
           .download(MovieLensDownloader.Dataset.named(dataset), cacheDir);
       spec.commandLine().getOut().println(dataset + " is in " + folder + "; use it with RLAIF_DATA=" + cacheDir);
+      spec.commandLine().getOut().flush();
+      return 0;
+    }
+  }
+
+  /** {@code rlaif data make-example OUT_DIR [--size tiny|full] [--seed N]}. */
+  @Command(
+      name = "make-example",
+      mixinStandardHelpOptions = true,
+      description = "Write the invented recipe dataset (entities, vectors, interactions, concepts, tasks) that "
+          + "configs/own-embeddings-example.yaml reads.")
+  static final class MakeExample implements Callable<Integer> {
+    @Parameters(index = "0", paramLabel = "OUT_DIR", description = "Folder to write the files into.")
+    Path folder;
+
+    @Option(names = "--size", paramLabel = "SIZE", description = "tiny (60 recipes, 30 cooks) or full (600, 200).")
+    String size = "full";
+
+    @Option(names = "--seed", paramLabel = "N", description = "Seed of the invented world (default 7).")
+    long seed = 7;
+
+    @Spec CommandSpec spec;
+
+    @Override
+    public Integer call() {
+      List<Path> written = new ExampleDatasetGenerator(ExampleDatasetGenerator.Size.named(size), seed).write(folder);
+      for (Path file : written) {
+        spec.commandLine().getOut().println("wrote " + file);
+      }
+      spec.commandLine().getOut().println("use it with RLAIF_FILES=" + folder
+          + " ./rlaif train configs/own-embeddings-example.yaml");
       spec.commandLine().getOut().flush();
       return 0;
     }

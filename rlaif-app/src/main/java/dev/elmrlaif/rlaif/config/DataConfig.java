@@ -4,11 +4,13 @@ import dev.elmrlaif.rlaif.UserInputException;
 
 /**
  * Where the domain data lives, how it is split, and how it is prepared: behavioral embeddings (WALS),
- * semantic embeddings (text encoder), concepts, teacher and tasks. The data root is resolved in this
+ * semantic embeddings (text encoder), concepts, teacher and tasks; or, with {@code domain: files},
+ * the user's own entity, vector, interaction, concept and task files ({@link FilesDomainConfig}). The data root is resolved in this
  * order: this key, the {@code RLAIF_DATA} environment variable, the cache folder.
  */
 public record DataConfig(
-    @Doc("Domain to load: movielens (more domains come later)") String domain,
+    @Doc("Domain to load: movielens, or files (your own embeddings and texts; see the files section)")
+        String domain,
     @Doc("MovieLens variant under <root>/movielens/: ml-latest-small or ml-25m") String dataset,
     @Doc("Data root holding movielens/ and derived/; empty means $RLAIF_DATA, then the cache folder")
         String root,
@@ -28,9 +30,17 @@ public record DataConfig(
     @Doc("Behavioral embeddings by weighted alternating least squares") WalsConfig wals,
     @Doc("Concept activation vectors from tags and genres") ConceptsConfig concepts,
     @Doc("Who writes the task targets") TeacherConfig teacher,
-    @Doc("Which tasks become examples, and how many") TasksConfig tasks) {
+    @Doc("Which tasks become examples, and how many") TasksConfig tasks,
+    @Doc("The files of a 'bring your own embeddings' domain (data.domain: files)") FilesDomainConfig files) {
+
+  /** The domains {@code data.domain} may name. */
+  public static final java.util.List<String> DOMAINS = java.util.List.of("movielens", "files");
 
   public DataConfig {
+    if (!DOMAINS.contains(domain)) {
+      throw new UserInputException("data.domain: found '" + domain + "', expected one of " + DOMAINS);
+    }
+    files = files == null ? FilesDomainConfig.defaults() : files;
     if (!(heldOutMovies >= 0 && heldOutMovies <= 0.9)) {
       throw new UserInputException("data.held_out_movies: found " + heldOutMovies + ", expected a value in [0, 0.9]");
     }
@@ -45,6 +55,7 @@ public record DataConfig(
   /** The defaults every config starts from. */
   public static DataConfig defaults() {
     return new DataConfig("movielens", "ml-latest-small", "", "cache", 0.1, 0.1, "", true, 64, "",
-        WalsConfig.defaults(), ConceptsConfig.defaults(), TeacherConfig.defaults(), TasksConfig.defaults());
+        WalsConfig.defaults(), ConceptsConfig.defaults(), TeacherConfig.defaults(), TasksConfig.defaults(),
+        FilesDomainConfig.defaults());
   }
 }

@@ -8,14 +8,14 @@ import java.util.Set;
  * The {@code sft} stage: two-stage supervised ELM training (paper Sec. 2, App. D). Stage 1 trains
  * only the adapter with the LM frozen; stage 2 trains everything, or LoRA plus the adapter. The loss
  * is the cross-entropy of the target tokens only. One model is trained per entity kind of the
- * tasks' first slot, as the paper does: {@code movie} (all movie tasks) and {@code user} (the
- * user-profile task). Batch size, warm-up, weight decay, clipping, checkpoint and log intervals come
+ * tasks' first slot, as the paper does: for MovieLens {@code movie} (all movie tasks) and
+ * {@code user} (the user-profile task); a file domain has its own kinds. Batch size, warm-up, weight decay, clipping, checkpoint and log intervals come
  * from the shared {@code trainer} section.
  */
 public record SftConfig(
     @Doc("two_stage, stage1_only (adapter only) or stage2_only") SftSchedule schedule,
-    @Doc("Models to train, by the entity kind their tasks describe: movie (all movie tasks), user (user profile)")
-        List<String> models,
+    @Doc("Models to train, by the entity kind their tasks' first slot describes (MovieLens: movie, user); "
+        + "empty means every such kind of the prepared tasks") List<String> models,
     @Doc("Stage 1 steps: adapter only, LM frozen") @Range(min = 0) int stage1Steps,
     @Doc("Stage 2 steps: everything, or LoRA + adapter") @Range(min = 0) int stage2Steps,
     @Doc("Stage 1 peak learning rate; 0 means trainer.learning_rate") @Range(min = 0, max = 10)
@@ -33,7 +33,10 @@ public record SftConfig(
     @Doc("Floor of the cosine decay as a fraction of the peak learning rate") @Range(min = 0, max = 1)
         double minLearningRateRatio) {
 
-  /** The entity kinds a model can be trained for. */
+  /**
+   * The entity kinds of MovieLens's models. Other domains have other kinds: the kinds of a run are
+   * {@link #modelKinds(List)} of its prepared tasks' first slots.
+   */
   public static final Set<String> MODEL_KINDS = Set.of("movie", "user");
 
   public SftConfig {
@@ -43,15 +46,21 @@ public record SftConfig(
     if (stage2Trains == null) {
       throw new UserInputException("sft.stage2_trains: missing; expected full or lora");
     }
-    if (models == null || models.isEmpty()) {
-      throw new UserInputException("sft.models: empty; expected one or more of " + MODEL_KINDS);
-    }
-    models = List.copyOf(models);
+    models = models == null ? List.of() : List.copyOf(models);
     for (String model : models) {
-      if (!MODEL_KINDS.contains(model)) {
-        throw new UserInputException("sft.models: found '" + model + "', expected one of " + MODEL_KINDS);
+      if (model == null || model.isBlank()) {
+        throw new UserInputException("sft.models: found an empty name, expected entity kinds such as movie or user");
       }
     }
+  }
+
+  /**
+   * The models this config trains, given the entity kinds of the prepared tasks' first slots (in task
+   * order): all of those kinds when {@code models} is empty, else {@code models} (a listed kind
+   * without tasks is skipped by the sft stage, with a warning).
+   */
+  public List<String> modelKinds(List<String> taskKinds) {
+    return models.isEmpty() ? taskKinds.stream().distinct().toList() : models;
   }
 
   /** Whether stage 1 runs under this schedule. */
@@ -66,7 +75,7 @@ public record SftConfig(
 
   /** The defaults every config starts from. */
   public static SftConfig defaults() {
-    return new SftConfig(SftSchedule.TWO_STAGE, List.of("movie", "user"), 300, 1000, 1e-3, 0, Stage2Parameters.FULL,
+    return new SftConfig(SftSchedule.TWO_STAGE, List.of(), 300, 1000, 1e-3, 0, Stage2Parameters.FULL,
         8, 16, 200, 64, 0.1);
   }
 }

@@ -19,6 +19,7 @@ import dev.elmrlaif.rlaif.domain.EmbeddingSpace;
 import dev.elmrlaif.rlaif.domain.EntityTable;
 import dev.elmrlaif.rlaif.domain.InMemoryDomain;
 import dev.elmrlaif.rlaif.domain.Split;
+import dev.elmrlaif.rlaif.domain.files.FileDomainPreparer;
 import dev.elmrlaif.rlaif.movielens.BehavioralEmbeddings;
 import dev.elmrlaif.rlaif.movielens.MovieLensData;
 import dev.elmrlaif.rlaif.movielens.MovieLensDownloader;
@@ -71,7 +72,7 @@ import org.apache.logging.log4j.Logger;
  */
 public final class DataPreparer {
   /** Bump when the saved layout or any preparation step changes what it produces. */
-  static final int FORMAT_VERSION = 2;
+  static final int FORMAT_VERSION = 3;
   private static final Logger LOG = LogManager.getLogger(DataPreparer.class);
 
   private final DataConfig config;
@@ -85,16 +86,24 @@ public final class DataPreparer {
    * @param environment the process environment (for {@code RLAIF_DATA} and the teacher's API key)
    */
   public DataPreparer(DataConfig config, long seed, Map<String, String> environment) {
-    if (!config.domain().equals("movielens")) {
-      throw new UserInputException("data.domain: found '" + config.domain() + "', expected movielens");
-    }
     this.config = config;
     this.seed = seed;
     this.environment = Map.copyOf(environment);
   }
 
-  /** Prepares the data, or loads it from the cache when {@code force} is false and the inputs match. */
+  /**
+   * Prepares the data of the configured domain ({@code movielens}, or {@code files}: the user's own
+   * embeddings, see {@link FileDomainPreparer}), or loads it from the cache when {@code force} is false
+   * and the inputs match.
+   */
   public PreparedData prepare(boolean force) {
+    if (config.domain().equals("files")) {
+      return new FileDomainPreparer(config, seed, environment).prepare(force);
+    }
+    return prepareMovieLens(force);
+  }
+
+  private PreparedData prepareMovieLens(boolean force) {
     Map<String, Double> timings = new LinkedHashMap<>();
     long start = System.nanoTime();
     Path root = DatasetLocator.resolve(config, environment, new MovieLensDownloader(Duration.ofSeconds(30)));
@@ -143,7 +152,7 @@ public final class DataPreparer {
           encoder.dimension());
     }
     Map<String, EmbeddingSpace> spaces = new LinkedHashMap<>();
-    spaces.put(PreparedData.SEMANTIC, new EmbeddingSpace(PreparedData.SEMANTIC, "movie", encoder.dimension(), semantic));
+    spaces.put(PreparedData.SEMANTIC, new EmbeddingSpace(PreparedData.SEMANTIC, "movie", encoder.dimension(), semantic, true));
     spaces.put(PreparedData.BEHAVIORAL,
         new EmbeddingSpace(PreparedData.BEHAVIORAL, "user", behavioral.dimension(), behavioral.usersAsFloats()));
     spaces.put(PreparedData.BEHAVIORAL_MOVIE,
@@ -190,9 +199,17 @@ public final class DataPreparer {
    * {@code data.sentence_model} names a folder, that pretrained sentence-embedding model (DJL).
    */
   private TextEncoder textEncoder(List<String> trainingTexts) {
+    return textEncoder(config, trainingTexts, seed + 4);
+  }
+
+  /**
+   * The text encoder of a data section: TF-IDF + truncated SVD of {@code data.semantic_dimension}
+   * fitted on {@code trainingTexts} with {@code seed}, or the sentence model {@code data.sentence_model}.
+   */
+  public static TextEncoder textEncoder(DataConfig config, List<String> trainingTexts, long seed) {
     if (config.sentenceModel().isBlank()) {
       return TfidfSvdTextEncoder.fit(trainingTexts,
-          TfidfSvdConfig.builder().dimension(config.semanticDimension()).seed(seed + 4).build());
+          TfidfSvdConfig.builder().dimension(config.semanticDimension()).seed(seed).build());
     }
     Path folder = Path.of(config.sentenceModel());
     if (!Files.isRegularFile(folder.resolve("model.pt")) || !Files.isRegularFile(folder.resolve("tokenizer.json"))) {
@@ -292,21 +309,29 @@ public final class DataPreparer {
     return explicit;
   }
 
-  /** SHA-256 over the format version, the seed, the data config and the input files' bytes. */
+  /** The cache key of this MovieLens preparation (see {@link #cacheKey(DataConfig, long, List)}). */
   private String cacheKey(Path datasetFolder, Path overviews) {
-    Hasher hasher = Hashing.sha256().newHasher();
-    hasher.putInt(FORMAT_VERSION).putLong(seed);
-    try {
-      hasher.putBytes(ConfigLoader.newMapper().writeValueAsBytes(config));
-    } catch (JsonProcessingException e) {
-      throw new IllegalStateException("cannot serialise the data config", e);
-    }
     List<Path> inputs = new ArrayList<>();
     for (String name : List.of("movies.csv", "ratings.csv", "tags.csv", "links.csv")) {
       inputs.add(datasetFolder.resolve(name));
     }
     if (overviews != null) {
       inputs.add(overviews);
+    }
+    return cacheKey(config, seed, inputs);
+  }
+
+  /**
+   * SHA-256 over the format version, the seed, the data config and the input files' names and bytes
+   * (a missing input contributes its name only): equal keys mean a cached preparation is still valid.
+   */
+  public static String cacheKey(DataConfig config, long seed, List<Path> inputs) {
+    Hasher hasher = Hashing.sha256().newHasher();
+    hasher.putInt(FORMAT_VERSION).putLong(seed);
+    try {
+      hasher.putBytes(ConfigLoader.newMapper().writeValueAsBytes(config));
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("cannot serialise the data config", e);
     }
     byte[] buffer = new byte[1 << 16];
     for (Path input : inputs) {

@@ -37,7 +37,10 @@ public final class DataSummary {
       out.append(String.format(Locale.ROOT, "%-18s %-8s %10d%n", space.name(), space.entityKind(), space.dimension()));
     }
     out.append("text encoder: ").append(data.textEncoder().description()).append(System.lineSeparator());
-    out.append("behavioral ranking: ").append(data.ranking()).append(System.lineSeparator());
+    if (data.ranking() != null) {
+      out.append("behavioral ranking: ").append(data.ranking()).append(System.lineSeparator());
+    }
+    out.append("rewards:").append(System.lineSeparator()).append(RewardAvailability.of(data).describe());
 
     out.append(String.format(Locale.ROOT, "%n%-30s %8s %10s%n", "task", "train", "held-out"));
     long train = 0;
@@ -53,13 +56,15 @@ public final class DataSummary {
         data.tasks().size(), data.teacher()));
 
     List<Concept> concepts = data.domain().concepts();
-    out.append(String.format(Locale.ROOT, "%nconcepts: %d (%d semantic, %d behavioral); most accurate:%n",
-        concepts.size(), concepts.stream().filter(c -> c.space().equals(PreparedData.SEMANTIC)).count(),
-        concepts.stream().filter(c -> c.space().equals(PreparedData.BEHAVIORAL)).count()));
+    Map<String, Long> perSpace = new java.util.LinkedHashMap<>();
+    concepts.forEach(c -> perSpace.merge(c.space(), 1L, Long::sum));
+    List<String> counts = perSpace.entrySet().stream().map(e -> e.getValue() + " " + e.getKey()).toList();
+    out.append(String.format(Locale.ROOT, "%nconcepts: %d (%s); most accurate:%n",
+        concepts.size(), counts.isEmpty() ? "none" : String.join(", ", counts)));
     concepts.stream()
         .sorted(Comparator.comparingDouble(Concept::heldOutAccuracy).reversed().thenComparing(Concept::name))
         .limit(CONCEPTS_SHOWN)
-        .forEach(c -> out.append(String.format(Locale.ROOT, "  %-28s %-10s %4d movies  held-out accuracy %.3f%n",
+        .forEach(c -> out.append(String.format(Locale.ROOT, "  %-28s %-10s %4d entities  held-out accuracy %.3f%n",
             c.name(), c.space(), c.positives(), c.heldOutAccuracy())));
 
     out.append(String.format(Locale.ROOT, "%ntimings of the build (s):%n"));
@@ -71,7 +76,7 @@ public final class DataSummary {
   /** Every concept, one per line: name, space, training movies carrying it, held-out accuracy. */
   public static String concepts(PreparedData data) {
     StringBuilder out = new StringBuilder(String.format(Locale.ROOT, "%-32s %-10s %8s %10s%n",
-        "concept", "space", "movies", "accuracy"));
+        "concept", "space", "entities", "accuracy"));
     for (Concept c : data.domain().concepts()) {
       out.append(String.format(Locale.ROOT, "%-32s %-10s %8d %10.3f%n", c.name(), c.space(), c.positives(),
           c.heldOutAccuracy()));

@@ -40,8 +40,8 @@ import java.util.zip.GZIPOutputStream;
  * <pre>
  *   manifest.json            counts, timings, ranking report, teacher, dataset summary, tasks
  *   domain.json              entity ids and names, held-out indices, texts, concepts
- *   embeddings.bin           every embedding space (name, kind, dimension, rows, float32 values)
- *   ratings.bin              the users × movies ratings (row-compressed)
+ *   embeddings.bin           every embedding space (name, kind, text-comparable, dimension, rows, float32 values)
+ *   ratings.bin              the interactions, e.g. users × movies ratings (row-compressed), when there are any
  *   text-encoder.bin         the fitted text encoder (rewards' own format)
  *   examples-train.jsonl.gz, examples-held_out.jsonl.gz   one TaskExample per line
  * </pre>
@@ -49,7 +49,9 @@ import java.util.zip.GZIPOutputStream;
 public final class PreparedDataStore {
   static final String MANIFEST = "manifest.json";
   static final String TEXT_ENCODER = "text-encoder.bin";
-  private static final int EMBEDDINGS_MAGIC = 0x454c4d45; // "ELME"
+  /** The first layout of embeddings.bin, without the text-comparable flag (read only). */
+  private static final int EMBEDDINGS_MAGIC_V1 = 0x454c4d45; // "ELME"
+  private static final int EMBEDDINGS_MAGIC = 0x454c4d32; // "ELM2": each space also stores whether it is text-comparable
   private static final int RATINGS_MAGIC = 0x454c4d52; // "ELMR"
 
   private final ObjectMapper json = JsonMapper.builder()
@@ -166,6 +168,7 @@ public final class PreparedDataStore {
     for (EmbeddingSpace space : domain.spaces().values()) {
       out.writeUTF(space.name());
       out.writeUTF(space.entityKind());
+      out.writeBoolean(space.textComparable());
       out.writeInt(space.dimension());
       out.writeInt(space.size());
       for (float v : space.rawData()) {
@@ -176,7 +179,8 @@ public final class PreparedDataStore {
   }
 
   private static Map<String, EmbeddingSpace> readSpaces(DataInputStream in) throws IOException {
-    if (in.readInt() != EMBEDDINGS_MAGIC) {
+    int magic = in.readInt();
+    if (magic != EMBEDDINGS_MAGIC && magic != EMBEDDINGS_MAGIC_V1) {
       throw new IOException("embeddings.bin has the wrong format");
     }
     Map<String, EmbeddingSpace> spaces = new LinkedHashMap<>();
@@ -184,12 +188,14 @@ public final class PreparedDataStore {
     for (int s = 0; s < count; s++) {
       String name = in.readUTF();
       String kind = in.readUTF();
+      // the first layout came from MovieLens only, whose "semantic" space is the text encoder's
+      boolean textComparable = magic == EMBEDDINGS_MAGIC ? in.readBoolean() : name.equals(PreparedData.SEMANTIC);
       int dimension = in.readInt();
       float[] data = new float[dimension * in.readInt()];
       for (int i = 0; i < data.length; i++) {
         data[i] = in.readFloat();
       }
-      spaces.put(name, new EmbeddingSpace(name, kind, dimension, data));
+      spaces.put(name, new EmbeddingSpace(name, kind, dimension, data, textComparable));
     }
     return spaces;
   }

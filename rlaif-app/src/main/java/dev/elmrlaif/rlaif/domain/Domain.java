@@ -64,6 +64,22 @@ public interface Domain {
     return split;
   }
 
+  /**
+   * The space in which the entities of {@code kind} are compared with texts: a text-comparable space of
+   * that kind (see {@link EmbeddingSpace}), the one named "semantic" first; empty when there is none.
+   * Behavioral consistency ranks candidates of this kind in it.
+   */
+  default Optional<EmbeddingSpace> textSpace(String kind) {
+    EmbeddingSpace found = null;
+    for (EmbeddingSpace space : spaces().values()) {
+      if (space.textComparable() && space.entityKind().equals(kind)
+          && (found == null || space.name().equals("semantic"))) {
+        found = space;
+      }
+    }
+    return Optional.ofNullable(found);
+  }
+
   /** The texts of entity {@code index} of {@code kind}; empty when the domain has none. */
   default List<String> textsOf(String kind, int index) {
     List<List<String>> all = texts().get(kind);

@@ -8,14 +8,29 @@ import java.util.Objects;
  * "semantic" (text encoder over a movie's texts) or "behavioral" (matrix factorisation of ratings;
  * DESIGN.md §6). Vectors are stored row-major in one array; hypothetical entities (interpolations,
  * concept shifts) are plain vectors in the same space and need no entry here.
+ *
+ * <p>A space is <em>text-comparable</em> when its vectors live in the text encoder's space (MovieLens's
+ * "semantic" space, a file domain's {@code <kind>_text} spaces or a space the user declares so): semantic
+ * consistency then compares a text's encoding with the vector itself, and behavioral consistency can
+ * rank the space's entities against a text. Other spaces (behavioral factors, the user's own
+ * embeddings) are compared through the encoding of the target text instead (paper App. B).
  */
 public final class EmbeddingSpace {
   private final String name;
   private final String entityKind;
   private final int dimension;
   private final float[] data;
+  private final boolean textComparable;
 
+  /** A space that is not text-comparable. */
   public EmbeddingSpace(String name, String entityKind, int dimension, float[] data) {
+    this(name, entityKind, dimension, data, false);
+  }
+
+  /**
+   * @param textComparable whether the vectors live in the text encoder's space (see the class comment)
+   */
+  public EmbeddingSpace(String name, String entityKind, int dimension, float[] data, boolean textComparable) {
     this.name = Objects.requireNonNull(name, "name");
     this.entityKind = Objects.requireNonNull(entityKind, "entityKind");
     if (dimension < 1 || data.length % dimension != 0) {
@@ -24,6 +39,17 @@ public final class EmbeddingSpace {
     }
     this.dimension = dimension;
     this.data = data;
+    this.textComparable = textComparable;
+  }
+
+  /** The same vectors, marked as living in the text encoder's space or not. */
+  public EmbeddingSpace withTextComparable(boolean comparable) {
+    return new EmbeddingSpace(name, entityKind, dimension, data, comparable);
+  }
+
+  /** Whether the vectors live in the text encoder's space (see the class comment). */
+  public boolean textComparable() {
+    return textComparable;
   }
 
   /** A space from one row per entity; all rows must have the same length. */

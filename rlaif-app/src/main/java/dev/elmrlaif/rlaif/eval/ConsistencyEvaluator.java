@@ -18,6 +18,7 @@ import dev.elmrlaif.rewards.SemanticConsistencyReward;
 import dev.elmrlaif.rewards.Vectors;
 import dev.elmrlaif.rlaif.config.EvalConfig;
 import dev.elmrlaif.rlaif.data.PreparedData;
+import dev.elmrlaif.rlaif.data.RewardAvailability;
 import dev.elmrlaif.rlaif.domain.EmbeddingSpace;
 import dev.elmrlaif.rlaif.domain.Interactions;
 import dev.elmrlaif.rlaif.tasks.TaskExample;
@@ -243,10 +244,15 @@ public final class ConsistencyEvaluator {
     }
   }
 
-  /** The SC target (and BC candidates for user tasks) of each example. */
+  /**
+   * The SC target (and BC candidates for user tasks) of each example. SC compares with the slot
+   * vectors when every slot reads a text-comparable space (MovieLens's semantic space, a file
+   * domain's {@code <kind>_text}), else with the encoding of the target text. BC applies to tasks
+   * whose first slot is the interactions' row kind (the user), its candidates being the column kind.
+   */
   private List<RewardContext> contexts(TaskSpec task, List<TaskExample> examples, ElmExamples encoder) {
-    boolean semanticSlots = task.slots().stream().allMatch(s -> s.space().equals(PreparedData.SEMANTIC));
-    boolean userTask = task.slots().get(0).kind().equals("user") && data.domain().ratings() != null;
+    boolean semanticSlots = RewardAvailability.readsTextSpaces(data.domain(), task);
+    boolean userTask = RewardAvailability.bcTasks(data).contains(task.name());
     CandidateSampler candidates = userTask ? movieCandidates() : null;
     List<RewardContext> contexts = new ArrayList<>();
     for (TaskExample example : examples) {
@@ -261,16 +267,28 @@ public final class ConsistencyEvaluator {
       }
       if (candidates != null) {
         int user = example.entities().get(0);
-        context.candidates(candidates.fromRatings("user:" + user, ratingsOf(user)));
+        Interactions byUser = data.domain().interactions().orElseThrow();
+        Map<String, Double> values = new LinkedHashMap<>();
+        for (int k = byUser.rowStart()[user]; k < byUser.rowStart()[user + 1]; k++) {
+          values.put(Integer.toString(byUser.column()[k]), (double) byUser.value()[k]);
+        }
+        context.candidates(candidates.fromRatings(byUser.rowKind() + ":" + user, values));
       }
       contexts.add(context.build());
     }
     return contexts;
   }
 
-  /** Candidate movies for behavioral consistency: every movie with a non-zero semantic vector. */
+  /**
+   * Candidates for behavioral consistency: every entity of the interactions' column kind (MovieLens:
+   * movies) with a non-zero vector in that kind's text-comparable space; null when there is none.
+   */
   private CandidateSampler movieCandidates() {
-    EmbeddingSpace movies = data.domain().spaces().get(PreparedData.SEMANTIC);
+    String kind = data.domain().interactions().orElseThrow().columnKind();
+    EmbeddingSpace movies = data.domain().textSpace(kind).orElse(null);
+    if (movies == null) {
+      return null;
+    }
     Map<String, float[]> pool = new TreeMap<>();
     for (int m = 0; m < movies.size(); m++) {
       float[] vector = movies.vector(m);

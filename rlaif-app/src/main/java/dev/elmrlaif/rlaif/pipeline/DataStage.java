@@ -6,18 +6,23 @@ import dev.elmrlaif.rlaif.data.DataPreparer;
 import dev.elmrlaif.rlaif.data.DataSummary;
 import dev.elmrlaif.rlaif.data.PreparedData;
 import dev.elmrlaif.rlaif.data.PreparedDataStore;
+import dev.elmrlaif.rlaif.data.RewardAvailability;
 import dev.elmrlaif.rlaif.tasks.TaskExample;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.apache.logging.log4j.LogManager;
+import org.apache.logging.log4j.Logger;
 
 /**
  * The {@code data} stage: prepares the domain (or reuses the cached preparation of the same inputs),
  * writes its summary into the run folder and remembers where the prepared data lies, so the later
- * stages load exactly what this run prepared.
+ * stages load exactly what this run prepared. Its record and log say which rewards the data supports
+ * and why another is missing ({@link RewardAvailability}).
  */
 public final class DataStage implements Stage {
+  private static final Logger LOG = LogManager.getLogger(DataStage.class);
   /** Key of the completion record naming the prepared-data folder. */
   public static final String PREPARED_FOLDER = "prepared_folder";
 
@@ -44,6 +49,10 @@ public final class DataStage implements Stage {
     record.put("tasks", data.tasks().size());
     record.put("train_examples", train);
     record.put("held_out_examples", heldOut);
+    RewardAvailability rewards = RewardAvailability.of(data);
+    LOG.info("data: rewards this data supports:{}{}", System.lineSeparator(), rewards.describe().stripTrailing());
+    record.put("rewards_available", rewards.available());
+    record.put("rewards", rewards.reasons());
     return record;
   }
 

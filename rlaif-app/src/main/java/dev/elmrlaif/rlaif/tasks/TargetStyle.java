@@ -1,6 +1,6 @@
 package dev.elmrlaif.rlaif.tasks;
 
-/** Which composition the offline teacher uses for a task's target. */
+/** Which composition the offline teacher (or, for {@link #TEMPLATE}, the template teacher) uses for a task's target. */
 public enum TargetStyle {
   SUMMARY,
   LONG_DESCRIPTION,
@@ -26,5 +26,7 @@ public enum TargetStyle {
   WHY_LIKE_NEIGHBOUR,
   DIFFERENCES,
   COMMON,
-  USER_PROFILE
+  USER_PROFILE,
+  /** A file domain's task: the target is its template filled from the entities' text fields. */
+  TEMPLATE
 }

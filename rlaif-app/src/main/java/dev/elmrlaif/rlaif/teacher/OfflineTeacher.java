@@ -70,6 +70,8 @@ public final class OfflineTeacher implements Teacher {
         case DIFFERENCES -> numbered(differentAttributes(first, second));
         case COMMON -> numbered(commonAttributes(first, second));
         case USER_PROFILE -> throw new IllegalStateException("handled above");
+        case TEMPLATE -> throw new IllegalStateException("task '" + request.task().name()
+            + "' is a file-domain template task; its teacher is the TemplateTeacher");
       };
     }
     return new TitleScrubber(titles).scrub(text.replaceAll("\\s+", " ").trim());

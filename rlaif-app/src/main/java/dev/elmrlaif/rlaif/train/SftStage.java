@@ -38,8 +38,9 @@ import org.apache.logging.log4j.Logger;
 
 /**
  * The {@code sft} stage: two-stage supervised ELM training (paper Sec. 2 and App. D; DESIGN.md §2).
- * One ELM is trained per entity kind of the tasks' first slot ({@code movie}: every movie task,
- * {@code user}: the user-profile task), each on the pretrained language model plus a fresh adapter.
+ * One ELM is trained per entity kind of the tasks' first slot ({@link #modelKinds}; MovieLens: {@code
+ * movie} for every movie task, {@code user} for the user-profile task), each on the pretrained language
+ * model plus a fresh adapter.
  *
  * <pre>
  *   stage 1:  trains {adapter}                                 the LM is frozen
@@ -75,7 +76,7 @@ public final class SftStage implements Stage {
     PreparedData data = setup.data().apply(context);
     Map<String, Object> record = new LinkedHashMap<>();
     try (ElmTokenizer tokenizer = ElmTokenizer.load(tokenizerFile)) {
-      for (String kind : sft.models()) {
+      for (String kind : modelKinds(sft, data)) {
         List<TaskSpec> tasks = data.tasks().stream()
             .filter(t -> t.slots().get(0).kind().equals(kind) && !data.trainExamples().getOrDefault(t.name(), List.of()).isEmpty())
             .toList();
@@ -93,7 +94,8 @@ public final class SftStage implements Stage {
   private Map<String, Object> trainModel(String kind, List<TaskSpec> tasks, PreparedData data, ElmTokenizer tokenizer,
       Path tokenizerFile, Path lmFolder, ModelConfig model, SftConfig sft, RunContext context) throws IOException {
     TrainerConfig trainer = context.config().trainer();
-    long seed = context.config().seed() + 1000L * (SftConfig.MODEL_KINDS.stream().sorted().toList().indexOf(kind) + 1);
+    long seed = context.config().seed() + 1000L * (data.domain().entityTables().keySet().stream().sorted().toList()
+        .indexOf(kind) + 1);
     int domainDim = domainDimension(kind, tasks, data);
     int contextLength;
     int endToken;
@@ -183,6 +185,15 @@ public final class SftStage implements Stage {
         current.close();
       }
     }
+  }
+
+  /**
+   * The entity kinds the sft stage trains a model for: {@code sft.models}, or, when that is empty,
+   * the first-slot kind of every prepared task, in task order (MovieLens: movie, user; a file domain:
+   * its own kinds). Each model is saved under {@link RunArtifacts#sftModel}.
+   */
+  public static List<String> modelKinds(SftConfig sft, PreparedData data) {
+    return sft.modelKinds(data.tasks().stream().map(t -> t.slots().get(0).kind()).toList());
   }
 
   private static double rate(double configured, TrainerConfig trainer) {

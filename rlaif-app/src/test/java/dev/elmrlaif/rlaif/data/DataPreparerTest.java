@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.elmrlaif.rlaif.config.ConceptsConfig;
 import dev.elmrlaif.rlaif.config.DataConfig;
+import dev.elmrlaif.rlaif.config.FilesDomainConfig;
 import dev.elmrlaif.rlaif.config.TasksConfig;
 import dev.elmrlaif.rlaif.config.TeacherConfig;
 import dev.elmrlaif.rlaif.config.WalsConfig;
@@ -36,7 +37,7 @@ class DataPreparerTest {
   private static DataConfig config(Path root, Path cache) {
     return new DataConfig("movielens", "ml-latest-small", root.toString(), cache.toString(), 0.2, 0.2, "", false, 8, "",
         new WalsConfig(4, 6, 0.1, 1.0, 1), new ConceptsConfig(List.of("semantic", "behavioral"), 3, true, 1.0, 0.25),
-        TeacherConfig.defaults(), new TasksConfig(List.of("all"), 0, 0, 0, 3));
+        TeacherConfig.defaults(), new TasksConfig(List.of("all"), 0, 0, 0, 3), FilesDomainConfig.defaults());
   }
 
   private static PreparedData prepare(Path root, Path cache) {

@@ -128,7 +128,9 @@ public final class TinyElmWorld {
     tables.put("movie", table("movie", MOVIES));
     tables.put("user", table("user", USERS));
     Map<String, EmbeddingSpace> spaces = new LinkedHashMap<>();
-    spaces.put(PreparedData.SEMANTIC, EmbeddingSpace.ofRows(PreparedData.SEMANTIC, "movie", semantic));
+    // the semantic vectors are the text encoder's own embeddings, so SC compares texts with them directly
+    spaces.put(PreparedData.SEMANTIC,
+        EmbeddingSpace.ofRows(PreparedData.SEMANTIC, "movie", semantic).withTextComparable(true));
     spaces.put(PreparedData.BEHAVIORAL, EmbeddingSpace.ofRows(PreparedData.BEHAVIORAL, "user", behavioral));
     Map<String, Split> splits = new LinkedHashMap<>();
     splits.put("movie", firstHeldOut("movie", MOVIES, 6));

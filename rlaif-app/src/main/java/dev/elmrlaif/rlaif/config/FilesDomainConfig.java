@@ -1,0 +1,118 @@
+package dev.elmrlaif.rlaif.config;
+
+import dev.elmrlaif.rlaif.UserInputException;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * The {@code data.files} section: a "bring your own embeddings" domain read from files (issue 8)
+ * instead of MovieLens. Every file name is relative to {@code folder}; the folder is this key, else
+ * the {@code RLAIF_FILES} environment variable. Read by {@code domain.files.FileDomainPreparer}.
+ */
+public record FilesDomainConfig(
+    @Doc("Folder holding the domain's files; empty means $RLAIF_FILES") String folder,
+    @Doc("Short name of the domain, for summaries and the cache folder") String name,
+    @Doc("One JSON-lines file per entity kind: {kind, file}; each line {id, name, vectors: {space: [..]}, "
+        + "texts: {field: text}}") List<EntityFile> entities,
+    @Doc("Vector files for large spaces: {kind, space, file (.npy, or .safetensors with tensor = space), ids "
+        + "(one id per line)}") List<VectorFile> vectors,
+    @Doc("Interactions CSV (header, then row id, column id[, value]); empty file means none")
+        InteractionsFile interactions,
+    @Doc("Concepts CSV (header, then entity id, tag); empty means none") String conceptsFile,
+    @Doc("Entity kind the concept file's ids belong to; empty means the first entity kind") String conceptKind,
+    @Doc("Spaces to find concept directions in; empty means every space of the concept kind")
+        List<String> conceptSpaces,
+    @Doc("Task file (YAML list of tasks: name, prompt, slots, target or template, pairing)") String tasksFile,
+    @Doc("Text field the text encoder is fitted on (training entities only); each kind having it gets a "
+        + "text-encoder space <kind>_text") String textField,
+    @Doc("Spaces whose vectors already live in the text encoder's space (e.g. made by data.sentence_model): "
+        + "SC compares with the vector itself") List<String> textSpaces,
+    @Doc("Fraction of every entity kind held out from every fitted component") @Range(min = 0, max = 0.9)
+        double heldOutFraction,
+    @Doc("Rewards this run needs (sc, bc); the data stage fails early when one cannot exist for the data")
+        List<String> rewards) {
+
+  /** The environment variable naming the folder when {@code data.files.folder} is empty. */
+  public static final String ENV = "RLAIF_FILES";
+
+  /** The reward names {@code rewards} may list. */
+  public static final Set<String> REWARDS = Set.of("sc", "bc");
+
+  /** One entity kind's JSON-lines file. */
+  public record EntityFile(
+      @Doc("Entity kind, e.g. item or user") String kind,
+      @Doc("JSON-lines file, relative to data.files.folder") String file) {
+    public EntityFile {
+      requireText("data.files.entities[].kind", kind);
+      requireText("data.files.entities[].file", file);
+    }
+  }
+
+  /** One embedding space of one kind stored in an array file beside an id list. */
+  public record VectorFile(
+      @Doc("Entity kind the vectors belong to") String kind,
+      @Doc("Name of the embedding space") String space,
+      @Doc(".npy (float32/float64, C order, rows x dimension) or .safetensors (tensor named like the space)")
+          String file,
+      @Doc("Text file with one entity id per line, in row order") String ids) {
+    public VectorFile {
+      requireText("data.files.vectors[].kind", kind);
+      requireText("data.files.vectors[].space", space);
+      requireText("data.files.vectors[].file", file);
+      requireText("data.files.vectors[].ids", ids);
+    }
+  }
+
+  /** The interactions file and the entity kinds of its two id columns. */
+  public record InteractionsFile(
+      @Doc("CSV file (header line, then row id, column id[, value]); empty means no interactions") String file,
+      @Doc("Entity kind of the first column, e.g. user") String rowKind,
+      @Doc("Entity kind of the second column, e.g. item") String columnKind) {
+    public InteractionsFile {
+      file = file == null ? "" : file;
+      requireText("data.files.interactions.row_kind", rowKind);
+      requireText("data.files.interactions.column_kind", columnKind);
+    }
+
+    /** No interactions, users by items. */
+    public static InteractionsFile none() {
+      return new InteractionsFile("", "user", "item");
+    }
+  }
+
+  public FilesDomainConfig {
+    folder = folder == null ? "" : folder;
+    name = name == null || name.isBlank() ? "files" : name;
+    entities = entities == null ? List.of() : List.copyOf(entities);
+    vectors = vectors == null ? List.of() : List.copyOf(vectors);
+    interactions = interactions == null ? InteractionsFile.none() : interactions;
+    conceptsFile = conceptsFile == null ? "" : conceptsFile;
+    conceptKind = conceptKind == null ? "" : conceptKind;
+    conceptSpaces = conceptSpaces == null ? List.of() : List.copyOf(conceptSpaces);
+    tasksFile = tasksFile == null || tasksFile.isBlank() ? "tasks.yaml" : tasksFile;
+    textField = textField == null ? "" : textField;
+    textSpaces = textSpaces == null ? List.of() : List.copyOf(textSpaces);
+    if (!(heldOutFraction >= 0 && heldOutFraction <= 0.9)) {
+      throw new UserInputException(
+          "data.files.held_out_fraction: found " + heldOutFraction + ", expected a value in [0, 0.9]");
+    }
+    rewards = rewards == null ? List.of() : List.copyOf(rewards);
+    for (String reward : rewards) {
+      if (!REWARDS.contains(reward)) {
+        throw new UserInputException("data.files.rewards: found '" + reward + "', expected sc or bc");
+      }
+    }
+  }
+
+  /** The defaults: no files (a config with {@code data.domain: files} names them). */
+  public static FilesDomainConfig defaults() {
+    return new FilesDomainConfig("", "files", List.of(), List.of(), InteractionsFile.none(), "", "", List.of(),
+        "tasks.yaml", "", List.of(), 0.1, List.of());
+  }
+
+  private static void requireText(String key, String value) {
+    if (value == null || value.isBlank()) {
+      throw new UserInputException(key + ": empty; expected a non-empty value");
+    }
+  }
+}
