@@ -8,7 +8,8 @@ import dev.elmrlaif.rlaif.config.Range;
  * Settings of {@link SoftQTrainer} (YAML section {@code soft_q}): which ELM generates the data and
  * how much, the replay buffer, how many critic and distillation updates each step makes, the soft
  * Bellman equation's {@code γ} and {@code α} (the fixed KL coefficient, β of H1), the Polyak rate of
- * the target critic, both optimisers and the critic's architecture.
+ * the target critic, both optimisers and the critic's architecture. The seed feeds the sampler,
+ * the replay buffer's sampling and the critic's initialisation through independent streams.
  */
 public record SoftQConfig(
     @Doc("K: completions generated per context each step") @Range(min = 1) int samplesPerContext,
@@ -34,6 +35,7 @@ public record SoftQConfig(
     @Doc("AdamW decoupled weight decay of both optimisers") @Range(min = 0) double weightDecay,
     @Doc("Global gradient-norm clip, applied to the critic and the policy separately; 0 disables")
         @Range(min = 0) double gradClip,
+    @Doc("The Q critic's architecture") SoftQCriticConfig critic,
     @Doc("Seed of the sampler, the replay buffer and the critic's initialisation") long seed) {
 
   public SoftQConfig {
@@ -44,6 +46,9 @@ public record SoftQConfig(
     requireAtLeast("soft_q.distill_updates_per_step", distillUpdatesPerStep, 0);
     if (behaviour == null) {
       throw new UserInputException("soft_q.behaviour: missing, expected policy or reference");
+    }
+    if (critic == null) {
+      throw new UserInputException("soft_q.critic: missing, expected the critic section");
     }
     if (replay == null) {
       throw new UserInputException("soft_q.replay: missing, expected the replay buffer section");
@@ -65,11 +70,11 @@ public record SoftQConfig(
    * K = 8 completions of at most 32 tokens from the current policy, {@link
    * SoftQReplayConfig#defaults()}, 16 trajectories per update, 4 critic and 1 distillation updates
    * per step, γ = 1, τ = 0.05, α = 0.05, learning rates 1e-4 (critic) and 1e-5 (policy), no weight
-   * decay, clip 1.0, seed 0.
+   * decay, clip 1.0, {@link SoftQCriticConfig#defaults()} (a zero head on the frozen trunk), seed 0.
    */
   public static SoftQConfig defaults() {
     return new SoftQConfig(8, 32, SoftQBehaviour.POLICY, SoftQReplayConfig.defaults(), 16, 4, 1,
-        1.0, 0.05, 0.05, 1e-4, 1e-5, 0.0, 1.0, 0L);
+        1.0, 0.05, 0.05, 1e-4, 1e-5, 0.0, 1.0, SoftQCriticConfig.defaults(), 0L);
   }
 
   /** A builder starting from {@link #defaults()}. */
@@ -98,6 +103,7 @@ public record SoftQConfig(
     private double policyLearningRate;
     private double weightDecay;
     private double gradClip;
+    private SoftQCriticConfig critic;
     private long seed;
 
     private Builder(SoftQConfig from) {
@@ -115,6 +121,7 @@ public record SoftQConfig(
       policyLearningRate = from.policyLearningRate;
       weightDecay = from.weightDecay;
       gradClip = from.gradClip;
+      critic = from.critic;
       seed = from.seed;
     }
 
@@ -188,6 +195,11 @@ public record SoftQConfig(
       return this;
     }
 
+    public Builder critic(SoftQCriticConfig value) {
+      critic = value;
+      return this;
+    }
+
     public Builder seed(long value) {
       seed = value;
       return this;
@@ -196,7 +208,7 @@ public record SoftQConfig(
     public SoftQConfig build() {
       return new SoftQConfig(samplesPerContext, maxNewTokens, behaviour, replay, batchTrajectories,
           qUpdatesPerStep, distillUpdatesPerStep, gamma, tau, alpha, qLearningRate,
-          policyLearningRate, weightDecay, gradClip, seed);
+          policyLearningRate, weightDecay, gradClip, critic, seed);
     }
   }
 
