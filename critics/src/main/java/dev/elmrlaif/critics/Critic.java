@@ -39,7 +39,7 @@ import java.util.SplittableRandom;
  * {@link CriticTrunk#SHARED_FROZEN shared} trunk belongs to the caller: it is neither saved, nor
  * copied, nor closed here, and its hidden states are detached so no gradient reaches it.
  *
- * <p>Memory: call {@link #evaluate} inside an {@link NDScope} that closes after the backward pass,
+ * <p>Memory: compute values inside an {@link NDScope} that closes after the backward pass,
  * once per step (docs/djl-pitfalls.md), as for {@code Elm.continuationLogProbs}.
  */
 public abstract sealed class Critic implements AutoCloseable permits QCritic, VCritic {
@@ -152,13 +152,14 @@ public abstract sealed class Critic implements AutoCloseable permits QCritic, VC
   }
 
   /**
-   * The head's outputs {@code [B, C, outputs]} at every state of every continuation, 0 at padding,
-   * with the mask. Differentiable in the owned parameters inside a gradient collector. Inputs are
+   * The final hidden states of {@code trunk} at every state of every continuation, computed once so
+   * that several critics on the same trunk (and the trunk's own logits) can read them. Inputs are
    * created in a child of {@code results}; the returned arrays are attached to {@code results}.
    *
    * @throws IllegalArgumentException when a continuation is empty or a prompt does not fit the trunk
    */
-  CriticValues evaluate(NDManager results, List<ElmPrompt> prompts, List<int[]> continuations) {
+  public static TrunkStates trunkStates(
+      NDManager results, Elm trunk, List<ElmPrompt> prompts, List<int[]> continuations) {
     if (prompts.size() != continuations.size()) {
       throw new IllegalArgumentException("critic: found " + prompts.size() + " prompts and "
           + continuations.size() + " continuations, expected one continuation per prompt");
@@ -177,7 +178,6 @@ public abstract sealed class Critic implements AutoCloseable permits QCritic, VC
       width = Math.max(width, continuation.length);
       inputs.add(Arrays.copyOf(continuation, continuation.length - 1));
     }
-    Elm trunk = trunk();
     PromptBatch batch = PromptBatch.forScoring(prompts, inputs, trunk.config());
     long[] positions = new long[rows * width]; // the last token of s_t sits at promptLength - 1 + t
     float[] mask = new float[rows * width];
@@ -190,19 +190,30 @@ public abstract sealed class Critic implements AutoCloseable permits QCritic, VC
     NDManager scope = results.newSubManager();
     NDArray hidden = trunk.hiddenStates(
         trunk.embed(scope, batch), trunk.positionIds(scope, batch), null, null); // [B, L, d]
-    if (ownTrunk == null) {
-      hidden = hidden.stopGradient();
-    }
     long d = hidden.getShape().get(2);
     NDArray index = engineOwned(scope, positions, new Shape(rows, width, 1)).broadcast(rows, width, d);
     NDArray states = hidden.gather(index, 1); // [B, C, d]
     NDArray maskArray = engineOwned(scope, mask, new Shape(rows, width)).toType(trunk.dataType(), false);
-    NDArray outputs = states.matMul(head.get(headName + ".weight"))
-        .add(head.get(headName + ".bias"))
-        .mul(maskArray.expandDims(2));
-    outputs.attach(results);
+    states.attach(results);
     maskArray.attach(results);
-    return new CriticValues(outputs, maskArray, lengths);
+    return new TrunkStates(trunk, states, maskArray, lengths);
+  }
+
+  /**
+   * The head's outputs {@code [B, C, outputs]} at every state, 0 at padding, with the mask; the
+   * trunk's hidden states are detached when the trunk is shared. Differentiable in the owned
+   * parameters inside a gradient collector.
+   */
+  CriticValues evaluate(TrunkStates states) {
+    if (states.trunk() != trunk()) {
+      throw new IllegalArgumentException("critic: the hidden states were computed by another model than"
+          + " this critic's trunk; expected Critic.trunkStates(..., critic.trunk(), ...)");
+    }
+    NDArray hidden = ownTrunk == null ? states.hidden().stopGradient() : states.hidden();
+    NDArray outputs = hidden.matMul(head.get(headName + ".weight"))
+        .add(head.get(headName + ".bias"))
+        .mul(states.mask().expandDims(2));
+    return new CriticValues(outputs, states.mask(), states.lengths());
   }
 
   /**

@@ -39,7 +39,12 @@ public final class QCritic extends Critic {
    * {@code t < |y_b|}, with padding 0 (see {@link CriticValues}).
    */
   public CriticValues values(NDManager results, List<ElmPrompt> prompts, List<int[]> continuations) {
-    return evaluate(results, prompts, continuations);
+    return values(trunkStates(results, trunk(), prompts, continuations));
+  }
+
+  /** {@code Q(s_t, ·)} from hidden states this critic's {@link #trunk()} computed. */
+  public CriticValues values(TrunkStates states) {
+    return evaluate(states);
   }
 
   /**

@@ -32,7 +32,12 @@ public final class VCritic extends Critic {
    * {@code t < |y_b|}, with padding 0 (see {@link CriticValues}).
    */
   public CriticValues values(NDManager results, List<ElmPrompt> prompts, List<int[]> continuations) {
-    CriticValues outputs = evaluate(results, prompts, continuations);
+    return values(trunkStates(results, trunk(), prompts, continuations));
+  }
+
+  /** {@code V(s_t)} from hidden states this critic's {@link #trunk()} computed. */
+  public CriticValues values(TrunkStates states) {
+    CriticValues outputs = evaluate(states);
     return new CriticValues(outputs.values().squeeze(2), outputs.mask(), outputs.lengths());
   }
 

@@ -107,19 +107,38 @@ class CriticTest {
   @Test
   void positionTReadsTheHiddenStateWhoseLogitsGiveThePolicyAtStateT() {
     try (Elm base = TinyElms.elm(DataType.FLOAT64, 4);
-        QCritic q = QCritic.create(SHARED, base);
         NDScope arrays = new NDScope();
         NDManager scope = NDManager.newBaseManager()) {
       arrays.suppressNotUsedWarning();
-      // With the LM's tied output matrix as head, Q(s_t, ·) are the policy's logits at s_t.
-      q.parameters().get("q_head.weight").set(new NDIndex("..."), base.parameters().get("wte.weight").transpose());
       List<ElmPrompt> prompts = List.of(TinyElms.prompt(0.7f, 3), TinyElms.prompt(-0.2f));
       List<int[]> continuations = List.of(new int[] {5, 6, 0}, new int[] {9});
-      NDArray logSoftmaxOfQ = q.values(scope, prompts, continuations).values().logSoftmax(-1);
+      TrunkStates states = Critic.trunkStates(scope, base, prompts, continuations);
+      NDArray mask = states.mask().expandDims(2);
+      double[] fromStates = base.logits(states.hidden()).logSoftmax(-1).mul(mask).toDoubleArray();
       ContinuationLogProbs policy = base.continuationLogProbs(scope, prompts, continuations, true);
-      double[] expected = policy.logSoftmax().mul(policy.mask().expandDims(2)).toDoubleArray();
-      double[] actual = logSoftmaxOfQ.mul(policy.mask().expandDims(2)).toDoubleArray();
-      assertArrayEquals(expected, actual, 1e-12);
+      assertArrayEquals(policy.logSoftmax().mul(mask).toDoubleArray(), fromStates, 1e-12);
+    }
+  }
+
+  @Test
+  void criticsOnOneTrunkShareItsHiddenStates() {
+    try (Elm base = TinyElms.elm(DataType.FLOAT64, 4);
+        Elm other = TinyElms.elm(DataType.FLOAT64, 5);
+        QCritic q = QCritic.create(SHARED, base);
+        VCritic v = VCritic.create(SHARED, base);
+        NDScope arrays = new NDScope();
+        NDManager scope = NDManager.newBaseManager()) {
+      arrays.suppressNotUsedWarning();
+      List<ElmPrompt> prompts = List.of(TinyElms.prompt(0.1f, 2, 3));
+      List<int[]> continuations = List.of(new int[] {4, 0});
+      TrunkStates states = Critic.trunkStates(scope, base, prompts, continuations);
+      assertArrayEquals(q.values(scope, prompts, continuations).values().toDoubleArray(),
+          q.values(states).values().toDoubleArray(), 0.0);
+      assertArrayEquals(v.values(scope, prompts, continuations).values().toDoubleArray(),
+          v.values(states).values().toDoubleArray(), 0.0);
+      TrunkStates foreign = Critic.trunkStates(scope, other, prompts, continuations);
+      IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> q.values(foreign));
+      assertTrue(e.getMessage().contains("another model"), e.getMessage());
     }
   }
 
