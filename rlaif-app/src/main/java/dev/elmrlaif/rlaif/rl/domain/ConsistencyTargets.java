@@ -7,12 +7,14 @@ import dev.elmrlaif.rewards.RewardContext;
 import dev.elmrlaif.rewards.Vectors;
 import dev.elmrlaif.rewards.text.TextEncoder;
 import dev.elmrlaif.rlaif.data.PreparedData;
+import dev.elmrlaif.rlaif.data.RewardAvailability;
 import dev.elmrlaif.rlaif.domain.EmbeddingSpace;
 import dev.elmrlaif.rlaif.domain.Interactions;
 import dev.elmrlaif.rlaif.domain.Split;
 import dev.elmrlaif.rlaif.tasks.TaskExample;
 import dev.elmrlaif.rlaif.tasks.TaskSpec;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -22,68 +24,75 @@ import java.util.TreeMap;
  * evaluation reports, and extended to hypothetical entities:
  *
  * <pre>
- * SC target   slots read the semantic space:  Σ_k (1/n) · slot_k            (the slots as the policy sees them)
- *             other slots (the user profile): E_txt(ground-truth text)         real entity
- *                                             (1−a)·E_txt(t1) + a·E_txt(t2)    interpolation
- *                                             none                             concept shift (no text describes it)
- * BC          user tasks, real user:          candidate movies ranked against the user's ratings (0 where unrated)
- *             hypothetical user u:            candidate movies ranked against u·v_m (space behavioral_movie)
+ * SC target   slots read text-comparable spaces:  Σ_k (1/n) · slot_k         (the slots as the policy sees them)
+ *             other slots (the user profile):     E_txt(ground-truth text)      real entity
+ *                                                 (1−a)·E_txt(t1) + a·E_txt(t2) interpolation
+ *                                                 none                          concept shift (no text describes it)
+ * BC          tasks about the interactions' row kind (the user), real user: candidates (movies) ranked
+ *             against the user's ratings (0 where unrated); hypothetical user u: against u·v_m, v_m the
+ *             candidates' vectors in the behavioral_movie space (no BC when the domain has none)
  * </pre>
  *
- * Candidate movies are training movies only (the evaluation may draw held-out ones), so no held-out
- * entity reaches RL training.
+ * Which tasks get which target is {@link RewardAvailability}'s rule, as in the evaluation. Candidates
+ * are training entities only (the evaluation may draw held-out ones), so no held-out entity reaches
+ * RL training.
  */
 final class ConsistencyTargets {
+  private final PreparedData data;
   private final TextEncoder encoder;
+  private final List<String> behavioralTasks;
   private final CandidateSampler candidates;
-  private final Map<String, float[]> movieBehavioral;
-  private final Interactions ratingsByUser;
-  private final Split movies;
+  private final Map<String, float[]> candidateBehavioral;
+  private final int behavioralDimension;
+  private final Interactions interactions;
+  private final Split candidateSplit;
 
   /** @param seed seeds the candidate draws */
   ConsistencyTargets(PreparedData data, TextEncoder encoder, DomainRewardConfig config, long seed) {
+    this.data = data;
     this.encoder = encoder;
-    Interactions ratings = data.domain().ratings();
-    EmbeddingSpace semantic = data.domain().spaces().get(PreparedData.SEMANTIC);
-    if (ratings == null || semantic == null || !data.domain().splits().containsKey(semantic.entityKind())) {
+    this.behavioralTasks = RewardAvailability.bcTasks(data);
+    this.interactions = data.domain().interactions().orElse(null);
+    EmbeddingSpace pool = interactions == null ? null : data.domain().textSpace(interactions.columnKind()).orElse(null);
+    if (pool == null || !data.domain().splits().containsKey(pool.entityKind())) {
       this.candidates = null;
-      this.movieBehavioral = null;
-      this.ratingsByUser = null;
-      this.movies = null;
+      this.candidateBehavioral = null;
+      this.behavioralDimension = 0;
+      this.candidateSplit = null;
       return;
     }
-    this.movies = data.domain().split(semantic.entityKind());
-    this.ratingsByUser = ratings.rowKind().equals("user") ? ratings : ratings.transpose();
-    Map<String, float[]> pool = new TreeMap<>();
-    for (int m : movies.trainIndices()) {
-      float[] vector = semantic.vector(m);
+    this.candidateSplit = data.domain().split(pool.entityKind());
+    Map<String, float[]> vectors = new TreeMap<>();
+    for (int m : candidateSplit.trainIndices()) {
+      float[] vector = pool.vector(m);
       if (Vectors.norm(vector) > 0) {
-        pool.put(Integer.toString(m), vector);
+        vectors.put(Integer.toString(m), vector);
       }
     }
-    int size = Math.min(config.bcCandidates(), pool.size());
+    int size = Math.min(config.bcCandidates(), vectors.size());
     this.candidates = size < 2 ? null
-        : new CandidateSampler(pool, new CandidateConfig(size, config.bcRatedFraction(), seed + 17));
+        : new CandidateSampler(vectors, new CandidateConfig(size, config.bcRatedFraction(), seed + 17));
     EmbeddingSpace behavioral = data.domain().spaces().get(PreparedData.BEHAVIORAL_MOVIE);
-    if (behavioral == null) {
-      this.movieBehavioral = null;
+    this.behavioralDimension = behavioral == null ? 0 : behavioral.dimension();
+    if (behavioral == null || !behavioral.entityKind().equals(pool.entityKind())) {
+      this.candidateBehavioral = null;
     } else {
-      Map<String, float[]> vectors = new LinkedHashMap<>();
-      for (String id : pool.keySet()) {
-        vectors.put(id, behavioral.vector(Integer.parseInt(id)));
+      Map<String, float[]> byId = new LinkedHashMap<>();
+      for (String id : vectors.keySet()) {
+        byId.put(id, behavioral.vector(Integer.parseInt(id)));
       }
-      this.movieBehavioral = vectors;
+      this.candidateBehavioral = byId;
     }
   }
 
-  /** Whether the task's SC target is the mix of its slots' semantic embeddings (as in the evaluation). */
-  static boolean semanticSlots(TaskSpec task) {
-    return task.slots().stream().allMatch(s -> s.space().equals(PreparedData.SEMANTIC));
+  /** Whether the task's SC target is the mix of its slots' embeddings (as in the evaluation). */
+  boolean semanticSlots(TaskSpec task) {
+    return RewardAvailability.readsTextSpaces(data.domain(), task);
   }
 
-  /** Whether the task is about a user and BC can be scored (ratings and candidate movies exist). */
+  /** Whether BC applies to the task (as in the evaluation) and there are candidates to rank. */
   boolean behavioral(TaskSpec task) {
-    return task.slots().get(0).kind().equals("user") && candidates != null;
+    return behavioralTasks.contains(task.name()) && candidates != null;
   }
 
   /** A real training entity: {@code slots} are its embeddings. */
@@ -96,7 +105,7 @@ final class ConsistencyTargets {
     }
     if (behavioral(task)) {
       int user = example.entities().get(0);
-      context.candidates(candidates.fromRatings("user:" + user, trainingRatingsOf(user)));
+      context.candidates(candidates.fromRatings(interactions.rowKind() + ":" + user, trainingRatingsOf(user)));
     }
     return context.build();
   }
@@ -132,19 +141,19 @@ final class ConsistencyTargets {
 
   /** BC of a vector that is no real user's: the factorisation's scores {@code u·v_m} are the ground truth. */
   private void hypotheticalUser(RewardContext.Builder context, String label, TaskSpec task, float[][] slots) {
-    if (behavioral(task) && movieBehavioral != null) {
-      CandidateSet set = candidates.fromScores(label, CandidateSampler.dotProducts(slots[0], movieBehavioral));
+    if (behavioral(task) && candidateBehavioral != null && behavioralDimension == slots[0].length) {
+      CandidateSet set = candidates.fromScores(label, CandidateSampler.dotProducts(slots[0], candidateBehavioral));
       context.candidates(set).behavioral(slots[0]);
     }
   }
 
-  /** A user's ratings of training movies, by movie index (the candidate ids). */
+  /** A user's interactions with training candidates (their ratings of training movies), by candidate index. */
   private Map<String, Double> trainingRatingsOf(int user) {
     Map<String, Double> values = new LinkedHashMap<>();
-    for (int k = ratingsByUser.rowStart()[user]; k < ratingsByUser.rowStart()[user + 1]; k++) {
-      int movie = ratingsByUser.column()[k];
-      if (!movies.isHeldOut(movie)) {
-        values.put(Integer.toString(movie), (double) ratingsByUser.value()[k]);
+    for (int k = interactions.rowStart()[user]; k < interactions.rowStart()[user + 1]; k++) {
+      int movie = interactions.column()[k];
+      if (!candidateSplit.isHeldOut(movie)) {
+        values.put(Integer.toString(movie), (double) interactions.value()[k]);
       }
     }
     return values;

@@ -136,6 +136,10 @@ public final class DomainRlEnvironment implements RlEnvironment {
       }
       pools.add(new TaskPool(spec, examples, concepts));
     }
+    if (data.textEncoder() == null) {
+      throw new UserInputException("rl on domain " + data.domain().name() + ": the prepared data has no text encoder,"
+          + " so no consistency reward can score a completion; expected a domain with texts to fit one on");
+    }
     TextEncoder text = new CachingTextEncoder(data.textEncoder(), 16384);
     ElmExamples encoder = new ElmExamples(data.tasks(), data.domain(), tokenizer, elm.lm().contextLength(),
         elm.endTokenId());

@@ -1,0 +1,91 @@
+package dev.elmrlaif.rlaif.rl.domain;
+
+import ai.djl.Device;
+import ai.djl.ndarray.types.DataType;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.elmrlaif.policy.model.Elm;
+import dev.elmrlaif.policy.model.ElmCheckpoint;
+import dev.elmrlaif.policy.model.ElmPrompt;
+import dev.elmrlaif.policy.model.ParameterGroup;
+import dev.elmrlaif.policy.tokenizer.ElmTokenizer;
+import dev.elmrlaif.rlaif.config.ConfigLoader;
+import dev.elmrlaif.rlaif.config.EvalConfig;
+import dev.elmrlaif.rlaif.data.PreparedData;
+import dev.elmrlaif.rlaif.data.PreparedDataStore;
+import dev.elmrlaif.rlaif.eval.ConsistencyEvaluator;
+import dev.elmrlaif.rlaif.eval.EvalReport;
+import dev.elmrlaif.rlaif.rl.math.KlConfig;
+import dev.elmrlaif.rlaif.rl.math.KlControllerConfig;
+import dev.elmrlaif.rlaif.rl.math.KlEstimator;
+import dev.elmrlaif.rlaif.rl.math.KlLevel;
+import dev.elmrlaif.rlaif.rl.math.KlPlacement;
+import dev.elmrlaif.rlaif.rl.reinforce.ReinforceConfig;
+import dev.elmrlaif.rlaif.rl.reinforce.ReinforceTrainer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.EnumSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * REINFORCE on the MovieLens CoMDP from a finished supervised run, without the rl stage: seconds
+ * per step, the reward's components per step, and the held-out evaluation (SC, BC, KL to the SFT
+ * model, entropy, distinct-2) before and after. For sizing and tuning {@code configs/quickstart-rl.yaml}.
+ *
+ * <pre>
+ * OMP_NUM_THREADS=1 java -cp ... dev.elmrlaif.rlaif.rl.domain.DomainRlBenchmark RUN_DIR KIND STEPS \
+ *     [learning_rate beta K contexts max_new_tokens]
+ * </pre>
+ */
+public final class DomainRlBenchmark {
+  private DomainRlBenchmark() {}
+
+  public static void main(String[] args) throws Exception {
+    Path run = Path.of(args[0]);
+    String kind = args[1];
+    int steps = Integer.parseInt(args[2]);
+    double learningRate = args.length > 3 ? Double.parseDouble(args[3]) : 1e-4;
+    double beta = args.length > 4 ? Double.parseDouble(args[4]) : 0.05;
+    int k = args.length > 5 ? Integer.parseInt(args[5]) : 4;
+    int contexts = args.length > 6 ? Integer.parseInt(args[6]) : 4;
+    int maxNewTokens = args.length > 7 ? Integer.parseInt(args[7]) : 96;
+    JsonNode dataMarker = new ObjectMapper().readTree(run.resolve("stages/data.json").toFile());
+    PreparedData data = new PreparedDataStore().load(Path.of(dataMarker.get("prepared_folder").asText()));
+    EvalConfig eval = new ConfigLoader().load(run.resolve("config.yaml"), List.of()).config().eval();
+    Path sftModel = run.resolve("sft").resolve(kind).resolve("model");
+    Path output = Files.createTempDirectory("domain-rl-benchmark");
+    ReinforceConfig config = ReinforceConfig.builder().samplesPerContext(k)
+        .maxNewTokens(maxNewTokens).learningRate(learningRate)
+        .kl(new KlConfig(KlEstimator.K1, 0, KlLevel.TOKEN, KlPlacement.REWARD,
+            new KlControllerConfig(KlControllerConfig.Kind.FIXED, beta, 6, 10_000, 0.1)))
+        .seed(5).build();
+    try (Elm policy = ElmCheckpoint.load(sftModel, Device.cpu(), DataType.FLOAT32);
+        ElmTokenizer tokenizer = ElmTokenizer.load(sftModel.resolve(ElmCheckpoint.TOKENIZER_FILE))) {
+      policy.trainOnly(EnumSet.of(ParameterGroup.ADAPTER, ParameterGroup.EMBEDDINGS, ParameterGroup.BODY));
+      DomainRlEnvironment environment =
+          DomainRlEnvironment.create(data, kind, tokenizer, policy.config(), RlContextsConfig.defaults(), 11);
+      try (Elm reference = policy.referencePolicy();
+          ReinforceTrainer trainer = new ReinforceTrainer(policy, reference, environment.reward(), config)) {
+        long start = System.nanoTime();
+        for (int step = 0; step < steps; step++) {
+          List<ElmPrompt> batch = environment.contexts(step, contexts);
+          Map<String, Double> metrics = trainer.step(batch).metrics();
+          if (step % 10 == 0 || step == steps - 1) {
+            System.out.printf(Locale.ROOT, "step %d  %.2f s/step  reward %.3f  kl %.3f  entropy %.1f  length %.1f%n",
+                step + 1, (System.nanoTime() - start) / 1e9 / (step + 1), metrics.get("reward_mean"),
+                metrics.get("kl_exact"), metrics.get("entropy"), metrics.get("length_mean"));
+          }
+        }
+        ElmCheckpoint.save(policy, output.resolve("model"), sftModel.resolve(ElmCheckpoint.TOKENIZER_FILE));
+      }
+    }
+    Map<String, Map<String, Path>> models = new LinkedHashMap<>();
+    models.put(ConsistencyEvaluator.SFT, Map.of(kind, sftModel));
+    models.put("rl_reinforce", Map.of(kind, output.resolve("model")));
+    EvalReport report = new ConsistencyEvaluator(data, eval, 119).evaluateStages(models, Device.cpu());
+    System.out.println(report.toMarkdown());
+  }
+}
