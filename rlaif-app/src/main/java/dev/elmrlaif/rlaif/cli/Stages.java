@@ -5,6 +5,9 @@ import dev.elmrlaif.rlaif.pipeline.ReportStage;
 import dev.elmrlaif.rlaif.pipeline.StagePipeline;
 import dev.elmrlaif.rlaif.pipeline.TokenizerStage;
 import dev.elmrlaif.rlaif.eval.EvalStage;
+import dev.elmrlaif.rlaif.rl.stage.EvalByEnvironmentStage;
+import dev.elmrlaif.rlaif.rl.stage.RlStage;
+import dev.elmrlaif.rlaif.rl.stage.ToyEvalStage;
 import dev.elmrlaif.rlaif.train.PretrainStage;
 import dev.elmrlaif.rlaif.train.SftStage;
 import dev.elmrlaif.rlaif.train.TrainingSetup;
@@ -22,7 +25,8 @@ final class Stages {
             new TokenizerStage(),
             new PretrainStage(setup),
             new SftStage(setup),
-            new EvalStage(setup),
+            new RlStage(setup.data()),
+            new EvalByEnvironmentStage(new ToyEvalStage(), new EvalStage(setup)),
             new ReportStage()));
   }
 }

@@ -1,5 +1,8 @@
 package dev.elmrlaif.rlaif.config;
 
+import dev.elmrlaif.rlaif.rl.reinforce.ReinforceConfig;
+import dev.elmrlaif.rlaif.rl.stage.RlConfig;
+import dev.elmrlaif.rlaif.synthetic.SyntheticConfig;
 import java.util.List;
 
 /**
@@ -21,6 +24,11 @@ public record RlaifConfig(
         ModelConfig model,
     @Doc("Causal-LM pretraining of the small GPT on the training corpus") PretrainConfig pretrain,
     @Doc("Two-stage supervised ELM training: adapter, then everything or LoRA") SftConfig sft,
+    @Doc("KL-regularised RL after sft: algorithms, steps, environment, checkpoints, KL budget") RlConfig rl,
+    @Doc("REINFORCE with KL control: samples per context, optimiser, KL regulariser, baseline")
+        ReinforceConfig reinforce,
+    @Doc("The synthetic CoMDP (rl.environment = synthetic): vocabulary, horizon, beta, pi_ref, reward")
+        SyntheticConfig synthetic,
     @Doc("Consistency on held-out entities beside baselines") EvalConfig eval,
     @Doc("Optimisation settings shared by the training stages") TrainerConfig trainer,
     @Doc("Progress display and metric sinks") LoggingConfig logging) {
@@ -43,6 +51,9 @@ public record RlaifConfig(
         ModelConfig.defaults(),
         PretrainConfig.defaults(),
         SftConfig.defaults(),
+        RlConfig.defaults(),
+        ReinforceConfig.defaults(),
+        SyntheticConfig.defaults(),
         EvalConfig.defaults(),
         TrainerConfig.defaults(),
         LoggingConfig.defaults());
@@ -51,6 +62,7 @@ public record RlaifConfig(
   /** This config with another name. */
   public RlaifConfig withName(String newName) {
     return new RlaifConfig(
-        newName, seed, device, threads, stages, data, tokenizer, model, pretrain, sft, eval, trainer, logging);
+        newName, seed, device, threads, stages, data, tokenizer, model, pretrain, sft, rl, reinforce, synthetic,
+        eval, trainer, logging);
   }
 }

@@ -244,7 +244,6 @@ public final class ReinforceTrainer implements RlTrainer {
     klController.update(metrics.get("kl_exact"), rollouts.rows());
     completedSteps++;
     metrics.put("grad_norm", gradNorm);
-    metrics.put("step", (double) completedSteps);
     return metrics;
   }
 

@@ -1,0 +1,51 @@
+package dev.elmrlaif.rlaif.rl.stage;
+
+import dev.elmrlaif.policy.model.Elm;
+import dev.elmrlaif.replay.ResumableRandom;
+import dev.elmrlaif.rlaif.UserInputException;
+import dev.elmrlaif.rlaif.config.RlaifConfig;
+import dev.elmrlaif.rlaif.rl.RlAlgorithm;
+import dev.elmrlaif.rlaif.rl.RlTrainer;
+import dev.elmrlaif.rlaif.rl.reinforce.CompletionReward;
+import dev.elmrlaif.rlaif.rl.reinforce.ReinforceTrainer;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * Builds the trainer of an algorithm from its config section, with a seed derived from the master
+ * seed: the one place that knows which class implements which {@link RlAlgorithm}.
+ */
+final class RlTrainers {
+  private RlTrainers() {}
+
+  /** The algorithms this build can train. */
+  static boolean isAvailable(RlAlgorithm algorithm) {
+    return algorithm == RlAlgorithm.REINFORCE;
+  }
+
+  /**
+   * A trainer for {@code algorithm} around {@code policy} and {@code reference}.
+   *
+   * @param label the training's label ({@code rl/<algorithm>/<kind>}), mixed into the seed
+   */
+  static RlTrainer create(RlAlgorithm algorithm, Elm policy, Elm reference, CompletionReward reward,
+      RlaifConfig config, String label) {
+    return switch (algorithm) {
+      case REINFORCE -> new ReinforceTrainer(policy, reference, reward,
+          config.reinforce().toBuilder().seed(derive(config.seed() + config.reinforce().seed(), label)).build());
+      case SAC, SOFT_Q -> throw new UserInputException("rl.algorithms: " + RlArtifacts.key(algorithm)
+          + " cannot be trained by this build; expected one of reinforce");
+    };
+  }
+
+  /**
+   * A seed for one component: SplitMix64 of the master seed mixed with a hash of the component's
+   * name, so components get unrelated streams and a change of one name leaves the others alone.
+   */
+  static long derive(long master, String component) {
+    long hash = 1125899906842597L;
+    for (byte b : component.getBytes(StandardCharsets.UTF_8)) {
+      hash = 31 * hash + b;
+    }
+    return ResumableRandom.seeded(master ^ hash).nextLong();
+  }
+}

@@ -1,0 +1,159 @@
+package dev.elmrlaif.rlaif.rl.stage;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.elmrlaif.rlaif.pipeline.RunContext;
+import dev.elmrlaif.rlaif.run.RunDirectory;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Full-state resume of the rl stage: 2N steps equal N steps, a crash right after the checkpoint
+ * at step N, a resume and N more steps — the final policy weights bit for bit and every step's
+ * metrics (adaptive β, moving-average baseline, generator and AdamW moments all restored); and the
+ * same after a child JVM is killed with SIGKILL in the middle of training.
+ */
+class RlResumeTest {
+  private static final String LABEL = "rl/reinforce/toy";
+
+  @TempDir Path dir;
+
+  @Test
+  void aCrashAfterACheckpointResumesToTheUninterruptedRun() throws Exception {
+    Path config = ToyRuns.writeConfig(dir, 8, 4, "");
+    Path straight = dir.resolve("straight");
+    RunContext first = ToyRuns.context(straight, config);
+    new RlStage(data()).run(first);
+    first.metrics().close();
+
+    Path crashed = dir.resolve("crashed");
+    RunContext beforeCrash = ToyRuns.context(crashed, config);
+    RlStage crashing = new RlStage(data(), (label, step) -> {
+      if (step == 4) {
+        throw new IllegalStateException("simulated crash after step 4");
+      }
+    });
+    assertThrows(IllegalStateException.class, () -> crashing.run(beforeCrash));
+    beforeCrash.metrics().close();
+    assertEquals(4, RlCheckpoints.latest(crashed.resolve("checkpoints/rl/reinforce/toy")).orElseThrow().state().step());
+
+    RunContext resumed = ToyRuns.context(crashed, config);
+    Map<String, Object> record = new RlStage(data()).run(resumed);
+    resumed.metrics().close();
+    @SuppressWarnings("unchecked")
+    Map<String, Object> training = (Map<String, Object>) record.get(LABEL);
+    assertEquals(4L, ((Number) training.get("resumed_from_step")).longValue());
+
+    assertSameWeights(straight, crashed);
+    List<Map<String, String>> expected = ToyRuns.metricSeries(straight, LABEL);
+    assertEquals(8, expected.size());
+    assertEquals(expected, ToyRuns.metricSeries(crashed, LABEL), "every step's metrics, before and after the crash");
+    assertTrue(!expected.get(7).get("beta").equals(expected.get(0).get("beta")), "the adaptive beta moved");
+  }
+
+  @Test
+  void aChildKilledInTheMiddleOfTrainingResumesToTheUninterruptedRun() throws Exception {
+    Path config = ToyRuns.writeConfig(dir, 30, 5, "");
+    Path straight = dir.resolve("straight");
+    assertEquals(0, child(straight, config).waitFor(), "the uninterrupted run");
+
+    Path killed = dir.resolve("killed");
+    Process victim = child(killed, config);
+    String killedAfter = null;
+    try (BufferedReader lines = new BufferedReader(new InputStreamReader(victim.getInputStream(), StandardCharsets.UTF_8))) {
+      for (String line = lines.readLine(); line != null; line = lines.readLine()) {
+        if (line.contains(LABEL + ": checkpoint at step 10")) {
+          victim.destroyForcibly(); // SIGKILL: no shutdown hooks, no flushing
+          killedAfter = line;
+          break;
+        }
+      }
+    }
+    victim.waitFor();
+    assertTrue(killedAfter != null, "the child wrote the checkpoint at step 10 before it was killed");
+    assertTrue(!Files.exists(killed.resolve("rl/reinforce/toy/model/model.safetensors")), "the child did not finish");
+    long checkpoint = RlCheckpoints.latest(killed.resolve("checkpoints/rl/reinforce/toy")).orElseThrow().state().step();
+    assertTrue(checkpoint >= 10 && checkpoint < 30, "killed in the middle, after step " + checkpoint);
+
+    assertEquals(0, child(killed, config).waitFor(), "the resumed run");
+    assertTrue(Files.readString(killed.resolve("child.log")).contains(LABEL + ": resuming at step " + checkpoint));
+    assertSameWeights(straight, killed);
+    List<Map<String, String>> expected = ToyRuns.metricSeries(straight, LABEL);
+    List<Map<String, String>> actual = ToyRuns.metricSeries(killed, LABEL);
+    // steps after the checkpoint were logged twice (before the kill and again after the resume)
+    for (Map<String, String> line : actual) {
+      long step = Long.parseLong(line.get("step"));
+      assertEquals(expected.get((int) step - 1), line, "step " + step);
+    }
+    assertEquals(30, Long.parseLong(actual.get(actual.size() - 1).get("step")));
+  }
+
+  private static void assertSameWeights(Path expectedRun, Path actualRun) {
+    Map<String, float[]> expected = ToyRuns.weights(expectedRun.resolve("rl/reinforce/toy/model"));
+    Map<String, float[]> actual = ToyRuns.weights(actualRun.resolve("rl/reinforce/toy/model"));
+    assertEquals(expected.keySet(), actual.keySet());
+    expected.forEach((name, values) -> assertArrayEquals(values, actual.get(name), name + ", bit for bit"));
+  }
+
+  private static Function<RunContext, dev.elmrlaif.rlaif.data.PreparedData> data() {
+    return context -> {
+      throw new IllegalStateException("the synthetic environment reads no prepared data");
+    };
+  }
+
+  /**
+   * A child JVM running the rl stage in {@code runDir}, its output also appended to child.log
+   * there; one intra-op thread, so results do not depend on how reductions are split.
+   */
+  private static Process child(Path runDir, Path config) throws Exception {
+    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    ProcessBuilder builder = new ProcessBuilder(java, "-Dai.djl.offline=true", "-Dai.djl.pytorch.num_threads=1",
+        "-Dai.djl.pytorch.num_interop_threads=1", "-cp", System.getProperty("java.class.path"),
+        RlChild.class.getName(), runDir.toString(), config.toString())
+        .redirectErrorStream(true);
+    builder.environment().put("OMP_NUM_THREADS", "1");
+    builder.environment().put("MKL_NUM_THREADS", "1");
+    builder.environment().put("MKL_CBWR", "COMPATIBLE");
+    return builder.start();
+  }
+
+  /** The child JVM: runs the rl stage of a config in a run folder, its log copied to child.log. */
+  public static final class RlChild {
+    public static void main(String[] args) throws Exception {
+      Path runDir = Path.of(args[0]);
+      Files.createDirectories(runDir);
+      java.io.PrintStream log = new java.io.PrintStream(Files.newOutputStream(runDir.resolve("child.log"),
+          java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND), true,
+          StandardCharsets.UTF_8);
+      java.io.PrintStream both = new java.io.PrintStream(new java.io.OutputStream() {
+        @Override
+        public void write(int b) {
+          System.out.write(b);
+          log.write(b);
+        }
+
+        @Override
+        public void flush() {
+          System.out.flush();
+          log.flush();
+        }
+      }, true, StandardCharsets.UTF_8);
+      System.setErr(both);
+      RunContext context = ToyRuns.context(runDir, Path.of(args[1]));
+      new RlStage(data()).run(context);
+      context.metrics().close();
+      both.println("rl child done in " + runDir.getFileName() + " (" + RunDirectory.METRICS_FILE + ")");
+    }
+  }
+}

@@ -1,0 +1,93 @@
+package dev.elmrlaif.rlaif.rl.stage;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.types.DataType;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.elmrlaif.policy.model.Elm;
+import dev.elmrlaif.policy.model.ElmCheckpoint;
+import dev.elmrlaif.rlaif.pipeline.RunContext;
+import dev.elmrlaif.rlaif.train.TinyElmWorld;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/** Small synthetic RL runs for the stage's tests: configs, contexts, and what a run left behind. */
+final class ToyRuns {
+  private ToyRuns() {}
+
+  /**
+   * A synthetic REINFORCE config (vocabulary 4, horizon 2, width 8, K = 16) of {@code steps} steps
+   * with a checkpoint every {@code checkpointEvery}, metrics every step, plus {@code moreYaml}.
+   */
+  static Path writeConfig(Path dir, int steps, int checkpointEvery, String moreYaml) throws IOException {
+    Files.createDirectories(dir);
+    Path file = dir.resolve("toy.yaml");
+    Files.writeString(file, String.join("\n",
+        "seed: 5",
+        "device: cpu",
+        "threads: 1",
+        "stages: [rl]",
+        "logging: {progress: \"off\", tensorboard: false}",
+        "rl: {algorithms: [reinforce], environment: synthetic, steps: " + steps + ", batch_contexts: 2,"
+            + " checkpoint_every: " + checkpointEvery + ", log_every: 1, kl_budget: 5.0}",
+        "synthetic: {vocab_size: 4, horizon: 2, beta: 0.5, seed: 3, d_model: 8, reward: {kind: random, scale: 2.0}}",
+        "reinforce:",
+        "  samples_per_context: 16",
+        "  max_new_tokens: 2",
+        "  learning_rate: 0.01",
+        "  kl: {estimator: k3, level: token, placement: reward, controller: {kind: adaptive, beta: 0.5, target: 0.05,"
+            + " horizon: 100, gain: 0.1}}",
+        "  baseline: {kind: moving_average, decay: 0.8}",
+        moreYaml,
+        ""));
+    return file;
+  }
+
+  /** A run context in {@code runDir} for {@code config} (a new run, or the run already there). */
+  static RunContext context(Path runDir, Path config) {
+    return TinyElmWorld.context(runDir, config);
+  }
+
+  /** Every parameter of a saved model, by name. */
+  static Map<String, float[]> weights(Path modelFolder) {
+    Map<String, float[]> values = new TreeMap<>();
+    try (Elm elm = ElmCheckpoint.load(modelFolder, ai.djl.Device.cpu(), DataType.FLOAT32)) {
+      for (Map.Entry<String, NDArray> p : elm.parameters().entrySet()) {
+        values.put(p.getKey(), p.getValue().toFloatArray());
+      }
+    }
+    return values;
+  }
+
+  /**
+   * The metric lines of one stage label, each without time, wall-time and throughput keys (which
+   * differ between runs), in file order.
+   */
+  static List<Map<String, String>> metricSeries(Path runDir, String stage) throws IOException {
+    ObjectMapper json = new ObjectMapper();
+    List<Map<String, String>> series = new ArrayList<>();
+    for (String line : Files.readAllLines(runDir.resolve("metrics.jsonl"))) {
+      JsonNode node = json.readTree(line);
+      if (!node.path("stage").asText().equals(stage)) {
+        continue;
+      }
+      Map<String, String> values = new LinkedHashMap<>();
+      for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
+        Map.Entry<String, JsonNode> e = it.next();
+        String key = e.getKey();
+        if (!key.equals("time") && !key.startsWith("time_") && !key.endsWith("_per_s") && !key.equals("step_seconds")) {
+          values.put(key, e.getValue().asText());
+        }
+      }
+      series.add(values);
+    }
+    return series;
+  }
+}
