@@ -23,11 +23,11 @@ import java.util.SplittableRandom;
  * <pre>
  *   recipe attributes a_r:  cuisine (one-hot, 6), main ingredient (one-hot, 8), technique (one-hot, 6),
  *                           spice level in [0, 1], preparation time in [0, 1]               (22 numbers)
- *   recipe vector:          e_r = W a_r + 0.05 * noise       W: 16 x 22 Gaussian      (space "flavour")
+ *   recipe vector:          e_r = W a_r + 0.05 * noise       W: 24 x 22 Gaussian      (space "flavour")
  *   user preferences p_u:   cuisine liking (6), heat tolerance, vegetarian            (8 numbers)
  *   user vector:            u = V p_u + 0.05 * noise         V: 12 x 8 Gaussian       ("taste", in .npy)
- *   rating of r by u:       clamp(round(3 + 1.2 * z), 1, 5), z = liking(cuisine) - |heat - spice|
- *                           - (meat for a vegetarian) + 0.3 * noise, standardised
+ *   rating of r by u:       clamp(round(3 + 1.2 * (z + 0.2) / 0.7), 1, 5),
+ *                           z = liking(cuisine) - |heat - spice| - 1.5 * (meat for a vegetarian) + 0.3 * noise
  * </pre>
  *
  * Texts are composed from the same attributes (a recipe's description and serving note, a user's
@@ -84,7 +84,7 @@ public final class ExampleDatasetGenerator {
       "indian", "basmati rice and cooling raita",
       "french", "a glass of dry white wine and potatoes",
       "thai", "jasmine rice and cucumber relish");
-  private static final int FLAVOUR_DIMENSION = 16;
+  private static final int FLAVOUR_DIMENSION = 24;
   private static final int TASTE_DIMENSION = 12;
 
   private final Size size;
