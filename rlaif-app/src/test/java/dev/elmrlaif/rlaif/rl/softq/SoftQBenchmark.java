@@ -1,0 +1,84 @@
+package dev.elmrlaif.rlaif.rl.softq;
+
+import ai.djl.Device;
+import ai.djl.ndarray.types.DataType;
+import dev.elmrlaif.policy.model.Elm;
+import dev.elmrlaif.policy.model.ElmConfig;
+import dev.elmrlaif.policy.model.ElmPrompt;
+import dev.elmrlaif.policy.model.GptConfig;
+import dev.elmrlaif.rlaif.rl.RlStep;
+import dev.elmrlaif.rlaif.rl.reinforce.SyntheticElmPolicy;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * Seconds per soft-Q step ({@link SoftQTrainer#step}: generation and scoring, critic updates,
+ * distillation updates) for the synthetic toy (vocab 4, horizon 2, d 16, K = 32, 4 critic and 2
+ * distillation updates of 32 trajectories, as in {@code SoftQConvergenceTest}) and for the
+ * quickstart-size LM (vocab 4096, 4 layers, d 128; 4 contexts × K = 8, 32 new tokens, the default
+ * 4 critic and 1 distillation updates of 16 trajectories, critic head on the frozen trunk). Not a
+ * test; run after {@code mvn -q -B -o -pl rlaif-app -am test-compile} with
+ *
+ * <pre>
+ * java -cp rlaif-app/target/classes:rlaif-app/target/test-classes:$(cat /tmp/rlaif.cp) \
+ *   dev.elmrlaif.rlaif.rl.softq.SoftQBenchmark
+ * </pre>
+ *
+ * ({@code /tmp/rlaif.cp} from {@code mvn -q -B -o -pl rlaif-app dependency:build-classpath
+ * -Dmdep.outputFile=/tmp/rlaif.cp}). Prints the median of 10 steps after 3 warm-up steps, and the
+ * median split between generation, reward and updates.
+ */
+public final class SoftQBenchmark {
+  private SoftQBenchmark() {}
+
+  public static void main(String[] args) {
+    try (SyntheticElmPolicy toy = SyntheticElmPolicy.initialize(4, 2, 16, DataType.FLOAT32, 3)) {
+      SoftQConfig config = SoftQConfig.builder().samplesPerContext(32).maxNewTokens(2)
+          .batchTrajectories(32).qUpdatesPerStep(4).distillUpdatesPerStep(2).alpha(1.0)
+          .qLearningRate(0.05).policyLearningRate(0.01).build();
+      report("toy (V 4, H 2, d 16, K 32, 4 Q + 2 distill updates of 32)", toy.policy(), toy.reference(),
+          config, List.of(toy.prompt()));
+    }
+    GptConfig lm = GptConfig.builder().vocabSize(4096).contextLength(64).layers(4).heads(4).dModel(128).build();
+    try (Elm policy = Elm.initialize(ElmConfig.languageModel(lm, 0, 0), Device.cpu(), DataType.FLOAT32, 1);
+        Elm reference = policy.referencePolicy()) {
+      SoftQConfig config = SoftQConfig.builder().samplesPerContext(8).maxNewTokens(32).build();
+      List<ElmPrompt> contexts = new ArrayList<>();
+      for (int c = 0; c < 4; c++) {
+        contexts.add(ElmPrompt.text(1 + c, 17 + c, 33 + c, 49 + c));
+      }
+      report("quickstart LM (V 4096, 4x128, 4 contexts x K 8, 32 tokens, 4 Q + 1 distill updates of 16)",
+          policy, reference, config, contexts);
+    }
+  }
+
+  private static void report(String label, Elm policy, Elm reference, SoftQConfig config,
+      List<ElmPrompt> contexts) {
+    try (SoftQTrainer trainer = new SoftQTrainer(policy, reference,
+        (context, continuation) -> continuation.length, config)) {
+      int steps = 10;
+      double[] seconds = new double[steps];
+      double[][] split = new double[3][steps];
+      for (int step = -3; step < steps; step++) {
+        long start = System.nanoTime();
+        RlStep result = trainer.step(contexts);
+        if (step >= 0) {
+          seconds[step] = (System.nanoTime() - start) / 1e9;
+          split[0][step] = result.metrics().get("time_generate_s");
+          split[1][step] = result.metrics().get("time_reward_s");
+          split[2][step] = result.metrics().get("time_update_s");
+        }
+      }
+      System.out.printf(Locale.ROOT, "%s: %.4f s/step (median of %d; generate %.4f, reward %.4f, update %.4f)%n",
+          label, median(seconds), steps, median(split[0]), median(split[1]), median(split[2]));
+    }
+  }
+
+  private static double median(double[] values) {
+    double[] sorted = values.clone();
+    Arrays.sort(sorted);
+    return sorted[sorted.length / 2];
+  }
+}
