@@ -1,0 +1,84 @@
+package dev.elmrlaif.rlaif.rl.sac;
+
+import ai.djl.Device;
+import ai.djl.ndarray.types.DataType;
+import dev.elmrlaif.critics.CriticTrunk;
+import dev.elmrlaif.policy.model.Elm;
+import dev.elmrlaif.policy.model.ElmConfig;
+import dev.elmrlaif.policy.model.ElmPrompt;
+import dev.elmrlaif.policy.model.GptConfig;
+import dev.elmrlaif.rlaif.rl.RlStep;
+import dev.elmrlaif.rlaif.rl.reinforce.SyntheticElmPolicy;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * Seconds per SAC step ({@link SacTrainer#step}: sampling, rewards, the buffer, then the updates:
+ * reference, critic and policy forwards, backward, two AdamW steps, Polyak) for the synthetic toy
+ * (vocab 4, horizon 2, d 16; the convergence test's settings) and for the quickstart-size LM
+ * (vocab 4096, 4 layers, d 128; 4 contexts × K = 8, 32 new tokens, 16 trajectories per update),
+ * with critics on the shared frozen trunk and on a separate 2-layer d 64 trunk. Not a test; run
+ * after {@code mvn -q -B -o -pl rlaif-app -am test-compile} with
+ *
+ * <pre>
+ * java -cp rlaif-app/target/classes:rlaif-app/target/test-classes:$(cat /tmp/rlaif.cp) \
+ *   dev.elmrlaif.rlaif.rl.sac.SacBenchmark
+ * </pre>
+ *
+ * ({@code /tmp/rlaif.cp} from {@code mvn -q -B -o -pl rlaif-app dependency:build-classpath
+ * -Dmdep.outputFile=/tmp/rlaif.cp}). Prints the median of 10 steps after 3 warm-up steps and the
+ * median time split.
+ */
+public final class SacBenchmark {
+  private SacBenchmark() {}
+
+  public static void main(String[] args) {
+    try (SyntheticElmPolicy toy = SyntheticElmPolicy.initialize(4, 2, 16, DataType.FLOAT32, 3)) {
+      report("toy (V 4, H 2, d 16, K 16, 2 updates x 32 trajectories)", toy.policy(), toy.reference(),
+          SacToy.config(toy, 1.0), List.of(toy.prompt()));
+    }
+    GptConfig lm = GptConfig.builder().vocabSize(4096).contextLength(64).layers(4).heads(4).dModel(128).build();
+    List<ElmPrompt> contexts = new ArrayList<>();
+    for (int c = 0; c < 4; c++) {
+      contexts.add(ElmPrompt.text(1 + c, 17 + c, 33 + c, 49 + c));
+    }
+    for (CriticTrunk trunk : CriticTrunk.values()) {
+      try (Elm policy = Elm.initialize(ElmConfig.languageModel(lm, 0, 0), Device.cpu(), DataType.FLOAT32, 1);
+          Elm reference = policy.referencePolicy()) {
+        SacConfig config = SacConfig.builder().samplesPerContext(8).maxNewTokens(32).batchTrajectories(16)
+            .critic(new SacCriticConfig(trunk, 2, 2, 64, 0.0)).build();
+        report("quickstart LM (V 4096, 4x128, 4 contexts x K 8, 32 tokens, 16 trajectories, critic "
+            + trunk.name().toLowerCase(Locale.ROOT) + ")", policy, reference, config, contexts);
+      }
+    }
+  }
+
+  private static void report(String label, Elm policy, Elm reference, SacConfig config, List<ElmPrompt> contexts) {
+    try (SacTrainer trainer = new SacTrainer(policy, reference,
+        (context, continuation) -> continuation.length / 10.0, config)) {
+      int steps = 10;
+      double[] seconds = new double[steps];
+      double[][] split = new double[3][steps];
+      for (int step = -3; step < steps; step++) {
+        long start = System.nanoTime();
+        RlStep result = trainer.step(contexts);
+        if (step >= 0) {
+          seconds[step] = (System.nanoTime() - start) / 1e9;
+          split[0][step] = result.metrics().get("time_generate_s");
+          split[1][step] = result.metrics().get("time_reward_s");
+          split[2][step] = result.metrics().get("time_update_s");
+        }
+      }
+      System.out.printf(Locale.ROOT, "%s: %.4f s/step (median of %d; generate %.4f, reward %.4f, update %.4f)%n",
+          label, median(seconds), steps, median(split[0]), median(split[1]), median(split[2]));
+    }
+  }
+
+  private static double median(double[] values) {
+    double[] sorted = values.clone();
+    Arrays.sort(sorted);
+    return sorted[sorted.length / 2];
+  }
+}
