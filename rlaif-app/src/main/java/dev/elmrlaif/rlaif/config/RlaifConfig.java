@@ -1,6 +1,7 @@
 package dev.elmrlaif.rlaif.config;
 
 import dev.elmrlaif.rlaif.rl.reinforce.ReinforceConfig;
+import dev.elmrlaif.rlaif.rl.softq.SoftQConfig;
 import dev.elmrlaif.rlaif.rl.stage.RlConfig;
 import dev.elmrlaif.rlaif.synthetic.SyntheticConfig;
 import java.util.List;
@@ -27,6 +28,8 @@ public record RlaifConfig(
     @Doc("KL-regularised RL after sft: algorithms, steps, environment, checkpoints, KL budget") RlConfig rl,
     @Doc("REINFORCE with KL control: samples per context, optimiser, KL regulariser, baseline")
         ReinforceConfig reinforce,
+    @Doc("Soft Q-learning of Q* and distillation of pi* into the ELM: data, replay, critic, alpha")
+        SoftQConfig softQ,
     @Doc("The synthetic CoMDP (rl.environment = synthetic): vocabulary, horizon, beta, pi_ref, reward")
         SyntheticConfig synthetic,
     @Doc("Consistency on held-out entities beside baselines") EvalConfig eval,
@@ -53,6 +56,7 @@ public record RlaifConfig(
         SftConfig.defaults(),
         RlConfig.defaults(),
         ReinforceConfig.defaults(),
+        SoftQConfig.defaults(),
         SyntheticConfig.defaults(),
         EvalConfig.defaults(),
         TrainerConfig.defaults(),
@@ -62,7 +66,7 @@ public record RlaifConfig(
   /** This config with another name. */
   public RlaifConfig withName(String newName) {
     return new RlaifConfig(
-        newName, seed, device, threads, stages, data, tokenizer, model, pretrain, sft, rl, reinforce, synthetic,
+        newName, seed, device, threads, stages, data, tokenizer, model, pretrain, sft, rl, reinforce, softQ, synthetic,
         eval, trainer, logging);
   }
 }

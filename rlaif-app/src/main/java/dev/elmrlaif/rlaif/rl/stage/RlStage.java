@@ -17,7 +17,6 @@ import dev.elmrlaif.rlaif.rl.RlStep;
 import dev.elmrlaif.rlaif.rl.RlTrainer;
 import dev.elmrlaif.rlaif.rl.domain.DomainRlEnvironment;
 import dev.elmrlaif.rlaif.rl.math.KlControllerConfig;
-import dev.elmrlaif.rlaif.rl.reinforce.ReinforceConfig;
 import dev.elmrlaif.rlaif.run.ProgressReporter;
 import dev.elmrlaif.rlaif.run.RunDirectory;
 import dev.elmrlaif.rlaif.synthetic.SyntheticConfig;
@@ -88,7 +87,7 @@ public final class RlStage implements Stage {
     for (RlAlgorithm algorithm : rl.algorithms()) {
       if (!RlTrainers.isAvailable(algorithm)) {
         throw new UserInputException(context.loaded().originOf("rl.algorithms") + ": rl.algorithms lists "
-            + RlArtifacts.key(algorithm) + ", which this build cannot train; expected reinforce");
+            + RlArtifacts.key(algorithm) + ", which this build cannot train; expected reinforce or soft_q");
       }
     }
     Map<String, Object> record = new LinkedHashMap<>();
@@ -248,23 +247,40 @@ public final class RlStage implements Stage {
 
   // ---------------------------------------------------------------- environments
 
-  /** The synthetic CoMDP needs the trainer's horizon and fixed β to be the CoMDP's. */
+  /**
+   * The synthetic CoMDP needs each trainer's horizon to be the CoMDP's, and its fixed KL
+   * coefficient (REINFORCE's β, soft-Q's α) to be {@code synthetic.beta}, the β of the exact optimum.
+   */
   private static void checkSyntheticSettings(RunContext context) {
     RlaifConfig config = context.config();
     SyntheticConfig synthetic = config.synthetic();
-    ReinforceConfig reinforce = config.reinforce();
-    if (config.rl().algorithms().contains(RlAlgorithm.REINFORCE)) {
-      if (reinforce.maxNewTokens() != synthetic.horizon()) {
-        throw new UserInputException(context.loaded().originOf("reinforce.max_new_tokens")
-            + ": reinforce.max_new_tokens = " + reinforce.maxNewTokens() + " but synthetic.horizon = "
-            + synthetic.horizon() + "; expected the same value for rl.environment = synthetic");
+    for (RlAlgorithm algorithm : config.rl().algorithms()) {
+      switch (algorithm) {
+        case REINFORCE -> {
+          KlControllerConfig controller = config.reinforce().kl().controller();
+          requireSame(context, "reinforce.max_new_tokens", config.reinforce().maxNewTokens(), "synthetic.horizon",
+              synthetic.horizon());
+          if (controller.kind() == KlControllerConfig.Kind.FIXED) {
+            requireSame(context, "reinforce.kl.controller.beta", controller.beta(), "synthetic.beta", synthetic.beta());
+          }
+        }
+        case SOFT_Q -> {
+          requireSame(context, "soft_q.max_new_tokens", config.softQ().maxNewTokens(), "synthetic.horizon",
+              synthetic.horizon());
+          requireSame(context, "soft_q.alpha", config.softQ().alpha(), "synthetic.beta", synthetic.beta());
+        }
+        case SAC -> { }
+        default -> throw new IllegalStateException("unknown algorithm " + algorithm);
       }
-      KlControllerConfig controller = reinforce.kl().controller();
-      if (controller.kind() == KlControllerConfig.Kind.FIXED && controller.beta() != synthetic.beta()) {
-        throw new UserInputException(context.loaded().originOf("reinforce.kl.controller.beta")
-            + ": reinforce.kl.controller.beta = " + controller.beta() + " but synthetic.beta = " + synthetic.beta()
-            + "; expected the same value (the toy's exact optimum is computed for synthetic.beta)");
-      }
+    }
+  }
+
+  private static void requireSame(RunContext context, String key, double value, String syntheticKey,
+      double syntheticValue) {
+    if (value != syntheticValue) {
+      throw new UserInputException(context.loaded().originOf(key) + ": " + key + " = " + value + " but "
+          + syntheticKey + " = " + syntheticValue + "; expected the same value with rl.environment = synthetic"
+          + " (the exact optimum is computed for the synthetic CoMDP's horizon and beta)");
     }
   }
 

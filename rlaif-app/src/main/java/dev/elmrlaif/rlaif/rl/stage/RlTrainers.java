@@ -8,6 +8,7 @@ import dev.elmrlaif.rlaif.rl.RlAlgorithm;
 import dev.elmrlaif.rlaif.rl.RlTrainer;
 import dev.elmrlaif.rlaif.rl.reinforce.CompletionReward;
 import dev.elmrlaif.rlaif.rl.reinforce.ReinforceTrainer;
+import dev.elmrlaif.rlaif.rl.softq.SoftQTrainer;
 import java.nio.charset.StandardCharsets;
 
 /**
@@ -19,7 +20,7 @@ final class RlTrainers {
 
   /** The algorithms this build can train. */
   static boolean isAvailable(RlAlgorithm algorithm) {
-    return algorithm == RlAlgorithm.REINFORCE;
+    return algorithm != RlAlgorithm.SAC;
   }
 
   /**
@@ -32,8 +33,10 @@ final class RlTrainers {
     return switch (algorithm) {
       case REINFORCE -> new ReinforceTrainer(policy, reference, reward,
           config.reinforce().toBuilder().seed(derive(config.seed() + config.reinforce().seed(), label)).build());
-      case SAC, SOFT_Q -> throw new UserInputException("rl.algorithms: " + RlArtifacts.key(algorithm)
-          + " cannot be trained by this build; expected one of reinforce");
+      case SOFT_Q -> new SoftQTrainer(policy, reference, reward,
+          config.softQ().toBuilder().seed(derive(config.seed() + config.softQ().seed(), label)).build());
+      case SAC -> throw new UserInputException("rl.algorithms: " + RlArtifacts.key(algorithm)
+          + " cannot be trained by this build; expected reinforce or soft_q");
     };
   }
 

@@ -16,22 +16,27 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Full-state resume of the rl stage: 2N steps equal N steps, a crash right after the checkpoint
  * at step N, a resume and N more steps — the final policy weights bit for bit and every step's
- * metrics (adaptive β, moving-average baseline, generator and AdamW moments all restored); and the
- * same after a child JVM is killed with SIGKILL in the middle of training.
+ * metrics, for REINFORCE (adaptive β, moving-average baseline, generator and AdamW moments all
+ * restored) and soft-Q (critic, target, replay buffer, both optimizers); and the same for REINFORCE
+ * after a child JVM is killed with SIGKILL in the middle of training.
  */
 class RlResumeTest {
   private static final String LABEL = "rl/reinforce/toy";
 
   @TempDir Path dir;
 
-  @Test
-  void aCrashAfterACheckpointResumesToTheUninterruptedRun() throws Exception {
-    Path config = ToyRuns.writeConfig(dir, 8, 4, "");
+  @ParameterizedTest
+  @ValueSource(strings = {"reinforce", "soft_q"})
+  void aCrashAfterACheckpointResumesToTheUninterruptedRun(String algorithm) throws Exception {
+    String label = "rl/" + algorithm + "/toy";
+    Path config = ToyRuns.writeConfig(dir, algorithm, 8, 4);
     Path straight = dir.resolve("straight");
     RunContext first = ToyRuns.context(straight, config);
     new RlStage(data()).run(first);
@@ -39,32 +44,34 @@ class RlResumeTest {
 
     Path crashed = dir.resolve("crashed");
     RunContext beforeCrash = ToyRuns.context(crashed, config);
-    RlStage crashing = new RlStage(data(), (label, step) -> {
+    RlStage crashing = new RlStage(data(), (training, step) -> {
       if (step == 4) {
         throw new IllegalStateException("simulated crash after step 4");
       }
     });
     assertThrows(IllegalStateException.class, () -> crashing.run(beforeCrash));
     beforeCrash.metrics().close();
-    assertEquals(4, RlCheckpoints.latest(crashed.resolve("checkpoints/rl/reinforce/toy")).orElseThrow().state().step());
+    assertEquals(4, RlCheckpoints.latest(crashed.resolve("checkpoints/" + label)).orElseThrow().state().step());
 
     RunContext resumed = ToyRuns.context(crashed, config);
     Map<String, Object> record = new RlStage(data()).run(resumed);
     resumed.metrics().close();
     @SuppressWarnings("unchecked")
-    Map<String, Object> training = (Map<String, Object>) record.get(LABEL);
+    Map<String, Object> training = (Map<String, Object>) record.get(label);
     assertEquals(4L, ((Number) training.get("resumed_from_step")).longValue());
 
-    assertSameWeights(straight, crashed);
-    List<Map<String, String>> expected = ToyRuns.metricSeries(straight, LABEL);
+    assertSameWeights(straight, crashed, label);
+    List<Map<String, String>> expected = ToyRuns.metricSeries(straight, label);
     assertEquals(8, expected.size());
-    assertEquals(expected, ToyRuns.metricSeries(crashed, LABEL), "every step's metrics, before and after the crash");
-    assertTrue(!expected.get(7).get("beta").equals(expected.get(0).get("beta")), "the adaptive beta moved");
+    assertEquals(expected, ToyRuns.metricSeries(crashed, label), "every step's metrics, before and after the crash");
+    if (algorithm.equals("reinforce")) {
+      assertTrue(!expected.get(7).get("beta").equals(expected.get(0).get("beta")), "the adaptive beta moved");
+    }
   }
 
   @Test
   void aChildKilledInTheMiddleOfTrainingResumesToTheUninterruptedRun() throws Exception {
-    Path config = ToyRuns.writeConfig(dir, 30, 5, "");
+    Path config = ToyRuns.writeConfig(dir, "reinforce", 30, 5);
     Path straight = dir.resolve("straight");
     assertEquals(0, child(straight, config).waitFor(), "the uninterrupted run");
 
@@ -88,7 +95,7 @@ class RlResumeTest {
 
     assertEquals(0, child(killed, config).waitFor(), "the resumed run");
     assertTrue(Files.readString(killed.resolve("child.log")).contains(LABEL + ": resuming at step " + checkpoint));
-    assertSameWeights(straight, killed);
+    assertSameWeights(straight, killed, LABEL);
     List<Map<String, String>> expected = ToyRuns.metricSeries(straight, LABEL);
     List<Map<String, String>> actual = ToyRuns.metricSeries(killed, LABEL);
     // steps after the checkpoint were logged twice (before the kill and again after the resume)
@@ -99,9 +106,9 @@ class RlResumeTest {
     assertEquals(30, Long.parseLong(actual.get(actual.size() - 1).get("step")));
   }
 
-  private static void assertSameWeights(Path expectedRun, Path actualRun) {
-    Map<String, float[]> expected = ToyRuns.weights(expectedRun.resolve("rl/reinforce/toy/model"));
-    Map<String, float[]> actual = ToyRuns.weights(actualRun.resolve("rl/reinforce/toy/model"));
+  private static void assertSameWeights(Path expectedRun, Path actualRun, String label) {
+    Map<String, float[]> expected = ToyRuns.weights(expectedRun.resolve(label).resolve("model"));
+    Map<String, float[]> actual = ToyRuns.weights(actualRun.resolve(label).resolve("model"));
     assertEquals(expected.keySet(), actual.keySet());
     expected.forEach((name, values) -> assertArrayEquals(values, actual.get(name), name + ", bit for bit"));
   }

@@ -23,10 +23,12 @@ final class ToyRuns {
   private ToyRuns() {}
 
   /**
-   * A synthetic REINFORCE config (vocabulary 4, horizon 2, width 8, K = 16) of {@code steps} steps
-   * with a checkpoint every {@code checkpointEvery}, metrics every step, plus {@code moreYaml}.
+   * A synthetic config (vocabulary 4, horizon 2, width 8) training {@code algorithm} (a YAML name)
+   * for {@code steps} steps with a checkpoint every {@code checkpointEvery} and metrics every step:
+   * REINFORCE with K = 16, an adaptive β and a moving-average baseline; soft-Q with K = 8, a small
+   * separate critic and a replay buffer.
    */
-  static Path writeConfig(Path dir, int steps, int checkpointEvery, String moreYaml) throws IOException {
+  static Path writeConfig(Path dir, String algorithm, int steps, int checkpointEvery) throws IOException {
     Files.createDirectories(dir);
     Path file = dir.resolve("toy.yaml");
     Files.writeString(file, String.join("\n",
@@ -35,7 +37,7 @@ final class ToyRuns {
         "threads: 1",
         "stages: [rl]",
         "logging: {progress: \"off\", tensorboard: false}",
-        "rl: {algorithms: [reinforce], environment: synthetic, steps: " + steps + ", batch_contexts: 2,"
+        "rl: {algorithms: [" + algorithm + "], environment: synthetic, steps: " + steps + ", batch_contexts: 2,"
             + " checkpoint_every: " + checkpointEvery + ", log_every: 1, kl_budget: 5.0}",
         "synthetic: {vocab_size: 4, horizon: 2, beta: 0.5, seed: 3, d_model: 8, reward: {kind: random, scale: 2.0}}",
         "reinforce:",
@@ -45,7 +47,17 @@ final class ToyRuns {
         "  kl: {estimator: k3, level: token, placement: reward, controller: {kind: adaptive, beta: 0.5, target: 0.05,"
             + " horizon: 100, gain: 0.1}}",
         "  baseline: {kind: moving_average, decay: 0.8}",
-        moreYaml,
+        "soft_q:",
+        "  samples_per_context: 8",
+        "  max_new_tokens: 2",
+        "  replay: {capacity: 64}",
+        "  batch_trajectories: 8",
+        "  q_updates_per_step: 2",
+        "  distill_updates_per_step: 1",
+        "  alpha: 0.5",
+        "  q_learning_rate: 0.02",
+        "  policy_learning_rate: 0.01",
+        "  critic: {trunk: separate, layers: 1, heads: 1, d_model: 8}",
         ""));
     return file;
   }
