@@ -15,9 +15,9 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The shipped {@code configs/own-embeddings-example.yaml} end to end from the command line (issue 8):
  * {@code rlaif data make-example --size tiny} writes the invented recipe domain, then {@code rlaif
- * train} runs data, tokenizer, pretrain, sft, eval and report on it, with only the sizes shrunk.
- * Every task of both models (recipe, user) is evaluated, and behavioral consistency is scored where
- * the interactions give it (the cook profile).
+ * train} runs data, tokenizer, pretrain, sft, rl (REINFORCE), eval and report on it, with only the sizes
+ * shrunk. Every task of both models (recipe, user) is evaluated after sft and after rl, and behavioral
+ * consistency is scored where the interactions give it (the cook profile).
  */
 class OwnEmbeddingsPipelineTest {
   @TempDir Path dir;
@@ -41,6 +41,8 @@ class OwnEmbeddingsPipelineTest {
         "model: {context_length: 96, layers: 1, heads: 2, d_model: 16, adapter_hidden: 16}",
         "pretrain: {steps: 4, eval_every: 0, eval_batches: 1}",
         "sft: {stage1_steps: 2, stage2_steps: 3, eval_every: 0, eval_examples: 8}",
+        "rl: {steps: 2, batch_contexts: 2, checkpoint_every: 0, log_every: 1}",
+        "reinforce: {samples_per_context: 2, max_new_tokens: 8}",
         "eval: {max_per_task: 3, max_new_tokens: 8, batch_size: 4, bc_candidates: 10}",
         "trainer: {batch_size: 4, warmup_steps: 1, checkpoint_every: 2, log_every: 1}",
         "logging: {progress: \"off\", tensorboard: false}",
@@ -58,14 +60,19 @@ class OwnEmbeddingsPipelineTest {
     for (String kind : List.of("recipe", "user")) {
       assertTrue(Files.isDirectory(run.resolve("sft").resolve(kind).resolve("model")), kind);
     }
-    JsonNode tasks = EvalReport.readJson(run).get("stages").get("sft").get("tasks");
-    for (String task : List.of("describe", "serve", "compare", "cook_profile")) {
-      assertEquals(3, tasks.get(task).get("n").asInt(), task);
-      assertTrue(tasks.get(task).get("sc").isNumber(), task);
+    for (String kind : List.of("recipe", "user")) {
+      assertTrue(Files.isDirectory(run.resolve("rl").resolve("reinforce").resolve(kind).resolve("model")), kind);
     }
-    assertTrue(tasks.get("cook_profile").get("bc").isNumber(), tasks.toString());
-    assertTrue(tasks.get("describe").path("bc").isMissingNode() || tasks.get("describe").get("bc").isNull(),
-        "BC applies to the interactions' row kind (users) only: " + tasks);
+    for (String stage : List.of("sft", "rl_reinforce")) {
+      JsonNode tasks = EvalReport.readJson(run).get("stages").get(stage).get("tasks");
+      for (String task : List.of("describe", "serve", "compare", "cook_profile")) {
+        assertEquals(3, tasks.get(task).get("n").asInt(), stage + " " + task);
+        assertTrue(tasks.get(task).get("sc").isNumber(), stage + " " + task);
+      }
+      assertTrue(tasks.get("cook_profile").get("bc").isNumber(), tasks.toString());
+      assertTrue(tasks.get("describe").path("bc").isMissingNode() || tasks.get("describe").get("bc").isNull(),
+          "BC applies to the interactions' row kind (users) only: " + tasks);
+    }
     assertTrue(Files.readString(run.resolve("report.md")).contains("| sft |"));
   }
 }
