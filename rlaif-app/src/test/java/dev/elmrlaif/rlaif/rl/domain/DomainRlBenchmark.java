@@ -11,15 +11,11 @@ import dev.elmrlaif.policy.model.ParameterGroup;
 import dev.elmrlaif.policy.tokenizer.ElmTokenizer;
 import dev.elmrlaif.rlaif.config.ConfigLoader;
 import dev.elmrlaif.rlaif.config.EvalConfig;
+import dev.elmrlaif.rlaif.config.RlaifConfig;
 import dev.elmrlaif.rlaif.data.PreparedData;
 import dev.elmrlaif.rlaif.data.PreparedDataStore;
 import dev.elmrlaif.rlaif.eval.ConsistencyEvaluator;
 import dev.elmrlaif.rlaif.eval.EvalReport;
-import dev.elmrlaif.rlaif.rl.math.KlConfig;
-import dev.elmrlaif.rlaif.rl.math.KlControllerConfig;
-import dev.elmrlaif.rlaif.rl.math.KlEstimator;
-import dev.elmrlaif.rlaif.rl.math.KlLevel;
-import dev.elmrlaif.rlaif.rl.math.KlPlacement;
 import dev.elmrlaif.rlaif.rl.reinforce.ReinforceConfig;
 import dev.elmrlaif.rlaif.rl.reinforce.ReinforceTrainer;
 import java.nio.file.Files;
@@ -32,12 +28,13 @@ import java.util.Map;
 
 /**
  * REINFORCE on the MovieLens CoMDP from a finished supervised run, without the rl stage: seconds
- * per step, the reward's components per step, and the held-out evaluation (SC, BC, KL to the SFT
- * model, entropy, distinct-2) before and after. For sizing and tuning {@code configs/quickstart-rl.yaml}.
+ * per step, the reward per step, and the held-out evaluation (SC, BC, KL to the SFT model, entropy,
+ * distinct-2) before and after. The {@code reinforce} and {@code rl.contexts} sections come from a
+ * config file, so a config can be tuned on one supervised run (e.g. {@code configs/quickstart-rl.yaml}
+ * on a finished {@code configs/quickstart.yaml} run).
  *
  * <pre>
- * OMP_NUM_THREADS=1 java -cp ... dev.elmrlaif.rlaif.rl.domain.DomainRlBenchmark RUN_DIR KIND STEPS \
- *     [learning_rate beta K contexts max_new_tokens]
+ * OMP_NUM_THREADS=1 java -cp ... dev.elmrlaif.rlaif.rl.domain.DomainRlBenchmark RUN_DIR CONFIG KIND STEPS
  * </pre>
  */
 public final class DomainRlBenchmark {
@@ -45,28 +42,22 @@ public final class DomainRlBenchmark {
 
   public static void main(String[] args) throws Exception {
     Path run = Path.of(args[0]);
-    String kind = args[1];
-    int steps = Integer.parseInt(args[2]);
-    double learningRate = args.length > 3 ? Double.parseDouble(args[3]) : 1e-4;
-    double beta = args.length > 4 ? Double.parseDouble(args[4]) : 0.05;
-    int k = args.length > 5 ? Integer.parseInt(args[5]) : 4;
-    int contexts = args.length > 6 ? Integer.parseInt(args[6]) : 4;
-    int maxNewTokens = args.length > 7 ? Integer.parseInt(args[7]) : 96;
+    RlaifConfig settings = new ConfigLoader().load(Path.of(args[1]), List.of()).config();
+    String kind = args[2];
+    int steps = Integer.parseInt(args[3]);
+    int contexts = settings.rl().batchContexts();
     JsonNode dataMarker = new ObjectMapper().readTree(run.resolve("stages/data.json").toFile());
     PreparedData data = new PreparedDataStore().load(Path.of(dataMarker.get("prepared_folder").asText()));
     EvalConfig eval = new ConfigLoader().load(run.resolve("config.yaml"), List.of()).config().eval();
     Path sftModel = run.resolve("sft").resolve(kind).resolve("model");
     Path output = Files.createTempDirectory("domain-rl-benchmark");
-    ReinforceConfig config = ReinforceConfig.builder().samplesPerContext(k)
-        .maxNewTokens(maxNewTokens).learningRate(learningRate)
-        .kl(new KlConfig(KlEstimator.K1, 0, KlLevel.TOKEN, KlPlacement.REWARD,
-            new KlControllerConfig(KlControllerConfig.Kind.FIXED, beta, 6, 10_000, 0.1)))
-        .seed(5).build();
+    ReinforceConfig config = settings.reinforce();
+    RlContextsConfig contextsConfig = settings.rl().contexts();
     try (Elm policy = ElmCheckpoint.load(sftModel, Device.cpu(), DataType.FLOAT32);
         ElmTokenizer tokenizer = ElmTokenizer.load(sftModel.resolve(ElmCheckpoint.TOKENIZER_FILE))) {
       policy.trainOnly(EnumSet.of(ParameterGroup.ADAPTER, ParameterGroup.EMBEDDINGS, ParameterGroup.BODY));
       DomainRlEnvironment environment =
-          DomainRlEnvironment.create(data, kind, tokenizer, policy.config(), RlContextsConfig.defaults(), 11);
+          DomainRlEnvironment.create(data, kind, tokenizer, policy.config(), contextsConfig, 11);
       try (Elm reference = policy.referencePolicy();
           ReinforceTrainer trainer = new ReinforceTrainer(policy, reference, environment.reward(), config)) {
         long start = System.nanoTime();
