@@ -15,13 +15,16 @@ import java.util.Map;
  * their training and held-out examples, the fitted text encoder, and what the summary reports.
  *
  * @param folder the cache folder it was saved in
- * @param domain entities ("movie", "user"), splits, spaces "semantic" (movies), "behavioral" (users)
- *     and "behavioral_movie" (movies, same latent space as users), texts, ratings and concepts
+ * @param domain entities, splits, spaces, texts, interactions and concepts. MovieLens: kinds "movie" and
+ *     "user", spaces "semantic" (movies), "behavioral" (users) and "behavioral_movie" (movies, same
+ *     latent space as users); a file domain: the user's kinds and spaces plus "&lt;kind&gt;_text"
+ *     ({@code domain.files.FileDomainPreparer})
  * @param tasks the selected tasks
  * @param trainExamples training examples by task name (training entities only)
  * @param heldOutExamples held-out examples by task name
- * @param textEncoder the text encoder fitted on training movies' texts
- * @param ranking held-out ranking quality of the behavioral embeddings vs popularity
+ * @param textEncoder the text encoder fitted on training entities' texts
+ * @param ranking held-out ranking quality of the behavioral embeddings vs popularity (MovieLens); null
+ *     when the domain fits no factorisation
  * @param timings seconds per preparation step, in order
  * @param datasetSummary the loader's summary (counts, rating histogram, text coverage)
  * @param teacher the teacher's description

@@ -33,8 +33,13 @@ public final class TaskExampleBuilder {
   private final java.util.Map<Long, Integer> nearestCache = new java.util.concurrent.ConcurrentHashMap<>();
 
   /**
-   * @param movieSpace the space nearest neighbours are found in (the semantic space)
-   * @param ratings users × movies ratings, for the user-profile task
+   * A file domain builds one per task, passing the split of the task's first-slot kind as {@code movies}
+   * (its single and pair tasks only ever read that split) and that slot's space as {@code movieSpace}.
+   *
+   * @param movies the split of the entities filling single and pair tasks (MovieLens: movies)
+   * @param users the split of the users, for the user-profile task
+   * @param movieSpace the space nearest neighbours are found in (MovieLens: the semantic space)
+   * @param ratings users × movies ratings, for the user-profile task (null when no task needs them)
    */
   public TaskExampleBuilder(TasksConfig config, Teacher teacher, Split movies, Split users,
       EmbeddingSpace movieSpace, Interactions ratings, long seed) {
