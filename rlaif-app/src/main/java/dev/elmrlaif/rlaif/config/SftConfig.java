@@ -2,7 +2,6 @@ package dev.elmrlaif.rlaif.config;
 
 import dev.elmrlaif.rlaif.UserInputException;
 import java.util.List;
-import java.util.Set;
 
 /**
  * The {@code sft} stage: two-stage supervised ELM training (paper Sec. 2, App. D). Stage 1 trains
@@ -32,12 +31,6 @@ public record SftConfig(
     @Doc("Held-out examples per held-out loss") @Range(min = 1, max = 1000000) int evalExamples,
     @Doc("Floor of the cosine decay as a fraction of the peak learning rate") @Range(min = 0, max = 1)
         double minLearningRateRatio) {
-
-  /**
-   * The entity kinds of MovieLens's models. Other domains have other kinds: the kinds of a run are
-   * {@link #modelKinds(List)} of its prepared tasks' first slots.
-   */
-  public static final Set<String> MODEL_KINDS = Set.of("movie", "user");
 
   public SftConfig {
     if (schedule == null) {

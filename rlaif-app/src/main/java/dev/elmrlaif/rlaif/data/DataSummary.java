@@ -64,7 +64,7 @@ public final class DataSummary {
     concepts.stream()
         .sorted(Comparator.comparingDouble(Concept::heldOutAccuracy).reversed().thenComparing(Concept::name))
         .limit(CONCEPTS_SHOWN)
-        .forEach(c -> out.append(String.format(Locale.ROOT, "  %-28s %-10s %4d entities  held-out accuracy %.3f%n",
+        .forEach(c -> out.append(String.format(Locale.ROOT, "  %-28s %-14s %4d entities  held-out accuracy %.3f%n",
             c.name(), c.space(), c.positives(), c.heldOutAccuracy())));
 
     out.append(String.format(Locale.ROOT, "%ntimings of the build (s):%n"));
@@ -75,10 +75,10 @@ public final class DataSummary {
 
   /** Every concept, one per line: name, space, training movies carrying it, held-out accuracy. */
   public static String concepts(PreparedData data) {
-    StringBuilder out = new StringBuilder(String.format(Locale.ROOT, "%-32s %-10s %8s %10s%n",
+    StringBuilder out = new StringBuilder(String.format(Locale.ROOT, "%-32s %-14s %8s %10s%n",
         "concept", "space", "entities", "accuracy"));
     for (Concept c : data.domain().concepts()) {
-      out.append(String.format(Locale.ROOT, "%-32s %-10s %8d %10.3f%n", c.name(), c.space(), c.positives(),
+      out.append(String.format(Locale.ROOT, "%-32s %-14s %8d %10.3f%n", c.name(), c.space(), c.positives(),
           c.heldOutAccuracy()));
     }
     return out.toString();
