@@ -1,6 +1,7 @@
 package dev.elmrlaif.rlaif.config;
 
 import dev.elmrlaif.rlaif.rl.reinforce.ReinforceConfig;
+import dev.elmrlaif.rlaif.rl.sac.SacConfig;
 import dev.elmrlaif.rlaif.rl.softq.SoftQConfig;
 import dev.elmrlaif.rlaif.rl.stage.RlConfig;
 import dev.elmrlaif.rlaif.synthetic.SyntheticConfig;
@@ -28,6 +29,7 @@ public record RlaifConfig(
     @Doc("KL-regularised RL after sft: algorithms, steps, environment, checkpoints, KL budget") RlConfig rl,
     @Doc("REINFORCE with KL control: samples per context, optimiser, KL regulariser, baseline")
         ReinforceConfig reinforce,
+    @Doc("Soft actor-critic: replay, critics, alpha controller, update-to-data ratio") SacConfig sac,
     @Doc("Soft Q-learning of Q* and distillation of pi* into the ELM: data, replay, critic, alpha")
         SoftQConfig softQ,
     @Doc("The synthetic CoMDP (rl.environment = synthetic): vocabulary, horizon, beta, pi_ref, reward")
@@ -56,6 +58,7 @@ public record RlaifConfig(
         SftConfig.defaults(),
         RlConfig.defaults(),
         ReinforceConfig.defaults(),
+        SacConfig.defaults(),
         SoftQConfig.defaults(),
         SyntheticConfig.defaults(),
         EvalConfig.defaults(),
@@ -66,7 +69,7 @@ public record RlaifConfig(
   /** This config with another name. */
   public RlaifConfig withName(String newName) {
     return new RlaifConfig(
-        newName, seed, device, threads, stages, data, tokenizer, model, pretrain, sft, rl, reinforce, softQ, synthetic,
+        newName, seed, device, threads, stages, data, tokenizer, model, pretrain, sft, rl, reinforce, sac, softQ, synthetic,
         eval, trainer, logging);
   }
 }

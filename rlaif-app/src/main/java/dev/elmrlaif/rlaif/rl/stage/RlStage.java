@@ -36,7 +36,8 @@ import org.apache.logging.log4j.Logger;
 
 /**
  * The {@code rl} stage: KL-regularised RL fine-tuning (DESIGN.md §3–4) of every algorithm in
- * {@code rl.algorithms}, each starting afresh from the same policy:
+ * {@code rl.algorithms} (REINFORCE, soft actor-critic, soft-Q + distillation; {@link RlTrainers}),
+ * each starting afresh from the same policy:
  *
  * <ul>
  *   <li>{@code rl.environment = synthetic}: the tiny ELM of the synthetic CoMDP
@@ -84,12 +85,6 @@ public final class RlStage implements Stage {
   @Override
   public Map<String, Object> run(RunContext context) throws IOException {
     RlConfig rl = context.config().rl();
-    for (RlAlgorithm algorithm : rl.algorithms()) {
-      if (!RlTrainers.isAvailable(algorithm)) {
-        throw new UserInputException(context.loaded().originOf("rl.algorithms") + ": rl.algorithms lists "
-            + RlArtifacts.key(algorithm) + ", which this build cannot train; expected reinforce or soft_q");
-      }
-    }
     Map<String, Object> record = new LinkedHashMap<>();
     switch (rl.environment()) {
       case SYNTHETIC -> {
@@ -249,7 +244,7 @@ public final class RlStage implements Stage {
 
   /**
    * The synthetic CoMDP needs each trainer's horizon to be the CoMDP's, and its fixed KL
-   * coefficient (REINFORCE's β, soft-Q's α) to be {@code synthetic.beta}, the β of the exact optimum.
+   * coefficient (REINFORCE's β, SAC's and soft-Q's α) to be {@code synthetic.beta}, the β of the exact optimum.
    */
   private static void checkSyntheticSettings(RunContext context) {
     RlaifConfig config = context.config();
@@ -269,7 +264,14 @@ public final class RlStage implements Stage {
               synthetic.horizon());
           requireSame(context, "soft_q.alpha", config.softQ().alpha(), "synthetic.beta", synthetic.beta());
         }
-        case SAC -> { }
+        case SAC -> {
+          KlControllerConfig alpha = config.sac().alpha();
+          requireSame(context, "sac.max_new_tokens", config.sac().maxNewTokens(), "synthetic.horizon",
+              synthetic.horizon());
+          if (alpha.kind() == KlControllerConfig.Kind.FIXED) {
+            requireSame(context, "sac.alpha.beta", alpha.beta(), "synthetic.beta", synthetic.beta());
+          }
+        }
         default -> throw new IllegalStateException("unknown algorithm " + algorithm);
       }
     }

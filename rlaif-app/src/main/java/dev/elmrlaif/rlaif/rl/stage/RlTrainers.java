@@ -2,12 +2,12 @@ package dev.elmrlaif.rlaif.rl.stage;
 
 import dev.elmrlaif.policy.model.Elm;
 import dev.elmrlaif.replay.ResumableRandom;
-import dev.elmrlaif.rlaif.UserInputException;
 import dev.elmrlaif.rlaif.config.RlaifConfig;
 import dev.elmrlaif.rlaif.rl.RlAlgorithm;
 import dev.elmrlaif.rlaif.rl.RlTrainer;
 import dev.elmrlaif.rlaif.rl.reinforce.CompletionReward;
 import dev.elmrlaif.rlaif.rl.reinforce.ReinforceTrainer;
+import dev.elmrlaif.rlaif.rl.sac.SacTrainer;
 import dev.elmrlaif.rlaif.rl.softq.SoftQTrainer;
 import java.nio.charset.StandardCharsets;
 
@@ -17,11 +17,6 @@ import java.nio.charset.StandardCharsets;
  */
 final class RlTrainers {
   private RlTrainers() {}
-
-  /** The algorithms this build can train. */
-  static boolean isAvailable(RlAlgorithm algorithm) {
-    return algorithm != RlAlgorithm.SAC;
-  }
 
   /**
    * A trainer for {@code algorithm} around {@code policy} and {@code reference}.
@@ -35,8 +30,8 @@ final class RlTrainers {
           config.reinforce().toBuilder().seed(derive(config.seed() + config.reinforce().seed(), label)).build());
       case SOFT_Q -> new SoftQTrainer(policy, reference, reward,
           config.softQ().toBuilder().seed(derive(config.seed() + config.softQ().seed(), label)).build());
-      case SAC -> throw new UserInputException("rl.algorithms: " + RlArtifacts.key(algorithm)
-          + " cannot be trained by this build; expected reinforce or soft_q");
+      case SAC -> new SacTrainer(policy, reference, reward,
+          config.sac().toBuilder().seed(derive(config.seed() + config.sac().seed(), label)).build());
     };
   }
 

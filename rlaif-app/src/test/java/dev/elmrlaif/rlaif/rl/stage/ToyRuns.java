@@ -26,7 +26,7 @@ final class ToyRuns {
    * A synthetic config (vocabulary 4, horizon 2, width 8) training {@code algorithm} (a YAML name)
    * for {@code steps} steps with a checkpoint every {@code checkpointEvery} and metrics every step:
    * REINFORCE with K = 16, an adaptive β and a moving-average baseline; soft-Q with K = 8, a small
-   * separate critic and a replay buffer.
+   * separate critic and a replay buffer; SAC with K = 8, an adaptive α and separate critics.
    */
   static Path writeConfig(Path dir, String algorithm, int steps, int checkpointEvery) throws IOException {
     Files.createDirectories(dir);
@@ -57,6 +57,15 @@ final class ToyRuns {
         "  alpha: 0.5",
         "  q_learning_rate: 0.02",
         "  policy_learning_rate: 0.01",
+        "  critic: {trunk: separate, layers: 1, heads: 1, d_model: 8}",
+        "sac:",
+        "  samples_per_context: 8",
+        "  max_new_tokens: 2",
+        "  replay: {capacity: 64}",
+        "  batch_trajectories: 8",
+        "  alpha: {kind: adaptive, beta: 0.5, target: 0.05, horizon: 100, gain: 0.1}",
+        "  policy_learning_rate: 0.01",
+        "  critic_learning_rate: 0.02",
         "  critic: {trunk: separate, layers: 1, heads: 1, d_model: 8}",
         ""));
     return file;
