@@ -14,6 +14,8 @@ import dev.elmrlaif.rlaif.synthetic.SyntheticCoMdp;
 import dev.elmrlaif.rlaif.synthetic.TabularPolicy;
 import java.util.List;
 import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -25,86 +27,90 @@ import org.junit.jupiter.api.Test;
 class PolicyDistillationTest {
   private static final double ALPHA = 0.7;
 
+  private SyntheticElmPolicy toy;
+  private PolicyDistillation distillation;
+  private SyntheticCoMdp coMdp;
+  private TrajectoryBatch batch;
+  private TabularPolicy optimum;
+
+  @BeforeEach
+  void setUp() {
+    toy = SyntheticElmPolicy.initialize(4, 2, 8, DataType.FLOAT64, 5);
+    distillation = new PolicyDistillation(toy.policy(), toy.reference(), SoftQConfig.builder().alpha(ALPHA).build());
+    coMdp = toy.coMdp(SoftQToy.tokenReward(), ALPHA);
+    batch = SoftQToy.everySequence(toy, coMdp);
+    optimum = coMdp.optimalPolicy();
+  }
+
+  @AfterEach
+  void tearDown() {
+    distillation.close();
+    toy.close();
+  }
+
   @Test
   void exactQStarGivesTheClosedFormOptimalPolicy() {
-    try (SyntheticElmPolicy toy = SyntheticElmPolicy.initialize(4, 2, 8, DataType.FLOAT64, 5);
-        PolicyDistillation distillation = new PolicyDistillation(toy.policy(), toy.reference(),
-            SoftQConfig.builder().alpha(ALPHA).build())) {
-      SyntheticCoMdp coMdp = toy.coMdp(SoftQToy.tokenReward(), ALPHA);
-      TrajectoryBatch batch = SoftQToy.everySequence(toy, coMdp);
-      TabularPolicy optimum = coMdp.optimalPolicy();
-      double[] logPolicy;
-      try (NDScope arrays = new NDScope(); NDManager scope = toy.policy().manager().newSubManager()) {
-        arrays.suppressNotUsedWarning();
-        logPolicy = Tensors.toDoubles(distillation.optimalLogPolicy(scope, batch, SoftQToy.exactQ(coMdp)));
-      }
-      int vocab = toy.mdp().vocabSize();
-      int width = batch.width();
-      int compared = 0;
-      double largestChange = 0;
-      for (int b = 0; b < batch.rows(); b++) {
-        int[] tokens = batch.continuations().get(b);
-        for (int t = 0; t < tokens.length; t++) {
-          List<Integer> state = SoftQToy.prefix(tokens, t);
-          double[] expected = optimum.probabilities(state);
-          double[] reference = coMdp.reference().probabilities(state);
-          for (int a = 0; a < vocab; a++) {
-            double actual = Math.exp(logPolicy[(b * width + t) * vocab + a]);
-            assertEquals(expected[a], actual, 1e-9, "pi*(" + a + " | " + state + ")");
-            largestChange = Math.max(largestChange, Math.abs(expected[a] - reference[a]));
-            compared++;
-          }
+    double[] logPolicy;
+    try (NDScope arrays = new NDScope(); NDManager scope = toy.policy().manager().newSubManager()) {
+      arrays.suppressNotUsedWarning();
+      logPolicy = Tensors.toDoubles(distillation.optimalLogPolicy(scope, batch, SoftQToy.exactQ(coMdp)));
+    }
+    int vocab = toy.mdp().vocabSize();
+    int width = batch.width();
+    int compared = 0;
+    double largestChange = 0;
+    for (int b = 0; b < batch.rows(); b++) {
+      int[] tokens = batch.continuations().get(b);
+      for (int t = 0; t < tokens.length; t++) {
+        List<Integer> state = SoftQToy.prefix(tokens, t);
+        double[] expected = optimum.probabilities(state);
+        double[] reference = coMdp.reference().probabilities(state);
+        for (int a = 0; a < vocab; a++) {
+          double actual = Math.exp(logPolicy[(b * width + t) * vocab + a]);
+          assertEquals(expected[a], actual, 1e-9, "pi*(" + a + " | " + state + ")");
+          largestChange = Math.max(largestChange, Math.abs(expected[a] - reference[a]));
+          compared++;
         }
       }
-      assertEquals(25 * vocab, compared, "every state of every sequence");
-      assertTrue(largestChange > 0.1, "pi* must differ from pi_ref for the test to mean something: "
-          + largestChange);
     }
+    assertEquals(25 * vocab, compared, "every state of every sequence");
+    assertTrue(largestChange > 0.1, "pi* must differ from pi_ref for the test to mean something: "
+        + largestChange);
   }
 
   @Test
   void distillationGradientMatchesFiniteDifferences() {
-    try (SyntheticElmPolicy toy = SyntheticElmPolicy.initialize(4, 2, 8, DataType.FLOAT64, 6);
-        PolicyDistillation distillation = new PolicyDistillation(toy.policy(), toy.reference(),
-            SoftQConfig.builder().alpha(ALPHA).build())) {
-      SyntheticCoMdp coMdp = toy.coMdp(SoftQToy.tokenReward(), ALPHA);
-      TrajectoryBatch batch = SoftQToy.everySequence(toy, coMdp);
-      TabularPolicy optimum = coMdp.optimalPolicy();
-      double loss = distillation.computeGradients(batch, SoftQToy.exactQ(coMdp));
-      double tabularLoss = tabularLoss(batch, optimum, toy.tabular(toy.policy()));
-      assertEquals(tabularLoss, loss, 1e-12, "L_pi from the ELM and from its tabular form");
-      assertTrue(loss > 0.05, "the policy starts away from pi*: L_pi " + loss);
+    double loss = distillation.computeGradients(batch, SoftQToy.exactQ(coMdp));
+    assertEquals(tabularLoss(toy.tabular(toy.policy())), loss, 1e-12, "L_pi from the ELM and from its tabular form");
+    assertTrue(loss > 0.05, "the policy starts away from pi*: L_pi " + loss);
 
-      double step = 1e-6;
-      int checked = 0;
-      double largest = 0;
-      for (Map.Entry<String, NDArray> entry : toy.policy().trainableParameters().entrySet()) {
-        NDArray parameter = entry.getValue();
-        double[] gradient;
-        try (NDArray g = parameter.getGradient()) {
-          gradient = g.toDoubleArray();
-        }
-        long size = parameter.size();
-        for (long j = 0; j < size; j += Math.max(1, size / 8)) {
-          nudge(parameter, j, step);
-          double plus = tabularLoss(batch, optimum, toy.tabular(toy.policy()));
-          nudge(parameter, j, -2 * step);
-          double minus = tabularLoss(batch, optimum, toy.tabular(toy.policy()));
-          nudge(parameter, j, step);
-          double expected = (plus - minus) / (2 * step);
-          assertEquals(expected, gradient[(int) j], 1e-7 + 1e-5 * Math.abs(expected),
-              entry.getKey() + "[" + j + "]");
-          largest = Math.max(largest, Math.abs(expected));
-          checked++;
-        }
+    double step = 1e-6;
+    int checked = 0;
+    double largest = 0;
+    for (Map.Entry<String, NDArray> entry : toy.policy().trainableParameters().entrySet()) {
+      NDArray parameter = entry.getValue();
+      double[] gradient;
+      try (NDArray g = parameter.getGradient()) {
+        gradient = g.toDoubleArray();
       }
-      assertTrue(checked > 60 && largest > 1e-2,
-          "checked " + checked + " entries, largest |dL/dtheta| " + largest);
+      long size = parameter.size();
+      for (long j = 0; j < size; j += Math.max(1, size / 8)) {
+        nudge(parameter, j, step);
+        double plus = tabularLoss(toy.tabular(toy.policy()));
+        nudge(parameter, j, -2 * step);
+        double minus = tabularLoss(toy.tabular(toy.policy()));
+        nudge(parameter, j, step);
+        double expected = (plus - minus) / (2 * step);
+        assertEquals(expected, gradient[(int) j], 1e-7 + 1e-5 * Math.abs(expected), entry.getKey() + "[" + j + "]");
+        largest = Math.max(largest, Math.abs(expected));
+        checked++;
+      }
     }
+    assertTrue(checked > 60 && largest > 1e-2, "checked " + checked + " entries, largest |dL/dtheta| " + largest);
   }
 
   /** {@code Σ_{b,t} w_{b,t}·KL(π*(·|s_{b,t}) ‖ π(·|s_{b,t}))} with the batch's state weights. */
-  private static double tabularLoss(TrajectoryBatch batch, TabularPolicy optimum, TabularPolicy policy) {
+  private double tabularLoss(TabularPolicy policy) {
     double[] weights = batch.stateWeights();
     int width = batch.width();
     double loss = 0;
