@@ -158,7 +158,8 @@ public final class SoftQTrainer implements RlTrainer {
    * plus {@code q_loss} and {@code q_grad_norm} (means over the critic updates), {@code
    * distill_loss} (mean {@code KL(π* ‖ π_θ)} before each distillation update, 0 when there are
    * none), {@code alpha} (= {@code beta}), {@code buffer_size} (trajectories), {@code
-   * buffer_transitions} and {@code step}.
+   * buffer_transitions} and {@code step}. {@code time_generate_s} covers sampling and the scoring
+   * forward passes of both models, {@code time_update_s} the critic and distillation updates.
    */
   @Override
   public RlStep step(List<ElmPrompt> contexts) {
