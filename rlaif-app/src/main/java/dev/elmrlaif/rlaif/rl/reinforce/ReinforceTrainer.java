@@ -6,6 +6,13 @@ import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import dev.elmrlaif.policy.io.AtomicFiles;
 import dev.elmrlaif.policy.model.ContinuationLogProbs;
 import dev.elmrlaif.policy.model.Elm;
 import dev.elmrlaif.policy.model.ElmPrompt;
@@ -17,29 +24,22 @@ import dev.elmrlaif.policy.optim.LearningRateSchedule;
 import dev.elmrlaif.policy.sampling.SampleResult;
 import dev.elmrlaif.policy.sampling.Sampler;
 import dev.elmrlaif.policy.sampling.SamplingConfig;
-import dev.elmrlaif.rlaif.rl.math.AdvantageEstimator;
-import dev.elmrlaif.rlaif.rl.math.Baseline;
-import dev.elmrlaif.rlaif.rl.math.BaselineConfig;
-import dev.elmrlaif.rlaif.rl.math.KlConfig;
-import dev.elmrlaif.rlaif.rl.math.KlController;
-import dev.elmrlaif.rlaif.rl.math.KlDivergence;
-import dev.elmrlaif.rlaif.rl.math.KlEstimator;
-import dev.elmrlaif.rlaif.rl.math.KlPlacement;
-import dev.elmrlaif.rlaif.rl.math.Returns;
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.PropertyNamingStrategies;
-import com.fasterxml.jackson.databind.SerializationFeature;
-import com.fasterxml.jackson.databind.json.JsonMapper;
-import dev.elmrlaif.policy.io.AtomicFiles;
 import dev.elmrlaif.replay.ResumableRandom;
 import dev.elmrlaif.rlaif.UserInputException;
 import dev.elmrlaif.rlaif.rl.RlAlgorithm;
 import dev.elmrlaif.rlaif.rl.RlStep;
 import dev.elmrlaif.rlaif.rl.RlTrainer;
+import dev.elmrlaif.rlaif.rl.math.AdvantageEstimator;
+import dev.elmrlaif.rlaif.rl.math.Baseline;
+import dev.elmrlaif.rlaif.rl.math.BaselineConfig;
+import dev.elmrlaif.rlaif.rl.math.KlConfig;
+import dev.elmrlaif.rlaif.rl.math.KlController;
 import dev.elmrlaif.rlaif.rl.math.KlControllerState;
+import dev.elmrlaif.rlaif.rl.math.KlDivergence;
+import dev.elmrlaif.rlaif.rl.math.KlEstimator;
+import dev.elmrlaif.rlaif.rl.math.KlPlacement;
 import dev.elmrlaif.rlaif.rl.math.MovingAverageBaseline;
+import dev.elmrlaif.rlaif.rl.math.Returns;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -67,6 +67,11 @@ import java.util.Map;
  * with row weights {@code w_i = 1/rows} for sampled batches (or {@code π(y)} for exact batches, see
  * {@link Rollouts}). Returns, KL estimates and advantages are constants (no gradient through them).
  *
+ * <p>As an {@link RlTrainer} (driven by the {@code rl} stage), a step also reports the time split
+ * and returns its completions; {@link #saveState} keeps what a resumed run needs beside the policy's
+ * weights: AdamW's moments, the KL controller, the moving-average baseline, the sampler's
+ * {@link ResumableRandom} and the step count.
+ *
  * <p>Memory: each update runs the reference and policy forwards, the loss and the backward pass
  * inside one {@link NDScope} and child manager that close after the backward pass
  * (docs/djl-pitfalls.md), so nothing of a step outlives it.
@@ -93,8 +98,6 @@ public final class ReinforceTrainer implements RlTrainer {
   private final AdvantageEstimator advantageEstimator;
   private ResumableRandom random;
   private long completedSteps;
-  private double lastGenerateSeconds;
-  private double lastRewardSeconds;
 
   /** The trainer's own state in a checkpoint ({@link #saveState}). */
   record SavedState(String format, long completedSteps, long randomState, KlControllerState klController,
@@ -153,17 +156,25 @@ public final class ReinforceTrainer implements RlTrainer {
    */
   @Override
   public RlStep step(List<ElmPrompt> contexts) {
-    Rollouts rollouts = sample(contexts);
+    TimedRollouts sampled = sampleTimed(contexts);
+    Rollouts rollouts = sampled.rollouts();
     long start = System.nanoTime();
     Map<String, Double> metrics = update(rollouts);
     metrics.put("time_update_s", (System.nanoTime() - start) / 1e9);
-    metrics.put("time_generate_s", lastGenerateSeconds);
-    metrics.put("time_reward_s", lastRewardSeconds);
+    metrics.put("time_generate_s", sampled.generateSeconds());
+    metrics.put("time_reward_s", sampled.rewardSeconds());
     return new RlStep(metrics, rollouts.prompts(), rollouts.continuations(), rollouts.rewards());
   }
 
   /** K completions of each context from the current policy (ancestral sampling), with rewards. */
   public Rollouts sample(List<ElmPrompt> contexts) {
+    return sampleTimed(contexts).rollouts();
+  }
+
+  /** Rollouts and the seconds spent generating and scoring them. */
+  private record TimedRollouts(Rollouts rollouts, double generateSeconds, double rewardSeconds) {}
+
+  private TimedRollouts sampleTimed(List<ElmPrompt> contexts) {
     int k = config.samplesPerContext();
     List<ElmPrompt> prompts = new ArrayList<>(contexts.size() * k);
     for (ElmPrompt context : contexts) {
@@ -182,9 +193,8 @@ public final class ReinforceTrainer implements RlTrainer {
       continuations.add(continuation);
       rewards[row] = reward.reward(prompts.get(row), continuation);
     }
-    lastGenerateSeconds = (sampled - start) / 1e9;
-    lastRewardSeconds = (System.nanoTime() - sampled) / 1e9;
-    return Rollouts.sampled(prompts, continuations, rewards, k);
+    return new TimedRollouts(Rollouts.sampled(prompts, continuations, rewards, k), (sampled - start) / 1e9,
+        (System.nanoTime() - sampled) / 1e9);
   }
 
   /**

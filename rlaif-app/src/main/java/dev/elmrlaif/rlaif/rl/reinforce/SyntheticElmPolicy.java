@@ -27,9 +27,10 @@ import java.util.Map;
  * <p>The LM's vocabulary is the CoMDP's: token 0 ends a sequence and also serves as the begin
  * token of the one-token prompt {@code [0]} (GPT-2 uses its end-of-text token the same way), so
  * every token the model can emit is an action of the CoMDP and no probability leaks to a token
- * outside it. There is no adapter and no entity slot. {@code π_ref} is the ELM at initialisation
- * (a frozen copy), and the CoMDP's reference table is read from that frozen ELM by enumerating
- * every prefix, so the closed-form optimum is exactly relative to the model's own {@code π_ref}.
+ * outside it. There is no adapter and no entity slot. {@code π_ref} is a frozen copy of the ELM
+ * at initialisation ({@link #initialize}) or after fitting it to a given table ({@link #fittedTo}),
+ * and the CoMDP's reference table is read from that frozen ELM by enumerating every prefix, so the
+ * closed-form optimum is exactly relative to the model's own {@code π_ref}.
  */
 public final class SyntheticElmPolicy implements AutoCloseable {
   /** The one context of the CoMDP: the prompt {@code [0]}. */
