@@ -10,6 +10,8 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import dev.elmrlaif.critics.Critic;
+import dev.elmrlaif.critics.CriticTrunk;
+import dev.elmrlaif.replay.Trajectory;
 import dev.elmrlaif.rlaif.UserInputException;
 import dev.elmrlaif.rlaif.rl.RlAlgorithm;
 import dev.elmrlaif.rlaif.rl.RlStep;
@@ -123,6 +125,43 @@ class SacTrainerTest {
       assertEquals(12.0, second.metrics().get("buffer_size"));
       assertTrue(second.metrics().get("grad_norm") > 0, "after the warm-up the policy moves");
       assertEquals(second.metrics().get("alpha"), second.metrics().get("beta"));
+    }
+  }
+
+  @Test
+  void prioritisedReplayStoresTheMeanAbsoluteTdErrorOfEachSampledTrajectory() {
+    try (SyntheticElmPolicy toy = toy();
+        SacTrainer trainer = new SacTrainer(toy.policy(), toy.reference(), reward(toy),
+            smallConfig(toy).toBuilder().updatesPerStep(1).build())) {
+      trainer.step(List.of(toy.prompt()));
+      // New trajectories enter with the largest priority so far (1); those the update drew now hold
+      // mean |Q(s_t,a_t) − Q̂| of a zero-initialised Q: mean |r_t| over their steps, below 1 here.
+      List<Trajectory> stored = trainer.replayBuffer().snapshot();
+      boolean someUpdated = false;
+      for (Trajectory trajectory : stored) {
+        double priority = trainer.replayBuffer().priority(trajectory.id());
+        if (priority != 1.0) {
+          someUpdated = true;
+          assertEquals(trajectory.reward() / trajectory.length(), priority, 1e-6, trajectory.id());
+        }
+      }
+      assertTrue(someUpdated, "the update sets the priorities of the trajectories it drew");
+    }
+  }
+
+  @Test
+  void separateCriticsTrainTheirOwnTrunkAndLeaveTheReferenceAlone() {
+    try (SyntheticElmPolicy toy = toy();
+        SacTrainer trainer = new SacTrainer(toy.policy(), toy.reference(), reward(toy),
+            smallConfig(toy).toBuilder().critic(new SacCriticConfig(CriticTrunk.SEPARATE, 1, 1, 8, 0.1)).build())) {
+      Map<String, float[]> referenceBefore = parameters(toy.reference().parameters());
+      float[] trunkBefore = trainer.vCritic().parameters().get("trunk.h.0.mlp.c_fc.weight").toFloatArray();
+      trainer.step(List.of(toy.prompt()));
+      trainer.step(List.of(toy.prompt()));
+      assertFalse(java.util.Arrays.equals(trunkBefore,
+          trainer.vCritic().parameters().get("trunk.h.0.mlp.c_fc.weight").toFloatArray()));
+      parameters(toy.reference().parameters()).forEach((name, values) ->
+          assertArrayEquals(referenceBefore.get(name), values, name));
     }
   }
 
