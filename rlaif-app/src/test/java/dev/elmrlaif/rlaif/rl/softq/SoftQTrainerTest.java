@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.ndarray.types.DataType;
+import dev.elmrlaif.replay.Trajectory;
 import dev.elmrlaif.rlaif.rl.RlAlgorithm;
 import dev.elmrlaif.rlaif.rl.RlStep;
 import dev.elmrlaif.rlaif.rl.reinforce.SyntheticElmPolicy;
@@ -12,10 +13,12 @@ import dev.elmrlaif.rlaif.synthetic.SyntheticCoMdp;
 import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * One step of {@link SoftQTrainer} by hand: the first critic loss, the metrics of the
- * {@code RlTrainer} contract and what goes into the replay buffer.
+ * {@code RlTrainer} contract and what goes into the replay buffer (and from which policy).
  */
 class SoftQTrainerTest {
   private static final double ALPHA = 0.5;
@@ -80,6 +83,40 @@ class SoftQTrainerTest {
         RlStep second = trainer.step(List.of(toy.prompt()));
         assertTrue(second.metrics().get("kl_exact") > 0, "the distillation moved the policy");
         assertEquals(32.0, second.metrics().get("buffer_size"));
+      }
+    }
+  }
+
+  /**
+   * Each stored trajectory records the log-probs of the policy that generated it: with
+   * {@code behaviour: reference} they are {@code π_ref}'s even after the policy moved away; with
+   * {@code behaviour: policy} they are the moved policy's, so they differ from {@code π_ref}'s.
+   */
+  @ParameterizedTest
+  @EnumSource(SoftQBehaviour.class)
+  void storedTrajectoriesComeFromTheBehaviourPolicy(SoftQBehaviour behaviour) {
+    try (SyntheticElmPolicy toy = SyntheticElmPolicy.initialize(4, 2, 8, DataType.FLOAT32, 2)) {
+      SyntheticCoMdp coMdp = toy.coMdp(SoftQToy.tokenReward(), ALPHA);
+      SoftQConfig config = config().toBuilder().behaviour(behaviour).policyLearningRate(0.05).build();
+      try (SoftQTrainer trainer = new SoftQTrainer(toy.policy(), toy.reference(),
+          SyntheticElmPolicy.completionReward(coMdp), config)) {
+        trainer.step(List.of(toy.prompt()));
+        trainer.step(List.of(toy.prompt()));
+        double largestGap = 0;
+        for (Trajectory trajectory : trainer.buffer().snapshot()) {
+          if (trajectory.policyVersion() == 1) { // generated after the first distillation update
+            double[] behaviourLogProbs = trajectory.behaviourLogProbs();
+            double[] referenceLogProbs = trajectory.referenceLogProbs();
+            for (int t = 0; t < trajectory.length(); t++) {
+              largestGap = Math.max(largestGap, Math.abs(behaviourLogProbs[t] - referenceLogProbs[t]));
+            }
+          }
+        }
+        if (behaviour == SoftQBehaviour.REFERENCE) {
+          assertEquals(0.0, largestGap, 1e-5);
+        } else {
+          assertTrue(largestGap > 1e-3, "the policy moved away from pi_ref: " + largestGap);
+        }
       }
     }
   }
