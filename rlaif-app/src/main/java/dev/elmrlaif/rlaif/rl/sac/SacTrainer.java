@@ -43,6 +43,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -265,8 +266,8 @@ public final class SacTrainer implements RlTrainer {
       int width = (int) pol.tokenLogProbs().getShape().get(1);
       for (int row = 0; row < rows; row++) {
         int n = completions.get(row).length;
-        double[] rowLogp = java.util.Arrays.copyOfRange(logp, row * width, row * width + n);
-        double[] rowLogq = java.util.Arrays.copyOfRange(logq, row * width, row * width + n);
+        double[] rowLogp = Arrays.copyOfRange(logp, row * width, row * width + n);
+        double[] rowLogq = Arrays.copyOfRange(logq, row * width, row * width + n);
         for (KlEstimator estimator : KlEstimator.values()) {
           estimates[estimator.ordinal()] += KlDivergence.sum(
               KlDivergence.perToken(estimator, rowLogp, rowLogq, Double.POSITIVE_INFINITY)) / rows;
@@ -472,13 +473,11 @@ public final class SacTrainer implements RlTrainer {
   }
 
   private void requireFinite(double[] losses, double gradNorm) {
-    for (double loss : losses) {
-      if (!Double.isFinite(loss) || !Double.isFinite(gradNorm)) {
-        throw new IllegalStateException(String.format(Locale.ROOT,
-            "sac step %d: losses q %s, v %s, policy %s, gradient norm %s; expected finite values"
-                + " (lower sac.critic_learning_rate / sac.policy_learning_rate or set sac.grad_clip)",
-            completedSteps + 1, losses[0], losses[1], losses[2], gradNorm));
-      }
+    if (!Arrays.stream(losses).allMatch(Double::isFinite) || !Double.isFinite(gradNorm)) {
+      throw new IllegalStateException(String.format(Locale.ROOT,
+          "sac step %d: losses q %s, v %s, policy %s, gradient norm %s; expected finite values"
+              + " (lower sac.critic_learning_rate / sac.policy_learning_rate or set sac.grad_clip)",
+          completedSteps + 1, losses[0], losses[1], losses[2], gradNorm));
     }
   }
 
