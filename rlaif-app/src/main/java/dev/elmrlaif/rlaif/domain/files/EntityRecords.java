@@ -13,7 +13,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -151,8 +150,7 @@ public final class EntityRecords {
     if (!vectors.isObject()) {
       throw new UserInputException(where + ": \"vectors\" is not an object; expected {\"space\": [numbers], ...}");
     }
-    for (Iterator<Map.Entry<String, JsonNode>> it = vectors.fields(); it.hasNext(); ) {
-      Map.Entry<String, JsonNode> entry = it.next();
+    for (Map.Entry<String, JsonNode> entry : vectors.properties()) {
       String space = entry.getKey();
       JsonNode array = entry.getValue();
       if (!array.isArray() || array.isEmpty()) {
@@ -193,8 +191,7 @@ public final class EntityRecords {
     if (!texts.isObject()) {
       throw new UserInputException(where + ": \"texts\" is not an object; expected {\"field\": \"text\", ...}");
     }
-    for (Iterator<Map.Entry<String, JsonNode>> it = texts.fields(); it.hasNext(); ) {
-      Map.Entry<String, JsonNode> entry = it.next();
+    for (Map.Entry<String, JsonNode> entry : texts.properties()) {
       if (!entry.getValue().isTextual()) {
         throw new UserInputException(where + ": texts." + entry.getKey() + " is " + entry.getValue()
             + "; expected a string");

@@ -10,6 +10,7 @@ import dev.elmrlaif.rewards.text.TextEncoders;
 import dev.elmrlaif.rlaif.UserInputException;
 import dev.elmrlaif.rlaif.config.DataConfig;
 import dev.elmrlaif.rlaif.config.FilesDomainConfig;
+import dev.elmrlaif.rlaif.config.TeacherMode;
 import dev.elmrlaif.rlaif.data.DataPreparer;
 import dev.elmrlaif.rlaif.data.PreparedData;
 import dev.elmrlaif.rlaif.data.PreparedDataStore;
@@ -89,6 +90,11 @@ public final class FileDomainPreparer {
 
   /** Prepares the domain, or loads it from the cache when {@code force} is false and nothing changed. */
   public PreparedData prepare(boolean force) {
+    if (data.teacher().mode() != TeacherMode.OFFLINE) {
+      throw new UserInputException("data.teacher.mode: found " + data.teacher().mode().name().toLowerCase(Locale.ROOT)
+          + ", expected offline for data.domain files (its targets come from tasks.yaml: a target field or a "
+          + "template)");
+    }
     Map<String, Double> timings = new LinkedHashMap<>();
     long start = System.nanoTime();
     Path folder = folder();

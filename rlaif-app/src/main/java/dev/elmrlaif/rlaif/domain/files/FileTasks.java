@@ -81,13 +81,13 @@ public final class FileTasks {
       while (parser.nextToken() == JsonToken.START_OBJECT) {
         int line = parser.currentTokenLocation().getLineNr();
         RawTask raw = mapper.readValue(parser, RawTask.class);
-        FileTask task = check(raw, file + ":" + line);
+        FileTask task = check(raw, file + ":" + line, line);
         Integer first = lineByName.put(task.spec().name(), line);
         if (first != null) {
           throw new UserInputException(file + ":" + line + ": task '" + task.spec().name()
               + "' is defined twice (first on line " + first + "); expected unique names");
         }
-        tasks.add(new FileTask(line, task.spec(), task.template()));
+        tasks.add(task);
       }
       if (parser.currentToken() != JsonToken.END_ARRAY) {
         throw new UserInputException(file + ":" + parser.currentTokenLocation().getLineNr()
@@ -106,7 +106,7 @@ public final class FileTasks {
     return tasks;
   }
 
-  private static FileTask check(RawTask raw, String where) {
+  private static FileTask check(RawTask raw, String where, int line) {
     if (raw.name() == null || raw.name().isBlank()) {
       throw new UserInputException(where + ": task has no name; expected name: <unique name>");
     }
@@ -153,7 +153,7 @@ public final class FileTasks {
     } catch (IllegalArgumentException e) {
       throw new UserInputException(where + ": " + e.getMessage(), e);
     }
-    return new FileTask(0, spec, template);
+    return new FileTask(line, spec, template);
   }
 
   /** The template with every {@code {k.field}} replaced by {@code texts(slot, field)}. */

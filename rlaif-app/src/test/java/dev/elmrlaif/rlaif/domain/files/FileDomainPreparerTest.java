@@ -10,7 +10,10 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import dev.elmrlaif.policy.io.Safetensors;
 import dev.elmrlaif.rlaif.UserInputException;
+import dev.elmrlaif.rlaif.config.DataConfig;
 import dev.elmrlaif.rlaif.config.FilesDomainConfig;
+import dev.elmrlaif.rlaif.config.TeacherConfig;
+import dev.elmrlaif.rlaif.config.TeacherMode;
 import dev.elmrlaif.rlaif.data.PreparedData;
 import dev.elmrlaif.rlaif.data.RewardAvailability;
 import dev.elmrlaif.rlaif.domain.EmbeddingSpace;
@@ -128,5 +131,21 @@ class FileDomainPreparerTest {
     assertTrue(e.getMessage().startsWith("data.files.text_spaces: space 's' has dimension 3 but the text encoder"),
         e.getMessage());
     assertTrue(Files.notExists(dir.resolve("cache")));
+  }
+
+  @Test
+  void theOnlineTeacherIsRefusedForAFileDomain() throws IOException {
+    Path folder = FileWorld.write(dir.resolve("world"));
+    DataConfig d = FileWorld.data(FileWorld.files(folder, List.of()), dir.resolve("cache"));
+    TeacherConfig t = d.teacher();
+    TeacherConfig online = new TeacherConfig(TeacherMode.ONLINE, t.baseUrl(), t.model(), t.apiKeyEnv(), t.temperature(),
+        t.maxTokens(), t.timeoutSeconds(), t.maxRetries(), t.backoffMillis(), t.requestsPerMinute(), t.cacheDir());
+    DataConfig withOnline = new DataConfig(d.domain(), d.dataset(), d.root(), d.cacheDir(), d.heldOutMovies(),
+        d.heldOutUsers(), d.overviews(), d.autoDownload(), d.semanticDimension(), d.sentenceModel(), d.wals(),
+        d.concepts(), online, d.tasks(), d.files());
+    UserInputException e = assertThrows(UserInputException.class,
+        () -> new FileDomainPreparer(withOnline, 1, Map.of()).prepare(false));
+    assertEquals("data.teacher.mode: found online, expected offline for data.domain files (its targets come from "
+        + "tasks.yaml: a target field or a template)", e.getMessage());
   }
 }
