@@ -54,8 +54,7 @@ class SoftQConvergenceTest {
           .build();
       RlStep last = null;
       double[] qError;
-      try (SoftQTrainer trainer = new SoftQTrainer(toy.policy(), toy.reference(),
-          SyntheticElmPolicy.completionReward(coMdp), config)) {
+      try (SoftQTrainer trainer = SoftQToy.trainer(toy, coMdp, config)) {
         for (int step = 0; step < STEPS; step++) {
           last = trainer.step(List.of(toy.prompt()));
         }

@@ -32,6 +32,11 @@ final class SoftQToy {
     };
   }
 
+  /** A trainer of the toy's policy on the CoMDP's reward. */
+  static SoftQTrainer trainer(SyntheticElmPolicy toy, SyntheticCoMdp coMdp, SoftQConfig config) {
+    return new SoftQTrainer(toy.policy(), toy.reference(), SyntheticElmPolicy.completionReward(coMdp), config);
+  }
+
   /** The exact {@code Q*(s_t,·)} of the CoMDP at every state of a batch, as float64. */
   static QValues exactQ(SyntheticCoMdp coMdp) {
     SoftValues values = coMdp.softValues();

@@ -37,8 +37,7 @@ class SoftQTrainerTest {
   void firstCriticLossIsTheMeanSquaredStepReward() {
     try (SyntheticElmPolicy toy = SyntheticElmPolicy.initialize(4, 2, 8, DataType.FLOAT64, 2)) {
       SyntheticCoMdp coMdp = toy.coMdp(SoftQToy.tokenReward(), ALPHA);
-      try (SoftQTrainer trainer = new SoftQTrainer(toy.policy(), toy.reference(),
-          SyntheticElmPolicy.completionReward(coMdp), config())) {
+      try (SoftQTrainer trainer = SoftQToy.trainer(toy, coMdp, config())) {
         double expected = 0;
         for (List<Integer> y : toy.mdp().sequences()) {
           expected += coMdp.reward(y) * coMdp.reward(y) / 25;
@@ -54,8 +53,7 @@ class SoftQTrainerTest {
   void stepReportsTheContractMetricsAndFillsTheBuffer() {
     try (SyntheticElmPolicy toy = SyntheticElmPolicy.initialize(4, 2, 8, DataType.FLOAT32, 2)) {
       SyntheticCoMdp coMdp = toy.coMdp(SoftQToy.tokenReward(), ALPHA);
-      try (SoftQTrainer trainer = new SoftQTrainer(toy.policy(), toy.reference(),
-          SyntheticElmPolicy.completionReward(coMdp), config())) {
+      try (SoftQTrainer trainer = SoftQToy.trainer(toy, coMdp, config())) {
         assertEquals(RlAlgorithm.SOFT_Q, trainer.algorithm());
         RlStep step = trainer.step(List.of(toy.prompt()));
         assertTrue(step.metrics().keySet().containsAll(Set.of("reward_mean", "kl_k1", "kl_k2", "kl_k3",
@@ -98,8 +96,7 @@ class SoftQTrainerTest {
     try (SyntheticElmPolicy toy = SyntheticElmPolicy.initialize(4, 2, 8, DataType.FLOAT32, 2)) {
       SyntheticCoMdp coMdp = toy.coMdp(SoftQToy.tokenReward(), ALPHA);
       SoftQConfig config = config().toBuilder().behaviour(behaviour).policyLearningRate(0.05).build();
-      try (SoftQTrainer trainer = new SoftQTrainer(toy.policy(), toy.reference(),
-          SyntheticElmPolicy.completionReward(coMdp), config)) {
+      try (SoftQTrainer trainer = SoftQToy.trainer(toy, coMdp, config)) {
         trainer.step(List.of(toy.prompt()));
         trainer.step(List.of(toy.prompt()));
         double largestGap = 0;
