@@ -4,16 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.elmrlaif.rlaif.config.PretrainConfig;
-import dev.elmrlaif.rlaif.config.SftConfig;
-import dev.elmrlaif.rlaif.config.SftSchedule;
-import dev.elmrlaif.rlaif.config.Stage2Parameters;
-import dev.elmrlaif.rlaif.data.PreparedData;
 import dev.elmrlaif.rlaif.pipeline.RunContext;
-import dev.elmrlaif.rlaif.train.PretrainStage;
-import dev.elmrlaif.rlaif.train.SftStage;
 import dev.elmrlaif.rlaif.train.TinyElmWorld;
-import dev.elmrlaif.rlaif.train.TrainingSetup;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
@@ -29,19 +21,10 @@ class EvalStageTest {
 
   @Test
   void evaluatesMovieAndUserModelsBesideTheBaselinesAndTheCommandRewritesTheTables() throws Exception {
-    PreparedData data = TinyElmWorld.data(dir);
-    Path config = TinyElmWorld.writeConfig(dir);
-    Path runDir = dir.resolve("run");
-    RunContext context = TinyElmWorld.context(runDir, config);
-    TinyElmWorld.writeTokenizer(context.run(), data);
-    TinyElmWorld.saveData(context.run(), data);
-    SftConfig sft = new SftConfig(SftSchedule.TWO_STAGE, List.of("movie", "user"), 4, 8, 0.01, 0.005,
-        Stage2Parameters.FULL, 4, 8, 0, 8, 0.1);
-    TrainingSetup setup = TrainingSetup.fixed(TinyElmWorld.model(), new PretrainConfig(8, 0, 1, 0.1), sft,
-        TinyElmWorld.eval(), c -> data);
-    new PretrainStage(setup).run(context);
-    new SftStage(setup).run(context);
-    Map<String, Object> record = new EvalStage(setup).run(context);
+    SupervisedTinyRun trained = SupervisedTinyRun.train(dir);
+    Path runDir = trained.runDir();
+    RunContext context = trained.context();
+    Map<String, Object> record = new EvalStage(trained.setup()).run(context);
     context.metrics().close();
 
     JsonNode eval = EvalReport.readJson(runDir);

@@ -16,19 +16,12 @@ import dev.elmrlaif.policy.model.ElmPrompt;
 import dev.elmrlaif.policy.sampling.SampleResult;
 import dev.elmrlaif.policy.sampling.Sampler;
 import dev.elmrlaif.policy.sampling.SamplingConfig;
-import dev.elmrlaif.rlaif.config.PretrainConfig;
-import dev.elmrlaif.rlaif.config.SftConfig;
-import dev.elmrlaif.rlaif.config.SftSchedule;
-import dev.elmrlaif.rlaif.config.Stage2Parameters;
 import dev.elmrlaif.rlaif.data.PreparedData;
 import dev.elmrlaif.rlaif.pipeline.RunContext;
 import dev.elmrlaif.rlaif.rl.math.KlDivergence;
 import dev.elmrlaif.rlaif.rl.math.LogProbs;
-import dev.elmrlaif.rlaif.train.PretrainStage;
 import dev.elmrlaif.rlaif.train.RunArtifacts;
-import dev.elmrlaif.rlaif.train.SftStage;
 import dev.elmrlaif.rlaif.train.TinyElmWorld;
-import dev.elmrlaif.rlaif.train.TrainingSetup;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -48,18 +41,10 @@ class RlEvalTest {
 
   @Test
   void rlPoliciesAreEvaluatedBesideTheSupervisedModelsWithTheirKlToIt() throws Exception {
-    PreparedData data = TinyElmWorld.data(dir);
-    Path config = TinyElmWorld.writeConfig(dir);
-    Path runDir = dir.resolve("run");
-    RunContext context = TinyElmWorld.context(runDir, config);
-    TinyElmWorld.writeTokenizer(context.run(), data);
-    TinyElmWorld.saveData(context.run(), data);
-    SftConfig sft = new SftConfig(SftSchedule.TWO_STAGE, List.of("movie", "user"), 4, 8, 0.01, 0.005,
-        Stage2Parameters.FULL, 4, 8, 0, 8, 0.1);
-    TrainingSetup setup = TrainingSetup.fixed(TinyElmWorld.model(), new PretrainConfig(8, 0, 1, 0.1), sft,
-        TinyElmWorld.eval(), c -> data);
-    new PretrainStage(setup).run(context);
-    new SftStage(setup).run(context);
+    SupervisedTinyRun trained = SupervisedTinyRun.train(dir);
+    PreparedData data = trained.data();
+    Path runDir = trained.runDir();
+    RunContext context = trained.context();
     Path sftMovie = RunArtifacts.sftModel(context.run(), "movie");
     // rl/sac: the supervised movie model unchanged; rl/reinforce: the movie model moved away from it.
     copyModel(sftMovie, runDir.resolve("rl/sac/movie/model"), 0);
@@ -67,7 +52,7 @@ class RlEvalTest {
     Files.createDirectories(runDir.resolve("rl/reinforce/toy/model")); // no task describes "toy": ignored
     Files.createDirectories(runDir.resolve("rl/soft_q/movie")); // no model.safetensors: ignored
 
-    Map<String, Object> record = new EvalStage(setup).run(context);
+    Map<String, Object> record = new EvalStage(trained.setup()).run(context);
     context.metrics().close();
 
     JsonNode eval = EvalReport.readJson(runDir);

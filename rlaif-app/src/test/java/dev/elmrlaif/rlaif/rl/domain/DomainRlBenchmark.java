@@ -16,8 +16,9 @@ import dev.elmrlaif.rlaif.data.PreparedData;
 import dev.elmrlaif.rlaif.data.PreparedDataStore;
 import dev.elmrlaif.rlaif.eval.ConsistencyEvaluator;
 import dev.elmrlaif.rlaif.eval.EvalReport;
-import dev.elmrlaif.rlaif.rl.reinforce.ReinforceConfig;
+import dev.elmrlaif.rlaif.rl.RlTrainer;
 import dev.elmrlaif.rlaif.rl.reinforce.ReinforceTrainer;
+import dev.elmrlaif.rlaif.rl.sac.SacTrainer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.EnumSet;
@@ -27,14 +28,14 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * REINFORCE on the MovieLens CoMDP from a finished supervised run, without the rl stage: seconds
- * per step, the reward per step, and the held-out evaluation (SC, BC, KL to the SFT model, entropy,
- * distinct-2) before and after. The {@code reinforce} and {@code rl.contexts} sections come from a
- * config file, so a config can be tuned on one supervised run (e.g. {@code configs/quickstart-rl.yaml}
- * on a finished {@code configs/quickstart.yaml} run).
+ * REINFORCE or SAC on the MovieLens CoMDP from a finished supervised run, without the rl stage:
+ * seconds per step, the reward per step, and the held-out evaluation (SC, BC, KL to the SFT model,
+ * entropy, distinct-2) before and after. The algorithm's section ({@code reinforce} or {@code sac})
+ * and {@code rl.contexts} come from a config file, so a config can be tuned on one supervised run
+ * (e.g. {@code configs/quickstart-rl.yaml} on a finished {@code configs/quickstart.yaml} run).
  *
  * <pre>
- * OMP_NUM_THREADS=1 java -cp ... dev.elmrlaif.rlaif.rl.domain.DomainRlBenchmark RUN_DIR CONFIG KIND STEPS
+ * OMP_NUM_THREADS=1 java -cp ... dev.elmrlaif.rlaif.rl.domain.DomainRlBenchmark RUN_DIR CONFIG KIND STEPS [reinforce|sac]
  * </pre>
  */
 public final class DomainRlBenchmark {
@@ -45,13 +46,13 @@ public final class DomainRlBenchmark {
     RlaifConfig settings = new ConfigLoader().load(Path.of(args[1]), List.of()).config();
     String kind = args[2];
     int steps = Integer.parseInt(args[3]);
+    String algorithm = args.length > 4 ? args[4] : "reinforce";
     int contexts = settings.rl().batchContexts();
     JsonNode dataMarker = new ObjectMapper().readTree(run.resolve("stages/data.json").toFile());
     PreparedData data = new PreparedDataStore().load(Path.of(dataMarker.get("prepared_folder").asText()));
     EvalConfig eval = new ConfigLoader().load(run.resolve("config.yaml"), List.of()).config().eval();
     Path sftModel = run.resolve("sft").resolve(kind).resolve("model");
     Path output = Files.createTempDirectory("domain-rl-benchmark");
-    ReinforceConfig config = settings.reinforce();
     RlContextsConfig contextsConfig = settings.rl().contexts();
     try (Elm policy = ElmCheckpoint.load(sftModel, Device.cpu(), DataType.FLOAT32);
         ElmTokenizer tokenizer = ElmTokenizer.load(sftModel.resolve(ElmCheckpoint.TOKENIZER_FILE))) {
@@ -59,7 +60,9 @@ public final class DomainRlBenchmark {
       DomainRlEnvironment environment =
           DomainRlEnvironment.create(data, kind, tokenizer, policy.config(), contextsConfig, 11);
       try (Elm reference = policy.referencePolicy();
-          ReinforceTrainer trainer = new ReinforceTrainer(policy, reference, environment.reward(), config)) {
+          RlTrainer trainer = algorithm.equals("sac")
+              ? new SacTrainer(policy, reference, environment.reward(), settings.sac())
+              : new ReinforceTrainer(policy, reference, environment.reward(), settings.reinforce())) {
         long start = System.nanoTime();
         for (int step = 0; step < steps; step++) {
           List<ElmPrompt> batch = environment.contexts(step, contexts);
@@ -75,7 +78,7 @@ public final class DomainRlBenchmark {
     }
     Map<String, Map<String, Path>> models = new LinkedHashMap<>();
     models.put(ConsistencyEvaluator.SFT, Map.of(kind, sftModel));
-    models.put("rl_reinforce", Map.of(kind, output.resolve("model")));
+    models.put("rl_" + algorithm, Map.of(kind, output.resolve("model")));
     EvalReport report = new ConsistencyEvaluator(data, eval, 119).evaluateStages(models, Device.cpu());
     System.out.println(report.toMarkdown());
   }

@@ -1,0 +1,43 @@
+package dev.elmrlaif.rlaif.eval;
+
+import dev.elmrlaif.rlaif.config.PretrainConfig;
+import dev.elmrlaif.rlaif.config.SftConfig;
+import dev.elmrlaif.rlaif.config.SftSchedule;
+import dev.elmrlaif.rlaif.config.Stage2Parameters;
+import dev.elmrlaif.rlaif.data.PreparedData;
+import dev.elmrlaif.rlaif.pipeline.RunContext;
+import dev.elmrlaif.rlaif.train.PretrainStage;
+import dev.elmrlaif.rlaif.train.SftStage;
+import dev.elmrlaif.rlaif.train.TinyElmWorld;
+import dev.elmrlaif.rlaif.train.TrainingSetup;
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * A run folder of the tiny world whose pretrain and sft stages ran (a movie and a user model, a few
+ * steps each), ready for the eval stage: what the evaluation tests start from.
+ *
+ * @param data the tiny world's prepared data
+ * @param runDir the run folder
+ * @param context the run's context (close its metrics when done)
+ * @param setup the stages' fixed sections
+ */
+record SupervisedTinyRun(PreparedData data, Path runDir, RunContext context, TrainingSetup setup) {
+
+  /** Generates the tiny world under {@code dir} and trains its supervised models in {@code dir/run}. */
+  static SupervisedTinyRun train(Path dir) throws Exception {
+    PreparedData data = TinyElmWorld.data(dir);
+    Path config = TinyElmWorld.writeConfig(dir);
+    Path runDir = dir.resolve("run");
+    RunContext context = TinyElmWorld.context(runDir, config);
+    TinyElmWorld.writeTokenizer(context.run(), data);
+    TinyElmWorld.saveData(context.run(), data);
+    SftConfig sft = new SftConfig(SftSchedule.TWO_STAGE, List.of("movie", "user"), 4, 8, 0.01, 0.005,
+        Stage2Parameters.FULL, 4, 8, 0, 8, 0.1);
+    TrainingSetup setup = TrainingSetup.fixed(TinyElmWorld.model(), new PretrainConfig(8, 0, 1, 0.1), sft,
+        TinyElmWorld.eval(), c -> data);
+    new PretrainStage(setup).run(context);
+    new SftStage(setup).run(context);
+    return new SupervisedTinyRun(data, runDir, context, setup);
+  }
+}
