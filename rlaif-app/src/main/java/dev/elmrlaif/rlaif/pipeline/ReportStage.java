@@ -17,8 +17,9 @@ import java.util.TreeMap;
 
 /**
  * The last stage: {@code report.md}, a page that explains the run — what was run (config name and
- * hash, seed, device, code version), each stage's wall time and outcome, and the last value of every
- * metric per stage, read back from {@code metrics.jsonl} and {@code provenance.json}.
+ * hash, seed, device, code version), each stage's wall time and outcome, the evaluation's tables
+ * ({@code eval.md}, e.g. the synthetic CoMDP's distance to the exact optimum), and the last value of
+ * every metric per stage, read back from {@code metrics.jsonl} and {@code provenance.json}.
  */
 public final class ReportStage implements Stage {
   private final ObjectMapper json = new ObjectMapper();
@@ -66,6 +67,14 @@ public final class ReportStage implements Stage {
           });
       md.append("| ").append(stage.key()).append(" | ").append(record.get("seconds"))
           .append(" | ").append(outcome.length() == 0 ? "done" : outcome).append(" |\n");
+    }
+
+    Path evaluation = run.path().resolve("eval.md");
+    if (Files.isRegularFile(evaluation)) {
+      md.append("\n## Evaluation\n\n");
+      for (String line : Files.readAllLines(evaluation, StandardCharsets.UTF_8)) {
+        md.append(line.startsWith("#") ? "##" + line : line).append('\n'); // its headings nest under this one
+      }
     }
 
     Map<String, Map<String, String>> last = lastMetrics(run.metricsFile());

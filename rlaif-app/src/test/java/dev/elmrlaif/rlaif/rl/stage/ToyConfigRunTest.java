@@ -46,6 +46,8 @@ class ToyConfigRunTest {
     }
     JsonNode record = new ObjectMapper().readTree(run.resolve("stages/rl.json").toFile()).get("rl/reinforce/toy");
     assertEquals(0, record.get("warnings").get("negative_k1").asInt());
-    assertTrue(Files.readString(run.resolve("report.md")).contains("tv_to_optimum"));
+    String report = Files.readString(run.resolve("report.md"));
+    assertTrue(report.contains("## Evaluation") && report.contains("| reinforce | " + String.format(
+        java.util.Locale.ROOT, "%.4f", tv)), "the toy table in the report:\n" + report);
   }
 }
