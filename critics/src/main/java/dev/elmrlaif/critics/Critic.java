@@ -191,9 +191,9 @@ public abstract sealed class Critic implements AutoCloseable permits QCritic, VC
     NDArray hidden = trunk.hiddenStates(
         trunk.embed(scope, batch), trunk.positionIds(scope, batch), null, null); // [B, L, d]
     long d = hidden.getShape().get(2);
-    NDArray index = engineOwned(scope, positions, new Shape(rows, width, 1)).broadcast(rows, width, d);
+    NDArray index = EngineOwned.create(scope, positions, new Shape(rows, width, 1)).broadcast(rows, width, d);
     NDArray states = hidden.gather(index, 1); // [B, C, d]
-    NDArray maskArray = engineOwned(scope, mask, new Shape(rows, width)).toType(trunk.dataType(), false);
+    NDArray maskArray = EngineOwned.create(scope, mask, new Shape(rows, width)).toType(trunk.dataType(), false);
     states.attach(results);
     maskArray.attach(results);
     return new TrunkStates(trunk, states, maskArray, lengths);
@@ -336,19 +336,6 @@ public abstract sealed class Critic implements AutoCloseable permits QCritic, VC
     if (!expected.equals(found)) {
       throw new SafetensorsFormatException(file, "metadata \"" + key + "\" is " + found + ", expected "
           + expected + " (" + what + ")");
-    }
-  }
-
-  /** A copy the engine owns of a Java array (gather indices must outlive the forward's scope). */
-  private static NDArray engineOwned(NDManager manager, long[] data, Shape shape) {
-    try (NDArray javaBacked = manager.create(data, shape)) {
-      return javaBacked.duplicate();
-    }
-  }
-
-  private static NDArray engineOwned(NDManager manager, float[] data, Shape shape) {
-    try (NDArray javaBacked = manager.create(data, shape)) {
-      return javaBacked.duplicate();
     }
   }
 }

@@ -2,6 +2,7 @@ package dev.elmrlaif.policy.model;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import java.util.function.Supplier;
 
@@ -30,16 +31,26 @@ public final class EngineOwned {
     }
   }
 
-  static NDArray create(NDManager manager, long[] data, Shape shape) {
+  /** {@code data} (e.g. gather indices, INT64) as a tensor of {@code shape} owned by the engine. */
+  public static NDArray create(NDManager manager, long[] data, Shape shape) {
     return copyOf(() -> manager.create(data, shape));
   }
 
-  static NDArray create(NDManager manager, float[] data, Shape shape) {
+  /** {@code data} as a FLOAT32 tensor of {@code shape} owned by the engine. */
+  public static NDArray create(NDManager manager, float[] data, Shape shape) {
     return copyOf(() -> manager.create(data, shape));
   }
 
-  static NDArray create(NDManager manager, boolean[] data, Shape shape) {
+  /** {@code data} as a BOOLEAN tensor of {@code shape} owned by the engine. */
+  public static NDArray create(NDManager manager, boolean[] data, Shape shape) {
     return copyOf(() -> manager.create(data, shape));
+  }
+
+  /** {@code data} converted to {@code type} (a constant of a loss, say) and owned by the engine. */
+  public static NDArray create(NDManager manager, double[] data, Shape shape, DataType type) {
+    try (NDArray javaBacked = manager.create(data, shape)) {
+      return javaBacked.toType(type, true);
+    }
   }
 
   private static NDArray copyOf(Supplier<NDArray> javaBacked) {

@@ -19,13 +19,11 @@ import dev.elmrlaif.policy.io.AtomicFiles;
 import dev.elmrlaif.policy.model.ContinuationLogProbs;
 import dev.elmrlaif.policy.model.Elm;
 import dev.elmrlaif.policy.model.ElmPrompt;
+import dev.elmrlaif.policy.model.EngineOwned;
 import dev.elmrlaif.policy.optim.AdamW;
 import dev.elmrlaif.policy.optim.AdamWConfig;
 import dev.elmrlaif.policy.optim.GradientClipping;
 import dev.elmrlaif.policy.optim.LearningRateSchedule;
-import dev.elmrlaif.policy.sampling.SampleResult;
-import dev.elmrlaif.policy.sampling.Sampler;
-import dev.elmrlaif.policy.sampling.SamplingConfig;
 import dev.elmrlaif.replay.ReplayBuffer;
 import dev.elmrlaif.replay.ResumableRandom;
 import dev.elmrlaif.replay.SampledTrajectory;
@@ -34,10 +32,9 @@ import dev.elmrlaif.rlaif.UserInputException;
 import dev.elmrlaif.rlaif.rl.RlAlgorithm;
 import dev.elmrlaif.rlaif.rl.RlStep;
 import dev.elmrlaif.rlaif.rl.RlTrainer;
+import dev.elmrlaif.rlaif.rl.RolloutGeneration;
 import dev.elmrlaif.rlaif.rl.math.KlController;
 import dev.elmrlaif.rlaif.rl.math.KlControllerState;
-import dev.elmrlaif.rlaif.rl.math.KlDivergence;
-import dev.elmrlaif.rlaif.rl.math.KlEstimator;
 import dev.elmrlaif.rlaif.rl.reinforce.CompletionReward;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -187,7 +184,9 @@ public final class SacTrainer implements RlTrainer {
       throw new IllegalArgumentException("SacTrainer.step: no contexts, expected at least one");
     }
     Map<String, Double> metrics = new LinkedHashMap<>();
-    Generation generation = generate(contexts, metrics);
+    RolloutGeneration.Result generation = RolloutGeneration.generate("sac", completedSteps, policy, policy,
+        reference, reward, contexts, config.samplesPerContext(), config.maxNewTokens(), random.nextLong(), metrics);
+    generation.trajectories().forEach(buffer::add);
     double alpha = alphaController.beta();
     long start = System.nanoTime();
     boolean policyMoves = completedSteps >= config.warmupSteps();
@@ -212,95 +211,6 @@ public final class SacTrainer implements RlTrainer {
     metrics.put("step", (double) completedSteps);
     LOG.debug("sac step {}: {}", completedSteps, metrics);
     return new RlStep(metrics, generation.prompts(), generation.completions(), generation.rewards());
-  }
-
-  /** The completions of one step, as {@link RlStep} reports them. */
-  private record Generation(List<ElmPrompt> prompts, List<int[]> completions, double[] rewards) {}
-
-  /**
-   * K completions of each context from the current policy, their rewards, their trajectories added
-   * to the buffer, and the generation metrics (reward, the KL estimators and the exact KL per
-   * sequence, entropy, length, timings) in {@code metrics}.
-   */
-  private Generation generate(List<ElmPrompt> contexts, Map<String, Double> metrics) {
-    long start = System.nanoTime();
-    List<ElmPrompt> prompts = new ArrayList<>(contexts.size() * config.samplesPerContext());
-    for (ElmPrompt context : contexts) {
-      for (int i = 0; i < config.samplesPerContext(); i++) {
-        prompts.add(context);
-      }
-    }
-    SampleResult samples = Sampler.sample(
-        policy, prompts, SamplingConfig.ancestral(config.maxNewTokens()), random.nextLong());
-    List<int[]> completions = new ArrayList<>(prompts.size());
-    for (int row = 0; row < prompts.size(); row++) {
-      completions.add(samples.continuation(row));
-    }
-    long sampled = System.nanoTime();
-    double[] rewards = new double[prompts.size()];
-    for (int row = 0; row < prompts.size(); row++) {
-      rewards[row] = reward.reward(prompts.get(row), completions.get(row));
-      if (!Double.isFinite(rewards[row])) {
-        throw new IllegalStateException("sac step " + (completedSteps + 1) + ": reward of completion "
-            + row + " is " + rewards[row] + ", expected a finite value");
-      }
-    }
-    long rewarded = System.nanoTime();
-    int rows = prompts.size();
-    double[] estimates = new double[KlEstimator.values().length];
-    double klExact = 0;
-    double entropy = 0;
-    double length = 0;
-    try (NDScope arrays = new NDScope(); NDManager scope = policy.manager().newSubManager()) {
-      arrays.suppressNotUsedWarning();
-      ContinuationLogProbs pol = policy.continuationLogProbs(scope, prompts, completions, true);
-      ContinuationLogProbs ref = reference.continuationLogProbs(scope, prompts, completions, true);
-      NDArray p = pol.logSoftmax().exp();
-      NDArray mask = pol.mask();
-      double[] klPerRow = toDoubles(p.mul(pol.logSoftmax().sub(ref.logSoftmax())).sum(new int[] {2})
-          .mul(mask).sum(new int[] {1}));
-      double[] entropyPerRow = toDoubles(p.mul(pol.logSoftmax()).sum(new int[] {2}).mul(mask)
-          .sum(new int[] {1}).neg());
-      double[] logp = toDoubles(pol.tokenLogProbs());
-      double[] logq = toDoubles(ref.tokenLogProbs());
-      int width = (int) pol.tokenLogProbs().getShape().get(1);
-      for (int row = 0; row < rows; row++) {
-        int n = completions.get(row).length;
-        double[] rowLogp = Arrays.copyOfRange(logp, row * width, row * width + n);
-        double[] rowLogq = Arrays.copyOfRange(logq, row * width, row * width + n);
-        for (KlEstimator estimator : KlEstimator.values()) {
-          estimates[estimator.ordinal()] += KlDivergence.sum(
-              KlDivergence.perToken(estimator, rowLogp, rowLogq, Double.POSITIVE_INFINITY)) / rows;
-        }
-        klExact += klPerRow[row] / rows;
-        entropy += entropyPerRow[row] / rows;
-        length += (double) n / rows;
-        ElmPrompt prompt = prompts.get(row);
-        buffer.add(Trajectory.builder("sac/" + completedSteps + "/" + row)
-            .contexts(prompt.entities())
-            .promptIds(prompt.tokenIds())
-            .actionIds(completions.get(row))
-            .behaviourLogProbs(rowLogp)
-            .referenceLogProbs(rowLogq)
-            .reward(rewards[row])
-            .policyVersion(completedSteps)
-            .build());
-      }
-    }
-    double rewardMean = 0;
-    for (double r : rewards) {
-      rewardMean += r / rows;
-    }
-    metrics.put("reward_mean", rewardMean);
-    for (KlEstimator estimator : KlEstimator.values()) {
-      metrics.put("kl_" + estimator.name().toLowerCase(Locale.ROOT), estimates[estimator.ordinal()]);
-    }
-    metrics.put("kl_exact", klExact);
-    metrics.put("entropy", entropy);
-    metrics.put("length_mean", length);
-    metrics.put("time_generate_s", (sampled - start + System.nanoTime() - rewarded) / 1e9);
-    metrics.put("time_reward_s", (rewarded - sampled) / 1e9);
-    return new Generation(prompts, completions, rewards);
   }
 
   /**
@@ -361,10 +271,10 @@ public final class SacTrainer implements RlTrainer {
                 qs.values().toType(type, false),
                 vs.values().toType(type, false),
                 target.values().toType(type, false),
-                indices(scope, actions, new Shape(rows, width, 1)),
-                constant(scope, stepRewards, grid, type),
-                constant(scope, nextNonTerminal, grid, type),
-                constant(scope, weights, grid, type)),
+                EngineOwned.create(scope, actions, new Shape(rows, width, 1)),
+                EngineOwned.create(scope, stepRewards, grid, type),
+                EngineOwned.create(scope, nextNonTerminal, grid, type),
+                EngineOwned.create(scope, weights, grid, type)),
             alpha, config.gamma());
         NDArray total = result.qLoss().add(result.vLoss());
         if (policyMoves) {
@@ -503,20 +413,6 @@ public final class SacTrainer implements RlTrainer {
       throw new UserInputException(file + ": key \"" + key + "\" is " + node + ", expected a number");
     }
     return node.asDouble();
-  }
-
-  /** A constant of type {@code type} in memory the engine owns (docs/djl-pitfalls.md). */
-  private static NDArray constant(NDManager scope, double[] values, Shape shape, DataType type) {
-    try (NDArray javaBacked = scope.create(values, shape)) {
-      return javaBacked.toType(type, true);
-    }
-  }
-
-  /** Gather indices, INT64, in memory the engine owns. */
-  private static NDArray indices(NDManager scope, long[] values, Shape shape) {
-    try (NDArray javaBacked = scope.create(values, shape)) {
-      return javaBacked.duplicate();
-    }
   }
 
   private static double scalar(NDArray value) {

@@ -7,6 +7,7 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
 import dev.elmrlaif.policy.model.ContinuationLogProbs;
 import dev.elmrlaif.policy.model.Elm;
+import dev.elmrlaif.policy.model.EngineOwned;
 import dev.elmrlaif.policy.optim.AdamW;
 import dev.elmrlaif.policy.optim.AdamWConfig;
 import dev.elmrlaif.policy.optim.GradientClipping;
@@ -66,7 +67,7 @@ final class PolicyDistillation implements AutoCloseable {
         ContinuationLogProbs current = policy.continuationLogProbs(
             scope, batch.prompts(), batch.continuations(), true);
         NDArray perState = SoftQMath.distillationKl(target, current.logSoftmax()); // [B, C]
-        NDArray weights = Tensors.constant(scope, batch.stateWeights(),
+        NDArray weights = EngineOwned.create(scope, batch.stateWeights(),
             new Shape(batch.rows(), batch.width()), perState.getDataType());
         NDArray loss = perState.mul(weights).sum();
         collector.backward(loss);

@@ -12,31 +12,25 @@ import dev.elmrlaif.critics.QCritic;
 import dev.elmrlaif.policy.io.AtomicFiles;
 import dev.elmrlaif.policy.model.ContinuationLogProbs;
 import dev.elmrlaif.policy.model.Elm;
+import dev.elmrlaif.policy.model.EngineOwned;
 import dev.elmrlaif.policy.model.ElmPrompt;
 import dev.elmrlaif.policy.optim.AdamW;
 import dev.elmrlaif.policy.optim.AdamWConfig;
 import dev.elmrlaif.policy.optim.GradientClipping;
 import dev.elmrlaif.policy.optim.LearningRateSchedule;
-import dev.elmrlaif.policy.sampling.SampleResult;
-import dev.elmrlaif.policy.sampling.Sampler;
-import dev.elmrlaif.policy.sampling.SamplingConfig;
 import dev.elmrlaif.replay.ReplayBuffer;
 import dev.elmrlaif.replay.ResumableRandom;
-import dev.elmrlaif.replay.Trajectory;
 import dev.elmrlaif.rlaif.rl.RlAlgorithm;
 import dev.elmrlaif.rlaif.rl.RlStep;
 import dev.elmrlaif.rlaif.rl.RlTrainer;
-import dev.elmrlaif.rlaif.rl.math.KlDivergence;
-import dev.elmrlaif.rlaif.rl.math.KlEstimator;
+import dev.elmrlaif.rlaif.rl.RolloutGeneration;
 import dev.elmrlaif.rlaif.rl.reinforce.CompletionReward;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
@@ -167,7 +161,10 @@ public final class SoftQTrainer implements RlTrainer {
       throw new IllegalArgumentException("SoftQTrainer.step: no contexts, expected at least one");
     }
     Map<String, Double> metrics = new LinkedHashMap<>();
-    Generation generation = generate(contexts, metrics);
+    Elm behaviour = config.behaviour() == SoftQBehaviour.POLICY ? policy : reference;
+    RolloutGeneration.Result generation = RolloutGeneration.generate("soft_q", completedSteps, behaviour, policy,
+        reference, reward, contexts, config.samplesPerContext(), config.maxNewTokens(), random.nextLong(), metrics);
+    generation.trajectories().forEach(buffer::add);
     long updateStart = System.nanoTime();
     double qLoss = 0;
     double qGradNorm = 0;
@@ -196,117 +193,7 @@ public final class SoftQTrainer implements RlTrainer {
     metrics.put("time_update_s", (System.nanoTime() - updateStart) / 1e9);
     metrics.put("step", (double) completedSteps);
     LOG.debug("soft_q step {}: {}", completedSteps, metrics);
-    return new RlStep(metrics, generation.prompts(), generation.continuations(), generation.rewards());
-  }
-
-  /** This step's completions, in prompt order. */
-  private record Generation(List<ElmPrompt> prompts, List<int[]> continuations, double[] rewards) {}
-
-  /**
-   * Samples K completions per context from the behaviour policy, scores them, measures {@code π_θ}
-   * against {@code π_ref} on them (into {@code metrics}) and adds them to the buffer.
-   */
-  private Generation generate(List<ElmPrompt> contexts, Map<String, Double> metrics) {
-    long start = System.nanoTime();
-    List<ElmPrompt> prompts = new ArrayList<>(contexts.size() * config.samplesPerContext());
-    for (ElmPrompt context : contexts) {
-      for (int i = 0; i < config.samplesPerContext(); i++) {
-        prompts.add(context);
-      }
-    }
-    Elm behaviour = config.behaviour() == SoftQBehaviour.POLICY ? policy : reference;
-    SampleResult samples = Sampler.sample(
-        behaviour, prompts, SamplingConfig.ancestral(config.maxNewTokens()), random.nextLong());
-    List<int[]> continuations = new ArrayList<>(prompts.size());
-    for (int row = 0; row < prompts.size(); row++) {
-      continuations.add(samples.continuation(row));
-    }
-    long rewardStart = System.nanoTime();
-    double[] rewards = new double[prompts.size()];
-    for (int row = 0; row < prompts.size(); row++) {
-      rewards[row] = reward.reward(prompts.get(row), continuations.get(row));
-      if (!Double.isFinite(rewards[row])) {
-        throw new IllegalStateException("soft_q step " + (completedSteps + 1) + ": the reward of completion "
-            + row + " is " + rewards[row] + ", expected a finite value");
-      }
-    }
-    long rewardEnd = System.nanoTime();
-    double[][] referenceLogProbs = measure(prompts, continuations, rewards, metrics);
-    for (int row = 0; row < prompts.size(); row++) {
-      ElmPrompt prompt = prompts.get(row);
-      int length = continuations.get(row).length;
-      double[] behaviourLogProbs = new double[length];
-      for (int t = 0; t < length; t++) {
-        behaviourLogProbs[t] = samples.policyLogProbs()[row][t];
-      }
-      buffer.add(Trajectory.builder("soft_q/" + completedSteps + "/" + row)
-          .contexts(prompt.entities())
-          .promptIds(prompt.tokenIds())
-          .actionIds(continuations.get(row))
-          .behaviourLogProbs(behaviourLogProbs)
-          .referenceLogProbs(referenceLogProbs[row])
-          .reward(rewards[row])
-          .policyVersion(completedSteps)
-          .build());
-    }
-    metrics.put("time_generate_s", (rewardStart - start + System.nanoTime() - rewardEnd) / 1e9);
-    metrics.put("time_reward_s", (rewardEnd - rewardStart) / 1e9);
-    return new Generation(prompts, continuations, rewards);
-  }
-
-  /**
-   * One no-gradient forward of {@code π_θ} and {@code π_ref} on the completions: puts {@code
-   * reward_mean}, {@code kl_k1/k2/k3} (per-sequence sums of the unclipped estimators of
-   * {@code log π_θ/π_ref} at the generated tokens), {@code kl_exact} ({@code Σ_t KL(π_θ(·|s_t) ‖
-   * π_ref(·|s_t))}), {@code entropy} ({@code Σ_t H(π_θ(·|s_t))}) and {@code length_mean}, each a
-   * mean over completions, into {@code metrics}; returns {@code log π_ref(a_t|s_t)} per row.
-   */
-  private double[][] measure(List<ElmPrompt> prompts, List<int[]> continuations, double[] rewards,
-      Map<String, Double> metrics) {
-    int rows = prompts.size();
-    double[][] logq = new double[rows][];
-    double[] estimates = new double[KlEstimator.values().length];
-    double exactKl = 0;
-    double entropy = 0;
-    double length = 0;
-    double rewardMean = 0;
-    try (NDScope arrays = new NDScope(); NDManager scope = policy.manager().newSubManager()) {
-      arrays.suppressNotUsedWarning();
-      ContinuationLogProbs ref = reference.continuationLogProbs(scope, prompts, continuations, true);
-      ContinuationLogProbs pol = policy.continuationLogProbs(scope, prompts, continuations, true);
-      NDArray logSoftmax = pol.logSoftmax();
-      NDArray probabilities = logSoftmax.exp();
-      double[] tokenKl = Tensors.toDoubles(
-          probabilities.mul(logSoftmax.sub(ref.logSoftmax())).sum(new int[] {2}).mul(pol.mask()));
-      double[] tokenEntropy = Tensors.toDoubles(
-          probabilities.mul(logSoftmax).sum(new int[] {2}).neg().mul(pol.mask()));
-      double[] policyTokens = Tensors.toDoubles(pol.tokenLogProbs());
-      double[] referenceTokens = Tensors.toDoubles(ref.tokenLogProbs());
-      int width = (int) pol.tokenLogProbs().getShape().get(1);
-      for (int row = 0; row < rows; row++) {
-        int steps = continuations.get(row).length;
-        double[] logp = Arrays.copyOfRange(policyTokens, row * width, row * width + steps);
-        logq[row] = Arrays.copyOfRange(referenceTokens, row * width, row * width + steps);
-        for (KlEstimator estimator : KlEstimator.values()) {
-          estimates[estimator.ordinal()] += KlDivergence.sum(
-              KlDivergence.perToken(estimator, logp, logq[row], Double.POSITIVE_INFINITY)) / rows;
-        }
-        for (int t = 0; t < steps; t++) {
-          exactKl += tokenKl[row * width + t] / rows;
-          entropy += tokenEntropy[row * width + t] / rows;
-        }
-        length += (double) steps / rows;
-        rewardMean += rewards[row] / rows;
-      }
-    }
-    metrics.put("reward_mean", rewardMean);
-    for (KlEstimator estimator : KlEstimator.values()) {
-      metrics.put("kl_" + estimator.name().toLowerCase(Locale.ROOT), estimates[estimator.ordinal()]);
-    }
-    metrics.put("kl_exact", exactKl);
-    metrics.put("entropy", entropy);
-    metrics.put("length_mean", length);
-    return logq;
+    return new RlStep(metrics, generation.prompts(), generation.completions(), generation.rewards());
   }
 
   /** What one critic update measured: {@code L_Q} before the step and the gradient norm. */
@@ -335,10 +222,10 @@ public final class SoftQTrainer implements RlTrainer {
       }
       try (GradientCollector collector = policy.manager().getEngine().newGradientCollector()) {
         NDArray q = critic.values(scope, batch.prompts(), batch.continuations()).values(); // [B, C, V]
-        NDArray taken = q.gather(Tensors.indices(scope, actions, new Shape(rows, width, 1)), 2).squeeze(2);
-        NDArray error = taken.sub(Tensors.constant(scope, targets, new Shape(rows, width), taken.getDataType()));
+        NDArray taken = q.gather(EngineOwned.create(scope, actions, new Shape(rows, width, 1)), 2).squeeze(2);
+        NDArray error = taken.sub(EngineOwned.create(scope, targets, new Shape(rows, width), taken.getDataType()));
         NDArray weighted = error.square().mul(
-            Tensors.constant(scope, batch.stateWeights(), new Shape(rows, width), taken.getDataType()));
+            EngineOwned.create(scope, batch.stateWeights(), new Shape(rows, width), taken.getDataType()));
         NDArray lossArray = weighted.sum();
         collector.backward(lossArray);
         loss = Tensors.toDoubles(lossArray)[0];

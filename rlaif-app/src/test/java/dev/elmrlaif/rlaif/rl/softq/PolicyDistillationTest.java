@@ -17,6 +17,7 @@ import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import dev.elmrlaif.policy.model.EngineOwned;
 
 /**
  * The distillation half of soft Q-learning on the synthetic CoMDP (vocabulary 4, horizon 2),
@@ -129,7 +130,7 @@ class PolicyDistillationTest {
   private static void nudge(NDArray parameter, long index, double delta) {
     double[] oneHot = new double[(int) parameter.size()];
     oneHot[(int) index] = delta;
-    try (NDArray change = Tensors.constant(parameter.getManager(), oneHot, parameter.getShape(),
+    try (NDArray change = EngineOwned.create(parameter.getManager(), oneHot, parameter.getShape(),
         parameter.getDataType())) {
       parameter.addi(change);
     }

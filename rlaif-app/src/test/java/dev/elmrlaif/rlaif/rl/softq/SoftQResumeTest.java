@@ -22,6 +22,7 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import dev.elmrlaif.policy.model.EngineOwned;
 
 /**
  * Full-state resume: 2N steps in one go equal N steps, {@link SoftQTrainer#saveState}, a fresh
@@ -139,7 +140,7 @@ class SoftQResumeTest {
 
   /** Writes saved values into a parameter in place (the resumed run's policy checkpoint). */
   private static void overwrite(NDArray parameter, double[] values) {
-    try (NDArray saved = Tensors.constant(parameter.getManager(), values, parameter.getShape(),
+    try (NDArray saved = EngineOwned.create(parameter.getManager(), values, parameter.getShape(),
         parameter.getDataType())) {
       parameter.set(new NDIndex("..."), saved);
     }

@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import dev.elmrlaif.policy.model.ElmPrompt;
+import dev.elmrlaif.policy.model.EngineOwned;
 import dev.elmrlaif.rlaif.rl.reinforce.SyntheticElmPolicy;
 import dev.elmrlaif.rlaif.synthetic.SequenceReward;
 import dev.elmrlaif.rlaif.synthetic.SoftValues;
@@ -51,7 +52,7 @@ final class SoftQToy {
           System.arraycopy(q, 0, flat, (b * width + t) * vocab, vocab);
         }
       }
-      NDArray array = Tensors.constant(scope, flat, new Shape(continuations.size(), width, vocab),
+      NDArray array = EngineOwned.create(scope, flat, new Shape(continuations.size(), width, vocab),
           DataType.FLOAT64);
       return array;
     };
