@@ -23,13 +23,15 @@ import java.util.Map;
  *
  * <pre>
  * eval.json   {"environment": "synthetic",
- *              "algorithms": {"reinforce": {"toy": {"tv_to_optimum": ..., "objective_trained": ...,
- *                                                   "objective_optimal": ..., "kl_to_reference": ...,
- *                                                   "beta": ...}}, ...}}
+ *              "toy": {"algorithm": "reinforce", "tv_to_optimum": ..., "objective_trained": ...,
+ *                      "objective_optimal": ..., "kl_to_reference": ..., "beta": ...},
+ *              "algorithms": {"reinforce": {"toy": {the same figures}}, ...}}
  * eval.md     the same as a table
  * </pre>
  *
- * and the figures to the metrics (stage {@code eval/<algorithm>/toy}).
+ * where the top-level {@code toy} holds the first algorithm's figures (in a
+ * {@code configs/toy-comdp-<algorithm>.yaml} run, the only one), and the figures to the metrics
+ * (stage {@code eval/<algorithm>/toy}).
  */
 public final class ToyEvalStage implements Stage {
   /** The evaluation's JSON file in the run folder (the domain evaluation writes the same name). */
@@ -49,9 +51,15 @@ public final class ToyEvalStage implements Stage {
     Map<String, Object> record = new LinkedHashMap<>();
     StringBuilder md = new StringBuilder("# Synthetic CoMDP: trained policy against the exact optimum\n\n"
         + "| algorithm | TV to π* | J(π_θ) | J(π*) | KL(π_θ ‖ π_ref) | β |\n| --- | --- | --- | --- | --- | --- |\n");
+    Map<String, Object> firstToy = null;
     for (RlAlgorithm algorithm : context.config().rl().algorithms()) {
       Map<String, Double> figures = evaluate(context, algorithm);
       String key = RlArtifacts.key(algorithm);
+      if (firstToy == null) {
+        firstToy = new LinkedHashMap<>();
+        firstToy.put("algorithm", key);
+        firstToy.putAll(figures);
+      }
       algorithms.put(key, Map.of(RlArtifacts.TOY, figures));
       context.metrics().log(StageName.EVAL.key() + "/" + key + "/" + RlArtifacts.TOY, 0, figures);
       record.put(key + "_tv_to_optimum", figures.get("tv_to_optimum"));
@@ -61,6 +69,7 @@ public final class ToyEvalStage implements Stage {
     }
     Map<String, Object> json = new LinkedHashMap<>();
     json.put("environment", "synthetic");
+    json.put(RlArtifacts.TOY, firstToy);
     json.put("algorithms", algorithms);
     Path jsonFile = run.path().resolve(JSON_FILE);
     run.writeJson(jsonFile, json);

@@ -30,6 +30,8 @@ class ToyConfigRunTest {
     assertEquals("synthetic", eval.get("environment").asText());
     JsonNode toy = eval.get("algorithms").get("reinforce").get("toy");
     double tv = toy.get("tv_to_optimum").asDouble();
+    assertEquals("reinforce", eval.get("toy").get("algorithm").asText(), "the top-level toy is the config's algorithm");
+    assertEquals(tv, eval.get("toy").get("tv_to_optimum").asDouble(), 0.0);
     assertTrue(tv <= 0.05, "TV to the optimum " + tv);
     assertEquals(1.0, toy.get("beta").asDouble(), 0.0);
     double trained = toy.get("objective_trained").asDouble();
