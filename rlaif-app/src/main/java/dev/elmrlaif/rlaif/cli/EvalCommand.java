@@ -8,6 +8,8 @@ import dev.elmrlaif.rlaif.config.LoggingConfig;
 import dev.elmrlaif.rlaif.eval.EvalReport;
 import dev.elmrlaif.rlaif.eval.EvalStage;
 import dev.elmrlaif.rlaif.pipeline.RunContext;
+import dev.elmrlaif.rlaif.rl.stage.EvalByEnvironmentStage;
+import dev.elmrlaif.rlaif.rl.stage.ToyEvalStage;
 import dev.elmrlaif.rlaif.run.ComputeEnvironment;
 import dev.elmrlaif.rlaif.run.MetricsLog;
 import dev.elmrlaif.rlaif.run.ProgressReporter;
@@ -26,9 +28,10 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
 /**
- * {@code rlaif eval RUN_DIR}: evaluates a run's supervised models on held-out entities with the
- * run's own config, beside the baselines, and writes {@code eval.json} and {@code eval.md} into the
- * run folder (the same code as the pipeline's {@code eval} stage), then prints the table.
+ * {@code rlaif eval RUN_DIR}: evaluates a run's trained models with the run's own config (the same
+ * code as the pipeline's {@code eval} stage): on a domain, the supervised and RL models on held-out
+ * entities beside the baselines; on the synthetic CoMDP, each algorithm's policy against the exact
+ * optimum. Writes {@code eval.json} and {@code eval.md} into the run folder, then prints the table.
  */
 @Command(
     name = "eval",
@@ -60,7 +63,7 @@ public final class EvalCommand implements Callable<Integer> {
       ProgressReporter progress = ProgressReporter.of(
           new LoggingConfig(LoggingConfig.ProgressMode.OFF, false, loaded.config().logging().progressLineSeconds()), env);
       RunContext context = new RunContext(loaded, run, compute, metrics, progress, env);
-      new EvalStage(setups.get()).run(context);
+      new EvalByEnvironmentStage(new ToyEvalStage(), new EvalStage(setups.get())).run(context);
     }
     spec.commandLine().getOut().print(Files.readString(run.path().resolve(EvalReport.MARKDOWN_FILE)));
     spec.commandLine().getOut().flush();

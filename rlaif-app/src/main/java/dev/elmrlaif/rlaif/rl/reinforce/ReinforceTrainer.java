@@ -318,13 +318,13 @@ public final class ReinforceTrainer implements RlTrainer {
         NDArray logSoftmax = pol.logSoftmax();
         NDArray probabilities = logSoftmax.exp();
         NDArray mask = pol.mask();
-        NDArray rowWeight = constant(scope, w, new Shape(rows, 1), logSoftmax);
+        NDArray rowWeight = EngineOwned.create(scope, w, new Shape(rows, 1), logSoftmax.getDataType());
         NDArray tokenEntropy = probabilities.mul(logSoftmax).sum(new int[] {2}).neg().mul(mask);
         NDArray tokenKl = probabilities.mul(logSoftmax.sub(ref.logSoftmax())).sum(new int[] {2}).mul(mask);
         NDArray entropy = tokenEntropy.mul(rowWeight).sum();
         NDArray exactKl = tokenKl.mul(rowWeight).sum();
         NDArray loss = pol.tokenLogProbs()
-            .mul(constant(scope, scaledAdvantages, new Shape(rows, width), logSoftmax))
+            .mul(EngineOwned.create(scope, scaledAdvantages, new Shape(rows, width), logSoftmax.getDataType()))
             .sum()
             .neg();
         if (config.entropyBonus() > 0) {
@@ -404,13 +404,6 @@ public final class ReinforceTrainer implements RlTrainer {
       squares += (v - mean) * (v - mean);
     }
     return Math.sqrt(squares / values.length);
-  }
-
-  /** A constant (no gradient) of {@code like}'s type, in memory the engine owns. */
-  private static NDArray constant(NDManager scope, double[] values, Shape shape, NDArray like) {
-    try (NDArray javaBacked = scope.create(values, shape)) {
-      return javaBacked.toType(like.getDataType(), true);
-    }
   }
 
   private static double scalarValue(NDArray scalar) {

@@ -40,6 +40,12 @@ class ToyConfigRunTest {
 
     JsonNode figures = new ObjectMapper().readTree(run.resolve("rl/reinforce/toy.json").toFile());
     assertEquals(tv, figures.get("tv_to_optimum").asDouble(), 1e-9, "eval recomputes what rl measured");
+
+    RlCli.Result again = RlCli.run("eval", run.toString());
+    assertEquals(0, again.exitCode(), again.err());
+    assertTrue(again.out().contains("| reinforce | "), "rlaif eval prints the toy table:\n" + again.out());
+    assertEquals(tv, new ObjectMapper().readTree(run.resolve("eval.json").toFile()).get("toy").get("tv_to_optimum")
+        .asDouble(), 1e-9, "rlaif eval RUN_DIR on a synthetic run recomputes the same figures");
     assertTrue(Files.isRegularFile(run.resolve("rl/reinforce/toy/model/model.safetensors")));
     String metrics = Files.readString(run.resolve("metrics.jsonl"));
     for (String key : List.of("\"stage\":\"rl/reinforce/toy\"", "\"distinct_2\"", "\"samples_per_s\"",
