@@ -64,6 +64,75 @@ public record DomainRewardConfig(
     return new DomainRewardConfig(1.0, 1.0, 50, 0.5, 0.0, 8, 200, 0.1, 2);
   }
 
+  /** A builder starting from {@link #defaults()}. */
+  public static Builder builder() {
+    return new Builder(defaults());
+  }
+
+  /** A builder starting from this config. */
+  public Builder toBuilder() {
+    return new Builder(this);
+  }
+
+  /** Builds a {@link DomainRewardConfig} field by field; {@link #build()} validates. */
+  public static final class Builder {
+    private double scWeight;
+    private double bcWeight;
+    private int bcCandidates;
+    private double bcRatedFraction;
+    private double lengthPenaltyPerWord;
+    private int minWords;
+    private int maxWords;
+    private double degeneracyWeight;
+    private int degeneracyNgram;
+
+    private Builder(DomainRewardConfig from) {
+      scWeight = from.scWeight;
+      bcWeight = from.bcWeight;
+      bcCandidates = from.bcCandidates;
+      bcRatedFraction = from.bcRatedFraction;
+      lengthPenaltyPerWord = from.lengthPenaltyPerWord;
+      minWords = from.minWords;
+      maxWords = from.maxWords;
+      degeneracyWeight = from.degeneracyWeight;
+      degeneracyNgram = from.degeneracyNgram;
+    }
+
+    /** The weights of SC and BC. */
+    public Builder weights(double sc, double bc) {
+      scWeight = sc;
+      bcWeight = bc;
+      return this;
+    }
+
+    /** BC's candidates per context and the share of a real user's rated movies among them. */
+    public Builder candidates(int count, double ratedFraction) {
+      bcCandidates = count;
+      bcRatedFraction = ratedFraction;
+      return this;
+    }
+
+    /** The length penalty per word outside [minWords, maxWords] (0 disables it). */
+    public Builder lengthPenalty(double perWord, int min, int max) {
+      lengthPenaltyPerWord = perWord;
+      minWords = min;
+      maxWords = max;
+      return this;
+    }
+
+    /** The repeated n-gram penalty's weight (0 disables it) and n. */
+    public Builder degeneracy(double weight, int ngram) {
+      degeneracyWeight = weight;
+      degeneracyNgram = ngram;
+      return this;
+    }
+
+    public DomainRewardConfig build() {
+      return new DomainRewardConfig(scWeight, bcWeight, bcCandidates, bcRatedFraction, lengthPenaltyPerWord,
+          minWords, maxWords, degeneracyWeight, degeneracyNgram);
+    }
+  }
+
   private static void requireWeight(String key, double value) {
     if (!(value >= 0) || Double.isInfinite(value)) {
       throw new UserInputException("rl.contexts.reward." + key + ": found " + value + ", expected a finite value >= 0");

@@ -141,6 +141,23 @@ class DomainRlEnvironmentTest {
   }
 
   @Test
+  void enabledPenaltiesJoinTheRewardWithTheirWeights() {
+    DomainRewardConfig weights = DomainRewardConfig.builder().weights(1, 0).lengthPenalty(0.01, 0, 5)
+        .degeneracy(0.5, 2).build();
+    DomainRlEnvironment environment = environment("movie",
+        RlContextsConfig.builder().fractions(1, 0, 0).reward(weights).build());
+    DomainContext context = environment.draw(9, 1).get(0);
+    int[] completion = tokens("war love war love war love");
+    assertEquals("war love war love war love", environment.decode(completion));
+    Map<String, Double> means = environment.componentMeans(List.of(context.prompt()), List.of(completion));
+    assertEquals(List.of("sc", "length_penalty", "degeneracy"), List.copyOf(means.keySet()));
+    assertEquals(-0.01, means.get("length_penalty"), 1e-12, "one word over the band of 5");
+    assertEquals(-(1 - 2.0 / 5.0), means.get("degeneracy"), 1e-12, "2 distinct bigrams of 5");
+    assertEquals(means.get("sc") - 0.01 + 0.5 * means.get("degeneracy"),
+        environment.reward().reward(context.prompt(), completion), 1e-12);
+  }
+
+  @Test
   void theContextsOfAStepDependOnlyOnTheSeedAndTheStep() {
     RlContextsConfig config = RlContextsConfig.defaults();
     List<ElmPrompt> first = environment("movie", config).contexts(7, 12);
