@@ -250,9 +250,10 @@ public final class ExampleDatasetGenerator {
     }
     java.util.Arrays.sort(order, (a, b) -> Double.compare(user.cuisineLiking()[b], user.cuisineLiking()[a]));
     String heat = HEAT[Math.min(HEAT.length - 1, (int) (user.heat() * HEAT.length))];
-    return String.format(Locale.ROOT, "Loves %s and %s food and prefers %s dishes.%s Rarely enjoys %s cooking.",
-        CUISINES[order[0]], CUISINES[order[1]], heat, user.vegetarian() ? " Eats no meat or fish." : "",
-        CUISINES[order[order.length - 1]]);
+    // only what the cook likes: a disliked cuisine named here would make the profile text similar to
+    // exactly the recipes the cook rates low, and behavioral consistency ranks candidates by similarity
+    return String.format(Locale.ROOT, "Loves %s and %s food and prefers %s dishes.%s",
+        CUISINES[order[0]], CUISINES[order[1]], heat, user.vegetarian() ? " Cooks vegetarian dishes only." : "");
   }
 
   private String interactions(List<User> users, List<Recipe> recipes, SplittableRandom random) {
