@@ -15,6 +15,7 @@ import dev.elmrlaif.rlaif.rl.RlAlgorithm;
 import dev.elmrlaif.rlaif.rl.RlEnvironment;
 import dev.elmrlaif.rlaif.rl.RlStep;
 import dev.elmrlaif.rlaif.rl.RlTrainer;
+import dev.elmrlaif.rlaif.run.CheckpointFolders;
 import dev.elmrlaif.rlaif.rl.domain.DomainRlEnvironment;
 import dev.elmrlaif.rlaif.rl.math.KlControllerConfig;
 import dev.elmrlaif.rlaif.run.ProgressReporter;
@@ -234,9 +235,9 @@ public final class RlStage implements Stage {
   private static void writeModel(Elm elm, Path folder, Path tokenizerJson) throws IOException {
     Path temporary = folder.resolveSibling(folder.getFileName() + dev.elmrlaif.policy.io.AtomicFiles.TEMP_INFIX
         + "model");
-    RlCheckpoints.deleteRecursively(temporary);
+    CheckpointFolders.deleteRecursively(temporary);
     ElmCheckpoint.save(elm, temporary, tokenizerJson);
-    RlCheckpoints.deleteRecursively(folder);
+    CheckpointFolders.deleteRecursively(folder);
     Files.move(temporary, folder, StandardCopyOption.ATOMIC_MOVE);
   }
 
