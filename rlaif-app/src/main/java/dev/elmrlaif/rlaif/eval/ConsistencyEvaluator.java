@@ -300,17 +300,6 @@ public final class ConsistencyEvaluator {
     return new CandidateSampler(pool, new CandidateConfig(size, config.bcRatedFraction(), seed + 17));
   }
 
-  /** A user's ratings by movie index (as the candidate ids). */
-  private Map<String, Double> ratingsOf(int user) {
-    Interactions ratings = data.domain().ratings();
-    Interactions byUser = ratings.rowKind().equals("user") ? ratings : ratings.transpose();
-    Map<String, Double> values = new LinkedHashMap<>();
-    for (int k = byUser.rowStart()[user]; k < byUser.rowStart()[user + 1]; k++) {
-      values.put(Integer.toString(byUser.column()[k]), (double) byUser.value()[k]);
-    }
-    return values;
-  }
-
   /** Greedy generations for the examples with the given slot vectors, in batches. */
   private Generations generate(LoadedModel model, List<TaskExample> examples, List<float[][]> entities) {
     List<ElmPrompt> allPrompts = new ArrayList<>();
