@@ -1,6 +1,8 @@
 package dev.elmrlaif.rlaif.rl;
 
+import dev.elmrlaif.policy.model.Elm;
 import dev.elmrlaif.policy.model.ElmPrompt;
+import dev.elmrlaif.rlaif.rl.reinforce.CompletionReward;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
@@ -45,6 +47,24 @@ public interface RlTrainer extends AutoCloseable {
 
   /** Restores what {@link #saveState} wrote; the policy's weights were already restored. */
   void loadState(Path folder) throws IOException;
+
+  /**
+   * The checks every trainer's constructor makes: nothing missing, and a reference over the
+   * policy's vocabulary (the KL terms compare the two distributions token by token).
+   *
+   * @param trainer the trainer's class name, for the message
+   */
+  static void requireInputs(String trainer, Elm policy, Elm reference, CompletionReward reward, Object config) {
+    if (policy == null || reference == null || reward == null || config == null) {
+      throw new IllegalArgumentException(trainer + ": policy, reference, reward and config must be set;"
+          + " found policy=" + policy + " reference=" + reference + " reward=" + reward + " config=" + config);
+    }
+    if (policy.config().lm().vocabSize() != reference.config().lm().vocabSize()) {
+      throw new IllegalArgumentException(trainer + ": the policy's vocabulary has "
+          + policy.config().lm().vocabSize() + " tokens and the reference's "
+          + reference.config().lm().vocabSize() + ", expected the same vocabulary");
+    }
+  }
 
   /** Frees what the trainer allocated (not the policy or the reference, which the caller owns). */
   @Override

@@ -109,15 +109,7 @@ public final class ReinforceTrainer implements RlTrainer {
    *     training; the caller closes both models, the reference first
    */
   public ReinforceTrainer(Elm policy, Elm reference, CompletionReward reward, ReinforceConfig config) {
-    if (policy == null || reference == null || reward == null || config == null) {
-      throw new IllegalArgumentException("ReinforceTrainer: policy, reference, reward and config must be set;"
-          + " found policy=" + policy + " reference=" + reference + " reward=" + reward + " config=" + config);
-    }
-    if (policy.config().lm().vocabSize() != reference.config().lm().vocabSize()) {
-      throw new IllegalArgumentException("ReinforceTrainer: the policy's vocabulary has "
-          + policy.config().lm().vocabSize() + " tokens and the reference's "
-          + reference.config().lm().vocabSize() + ", expected the same vocabulary");
-    }
+    RlTrainer.requireInputs("ReinforceTrainer", policy, reference, reward, config);
     this.policy = policy;
     this.reference = reference;
     this.reward = reward;

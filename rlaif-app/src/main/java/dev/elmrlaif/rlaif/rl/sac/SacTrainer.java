@@ -111,15 +111,7 @@ public final class SacTrainer implements RlTrainer {
    *     both models, after this trainer
    */
   public SacTrainer(Elm policy, Elm reference, CompletionReward reward, SacConfig config) {
-    if (policy == null || reference == null || reward == null || config == null) {
-      throw new IllegalArgumentException("SacTrainer: policy, reference, reward and config must be set;"
-          + " found policy=" + policy + " reference=" + reference + " reward=" + reward + " config=" + config);
-    }
-    if (policy.config().lm().vocabSize() != reference.config().lm().vocabSize()) {
-      throw new IllegalArgumentException("SacTrainer: the policy's vocabulary has "
-          + policy.config().lm().vocabSize() + " tokens and the reference's "
-          + reference.config().lm().vocabSize() + ", expected the same vocabulary");
-    }
+    RlTrainer.requireInputs("SacTrainer", policy, reference, reward, config);
     this.policy = policy;
     this.reference = reference;
     this.reward = reward;

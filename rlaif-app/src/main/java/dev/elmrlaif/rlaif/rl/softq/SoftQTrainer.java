@@ -96,15 +96,7 @@ public final class SoftQTrainer implements RlTrainer {
    *     after this trainer, the reference first
    */
   public SoftQTrainer(Elm policy, Elm reference, CompletionReward reward, SoftQConfig config) {
-    if (policy == null || reference == null || reward == null || config == null) {
-      throw new IllegalArgumentException("SoftQTrainer: policy, reference, reward and config must be set;"
-          + " found policy=" + policy + " reference=" + reference + " reward=" + reward + " config=" + config);
-    }
-    if (policy.config().lm().vocabSize() != reference.config().lm().vocabSize()) {
-      throw new IllegalArgumentException("SoftQTrainer: the policy's vocabulary has "
-          + policy.config().lm().vocabSize() + " tokens and the reference's "
-          + reference.config().lm().vocabSize() + ", expected the same vocabulary");
-    }
+    RlTrainer.requireInputs("SoftQTrainer", policy, reference, reward, config);
     this.policy = policy;
     this.reference = reference;
     this.reward = reward;
