@@ -14,8 +14,11 @@ import dev.elmrlaif.rlaif.config.Range;
 public record SoftQConfig(
     @Doc("K: completions generated per context each step") @Range(min = 1) int samplesPerContext,
     @Doc("Most tokens generated per completion (the CoMDP horizon H)") @Range(min = 1) int maxNewTokens,
-    @Doc("Who generates the trajectories: policy (the current ELM) or reference (the frozen pi_ref)")
+    @Doc("Who generates the trajectories: policy (the current ELM), reference (the frozen pi_ref) or"
+        + " offline (nobody: train from the saved buffer offline_buffer alone)")
         SoftQBehaviour behaviour,
+    @Doc("behaviour offline only: the saved replay buffer to train from (e.g. a checkpoint's"
+        + " trainer/replay.bin); empty otherwise") String offlineBuffer,
     @Doc("The replay buffer of trajectories") SoftQReplayConfig replay,
     @Doc("Trajectories sampled from the buffer per update; every transition of each is used")
         @Range(min = 1) int batchTrajectories,
@@ -45,7 +48,13 @@ public record SoftQConfig(
     requireAtLeast("soft_q.q_updates_per_step", qUpdatesPerStep, 1);
     requireAtLeast("soft_q.distill_updates_per_step", distillUpdatesPerStep, 0);
     if (behaviour == null) {
-      throw new UserInputException("soft_q.behaviour: missing, expected policy or reference");
+      throw new UserInputException("soft_q.behaviour: missing, expected policy, reference or offline");
+    }
+    offlineBuffer = offlineBuffer == null ? "" : offlineBuffer;
+    if ((behaviour == SoftQBehaviour.OFFLINE) == offlineBuffer.isBlank()) {
+      throw new UserInputException(behaviour == SoftQBehaviour.OFFLINE
+          ? "soft_q.offline_buffer: empty, expected the replay buffer file to train from (behaviour is offline)"
+          : "soft_q.offline_buffer: found '" + offlineBuffer + "', expected it empty unless behaviour is offline");
     }
     if (critic == null) {
       throw new UserInputException("soft_q.critic: missing, expected the critic section");
@@ -73,7 +82,7 @@ public record SoftQConfig(
    * decay, clip 1.0, {@link SoftQCriticConfig#defaults()} (a zero head on the frozen trunk), seed 0.
    */
   public static SoftQConfig defaults() {
-    return new SoftQConfig(8, 32, SoftQBehaviour.POLICY, SoftQReplayConfig.defaults(), 16, 4, 1,
+    return new SoftQConfig(8, 32, SoftQBehaviour.POLICY, "", SoftQReplayConfig.defaults(), 16, 4, 1,
         1.0, 0.05, 0.05, 1e-4, 1e-5, 0.0, 1.0, SoftQCriticConfig.defaults(), 0L);
   }
 
@@ -92,6 +101,7 @@ public record SoftQConfig(
     private int samplesPerContext;
     private int maxNewTokens;
     private SoftQBehaviour behaviour;
+    private String offlineBuffer;
     private SoftQReplayConfig replay;
     private int batchTrajectories;
     private int qUpdatesPerStep;
@@ -110,6 +120,7 @@ public record SoftQConfig(
       samplesPerContext = from.samplesPerContext;
       maxNewTokens = from.maxNewTokens;
       behaviour = from.behaviour;
+      offlineBuffer = from.offlineBuffer;
       replay = from.replay;
       batchTrajectories = from.batchTrajectories;
       qUpdatesPerStep = from.qUpdatesPerStep;
@@ -137,6 +148,13 @@ public record SoftQConfig(
 
     public Builder behaviour(SoftQBehaviour value) {
       behaviour = value;
+      return this;
+    }
+
+    /** Offline RL from the saved buffer {@code file}: sets the behaviour to offline too. */
+    public Builder offlineBuffer(String file) {
+      offlineBuffer = file;
+      behaviour = SoftQBehaviour.OFFLINE;
       return this;
     }
 
@@ -206,7 +224,7 @@ public record SoftQConfig(
     }
 
     public SoftQConfig build() {
-      return new SoftQConfig(samplesPerContext, maxNewTokens, behaviour, replay, batchTrajectories,
+      return new SoftQConfig(samplesPerContext, maxNewTokens, behaviour, offlineBuffer, replay, batchTrajectories,
           qUpdatesPerStep, distillUpdatesPerStep, gamma, tau, alpha, qLearningRate,
           policyLearningRate, weightDecay, gradClip, critic, seed);
     }

@@ -20,6 +20,7 @@ import dev.elmrlaif.policy.optim.GradientClipping;
 import dev.elmrlaif.policy.optim.LearningRateSchedule;
 import dev.elmrlaif.replay.ReplayBuffer;
 import dev.elmrlaif.replay.ResumableRandom;
+import dev.elmrlaif.rlaif.UserInputException;
 import dev.elmrlaif.rlaif.rl.RlAlgorithm;
 import dev.elmrlaif.rlaif.rl.RlStep;
 import dev.elmrlaif.rlaif.rl.RlTrainer;
@@ -103,7 +104,10 @@ public final class SoftQTrainer implements RlTrainer {
     this.config = config;
     ResumableRandom seeds = ResumableRandom.seeded(config.seed());
     this.random = ResumableRandom.seeded(seeds.nextLong());
-    this.buffer = ReplayBuffer.create(config.replay().toReplayConfig(), ResumableRandom.seeded(seeds.nextLong()));
+    ResumableRandom bufferRandom = ResumableRandom.seeded(seeds.nextLong());
+    this.buffer = config.behaviour() == SoftQBehaviour.OFFLINE
+        ? offlineBuffer(Path.of(config.offlineBuffer()))
+        : ReplayBuffer.create(config.replay().toReplayConfig(), bufferRandom);
     this.critic = QCritic.create(config.critic().toCriticConfig(seeds.nextLong()), reference);
     this.targetCritic = critic.copy();
     this.criticOptimizer = new AdamW(AdamWConfig.builder().weightDecay(config.weightDecay()).build(),
@@ -153,10 +157,17 @@ public final class SoftQTrainer implements RlTrainer {
       throw new IllegalArgumentException("SoftQTrainer.step: no contexts, expected at least one");
     }
     Map<String, Double> metrics = new LinkedHashMap<>();
-    Elm behaviour = config.behaviour() == SoftQBehaviour.POLICY ? policy : reference;
-    RolloutGeneration.Result generation = RolloutGeneration.generate("soft_q", completedSteps, behaviour, policy,
-        reference, reward, contexts, config.samplesPerContext(), config.maxNewTokens(), random.nextLong(), metrics);
-    generation.trajectories().forEach(buffer::add);
+    RolloutGeneration.Result generation;
+    if (config.behaviour() == SoftQBehaviour.OFFLINE) { // offline RL: learn from the saved buffer alone
+      generation = new RolloutGeneration.Result(List.of(), List.of(), new double[0], List.of());
+      metrics.put("time_generate_s", 0.0);
+      metrics.put("time_reward_s", 0.0);
+    } else {
+      Elm behaviour = config.behaviour() == SoftQBehaviour.POLICY ? policy : reference;
+      generation = RolloutGeneration.generate("soft_q", completedSteps, behaviour, policy, reference, reward,
+          contexts, config.samplesPerContext(), config.maxNewTokens(), random.nextLong(), metrics);
+      generation.trajectories().forEach(buffer::add);
+    }
     long updateStart = System.nanoTime();
     double qLoss = 0;
     double qGradNorm = 0;
@@ -323,6 +334,30 @@ public final class SoftQTrainer implements RlTrainer {
   }
 
   /** Frees the critics and both optimizers (the models belong to the caller). */
+  /**
+   * The buffer offline RL trains from, loaded into memory (so its sampler state and priorities can
+   * be checkpointed); the trainer never adds to it.
+   */
+  private static ReplayBuffer offlineBuffer(Path file) {
+    if (!Files.isRegularFile(file)) {
+      throw new UserInputException("soft_q.offline_buffer: " + file + " does not exist; expected a replay buffer"
+          + " saved by a run (e.g. checkpoints/rl/soft_q/<kind>/step-N/trainer/" + REPLAY_FILE + ")");
+    }
+    try {
+      ReplayBuffer loaded = ReplayBuffer.load(file);
+      if (loaded.size() == 0) {
+        throw new UserInputException("soft_q.offline_buffer: " + file + " holds no trajectory; expected at least one");
+      }
+      return loaded;
+    } catch (IOException | RuntimeException e) {
+      if (e instanceof UserInputException user) {
+        throw user;
+      }
+      throw new UserInputException("soft_q.offline_buffer: " + file + " is not a readable replay buffer: "
+          + e.getMessage(), e);
+    }
+  }
+
   @Override
   public void close() {
     distillation.close();

@@ -80,7 +80,7 @@ class SoftQConfigTest {
         () -> SoftQConfig.builder().alpha(Double.NaN).build());
     assertRejected("soft_q.q_learning_rate: found -1.0, expected a finite value > 0",
         () -> SoftQConfig.builder().qLearningRate(-1).build());
-    assertRejected("soft_q.behaviour: missing, expected policy or reference",
+    assertRejected("soft_q.behaviour: missing, expected policy, reference or offline",
         () -> SoftQConfig.builder().behaviour(null).build());
     assertRejected("soft_q.replay.importance_exponent: found 2.0, expected a value in [0, 1]",
         () -> new SoftQReplayConfig(8, 0, true, 0.6, 2.0, 1e-6));

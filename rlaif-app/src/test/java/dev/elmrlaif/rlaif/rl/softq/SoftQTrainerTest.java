@@ -91,7 +91,7 @@ class SoftQTrainerTest {
    * {@code behaviour: policy} they are the moved policy's, so they differ from {@code π_ref}'s.
    */
   @ParameterizedTest
-  @EnumSource(SoftQBehaviour.class)
+  @EnumSource(value = SoftQBehaviour.class, names = {"POLICY", "REFERENCE"})
   void storedTrajectoriesComeFromTheBehaviourPolicy(SoftQBehaviour behaviour) {
     try (SyntheticElmPolicy toy = SyntheticElmPolicy.initialize(4, 2, 8, DataType.FLOAT32, 2)) {
       SyntheticCoMdp coMdp = toy.coMdp(SoftQToy.tokenReward(), ALPHA);
