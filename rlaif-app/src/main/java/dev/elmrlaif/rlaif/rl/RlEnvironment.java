@@ -1,7 +1,6 @@
 package dev.elmrlaif.rlaif.rl;
 
 import dev.elmrlaif.policy.model.ElmPrompt;
-import dev.elmrlaif.rlaif.rl.reinforce.CompletionReward;
 import java.util.List;
 import java.util.Map;
 

@@ -2,7 +2,6 @@ package dev.elmrlaif.rlaif.rl;
 
 import dev.elmrlaif.policy.model.Elm;
 import dev.elmrlaif.policy.model.ElmPrompt;
-import dev.elmrlaif.rlaif.rl.reinforce.CompletionReward;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;

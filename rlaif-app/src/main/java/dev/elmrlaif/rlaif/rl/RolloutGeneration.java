@@ -13,7 +13,6 @@ import dev.elmrlaif.policy.sampling.SamplingConfig;
 import dev.elmrlaif.replay.Trajectory;
 import dev.elmrlaif.rlaif.rl.math.KlDivergence;
 import dev.elmrlaif.rlaif.rl.math.KlEstimator;
-import dev.elmrlaif.rlaif.rl.reinforce.CompletionReward;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;

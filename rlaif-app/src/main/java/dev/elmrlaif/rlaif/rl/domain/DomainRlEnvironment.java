@@ -19,7 +19,7 @@ import dev.elmrlaif.rlaif.data.PreparedData;
 import dev.elmrlaif.rlaif.domain.Concept;
 import dev.elmrlaif.rlaif.domain.Split;
 import dev.elmrlaif.rlaif.rl.RlEnvironment;
-import dev.elmrlaif.rlaif.rl.reinforce.CompletionReward;
+import dev.elmrlaif.rlaif.rl.CompletionReward;
 import dev.elmrlaif.rlaif.tasks.TaskExample;
 import dev.elmrlaif.rlaif.tasks.TaskSpec;
 import dev.elmrlaif.rlaif.train.ElmExamples;

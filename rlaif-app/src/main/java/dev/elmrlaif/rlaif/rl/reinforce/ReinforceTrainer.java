@@ -25,6 +25,7 @@ import dev.elmrlaif.policy.sampling.SampleResult;
 import dev.elmrlaif.policy.sampling.Sampler;
 import dev.elmrlaif.policy.sampling.SamplingConfig;
 import dev.elmrlaif.replay.ResumableRandom;
+import dev.elmrlaif.rlaif.rl.CompletionReward;
 import dev.elmrlaif.rlaif.UserInputException;
 import dev.elmrlaif.rlaif.rl.RlAlgorithm;
 import dev.elmrlaif.rlaif.rl.RlStep;

@@ -10,6 +10,7 @@ import dev.elmrlaif.policy.model.Elm;
 import dev.elmrlaif.policy.model.ElmConfig;
 import dev.elmrlaif.policy.model.ElmPrompt;
 import dev.elmrlaif.policy.model.GptConfig;
+import dev.elmrlaif.rlaif.rl.CompletionReward;
 import dev.elmrlaif.rlaif.synthetic.SequenceReward;
 import dev.elmrlaif.rlaif.synthetic.SyntheticCoMdp;
 import dev.elmrlaif.rlaif.synthetic.TabularPolicy;

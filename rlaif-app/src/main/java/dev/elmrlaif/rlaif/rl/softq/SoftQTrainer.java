@@ -25,7 +25,7 @@ import dev.elmrlaif.rlaif.rl.RlAlgorithm;
 import dev.elmrlaif.rlaif.rl.RlStep;
 import dev.elmrlaif.rlaif.rl.RlTrainer;
 import dev.elmrlaif.rlaif.rl.RolloutGeneration;
-import dev.elmrlaif.rlaif.rl.reinforce.CompletionReward;
+import dev.elmrlaif.rlaif.rl.CompletionReward;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

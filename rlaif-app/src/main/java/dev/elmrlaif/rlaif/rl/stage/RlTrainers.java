@@ -5,7 +5,7 @@ import dev.elmrlaif.replay.ResumableRandom;
 import dev.elmrlaif.rlaif.config.RlaifConfig;
 import dev.elmrlaif.rlaif.rl.RlAlgorithm;
 import dev.elmrlaif.rlaif.rl.RlTrainer;
-import dev.elmrlaif.rlaif.rl.reinforce.CompletionReward;
+import dev.elmrlaif.rlaif.rl.CompletionReward;
 import dev.elmrlaif.rlaif.rl.reinforce.ReinforceTrainer;
 import dev.elmrlaif.rlaif.rl.sac.SacTrainer;
 import dev.elmrlaif.rlaif.rl.softq.SoftQTrainer;

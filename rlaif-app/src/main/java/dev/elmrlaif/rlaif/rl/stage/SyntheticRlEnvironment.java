@@ -4,7 +4,7 @@ import ai.djl.ndarray.types.DataType;
 import dev.elmrlaif.policy.model.Elm;
 import dev.elmrlaif.policy.model.ElmPrompt;
 import dev.elmrlaif.rlaif.rl.RlEnvironment;
-import dev.elmrlaif.rlaif.rl.reinforce.CompletionReward;
+import dev.elmrlaif.rlaif.rl.CompletionReward;
 import dev.elmrlaif.rlaif.rl.reinforce.SyntheticElmPolicy;
 import dev.elmrlaif.rlaif.synthetic.SyntheticCoMdp;
 import dev.elmrlaif.rlaif.synthetic.SyntheticConfig;

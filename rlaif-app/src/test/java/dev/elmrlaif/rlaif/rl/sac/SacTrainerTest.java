@@ -16,7 +16,7 @@ import dev.elmrlaif.rlaif.UserInputException;
 import dev.elmrlaif.rlaif.rl.RlAlgorithm;
 import dev.elmrlaif.rlaif.rl.RlStep;
 import dev.elmrlaif.rlaif.rl.math.KlControllerConfig;
-import dev.elmrlaif.rlaif.rl.reinforce.CompletionReward;
+import dev.elmrlaif.rlaif.rl.CompletionReward;
 import dev.elmrlaif.rlaif.rl.reinforce.SyntheticElmPolicy;
 import java.io.IOException;
 import java.nio.file.Files;

@@ -10,7 +10,7 @@ import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import dev.elmrlaif.critics.CriticTrunk;
 import dev.elmrlaif.rlaif.rl.RlStep;
-import dev.elmrlaif.rlaif.rl.reinforce.CompletionReward;
+import dev.elmrlaif.rlaif.rl.CompletionReward;
 import dev.elmrlaif.rlaif.rl.reinforce.SyntheticElmPolicy;
 import dev.elmrlaif.rlaif.synthetic.SyntheticCoMdp;
 import java.io.IOException;

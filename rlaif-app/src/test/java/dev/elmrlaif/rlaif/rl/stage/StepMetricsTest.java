@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.elmrlaif.policy.model.ElmPrompt;
 import dev.elmrlaif.rlaif.rl.RlEnvironment;
 import dev.elmrlaif.rlaif.rl.RlStep;
-import dev.elmrlaif.rlaif.rl.reinforce.CompletionReward;
+import dev.elmrlaif.rlaif.rl.CompletionReward;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
