@@ -7,10 +7,9 @@ import dev.elmrlaif.policy.model.Elm;
 import dev.elmrlaif.policy.model.ElmConfig;
 import dev.elmrlaif.policy.model.ElmPrompt;
 import dev.elmrlaif.policy.model.GptConfig;
-import dev.elmrlaif.rlaif.rl.RlStep;
+import dev.elmrlaif.rlaif.rl.StepTiming;
 import dev.elmrlaif.rlaif.rl.reinforce.SyntheticElmPolicy;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 
@@ -56,29 +55,6 @@ public final class SacBenchmark {
   }
 
   private static void report(String label, Elm policy, Elm reference, SacConfig config, List<ElmPrompt> contexts) {
-    try (SacTrainer trainer = new SacTrainer(policy, reference,
-        (context, continuation) -> continuation.length / 10.0, config)) {
-      int steps = 10;
-      double[] seconds = new double[steps];
-      double[][] split = new double[3][steps];
-      for (int step = -3; step < steps; step++) {
-        long start = System.nanoTime();
-        RlStep result = trainer.step(contexts);
-        if (step >= 0) {
-          seconds[step] = (System.nanoTime() - start) / 1e9;
-          split[0][step] = result.metrics().get("time_generate_s");
-          split[1][step] = result.metrics().get("time_reward_s");
-          split[2][step] = result.metrics().get("time_update_s");
-        }
-      }
-      System.out.printf(Locale.ROOT, "%s: %.4f s/step (median of %d; generate %.4f, reward %.4f, update %.4f)%n",
-          label, median(seconds), steps, median(split[0]), median(split[1]), median(split[2]));
-    }
-  }
-
-  private static double median(double[] values) {
-    double[] sorted = values.clone();
-    Arrays.sort(sorted);
-    return sorted[sorted.length / 2];
+    StepTiming.report(label, new SacTrainer(policy, reference, (context, continuation) -> continuation.length / 10.0, config), contexts);
   }
 }
