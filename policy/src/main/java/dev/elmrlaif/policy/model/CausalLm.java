@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import ai.djl.ndarray.types.SparseFormat;
 import ai.djl.nn.Activation;
 import ai.djl.nn.norm.LayerNorm;
 import java.util.LinkedHashMap;
@@ -120,7 +121,20 @@ public final class CausalLm {
 
   /** Token embeddings {@code wte[ids]}: ids {@code [B, T]} INT64 to {@code [B, T, d]}. */
   public NDArray embedTokens(Map<String, NDArray> parameters, NDArray tokenIds) {
-    return parameters.get("wte.weight").get(new NDIndex("{}", tokenIds));
+    return rows(parameters.get("wte.weight"), tokenIds);
+  }
+
+  /**
+   * Rows {@code table[ids]} of a table {@code [N, d]} for ids of any shape (INT64), owned by the ids'
+   * manager, through {@code torch.nn.functional.embedding}. Not {@code table.get(NDIndex("{}", ids))}:
+   * that op's backward on CPU is {@code index_put_} with accumulation, which with more than one
+   * intra-op thread adds rows with atomic float additions in whatever order the threads reach them, so
+   * two identical runs drift apart in the last bits of the gradients (and RL sampling amplifies the
+   * drift). The embedding op's backward adds in index order, one thread per block of table rows:
+   * the same bits at every thread count.
+   */
+  public static NDArray rows(NDArray table, NDArray ids) {
+    return ids.getNDArrayInternal().embedding(ids, table, SparseFormat.DENSE).singletonOrThrow();
   }
 
   /**
@@ -149,7 +163,7 @@ public final class CausalLm {
           "CausalLm: sequence of " + (offset + steps) + " positions exceeds contextLength="
               + config.contextLength());
     }
-    NDArray x = inputEmbeddings.add(parameters.get("wpe.weight").get(new NDIndex("{}", positionIds)));
+    NDArray x = inputEmbeddings.add(rows(parameters.get("wpe.weight"), positionIds));
     NDArray padding = cache == null ? keyMask : cache.hasPadding() ? cache.keyMask(offset + steps) : null;
     NDArray mask = attentionMask(x.getManager(), x.getDataType(), steps, offset, padding);
     Shape normalized = new Shape(config.dModel());

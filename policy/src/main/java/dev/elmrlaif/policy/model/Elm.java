@@ -4,7 +4,6 @@ import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import dev.elmrlaif.policy.lora.LoraConfig;
@@ -303,7 +302,7 @@ public final class Elm implements AutoCloseable {
     NDArray entities = EngineOwned.create(scope, batch.entities, new Shape((long) batch.rows * batch.slots, batch.domainDim))
         .toType(dataType(), false);
     NDArray adapted = EmbeddingAdapter.apply(parameters, entities); // [B*K, d]
-    NDArray spliced = adapted.get(new NDIndex("{}", EngineOwned.create(scope, batch.slotRow, new Shape(batch.rows, batch.length))));
+    NDArray spliced = CausalLm.rows(adapted, EngineOwned.create(scope, batch.slotRow, new Shape(batch.rows, batch.length)));
     NDArray isPlaceholder = EngineOwned.create(scope, batch.placeholder, new Shape(batch.rows, batch.length, 1))
         .broadcast(tokens.getShape());
     return NDArrays.where(isPlaceholder, spliced, tokens);
