@@ -99,12 +99,8 @@ class RlResumeTest {
     assertSameWeights(straight, killed, LABEL);
     List<Map<String, String>> expected = ToyRuns.metricSeries(straight, LABEL);
     List<Map<String, String>> actual = ToyRuns.metricSeries(killed, LABEL);
-    // steps after the checkpoint were logged twice (before the kill and again after the resume)
-    for (Map<String, String> line : actual) {
-      long step = Long.parseLong(line.get("step"));
-      assertEquals(expected.get((int) step - 1), line, "step " + step);
-    }
-    assertEquals(30, Long.parseLong(actual.get(actual.size() - 1).get("step")));
+    // the steps after the checkpoint, logged before the kill, were dropped on resume: each step once
+    assertEquals(expected, actual, "every step's metrics once, as in the uninterrupted run");
   }
 
   private static void assertSameWeights(Path expectedRun, Path actualRun, String label) {
