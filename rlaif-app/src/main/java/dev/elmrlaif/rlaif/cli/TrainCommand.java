@@ -112,6 +112,12 @@ public final class TrainCommand implements Callable<Integer> {
         LOG.error("stopped: {}", e.getMessage());
         throw e;
       } catch (Exception | Error e) {
+        String userError = RlaifCommand.userErrorMessage(e);
+        if (userError != null) { // an I/O failure or a damaged file: the user's to fix, no stack trace
+          LOG.error("stopped: {}", userError);
+          LOG.debug("the failure", e);
+          throw e;
+        }
         LOG.error("internal failure", e);
         throw new LoggedFailure(run.logFile(), e);
       }

@@ -49,7 +49,7 @@ public final class MetricsLog implements Closeable {
           Files.newBufferedWriter(
               file, StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot open " + file, e);
+      throw new UncheckedIOException("cannot open " + file + ": " + IoFailures.reason(e), e);
     }
   }
 
@@ -80,7 +80,7 @@ public final class MetricsLog implements Closeable {
       out.write('\n');
       out.flush();
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot write " + file, e);
+      throw new UncheckedIOException("cannot write " + file + ": " + IoFailures.reason(e), e);
     }
   }
 
@@ -90,6 +90,9 @@ public final class MetricsLog implements Closeable {
    * training logs again. The file is replaced atomically.
    */
   public synchronized void resumeAt(String stage, long step) {
+    if (!Files.isRegularFile(file)) {
+      return; // nothing written yet (or not a file we can rewrite)
+    }
     try {
       out.flush();
       List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);

@@ -161,7 +161,16 @@ public final class RlStage implements Stage {
       TrainingHealth health = new TrainingHealth(rl.warnings(), rl.klBudget());
       long start = 0;
       if (latest.isPresent()) {
-        trainer.loadState(latest.get().trainer());
+        try {
+          trainer.loadState(latest.get().trainer());
+        } catch (RuntimeException e) {
+          if (e instanceof UserInputException || e instanceof java.io.UncheckedIOException) {
+            throw e;
+          }
+          throw new UserInputException(latest.get().trainer() + ": cannot be read (" + e.getMessage()
+              + "); expected the trainer state of a complete checkpoint (delete " + checkpoints.resolve(RlCheckpoints.LATEST)
+              + " to start this training over)", e);
+        }
         health.restore(latest.get().state().health());
         start = latest.get().state().step();
         if (trainer.completedSteps() != start) {
