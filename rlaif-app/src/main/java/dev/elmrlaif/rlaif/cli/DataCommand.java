@@ -11,6 +11,7 @@ import dev.elmrlaif.rlaif.data.PreparedData;
 import dev.elmrlaif.rlaif.domain.files.ExampleDatasetGenerator;
 import dev.elmrlaif.rlaif.movielens.MovieLensDownloader;
 import dev.elmrlaif.rlaif.run.CheckpointFolders;
+import dev.elmrlaif.rlaif.run.IoFailures;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -151,6 +152,10 @@ public final class DataCommand implements Runnable {
         for (Path file : files) {
           written.add(folder.resolve(temporary.relativize(file).toString()));
         }
+      } catch (IOException | java.io.UncheckedIOException e) {
+        IOException cause = e instanceof IOException io ? io : ((java.io.UncheckedIOException) e).getCause();
+        throw new java.io.UncheckedIOException("cannot write the example dataset into " + folder + ": "
+            + IoFailures.reason(cause), cause);
       } finally {
         try {
           CheckpointFolders.deleteRecursively(temporary);

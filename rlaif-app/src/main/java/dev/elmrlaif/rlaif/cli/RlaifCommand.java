@@ -160,7 +160,7 @@ public final class RlaifCommand implements Runnable {
     if (!message.contains(reason)) {
       message = message + ": " + reason;
     }
-    if (path != null && !message.contains(path)) {
+    if (described == null && path != null && !message.contains(path)) {
       message = message + " (" + path + ")";
     }
     return message;

@@ -23,7 +23,7 @@ import org.junit.jupiter.api.io.TempDir;
 @Tag("reliability")
 class SignalStopTest {
   private static final String LABEL = "rl/reinforce/toy";
-  private static final int STEPS = 400;
+  private static final int STEPS = 200;
 
   @TempDir Path dir;
 
