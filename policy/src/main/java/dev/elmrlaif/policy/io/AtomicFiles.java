@@ -54,7 +54,7 @@ public final class AtomicFiles {
       }
     } catch (IOException e) {
       deleteQuietly(temp);
-      throw new UncheckedIOException("cannot write " + target + ": " + e.getMessage(), e);
+      throw new UncheckedIOException("cannot write " + target + ": " + reason(e), e);
     } catch (RuntimeException | Error e) {
       deleteQuietly(temp);
       throw e;
@@ -92,6 +92,36 @@ public final class AtomicFiles {
       throw new UncheckedIOException("cannot clean " + dir, e);
     }
     return removed;
+  }
+
+  /**
+   * The operating system's reason for an I/O failure, e.g. "No space left on device", "Permission
+   * denied", "Is a directory": a {@code FileSystemException}'s reason (some subclasses leave it
+   * null and carry only the path), else the message a stream write carries.
+   */
+  public static String reason(IOException e) {
+    if (e instanceof java.nio.file.FileSystemException fs) {
+      if (fs.getReason() != null) {
+        return fs.getReason();
+      }
+      if (e instanceof java.nio.file.AccessDeniedException) {
+        return "Permission denied";
+      }
+      if (e instanceof java.nio.file.NoSuchFileException) {
+        return "No such file or directory";
+      }
+      if (e instanceof java.nio.file.FileAlreadyExistsException) {
+        return "File exists";
+      }
+      if (e instanceof java.nio.file.NotDirectoryException) {
+        return "Not a directory";
+      }
+      if (e instanceof java.nio.file.DirectoryNotEmptyException) {
+        return "Directory not empty";
+      }
+    }
+    String message = e.getMessage();
+    return message == null || message.isBlank() ? e.getClass().getSimpleName() : message;
   }
 
   private static void deleteQuietly(Path p) {

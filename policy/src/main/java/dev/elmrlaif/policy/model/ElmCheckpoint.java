@@ -11,6 +11,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.elmrlaif.policy.io.AtomicFiles;
+import dev.elmrlaif.policy.io.FolderManifest;
 import dev.elmrlaif.policy.io.Safetensors;
 import dev.elmrlaif.policy.io.SafetensorsContent;
 import dev.elmrlaif.policy.lora.LoraConfig;
@@ -64,6 +65,7 @@ public final class ElmCheckpoint {
         AtomicFiles.copy(tokenizerJson, target);
       }
     }
+    FolderManifest.write(folder); // sizes and checksums, checked by load
   }
 
   private static ObjectNode elmJson(Elm elm) {
@@ -116,6 +118,9 @@ public final class ElmCheckpoint {
       throw new CheckpointFormatException(folder + ": not a folder; expected a model folder with "
           + GptConfig.FILE_NAME + " and " + WEIGHTS_FILE);
     }
+    FolderManifest.problem(folder).ifPresent(problem -> {
+      throw new CheckpointFormatException(problem + "; expected the model folder as training wrote it");
+    });
     GptConfig lm = GptConfig.read(folder.resolve(GptConfig.FILE_NAME));
     ElmConfig config;
     LoraConfig lora = null;
@@ -135,6 +140,15 @@ public final class ElmCheckpoint {
     NDManager owner = NDManager.newBaseManager(device);
     try {
       SafetensorsContent content = Safetensors.read(weights, owner);
+      if (!project) {
+        content.tensors().keySet().stream().filter(name -> name.startsWith("adapter.")).findFirst()
+            .ifPresent(name -> {
+              throw new CheckpointFormatException("holds the adapter tensor " + name + " but " + folder
+                  + " has no " + ELM_FILE + "; expected " + ELM_FILE + " beside it (a model folder written by"
+                  + " training has " + ELM_FILE + ", " + GptConfig.FILE_NAME + ", " + WEIGHTS_FILE + " and "
+                  + TOKENIZER_FILE + ")");
+            });
+      }
       LinkedHashMap<String, NDArray> arrays = new LinkedHashMap<>();
       for (Map.Entry<String, NDArray> entry : content.tensors().entrySet()) {
         String name = project ? entry.getKey() : huggingFaceName(entry.getKey(), lm);

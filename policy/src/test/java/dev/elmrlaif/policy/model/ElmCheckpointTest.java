@@ -201,6 +201,12 @@ class ElmCheckpointTest {
       LinkedHashMap<String, NDArray> tensors = new LinkedHashMap<>(elm.parameters());
       tensors.put("h.1.mlp.c_fc.weight", elm.manager().zeros(new Shape(16, 3)));
       Safetensors.write(folder.resolve("model.safetensors"), tensors, Map.of());
+      CheckpointFormatException changed = assertThrows(CheckpointFormatException.class,
+          () -> ElmCheckpoint.load(folder, Device.cpu(), DataType.FLOAT32));
+      assertTrue(changed.getMessage().startsWith(folder.resolve("model.safetensors") + ": "), changed.getMessage());
+      assertTrue(changed.getMessage().contains("(truncated or changed since it was written)"), changed.getMessage());
+      // without its manifest (a folder from before manifests, or edited by hand) the reader checks the tensors
+      Files.delete(folder.resolve(dev.elmrlaif.policy.io.FolderManifest.FILE));
       CheckpointFormatException shape = assertThrows(CheckpointFormatException.class,
           () -> ElmCheckpoint.load(folder, Device.cpu(), DataType.FLOAT32));
       assertEquals(folder.resolve("model.safetensors") + ": tensor h.1.mlp.c_fc.weight: found shape (16, 3), expected (16, 64)",

@@ -1,5 +1,7 @@
 package dev.elmrlaif.rlaif.cli;
 
+import dev.elmrlaif.policy.io.AtomicFiles;
+import dev.elmrlaif.rlaif.UserInputException;
 import dev.elmrlaif.rlaif.config.ConfigLoader;
 import dev.elmrlaif.rlaif.config.DataConfig;
 import dev.elmrlaif.rlaif.config.LoadedConfig;
@@ -8,12 +10,18 @@ import dev.elmrlaif.rlaif.data.DataSummary;
 import dev.elmrlaif.rlaif.data.PreparedData;
 import dev.elmrlaif.rlaif.domain.files.ExampleDatasetGenerator;
 import dev.elmrlaif.rlaif.movielens.MovieLensDownloader;
+import dev.elmrlaif.rlaif.run.CheckpointFolders;
+import dev.elmrlaif.rlaif.run.IoFailures;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.stream.Stream;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -116,11 +124,45 @@ public final class DataCommand implements Runnable {
     @Option(names = "--seed", paramLabel = "N", description = "Seed of the invented world (default 7).")
     long seed = 7;
 
+    @Option(names = "--force", description = "Write into OUT_DIR even when it already holds files (they are replaced).")
+    boolean force;
+
     @Spec CommandSpec spec;
 
     @Override
-    public Integer call() {
-      List<Path> written = new ExampleDatasetGenerator(ExampleDatasetGenerator.Size.named(size), seed).write(folder);
+    public Integer call() throws IOException {
+      ExampleDatasetGenerator generator = new ExampleDatasetGenerator(ExampleDatasetGenerator.Size.named(size), seed);
+      checkTarget();
+      // written whole into a temporary sibling, then moved in: a failure leaves nothing half-written
+      Path absolute = folder.toAbsolutePath();
+      Path temporary = absolute.resolveSibling("." + absolute.getFileName() + AtomicFiles.TEMP_INFIX + "example");
+      List<Path> written = new ArrayList<>();
+      try {
+        CheckpointFolders.deleteRecursively(temporary);
+        List<Path> files = generator.write(temporary);
+        if (!Files.exists(folder)) {
+          Files.move(temporary, folder, StandardCopyOption.ATOMIC_MOVE);
+        } else {
+          for (Path file : files) {
+            Files.createDirectories(folder.resolve(temporary.relativize(file).toString()).getParent());
+            Files.move(file, folder.resolve(temporary.relativize(file).toString()), StandardCopyOption.ATOMIC_MOVE,
+                StandardCopyOption.REPLACE_EXISTING);
+          }
+        }
+        for (Path file : files) {
+          written.add(folder.resolve(temporary.relativize(file).toString()));
+        }
+      } catch (IOException | java.io.UncheckedIOException e) {
+        IOException cause = e instanceof IOException io ? io : ((java.io.UncheckedIOException) e).getCause();
+        throw new java.io.UncheckedIOException("cannot write the example dataset into " + folder + ": "
+            + IoFailures.reason(cause), cause);
+      } finally {
+        try {
+          CheckpointFolders.deleteRecursively(temporary);
+        } catch (IOException ignored) {
+          // the original failure, if any, is the one worth reporting
+        }
+      }
       for (Path file : written) {
         spec.commandLine().getOut().println("wrote " + file);
       }
@@ -128,6 +170,24 @@ public final class DataCommand implements Runnable {
           + " ./rlaif train configs/own-embeddings-example.yaml");
       spec.commandLine().getOut().flush();
       return 0;
+    }
+
+    /** OUT_DIR must be a new or empty folder (or --force); checked before anything is written. */
+    private void checkTarget() throws IOException {
+      if (Files.exists(folder) && !Files.isDirectory(folder)) {
+        throw new UserInputException("OUT_DIR " + folder + ": is a file; expected a folder (new or empty) for the"
+            + " example dataset");
+      }
+      if (Files.isDirectory(folder) && !force) {
+        try (Stream<Path> entries = Files.list(folder)) {
+          List<String> names = entries.map(p -> p.getFileName().toString()).sorted().limit(3).toList();
+          if (!names.isEmpty()) {
+            throw new UserInputException("OUT_DIR " + folder + ": not empty (holds " + String.join(", ", names)
+                + (names.size() == 3 ? ", ..." : "") + "); expected a new or empty folder, or add --force to replace"
+                + " the example's files there");
+          }
+        }
+      }
     }
   }
 }

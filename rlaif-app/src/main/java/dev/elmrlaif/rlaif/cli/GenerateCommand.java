@@ -101,8 +101,8 @@ public final class GenerateCommand implements Callable<Integer> {
 
   @Spec CommandSpec spec;
 
-  /** One context to generate for: a label and one vector per placeholder slot. */
-  private record Context(String id, float[][] entities) {}
+  /** One context to generate for: a label, where it was given (file and line, or --vector) and one vector per slot. */
+  private record Context(String id, String where, float[][] entities) {}
 
   @Override
   public Integer call() throws IOException {
@@ -117,6 +117,10 @@ public final class GenerateCommand implements Callable<Integer> {
           + "--vectors FILE, not " + (vectors.isEmpty() ? "neither" : "both"));
     }
     SamplingConfig sampling = samplingConfig();
+    if (out != null && Files.exists(out) && !Files.isRegularFile(out)) {
+      throw new UserInputException("--out " + out + ": " + (Files.isDirectory(out) ? "is a folder" : "is not a regular file")
+          + "; expected the name of the file to write the JSON lines to");
+    }
     Path tokenizerFile = model.resolve(ElmCheckpoint.TOKENIZER_FILE);
     if (!Files.isRegularFile(tokenizerFile)) {
       throw new UserInputException(tokenizerFile + ": file not found; expected the model's tokenizer.json");
@@ -209,13 +213,13 @@ public final class GenerateCommand implements Callable<Integer> {
 
   private static void checkDimensions(Context context, int slots, ElmConfig config) {
     if (context.entities().length != slots) {
-      throw new UserInputException(context.id() + ": found " + context.entities().length
+      throw new UserInputException(context.where() + ": found " + context.entities().length
           + " vector(s), expected " + slots + ", one per placeholder <|entity_k|> in --prompt");
     }
     int dimension = config.adapter().domainDim();
     for (int k = 0; k < slots; k++) {
       if (context.entities()[k].length != dimension) {
-        throw new UserInputException(context.id() + ": vector " + k + " has " + context.entities()[k].length
+        throw new UserInputException(context.where() + ": vector " + k + " has " + context.entities()[k].length
             + " components, expected " + dimension + " (the model's adapter input dimension)");
       }
     }
@@ -230,7 +234,7 @@ public final class GenerateCommand implements Callable<Integer> {
         entities[k][d] = component("--vector #" + (k + 1), d, parts[d].trim());
       }
     }
-    return new Context("--vector", entities);
+    return new Context("--vector", "--vector", entities);
   }
 
   private static List<Context> fromFile(Path file) throws IOException {
@@ -266,7 +270,7 @@ public final class GenerateCommand implements Callable<Integer> {
         }
       }
       String id = node.hasNonNull("id") ? node.get("id").asText() : "line " + (i + 1);
-      contexts.add(new Context(id, vectors));
+      contexts.add(new Context(id, where + (node.hasNonNull("id") ? " (id " + id + ")" : ""), vectors));
     }
     if (contexts.isEmpty()) {
       throw new UserInputException(file + ": holds no context; expected at least one JSON line");

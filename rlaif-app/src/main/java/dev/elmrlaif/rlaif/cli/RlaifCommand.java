@@ -1,7 +1,12 @@
 package dev.elmrlaif.rlaif.cli;
 
+import dev.elmrlaif.policy.model.CheckpointFormatException;
+import dev.elmrlaif.policy.tokenizer.TokenizerFormatException;
 import dev.elmrlaif.rlaif.UserInputException;
+import dev.elmrlaif.rlaif.run.IoFailures;
+import java.io.IOException;
 import java.io.PrintWriter;
+import java.io.UncheckedIOException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -10,7 +15,8 @@ import picocli.CommandLine.Option;
  * The {@code rlaif} command line: the entry point of the runnable jar and of the {@code ./rlaif}
  * launcher. Exit codes: 0 success, 1 internal failure (stack trace on stderr and in the run's log),
  * 2 a problem the user can fix (one or two lines naming the file, key or line; no stack trace unless
- * {@code --debug}).
+ * {@code --debug}), I/O failures and damaged files included; 143 / 130 a run stopped by SIGTERM /
+ * SIGINT after writing a checkpoint.
  */
 @Command(
     name = "rlaif",
@@ -70,11 +76,11 @@ public final class RlaifCommand implements Runnable {
     boolean debug = parseResult.hasMatchedOption("--debug")
         || parseResult.subcommands().stream().anyMatch(p -> p.hasMatchedOption("--debug"))
         || hasDebugDeep(parseResult);
-    UserInputException userError = findUserError(e);
+    String userError = userErrorMessage(e);
     if (userError != null) {
-      err.println("error: " + userError.getMessage());
+      err.println("error: " + userError);
       if (debug) {
-        userError.printStackTrace(err);
+        e.printStackTrace(err);
       }
       err.flush();
       return EXIT_USER_ERROR;
@@ -102,12 +108,61 @@ public final class RlaifCommand implements Runnable {
     return false;
   }
 
-  private static UserInputException findUserError(Throwable e) {
+  /**
+   * The one-line message of a failure the user can fix, or null for an internal one: a
+   * {@link UserInputException}; a damaged model or tokenizer file ({@link CheckpointFormatException},
+   * {@link TokenizerFormatException}, which name the file); or any I/O failure (a full disk, a
+   * read-only folder, a folder where a file is expected, a damaged file), with the path and the
+   * operating system's reason.
+   */
+  static String userErrorMessage(Throwable e) {
     for (Throwable t = e; t != null; t = t.getCause()) {
       if (t instanceof UserInputException u) {
-        return u;
+        return u.getMessage();
       }
     }
-    return null;
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof CheckpointFormatException || t instanceof TokenizerFormatException) {
+        return t.getMessage();
+      }
+    }
+    return ioFailureMessage(e);
+  }
+
+  /** The message of an I/O failure in {@code e}'s causes (path and reason), or null when there is none. */
+  static String ioFailureMessage(Throwable e) {
+    IOException io = null;
+    String described = null;
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof UncheckedIOException && described == null && t.getMessage() != null
+          && !t.getMessage().equals(String.valueOf(t.getCause()))) {
+        described = t.getMessage(); // ours: "cannot write <what> <path>: <reason>"
+      }
+      if (t instanceof IOException found) {
+        io = found;
+        break;
+      }
+    }
+    if (io == null) {
+      return null;
+    }
+    String reason = IoFailures.reason(io);
+    String path = IoFailures.path(io);
+    String message;
+    if (described != null) {
+      message = described;
+    } else if (path != null) {
+      message = path + (io instanceof java.nio.file.FileSystemException fs && fs.getOtherFile() != null
+          ? " -> " + fs.getOtherFile() : "");
+    } else {
+      message = reason;
+    }
+    if (!message.contains(reason)) {
+      message = message + ": " + reason;
+    }
+    if (described == null && path != null && !message.contains(path)) {
+      message = message + " (" + path + ")";
+    }
+    return message;
   }
 }

@@ -11,6 +11,7 @@ import dev.elmrlaif.rlaif.config.LoadedConfig;
 import dev.elmrlaif.rlaif.config.StageName;
 import dev.elmrlaif.rlaif.eval.EvalReport;
 import dev.elmrlaif.rlaif.run.RunDirectory;
+import dev.elmrlaif.rlaif.run.StopRequest;
 import dev.elmrlaif.rlaif.sweep.SweepPoint;
 import dev.elmrlaif.rlaif.sweep.SweepSpec;
 import dev.elmrlaif.rlaif.sweep.SweepSummary;
@@ -41,7 +42,8 @@ import picocli.CommandLine.Spec;
  * <p>Every point's config is resolved before the first run starts, so a bad key or value stops the
  * sweep with exit code 2 and nothing written. A failed run is recorded and the sweep goes on; the
  * exit code is then 1. {@code rlaif sweep --resume SWEEP_DIR} continues a killed sweep: finished runs
- * are kept, an interrupted run resumes from its checkpoints, the rest start.
+ * are kept, an interrupted run resumes from its checkpoints, the rest start. SIGTERM or SIGINT stops
+ * the running run with a checkpoint and ends the sweep with 143 / 130.
  */
 @Command(
     name = "sweep",
@@ -130,6 +132,12 @@ public final class SweepCommand implements Callable<Integer> {
       }
       LOG.info("sweep run {} ({}/{}): {}", points.get(i).id(), i + 1, points.size(), points.get(i).overrides());
       int code = train.execute(args.toArray(String[]::new));
+      if (code == StopRequest.exitCode("TERM") || code == StopRequest.exitCode("INT")) {
+        writeSummary(folder, sweep, points, statuses); // this run stays pending: it resumes from its checkpoint
+        LOG.warn("sweep stopped by a signal during run {}; resume with: ./rlaif sweep --resume {}",
+            points.get(i).id(), folder);
+        return code;
+      }
       statuses.set(i, code == 0 ? SweepSummary.Status.DONE : SweepSummary.Status.FAILED);
       if (code != 0) {
         LOG.error("sweep run {} failed with exit code {}; see {}", points.get(i).id(), code,

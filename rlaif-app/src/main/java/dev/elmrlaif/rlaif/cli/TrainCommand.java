@@ -14,6 +14,8 @@ import dev.elmrlaif.rlaif.run.MetricsLog;
 import dev.elmrlaif.rlaif.run.ProgressReporter;
 import dev.elmrlaif.rlaif.run.Provenance;
 import dev.elmrlaif.rlaif.run.RunDirectory;
+import dev.elmrlaif.rlaif.run.RunStopped;
+import dev.elmrlaif.rlaif.run.StopRequest;
 import dev.elmrlaif.rlaif.run.TensorBoardWriter;
 import java.net.InetAddress;
 import java.nio.file.Files;
@@ -36,7 +38,9 @@ import picocli.CommandLine.Spec;
 /**
  * {@code rlaif train CONFIG}: resolves the config, makes (or reopens) the run folder, records how
  * the run was made, and runs the stage pipeline. A killed run continues with {@code --resume
- * RUN_DIR}: finished stages are skipped, the interrupted one resumes from its checkpoints.
+ * RUN_DIR}: finished stages are skipped, the interrupted one resumes from its checkpoints. SIGTERM
+ * or SIGINT stops the run after the current step with a checkpoint, says how to resume and exits
+ * with 143 / 130 ({@link SignalStop}).
  */
 @Command(
     name = "train",
@@ -95,21 +99,33 @@ public final class TrainCommand implements Callable<Integer> {
             : runDir != null
                 ? RunDirectory.createAt(runDir)
                 : RunDirectory.createUnder(runsRoot, loaded.config().name(), clock);
-    try (RunLogFile log = RunLogFile.attach(run.logFile())) {
+    StopRequest stop = new StopRequest();
+    try (RunLogFile log = RunLogFile.attach(run.logFile());
+        SignalStop signals = SignalStop.install(stop, code -> Runtime.getRuntime().halt(code))) {
       try {
-        return runPipeline(loaded, run, dataRoot, pipeline);
+        return runPipeline(loaded, run, dataRoot, pipeline, stop);
+      } catch (RunStopped e) {
+        String how = "resume with: ./rlaif train --resume " + run.path();
+        LOG.warn("{}; {}", e.getMessage(), how); // on the terminal and in run.log
+        return e.exitCode();
       } catch (UserInputException e) {
         LOG.error("stopped: {}", e.getMessage());
         throw e;
       } catch (Exception | Error e) {
+        String userError = RlaifCommand.userErrorMessage(e);
+        if (userError != null) { // an I/O failure or a damaged file: the user's to fix, no stack trace
+          LOG.error("stopped: {}", userError);
+          LOG.debug("the failure", e);
+          throw e;
+        }
         LOG.error("internal failure", e);
         throw new LoggedFailure(run.logFile(), e);
       }
     }
   }
 
-  private int runPipeline(LoadedConfig loaded, RunDirectory run, DataRoot dataRoot, StagePipeline pipeline)
-      throws Exception {
+  private int runPipeline(LoadedConfig loaded, RunDirectory run, DataRoot dataRoot, StagePipeline pipeline,
+      StopRequest stop) throws Exception {
     RlaifConfig config = loaded.config();
     LOG.info("run {} in {}", config.name(), run.path().toAbsolutePath());
     if (resume == null) {
@@ -125,7 +141,7 @@ public final class TrainCommand implements Callable<Integer> {
             : null;
     try (MetricsLog metrics = new MetricsLog(run.metricsFile(), tb, clock)) {
       RunContext context =
-          new RunContext(loaded, run, compute, metrics, ProgressReporter.of(config.logging(), env), env);
+          new RunContext(loaded, run, compute, metrics, ProgressReporter.of(config.logging(), env), env, stop);
       pipeline.run(context);
     }
     LOG.info("run finished: {}", run.path().toAbsolutePath());

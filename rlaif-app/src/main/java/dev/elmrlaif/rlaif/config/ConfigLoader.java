@@ -117,7 +117,7 @@ public final class ConfigLoader {
     if (chain.contains(normalized)) {
       throw new UserInputException(
           file + ": `extends` forms a cycle: "
-              + chain.stream().map(Path::toString).collect(Collectors.joining(" -> "))
+              + reversed(chain).stream().map(Path::toString).collect(Collectors.joining(" -> "))
               + " -> " + normalized);
     }
     chain.push(normalized);
@@ -153,14 +153,22 @@ public final class ConfigLoader {
     return merged;
   }
 
+  /** The files of an {@code extends} chain from the first read (a deque used as a stack holds them newest first). */
+  private static List<Path> reversed(Deque<Path> chain) {
+    List<Path> order = new ArrayList<>();
+    chain.descendingIterator().forEachRemaining(order::add);
+    return order;
+  }
+
   private ObjectNode readYaml(Path file, Origins origins) {
     String text;
     try {
-      text = Files.readString(file, StandardCharsets.UTF_8);
+      text = Utf8Text.read(file, "a YAML config");
     } catch (NoSuchFileException e) {
       throw new UserInputException("config file " + file + " does not exist");
     } catch (IOException e) {
-      throw new UserInputException("cannot read config file " + file + ": " + e.getMessage(), e);
+      throw new UserInputException("cannot read config file " + file + ": "
+          + dev.elmrlaif.rlaif.run.IoFailures.reason(e), e);
     }
     try (Reader reader = new StringReader(text);
         JsonParser p = yamlFactory.createParser(reader)) {
@@ -283,6 +291,7 @@ public final class ConfigLoader {
       cur = cur.putObject(parts[i]);
     }
     cur.set(parts[parts.length - 1], value);
+    origins.forgetUnder(path); // the file's origins of the replaced value's elements no longer apply
     for (int i = 1; i <= parts.length; i++) {
       origins.put(String.join(".", Arrays.copyOf(parts, i)), where);
     }
@@ -369,6 +378,11 @@ public final class ConfigLoader {
 
     void put(String path, String where) {
       byPath.put(path, where);
+    }
+
+    /** Forgets the origins of everything below {@code path} (its elements and sub-keys). */
+    void forgetUnder(String path) {
+      byPath.keySet().removeIf(p -> p.startsWith(path + ".") || p.startsWith(path + "["));
     }
 
     void addUnder(Origins base) {

@@ -18,7 +18,7 @@ import java.util.Optional;
  *   <li>{@code sc} (semantic consistency) needs a text encoder. Tasks whose slots all read
  *       text-comparable spaces are scored against the slot vectors; the others against the encoding
  *       of the target text.
- *   <li>{@code bc} (behavioral consistency) needs interactions, an enabled task whose first slot is
+ *   <li>{@code bc} (behavioral consistency) needs interactions (at least one), an enabled task whose first slot is
  *       the interactions' row kind (a user), and a text-comparable space of the column kind (the
  *       candidates the generated text is ranked against).
  * </ul>
@@ -60,7 +60,10 @@ public record RewardAvailability(Map<String, String> reasons, List<String> avail
       String columnKind = interactions.get().columnKind();
       List<String> tasks = bcTasks(data);
       Optional<EmbeddingSpace> candidates = domain.textSpace(columnKind);
-      if (data.textEncoder() == null) {
+      if (interactions.get().count() == 0) {
+        reasons.put(BC, "unavailable: the interactions hold no row (the ratings or interactions file has only its"
+            + " header); behavioral consistency needs at least one " + rowKind + "-" + columnKind + " interaction");
+      } else if (data.textEncoder() == null) {
         reasons.put(BC, "unavailable: no text encoder to compare texts with");
       } else if (candidates.isEmpty()) {
         reasons.put(BC, "unavailable: the " + columnKind + " entities (the interactions' candidates) have no "

@@ -1,6 +1,7 @@
 package dev.elmrlaif.rlaif.domain;
 
 import dev.elmrlaif.rlaif.UserInputException;
+import dev.elmrlaif.rlaif.config.Utf8Text;
 import java.io.BufferedReader;
 import java.io.Closeable;
 import java.io.IOException;
@@ -301,10 +302,17 @@ public final class CsvReader implements Closeable {
       bufferPosition = 0;
       return true;
     } catch (CharacterCodingException e) {
-      throw new UserInputException(
-          file + ":" + line + ": the file is not valid UTF-8 (" + e.getMessage() + "); expected UTF-8 text");
+      // the reader decodes ahead of the parser: find the byte's own line
+      Utf8Text.Malformed bad;
+      try {
+        bad = Utf8Text.firstMalformed(file).orElse(null);
+      } catch (IOException again) {
+        bad = null;
+      }
+      throw new UserInputException(file + ":" + (bad == null ? line : bad.line()) + ": "
+          + (bad == null ? "the file is not valid UTF-8" : bad.describe()) + "; expected UTF-8 text");
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot read " + file, e);
+      throw new UncheckedIOException("cannot read " + file + ": " + dev.elmrlaif.rlaif.run.IoFailures.reason(e), e);
     }
   }
 }

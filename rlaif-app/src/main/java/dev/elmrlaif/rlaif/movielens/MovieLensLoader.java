@@ -8,8 +8,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.apache.logging.log4j.LogManager;
@@ -102,7 +104,13 @@ public final class MovieLensLoader {
       int id = csv.column("movieId");
       int title = csv.column("title");
       int genres = csv.column("genres");
+      Map<Long, Integer> lineOf = new HashMap<>();
       for (CsvReader.Row row = csv.next(); row != null; row = csv.next()) {
+        Integer first = lineOf.putIfAbsent(row.longInteger(id), row.lineNumber());
+        if (first != null) {
+          throw new UserInputException(file + ":" + row.lineNumber() + ": movieId " + row.longInteger(id)
+              + " appears again (first on line " + first + "); expected unique movieIds");
+        }
         String name = row.required(title).trim();
         String genreText = row.get(genres).trim();
         List<String> genreList = genreText.isEmpty() || genreText.equals(NO_GENRES)

@@ -15,7 +15,8 @@ import org.apache.logging.log4j.Logger;
 /**
  * Runs the configured stages in pipeline order ({@link StageName} order, whatever order the config
  * lists them in), skipping each stage whose completion marker exists, so a killed run resumes at
- * the stage it was in. Each stage's wall time goes to the metrics and to its marker.
+ * the stage it was in. Each stage's wall time goes to the metrics and to its marker. A stop request
+ * ({@link RunContext#stop()}) ends the run before the next stage starts.
  */
 public final class StagePipeline {
   private static final Logger LOG = LogManager.getLogger(StagePipeline.class);
@@ -63,6 +64,7 @@ public final class StagePipeline {
         LOG.info("stage {}: already done in {}, skipping", name.key(), context.run().path());
         continue;
       }
+      context.stop().stopIfRequested("before stage " + name.key(), null);
       LOG.info("stage {}: starting", name.key());
       long start = System.nanoTime();
       Map<String, Object> result = available.get(name).run(context);

@@ -1,7 +1,9 @@
 package dev.elmrlaif.rlaif.run;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.elmrlaif.policy.io.AtomicFiles;
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.RandomAccessFile;
@@ -12,6 +14,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -19,11 +23,13 @@ import java.util.Map;
  * the same scalars in a TensorBoard event file (tag {@code stage/name}) when enabled.
  *
  * <p>Each line holds {@code time} (UTC ISO-8601), {@code stage}, {@code step} and the named values.
- * Reopening after a kill first cuts a partial last line, so the file always parses line by line.
+ * Reopening after a kill first cuts a partial last line, so the file always parses line by line; a
+ * training that resumes from a checkpoint drops its lines after the checkpoint's step ({@link
+ * #resumeAt}), so no step appears twice.
  */
 public final class MetricsLog implements Closeable {
   private final Path file;
-  private final Writer out;
+  private Writer out;
   private final TensorBoardWriter tensorBoard;
   private final Clock clock;
   private final ObjectMapper json = new ObjectMapper();
@@ -43,7 +49,7 @@ public final class MetricsLog implements Closeable {
           Files.newBufferedWriter(
               file, StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot open " + file, e);
+      throw new UncheckedIOException("cannot open " + file + ": " + IoFailures.reason(e), e);
     }
   }
 
@@ -74,8 +80,55 @@ public final class MetricsLog implements Closeable {
       out.write('\n');
       out.flush();
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot write " + file, e);
+      throw new UncheckedIOException("cannot write " + file + ": " + IoFailures.reason(e), e);
     }
+  }
+
+  /**
+   * Forgets what a training logged after the step it resumes from: lines of {@code stage} with a
+   * step above {@code step} (every line of {@code stage} when {@code step} is 0), which the resumed
+   * training logs again. The file is replaced atomically.
+   */
+  public synchronized void resumeAt(String stage, long step) {
+    if (!Files.isRegularFile(file)) {
+      return; // nothing written yet (or not a file we can rewrite)
+    }
+    try {
+      out.flush();
+      List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+      List<String> kept = new ArrayList<>(lines.size());
+      for (String text : lines) {
+        if (!isAfter(text, stage, step)) {
+          kept.add(text);
+        }
+      }
+      if (kept.size() == lines.size()) {
+        return;
+      }
+      StringBuilder content = new StringBuilder();
+      for (String text : kept) {
+        content.append(text).append('\n');
+      }
+      out.close();
+      AtomicFiles.writeString(file, content.toString());
+      out = Files.newBufferedWriter(file, StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot rewrite " + file + ": " + e.getMessage(), e);
+    }
+  }
+
+  private boolean isAfter(String text, String stage, long step) throws IOException {
+    if (text.isBlank()) {
+      return false;
+    }
+    JsonNode node;
+    try {
+      node = json.readTree(text);
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      return false; // not ours to judge; kept as it was
+    }
+    return node != null && stage.equals(node.path("stage").asText(null))
+        && (step == 0 || node.path("step").asLong(0) > step);
   }
 
   @Override

@@ -13,8 +13,10 @@ import java.time.Clock;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.stream.Stream;
 
 /**
  * The folder of one run: {@code runs/<config-name>/<UTC timestamp>/} or a folder given with
@@ -49,12 +51,30 @@ public final class RunDirectory {
     return createAt(dir);
   }
 
-  /** Uses {@code dir} as a new run folder; it must not already hold a run. */
+  /**
+   * Uses {@code dir} as a new run folder: a new or empty folder (a run's files must not mix into a
+   * data folder or another run).
+   */
   public static RunDirectory createAt(Path dir) {
     if (Files.exists(dir.resolve(CONFIG_FILE))) {
       throw new UserInputException(
           "--run-dir " + dir + " already holds a run (config.yaml exists); use --resume " + dir
               + " to continue it, or choose another folder");
+    }
+    if (Files.exists(dir) && !Files.isDirectory(dir)) {
+      throw new UserInputException("--run-dir " + dir + ": is a file; expected a new or empty folder for the run");
+    }
+    if (Files.isDirectory(dir)) {
+      try (Stream<Path> entries = Files.list(dir)) {
+        List<String> names = entries.map(p -> p.getFileName().toString()).sorted().limit(3).toList();
+        if (!names.isEmpty()) {
+          throw new UserInputException("--run-dir " + dir + ": not empty and not a run folder (holds "
+              + String.join(", ", names) + (names.size() == 3 ? ", ..." : "") + "); expected a new or empty folder"
+              + " (a run would mix its files into it), or --resume for a run folder");
+        }
+      } catch (IOException e) {
+        throw new UncheckedIOException("cannot list " + dir + ": " + IoFailures.reason(e), e);
+      }
     }
     RunDirectory run = new RunDirectory(dir);
     run.makeFolders();
@@ -73,7 +93,7 @@ public final class RunDirectory {
     try (var walk = Files.walk(dir)) {
       walk.filter(Files::isDirectory).forEach(AtomicFiles::removeLeftovers);
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot clean " + dir, e);
+      throw new UncheckedIOException("cannot clean " + dir + ": " + IoFailures.reason(e), e);
     }
     return run;
   }
@@ -83,7 +103,14 @@ public final class RunDirectory {
       Files.createDirectories(checkpoints());
       Files.createDirectories(root.resolve("stages"));
     } catch (IOException e) {
-      throw new UserInputException("cannot create run folder " + root + ": " + e.getMessage(), e);
+      String path = IoFailures.path(e);
+      throw new UserInputException("cannot create run folder " + root + ": "
+          + (path == null || path.equals(root.toString()) ? "" : path + ": ") + IoFailures.reason(e)
+          + "; expected a folder this user can write (or choose another with --run-dir / --runs-root)", e);
+    }
+    if (!Files.isWritable(root)) {
+      throw new UserInputException("run folder " + root + ": Permission denied (not writable by this user);"
+          + " expected a folder this user can write (or choose another with --run-dir / --runs-root)");
     }
   }
 
@@ -113,7 +140,7 @@ public final class RunDirectory {
     try {
       Files.createDirectories(dir);
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot create " + dir, e);
+      throw new UncheckedIOException("cannot create " + dir + ": " + IoFailures.reason(e), e);
     }
     return dir;
   }
@@ -147,7 +174,7 @@ public final class RunDirectory {
     try {
       return Optional.of(json.readValue(markerOf(stage).toFile(), LinkedHashMap.class));
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot read " + markerOf(stage), e);
+      throw new UncheckedIOException("cannot read " + markerOf(stage) + ": " + IoFailures.reason(e), e);
     }
   }
 

@@ -41,6 +41,41 @@ public record SweepSpec(
     Path file, String name, Path baseConfig, Map<String, List<String>> grid, Map<String, Integer> gridLines,
     List<Long> seeds, List<String> metrics) {
 
+  /** The figures of an evaluation table (EvalReport): per task, and their means (no {@code n}). */
+  private static final List<String> TABLE_FIGURES = List.of("sc", "bc", "kl", "entropy", "distinct_2");
+  /** The figures of the synthetic CoMDP's evaluation (SyntheticRlEnvironment.figures). */
+  private static final List<String> TOY_FIGURES =
+      List.of("tv_to_optimum", "objective_trained", "objective_optimal", "kl_to_reference", "beta");
+  /** The models an eval.json has tables for: the supervised one and one per RL algorithm. */
+  private static final List<String> STAGE_TABLES = List.of("sft", "rl_reinforce", "rl_sac", "rl_soft_q");
+  private static final List<String> ALGORITHMS = List.of("reinforce", "sac", "soft_q");
+  private static final String METRIC_FORMS = "expected stages.<" + String.join("|", STAGE_TABLES)
+      + ">.mean.<figure>, stages.<stage>.tasks.<task>.<figure>, baselines.<name>.mean.<figure> (figure: "
+      + String.join(", ", TABLE_FIGURES) + "), or toy.<figure> / algorithms.<" + String.join("|", ALGORITHMS)
+      + ">.toy.<figure> (figure: " + String.join(", ", TOY_FIGURES) + ")";
+
+  /**
+   * Why a metric path cannot name a figure of eval.json (its layout: EvalReport for a domain,
+   * ToyEvalStage for the synthetic CoMDP), or null when it can; checked before any run starts.
+   */
+  static String metricProblem(String metric) {
+    String[] parts = metric.split("\\.", -1);
+    boolean ok = switch (parts[0]) {
+      case "stages", "baselines" -> {
+        boolean knownTable = parts[0].equals("baselines") || (parts.length > 1 && STAGE_TABLES.contains(parts[1]));
+        boolean mean = parts.length == 4 && parts[2].equals("mean") && TABLE_FIGURES.contains(parts[3]);
+        boolean task = parts.length == 5 && parts[2].equals("tasks") && !parts[3].isEmpty()
+            && (TABLE_FIGURES.contains(parts[4]) || parts[4].equals("n"));
+        yield knownTable && !parts[1].isEmpty() && (mean || task);
+      }
+      case "toy" -> parts.length == 2 && TOY_FIGURES.contains(parts[1]);
+      case "algorithms" -> parts.length == 4 && ALGORITHMS.contains(parts[1]) && parts[2].equals("toy")
+          && TOY_FIGURES.contains(parts[3]);
+      default -> false;
+    };
+    return ok ? null : "is not a figure of eval.json; " + METRIC_FORMS;
+  }
+
   private static final List<String> KEYS = List.of("config", "name", "grid", "seeds", "metrics");
 
   public SweepSpec {
@@ -83,7 +118,15 @@ public record SweepSpec(
               }
             }
           }
-          case "metrics" -> metrics.addAll(list(p, file, "metrics"));
+          case "metrics" -> {
+            for (String metric : list(p, file, "metrics")) {
+              String problem = metricProblem(metric);
+              if (problem != null) {
+                throw new UserInputException(file + ", line " + keyLine + ": metrics: '" + metric + "' " + problem);
+              }
+              metrics.add(metric);
+            }
+          }
           default -> throw new UserInputException(file + ", line " + keyLine + ": unknown key `" + key
               + "`; expected one of " + KEYS);
         }

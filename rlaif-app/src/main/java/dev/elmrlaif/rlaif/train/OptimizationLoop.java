@@ -29,7 +29,9 @@ import org.apache.logging.log4j.Logger;
  * The optimisation loop every supervised sub-stage shares (pretraining, ELM stage 1, ELM stage 2):
  * per step, the objective's batch loss under a gradient collector, global-norm clipping, one AdamW
  * update on the trainable groups, then metrics (loss, learning rate, gradient norm, tokens/s),
- * held-out loss every N steps, and a full-state checkpoint every N steps and at the end.
+ * held-out loss every N steps, and a full-state checkpoint every N steps and at the end. When the run
+ * is asked to stop (SIGTERM, SIGINT: {@link RunContext#stop()}), the loop finishes the step, writes a
+ * checkpoint and throws {@link dev.elmrlaif.rlaif.run.RunStopped}.
  *
  * <p>Resume: when the sub-stage's checkpoint folder holds a complete checkpoint, the loop continues
  * from it (weights, AdamW moments and step count, hence the schedule position; the data cursor is
@@ -153,7 +155,10 @@ public final class OptimizationLoop {
     MemoryEstimate estimate = MemoryEstimate.of(elm, plan.order().batchSize(), plan.sequenceLength());
     LOG.info("{}: memory estimate at batch {} x {} tokens: {}", plan.label(), plan.order().batchSize(),
         plan.sequenceLength(), estimate);
-    context.metrics().log(plan.label(), start, estimate.asMebibytes());
+    context.metrics().resumeAt(plan.label(), start); // the steps after the checkpoint run again
+    if (start == 0) {
+      context.metrics().log(plan.label(), start, estimate.asMebibytes());
+    }
 
     double lastLoss = Double.NaN;
     double heldOut = Double.NaN;
@@ -216,8 +221,14 @@ public final class OptimizationLoop {
                 String.format(java.util.Locale.ROOT, "%.4f", heldOut));
           }
         }
-        if ((plan.checkpointEvery() > 0 && done % plan.checkpointEvery() == 0) || last) {
-          TrainingCheckpoints.save(plan.checkpointDir(), elm, optimizer, stateAt(plan, done), plan.tokenizerJson());
+        boolean stopping = context.stop().requested() && !last;
+        if ((plan.checkpointEvery() > 0 && done % plan.checkpointEvery() == 0) || last || stopping) {
+          TrainingCheckpoints.Saved saved =
+              TrainingCheckpoints.save(plan.checkpointDir(), elm, optimizer, stateAt(plan, done), plan.tokenizerJson());
+          if (stopping) {
+            context.stop().stopIfRequested(plan.label() + " after step " + done + " of " + plan.totalSteps(),
+                saved.folder());
+          }
         }
       }
     }

@@ -138,7 +138,7 @@ class GenerateCommandTest {
     Path nan = Files.writeString(dir.resolve("nan.jsonl"), "{\"entities\": [[1, \"NaN\", 3]]}\n");
     String m = model.toString();
     expectError(List.of("generate", "--model", m, "--prompt", PROMPT, "--vectors", wrongDimension.toString()),
-        "short: vector 0 has 2 components, expected 3");
+        wrongDimension + ", line 2 (id short): vector 0 has 2 components, expected 3");
     expectError(List.of("generate", "--model", m, "--prompt", PROMPT, "--vectors", notJson.toString()),
         notJson + ", line 2: invalid JSON");
     expectError(List.of("generate", "--model", m, "--prompt", PROMPT, "--vectors", nan.toString()),
@@ -152,6 +152,49 @@ class GenerateCommandTest {
         "sampling options");
     expectError(List.of("generate", "--model", dir.resolve("missing").toString(), "--prompt", PROMPT,
         "--vector", "1,2,3"), "tokenizer.json: file not found");
+  }
+
+  @Test
+  @org.junit.jupiter.api.Tag("reliability")
+  void damagedModelsWrongVectorsAndAFolderAsOutAreOneLineNamingTheFile() throws IOException {
+    String m = model.toString();
+    Path twoVectors = Files.writeString(dir.resolve("count.jsonl"),
+        "{\"id\": \"ok\", \"entities\": [[1, 2, 3]]}\n\n{\"entities\": [[1, 2, 3], [4, 5, 6]]}\n");
+    expectOneLine(List.of("generate", "--model", m, "--prompt", PROMPT, "--vectors", twoVectors.toString()),
+        "error: " + twoVectors + ", line 3: found 2 vector(s), expected 1, one per placeholder <|entity_k|> in --prompt");
+    expectOneLine(List.of("generate", "--model", m, "--prompt", PROMPT, "--vector", "1,2"),
+        "error: --vector: vector 0 has 2 components, expected 3 (the model's adapter input dimension)");
+    Path folder = Files.createDirectories(dir.resolve("out-folder"));
+    expectOneLine(List.of("generate", "--model", m, "--prompt", PROMPT, "--vector", "1,2,3", "--out", folder.toString()),
+        "error: --out " + folder + ": is a folder; expected the name of the file to write the JSON lines to");
+
+    Path damaged = dir.resolve("damaged");
+    Files.createDirectories(damaged);
+    for (String file : List.of("config.json", "elm.json", "model.safetensors", "tokenizer.json", "manifest.json")) {
+      Files.copy(model.resolve(file), damaged.resolve(file));
+    }
+    byte[] weights = Files.readAllBytes(damaged.resolve("model.safetensors"));
+    Files.write(damaged.resolve("model.safetensors"), java.util.Arrays.copyOf(weights, weights.length - 100));
+    expectOneLine(List.of("generate", "--model", damaged.toString(), "--prompt", PROMPT, "--vector", "1,2,3"),
+        "error: " + damaged.resolve("model.safetensors") + ": " + (weights.length - 100) + " bytes, expected "
+            + weights.length + " (truncated or changed since it was written); expected the model folder as training"
+            + " wrote it");
+
+    Files.delete(damaged.resolve("manifest.json"));
+    Files.delete(damaged.resolve("elm.json"));
+    Files.write(damaged.resolve("model.safetensors"), weights);
+    CliHarness.Result noElmJson = CliHarness.run("generate", "--model", damaged.toString(), "--prompt", PROMPT,
+        "--vector", "1,2,3");
+    assertEquals(2, noElmJson.exitCode(), noElmJson.err());
+    assertEquals(1, noElmJson.err().lines().count(), noElmJson.err());
+    assertTrue(noElmJson.err().contains("model.safetensors: holds the adapter tensor adapter.")
+        && noElmJson.err().contains(" has no elm.json; expected elm.json beside it"), noElmJson.err());
+  }
+
+  private static void expectOneLine(List<String> args, String line) {
+    CliHarness.Result result = CliHarness.run(args.toArray(String[]::new));
+    assertEquals(2, result.exitCode(), args + "\n" + result.err());
+    assertEquals(line, result.err().strip());
   }
 
   private static void expectError(List<String> args, String message) {

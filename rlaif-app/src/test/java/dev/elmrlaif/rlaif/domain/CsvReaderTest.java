@@ -105,6 +105,31 @@ class CsvReaderTest {
         csv.next();
       }
     });
-    assertTrue(encoding.getMessage().contains("not valid UTF-8"), encoding.getMessage());
+    assertEquals(latin1 + ":2: byte 0xe9 (byte offset 4) is not UTF-8; expected UTF-8 text", encoding.getMessage());
+  }
+
+  @Test
+  @org.junit.jupiter.api.Tag("reliability")
+  void aBadByteFarDownIsReportedOnItsOwnLineCountedInLinesOfTheFile() throws IOException {
+    // records with line breaks in quoted fields (records != lines), and the bad byte beyond the
+    // reader's first 64 Ki characters (it decodes ahead of the parser)
+    java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+    bytes.writeBytes("id,text\n".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    for (int i = 0; i < 6000; i++) {
+      bytes.writeBytes((i + ",\"first line of " + i + "\nsecond line\"\n").getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    }
+    bytes.writeBytes("6000,caf".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    bytes.write(0xE9);
+    bytes.writeBytes("\n6001,ok\n".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    Path file = dir.resolve("far.csv");
+    Files.write(file, bytes.toByteArray());
+    UserInputException e = assertThrows(UserInputException.class, () -> {
+      try (CsvReader csv = CsvReader.open(file)) {
+        while (csv.next() != null) {
+          // read every record
+        }
+      }
+    });
+    assertTrue(e.getMessage().startsWith(file + ":12002: byte 0xe9 (byte offset "), e.getMessage());
   }
 }

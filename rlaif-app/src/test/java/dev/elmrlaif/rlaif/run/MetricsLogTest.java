@@ -22,6 +22,34 @@ class MetricsLogTest {
   private final Clock clock = Clock.fixed(Instant.parse("2026-01-02T03:04:05Z"), ZoneOffset.UTC);
 
   @Test
+  @org.junit.jupiter.api.Tag("reliability")
+  void aResumedTrainingDropsItsLinesAfterTheCheckpointSoNoStepIsLoggedTwice() throws IOException {
+    Path f = dir.resolve("metrics.jsonl");
+    try (MetricsLog log = new MetricsLog(f, null, clock)) {
+      log.log("pretrain", 10, Map.of("loss", 1.0));
+      for (long step = 1; step <= 5; step++) {
+        log.log("rl/sac/toy", step, Map.of("reward", step));
+      }
+      log.log("other", 9, Map.of("x", 1));
+      log.resumeAt("rl/sac/toy", 3);
+      log.log("rl/sac/toy", 4, Map.of("reward", 40));
+      log.resumeAt("rl/reinforce/toy", 0); // nothing of it yet: the file is left alone
+    }
+    ObjectMapper json = new ObjectMapper();
+    List<String> seen = new java.util.ArrayList<>();
+    for (String line : Files.readAllLines(f)) {
+      JsonNode n = json.readTree(line);
+      seen.add(n.get("stage").asText() + "@" + n.get("step").asLong());
+    }
+    assertEquals(List.of("pretrain@10", "rl/sac/toy@1", "rl/sac/toy@2", "rl/sac/toy@3", "other@9", "rl/sac/toy@4"),
+        seen);
+    try (MetricsLog log = new MetricsLog(f, null, clock)) {
+      log.resumeAt("rl/sac/toy", 0); // a restart from scratch forgets every line of the training
+    }
+    assertEquals(2, Files.readAllLines(f).size());
+  }
+
+  @Test
   void writesOneJsonObjectPerLineFlushedAsWritten() throws IOException {
     Path f = dir.resolve("metrics.jsonl");
     try (MetricsLog log = new MetricsLog(f, null, clock)) {

@@ -91,6 +91,7 @@ class PretrainStageTest {
     Path config = TinyElmWorld.writeConfig(dir);
     Path lm = TinyElmWorld.pretrainBriefly(dir.resolve("source"), config, data);
     Files.delete(lm.resolve(ElmCheckpoint.ELM_FILE)); // now a plain Hugging Face GPT-2 folder
+    Files.delete(lm.resolve(dev.elmrlaif.policy.io.FolderManifest.FILE));
     RunContext context = TinyElmWorld.context(dir.resolve("run"), config);
     dev.elmrlaif.rlaif.config.ModelConfig tiny = TinyElmWorld.model();
     dev.elmrlaif.rlaif.config.ModelConfig importing = new dev.elmrlaif.rlaif.config.ModelConfig(lm.toString(),

@@ -110,6 +110,62 @@ class ResumeTest {
     context.metrics().close();
   }
 
+  @Test
+  @org.junit.jupiter.api.Tag("reliability")
+  void aStopRequestFinishesTheStepWritesACheckpointAndTheResumeTakesEachRemainingStepOnce() throws Exception {
+    RunContext plain = TinyElmWorld.context(dir.resolve("run"), world.config());
+    dev.elmrlaif.rlaif.run.StopRequest stop = new dev.elmrlaif.rlaif.run.StopRequest();
+    RunContext context = new RunContext(plain.loaded(), plain.run(), plain.compute(), plain.metrics(), plain.progress(),
+        plain.env(), stop);
+    try (ElmTokenizer tokenizer = ElmTokenizer.load(world.lm().resolve(ElmCheckpoint.TOKENIZER_FILE))) {
+      ElmExamples encoder = new ElmExamples(world.data().tasks(), world.data().domain(), tokenizer, 64,
+          (int) tokenizer.endId().getAsLong());
+      List<ElmExamples.Encoded> train = new ArrayList<>();
+      for (TaskExample example : world.data().trainExamples().get("summary").subList(0, 8)) {
+        train.add(encoder.encode(example));
+      }
+      Supplier<Elm> fresh = () -> {
+        try (Elm lm = ElmCheckpoint.load(world.lm(), context.compute().device(), DataType.FLOAT32)) {
+          List<Integer> placeholders = new ArrayList<>();
+          for (long id : tokenizer.placeholderIds()) {
+            placeholders.add((int) id);
+          }
+          return lm.withNewAdapter(new AdapterConfig(6, 16, 0.02), placeholders, tokenizer.vocabSize(), 9);
+        }
+      };
+      OptimizationLoop.Plan plan = plan("stopped", context);
+      List<Long> steps = new ArrayList<>();
+      OptimizationLoop.Objective signalled = new OptimizationLoop.Objective() {
+        private final OptimizationLoop.Objective loss = recording(train, plan, steps, -1);
+
+        @Override
+        public OptimizationLoop.BatchLoss loss(Elm elm, NDManager scope, long step) {
+          if (step == 2) {
+            stop.request("TERM"); // as SIGTERM would, in the middle of step 3
+          }
+          return loss.loss(elm, scope, step);
+        }
+
+        @Override
+        public double heldOutLoss(Elm elm) {
+          return Double.NaN;
+        }
+      };
+      dev.elmrlaif.rlaif.run.RunStopped stopped = assertThrows(dev.elmrlaif.rlaif.run.RunStopped.class,
+          () -> OptimizationLoop.run(plan, fresh, signalled, context));
+      assertEquals(143, stopped.exitCode());
+      assertEquals(List.of(0L, 1L, 2L), steps, "the step under way finished, no other started");
+      TrainingCheckpoints.Saved saved = TrainingCheckpoints.latest(plan.checkpointDir()).orElseThrow();
+      assertEquals(3, saved.state().step(), "a checkpoint at the step it stopped after (none was due)");
+      assertEquals(saved.folder(), stopped.checkpoint());
+      steps.clear();
+      try (Elm model = OptimizationLoop.run(plan, fresh, recording(train, plan, steps, -1), plain).model()) {
+        assertEquals(List.of(3L, 4L, 5L, 6L, 7L, 8L, 9L, 10L, 11L), steps, "each remaining step once");
+      }
+    }
+    plain.metrics().close();
+  }
+
   private OptimizationLoop.Plan plan(String name, RunContext context) {
     TrainerConfig trainer = context.config().trainer();
     return new OptimizationLoop.Plan("sft/" + name, 12, EnumSet.of(ParameterGroup.ADAPTER, ParameterGroup.BODY),

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import dev.elmrlaif.rlaif.UserInputException;
+import dev.elmrlaif.rlaif.config.Utf8Text;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -73,7 +74,7 @@ public final class EntityRecords {
         try {
           node = JSON.readTree(line);
         } catch (JsonProcessingException e) {
-          throw new UserInputException(where + ": not valid JSON (" + e.getOriginalMessage()
+          throw new UserInputException(where + ": not valid JSON (" + dev.elmrlaif.rlaif.run.JsonProblems.what(e)
               + "); expected one object per line like {\"id\": ..., \"vectors\": {...}, \"texts\": {...}}", e);
         }
         if (node == null || !node.isObject()) {
@@ -93,8 +94,18 @@ public final class EntityRecords {
         rowVectors.add(vectorsOf(node.get("vectors"), where, dimension, dimensionLine, lineNumber));
         rowTexts.add(textsOf(node.get("texts"), where));
       }
+    } catch (java.nio.charset.CharacterCodingException e) {
+      Utf8Text.Malformed bad = null;
+      try {
+        bad = Utf8Text.firstMalformed(file).orElse(null);
+      } catch (IOException again) {
+        // keep the message without the line
+      }
+      throw new UserInputException(file + (bad == null ? ": the file is not valid UTF-8" : ":" + bad.line() + ": "
+          + bad.describe()) + "; expected UTF-8 JSON lines", e);
     } catch (IOException e) {
-      throw new UserInputException(file + ": cannot read the entity file (" + e.getMessage() + ")", e);
+      throw new UserInputException(file + ": cannot read the entity file ("
+          + dev.elmrlaif.rlaif.run.IoFailures.reason(e) + ")", e);
     }
     if (records.ids.isEmpty()) {
       throw new UserInputException(file + ": holds no entities; expected one JSON object per line");

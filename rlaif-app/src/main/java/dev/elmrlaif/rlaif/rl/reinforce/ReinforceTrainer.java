@@ -211,9 +211,7 @@ public final class ReinforceTrainer implements RlTrainer {
     try {
       state = STATE_JSON.readValue(stateFile.toFile(), SavedState.class);
     } catch (JsonProcessingException e) {
-      String where = e.getLocation() == null ? "" : ", line " + e.getLocation().getLineNr() + ", column "
-          + e.getLocation().getColumnNr();
-      throw new UserInputException(stateFile + where + ": " + e.getOriginalMessage()
+      throw new UserInputException(stateFile + dev.elmrlaif.rlaif.run.JsonProblems.describe(e)
           + "; expected the REINFORCE state written by a checkpoint", e);
     }
     if (!FORMAT.equals(state.format())) {

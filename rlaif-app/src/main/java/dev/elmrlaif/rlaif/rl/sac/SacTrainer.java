@@ -331,8 +331,8 @@ public final class SacTrainer implements RlTrainer {
     try {
       state = JSON.readTree(Files.readString(stateFile));
     } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-      throw new UserInputException(stateFile + ": not valid JSON (" + e.getOriginalMessage()
-          + "), expected the SAC state written by SacTrainer.saveState", e);
+      throw new UserInputException(stateFile + ": not valid JSON"
+          + dev.elmrlaif.rlaif.run.JsonProblems.describe(e) + "; expected the SAC state of a checkpoint", e);
     }
     if (!STATE_FORMAT.equals(state.path("format").asText())) {
       throw new UserInputException(stateFile + ": key \"format\" is " + state.path("format")

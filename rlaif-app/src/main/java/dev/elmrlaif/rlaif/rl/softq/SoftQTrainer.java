@@ -300,7 +300,7 @@ public final class SoftQTrainer implements RlTrainer {
     try {
       state = JSON.readTree(Files.readString(trainerFile));
     } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-      throw new IOException(trainerFile + ": not valid JSON (" + e.getOriginalMessage() + ")", e);
+      throw new IOException(trainerFile + ": not valid JSON" + dev.elmrlaif.rlaif.run.JsonProblems.describe(e), e);
     }
     if (!STATE_FORMAT.equals(state.path("format").asText(null))) {
       throw new IOException(trainerFile + ": key \"format\" is " + state.get("format")

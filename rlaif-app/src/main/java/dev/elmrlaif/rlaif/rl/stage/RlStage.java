@@ -53,7 +53,8 @@ import org.apache.logging.log4j.Logger;
  * {@link RlTrainer#step}, the step's metrics ({@link StepMetrics}) to the run's metrics log under
  * {@code rl/<algorithm>/<kind>} and to {@link TrainingHealth}, and every
  * {@code rl.checkpoint_every} steps a full-state checkpoint ({@link RlCheckpoints}); a rerun in
- * the same folder continues from the newest checkpoint and skips trainings whose model exists. The
+ * the same folder continues from the newest checkpoint and skips trainings whose model exists; a
+ * stop request (SIGTERM, SIGINT) finishes the step, writes a checkpoint and ends the run. The
  * trained policy goes to {@code rl/<algorithm>/<kind>/model/} ({@link RlArtifacts}).
  */
 public final class RlStage implements Stage {
@@ -160,7 +161,16 @@ public final class RlStage implements Stage {
       TrainingHealth health = new TrainingHealth(rl.warnings(), rl.klBudget());
       long start = 0;
       if (latest.isPresent()) {
-        trainer.loadState(latest.get().trainer());
+        try {
+          trainer.loadState(latest.get().trainer());
+        } catch (RuntimeException e) {
+          if (e instanceof UserInputException || e instanceof java.io.UncheckedIOException) {
+            throw e;
+          }
+          throw new UserInputException(latest.get().trainer() + ": cannot be read (" + e.getMessage()
+              + "); expected the trainer state of a complete checkpoint (delete " + checkpoints.resolve(RlCheckpoints.LATEST)
+              + " to start this training over)", e);
+        }
         health.restore(latest.get().state().health());
         start = latest.get().state().step();
         if (trainer.completedSteps() != start) {
@@ -170,6 +180,7 @@ public final class RlStage implements Stage {
         }
         LOG.info("{}: resuming at step {} from {}", label, start, latest.get().folder());
       }
+      context.metrics().resumeAt(label, start); // the steps after the checkpoint run again
       int endToken = opened.policy().config().endTokenId();
       Map<String, Double> last = Map.of();
       try (ProgressReporter.Task progress = context.progress().start(label, rl.steps(), "steps")) {
@@ -188,14 +199,20 @@ public final class RlStage implements Stage {
             context.metrics().log(label, done, last);
             LOG.info("{}: step {}/{}: {}", label, done, rl.steps(), summary(last));
           }
-          if (rl.checkpointEvery() > 0 && done % rl.checkpointEvery() == 0 && done < rl.steps()) {
-            RlCheckpoints.save(checkpoints, new RlCheckpoints.StageState(done, health.state()), opened.policy(),
-                opened.checkpointReference() ? opened.reference() : null, trainer, opened.tokenizerJson());
+          boolean stopping = context.stop().requested() && done < rl.steps();
+          Path saved = null;
+          if ((rl.checkpointEvery() > 0 && done % rl.checkpointEvery() == 0 && done < rl.steps()) || stopping) {
+            saved = RlCheckpoints.save(checkpoints, new RlCheckpoints.StageState(done, health.state()),
+                opened.policy(), opened.checkpointReference() ? opened.reference() : null, trainer,
+                opened.tokenizerJson()).folder();
             LOG.info("{}: checkpoint at step {}", label, done);
           }
           progress.step();
           progress.setExtra(summary(last));
           observer.afterStep(label, done);
+          if (stopping) {
+            context.stop().stopIfRequested(label + " after step " + done + " of " + rl.steps(), saved);
+          }
         }
       }
       writeModel(opened.policy(), output, opened.tokenizerJson());
