@@ -11,6 +11,7 @@ import dev.elmrlaif.rlaif.config.DataConfig;
 import dev.elmrlaif.rlaif.config.FilesDomainConfig;
 import dev.elmrlaif.rlaif.config.TasksConfig;
 import dev.elmrlaif.rlaif.config.TeacherConfig;
+import dev.elmrlaif.rlaif.config.TextEncoderKind;
 import dev.elmrlaif.rlaif.config.WalsConfig;
 import dev.elmrlaif.rlaif.domain.Concept;
 import dev.elmrlaif.rlaif.domain.EmbeddingSpace;
@@ -35,7 +36,8 @@ class DataPreparerTest {
   @TempDir Path dir;
 
   private static DataConfig config(Path root, Path cache) {
-    return new DataConfig("movielens", "ml-latest-small", root.toString(), cache.toString(), 0.2, 0.2, "", false, 8, "",
+    return new DataConfig("movielens", "ml-latest-small", root.toString(), cache.toString(), 0.2, 0.2, "", false,
+        TextEncoderKind.TFIDF, 8, "",
         new WalsConfig(4, 6, 0.1, 1.0, 1), new ConceptsConfig(List.of("semantic", "behavioral"), 3, true, 1.0, 0.25),
         TeacherConfig.defaults(), new TasksConfig(List.of("all"), 0, 0, 0, 3), FilesDomainConfig.defaults());
   }
