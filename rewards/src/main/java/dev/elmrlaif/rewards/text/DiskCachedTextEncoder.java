@@ -41,7 +41,8 @@ import org.apache.logging.log4j.Logger;
  * asked for, so a damaged cache costs time, never a crash or a wrong vector. A segment that cannot be written is
  * logged and skipped: the vectors are still returned.
  *
- * <p>Thread-safe; several processes may share a folder (segment names are unique, a merge deletes only segments
+ * <p>The segments are read on the first call that encodes (or asks the size), not when the cache is opened.
+ * Thread-safe; several processes may share a folder (segment names are unique, a merge deletes only segments
  * this instance read or wrote). All cached vectors are held in memory (about 1.6 KB per text at 384-d).
  */
 public final class DiskCachedTextEncoder implements TextEncoder {
@@ -65,10 +66,11 @@ public final class DiskCachedTextEncoder implements TextEncoder {
     private final AtomicLong misses = new AtomicLong();
     private final AtomicLong writeFailures = new AtomicLong();
     private int recovered;
+    private volatile boolean read;
 
     /**
-     * Opens (creating it if needed) the cache of {@code delegate}'s encodings under {@code root} and reads every
-     * valid segment in it.
+     * Opens (creating it if needed) the cache of {@code delegate}'s encodings under {@code root}; its valid
+     * segments are read on first use.
      *
      * @throws UncheckedIOException if the folder cannot be created
      */
@@ -90,14 +92,28 @@ public final class DiskCachedTextEncoder implements TextEncoder {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create the encoding cache folder " + folder, e);
         }
-        long start = System.nanoTime();
-        for (Path segment : listSegments()) {
-            readSegment(segment);
+    }
+
+    /** Reads every segment, once, before the first lookup (an encoder never asked to encode reads nothing). */
+    private void ensureRead() {
+        if (read) {
+            return;
         }
-        if (!vectors.isEmpty() || recovered > 0) {
-            LOG.info("encoding cache {}: {} texts in {} segments read in {} s{}", folder, vectors.size(),
-                    segments.size(), String.format(java.util.Locale.ROOT, "%.2f", (System.nanoTime() - start) / 1e9),
-                    recovered > 0 ? ", " + recovered + " damaged segment(s) deleted" : "");
+        synchronized (writeLock) {
+            if (read) {
+                return;
+            }
+            long start = System.nanoTime();
+            for (Path segment : listSegments()) {
+                readSegment(segment);
+            }
+            if (!vectors.isEmpty() || recovered > 0) {
+                LOG.info("encoding cache {}: {} texts in {} segments read in {} s{}", folder, vectors.size(),
+                        segments.size(), String.format(java.util.Locale.ROOT, "%.2f",
+                                (System.nanoTime() - start) / 1e9),
+                        recovered > 0 ? ", " + recovered + " damaged segment(s) deleted" : "");
+            }
+            read = true;
         }
     }
 
@@ -114,6 +130,7 @@ public final class DiskCachedTextEncoder implements TextEncoder {
     /** Looks every text up; the distinct missing ones are encoded in one call of the wrapped encoder and stored. */
     @Override
     public float[][] encode(List<String> texts) {
+        ensureRead();
         float[][] rows = new float[texts.size()][];
         String[] keys = new String[rows.length];
         Map<String, String> missing = new LinkedHashMap<>(); // key -> text
@@ -164,6 +181,7 @@ public final class DiskCachedTextEncoder implements TextEncoder {
 
     /** Damaged segments found and deleted when this cache was opened. */
     public int recoveredSegments() {
+        ensureRead();
         return recovered;
     }
 
@@ -174,6 +192,7 @@ public final class DiskCachedTextEncoder implements TextEncoder {
 
     /** Texts held. */
     public int size() {
+        ensureRead();
         return vectors.size();
     }
 
@@ -247,9 +266,7 @@ public final class DiskCachedTextEncoder implements TextEncoder {
             return;
         }
         records.forEach(vectors::putIfAbsent);
-        synchronized (writeLock) {
-            segments.put(segment, records.size());
-        }
+        segments.put(segment, records.size());
     }
 
     /** Parses a segment into {@code records}; returns what is wrong with it, or null when it is sound. */

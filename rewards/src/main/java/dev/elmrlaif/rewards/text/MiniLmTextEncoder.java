@@ -16,10 +16,7 @@ import java.nio.LongBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -42,10 +39,11 @@ import org.apache.logging.log4j.Logger;
  * vector is then the same whatever batch it is in (deterministic), and no time is spent on padding.
  *
  * <p>Blank texts encode to the zero vector without calling the model. The ONNX session and the tokenizer are
- * loaded once per process and variant ({@link #of(Variant)}) and shared: ONNX Runtime sessions may be run from
- * several threads at once, and the tokenizer is used under a lock, so an instance is safe to share. {@link #save}
- * writes a small JSON descriptor (model, variant, artifact version, SHA-256 of the model file); {@link
- * TextEncoders#load} reopens it and refuses one written with another model file.
+ * loaded once per process and variant ({@link #of(Variant)}), on the first text, and shared: ONNX Runtime
+ * sessions may be run from several threads at once, and the tokenizer is used under a lock, so an instance is
+ * safe to share. {@link #save}
+ * writes a small JSON descriptor (model, variant, artifact coordinates and version: a released Maven artifact
+ * never changes); {@link TextEncoders#load} reopens it and refuses one written with another version.
  */
 public final class MiniLmTextEncoder implements TextEncoder {
 
@@ -105,32 +103,28 @@ public final class MiniLmTextEncoder implements TextEncoder {
 
     /** The saved descriptor. */
     record Descriptor(String format, int version, String model, String variant, String artifact,
-            String artifactVersion, String modelSha256, int maxTokens) {}
+            String artifactVersion, int maxTokens) {}
 
     private static final Map<Variant, MiniLmTextEncoder> SHARED = new java.util.EnumMap<>(Variant.class);
 
     private final Variant variant;
     private final String artifactVersion;
-    private final String modelSha256;
-    private final OrtEnvironment environment;
-    private final OrtSession session;
-    private final boolean takesTokenTypes;
-    private final HuggingFaceTokenizer tokenizer;
+    /** The ONNX session and tokenizer, loaded on the first text to encode. */
+    private volatile Loaded runtime;
 
-    private MiniLmTextEncoder(Variant variant, String artifactVersion, String modelSha256, OrtEnvironment environment,
-            OrtSession session, HuggingFaceTokenizer tokenizer) {
+    /** What encoding needs: ONNX Runtime's session over the model, and the tokenizer. */
+    private record Loaded(OrtEnvironment environment, OrtSession session, boolean takesTokenTypes,
+            HuggingFaceTokenizer tokenizer) {}
+
+    private MiniLmTextEncoder(Variant variant, String artifactVersion) {
         this.variant = variant;
         this.artifactVersion = artifactVersion;
-        this.modelSha256 = modelSha256;
-        this.environment = environment;
-        this.session = session;
-        this.takesTokenTypes = session.getInputNames().contains("token_type_ids");
-        this.tokenizer = tokenizer;
     }
 
     /**
-     * The encoder of {@code variant}, loaded from the class path on first use (a second or two) and shared by
-     * every caller in this process.
+     * The encoder of {@code variant}, shared by every caller in this process. Its model is read from the class
+     * path when the first text is encoded (a second or two), so an encoder that only reads cached encodings
+     * never loads it.
      *
      * @throws InvalidRewardInputException if the variant's jar is not on the class path
      */
@@ -138,7 +132,7 @@ public final class MiniLmTextEncoder implements TextEncoder {
         synchronized (SHARED) {
             MiniLmTextEncoder encoder = SHARED.get(variant);
             if (encoder == null) {
-                encoder = load(variant);
+                encoder = new MiniLmTextEncoder(variant, artifactVersion(variant));
                 SHARED.put(variant, encoder);
             }
             return encoder;
@@ -166,15 +160,28 @@ public final class MiniLmTextEncoder implements TextEncoder {
         }
     }
 
-    private static MiniLmTextEncoder load(Variant variant) {
+    private Loaded runtime() {
+        Loaded loaded = runtime;
+        if (loaded == null) {
+            synchronized (this) {
+                loaded = runtime;
+                if (loaded == null) {
+                    loaded = load();
+                    runtime = loaded;
+                }
+            }
+        }
+        return loaded;
+    }
+
+    private Loaded load() {
         long start = System.nanoTime();
-        String version = artifactVersion(variant);
         ClassLoader loader = MiniLmTextEncoder.class.getClassLoader();
         byte[] model;
         try (InputStream in = loader.getResourceAsStream(variant.resourceStem + ".onnx")) {
             if (in == null) {
                 throw new InvalidRewardInputException(variant.resourceStem + ".onnx is missing from "
-                        + variant.artifactId + " " + version);
+                        + variant.artifactId + " " + artifactVersion);
             }
             model = in.readAllBytes();
         } catch (IOException e) {
@@ -184,7 +191,7 @@ public final class MiniLmTextEncoder implements TextEncoder {
         try (InputStream in = loader.getResourceAsStream(variant.resourceStem + "-tokenizer.json")) {
             if (in == null) {
                 throw new InvalidRewardInputException(variant.resourceStem + "-tokenizer.json is missing from "
-                        + variant.artifactId + " " + version);
+                        + variant.artifactId + " " + artifactVersion);
             }
             // the file pads and truncates to 128 tokens; sentence-transformers truncates at 256 and pads nothing
             tokenizer = HuggingFaceTokenizer.newInstance(in, Map.of("padding", "false", "truncation", "true",
@@ -202,11 +209,9 @@ public final class MiniLmTextEncoder implements TextEncoder {
             throw new IllegalStateException("ONNX Runtime cannot load " + variant.resourceStem + ".onnx: "
                     + e.getMessage(), e);
         }
-        MiniLmTextEncoder encoder = new MiniLmTextEncoder(variant, version, sha256(model), environment, session,
-                tokenizer);
-        LOG.info("text encoder {} loaded in {} s", encoder.description(),
+        LOG.info("text encoder {} loaded in {} s", description(),
                 String.format(Locale.ROOT, "%.1f", (System.nanoTime() - start) / 1e9));
-        return encoder;
+        return new Loaded(environment, session, session.getInputNames().contains("token_type_ids"), tokenizer);
     }
 
     /** Which model this is. */
@@ -245,9 +250,10 @@ public final class MiniLmTextEncoder implements TextEncoder {
         if (nonBlank.isEmpty()) {
             return result;
         }
+        Loaded model = runtime();
         Encoding[] encodings;
-        synchronized (tokenizer) {
-            encodings = tokenizer.batchEncode(nonBlank);
+        synchronized (model.tokenizer()) {
+            encodings = model.tokenizer().batchEncode(nonBlank);
         }
         // batches of equal length, in order of length, so no row carries padding
         TreeMap<Integer, List<Integer>> byLength = new TreeMap<>();
@@ -262,7 +268,7 @@ public final class MiniLmTextEncoder implements TextEncoder {
             List<Integer> members = group.getValue();
             for (int from = 0; from < members.size(); from += BATCH) {
                 List<Integer> batch = members.subList(from, Math.min(members.size(), from + BATCH));
-                float[][] rows = forward(encodings, batch, group.getKey());
+                float[][] rows = forward(model, encodings, batch, group.getKey());
                 for (int b = 0; b < rows.length; b++) {
                     result[positions.get(batch.get(b))] = rows[b];
                 }
@@ -278,7 +284,8 @@ public final class MiniLmTextEncoder implements TextEncoder {
     }
 
     /** One ONNX Runtime call over texts of {@code length} tokens each: mean pooling, then unit length. */
-    private float[][] forward(Encoding[] encodings, List<Integer> batch, int length) {
+    private static float[][] forward(Loaded model, Encoding[] encodings, List<Integer> batch, int length) {
+        OrtEnvironment environment = model.environment();
         int rows = batch.size();
         long[] ids = new long[rows * length];
         long[] mask = new long[rows * length];
@@ -296,10 +303,10 @@ public final class MiniLmTextEncoder implements TextEncoder {
             Map<String, OnnxTensor> inputs = new java.util.HashMap<>();
             inputs.put("input_ids", idTensor);
             inputs.put("attention_mask", maskTensor);
-            if (takesTokenTypes) {
+            if (model.takesTokenTypes()) {
                 inputs.put("token_type_ids", typeTensor);
             }
-            try (OrtSession.Result output = session.run(inputs)) {
+            try (OrtSession.Result output = model.session().run(inputs)) {
                 OnnxTensor hidden = (OnnxTensor) output.get(0);
                 long[] outShape = hidden.getInfo().getShape();
                 if (outShape.length != 3 || outShape[0] != rows || outShape[1] != length
@@ -329,14 +336,13 @@ public final class MiniLmTextEncoder implements TextEncoder {
     @Override
     public String description() {
         return "minilm(model=" + MODEL + ", variant=" + variant.label + ", artifact=" + GROUP_ID + ":"
-                + variant.artifactId + ":" + artifactVersion + ", sha256=" + modelSha256.substring(0, 12)
-                + ", dimension=" + DIMENSION + ", maxTokens=" + MAX_TOKENS + ", meanPooling, normalize=true)";
+                + variant.artifactId + ":" + artifactVersion + ", dimension=" + DIMENSION + ", maxTokens=" + MAX_TOKENS + ", meanPooling, normalize=true)";
     }
 
     @Override
     public void save(Path file) throws IOException {
         Descriptor descriptor = new Descriptor(FORMAT, FORMAT_VERSION, MODEL, variant.label,
-                GROUP_ID + ":" + variant.artifactId, artifactVersion, modelSha256, MAX_TOKENS);
+                GROUP_ID + ":" + variant.artifactId, artifactVersion, MAX_TOKENS);
         Path absolute = file.toAbsolutePath();
         Files.createDirectories(absolute.getParent());
         Path temporary = Files.createTempFile(absolute.getParent(), absolute.getFileName().toString(), ".tmp");
@@ -370,24 +376,16 @@ public final class MiniLmTextEncoder implements TextEncoder {
             throw new InvalidRewardInputException(file + ": key 'format'/'version' is '" + descriptor.format()
                     + "'/" + descriptor.version() + ", expected '" + FORMAT + "'/" + FORMAT_VERSION);
         }
-        if (descriptor.variant() == null || descriptor.modelSha256() == null) {
-            throw new InvalidRewardInputException(file + ": lacks the key 'variant' or 'modelSha256'");
+        if (descriptor.variant() == null || descriptor.artifactVersion() == null) {
+            throw new InvalidRewardInputException(file + ": lacks the key 'variant' or 'artifactVersion'");
         }
         MiniLmTextEncoder encoder = of(Variant.ofLabel(descriptor.variant()));
-        if (!encoder.modelSha256.equals(descriptor.modelSha256()) || descriptor.maxTokens() != MAX_TOKENS) {
+        if (!encoder.artifactVersion.equals(descriptor.artifactVersion()) || descriptor.maxTokens() != MAX_TOKENS) {
             throw new InvalidRewardInputException(file + ": saved with " + descriptor.artifact() + ":"
-                    + descriptor.artifactVersion() + " (model sha256 " + descriptor.modelSha256() + ", "
-                    + descriptor.maxTokens() + " tokens), but the class path has " + encoder.description()
-                    + "; prepare the data again with this version");
+                    + descriptor.artifactVersion() + " (" + descriptor.maxTokens() + " tokens), but the class path "
+                    + "has " + encoder.description() + "; prepare the data again with this version");
         }
         return encoder;
     }
 
-    private static String sha256(byte[] bytes) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is required of every Java platform", e);
-        }
-    }
 }

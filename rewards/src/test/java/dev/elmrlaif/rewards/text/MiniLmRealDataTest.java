@@ -6,8 +6,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import dev.elmrlaif.rewards.fixtures.MovieLensFixture;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.api.Test;
 
 /**
  * MiniLM tells real movies apart (skipped, loudly, without the shared data): on a fixed sample of held-out
@@ -16,22 +15,22 @@ import org.junit.jupiter.params.provider.EnumSource;
 class MiniLmRealDataTest {
     private static final Logger LOG = LogManager.getLogger(MiniLmRealDataTest.class);
     /** Held-out movies in the sample (the first of the fixed split's held-out list). */
-    private static final int SAMPLE = 150;
+    private static final int SAMPLE = 200;
 
     /**
-     * Measured on this sample (full and quantized alike): same-movie cosine 0.36, another movie's 0.12, the
-     * same movie wins for 93 to 94 % of movies (and 93.5 % on 200 movies). The thresholds sit about three
-     * binomial standard deviations (2 % at 150 movies) below the share, and at a margin of 0.15 against the
-     * measured 0.24, so they hold for the pretrained model and fail for an encoder that does not read the text
-     * (about 50 % and a zero margin).
+     * Measured on this sample: same-movie cosine 0.359, another movie's 0.117, the same movie wins for 93.5 %
+     * of the 200 movies (full and quantized alike; docs/benchmarks.md has the figure on all 1,163 held-out
+     * movies). The share threshold sits about three binomial standard deviations (1.7 % at 200 movies) below
+     * it, the margin threshold at 0.15 against the measured 0.24: they hold for the pretrained model and fail
+     * for an encoder that does not read the text (a share near 50 %, no margin). The default (full) model only;
+     * the quantized one is checked against LangChain4j in MiniLmTextEncoderTest and measured in the benchmark.
      */
-    @ParameterizedTest
-    @EnumSource(MiniLmTextEncoder.Variant.class)
-    void sameMovieHalvesAreCloserThanAnotherMoviesOnHeldOutMovies(MiniLmTextEncoder.Variant variant) {
+    @Test
+    void sameMovieHalvesAreCloserThanAnotherMoviesOnHeldOutMovies() {
         assumeTrue(MovieLensFixture.available(), "shared MovieLens/TMDB data absent");
-        EncoderDiscrimination.Result result = EncoderDiscrimination.measure(MiniLmTextEncoder.of(variant),
-                EncoderDiscrimination.split().heldOut(), SAMPLE);
-        LOG.info("MiniLM {} discrimination on held-out movies: {}", variant.label(), result);
+        EncoderDiscrimination.Result result = EncoderDiscrimination.measure(
+                MiniLmTextEncoder.of(MiniLmTextEncoder.Variant.FULL), EncoderDiscrimination.split().heldOut(), SAMPLE);
+        LOG.info("MiniLM full discrimination on held-out movies: {}", result);
         assertTrue(result.sameWins() >= 0.88 && result.sameMean() > result.randomMean() + 0.15, result.toString());
     }
 }
