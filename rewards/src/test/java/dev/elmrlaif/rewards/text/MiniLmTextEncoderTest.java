@@ -89,6 +89,20 @@ class MiniLmTextEncoderTest {
         }
     }
 
+    /** Texts of one token count share a batch (no padding); each row is still what the text gives alone. */
+    @ParameterizedTest
+    @EnumSource(MiniLmTextEncoder.Variant.class)
+    void aBatchOfEqualLengthTextsGivesEachTextsOwnVector(MiniLmTextEncoder.Variant variant) {
+        MiniLmTextEncoder encoder = MiniLmTextEncoder.of(variant);
+        List<String> sameLength = List.of("a red car drives fast", "the old dog sleeps well",
+                "stock prices fell again", "a green tree grows tall", "two friends travel east",
+                "my blue house burns down");
+        float[][] batch = encoder.encode(sameLength);
+        for (int i = 0; i < sameLength.size(); i++) {
+            assertArrayEquals(encoder.encode(sameLength.get(i)), batch[i], 0f, sameLength.get(i));
+        }
+    }
+
     /** The same vectors as LangChain4j's own model classes (one text per call, its own pooling code). */
     @ParameterizedTest
     @EnumSource(MiniLmTextEncoder.Variant.class)

@@ -69,7 +69,12 @@ final class FileWorld {
 
   /** A data section for {@code files}, caching into {@code cache}, with a 2-d text encoder. */
   static DataConfig data(FilesDomainConfig files, Path cache) {
-    return new DataConfig("files", "ml-latest-small", "", cache.toString(), 0.1, 0.1, "", false, TextEncoderKind.TFIDF,
+    return data(files, cache, TextEncoderKind.TFIDF);
+  }
+
+  /** A data section for {@code files}, caching into {@code cache}, with the given text encoder (TF-IDF: 2-d). */
+  static DataConfig data(FilesDomainConfig files, Path cache, TextEncoderKind encoder) {
+    return new DataConfig("files", "ml-latest-small", "", cache.toString(), 0.1, 0.1, "", false, encoder,
         2, "",
         WalsConfig.defaults(), new ConceptsConfig(List.of(), 2, false, 1.0, 0.25), TeacherConfig.defaults(),
         new TasksConfig(List.of("all"), 0, 0, 0, 5), files);
