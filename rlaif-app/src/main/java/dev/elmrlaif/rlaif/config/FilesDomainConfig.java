@@ -23,8 +23,8 @@ public record FilesDomainConfig(
     @Doc("Spaces to find concept directions in; empty means every space of the concept kind")
         List<String> conceptSpaces,
     @Doc("Task file (YAML list of tasks: name, prompt, slots, target or template, pairing)") String tasksFile,
-    @Doc("Text field the text encoder is fitted on (training entities only); each kind having it gets a "
-        + "text-encoder space <kind>_text") String textField,
+    @Doc("Text field embedded by data.text_encoder: each kind having it gets a space <kind>_text (TF-IDF is "
+        + "fitted on the training entities' field)") String textField,
     @Doc("Spaces whose vectors already live in the text encoder's space (made with the same data.text_encoder, "
         + "e.g. by './rlaif data embed'): SC compares with the vector itself") List<String> textSpaces,
     @Doc("Text spaces made here by data.text_encoder: {kind, space, fields}; each entity's vector is the encoder's "

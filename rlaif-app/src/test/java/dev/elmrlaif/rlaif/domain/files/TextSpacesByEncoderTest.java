@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.elmrlaif.rewards.text.MiniLmTextEncoder;
 import dev.elmrlaif.rlaif.UserInputException;
+import dev.elmrlaif.rlaif.config.ConfigLoader;
 import dev.elmrlaif.rlaif.config.DataConfig;
 import dev.elmrlaif.rlaif.config.FilesDomainConfig;
 import dev.elmrlaif.rlaif.config.TextEncoderKind;
@@ -120,5 +121,33 @@ class TextSpacesByEncoderTest {
     assertEquals(1, result.withoutText());
     NpyReader.Matrix matrix = NpyReader.read(dir.resolve("out.npy"));
     assertArrayEquals(new float[384], java.util.Arrays.copyOfRange(matrix.values(), 384, 768), 0f);
+  }
+
+  @Test
+  void theEmbedKeyBindsFromYamlAndAnEmptyFieldListIsOneLine() throws IOException {
+    Path yaml = dir.resolve("embed.yaml");
+    Files.writeString(yaml, String.join("\n",
+        "data:",
+        "  domain: files",
+        "  text_encoder: minilm_q",
+        "  files:",
+        "    embed:",
+        "      - {kind: item, space: item_about, fields: [description, notes]}",
+        ""));
+    FilesDomainConfig files = new ConfigLoader().load(yaml, List.of()).config().data().files();
+    assertEquals(List.of(new FilesDomainConfig.EmbedSpace("item", "item_about", List.of("description", "notes"))),
+        files.embed());
+
+    Files.writeString(yaml, String.join("\n",
+        "data:",
+        "  domain: files",
+        "  files:",
+        "    embed:",
+        "      - {kind: item, space: item_about, fields: []}",
+        ""));
+    UserInputException empty = assertThrows(UserInputException.class,
+        () -> new ConfigLoader().load(yaml, List.of()));
+    assertTrue(empty.getMessage().contains("data.files.embed[].fields: empty for space 'item_about'; expected the "
+        + "text fields to embed"), empty.getMessage());
   }
 }
