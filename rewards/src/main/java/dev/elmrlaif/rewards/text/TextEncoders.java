@@ -1,11 +1,18 @@
 package dev.elmrlaif.rewards.text;
 
 import dev.elmrlaif.rewards.InvalidRewardInputException;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.DigestInputStream;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.Arrays;
+import java.util.HexFormat;
 import java.util.List;
 
 /**
@@ -13,6 +20,8 @@ import java.util.List;
  * entity as the mean of the encoder over its texts (DESIGN.md §6, "Semantic embeddings").
  */
 public final class TextEncoders {
+
+    private static final ObjectMapper DESCRIPTOR_READER = new ObjectMapper();
 
     private TextEncoders() {}
 
@@ -34,10 +43,77 @@ public final class TextEncoders {
             return TfidfSvdTextEncoder.load(file);
         }
         if (read > 0 && start[0] == '{') {
+            String format;
+            try {
+                format = DESCRIPTOR_READER.readTree(file.toFile()).path("format").asText("");
+            } catch (IOException e) {
+                throw new InvalidRewardInputException(file + ": malformed text-encoder descriptor: " + e.getMessage(), e);
+            }
+            if (MiniLmTextEncoder.isDescriptorFormat(format)) {
+                return MiniLmTextEncoder.loadDescriptor(file);
+            }
             return DjlSentenceEncoder.loadDescriptor(file);
         }
         throw new InvalidRewardInputException(file + ": not a saved text encoder: expected a TF-IDF/SVD file "
-                + "(starting with 'ELMTFSVD') or a DJL sentence-encoder descriptor (a JSON object)");
+                + "(starting with 'ELMTFSVD'), a MiniLM or a DJL sentence-encoder descriptor (a JSON object)");
+    }
+
+    /**
+     * A stable identity of an encoder's outputs: the SHA-256 (hex) of what {@link TextEncoder#save} writes, which
+     * holds everything that decides the vectors (a fitted TF-IDF/SVD's weights; a pretrained model's name,
+     * version and model-file hash). Two encoders with equal identities give equal vectors, so it can key a cache
+     * of encodings ({@link DiskCachedTextEncoder}).
+     */
+    public static String identity(TextEncoder encoder) {
+        Path folder = null;
+        try {
+            folder = Files.createTempDirectory("encoder-identity");
+            Path file = folder.resolve("encoder");
+            encoder.save(file);
+            MessageDigest digest = MessageDigest.getInstance("SHA-256");
+            try (InputStream in = new DigestInputStream(Files.newInputStream(file), digest)) {
+                in.transferTo(OutputStream.nullOutputStream());
+            }
+            Files.delete(file);
+            return HexFormat.of().formatHex(digest.digest());
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot save the text encoder to hash it", e);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is required of every Java platform", e);
+        } finally {
+            if (folder != null) {
+                try {
+                    Files.deleteIfExists(folder);
+                } catch (IOException ignored) {
+                    // a leftover empty temporary folder is harmless
+                }
+            }
+        }
+    }
+
+    /**
+     * The semantic embeddings of many entities at once: row {@code e} is {@link #meanEmbedding} of {@code
+     * textsByEntity.get(e)}, but every distinct text is encoded once, in one call of the encoder, so a batched
+     * or cached encoder sees the whole dataset together. An entity with no text (an empty list, or only texts
+     * that encode to zeros) gets the zero vector: no embedding.
+     */
+    public static float[][] meanEmbeddings(TextEncoder encoder, List<List<String>> textsByEntity) {
+        java.util.Map<String, Integer> index = new java.util.LinkedHashMap<>();
+        for (List<String> texts : textsByEntity) {
+            for (String text : texts) {
+                index.putIfAbsent(text == null ? "" : text, index.size());
+            }
+        }
+        float[][] encoded = encoder.encode(new java.util.ArrayList<>(index.keySet()));
+        float[][] means = new float[textsByEntity.size()][];
+        for (int e = 0; e < means.length; e++) {
+            List<float[]> rows = new java.util.ArrayList<>();
+            for (String text : textsByEntity.get(e)) {
+                rows.add(encoded[index.get(text == null ? "" : text)]);
+            }
+            means[e] = mean(rows, encoder.dimension());
+        }
+        return means;
     }
 
     /**
@@ -51,9 +127,14 @@ public final class TextEncoders {
         if (texts.isEmpty()) {
             throw new InvalidRewardInputException("meanEmbedding: an entity needs at least one text, found none");
         }
-        double[] sum = new double[encoder.dimension()];
+        return mean(java.util.Arrays.asList(encoder.encode(texts)), encoder.dimension());
+    }
+
+    /** The mean of the non-zero rows; zeros when there is none. */
+    private static float[] mean(List<float[]> rows, int dimension) {
+        double[] sum = new double[dimension];
         int counted = 0;
-        for (float[] row : encoder.encode(texts)) {
+        for (float[] row : rows) {
             boolean nonZero = false;
             for (float value : row) {
                 if (value != 0f) {

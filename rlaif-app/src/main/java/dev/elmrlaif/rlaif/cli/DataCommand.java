@@ -8,6 +8,7 @@ import dev.elmrlaif.rlaif.config.LoadedConfig;
 import dev.elmrlaif.rlaif.data.DataPreparer;
 import dev.elmrlaif.rlaif.data.DataSummary;
 import dev.elmrlaif.rlaif.data.PreparedData;
+import dev.elmrlaif.rlaif.data.TextEmbedder;
 import dev.elmrlaif.rlaif.domain.files.ExampleDatasetGenerator;
 import dev.elmrlaif.rlaif.movielens.MovieLensDownloader;
 import dev.elmrlaif.rlaif.run.CheckpointFolders;
@@ -32,13 +33,16 @@ import picocli.CommandLine.Spec;
  * {@code rlaif data}: {@code prepare CONFIG} builds (or reuses from the cache) the splits, embeddings,
  * concepts and task examples of a config and prints the summary; {@code download DATASET} fetches a
  * MovieLens archive into the cache folder; {@code make-example OUT_DIR} writes the invented recipe
- * dataset that {@code configs/own-embeddings-example.yaml} reads (a "bring your own embeddings" domain).
+ * dataset that {@code configs/own-embeddings-example.yaml} reads (a "bring your own embeddings" domain);
+ * {@code embed CONFIG --input FILE --out PREFIX} turns texts into a vector file made by the config's text
+ * encoder, for {@code data.files.text_spaces} ({@link TextEmbedder}).
  */
 @Command(
     name = "data",
     mixinStandardHelpOptions = true,
     description = "Download and prepare domain data.",
-    subcommands = {DataCommand.Prepare.class, DataCommand.Download.class, DataCommand.MakeExample.class})
+    subcommands = {DataCommand.Prepare.class, DataCommand.Download.class, DataCommand.MakeExample.class,
+        DataCommand.Embed.class})
 public final class DataCommand implements Runnable {
   @Spec CommandSpec spec;
 
@@ -79,6 +83,55 @@ public final class DataCommand implements Runnable {
       if (listConcepts) {
         spec.commandLine().getOut().print(System.lineSeparator() + DataSummary.concepts(data));
       }
+      spec.commandLine().getOut().flush();
+      return 0;
+    }
+  }
+
+  /** {@code rlaif data embed CONFIG --input FILE [--field F]... --out PREFIX}. */
+  @Command(
+      name = "embed",
+      mixinStandardHelpOptions = true,
+      description = "Embed texts with the config's text encoder (data.text_encoder) into PREFIX.npy, PREFIX.ids and "
+          + "PREFIX.encoder.json: a vector file for data.files.vectors whose space can be listed in "
+          + "data.files.text_spaces, so its SC compares like with like.")
+  static final class Embed implements Callable<Integer> {
+    @Parameters(index = "0", paramLabel = "CONFIG", description = "The run's YAML config (its data.text_encoder "
+        + "and data.cache_dir are used).")
+    Path configFile;
+
+    @Option(names = "--input", required = true, paramLabel = "FILE", description = "JSON lines: {\"id\": ..., "
+        + "\"texts\": {field: text}} (an entity file) or {\"id\": ..., \"text\": ...}.")
+    Path input;
+
+    @Option(names = "--field", paramLabel = "NAME", description = "A texts field to embed (repeatable; the vector "
+        + "is the mean over the fields an entity has); none: each line's top-level text.")
+    List<String> fields = new ArrayList<>();
+
+    @Option(names = "--out", required = true, paramLabel = "PREFIX", description = "Output prefix: writes "
+        + "PREFIX.npy, PREFIX.ids and PREFIX.encoder.json.")
+    Path out;
+
+    @Option(names = "--kind", paramLabel = "KIND", description = "Entity kind, for the config snippet printed.")
+    String kind = "KIND";
+
+    @Option(names = "--space", paramLabel = "NAME", description = "Space name, for the config snippet printed "
+        + "(default: PREFIX's file name).")
+    String space;
+
+    @Option(names = "--set", paramLabel = "KEY=VALUE", description = "Override a config key (repeatable), e.g. "
+        + "data.text_encoder=minilm_q.")
+    List<String> overrides = new ArrayList<>();
+
+    @Spec CommandSpec spec;
+
+    @Override
+    public Integer call() {
+      long start = System.nanoTime();
+      LoadedConfig loaded = new ConfigLoader().load(configFile, overrides);
+      TextEmbedder.Result result = TextEmbedder.embed(loaded.config().data(), input, fields, out);
+      spec.commandLine().getOut().print(TextEmbedder.describe(result, kind,
+          space == null ? out.getFileName().toString() : space, (System.nanoTime() - start) / 1e9));
       spec.commandLine().getOut().flush();
       return 0;
     }

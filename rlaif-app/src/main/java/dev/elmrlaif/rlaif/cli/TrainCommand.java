@@ -7,6 +7,7 @@ import dev.elmrlaif.rlaif.config.DataRoot;
 import dev.elmrlaif.rlaif.config.DeviceSpec;
 import dev.elmrlaif.rlaif.config.LoadedConfig;
 import dev.elmrlaif.rlaif.config.RlaifConfig;
+import dev.elmrlaif.rlaif.data.TextEncoderFactory;
 import dev.elmrlaif.rlaif.pipeline.RunContext;
 import dev.elmrlaif.rlaif.pipeline.StagePipeline;
 import dev.elmrlaif.rlaif.run.ComputeEnvironment;
@@ -196,7 +197,8 @@ public final class TrainCommand implements Callable<Integer> {
         System.getProperty("os.name") + " " + System.getProperty("os.arch"),
         Instant.now(clock).toString(),
         ProcessHandle.current().info().arguments().map(List::of).orElse(List.of()),
-        Map.of("data_root", dataRoot.path().toAbsolutePath().toString(), "data_root_source", dataRoot.source()));
+        Map.of("data_root", dataRoot.path().toAbsolutePath().toString(), "data_root_source", dataRoot.source(),
+            "text_encoder", TextEncoderFactory.signature(config.data())));
   }
 
   private static String hostName() {

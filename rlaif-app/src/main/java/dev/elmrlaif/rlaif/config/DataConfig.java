@@ -23,10 +23,13 @@ public record DataConfig(
         + "when present, 'none' disables it") String overviews,
     @Doc("Download the dataset into cache_dir on first use when no data root holds it (needs internet)")
         boolean autoDownload,
-    @Doc("Dimension of the semantic embeddings (text encoder output)") @Range(min = 2, max = 1024)
-        int semanticDimension,
-    @Doc("Local folder of a sentence-embedding model (model.pt + tokenizer.json) used instead of fitting "
-        + "TF-IDF + SVD; empty fits TF-IDF + SVD on the training texts") String sentenceModel,
+    @Doc("Text encoder for semantic embeddings, SC and BC: minilm (all-MiniLM-L6-v2, 384-d, in-process), minilm_q "
+        + "(its quantized twin, faster), tfidf (TF-IDF + SVD fitted on the training texts; for tiny tests), "
+        + "model_folder (the model in data.sentence_model)") TextEncoderKind textEncoder,
+    @Doc("Dimension of the TF-IDF + SVD encoder (text_encoder: tfidf); pretrained encoders have their own")
+        @Range(min = 2, max = 1024) int semanticDimension,
+    @Doc("Local folder of a sentence-embedding model (model.pt + tokenizer.json), read when text_encoder is "
+        + "model_folder") String sentenceModel,
     @Doc("Behavioral embeddings by weighted alternating least squares") WalsConfig wals,
     @Doc("Concept activation vectors from tags and genres") ConceptsConfig concepts,
     @Doc("Who writes the task targets") TeacherConfig teacher,
@@ -47,6 +50,19 @@ public record DataConfig(
     if (!(heldOutUsers >= 0 && heldOutUsers <= 0.9)) {
       throw new UserInputException("data.held_out_users: found " + heldOutUsers + ", expected a value in [0, 0.9]");
     }
+    if (textEncoder == null) {
+      throw new UserInputException("data.text_encoder: found nothing, expected one of minilm, minilm_q, tfidf, "
+          + "model_folder");
+    }
+    if (textEncoder == TextEncoderKind.MODEL_FOLDER && (sentenceModel == null || sentenceModel.isBlank())) {
+      throw new UserInputException("data.sentence_model: empty, but data.text_encoder is model_folder; expected the "
+          + "folder holding model.pt and tokenizer.json");
+    }
+    if (textEncoder != TextEncoderKind.MODEL_FOLDER && sentenceModel != null && !sentenceModel.isBlank()) {
+      throw new UserInputException("data.sentence_model: set to '" + sentenceModel + "', but data.text_encoder is "
+          + textEncoder.name().toLowerCase(java.util.Locale.ROOT) + "; expected text_encoder: model_folder to use "
+          + "that model (or sentence_model left empty)");
+    }
     if (semanticDimension < 2) {
       throw new UserInputException("data.semantic_dimension: found " + semanticDimension + ", expected at least 2");
     }
@@ -54,7 +70,8 @@ public record DataConfig(
 
   /** The defaults every config starts from. */
   public static DataConfig defaults() {
-    return new DataConfig("movielens", "ml-latest-small", "", "cache", 0.1, 0.1, "", true, 64, "",
+    return new DataConfig("movielens", "ml-latest-small", "", "cache", 0.1, 0.1, "", true, TextEncoderKind.MINILM,
+        64, "",
         WalsConfig.defaults(), ConceptsConfig.defaults(), TeacherConfig.defaults(), TasksConfig.defaults(),
         FilesDomainConfig.defaults());
   }

@@ -23,10 +23,12 @@ public record FilesDomainConfig(
     @Doc("Spaces to find concept directions in; empty means every space of the concept kind")
         List<String> conceptSpaces,
     @Doc("Task file (YAML list of tasks: name, prompt, slots, target or template, pairing)") String tasksFile,
-    @Doc("Text field the text encoder is fitted on (training entities only); each kind having it gets a "
-        + "text-encoder space <kind>_text") String textField,
-    @Doc("Spaces whose vectors already live in the text encoder's space (e.g. made by data.sentence_model): "
-        + "SC compares with the vector itself") List<String> textSpaces,
+    @Doc("Text field embedded by data.text_encoder: each kind having it gets a space <kind>_text (TF-IDF is "
+        + "fitted on the training entities' field)") String textField,
+    @Doc("Spaces whose vectors already live in the text encoder's space (made with the same data.text_encoder, "
+        + "e.g. by './rlaif data embed'): SC compares with the vector itself") List<String> textSpaces,
+    @Doc("Text spaces made here by data.text_encoder: {kind, space, fields}; each entity's vector is the encoder's "
+        + "mean over its listed text fields (none: no vector, left out of the space's tasks)") List<EmbedSpace> embed,
     @Doc("Fraction of every entity kind held out from every fitted component") @Range(min = 0, max = 0.9)
         double heldOutFraction,
     @Doc("Rewards this run needs (sc, bc); the data stage fails early when one cannot exist for the data")
@@ -63,6 +65,25 @@ public record FilesDomainConfig(
     }
   }
 
+  /**
+   * A text-comparable space the preparation makes with the run's text encoder, so SC on it compares like with
+   * like: each entity's vector is the mean of the encoder over the listed text fields it has.
+   */
+  public record EmbedSpace(
+      @Doc("Entity kind whose texts are embedded") String kind,
+      @Doc("Name of the new space (unique among the kind's spaces)") String space,
+      @Doc("Text fields to embed; an entity's vector is the mean over those it has") List<String> fields) {
+    public EmbedSpace {
+      requireText("data.files.embed[].kind", kind);
+      requireText("data.files.embed[].space", space);
+      fields = fields == null ? List.of() : List.copyOf(fields);
+      if (fields.isEmpty()) {
+        throw new UserInputException("data.files.embed[].fields: empty for space '" + space + "'; expected the "
+            + "text fields to embed, e.g. [description]");
+      }
+    }
+  }
+
   /** The interactions file and the entity kinds of its two id columns. */
   public record InteractionsFile(
       @Doc("CSV file (header line, then row id, column id[, value]); empty means no interactions") String file,
@@ -92,6 +113,7 @@ public record FilesDomainConfig(
     tasksFile = tasksFile == null || tasksFile.isBlank() ? "tasks.yaml" : tasksFile;
     textField = textField == null ? "" : textField;
     textSpaces = textSpaces == null ? List.of() : List.copyOf(textSpaces);
+    embed = embed == null ? List.of() : List.copyOf(embed);
     if (!(heldOutFraction >= 0 && heldOutFraction <= 0.9)) {
       throw new UserInputException(
           "data.files.held_out_fraction: found " + heldOutFraction + ", expected a value in [0, 0.9]");
@@ -107,7 +129,7 @@ public record FilesDomainConfig(
   /** The defaults: no files (a config with {@code data.domain: files} names them). */
   public static FilesDomainConfig defaults() {
     return new FilesDomainConfig("", "files", List.of(), List.of(), InteractionsFile.none(), "", "", List.of(),
-        "tasks.yaml", "", List.of(), 0.1, List.of());
+        "tasks.yaml", "", List.of(), List.of(), 0.1, List.of());
   }
 
   private static void requireText(String key, String value) {

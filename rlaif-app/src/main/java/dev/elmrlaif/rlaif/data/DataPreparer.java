@@ -3,12 +3,8 @@ package dev.elmrlaif.rlaif.data;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.google.common.hash.Hasher;
 import com.google.common.hash.Hashing;
-import dev.elmrlaif.rewards.text.DjlSentenceConfig;
-import dev.elmrlaif.rewards.text.DjlSentenceEncoder;
 import dev.elmrlaif.rewards.text.TextEncoder;
 import dev.elmrlaif.rewards.text.TextEncoders;
-import dev.elmrlaif.rewards.text.TfidfSvdConfig;
-import dev.elmrlaif.rewards.text.TfidfSvdTextEncoder;
 import dev.elmrlaif.rlaif.UserInputException;
 import dev.elmrlaif.rlaif.config.ConfigLoader;
 import dev.elmrlaif.rlaif.config.DataConfig;
@@ -61,8 +57,9 @@ import org.apache.logging.log4j.Logger;
  *   <li>split movies and users by fraction and seed;
  *   <li>fit behavioral embeddings (WALS) on the training block, fold held-out entities in, and
  *       measure held-out ranking quality against popularity;
- *   <li>fit the text encoder on the training movies' texts; each movie's semantic embedding is the
- *       encoder's mean over its texts;
+ *   <li>the text encoder ({@code data.text_encoder}: all-MiniLM-L6-v2 by default, or TF-IDF + SVD fitted
+ *       on the training movies' texts); each movie's semantic embedding is the encoder's mean over its
+ *       texts, every distinct text encoded once, in batches, through the disk cache of encodings;
  *   <li>find concept activation vectors from training users' tags and from genres;
  *   <li>write each selected task's training and held-out examples with the teacher.
  * </ol>
@@ -72,7 +69,7 @@ import org.apache.logging.log4j.Logger;
  */
 public final class DataPreparer {
   /** Bump when the saved layout or any preparation step changes what it produces. */
-  static final int FORMAT_VERSION = 3;
+  static final int FORMAT_VERSION = 4;
   private static final Logger LOG = LogManager.getLogger(DataPreparer.class);
 
   private final DataConfig config;
@@ -146,11 +143,18 @@ public final class DataPreparer {
       trainingTexts.addAll(texts.get(m));
     }
     TextEncoder encoder = textEncoder(trainingTexts);
+    // every distinct text once, in one batched (and disk-cached) call of the encoder
+    float[][] means = TextEncoders.meanEmbeddings(encoder, texts);
     float[] semantic = new float[movieTable.size() * encoder.dimension()];
+    int withoutText = 0;
     for (int m = 0; m < movieTable.size(); m++) {
-      System.arraycopy(TextEncoders.meanEmbedding(encoder, texts.get(m)), 0, semantic, m * encoder.dimension(),
-          encoder.dimension());
+      System.arraycopy(means[m], 0, semantic, m * encoder.dimension(), encoder.dimension());
+      if (dev.elmrlaif.rewards.Vectors.norm(means[m]) == 0) {
+        withoutText++;
+      }
     }
+    LOG.info("semantic embeddings: {} movies by {}; {} without text (no embedding, left out of semantic tasks)",
+        movieTable.size(), encoder.description(), withoutText);
     Map<String, EmbeddingSpace> spaces = new LinkedHashMap<>();
     spaces.put(PreparedData.SEMANTIC, new EmbeddingSpace(PreparedData.SEMANTIC, "movie", encoder.dimension(), semantic, true));
     spaces.put(PreparedData.BEHAVIORAL,
@@ -194,37 +198,26 @@ public final class DataPreparer {
     return prepared;
   }
 
-  /**
-   * The text encoder: TF-IDF + truncated SVD fitted on the training movies' texts, or, when
-   * {@code data.sentence_model} names a folder, that pretrained sentence-embedding model (DJL).
-   */
+  /** The text encoder {@code data.text_encoder} names (TF-IDF + SVD is fitted on the training movies' texts). */
   private TextEncoder textEncoder(List<String> trainingTexts) {
     return textEncoder(config, trainingTexts, seed + 4);
   }
 
   /**
-   * The text encoder of a data section: TF-IDF + truncated SVD of {@code data.semantic_dimension}
-   * fitted on {@code trainingTexts} with {@code seed}, or the sentence model {@code data.sentence_model}.
+   * The text encoder of a data section ({@link TextEncoderFactory#create}): all-MiniLM-L6-v2 (full or
+   * quantized) or the model in {@code data.sentence_model}, disk-cached; or TF-IDF + truncated SVD of {@code
+   * data.semantic_dimension} fitted on {@code trainingTexts} with {@code seed}.
    */
   public static TextEncoder textEncoder(DataConfig config, List<String> trainingTexts, long seed) {
-    if (config.sentenceModel().isBlank()) {
-      return TfidfSvdTextEncoder.fit(trainingTexts,
-          TfidfSvdConfig.builder().dimension(config.semanticDimension()).seed(seed).build());
-    }
-    Path folder = Path.of(config.sentenceModel());
-    if (!Files.isRegularFile(folder.resolve("model.pt")) || !Files.isRegularFile(folder.resolve("tokenizer.json"))) {
-      throw new UserInputException("data.sentence_model = " + config.sentenceModel()
-          + ": expected a folder holding model.pt (TorchScript) and tokenizer.json");
-    }
-    try {
-      return DjlSentenceEncoder.open(DjlSentenceConfig.of(folder));
-    } catch (IOException e) {
-      throw new UserInputException("data.sentence_model = " + config.sentenceModel() + ": cannot load the model ("
-          + e.getMessage() + ")", e);
-    }
+    return TextEncoderFactory.create(config, trainingTexts, seed);
   }
 
-  /** The texts a movie's semantic embedding averages over: TMDB texts, genres and training-user tags. */
+  /**
+   * The texts a movie's semantic embedding averages over (paper Sec. 3.1: the encoder's mean over what is
+   * written about the movie): the TMDB overview, tagline and keywords, and the facts the teacher writes from,
+   * its genres and the training users' tags. Never the title: the model must learn the movie from its
+   * embedding, not its name. A movie with none of these gets the single empty text, hence the zero vector.
+   */
   static List<String> textsOf(MovieFacts f) {
     List<String> texts = new ArrayList<>();
     if (!f.overview().isBlank()) {
@@ -322,12 +315,14 @@ public final class DataPreparer {
   }
 
   /**
-   * SHA-256 over the format version, the seed, the data config and the input files' names and bytes
+   * SHA-256 over the format version, the seed, the text encoder's {@linkplain TextEncoderFactory#signature
+   * signature} (its kind and the version of its model), the data config and the input files' names and bytes
    * (a missing input contributes its name only): equal keys mean a cached preparation is still valid.
    */
   public static String cacheKey(DataConfig config, long seed, List<Path> inputs) {
     Hasher hasher = Hashing.sha256().newHasher();
     hasher.putInt(FORMAT_VERSION).putLong(seed);
+    hasher.putUnencodedChars(TextEncoderFactory.signature(config));
     try {
       hasher.putBytes(ConfigLoader.newMapper().writeValueAsBytes(config));
     } catch (JsonProcessingException e) {

@@ -12,7 +12,8 @@ import java.util.Map;
 
 /**
  * The table {@code rlaif data prepare} prints: entities per split, tasks and examples per split,
- * embedding dimensions, concepts, ranking quality and timings.
+ * embedding dimensions, the text encoder (model, variant, version) and the entities it gave no embedding
+ * for lack of text, concepts, ranking quality and timings.
  */
 public final class DataSummary {
   private static final int CONCEPTS_SHOWN = 8;
@@ -36,7 +37,19 @@ public final class DataSummary {
     for (EmbeddingSpace space : data.domain().spaces().values()) {
       out.append(String.format(Locale.ROOT, "%-18s %-8s %10d%n", space.name(), space.entityKind(), space.dimension()));
     }
-    out.append("text encoder: ").append(data.textEncoder().description()).append(System.lineSeparator());
+    out.append("text encoder: ").append(data.textEncoder() == null ? "none" : data.textEncoder().description())
+        .append(System.lineSeparator());
+    List<String> withoutText = new java.util.ArrayList<>();
+    for (EmbeddingSpace space : data.domain().spaces().values()) {
+      if (space.textComparable()) {
+        withoutText.add(space.name() + " (" + space.entityKind() + ") " + withoutEmbedding(space) + " of "
+            + space.size());
+      }
+    }
+    if (!withoutText.isEmpty()) {
+      out.append("entities without text (no semantic embedding, left out of semantic tasks): ")
+          .append(String.join(", ", withoutText)).append(System.lineSeparator());
+    }
     if (data.ranking() != null) {
       out.append("behavioral ranking: ").append(data.ranking()).append(System.lineSeparator());
     }
@@ -71,6 +84,23 @@ public final class DataSummary {
     data.timings().forEach((step, seconds) ->
         out.append(String.format(Locale.ROOT, "  %-34s %8.2f%n", step, seconds)));
     return out.toString();
+  }
+
+  /** Rows of {@code space} that are all zeros: entities without an embedding. */
+  static int withoutEmbedding(EmbeddingSpace space) {
+    int count = 0;
+    float[] data = space.rawData();
+    int k = space.dimension();
+    for (int row = 0; row < space.size(); row++) {
+      boolean zero = true;
+      for (int d = 0; d < k && zero; d++) {
+        zero = data[row * k + d] == 0f;
+      }
+      if (zero) {
+        count++;
+      }
+    }
+    return count;
   }
 
   /** Every concept, one per line: name, space, training movies carrying it, held-out accuracy. */

@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import dev.elmrlaif.policy.io.AtomicFiles;
+import dev.elmrlaif.rewards.InvalidRewardInputException;
+import dev.elmrlaif.rewards.text.TextEncoder;
 import dev.elmrlaif.rewards.text.TextEncoders;
 import dev.elmrlaif.rlaif.UserInputException;
 import dev.elmrlaif.rlaif.domain.Concept;
@@ -42,7 +44,7 @@ import java.util.zip.GZIPOutputStream;
  *   domain.json              entity ids and names, held-out indices, texts, concepts
  *   embeddings.bin           every embedding space (name, kind, text-comparable, dimension, rows, float32 values)
  *   ratings.bin              the interactions, e.g. users × movies ratings (row-compressed), when there are any
- *   text-encoder.bin         the fitted text encoder (rewards' own format)
+ *   text-encoder.bin         the text encoder (rewards' own format: a fitted TF-IDF/SVD, or a pretrained model's descriptor)
  *   examples-train.jsonl.gz, examples-held_out.jsonl.gz   one TaskExample per line
  * </pre>
  */
@@ -145,12 +147,28 @@ public final class PreparedDataStore {
       return new PreparedData(folder, domain, manifest.tasks(),
           readExamples(folder.resolve("examples-train.jsonl.gz")),
           readExamples(folder.resolve("examples-held_out.jsonl.gz")),
-          TextEncoders.load(folder.resolve(TEXT_ENCODER)), manifest.ranking(), manifest.timings(),
+          textEncoder(folder), manifest.ranking(), manifest.timings(),
           manifest.datasetSummary(), manifest.teacher(), true);
+    } catch (InvalidRewardInputException e) {
+      throw new UserInputException(folder + ": " + e.getMessage(), e);
     } catch (IOException e) {
       throw new UserInputException(folder + ": the prepared-data cache is unreadable (" + e.getMessage()
           + "); delete the folder and run './rlaif data prepare' again", e);
     }
+  }
+
+  /**
+   * The saved text encoder; a pretrained one is wrapped in the disk cache of encodings of the cache folder the
+   * preparation lives in ({@code <data.cache_dir>/prepared/<name>} → {@code <data.cache_dir>/encodings}), so the
+   * later stages (RL rewards, evaluation) reuse what the preparation encoded.
+   */
+  private static TextEncoder textEncoder(Path folder) throws IOException {
+    TextEncoder encoder = TextEncoders.load(folder.resolve(TEXT_ENCODER));
+    Path parent = folder.toAbsolutePath().getParent();
+    if (parent == null || !parent.getFileName().toString().equals("prepared") || parent.getParent() == null) {
+      return encoder;
+    }
+    return TextEncoderFactory.withDiskCache(encoder, parent.getParent());
   }
 
   /** The key stored in {@code folder}'s manifest. */

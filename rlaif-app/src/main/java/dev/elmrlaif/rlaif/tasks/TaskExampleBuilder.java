@@ -72,15 +72,18 @@ public final class TaskExampleBuilder {
     List<TeacherRequest> requests = new ArrayList<>();
     switch (task.pairing()) {
       case SINGLE -> {
-        for (int m : choose(heldOut ? movies.heldOutIndices() : trainMovies, config.moviesPerTask(), random)) {
+        for (int m : choose(withEmbedding(heldOut ? movies.heldOutIndices() : trainMovies), config.moviesPerTask(),
+            random)) {
           requests.add(TeacherRequest.movies(task, List.of(m)));
         }
       }
       case RANDOM_PAIR, NEAREST_NEIGHBOUR -> {
-        int[] firsts = choose(heldOut ? movies.heldOutIndices() : trainMovies, config.pairsPerTask(), random);
-        int[] partners = heldOut ? IntStream.range(0, movies.size()).toArray() : trainMovies;
+        int[] firsts = choose(withEmbedding(heldOut ? movies.heldOutIndices() : trainMovies), config.pairsPerTask(),
+            random);
+        int[] partners = withEmbedding(heldOut ? IntStream.range(0, movies.size()).toArray() : trainMovies);
         for (int m : firsts) {
-          int partner = task.pairing() == Pairing.RANDOM_PAIR ? randomOther(partners, m, random) : nearest(partners, m);
+          int partner = task.pairing() == Pairing.RANDOM_PAIR ? randomOther(partners, m, random)
+              : nearest(partners, m, heldOut);
           if (partner >= 0) {
             requests.add(TeacherRequest.movies(task, List.of(m, partner)));
           }
@@ -149,11 +152,32 @@ public final class TaskExampleBuilder {
   }
 
   /**
-   * The entry of {@code pool} with the highest cosine similarity to {@code self}, ties to the first;
-   * remembered per (movie, pool), since the three nearest-neighbour tasks ask for the same pairs.
+   * The entities of {@code pool} that may fill a slot of a single or pair task: all of them, except that in a
+   * text-comparable space (the text encoder's: MovieLens's semantic space, a file domain's text spaces) an entity
+   * whose vector is zero has no text, hence no semantic embedding, and is left out of the task.
    */
-  private int nearest(int[] pool, int self) {
-    long key = ((long) self << 1) | (pool.length == movies.size() ? 1 : 0);
+  private int[] withEmbedding(int[] pool) {
+    if (!movieSpace.textComparable()) {
+      return pool;
+    }
+    int k = movieSpace.dimension();
+    return Arrays.stream(pool).filter(m -> {
+      for (int d = 0; d < k; d++) {
+        if (unitVectors[m * k + d] != 0f) {
+          return true;
+        }
+      }
+      return false;
+    }).toArray();
+  }
+
+  /**
+   * The entry of {@code pool} with the highest cosine similarity to {@code self}, ties to the first;
+   * remembered per (movie, pool: the training or the held-out split's), since the three nearest-neighbour tasks
+   * ask for the same pairs.
+   */
+  private int nearest(int[] pool, int self, boolean heldOutPool) {
+    long key = ((long) self << 1) | (heldOutPool ? 1 : 0);
     return nearestCache.computeIfAbsent(key, k -> {
       int dimension = movieSpace.dimension();
       int best = -1;

@@ -72,6 +72,7 @@ final class CliHarness {
             "  held_out_movies: 0.2",
             "  held_out_users: 0.2",
             "  semantic_dimension: 8",
+            "  text_encoder: tfidf",
             "  auto_download: false",
             "  wals: {dimension: 4, iterations: 4}",
             "  tasks: {enabled: [" + tasks + "]}",

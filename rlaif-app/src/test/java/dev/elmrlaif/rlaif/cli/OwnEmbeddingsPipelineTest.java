@@ -37,6 +37,7 @@ class OwnEmbeddingsPipelineTest {
         "  files: {folder: " + files + "}",
         "  cache_dir: " + dir.resolve("cache"),
         "  semantic_dimension: 12",
+        "  text_encoder: tfidf",
         "tokenizer: {vocab_size: 300}",
         "model: {context_length: 96, layers: 1, heads: 2, d_model: 16, adapter_hidden: 16}",
         "pretrain: {steps: 4, eval_every: 0, eval_batches: 1}",

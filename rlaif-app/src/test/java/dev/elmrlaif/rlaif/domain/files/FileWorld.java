@@ -5,6 +5,7 @@ import dev.elmrlaif.rlaif.config.DataConfig;
 import dev.elmrlaif.rlaif.config.FilesDomainConfig;
 import dev.elmrlaif.rlaif.config.TasksConfig;
 import dev.elmrlaif.rlaif.config.TeacherConfig;
+import dev.elmrlaif.rlaif.config.TextEncoderKind;
 import dev.elmrlaif.rlaif.config.WalsConfig;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -63,12 +64,18 @@ final class FileWorld {
             new FilesDomainConfig.EntityFile("user", "users.jsonl")),
         List.of(new FilesDomainConfig.VectorFile("user", "u", "user_u.npy", "user_ids.txt")),
         new FilesDomainConfig.InteractionsFile("interactions.csv", "user", "item"), "concepts.csv", "item",
-        List.of(), "tasks.yaml", "description", List.of(), 0.25, rewards);
+        List.of(), "tasks.yaml", "description", List.of(), List.of(), 0.25, rewards);
   }
 
   /** A data section for {@code files}, caching into {@code cache}, with a 2-d text encoder. */
   static DataConfig data(FilesDomainConfig files, Path cache) {
-    return new DataConfig("files", "ml-latest-small", "", cache.toString(), 0.1, 0.1, "", false, 2, "",
+    return data(files, cache, TextEncoderKind.TFIDF);
+  }
+
+  /** A data section for {@code files}, caching into {@code cache}, with the given text encoder (TF-IDF: 2-d). */
+  static DataConfig data(FilesDomainConfig files, Path cache, TextEncoderKind encoder) {
+    return new DataConfig("files", "ml-latest-small", "", cache.toString(), 0.1, 0.1, "", false, encoder,
+        2, "",
         WalsConfig.defaults(), new ConceptsConfig(List.of(), 2, false, 1.0, 0.25), TeacherConfig.defaults(),
         new TasksConfig(List.of("all"), 0, 0, 0, 5), files);
   }

@@ -56,6 +56,7 @@ class DomainRlEnvironmentTest {
         "  held_out_movies: 0.2",
         "  held_out_users: 0.2",
         "  semantic_dimension: 8",
+        "  text_encoder: tfidf",
         "  wals: {dimension: 4, iterations: 6, unobserved_weight: 0.1, regularization: 1.0, threads: 1}",
         "  concepts: {spaces: [semantic, behavioral], min_movies: 3, include_genres: true}",
         "  tasks: {enabled: [summary, similarities, user_profile], profile_movies: 3}",
