@@ -67,7 +67,7 @@ final class NativeLibraryReport {
     if (libraryPath != null && !libraryPath.isEmpty()) {
       found += ", PYTORCH_LIBRARY_PATH " + libraryPath;
     }
-    found += ", " + cudaRuntime() + ", " + gpus + " GPU(s) visible";
+    found += ", " + cudaRuntime() + ", " + gpus + " GPU(s) visible to the engine";
 
     String fix = gpus > 0
         ? "use device: gpu:0" + (gpus > 1 ? " to gpu:" + (gpus - 1) : "") + ", or device: cpu"

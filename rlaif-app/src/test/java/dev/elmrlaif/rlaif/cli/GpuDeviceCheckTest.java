@@ -46,8 +46,8 @@ class GpuDeviceCheckTest {
         + " linux-x86_64). Found: flavour cpu from " + Path.of(LibUtils.getLibtorchPath())
         + " (no CUDA library in it), PYTORCH_FLAVOR not set, ")
         + "(CUDA runtime \\d+\\.\\d \\(libcudart\\)|no CUDA runtime \\(libcudart\\) found)"
-        + Pattern.quote(", 0 GPU(s) visible. Fix: install DJL's CUDA build of PyTorch as README \"GPU\" says"
-        + " (mvn -Pgpu, PYTORCH_FLAVOR=cu128), or use device: cpu");
+        + Pattern.quote(", 0 GPU(s) visible to the engine. Fix: install DJL's CUDA build of PyTorch as README"
+        + " \"GPU\" says (mvn -Pgpu, PYTORCH_FLAVOR=cu128), or use device: cpu");
     assertTrue(result.err().strip().matches(expected), result.err());
     assertFalse(Files.exists(run), "nothing written");
   }

@@ -85,7 +85,8 @@ class DefaultThreadsReproducibilityTest {
         "logging: {progress: \"off\", tensorboard: false}",
         ""));
     Path run = work.resolve("run");
-    try (ChildCli child = ChildCli.startAtDefaultThreads(work, "train", config.toString(), "--run-dir", run.toString())) {
+    try (ChildCli child =
+        ChildCli.startAtDefaultThreads(work, "train", config.toString(), "--run-dir", run.toString())) {
       assertEquals(0, child.finish(), child.output());
       assertTrue(child.output().contains("intra-op threads " + Runtime.getRuntime().availableProcessors() + ","),
           "the child ran with one intra-op thread per core:\n" + child.output());

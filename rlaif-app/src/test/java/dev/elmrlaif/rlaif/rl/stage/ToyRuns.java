@@ -48,7 +48,8 @@ final class ToyRuns {
         "logging: {progress: \"off\", tensorboard: false}",
         "rl: {algorithms: [" + algorithm + "], environment: synthetic, steps: " + steps + ", batch_contexts: 2,"
             + " checkpoint_every: " + checkpointEvery + ", log_every: 1, kl_budget: 5.0}",
-        "synthetic: {vocab_size: 4, horizon: " + horizon + ", beta: 0.5, seed: 3, d_model: " + dModel + ", reward: {kind: random, scale: 2.0}}",
+        "synthetic: {vocab_size: 4, horizon: " + horizon + ", beta: 0.5, seed: 3, d_model: " + dModel
+            + ", reward: {kind: random, scale: 2.0}}",
         "reinforce:",
         "  samples_per_context: 16",
         "  max_new_tokens: " + horizon,
