@@ -25,11 +25,39 @@ public record ComputeEnvironment(
   private static final Logger LOG = LogManager.getLogger(ComputeEnvironment.class);
 
   /**
-   * Loads the engine with the requested threads and picks the device.
+   * Loads the engine with the requested threads, picks the device and logs the choice.
    *
    * @param threads intra-op threads, 0 for one per core
+   * @throws UserInputException when a GPU is asked for that the engine does not see (see {@link
+   *     #requireDevice})
    */
   public static ComputeEnvironment select(DeviceSpec spec, int threads) {
+    ComputeEnvironment env = resolve(spec, threads);
+    LOG.info(
+        "engine {} {} (DJL {}), device {}, intra-op threads {}, GPUs visible {}",
+        env.engineName,
+        env.engineVersion,
+        env.djlVersion,
+        env.device,
+        env.intraOpThreads,
+        env.gpuCount);
+    return env;
+  }
+
+  /**
+   * Loads the engine and checks that the device a config asks for is there, before a run writes
+   * anything; {@link #select} later finds the engine loaded.
+   *
+   * @throws UserInputException for {@code device: gpu} (or {@code gpu:N}) when the engine sees no
+   *     such GPU: one line with what was looked for (a CUDA build of PyTorch, the flavours this DJL
+   *     serves), what was found (the flavour and folder of the library the engine loaded, whether it
+   *     holds CUDA libraries, {@code PYTORCH_FLAVOR}, the CUDA runtime) and the two ways out
+   */
+  public static void requireDevice(DeviceSpec spec, int threads) {
+    resolve(spec, threads);
+  }
+
+  private static ComputeEnvironment resolve(DeviceSpec spec, int threads) {
     int intra = threads > 0 ? threads : Runtime.getRuntime().availableProcessors();
     if (System.getProperty("ai.djl.pytorch.num_threads") == null) {
       System.setProperty("ai.djl.pytorch.num_threads", Integer.toString(intra));
@@ -45,30 +73,17 @@ public record ComputeEnvironment(
           case AUTO -> gpus > 0 ? Device.gpu(0) : Device.cpu();
           case GPU -> {
             if (spec.gpuIndex() >= gpus) {
-              throw new UserInputException(
-                  "device: gpu" + (spec.gpuIndex() > 0 ? ":" + spec.gpuIndex() : "")
-                      + " requested, but the PyTorch engine sees " + gpus + " GPU(s); use device: cpu,"
-                      + " or install DJL's CUDA build of PyTorch (see README, \"GPU\")");
+              throw new UserInputException(NativeLibraryReport.noGpu(spec.gpuIndex(), gpus, engine));
             }
             yield Device.gpu(spec.gpuIndex());
           }
         };
-    ComputeEnvironment env =
-        new ComputeEnvironment(
-            engine.getEngineName(),
-            engine.getVersion(),
-            Engine.getDjlVersion(),
-            device,
-            Integer.parseInt(System.getProperty("ai.djl.pytorch.num_threads")),
-            gpus);
-    LOG.info(
-        "engine {} {} (DJL {}), device {}, intra-op threads {}, GPUs visible {}",
-        env.engineName,
-        env.engineVersion,
-        env.djlVersion,
-        env.device,
-        env.intraOpThreads,
-        env.gpuCount);
-    return env;
+    return new ComputeEnvironment(
+        engine.getEngineName(),
+        engine.getVersion(),
+        Engine.getDjlVersion(),
+        device,
+        Integer.parseInt(System.getProperty("ai.djl.pytorch.num_threads")),
+        gpus);
   }
 }

@@ -11,8 +11,9 @@ import java.util.List;
 import java.util.function.Predicate;
 
 /**
- * The real {@code rlaif} main in a child JVM (one intra-op thread), for the faults that need a
- * process of their own: signals and crashes. Its stdout and stderr are merged and kept line by line.
+ * The real {@code rlaif} main in a child JVM, for the faults that need a process of their own:
+ * signals, crashes, and the engine's thread count (fixed when it loads). Its stdout and stderr are
+ * merged and kept line by line.
  */
 final class ChildCli implements AutoCloseable {
   final Process process;
@@ -24,18 +25,38 @@ final class ChildCli implements AutoCloseable {
     this.reader = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
   }
 
-  /** Starts {@code rlaif ARGS} in {@code workDir}. */
+  /** Starts {@code rlaif ARGS} in {@code workDir} with one intra-op thread. */
   static ChildCli start(Path workDir, String... args) throws IOException {
+    return start(workDir, true, args);
+  }
+
+  /**
+   * Starts {@code rlaif ARGS} in {@code workDir} as a user would: no thread property and no
+   * OpenMP/MKL thread variable, so the config's {@code threads} decides ({@code 0}: one per core).
+   */
+  static ChildCli startAtDefaultThreads(Path workDir, String... args) throws IOException {
+    return start(workDir, false, args);
+  }
+
+  private static ChildCli start(Path workDir, boolean oneThread, String... args) throws IOException {
     List<String> command = new ArrayList<>(List.of(
-        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-Dai.djl.offline=true", "-Dai.djl.pytorch.num_threads=1", "-Dai.djl.pytorch.num_interop_threads=1",
-        "-XX:ErrorFile=" + workDir.resolve("hs_err_pid%p.log"),
+        Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Dai.djl.offline=true"));
+    if (oneThread) {
+      command.addAll(List.of("-Dai.djl.pytorch.num_threads=1", "-Dai.djl.pytorch.num_interop_threads=1"));
+    }
+    command.addAll(List.of("-XX:ErrorFile=" + workDir.resolve("hs_err_pid%p.log"),
         "-cp", System.getProperty("java.class.path"), "dev.elmrlaif.rlaif.cli.RlaifCommand"));
     command.addAll(List.of(args));
     Files.createDirectories(workDir);
     ProcessBuilder builder = new ProcessBuilder(command).directory(workDir.toFile()).redirectErrorStream(true);
-    builder.environment().put("OMP_NUM_THREADS", "1");
-    builder.environment().put("MKL_NUM_THREADS", "1");
+    if (oneThread) {
+      builder.environment().put("OMP_NUM_THREADS", "1");
+      builder.environment().put("MKL_NUM_THREADS", "1");
+    } else {
+      // the test JVM runs with OMP_NUM_THREADS=1 (pom.xml); a user's shell has none of these
+      builder.environment().keySet().removeIf(name -> name.startsWith("OMP_") || name.startsWith("MKL_")
+          || name.startsWith("KMP_") || name.equals("OPENBLAS_NUM_THREADS"));
+    }
     builder.environment().remove("RLAIF_DATA");
     return new ChildCli(builder.start());
   }

@@ -57,7 +57,12 @@ public final class TinyElmWorld {
 
   /** The tiny model: context 64, 1 layer, 2 heads, d_model 16, adapter hidden 16. */
   public static ModelConfig model() {
-    return new ModelConfig("", 64, 1, 2, 16, 16, 0.02);
+    return model(16);
+  }
+
+  /** The tiny model at another width (context 64, 1 layer, 2 heads, adapter hidden 16). */
+  public static ModelConfig model(int dModel) {
+    return new ModelConfig("", 64, 1, 2, dModel, 16, 0.02);
   }
 
   public static PretrainConfig pretrain() {
@@ -76,7 +81,12 @@ public final class TinyElmWorld {
 
   /** The setup with fixed sections and this world's data. */
   public static TrainingSetup setup(PreparedData data, SftConfig sft) {
-    return TrainingSetup.fixed(model(), pretrain(), sft, eval(), context -> data);
+    return setup(data, sft, model());
+  }
+
+  /** The setup with fixed sections, this world's data and a model of one's own. */
+  public static TrainingSetup setup(PreparedData data, SftConfig sft, ModelConfig model) {
+    return TrainingSetup.fixed(model, pretrain(), sft, eval(), context -> data);
   }
 
   public static String movieText(int m) {
@@ -217,9 +227,15 @@ public final class TinyElmWorld {
 
   /** Pretrains the tiny LM for a few steps in a run folder of its own; returns the model folder. */
   public static Path pretrainBriefly(Path runDir, Path config, PreparedData data) throws IOException {
+    return pretrainBriefly(runDir, config, data, model());
+  }
+
+  /** The same for a model of one's own. */
+  public static Path pretrainBriefly(Path runDir, Path config, PreparedData data, ModelConfig model)
+      throws IOException {
     RunContext context = context(runDir, config);
     writeTokenizer(context.run(), data);
-    new PretrainStage(TrainingSetup.fixed(model(), new PretrainConfig(6, 0, 1, 0.1), sft(), eval(), c -> data))
+    new PretrainStage(TrainingSetup.fixed(model, new PretrainConfig(6, 0, 1, 0.1), sft(), eval(), c -> data))
         .run(context);
     context.metrics().close();
     return RunArtifacts.pretrainedModel(context.run());

@@ -26,7 +26,7 @@ import org.junit.jupiter.api.io.TempDir;
  * metrics, for REINFORCE (adaptive β, moving-average baseline, generator and AdamW moments all
  * restored), SAC (critics, target V, adaptive α, replay buffer) and soft-Q (critic, target, replay
  * buffer, both optimizers); and the same for REINFORCE
- * after a child JVM is killed with SIGKILL in the middle of training.
+ * after a child JVM at the default thread count is killed with SIGKILL in the middle of training.
  */
 class RlResumeTest {
   private static final String LABEL = "rl/reinforce/toy";
@@ -70,11 +70,19 @@ class RlResumeTest {
     }
   }
 
+  /**
+   * At the default settings ({@code threads: 0}, one intra-op thread per core) and wide enough
+   * (32 sequences x 6 tokens x width 256 = 49,152) that the token lookups' gradients take PyTorch's
+   * multi-threaded path, where advanced indexing added with atomics and drifted (docs/djl-pitfalls.md, 6).
+   */
   @Test
+  @org.junit.jupiter.api.Tag("reliability")
   void aChildKilledInTheMiddleOfTrainingResumesToTheUninterruptedRun() throws Exception {
-    Path config = ToyRuns.writeConfig(dir, "reinforce", 30, 5);
+    Path config = ToyRuns.writeConfig(dir, "reinforce", 30, 5, "", 5, 256);
     Path straight = dir.resolve("straight");
     assertEquals(0, child(straight, config).waitFor(), "the uninterrupted run");
+    assertTrue(Files.readString(childLog(straight)).contains(
+        "intra-op threads " + Runtime.getRuntime().availableProcessors() + "\n"), "one thread per core");
 
     Path killed = dir.resolve("killed");
     Process victim = child(killed, config);
@@ -118,18 +126,16 @@ class RlResumeTest {
 
   /**
    * A child JVM running the rl stage in {@code runDir}, its output also appended to the child log
-   * beside it (a new run folder must be empty)
-   * there; one intra-op thread, so results do not depend on how reductions are split.
+   * beside it (a new run folder must be empty). Started as a user would start a run: no thread
+   * property and no OpenMP/MKL variable (the test JVM has OMP_NUM_THREADS=1), so the config's
+   * {@code threads} decides.
    */
   private static Process child(Path runDir, Path config) throws Exception {
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    ProcessBuilder builder = new ProcessBuilder(java, "-Dai.djl.offline=true", "-Dai.djl.pytorch.num_threads=1",
-        "-Dai.djl.pytorch.num_interop_threads=1", "-cp", System.getProperty("java.class.path"),
-        RlChild.class.getName(), runDir.toString(), config.toString())
+    ProcessBuilder builder = new ProcessBuilder(java, "-Dai.djl.offline=true", "-cp",
+        System.getProperty("java.class.path"), RlChild.class.getName(), runDir.toString(), config.toString())
         .redirectErrorStream(true);
-    builder.environment().put("OMP_NUM_THREADS", "1");
-    builder.environment().put("MKL_NUM_THREADS", "1");
-    builder.environment().put("MKL_CBWR", "COMPATIBLE");
+    builder.environment().keySet().removeIf(name -> name.startsWith("OMP_") || name.startsWith("MKL_"));
     return builder.start();
   }
 
@@ -159,6 +165,12 @@ class RlResumeTest {
         }
       }, true, StandardCharsets.UTF_8);
       System.setErr(both);
+      // the engine loads as in a real run: the config's device and threads
+      dev.elmrlaif.rlaif.config.RlaifConfig config =
+          new dev.elmrlaif.rlaif.config.ConfigLoader().load(Path.of(args[1]), List.of()).config();
+      dev.elmrlaif.rlaif.run.ComputeEnvironment compute = dev.elmrlaif.rlaif.run.ComputeEnvironment.select(
+          dev.elmrlaif.rlaif.config.DeviceSpec.parse(config.device()), config.threads());
+      both.println("intra-op threads " + compute.intraOpThreads());
       RunContext context = ToyRuns.context(runDir, Path.of(args[1]));
       new RlStage(data()).run(context);
       context.metrics().close();

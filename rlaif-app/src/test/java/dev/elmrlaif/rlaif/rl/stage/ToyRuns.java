@@ -29,27 +29,37 @@ final class ToyRuns {
    * separate critic and a replay buffer; SAC with K = 8, an adaptive α and separate critics.
    */
   static Path writeConfig(Path dir, String algorithm, int steps, int checkpointEvery) throws IOException {
+    return writeConfig(dir, algorithm, steps, checkpointEvery, "threads: 1", 2, 8);
+  }
+
+  /**
+   * The same with a horizon (every trainer's max_new_tokens) and width of one's own, and a {@code
+   * threads} line (empty: the default, one intra-op thread per core).
+   */
+  static Path writeConfig(Path dir, String algorithm, int steps, int checkpointEvery, String threads, int horizon,
+      int dModel) throws IOException {
     Files.createDirectories(dir);
     Path file = dir.resolve("toy.yaml");
     Files.writeString(file, String.join("\n",
         "seed: 5",
         "device: cpu",
-        "threads: 1",
+        threads,
         "stages: [rl]",
         "logging: {progress: \"off\", tensorboard: false}",
         "rl: {algorithms: [" + algorithm + "], environment: synthetic, steps: " + steps + ", batch_contexts: 2,"
             + " checkpoint_every: " + checkpointEvery + ", log_every: 1, kl_budget: 5.0}",
-        "synthetic: {vocab_size: 4, horizon: 2, beta: 0.5, seed: 3, d_model: 8, reward: {kind: random, scale: 2.0}}",
+        "synthetic: {vocab_size: 4, horizon: " + horizon + ", beta: 0.5, seed: 3, d_model: " + dModel
+            + ", reward: {kind: random, scale: 2.0}}",
         "reinforce:",
         "  samples_per_context: 16",
-        "  max_new_tokens: 2",
+        "  max_new_tokens: " + horizon,
         "  learning_rate: 0.01",
         "  kl: {estimator: k3, level: token, placement: reward, controller: {kind: adaptive, beta: 0.5, target: 0.05,"
             + " horizon: 100, gain: 0.1}}",
         "  baseline: {kind: moving_average, decay: 0.8}",
         "soft_q:",
         "  samples_per_context: 8",
-        "  max_new_tokens: 2",
+        "  max_new_tokens: " + horizon,
         "  replay: {capacity: 64}",
         "  batch_trajectories: 8",
         "  q_updates_per_step: 2",
@@ -60,7 +70,7 @@ final class ToyRuns {
         "  critic: {trunk: separate, layers: 1, heads: 1, d_model: 8}",
         "sac:",
         "  samples_per_context: 8",
-        "  max_new_tokens: 2",
+        "  max_new_tokens: " + horizon,
         "  replay: {capacity: 64}",
         "  batch_trajectories: 8",
         "  alpha: {kind: adaptive, beta: 0.5, target: 0.05, horizon: 100, gain: 0.1}",
