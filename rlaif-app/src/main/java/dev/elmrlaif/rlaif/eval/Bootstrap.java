@@ -127,7 +127,8 @@ public final class Bootstrap {
       double[] x = a.get(g);
       double[] y = b.get(g);
       if (x.length != y.length) {
-        throw new IllegalArgumentException("paired group " + g + ": " + x.length + " against " + y.length + " examples");
+        throw new IllegalArgumentException(
+            "paired group " + g + ": " + x.length + " against " + y.length + " examples");
       }
       double[] d = new double[x.length];
       for (int i = 0; i < d.length; i++) {

@@ -94,7 +94,10 @@ public final class ConsistencyEvaluator {
     this.vocabulary = TrainingVocabulary.ofTrainingSplit(data);
   }
 
-  /** Per-example scores and texts of one text source, by task, and for trained models each task's generation figures. */
+  /**
+   * Per-example scores and texts of one text source, by task, and for trained models each task's
+   * generation figures.
+   */
   private final class Scores {
     final Map<String, double[]> sc = new LinkedHashMap<>();
     final Map<String, double[]> bc = new LinkedHashMap<>();
@@ -187,7 +190,8 @@ public final class ConsistencyEvaluator {
     if (sftScores != null) {
       stages.forEach((name, scores) -> {
         if (!name.equals(SFT)) {
-          EvalComparison comparison = EvalComparison.paired(scores.sc, scores.bc, sftScores.sc, sftScores.bc, bootstrap);
+          EvalComparison comparison =
+              EvalComparison.paired(scores.sc, scores.bc, sftScores.sc, sftScores.bc, bootstrap);
           if (!comparison.tasks().isEmpty()) {
             versusSft.put(name, comparison);
           }

@@ -69,8 +69,10 @@ class SupervisedPipelineTest {
     assertTrue(report.contains("### Semantic consistency (SC)"), report);
     assertTrue(report.contains("### Behavioral consistency (BC)"), report);
     assertTrue(report.contains("### Text figures"), report);
-    assertTrue(java.util.regex.Pattern.compile("\\| user_profile \\| 3 \\| -?\\d\\.\\d{3} \\[-?\\d\\.\\d{3}, -?\\d\\.\\d{3}\\] \\|")
-        .matcher(report).find(), report);
+    String figure = "-?\\d\\.\\d{3}";
+    assertTrue(java.util.regex.Pattern.compile(
+        "\\| user_profile \\| 3 \\| " + figure + " \\[" + figure + ", " + figure + "\\] \\|").matcher(report).find(),
+        report);
     assertEquals(3 * 3, Files.readAllLines(run.resolve("generations.jsonl")).size(), "every held-out generation");
     assertTrue(Files.readString(run.resolve("metrics.jsonl")).contains("\"stage\":\"sft/user/stage2\""));
 
