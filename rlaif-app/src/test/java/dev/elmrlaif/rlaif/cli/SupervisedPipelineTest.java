@@ -66,9 +66,9 @@ class SupervisedPipelineTest {
     }
     assertTrue(report.contains("vocab_size = 400"), report);
     // report.md carries eval.md's tables, headings nested, every SC and BC figure with its interval
-    assertTrue(report.contains("### Semantic consistency (SC)"), report);
-    assertTrue(report.contains("### Behavioral consistency (BC)"), report);
-    assertTrue(report.contains("### Text figures"), report);
+    assertTrue(report.contains("\n#### Semantic consistency (SC)\n"), report);
+    assertTrue(report.contains("\n#### Behavioral consistency (BC)\n"), report);
+    assertTrue(report.contains("\n#### Text figures\n"), report);
     String figure = "-?\\d\\.\\d{3}";
     assertTrue(java.util.regex.Pattern.compile(
         "\\| user_profile \\| 3 \\| " + figure + " \\[" + figure + ", " + figure + "\\] \\|").matcher(report).find(),
