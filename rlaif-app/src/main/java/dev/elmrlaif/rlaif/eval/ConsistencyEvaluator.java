@@ -55,6 +55,13 @@ import org.apache.logging.log4j.Logger;
  * profile) it is {@code E_txt} of the ground-truth text (App. B). BC, for tasks about a user, is the
  * Spearman correlation between the ranking of candidate movies by similarity to {@code y} and the
  * user's ratings (0 where unrated).
+ *
+ * <p>Every SC and BC figure carries a {@link Bootstrap} percentile interval over the held-out
+ * examples ({@code eval.bootstrap_resamples} resamples, 95 %, seeded), every stage but
+ * {@link #SFT} its paired difference from the supervised model ({@link EvalComparison}); every text
+ * source its length, distinct-2 and non-word rate ({@link TextFigures}, against the
+ * {@link TrainingVocabulary}); and every generation of a trained model is kept, with its entities,
+ * prompt, ground truth and scores, for {@code generations.jsonl}.
  */
 public final class ConsistencyEvaluator {
   /** The stage name the supervised models are reported under. */
@@ -74,6 +81,8 @@ public final class ConsistencyEvaluator {
   private final long seed;
   private final SemanticConsistencyReward semantic;
   private final BehavioralConsistencyReward behavioral;
+  private final Bootstrap bootstrap;
+  private final TrainingVocabulary vocabulary;
 
   public ConsistencyEvaluator(PreparedData data, EvalConfig config, long seed) {
     this.data = data;
@@ -81,16 +90,24 @@ public final class ConsistencyEvaluator {
     this.seed = seed;
     this.semantic = new SemanticConsistencyReward(data.textEncoder());
     this.behavioral = new BehavioralConsistencyReward(data.textEncoder(), BehavioralConsistencyConfig.spearman());
+    this.bootstrap = new Bootstrap(config.bootstrapResamples(), Bootstrap.CONFIDENCE, seed + 1009);
+    this.vocabulary = TrainingVocabulary.ofTrainingSplit(data);
   }
 
-  /** Per-example scores of one text source, by task, and for trained models each task's generation figures. */
-  private static final class Scores {
+  /**
+   * Per-example scores and texts of one text source, by task, and for trained models each task's
+   * generation figures.
+   */
+  private final class Scores {
     final Map<String, double[]> sc = new LinkedHashMap<>();
     final Map<String, double[]> bc = new LinkedHashMap<>();
+    final Map<String, List<String>> texts = new LinkedHashMap<>();
     final Map<String, GenerationStats> generations = new LinkedHashMap<>();
 
     EvalTable table() {
-      return EvalTable.of(sc, bc, generations);
+      Map<String, TextFigures> figures = new LinkedHashMap<>();
+      texts.forEach((task, list) -> figures.put(task, TextFigures.of(list, vocabulary)));
+      return EvalTable.of(sc, bc, figures, generations, bootstrap);
     }
   }
 
@@ -137,6 +154,7 @@ public final class ConsistencyEvaluator {
     Map<String, Scores> stages = new LinkedHashMap<>();
     modelsByStage.keySet().forEach(stage -> stages.put(stage, new Scores()));
     List<EvalReport.Sample> samples = new ArrayList<>();
+    List<EvalReport.Generation> generations = new ArrayList<>();
     Map<String, Scores> baselines = new LinkedHashMap<>();
     for (String name : List.of(RANDOM_TRAIN_TEXT, RANDOM_EMBEDDING, NEAREST_NEIGHBOUR_TEXT, GROUND_TRUTH)) {
       baselines.put(name, new Scores());
@@ -154,7 +172,7 @@ public final class ConsistencyEvaluator {
           }
           try (LoadedModel own = folder.equals(sftFolder) ? null : LoadedModel.load(data, folder, device)) {
             LoadedModel model = own == null ? sft : own;
-            evaluateModel(stage.getKey(), kind, model, sft, stages.get(stage.getKey()), samples);
+            evaluateModel(stage.getKey(), kind, model, sft, stages.get(stage.getKey()), samples, generations);
             if (!baselinesDone) {
               scoreBaselines(kind, model, baselines);
               baselinesDone = true;
@@ -167,12 +185,25 @@ public final class ConsistencyEvaluator {
     stages.forEach((name, scores) -> stageTables.put(name, scores.table()));
     Map<String, EvalTable> baselineTables = new LinkedHashMap<>();
     baselines.forEach((name, scores) -> baselineTables.put(name, scores.table()));
-    return new EvalReport("test", stageTables, baselineTables, samples);
+    Map<String, EvalComparison> versusSft = new LinkedHashMap<>();
+    Scores sftScores = stages.get(SFT);
+    if (sftScores != null) {
+      stages.forEach((name, scores) -> {
+        if (!name.equals(SFT)) {
+          EvalComparison comparison =
+              EvalComparison.paired(scores.sc, scores.bc, sftScores.sc, sftScores.bc, bootstrap);
+          if (!comparison.tasks().isEmpty()) {
+            versusSft.put(name, comparison);
+          }
+        }
+      });
+    }
+    return new EvalReport("test", stageTables, baselineTables, versusSft, bootstrap, samples, generations);
   }
 
   /** One stage's model of one kind on its tasks: SC, BC and the generation figures against the SFT model. */
   private void evaluateModel(String stage, String kind, LoadedModel model, LoadedModel sft, Scores into,
-      List<EvalReport.Sample> samples) {
+      List<EvalReport.Sample> samples, List<EvalReport.Generation> generations) {
     for (TaskSpec task : tasksOf(kind)) {
       List<TaskExample> examples = heldOut(task);
       List<RewardContext> contexts = contexts(task, examples, model.encoder());
@@ -180,17 +211,37 @@ public final class ConsistencyEvaluator {
       Generations generated = generate(model, examples, real);
       score(into, task, generated.texts(), contexts);
       GenerationStats stats = GenerationStats.measure(model.elm(), sft == null ? null : sft.elm(),
-          generated.prompts(), generated.tokens(), generated.texts(), config.batchSize());
+          generated.prompts(), generated.tokens(), config.batchSize());
       into.generations.put(task.name(), stats);
       for (int i = 0; i < Math.min(SAMPLES_PER_TASK, examples.size()); i++) {
         samples.add(new EvalReport.Sample(stage, task.name(), examples.get(i).entities(), examples.get(i).prompt(),
             generated.texts().get(i), examples.get(i).target()));
       }
-      EvalTable.TaskScore score = into.table().tasks().get(task.name());
-      LOG.info("eval {} {}: {} held-out examples, SC {}{}, KL {}, entropy {}, distinct-2 {}", stage, task.name(),
-          examples.size(), fmt(score.sc()), score.bc() == null ? "" : ", BC " + fmt(score.bc()), fmt(score.kl()),
-          fmt(score.entropy()), fmt(score.distinct2()));
+      double[] sc = into.sc.get(task.name());
+      double[] bc = into.bc.get(task.name());
+      for (int i = 0; i < examples.size(); i++) {
+        TaskExample example = examples.get(i);
+        generations.add(new EvalReport.Generation(stage, task.name(), entityRefs(task, example), example.prompt(),
+            generated.texts().get(i), example.target(), sc[i], bc == null ? null : bc[i]));
+      }
+      TextFigures text = TextFigures.of(generated.texts(), vocabulary);
+      LOG.info("eval {} {}: {} held-out examples, SC {}{}, KL {}, entropy {}, words {}, distinct-2 {},"
+          + " non-word rate {}", stage, task.name(), examples.size(), fmt(sc), bc == null ? "" : ", BC " + fmt(bc),
+          fmt(stats.kl() == null ? null : EvalTable.mean(stats.kl())), fmt(EvalTable.mean(stats.entropy())),
+          fmt(text.words()), fmt(text.distinct2()), fmt(text.nonWordRate()));
     }
+  }
+
+  /** The kind, index, external id and name of each entity of {@code example}, slot by slot. */
+  private List<EvalReport.EntityRef> entityRefs(TaskSpec task, TaskExample example) {
+    List<EvalReport.EntityRef> refs = new ArrayList<>();
+    for (int slot = 0; slot < example.entities().size(); slot++) {
+      String kind = task.slots().get(slot).kind();
+      int index = example.entities().get(slot);
+      dev.elmrlaif.rlaif.domain.EntityTable table = data.domain().entities(kind);
+      refs.add(new EvalReport.EntityRef(kind, index, table.id(index), table.name(index)));
+    }
+    return refs;
   }
 
   /** The four baselines on the held-out examples of the kind's tasks; {@code model} serves random_embedding. */
@@ -238,6 +289,7 @@ public final class ConsistencyEvaluator {
   }
 
   private void score(Scores into, TaskSpec task, List<String> texts, List<RewardContext> contexts) {
+    into.texts.put(task.name(), texts);
     into.sc.put(task.name(), semantic.score(texts, contexts).component(SemanticConsistencyReward.COMPONENT));
     if (contexts.get(0).candidates() != null) {
       into.bc.put(task.name(), behavioral.score(texts, contexts).component(BehavioralConsistencyReward.COMPONENT));

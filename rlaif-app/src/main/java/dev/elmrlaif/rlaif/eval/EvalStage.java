@@ -23,8 +23,10 @@ import java.util.stream.Stream;
  * The {@code eval} stage: semantic and behavioral consistency on held-out entities of the supervised
  * models ({@code sft/<kind>/model/}, stage {@code sft}) and of every RL policy
  * ({@code rl/<algorithm>/<kind>/model/}, stage {@code rl_<algorithm>}) beside the baselines, with
- * the RL policies' KL to the supervised model, entropy and distinct-2 ({@link ConsistencyEvaluator}),
- * written to {@code eval.json} and {@code eval.md} in the run folder and to the metrics (stage
+ * the RL policies' KL to the supervised model, entropy, length, distinct-2 and non-word rate, every SC
+ * and BC figure with a bootstrap interval and each RL stage's paired difference from the supervised
+ * model ({@link ConsistencyEvaluator}), written to {@code eval.json}, {@code eval.md} and
+ * {@code generations.jsonl} in the run folder and to the metrics (stage
  * {@code eval}, one series per stage and task). Every entity kind with a model folder is evaluated
  * when some task describes it, whatever the domain's kinds are. {@code rlaif eval RUN_DIR} runs the
  * same code on a finished run.
@@ -58,9 +60,9 @@ public final class EvalStage implements Stage {
     report.stages().forEach((stage, table) -> {
       table.tasks().forEach((task, score) -> {
         Map<String, Number> metrics = new LinkedHashMap<>();
-        metrics.put("sc_" + task, score.sc());
+        metrics.put("sc_" + task, score.sc().estimate());
         if (score.bc() != null) {
-          metrics.put("bc_" + task, score.bc());
+          metrics.put("bc_" + task, score.bc().estimate());
         }
         if (score.kl() != null) {
           metrics.put("kl_" + task, score.kl());
@@ -68,22 +70,35 @@ public final class EvalStage implements Stage {
         if (score.entropy() != null) {
           metrics.put("entropy_" + task, score.entropy());
         }
-        if (score.distinct2() != null && Double.isFinite(score.distinct2())) {
-          metrics.put("distinct_2_" + task, score.distinct2());
+        if (score.text() != null) {
+          putFinite(metrics, "words_" + task, score.text().words());
+          putFinite(metrics, "distinct_2_" + task, score.text().distinct2());
+          putFinite(metrics, "non_word_rate_" + task, score.text().nonWordRate());
         }
         context.metrics().log(StageName.EVAL.key() + "/" + stage, 0, metrics);
       });
-      record.put(stage + "_mean_sc", table.meanSc());
+      record.put(stage + "_mean_sc", table.meanSc().estimate());
       if (table.meanBc() != null) {
-        record.put(stage + "_mean_bc", table.meanBc());
+        record.put(stage + "_mean_bc", table.meanBc().estimate());
       }
       if (table.meanKl() != null) {
         record.put(stage + "_mean_kl", table.meanKl());
       }
+      EvalComparison comparison = report.versusSft().get(stage);
+      if (comparison != null) {
+        record.put(stage + "_minus_sft_mean_sc", EvalReport.interval(comparison.meanSc(), true));
+      }
     });
-    report.baselines().forEach((name, table) -> record.put(name + "_mean_sc", table.meanSc()));
+    report.baselines().forEach((name, table) -> record.put(name + "_mean_sc", table.meanSc().estimate()));
+    record.put("generations", report.generations().size());
     record.put("eval_json", context.run().path().resolve(EvalReport.JSON_FILE).toString());
     return record;
+  }
+
+  private static void putFinite(Map<String, Number> metrics, String key, double value) {
+    if (Double.isFinite(value)) {
+      metrics.put(key, value);
+    }
   }
 
   /**

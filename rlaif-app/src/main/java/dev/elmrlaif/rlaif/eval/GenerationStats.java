@@ -7,40 +7,34 @@ import ai.djl.ndarray.types.DataType;
 import dev.elmrlaif.policy.model.ContinuationLogProbs;
 import dev.elmrlaif.policy.model.Elm;
 import dev.elmrlaif.policy.model.ElmPrompt;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Locale;
-import java.util.Set;
 
 /**
- * How far a model's own generations for one task moved from the supervised model, and how varied
- * they are — the figures that tell whether RL raised consistency honestly (DESIGN.md §3, H1) or by
- * drifting or collapsing:
+ * How far a model's own generations for one task moved from the supervised model, and how certain
+ * the model is of them — beside the {@link TextFigures} (length, distinct-2, non-word rate), the
+ * figures that tell whether RL raised consistency honestly (DESIGN.md §3, H1) or by drifting or
+ * collapsing:
  *
  * <pre>
  * kl_i       = Σ_t Σ_v π(v|s_t) · (log π(v|s_t) − log π_sft(v|s_t))    exact, over the whole vocabulary
  * entropy_i  = Σ_t −Σ_v π(v|s_t) · log π(v|s_t)
- * distinct-2 = |distinct word bigrams| / |word bigrams|, over all generations of the task
  * </pre>
  *
  * where {@code s_t} runs over the states of generation {@code i} (its prompt and the tokens before
  * {@code t}, the end token's step included) that fit the model's context: a generation that fills the
- * context ends with a token no state of which is fed back, and that last step is left out. Words are the lower-cased whitespace-separated pieces
- * of a text; bigrams do not cross from one generation into the next.
+ * context ends with a token no state of which is fed back, and that last step is left out.
  *
  * @param kl per generation, or null when there is no supervised model to compare with
  * @param entropy per generation
- * @param distinct2 distinct-2 of the task's generations (NaN when they hold no bigram)
  */
-public record GenerationStats(double[] kl, double[] entropy, double distinct2) {
+public record GenerationStats(double[] kl, double[] entropy) {
 
   /**
    * Measures {@code continuations} (the model's own generations after {@code prompts}) under
-   * {@code model} and, when not null, {@code sft}, in batches of {@code batchSize}; {@code texts}
-   * are the generations decoded.
+   * {@code model} and, when not null, {@code sft}, in batches of {@code batchSize}.
    */
   public static GenerationStats measure(Elm model, Elm sft, List<ElmPrompt> prompts, List<int[]> continuations,
-      List<String> texts, int batchSize) {
+      int batchSize) {
     int rows = prompts.size();
     int context = model.config().lm().contextLength();
     List<int[]> measured = new java.util.ArrayList<>(rows);
@@ -70,25 +64,7 @@ public record GenerationStats(double[] kl, double[] entropy, double distinct2) {
         }
       }
     }
-    return new GenerationStats(kl, entropy, distinctN(texts, 2));
-  }
-
-  /** Distinct word n-grams over all word n-grams of {@code texts} (NaN when there is none). */
-  public static double distinctN(List<String> texts, int n) {
-    Set<List<String>> distinct = new HashSet<>();
-    long total = 0;
-    for (String text : texts) {
-      String stripped = text.strip();
-      if (stripped.isEmpty()) {
-        continue;
-      }
-      List<String> words = List.of(stripped.toLowerCase(Locale.ROOT).split("\\s+"));
-      for (int start = 0; start + n <= words.size(); start++) {
-        distinct.add(words.subList(start, start + n));
-        total++;
-      }
-    }
-    return total == 0 ? Double.NaN : (double) distinct.size() / total;
+    return new GenerationStats(kl, entropy);
   }
 
   private static void copy(NDArray values, double[] into, int offset) {

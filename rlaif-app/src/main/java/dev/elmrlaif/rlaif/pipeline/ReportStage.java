@@ -18,8 +18,9 @@ import java.util.TreeMap;
 /**
  * The last stage: {@code report.md}, a page that explains the run — what was run (config name and
  * hash, seed, device, code version), each stage's wall time and outcome, the evaluation's tables
- * ({@code eval.md}, e.g. the synthetic CoMDP's distance to the exact optimum), and the last value of
- * every metric per stage, read back from {@code metrics.jsonl} and {@code provenance.json}.
+ * ({@code eval.md} as written, so every SC and BC figure with its bootstrap interval and RL − SFT with
+ * its paired interval; on the synthetic CoMDP the distance to the exact optimum), and the last value
+ * of every metric per stage, read back from {@code metrics.jsonl} and {@code provenance.json}.
  */
 public final class ReportStage implements Stage {
   private final ObjectMapper json = new ObjectMapper();

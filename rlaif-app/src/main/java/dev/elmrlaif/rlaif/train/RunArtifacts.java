@@ -16,6 +16,7 @@ import java.nio.file.Path;
  *   sft/&lt;kind&gt;/model/                 the trained ELM per entity kind (movie, user), LoRA merged
  *   checkpoints/&lt;label&gt;/               full-state checkpoints per sub-stage (TrainingCheckpoints)
  *   eval.json, eval.md                the evaluation stage's tables
+ *   generations.jsonl                 every held-out generation of every evaluated stage
  * </pre>
  */
 public final class RunArtifacts {

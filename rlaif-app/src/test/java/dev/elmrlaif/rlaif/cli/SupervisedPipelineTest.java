@@ -65,6 +65,15 @@ class SupervisedPipelineTest {
       assertTrue(report.contains(stage), stage + " in " + report);
     }
     assertTrue(report.contains("vocab_size = 400"), report);
+    // report.md carries eval.md's tables, headings nested, every SC and BC figure with its interval
+    assertTrue(report.contains("\n#### Semantic consistency (SC)\n"), report);
+    assertTrue(report.contains("\n#### Behavioral consistency (BC)\n"), report);
+    assertTrue(report.contains("\n#### Text figures\n"), report);
+    String figure = "-?\\d\\.\\d{3}";
+    assertTrue(java.util.regex.Pattern.compile(
+        "\\| user_profile \\| 3 \\| " + figure + " \\[" + figure + ", " + figure + "\\] \\|").matcher(report).find(),
+        report);
+    assertEquals(3 * 3, Files.readAllLines(run.resolve("generations.jsonl")).size(), "every held-out generation");
     assertTrue(Files.readString(run.resolve("metrics.jsonl")).contains("\"stage\":\"sft/user/stage2\""));
 
     // A resume finds every stage done and leaves their outputs untouched.

@@ -89,13 +89,52 @@ class RlEvalTest {
 
     String markdown = Files.readString(runDir.resolve(EvalReport.MARKDOWN_FILE));
     assertTrue(markdown.contains("## SFT vs RL"), markdown);
-    assertTrue(markdown.contains("| task | stage | SC | BC | KL | entropy | distinct-2 |"), markdown);
+    assertTrue(markdown.contains("| task | stage | SC | BC | RL − SFT (SC) | RL − SFT (BC) | KL | entropy | words"
+        + " | distinct-2 | non-word rate |"), markdown);
+    assertTrue(markdown.contains("| summary | rl_sac | " + EvalReport.interval(bootstrapOf(eval).mean(
+        scOf(runDir, "rl_sac", "summary")), false) + " |  | +0.000 [+0.000, +0.000] |  | "), markdown);
     assertTrue(markdown.contains("| summary | rl_reinforce | "), markdown);
     assertTrue(markdown.contains("| user_profile | sft | "), markdown);
     assertFalse(sftOnly.toMarkdown().contains("SFT vs RL"), "no RL stage, no SFT-vs-RL table");
     List<String> samples = Files.readAllLines(runDir.resolve(EvalReport.SAMPLES_FILE));
     assertEquals(3 * 3 + 2 * 2 * 3, samples.size(), "three generations per stage and task");
     assertEquals(2 * 3, samples.stream().filter(line -> line.contains("\"stage\":\"rl_sac\"")).count(), "" + samples);
+
+    // RL − SFT: a paired interval over the same held-out examples, per task and for the mean
+    assertFalse(stages.get("sft").has("minus_sft"));
+    JsonNode sacMinus = stages.get("rl_sac").get("minus_sft");
+    assertEquals(List.of("summary", "pair"), fieldNames(sacMinus.get("tasks")), "the tasks both were evaluated on");
+    for (JsonNode difference : List.of(sacMinus.get("tasks").get("summary"), sacMinus.get("tasks").get("pair"),
+        sacMinus.get("mean"))) {
+      assertEquals(0.0, difference.get("sc").asDouble(), 0.0, "an identical model: " + difference);
+      assertEquals(0.0, difference.get("sc_ci").get(0).asDouble(), 0.0, "identical samples: [0, 0]");
+      assertEquals(0.0, difference.get("sc_ci").get(1).asDouble(), 0.0);
+      assertTrue(difference.get("bc").isNull(), "movie tasks have no BC");
+    }
+    Bootstrap bootstrap = bootstrapOf(eval);
+    List<double[]> reinforced = new ArrayList<>();
+    List<double[]> reference = new ArrayList<>();
+    for (String task : List.of("summary", "pair")) {
+      double[] rl = scOf(runDir, "rl_reinforce", task);
+      double[] sft = scOf(runDir, "sft", task);
+      reinforced.add(rl);
+      reference.add(sft);
+      JsonNode difference = stages.get("rl_reinforce").get("minus_sft").get("tasks").get(task);
+      assertEquals(stages.get("rl_reinforce").get("tasks").get(task).get("sc").asDouble()
+          - stages.get("sft").get("tasks").get(task).get("sc").asDouble(), difference.get("sc").asDouble(), 1e-12);
+      EvalStageTest.assertInterval(bootstrap.pairedDifference(rl, sft), difference, "sc");
+    }
+    EvalStageTest.assertInterval(bootstrap.pairedDifferenceOfMeans(reinforced, reference),
+        stages.get("rl_reinforce").get("minus_sft").get("mean"), "sc");
+    List<JsonNode> generations = EvalStageTest.jsonLines(runDir.resolve(EvalReport.GENERATIONS_FILE));
+    assertEquals((6 + 3 + 3) + 2 * (6 + 3), generations.size(), "one line per held-out generation per stage");
+    for (String stage : List.of("rl_reinforce", "rl_sac")) {
+      assertEquals(6 + 3, generations.stream().filter(g -> g.get("stage").asText().equals(stage)).count(), stage);
+    }
+    for (JsonNode line : generations) {
+      assertEquals(List.of("stage", "task", "entities", "prompt", "generated", "ground_truth", "sc", "bc"),
+          fieldNames(line));
+    }
   }
 
   @Test
@@ -110,13 +149,11 @@ class RlEvalTest {
       }
       SampleResult sampled = Sampler.sample(model, prompts, SamplingConfig.greedy(9), 3);
       List<int[]> continuations = new ArrayList<>();
-      List<String> texts = new ArrayList<>();
       for (int row = 0; row < sampled.rows(); row++) {
         continuations.add(sampled.continuation(row));
-        texts.add("text " + row);
       }
-      GenerationStats stats = GenerationStats.measure(model, moved, prompts, continuations, texts, 2);
-      GenerationStats itself = GenerationStats.measure(model, model, prompts, continuations, texts, 3);
+      GenerationStats stats = GenerationStats.measure(model, moved, prompts, continuations, 2);
+      GenerationStats itself = GenerationStats.measure(model, model, prompts, continuations, 3);
       try (NDManager scope = model.manager().newSubManager()) {
         ContinuationLogProbs p = model.continuationLogProbs(scope, prompts, continuations, true);
         ContinuationLogProbs q = moved.continuationLogProbs(scope, prompts, continuations, true);
@@ -143,7 +180,7 @@ class RlEvalTest {
           assertEquals(0.0, itself.kl()[row], 1e-7, "a model against itself");
         }
       }
-      assertNull(GenerationStats.measure(model, null, prompts, continuations, texts, 4).kl(),
+      assertNull(GenerationStats.measure(model, null, prompts, continuations, 4).kl(),
           "no supervised model, no KL");
     }
   }
@@ -151,12 +188,26 @@ class RlEvalTest {
   @Test
   void distinctTwoIsDistinctWordBigramsOverAllWordBigramsOfTheGenerations() {
     // bigrams: the cat, cat sat, sat on, on the, the cat | the cat, cat ran -> 5 distinct of 7
-    assertEquals(5.0 / 7.0, GenerationStats.distinctN(List.of("the cat sat on the cat", "The  cat ran"), 2), 1e-12);
+    assertEquals(5.0 / 7.0, TextFigures.distinctN(List.of("the cat sat on the cat", "The  cat ran"), 2), 1e-12);
     // bigrams never cross from one generation to the next: "a b" + "b a" has 2 bigrams, both distinct
-    assertEquals(1.0, GenerationStats.distinctN(List.of("a b", "b a"), 2), 1e-12);
-    assertEquals(0.25, GenerationStats.distinctN(List.of("go go go go go"), 2), 1e-12, "1 distinct of 4");
-    assertTrue(Double.isNaN(GenerationStats.distinctN(List.of("one", "", "  "), 2)), "no bigram at all");
-    assertEquals(2.0 / 3.0, GenerationStats.distinctN(List.of("x y x y"), 2), 1e-12, "x y, y x of x y, y x, x y");
+    assertEquals(1.0, TextFigures.distinctN(List.of("a b", "b a"), 2), 1e-12);
+    assertEquals(0.25, TextFigures.distinctN(List.of("go go go go go"), 2), 1e-12, "1 distinct of 4");
+    assertTrue(Double.isNaN(TextFigures.distinctN(List.of("one", "", "  "), 2)), "no bigram at all");
+    assertEquals(2.0 / 3.0, TextFigures.distinctN(List.of("x y x y"), 2), 1e-12, "x y, y x of x y, y x, x y");
+  }
+
+  /** The bootstrap eval.json says it used. */
+  private static Bootstrap bootstrapOf(JsonNode eval) {
+    JsonNode interval = eval.get("interval");
+    return new Bootstrap(interval.get("resamples").asInt(), interval.get("confidence").asDouble(),
+        interval.get("seed").asLong());
+  }
+
+  /** The per-example SC of a stage's generations of a task, from generations.jsonl, in example order. */
+  private static double[] scOf(Path runDir, String stage, String task) throws java.io.IOException {
+    return EvalStageTest.jsonLines(runDir.resolve(EvalReport.GENERATIONS_FILE)).stream()
+        .filter(g -> g.get("stage").asText().equals(stage) && g.get("task").asText().equals(task))
+        .mapToDouble(g -> g.get("sc").asDouble()).toArray();
   }
 
   private static List<String> fieldNames(JsonNode node) {

@@ -105,7 +105,7 @@ public final class SupervisedPipelineBenchmark {
       double stage2Rate = Double.parseDouble(System.getProperty("bench.stage2Rate", "1e-3"));
       SftConfig sft = new SftConfig(SftSchedule.TWO_STAGE, List.of("movie", "user"), stage1, stage2, stage1Rate, stage2Rate,
           Stage2Parameters.FULL, 8, 16, 0, 64, 0.1);
-      EvalConfig eval = new EvalConfig(50, 96, 25, 50, 0.5);
+      EvalConfig eval = new EvalConfig(200, 96, 25, 50, 0.5, 1000);
       TrainingSetup setup = TrainingSetup.fixed(model, pretrain, sft, eval, c -> data);
 
       t = System.nanoTime();

@@ -76,7 +76,7 @@ public final class TinyElmWorld {
   }
 
   public static EvalConfig eval() {
-    return new EvalConfig(0, 24, 8, 6, 0.5);
+    return new EvalConfig(0, 24, 8, 6, 0.5, 1000);
   }
 
   /** The setup with fixed sections and this world's data. */
