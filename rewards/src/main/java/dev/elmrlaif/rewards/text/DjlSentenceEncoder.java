@@ -139,25 +139,7 @@ public final class DjlSentenceEncoder implements TextEncoder, AutoCloseable {
 
     @Override
     public float[][] encode(List<String> texts) {
-        float[][] result = new float[texts.size()][];
-        List<String> nonBlank = new ArrayList<>();
-        List<Integer> positions = new ArrayList<>();
-        for (int i = 0; i < texts.size(); i++) {
-            String text = texts.get(i);
-            if (text == null || text.isBlank()) {
-                result[i] = new float[dimension];
-            } else {
-                nonBlank.add(text);
-                positions.add(i);
-            }
-        }
-        if (!nonBlank.isEmpty()) {
-            float[][] rows = forward(nonBlank);
-            for (int j = 0; j < rows.length; j++) {
-                result[positions.get(j)] = rows[j];
-            }
-        }
-        return result;
+        return TextEncoders.encodeNonBlank(texts, dimension, this::forward);
     }
 
     /** One forward pass over a batch, inside a child NDManager that is closed before returning. */

@@ -240,21 +240,12 @@ public final class MiniLmTextEncoder implements TextEncoder {
      */
     @Override
     public float[][] encode(List<String> texts) {
-        float[][] result = new float[texts.size()][];
-        List<String> nonBlank = new ArrayList<>();
-        List<Integer> positions = new ArrayList<>();
-        for (int i = 0; i < texts.size(); i++) {
-            String text = texts.get(i);
-            if (text == null || text.isBlank()) {
-                result[i] = new float[DIMENSION];
-            } else {
-                nonBlank.add(text);
-                positions.add(i);
-            }
-        }
-        if (nonBlank.isEmpty()) {
-            return result;
-        }
+        return TextEncoders.encodeNonBlank(texts, DIMENSION, this::encodeTexts);
+    }
+
+    /** Texts with content, in batches of equal token count (see {@link #encode(List)}). */
+    private float[][] encodeTexts(List<String> nonBlank) {
+        float[][] result = new float[nonBlank.size()][];
         Loaded model = runtime();
         Encoding[] encodings;
         synchronized (model.tokenizer()) {
@@ -275,7 +266,7 @@ public final class MiniLmTextEncoder implements TextEncoder {
                 List<Integer> batch = members.subList(from, Math.min(members.size(), from + variant.batch));
                 float[][] rows = forward(model, encodings, batch, group.getKey());
                 for (int b = 0; b < rows.length; b++) {
-                    result[positions.get(batch.get(b))] = rows[b];
+                    result[batch.get(b)] = rows[b];
                 }
                 done += batch.size();
                 if (progress && System.nanoTime() - lastLog > 15e9) {

@@ -155,4 +155,32 @@ public final class TextEncoders {
         }
         return mean;
     }
+
+    /**
+     * The rows of {@code texts} for a model that cannot encode an empty text: blank (or null) texts get the zero
+     * vector, the {@link TextEncoder} contract's "no content", and the others go to {@code model} in one call, in
+     * order, their rows put back in place.
+     */
+    public static float[][] encodeNonBlank(List<String> texts, int dimension,
+            java.util.function.Function<List<String>, float[][]> model) {
+        float[][] result = new float[texts.size()][];
+        List<String> nonBlank = new java.util.ArrayList<>();
+        List<Integer> positions = new java.util.ArrayList<>();
+        for (int i = 0; i < texts.size(); i++) {
+            String text = texts.get(i);
+            if (text == null || text.isBlank()) {
+                result[i] = new float[dimension];
+            } else {
+                nonBlank.add(text);
+                positions.add(i);
+            }
+        }
+        if (!nonBlank.isEmpty()) {
+            float[][] rows = model.apply(nonBlank);
+            for (int j = 0; j < rows.length; j++) {
+                result[positions.get(j)] = rows[j];
+            }
+        }
+        return result;
+    }
 }
