@@ -6,8 +6,10 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.google.common.cache.Cache;
 import com.google.common.cache.CacheBuilder;
+import com.google.common.hash.Hashing;
 import dev.elmrlaif.rewards.InvalidRewardInputException;
 import java.io.IOException;
+import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -34,9 +36,11 @@ import org.apache.logging.log4j.Logger;
  * Anything else is malformed. Malformed replies, HTTP 429 and 5xx, timeouts and I/O errors are retried up to
  * {@link JudgeConfig#maxAttempts()} with exponential backoff (a server's {@code Retry-After} in seconds is
  * honoured, capped by {@link JudgeConfig#maxBackoff()}); other HTTP statuses fail at once. When every attempt
- * fails, a {@link JudgeException} is thrown. Successful judgements are cached (bounded, keyed by the exact
- * request content). The API key is read once from the environment and never logged or put in a message.
- * Thread-safe.
+ * fails, a {@link JudgeException} is thrown. Successful judgements are cached in memory (bounded, keyed by the
+ * exact request content) and, when a {@link JudgeReplyStore} is given, on disk under the SHA-256 of the model
+ * and the messages (never the key), so a judgement is paid for once across runs. The API key is read once
+ * from the environment and never logged or put in a message: any text a server sends back is masked before
+ * it reaches a message or the log. Thread-safe.
  */
 public final class JudgeClient {
 
@@ -53,14 +57,26 @@ public final class JudgeClient {
     private final Sleeper sleeper;
     private final HttpClient http;
     private final Cache<String, Object> cache;
+    private final JudgeReplyStore store;
 
     /**
      * @param environment looks up environment variables (use {@code System::getenv})
      * @throws InvalidRewardInputException if {@code apiKeyEnv} is set but the variable is missing or blank
      */
     public JudgeClient(JudgeConfig config, Function<String, String> environment, Sleeper sleeper) {
+        this(config, environment, sleeper, JudgeReplyStore.none());
+    }
+
+    /**
+     * @param environment looks up environment variables (use {@code System::getenv})
+     * @param store       where accepted replies persist across runs ({@link JudgeReplyStore#none()} for nowhere)
+     * @throws InvalidRewardInputException if {@code apiKeyEnv} is set but the variable is missing or blank
+     */
+    public JudgeClient(JudgeConfig config, Function<String, String> environment, Sleeper sleeper,
+            JudgeReplyStore store) {
         this.config = config;
         this.sleeper = sleeper;
+        this.store = store;
         if (config.apiKeyEnv() != null) {
             String key = environment.apply(config.apiKeyEnv());
             if (key == null || key.isBlank()) {
@@ -118,6 +134,15 @@ public final class JudgeClient {
         if (cached != null) {
             return cached;
         }
+        String digest = Hashing.sha256().hashString(config.model() + "\u0000" + cacheKey, StandardCharsets.UTF_8)
+                .toString();
+        Optional<Object> stored = store.get(digest).flatMap(reply -> parse(reply, pattern, parse));
+        if (stored.isPresent()) {
+            if (config.cacheSize() > 0) {
+                cache.put(cacheKey, stored.get());
+            }
+            return stored.get();
+        }
         byte[] body = requestBody(system, user);
         String lastFailure = "no attempt made";
         Throwable lastCause = null;
@@ -130,13 +155,12 @@ public final class JudgeClient {
                 int status = response.statusCode();
                 if (status == 200) {
                     Optional<String> content = content(response.body());
-                    Matcher matcher = content.map(pattern::matcher).orElse(null);
-                    Optional<Object> value = matcher != null && matcher.matches() ? parse.apply(matcher)
-                            : Optional.empty();
+                    Optional<Object> value = content.flatMap(text -> parse(text, pattern, parse));
                     if (value.isPresent()) {
                         if (config.cacheSize() > 0) {
                             cache.put(cacheKey, value.get());
                         }
+                        store.put(digest, content.get().strip());
                         return value.get();
                     }
                     lastFailure = "malformed reply " + excerpt(content.orElse(response.body()))
@@ -173,6 +197,33 @@ public final class JudgeClient {
         }
         throw new JudgeException("judge endpoint " + config.endpoint() + " failed after " + config.maxAttempts()
                 + " attempt(s); last failure: " + lastFailure, lastCause);
+    }
+
+    private static Optional<Object> parse(String text, Pattern pattern, Function<Matcher, Optional<Object>> parse) {
+        Matcher matcher = pattern.matcher(text);
+        return matcher.matches() ? parse.apply(matcher) : Optional.empty();
+    }
+
+    /**
+     * One GET of {@code uri} with this client's key (a start-up check that the endpoint answers at all):
+     * the HTTP status, whatever it is.
+     *
+     * @throws IOException when nothing answers in time; its message is masked (never holds the key)
+     */
+    public int probe(URI uri) throws IOException {
+        HttpRequest.Builder builder = HttpRequest.newBuilder(uri).timeout(config.requestTimeout()).GET();
+        if (apiKey != null) {
+            builder.header("Authorization", "Bearer " + apiKey);
+        }
+        try {
+            return http.send(builder.build(), HttpResponse.BodyHandlers.discarding()).statusCode();
+        } catch (IOException e) {
+            throw new IOException(e.getClass().getSimpleName()
+                    + (e.getMessage() == null ? "" : ": " + redact(e.getMessage())));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while probing " + uri);
+        }
     }
 
     private byte[] requestBody(String system, String user) {

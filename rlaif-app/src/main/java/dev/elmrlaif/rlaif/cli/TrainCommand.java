@@ -89,9 +89,12 @@ public final class TrainCommand implements Callable<Integer> {
     pipeline.plan(loaded); // unknown stages fail before anything is written
     DataRoot dataRoot = DataRoot.resolve(loaded, env);
 
+    RunDirectory resumed = resume != null ? RunDirectory.open(resume) : null;
+    // keys, endpoints: a run that cannot finish stops here, before the run folder is written
+    pipeline.preflight(loaded, env, stage -> resumed != null && resumed.isStageDone(stage));
     RunDirectory run =
-        resume != null
-            ? RunDirectory.open(resume)
+        resumed != null
+            ? resumed
             : runDir != null
                 ? RunDirectory.createAt(runDir)
                 : RunDirectory.createUnder(runsRoot, loaded.config().name(), clock);

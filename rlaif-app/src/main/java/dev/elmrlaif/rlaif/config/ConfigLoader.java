@@ -251,7 +251,12 @@ public final class ConfigLoader {
                           origins.of(path) + ": unknown key `" + path + "`"
                               + ConfigKeys.suggestion(name, knownKeys(section, prefix.isEmpty()))));
       JsonNode value = field.getValue();
-      if (key.isSection()) {
+      if (key.isOptionalSection() && value.isNull()) {
+        target.set(name, value); // switched off
+      } else if (key.isSection()) {
+        if (key.isOptionalSection() && !(target.get(name) instanceof ObjectNode)) {
+          target.set(name, mapper.valueToTree(ConfigKeys.defaultsOf(key.type()))); // switched on
+        }
         if (!value.isObject()) {
           throw new UserInputException(
               origins.of(path) + ": `" + path + "` is a section; expected a mapping of its keys ("
@@ -336,6 +341,9 @@ public final class ConfigLoader {
     for (ConfigKeys.Key key : ConfigKeys.keysOf(section.getClass())) {
       String path = join(prefix, key.name());
       Object value = key.valueIn(section);
+      if (value == null && key.isOptionalSection()) {
+        continue;
+      }
       if (value == null) {
         throw new UserInputException(origins.of(path) + ": key `" + path + "` needs a value");
       }
