@@ -272,7 +272,9 @@ public final class ConfigLoader {
 
   private void applyOverride(ObjectNode tree, String override, Origins origins) {
     int eq = override.indexOf('=');
-    String where = "--set " + override;
+    // an *_api_key_env value may be a key pasted by mistake: messages name the key, never that value
+    String where = eq > 0 && override.substring(0, eq).trim().endsWith("api_key_env")
+        ? "--set " + override.substring(0, eq).trim() + "=(value not shown)" : "--set " + override;
     if (eq <= 0) {
       throw new UserInputException(where + ": expected key.path=value, e.g. trainer.learning_rate=1e-4");
     }

@@ -7,6 +7,7 @@ import dev.elmrlaif.rewards.judge.JudgeReplyStore;
 import dev.elmrlaif.rewards.judge.JudgeReward;
 import dev.elmrlaif.rewards.judge.Sleeper;
 import dev.elmrlaif.rlaif.UserInputException;
+import dev.elmrlaif.rlaif.config.ApiKeyEnv;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Path;
@@ -96,13 +97,7 @@ public final class AiJudge implements AutoCloseable {
   private static JudgeClient client(JudgeRewardConfig config, Map<String, String> environment,
       JudgeReplyStore store) {
     String variable = config.apiKeyEnv();
-    if (!variable.isEmpty()) {
-      String key = environment.get(variable);
-      if (key == null || key.isBlank()) {
-        throw new UserInputException(KEY + "api_key_env: the environment variable " + variable + " is not set;"
-            + " expected it to hold the judge endpoint's API key (or api_key_env: \"\" for an endpoint without one)");
-      }
-    }
+    ApiKeyEnv.read(KEY + "api_key_env", variable, environment, config.chatCompletionsUri());
     JudgeConfig judge = new JudgeConfig(config.chatCompletionsUri(), config.model(),
         variable.isEmpty() ? null : variable, config.rubric(), Duration.ofSeconds(config.timeoutSeconds()),
         config.maxRetries() + 1, Duration.ofMillis(config.backoffMillis()), 2.0, Duration.ofSeconds(30), 10_000,

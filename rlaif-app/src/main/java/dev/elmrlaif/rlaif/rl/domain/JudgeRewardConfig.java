@@ -1,11 +1,11 @@
 package dev.elmrlaif.rlaif.rl.domain;
 
 import dev.elmrlaif.rlaif.UserInputException;
+import dev.elmrlaif.rlaif.config.ApiKeyEnv;
 import dev.elmrlaif.rlaif.config.Doc;
 import dev.elmrlaif.rlaif.config.Range;
 import java.net.URI;
 import java.net.URISyntaxException;
-import java.util.regex.Pattern;
 
 /**
  * The AI judge of RL from AI feedback (YAML section {@code rl.contexts.reward.judge}; absent means no
@@ -63,24 +63,16 @@ public record JudgeRewardConfig(
     STOP
   }
 
-  /** What an environment variable's name looks like; anything else may be the key itself. */
-  public static final Pattern VARIABLE_NAME = Pattern.compile("[A-Z_][A-Z0-9_]*");
-
   private static final String KEY = "rl.contexts.reward.judge.";
 
   public JudgeRewardConfig {
     baseUrl = baseUrl == null ? "" : baseUrl.strip();
-    apiKeyEnv = apiKeyEnv == null ? "" : apiKeyEnv.strip();
+    apiKeyEnv = ApiKeyEnv.requireName(KEY + "api_key_env", apiKeyEnv);
     if (!baseUrl.isEmpty()) {
       chatCompletions(baseUrl);
     }
     if (model == null || model.isBlank()) {
       throw new UserInputException(KEY + "model: empty; expected the judge model's name");
-    }
-    if (!apiKeyEnv.isEmpty() && !VARIABLE_NAME.matcher(apiKeyEnv).matches()) {
-      throw new UserInputException(KEY + "api_key_env: expected the name of an environment variable"
-          + " ([A-Z_][A-Z0-9_]*, e.g. OPENAI_API_KEY) that holds the key; the value given is not shown, in case it"
-          + " is the key itself");
     }
     if (mode == null || cache == null || onFailure == null) {
       throw new UserInputException(KEY + "mode, cache and on_failure: missing; expected score|preference,"
