@@ -9,9 +9,11 @@ import dev.elmrlaif.rewards.judge.Sleeper;
 import dev.elmrlaif.rlaif.UserInputException;
 import dev.elmrlaif.rlaif.config.ApiKeyEnv;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Locale;
 import java.util.Map;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
@@ -60,7 +62,7 @@ public final class AiJudge implements AutoCloseable {
               + "); expected a key this endpoint accepts");
     }
     LOG.info("judge: {} answers (HTTP {}); model {}, {} mode, weight {}", probe, status, config.model(),
-        config.mode().name().toLowerCase(java.util.Locale.ROOT), config.weight());
+        config.mode().name().toLowerCase(Locale.ROOT), config.weight());
   }
 
   /**
@@ -69,7 +71,13 @@ public final class AiJudge implements AutoCloseable {
    * @param cacheFolder where replies persist, or null for nowhere on disk
    */
   public static AiJudge open(JudgeRewardConfig config, Map<String, String> environment, Path cacheFolder) {
-    JudgeReplyFile store = cacheFolder == null ? null : JudgeReplyFile.open(cacheFolder);
+    JudgeReplyFile store;
+    try {
+      store = cacheFolder == null ? null : JudgeReplyFile.open(cacheFolder);
+    } catch (UncheckedIOException e) {
+      throw new UserInputException(KEY + "cache: " + e.getMessage() + " (" + e.getCause().getMessage()
+          + "); expected a readable file, or cache: none");
+    }
     JudgeClient client = client(config, environment, store == null ? JudgeReplyStore.none() : store);
     JudgeReward.Mode mode = config.mode() == JudgeRewardConfig.Mode.SCORE ? JudgeReward.Mode.SCORE
         : JudgeReward.Mode.PREFERENCE_VS_REFERENCE;
