@@ -35,8 +35,9 @@ public record JudgeConfig(URI endpoint, String model, String apiKeyEnv, String r
             throw new InvalidRewardInputException("JudgeConfig.model is blank, expected a model name");
         }
         if (apiKeyEnv != null && !apiKeyEnv.matches("[A-Za-z_][A-Za-z0-9_]*")) {
+            // the value is not echoed: a misplaced key would otherwise reach the log
             throw new InvalidRewardInputException("JudgeConfig.apiKeyEnv must be an environment variable name "
-                    + "(letters, digits, underscores), found '" + apiKeyEnv + "'");
+                    + "(letters, digits, underscores; the value given is not shown, in case it is the key itself)");
         }
         if (rubric == null || rubric.isBlank()) {
             throw new InvalidRewardInputException("JudgeConfig.rubric is blank, expected the scoring criteria");

@@ -12,6 +12,8 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.function.IntFunction;
+import org.apache.logging.log4j.LogManager;
+import org.apache.logging.log4j.Logger;
 
 /**
  * The AI-judge reward (RLAIF, DESIGN.md §5). Component {@code "judge"}, in [0, 1]:
@@ -22,9 +24,11 @@ import java.util.function.IntFunction;
  *   context's reference text twice, once in each order to cancel position bias, and the reward is the
  *   fraction of the two comparisons the generated text wins (0, ½ or 1).</li>
  * </ul>
- * Fallbacks (never an exception): an empty text scores 0 with {@link RewardFlag#EMPTY_TEXT} without calling
- * the judge; a {@link JudgeException} gives {@link Config#failureScore()} with {@link RewardFlag#JUDGE_FAILED};
- * preference mode without a reference text gives the failure score with {@link RewardFlag#NO_TARGET}.
+ * Fallbacks: an empty text scores 0 with {@link RewardFlag#EMPTY_TEXT} without calling the judge; a
+ * {@link JudgeException} gives {@link Config#failureScore()} with {@link RewardFlag#JUDGE_FAILED} (or, with
+ * {@link Config#stopOnFailure()}, is rethrown from {@link #score}: the one case where this reward throws);
+ * preference mode without a reference text gives the failure score with {@link RewardFlag#NO_TARGET}. A batch
+ * with failed judgements logs one warning with their count.
  * Samples are judged concurrently on a small pool of threads; close the reward to stop them. Thread-safe.
  */
 public final class JudgeReward extends PerSampleReward implements AutoCloseable {
@@ -38,8 +42,9 @@ public final class JudgeReward extends PerSampleReward implements AutoCloseable 
      * @param mode         score each text, or compare it with the reference text
      * @param failureScore the reward when the judge fails, in [0, 1]
      * @param concurrency  judgements in flight at once
+     * @param stopOnFailure rethrow a failed judgement's {@link JudgeException} instead of falling back
      */
-    public record Config(Mode mode, double failureScore, int concurrency) {
+    public record Config(Mode mode, double failureScore, int concurrency, boolean stopOnFailure) {
         public Config {
             if (mode == null) {
                 throw new InvalidRewardInputException("JudgeReward.Config.mode is missing, expected SCORE or "
@@ -54,7 +59,14 @@ public final class JudgeReward extends PerSampleReward implements AutoCloseable 
                         + concurrency);
             }
         }
+
+        /** Falls back on failure. */
+        public Config(Mode mode, double failureScore, int concurrency) {
+            this(mode, failureScore, concurrency, false);
+        }
     }
+
+    private static final Logger LOG = LogManager.getLogger(JudgeReward.class);
 
     private final JudgeClient client;
     private final Config config;
@@ -80,16 +92,31 @@ public final class JudgeReward extends PerSampleReward implements AutoCloseable 
             RewardContext context = contexts.get(i);
             futures.add(pool.submit(() -> judge(text, context)));
         }
-        return i -> {
+        SampleScore[] scores = new SampleScore[texts.size()];
+        int failed = 0;
+        for (int i = 0; i < scores.length; i++) {
             try {
-                return futures.get(i).get();
+                scores[i] = futures.get(i).get();
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-                return SampleScore.fallback(config.failureScore(), RewardFlag.JUDGE_FAILED);
+                futures.forEach(f -> f.cancel(true));
+                throw new JudgeException("interrupted while waiting for the judge", e);
             } catch (ExecutionException e) {
-                return SampleScore.fallback(config.failureScore(), RewardFlag.JUDGE_FAILED);
+                if (e.getCause() instanceof JudgeException judgeFailure) {
+                    futures.forEach(f -> f.cancel(true));
+                    throw judgeFailure;
+                }
+                scores[i] = SampleScore.fallback(config.failureScore(), RewardFlag.JUDGE_FAILED);
             }
-        };
+            if (scores[i].flags().contains(RewardFlag.JUDGE_FAILED)) {
+                failed++;
+            }
+        }
+        if (failed > 0) {
+            LOG.warn("judge: {} of {} judgement(s) failed; they score the fallback {}", failed, scores.length,
+                    config.failureScore());
+        }
+        return i -> scores[i];
     }
 
     private SampleScore judge(String text, RewardContext context) {
@@ -109,6 +136,9 @@ public final class JudgeReward extends PerSampleReward implements AutoCloseable 
                     + (client.compare(reference, text, task) == JudgeClient.Preference.SECOND ? 1 : 0);
             return SampleScore.of(wins / 2.0);
         } catch (JudgeException e) {
+            if (config.stopOnFailure()) {
+                throw e;
+            }
             return SampleScore.fallback(config.failureScore(), RewardFlag.JUDGE_FAILED);
         }
     }

@@ -58,4 +58,17 @@ class JudgeRewardTest {
             assertEquals(Set.of(RewardFlag.NO_TARGET), result.flags().get(2));
         }
     }
+
+    @Test
+    void stopOnFailureRethrowsTheFailureInsteadOfFallingBack() throws IOException {
+        try (ChatServer server = ChatServer.answering(body -> ChatServer.Reply.status(503, "busy"));
+                JudgeReward reward = new JudgeReward(client(server),
+                        new JudgeReward.Config(JudgeReward.Mode.SCORE, 0.25, 2, true))) {
+            RewardContext context = RewardContext.builder("movie:1").prompt("Describe the movie").build();
+            JudgeException e = org.junit.jupiter.api.Assertions.assertThrows(JudgeException.class,
+                    () -> reward.score(List.of("a film", "another"), List.of(context, context)));
+            org.junit.jupiter.api.Assertions.assertTrue(e.getMessage().contains(server.endpoint().toString())
+                    && e.getMessage().contains("HTTP 503"), e.getMessage());
+        }
+    }
 }

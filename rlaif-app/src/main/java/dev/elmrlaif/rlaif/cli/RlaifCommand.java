@@ -2,6 +2,7 @@ package dev.elmrlaif.rlaif.cli;
 
 import dev.elmrlaif.policy.model.CheckpointFormatException;
 import dev.elmrlaif.policy.tokenizer.TokenizerFormatException;
+import dev.elmrlaif.rewards.http.Secrets;
 import dev.elmrlaif.rlaif.UserInputException;
 import dev.elmrlaif.rlaif.run.IoFailures;
 import java.io.IOException;
@@ -60,6 +61,7 @@ public final class RlaifCommand implements Runnable {
 
   /** Builds the command line with a factory for the subcommand objects (tests pass their own). */
   public static CommandLine commandLine(CommandLine.IFactory factory) {
+    SecretMasking.install(); // API keys are masked in every log line from here on
     CommandLine cli = new CommandLine(new RlaifCommand(), factory);
     cli.setExecutionExceptionHandler(RlaifCommand::handleExecutionException);
     cli.setCaseInsensitiveEnumValuesAllowed(true);
@@ -78,7 +80,7 @@ public final class RlaifCommand implements Runnable {
         || hasDebugDeep(parseResult);
     String userError = userErrorMessage(e);
     if (userError != null) {
-      err.println("error: " + userError);
+      err.println("error: " + Secrets.mask(userError));
       if (debug) {
         e.printStackTrace(err);
       }
@@ -86,14 +88,15 @@ public final class RlaifCommand implements Runnable {
       return EXIT_USER_ERROR;
     }
     if (e instanceof LoggedFailure logged) {
-      err.println("internal error: " + logged.getCause() + "; the stack trace is in " + logged.logFile());
+      err.println(Secrets.mask("internal error: " + logged.getCause() + "; the stack trace is in "
+          + logged.logFile()));
       if (debug) {
         logged.getCause().printStackTrace(err);
       }
       err.flush();
       return EXIT_INTERNAL_ERROR;
     }
-    err.println("internal error: " + e);
+    err.println(Secrets.mask("internal error: " + e));
     e.printStackTrace(err);
     err.flush();
     return EXIT_INTERNAL_ERROR;

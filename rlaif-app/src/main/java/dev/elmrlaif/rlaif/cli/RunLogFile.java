@@ -1,26 +1,32 @@
 package dev.elmrlaif.rlaif.cli;
 
 import java.nio.file.Path;
+import java.util.List;
 import org.apache.logging.log4j.Level;
 import org.apache.logging.log4j.LogManager;
+import org.apache.logging.log4j.core.Appender;
 import org.apache.logging.log4j.core.LoggerContext;
 import org.apache.logging.log4j.core.appender.FileAppender;
+import org.apache.logging.log4j.core.config.AbstractConfiguration;
 import org.apache.logging.log4j.core.config.Configuration;
 import org.apache.logging.log4j.core.layout.PatternLayout;
 
 /**
  * Sends every log line of the process, DJL's included, into a run's {@code run.log} as well as the
- * console, for as long as the run lasts. Only the CLI picks the logging backend, so this Log4j2-core
+ * console, for as long as the run lasts, API keys masked ({@link SecretMasking}). Only the CLI picks the logging backend, so this Log4j2-core
  * code lives here and nowhere in the libraries.
  */
 final class RunLogFile implements AutoCloseable {
   private static final String NAME = "run-log-file";
+  private static final String MASKED_NAME = "run-log-file-masked";
   private final LoggerContext context;
   private final FileAppender appender;
+  private final Appender masked;
 
-  private RunLogFile(LoggerContext context, FileAppender appender) {
+  private RunLogFile(LoggerContext context, FileAppender appender, Appender masked) {
     this.context = context;
     this.appender = appender;
+    this.masked = masked;
   }
 
   /** Starts copying the log into {@code file} (appending, so a resumed run keeps its history). */
@@ -42,16 +48,23 @@ final class RunLogFile implements AutoCloseable {
             .build();
     appender.start();
     config.addAppender(appender);
-    config.getRootLogger().addAppender(appender, Level.DEBUG, null);
+    // every line passes the key masking on its way to the file (SecretMasking)
+    Appender masked = SecretMasking.wrap(config, MASKED_NAME, List.of(NAME));
+    config.getRootLogger().addAppender(masked, Level.DEBUG, null);
     context.updateLoggers();
-    return new RunLogFile(context, appender);
+    return new RunLogFile(context, appender, masked);
   }
 
   @Override
   public void close() {
     Configuration config = context.getConfiguration();
-    config.getRootLogger().removeAppender(NAME);
+    config.getRootLogger().removeAppender(MASKED_NAME);
+    if (config instanceof AbstractConfiguration named) { // so the next run's appenders take these names
+      named.removeAppender(MASKED_NAME);
+      named.removeAppender(NAME);
+    }
     context.updateLoggers();
+    masked.stop();
     appender.stop();
   }
 }

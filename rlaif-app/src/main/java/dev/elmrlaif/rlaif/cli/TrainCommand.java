@@ -96,9 +96,12 @@ public final class TrainCommand implements Callable<Integer> {
     // a device the engine cannot give (device: gpu on a CPU build) fails before the run folder is made
     ComputeEnvironment.requireDevice(DeviceSpec.parse(loaded.config().device()), loaded.config().threads());
 
+    RunDirectory resumed = resume != null ? RunDirectory.open(resume) : null;
+    // keys, endpoints: a run that cannot finish stops here, before the run folder is written
+    pipeline.preflight(loaded, env, stage -> resumed != null && resumed.isStageDone(stage));
     RunDirectory run =
-        resume != null
-            ? RunDirectory.open(resume)
+        resumed != null
+            ? resumed
             : runDir != null
                 ? RunDirectory.createAt(runDir)
                 : RunDirectory.createUnder(runsRoot, loaded.config().name(), clock);

@@ -43,6 +43,11 @@ public final class ConfigKeys {
       return type().isRecord();
     }
 
+    /** A section that may be null: off unless the config gives it ({@link OptionalSection}). */
+    public boolean isOptionalSection() {
+      return isSection() && component.isAnnotationPresent(OptionalSection.class);
+    }
+
     public boolean isMap() {
       return Map.class.isAssignableFrom(type());
     }

@@ -259,7 +259,12 @@ public final class ConfigLoader {
                           origins.of(path) + ": unknown key `" + path + "`"
                               + ConfigKeys.suggestion(name, knownKeys(section, prefix.isEmpty()))));
       JsonNode value = field.getValue();
-      if (key.isSection()) {
+      if (key.isOptionalSection() && value.isNull()) {
+        target.set(name, value); // switched off
+      } else if (key.isSection()) {
+        if (key.isOptionalSection() && !(target.get(name) instanceof ObjectNode)) {
+          target.set(name, mapper.valueToTree(ConfigKeys.defaultsOf(key.type()))); // switched on
+        }
         if (!value.isObject()) {
           throw new UserInputException(
               origins.of(path) + ": `" + path + "` is a section; expected a mapping of its keys ("
@@ -275,7 +280,9 @@ public final class ConfigLoader {
 
   private void applyOverride(ObjectNode tree, String override, Origins origins) {
     int eq = override.indexOf('=');
-    String where = "--set " + override;
+    // an *_api_key_env value may be a key pasted by mistake: messages name the key, never that value
+    String where = eq > 0 && override.substring(0, eq).trim().endsWith("api_key_env")
+        ? "--set " + override.substring(0, eq).trim() + "=(value not shown)" : "--set " + override;
     if (eq <= 0) {
       throw new UserInputException(where + ": expected key.path=value, e.g. trainer.learning_rate=1e-4");
     }
@@ -345,6 +352,9 @@ public final class ConfigLoader {
     for (ConfigKeys.Key key : ConfigKeys.keysOf(section.getClass())) {
       String path = join(prefix, key.name());
       Object value = key.valueIn(section);
+      if (value == null && key.isOptionalSection()) {
+        continue;
+      }
       if (value == null) {
         throw new UserInputException(origins.of(path) + ": key `" + path + "` needs a value");
       }

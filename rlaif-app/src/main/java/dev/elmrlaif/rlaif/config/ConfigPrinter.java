@@ -30,7 +30,10 @@ public final class ConfigPrinter {
     for (ConfigKeys.Key key : ConfigKeys.keysOf(section.getClass())) {
       Object value = key.valueIn(section);
       Object def = defaults == null ? null : key.valueIn(defaults);
-      if (key.isSection()) {
+      if (key.isOptionalSection() && value == null) {
+        out.append(indent).append(key.name()).append(": null")
+            .append(comment(key, null, null)).append(" (off; a mapping of its keys switches it on)\n");
+      } else if (key.isSection()) {
         out.append(indent).append(key.name()).append(":").append(comment(key, null, null))
             .append('\n');
         writeSection(out, value, def, indent + "  ");

@@ -5,13 +5,15 @@ import dev.elmrlaif.rlaif.UserInputException;
 /**
  * The teacher that writes task targets. Offline (default) needs nothing; online calls an
  * OpenAI-compatible chat-completions endpoint with the key read from the environment variable named
- * here, caching every reply on disk by the prompt's hash.
+ * here ({@link ApiKeyEnv}: a variable's name, never the key), caching every reply on disk by the
+ * prompt's hash.
  */
 public record TeacherConfig(
     @Doc("offline (deterministic writer from metadata) or online (chat-completions endpoint)") TeacherMode mode,
     @Doc("Base URL of the OpenAI-compatible API, e.g. https://api.openai.com/v1") String baseUrl,
     @Doc("Chat model name sent to the endpoint") String model,
-    @Doc("Environment variable holding the API key (empty: send no key)") String apiKeyEnv,
+    @Doc("Name of the environment variable holding the API key, e.g. OPENAI_API_KEY (empty: send no key)")
+        String apiKeyEnv,
     @Doc("Sampling temperature sent to the endpoint") @Range(min = 0, max = 2) double temperature,
     @Doc("Maximum tokens per reply") @Range(min = 1, max = 32768) int maxTokens,
     @Doc("Seconds before a request times out") @Range(min = 1, max = 3600) int timeoutSeconds,
@@ -22,6 +24,7 @@ public record TeacherConfig(
     @Doc("Folder of the reply cache; empty means <data.cache_dir>/teacher") String cacheDir) {
 
   public TeacherConfig {
+    apiKeyEnv = ApiKeyEnv.requireName("data.teacher.api_key_env", apiKeyEnv);
     if (mode == null) {
       throw new UserInputException("data.teacher.mode: missing; expected offline or online");
     }

@@ -1,13 +1,18 @@
 package dev.elmrlaif.rlaif.pipeline;
 
 import dev.elmrlaif.policy.io.AtomicFiles;
+import dev.elmrlaif.rlaif.config.ApiKeyEnv;
+import dev.elmrlaif.rlaif.config.LoadedConfig;
 import dev.elmrlaif.rlaif.config.StageName;
+import dev.elmrlaif.rlaif.config.TeacherConfig;
+import dev.elmrlaif.rlaif.config.TeacherMode;
 import dev.elmrlaif.rlaif.data.DataPreparer;
 import dev.elmrlaif.rlaif.data.DataSummary;
 import dev.elmrlaif.rlaif.data.PreparedData;
 import dev.elmrlaif.rlaif.data.PreparedDataStore;
 import dev.elmrlaif.rlaif.data.RewardAvailability;
 import dev.elmrlaif.rlaif.tasks.TaskExample;
+import dev.elmrlaif.rlaif.teacher.OnlineTeacher;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -29,6 +34,18 @@ public final class DataStage implements Stage {
   @Override
   public StageName name() {
     return StageName.DATA;
+  }
+
+  /**
+   * With the online teacher ({@code data.teacher.mode: online}): its key's variable, when one is
+   * named, is set, before anything is written.
+   */
+  @Override
+  public void preflight(LoadedConfig loaded, Map<String, String> env) {
+    TeacherConfig teacher = loaded.config().data().teacher();
+    if (teacher.mode() == TeacherMode.ONLINE) {
+      ApiKeyEnv.read("data.teacher.api_key_env", teacher.apiKeyEnv(), env, OnlineTeacher.endpoint(teacher));
+    }
   }
 
   @Override

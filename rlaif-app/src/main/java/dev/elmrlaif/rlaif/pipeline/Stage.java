@@ -1,5 +1,6 @@
 package dev.elmrlaif.rlaif.pipeline;
 
+import dev.elmrlaif.rlaif.config.LoadedConfig;
 import dev.elmrlaif.rlaif.config.StageName;
 import java.util.Map;
 
@@ -19,4 +20,14 @@ public interface Stage {
    * @return what the completion marker should remember (sizes, figures, output paths)
    */
   Map<String, Object> run(RunContext context) throws Exception;
+
+  /**
+   * Checks, before the run folder is written, what this stage needs from outside the config
+   * (environment variables, endpoints that must answer), so a run that cannot finish stops at once
+   * with one line; by default nothing.
+   *
+   * @param env the process environment
+   * @throws dev.elmrlaif.rlaif.UserInputException naming the config key at fault
+   */
+  default void preflight(LoadedConfig loaded, Map<String, String> env) {}
 }

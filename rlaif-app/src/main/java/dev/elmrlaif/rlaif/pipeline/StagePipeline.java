@@ -8,6 +8,7 @@ import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Predicate;
 import java.util.stream.Collectors;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
@@ -54,6 +55,18 @@ public final class StagePipeline {
               + available.keySet().stream().map(StageName::key).collect(Collectors.joining(", ")));
     }
     return wanted;
+  }
+
+  /**
+   * Runs every planned stage's {@link Stage#preflight} check, except those {@code done} says
+   * finished already (a resumed run skips them).
+   */
+  public void preflight(LoadedConfig loaded, Map<String, String> env, Predicate<StageName> done) {
+    for (StageName name : plan(loaded)) {
+      if (!done.test(name)) {
+        available.get(name).preflight(loaded, env);
+      }
+    }
   }
 
   /** Runs the planned stages; returns the stages that ran (not skipped). */

@@ -1,6 +1,7 @@
 package dev.elmrlaif.rlaif.rl;
 
 import dev.elmrlaif.policy.model.ElmPrompt;
+import java.util.List;
 
 /**
  * The terminal reward {@code r(y, c)} of the CoMDP (DESIGN.md §3) as every {@link RlTrainer}
@@ -14,4 +15,21 @@ public interface CompletionReward {
    * after {@code context}.
    */
   double reward(ElmPrompt context, int[] continuation);
+
+  /**
+   * The rewards of a batch, {@code contexts.get(i)} continued by {@code continuations.get(i)}:
+   * one call per step, so a reward that scores batches at once (a remote AI judge with requests in
+   * flight together) can; by default one {@link #reward} call each.
+   */
+  default double[] rewards(List<ElmPrompt> contexts, List<int[]> continuations) {
+    if (contexts.size() != continuations.size()) {
+      throw new IllegalArgumentException(contexts.size() + " contexts but " + continuations.size()
+          + " continuations; expected one continuation per context");
+    }
+    double[] rewards = new double[contexts.size()];
+    for (int i = 0; i < rewards.length; i++) {
+      rewards[i] = reward(contexts.get(i), continuations.get(i));
+    }
+    return rewards;
+  }
 }

@@ -69,9 +69,8 @@ public final class RolloutGeneration {
       completions.add(samples.continuation(row));
     }
     long rewardStart = System.nanoTime();
-    double[] rewards = new double[rows];
+    double[] rewards = reward.rewards(prompts, completions);
     for (int row = 0; row < rows; row++) {
-      rewards[row] = reward.reward(prompts.get(row), completions.get(row));
       if (!Double.isFinite(rewards[row])) {
         throw new IllegalStateException(label + " step " + (step + 1) + ": the reward of completion " + row
             + " is " + rewards[row] + ", expected a finite value");

@@ -1,20 +1,20 @@
 package dev.elmrlaif.rlaif.teacher;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.google.common.hash.Hashing;
 import dev.elmrlaif.policy.io.AtomicFiles;
+import dev.elmrlaif.rewards.http.EndpointException;
+import dev.elmrlaif.rewards.http.RetryingChatClient;
 import dev.elmrlaif.rlaif.UserInputException;
+import dev.elmrlaif.rlaif.config.ApiKeyEnv;
 import dev.elmrlaif.rlaif.config.TeacherConfig;
 import dev.elmrlaif.rlaif.tasks.TargetStyle;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
+import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -22,27 +22,27 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.stream.Collectors;
-import org.apache.logging.log4j.LogManager;
-import org.apache.logging.log4j.Logger;
 
 /**
  * The online teacher: sends each task's teacher prompt, with the real titles, to an OpenAI-compatible
  * chat-completions endpoint ({@code POST <base_url>/chat/completions}), as the paper did with PaLM 2.
  * Replies are cached on disk under the SHA-256 of (model, temperature, max tokens, prompt), so a
- * prompt is paid for once. Requests are spaced to the configured rate; a 429, a 5xx, a timeout or a
- * broken connection is retried with exponential backoff (honouring {@code Retry-After}); other 4xx
- * replies fail at once with the endpoint's error message. Replies pass through the title scrubber.
+ * prompt is paid for once. Requests go through the shared {@link RetryingChatClient}, spaced to the
+ * configured rate: a 429, a 5xx, a timeout, a broken connection or a malformed reply is retried with
+ * exponential backoff (honouring {@code Retry-After}); other 4xx replies fail at once with the
+ * endpoint's (masked) error message, and so do exhausted retries: both are user errors (exit 2)
+ * naming the endpoint and its last answer. A named key variable that is not set stops the teacher
+ * before any request ({@link ApiKeyEnv}). Replies pass through the title scrubber.
  */
 public final class OnlineTeacher implements Teacher {
-  private static final Logger LOG = LogManager.getLogger(OnlineTeacher.class);
   private static final long MAX_BACKOFF_MILLIS = 60_000;
 
   private final TeacherConfig config;
   private final List<MovieFacts> movies;
   private final Path cacheDir;
-  private final String apiKey;
-  private final HttpClient client;
+  private final RetryingChatClient chat;
   private final ObjectMapper json = JsonMapper.builder().build();
   private long nextRequestNanos = System.nanoTime();
 
@@ -53,8 +53,30 @@ public final class OnlineTeacher implements Teacher {
     this.config = config;
     this.movies = List.copyOf(movies);
     this.cacheDir = cacheDir;
-    this.apiKey = config.apiKeyEnv().isBlank() ? "" : environment.getOrDefault(config.apiKeyEnv(), "");
-    this.client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(config.timeoutSeconds())).build();
+    URI endpoint = endpoint(config);
+    String apiKey = ApiKeyEnv.read("data.teacher.api_key_env", config.apiKeyEnv(), environment, endpoint);
+    this.chat = new RetryingChatClient("teacher", endpoint, apiKey,
+        new RetryingChatClient.Policy(Duration.ofSeconds(config.timeoutSeconds()), config.maxRetries() + 1,
+            Duration.ofMillis(config.backoffMillis()), 2.0, Duration.ofMillis(MAX_BACKOFF_MILLIS)),
+        duration -> Thread.sleep(duration.toMillis()), this::waitForRateLimit);
+  }
+
+  /**
+   * The chat-completions URL, {@code <base_url>/chat/completions}.
+   *
+   * @throws UserInputException naming {@code data.teacher.base_url} when it is no http(s) URL
+   */
+  public static URI endpoint(TeacherConfig config) {
+    try {
+      URI uri = new URI(config.baseUrl().strip().replaceAll("/+$", "") + "/chat/completions");
+      if (uri.getHost() == null || !("http".equals(uri.getScheme()) || "https".equals(uri.getScheme()))) {
+        throw new URISyntaxException(config.baseUrl(), "not an http(s) URL with a host");
+      }
+      return uri;
+    } catch (URISyntaxException e) {
+      throw new UserInputException("data.teacher.base_url: found \"" + config.baseUrl() + "\", expected an http(s)"
+          + " URL such as https://api.openai.com/v1");
+    }
   }
 
   @Override
@@ -96,48 +118,17 @@ public final class OnlineTeacher implements Teacher {
   }
 
   private String complete(String prompt) {
-    String body = requestBody(prompt);
-    URI uri = URI.create(config.baseUrl().replaceAll("/+$", "") + "/chat/completions");
-    String lastProblem = "";
-    for (int attempt = 0; attempt <= config.maxRetries(); attempt++) {
-      waitForRateLimit();
-      HttpRequest.Builder builder = HttpRequest.newBuilder(uri)
-          .timeout(Duration.ofSeconds(config.timeoutSeconds()))
-          .header("Content-Type", "application/json")
-          .POST(HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8));
-      if (!apiKey.isEmpty()) {
-        builder.header("Authorization", "Bearer " + apiKey);
-      }
-      long retryAfterMillis = -1;
-      try {
-        HttpResponse<String> response = client.send(builder.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
-        int status = response.statusCode();
-        if (status == 200) {
-          return contentOf(response.body(), uri);
-        }
-        String message = errorMessage(response.body());
-        if (status != 429 && status < 500) {
-          String hint = status == 401 || status == 403
-              ? "; check the API key in $" + config.apiKeyEnv() : "; check data.teacher.base_url and data.teacher.model";
-          throw new UserInputException(uri + ": HTTP " + status + " " + message + hint);
-        }
-        lastProblem = "HTTP " + status + " " + message;
-        retryAfterMillis = response.headers().firstValue("Retry-After").map(OnlineTeacher::parseRetryAfter).orElse(-1L);
-      } catch (IOException e) {
-        lastProblem = e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage());
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new IllegalStateException("teacher request interrupted", e);
-      }
-      if (attempt < config.maxRetries()) {
-        long backoff = retryAfterMillis >= 0 ? retryAfterMillis
-            : Math.min(MAX_BACKOFF_MILLIS, config.backoffMillis() << Math.min(attempt, 20));
-        LOG.warn("teacher request failed ({}); retry {}/{} in {} ms", lastProblem, attempt + 1, config.maxRetries(), backoff);
-        pause(backoff);
-      }
+    byte[] body = requestBody(prompt).getBytes(StandardCharsets.UTF_8);
+    try {
+      return chat.post(body, content -> content.isBlank() ? Optional.empty() : Optional.of(content),
+          "a non-empty text in choices[0].message.content");
+    } catch (EndpointException e) {
+      String hint = !e.refused() ? "; raise data.teacher.max_retries, lower data.teacher.requests_per_minute or try"
+          + " again later (replies so far are cached)"
+          : e.lastStatus() == 401 || e.lastStatus() == 403 ? "; check the API key in $" + config.apiKeyEnv()
+          : "; check data.teacher.base_url and data.teacher.model";
+      throw new UserInputException("data.teacher: " + e.getMessage() + hint);
     }
-    throw new IllegalStateException("teacher endpoint " + uri + " failed after " + (config.maxRetries() + 1)
-        + " attempts; last: " + lastProblem);
   }
 
   private String requestBody(String prompt) {
@@ -149,40 +140,6 @@ public final class OnlineTeacher implements Teacher {
     root.put("temperature", config.temperature());
     root.put("max_tokens", config.maxTokens());
     return root.toString();
-  }
-
-  private String contentOf(String body, URI uri) {
-    try {
-      JsonNode content = json.readTree(body).path("choices").path(0).path("message").path("content");
-      if (!content.isTextual()) {
-        throw new IllegalStateException(uri + ": reply has no choices[0].message.content: " + abbreviate(body));
-      }
-      return content.asText();
-    } catch (IOException e) {
-      throw new IllegalStateException(uri + ": reply is not JSON: " + abbreviate(body), e);
-    }
-  }
-
-  private String errorMessage(String body) {
-    try {
-      JsonNode error = json.readTree(body).path("error");
-      String message = error.path("message").asText("");
-      return message.isEmpty() ? abbreviate(body) : message;
-    } catch (IOException e) {
-      return abbreviate(body);
-    }
-  }
-
-  private static String abbreviate(String text) {
-    return text.length() <= 200 ? text : text.substring(0, 200) + "...";
-  }
-
-  private static long parseRetryAfter(String value) {
-    try {
-      return (long) (Double.parseDouble(value.trim()) * 1000);
-    } catch (NumberFormatException e) {
-      return -1;
-    }
   }
 
   /** Spaces request starts at least 60 s / requests_per_minute apart. */

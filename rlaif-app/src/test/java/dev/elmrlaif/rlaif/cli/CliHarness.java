@@ -29,13 +29,23 @@ final class CliHarness {
    * @param pipelines the stages {@code train} may run, or null for the real ones
    */
   static Result run(Supplier<StagePipeline> pipelines, String... args) {
+    return run(Map.of(), pipelines, args);
+  }
+
+  /**
+   * Runs {@code rlaif ARGS} with the given environment (what {@code train} reads instead of the
+   * process environment).
+   *
+   * @param pipelines the stages {@code train} may run, or null for the real ones
+   */
+  static Result run(Map<String, String> env, Supplier<StagePipeline> pipelines, String... args) {
     CommandLine.IFactory factory =
         new CommandLine.IFactory() {
           @Override
           public <K> K create(Class<K> cls) throws Exception {
             K obj = CommandLine.defaultFactory().create(cls);
             if (obj instanceof TrainCommand train) {
-              train.env = Map.of();
+              train.env = env;
               if (pipelines != null) {
                 train.pipelines = pipelines;
               }

@@ -1,6 +1,7 @@
 package dev.elmrlaif.rlaif.teacher;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -78,9 +79,10 @@ class OnlineTeacherTest {
             "message", Map.of("role", "assistant", "content", content)))));
   }
 
+  /** A teacher at the test server; its key variable is TEST_KEY when the environment sets it, else none. */
   private OnlineTeacher teacher(int maxRetries, Map<String, String> environment) {
     TeacherConfig config = new TeacherConfig(TeacherMode.ONLINE, "http://127.0.0.1:" + server.getAddress().getPort() + "/v1/",
-        "test-model", "TEST_KEY", 0.5, 64, 5, maxRetries, 1, 0, "");
+        "test-model", environment.containsKey("TEST_KEY") ? "TEST_KEY" : "", 0.5, 64, 5, maxRetries, 1, 0, "");
     return new OnlineTeacher(config, movies, cache, environment);
   }
 
@@ -127,25 +129,61 @@ class OnlineTeacherTest {
   }
 
   @Test
-  void clientErrorsFailAtOnceWithTheEndpointsMessageAndRetriesRunOut() {
-    replies.add(new String[] {"401", "{\"error\":{\"message\":\"Incorrect API key provided\",\"code\":\"invalid_api_key\"}}", null});
-    UserInputException unauthorized = assertThrows(UserInputException.class, () -> teacher(3, Map.of())
+  void clientErrorsFailAtOnceWithTheEndpointsMaskedMessage() {
+    String key = "sk-teacher-TEST-0b7c1e";
+    replies.add(new String[] {"401", "{\"error\":{\"message\":\"Incorrect API key provided: " + key
+        + "\",\"code\":\"invalid_api_key\"}}", null});
+    UserInputException unauthorized = assertThrows(UserInputException.class, () -> teacher(3, Map.of("TEST_KEY", key))
         .write(TeacherRequest.movies(TaskCatalog.movieLens().get("summary"), List.of(0))));
-    assertTrue(unauthorized.getMessage().contains("HTTP 401 Incorrect API key provided; check the API key in $TEST_KEY"),
-        unauthorized.getMessage());
+    assertTrue(unauthorized.getMessage().contains("HTTP 401 'Incorrect API key provided: <redacted>' (not retried);"
+        + " check the API key in $TEST_KEY"), unauthorized.getMessage());
+    assertFalse(unauthorized.getMessage().contains(key));
+    assertEquals("Bearer " + key, authorizations.get(0), "the key was sent");
     assertEquals(1, requests.size(), "a 401 is not retried");
+  }
 
+  @Test
+  void exhaustedRetriesAreAUserErrorNamingTheEndpointAndItsLastAnswer() {
     replies.add(new String[] {"500", "{\"error\":{\"message\":\"boom\"}}", null});
     replies.add(new String[] {"500", "not json at all", null});
-    IllegalStateException exhausted = assertThrows(IllegalStateException.class, () -> teacher(1, Map.of())
+    UserInputException exhausted = assertThrows(UserInputException.class, () -> teacher(1, Map.of())
         .write(TeacherRequest.movies(TaskCatalog.movieLens().get("summary"), List.of(1))));
-    assertTrue(exhausted.getMessage().contains("failed after 2 attempts; last: HTTP 500 not json at all"),
-        exhausted.getMessage());
+    String endpoint = "http://127.0.0.1:" + server.getAddress().getPort() + "/v1/chat/completions";
+    assertTrue(exhausted.getMessage().startsWith("data.teacher: endpoint " + endpoint + " failed after 2 attempt(s);"
+        + " last failure: HTTP 500 'not json at all'"), exhausted.getMessage());
+    assertEquals(2, requests.size());
+  }
+
+  @Test
+  void malformedRepliesAreRetried() throws IOException {
+    replies.add(new String[] {"200", "{\"choices\":[]}", null});
+    replies.add(new String[] {"200", "{\"choices\": [ {\"message\": ", null});
+    replies.add(new String[] {"200", completion("A pitch at last."), null});
+    assertEquals("A pitch at last.", teacher(2, Map.of())
+        .write(TeacherRequest.movies(TaskCatalog.movieLens().get("pitch"), List.of(0))));
+    assertEquals(3, requests.size());
 
     replies.add(new String[] {"200", "{\"choices\":[]}", null});
-    IllegalStateException malformed = assertThrows(IllegalStateException.class, () -> teacher(0, Map.of())
-        .write(TeacherRequest.movies(TaskCatalog.movieLens().get("pitch"), List.of(0))));
-    assertTrue(malformed.getMessage().contains("reply has no choices[0].message.content"), malformed.getMessage());
+    UserInputException malformed = assertThrows(UserInputException.class, () -> teacher(0, Map.of())
+        .write(TeacherRequest.movies(TaskCatalog.movieLens().get("pitch"), List.of(1))));
+    assertTrue(malformed.getMessage().contains("malformed reply '{\"choices\":[]}' (expected a non-empty text in"
+        + " choices[0].message.content)"), malformed.getMessage());
+  }
+
+  @Test
+  void aNamedKeyVariableThatIsNotSetStopsTheTeacherBeforeAnyRequest() {
+    TeacherConfig config = new TeacherConfig(TeacherMode.ONLINE, "http://127.0.0.1:" + server.getAddress().getPort()
+        + "/v1", "test-model", "ELM_TEACHER_UNSET", 0.5, 64, 5, 0, 1, 0, "");
+    UserInputException unset = assertThrows(UserInputException.class,
+        () -> new OnlineTeacher(config, movies, cache, Map.of()));
+    assertTrue(unset.getMessage().startsWith("data.teacher.api_key_env: the environment variable ELM_TEACHER_UNSET"
+        + " is not set"), unset.getMessage());
+    UserInputException notAName = assertThrows(UserInputException.class, () -> new TeacherConfig(TeacherMode.ONLINE,
+        "http://127.0.0.1:9/v1", "m", "sk-live-abc123", 0.5, 64, 5, 0, 1, 0, ""));
+    assertTrue(notAName.getMessage().startsWith("data.teacher.api_key_env: expected the name of an environment"
+        + " variable"), notAName.getMessage());
+    assertFalse(notAName.getMessage().contains("sk-live-abc123"));
+    assertEquals(List.of(), requests);
   }
 
   @Test

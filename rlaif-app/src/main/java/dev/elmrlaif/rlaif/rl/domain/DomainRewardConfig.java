@@ -2,6 +2,7 @@ package dev.elmrlaif.rlaif.rl.domain;
 
 import dev.elmrlaif.rlaif.UserInputException;
 import dev.elmrlaif.rlaif.config.Doc;
+import dev.elmrlaif.rlaif.config.OptionalSection;
 import dev.elmrlaif.rlaif.config.Range;
 
 /**
@@ -12,6 +13,7 @@ import dev.elmrlaif.rlaif.config.Range;
  * r(y, c) = sc_weight · SC(y; c) + bc_weight · BC(y; c)              (BC on user tasks only)
  *         + length_penalty(y)                                        (−per_word · words outside the band)
  *         + degeneracy_weight · (−(1 − distinct-n(y)))               (repeated n-grams)
+ *         + judge.weight · judge(y; c)                               (the AI judge, when configured)
  * </pre>
  *
  * SC and BC are the evaluation's metrics (same encoder, same candidate sizes by default), so what RL
@@ -28,16 +30,22 @@ public record DomainRewardConfig(
     @Doc("Most words before the length penalty applies") @Range(min = 0) int maxWords,
     @Doc("Weight of the repeated n-gram penalty −(1 − distinct-n); 0 disables") @Range(min = 0)
         double degeneracyWeight,
-    @Doc("n of the repeated n-gram penalty") @Range(min = 1, max = 8) int degeneracyNgram) {
+    @Doc("n of the repeated n-gram penalty") @Range(min = 1, max = 8) int degeneracyNgram,
+    @Doc("The AI judge (an OpenAI-compatible endpoint scoring each completion); absent: no judge") @OptionalSection
+        JudgeRewardConfig judge) {
 
   public DomainRewardConfig {
     requireWeight("sc_weight", scWeight);
     requireWeight("bc_weight", bcWeight);
     requireWeight("length_penalty_per_word", lengthPenaltyPerWord);
     requireWeight("degeneracy_weight", degeneracyWeight);
-    if (scWeight + bcWeight == 0) {
-      throw new UserInputException("rl.contexts.reward: sc_weight and bc_weight are both 0, expected at least one"
-          + " consistency term > 0");
+    if (scWeight + bcWeight + (judge == null ? 0 : judge.weight()) == 0) {
+      throw new UserInputException("rl.contexts.reward: sc_weight and bc_weight are both 0" + (judge == null ? ""
+          : " and so is judge.weight") + ", expected at least one term > 0");
+    }
+    if (judge != null && judge.baseUrl().isEmpty()) {
+      throw new UserInputException("rl.contexts.reward.judge.base_url: missing; expected the judge endpoint's base"
+          + " URL, e.g. https://api.openai.com/v1 (or remove the judge section for no judge)");
     }
     if (bcCandidates < 2) {
       throw new UserInputException("rl.contexts.reward.bc_candidates: found " + bcCandidates + ", expected >= 2");
@@ -58,10 +66,10 @@ public record DomainRewardConfig(
 
   /**
    * SC weight 1, BC weight 1, 50 candidates half of them rated (the eval defaults), no length penalty
-   * (band 8 to 200 words), repeated-bigram penalty weight 0.1.
+   * (band 8 to 200 words), repeated-bigram penalty weight 0.1, no judge.
    */
   public static DomainRewardConfig defaults() {
-    return new DomainRewardConfig(1.0, 1.0, 50, 0.5, 0.0, 8, 200, 0.1, 2);
+    return new DomainRewardConfig(1.0, 1.0, 50, 0.5, 0.0, 8, 200, 0.1, 2, null);
   }
 
   /** A builder starting from {@link #defaults()}. */
@@ -85,6 +93,7 @@ public record DomainRewardConfig(
     private int maxWords;
     private double degeneracyWeight;
     private int degeneracyNgram;
+    private JudgeRewardConfig judge;
 
     private Builder(DomainRewardConfig from) {
       scWeight = from.scWeight;
@@ -96,6 +105,7 @@ public record DomainRewardConfig(
       maxWords = from.maxWords;
       degeneracyWeight = from.degeneracyWeight;
       degeneracyNgram = from.degeneracyNgram;
+      judge = from.judge;
     }
 
     /** The weights of SC and BC. */
@@ -127,9 +137,15 @@ public record DomainRewardConfig(
       return this;
     }
 
+    /** The AI judge, or null for none. */
+    public Builder judge(JudgeRewardConfig value) {
+      judge = value;
+      return this;
+    }
+
     public DomainRewardConfig build() {
       return new DomainRewardConfig(scWeight, bcWeight, bcCandidates, bcRatedFraction, lengthPenaltyPerWord,
-          minWords, maxWords, degeneracyWeight, degeneracyNgram);
+          minWords, maxWords, degeneracyWeight, degeneracyNgram, judge);
     }
   }
 

@@ -10,8 +10,12 @@ import dev.elmrlaif.rewards.CompositeReward;
 import dev.elmrlaif.rewards.DegeneracyPenalty;
 import dev.elmrlaif.rewards.LengthPenalty;
 import dev.elmrlaif.rewards.RewardContext;
+import dev.elmrlaif.rewards.RewardFlag;
+import dev.elmrlaif.rewards.RewardModel;
 import dev.elmrlaif.rewards.RewardResult;
 import dev.elmrlaif.rewards.SemanticConsistencyReward;
+import dev.elmrlaif.rewards.judge.JudgeException;
+import dev.elmrlaif.rewards.judge.JudgeReward;
 import dev.elmrlaif.rewards.text.CachingTextEncoder;
 import dev.elmrlaif.rewards.text.TextEncoder;
 import dev.elmrlaif.rlaif.UserInputException;
@@ -41,7 +45,7 @@ import org.apache.logging.log4j.Logger;
  * ({@link RlContextsConfig}), and the terminal reward is
  *
  * <pre>
- * r(y, c) = w_sc · SC(y; c) + w_bc · BC(y; c) + length_penalty(y) + w_deg · degeneracy(y)
+ * r(y, c) = w_sc · SC(y; c) + w_bc · BC(y; c) + length_penalty(y) + w_deg · degeneracy(y) + w_judge · judge(y; c)
  * </pre>
  *
  * ({@link DomainRewardConfig}) over the decoded completion {@code y}, scored by the run's fitted text
@@ -51,7 +55,15 @@ import org.apache.logging.log4j.Logger;
  *
  * <p>The contexts of a step are a function of {@code (seed, step)} only. The reward recognises a
  * context by its content (prompt tokens and slot embeddings), among the most recent
- * {@value #REMEMBERED_CONTEXTS} contexts this environment produced.
+ * {@value #REMEMBERED_CONTEXTS} contexts this environment produced. A step's completions are scored
+ * once, as one batch (the AI judge's requests go out together); the metrics' component means reuse
+ * those scores rather than asking the judge again.
+ *
+ * <p>The AI judge, when configured, sees the task prompt (placeholders named by kind, e.g.
+ * {@code [movie]}) and, as reference facts, the ground-truth text of a real entity, the two texts and
+ * weights of an interpolation, or the text and concept of a concept shift; in preference mode it
+ * compares the completion with a real entity's ground-truth text, and hypothetical contexts (no such
+ * text) score {@code failure_score} without a request and are left out of the judge's mean.
  */
 public final class DomainRlEnvironment implements RlEnvironment {
   /** How many recent contexts the reward can score completions of. */
@@ -72,9 +84,12 @@ public final class DomainRlEnvironment implements RlEnvironment {
   private final ConsistencyTargets targets;
   private final CompositeReward reward;
   private final Map<PromptKey, DomainContext> recent;
+  private final JudgeRewardConfig judge;
+  private final Map<ScoredKey, Scored> scored;
 
   private DomainRlEnvironment(String kind, List<TaskPool> tasks, RlContextsConfig config, long seed,
-      ElmExamples encoder, ElmTokenizer tokenizer, int endToken, ConsistencyTargets targets, CompositeReward reward) {
+      ElmExamples encoder, ElmTokenizer tokenizer, int endToken, ConsistencyTargets targets, CompositeReward reward,
+      JudgeRewardConfig judge) {
     this.kind = kind;
     this.tasks = tasks;
     this.config = config;
@@ -84,9 +99,16 @@ public final class DomainRlEnvironment implements RlEnvironment {
     this.endToken = endToken;
     this.targets = targets;
     this.reward = reward;
+    this.judge = judge;
     this.recent = new LinkedHashMap<>(256, 0.75f, true) {
       @Override
       protected boolean removeEldestEntry(Map.Entry<PromptKey, DomainContext> eldest) {
+        return size() > REMEMBERED_CONTEXTS;
+      }
+    };
+    this.scored = new LinkedHashMap<>(256, 0.75f, true) {
+      @Override
+      protected boolean removeEldestEntry(Map.Entry<ScoredKey, Scored> eldest) {
         return size() > REMEMBERED_CONTEXTS;
       }
     };
@@ -103,6 +125,21 @@ public final class DomainRlEnvironment implements RlEnvironment {
    */
   public static DomainRlEnvironment create(PreparedData data, String kind, ElmTokenizer tokenizer, ElmConfig elm,
       RlContextsConfig contexts, long seed) {
+    return create(data, kind, tokenizer, elm, contexts, seed, null);
+  }
+
+  /**
+   * The environment of the model for entity kind {@code kind}, its reward including the AI judge.
+   *
+   * @param judge the judge's reward term (component {@code judge}, weight {@code rl.contexts.reward.judge.weight}),
+   *     or null when {@code rl.contexts.reward.judge} is absent; the caller closes it
+   * @see #create(PreparedData, String, ElmTokenizer, ElmConfig, RlContextsConfig, long)
+   */
+  public static DomainRlEnvironment create(PreparedData data, String kind, ElmTokenizer tokenizer, ElmConfig elm,
+      RlContextsConfig contexts, long seed, RewardModel judge) {
+    if ((judge == null) != (contexts.reward().judge() == null)) {
+      throw new IllegalArgumentException("a judge reward is given if and only if rl.contexts.reward.judge is set");
+    }
     List<TaskSpec> specs = tasksOf(data, kind, contexts);
     if (specs.isEmpty()) {
       throw new UserInputException("rl.contexts.tasks: no task describes entity kind '" + kind + "' among "
@@ -147,9 +184,9 @@ public final class DomainRlEnvironment implements RlEnvironment {
     boolean behavioral = specs.stream().anyMatch(targets::behavioral);
     LOG.info("rl contexts for the {} model: tasks {}, {} real / {} interpolated / {} concept-shifted{}", kind,
         names(specs), contexts.realFraction(), contexts.interpolationFraction(), contexts.conceptFraction(),
-        behavioral ? ", reward SC and BC" : ", reward SC");
+        (behavioral ? ", reward SC and BC" : ", reward SC") + (judge == null ? "" : " and the AI judge"));
     return new DomainRlEnvironment(kind, List.copyOf(pools), contexts, seed, encoder, tokenizer, elm.endTokenId(),
-        targets, composite(text, contexts.reward(), behavioral));
+        targets, composite(text, contexts.reward(), behavioral, judge), contexts.reward().judge());
   }
 
   /** Whether any task (of {@code rl.contexts.tasks}, or of the enabled ones) describes entity kind {@code kind}. */
@@ -211,8 +248,12 @@ public final class DomainRlEnvironment implements RlEnvironment {
   private DomainContext real(TaskPool task, TaskExample example) {
     float[][] slots = encoder.entities(example);
     String label = task.spec().name() + ":" + example.entities();
+    RewardContext target = targets.real(label, task.spec(), example, slots);
+    if (judge != null) {
+      target = forJudge(target, judgePrompt(task.spec(), ""), example.target());
+    }
     return new DomainContext(task.spec().name(), ContextKind.REAL, example.entities(), 0, "",
-        encoder.prompt(example, slots), targets.real(label, task.spec(), example, slots));
+        encoder.prompt(example, slots), target);
   }
 
   private DomainContext interpolation(TaskPool task, TaskExample first, TaskExample second, double a) {
@@ -229,8 +270,14 @@ public final class DomainRlEnvironment implements RlEnvironment {
     entities.addAll(second.entities());
     String label = String.format(Locale.ROOT, "%s:mix(%s,%s,%.6f)", task.spec().name(), first.entities(),
         second.entities(), a);
+    RewardContext target = targets.interpolation(label, task.spec(), first, second, a, slots);
+    if (judge != null) {
+      target = forJudge(target, judgePrompt(task.spec(), String.format(Locale.ROOT, "The %s is hypothetical: a"
+          + " blend of two, weight %.2f on the first and %.2f on the second.\nFirst:\n%s\nSecond:\n%s",
+          task.spec().slots().get(0).kind(), 1 - a, a, first.target(), second.target())), null);
+    }
     return new DomainContext(task.spec().name(), ContextKind.INTERPOLATION, entities, a, "",
-        encoder.prompt(first, slots), targets.interpolation(label, task.spec(), first, second, a, slots));
+        encoder.prompt(first, slots), target);
   }
 
   private DomainContext shift(TaskPool task, TaskExample example, Concept concept, double s) {
@@ -243,8 +290,14 @@ public final class DomainRlEnvironment implements RlEnvironment {
     }
     String label = String.format(Locale.ROOT, "%s:shift(%s,%s,%.6f)", task.spec().name(), example.entities(),
         concept.name(), s);
+    RewardContext target = targets.shift(label, task.spec(), slots);
+    if (judge != null) {
+      target = forJudge(target, judgePrompt(task.spec(), String.format(Locale.ROOT, "The %s is hypothetical: the"
+          + " one described below, moved toward the concept '%s' (step %.2f).\n%s",
+          task.spec().slots().get(0).kind(), concept.name(), s, example.target())), null);
+    }
     return new DomainContext(task.spec().name(), ContextKind.CONCEPT_SHIFT, example.entities(), s, concept.name(),
-        encoder.prompt(example, slots), targets.shift(label, task.spec(), slots));
+        encoder.prompt(example, slots), target);
   }
 
   /** Another example of the task than {@code first} when it has one. */
@@ -268,13 +321,32 @@ public final class DomainRlEnvironment implements RlEnvironment {
 
   @Override
   public CompletionReward reward() {
-    return (prompt, continuation) -> score(List.of(prompt), List.of(continuation)).scores()[0];
+    return new CompletionReward() {
+      @Override
+      public double reward(ElmPrompt prompt, int[] continuation) {
+        return rewards(List.of(prompt), List.of(continuation))[0];
+      }
+
+      @Override
+      public double[] rewards(List<ElmPrompt> prompts, List<int[]> continuations) {
+        List<Scored> rows = scoredRows(prompts, continuations);
+        double[] totals = new double[rows.size()];
+        for (int i = 0; i < totals.length; i++) {
+          totals[i] = rows.get(i).total();
+        }
+        return totals;
+      }
+    };
   }
 
   /**
    * The mean of each reward component over these completions: {@code sc} over those whose context
-   * has a semantic target, {@code bc} over those with behavioral candidates, and the enabled
-   * penalties ({@code length_penalty}, {@code degeneracy}) over all.
+   * has a semantic target, {@code bc} over those with behavioral candidates, {@code judge} over
+   * those the judge was asked about (in preference mode, contexts with a ground-truth text; failed
+   * judgements count with their fallback score), and the enabled penalties ({@code length_penalty},
+   * {@code degeneracy}) over all; with a judge, also {@code judge_failures}: how many of these
+   * completions the judge failed to score (fallback used). Completions the reward already scored
+   * (this step's) are not scored again.
    */
   @Override
   public Map<String, Double> componentMeans(List<ElmPrompt> prompts, List<int[]> completions) {
@@ -282,20 +354,21 @@ public final class DomainRlEnvironment implements RlEnvironment {
     if (prompts.isEmpty()) {
       return means;
     }
-    RewardResult result = score(prompts, completions);
+    List<Scored> rows = scoredRows(prompts, completions);
     List<DomainContext> contexts = prompts.stream().map(this::context).toList();
     for (String component : reward.componentNames()) {
-      double[] values = result.component(component);
       double sum = 0;
       int n = 0;
-      for (int i = 0; i < values.length; i++) {
+      for (int i = 0; i < rows.size(); i++) {
         boolean applies = switch (component) {
           case SemanticConsistencyReward.COMPONENT -> contexts.get(i).hasSemanticTarget();
           case BehavioralConsistencyReward.COMPONENT -> contexts.get(i).hasBehavioralTarget();
+          case JudgeReward.COMPONENT -> judge.mode() == JudgeRewardConfig.Mode.SCORE
+              || contexts.get(i).reward().referenceText() != null;
           default -> true;
         };
         if (applies) {
-          sum += values[i];
+          sum += rows.get(i).components().get(component);
           n++;
         }
       }
@@ -303,7 +376,57 @@ public final class DomainRlEnvironment implements RlEnvironment {
         means.put(component, sum / n);
       }
     }
+    if (judge != null) {
+      means.put(JUDGE_FAILURES, (double) rows.stream().filter(r -> r.flags().contains(RewardFlag.JUDGE_FAILED))
+          .count());
+    }
     return means;
+  }
+
+  /** The metric (after the {@code reward_} prefix) counting a batch's failed judgements. */
+  public static final String JUDGE_FAILURES = "judge_failures";
+
+  /** Each completion's total, components and flags: remembered ones as they were, the others scored as one batch. */
+  private List<Scored> scoredRows(List<ElmPrompt> prompts, List<int[]> completions) {
+    if (prompts.size() != completions.size()) {
+      throw new IllegalArgumentException(prompts.size() + " prompts but " + completions.size()
+          + " completions; expected one completion per prompt");
+    }
+    List<ScoredKey> keys = new ArrayList<>(prompts.size());
+    Scored[] rows = new Scored[prompts.size()];
+    List<Integer> missing = new ArrayList<>();
+    synchronized (scored) {
+      for (int i = 0; i < rows.length; i++) {
+        ScoredKey key = new ScoredKey(new PromptKey(prompts.get(i)), completions.get(i).clone());
+        keys.add(key);
+        rows[i] = scored.get(key);
+        if (rows[i] == null) {
+          missing.add(i);
+        }
+      }
+    }
+    if (!missing.isEmpty()) {
+      RewardResult result;
+      try {
+        result = score(missing.stream().map(prompts::get).toList(), missing.stream().map(completions::get).toList());
+      } catch (JudgeException e) { // only with on_failure: stop
+        throw new UserInputException("rl.contexts.reward.judge: " + e.getMessage() + "; the run stops as"
+            + " on_failure: stop asks (on_failure: fallback scores failure_score instead)");
+      }
+      double[] totals = result.scores();
+      synchronized (scored) {
+        for (int j = 0; j < missing.size(); j++) {
+          Map<String, Double> components = new LinkedHashMap<>();
+          for (String component : reward.componentNames()) {
+            components.put(component, result.components().get(component)[j]);
+          }
+          Scored row = new Scored(totals[j], components, result.flags().get(j));
+          rows[missing.get(j)] = row;
+          scored.put(keys.get(missing.get(j)), row);
+        }
+      }
+    }
+    return List.of(rows);
   }
 
   /** The reward of each completion, with its components. */
@@ -349,7 +472,8 @@ public final class DomainRlEnvironment implements RlEnvironment {
 
   // -------------------------------------------------------------------------------------- helpers
 
-  private static CompositeReward composite(TextEncoder text, DomainRewardConfig config, boolean behavioral) {
+  private static CompositeReward composite(TextEncoder text, DomainRewardConfig config, boolean behavioral,
+      RewardModel judge) {
     List<CompositeReward.Term> terms = new ArrayList<>();
     terms.add(new CompositeReward.Term(SemanticConsistencyReward.COMPONENT, new SemanticConsistencyReward(text),
         config.scWeight()));
@@ -365,7 +489,27 @@ public final class DomainRlEnvironment implements RlEnvironment {
       terms.add(new CompositeReward.Term(DegeneracyPenalty.COMPONENT,
           new DegeneracyPenalty(new DegeneracyPenalty.Config(config.degeneracyNgram())), config.degeneracyWeight()));
     }
+    if (judge != null) {
+      terms.add(new CompositeReward.Term(JudgeReward.COMPONENT, judge, config.judge().weight()));
+    }
     return new CompositeReward(terms, CompositeConfig.weightedSum());
+  }
+
+  /** A context's reward target with what the AI judge reads: the task, and the ground truth when there is one. */
+  private static RewardContext forJudge(RewardContext target, String prompt, String referenceText) {
+    return new RewardContext(target.entityId(), target.semanticEmbeddings(), target.mixWeights(),
+        target.behavioralVector(), target.candidates(), prompt, referenceText);
+  }
+
+  /** The task prompt as the judge reads it: placeholders named by kind, then any note on a hypothetical entity. */
+  private static String judgePrompt(TaskSpec task, String note) {
+    String prompt = task.prompt();
+    for (int slot = 0; slot < task.slots().size(); slot++) {
+      String kind = task.slots().get(slot).kind();
+      prompt = prompt.replace(TaskSpec.placeholder(slot),
+          task.slots().size() == 1 ? "[" + kind + "]" : "[" + kind + " " + (slot + 1) + "]");
+    }
+    return note.isEmpty() ? prompt : prompt + "\n\n" + note;
   }
 
   /** The tasks of {@code kind}: those listed in {@code rl.contexts.tasks}, or every enabled one. */
@@ -402,6 +546,27 @@ public final class DomainRlEnvironment implements RlEnvironment {
 
   private static List<String> names(List<TaskSpec> tasks) {
     return tasks.stream().map(TaskSpec::name).toList();
+  }
+
+  /** One completion's score, remembered so the metrics need not ask the judge again. */
+  private record Scored(double total, Map<String, Double> components, Set<RewardFlag> flags) {}
+
+  /** A completion of a context, compared by content. */
+  private record ScoredKey(PromptKey prompt, int[] completion) {
+    @Override
+    public boolean equals(Object o) {
+      return o instanceof ScoredKey k && prompt.equals(k.prompt) && Arrays.equals(completion, k.completion);
+    }
+
+    @Override
+    public int hashCode() {
+      return 31 * prompt.hashCode() + Arrays.hashCode(completion);
+    }
+
+    @Override
+    public String toString() {
+      return "ScoredKey" + Arrays.toString(completion);
+    }
   }
 
   /** A prompt compared by content: its token ids and slot embeddings. */

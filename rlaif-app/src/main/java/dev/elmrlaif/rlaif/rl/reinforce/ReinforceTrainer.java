@@ -180,12 +180,10 @@ public final class ReinforceTrainer implements RlTrainer {
         policy, prompts, SamplingConfig.ancestral(config.maxNewTokens()), random.nextLong());
     long sampled = System.nanoTime();
     List<int[]> continuations = new ArrayList<>(prompts.size());
-    double[] rewards = new double[prompts.size()];
     for (int row = 0; row < prompts.size(); row++) {
-      int[] continuation = samples.continuation(row);
-      continuations.add(continuation);
-      rewards[row] = reward.reward(prompts.get(row), continuation);
+      continuations.add(samples.continuation(row));
     }
+    double[] rewards = reward.rewards(prompts, continuations);
     return new TimedRollouts(Rollouts.sampled(prompts, continuations, rewards, k), (sampled - start) / 1e9,
         (System.nanoTime() - sampled) / 1e9);
   }

@@ -6,6 +6,7 @@ import dev.elmrlaif.policy.model.ElmCheckpoint;
 import dev.elmrlaif.policy.model.ElmPrompt;
 import dev.elmrlaif.policy.tokenizer.ElmTokenizer;
 import dev.elmrlaif.rlaif.UserInputException;
+import dev.elmrlaif.rlaif.config.LoadedConfig;
 import dev.elmrlaif.rlaif.config.RlaifConfig;
 import dev.elmrlaif.rlaif.config.StageName;
 import dev.elmrlaif.rlaif.data.PreparedData;
@@ -16,7 +17,9 @@ import dev.elmrlaif.rlaif.rl.RlEnvironment;
 import dev.elmrlaif.rlaif.rl.RlStep;
 import dev.elmrlaif.rlaif.rl.RlTrainer;
 import dev.elmrlaif.rlaif.run.CheckpointFolders;
+import dev.elmrlaif.rlaif.rl.domain.AiJudge;
 import dev.elmrlaif.rlaif.rl.domain.DomainRlEnvironment;
+import dev.elmrlaif.rlaif.rl.domain.JudgeRewardConfig;
 import dev.elmrlaif.rlaif.rl.math.KlControllerConfig;
 import dev.elmrlaif.rlaif.run.ProgressReporter;
 import dev.elmrlaif.rlaif.run.RunDirectory;
@@ -82,6 +85,19 @@ public final class RlStage implements Stage {
   @Override
   public StageName name() {
     return StageName.RL;
+  }
+
+  /**
+   * With an AI judge ({@code rl.contexts.reward.judge}) on a domain: its key's variable is set and
+   * one probe reaches the endpoint, before anything is written.
+   */
+  @Override
+  public void preflight(LoadedConfig loaded, Map<String, String> env) {
+    RlConfig rl = loaded.config().rl();
+    JudgeRewardConfig judge = rl.contexts().reward().judge();
+    if (rl.environment() == RlConfig.Environment.DOMAIN && judge != null) {
+      AiJudge.check(judge, env);
+    }
   }
 
   @Override
@@ -323,6 +339,15 @@ public final class RlStage implements Stage {
     return new Opened(environment.policy(), environment.reference(), environment, true, null, environment::close);
   }
 
+  /** Where the judge's replies persist: {@code <data.cache_dir>/judge}, {@code <run>/judge}, or nowhere. */
+  private static Path judgeCache(RunContext context, JudgeRewardConfig judge) {
+    return switch (judge.cache()) {
+      case DATA -> Path.of(context.config().data().cacheDir()).resolve("judge");
+      case RUN -> context.run().path().resolve("judge");
+      case NONE -> null;
+    };
+  }
+
   private static Opened openDomain(RunContext context, PreparedData prepared, String kind,
       Optional<RlCheckpoints.Saved> latest) throws IOException {
     Path supervised = RunArtifacts.sftModel(context.run(), kind);
@@ -335,9 +360,16 @@ public final class RlStage implements Stage {
     Elm policy = ElmCheckpoint.load(latest.map(RlCheckpoints.Saved::policy).orElse(supervised),
         context.compute().device(), DataType.FLOAT32);
     RlConfig rl = context.config().rl();
+    JudgeRewardConfig judgeConfig = rl.contexts().reward().judge();
+    AiJudge judge = judgeConfig == null ? null
+        : AiJudge.open(judgeConfig, context.env(), judgeCache(context, judgeConfig));
     DomainRlEnvironment environment = DomainRlEnvironment.create(prepared, kind, tokenizer, policy.config(),
-        rl.contexts(), RlTrainers.derive(context.config().seed(), "rl/contexts/" + kind));
+        rl.contexts(), RlTrainers.derive(context.config().seed(), "rl/contexts/" + kind),
+        judge == null ? null : judge.reward());
     Runnable closer = () -> {
+      if (judge != null) {
+        judge.close();
+      }
       reference.close();
       policy.close();
       tokenizer.close();
