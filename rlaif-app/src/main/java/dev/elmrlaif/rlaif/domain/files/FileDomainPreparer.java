@@ -12,6 +12,7 @@ import dev.elmrlaif.rlaif.UserInputException;
 import dev.elmrlaif.rlaif.config.DataConfig;
 import dev.elmrlaif.rlaif.config.FilesDomainConfig;
 import dev.elmrlaif.rlaif.config.TeacherMode;
+import dev.elmrlaif.rlaif.config.Utf8Text;
 import dev.elmrlaif.rlaif.data.DataPreparer;
 import dev.elmrlaif.rlaif.data.PreparedData;
 import dev.elmrlaif.rlaif.data.PreparedDataStore;
@@ -29,7 +30,6 @@ import dev.elmrlaif.rlaif.tasks.TaskExample;
 import dev.elmrlaif.rlaif.tasks.TaskExampleBuilder;
 import dev.elmrlaif.rlaif.tasks.TaskSpec;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -369,7 +369,7 @@ public final class FileDomainPreparer {
   private static List<String> readIds(Path file) {
     List<String> lines;
     try {
-      lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+      lines = new ArrayList<>(Utf8Text.read(file, "an id list, one id per line").lines().toList());
     } catch (IOException e) {
       throw new UserInputException(file + ": cannot read the id list (" + e.getMessage() + ")", e);
     }

@@ -149,4 +149,14 @@ class FileDomainPreparerTest {
     assertEquals("data.teacher.mode: found online, expected offline for data.domain files (its targets come from "
         + "tasks.yaml: a target field or a template)", e.getMessage());
   }
+
+  @Test
+  void aNonUtf8ByteInAnIdListNamesItsLine() throws IOException {
+    Path folder = FileWorld.write(dir.resolve("world"));
+    Files.write(folder.resolve("user_ids.txt"), new byte[] {'1', '\n', '2', '\n', '3', (byte) 0xe9, '\n', '4', '\n'});
+    UserInputException e = assertThrows(UserInputException.class,
+        () -> prepare(FileWorld.files(folder, List.of("sc")), Map.of()));
+    assertEquals(folder.resolve("user_ids.txt") + ", line 3: byte 0xe9 (byte offset 5) is not UTF-8; expected an id"
+        + " list, one id per line in UTF-8", e.getMessage());
+  }
 }
