@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.elmrlaif.policy.io.FolderManifest;
+import dev.elmrlaif.rlaif.rl.stage.ToyRuns;
 import dev.elmrlaif.rlaif.run.CheckpointFolders;
 import java.io.IOException;
 import java.io.RandomAccessFile;
@@ -38,14 +39,7 @@ class CorruptCheckpointTest {
   static void trainOnce() throws IOException {
     Path config = shared.resolve("toy.yaml");
     Files.writeString(config, String.join("\n",
-        "seed: 5",
-        "device: cpu",
-        "threads: 1",
-        "stages: [rl]",
-        "logging: {progress: \"off\", tensorboard: false}",
-        "rl: {algorithms: [sac], environment: synthetic, steps: 6, batch_contexts: 2, checkpoint_every: 2,"
-            + " log_every: 1, kl_budget: 5.0}",
-        "synthetic: {vocab_size: 4, horizon: 2, beta: 0.5, seed: 3, d_model: 8, reward: {kind: random, scale: 2.0}}",
+        ToyRuns.header("sac", 6, 2, "threads: 1", 2, 8),
         "sac:",
         "  samples_per_context: 8",
         "  max_new_tokens: 2",

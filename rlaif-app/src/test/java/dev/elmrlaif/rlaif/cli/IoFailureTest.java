@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeFalse;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.elmrlaif.rlaif.rl.stage.ToyRuns;
 import dev.elmrlaif.rlaif.run.CheckpointFolders;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -142,14 +143,7 @@ class IoFailureTest {
   private Path toyConfig() throws IOException {
     Path file = dir.resolve("toy.yaml");
     Files.writeString(file, String.join("\n",
-        "seed: 5",
-        "device: cpu",
-        "threads: 1",
-        "stages: [rl]",
-        "logging: {progress: \"off\", tensorboard: false}",
-        "rl: {algorithms: [reinforce], environment: synthetic, steps: 4, batch_contexts: 2, checkpoint_every: 2,"
-            + " log_every: 1, kl_budget: 5.0}",
-        "synthetic: {vocab_size: 4, horizon: 2, beta: 0.5, seed: 3, d_model: 8, reward: {kind: random, scale: 2.0}}",
+        ToyRuns.header("reinforce", 4, 2, "threads: 1", 2, 8),
         "reinforce: {samples_per_context: 4, max_new_tokens: 2, kl: {controller: {kind: fixed, beta: 0.5}}}",
         ""));
     return file;

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.elmrlaif.rlaif.rl.stage.RlCheckpoints;
+import dev.elmrlaif.rlaif.rl.stage.ToyRuns;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -106,14 +107,7 @@ class SignalStopTest {
   private Path writeConfig() throws Exception {
     Path file = dir.resolve("toy.yaml");
     Files.writeString(file, String.join("\n",
-        "seed: 5",
-        "device: cpu",
-        "threads: 1",
-        "stages: [rl]",
-        "logging: {progress: \"off\", tensorboard: false}",
-        "rl: {algorithms: [reinforce], environment: synthetic, steps: " + STEPS + ", batch_contexts: 2,"
-            + " checkpoint_every: 100, log_every: 1, kl_budget: 5.0}",
-        "synthetic: {vocab_size: 4, horizon: 2, beta: 0.5, seed: 3, d_model: 8, reward: {kind: random, scale: 2.0}}",
+        ToyRuns.header("reinforce", STEPS, 100, "threads: 1", 2, 8),
         "reinforce:",
         "  samples_per_context: 16",
         "  max_new_tokens: 2",

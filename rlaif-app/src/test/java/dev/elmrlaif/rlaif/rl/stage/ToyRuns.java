@@ -19,7 +19,7 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /** Small synthetic RL runs for the stage's tests: configs, contexts, and what a run left behind. */
-final class ToyRuns {
+public final class ToyRuns {
   private ToyRuns() {}
 
   /**
@@ -41,15 +41,7 @@ final class ToyRuns {
     Files.createDirectories(dir);
     Path file = dir.resolve("toy.yaml");
     Files.writeString(file, String.join("\n",
-        "seed: 5",
-        "device: cpu",
-        threads,
-        "stages: [rl]",
-        "logging: {progress: \"off\", tensorboard: false}",
-        "rl: {algorithms: [" + algorithm + "], environment: synthetic, steps: " + steps + ", batch_contexts: 2,"
-            + " checkpoint_every: " + checkpointEvery + ", log_every: 1, kl_budget: 5.0}",
-        "synthetic: {vocab_size: 4, horizon: " + horizon + ", beta: 0.5, seed: 3, d_model: " + dModel
-            + ", reward: {kind: random, scale: 2.0}}",
+        header(algorithm, steps, checkpointEvery, threads, horizon, dModel),
         "reinforce:",
         "  samples_per_context: 16",
         "  max_new_tokens: " + horizon,
@@ -79,6 +71,28 @@ final class ToyRuns {
         "  critic: {trunk: separate, layers: 1, heads: 1, d_model: 8}",
         ""));
     return file;
+  }
+
+  /**
+   * The first lines of a synthetic run's config (seed 5, CPU, the rl stage only, no progress bar or
+   * TensorBoard; vocabulary 4, 2 contexts a step, metrics every step, reward random with scale 2),
+   * training {@code algorithm} for {@code steps} steps with a checkpoint every {@code checkpointEvery};
+   * the trainer's own section follows.
+   *
+   * @param threads the {@code threads} line, e.g. {@code "threads: 1"}; empty for the default
+   */
+  public static String header(String algorithm, int steps, int checkpointEvery, String threads, int horizon,
+      int dModel) {
+    return String.join("\n",
+        "seed: 5",
+        "device: cpu",
+        threads,
+        "stages: [rl]",
+        "logging: {progress: \"off\", tensorboard: false}",
+        "rl: {algorithms: [" + algorithm + "], environment: synthetic, steps: " + steps + ", batch_contexts: 2,"
+            + " checkpoint_every: " + checkpointEvery + ", log_every: 1, kl_budget: 5.0}",
+        "synthetic: {vocab_size: 4, horizon: " + horizon + ", beta: 0.5, seed: 3, d_model: " + dModel
+            + ", reward: {kind: random, scale: 2.0}}");
   }
 
   /** A run context in {@code runDir} for {@code config} (a new run, or the run already there). */
