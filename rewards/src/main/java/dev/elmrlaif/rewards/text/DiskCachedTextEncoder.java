@@ -12,7 +12,6 @@ import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
@@ -379,18 +378,8 @@ public final class DiskCachedTextEncoder implements TextEncoder {
         String name = String.format(java.util.Locale.ROOT, "%016x-%08x%s", System.currentTimeMillis(),
                 java.util.concurrent.ThreadLocalRandom.current().nextInt(), SUFFIX);
         Path segment = folder.resolve(name);
-        writeAtomically(segment, bytes);
+        TextEncoders.writeAtomically(segment, bytes);
         return segment;
-    }
-
-    private static void writeAtomically(Path file, byte[] bytes) throws IOException {
-        Path temporary = Files.createTempFile(file.getParent(), file.getFileName().toString(), ".tmp");
-        try {
-            Files.write(temporary, bytes);
-            Files.move(temporary, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        } finally {
-            Files.deleteIfExists(temporary);
-        }
     }
 
     private static byte[] sha256(byte[] bytes, int offset, int length) {

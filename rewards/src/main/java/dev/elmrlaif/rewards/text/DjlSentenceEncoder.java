@@ -20,7 +20,6 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.security.DigestInputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -196,15 +195,7 @@ public final class DjlSentenceEncoder implements TextEncoder, AutoCloseable {
         Descriptor descriptor = new Descriptor(FORMAT, FORMAT_VERSION,
                 config.modelDirectory().toAbsolutePath().toString(), config.modelFileName(), config.maxLength(),
                 config.includeTokenTypeIds(), config.normalize(), modelSha256);
-        Path absolute = file.toAbsolutePath();
-        Files.createDirectories(absolute.getParent());
-        Path temporary = Files.createTempFile(absolute.getParent(), absolute.getFileName().toString(), ".tmp");
-        try {
-            Files.write(temporary, JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(descriptor));
-            Files.move(temporary, absolute, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        } finally {
-            Files.deleteIfExists(temporary);
-        }
+        TextEncoders.writeAtomically(file, JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(descriptor));
     }
 
     /**

@@ -13,9 +13,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.LongBuffer;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -339,15 +337,7 @@ public final class MiniLmTextEncoder implements TextEncoder {
     public void save(Path file) throws IOException {
         Descriptor descriptor = new Descriptor(FORMAT, FORMAT_VERSION, MODEL, variant.label,
                 GROUP_ID + ":" + variant.artifactId, artifactVersion, MAX_TOKENS);
-        Path absolute = file.toAbsolutePath();
-        Files.createDirectories(absolute.getParent());
-        Path temporary = Files.createTempFile(absolute.getParent(), absolute.getFileName().toString(), ".tmp");
-        try {
-            Files.write(temporary, JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(descriptor));
-            Files.move(temporary, absolute, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        } finally {
-            Files.deleteIfExists(temporary);
-        }
+        TextEncoders.writeAtomically(file, JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(descriptor));
     }
 
     /** Whether {@code format}, read from a JSON descriptor, is this class's. */

@@ -183,4 +183,21 @@ public final class TextEncoders {
         }
         return result;
     }
+
+    /**
+     * Writes {@code bytes} to {@code file} through a temporary file in the same folder and a rename, so that a
+     * reader (or a process killed mid-write) never sees half a file; creates the folder if needed.
+     */
+    static void writeAtomically(Path file, byte[] bytes) throws IOException {
+        Path absolute = file.toAbsolutePath();
+        Files.createDirectories(absolute.getParent());
+        Path temporary = Files.createTempFile(absolute.getParent(), absolute.getFileName().toString(), ".tmp");
+        try {
+            Files.write(temporary, bytes);
+            Files.move(temporary, absolute, java.nio.file.StandardCopyOption.ATOMIC_MOVE,
+                    java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        } finally {
+            Files.deleteIfExists(temporary);
+        }
+    }
 }
