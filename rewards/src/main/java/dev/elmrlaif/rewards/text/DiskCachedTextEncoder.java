@@ -85,7 +85,7 @@ public final class DiskCachedTextEncoder implements TextEncoder {
             Files.createDirectories(folder);
             Path about = folder.resolve("encoder.txt");
             if (!Files.isRegularFile(about)) {
-                writeAtomically(about, (delegate.description() + System.lineSeparator()
+                TextEncoders.writeAtomically(about, (delegate.description() + System.lineSeparator()
                         + "identity " + identity + System.lineSeparator()).getBytes(StandardCharsets.UTF_8));
             }
         } catch (IOException e) {
