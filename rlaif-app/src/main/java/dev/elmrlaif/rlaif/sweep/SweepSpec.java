@@ -42,7 +42,10 @@ public record SweepSpec(
     List<Long> seeds, List<String> metrics) {
 
   /** The figures of an evaluation table (EvalReport): per task, and their means (no {@code n}). */
-  private static final List<String> TABLE_FIGURES = List.of("sc", "bc", "kl", "entropy", "distinct_2");
+  private static final List<String> TABLE_FIGURES =
+      List.of("sc", "bc", "kl", "entropy", "words", "distinct_2", "non_word_rate");
+  /** The figures of an RL stage's paired difference from the supervised model ({@code minus_sft}). */
+  private static final List<String> DIFFERENCE_FIGURES = List.of("sc", "bc");
   /** The figures of the synthetic CoMDP's evaluation (SyntheticRlEnvironment.figures). */
   private static final List<String> TOY_FIGURES =
       List.of("tv_to_optimum", "objective_trained", "objective_optimal", "kl_to_reference", "beta");
@@ -51,14 +54,15 @@ public record SweepSpec(
   private static final List<String> ALGORITHMS = List.of("reinforce", "sac", "soft_q");
   private static final String METRIC_FORMS = "expected stages.<" + String.join("|", STAGE_TABLES)
       + ">.mean.<figure>, stages.<stage>.tasks.<task>.<figure>, baselines.<name>.mean.<figure> (figure: "
-      + String.join(", ", TABLE_FIGURES) + "), or toy.<figure> / algorithms.<" + String.join("|", ALGORITHMS)
+      + String.join(", ", TABLE_FIGURES) + "), stages.<rl stage>.minus_sft.mean.<sc|bc> (or .tasks.<task>.<sc|bc>),"
+      + " or toy.<figure> / algorithms.<" + String.join("|", ALGORITHMS)
       + ">.toy.<figure> (figure: " + String.join(", ", TOY_FIGURES) + ")";
 
   /**
    * Why a metric path cannot name a figure of eval.json (its layout: EvalReport for a domain,
    * ToyEvalStage for the synthetic CoMDP), or null when it can; checked before any run starts.
    */
-  static String metricProblem(String metric) {
+  public static String metricProblem(String metric) {
     String[] parts = metric.split("\\.", -1);
     boolean ok = switch (parts[0]) {
       case "stages", "baselines" -> {
@@ -66,7 +70,12 @@ public record SweepSpec(
         boolean mean = parts.length == 4 && parts[2].equals("mean") && TABLE_FIGURES.contains(parts[3]);
         boolean task = parts.length == 5 && parts[2].equals("tasks") && !parts[3].isEmpty()
             && (TABLE_FIGURES.contains(parts[4]) || parts[4].equals("n"));
-        yield knownTable && !parts[1].isEmpty() && (mean || task);
+        boolean difference = parts[0].equals("stages") && parts.length > 3 && parts[1].startsWith("rl_")
+            && parts[2].equals("minus_sft")
+            && ((parts.length == 5 && parts[3].equals("mean") && DIFFERENCE_FIGURES.contains(parts[4]))
+                || (parts.length == 6 && parts[3].equals("tasks") && !parts[4].isEmpty()
+                    && (DIFFERENCE_FIGURES.contains(parts[5]) || parts[5].equals("n"))));
+        yield knownTable && !parts[1].isEmpty() && (mean || task || difference);
       }
       case "toy" -> parts.length == 2 && TOY_FIGURES.contains(parts[1]);
       case "algorithms" -> parts.length == 4 && ALGORITHMS.contains(parts[1]) && parts[2].equals("toy")

@@ -20,6 +20,7 @@ import dev.elmrlaif.rlaif.data.PreparedData;
 import dev.elmrlaif.rlaif.pipeline.RunContext;
 import dev.elmrlaif.rlaif.rl.math.KlDivergence;
 import dev.elmrlaif.rlaif.rl.math.LogProbs;
+import dev.elmrlaif.rlaif.sweep.SweepSpec;
 import dev.elmrlaif.rlaif.train.RunArtifacts;
 import dev.elmrlaif.rlaif.train.TinyElmWorld;
 import java.nio.file.Files;
@@ -58,6 +59,15 @@ class RlEvalTest {
     JsonNode eval = EvalReport.readJson(runDir);
     JsonNode stages = eval.get("stages");
     assertEquals(List.of("sft", "rl_reinforce", "rl_sac"), fieldNames(stages));
+    // every number of the stage and baseline tables is a figure a sweep may ask for
+    List<String> figures = new ArrayList<>();
+    numberPaths("stages", stages, figures);
+    numberPaths("baselines", eval.get("baselines"), figures);
+    assertTrue(figures.contains("stages.rl_reinforce.minus_sft.mean.sc"), figures.toString());
+    assertTrue(figures.contains("stages.rl_reinforce.mean.non_word_rate"), figures.toString());
+    for (String figure : figures) {
+      assertNull(SweepSpec.metricProblem(figure), figure);
+    }
     JsonNode sftSummary = stages.get("sft").get("tasks").get("summary");
     assertEquals(0.0, sftSummary.get("kl").asDouble(), 1e-6, "the supervised model against itself");
     assertEquals(0.0, stages.get("sft").get("tasks").get("user_profile").get("kl").asDouble(), 1e-6);
@@ -194,6 +204,15 @@ class RlEvalTest {
     assertEquals(0.25, TextFigures.distinctN(List.of("go go go go go"), 2), 1e-12, "1 distinct of 4");
     assertTrue(Double.isNaN(TextFigures.distinctN(List.of("one", "", "  "), 2)), "no bigram at all");
     assertEquals(2.0 / 3.0, TextFigures.distinctN(List.of("x y x y"), 2), 1e-12, "x y, y x of x y, y x, x y");
+  }
+
+  /** The dotted path of every number under {@code node} (arrays, such as the intervals, are not figures). */
+  private static void numberPaths(String path, JsonNode node, List<String> into) {
+    if (node.isNumber()) {
+      into.add(path);
+    } else if (node.isObject()) {
+      node.properties().forEach(field -> numberPaths(path + "." + field.getKey(), field.getValue(), into));
+    }
   }
 
   /** The bootstrap eval.json says it used. */
