@@ -10,7 +10,11 @@ import dev.elmrlaif.rlaif.rl.math.KlConfig;
  * Settings of {@link ReinforceTrainer} (YAML section {@code reinforce}): how many completions are
  * drawn per context, the optimiser, the KL regulariser of H1
  * (estimator, level, placement and the {@code β} controller, all in {@link KlConfig}), the
- * baseline and the entropy bonus.
+ * baseline, the entropy bonus, and the PPO-style reuse of each batch: {@code epochs} optimisation
+ * passes over one batch of samples with the importance ratio {@code π_θ/π_old} clipped to
+ * {@code [1 − clip_ratio, 1 + clip_ratio]} (Schulman et al. 2017, "Proximal Policy Optimization
+ * Algorithms", Eq. 7; TRL calls these {@code num_ppo_epochs}/{@code cliprange} in its RLOO trainer
+ * and {@code num_iterations}/{@code epsilon} in its GRPO trainer).
  */
 public record ReinforceConfig(
     @Doc("K: completions sampled per context (leave_one_out and group_normalised need K >= 2)")
@@ -24,7 +28,13 @@ public record ReinforceConfig(
     @Doc("Coefficient of the entropy bonus (summed per-token entropy of the policy)") @Range(min = 0)
         double entropyBonus,
     @Doc("Seed of the sampler; in a run the rl stage mixes it with the master seed and the entity kind")
-        long seed) {
+        long seed,
+    @Doc("Optimisation passes (optimizer steps) over each batch of samples; 1 is plain REINFORCE, > 1 the"
+        + " PPO/GRPO-style reuse with the clipped importance ratio (TRL num_ppo_epochs / num_iterations)")
+        @Range(min = 1) int epochs,
+    @Doc("epsilon of the PPO clip: passes after the first clip pi_theta/pi_old (per token or per sequence,"
+        + " as kl.level) to [1 - epsilon, 1 + epsilon]; only used when epochs > 1 (TRL cliprange / epsilon)")
+        @Range(min = 0, max = 1, minExclusive = true, maxExclusive = true) double clipRatio) {
 
   public ReinforceConfig {
     requireAtLeastOne("reinforce.samples_per_context", samplesPerContext);
@@ -36,6 +46,11 @@ public record ReinforceConfig(
     requireNonNegative("reinforce.weight_decay", weightDecay);
     requireNonNegative("reinforce.grad_clip", gradClip);
     requireNonNegative("reinforce.entropy_bonus", entropyBonus);
+    requireAtLeastOne("reinforce.epochs", epochs);
+    if (!(clipRatio > 0 && clipRatio < 1)) {
+      throw new UserInputException(
+          "reinforce.clip_ratio: found " + clipRatio + ", expected a value in (0, 1), e.g. 0.2");
+    }
     if (kl == null || baseline == null) {
       throw new UserInputException("reinforce: kl and baseline must be set; found kl=" + kl
           + " baseline=" + baseline);
@@ -53,11 +68,12 @@ public record ReinforceConfig(
 
   /**
    * K = 8 completions of at most 32 tokens per context, learning rate 1e-5, no weight decay, clip
-   * 1.0, {@link KlConfig#defaults()}, leave-one-out baseline, no entropy bonus, seed 0.
+   * 1.0, {@link KlConfig#defaults()}, leave-one-out baseline, no entropy bonus, seed 0, one epoch
+   * per batch (plain REINFORCE) and clip ratio 0.2 (the PPO paper's and TRL's default).
    */
   public static ReinforceConfig defaults() {
     return new ReinforceConfig(8, 32, 1e-5, 0.0, 1.0, KlConfig.defaults(),
-        BaselineConfig.defaults(), 0.0, 0L);
+        BaselineConfig.defaults(), 0.0, 0L, 1, 0.2);
   }
 
   /** A builder starting from {@link #defaults()}. */
@@ -81,6 +97,8 @@ public record ReinforceConfig(
     private BaselineConfig baseline;
     private double entropyBonus;
     private long seed;
+    private int epochs;
+    private double clipRatio;
 
     private Builder(ReinforceConfig from) {
       samplesPerContext = from.samplesPerContext;
@@ -92,6 +110,8 @@ public record ReinforceConfig(
       baseline = from.baseline;
       entropyBonus = from.entropyBonus;
       seed = from.seed;
+      epochs = from.epochs;
+      clipRatio = from.clipRatio;
     }
 
     public Builder samplesPerContext(int value) {
@@ -139,9 +159,19 @@ public record ReinforceConfig(
       return this;
     }
 
+    public Builder epochs(int value) {
+      epochs = value;
+      return this;
+    }
+
+    public Builder clipRatio(double value) {
+      clipRatio = value;
+      return this;
+    }
+
     public ReinforceConfig build() {
       return new ReinforceConfig(samplesPerContext, maxNewTokens, learningRate, weightDecay, gradClip, kl,
-          baseline, entropyBonus, seed);
+          baseline, entropyBonus, seed, epochs, clipRatio);
     }
   }
 

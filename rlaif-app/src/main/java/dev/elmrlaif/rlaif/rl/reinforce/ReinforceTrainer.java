@@ -68,6 +68,22 @@ import java.util.Map;
  * with row weights {@code w_i = 1/rows} for sampled batches (or {@code π(y)} for exact batches, see
  * {@link Rollouts}). Returns, KL estimates and advantages are constants (no gradient through them).
  *
+ * <p>With {@code epochs = E > 1} (PPO/GRPO-style reuse of a batch) the first pass is the update
+ * above, unchanged, and passes 2..E take one more optimizer step each on the same samples with the
+ * clipped surrogate of PPO (Schulman et al. 2017, Eq. 7), keeping the first pass's advantages
+ * {@code A} and π_old = the policy that sampled the batch (its log-probs from the first pass):
+ *
+ * <pre>
+ * ratio      ρ_{i,t} = π_θ(a_t|s_t)/π_old(a_t|s_t)    (kl.level = token), or
+ *            ρ_i = Π_t π_θ(a_t|s_t)/π_old(a_t|s_t)       (kl.level = sequence, one ratio per sample)
+ * surrogate  L = −Σ_i w_i Σ_t min(ρ·A_{i,t}, clip(ρ, 1−ε, 1+ε)·A_{i,t}) − η·entropy + [loss]·β·KL
+ * </pre>
+ *
+ * whose gradient is {@code −Σ w·A·ρ·∇log π_θ} on the tokens where the min takes the unclipped term
+ * and 0 where the clip binds ({@code A > 0, ρ > 1+ε} or {@code A < 0, ρ < 1−ε}). At {@code ρ = 1}
+ * this is exactly the REINFORCE gradient, so the first pass needs no ratio. The KL controller and
+ * the moving-average baseline see each batch once; a step still counts one batch.
+ *
  * <p>As an {@link RlTrainer} (driven by the {@code rl} stage), a step also reports the time split
  * and returns its completions; {@link #saveState} keeps what a resumed run needs beside the policy's
  * weights: AdamW's moments, the KL controller, the moving-average baseline, the sampler's
@@ -229,22 +245,47 @@ public final class ReinforceTrainer implements RlTrainer {
    * metrics, {@code grad_norm} included.
    */
   public Map<String, Double> update(Rollouts rollouts) {
-    Map<String, Double> metrics = computeGradients(rollouts);
+    Pass first = gradients(rollouts, null);
+    Map<String, Double> metrics = first.metrics();
+    double gradNorm = clipAndStep(metrics.get("loss"));
+    double clipFraction = 0;
+    for (int epoch = 1; epoch < config.epochs(); epoch++) {
+      Pass later = gradients(rollouts, first.batch());
+      clipAndStep(later.metrics().get("loss"));
+      clipFraction += later.metrics().get("clip_fraction") / (config.epochs() - 1);
+    }
+    klController.update(metrics.get("kl_exact"), rollouts.rows());
+    completedSteps++;
+    metrics.put("grad_norm", gradNorm);
+    if (config.epochs() > 1) {
+      metrics.put("clip_fraction", clipFraction);
+    }
+    return metrics;
+  }
+
+  /** Global-norm clipping and one AdamW step; returns the gradient norm before clipping. */
+  private double clipAndStep(double loss) {
     Map<String, NDArray> trainable = policy.trainableParameters();
     double gradNorm = config.gradClip() > 0
         ? GradientClipping.clipByGlobalNorm(trainable, config.gradClip())
         : GradientClipping.globalNorm(trainable);
-    if (!Double.isFinite(metrics.get("loss")) || !Double.isFinite(gradNorm)) {
+    if (!Double.isFinite(loss) || !Double.isFinite(gradNorm)) {
       throw new IllegalStateException("reinforce step " + (completedSteps + 1) + ": loss "
-          + metrics.get("loss") + ", gradient norm " + gradNorm
+          + loss + ", gradient norm " + gradNorm
           + "; expected finite values (lower reinforce.learning_rate or set reinforce.grad_clip)");
     }
     optimizer.step(trainable);
-    klController.update(metrics.get("kl_exact"), rollouts.rows());
-    completedSteps++;
-    metrics.put("grad_norm", gradNorm);
-    return metrics;
+    return gradNorm;
   }
+
+  /**
+   * What the first pass over a batch fixes for the later PPO passes: π_old's log-probs of the
+   * sampled tokens and the advantages {@code A_{i,t}}, one array per row.
+   */
+  record Batch(double[][] oldLogProbs, double[][] advantages) {}
+
+  /** The metrics of one pass and the batch it used (or fixed, on the first pass). */
+  record Pass(Map<String, Double> metrics, Batch batch) {}
 
   /**
    * Computes the loss of the class comment on {@code rollouts} and leaves its gradient on the
@@ -256,6 +297,16 @@ public final class ReinforceTrainer implements RlTrainer {
    * {@code length_mean} and {@code beta}.
    */
   public Map<String, Double> computeGradients(Rollouts rollouts) {
+    return gradients(rollouts, null).metrics();
+  }
+
+  /**
+   * One pass: with {@code old == null} the REINFORCE loss of the class comment (and the batch it
+   * fixes); otherwise the clipped PPO surrogate against {@code old}'s π_old log-probs and
+   * advantages, whose metrics are {@code loss} (the surrogate's value) and {@code clip_fraction}
+   * (share of the sampled tokens whose ratio the clip cut off).
+   */
+  Pass gradients(Rollouts rollouts, Batch old) {
     KlConfig kl = config.kl();
     double beta = klController.beta();
     int rows = rollouts.rows();
@@ -272,6 +323,9 @@ public final class ReinforceTrainer implements RlTrainer {
             scope, rollouts.prompts(), rollouts.continuations(), true);
         double[][] logp = perRow(pol.tokenLogProbs(), pol.lengths());
         int width = (int) pol.tokenLogProbs().getShape().get(1);
+        if (old != null) {
+          return laterPass(scope, collector, pol, ref, logp, old, w, width, beta);
+        }
 
         // Returns with the KL placed as configured, then the baseline over each context's K samples.
         int k = rollouts.samplesPerContext();
@@ -334,9 +388,72 @@ public final class ReinforceTrainer implements RlTrainer {
         metrics.put("entropy", scalarValue(entropy));
         metrics.put("length_mean", lengthMean);
         metrics.put("beta", beta);
+        return new Pass(metrics, new Batch(logp, advantages));
       }
     }
-    return metrics;
+  }
+
+  /**
+   * Passes 2..E of a batch: the gradient of the clipped surrogate (class comment) as the loss
+   * {@code −Σ c_{i,t}·log π_θ(a_t|s_t)} with constant coefficients {@code c = w·A·ρ} where the min
+   * takes the unclipped term and 0 where the clip binds, i.e. {@code ∇(ρ·A) = A·ρ·∇log π_θ}; plus
+   * the entropy bonus and the exact KL term as in the first pass.
+   */
+  private Pass laterPass(NDManager scope, GradientCollector collector, ContinuationLogProbs pol,
+      ContinuationLogProbs ref, double[][] logp, Batch old, double[] w, int width, double beta) {
+    int rows = logp.length;
+    double epsilon = config.clipRatio();
+    boolean perToken = config.kl().level() == dev.elmrlaif.rlaif.rl.math.KlLevel.TOKEN;
+    double[] coefficients = new double[rows * width];
+    double surrogate = 0;
+    long tokens = 0;
+    long clipped = 0;
+    for (int i = 0; i < rows; i++) {
+      double[] a = old.advantages()[i];
+      double sequenceLogRatio = 0;
+      for (int t = 0; t < logp[i].length; t++) {
+        sequenceLogRatio += logp[i][t] - old.oldLogProbs()[i][t];
+      }
+      for (int t = 0; t < logp[i].length; t++) {
+        double ratio = Math.exp(perToken ? logp[i][t] - old.oldLogProbs()[i][t] : sequenceLogRatio);
+        // The sequence ratio's advantage is A_{i,0} (constant over t at sequence level).
+        double sign = perToken ? a[t] : a[0];
+        boolean clips = (sign > 0 && ratio > 1 + epsilon) || (sign < 0 && ratio < 1 - epsilon);
+        double bounded = Math.min(Math.max(ratio, 1 - epsilon), 1 + epsilon);
+        surrogate += w[i] * Math.min(ratio * a[t], bounded * a[t]);
+        coefficients[i * width + t] = clips ? 0 : w[i] * a[t] * ratio;
+        tokens++;
+        clipped += clips ? 1 : 0;
+      }
+    }
+    NDArray logSoftmax = pol.logSoftmax();
+    NDArray probabilities = logSoftmax.exp();
+    NDArray mask = pol.mask();
+    NDArray rowWeight = EngineOwned.create(scope, w, new Shape(rows, 1), logSoftmax.getDataType());
+    NDArray entropy = probabilities.mul(logSoftmax).sum(new int[] {2}).neg().mul(mask).mul(rowWeight).sum();
+    NDArray exactKl = probabilities.mul(logSoftmax.sub(ref.logSoftmax())).sum(new int[] {2}).mul(mask)
+        .mul(rowWeight).sum();
+    NDArray loss = pol.tokenLogProbs()
+        .mul(EngineOwned.create(scope, coefficients, new Shape(rows, width), logSoftmax.getDataType()))
+        .sum()
+        .neg();
+    double lossValue = -surrogate;
+    if (config.entropyBonus() > 0) {
+      loss = loss.sub(entropy.mul(EngineOwned.scalar(entropy, config.entropyBonus())));
+      lossValue -= config.entropyBonus() * scalarValue(entropy);
+    }
+    if (config.kl().placement() == KlPlacement.LOSS) {
+      loss = loss.add(exactKl.mul(EngineOwned.scalar(exactKl, beta)));
+      lossValue += beta * scalarValue(exactKl);
+    }
+    collector.backward(loss);
+    if (!Double.isFinite(scalarValue(loss))) {
+      lossValue = Double.NaN;
+    }
+    Map<String, Double> metrics = new LinkedHashMap<>();
+    metrics.put("loss", lossValue);
+    metrics.put("clip_fraction", tokens == 0 ? 0 : (double) clipped / tokens);
+    return new Pass(metrics, old);
   }
 
   /** Frees the optimizer's moments (the models belong to the caller). */

@@ -49,6 +49,12 @@ class ReinforceInputsTest {
     UserInputException bonus = assertThrows(UserInputException.class,
         () -> ReinforceConfig.builder().entropyBonus(-1).build());
     assertTrue(bonus.getMessage().startsWith("reinforce.entropy_bonus: found -1.0"), bonus.getMessage());
+    UserInputException epochs = assertThrows(UserInputException.class,
+        () -> ReinforceConfig.builder().epochs(0).build());
+    assertEquals("reinforce.epochs: found 0, expected an integer >= 1", epochs.getMessage());
+    UserInputException clip = assertThrows(UserInputException.class,
+        () -> ReinforceConfig.builder().clipRatio(1.5).build());
+    assertEquals("reinforce.clip_ratio: found 1.5, expected a value in (0, 1), e.g. 0.2", clip.getMessage());
     ReinforceConfig single = ReinforceConfig.builder().samplesPerContext(1)
         .baseline(new BaselineConfig(Baseline.MOVING_AVERAGE, 0.9, EPS)).build();
     assertEquals(1, single.samplesPerContext());

@@ -34,10 +34,15 @@ class RlResumeTest {
   @TempDir Path dir;
 
   @ParameterizedTest
-  @ValueSource(strings = {"reinforce", "sac", "soft_q"})
-  void aCrashAfterACheckpointResumesToTheUninterruptedRun(String algorithm) throws Exception {
+  @ValueSource(strings = {"reinforce", "sac", "soft_q", "reinforce with 3 clipped epochs"})
+  void aCrashAfterACheckpointResumesToTheUninterruptedRun(String variant) throws Exception {
+    String algorithm = variant.split(" ")[0];
     String label = "rl/" + algorithm + "/toy";
     Path config = ToyRuns.writeConfig(dir, algorithm, 8, 4);
+    if (variant.contains("epochs")) { // PPO-style reuse of each batch: still nothing to resume but AdamW's moments
+      Files.writeString(config, Files.readString(config).replace(
+          "  samples_per_context: 16\n", "  samples_per_context: 16\n  epochs: 3\n  clip_ratio: 0.1\n"));
+    }
     Path straight = dir.resolve("straight");
     RunContext first = ToyRuns.context(straight, config);
     new RlStage(data()).run(first);
@@ -64,6 +69,7 @@ class RlResumeTest {
     assertSameWeights(straight, crashed, label);
     List<Map<String, String>> expected = ToyRuns.metricSeries(straight, label);
     assertEquals(8, expected.size());
+    assertEquals(variant.contains("epochs"), expected.get(0).containsKey("clip_fraction"), "clip_fraction logged");
     assertEquals(expected, ToyRuns.metricSeries(crashed, label), "every step's metrics, before and after the crash");
     if (!algorithm.equals("soft_q")) {
       assertTrue(!expected.get(7).get("beta").equals(expected.get(0).get("beta")), "the adaptive beta/alpha moved");
