@@ -11,6 +11,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.IntFunction;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
@@ -87,10 +88,12 @@ public final class JudgeReward extends PerSampleReward implements AutoCloseable 
     @Override
     protected IntFunction<SampleScore> scorer(List<String> texts, List<RewardContext> contexts) {
         List<Future<SampleScore>> futures = new ArrayList<>(texts.size());
+        // with stopOnFailure, the first failed judgement stops the batch: the ones not yet started send nothing
+        AtomicBoolean stopped = new AtomicBoolean();
         for (int i = 0; i < texts.size(); i++) {
             String text = texts.get(i);
             RewardContext context = contexts.get(i);
-            futures.add(pool.submit(() -> judge(text, context)));
+            futures.add(pool.submit(() -> stopped.get() ? null : judge(text, context, stopped)));
         }
         SampleScore[] scores = new SampleScore[texts.size()];
         int failed = 0;
@@ -108,6 +111,9 @@ public final class JudgeReward extends PerSampleReward implements AutoCloseable 
                 }
                 scores[i] = SampleScore.fallback(config.failureScore(), RewardFlag.JUDGE_FAILED);
             }
+            if (scores[i] == null) { // skipped after a stop; the failed judgement comes first, so never reached
+                throw new JudgeException("judge: stopped after an earlier judgement failed", null);
+            }
             if (scores[i].flags().contains(RewardFlag.JUDGE_FAILED)) {
                 failed++;
             }
@@ -119,7 +125,7 @@ public final class JudgeReward extends PerSampleReward implements AutoCloseable 
         return i -> scores[i];
     }
 
-    private SampleScore judge(String text, RewardContext context) {
+    private SampleScore judge(String text, RewardContext context, AtomicBoolean stopped) {
         if (text.isBlank()) {
             return SampleScore.fallback(0.0, RewardFlag.EMPTY_TEXT);
         }
@@ -137,6 +143,7 @@ public final class JudgeReward extends PerSampleReward implements AutoCloseable 
             return SampleScore.of(wins / 2.0);
         } catch (JudgeException e) {
             if (config.stopOnFailure()) {
+                stopped.set(true);
                 throw e;
             }
             return SampleScore.fallback(config.failureScore(), RewardFlag.JUDGE_FAILED);
