@@ -9,23 +9,16 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.elmrlaif.policy.model.ElmConfig;
 import dev.elmrlaif.policy.model.ElmPrompt;
-import dev.elmrlaif.policy.model.GptConfig;
-import dev.elmrlaif.policy.tokenizer.BpeTrainerConfig;
 import dev.elmrlaif.policy.tokenizer.ElmTokenizer;
 import dev.elmrlaif.rewards.RewardContext;
 import dev.elmrlaif.rewards.Vectors;
 import dev.elmrlaif.rlaif.UserInputException;
-import dev.elmrlaif.rlaif.config.ConfigLoader;
-import dev.elmrlaif.rlaif.config.DataConfig;
-import dev.elmrlaif.rlaif.data.DataPreparer;
 import dev.elmrlaif.rlaif.data.PreparedData;
 import dev.elmrlaif.rlaif.domain.Concept;
 import dev.elmrlaif.rlaif.domain.EmbeddingSpace;
-import dev.elmrlaif.rlaif.movielens.TinyMovieLens;
 import dev.elmrlaif.rlaif.tasks.TaskExample;
 import dev.elmrlaif.rlaif.train.ElmExamples;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
@@ -46,28 +39,10 @@ class DomainRlEnvironmentTest {
 
   @BeforeAll
   static void prepare() throws Exception {
-    Path root = dir.resolve("root");
-    TinyMovieLens.write(root);
-    Path yaml = dir.resolve("tiny-movielens.yaml");
-    java.nio.file.Files.writeString(yaml, String.join("\n",
-        "data:",
-        "  root: " + root.toAbsolutePath(),
-        "  cache_dir: " + dir.resolve("cache").toAbsolutePath(),
-        "  held_out_movies: 0.2",
-        "  held_out_users: 0.2",
-        "  semantic_dimension: 8",
-        "  text_encoder: tfidf",
-        "  wals: {dimension: 4, iterations: 6, unobserved_weight: 0.1, regularization: 1.0, threads: 1}",
-        "  concepts: {spaces: [semantic, behavioral], min_movies: 3, include_genres: true}",
-        "  tasks: {enabled: [summary, similarities, user_profile], profile_movies: 3}",
-        ""));
-    DataConfig config = new ConfigLoader().load(yaml, List.of()).config().data();
-    data = new DataPreparer(config, 17, Map.of()).prepare(false);
-    List<String> corpus = new ArrayList<>();
-    data.trainExamples().values().forEach(list -> list.forEach(e -> corpus.add(e.prompt() + " " + e.target())));
-    tokenizer = ElmTokenizer.train(corpus, BpeTrainerConfig.builder().vocabSize(400).build());
-    GptConfig lm = new GptConfig(tokenizer.vocabSize(), 256, 1, 1, 8, 4, 1e-5, 0.02, true);
-    elm = ElmConfig.languageModel(lm, (int) tokenizer.endId().orElseThrow(), (int) tokenizer.padId().orElseThrow());
+    TinyRlDomain domain = TinyRlDomain.prepare(dir, "summary, similarities, user_profile");
+    data = domain.data();
+    tokenizer = domain.tokenizer();
+    elm = domain.elm();
   }
 
   @AfterAll
