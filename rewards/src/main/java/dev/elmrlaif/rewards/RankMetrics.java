@@ -1,6 +1,10 @@
 package dev.elmrlaif.rewards;
 
 import java.util.Arrays;
+import org.apache.commons.math3.stat.correlation.KendallsCorrelation;
+import org.apache.commons.math3.stat.ranking.NaNStrategy;
+import org.apache.commons.math3.stat.ranking.NaturalRanking;
+import org.apache.commons.math3.stat.ranking.TiesStrategy;
 
 /**
  * Rank-comparison scores for behavioral consistency (paper Sec. 3.2, App. B): how well a predicted ordering
@@ -19,11 +23,22 @@ import java.util.Arrays;
  * </pre>
  *
  * Each returns NaN when undefined: fewer than two candidates, a constant vector (ρ, τ_b), or zero ideal DCG.
+ *
+ * <p>Commons Math supplies the ranks ({@link NaturalRanking}, average ranks for ties) and τ_b
+ * ({@link KendallsCorrelation}, Knight's O(n log n) algorithm, the same value as counting pairs). Ties are values
+ * equal under {@link Double#compare} in both, and a NaN ranks above every number. ρ is the
+ * Pearson formula above on those ranks: the ranks are multiples of ½, so the sums are exact and only the final
+ * square root and division round, whereas Commons Math's {@code PearsonsCorrelation} (through
+ * {@code SimpleRegression}'s {@code sqrt(R²)}) differs from that in the last bit for most inputs, which would
+ * change every reported behavioral-consistency figure.
  */
 public final class RankMetrics {
 
     /** Which rank metric a behavioral-consistency reward uses. */
     public enum Metric { SPEARMAN, KENDALL_TAU_B, NDCG }
+
+    /** Average ranks for ties; a NaN ranks above every number, as {@link Double#compare} orders it. */
+    private static final NaturalRanking RANKING = new NaturalRanking(NaNStrategy.MAXIMAL, TiesStrategy.AVERAGE);
 
     private RankMetrics() {}
 
@@ -38,26 +53,7 @@ public final class RankMetrics {
 
     /** Ranks 1..n, tied values given the mean of the ranks they span. */
     public static double[] averageRanks(double[] values) {
-        int n = values.length;
-        Integer[] order = new Integer[n];
-        for (int i = 0; i < n; i++) {
-            order[i] = i;
-        }
-        Arrays.sort(order, (a, b) -> Double.compare(values[a], values[b]));
-        double[] ranks = new double[n];
-        int start = 0;
-        while (start < n) {
-            int end = start + 1;
-            while (end < n && values[order[end]] == values[order[start]]) {
-                end++;
-            }
-            double average = (start + 1 + end) / 2.0;     // mean of ranks start+1 .. end
-            for (int i = start; i < end; i++) {
-                ranks[order[i]] = average;
-            }
-            start = end;
-        }
-        return ranks;
+        return RANKING.rank(values);
     }
 
     public static double spearman(double[] predicted, double[] truth) {
@@ -70,36 +66,10 @@ public final class RankMetrics {
 
     public static double kendallTauB(double[] predicted, double[] truth) {
         requireSameLength(predicted, truth);
-        int n = predicted.length;
-        if (n < 2) {
+        if (predicted.length < 2) {
             return Double.NaN;
         }
-        long concordant = 0;
-        long discordant = 0;
-        long tiedPredicted = 0;
-        long tiedTruth = 0;
-        for (int i = 0; i < n; i++) {
-            for (int j = i + 1; j < n; j++) {
-                int a = Double.compare(predicted[i], predicted[j]);
-                int b = Double.compare(truth[i], truth[j]);
-                if (a == 0) {
-                    tiedPredicted++;
-                }
-                if (b == 0) {
-                    tiedTruth++;
-                }
-                if (a != 0 && b != 0) {
-                    if (a == b) {
-                        concordant++;
-                    } else {
-                        discordant++;
-                    }
-                }
-            }
-        }
-        long pairs = (long) n * (n - 1) / 2;
-        double denominator = Math.sqrt((double) (pairs - tiedPredicted) * (pairs - tiedTruth));
-        return denominator == 0.0 ? Double.NaN : (concordant - discordant) / denominator;
+        return new KendallsCorrelation().correlation(predicted, truth);
     }
 
     public static double ndcg(double[] predicted, double[] truth, int k) {

@@ -1,7 +1,6 @@
 package dev.elmrlaif.policy.sampling;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
@@ -25,6 +24,13 @@ import java.util.SplittableRandom;
  */
 public final class Sampler {
   private Sampler() {}
+
+  /**
+   * One step's choice for each of the B rows: the token, its log-probability under the sampling
+   * distribution (temperature, top-k, top-p; 0 when greedy), its log-probability under the policy
+   * ({@code log_softmax} of the raw logits) and the policy's entropy at that position.
+   */
+  private record Pick(int[] tokens, float[] samplingLogProbs, float[] policyLogProbs, float[] entropies) {}
 
   /**
    * Generates continuations of every prompt.
@@ -64,7 +70,7 @@ public final class Sampler {
         for (int row = 0; row < rows; row++) {
           uniforms[row] = rng.nextDouble();
         }
-        float[] picked;
+        Pick picked;
         try (NDManager scope = generation.newSubManager(); NDScope nativeScope = new NDScope()) {
           nativeScope.suppressNotUsedWarning();
           NDArray hidden;
@@ -79,16 +85,16 @@ public final class Sampler {
           picked = pick(scope, elm.logits(hidden), config, uniforms);
         }
         for (int row = 0; row < rows; row++) {
-          int token = (int) picked[row];
+          int token = picked.tokens()[row];
           fed[row] = token;
           positions[row] = batch.promptLength(row) + step;
           if (ended[row]) {
             continue;
           }
           tokens[row][step] = token;
-          samplingLogProbs[row][step] = picked[rows + row];
-          policyLogProbs[row][step] = picked[2 * rows + row];
-          entropies[row][step] = picked[3 * rows + row];
+          samplingLogProbs[row][step] = picked.samplingLogProbs()[row];
+          policyLogProbs[row][step] = picked.policyLogProbs()[row];
+          entropies[row][step] = picked.entropies()[row];
           lengths[row] = step + 1;
           if (token == endToken) {
             ended[row] = true;
@@ -100,13 +106,8 @@ public final class Sampler {
     return new SampleResult(tokens, lengths, ended, samplingLogProbs, policyLogProbs, entropies);
   }
 
-  /**
-   * Chooses one token per row from logits {@code [B, V]}.
-   *
-   * @return {@code [token, sampling log-prob, policy log-prob, policy entropy]}, each a block of B
-   *     values
-   */
-  private static float[] pick(NDManager scope, NDArray logits, SamplingConfig config, double[] uniforms) {
+  /** Chooses one token per row from logits {@code [B, V]}. */
+  private static Pick pick(NDManager scope, NDArray logits, SamplingConfig config, double[] uniforms) {
     int rows = uniforms.length;
     logits = logits.toType(DataType.FLOAT32, false);
     NDArray logPolicy = logits.logSoftmax(-1);
@@ -152,8 +153,7 @@ public final class Sampler {
       samplingLogProb = probs.gather(index, 1).div(total).log().reshape(rows);
     }
     NDArray policyLogProb = logPolicy.gather(token, 1).reshape(rows);
-    NDArray packed = NDArrays.stack(
-        new NDList(token.reshape(rows).toType(DataType.FLOAT32, false), samplingLogProb, policyLogProb, entropy));
-    return packed.toFloatArray();
+    return new Pick(token.reshape(rows).toType(DataType.INT32, false).toIntArray(), samplingLogProb.toFloatArray(),
+        policyLogProb.toFloatArray(), entropy.toFloatArray());
   }
 }
