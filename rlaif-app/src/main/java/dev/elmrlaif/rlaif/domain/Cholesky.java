@@ -2,8 +2,10 @@ package dev.elmrlaif.rlaif.domain;
 
 /**
  * Solves small symmetric positive-definite systems {@code A x = b} on plain row-major
- * {@code double[]} arrays, without allocating: the per-row normal equations of weighted ALS and the
- * Newton steps of the concept classifier are k × k with k in the tens, solved many times in parallel.
+ * {@code double[]} arrays, without allocating: the per-row normal equations of weighted ALS are
+ * k × k with k in the tens, solved for every user and movie in every sweep, in parallel. Commons
+ * Math's {@code CholeskyDecomposition} (which the concept classifier uses) allocates two matrices per
+ * solve and rounds differently in the last bits, which would change every prepared behavioral vector.
  */
 public final class Cholesky {
   private Cholesky() {}

@@ -4,6 +4,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
+import org.apache.commons.math3.linear.Array2DRowRealMatrix;
+import org.apache.commons.math3.linear.ArrayRealVector;
+import org.apache.commons.math3.linear.CholeskyDecomposition;
+import org.apache.commons.math3.linear.NonPositiveDefiniteMatrixException;
 
 /**
  * Finds concept activation vectors (DESIGN.md §6): for a concept given as a set of entities that
@@ -15,7 +19,8 @@ import java.util.SplittableRandom;
  *
  * <p>The fit is Newton's method on
  * {@code L(w,b) = Σ_i c_i·log(1 + exp(−s_i(w·x_i + b))) + ½·l2·|w|²}, {@code s_i = ±1}, with class
- * weights {@code c_i} making both classes weigh the same in total.
+ * weights {@code c_i} making both classes weigh the same in total; each step solves
+ * {@code H δ = g} by Commons Math's Cholesky factorisation.
  */
 public final class ConceptFinder {
   private static final int NEWTON_STEPS = 25;
@@ -184,8 +189,7 @@ public final class ConceptFinder {
         hessian[d * p + d] += l2;
       }
       hessian[k * p + k] += 1e-9;
-      double[] delta = gradient.clone();
-      Cholesky.solveInPlace(hessian, delta, p);
+      double[] delta = solveSymmetric(hessian, gradient, p);
       double change = 0;
       for (int d = 0; d < p; d++) {
         theta[d] -= delta[d];
@@ -196,6 +200,31 @@ public final class ConceptFinder {
       }
     }
     return theta;
+  }
+
+  /**
+   * {@code H⁻¹ g} for the symmetric positive-definite {@code H} whose lower triangle (row-major
+   * {@code p × p}) is {@code lower}: the Newton step.
+   *
+   * @throws ArithmeticException if H is not positive definite
+   */
+  private static double[] solveSymmetric(double[] lower, double[] g, int p) {
+    double[][] h = new double[p][p];
+    for (int i = 0; i < p; i++) {
+      for (int j = 0; j <= i; j++) {
+        h[i][j] = lower[i * p + j];
+        h[j][i] = lower[i * p + j];
+      }
+    }
+    try {
+      // a pivot is refused only when not positive, as the fit's regularization guarantees one in exact arithmetic
+      return new CholeskyDecomposition(new Array2DRowRealMatrix(h, false),
+              CholeskyDecomposition.DEFAULT_RELATIVE_SYMMETRY_THRESHOLD, 0.0)
+          .getSolver().solve(new ArrayRealVector(g, false)).toArray();
+    } catch (NonPositiveDefiniteMatrixException e) {
+      throw new ArithmeticException(
+          "concept Hessian is not positive definite (" + e.getMessage() + "); increase data.concepts.l2");
+    }
   }
 
   /**
