@@ -1,10 +1,18 @@
 package dev.elmrlaif.rlaif.run;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.elmrlaif.rlaif.config.LoggingConfig;
 import dev.elmrlaif.rlaif.config.LoggingConfig.ProgressMode;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.apache.logging.log4j.LogManager;
+import org.apache.logging.log4j.core.LogEvent;
+import org.apache.logging.log4j.core.Logger;
+import org.apache.logging.log4j.core.appender.AbstractAppender;
+import org.apache.logging.log4j.core.config.Property;
 import org.junit.jupiter.api.Test;
 
 class ProgressReporterTest {
@@ -30,12 +38,47 @@ class ProgressReporterTest {
 
   @Test
   void everyModeCountsWithoutFailing() {
-    for (ProgressMode m : new ProgressMode[] {ProgressMode.LINES, ProgressMode.OFF}) {
-      try (ProgressReporter.Task t = ProgressReporter.of(mode(m), Map.of()).start("test", 3, "steps")) {
-        t.step();
-        t.setExtra("loss 1.0");
-        t.stepBy(2);
+    // Lines every hour: within the test only completion and closing write one.
+    LoggingConfig hourly = new LoggingConfig(ProgressMode.LINES, true, 3600);
+    List<String> lines = captured(() -> {
+      for (ProgressMode m : new ProgressMode[] {ProgressMode.LINES, ProgressMode.OFF}) {
+        try (ProgressReporter.Task t =
+            ProgressReporter.of(new LoggingConfig(m, true, 3600), Map.of()).start("test", 3, "steps")) {
+          t.step();
+          t.setExtra("loss 1.0");
+          t.stepBy(2);
+        }
       }
+      try (ProgressReporter.Task t = ProgressReporter.of(hourly, Map.of()).start("partial", 5, "steps")) {
+        t.step();
+      }
+    });
+    assertEquals(2, lines.size(), "one line at completion (lines mode), none when off, one at an early close: "
+        + lines);
+    assertTrue(lines.get(0).startsWith("test: 3/3 steps (100%), "), lines.get(0));
+    assertTrue(lines.get(0).endsWith(" steps/s, ETA 0s, loss 1.0"), lines.get(0));
+    assertTrue(lines.get(1).startsWith("partial: 1/5 steps (20%), "), lines.get(1));
+  }
+
+  /** The messages {@link ProgressReporter} logs while {@code body} runs. */
+  private static List<String> captured(Runnable body) {
+    List<String> messages = new CopyOnWriteArrayList<>();
+    AbstractAppender appender =
+        new AbstractAppender("progress-test", null, null, true, Property.EMPTY_ARRAY) {
+          @Override
+          public void append(LogEvent event) {
+            messages.add(event.getMessage().getFormattedMessage());
+          }
+        };
+    appender.start();
+    Logger logger = (Logger) LogManager.getLogger(ProgressReporter.class);
+    logger.addAppender(appender);
+    try {
+      body.run();
+    } finally {
+      logger.removeAppender(appender);
+      appender.stop();
     }
+    return messages;
   }
 }
