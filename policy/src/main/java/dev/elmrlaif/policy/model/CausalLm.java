@@ -23,7 +23,7 @@ import java.util.SplittableRandom;
  *
  * <p>Input is embeddings, not token ids, so the ELM can splice adapter outputs into the sequence.
  * Intermediate arrays belong to the first operand's manager: call inside an {@code NDScope} or a
- * short-lived manager (see DJL-NOTES pitfall 3).
+ * short-lived manager, one per step, or they pile up in the parameters' manager until it closes.
  */
 public final class CausalLm {
   private final GptConfig config;

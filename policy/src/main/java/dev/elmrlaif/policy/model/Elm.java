@@ -350,7 +350,7 @@ public final class Elm implements AutoCloseable {
    * <p>Memory: the backward pass reads tensors the forward saved (gather indices, the scalars of
    * scalar ops), so nothing of the forward may be freed before it. The inputs and every activation
    * live in a child of {@code results} and are freed with it; results of ops whose first operand is
-   * a parameter belong to the model's manager (DJL-NOTES pitfall 3), so call this inside an {@code
+   * a parameter belong to the model's manager, so call this inside an {@code
    * NDScope} that closes after the backward pass, once per step, as the trainers do.
    *
    * @param withDistribution also return the full log-softmax {@code [B, C, V]}

@@ -8,9 +8,9 @@ import ai.djl.ndarray.types.Shape;
 
 /**
  * Keys and values of every attention layer for the positions decoded so far, preallocated to a
- * fixed capacity so that a decode step writes one column in place instead of concatenating (see
- * DJL-NOTES: fewer, larger ops per step). It also carries the key-padding mask of the batch: 1 for
- * real positions, 0 for the left padding of shorter prompts.
+ * fixed capacity so that a decode step writes one column in place instead of concatenating (each
+ * op is a native call: fewer, larger ops per step). It also carries the key-padding mask of the
+ * batch: 1 for real positions, 0 for the left padding of shorter prompts.
  */
 public final class KvCache implements AutoCloseable {
   private final NDManager manager;

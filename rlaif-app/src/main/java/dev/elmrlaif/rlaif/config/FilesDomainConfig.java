@@ -5,7 +5,7 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * The {@code data.files} section: a "bring your own embeddings" domain read from files (issue 8)
+ * The {@code data.files} section: a "bring your own embeddings" domain read from files
  * instead of MovieLens. Every file name is relative to {@code folder}; the folder is this key, else
  * the {@code RLAIF_FILES} environment variable. Read by {@code domain.files.FileDomainPreparer}.
  */

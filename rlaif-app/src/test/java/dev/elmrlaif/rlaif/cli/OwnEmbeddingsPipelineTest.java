@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The shipped {@code configs/own-embeddings-example.yaml} end to end from the command line (issue 8):
+ * The shipped {@code configs/own-embeddings-example.yaml} end to end from the command line (own embeddings):
  * {@code rlaif data make-example --size tiny} writes the invented recipe domain, then {@code rlaif
  * train} runs data, tokenizer, pretrain, sft, rl (REINFORCE), eval and report on it, with only the sizes
  * shrunk. Every task of both models (recipe, user) is evaluated after sft and after rl, and behavioral

@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The online teacher's key (issue 18, item 1): a value of {@code data.teacher.api_key_env} that is no
+ * The online teacher's key never leaks: a value of {@code data.teacher.api_key_env} that is no
  * variable name (perhaps the key itself) is refused at load without being echoed, so it never reaches
  * config.yaml or provenance.json; a named variable that is not set stops the run before anything is
  * written; and an endpoint answering 401 with a message that echoes the bearer token ends the run with

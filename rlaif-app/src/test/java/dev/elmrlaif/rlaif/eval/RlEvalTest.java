@@ -243,7 +243,10 @@ class RlEvalTest {
     }
   }
 
-  /** Adds {@code noise · sin(i)} to every element i of every parameter, in place (docs/djl-pitfalls.md 5). */
+  /**
+   * Adds {@code noise · sin(i)} to every element i of every parameter, in place ({@code NDArray.set} on
+   * a parameter misled later gradient checks in the same JVM).
+   */
   private static void perturb(Elm elm, double noise) {
     if (noise == 0) {
       return;

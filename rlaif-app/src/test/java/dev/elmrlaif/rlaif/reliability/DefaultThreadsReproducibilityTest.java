@@ -24,8 +24,8 @@ import org.junit.jupiter.api.io.TempDir;
  * same eval.json byte for byte and the same bytes for every model.
  *
  * <p>Sized so that the token lookups' gradients in pretraining have 8 x 64 x 64 = 32,768 elements,
- * where PyTorch's CPU backward of advanced indexing switches to atomic additions across threads (see
- * docs/djl-pitfalls.md, item 6): with that lookup the two runs' pretrained weights already differ.
+ * where PyTorch's CPU backward of advanced indexing switches to atomic additions across threads (in
+ * thread order): with that lookup the two runs' pretrained weights already differ.
  * On a one-core machine there is nothing to check, and the test is skipped.
  */
 @Tag("reliability")

@@ -211,7 +211,7 @@ class ResumeTest {
    * At the default settings ({@code threads: 0}, one intra-op thread per core), on a model of width
    * {@value #WIDE} so that the lookups' gradients (4 examples x their tokens x the width) reach the
    * 32,768 elements where PyTorch's CPU backward of advanced indexing added with atomics across
-   * threads (docs/djl-pitfalls.md, 6).
+   * threads, in whatever order the threads came.
    */
   @Test
   @org.junit.jupiter.api.Tag("reliability")

@@ -16,7 +16,7 @@ import java.util.Map;
 import java.util.SplittableRandom;
 
 /**
- * Invents a small "bring your own embeddings" dataset (issue 8): recipes and the people who cook
+ * Invents a small "bring your own embeddings" dataset: recipes and the people who cook
  * them, written in exactly the layout {@code configs/own-embeddings-example.yaml} reads. Nothing is
  * copied from anywhere; everything follows from a seed.
  *

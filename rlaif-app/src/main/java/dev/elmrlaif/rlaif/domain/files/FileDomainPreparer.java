@@ -44,7 +44,7 @@ import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
 
 /**
- * Builds {@link PreparedData} from a user's own files ({@code data.domain: files}, issue 8), so that
+ * Builds {@link PreparedData} from a user's own files ({@code data.domain: files}), so that
  * SFT, evaluation and RL run on it exactly as on MovieLens. The steps, each timed:
  *
  * <ol>

@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Every validation of a file domain (issue 8) stops preparation before anything is fitted, with the
+ * Every validation of a file domain (data.domain: files) stops preparation before anything is fitted, with the
  * file and line in the message: dimension mismatches, duplicate ids, NaN and infinite components,
  * missing text fields, interaction and concept ids no entity has, bad .npy headers and a shape that
  * disagrees with the id list.

@@ -23,7 +23,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * A file domain's text spaces made by the run's own encoder (issue 12): {@code data.files.embed} at
+ * A file domain's text spaces made by the run's own encoder, not brought as vectors: {@code data.files.embed} at
  * preparation, and {@code rlaif data embed} ahead of it, whose vectors the preparation accepts only from the
  * same encoder. Quantized MiniLM, for speed; the vectors are checked against the encoder itself.
  */

@@ -20,7 +20,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Offline RL (issue 7, replay buffer): a buffer that the reference filled in one run is saved,
+ * Offline RL from a saved replay buffer: a buffer that the reference filled in one run is saved,
  * and a fresh policy trained from that file alone, generating nothing, reaches the KL-regularised
  * optimum of the synthetic CoMDP.
  */

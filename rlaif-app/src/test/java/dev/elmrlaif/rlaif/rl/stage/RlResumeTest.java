@@ -79,7 +79,7 @@ class RlResumeTest {
   /**
    * At the default settings ({@code threads: 0}, one intra-op thread per core) and wide enough
    * (32 sequences x 6 tokens x width 256 = 49,152) that the token lookups' gradients take PyTorch's
-   * multi-threaded path, where advanced indexing added with atomics and drifted (docs/djl-pitfalls.md, 6).
+   * multi-threaded path, where advanced indexing added with atomics and drifted (in thread order).
    */
   @Test
   @org.junit.jupiter.api.Tag("reliability")
