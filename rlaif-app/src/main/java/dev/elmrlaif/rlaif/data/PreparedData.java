@@ -1,6 +1,7 @@
 package dev.elmrlaif.rlaif.data;
 
 import dev.elmrlaif.rewards.text.TextEncoder;
+import dev.elmrlaif.rlaif.domain.Domain;
 import dev.elmrlaif.rlaif.domain.InMemoryDomain;
 import dev.elmrlaif.rlaif.movielens.RankingEvaluation;
 import dev.elmrlaif.rlaif.tasks.TaskExample;
@@ -45,10 +46,13 @@ public record PreparedData(
 
   /** Space name of the movies' semantic embeddings. */
   public static final String SEMANTIC = "semantic";
-  /** Space name of the users' behavioral embeddings. */
-  public static final String BEHAVIORAL = "behavioral";
-  /** Space name of the movies' behavioral embeddings (the same latent space as the users'). */
-  public static final String BEHAVIORAL_MOVIE = "behavioral_movie";
+  /** Space name of the users' behavioral embeddings ({@link Domain#behavioralSpace}{@code ("user")}). */
+  public static final String BEHAVIORAL = Domain.BEHAVIORAL_SPACE;
+  /**
+   * Space name of the movies' behavioral embeddings (the same latent space as the users'; {@link
+   * Domain#behavioralSpace}{@code ("movie")}).
+   */
+  public static final String BEHAVIORAL_MOVIE = Domain.BEHAVIORAL_SPACE + "_movie";
 
   /** This result marked as read from the cache. */
   public PreparedData asCached() {

@@ -80,6 +80,27 @@ public interface Domain {
     return Optional.ofNullable(found);
   }
 
+  /**
+   * The behavioral space of entity kind {@code kind}: the kind's vectors from the matrix factorisation of
+   * the interactions (DESIGN.md §6), in the same latent space as the other kind's behavioral vectors, so
+   * that a dot product {@code u·v} predicts an interaction, even for a hypothetical {@code u}. A domain
+   * offers one by naming a space of that kind {@value #BEHAVIORAL_SPACE}{@code _<kind>} (MovieLens:
+   * {@code behavioral_movie}) or {@value #BEHAVIORAL_SPACE} (MovieLens: the users'); empty when it has
+   * neither (a file domain has one only where the user names a space so).
+   */
+  default Optional<EmbeddingSpace> behavioralSpace(String kind) {
+    for (String name : List.of(BEHAVIORAL_SPACE + "_" + kind, BEHAVIORAL_SPACE)) {
+      EmbeddingSpace space = spaces().get(name);
+      if (space != null && space.entityKind().equals(kind)) {
+        return Optional.of(space);
+      }
+    }
+    return Optional.empty();
+  }
+
+  /** The name of the behavioral space, and the prefix of a kind's own one ({@link #behavioralSpace}). */
+  String BEHAVIORAL_SPACE = "behavioral";
+
   /** The texts of entity {@code index} of {@code kind}; empty when the domain has none. */
   default List<String> textsOf(String kind, int index) {
     List<List<String>> all = texts().get(kind);

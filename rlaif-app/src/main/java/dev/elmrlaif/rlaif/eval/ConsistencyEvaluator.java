@@ -11,16 +11,13 @@ import dev.elmrlaif.policy.sampling.SamplingConfig;
 import dev.elmrlaif.policy.tokenizer.ElmTokenizer;
 import dev.elmrlaif.rewards.BehavioralConsistencyConfig;
 import dev.elmrlaif.rewards.BehavioralConsistencyReward;
-import dev.elmrlaif.rewards.CandidateConfig;
-import dev.elmrlaif.rewards.CandidateSampler;
 import dev.elmrlaif.rewards.RewardContext;
 import dev.elmrlaif.rewards.SemanticConsistencyReward;
 import dev.elmrlaif.rewards.Vectors;
 import dev.elmrlaif.rlaif.config.EvalConfig;
 import dev.elmrlaif.rlaif.data.PreparedData;
-import dev.elmrlaif.rlaif.data.RewardAvailability;
+import dev.elmrlaif.rlaif.data.RewardTargets;
 import dev.elmrlaif.rlaif.domain.EmbeddingSpace;
-import dev.elmrlaif.rlaif.domain.Interactions;
 import dev.elmrlaif.rlaif.tasks.TaskExample;
 import dev.elmrlaif.rlaif.tasks.TaskSpec;
 import dev.elmrlaif.rlaif.train.ElmExamples;
@@ -31,7 +28,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.SplittableRandom;
-import java.util.TreeMap;
 import java.util.TreeSet;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
@@ -50,11 +46,12 @@ import org.apache.logging.log4j.Logger;
  *   <li>{@code ground_truth}: the teacher's own text for the held-out entity (the ceiling).
  * </ul>
  *
- * SC of a text {@code y} is {@code cos(E_txt(y), target)}: for tasks whose slots read the semantic
- * space, the target is the equal mix of the slots' semantic embeddings; for other tasks (the user
- * profile) it is {@code E_txt} of the ground-truth text (App. B). BC, for tasks about a user, is the
- * Spearman correlation between the ranking of candidate movies by similarity to {@code y} and the
- * user's ratings (0 where unrated).
+ * SC of a text {@code y} is {@code cos(E_txt(y), target)}: for tasks whose slots read text-comparable
+ * spaces, the target is the equal mix of the slots' embeddings; for other tasks (e.g. a user profile)
+ * it is {@code E_txt} of the ground-truth text (App. B). BC, for tasks about the interactions' row kind
+ * (e.g. a user), is the Spearman correlation between the ranking of candidates of the column kind (e.g.
+ * movies) by similarity to {@code y} and the row entity's interactions (0 where none). The targets are
+ * {@link RewardTargets}'s, as RL's, with candidates from {@link RewardTargets.CandidatePool#ALL_ENTITIES}.
  *
  * <p>Every SC and BC figure carries a {@link Bootstrap} percentile interval over the held-out
  * examples ({@code eval.bootstrap_resamples} resamples, 95 %, seeded), every stage but
@@ -83,6 +80,7 @@ public final class ConsistencyEvaluator {
   private final BehavioralConsistencyReward behavioral;
   private final Bootstrap bootstrap;
   private final TrainingVocabulary vocabulary;
+  private final RewardTargets targets;
 
   public ConsistencyEvaluator(PreparedData data, EvalConfig config, long seed) {
     this.data = data;
@@ -92,6 +90,8 @@ public final class ConsistencyEvaluator {
     this.behavioral = new BehavioralConsistencyReward(data.textEncoder(), BehavioralConsistencyConfig.spearman());
     this.bootstrap = new Bootstrap(config.bootstrapResamples(), Bootstrap.CONFIDENCE, seed + 1009);
     this.vocabulary = TrainingVocabulary.ofTrainingSplit(data);
+    this.targets = new RewardTargets(data, data.textEncoder(), RewardTargets.CandidatePool.ALL_ENTITIES,
+        config.bcCandidates(), config.bcRatedFraction(), seed);
   }
 
   /**
@@ -296,60 +296,13 @@ public final class ConsistencyEvaluator {
     }
   }
 
-  /**
-   * The SC target (and BC candidates for user tasks) of each example. SC compares with the slot
-   * vectors when every slot reads a text-comparable space (MovieLens's semantic space, a file
-   * domain's {@code <kind>_text}), else with the encoding of the target text. BC applies to tasks
-   * whose first slot is the interactions' row kind (the user), its candidates being the column kind.
-   */
+  /** The SC target (and BC candidates for tasks about the interactions' row kind) of each example. */
   private List<RewardContext> contexts(TaskSpec task, List<TaskExample> examples, ElmExamples encoder) {
-    boolean semanticSlots = RewardAvailability.readsTextSpaces(data.domain(), task);
-    boolean userTask = RewardAvailability.bcTasks(data).contains(task.name());
-    CandidateSampler candidates = userTask ? movieCandidates() : null;
     List<RewardContext> contexts = new ArrayList<>();
     for (TaskExample example : examples) {
-      RewardContext.Builder context = RewardContext.builder(task.name() + ":" + example.entities());
-      if (semanticSlots) {
-        float[][] entities = encoder.entities(example);
-        for (float[] entity : entities) {
-          context.semantic(entity, 1.0 / entities.length);
-        }
-      } else {
-        context.semantic(data.textEncoder().encode(example.target()), 1.0);
-      }
-      if (candidates != null) {
-        int user = example.entities().get(0);
-        Interactions byUser = data.domain().interactions().orElseThrow();
-        Map<String, Double> values = new LinkedHashMap<>();
-        for (int k = byUser.rowStart()[user]; k < byUser.rowStart()[user + 1]; k++) {
-          values.put(Integer.toString(byUser.column()[k]), (double) byUser.value()[k]);
-        }
-        context.candidates(candidates.fromRatings(byUser.rowKind() + ":" + user, values));
-      }
-      contexts.add(context.build());
+      contexts.add(targets.real(task.name() + ":" + example.entities(), task, example, encoder.entities(example)));
     }
     return contexts;
-  }
-
-  /**
-   * Candidates for behavioral consistency: every entity of the interactions' column kind (MovieLens:
-   * movies) with a non-zero vector in that kind's text-comparable space; null when there is none.
-   */
-  private CandidateSampler movieCandidates() {
-    String kind = data.domain().interactions().orElseThrow().columnKind();
-    EmbeddingSpace movies = data.domain().textSpace(kind).orElse(null);
-    if (movies == null) {
-      return null;
-    }
-    Map<String, float[]> pool = new TreeMap<>();
-    for (int m = 0; m < movies.size(); m++) {
-      float[] vector = movies.vector(m);
-      if (Vectors.norm(vector) > 0) {
-        pool.put(Integer.toString(m), vector);
-      }
-    }
-    int size = Math.min(config.bcCandidates(), pool.size());
-    return new CandidateSampler(pool, new CandidateConfig(size, config.bcRatedFraction(), seed + 17));
   }
 
   /** Greedy generations for the examples with the given slot vectors, in batches. */

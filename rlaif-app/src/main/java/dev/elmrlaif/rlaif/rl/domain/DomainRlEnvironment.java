@@ -20,6 +20,7 @@ import dev.elmrlaif.rewards.text.CachingTextEncoder;
 import dev.elmrlaif.rewards.text.TextEncoder;
 import dev.elmrlaif.rlaif.UserInputException;
 import dev.elmrlaif.rlaif.data.PreparedData;
+import dev.elmrlaif.rlaif.data.RewardTargets;
 import dev.elmrlaif.rlaif.domain.Concept;
 import dev.elmrlaif.rlaif.domain.Split;
 import dev.elmrlaif.rlaif.rl.RlEnvironment;
@@ -49,9 +50,9 @@ import org.apache.logging.log4j.Logger;
  * </pre>
  *
  * ({@link DomainRewardConfig}) over the decoded completion {@code y}, scored by the run's fitted text
- * encoder against the targets the evaluation uses ({@link ConsistencyTargets}). One environment
- * serves one model, i.e. one entity kind ({@code movie}: the movie tasks; {@code user}: the user
- * profile).
+ * encoder against the targets the evaluation uses ({@link RewardTargets}, candidates from {@link
+ * RewardTargets.CandidatePool#TRAINING_ENTITIES}). One environment serves one model, i.e. one entity
+ * kind (MovieLens: {@code movie}, the movie tasks; {@code user}, the user profile).
  *
  * <p>The contexts of a step are a function of {@code (seed, step)} only. The reward recognises a
  * context by its content (prompt tokens and slot embeddings), among the most recent
@@ -81,14 +82,14 @@ public final class DomainRlEnvironment implements RlEnvironment {
   private final ElmExamples encoder;
   private final ElmTokenizer tokenizer;
   private final int endToken;
-  private final ConsistencyTargets targets;
+  private final RewardTargets targets;
   private final CompositeReward reward;
   private final Map<PromptKey, DomainContext> recent;
   private final JudgeRewardConfig judge;
   private final Map<ScoredKey, Scored> scored;
 
   private DomainRlEnvironment(String kind, List<TaskPool> tasks, RlContextsConfig config, long seed,
-      ElmExamples encoder, ElmTokenizer tokenizer, int endToken, ConsistencyTargets targets, CompositeReward reward,
+      ElmExamples encoder, ElmTokenizer tokenizer, int endToken, RewardTargets targets, CompositeReward reward,
       JudgeRewardConfig judge) {
     this.kind = kind;
     this.tasks = tasks;
@@ -180,7 +181,8 @@ public final class DomainRlEnvironment implements RlEnvironment {
     TextEncoder text = new CachingTextEncoder(data.textEncoder(), 16384);
     ElmExamples encoder = new ElmExamples(data.tasks(), data.domain(), tokenizer, elm.lm().contextLength(),
         elm.endTokenId());
-    ConsistencyTargets targets = new ConsistencyTargets(data, text, contexts.reward(), seed);
+    RewardTargets targets = new RewardTargets(data, text, RewardTargets.CandidatePool.TRAINING_ENTITIES,
+        contexts.reward().bcCandidates(), contexts.reward().bcRatedFraction(), seed);
     boolean behavioral = specs.stream().anyMatch(targets::behavioral);
     LOG.info("rl contexts for the {} model: tasks {}, {} real / {} interpolated / {} concept-shifted{}", kind,
         names(specs), contexts.realFraction(), contexts.interpolationFraction(), contexts.conceptFraction(),
