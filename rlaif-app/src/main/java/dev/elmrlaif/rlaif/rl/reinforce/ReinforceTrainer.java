@@ -6,13 +6,6 @@ import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.PropertyNamingStrategies;
-import com.fasterxml.jackson.databind.SerializationFeature;
-import com.fasterxml.jackson.databind.json.JsonMapper;
-import dev.elmrlaif.policy.io.AtomicFiles;
 import dev.elmrlaif.policy.model.ContinuationLogProbs;
 import dev.elmrlaif.policy.model.Elm;
 import dev.elmrlaif.policy.model.ElmPrompt;
@@ -26,10 +19,11 @@ import dev.elmrlaif.policy.sampling.Sampler;
 import dev.elmrlaif.policy.sampling.SamplingConfig;
 import dev.elmrlaif.replay.ResumableRandom;
 import dev.elmrlaif.rlaif.rl.CompletionReward;
-import dev.elmrlaif.rlaif.UserInputException;
 import dev.elmrlaif.rlaif.rl.RlAlgorithm;
 import dev.elmrlaif.rlaif.rl.RlStep;
 import dev.elmrlaif.rlaif.rl.RlTrainer;
+import dev.elmrlaif.rlaif.rl.TrainerState;
+import dev.elmrlaif.rlaif.rl.TrainerStateFolder;
 import dev.elmrlaif.rlaif.rl.math.AdvantageEstimator;
 import dev.elmrlaif.rlaif.rl.math.Baseline;
 import dev.elmrlaif.rlaif.rl.math.BaselineConfig;
@@ -94,18 +88,6 @@ import java.util.Map;
  * (docs/djl-pitfalls.md), so nothing of a step outlives it.
  */
 public final class ReinforceTrainer implements RlTrainer {
-  /** The optimizer's moments in a checkpoint folder. */
-  public static final String OPTIMIZER_FILE = "optimizer.safetensors";
-  /** Step count, generator, KL controller and baseline in a checkpoint folder. */
-  public static final String STATE_FILE = "reinforce-state.json";
-
-  private static final String FORMAT = "elm-rlaif/reinforce-state-v1";
-  private static final ObjectMapper STATE_JSON = JsonMapper.builder()
-      .propertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
-      .enable(SerializationFeature.INDENT_OUTPUT)
-      .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
-      .build();
-
   private final Elm policy;
   private final Elm reference;
   private final CompletionReward reward;
@@ -116,9 +98,14 @@ public final class ReinforceTrainer implements RlTrainer {
   private ResumableRandom random;
   private long completedSteps;
 
-  /** The trainer's own state in a checkpoint ({@link #saveState}). */
-  record SavedState(String format, long completedSteps, long randomState, KlControllerState klController,
-      MovingAverageBaseline.State baseline) {}
+  /**
+   * REINFORCE's scalars in a checkpoint ({@code trainer_state.json}, {@link TrainerStateFolder}).
+   *
+   * @param klController the β controller's state
+   * @param baseline the moving-average baseline's state
+   */
+  public record State(String format, String algorithm, long completedSteps, long randomState,
+      KlControllerState klController, MovingAverageBaseline.State baseline) implements TrainerState {}
 
   /**
    * @param policy the ELM being trained (its trainable parameters are updated in place)
@@ -205,34 +192,22 @@ public final class ReinforceTrainer implements RlTrainer {
   }
 
   /**
-   * Writes the optimizer's moments ({@value #OPTIMIZER_FILE}) and {@value #STATE_FILE}: the step
-   * count, the random generator's state, the KL controller's state and the moving-average
-   * baseline's state.
+   * Writes the policy's optimizer moments ({@code policy_optimizer.safetensors}) and {@link State}
+   * ({@code trainer_state.json}): the step count, the generator, the KL controller and the
+   * moving-average baseline.
    */
   @Override
   public void saveState(Path folder) throws IOException {
-    optimizer.save(folder.resolve(OPTIMIZER_FILE));
-    SavedState state = new SavedState(FORMAT, completedSteps, random.state(), klController.state(),
-        advantageEstimator.state());
-    AtomicFiles.write(folder.resolve(STATE_FILE), STATE_JSON.writeValueAsBytes(state));
+    optimizer.save(folder.resolve(TrainerStateFolder.POLICY_OPTIMIZER));
+    TrainerStateFolder.write(folder, new State(TrainerState.FORMAT, TrainerStateFolder.key(algorithm()),
+        completedSteps, random.state(), klController.state(), advantageEstimator.state()));
   }
 
-  /** Restores what {@link #saveState} wrote into {@code folder}. */
+  /** Restores what {@link #saveState} wrote into {@code folder} (or an older version's layout). */
   @Override
   public void loadState(Path folder) throws IOException {
-    Path stateFile = folder.resolve(STATE_FILE);
-    SavedState state;
-    try {
-      state = STATE_JSON.readValue(stateFile.toFile(), SavedState.class);
-    } catch (JsonProcessingException e) {
-      throw new UserInputException(stateFile + dev.elmrlaif.rlaif.run.JsonProblems.describe(e)
-          + "; expected the REINFORCE state written by a checkpoint", e);
-    }
-    if (!FORMAT.equals(state.format())) {
-      throw new UserInputException(stateFile + ": key `format` is \"" + state.format() + "\", expected \""
-          + FORMAT + "\" (a REINFORCE checkpoint)");
-    }
-    optimizer.load(folder.resolve(OPTIMIZER_FILE));
+    State state = TrainerStateFolder.read(folder, algorithm(), State.class);
+    optimizer.load(TrainerStateFolder.file(folder, algorithm(), TrainerStateFolder.POLICY_OPTIMIZER));
     completedSteps = state.completedSteps();
     random = ResumableRandom.fromState(state.randomState());
     klController.restore(state.klController());
@@ -266,14 +241,9 @@ public final class ReinforceTrainer implements RlTrainer {
   /** Global-norm clipping and one AdamW step; returns the gradient norm before clipping. */
   private double clipAndStep(double loss) {
     Map<String, NDArray> trainable = policy.trainableParameters();
-    double gradNorm = config.gradClip() > 0
-        ? GradientClipping.clipByGlobalNorm(trainable, config.gradClip())
-        : GradientClipping.globalNorm(trainable);
-    if (!Double.isFinite(loss) || !Double.isFinite(gradNorm)) {
-      throw new IllegalStateException("reinforce step " + (completedSteps + 1) + ": loss "
-          + loss + ", gradient norm " + gradNorm
-          + "; expected finite values (lower reinforce.learning_rate or set reinforce.grad_clip)");
-    }
+    double gradNorm = GradientClipping.clipOrMeasure(trainable, config.gradClip());
+    GradientClipping.requireFinite("reinforce step " + (completedSteps + 1), Map.of("loss", loss), gradNorm,
+        "lower reinforce.learning_rate or set reinforce.grad_clip");
     optimizer.step(trainable);
     return gradNorm;
   }
@@ -311,7 +281,7 @@ public final class ReinforceTrainer implements RlTrainer {
     double beta = klController.beta();
     int rows = rollouts.rows();
     double[] w = rollouts.weights();
-    zeroGradients();
+    GradientClipping.zeroGradients(policy.trainableParameters());
     Map<String, Double> metrics = new LinkedHashMap<>();
     try (NDScope arrays = new NDScope(); NDManager scope = policy.manager().newSubManager()) {
       arrays.suppressNotUsedWarning();
@@ -460,14 +430,6 @@ public final class ReinforceTrainer implements RlTrainer {
   @Override
   public void close() {
     optimizer.close();
-  }
-
-  private void zeroGradients() {
-    for (NDArray parameter : policy.trainableParameters().values()) {
-      try (NDArray gradient = parameter.getGradient()) {
-        gradient.subi(gradient);
-      }
-    }
   }
 
   /**
