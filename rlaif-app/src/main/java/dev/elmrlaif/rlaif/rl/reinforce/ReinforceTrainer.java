@@ -298,6 +298,7 @@ public final class ReinforceTrainer implements RlTrainer {
         }
 
         // Returns with the KL placed as configured, then the baseline over each context's K samples.
+        // H1 (DESIGN.md §3, paper App. H eq. (1)): J(θ) = E[r(y,c) − β·Σ_t log π_θ(a_t|s_t)/π_ref(a_t|s_t)].
         int k = rollouts.samplesPerContext();
         double[][] tokenReturns = new double[rows][];
         double[][] sequenceReturns = new double[rollouts.contexts()][k];
@@ -306,10 +307,14 @@ public final class ReinforceTrainer implements RlTrainer {
         double returnMean = 0;
         double lengthMean = 0;
         for (int i = 0; i < rows; i++) {
+          // kl_{i,t} = k1: log(π_θ/π_ref) | k2: ½(log π_θ/π_ref)² | k3: ρ − 1 − log ρ, ρ = π_ref/π_θ; clipped
           double[] klPerToken = KlDivergence.perToken(kl.estimator(), logp[i], logq[i], kl.clipBound());
+          // e_{i,t} = [t = T−1]·r(y_i, c)
           double[] environment = Returns.terminalRewards(rollouts.rewards()[i], logp[i].length);
+          // r_{i,t} = e_{i,t} − β·kl_{i,t} (token) | e_{i,t} − [t = T−1]·β·Σ_k kl_{i,k} (sequence) | e_{i,t} (loss);
+          // G_{i,t} = Σ_{k≥t} r_{i,k}  (reward-to-go, γ = 1)
           tokenReturns[i] = Returns.returns(environment, klPerToken, beta, kl.level(), kl.placement(), 1.0);
-          sequenceReturns[i / k][i % k] = tokenReturns[i][0];
+          sequenceReturns[i / k][i % k] = tokenReturns[i][0]; // G_{i,0}
           for (KlEstimator estimator : KlEstimator.values()) {
             estimates[estimator.ordinal()] += w[i] * KlDivergence.sum(
                 KlDivergence.perToken(estimator, logp[i], logq[i], Double.POSITIVE_INFINITY));
@@ -318,6 +323,9 @@ public final class ReinforceTrainer implements RlTrainer {
           returnMean += w[i] * tokenReturns[i][0];
           lengthMean += w[i] * logp[i].length;
         }
+        // A_i = G_{i,0} (none) | G_{i,0} − b, b the bias-corrected moving average of past batches | G_{i,0} − the
+        // mean of the other K − 1 samples (leave-one-out) | (G_{i,0} − mean_c)/(std_c + ε) (group-normalised);
+        // A_{i,t} = A_i + s·(G_{i,t} − G_{i,0}), s = 1/(std_c + ε) when group-normalised, else 1
         double[][] advantages = tokenAdvantages(
             tokenReturns, advantageEstimator.advantages(sequenceReturns), k, config.baseline());
         double[] scaledAdvantages = new double[rows * width]; // w_i · A_{i,t}, 0 on padding
@@ -332,18 +340,21 @@ public final class ReinforceTrainer implements RlTrainer {
         NDArray probabilities = logSoftmax.exp();
         NDArray mask = pol.mask();
         NDArray rowWeight = EngineOwned.create(scope, w, new Shape(rows, 1), logSoftmax.getDataType());
+        // H(π_θ(·|s_t)) = −Σ_a π_θ(a|s_t)·log π_θ(a|s_t)
         NDArray tokenEntropy = probabilities.mul(logSoftmax).sum(new int[] {2}).neg().mul(mask);
+        // KL(π_θ(·|s_t) ‖ π_ref(·|s_t)) = Σ_a π_θ(a|s_t)·(log π_θ(a|s_t) − log π_ref(a|s_t)), exact over the vocabulary
         NDArray tokenKl = probabilities.mul(logSoftmax.sub(ref.logSoftmax())).sum(new int[] {2}).mul(mask);
-        NDArray entropy = tokenEntropy.mul(rowWeight).sum();
-        NDArray exactKl = tokenKl.mul(rowWeight).sum();
+        NDArray entropy = tokenEntropy.mul(rowWeight).sum(); // Σ_i w_i Σ_t H
+        NDArray exactKl = tokenKl.mul(rowWeight).sum(); // Σ_i w_i Σ_t KL
+        // L = −Σ_i w_i Σ_t log π_θ(a_{i,t}|s_{i,t})·A_{i,t}  (∇L = −E[Σ_t ∇log π_θ·A], the REINFORCE gradient)
         NDArray loss = pol.tokenLogProbs()
             .mul(EngineOwned.create(scope, scaledAdvantages, new Shape(rows, width), logSoftmax.getDataType()))
             .sum()
             .neg();
-        if (config.entropyBonus() > 0) {
+        if (config.entropyBonus() > 0) { // L −= η·Σ_i w_i Σ_t H
           loss = loss.sub(entropy.mul(EngineOwned.scalar(entropy, config.entropyBonus())));
         }
-        if (kl.placement() == KlPlacement.LOSS) {
+        if (kl.placement() == KlPlacement.LOSS) { // L += β·Σ_i w_i Σ_t KL
           loss = loss.add(exactKl.mul(EngineOwned.scalar(exactKl, beta)));
         }
         collector.backward(loss);
