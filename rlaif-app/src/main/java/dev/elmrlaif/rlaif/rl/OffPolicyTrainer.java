@@ -25,7 +25,7 @@ import org.apache.logging.log4j.Logger;
  *           r = r(y, c); π_θ measured against π_ref on them ({@link RolloutGeneration})
  * store     one trajectory per completion into the replay buffer
  * update    {@link #updatesPerStep} gradient steps, each on a batch it draws from the buffer
- * metrics   each update's figures averaged over the updates that reported them, α, buffer size
+ * metrics   each update's figures averaged over the updates that reported them, α (as beta), buffer size
  * </pre>
  *
  * <p>Saved state ({@link TrainerStateFolder}): the subclass's files, {@code replay.bin} and
@@ -98,7 +98,7 @@ public abstract class OffPolicyTrainer<S extends TrainerState> implements RlTrai
   /** After the step's updates: e.g. an α controller sees the generated completions' measured KL. */
   protected void afterUpdates(Map<String, Double> generation, int completions) {}
 
-  /** Figures of the algorithm's own to add to the step's metrics. */
+  /** Figures of the algorithm's own to add to the step's metrics (called after the common ones are in). */
   protected void addMetrics(Map<String, Double> metrics) {}
 
   /** The config key of the replay buffer's settings, for the message when a resume changes them. */
@@ -119,8 +119,8 @@ public abstract class OffPolicyTrainer<S extends TrainerState> implements RlTrai
    * Generate, store, update, metrics (class comment). Metrics: the {@link RlTrainer#step} keys (KL
    * estimates, exact KL and entropy are those of {@code π_θ} against {@code π_ref} on the
    * generated completions, whichever policy generated them), the mean of each figure of
-   * {@link #updateMetrics} over the updates that reported it, {@code alpha} (= {@code beta}),
-   * {@code buffer_size} (trajectories), {@code time_update_s} and {@code step}, plus
+   * {@link #updateMetrics} over the updates that reported it, {@code beta} (the α of this step's
+   * updates), {@code buffer_size} (trajectories), {@code time_update_s} and {@code step}, plus
    * {@link #addMetrics}.
    */
   @Override
@@ -161,7 +161,6 @@ public abstract class OffPolicyTrainer<S extends TrainerState> implements RlTrai
       }
       metrics.put(name, mean);
     });
-    metrics.put("alpha", alpha);
     metrics.put("beta", alpha);
     metrics.put("buffer_size", (double) buffer.size());
     addMetrics(metrics);

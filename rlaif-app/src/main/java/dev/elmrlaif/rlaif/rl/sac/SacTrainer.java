@@ -297,6 +297,12 @@ public final class SacTrainer extends OffPolicyTrainer<SacTrainer.State> {
     return figures;
   }
 
+  /** {@code alpha}: this step's α, the {@code beta} every trainer logs, by SAC's own name too. */
+  @Override
+  protected void addMetrics(Map<String, Double> metrics) {
+    metrics.put("alpha", metrics.get("beta"));
+  }
+
   @Override
   protected String replayKey() {
     return "sac.replay";

@@ -175,9 +175,13 @@ public final class SoftQTrainer extends OffPolicyTrainer<SoftQTrainer.State> {
     return figures;
   }
 
-  /** {@code buffer_transitions}: the buffer's transitions (its trajectories' tokens). */
+  /**
+   * {@code alpha} (this step's α, the {@code beta} every trainer logs, by soft-Q's own name too) and
+   * {@code buffer_transitions} (the buffer's transitions: its trajectories' tokens).
+   */
   @Override
   protected void addMetrics(Map<String, Double> metrics) {
+    metrics.put("alpha", metrics.get("beta"));
     metrics.put("buffer_transitions", (double) buffer.transitionCount());
   }
 
