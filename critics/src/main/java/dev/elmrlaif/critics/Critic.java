@@ -16,6 +16,7 @@ import dev.elmrlaif.policy.model.EngineOwned;
 import dev.elmrlaif.policy.model.GptConfig;
 import dev.elmrlaif.policy.model.Initializers;
 import dev.elmrlaif.policy.model.PromptBatch;
+import dev.elmrlaif.policy.optim.GradientClipping;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -144,11 +145,7 @@ public abstract sealed class Critic implements AutoCloseable permits QCritic, VC
 
   /** Sets every trainable parameter's gradient to 0 (DJL never zeroes gradients itself). */
   public void zeroGradients() {
-    for (NDArray parameter : trainableParameters().values()) {
-      try (NDArray gradient = parameter.getGradient()) {
-        gradient.subi(gradient);
-      }
-    }
+    GradientClipping.zeroGradients(trainableParameters());
   }
 
   /**

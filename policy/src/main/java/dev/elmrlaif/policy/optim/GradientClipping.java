@@ -58,6 +58,49 @@ public final class GradientClipping {
     }
   }
 
+  /**
+   * The one gradient step of every trainer: with {@code maxNorm > 0}, {@link #clipByGlobalNorm};
+   * otherwise ({@code grad_clip: 0}, no clipping) only the norm, {@link #globalNorm}. Returns the
+   * norm before clipping.
+   */
+  public static double clipOrMeasure(Map<String, NDArray> parameters, double maxNorm) {
+    return maxNorm > 0 ? clipByGlobalNorm(parameters, maxNorm) : globalNorm(parameters);
+  }
+
+  /**
+   * Sets the gradient of every parameter of {@code parameters} to 0 in place (DJL never zeroes
+   * gradients itself; a backward pass adds to what is there).
+   */
+  public static void zeroGradients(Map<String, NDArray> parameters) {
+    for (NDArray parameter : parameters.values()) {
+      try (NDArray gradient = parameter.getGradient()) {
+        gradient.subi(gradient);
+      }
+    }
+  }
+
+  /**
+   * Throws {@link IllegalStateException} when a loss or the gradient norm is not finite (a step
+   * that would write NaN into the weights), with one line: {@code where}, the losses and the norm,
+   * and {@code advice} (which key to change).
+   *
+   * @param losses the update's losses by name, in the order the message lists them; a single one
+   *     named {@code loss} reads "loss X", several read "losses q X, v Y"
+   */
+  public static void requireFinite(String where, Map<String, Double> losses, double gradNorm, String advice) {
+    boolean finite = Double.isFinite(gradNorm);
+    StringBuilder text = new StringBuilder();
+    for (Map.Entry<String, Double> loss : losses.entrySet()) {
+      finite &= Double.isFinite(loss.getValue());
+      text.append(text.length() == 0 ? "" : ", ")
+          .append(losses.size() == 1 ? "" : loss.getKey() + " ").append(loss.getValue());
+    }
+    if (!finite) {
+      throw new IllegalStateException(where + ": " + (losses.size() == 1 ? "loss " : "losses ") + text
+          + ", gradient norm " + gradNorm + "; expected finite values (" + advice + ")");
+    }
+  }
+
   /** The global L2 norm of the gradients of {@code parameters}, without changing them. */
   public static double globalNorm(Map<String, NDArray> parameters) {
     try (NDScope scope = new NDScope()) {

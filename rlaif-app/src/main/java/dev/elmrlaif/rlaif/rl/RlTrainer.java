@@ -39,12 +39,17 @@ public interface RlTrainer extends AutoCloseable {
 
   /**
    * Writes everything needed to continue exactly, except the policy's and reference's weights,
-   * into {@code folder} (which exists and is empty). The caller makes the folder's appearance
-   * atomic.
+   * into {@code folder} (which exists and is empty), in the one layout of {@link TrainerStateFolder}
+   * ({@code trainer_state.json} and the trainer's tensors and buffer under its shared names). The
+   * caller makes the folder's appearance atomic.
    */
   void saveState(Path folder) throws IOException;
 
-  /** Restores what {@link #saveState} wrote; the policy's weights were already restored. */
+  /**
+   * Restores what {@link #saveState} wrote (or an older version's layout, {@link TrainerStateFolder});
+   * the policy's weights were already restored. A damaged or foreign state file is a
+   * {@link dev.elmrlaif.rlaif.UserInputException} naming the file and key.
+   */
   void loadState(Path folder) throws IOException;
 
   /**

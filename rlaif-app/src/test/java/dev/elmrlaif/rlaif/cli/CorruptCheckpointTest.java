@@ -23,7 +23,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 /**
  * Checkpoints and models are verified when read: a damaged file in the newest checkpoint makes
  * {@code --resume} fall back to the one before it; a damaged file in every checkpoint, a truncated
- * model under {@code eval}, a broken {@code sac_state.json} are one line naming
+ * model under {@code eval}, a broken {@code trainer_state.json} are one line naming
  * the file and exit 2 (generate: GenerateCommandTest); checkpoints written before manifests existed still resume.
  */
 @Tag("reliability")
@@ -80,8 +80,8 @@ class CorruptCheckpointTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"policy/model.safetensors", "trainer/replay.buffer", "trainer/q_critic.safetensors",
-      "trainer/v_critic.safetensors", "trainer/sac_state.json"})
+  @ValueSource(strings = {"policy/model.safetensors", "trainer/replay.bin", "trainer/q_critic.safetensors",
+      "trainer/v_critic.safetensors", "trainer/trainer_state.json"})
   void aDamagedFileInEveryCheckpointIsOneLineNamingItAndExit2(String file) throws IOException {
     Path run = interruptedCopy();
     truncate(checkpoint(run, 4).resolve(file));
@@ -107,7 +107,7 @@ class CorruptCheckpointTest {
   void aBrokenSacStateWithoutAManifestNamesItsLineAndNoJacksonInternals() throws IOException {
     Path run = interruptedCopy();
     removeManifests(run.resolve("checkpoints"));
-    Path state = checkpoint(run, 4).resolve("trainer/sac_state.json");
+    Path state = checkpoint(run, 4).resolve("trainer/trainer_state.json");
     Files.writeString(state, "{\n  \"format\": \"elm-rlaif-sac-state\",\n  \"completed_steps\": 4,\n");
     CliHarness.Result result = CliHarness.run("train", "--resume", run.toString());
     assertEquals(2, result.exitCode(), result.err());

@@ -11,6 +11,7 @@ import dev.elmrlaif.policy.model.Elm;
 import dev.elmrlaif.policy.model.ElmPrompt;
 import dev.elmrlaif.policy.optim.AdamW;
 import dev.elmrlaif.policy.optim.AdamWConfig;
+import dev.elmrlaif.policy.optim.GradientClipping;
 import dev.elmrlaif.policy.optim.LearningRateSchedule;
 import dev.elmrlaif.rlaif.synthetic.TabularPolicy;
 import dev.elmrlaif.rlaif.synthetic.TokenMdp;
@@ -79,11 +80,7 @@ final class ReferenceFit {
     try (AdamW optimizer = new AdamW(AdamWConfig.builder().weightDecay(0).build(),
         LearningRateSchedule.constant(LEARNING_RATE), elm.manager())) {
       for (; iteration < MAX_ITERATIONS; iteration++) {
-        for (NDArray parameter : trainable.values()) {
-          try (NDArray gradient = parameter.getGradient()) {
-            gradient.subi(gradient);
-          }
-        }
+        GradientClipping.zeroGradients(trainable);
         try (NDScope arrays = new NDScope(); NDManager scope = elm.manager().newSubManager()) {
           arrays.suppressNotUsedWarning();
           try (GradientCollector collector = elm.manager().getEngine().newGradientCollector()) {

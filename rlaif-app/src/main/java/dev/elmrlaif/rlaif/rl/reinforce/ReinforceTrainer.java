@@ -6,13 +6,6 @@ import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.PropertyNamingStrategies;
-import com.fasterxml.jackson.databind.SerializationFeature;
-import com.fasterxml.jackson.databind.json.JsonMapper;
-import dev.elmrlaif.policy.io.AtomicFiles;
 import dev.elmrlaif.policy.model.ContinuationLogProbs;
 import dev.elmrlaif.policy.model.Elm;
 import dev.elmrlaif.policy.model.ElmPrompt;
@@ -26,10 +19,11 @@ import dev.elmrlaif.policy.sampling.Sampler;
 import dev.elmrlaif.policy.sampling.SamplingConfig;
 import dev.elmrlaif.replay.ResumableRandom;
 import dev.elmrlaif.rlaif.rl.CompletionReward;
-import dev.elmrlaif.rlaif.UserInputException;
 import dev.elmrlaif.rlaif.rl.RlAlgorithm;
 import dev.elmrlaif.rlaif.rl.RlStep;
 import dev.elmrlaif.rlaif.rl.RlTrainer;
+import dev.elmrlaif.rlaif.rl.TrainerState;
+import dev.elmrlaif.rlaif.rl.TrainerStateFolder;
 import dev.elmrlaif.rlaif.rl.math.AdvantageEstimator;
 import dev.elmrlaif.rlaif.rl.math.Baseline;
 import dev.elmrlaif.rlaif.rl.math.BaselineConfig;
@@ -94,18 +88,6 @@ import java.util.Map;
  * (docs/djl-pitfalls.md), so nothing of a step outlives it.
  */
 public final class ReinforceTrainer implements RlTrainer {
-  /** The optimizer's moments in a checkpoint folder. */
-  public static final String OPTIMIZER_FILE = "optimizer.safetensors";
-  /** Step count, generator, KL controller and baseline in a checkpoint folder. */
-  public static final String STATE_FILE = "reinforce-state.json";
-
-  private static final String FORMAT = "elm-rlaif/reinforce-state-v1";
-  private static final ObjectMapper STATE_JSON = JsonMapper.builder()
-      .propertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
-      .enable(SerializationFeature.INDENT_OUTPUT)
-      .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
-      .build();
-
   private final Elm policy;
   private final Elm reference;
   private final CompletionReward reward;
@@ -116,9 +98,14 @@ public final class ReinforceTrainer implements RlTrainer {
   private ResumableRandom random;
   private long completedSteps;
 
-  /** The trainer's own state in a checkpoint ({@link #saveState}). */
-  record SavedState(String format, long completedSteps, long randomState, KlControllerState klController,
-      MovingAverageBaseline.State baseline) {}
+  /**
+   * REINFORCE's scalars in a checkpoint ({@code trainer_state.json}, {@link TrainerStateFolder}).
+   *
+   * @param klController the β controller's state
+   * @param baseline the moving-average baseline's state
+   */
+  public record State(String format, String algorithm, long completedSteps, long randomState,
+      KlControllerState klController, MovingAverageBaseline.State baseline) implements TrainerState {}
 
   /**
    * @param policy the ELM being trained (its trainable parameters are updated in place)
@@ -205,34 +192,22 @@ public final class ReinforceTrainer implements RlTrainer {
   }
 
   /**
-   * Writes the optimizer's moments ({@value #OPTIMIZER_FILE}) and {@value #STATE_FILE}: the step
-   * count, the random generator's state, the KL controller's state and the moving-average
-   * baseline's state.
+   * Writes the policy's optimizer moments ({@code policy_optimizer.safetensors}) and {@link State}
+   * ({@code trainer_state.json}): the step count, the generator, the KL controller and the
+   * moving-average baseline.
    */
   @Override
   public void saveState(Path folder) throws IOException {
-    optimizer.save(folder.resolve(OPTIMIZER_FILE));
-    SavedState state = new SavedState(FORMAT, completedSteps, random.state(), klController.state(),
-        advantageEstimator.state());
-    AtomicFiles.write(folder.resolve(STATE_FILE), STATE_JSON.writeValueAsBytes(state));
+    optimizer.save(folder.resolve(TrainerStateFolder.POLICY_OPTIMIZER));
+    TrainerStateFolder.write(folder, new State(TrainerState.FORMAT, TrainerStateFolder.key(algorithm()),
+        completedSteps, random.state(), klController.state(), advantageEstimator.state()));
   }
 
-  /** Restores what {@link #saveState} wrote into {@code folder}. */
+  /** Restores what {@link #saveState} wrote into {@code folder} (or an older version's layout). */
   @Override
   public void loadState(Path folder) throws IOException {
-    Path stateFile = folder.resolve(STATE_FILE);
-    SavedState state;
-    try {
-      state = STATE_JSON.readValue(stateFile.toFile(), SavedState.class);
-    } catch (JsonProcessingException e) {
-      throw new UserInputException(stateFile + dev.elmrlaif.rlaif.run.JsonProblems.describe(e)
-          + "; expected the REINFORCE state written by a checkpoint", e);
-    }
-    if (!FORMAT.equals(state.format())) {
-      throw new UserInputException(stateFile + ": key `format` is \"" + state.format() + "\", expected \""
-          + FORMAT + "\" (a REINFORCE checkpoint)");
-    }
-    optimizer.load(folder.resolve(OPTIMIZER_FILE));
+    State state = TrainerStateFolder.read(folder, algorithm(), State.class);
+    optimizer.load(TrainerStateFolder.file(folder, algorithm(), TrainerStateFolder.POLICY_OPTIMIZER));
     completedSteps = state.completedSteps();
     random = ResumableRandom.fromState(state.randomState());
     klController.restore(state.klController());
@@ -266,14 +241,9 @@ public final class ReinforceTrainer implements RlTrainer {
   /** Global-norm clipping and one AdamW step; returns the gradient norm before clipping. */
   private double clipAndStep(double loss) {
     Map<String, NDArray> trainable = policy.trainableParameters();
-    double gradNorm = config.gradClip() > 0
-        ? GradientClipping.clipByGlobalNorm(trainable, config.gradClip())
-        : GradientClipping.globalNorm(trainable);
-    if (!Double.isFinite(loss) || !Double.isFinite(gradNorm)) {
-      throw new IllegalStateException("reinforce step " + (completedSteps + 1) + ": loss "
-          + loss + ", gradient norm " + gradNorm
-          + "; expected finite values (lower reinforce.learning_rate or set reinforce.grad_clip)");
-    }
+    double gradNorm = GradientClipping.clipOrMeasure(trainable, config.gradClip());
+    GradientClipping.requireFinite("reinforce step " + (completedSteps + 1), Map.of("loss", loss), gradNorm,
+        "lower reinforce.learning_rate or set reinforce.grad_clip");
     optimizer.step(trainable);
     return gradNorm;
   }
@@ -311,7 +281,7 @@ public final class ReinforceTrainer implements RlTrainer {
     double beta = klController.beta();
     int rows = rollouts.rows();
     double[] w = rollouts.weights();
-    zeroGradients();
+    GradientClipping.zeroGradients(policy.trainableParameters());
     Map<String, Double> metrics = new LinkedHashMap<>();
     try (NDScope arrays = new NDScope(); NDManager scope = policy.manager().newSubManager()) {
       arrays.suppressNotUsedWarning();
@@ -328,6 +298,7 @@ public final class ReinforceTrainer implements RlTrainer {
         }
 
         // Returns with the KL placed as configured, then the baseline over each context's K samples.
+        // H1 (DESIGN.md §3, paper App. H eq. (1)): J(θ) = E[r(y,c) − β·Σ_t log π_θ(a_t|s_t)/π_ref(a_t|s_t)].
         int k = rollouts.samplesPerContext();
         double[][] tokenReturns = new double[rows][];
         double[][] sequenceReturns = new double[rollouts.contexts()][k];
@@ -336,10 +307,14 @@ public final class ReinforceTrainer implements RlTrainer {
         double returnMean = 0;
         double lengthMean = 0;
         for (int i = 0; i < rows; i++) {
+          // kl_{i,t} = k1: log(π_θ/π_ref) | k2: ½(log π_θ/π_ref)² | k3: ρ − 1 − log ρ, ρ = π_ref/π_θ; clipped
           double[] klPerToken = KlDivergence.perToken(kl.estimator(), logp[i], logq[i], kl.clipBound());
+          // e_{i,t} = [t = T−1]·r(y_i, c)
           double[] environment = Returns.terminalRewards(rollouts.rewards()[i], logp[i].length);
+          // r_{i,t} = e_{i,t} − β·kl_{i,t} (token) | e_{i,t} − [t = T−1]·β·Σ_k kl_{i,k} (sequence) | e_{i,t} (loss);
+          // G_{i,t} = Σ_{k≥t} r_{i,k}  (reward-to-go, γ = 1)
           tokenReturns[i] = Returns.returns(environment, klPerToken, beta, kl.level(), kl.placement(), 1.0);
-          sequenceReturns[i / k][i % k] = tokenReturns[i][0];
+          sequenceReturns[i / k][i % k] = tokenReturns[i][0]; // G_{i,0}
           for (KlEstimator estimator : KlEstimator.values()) {
             estimates[estimator.ordinal()] += w[i] * KlDivergence.sum(
                 KlDivergence.perToken(estimator, logp[i], logq[i], Double.POSITIVE_INFINITY));
@@ -348,6 +323,9 @@ public final class ReinforceTrainer implements RlTrainer {
           returnMean += w[i] * tokenReturns[i][0];
           lengthMean += w[i] * logp[i].length;
         }
+        // A_i = G_{i,0} (none) | G_{i,0} − b, b the bias-corrected moving average of past batches | G_{i,0} − the
+        // mean of the other K − 1 samples (leave-one-out) | (G_{i,0} − mean_c)/(std_c + ε) (group-normalised);
+        // A_{i,t} = A_i + s·(G_{i,t} − G_{i,0}), s = 1/(std_c + ε) when group-normalised, else 1
         double[][] advantages = tokenAdvantages(
             tokenReturns, advantageEstimator.advantages(sequenceReturns), k, config.baseline());
         double[] scaledAdvantages = new double[rows * width]; // w_i · A_{i,t}, 0 on padding
@@ -362,18 +340,21 @@ public final class ReinforceTrainer implements RlTrainer {
         NDArray probabilities = logSoftmax.exp();
         NDArray mask = pol.mask();
         NDArray rowWeight = EngineOwned.create(scope, w, new Shape(rows, 1), logSoftmax.getDataType());
+        // H(π_θ(·|s_t)) = −Σ_a π_θ(a|s_t)·log π_θ(a|s_t)
         NDArray tokenEntropy = probabilities.mul(logSoftmax).sum(new int[] {2}).neg().mul(mask);
+        // KL(π_θ(·|s_t) ‖ π_ref(·|s_t)) = Σ_a π_θ(a|s_t)·(log π_θ(a|s_t) − log π_ref(a|s_t)), exact over the vocabulary
         NDArray tokenKl = probabilities.mul(logSoftmax.sub(ref.logSoftmax())).sum(new int[] {2}).mul(mask);
-        NDArray entropy = tokenEntropy.mul(rowWeight).sum();
-        NDArray exactKl = tokenKl.mul(rowWeight).sum();
+        NDArray entropy = tokenEntropy.mul(rowWeight).sum(); // Σ_i w_i Σ_t H
+        NDArray exactKl = tokenKl.mul(rowWeight).sum(); // Σ_i w_i Σ_t KL
+        // L = −Σ_i w_i Σ_t log π_θ(a_{i,t}|s_{i,t})·A_{i,t}  (∇L = −E[Σ_t ∇log π_θ·A], the REINFORCE gradient)
         NDArray loss = pol.tokenLogProbs()
             .mul(EngineOwned.create(scope, scaledAdvantages, new Shape(rows, width), logSoftmax.getDataType()))
             .sum()
             .neg();
-        if (config.entropyBonus() > 0) {
+        if (config.entropyBonus() > 0) { // L −= η·Σ_i w_i Σ_t H
           loss = loss.sub(entropy.mul(EngineOwned.scalar(entropy, config.entropyBonus())));
         }
-        if (kl.placement() == KlPlacement.LOSS) {
+        if (kl.placement() == KlPlacement.LOSS) { // L += β·Σ_i w_i Σ_t KL
           loss = loss.add(exactKl.mul(EngineOwned.scalar(exactKl, beta)));
         }
         collector.backward(loss);
@@ -460,14 +441,6 @@ public final class ReinforceTrainer implements RlTrainer {
   @Override
   public void close() {
     optimizer.close();
-  }
-
-  private void zeroGradients() {
-    for (NDArray parameter : policy.trainableParameters().values()) {
-      try (NDArray gradient = parameter.getGradient()) {
-        gradient.subi(gradient);
-      }
-    }
   }
 
   /**

@@ -6,16 +6,12 @@ import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.elmrlaif.critics.Critic;
 import dev.elmrlaif.critics.CriticTrunk;
 import dev.elmrlaif.critics.CriticValues;
 import dev.elmrlaif.critics.QCritic;
 import dev.elmrlaif.critics.TrunkStates;
 import dev.elmrlaif.critics.VCritic;
-import dev.elmrlaif.policy.io.AtomicFiles;
 import dev.elmrlaif.policy.model.ContinuationLogProbs;
 import dev.elmrlaif.policy.model.Elm;
 import dev.elmrlaif.policy.model.ElmPrompt;
@@ -28,26 +24,18 @@ import dev.elmrlaif.replay.ReplayBuffer;
 import dev.elmrlaif.replay.ResumableRandom;
 import dev.elmrlaif.replay.SampledTrajectory;
 import dev.elmrlaif.replay.Trajectory;
-import dev.elmrlaif.rlaif.UserInputException;
+import dev.elmrlaif.rlaif.rl.CompletionReward;
+import dev.elmrlaif.rlaif.rl.OffPolicyTrainer;
 import dev.elmrlaif.rlaif.rl.RlAlgorithm;
-import dev.elmrlaif.rlaif.rl.RlStep;
-import dev.elmrlaif.rlaif.rl.RlTrainer;
-import dev.elmrlaif.rlaif.rl.RolloutGeneration;
+import dev.elmrlaif.rlaif.rl.TrainerState;
+import dev.elmrlaif.rlaif.rl.TrainerStateFolder;
 import dev.elmrlaif.rlaif.rl.math.KlController;
 import dev.elmrlaif.rlaif.rl.math.KlControllerState;
-import dev.elmrlaif.rlaif.rl.CompletionReward;
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.SplittableRandom;
-import org.apache.logging.log4j.LogManager;
-import org.apache.logging.log4j.Logger;
 
 /**
  * Soft actor-critic for token-level policies (DESIGN.md §4, H2–H4), off-policy from a replay buffer
@@ -75,25 +63,15 @@ import org.apache.logging.log4j.Logger;
  * every loss is at its minimum and the policy gradient vanishes, so SAC's fixed point is the
  * KL-regularised optimum of H1 with {@code β = α}.
  *
+ * <p>The loop (generate, store, {@code updates_per_step} updates, metrics) is
+ * {@link OffPolicyTrainer}'s; this class is the update ({@link #update}) and what it saves: the
+ * critics, the target, both optimizers and {@link State} ({@link TrainerStateFolder}).
+ *
  * <p>Critics ({@link SacCriticConfig}): heads on the frozen reference's hidden states, or small
  * transformers of their own. Memory: each update's forwards, losses and backward pass run inside
  * one {@link NDScope} and child manager that close after the backward pass (docs/djl-pitfalls.md).
  */
-public final class SacTrainer implements RlTrainer {
-  private static final Logger LOG = LogManager.getLogger(SacTrainer.class);
-  private static final ObjectMapper JSON = new ObjectMapper();
-  private static final String STATE_FORMAT = "elm-rlaif/sac-state-v1";
-  private static final String STATE_FILE = "sac_state.json";
-  private static final String Q_FILE = "q_critic.safetensors";
-  private static final String V_FILE = "v_critic.safetensors";
-  private static final String V_TARGET_FILE = "v_target.safetensors";
-  private static final String POLICY_OPTIMIZER_FILE = "policy_optimizer.safetensors";
-  private static final String CRITIC_OPTIMIZER_FILE = "critic_optimizer.safetensors";
-  private static final String REPLAY_FILE = "replay.buffer";
-
-  private final Elm policy;
-  private final Elm reference;
-  private final CompletionReward reward;
+public final class SacTrainer extends OffPolicyTrainer<SacTrainer.State> {
   private final SacConfig config;
   private final QCritic q;
   private final VCritic v;
@@ -101,9 +79,14 @@ public final class SacTrainer implements RlTrainer {
   private final AdamW policyOptimizer;
   private final AdamW criticOptimizer;
   private final KlController alphaController;
-  private ReplayBuffer buffer;
-  private ResumableRandom random;
-  private long completedSteps;
+
+  /**
+   * SAC's scalars in a checkpoint ({@code trainer_state.json}).
+   *
+   * @param alphaController the α controller's state
+   */
+  public record State(String format, String algorithm, long completedSteps, long randomState,
+      KlControllerState alphaController) implements TrainerState {}
 
   /**
    * @param policy the ELM being trained (its trainable parameters are updated in place)
@@ -111,10 +94,7 @@ public final class SacTrainer implements RlTrainer {
    *     both models, after this trainer
    */
   public SacTrainer(Elm policy, Elm reference, CompletionReward reward, SacConfig config) {
-    RlTrainer.requireInputs("SacTrainer", policy, reference, reward, config);
-    this.policy = policy;
-    this.reference = reference;
-    this.reward = reward;
+    super("SacTrainer", policy, reference, reward, config, State.class);
     this.config = config;
     SplittableRandom seeds = new SplittableRandom(config.seed());
     this.random = ResumableRandom.seeded(seeds.nextLong());
@@ -138,11 +118,6 @@ public final class SacTrainer implements RlTrainer {
 
   public SacConfig config() {
     return config;
-  }
-
-  @Override
-  public long completedSteps() {
-    return completedSteps;
   }
 
   /** The controller that supplies {@code α}. */
@@ -171,45 +146,50 @@ public final class SacTrainer implements RlTrainer {
   }
 
   @Override
-  public RlStep step(List<ElmPrompt> contexts) {
-    if (contexts.isEmpty()) {
-      throw new IllegalArgumentException("SacTrainer.step: no contexts, expected at least one");
-    }
-    Map<String, Double> metrics = new LinkedHashMap<>();
-    RolloutGeneration.Result generation = RolloutGeneration.generate("sac", completedSteps, policy, policy,
-        reference, reward, contexts, config.samplesPerContext(), config.maxNewTokens(), random.nextLong(), metrics);
-    generation.trajectories().forEach(buffer::add);
-    double alpha = alphaController.beta();
-    long start = System.nanoTime();
-    boolean policyMoves = completedSteps >= config.warmupSteps();
-    double[] sums = new double[5]; // q_loss, v_loss, policy_loss, critic_grad_norm, grad_norm
-    for (int u = 0; u < config.updatesPerStep(); u++) {
-      double[] update = update(alpha, policyMoves);
-      for (int k = 0; k < sums.length; k++) {
-        sums[k] += update[k] / config.updatesPerStep();
-      }
-    }
-    alphaController.update(metrics.get("kl_exact"), generation.prompts().size());
-    completedSteps++;
-    metrics.put("time_update_s", (System.nanoTime() - start) / 1e9);
-    metrics.put("q_loss", sums[0]);
-    metrics.put("v_loss", sums[1]);
-    metrics.put("policy_loss", sums[2]);
-    metrics.put("critic_grad_norm", sums[3]);
-    metrics.put("grad_norm", sums[4]);
-    metrics.put("alpha", alpha);
-    metrics.put("beta", alpha);
-    metrics.put("buffer_size", (double) buffer.size());
-    metrics.put("step", (double) completedSteps);
-    LOG.debug("sac step {}: {}", completedSteps, metrics);
-    return new RlStep(metrics, generation.prompts(), generation.completions(), generation.rewards());
+  protected Elm behaviour() {
+    return policy;
+  }
+
+  @Override
+  protected int samplesPerContext() {
+    return config.samplesPerContext();
+  }
+
+  @Override
+  protected int maxNewTokens() {
+    return config.maxNewTokens();
+  }
+
+  @Override
+  protected double alpha() {
+    return alphaController.beta();
+  }
+
+  @Override
+  protected int updatesPerStep() {
+    return config.updatesPerStep();
+  }
+
+  @Override
+  protected List<String> updateMetrics() {
+    return List.of("q_loss", "v_loss", "policy_loss", "critic_grad_norm", "grad_norm");
+  }
+
+  /** The α controller sees the measured exact KL of the generated completions. */
+  @Override
+  protected void afterUpdates(Map<String, Double> generation, int completions) {
+    alphaController.update(generation.get("kl_exact"), completions);
   }
 
   /**
-   * One update on a batch drawn from the buffer (see the class comment). Returns
-   * {@code [q_loss, v_loss, policy_loss, critic_grad_norm, grad_norm]}.
+   * One update on a batch drawn from the buffer (see the class comment): {@code q_loss},
+   * {@code v_loss}, {@code policy_loss}, {@code critic_grad_norm} and {@code grad_norm} (0 while
+   * only the critics move, the first {@code warmup_steps} steps).
    */
-  private double[] update(double alpha, boolean policyMoves) {
+  @Override
+  protected Map<String, Double> update(int u) {
+    double alpha = alphaController.beta();
+    boolean policyMoves = completedSteps >= config.warmupSteps();
     List<SampledTrajectory> drawn = buffer.sampleTrajectories(config.batchTrajectories());
     int rows = drawn.size();
     List<ElmPrompt> prompts = new ArrayList<>(rows);
@@ -241,7 +221,7 @@ public final class SacTrainer implements RlTrainer {
     }
     q.zeroGradients();
     v.zeroGradients();
-    zeroGradients(policy.trainableParameters());
+    GradientClipping.zeroGradients(policy.trainableParameters());
     double[] losses;
     double[] tdErrors;
     try (NDScope arrays = new NDScope(); NDManager scope = policy.manager().newSubManager()) {
@@ -281,14 +261,20 @@ public final class SacTrainer implements RlTrainer {
     Map<String, NDArray> criticParameters = new LinkedHashMap<>();
     q.trainableParameters().forEach((name, p) -> criticParameters.put("q." + name, p));
     v.trainableParameters().forEach((name, p) -> criticParameters.put("v." + name, p));
-    double criticNorm = clip(criticParameters);
+    Map<String, Double> lossValues = new LinkedHashMap<>();
+    lossValues.put("q", losses[0]);
+    lossValues.put("v", losses[1]);
+    lossValues.put("policy", losses[2]);
+    String where = "sac step " + (completedSteps + 1);
+    String advice = "lower sac.critic_learning_rate / sac.policy_learning_rate or set sac.grad_clip";
+    double criticNorm = GradientClipping.clipOrMeasure(criticParameters, config.gradClip());
     double policyNorm = 0;
-    requireFinite(losses, criticNorm);
+    GradientClipping.requireFinite(where, lossValues, criticNorm, advice);
     criticOptimizer.step(criticParameters);
     if (policyMoves) {
       Map<String, NDArray> policyParameters = policy.trainableParameters();
-      policyNorm = clip(policyParameters);
-      requireFinite(losses, policyNorm);
+      policyNorm = GradientClipping.clipOrMeasure(policyParameters, config.gradClip());
+      GradientClipping.requireFinite(where, lossValues, policyNorm, advice);
       policyOptimizer.step(policyParameters);
     }
     targetV.polyakUpdate(v, config.tau());
@@ -302,60 +288,46 @@ public final class SacTrainer implements RlTrainer {
         buffer.updatePriority(trajectory.id(), meanError);
       }
     }
-    return new double[] {losses[0], losses[1], losses[2], criticNorm, policyNorm};
+    Map<String, Double> figures = new LinkedHashMap<>();
+    figures.put("q_loss", losses[0]);
+    figures.put("v_loss", losses[1]);
+    figures.put("policy_loss", losses[2]);
+    figures.put("critic_grad_norm", criticNorm);
+    figures.put("grad_norm", policyNorm);
+    return figures;
+  }
+
+  /** {@code alpha}: this step's α, the {@code beta} every trainer logs, by SAC's own name too. */
+  @Override
+  protected void addMetrics(Map<String, Double> metrics) {
+    metrics.put("alpha", metrics.get("beta"));
   }
 
   @Override
-  public void saveState(Path folder) throws IOException {
-    q.save(folder.resolve(Q_FILE));
-    v.save(folder.resolve(V_FILE));
-    targetV.save(folder.resolve(V_TARGET_FILE));
-    policyOptimizer.save(folder.resolve(POLICY_OPTIMIZER_FILE));
-    criticOptimizer.save(folder.resolve(CRITIC_OPTIMIZER_FILE));
-    buffer.save(folder.resolve(REPLAY_FILE));
-    KlControllerState alpha = alphaController.state();
-    ObjectNode state = JSON.createObjectNode();
-    state.put("format", STATE_FORMAT);
-    state.put("completed_steps", completedSteps);
-    state.put("random_state", random.state());
-    state.put("alpha", alpha.beta());
-    state.put("alpha_updates", alpha.updates());
-    state.put("alpha_samples", alpha.steps());
-    AtomicFiles.writeString(folder.resolve(STATE_FILE), JSON.writerWithDefaultPrettyPrinter().writeValueAsString(state));
+  protected String replayKey() {
+    return "sac.replay";
   }
 
   @Override
-  public void loadState(Path folder) throws IOException {
-    Path stateFile = folder.resolve(STATE_FILE);
-    JsonNode state;
-    try {
-      state = JSON.readTree(Files.readString(stateFile));
-    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-      throw new UserInputException(stateFile + ": not valid JSON"
-          + dev.elmrlaif.rlaif.run.JsonProblems.describe(e) + "; expected the SAC state of a checkpoint", e);
-    }
-    if (!STATE_FORMAT.equals(state.path("format").asText())) {
-      throw new UserInputException(stateFile + ": key \"format\" is " + state.path("format")
-          + ", expected \"" + STATE_FORMAT + "\"");
-    }
-    long steps = requiredLong(stateFile, state, "completed_steps");
-    long randomState = requiredLong(stateFile, state, "random_state");
-    KlControllerState alpha = new KlControllerState(requiredDouble(stateFile, state, "alpha"),
-        requiredLong(stateFile, state, "alpha_updates"), requiredLong(stateFile, state, "alpha_samples"));
-    ReplayBuffer loaded = ReplayBuffer.load(folder.resolve(REPLAY_FILE));
-    if (!loaded.config().equals(buffer.config())) {
-      throw new UserInputException(folder.resolve(REPLAY_FILE) + ": the buffer was saved with "
-          + loaded.config() + ", expected the configured " + buffer.config() + " (sac.replay)");
-    }
-    q.load(folder.resolve(Q_FILE));
-    v.load(folder.resolve(V_FILE));
-    targetV.load(folder.resolve(V_TARGET_FILE));
-    policyOptimizer.load(folder.resolve(POLICY_OPTIMIZER_FILE));
-    criticOptimizer.load(folder.resolve(CRITIC_OPTIMIZER_FILE));
-    alphaController.restore(alpha);
-    buffer = loaded;
-    random = ResumableRandom.fromState(randomState);
-    completedSteps = steps;
+  protected Map<String, StateFile> stateFiles() {
+    Map<String, StateFile> files = new LinkedHashMap<>();
+    files.put(TrainerStateFolder.Q_CRITIC, new StateFile(q::save, q::load));
+    files.put(TrainerStateFolder.V_CRITIC, new StateFile(v::save, v::load));
+    files.put(TrainerStateFolder.V_TARGET, new StateFile(targetV::save, targetV::load));
+    files.put(TrainerStateFolder.POLICY_OPTIMIZER, new StateFile(policyOptimizer::save, policyOptimizer::load));
+    files.put(TrainerStateFolder.CRITIC_OPTIMIZER, new StateFile(criticOptimizer::save, criticOptimizer::load));
+    return files;
+  }
+
+  @Override
+  protected State state() {
+    return new State(TrainerState.FORMAT, TrainerStateFolder.key(algorithm()), completedSteps, random.state(),
+        alphaController.state());
+  }
+
+  @Override
+  protected void restore(State state) {
+    alphaController.restore(state.alphaController());
   }
 
   /** Closes the critics and both optimizers' state (not the policy or the reference). */
@@ -366,45 +338,6 @@ public final class SacTrainer implements RlTrainer {
     targetV.close();
     v.close();
     q.close();
-  }
-
-  private double clip(Map<String, NDArray> parameters) {
-    return config.gradClip() > 0
-        ? GradientClipping.clipByGlobalNorm(parameters, config.gradClip())
-        : GradientClipping.globalNorm(parameters);
-  }
-
-  private void requireFinite(double[] losses, double gradNorm) {
-    if (!Arrays.stream(losses).allMatch(Double::isFinite) || !Double.isFinite(gradNorm)) {
-      throw new IllegalStateException(String.format(Locale.ROOT,
-          "sac step %d: losses q %s, v %s, policy %s, gradient norm %s; expected finite values"
-              + " (lower sac.critic_learning_rate / sac.policy_learning_rate or set sac.grad_clip)",
-          completedSteps + 1, losses[0], losses[1], losses[2], gradNorm));
-    }
-  }
-
-  private static void zeroGradients(Map<String, NDArray> parameters) {
-    for (NDArray parameter : parameters.values()) {
-      try (NDArray gradient = parameter.getGradient()) {
-        gradient.subi(gradient);
-      }
-    }
-  }
-
-  private static long requiredLong(Path file, JsonNode state, String key) {
-    JsonNode node = state.get(key);
-    if (node == null || !node.canConvertToLong()) {
-      throw new UserInputException(file + ": key \"" + key + "\" is " + node + ", expected an integer");
-    }
-    return node.asLong();
-  }
-
-  private static double requiredDouble(Path file, JsonNode state, String key) {
-    JsonNode node = state.get(key);
-    if (node == null || !node.isNumber()) {
-      throw new UserInputException(file + ": key \"" + key + "\" is " + node + ", expected a number");
-    }
-    return node.asDouble();
   }
 
   private static double scalar(NDArray value) {

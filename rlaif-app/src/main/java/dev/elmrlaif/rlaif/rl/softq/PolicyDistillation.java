@@ -59,7 +59,7 @@ final class PolicyDistillation implements AutoCloseable {
    * {@code L_π}, the importance-weighted mean over the batch's states.
    */
   double computeGradients(TrajectoryBatch batch, QValues q) {
-    zeroGradients();
+    GradientClipping.zeroGradients(policy.trainableParameters());
     try (NDScope arrays = new NDScope(); NDManager scope = policy.manager().newSubManager()) {
       arrays.suppressNotUsedWarning();
       NDArray target = optimalLogPolicy(scope, batch, q);
@@ -80,14 +80,9 @@ final class PolicyDistillation implements AutoCloseable {
   Update update(TrajectoryBatch batch, QValues q) {
     double loss = computeGradients(batch, q);
     Map<String, NDArray> trainable = policy.trainableParameters();
-    double gradNorm = gradClip > 0
-        ? GradientClipping.clipByGlobalNorm(trainable, gradClip)
-        : GradientClipping.globalNorm(trainable);
-    if (!Double.isFinite(loss) || !Double.isFinite(gradNorm)) {
-      throw new IllegalStateException("soft_q distillation: loss " + loss + ", gradient norm "
-          + gradNorm + "; expected finite values (lower soft_q.policy_learning_rate or set"
-          + " soft_q.grad_clip)");
-    }
+    double gradNorm = GradientClipping.clipOrMeasure(trainable, gradClip);
+    GradientClipping.requireFinite("soft_q distillation", Map.of("loss", loss), gradNorm,
+        "lower soft_q.policy_learning_rate or set soft_q.grad_clip");
     optimizer.step(trainable);
     return new Update(loss, gradNorm);
   }
@@ -105,13 +100,5 @@ final class PolicyDistillation implements AutoCloseable {
   @Override
   public void close() {
     optimizer.close();
-  }
-
-  private void zeroGradients() {
-    for (NDArray parameter : policy.trainableParameters().values()) {
-      try (NDArray gradient = parameter.getGradient()) {
-        gradient.subi(gradient);
-      }
-    }
   }
 }

@@ -5,11 +5,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.elmrlaif.critics.QCritic;
-import dev.elmrlaif.policy.io.AtomicFiles;
 import dev.elmrlaif.policy.model.ContinuationLogProbs;
 import dev.elmrlaif.policy.model.Elm;
 import dev.elmrlaif.policy.model.EngineOwned;
@@ -21,11 +17,11 @@ import dev.elmrlaif.policy.optim.LearningRateSchedule;
 import dev.elmrlaif.replay.ReplayBuffer;
 import dev.elmrlaif.replay.ResumableRandom;
 import dev.elmrlaif.rlaif.UserInputException;
-import dev.elmrlaif.rlaif.rl.RlAlgorithm;
-import dev.elmrlaif.rlaif.rl.RlStep;
-import dev.elmrlaif.rlaif.rl.RlTrainer;
-import dev.elmrlaif.rlaif.rl.RolloutGeneration;
 import dev.elmrlaif.rlaif.rl.CompletionReward;
+import dev.elmrlaif.rlaif.rl.OffPolicyTrainer;
+import dev.elmrlaif.rlaif.rl.RlAlgorithm;
+import dev.elmrlaif.rlaif.rl.TrainerState;
+import dev.elmrlaif.rlaif.rl.TrainerStateFolder;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -33,8 +29,6 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.apache.logging.log4j.LogManager;
-import org.apache.logging.log4j.Logger;
 
 /**
  * Soft Q-learning with policy distillation (DESIGN.md §4, H5–H8): learn {@code Q*} of the
@@ -58,37 +52,25 @@ import org.apache.logging.log4j.Logger;
  * β of H1), so at the fixed point the ELM is the KL-regularised optimum
  * {@code π*(y|c) ∝ π_ref(y|c)·exp(r(y,c)/α)}.
  *
- * <p>State saved by {@link #saveState}: the Q critic and its target, both optimizers, the replay
- * buffer (contents and its sampler), this trainer's generator and the step counter, so a resumed run
- * repeats the uninterrupted one.
+ * <p>The loop (generate, store, the updates, metrics) is {@link OffPolicyTrainer}'s; this class is
+ * the two updates ({@link #update}: the critic's {@code q_updates_per_step} first, then the
+ * {@code distill_updates_per_step} distillations) and what they save: the Q critic and its target,
+ * both optimizers and {@link State} ({@link TrainerStateFolder}); with the replay buffer (contents
+ * and its sampler) a resumed run repeats the uninterrupted one.
  *
  * <p>Memory: each update runs inside one {@link NDScope} and child manager closed after its
  * backward pass (docs/djl-pitfalls.md).
  */
-public final class SoftQTrainer implements RlTrainer {
-  /** The {@code format} value of the trainer's own state file. */
-  static final String STATE_FORMAT = "elm-rlaif/soft-q-trainer-v1";
-
-  private static final Logger LOG = LogManager.getLogger(SoftQTrainer.class);
-  private static final ObjectMapper JSON = new ObjectMapper();
-  private static final String TRAINER_FILE = "trainer.json";
-  private static final String CRITIC_FILE = "q-critic.safetensors";
-  private static final String TARGET_FILE = "q-target.safetensors";
-  private static final String CRITIC_OPTIMIZER_FILE = "q-optimizer.safetensors";
-  private static final String POLICY_OPTIMIZER_FILE = "policy-optimizer.safetensors";
-  private static final String REPLAY_FILE = "replay.bin";
-
-  private final Elm policy;
-  private final Elm reference;
-  private final CompletionReward reward;
+public final class SoftQTrainer extends OffPolicyTrainer<SoftQTrainer.State> {
   private final SoftQConfig config;
   private final QCritic critic;
   private final QCritic targetCritic;
   private final AdamW criticOptimizer;
   private final PolicyDistillation distillation;
-  private ResumableRandom random;
-  private ReplayBuffer buffer;
-  private long completedSteps;
+
+  /** Soft-Q's scalars in a checkpoint ({@code trainer_state.json}): the step count and the generator. */
+  public record State(String format, String algorithm, long completedSteps, long randomState)
+      implements TrainerState {}
 
   /**
    * @param policy the ELM being trained (its trainable parameters are updated in place)
@@ -97,10 +79,7 @@ public final class SoftQTrainer implements RlTrainer {
    *     after this trainer, the reference first
    */
   public SoftQTrainer(Elm policy, Elm reference, CompletionReward reward, SoftQConfig config) {
-    RlTrainer.requireInputs("SoftQTrainer", policy, reference, reward, config);
-    this.policy = policy;
-    this.reference = reference;
-    this.reward = reward;
+    super("SoftQTrainer", policy, reference, reward, config, State.class);
     this.config = config;
     ResumableRandom seeds = ResumableRandom.seeded(config.seed());
     this.random = ResumableRandom.seeded(seeds.nextLong());
@@ -124,11 +103,6 @@ public final class SoftQTrainer implements RlTrainer {
     return config;
   }
 
-  @Override
-  public long completedSteps() {
-    return completedSteps;
-  }
-
   /** The learned {@code Q(s_t,·)} (the online critic) as {@link PolicyDistillation} reads it. */
   public QValues learnedQ() {
     return (scope, prompts, continuations) -> critic.values(scope, prompts, continuations).values();
@@ -139,64 +113,76 @@ public final class SoftQTrainer implements RlTrainer {
     return buffer;
   }
 
+  /** {@code μ} of soft_q.behaviour: the policy, {@code π_ref}, or none (offline). */
+  @Override
+  protected Elm behaviour() {
+    return switch (config.behaviour()) {
+      case POLICY -> policy;
+      case REFERENCE -> reference;
+      case OFFLINE -> null;
+    };
+  }
+
+  @Override
+  protected int samplesPerContext() {
+    return config.samplesPerContext();
+  }
+
+  @Override
+  protected int maxNewTokens() {
+    return config.maxNewTokens();
+  }
+
+  /** {@code α} is fixed (the β of H1). */
+  @Override
+  protected double alpha() {
+    return config.alpha();
+  }
+
+  @Override
+  protected int updatesPerStep() {
+    return config.qUpdatesPerStep() + config.distillUpdatesPerStep();
+  }
+
   /**
-   * Generates {@code K} completions of each context with the behaviour policy, stores them, then
-   * makes the step's critic and distillation updates. Metrics: the {@link RlTrainer#step} keys
-   * (KL estimates, exact KL and entropy are those of {@code π_θ} against {@code π_ref} on the
-   * generated completions, whichever policy generated them; {@code grad_norm} is the mean of the
-   * policy's pre-clip gradient norms over the step's distillation updates, 0 when there are none)
-   * plus {@code q_loss} and {@code q_grad_norm} (means over the critic updates), {@code
-   * distill_loss} (mean {@code KL(π* ‖ π_θ)} before each distillation update, 0 when there are
-   * none), {@code alpha} (= {@code beta}), {@code buffer_size} (trajectories), {@code
-   * buffer_transitions} and {@code step}. {@code time_generate_s} covers sampling and the scoring
-   * forward passes of both models, {@code time_update_s} the critic and distillation updates.
+   * {@code q_loss} and {@code q_grad_norm} (the critic updates), {@code distill_loss} (mean
+   * {@code KL(π* ‖ π_θ)} before each distillation update) and {@code grad_norm} (the policy's
+   * pre-clip gradient norm in the distillation updates).
    */
   @Override
-  public RlStep step(List<ElmPrompt> contexts) {
-    if (contexts.isEmpty()) {
-      throw new IllegalArgumentException("SoftQTrainer.step: no contexts, expected at least one");
-    }
-    Map<String, Double> metrics = new LinkedHashMap<>();
-    RolloutGeneration.Result generation;
-    if (config.behaviour() == SoftQBehaviour.OFFLINE) { // offline RL: learn from the saved buffer alone
-      generation = new RolloutGeneration.Result(List.of(), List.of(), new double[0], List.of());
-      metrics.put("time_generate_s", 0.0);
-      metrics.put("time_reward_s", 0.0);
+  protected List<String> updateMetrics() {
+    return List.of("q_loss", "q_grad_norm", "distill_loss", "grad_norm");
+  }
+
+  /**
+   * Update {@code u}: the first {@code q_updates_per_step} are critic updates ({@link #updateCritic}),
+   * the rest distillations of {@code π*} into the ELM ({@link PolicyDistillation#update}); each on
+   * {@code batch_trajectories} trajectories drawn from the buffer.
+   */
+  @Override
+  protected Map<String, Double> update(int u) {
+    TrajectoryBatch batch = TrajectoryBatch.of(buffer.sampleTrajectories(config.batchTrajectories()));
+    Map<String, Double> figures = new LinkedHashMap<>();
+    if (u < config.qUpdatesPerStep()) {
+      CriticUpdate update = updateCritic(batch);
+      figures.put("q_loss", update.loss());
+      figures.put("q_grad_norm", update.gradNorm());
     } else {
-      Elm behaviour = config.behaviour() == SoftQBehaviour.POLICY ? policy : reference;
-      generation = RolloutGeneration.generate("soft_q", completedSteps, behaviour, policy, reference, reward,
-          contexts, config.samplesPerContext(), config.maxNewTokens(), random.nextLong(), metrics);
-      generation.trajectories().forEach(buffer::add);
+      PolicyDistillation.Update update = distillation.update(batch, learnedQ());
+      figures.put("distill_loss", update.loss());
+      figures.put("grad_norm", update.gradNorm());
     }
-    long updateStart = System.nanoTime();
-    double qLoss = 0;
-    double qGradNorm = 0;
-    for (int u = 0; u < config.qUpdatesPerStep(); u++) {
-      CriticUpdate update = updateCritic(TrajectoryBatch.of(buffer.sampleTrajectories(config.batchTrajectories())));
-      qLoss += update.loss() / config.qUpdatesPerStep();
-      qGradNorm += update.gradNorm() / config.qUpdatesPerStep();
-    }
-    double distillLoss = 0;
-    double gradNorm = 0;
-    for (int u = 0; u < config.distillUpdatesPerStep(); u++) {
-      PolicyDistillation.Update update = distillation.update(
-          TrajectoryBatch.of(buffer.sampleTrajectories(config.batchTrajectories())), learnedQ());
-      distillLoss += update.loss() / config.distillUpdatesPerStep();
-      gradNorm += update.gradNorm() / config.distillUpdatesPerStep();
-    }
-    completedSteps++;
-    metrics.put("q_loss", qLoss);
-    metrics.put("q_grad_norm", qGradNorm);
-    metrics.put("distill_loss", distillLoss);
-    metrics.put("grad_norm", gradNorm);
-    metrics.put("alpha", config.alpha());
-    metrics.put("beta", config.alpha());
-    metrics.put("buffer_size", (double) buffer.size());
+    return figures;
+  }
+
+  /**
+   * {@code alpha} (this step's α, the {@code beta} every trainer logs, by soft-Q's own name too) and
+   * {@code buffer_transitions} (the buffer's transitions: its trajectories' tokens).
+   */
+  @Override
+  protected void addMetrics(Map<String, Double> metrics) {
+    metrics.put("alpha", metrics.get("beta"));
     metrics.put("buffer_transitions", (double) buffer.transitionCount());
-    metrics.put("time_update_s", (System.nanoTime() - updateStart) / 1e9);
-    metrics.put("step", (double) completedSteps);
-    LOG.debug("soft_q step {}: {}", completedSteps, metrics);
-    return new RlStep(metrics, generation.prompts(), generation.completions(), generation.rewards());
   }
 
   /** What one critic update measured: {@code L_Q} before the step and the gradient norm. */
@@ -236,14 +222,9 @@ public final class SoftQTrainer implements RlTrainer {
       }
     }
     Map<String, NDArray> trainable = critic.trainableParameters();
-    double gradNorm = config.gradClip() > 0
-        ? GradientClipping.clipByGlobalNorm(trainable, config.gradClip())
-        : GradientClipping.globalNorm(trainable);
-    if (!Double.isFinite(loss) || !Double.isFinite(gradNorm)) {
-      throw new IllegalStateException("soft_q critic update at step " + (completedSteps + 1) + ": loss "
-          + loss + ", gradient norm " + gradNorm
-          + "; expected finite values (lower soft_q.q_learning_rate or set soft_q.grad_clip)");
-    }
+    double gradNorm = GradientClipping.clipOrMeasure(trainable, config.gradClip());
+    GradientClipping.requireFinite("soft_q critic update at step " + (completedSteps + 1), Map.of("loss", loss),
+        gradNorm, "lower soft_q.q_learning_rate or set soft_q.grad_clip");
     criticOptimizer.step(trainable);
     targetCritic.polyakUpdate(critic, config.tau());
     if (buffer.config().prioritised()) {
@@ -280,60 +261,25 @@ public final class SoftQTrainer implements RlTrainer {
   }
 
   @Override
-  public void saveState(Path folder) throws IOException {
-    critic.save(folder.resolve(CRITIC_FILE));
-    targetCritic.save(folder.resolve(TARGET_FILE));
-    criticOptimizer.save(folder.resolve(CRITIC_OPTIMIZER_FILE));
-    distillation.save(folder.resolve(POLICY_OPTIMIZER_FILE));
-    buffer.save(folder.resolve(REPLAY_FILE));
-    ObjectNode state = JSON.createObjectNode();
-    state.put("format", STATE_FORMAT);
-    state.put("completed_steps", completedSteps);
-    state.put("random_state", random.state());
-    AtomicFiles.writeString(folder.resolve(TRAINER_FILE), JSON.writerWithDefaultPrettyPrinter().writeValueAsString(state));
+  protected String replayKey() {
+    return "soft_q.replay";
   }
 
   @Override
-  public void loadState(Path folder) throws IOException {
-    Path trainerFile = folder.resolve(TRAINER_FILE);
-    JsonNode state;
-    try {
-      state = JSON.readTree(Files.readString(trainerFile));
-    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-      throw new IOException(trainerFile + ": not valid JSON" + dev.elmrlaif.rlaif.run.JsonProblems.describe(e), e);
-    }
-    if (!STATE_FORMAT.equals(state.path("format").asText(null))) {
-      throw new IOException(trainerFile + ": key \"format\" is " + state.get("format")
-          + ", expected \"" + STATE_FORMAT + "\" (a file written by SoftQTrainer.saveState)");
-    }
-    long steps = requireLong(trainerFile, state, "completed_steps");
-    long randomState = requireLong(trainerFile, state, "random_state");
-    if (steps < 0) {
-      throw new IOException(trainerFile + ": key \"completed_steps\" is " + steps + ", expected >= 0");
-    }
-    ReplayBuffer loaded = ReplayBuffer.load(folder.resolve(REPLAY_FILE));
-    if (!loaded.config().equals(buffer.config())) {
-      throw new IOException(folder.resolve(REPLAY_FILE) + ": the saved buffer has config "
-          + loaded.config() + ", expected " + buffer.config() + " (soft_q.replay must not change on resume)");
-    }
-    critic.load(folder.resolve(CRITIC_FILE));
-    targetCritic.load(folder.resolve(TARGET_FILE));
-    criticOptimizer.load(folder.resolve(CRITIC_OPTIMIZER_FILE));
-    distillation.load(folder.resolve(POLICY_OPTIMIZER_FILE));
-    buffer = loaded;
-    random = ResumableRandom.fromState(randomState);
-    completedSteps = steps;
+  protected Map<String, StateFile> stateFiles() {
+    Map<String, StateFile> files = new LinkedHashMap<>();
+    files.put(TrainerStateFolder.Q_CRITIC, new StateFile(critic::save, critic::load));
+    files.put(TrainerStateFolder.Q_TARGET, new StateFile(targetCritic::save, targetCritic::load));
+    files.put(TrainerStateFolder.CRITIC_OPTIMIZER, new StateFile(criticOptimizer::save, criticOptimizer::load));
+    files.put(TrainerStateFolder.POLICY_OPTIMIZER, new StateFile(distillation::save, distillation::load));
+    return files;
   }
 
-  private static long requireLong(Path file, JsonNode state, String key) throws IOException {
-    JsonNode value = state.get(key);
-    if (value == null || !value.isIntegralNumber() || !value.canConvertToLong()) {
-      throw new IOException(file + ": key \"" + key + "\" is " + value + ", expected an integer");
-    }
-    return value.asLong();
+  @Override
+  protected State state() {
+    return new State(TrainerState.FORMAT, TrainerStateFolder.key(algorithm()), completedSteps, random.state());
   }
 
-  /** Frees the critics and both optimizers (the models belong to the caller). */
   /**
    * The buffer offline RL trains from, loaded into memory (so its sampler state and priorities can
    * be checkpointed); the trainer never adds to it.
@@ -341,7 +287,7 @@ public final class SoftQTrainer implements RlTrainer {
   private static ReplayBuffer offlineBuffer(Path file) {
     if (!Files.isRegularFile(file)) {
       throw new UserInputException("soft_q.offline_buffer: " + file + " does not exist; expected a replay buffer"
-          + " saved by a run (e.g. checkpoints/rl/soft_q/<kind>/step-N/trainer/" + REPLAY_FILE + ")");
+          + " saved by a run (e.g. checkpoints/rl/soft_q/<kind>/step-N/trainer/" + TrainerStateFolder.REPLAY + ")");
     }
     try {
       ReplayBuffer loaded = ReplayBuffer.load(file);
@@ -358,6 +304,7 @@ public final class SoftQTrainer implements RlTrainer {
     }
   }
 
+  /** Frees the critics and both optimizers (the models belong to the caller). */
   @Override
   public void close() {
     distillation.close();

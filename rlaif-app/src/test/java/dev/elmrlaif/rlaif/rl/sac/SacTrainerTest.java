@@ -201,7 +201,7 @@ class SacTrainerTest {
         SacTrainer trainer = new SacTrainer(toy.policy(), toy.reference(), reward(toy), smallConfig(toy))) {
       trainer.step(List.of(toy.prompt()));
       trainer.saveState(folder);
-      Path stateFile = folder.resolve("sac_state.json");
+      Path stateFile = folder.resolve("trainer_state.json");
       Files.writeString(stateFile, Files.readString(stateFile).replaceAll("\"random_state\" : -?\\d+", "\"random_state\" : \"x\""));
       UserInputException e = assertThrows(UserInputException.class, () -> trainer.loadState(folder));
       assertEquals(stateFile + ": key \"random_state\" is \"x\", expected an integer", e.getMessage());

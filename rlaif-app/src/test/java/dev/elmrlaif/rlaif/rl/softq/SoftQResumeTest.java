@@ -10,7 +10,9 @@ import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import dev.elmrlaif.critics.CriticTrunk;
 import dev.elmrlaif.rlaif.rl.RlStep;
+import dev.elmrlaif.rlaif.UserInputException;
 import dev.elmrlaif.rlaif.rl.CompletionReward;
+import dev.elmrlaif.rlaif.rl.TrainerState;
 import dev.elmrlaif.rlaif.rl.reinforce.SyntheticElmPolicy;
 import dev.elmrlaif.rlaif.synthetic.SyntheticCoMdp;
 import java.io.IOException;
@@ -115,14 +117,14 @@ class SoftQResumeTest {
         SoftQTrainer trainer = new SoftQTrainer(toy.policy(), toy.reference(), reward(toy), config())) {
       trainer.step(List.of(toy.prompt()));
       trainer.saveState(dir);
-      Path file = dir.resolve("trainer.json");
+      Path file = dir.resolve("trainer_state.json");
       Files.writeString(file, Files.readString(file).replace("\"completed_steps\" : 1", "\"completed_steps\" : \"one\""));
-      IOException badKey = assertThrows(IOException.class, () -> trainer.loadState(dir));
+      UserInputException badKey = assertThrows(UserInputException.class, () -> trainer.loadState(dir));
       assertEquals(file + ": key \"completed_steps\" is \"one\", expected an integer", badKey.getMessage());
       Files.writeString(file, "{\"format\": \"something-else\"}");
-      IOException badFormat = assertThrows(IOException.class, () -> trainer.loadState(dir));
-      assertEquals(file + ": key \"format\" is \"something-else\", expected \"" + SoftQTrainer.STATE_FORMAT
-          + "\" (a file written by SoftQTrainer.saveState)", badFormat.getMessage());
+      UserInputException badFormat = assertThrows(UserInputException.class, () -> trainer.loadState(dir));
+      assertEquals(file + ": key \"format\" is \"something-else\", expected \"" + TrainerState.FORMAT
+          + "\" (the state of a soft_q trainer that a checkpoint saves)", badFormat.getMessage());
       assertEquals(1, trainer.completedSteps(), "a failed load changes nothing");
     }
   }
