@@ -97,7 +97,7 @@ public final class WalsBenchmark {
     Interactions matrix = new Interactions("user", "movie", users, movies, rowStart, column, value);
     System.out.printf(Locale.ROOT, "synthetic: %d users, %d movies, %d ratings (generated in %.1f s)%n",
         users, movies, matrix.count(), (System.nanoTime() - startGen) / 1e9);
-    WalsConfig config = new WalsConfig(32, iterations, 0.1, 5.0, 0);
+    WalsConfig config = WalsConfig.defaults().withIterations(iterations);
     long start = System.nanoTime();
     long cpuStart = processCpuNanos();
     new WeightedAls(config).fit(matrix, 3);

@@ -81,8 +81,7 @@ class OnlineTeacherTest {
 
   /** A teacher at the test server; its key variable is TEST_KEY when the environment sets it, else none. */
   private OnlineTeacher teacher(int maxRetries, Map<String, String> environment) {
-    TeacherConfig config = new TeacherConfig(TeacherMode.ONLINE, "http://127.0.0.1:" + server.getAddress().getPort() + "/v1/",
-        "test-model", environment.containsKey("TEST_KEY") ? "TEST_KEY" : "", 0.5, 64, 5, maxRetries, 1, 0, "");
+    TeacherConfig config = TeacherConfig.defaults().with(b -> b.mode(TeacherMode.ONLINE).baseUrl("http://127.0.0.1:" + server.getAddress().getPort() + "/v1/").model("test-model").apiKeyEnv(environment.containsKey("TEST_KEY") ? "TEST_KEY" : "").temperature(0.5).maxTokens(64).timeoutSeconds(5).maxRetries(maxRetries).backoffMillis(1).requestsPerMinute(0));
     return new OnlineTeacher(config, movies, cache, environment);
   }
 
@@ -172,14 +171,13 @@ class OnlineTeacherTest {
 
   @Test
   void aNamedKeyVariableThatIsNotSetStopsTheTeacherBeforeAnyRequest() {
-    TeacherConfig config = new TeacherConfig(TeacherMode.ONLINE, "http://127.0.0.1:" + server.getAddress().getPort()
-        + "/v1", "test-model", "ELM_TEACHER_UNSET", 0.5, 64, 5, 0, 1, 0, "");
+    TeacherConfig config = TeacherConfig.defaults().with(b -> b.mode(TeacherMode.ONLINE).baseUrl("http://127.0.0.1:" + server.getAddress().getPort()
+        + "/v1").model("test-model").apiKeyEnv("ELM_TEACHER_UNSET").temperature(0.5).maxTokens(64).timeoutSeconds(5).maxRetries(0).backoffMillis(1).requestsPerMinute(0));
     UserInputException unset = assertThrows(UserInputException.class,
         () -> new OnlineTeacher(config, movies, cache, Map.of()));
     assertTrue(unset.getMessage().startsWith("data.teacher.api_key_env: the environment variable ELM_TEACHER_UNSET"
         + " is not set"), unset.getMessage());
-    UserInputException notAName = assertThrows(UserInputException.class, () -> new TeacherConfig(TeacherMode.ONLINE,
-        "http://127.0.0.1:9/v1", "m", "sk-live-abc123", 0.5, 64, 5, 0, 1, 0, ""));
+    UserInputException notAName = assertThrows(UserInputException.class, () -> TeacherConfig.defaults().with(b -> b.mode(TeacherMode.ONLINE).baseUrl("http://127.0.0.1:9/v1").model("m").apiKeyEnv("sk-live-abc123").temperature(0.5).maxTokens(64).timeoutSeconds(5).maxRetries(0).backoffMillis(1).requestsPerMinute(0)));
     assertTrue(notAName.getMessage().startsWith("data.teacher.api_key_env: expected the name of an environment"
         + " variable"), notAName.getMessage());
     assertFalse(notAName.getMessage().contains("sk-live-abc123"));

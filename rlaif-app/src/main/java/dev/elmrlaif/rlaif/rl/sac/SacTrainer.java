@@ -128,7 +128,7 @@ public final class SacTrainer implements RlTrainer {
         policy.manager());
     this.criticOptimizer = new AdamW(adamW, LearningRateSchedule.constant(config.criticLearningRate()),
         policy.manager());
-    this.alphaController = KlController.of(config.alpha());
+    this.alphaController = KlController.of(config.alpha().toController());
   }
 
   @Override
@@ -197,7 +197,6 @@ public final class SacTrainer implements RlTrainer {
     metrics.put("policy_loss", sums[2]);
     metrics.put("critic_grad_norm", sums[3]);
     metrics.put("grad_norm", sums[4]);
-    metrics.put("alpha", alpha);
     metrics.put("beta", alpha);
     metrics.put("buffer_size", (double) buffer.size());
     metrics.put("step", (double) completedSteps);

@@ -32,9 +32,7 @@ class TextSpacesByEncoderTest {
 
   private static FilesDomainConfig with(FilesDomainConfig f, List<FilesDomainConfig.VectorFile> vectors,
       List<String> textSpaces, List<FilesDomainConfig.EmbedSpace> embed) {
-    return new FilesDomainConfig(f.folder(), f.name(), f.entities(), vectors, f.interactions(), f.conceptsFile(),
-        f.conceptKind(), f.conceptSpaces(), f.tasksFile(), f.textField(), textSpaces, embed, f.heldOutFraction(),
-        f.rewards());
+    return f.with(b -> b.vectors(vectors).textSpaces(textSpaces).embed(embed));
   }
 
   @Test
