@@ -355,7 +355,7 @@ public final class ConfigLoader {
       String path = pathOf(e);
       ConfigException record = configException(e);
       if (record != null) {
-        String key = join(path, record.key());
+        String key = record.key().isEmpty() ? path : join(path, record.key());
         throw new UserInputException(origins.of(key) + ": " + origins.written(key) + ": " + record.problem(), e);
       }
       throw new UserInputException(origins.of(path) + ": " + origins.written(path) + ": " + rootMessage(e), e);
@@ -414,7 +414,7 @@ public final class ConfigLoader {
             || (r.minExclusive() ? x > r.min() : x >= r.min()) && (r.maxExclusive() ? x < r.max() : x <= r.max()));
     if (!ok) {
       String reason = r == null || r.reason().isEmpty() ? "" : " (" + r.reason() + ")";
-      throw new UserInputException(origins.of(path) + ": " + origins.written(path) + ": found " + value
+      throw new UserInputException(origins.of(path) + ": " + origins.written(path) + ": found " + value.asText()
           + ", expected " + describe(key.type(), r) + reason);
     }
   }

@@ -171,7 +171,8 @@ class TrainCommandTest {
   @Test
   void negativeLearningRateExitsTwoNamingKeyAndRange() throws IOException {
     assertEquals(2, run("train", config("trainer:\n  learning_rate: -1e-3\n").toString()));
-    assertTrue(err.toString().contains("`trainer.learning_rate` = -0.001 is out of range; expected a value in (0, 10]"), err.toString());
+    assertTrue(err.toString().contains("exp.yaml, line 4: trainer.learning_rate: found -0.001, expected a value in (0, 10]"),
+        err.toString());
   }
 
   @Test

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.elmrlaif.rlaif.UserInputException;
+import dev.elmrlaif.rlaif.config.YamlConfigs;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
@@ -132,9 +133,8 @@ class SyntheticCoMdpTest {
         SyntheticConfig.defaults().with(b -> b.vocabSize(2).horizon(2).beta(1.0).seed(0).referenceTable(Map.of("", List.of(0.5, 0.6), "1", List.of(0.5, 0.5))).reward(table))));
     assertTrue(badRow.getMessage().contains("synthetic.reference_table.\"\"")
         && badRow.getMessage().contains("sum to 1.1"), badRow.getMessage());
-    UserInputException badBeta = assertThrows(UserInputException.class,
-        () -> SyntheticConfig.defaults().with(b -> b.vocabSize(3).beta(0.0).seed(9).reward(table)));
-    assertTrue(badBeta.getMessage().contains("synthetic.beta: found 0.0"), badBeta.getMessage());
+    UserInputException badBeta = YamlConfigs.rejects("synthetic:\n  vocab_size: 3\n  beta: 0.0\n  seed: 9\n");
+    assertTrue(badBeta.getMessage().contains("line 3: synthetic.beta: found 0.0"), badBeta.getMessage());
   }
 
   @Test

@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import dev.elmrlaif.rlaif.UserInputException;
+import dev.elmrlaif.rlaif.config.YamlConfigs;
 import dev.elmrlaif.rlaif.config.TeacherConfig;
 import dev.elmrlaif.rlaif.config.TeacherMode;
 import dev.elmrlaif.rlaif.tasks.TaskCatalog;
@@ -177,8 +178,9 @@ class OnlineTeacherTest {
         () -> new OnlineTeacher(config, movies, cache, Map.of()));
     assertTrue(unset.getMessage().startsWith("data.teacher.api_key_env: the environment variable ELM_TEACHER_UNSET"
         + " is not set"), unset.getMessage());
-    UserInputException notAName = assertThrows(UserInputException.class, () -> TeacherConfig.defaults().with(b -> b.mode(TeacherMode.ONLINE).baseUrl("http://127.0.0.1:9/v1").model("m").apiKeyEnv("sk-live-abc123").temperature(0.5).maxTokens(64).timeoutSeconds(5).maxRetries(0).backoffMillis(1).requestsPerMinute(0)));
-    assertTrue(notAName.getMessage().startsWith("data.teacher.api_key_env: expected the name of an environment"
+    UserInputException notAName = YamlConfigs.rejects("data:\n  teacher:\n    mode: online\n"
+        + "    base_url: http://127.0.0.1:9/v1\n    model: m\n    api_key_env: sk-live-abc123\n");
+    assertTrue(notAName.getMessage().contains("line 6: data.teacher.api_key_env: expected the name of an environment"
         + " variable"), notAName.getMessage());
     assertFalse(notAName.getMessage().contains("sk-live-abc123"));
     assertEquals(List.of(), requests);

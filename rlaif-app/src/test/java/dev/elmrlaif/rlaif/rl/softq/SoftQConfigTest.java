@@ -73,7 +73,7 @@ class SoftQConfigTest {
         "soft_q:\n  distill_updates_per_step: -1\n");
     assertRejected("line 2: soft_q.gamma: found 1.5, expected a value in [0, 1]", "soft_q:\n  gamma: 1.5\n");
     assertRejected("line 2: soft_q.tau: found 0.0, expected a value in (0, 1]", "soft_q:\n  tau: 0.0\n");
-    assertRejected("line 2: soft_q.alpha: found NaN, expected a finite value > 0", "soft_q:\n  alpha: .nan\n");
+    assertRejected("line 2: soft_q.alpha: found Infinity, expected a finite value > 0", "soft_q:\n  alpha: 1e400\n");
     assertRejected("line 2: soft_q.q_learning_rate: found -1.0, expected a finite value > 0",
         "soft_q:\n  q_learning_rate: -1.0\n");
     assertRejected("line 2: soft_q.behaviour: missing, expected policy, reference or offline",
