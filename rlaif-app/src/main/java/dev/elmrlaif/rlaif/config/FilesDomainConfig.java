@@ -20,16 +20,19 @@ public record FilesDomainConfig(
     @Doc("Interactions CSV (header, then row id, column id[, value]); empty file means none")
         InteractionsFile interactions,
     @Doc("Concepts CSV (header, then entity id, tag); empty means none") @Default("") String conceptsFile,
-    @Doc("Entity kind the concept file's ids belong to; empty means the first entity kind") @Default("") String conceptKind,
+    @Doc("Entity kind the concept file's ids belong to; empty means the first entity kind")
+        @Default("") String conceptKind,
     @Doc("Spaces to find concept directions in; empty means every space of the concept kind")
         @Default("[]") List<String> conceptSpaces,
-    @Doc("Task file (YAML list of tasks: name, prompt, slots, target or template, pairing)") @Default("tasks.yaml") String tasksFile,
+    @Doc("Task file (YAML list of tasks: name, prompt, slots, target or template, pairing)")
+        @Default("tasks.yaml") String tasksFile,
     @Doc("Text field embedded by data.text_encoder: each kind having it gets a space <kind>_text (TF-IDF is "
         + "fitted on the training entities' field)") @Default("") String textField,
     @Doc("Spaces whose vectors already live in the text encoder's space (made with the same data.text_encoder, "
         + "e.g. by './rlaif data embed'): SC compares with the vector itself") @Default("[]") List<String> textSpaces,
     @Doc("Text spaces made here by data.text_encoder: {kind, space, fields}; each entity's vector is the encoder's "
-        + "mean over its listed text fields (none: no vector, left out of the space's tasks)") @Default("[]") List<EmbedSpace> embed,
+        + "mean over its listed text fields (none: no vector, left out of the space's tasks)")
+        @Default("[]") List<EmbedSpace> embed,
     @Doc("Fraction of every entity kind held out from every fitted component") @Range(min = 0, max = 0.9)
         @Default("0.1") double heldOutFraction,
     @Doc("Rewards this run needs (sc, bc); the data stage fails early when one cannot exist for the data")

@@ -9,7 +9,8 @@ import java.util.List;
  */
 @RecordBuilder
 public record TasksConfig(
-    @Doc("Task names to build; 'all' selects every task (see ./rlaif data prepare output)") @Default("[all]") List<String> enabled,
+    @Doc("Task names to build; 'all' selects every task (see ./rlaif data prepare output)")
+        @Default("[all]") List<String> enabled,
     @Doc("Most movies per single-movie task and split, drawn by seed; 0 means every movie")
         @Range(min = 0) @Default("1000") int moviesPerTask,
     @Doc("Most pairs per two-movie task and split, drawn by seed; 0 means one per movie") @Range(min = 0)

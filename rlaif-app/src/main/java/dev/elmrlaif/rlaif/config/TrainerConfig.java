@@ -17,7 +17,8 @@ public record TrainerConfig(
     @Doc("Global gradient-norm clip; 0 disables clipping") @Range(min = 0) @Default("1.0") double gradClip,
     @Doc("Save a full-state checkpoint every N steps; 0 saves only at stage ends") @Range(min = 0)
         @Default("200") int checkpointEvery,
-    @Doc("Write training metrics every N steps") @Range(min = 1) @Default("10") int logEvery) implements TrainerConfigBuilder.With {
+    @Doc("Write training metrics every N steps") @Range(min = 1) @Default("10") int logEvery)
+    implements TrainerConfigBuilder.With {
 
   /** The defaults every config starts from. */
   public static TrainerConfig defaults() {

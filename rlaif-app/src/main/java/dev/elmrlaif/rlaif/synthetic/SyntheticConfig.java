@@ -28,7 +28,8 @@ public record SyntheticConfig(
         @Default("{}") Map<String, List<Double>> referenceTable,
     @Doc("The terminal reward r(y)") SyntheticRewardConfig reward,
     @Doc("rl stage: width of the tiny ELM (one layer, one head) acting in the CoMDP; with no"
-        + " reference_table, its initialisation from `seed` is pi_ref") @Range(min = 2, max = 256) @Default("16") int dModel) implements SyntheticConfigBuilder.With {
+        + " reference_table, its initialisation from `seed` is pi_ref") @Range(min = 2,
+            max = 256) @Default("16") int dModel) implements SyntheticConfigBuilder.With {
 
   public SyntheticConfig {
     referenceTable = Map.copyOf(referenceTable == null ? Map.of() : referenceTable);

@@ -74,7 +74,8 @@ class WeightedAlsTest {
       }
     }
     // w0 = 0: unobserved entries carry no weight, so this is plain low-rank completion.
-    WeightedAls wals = new WeightedAls(WalsConfig.defaults().with(b -> b.dimension(3).iterations(60).unobservedWeight(0.0).regularization(1e-4).threads(2)));
+    WeightedAls wals = new WeightedAls(WalsConfig.defaults().with(b -> b.dimension(3).iterations(60)
+        .unobservedWeight(0.0).regularization(1e-4).threads(2)));
     WeightedAls.Factors f = wals.fit(observe(m, observed), 7);
     double squaredError = 0;
     double squaredValue = 0;
@@ -105,7 +106,8 @@ class WeightedAlsTest {
       }
     }
     Interactions ratings = observe(m, observed);
-    WalsConfig config = WalsConfig.defaults().with(b -> b.dimension(4).iterations(2).unobservedWeight(0.2).regularization(0.5).threads(1));
+    WalsConfig config = WalsConfig.defaults().with(b -> b.dimension(4).iterations(2).unobservedWeight(0.2)
+        .regularization(0.5).threads(1));
     WeightedAls wals = new WeightedAls(config);
     WeightedAls.Factors fitted = wals.fit(ratings, 11);
     // After the last sweep the columns are the exact minimiser given the rows, and the rows were the

@@ -23,7 +23,8 @@ import org.junit.jupiter.api.Test;
  * π*, and a Monte-Carlo REINFORCE estimator assembled from rl.math that must average to it.
  */
 class ObjectiveGradientTest {
-  private static final SyntheticConfig CONFIG = SyntheticConfig.defaults().with(b -> b.vocabSize(3).beta(0.4).seed(21).reward(SyntheticRewardConfig.defaults().withScale(2.0)));
+  private static final SyntheticConfig CONFIG = SyntheticConfig.defaults().with(b -> b.vocabSize(3).beta(0.4).seed(21)
+      .reward(SyntheticRewardConfig.defaults().withScale(2.0)));
 
   private static Map<List<Integer>, double[]> randomLogits(TokenMdp mdp, long seed) {
     SplittableRandom random = new SplittableRandom(seed);

@@ -82,7 +82,10 @@ class OnlineTeacherTest {
 
   /** A teacher at the test server; its key variable is TEST_KEY when the environment sets it, else none. */
   private OnlineTeacher teacher(int maxRetries, Map<String, String> environment) {
-    TeacherConfig config = TeacherConfig.defaults().with(b -> b.mode(TeacherMode.ONLINE).baseUrl("http://127.0.0.1:" + server.getAddress().getPort() + "/v1/").model("test-model").apiKeyEnv(environment.containsKey("TEST_KEY") ? "TEST_KEY" : "").temperature(0.5).maxTokens(64).timeoutSeconds(5).maxRetries(maxRetries).backoffMillis(1).requestsPerMinute(0));
+    TeacherConfig config = TeacherConfig.defaults().with(b -> b.mode(TeacherMode.ONLINE)
+        .baseUrl("http://127.0.0.1:" + server.getAddress().getPort() + "/v1/").model("test-model")
+        .apiKeyEnv(environment.containsKey("TEST_KEY") ? "TEST_KEY" : "").temperature(0.5).maxTokens(64)
+        .timeoutSeconds(5).maxRetries(maxRetries).backoffMillis(1).requestsPerMinute(0));
     return new OnlineTeacher(config, movies, cache, environment);
   }
 
@@ -172,8 +175,10 @@ class OnlineTeacherTest {
 
   @Test
   void aNamedKeyVariableThatIsNotSetStopsTheTeacherBeforeAnyRequest() {
-    TeacherConfig config = TeacherConfig.defaults().with(b -> b.mode(TeacherMode.ONLINE).baseUrl("http://127.0.0.1:" + server.getAddress().getPort()
-        + "/v1").model("test-model").apiKeyEnv("ELM_TEACHER_UNSET").temperature(0.5).maxTokens(64).timeoutSeconds(5).maxRetries(0).backoffMillis(1).requestsPerMinute(0));
+    TeacherConfig config = TeacherConfig.defaults().with(b -> b.mode(TeacherMode.ONLINE)
+        .baseUrl("http://127.0.0.1:" + server.getAddress().getPort()
+        + "/v1").model("test-model").apiKeyEnv("ELM_TEACHER_UNSET").temperature(0.5).maxTokens(64).timeoutSeconds(5)
+            .maxRetries(0).backoffMillis(1).requestsPerMinute(0));
     UserInputException unset = assertThrows(UserInputException.class,
         () -> new OnlineTeacher(config, movies, cache, Map.of()));
     assertTrue(unset.getMessage().startsWith("data.teacher.api_key_env: the environment variable ELM_TEACHER_UNSET"

@@ -79,7 +79,8 @@ public final class SupervisedPipelineBenchmark {
     Map<String, Double> seconds = new LinkedHashMap<>();
     try (MetricsLog metrics = new MetricsLog(run.metricsFile(), null, Clock.systemUTC())) {
       RunContext context = new RunContext(loaded, run, compute, metrics,
-          ProgressReporter.of(LoggingConfig.defaults().with(b -> b.progress(LoggingConfig.ProgressMode.OFF).tensorboard(false)), Map.of()), System.getenv());
+          ProgressReporter.of(LoggingConfig.defaults().with(b -> b.progress(LoggingConfig.ProgressMode.OFF)
+              .tensorboard(false)), Map.of()), System.getenv());
       long t = System.nanoTime();
       PreparedData data = new DataPreparer(loaded.config().data(), 42, System.getenv()).prepare(false);
       seconds.put("data", (System.nanoTime() - t) / 1e9);
@@ -98,11 +99,13 @@ public final class SupervisedPipelineBenchmark {
       }
       seconds.put("tokenizer", (System.nanoTime() - t) / 1e9);
 
-      ModelConfig model = ModelConfig.defaults().with(b -> b.contextLength(Integer.getInteger("bench.context", 160)).layers(Integer.getInteger("bench.layers", 4)).dModel(Integer.getInteger("bench.dModel", 128)));
+      ModelConfig model = ModelConfig.defaults().with(b -> b.contextLength(Integer.getInteger("bench.context", 160))
+          .layers(Integer.getInteger("bench.layers", 4)).dModel(Integer.getInteger("bench.dModel", 128)));
       PretrainConfig pretrain = PretrainConfig.defaults().withSteps(pretrainSteps);
       double stage1Rate = Double.parseDouble(System.getProperty("bench.stage1Rate", "3e-3"));
       double stage2Rate = Double.parseDouble(System.getProperty("bench.stage2Rate", "1e-3"));
-      SftConfig sft = SftConfig.defaults().with(b -> b.models(List.of("movie", "user")).stage1Steps(stage1).stage2Steps(stage2).stage1LearningRate(stage1Rate).stage2LearningRate(stage2Rate).evalEvery(0));
+      SftConfig sft = SftConfig.defaults().with(b -> b.models(List.of("movie", "user")).stage1Steps(stage1)
+          .stage2Steps(stage2).stage1LearningRate(stage1Rate).stage2LearningRate(stage2Rate).evalEvery(0));
       EvalConfig eval = EvalConfig.defaults().with(b -> b.maxNewTokens(96).batchSize(25));
       TrainingSetup setup = TrainingSetup.fixed(model, pretrain, sft, eval, c -> data);
 

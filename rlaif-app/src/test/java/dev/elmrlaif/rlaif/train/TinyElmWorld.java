@@ -71,7 +71,8 @@ public final class TinyElmWorld {
 
   /** Two-stage, full stage 2, movie model only. */
   public static SftConfig sft() {
-    return SftConfig.defaults().with(b -> b.models(List.of("movie")).stage1Steps(6).stage2Steps(12).stage1LearningRate(0.01).stage2LearningRate(0.005).loraRank(4).loraAlpha(8).evalEvery(0).evalExamples(8));
+    return SftConfig.defaults().with(b -> b.models(List.of("movie")).stage1Steps(6).stage2Steps(12)
+        .stage1LearningRate(0.01).stage2LearningRate(0.005).loraRank(4).loraAlpha(8).evalEvery(0).evalExamples(8));
   }
 
   public static EvalConfig eval() {
@@ -234,7 +235,8 @@ public final class TinyElmWorld {
       throws IOException {
     RunContext context = context(runDir, config);
     writeTokenizer(context.run(), data);
-    new PretrainStage(TrainingSetup.fixed(model, PretrainConfig.defaults().with(b -> b.steps(6).evalEvery(0).evalBatches(1)), sft(), eval(), c -> data))
+    new PretrainStage(TrainingSetup.fixed(model, PretrainConfig.defaults().with(b -> b.steps(6).evalEvery(0)
+        .evalBatches(1)), sft(), eval(), c -> data))
         .run(context);
     context.metrics().close();
     return RunArtifacts.pretrainedModel(context.run());
@@ -289,7 +291,8 @@ public final class TinyElmWorld {
     }
     ComputeEnvironment compute = new ComputeEnvironment("PyTorch", "", "", Device.cpu(), 1, 0);
     MetricsLog metrics = new MetricsLog(run.metricsFile(), null, Clock.systemUTC());
-    ProgressReporter progress = ProgressReporter.of(LoggingConfig.defaults().with(b -> b.progress(LoggingConfig.ProgressMode.OFF).tensorboard(false)), Map.of());
+    ProgressReporter progress = ProgressReporter.of(LoggingConfig.defaults()
+        .with(b -> b.progress(LoggingConfig.ProgressMode.OFF).tensorboard(false)), Map.of());
     return new RunContext(loaded, run, compute, metrics, progress, Map.of());
   }
 }

@@ -26,8 +26,10 @@ import io.soabase.recordbuilder.core.RecordBuilder;
 public record DomainRewardConfig(
     @Doc("Weight of semantic consistency SC(y; c)") @Range(min = 0) @Default("1.0") double scWeight,
     @Doc("Weight of behavioral consistency BC(y; c) on user tasks") @Range(min = 0) @Default("1.0") double bcWeight,
-    @Doc("Candidate movies per user for behavioral consistency") @Range(min = 2, max = 100000) @Default("50") int bcCandidates,
-    @Doc("Share of a real user's rated movies among the candidates") @Range(min = 0, max = 1) @Default("0.5") double bcRatedFraction,
+    @Doc("Candidate movies per user for behavioral consistency")
+        @Range(min = 2, max = 100000) @Default("50") int bcCandidates,
+    @Doc("Share of a real user's rated movies among the candidates")
+        @Range(min = 0, max = 1) @Default("0.5") double bcRatedFraction,
     @Doc("Length penalty per word outside [min_words, max_words]; 0 disables") @Range(min = 0)
         @Default("0.0") double lengthPenaltyPerWord,
     @Doc("Fewest words before the length penalty applies") @Range(min = 0) @Default("8") int minWords,

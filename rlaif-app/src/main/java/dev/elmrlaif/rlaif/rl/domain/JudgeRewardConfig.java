@@ -26,7 +26,9 @@ public record JudgeRewardConfig(
     @Doc("score: the judge scores each completion from 0 to 1; preference: it compares the completion with the"
         + " context's ground-truth text, in both orders (1, 0.5 or 0)") @Default("score") Mode mode,
     @Doc("Weight of the judge's score in r(y, c)") @Range(min = 0) @Default("1.0") double weight,
-    @Doc("What the judge scores against (part of its system prompt)") @Default("Score how well the text does the task: faithful to the reference facts (when given), specific, fluent, no invented facts. 1 = excellent, 0 = useless or off-topic.") String rubric,
+    @Doc("What the judge scores against (part of its system prompt)")
+        @Default("Score how well the text does the task: faithful to the reference facts (when given), specific,"
+            + " fluent, no invented facts. 1 = excellent, 0 = useless or off-topic.") String rubric,
     @Doc("Judgements in flight at once") @Range(min = 1, max = 64) @Default("4") int concurrency,
     @Doc("Seconds before a request (or the start-up probe) times out") @Range(min = 1, max = 600)
         @Default("30") int timeoutSeconds,
@@ -34,10 +36,13 @@ public record JudgeRewardConfig(
         @Range(min = 0, max = 20) @Default("3") int maxRetries,
     @Doc("First backoff in milliseconds, doubled on every retry, at most 30 s; a Retry-After header wins")
         @Range(min = 0, max = 30000) @Default("1000") long backoffMillis,
-    @Doc("Reply cache on disk: data (<data.cache_dir>/judge, shared by runs), run (<run>/judge), none") @Default("data") Cache cache,
+    @Doc("Reply cache on disk: data (<data.cache_dir>/judge, shared by runs), run (<run>/judge), none")
+        @Default("data") Cache cache,
     @Doc("When the last retry failed: fallback (the completion scores failure_score, flagged and counted in"
-        + " reward_judge_failures) or stop (the run ends with exit 2, naming the endpoint)") @Default("fallback") OnFailure onFailure,
-    @Doc("The judge's score of a completion it failed to judge") @Range(min = 0, max = 1) @Default("0.5") double failureScore,
+        + " reward_judge_failures) or stop (the run ends with exit 2, naming the endpoint)")
+        @Default("fallback") OnFailure onFailure,
+    @Doc("The judge's score of a completion it failed to judge")
+        @Range(min = 0, max = 1) @Default("0.5") double failureScore,
     @Doc("Reply length limit sent to the endpoint (the reply is one short line)") @Range(min = 1, max = 4096)
         @Default("16") int maxTokens) implements JudgeRewardConfigBuilder.With {
 

@@ -27,17 +27,21 @@ import java.util.List;
 public record RlContextsConfig(
     @Doc("Tasks to train on; empty means every enabled task whose first slot is the model's entity kind")
         @Default("[]") List<String> tasks,
-    @Doc("Share of contexts that are real training entities") @Range(min = 0, max = 1) @Default("0.6") double realFraction,
+    @Doc("Share of contexts that are real training entities")
+        @Range(min = 0, max = 1) @Default("0.6") double realFraction,
     @Doc("Share of contexts that interpolate two training entities") @Range(min = 0, max = 1)
         @Default("0.2") double interpolationFraction,
     @Doc("Share of contexts that shift a training entity along a concept direction") @Range(min = 0, max = 1)
         @Default("0.2") double conceptFraction,
-    @Doc("Smallest interpolation weight a in (1-a)*e1 + a*e2") @Range(min = 0, max = 1) @Default("0.25") double interpolationMin,
+    @Doc("Smallest interpolation weight a in (1-a)*e1 + a*e2")
+        @Range(min = 0, max = 1) @Default("0.25") double interpolationMin,
     @Doc("Largest interpolation weight a") @Range(min = 0, max = 1) @Default("0.75") double interpolationMax,
     @Doc("Smallest concept step s in e + s*cav (cav has unit norm)") @Default("0.1") double conceptStepMin,
     @Doc("Largest concept step s") @Default("0.5") double conceptStepMax,
-    @Doc("Concepts to shift along, by name; empty means every concept of the slot's space") @Default("[]") List<String> concepts,
-    @Doc("The reward r(y, c): consistency weights and penalties") DomainRewardConfig reward) implements RlContextsConfigBuilder.With {
+    @Doc("Concepts to shift along, by name; empty means every concept of the slot's space")
+        @Default("[]") List<String> concepts,
+    @Doc("The reward r(y, c): consistency weights and penalties") DomainRewardConfig reward)
+    implements RlContextsConfigBuilder.With {
 
   public RlContextsConfig {
     tasks = tasks == null ? List.of() : List.copyOf(tasks);

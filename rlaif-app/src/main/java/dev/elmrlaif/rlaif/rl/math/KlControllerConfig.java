@@ -20,7 +20,8 @@ public record KlControllerConfig(
         @Default("6.0") double target,
     @Doc("Adaptive only: samples over which a full clipped error changes beta by gain*0.2")
         @Range(min = 0, minExclusive = true) @Default("10000") double horizon,
-    @Doc("Adaptive only: proportional gain K_beta") @Range(min = 0, minExclusive = true) @Default("0.1") double gain) implements KlControllerConfigBuilder.With {
+    @Doc("Adaptive only: proportional gain K_beta")
+        @Range(min = 0, minExclusive = true) @Default("0.1") double gain) implements KlControllerConfigBuilder.With {
 
   /** Which controller. */
   public enum Kind {

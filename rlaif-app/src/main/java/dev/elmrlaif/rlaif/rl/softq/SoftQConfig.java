@@ -43,7 +43,8 @@ public record SoftQConfig(
     @Doc("Global gradient-norm clip, applied to the critic and the policy separately; 0 disables")
         @Range(min = 0) @Default("1.0") double gradClip,
     @Doc("The Q critic's architecture") SoftQCriticConfig critic,
-    @Doc("Seed of the sampler, the replay buffer and the critic's initialisation") @Default("0") long seed) implements SoftQConfigBuilder.With {
+    @Doc("Seed of the sampler, the replay buffer and the critic's initialisation") @Default("0") long seed)
+    implements SoftQConfigBuilder.With {
 
   public SoftQConfig {
     if (behaviour == null) {

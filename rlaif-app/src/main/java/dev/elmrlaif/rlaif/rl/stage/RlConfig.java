@@ -30,7 +30,8 @@ public record RlConfig(
     @Doc("Per-sequence KL(pi || pi_ref) in nats the run must stay within; a warning when exceeded")
         @Range(min = 0, minExclusive = true) @Default("10.0") double klBudget,
     @Doc("When the training-health warnings fire") RlWarningsConfig warnings,
-    @Doc("Domain environment: where contexts come from and how completions are scored") RlContextsConfig contexts) implements RlConfigBuilder.With {
+    @Doc("Domain environment: where contexts come from and how completions are scored") RlContextsConfig contexts)
+    implements RlConfigBuilder.With {
 
   /** Where an RL run's contexts and rewards come from. */
   public enum Environment {

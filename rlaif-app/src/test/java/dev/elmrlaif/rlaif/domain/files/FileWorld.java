@@ -75,6 +75,9 @@ final class FileWorld {
 
   /** A data section for {@code files}, caching into {@code cache}, with the given text encoder (TF-IDF: 2-d). */
   static DataConfig data(FilesDomainConfig files, Path cache, TextEncoderKind encoder) {
-    return DataConfig.defaults().with(b -> b.domain("files").cacheDir(cache.toString()).autoDownload(false).textEncoder(encoder).semanticDimension(2).concepts(ConceptsConfig.defaults().with(c -> c.spaces(List.of()).minMovies(2).includeGenres(false).validationFraction(0.25))).tasks(TasksConfig.defaults().with(d -> d.enabled(List.of("all")).moviesPerTask(0).pairsPerTask(0))).files(files));
+    return DataConfig.defaults().with(b -> b.domain("files").cacheDir(cache.toString()).autoDownload(false)
+        .textEncoder(encoder).semanticDimension(2).concepts(ConceptsConfig.defaults().with(c -> c.spaces(List.of())
+        .minMovies(2).includeGenres(false).validationFraction(0.25))).tasks(TasksConfig.defaults()
+        .with(d -> d.enabled(List.of("all")).moviesPerTask(0).pairsPerTask(0))).files(files));
   }
 }

@@ -145,7 +145,8 @@ class TextSpacesByEncoderTest {
         ""));
     UserInputException empty = assertThrows(UserInputException.class,
         () -> new ConfigLoader().load(yaml, List.of()));
-    assertTrue(empty.getMessage().contains("line 5: data.files.embed[0].fields: empty for space 'item_about'; expected the "
+    assertTrue(empty.getMessage()
+        .contains("line 5: data.files.embed[0].fields: empty for space 'item_about'; expected the "
         + "text fields to embed"), empty.getMessage());
   }
 }

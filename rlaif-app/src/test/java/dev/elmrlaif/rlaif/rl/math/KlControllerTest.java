@@ -41,10 +41,12 @@ class KlControllerTest {
 
   @Test
   void stateRoundTripsAndResumesExactly() {
-    KlController a = KlController.of(KlControllerConfig.defaults().with(k -> k.kind(KlControllerConfig.Kind.ADAPTIVE).beta(0.3).target(1.0).horizon(100).gain(0.5)));
+    KlController a = KlController.of(KlControllerConfig.defaults().with(k -> k.kind(KlControllerConfig.Kind.ADAPTIVE)
+        .beta(0.3).target(1.0).horizon(100).gain(0.5)));
     a.update(3.0, 10);
     a.update(0.7, 10);
-    KlController b = KlController.of(KlControllerConfig.defaults().with(k -> k.kind(KlControllerConfig.Kind.ADAPTIVE).beta(0.3).target(1.0).horizon(100).gain(0.5)));
+    KlController b = KlController.of(KlControllerConfig.defaults().with(k -> k.kind(KlControllerConfig.Kind.ADAPTIVE)
+        .beta(0.3).target(1.0).horizon(100).gain(0.5)));
     b.restore(a.state());
     a.update(1.4, 10);
     b.update(1.4, 10);

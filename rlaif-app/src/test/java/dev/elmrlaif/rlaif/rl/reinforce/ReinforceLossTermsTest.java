@@ -67,7 +67,8 @@ class ReinforceLossTermsTest {
   void adaptiveControllerSeesTheMeasuredKl() {
     try (SyntheticElmPolicy toy = SyntheticElmPolicy.initialize(4, 2, 8, DataType.FLOAT64, 4)) {
       SyntheticCoMdp coMdp = toy.coMdp(SyntheticToy.randomReward(toy.mdp(), 2.0, 9), 1.0);
-      KlControllerConfig adaptive = KlControllerConfig.defaults().with(b -> b.kind(KlControllerConfig.Kind.ADAPTIVE).beta(1.0).target(0.01).horizon(100));
+      KlControllerConfig adaptive = KlControllerConfig.defaults().with(b -> b.kind(KlControllerConfig.Kind.ADAPTIVE)
+          .beta(1.0).target(0.01).horizon(100));
       ReinforceConfig config = ReinforceConfig.defaults().with()
           .samplesPerContext(13)
           .learningRate(0.05)

@@ -35,7 +35,8 @@ final class SyntheticToy {
 
   /** The KL regulariser with a fixed {@code β}. */
   static KlConfig kl(KlEstimator estimator, KlLevel level, KlPlacement placement, double beta) {
-    return KlConfig.defaults().with(b -> b.estimator(estimator).level(level).placement(placement).controller(KlControllerConfig.defaults().withBeta(beta)));
+    return KlConfig.defaults().with(b -> b.estimator(estimator).level(level).placement(placement)
+        .controller(KlControllerConfig.defaults().withBeta(beta)));
   }
 
   static BaselineConfig baseline(Baseline kind) {

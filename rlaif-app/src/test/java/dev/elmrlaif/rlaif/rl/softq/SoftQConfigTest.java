@@ -44,10 +44,12 @@ class SoftQConfigTest {
         seed: 17
         """), SoftQConfig.class);
     assertEquals(SoftQConfig.defaults().with().samplesPerContext(4).maxNewTokens(12)
-        .behaviour(SoftQBehaviour.REFERENCE).replay(SoftQReplayConfig.defaults().with(b -> b.capacity(64).maxTransitions(500).prioritised(true).priorityExponent(0.5).importanceExponent(1.0).epsilon(0.01)))
+        .behaviour(SoftQBehaviour.REFERENCE).replay(SoftQReplayConfig.defaults().with(b -> b.capacity(64)
+            .maxTransitions(500).prioritised(true).priorityExponent(0.5).importanceExponent(1.0).epsilon(0.01)))
         .batchTrajectories(8).qUpdatesPerStep(3).distillUpdatesPerStep(0).gamma(0.9).tau(0.2).alpha(0.3)
         .qLearningRate(0.001).policyLearningRate(0.0001).weightDecay(0.01).gradClip(0.5)
-        .critic(SoftQCriticConfig.defaults().with(b -> b.trunk(CriticTrunk.SEPARATE).layers(1).dModel(32).headInitStd(0.02))).seed(17).build(), config);
+        .critic(SoftQCriticConfig.defaults().with(b -> b.trunk(CriticTrunk.SEPARATE).layers(1).dModel(32)
+            .headInitStd(0.02))).seed(17).build(), config);
     assertEquals(new ReplayConfig(64, 500, true, 0.5, 1.0, 0.01), config.replay().toReplayConfig());
     assertEquals(new ReplayConfig(4096, 0, false, 0, 0, 0), SoftQReplayConfig.defaults().toReplayConfig());
     assertEquals(CriticTrunk.SEPARATE, config.critic().toCriticConfig(3).trunk());

@@ -48,7 +48,8 @@ class SoftQResumeTest {
         .qLearningRate(0.05)
         .policyLearningRate(0.01)
         .gradClip(1.0)
-        .critic(SoftQCriticConfig.defaults().with(b -> b.trunk(CriticTrunk.SEPARATE).layers(1).heads(1).dModel(8).headInitStd(0.1)))
+        .critic(SoftQCriticConfig.defaults().with(b -> b.trunk(CriticTrunk.SEPARATE).layers(1).heads(1).dModel(8)
+            .headInitStd(0.1)))
         .seed(5)
         .build();
   }
