@@ -15,8 +15,8 @@ public record ConceptsConfig(
     @Doc("Also use each genre as a concept ('genre:comedy')") @Default("true") boolean includeGenres,
     @Doc("L2 penalty of the concept classifier") @Range(min = 0, minExclusive = true) @Default("1.0") double l2,
     @Doc("Share of movies kept out of the fit to measure each concept's accuracy")
-        @Range(min = 0, max = 1, minExclusive = true,
-            maxExclusive = true) @Default("0.2") double validationFraction) implements ConceptsConfigBuilder.With {
+        @Range(min = 0, max = 1, minExclusive = true, maxExclusive = true) @Default("0.2") double validationFraction)
+    implements ConceptsConfigBuilder.With {
 
   public ConceptsConfig {
     spaces = List.copyOf(spaces);

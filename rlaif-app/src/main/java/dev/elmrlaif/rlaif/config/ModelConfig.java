@@ -19,8 +19,8 @@ public record ModelConfig(
     @Doc("Hidden width of the embedding adapter E_A (a 2-layer MLP)") @Range(min = 1, max = 65536)
         @Default("256") int adapterHidden,
     @Doc("Standard deviation of the adapter's output-layer initial weights")
-        @Range(min = 0, max = 10,
-            minExclusive = true) @Default("0.02") double adapterInitStd) implements ModelConfigBuilder.With {
+        @Range(min = 0, max = 10, minExclusive = true) @Default("0.02") double adapterInitStd)
+    implements ModelConfigBuilder.With {
 
   public ModelConfig {
     if (pretrained == null) {
