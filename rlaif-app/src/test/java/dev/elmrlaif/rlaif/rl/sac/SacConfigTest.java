@@ -5,8 +5,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.elmrlaif.critics.CriticTrunk;
 import dev.elmrlaif.replay.ReplayConfig;
+import dev.elmrlaif.rlaif.config.ConfigLoader;
 import dev.elmrlaif.rlaif.config.YamlConfigs;
 import dev.elmrlaif.rlaif.rl.math.KlControllerConfig;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.apache.logging.log4j.LogManager;
+import org.apache.logging.log4j.core.LogEvent;
+import org.apache.logging.log4j.core.appender.AbstractAppender;
+import org.apache.logging.log4j.core.config.Property;
 import org.junit.jupiter.api.Test;
 
 class SacConfigTest {
@@ -36,8 +43,27 @@ class SacConfigTest {
   }
 
   @Test
-  void theOldAlphaKeyStillReadsAndItsErrorsNameItOnItsOwnLine() {
-    assertEquals(0.25, YamlConfigs.load("sac:\n  alpha:\n    kind: fixed\n    beta: 0.25\n").sac().alpha().value());
+  void theOldAlphaKeyStillReadsWithOneWarningAndItsErrorsNameItOnItsOwnLine() {
+    List<String> warnings = new CopyOnWriteArrayList<>();
+    org.apache.logging.log4j.core.Logger logger =
+        (org.apache.logging.log4j.core.Logger) LogManager.getLogger(ConfigLoader.class);
+    AbstractAppender capture = new AbstractAppender("alias-warnings", null, null, true, Property.EMPTY_ARRAY) {
+      @Override
+      public void append(LogEvent event) {
+        warnings.add(event.getLevel() + " " + event.getMessage().getFormattedMessage());
+      }
+    };
+    capture.start();
+    logger.addAppender(capture);
+    try {
+      assertEquals(0.25, YamlConfigs.load("sac:\n  alpha:\n    kind: fixed\n    beta: 0.25\n").sac().alpha().value());
+    } finally {
+      logger.removeAppender(capture);
+      capture.stop();
+    }
+    assertEquals(1, warnings.size(), warnings.toString());
+    assertTrue(warnings.get(0).startsWith("WARN ") && warnings.get(0).contains("config.yaml, line 4: config key"
+        + " `sac.alpha.beta` is deprecated; it is read as `sac.alpha.value`"), warnings.get(0));
     assertEquals(0.5, YamlConfigs.load("", "sac.alpha.beta=0.5").sac().alpha().value());
     assertMessage("config.yaml, line 5: sac.alpha.beta: found 0, expected a finite value > 0 (alpha is the"
         + " temperature of the soft values)", "seed: 1\nsac:\n  alpha:\n    kind: fixed\n    beta: 0\n");
