@@ -38,7 +38,8 @@ public record ReinforceConfig(
         @Range(min = 1) @Default("1") int epochs,
     @Doc("epsilon of the PPO clip: passes after the first clip pi_theta/pi_old (per token or per sequence,"
         + " as kl.level) to [1 - epsilon, 1 + epsilon]; only used when epochs > 1 (TRL cliprange / epsilon)")
-        @Range(min = 0, max = 1, minExclusive = true, maxExclusive = true) @Default("0.2") double clipRatio)
+        @Range(min = 0, max = 1, minExclusive = true, maxExclusive = true, reason = "e.g. 0.2") @Default("0.2")
+        double clipRatio)
     implements ReinforceConfigBuilder.With {
 
   public ReinforceConfig {

@@ -51,7 +51,8 @@ class ReinforceInputsTest {
     assertTrue(epochs.getMessage().endsWith("line 2: reinforce.epochs: found 0, expected an integer >= 1"),
         epochs.getMessage());
     UserInputException clip = YamlConfigs.rejects("reinforce:\n  clip_ratio: 1.5\n");
-    assertTrue(clip.getMessage().endsWith("line 2: reinforce.clip_ratio: found 1.5, expected a value in (0, 1)"),
+    assertTrue(clip.getMessage()
+        .endsWith("line 2: reinforce.clip_ratio: found 1.5, expected a value in (0, 1) (e.g. 0.2)"),
         clip.getMessage());
     ReinforceConfig single = ReinforceConfig.defaults().with().samplesPerContext(1)
         .baseline(BaselineConfig.defaults().with(b -> b.kind(Baseline.MOVING_AVERAGE).epsilon(EPS))).build();
