@@ -61,7 +61,7 @@ public final class EvalCommand implements Callable<Integer> {
         ComputeEnvironment.select(DeviceSpec.parse(loaded.config().device()), loaded.config().threads());
     try (MetricsLog metrics = new MetricsLog(run.metricsFile(), null, Clock.systemUTC())) {
       ProgressReporter progress = ProgressReporter.of(
-          new LoggingConfig(LoggingConfig.ProgressMode.OFF, false, loaded.config().logging().progressLineSeconds()), env);
+          loaded.config().logging().with(b -> b.progress(LoggingConfig.ProgressMode.OFF).tensorboard(false)), env);
       RunContext context = new RunContext(loaded, run, compute, metrics, progress, env);
       new EvalByEnvironmentStage(new ToyEvalStage(), new EvalStage(setups.get())).run(context);
     }

@@ -26,13 +26,13 @@ public final class ApiKeyEnv {
   /**
    * The value of a {@code *_api_key_env} key, stripped: empty, or a variable's name.
    *
-   * @param key the config key, e.g. {@code data.teacher.api_key_env}
-   * @throws UserInputException naming the key, without the value
+   * @param key the config key relative to the section that checks it, e.g. {@code api_key_env}
+   * @throws ConfigException naming the key, without the value
    */
   public static String requireName(String key, String value) {
     String name = value == null ? "" : value.strip();
     if (!name.isEmpty() && !NAME.matcher(name).matches()) {
-      throw new UserInputException(key + ": expected the name of an environment variable ([A-Z_][A-Z0-9_]*, e.g."
+      throw new ConfigException(key, "expected the name of an environment variable ([A-Z_][A-Z0-9_]*, e.g."
           + " OPENAI_API_KEY) that holds the key; the value given is not shown, in case it is the key itself");
     }
     return name;

@@ -1,7 +1,12 @@
 package dev.elmrlaif.rlaif.config;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import java.lang.reflect.InvocationTargetException;
-import java.lang.reflect.Method;
 import java.lang.reflect.ParameterizedType;
 import java.lang.reflect.RecordComponent;
 import java.lang.reflect.Type;
@@ -11,11 +16,13 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The schema of the configuration, read by reflection from the config records: which keys a
- * section has, their YAML names ({@code snake_case} of the component), types, descriptions and
- * ranges; and "did you mean" suggestions for misspelt keys.
+ * section has, their YAML names ({@code snake_case} of the component), deprecated aliases, types,
+ * descriptions, ranges and defaults ({@link #defaults(Class)}); and "did you mean" suggestions for
+ * misspelt keys. Every key is declared once, on its record component; nothing here names a key.
  */
 public final class ConfigKeys {
   private ConfigKeys() {}
@@ -37,6 +44,11 @@ public final class ConfigKeys {
 
     public Optional<Range> range() {
       return Optional.ofNullable(component.getAnnotation(Range.class));
+    }
+
+    /** The old name that still reads as this key ({@link DeprecatedAlias}), if any. */
+    public Optional<String> deprecatedAlias() {
+      return Optional.ofNullable(component.getAnnotation(DeprecatedAlias.class)).map(DeprecatedAlias::value);
     }
 
     public boolean isSection() {
@@ -85,20 +97,71 @@ public final class ConfigKeys {
     return keys;
   }
 
-  /** The key with that YAML name in a section. */
+  /** The key with that YAML name, or that {@link DeprecatedAlias deprecated alias}, in a section. */
   public static Optional<Key> find(Class<?> section, String name) {
-    return keysOf(section).stream().filter(k -> k.name().equals(name)).findFirst();
+    return keysOf(section).stream()
+        .filter(k -> k.name().equals(name) || k.deprecatedAlias().filter(name::equals).isPresent())
+        .findFirst();
   }
 
-  /** The defaults of a section, from its static {@code defaults()} method. */
-  public static Object defaultsOf(Class<?> section) {
+  private static final Map<Class<?>, Object> DEFAULTS = new ConcurrentHashMap<>();
+  private static final ObjectMapper YAML = new YAMLMapper();
+
+  /**
+   * The defaults of a config section, built from its components' declarations: each key's
+   * {@link Default}, each section's own defaults, {@code null} for an {@link OptionalSection}. The
+   * records are immutable, so one instance per type is kept.
+   *
+   * @throws IllegalStateException when a key of the section declares no default
+   */
+  public static <T extends Record> T defaults(Class<T> section) {
+    Object known = DEFAULTS.get(section);
+    if (known == null) { // not computeIfAbsent: binding one section's defaults may ask for another's
+      known = bindDefaults(section);
+      DEFAULTS.putIfAbsent(section, known);
+    }
+    return section.cast(known);
+  }
+
+  private static Object bindDefaults(Class<?> section) {
+    ObjectMapper mapper = ConfigLoader.newMapper();
     try {
-      Method m = section.getMethod("defaults");
-      return m.invoke(null);
-    } catch (NoSuchMethodException | IllegalAccessException e) {
-      throw new IllegalStateException(section + " needs a public static defaults() method", e);
-    } catch (InvocationTargetException e) {
-      throw new IllegalStateException("defaults() of " + section + " failed", e.getCause());
+      return mapper.treeToValue(defaultTree(section), section);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("the defaults of " + section.getSimpleName() + " do not bind: "
+          + e.getOriginalMessage(), e);
+    }
+  }
+
+  /** The YAML tree of a section's defaults, as {@link #defaults(Class)} binds it. */
+  static ObjectNode defaultTree(Class<?> section) {
+    ObjectNode tree = JsonNodeFactory.instance.objectNode();
+    for (Key key : keysOf(section)) {
+      Default declared = key.component.getAnnotation(Default.class);
+      if (key.isSection()) {
+        if (declared != null) {
+          throw new IllegalStateException(section.getSimpleName() + "." + key.component.getName()
+              + " is a section: its default is its own type's, not a @Default");
+        }
+        tree.set(key.name(), key.isOptionalSection() ? tree.nullNode() : defaultTree(key.type()));
+      } else if (declared == null) {
+        throw new IllegalStateException(section.getSimpleName() + "." + key.component.getName()
+            + " declares no @Default");
+      } else if (key.type() == String.class) {
+        tree.put(key.name(), declared.value());
+      } else {
+        tree.set(key.name(), parseYaml(declared.value(), section, key));
+      }
+    }
+    return tree;
+  }
+
+  private static JsonNode parseYaml(String text, Class<?> section, Key key) {
+    try {
+      return YAML.readTree(text);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException(section.getSimpleName() + "." + key.component.getName()
+          + ": @Default(\"" + text + "\") is not YAML", e);
     }
   }
 

@@ -37,22 +37,29 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.stream.Collectors;
+import org.apache.logging.log4j.LogManager;
+import org.apache.logging.log4j.Logger;
 
 /**
  * Reads a run configuration: a YAML file (optionally {@code extends: base.yaml}, recursively)
  * laid over {@link RlaifConfig#defaults()}, then {@code --set a.b.c=value} overrides, then bound
- * onto the immutable config records and range-checked.
+ * onto the immutable config records. One validation path: every key's {@link Range} (and that a
+ * number is finite) is checked on the merged tree before binding, the records' constructors check
+ * only what relates several keys and throw a {@link ConfigException} naming the key relative to
+ * the record, and this loader turns both into one message with the full key path and the line of
+ * that key. A {@link DeprecatedAlias} is read as its key, with one warning.
  *
  * <p>Every error is a {@link UserInputException} whose message names where the offending value
- * came from ({@code file, line N} or the {@code --set} argument), the key, what was found and what
- * was expected: unknown keys (with a "did you mean" suggestion), YAML syntax errors, wrong types,
- * values out of their {@link Range}, a missing or circular {@code extends}.
+ * came from ({@code file, line N} or the {@code --set} argument), the key's full path, what was
+ * found and what was expected: unknown keys (with a "did you mean" suggestion), YAML syntax errors,
+ * wrong types, values out of their {@link Range}, a missing or circular {@code extends}.
  */
 public final class ConfigLoader {
   /** The top-level key naming a base config whose values this file overrides. */
   public static final String EXTENDS_KEY = "extends";
 
   private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
+  private static final Logger LOG = LogManager.getLogger(ConfigLoader.class);
 
   private final YAMLFactory yamlFactory = new YAMLFactory();
   private final ObjectMapper mapper = newMapper();
@@ -86,8 +93,9 @@ public final class ConfigLoader {
       applyOverride(tree, override, origins);
     }
 
+    checkRanges(RlaifConfig.class, tree, "", origins);
     RlaifConfig config = bind(tree, origins, file);
-    checkRanges(config, "", origins);
+    checkPresent(config, "", origins);
     if (config.name().isBlank()) {
       config = config.withName(stem(file));
     }
@@ -249,25 +257,32 @@ public final class ConfigLoader {
     Iterator<Map.Entry<String, JsonNode>> fields = user.fields();
     while (fields.hasNext()) {
       Map.Entry<String, JsonNode> field = fields.next();
-      String name = field.getKey();
-      String path = join(prefix, name);
+      String written = field.getKey();
+      String writtenPath = join(prefix, written);
       ConfigKeys.Key key =
-          ConfigKeys.find(section, name)
+          ConfigKeys.find(section, written)
               .orElseThrow(
                   () ->
                       new UserInputException(
-                          origins.of(path) + ": unknown key `" + path + "`"
-                              + ConfigKeys.suggestion(name, knownKeys(section, prefix.isEmpty()))));
+                          origins.of(writtenPath) + ": unknown key `" + origins.written(writtenPath) + "`"
+                              + ConfigKeys.suggestion(written, knownKeys(section, prefix.isEmpty()))));
       JsonNode value = field.getValue();
+      String name = key.name();
+      String path = join(prefix, name);
+      if (!name.equals(written)) {
+        readAsKey(writtenPath, path, user.has(name), origins);
+      } else {
+        origins.writtenAsItself(path);
+      }
       if (key.isOptionalSection() && value.isNull()) {
         target.set(name, value); // switched off
       } else if (key.isSection()) {
         if (key.isOptionalSection() && !(target.get(name) instanceof ObjectNode)) {
-          target.set(name, mapper.valueToTree(ConfigKeys.defaultsOf(key.type()))); // switched on
+          target.set(name, mapper.valueToTree(ConfigKeys.defaults(key.type().asSubclass(Record.class)))); // on
         }
         if (!value.isObject()) {
           throw new UserInputException(
-              origins.of(path) + ": `" + path + "` is a section; expected a mapping of its keys ("
+              origins.of(path) + ": `" + origins.written(path) + "` is a section; expected a mapping of its keys ("
                   + String.join(", ", knownKeys(key.type(), false)) + "), found "
                   + describe(value));
         }
@@ -276,6 +291,20 @@ public final class ConfigLoader {
         target.set(name, value);
       }
     }
+  }
+
+  /**
+   * A deprecated alias {@code written} is read as the key at {@code canonical}: its origins move
+   * there, errors keep naming what the config wrote, and one warning says so.
+   */
+  private static void readAsKey(String written, String canonical, boolean bothGiven, Origins origins) {
+    if (bothGiven) {
+      throw new UserInputException(origins.of(written) + ": `" + written + "` is the deprecated name of `"
+          + canonical + "`, which is given too; expected only `" + canonical + "`");
+    }
+    LOG.warn("{}: config key `{}` is deprecated; it is read as `{}`, write that instead", origins.of(written),
+        written, canonical);
+    origins.moveUnder(written, canonical);
   }
 
   private void applyOverride(ObjectNode tree, String override, Origins origins) {
@@ -324,13 +353,16 @@ public final class ConfigLoader {
       return mapper.treeToValue(tree, RlaifConfig.class);
     } catch (ValueInstantiationException e) {
       String path = pathOf(e);
-      String why = rootMessage(e);
-      String key = why.contains(":") ? join(path, why.substring(0, why.indexOf(':')).trim()) : path;
-      throw new UserInputException(origins.of(key.isEmpty() ? path : key) + ": " + why, e);
+      ConfigException record = configException(e);
+      if (record != null) {
+        String key = record.key().isEmpty() ? path : join(path, record.key());
+        throw new UserInputException(origins.of(key) + ": " + origins.written(key) + ": " + record.problem(), e);
+      }
+      throw new UserInputException(origins.of(path) + ": " + origins.written(path) + ": " + rootMessage(e), e);
     } catch (InvalidFormatException e) {
       String path = pathOf(e);
       throw new UserInputException(
-          origins.of(path) + ": key `" + path + "`: found " + describe(e.getValue())
+          origins.of(path) + ": key `" + origins.written(path) + "`: found " + describe(e.getValue())
               + ", expected " + expected(e.getTargetType()),
           e);
     } catch (JsonMappingException e) {
@@ -339,7 +371,7 @@ public final class ConfigLoader {
           && m.getTargetType() != null ? expected(m.getTargetType()) : "a value of the right type";
       JsonNode found = tree.at(pointerOf(e));
       throw new UserInputException(
-          origins.of(path) + ": key `" + path + "`: found " + describe(found) + ", expected "
+          origins.of(path) + ": key `" + origins.written(path) + "`: found " + describe(found) + ", expected "
               + expected,
           e);
     } catch (JsonProcessingException e) {
@@ -347,8 +379,48 @@ public final class ConfigLoader {
     }
   }
 
-  /** Checks every {@link Range} and that no key is left null. */
-  private void checkRanges(Object section, String prefix, Origins origins) {
+  /**
+   * Checks every number of the merged tree against its key's {@link Range}, and that it is finite,
+   * before any record is built: the one place a key's own range is checked.
+   */
+  private void checkRanges(Class<?> section, JsonNode node, String prefix, Origins origins) {
+    for (ConfigKeys.Key key : ConfigKeys.keysOf(section)) {
+      String path = join(prefix, key.name());
+      JsonNode value = node.get(key.name());
+      if (value == null || value.isNull()) {
+        continue;
+      }
+      if (key.isSection()) {
+        if (value.isObject()) {
+          checkRanges(key.type(), value, path, origins);
+        }
+      } else if (value.isArray() && key.elementRecordType().isPresent()) {
+        for (int i = 0; i < value.size(); i++) {
+          if (value.get(i).isObject()) {
+            checkRanges(key.elementRecordType().get(), value.get(i), path + "[" + i + "]", origins);
+          }
+        }
+      } else if (value.isNumber()) {
+        checkNumber(key, value, path, origins);
+      }
+    }
+  }
+
+  private static void checkNumber(ConfigKeys.Key key, JsonNode value, String path, Origins origins) {
+    double x = value.doubleValue();
+    Range r = key.range().orElse(null);
+    boolean ok = Double.isFinite(x)
+        && (r == null
+            || (r.minExclusive() ? x > r.min() : x >= r.min()) && (r.maxExclusive() ? x < r.max() : x <= r.max()));
+    if (!ok) {
+      String reason = r == null || r.reason().isEmpty() ? "" : " (" + r.reason() + ")";
+      throw new UserInputException(origins.of(path) + ": " + origins.written(path) + ": found " + value.asText()
+          + ", expected " + describe(key.type(), r) + reason);
+    }
+  }
+
+  /** Checks that no key is left null once bound (an optional section may be). */
+  private void checkPresent(Object section, String prefix, Origins origins) {
     for (ConfigKeys.Key key : ConfigKeys.keysOf(section.getClass())) {
       String path = join(prefix, key.name());
       Object value = key.valueIn(section);
@@ -356,28 +428,26 @@ public final class ConfigLoader {
         continue;
       }
       if (value == null) {
-        throw new UserInputException(origins.of(path) + ": key `" + path + "` needs a value");
+        throw new UserInputException(origins.of(path) + ": key `" + origins.written(path) + "` needs a value");
       }
       if (key.isSection()) {
-        checkRanges(value, path, origins);
+        checkPresent(value, path, origins);
       } else if (value instanceof List<?> list && key.elementRecordType().isPresent()) {
         for (int i = 0; i < list.size(); i++) {
-          checkRanges(list.get(i), path + "[" + i + "]", origins);
-        }
-      } else if (value instanceof Number n && key.range().isPresent()) {
-        Range r = key.range().get();
-        double x = n.doubleValue();
-        boolean ok =
-            !Double.isNaN(x)
-                && (r.minExclusive() ? x > r.min() : x >= r.min())
-                && (r.maxExclusive() ? x < r.max() : x <= r.max());
-        if (!ok) {
-          throw new UserInputException(
-              origins.of(path) + ": key `" + path + "` = " + n + " is out of range; expected "
-                  + describe(r));
+          checkPresent(list.get(i), path + "[" + i + "]", origins);
         }
       }
     }
+  }
+
+  /** The record's own check that failed while binding, if that is what failed. */
+  private static ConfigException configException(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof ConfigException c) {
+        return c;
+      }
+    }
+    return null;
   }
 
   // ---------------------------------------------------------------- helpers
@@ -385,6 +455,8 @@ public final class ConfigLoader {
   /** Where each key's value came from: {@code file, line N} or {@code --set ...}. */
   static final class Origins {
     private final Map<String, String> byPath = new HashMap<>();
+    /** For a key read through a deprecated alias: the path the config wrote, by the key's path. */
+    private final Map<String, String> writtenAs = new HashMap<>();
 
     void put(String path, String where) {
       byPath.put(path, where);
@@ -397,6 +469,38 @@ public final class ConfigLoader {
 
     void addUnder(Origins base) {
       base.byPath.forEach(byPath::putIfAbsent);
+    }
+
+    /** The origins of {@code written} and below now belong to {@code canonical}, which was written so. */
+    void moveUnder(String written, String canonical) {
+      Map<String, String> moved = new HashMap<>();
+      byPath.forEach((p, where) -> {
+        if (p.equals(written) || p.startsWith(written + ".") || p.startsWith(written + "[")) {
+          moved.put(canonical + p.substring(written.length()), where);
+        }
+      });
+      byPath.putAll(moved);
+      writtenAs.put(canonical, written);
+    }
+
+    /** A later value of {@code path} was written under its own name. */
+    void writtenAsItself(String path) {
+      writtenAs.remove(path);
+    }
+
+    /** A key's path as the config wrote it: its own, unless it or a parent came through an alias. */
+    String written(String path) {
+      for (String p = path; ; ) {
+        String alias = writtenAs.get(p);
+        if (alias != null) {
+          return alias + path.substring(p.length());
+        }
+        int cut = Math.max(p.lastIndexOf('.'), p.lastIndexOf('['));
+        if (cut <= 0) {
+          return path;
+        }
+        p = p.substring(0, cut);
+      }
     }
 
     /** The origin of a key, or of its nearest parent that has one. */
@@ -522,17 +626,23 @@ public final class ConfigLoader {
     return String.valueOf(value);
   }
 
-  private static String describe(Range r) {
-    boolean hasMin = r.min() != Double.NEGATIVE_INFINITY;
-    boolean hasMax = r.max() != Double.POSITIVE_INFINITY;
+  /** What a key of {@code type} with range {@code r} (or none) expects, e.g. "an integer >= 1". */
+  private static String describe(Class<?> type, Range r) {
+    boolean whole = type == int.class || type == Integer.class || type == long.class || type == Long.class;
+    boolean hasMin = r != null && r.min() != Double.NEGATIVE_INFINITY;
+    boolean hasMax = r != null && r.max() != Double.POSITIVE_INFINITY;
     if (hasMin && hasMax) {
-      return "a value in " + (r.minExclusive() ? "(" : "[") + fmt(r.min()) + ", " + fmt(r.max())
-          + (r.maxExclusive() ? ")" : "]");
+      return (whole ? "an integer in " : "a value in ") + (r.minExclusive() ? "(" : "[") + fmt(r.min()) + ", "
+          + fmt(r.max()) + (r.maxExclusive() ? ")" : "]");
     }
+    String kind = whole ? "an integer " : "a finite value ";
     if (hasMin) {
-      return "a value " + (r.minExclusive() ? "> " : ">= ") + fmt(r.min());
+      return kind + (r.minExclusive() ? "> " : ">= ") + fmt(r.min());
     }
-    return "a value " + (r.maxExclusive() ? "< " : "<= ") + fmt(r.max());
+    if (hasMax) {
+      return kind + (r.maxExclusive() ? "< " : "<= ") + fmt(r.max());
+    }
+    return whole ? "an integer" : "a finite number";
   }
 
   private static String fmt(double x) {

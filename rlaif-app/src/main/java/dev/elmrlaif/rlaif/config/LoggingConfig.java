@@ -1,13 +1,16 @@
 package dev.elmrlaif.rlaif.config;
 
+import io.soabase.recordbuilder.core.RecordBuilder;
+
 /** How a run reports progress and where its metrics go besides {@code metrics.jsonl}. */
+@RecordBuilder
 public record LoggingConfig(
     @Doc("Progress display: auto (a bar on a terminal, log lines otherwise or when CI=true), bar,"
             + " lines or off")
-        ProgressMode progress,
-    @Doc("Write TensorBoard event files into the run folder") boolean tensorboard,
+        @Default("auto") ProgressMode progress,
+    @Doc("Write TensorBoard event files into the run folder") @Default("true") boolean tensorboard,
     @Doc("Seconds between plain progress log lines when not on a terminal") @Range(min = 1)
-        int progressLineSeconds) {
+        @Default("10") int progressLineSeconds) implements LoggingConfigBuilder.With {
 
   /** How progress over long loops is shown. */
   public enum ProgressMode {
@@ -19,6 +22,6 @@ public record LoggingConfig(
 
   /** The defaults every config starts from. */
   public static LoggingConfig defaults() {
-    return new LoggingConfig(ProgressMode.AUTO, true, 10);
+    return ConfigKeys.defaults(LoggingConfig.class);
   }
 }

@@ -6,9 +6,11 @@ import java.lang.annotation.RetentionPolicy;
 import java.lang.annotation.Target;
 
 /**
- * The allowed interval of a numeric configuration key. The loader checks it after every file,
- * {@code extends} base and {@code --set} override has been applied, and names the key and the
- * interval when a value falls outside.
+ * The allowed interval of a numeric configuration key. The loader checks it (and that a number is
+ * finite) once every file, {@code extends} base and {@code --set} override has been laid over the
+ * defaults and before the records are built, and names the key's full path, its line, the value
+ * found and the interval when a value falls outside. It is the only check of a key's own range: the
+ * records' constructors keep only the checks that relate several keys.
  */
 @Retention(RetentionPolicy.RUNTIME)
 @Target({ElementType.RECORD_COMPONENT, ElementType.PARAMETER, ElementType.FIELD, ElementType.METHOD})
@@ -24,4 +26,7 @@ public @interface Range {
 
   /** Whether {@link #max()} itself is excluded. */
   boolean maxExclusive() default false;
+
+  /** Why the range is what it is, appended to the error in brackets; empty for nothing. */
+  String reason() default "";
 }

@@ -5,6 +5,7 @@ import dev.elmrlaif.rlaif.rl.sac.SacConfig;
 import dev.elmrlaif.rlaif.rl.softq.SoftQConfig;
 import dev.elmrlaif.rlaif.rl.stage.RlConfig;
 import dev.elmrlaif.rlaif.synthetic.SyntheticConfig;
+import io.soabase.recordbuilder.core.RecordBuilder;
 import java.util.List;
 
 /**
@@ -12,14 +13,15 @@ import java.util.List;
  * default (see {@link #defaults()}) and a one-line {@link Doc description}; {@code rlaif train
  * CONFIG --print-config} shows them all.
  */
+@RecordBuilder
 public record RlaifConfig(
-    @Doc("Run name: runs/<name>/<timestamp>/; empty means the config file's name") String name,
+    @Doc("Run name: runs/<name>/<timestamp>/; empty means the config file's name") @Default("") String name,
     @Doc("Master random seed; every component derives its own seed from it") @Range(min = 0)
-        long seed,
-    @Doc("Compute device: auto, cpu, gpu or gpu:N") String device,
-    @Doc("PyTorch intra-op threads; 0 means one per core") @Range(min = 0, max = 1024) int threads,
+        @Default("42") long seed,
+    @Doc("Compute device: auto, cpu, gpu or gpu:N") @Default("auto") String device,
+    @Doc("PyTorch intra-op threads; 0 means one per core") @Range(min = 0, max = 1024) @Default("0") int threads,
     @Doc("Stages to run, in pipeline order; each skips when its outputs exist")
-        List<StageName> stages,
+        @Default("[data, tokenizer, report]") List<StageName> stages,
     @Doc("Domain data: where it lives and how it is split") DataConfig data,
     @Doc("The tokenizer: trained on the training split, or a pretrained one") TokenizerConfig tokenizer,
     @Doc("The language model: a local GPT-2 folder, or the small GPT pretrained here; the adapter's shape")
@@ -36,40 +38,20 @@ public record RlaifConfig(
         SyntheticConfig synthetic,
     @Doc("Consistency on held-out entities beside baselines") EvalConfig eval,
     @Doc("Optimisation settings shared by the training stages") TrainerConfig trainer,
-    @Doc("Progress display and metric sinks") LoggingConfig logging) {
+    @Doc("Progress display and metric sinks") LoggingConfig logging) implements RlaifConfigBuilder.With {
 
   public RlaifConfig {
     stages = List.copyOf(stages);
-    DeviceSpec.parse(device); // rejects a malformed device early, naming the key
+    try {
+      DeviceSpec.parse(device); // rejects a malformed device early, naming the key
+    } catch (IllegalArgumentException e) {
+      throw new ConfigException("device", "expected auto, cpu, gpu or gpu:N, found "
+          + (device == null ? "null" : "\"" + device + "\""));
+    }
   }
 
   /** The defaults every config starts from. */
   public static RlaifConfig defaults() {
-    return new RlaifConfig(
-        "",
-        42,
-        "auto",
-        0,
-        List.of(StageName.DATA, StageName.TOKENIZER, StageName.REPORT),
-        DataConfig.defaults(),
-        TokenizerConfig.defaults(),
-        ModelConfig.defaults(),
-        PretrainConfig.defaults(),
-        SftConfig.defaults(),
-        RlConfig.defaults(),
-        ReinforceConfig.defaults(),
-        SacConfig.defaults(),
-        SoftQConfig.defaults(),
-        SyntheticConfig.defaults(),
-        EvalConfig.defaults(),
-        TrainerConfig.defaults(),
-        LoggingConfig.defaults());
-  }
-
-  /** This config with another name. */
-  public RlaifConfig withName(String newName) {
-    return new RlaifConfig(
-        newName, seed, device, threads, stages, data, tokenizer, model, pretrain, sft, rl, reinforce, sac, softQ, synthetic,
-        eval, trainer, logging);
+    return ConfigKeys.defaults(RlaifConfig.class);
   }
 }

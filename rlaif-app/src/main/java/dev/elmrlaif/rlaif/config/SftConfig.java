@@ -1,6 +1,6 @@
 package dev.elmrlaif.rlaif.config;
 
-import dev.elmrlaif.rlaif.UserInputException;
+import io.soabase.recordbuilder.core.RecordBuilder;
 import java.util.List;
 
 /**
@@ -11,38 +11,39 @@ import java.util.List;
  * {@code user} (the user-profile task); a file domain has its own kinds. Batch size, warm-up, weight decay, clipping, checkpoint and log intervals come
  * from the shared {@code trainer} section.
  */
+@RecordBuilder
 public record SftConfig(
-    @Doc("two_stage, stage1_only (adapter only) or stage2_only") SftSchedule schedule,
+    @Doc("two_stage, stage1_only (adapter only) or stage2_only") @Default("two_stage") SftSchedule schedule,
     @Doc("Models to train, by the entity kind their tasks' first slot describes (MovieLens: movie, user); "
-        + "empty means every such kind of the prepared tasks") List<String> models,
-    @Doc("Stage 1 steps: adapter only, LM frozen") @Range(min = 0) int stage1Steps,
-    @Doc("Stage 2 steps: everything, or LoRA + adapter") @Range(min = 0) int stage2Steps,
+        + "empty means every such kind of the prepared tasks") @Default("[]") List<String> models,
+    @Doc("Stage 1 steps: adapter only, LM frozen") @Range(min = 0) @Default("300") int stage1Steps,
+    @Doc("Stage 2 steps: everything, or LoRA + adapter") @Range(min = 0) @Default("1000") int stage2Steps,
     @Doc("Stage 1 peak learning rate; 0 means trainer.learning_rate") @Range(min = 0, max = 10)
-        double stage1LearningRate,
+        @Default("1e-3") double stage1LearningRate,
     @Doc("Stage 2 peak learning rate; 0 means trainer.learning_rate") @Range(min = 0, max = 10)
-        double stage2LearningRate,
+        @Default("0") double stage2LearningRate,
     @Doc("What stage 2 trains: full (every parameter) or lora (LoRA tensors + adapter)")
-        Stage2Parameters stage2Trains,
-    @Doc("LoRA rank when stage2_trains is lora") @Range(min = 1, max = 4096) int loraRank,
+        @Default("full") Stage2Parameters stage2Trains,
+    @Doc("LoRA rank when stage2_trains is lora") @Range(min = 1, max = 4096) @Default("8") int loraRank,
     @Doc("LoRA alpha (the update is scaled by alpha / rank)") @Range(min = 0, max = 1e6, minExclusive = true)
-        double loraAlpha,
+        @Default("16") double loraAlpha,
     @Doc("Held-out loss every N steps (and at every sub-stage end); 0 means only at the ends")
-        @Range(min = 0) int evalEvery,
-    @Doc("Held-out examples per held-out loss") @Range(min = 1, max = 1000000) int evalExamples,
+        @Range(min = 0) @Default("200") int evalEvery,
+    @Doc("Held-out examples per held-out loss") @Range(min = 1, max = 1000000) @Default("64") int evalExamples,
     @Doc("Floor of the cosine decay as a fraction of the peak learning rate") @Range(min = 0, max = 1)
-        double minLearningRateRatio) {
+        @Default("0.1") double minLearningRateRatio) implements SftConfigBuilder.With {
 
   public SftConfig {
     if (schedule == null) {
-      throw new UserInputException("sft.schedule: missing; expected two_stage, stage1_only or stage2_only");
+      throw new ConfigException("schedule", "missing; expected two_stage, stage1_only or stage2_only");
     }
     if (stage2Trains == null) {
-      throw new UserInputException("sft.stage2_trains: missing; expected full or lora");
+      throw new ConfigException("stage2_trains", "missing; expected full or lora");
     }
     models = models == null ? List.of() : List.copyOf(models);
     for (String model : models) {
       if (model == null || model.isBlank()) {
-        throw new UserInputException("sft.models: found an empty name, expected entity kinds such as movie or user");
+        throw new ConfigException("models", "found an empty name, expected entity kinds such as movie or user");
       }
     }
   }
@@ -68,7 +69,6 @@ public record SftConfig(
 
   /** The defaults every config starts from. */
   public static SftConfig defaults() {
-    return new SftConfig(SftSchedule.TWO_STAGE, List.of(), 300, 1000, 1e-3, 0, Stage2Parameters.FULL,
-        8, 16, 200, 64, 0.1);
+    return ConfigKeys.defaults(SftConfig.class);
   }
 }

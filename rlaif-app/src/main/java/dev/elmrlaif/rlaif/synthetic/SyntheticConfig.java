@@ -1,8 +1,11 @@
 package dev.elmrlaif.rlaif.synthetic;
 
-import dev.elmrlaif.rlaif.UserInputException;
+import dev.elmrlaif.rlaif.config.ConfigException;
+import dev.elmrlaif.rlaif.config.ConfigKeys;
+import dev.elmrlaif.rlaif.config.Default;
 import dev.elmrlaif.rlaif.config.Doc;
 import dev.elmrlaif.rlaif.config.Range;
+import io.soabase.recordbuilder.core.RecordBuilder;
 import java.util.List;
 import java.util.Map;
 
@@ -10,47 +13,33 @@ import java.util.Map;
  * A synthetic token CoMDP whose KL-regularised optimum is known exactly ({@link SyntheticCoMdp}),
  * used to check that the RL trainers converge to it (YAML section {@code synthetic}).
  */
+@RecordBuilder
 public record SyntheticConfig(
-    @Doc("Vocabulary size, the end token 0 included") @Range(min = 2, max = 8) int vocabSize,
+    @Doc("Vocabulary size, the end token 0 included") @Range(min = 2, max = 8) @Default("5") int vocabSize,
     @Doc("Most tokens per sequence (the episode also ends at the end token 0)") @Range(min = 1, max = 5)
-        int horizon,
+        @Default("3") int horizon,
     @Doc("KL coefficient beta of the objective E[r] - beta KL(pi || pi_ref)")
-        @Range(min = 0, minExclusive = true) double beta,
-    @Doc("Seed of the random reference policy and the random reward") long seed,
+        @Range(min = 0, minExclusive = true) @Default("0.5") double beta,
+    @Doc("Seed of the random reference policy and the random reward") @Default("7") long seed,
     @Doc("Random reference only: pi_ref(.|s) = softmax(z / temperature), z ~ N(0, 1)")
-        @Range(min = 0, minExclusive = true) double referenceTemperature,
+        @Range(min = 0, minExclusive = true) @Default("1.0") double referenceTemperature,
     @Doc("Reference next-token probabilities per prefix (\"\" is the start, \"2 1\" a prefix);"
         + " empty means random from the seed")
-        Map<String, List<Double>> referenceTable,
+        @Default("{}") Map<String, List<Double>> referenceTable,
     @Doc("The terminal reward r(y)") SyntheticRewardConfig reward,
     @Doc("rl stage: width of the tiny ELM (one layer, one head) acting in the CoMDP; with no"
-        + " reference_table, its initialisation from `seed` is pi_ref") @Range(min = 2, max = 256) int dModel) {
+        + " reference_table, its initialisation from `seed` is pi_ref") @Range(min = 2,
+            max = 256) @Default("16") int dModel) implements SyntheticConfigBuilder.With {
 
   public SyntheticConfig {
-    if (vocabSize < 2) {
-      throw new UserInputException("synthetic.vocab_size: found " + vocabSize + ", expected >= 2");
-    }
-    if (horizon < 1) {
-      throw new UserInputException("synthetic.horizon: found " + horizon + ", expected >= 1");
-    }
-    if (!(beta > 0) || Double.isInfinite(beta)) {
-      throw new UserInputException("synthetic.beta: found " + beta + ", expected a finite value > 0");
-    }
-    if (!(referenceTemperature > 0) || Double.isInfinite(referenceTemperature)) {
-      throw new UserInputException("synthetic.reference_temperature: found " + referenceTemperature
-          + ", expected a finite value > 0");
-    }
     referenceTable = Map.copyOf(referenceTable == null ? Map.of() : referenceTable);
     if (reward == null) {
-      throw new UserInputException("synthetic.reward: missing, expected a reward section");
-    }
-    if (dModel < 2 || dModel > 256) {
-      throw new UserInputException("synthetic.d_model: found " + dModel + ", expected an integer in [2, 256]");
+      throw new ConfigException("reward", "missing, expected a reward section");
     }
   }
 
   /** Five tokens, horizon 3, beta 0.5, random reference and reward from seed 7, an ELM of width 16. */
   public static SyntheticConfig defaults() {
-    return new SyntheticConfig(5, 3, 0.5, 7, 1.0, Map.of(), SyntheticRewardConfig.defaults(), 16);
+    return ConfigKeys.defaults(SyntheticConfig.class);
   }
 }

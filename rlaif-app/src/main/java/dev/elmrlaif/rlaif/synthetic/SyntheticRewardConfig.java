@@ -1,8 +1,11 @@
 package dev.elmrlaif.rlaif.synthetic;
 
-import dev.elmrlaif.rlaif.UserInputException;
+import dev.elmrlaif.rlaif.config.ConfigException;
+import dev.elmrlaif.rlaif.config.ConfigKeys;
+import dev.elmrlaif.rlaif.config.Default;
 import dev.elmrlaif.rlaif.config.Doc;
 import dev.elmrlaif.rlaif.config.Range;
+import io.soabase.recordbuilder.core.RecordBuilder;
 import java.util.Map;
 
 /**
@@ -10,14 +13,15 @@ import java.util.Map;
  * {@code synthetic.reward}). Sequences are written as space-separated token ids, token 0 being
  * the end token, e.g. {@code "2 1 0"}.
  */
+@RecordBuilder
 public record SyntheticRewardConfig(
     @Doc("table: r(y) from `table` (0 for sequences not listed); token_count: scale * (number of"
         + " `token` in y); random: scale * U(0,1) per sequence, drawn from the seed")
-        Kind kind,
-    @Doc("token_count only: the token id whose occurrences are rewarded") @Range(min = 0) int token,
-    @Doc("Multiplies the token count or the uniform draw") double scale,
+        @Default("random") Kind kind,
+    @Doc("token_count only: the token id whose occurrences are rewarded") @Range(min = 0) @Default("1") int token,
+    @Doc("Multiplies the token count or the uniform draw") @Default("1.0") double scale,
     @Doc("table only: reward per complete sequence, keyed by its token ids, e.g. \"2 1 0\": 1.5")
-        Map<String, Double> table) {
+        @Default("{}") Map<String, Double> table) implements SyntheticRewardConfigBuilder.With {
 
   /** How the reward is defined. */
   public enum Kind {
@@ -31,26 +35,19 @@ public record SyntheticRewardConfig(
 
   public SyntheticRewardConfig {
     if (kind == null) {
-      throw new UserInputException(
-          "synthetic.reward.kind: missing, expected table, token_count or random");
-    }
-    if (token < 0) {
-      throw new UserInputException("synthetic.reward.token: found " + token + ", expected >= 0");
-    }
-    if (!Double.isFinite(scale)) {
-      throw new UserInputException("synthetic.reward.scale: found " + scale + ", expected a finite value");
+      throw new ConfigException("kind", "missing, expected table, token_count or random");
     }
     table = Map.copyOf(table == null ? Map.of() : table);
     for (Map.Entry<String, Double> entry : table.entrySet()) {
       if (entry.getValue() == null || !Double.isFinite(entry.getValue())) {
-        throw new UserInputException("synthetic.reward.table.\"" + entry.getKey() + "\": found "
-            + entry.getValue() + ", expected a finite reward");
+        throw new ConfigException("table.\"" + entry.getKey() + "\"", "found " + entry.getValue()
+            + ", expected a finite reward");
       }
     }
   }
 
   /** Random rewards in [0, 1). */
   public static SyntheticRewardConfig defaults() {
-    return new SyntheticRewardConfig(Kind.RANDOM, 1, 1.0, Map.of());
+    return ConfigKeys.defaults(SyntheticRewardConfig.class);
   }
 }

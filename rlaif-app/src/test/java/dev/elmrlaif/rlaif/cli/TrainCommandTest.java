@@ -171,7 +171,31 @@ class TrainCommandTest {
   @Test
   void negativeLearningRateExitsTwoNamingKeyAndRange() throws IOException {
     assertEquals(2, run("train", config("trainer:\n  learning_rate: -1e-3\n").toString()));
-    assertTrue(err.toString().contains("`trainer.learning_rate` = -0.001 is out of range; expected a value in (0, 10]"), err.toString());
+    assertTrue(err.toString()
+        .contains("exp.yaml, line 4: trainer.learning_rate: found -0.001, expected a value in (0, 10]"),
+        err.toString());
+  }
+
+  @Test
+  void aNestedKeyOutOfRangeExitsTwoNamingItsFullPathAndItsOwnLine() throws IOException {
+    Path runs = dir.resolve("runs");
+    Path wals = dir.resolve("wals.yaml");
+    Files.writeString(wals, "seed: 1\ndata:\n  root: " + data + "\n  wals:\n    iterations: 3\n    dimension: 0\n");
+    assertEquals(2, run("train", wals.toString(), "--runs-root", runs.toString()));
+    assertEquals("error: " + wals + ", line 6: data.wals.dimension: found 0, expected an integer in [1, 1024]",
+        err.toString().strip());
+    assertFalse(Files.exists(runs), "nothing is written before the config is valid");
+  }
+
+  @Test
+  void theDeprecatedAlphaKeyOutOfRangeExitsTwoNamingItAsWrittenOnItsOwnLine() throws IOException {
+    Path runs = dir.resolve("runs");
+    Path sac = config("seed: 1\nsac:\n  alpha:\n    kind: fixed\n    beta: 0\n");
+    assertEquals(2, run("train", sac.toString(), "--runs-root", runs.toString()));
+    assertTrue(err.toString().contains("error: " + sac + ", line 7: sac.alpha.beta: found 0, expected a finite value > 0"
+        + " (alpha is the temperature of the soft values)"), err.toString());
+    assertFalse(err.toString().contains("Exception"), err.toString());
+    assertFalse(Files.exists(runs), "nothing is written before the config is valid");
   }
 
   @Test

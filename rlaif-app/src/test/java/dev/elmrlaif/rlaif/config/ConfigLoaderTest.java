@@ -110,7 +110,7 @@ class ConfigLoaderTest {
     Path f = write("bad.yaml", "trainer:\n  learning_rate: -0.001\n");
     UserInputException e = fails(f);
     assertTrue(e.getMessage().contains("bad.yaml, line 2"), e.getMessage());
-    assertTrue(e.getMessage().contains("`trainer.learning_rate` = -0.001"), e.getMessage());
+    assertTrue(e.getMessage().contains("trainer.learning_rate: found -0.001"), e.getMessage());
     assertTrue(e.getMessage().contains("expected a value in (0, 10]"), e.getMessage());
   }
 
@@ -118,7 +118,7 @@ class ConfigLoaderTest {
   void outOfRangeOverrideNamesTheSetArgument() throws IOException {
     UserInputException e = fails(write("a.yaml", ""), "trainer.batch_size=0");
     assertTrue(e.getMessage().contains("--set trainer.batch_size=0"), e.getMessage());
-    assertTrue(e.getMessage().contains("expected a value in [1, 65536]"), e.getMessage());
+    assertTrue(e.getMessage().contains("expected an integer in [1, 65536]"), e.getMessage());
   }
 
   @Test

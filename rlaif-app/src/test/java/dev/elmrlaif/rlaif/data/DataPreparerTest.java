@@ -36,10 +36,12 @@ class DataPreparerTest {
   @TempDir Path dir;
 
   private static DataConfig config(Path root, Path cache) {
-    return new DataConfig("movielens", "ml-latest-small", root.toString(), cache.toString(), 0.2, 0.2, "", false,
-        TextEncoderKind.TFIDF, 8, "",
-        new WalsConfig(4, 6, 0.1, 1.0, 1), new ConceptsConfig(List.of("semantic", "behavioral"), 3, true, 1.0, 0.25),
-        TeacherConfig.defaults(), new TasksConfig(List.of("all"), 0, 0, 0, 3), FilesDomainConfig.defaults());
+    return DataConfig.defaults().with(b -> b.root(root.toString()).cacheDir(cache.toString()).heldOutMovies(0.2)
+        .heldOutUsers(0.2).autoDownload(false).textEncoder(TextEncoderKind.TFIDF).semanticDimension(8)
+        .wals(WalsConfig.defaults().with(c -> c.dimension(4).iterations(6).regularization(1.0).threads(1)))
+        .concepts(ConceptsConfig.defaults().with(d -> d.spaces(List.of("semantic", "behavioral")).minMovies(3)
+        .validationFraction(0.25))).tasks(TasksConfig.defaults().with(e -> e.enabled(List.of("all")).moviesPerTask(0)
+        .pairsPerTask(0).profileMovies(3))));
   }
 
   private static PreparedData prepare(Path root, Path cache) {

@@ -32,9 +32,10 @@ record SupervisedTinyRun(PreparedData data, Path runDir, RunContext context, Tra
     RunContext context = TinyElmWorld.context(runDir, config);
     TinyElmWorld.writeTokenizer(context.run(), data);
     TinyElmWorld.saveData(context.run(), data);
-    SftConfig sft = new SftConfig(SftSchedule.TWO_STAGE, List.of("movie", "user"), 4, 8, 0.01, 0.005,
-        Stage2Parameters.FULL, 4, 8, 0, 8, 0.1);
-    TrainingSetup setup = TrainingSetup.fixed(TinyElmWorld.model(), new PretrainConfig(8, 0, 1, 0.1), sft,
+    SftConfig sft = SftConfig.defaults().with(b -> b.models(List.of("movie", "user")).stage1Steps(4).stage2Steps(8)
+        .stage1LearningRate(0.01).stage2LearningRate(0.005).loraRank(4).loraAlpha(8).evalEvery(0).evalExamples(8));
+    TrainingSetup setup = TrainingSetup.fixed(TinyElmWorld.model(), PretrainConfig.defaults().with(b -> b.steps(8)
+        .evalEvery(0).evalBatches(1)), sft,
         TinyElmWorld.eval(), c -> data);
     new PretrainStage(setup).run(context);
     new SftStage(setup).run(context);

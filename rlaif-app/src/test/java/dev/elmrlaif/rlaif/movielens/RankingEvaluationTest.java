@@ -53,7 +53,7 @@ class RankingEvaluationTest {
     Interactions ratings = Interactions.fromTriples("user", "movie", users, movies, rows, columns, stars);
     Split userSplit = Split.random("user", users, 0.2, 3);
     Split movieSplit = Split.random("movie", movies, 0.1, 3);
-    WalsConfig config = new WalsConfig(4, 10, 0.1, 1.0, 1);
+    WalsConfig config = WalsConfig.defaults().with(b -> b.dimension(4).iterations(10).regularization(1.0).threads(1));
     BehavioralEmbeddings embeddings = BehavioralEmbeddings.fit(ratings, userSplit, movieSplit, config, 5);
     RankingEvaluation.Report report = RankingEvaluation.evaluate(ratings, userSplit, movieSplit, embeddings, config, 9);
     assertEquals(40, report.users());

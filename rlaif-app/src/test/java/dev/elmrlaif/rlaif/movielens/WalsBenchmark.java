@@ -36,12 +36,12 @@ public final class WalsBenchmark {
     String root = System.getenv().getOrDefault("RLAIF_DATA", "../shared/data");
     MovieLensData data = MovieLensLoader.load(Path.of(root, "movielens", "ml-latest-small"), null);
     WalsConfig defaults = WalsConfig.defaults();
-    WalsConfig config = new WalsConfig(
-        args.length > 1 ? Integer.parseInt(args[1]) : defaults.dimension(),
-        args.length > 2 ? Integer.parseInt(args[2]) : defaults.iterations(),
-        args.length > 3 ? Double.parseDouble(args[3]) : defaults.unobservedWeight(),
-        args.length > 4 ? Double.parseDouble(args[4]) : defaults.regularization(),
-        0);
+    WalsConfig config = defaults.with(b -> b
+        .dimension(args.length > 1 ? Integer.parseInt(args[1]) : defaults.dimension())
+        .iterations(args.length > 2 ? Integer.parseInt(args[2]) : defaults.iterations())
+        .unobservedWeight(args.length > 3 ? Double.parseDouble(args[3]) : defaults.unobservedWeight())
+        .regularization(args.length > 4 ? Double.parseDouble(args[4]) : defaults.regularization())
+        .threads(0));
     Split users = Split.random("user", data.userIds().length, 0.1, 42);
     Split movies = Split.random("movie", data.movies().size(), 0.1, 42);
     for (int repeat = 0; repeat < 3; repeat++) {
@@ -97,7 +97,7 @@ public final class WalsBenchmark {
     Interactions matrix = new Interactions("user", "movie", users, movies, rowStart, column, value);
     System.out.printf(Locale.ROOT, "synthetic: %d users, %d movies, %d ratings (generated in %.1f s)%n",
         users, movies, matrix.count(), (System.nanoTime() - startGen) / 1e9);
-    WalsConfig config = new WalsConfig(32, iterations, 0.1, 5.0, 0);
+    WalsConfig config = WalsConfig.defaults().withIterations(iterations);
     long start = System.nanoTime();
     long cpuStart = processCpuNanos();
     new WeightedAls(config).fit(matrix, 3);

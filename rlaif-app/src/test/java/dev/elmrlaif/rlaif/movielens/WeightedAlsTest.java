@@ -74,7 +74,8 @@ class WeightedAlsTest {
       }
     }
     // w0 = 0: unobserved entries carry no weight, so this is plain low-rank completion.
-    WeightedAls wals = new WeightedAls(new WalsConfig(3, 60, 0.0, 1e-4, 2));
+    WeightedAls wals = new WeightedAls(WalsConfig.defaults().with(b -> b.dimension(3).iterations(60)
+        .unobservedWeight(0.0).regularization(1e-4).threads(2)));
     WeightedAls.Factors f = wals.fit(observe(m, observed), 7);
     double squaredError = 0;
     double squaredValue = 0;
@@ -105,7 +106,8 @@ class WeightedAlsTest {
       }
     }
     Interactions ratings = observe(m, observed);
-    WalsConfig config = new WalsConfig(4, 2, 0.2, 0.5, 1);
+    WalsConfig config = WalsConfig.defaults().with(b -> b.dimension(4).iterations(2).unobservedWeight(0.2)
+        .regularization(0.5).threads(1));
     WeightedAls wals = new WeightedAls(config);
     WeightedAls.Factors fitted = wals.fit(ratings, 11);
     // After the last sweep the columns are the exact minimiser given the rows, and the rows were the
@@ -144,7 +146,8 @@ class WeightedAlsTest {
     double lambda = 0.7;
     double previous = Double.POSITIVE_INFINITY;
     for (int sweeps = 1; sweeps <= 6; sweeps++) {
-      WeightedAls wals = new WeightedAls(new WalsConfig(3, sweeps, w0, lambda, 1));
+      WeightedAls wals = new WeightedAls(WalsConfig.defaults().with(c -> c.dimension(3).unobservedWeight(w0)
+          .regularization(lambda).threads(1)).withIterations(sweeps));
       WeightedAls.Factors f = wals.fit(ratings, 9);
       double dense = 0;
       for (int u = 0; u < 20; u++) {

@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Test;
 
 class ProgressReporterTest {
   private static LoggingConfig mode(ProgressMode m) {
-    return new LoggingConfig(m, true, 10);
+    return LoggingConfig.defaults().withProgress(m);
   }
 
   @Test

@@ -23,8 +23,8 @@ import org.junit.jupiter.api.Test;
  * π*, and a Monte-Carlo REINFORCE estimator assembled from rl.math that must average to it.
  */
 class ObjectiveGradientTest {
-  private static final SyntheticConfig CONFIG = new SyntheticConfig(3, 3, 0.4, 21, 1.0, Map.of(),
-      new SyntheticRewardConfig(SyntheticRewardConfig.Kind.RANDOM, 1, 2.0, Map.of()), 16);
+  private static final SyntheticConfig CONFIG = SyntheticConfig.defaults().with(b -> b.vocabSize(3).beta(0.4).seed(21)
+      .reward(SyntheticRewardConfig.defaults().withScale(2.0)));
 
   private static Map<List<Integer>, double[]> randomLogits(TokenMdp mdp, long seed) {
     SplittableRandom random = new SplittableRandom(seed);
@@ -122,7 +122,7 @@ class ObjectiveGradientTest {
     TokenMdp mdp = comdp.mdp();
     TabularPolicy pi = policy(mdp, randomLogits(mdp, 2));
     Map<List<Integer>, double[]> exact = comdp.objectiveGradient(pi);
-    AdvantageEstimator estimator = new AdvantageEstimator(new BaselineConfig(baseline, 0.9, 1e-6));
+    AdvantageEstimator estimator = new AdvantageEstimator(BaselineConfig.defaults().withKind(baseline));
     int k = 4;
     int batches = 25_000;
     Map<List<Integer>, double[]> sum = new HashMap<>();

@@ -22,7 +22,7 @@ public final class SyntheticCoMdpBenchmark {
   public static void main(String[] args) {
     for (SyntheticConfig config : new SyntheticConfig[] {
         SyntheticConfig.defaults(),
-        new SyntheticConfig(8, 5, 0.5, 7, 1.0, Map.of(), SyntheticRewardConfig.defaults(), 16)}) {
+        SyntheticConfig.defaults().with(b -> b.vocabSize(8).horizon(5))}) {
       double[] build = new double[5];
       double[] optimum = new double[5];
       double[] objective = new double[5];

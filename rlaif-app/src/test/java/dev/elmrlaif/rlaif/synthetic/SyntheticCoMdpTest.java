@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.elmrlaif.rlaif.UserInputException;
+import dev.elmrlaif.rlaif.config.YamlConfigs;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
@@ -13,8 +14,8 @@ import org.junit.jupiter.api.Test;
 class SyntheticCoMdpTest {
 
   private static SyntheticConfig config(int vocab, int horizon, double beta, long seed, double scale) {
-    return new SyntheticConfig(vocab, horizon, beta, seed, 1.0, Map.of(),
-        new SyntheticRewardConfig(SyntheticRewardConfig.Kind.RANDOM, 1, scale, Map.of()), 16);
+    return SyntheticConfig.defaults().with(b -> b.vocabSize(vocab).horizon(horizon).beta(beta).seed(seed)
+        .reward(SyntheticRewardConfig.defaults().withScale(scale)));
   }
 
   private static final List<SyntheticConfig> CONFIGS = List.of(
@@ -23,8 +24,9 @@ class SyntheticCoMdpTest {
       config(4, 4, 0.1, 2, 1.0),
       config(6, 4, 0.05, 3, 3.0), // large r/beta: 60 nats of spread
       config(2, 5, 2.0, 4, 1.0),
-      new SyntheticConfig(6, 3, 0.3, 5, 0.5, Map.of(),
-          new SyntheticRewardConfig(SyntheticRewardConfig.Kind.TOKEN_COUNT, 2, 1.0, Map.of()), 16));
+      SyntheticConfig.defaults().with(b -> b.vocabSize(6).beta(0.3).seed(5).referenceTemperature(0.5)
+          .reward(SyntheticRewardConfig.defaults().with(c -> c.kind(SyntheticRewardConfig.Kind.TOKEN_COUNT)
+          .token(2)))));
 
   @Test
   void enumeratesEverySequenceOnce() {
@@ -87,9 +89,9 @@ class SyntheticCoMdpTest {
   void handComputedTwoTokenExample() {
     // Tokens {END, 1}, horizon 2, uniform reference, r = number of 1s, beta = 1.
     // Sequences [0], [1 0], [1 1] with pi_ref 1/2, 1/4, 1/4 and rewards 0, 1, 2.
-    SyntheticConfig c = new SyntheticConfig(2, 2, 1.0, 0, 1.0,
-        Map.of("", List.of(0.5, 0.5), "1", List.of(0.5, 0.5)),
-        new SyntheticRewardConfig(SyntheticRewardConfig.Kind.TOKEN_COUNT, 1, 1.0, Map.of()), 16);
+    SyntheticConfig c = SyntheticConfig.defaults().with(b -> b.vocabSize(2).horizon(2).beta(1.0).seed(0)
+        .referenceTable(Map.of("", List.of(0.5, 0.5), "1", List.of(0.5, 0.5))).reward(SyntheticRewardConfig.defaults()
+        .withKind(SyntheticRewardConfig.Kind.TOKEN_COUNT)));
     SyntheticCoMdp comdp = SyntheticCoMdp.from(c);
     double e = Math.E;
     double z = 0.5 + 0.25 * e + 0.25 * e * e;
@@ -113,36 +115,38 @@ class SyntheticCoMdpTest {
 
   @Test
   void rewardTableAndReferenceTableAreValidated() {
-    SyntheticRewardConfig table = new SyntheticRewardConfig(SyntheticRewardConfig.Kind.TABLE, 0, 1.0,
-        Map.of("1 2 0", 1.5, "0", -1.0));
-    SyntheticCoMdp comdp = SyntheticCoMdp.from(new SyntheticConfig(3, 3, 0.5, 9, 1.0, Map.of(), table, 16));
+    SyntheticRewardConfig table = SyntheticRewardConfig.defaults().with(b -> b.kind(SyntheticRewardConfig.Kind.TABLE)
+        .token(0).table(Map.of("1 2 0", 1.5, "0", -1.0)));
+    SyntheticCoMdp comdp = SyntheticCoMdp.from(SyntheticConfig.defaults().with(b -> b.vocabSize(3).seed(9)
+        .reward(table)));
     assertEquals(1.5, comdp.reward(List.of(1, 2, 0)), 0.0);
     assertEquals(-1.0, comdp.reward(List.of(0)), 0.0);
     assertEquals(0.0, comdp.reward(List.of(2, 2, 2)), 0.0);
 
     UserInputException notComplete = assertThrows(UserInputException.class, () -> SyntheticCoMdp.from(
-        new SyntheticConfig(3, 3, 0.5, 9, 1.0, Map.of(), new SyntheticRewardConfig(
-            SyntheticRewardConfig.Kind.TABLE, 0, 1.0, Map.of("1 2", 1.0)), 16)));
+        SyntheticConfig.defaults().with(b -> b.vocabSize(3).seed(9).reward(SyntheticRewardConfig.defaults()
+            .with(c -> c.kind(SyntheticRewardConfig.Kind.TABLE).token(0).table(Map.of("1 2", 1.0)))))));
     assertTrue(notComplete.getMessage().contains("synthetic.reward.table.\"1 2\""), notComplete.getMessage());
     UserInputException badToken = assertThrows(UserInputException.class, () -> SyntheticCoMdp.from(
-        new SyntheticConfig(3, 3, 0.5, 9, 1.0, Map.of(), new SyntheticRewardConfig(
-            SyntheticRewardConfig.Kind.TABLE, 0, 1.0, Map.of("1 7 0", 1.0)), 16)));
+        SyntheticConfig.defaults().with(b -> b.vocabSize(3).seed(9).reward(SyntheticRewardConfig.defaults()
+            .with(c -> c.kind(SyntheticRewardConfig.Kind.TABLE).token(0).table(Map.of("1 7 0", 1.0)))))));
     assertTrue(badToken.getMessage().contains("token 7 at position 1"), badToken.getMessage());
     UserInputException endInside = assertThrows(UserInputException.class, () -> SyntheticCoMdp.from(
-        new SyntheticConfig(3, 3, 0.5, 9, 1.0, Map.of(), new SyntheticRewardConfig(
-            SyntheticRewardConfig.Kind.TABLE, 0, 1.0, Map.of("0 1", 1.0)), 16)));
+        SyntheticConfig.defaults().with(b -> b.vocabSize(3).seed(9).reward(SyntheticRewardConfig.defaults()
+            .with(c -> c.kind(SyntheticRewardConfig.Kind.TABLE).token(0).table(Map.of("0 1", 1.0)))))));
     assertTrue(endInside.getMessage().contains("end token 0 at position 0"), endInside.getMessage());
 
     UserInputException missingRow = assertThrows(UserInputException.class, () -> SyntheticCoMdp.from(
-        new SyntheticConfig(2, 2, 1.0, 0, 1.0, Map.of("", List.of(0.5, 0.5)), table, 16)));
+        SyntheticConfig.defaults().with(b -> b.vocabSize(2).horizon(2).beta(1.0).seed(0)
+            .referenceTable(Map.of("", List.of(0.5, 0.5))).reward(table))));
     assertTrue(missingRow.getMessage().contains("no row for prefix \"1\""), missingRow.getMessage());
     UserInputException badRow = assertThrows(UserInputException.class, () -> SyntheticCoMdp.from(
-        new SyntheticConfig(2, 2, 1.0, 0, 1.0, Map.of("", List.of(0.5, 0.6), "1", List.of(0.5, 0.5)), table, 16)));
+        SyntheticConfig.defaults().with(b -> b.vocabSize(2).horizon(2).beta(1.0).seed(0)
+            .referenceTable(Map.of("", List.of(0.5, 0.6), "1", List.of(0.5, 0.5))).reward(table))));
     assertTrue(badRow.getMessage().contains("synthetic.reference_table.\"\"")
         && badRow.getMessage().contains("sum to 1.1"), badRow.getMessage());
-    UserInputException badBeta = assertThrows(UserInputException.class,
-        () -> new SyntheticConfig(3, 3, 0.0, 9, 1.0, Map.of(), table, 16));
-    assertTrue(badBeta.getMessage().contains("synthetic.beta: found 0.0"), badBeta.getMessage());
+    UserInputException badBeta = YamlConfigs.rejects("synthetic:\n  vocab_size: 3\n  beta: 0.0\n  seed: 9\n");
+    assertTrue(badBeta.getMessage().contains("line 3: synthetic.beta: found 0.0"), badBeta.getMessage());
   }
 
   @Test
@@ -157,8 +161,7 @@ class SyntheticCoMdpTest {
     for (List<Integer> s : mdp.states()) {
       uniformRows.put(TokenMdp.format(s), List.of(0.2, 0.2, 0.2, 0.2, 0.2));
     }
-    SyntheticCoMdp withTable = SyntheticCoMdp.from(new SyntheticConfig(d.vocabSize(), d.horizon(),
-        d.beta(), d.seed(), d.referenceTemperature(), uniformRows, d.reward(), d.dModel()));
+    SyntheticCoMdp withTable = SyntheticCoMdp.from(d.withReferenceTable(uniformRows));
     for (List<Integer> y : mdp.sequences()) {
       assertEquals(a.reward(y), withTable.reward(y), 0.0);
     }

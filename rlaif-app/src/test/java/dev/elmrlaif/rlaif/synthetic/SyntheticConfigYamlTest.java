@@ -72,7 +72,8 @@ class SyntheticConfigYamlTest {
     assertEquals(5.0, kl.clipBound(), 0.0);
     assertEquals(KlConfig.defaults(), mapper.treeToValue(mapper.valueToTree(KlConfig.defaults()), KlConfig.class));
     BaselineConfig baseline = bind("{kind: group_normalised, decay: 0.5, epsilon: 1.0e-4}", BaselineConfig.class);
-    assertEquals(new BaselineConfig(dev.elmrlaif.rlaif.rl.math.Baseline.GROUP_NORMALISED, 0.5, 1e-4), baseline);
+    assertEquals(BaselineConfig.defaults().with(b -> b.kind(dev.elmrlaif.rlaif.rl.math.Baseline.GROUP_NORMALISED)
+        .decay(0.5).epsilon(1e-4)), baseline);
   }
 
   @Test

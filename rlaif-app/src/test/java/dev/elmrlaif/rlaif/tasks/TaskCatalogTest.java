@@ -91,7 +91,8 @@ class TaskCatalogTest {
     Split movies = new Split("movie", held);
     Split users = new Split("user", new boolean[2]);
     Interactions ratings = Interactions.fromTriples("user", "movie", 2, n, new int[0], new int[0], new float[0]);
-    TaskExampleBuilder builder = new TaskExampleBuilder(new TasksConfig(List.of("all"), 0, 0, 0, 5), ECHO, movies, users,
+    TaskExampleBuilder builder = new TaskExampleBuilder(TasksConfig.defaults().with(b -> b.enabled(List.of("all"))
+        .moviesPerTask(0).pairsPerTask(0)), ECHO, movies, users,
         space, ratings, 1);
     TaskSpec nn = TaskCatalog.movieLens().get("common_with_nn");
     for (TaskExample e : builder.build(nn, false, false)) {
@@ -132,7 +133,8 @@ class TaskCatalogTest {
     held[13] = true;
     Interactions ratings = Interactions.fromTriples("user", "movie", 2, n, rows, cols, stars);
     EmbeddingSpace space = new EmbeddingSpace("semantic", "movie", 1, new float[n]);
-    TaskExampleBuilder builder = new TaskExampleBuilder(new TasksConfig(List.of("all"), 0, 0, 0, 3), ECHO,
+    TaskExampleBuilder builder = new TaskExampleBuilder(TasksConfig.defaults().with(b -> b.enabled(List.of("all"))
+        .moviesPerTask(0).pairsPerTask(0).profileMovies(3)), ECHO,
         new Split("movie", held), new Split("user", new boolean[2]), space, ratings, 2);
     List<TaskExample> profiles = builder.build(TaskCatalog.movieLens().get("user_profile"), false, false);
     assertEquals(1, profiles.size(), "user 1 rated nothing and is skipped");

@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import dev.elmrlaif.rlaif.UserInputException;
+import dev.elmrlaif.rlaif.config.YamlConfigs;
 import dev.elmrlaif.rlaif.config.TeacherConfig;
 import dev.elmrlaif.rlaif.config.TeacherMode;
 import dev.elmrlaif.rlaif.tasks.TaskCatalog;
@@ -81,8 +82,10 @@ class OnlineTeacherTest {
 
   /** A teacher at the test server; its key variable is TEST_KEY when the environment sets it, else none. */
   private OnlineTeacher teacher(int maxRetries, Map<String, String> environment) {
-    TeacherConfig config = new TeacherConfig(TeacherMode.ONLINE, "http://127.0.0.1:" + server.getAddress().getPort() + "/v1/",
-        "test-model", environment.containsKey("TEST_KEY") ? "TEST_KEY" : "", 0.5, 64, 5, maxRetries, 1, 0, "");
+    TeacherConfig config = TeacherConfig.defaults().with(b -> b.mode(TeacherMode.ONLINE)
+        .baseUrl("http://127.0.0.1:" + server.getAddress().getPort() + "/v1/").model("test-model")
+        .apiKeyEnv(environment.containsKey("TEST_KEY") ? "TEST_KEY" : "").temperature(0.5).maxTokens(64)
+        .timeoutSeconds(5).maxRetries(maxRetries).backoffMillis(1).requestsPerMinute(0));
     return new OnlineTeacher(config, movies, cache, environment);
   }
 
@@ -172,15 +175,17 @@ class OnlineTeacherTest {
 
   @Test
   void aNamedKeyVariableThatIsNotSetStopsTheTeacherBeforeAnyRequest() {
-    TeacherConfig config = new TeacherConfig(TeacherMode.ONLINE, "http://127.0.0.1:" + server.getAddress().getPort()
-        + "/v1", "test-model", "ELM_TEACHER_UNSET", 0.5, 64, 5, 0, 1, 0, "");
+    TeacherConfig config = TeacherConfig.defaults().with(b -> b.mode(TeacherMode.ONLINE)
+        .baseUrl("http://127.0.0.1:" + server.getAddress().getPort()
+        + "/v1").model("test-model").apiKeyEnv("ELM_TEACHER_UNSET").temperature(0.5).maxTokens(64).timeoutSeconds(5)
+            .maxRetries(0).backoffMillis(1).requestsPerMinute(0));
     UserInputException unset = assertThrows(UserInputException.class,
         () -> new OnlineTeacher(config, movies, cache, Map.of()));
     assertTrue(unset.getMessage().startsWith("data.teacher.api_key_env: the environment variable ELM_TEACHER_UNSET"
         + " is not set"), unset.getMessage());
-    UserInputException notAName = assertThrows(UserInputException.class, () -> new TeacherConfig(TeacherMode.ONLINE,
-        "http://127.0.0.1:9/v1", "m", "sk-live-abc123", 0.5, 64, 5, 0, 1, 0, ""));
-    assertTrue(notAName.getMessage().startsWith("data.teacher.api_key_env: expected the name of an environment"
+    UserInputException notAName = YamlConfigs.rejects("data:\n  teacher:\n    mode: online\n"
+        + "    base_url: http://127.0.0.1:9/v1\n    model: m\n    api_key_env: sk-live-abc123\n");
+    assertTrue(notAName.getMessage().contains("line 6: data.teacher.api_key_env: expected the name of an environment"
         + " variable"), notAName.getMessage());
     assertFalse(notAName.getMessage().contains("sk-live-abc123"));
     assertEquals(List.of(), requests);

@@ -49,8 +49,10 @@ class SftStageTest {
 
   private static SftConfig sft(SftSchedule schedule, Stage2Parameters stage2) {
     SftConfig base = TinyElmWorld.sft();
-    return new SftConfig(schedule, List.of("movie"), 6, 6, base.stage1LearningRate(), base.stage2LearningRate(),
-        stage2, base.loraRank(), base.loraAlpha(), 0, base.evalExamples(), base.minLearningRateRatio());
+    return SftConfig.defaults().with(b -> b.schedule(schedule).models(List.of("movie")).stage1Steps(6).stage2Steps(6)
+        .stage1LearningRate(base.stage1LearningRate()).stage2LearningRate(base.stage2LearningRate())
+        .stage2Trains(stage2).loraRank(base.loraRank()).loraAlpha(base.loraAlpha()).evalEvery(0)
+        .evalExamples(base.evalExamples()).minLearningRateRatio(base.minLearningRateRatio()));
   }
 
   @Test

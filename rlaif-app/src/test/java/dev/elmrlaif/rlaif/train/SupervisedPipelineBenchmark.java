@@ -79,7 +79,8 @@ public final class SupervisedPipelineBenchmark {
     Map<String, Double> seconds = new LinkedHashMap<>();
     try (MetricsLog metrics = new MetricsLog(run.metricsFile(), null, Clock.systemUTC())) {
       RunContext context = new RunContext(loaded, run, compute, metrics,
-          ProgressReporter.of(new LoggingConfig(LoggingConfig.ProgressMode.OFF, false, 10), Map.of()), System.getenv());
+          ProgressReporter.of(LoggingConfig.defaults().with(b -> b.progress(LoggingConfig.ProgressMode.OFF)
+              .tensorboard(false)), Map.of()), System.getenv());
       long t = System.nanoTime();
       PreparedData data = new DataPreparer(loaded.config().data(), 42, System.getenv()).prepare(false);
       seconds.put("data", (System.nanoTime() - t) / 1e9);
@@ -98,14 +99,14 @@ public final class SupervisedPipelineBenchmark {
       }
       seconds.put("tokenizer", (System.nanoTime() - t) / 1e9);
 
-      ModelConfig model = new ModelConfig("", Integer.getInteger("bench.context", 160), Integer.getInteger("bench.layers", 4),
-          4, Integer.getInteger("bench.dModel", 128), 256, 0.02);
-      PretrainConfig pretrain = new PretrainConfig(pretrainSteps, 100, 4, 0.1);
+      ModelConfig model = ModelConfig.defaults().with(b -> b.contextLength(Integer.getInteger("bench.context", 160))
+          .layers(Integer.getInteger("bench.layers", 4)).dModel(Integer.getInteger("bench.dModel", 128)));
+      PretrainConfig pretrain = PretrainConfig.defaults().withSteps(pretrainSteps);
       double stage1Rate = Double.parseDouble(System.getProperty("bench.stage1Rate", "3e-3"));
       double stage2Rate = Double.parseDouble(System.getProperty("bench.stage2Rate", "1e-3"));
-      SftConfig sft = new SftConfig(SftSchedule.TWO_STAGE, List.of("movie", "user"), stage1, stage2, stage1Rate, stage2Rate,
-          Stage2Parameters.FULL, 8, 16, 0, 64, 0.1);
-      EvalConfig eval = new EvalConfig(200, 96, 25, 50, 0.5, 1000);
+      SftConfig sft = SftConfig.defaults().with(b -> b.models(List.of("movie", "user")).stage1Steps(stage1)
+          .stage2Steps(stage2).stage1LearningRate(stage1Rate).stage2LearningRate(stage2Rate).evalEvery(0));
+      EvalConfig eval = EvalConfig.defaults().with(b -> b.maxNewTokens(96).batchSize(25));
       TrainingSetup setup = TrainingSetup.fixed(model, pretrain, sft, eval, c -> data);
 
       t = System.nanoTime();

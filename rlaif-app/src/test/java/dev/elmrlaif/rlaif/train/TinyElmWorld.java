@@ -62,21 +62,21 @@ public final class TinyElmWorld {
 
   /** The tiny model at another width (context 64, 1 layer, 2 heads, adapter hidden 16). */
   public static ModelConfig model(int dModel) {
-    return new ModelConfig("", 64, 1, 2, dModel, 16, 0.02);
+    return ModelConfig.defaults().with(b -> b.contextLength(64).layers(1).heads(2).dModel(dModel).adapterHidden(16));
   }
 
   public static PretrainConfig pretrain() {
-    return new PretrainConfig(20, 10, 2, 0.1);
+    return PretrainConfig.defaults().with(b -> b.steps(20).evalEvery(10).evalBatches(2));
   }
 
   /** Two-stage, full stage 2, movie model only. */
   public static SftConfig sft() {
-    return new SftConfig(SftSchedule.TWO_STAGE, List.of("movie"), 6, 12, 0.01, 0.005, Stage2Parameters.FULL, 4, 8,
-        0, 8, 0.1);
+    return SftConfig.defaults().with(b -> b.models(List.of("movie")).stage1Steps(6).stage2Steps(12)
+        .stage1LearningRate(0.01).stage2LearningRate(0.005).loraRank(4).loraAlpha(8).evalEvery(0).evalExamples(8));
   }
 
   public static EvalConfig eval() {
-    return new EvalConfig(0, 24, 8, 6, 0.5, 1000);
+    return EvalConfig.defaults().with(b -> b.maxPerTask(0).maxNewTokens(24).batchSize(8).bcCandidates(6));
   }
 
   /** The setup with fixed sections and this world's data. */
@@ -235,7 +235,8 @@ public final class TinyElmWorld {
       throws IOException {
     RunContext context = context(runDir, config);
     writeTokenizer(context.run(), data);
-    new PretrainStage(TrainingSetup.fixed(model, new PretrainConfig(6, 0, 1, 0.1), sft(), eval(), c -> data))
+    new PretrainStage(TrainingSetup.fixed(model, PretrainConfig.defaults().with(b -> b.steps(6).evalEvery(0)
+        .evalBatches(1)), sft(), eval(), c -> data))
         .run(context);
     context.metrics().close();
     return RunArtifacts.pretrainedModel(context.run());
@@ -290,7 +291,8 @@ public final class TinyElmWorld {
     }
     ComputeEnvironment compute = new ComputeEnvironment("PyTorch", "", "", Device.cpu(), 1, 0);
     MetricsLog metrics = new MetricsLog(run.metricsFile(), null, Clock.systemUTC());
-    ProgressReporter progress = ProgressReporter.of(new LoggingConfig(LoggingConfig.ProgressMode.OFF, false, 10), Map.of());
+    ProgressReporter progress = ProgressReporter.of(LoggingConfig.defaults()
+        .with(b -> b.progress(LoggingConfig.ProgressMode.OFF).tensorboard(false)), Map.of());
     return new RunContext(loaded, run, compute, metrics, progress, Map.of());
   }
 }

@@ -1,9 +1,12 @@
 package dev.elmrlaif.rlaif.rl.domain;
 
-import dev.elmrlaif.rlaif.UserInputException;
 import dev.elmrlaif.rlaif.config.ApiKeyEnv;
+import dev.elmrlaif.rlaif.config.ConfigException;
+import dev.elmrlaif.rlaif.config.ConfigKeys;
+import dev.elmrlaif.rlaif.config.Default;
 import dev.elmrlaif.rlaif.config.Doc;
 import dev.elmrlaif.rlaif.config.Range;
+import io.soabase.recordbuilder.core.RecordBuilder;
 import java.net.URI;
 import java.net.URISyntaxException;
 
@@ -13,29 +16,35 @@ import java.net.URISyntaxException;
  * more weighted term of {@code r(y, c)} beside SC, BC and the penalties (DESIGN.md §5). Only the
  * <em>name</em> of the environment variable holding the API key is configured, never the key.
  */
+@RecordBuilder
 public record JudgeRewardConfig(
     @Doc("Base URL of the OpenAI-compatible API (requests go to <base_url>/chat/completions),"
-        + " e.g. https://api.openai.com/v1 or http://127.0.0.1:8000/v1") String baseUrl,
-    @Doc("Judge model name sent with every request") String model,
+        + " e.g. https://api.openai.com/v1 or http://127.0.0.1:8000/v1") @Default("") String baseUrl,
+    @Doc("Judge model name sent with every request") @Default("gpt-4o-mini") String model,
     @Doc("Environment variable holding the API key, e.g. OPENAI_API_KEY; empty: send no key (a local endpoint)")
-        String apiKeyEnv,
+        @Default("") String apiKeyEnv,
     @Doc("score: the judge scores each completion from 0 to 1; preference: it compares the completion with the"
-        + " context's ground-truth text, in both orders (1, 0.5 or 0)") Mode mode,
-    @Doc("Weight of the judge's score in r(y, c)") @Range(min = 0) double weight,
-    @Doc("What the judge scores against (part of its system prompt)") String rubric,
-    @Doc("Judgements in flight at once") @Range(min = 1, max = 64) int concurrency,
+        + " context's ground-truth text, in both orders (1, 0.5 or 0)") @Default("score") Mode mode,
+    @Doc("Weight of the judge's score in r(y, c)") @Range(min = 0) @Default("1.0") double weight,
+    @Doc("What the judge scores against (part of its system prompt)")
+        @Default("Score how well the text does the task: faithful to the reference facts (when given), specific,"
+            + " fluent, no invented facts. 1 = excellent, 0 = useless or off-topic.") String rubric,
+    @Doc("Judgements in flight at once") @Range(min = 1, max = 64) @Default("4") int concurrency,
     @Doc("Seconds before a request (or the start-up probe) times out") @Range(min = 1, max = 600)
-        int timeoutSeconds,
+        @Default("30") int timeoutSeconds,
     @Doc("Retries after a failed request (HTTP 429 or 5xx, timeout, malformed reply), with exponential backoff")
-        @Range(min = 0, max = 20) int maxRetries,
+        @Range(min = 0, max = 20) @Default("3") int maxRetries,
     @Doc("First backoff in milliseconds, doubled on every retry, at most 30 s; a Retry-After header wins")
-        @Range(min = 0, max = 30000) long backoffMillis,
-    @Doc("Reply cache on disk: data (<data.cache_dir>/judge, shared by runs), run (<run>/judge), none") Cache cache,
+        @Range(min = 0, max = 30000) @Default("1000") long backoffMillis,
+    @Doc("Reply cache on disk: data (<data.cache_dir>/judge, shared by runs), run (<run>/judge), none")
+        @Default("data") Cache cache,
     @Doc("When the last retry failed: fallback (the completion scores failure_score, flagged and counted in"
-        + " reward_judge_failures) or stop (the run ends with exit 2, naming the endpoint)") OnFailure onFailure,
-    @Doc("The judge's score of a completion it failed to judge") @Range(min = 0, max = 1) double failureScore,
+        + " reward_judge_failures) or stop (the run ends with exit 2, naming the endpoint)")
+        @Default("fallback") OnFailure onFailure,
+    @Doc("The judge's score of a completion it failed to judge")
+        @Range(min = 0, max = 1) @Default("0.5") double failureScore,
     @Doc("Reply length limit sent to the endpoint (the reply is one short line)") @Range(min = 1, max = 4096)
-        int maxTokens) {
+        @Default("16") int maxTokens) implements JudgeRewardConfigBuilder.With {
 
   /** What the judge is asked. */
   public enum Mode {
@@ -63,34 +72,21 @@ public record JudgeRewardConfig(
     STOP
   }
 
-  private static final String KEY = "rl.contexts.reward.judge.";
-
   public JudgeRewardConfig {
     baseUrl = baseUrl == null ? "" : baseUrl.strip();
-    apiKeyEnv = ApiKeyEnv.requireName(KEY + "api_key_env", apiKeyEnv);
+    apiKeyEnv = ApiKeyEnv.requireName("api_key_env", apiKeyEnv);
     if (!baseUrl.isEmpty()) {
       chatCompletions(baseUrl);
     }
     if (model == null || model.isBlank()) {
-      throw new UserInputException(KEY + "model: empty; expected the judge model's name");
+      throw new ConfigException("model", "empty; expected the judge model's name");
     }
     if (mode == null || cache == null || onFailure == null) {
-      throw new UserInputException(KEY + "mode, cache and on_failure: missing; expected score|preference,"
+      throw new ConfigException("", "mode, cache and on_failure: missing; expected score|preference,"
           + " data|run|none and fallback|stop");
     }
-    if (!(weight >= 0) || Double.isInfinite(weight)) {
-      throw new UserInputException(KEY + "weight: found " + weight + ", expected a finite value >= 0");
-    }
     if (rubric == null || rubric.isBlank()) {
-      throw new UserInputException(KEY + "rubric: empty; expected what the judge scores against");
-    }
-    if (!(failureScore >= 0 && failureScore <= 1)) {
-      throw new UserInputException(KEY + "failure_score: found " + failureScore + ", expected a value in [0, 1]");
-    }
-    if (concurrency < 1 || timeoutSeconds < 1 || maxRetries < 0 || backoffMillis < 0 || maxTokens < 1) {
-      throw new UserInputException(KEY + "concurrency, timeout_seconds, max_tokens must be >= 1 and max_retries,"
-          + " backoff_millis >= 0; found " + concurrency + ", " + timeoutSeconds + ", " + maxTokens + ", "
-          + maxRetries + ", " + backoffMillis);
+      throw new ConfigException("rubric", "empty; expected what the judge scores against");
     }
   }
 
@@ -101,10 +97,7 @@ public record JudgeRewardConfig(
    * middle of the judge's scale) and is counted.
    */
   public static JudgeRewardConfig defaults() {
-    return new JudgeRewardConfig("", "gpt-4o-mini", "", Mode.SCORE, 1.0,
-        "Score how well the text does the task: faithful to the reference facts (when given), specific,"
-            + " fluent, no invented facts. 1 = excellent, 0 = useless or off-topic.",
-        4, 30, 3, 1000, Cache.DATA, OnFailure.FALLBACK, 0.5, 16);
+    return ConfigKeys.defaults(JudgeRewardConfig.class);
   }
 
   /** The chat-completions URL: {@code <base_url>/chat/completions}. */
@@ -117,12 +110,6 @@ public record JudgeRewardConfig(
     return URI.create(trimmed(baseUrl) + "/models");
   }
 
-  /** A copy with another endpoint (tests point the judge at a local server). */
-  public JudgeRewardConfig withBaseUrl(String url) {
-    return new JudgeRewardConfig(url, model, apiKeyEnv, mode, weight, rubric, concurrency, timeoutSeconds,
-        maxRetries, backoffMillis, cache, onFailure, failureScore, maxTokens);
-  }
-
   private static URI chatCompletions(String baseUrl) {
     try {
       URI uri = new URI(trimmed(baseUrl) + "/chat/completions");
@@ -132,7 +119,7 @@ public record JudgeRewardConfig(
       }
       return uri;
     } catch (URISyntaxException e) {
-      throw new UserInputException(KEY + "base_url: found \"" + baseUrl + "\", expected an http(s) URL such as"
+      throw new ConfigException("base_url", "found \"" + baseUrl + "\", expected an http(s) URL such as"
           + " https://api.openai.com/v1");
     }
   }

@@ -38,9 +38,7 @@ public final class KlController {
 
   /** A constant {@code β}: updates are counted but never change it. */
   public static KlController fixed(double beta) {
-    KlControllerConfig defaults = KlControllerConfig.defaults();
-    return of(new KlControllerConfig(KlControllerConfig.Kind.FIXED, beta, defaults.target(),
-        defaults.horizon(), defaults.gain()));
+    return of(KlControllerConfig.defaults().withBeta(beta));
   }
 
   /**
@@ -52,7 +50,8 @@ public final class KlController {
    * @param gain {@code K_β > 0} (the paper uses 0.1)
    */
   public static KlController adaptive(double initialBeta, double target, double horizon, double gain) {
-    return of(new KlControllerConfig(KlControllerConfig.Kind.ADAPTIVE, initialBeta, target, horizon, gain));
+    return of(KlControllerConfig.defaults().with(b -> b.kind(KlControllerConfig.Kind.ADAPTIVE).beta(initialBeta)
+        .target(target).horizon(horizon).gain(gain)));
   }
 
   /** The coefficient to use now. */

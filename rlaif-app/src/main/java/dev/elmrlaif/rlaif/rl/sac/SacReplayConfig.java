@@ -1,28 +1,27 @@
 package dev.elmrlaif.rlaif.rl.sac;
 
 import dev.elmrlaif.replay.ReplayConfig;
-import dev.elmrlaif.rlaif.UserInputException;
+import dev.elmrlaif.rlaif.config.ConfigKeys;
+import dev.elmrlaif.rlaif.config.Default;
 import dev.elmrlaif.rlaif.config.Doc;
 import dev.elmrlaif.rlaif.config.Range;
+import io.soabase.recordbuilder.core.RecordBuilder;
 
 /**
  * The SAC trainer's replay buffer (YAML section {@code sac.replay}): how many trajectories it keeps
  * and whether it samples them uniformly or by priority (the mean absolute TD error of the Q critic
  * on the trajectory, with the replay module's usual exponents).
  */
+@RecordBuilder
 public record SacReplayConfig(
-    @Doc("Most trajectories kept; the oldest are evicted first") @Range(min = 1) int capacity,
-    @Doc("Sample trajectories by priority (mean |TD error| of Q) instead of uniformly") boolean prioritised) {
-
-  public SacReplayConfig {
-    if (capacity < 1) {
-      throw new UserInputException("sac.replay.capacity: found " + capacity + ", expected an integer >= 1");
-    }
-  }
+    @Doc("Most trajectories kept; the oldest are evicted first") @Range(min = 1) @Default("4096") int capacity,
+    @Doc("Sample trajectories by priority (mean |TD error| of Q) instead of uniformly")
+        @Default("false") boolean prioritised)
+    implements SacReplayConfigBuilder.With {
 
   /** A uniform buffer of 4096 trajectories. */
   public static SacReplayConfig defaults() {
-    return new SacReplayConfig(4096, false);
+    return ConfigKeys.defaults(SacReplayConfig.class);
   }
 
   /**

@@ -108,7 +108,7 @@ public final class SacTrainer extends OffPolicyTrainer<SacTrainer.State> {
         policy.manager());
     this.criticOptimizer = new AdamW(adamW, LearningRateSchedule.constant(config.criticLearningRate()),
         policy.manager());
-    this.alphaController = KlController.of(config.alpha());
+    this.alphaController = KlController.of(config.alpha().toController());
   }
 
   @Override
@@ -295,12 +295,6 @@ public final class SacTrainer extends OffPolicyTrainer<SacTrainer.State> {
     figures.put("critic_grad_norm", criticNorm);
     figures.put("grad_norm", policyNorm);
     return figures;
-  }
-
-  /** {@code alpha}: this step's α, the {@code beta} every trainer logs, by SAC's own name too. */
-  @Override
-  protected void addMetrics(Map<String, Double> metrics) {
-    metrics.put("alpha", metrics.get("beta"));
   }
 
   @Override

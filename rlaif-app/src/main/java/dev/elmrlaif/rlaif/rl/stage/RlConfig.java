@@ -1,10 +1,13 @@
 package dev.elmrlaif.rlaif.rl.stage;
 
-import dev.elmrlaif.rlaif.UserInputException;
+import dev.elmrlaif.rlaif.config.ConfigException;
+import dev.elmrlaif.rlaif.config.ConfigKeys;
+import dev.elmrlaif.rlaif.config.Default;
 import dev.elmrlaif.rlaif.config.Doc;
 import dev.elmrlaif.rlaif.config.Range;
 import dev.elmrlaif.rlaif.rl.RlAlgorithm;
 import dev.elmrlaif.rlaif.rl.domain.RlContextsConfig;
+import io.soabase.recordbuilder.core.RecordBuilder;
 import java.util.List;
 
 /**
@@ -13,20 +16,22 @@ import java.util.List;
  * and log, and the per-sequence KL budget the run must stay within. Each algorithm's own settings
  * are in its section ({@code reinforce}, ...).
  */
+@RecordBuilder
 public record RlConfig(
     @Doc("Algorithms to train, each from the same starting policy: reinforce, sac, soft_q")
-        List<RlAlgorithm> algorithms,
-    @Doc("Training steps per algorithm and entity kind") @Range(min = 1) int steps,
+        @Default("[reinforce]") List<RlAlgorithm> algorithms,
+    @Doc("Training steps per algorithm and entity kind") @Range(min = 1) @Default("200") int steps,
     @Doc("Contexts per step (each algorithm draws its own completions for them)") @Range(min = 1)
-        int batchContexts,
-    @Doc("Save a full-state checkpoint every N steps; 0 disables") @Range(min = 0) int checkpointEvery,
-    @Doc("Write the step metrics every N steps") @Range(min = 1) int logEvery,
+        @Default("4") int batchContexts,
+    @Doc("Save a full-state checkpoint every N steps; 0 disables") @Range(min = 0) @Default("50") int checkpointEvery,
+    @Doc("Write the step metrics every N steps") @Range(min = 1) @Default("1") int logEvery,
     @Doc("synthetic: the toy CoMDP of the `synthetic` section; domain: the tasks of the prepared data")
-        Environment environment,
+        @Default("domain") Environment environment,
     @Doc("Per-sequence KL(pi || pi_ref) in nats the run must stay within; a warning when exceeded")
-        @Range(min = 0, minExclusive = true) double klBudget,
+        @Range(min = 0, minExclusive = true) @Default("10.0") double klBudget,
     @Doc("When the training-health warnings fire") RlWarningsConfig warnings,
-    @Doc("Domain environment: where contexts come from and how completions are scored") RlContextsConfig contexts) {
+    @Doc("Domain environment: where contexts come from and how completions are scored") RlContextsConfig contexts)
+    implements RlConfigBuilder.With {
 
   /** Where an RL run's contexts and rewards come from. */
   public enum Environment {
@@ -38,36 +43,21 @@ public record RlConfig(
 
   public RlConfig {
     if (algorithms == null || algorithms.isEmpty()) {
-      throw new UserInputException("rl.algorithms: found " + algorithms
+      throw new ConfigException("algorithms", "found " + algorithms
           + ", expected a non-empty list of reinforce, sac, soft_q");
     }
     algorithms = List.copyOf(algorithms);
     if (algorithms.stream().distinct().count() != algorithms.size()) {
-      throw new UserInputException("rl.algorithms: found " + algorithms + ", expected each algorithm once");
-    }
-    if (steps < 1) {
-      throw new UserInputException("rl.steps: found " + steps + ", expected an integer >= 1");
-    }
-    if (batchContexts < 1) {
-      throw new UserInputException("rl.batch_contexts: found " + batchContexts + ", expected an integer >= 1");
-    }
-    if (checkpointEvery < 0) {
-      throw new UserInputException("rl.checkpoint_every: found " + checkpointEvery + ", expected an integer >= 0");
-    }
-    if (logEvery < 1) {
-      throw new UserInputException("rl.log_every: found " + logEvery + ", expected an integer >= 1");
+      throw new ConfigException("algorithms", "found " + algorithms + ", expected each algorithm once");
     }
     if (environment == null) {
-      throw new UserInputException("rl.environment: missing, expected synthetic or domain");
-    }
-    if (!(klBudget > 0) || Double.isInfinite(klBudget)) {
-      throw new UserInputException("rl.kl_budget: found " + klBudget + ", expected a finite value > 0");
+      throw new ConfigException("environment", "missing, expected synthetic or domain");
     }
     if (warnings == null) {
-      throw new UserInputException("rl.warnings: missing, expected a section");
+      throw new ConfigException("warnings", "missing, expected a section");
     }
     if (contexts == null) {
-      throw new UserInputException("rl.contexts: missing, expected a section");
+      throw new ConfigException("contexts", "missing, expected a section");
     }
   }
 
@@ -76,7 +66,6 @@ public record RlConfig(
    * 50 steps, metrics every step, a KL budget of 10 nats per sequence.
    */
   public static RlConfig defaults() {
-    return new RlConfig(List.of(RlAlgorithm.REINFORCE), 200, 4, 50, 1, Environment.DOMAIN, 10.0,
-        RlWarningsConfig.defaults(), RlContextsConfig.defaults());
+    return ConfigKeys.defaults(RlConfig.class);
   }
 }

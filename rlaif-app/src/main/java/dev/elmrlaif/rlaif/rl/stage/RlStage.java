@@ -21,6 +21,7 @@ import dev.elmrlaif.rlaif.rl.domain.AiJudge;
 import dev.elmrlaif.rlaif.rl.domain.DomainRlEnvironment;
 import dev.elmrlaif.rlaif.rl.domain.JudgeRewardConfig;
 import dev.elmrlaif.rlaif.rl.math.KlControllerConfig;
+import dev.elmrlaif.rlaif.rl.sac.SacAlphaConfig;
 import dev.elmrlaif.rlaif.run.ProgressReporter;
 import dev.elmrlaif.rlaif.run.RunDirectory;
 import dev.elmrlaif.rlaif.synthetic.SyntheticConfig;
@@ -299,11 +300,11 @@ public final class RlStage implements Stage {
           requireSame(context, "soft_q.alpha", config.softQ().alpha(), "synthetic.beta", synthetic.beta());
         }
         case SAC -> {
-          KlControllerConfig alpha = config.sac().alpha();
+          SacAlphaConfig alpha = config.sac().alpha();
           requireSame(context, "sac.max_new_tokens", config.sac().maxNewTokens(), "synthetic.horizon",
               synthetic.horizon());
           if (alpha.kind() == KlControllerConfig.Kind.FIXED) {
-            requireSame(context, "sac.alpha.beta", alpha.beta(), "synthetic.beta", synthetic.beta());
+            requireSame(context, "sac.alpha.value", alpha.value(), "synthetic.beta", synthetic.beta());
           }
         }
         default -> throw new IllegalStateException("unknown algorithm " + algorithm);

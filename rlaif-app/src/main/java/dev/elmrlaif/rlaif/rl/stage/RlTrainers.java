@@ -27,11 +27,11 @@ final class RlTrainers {
       RlaifConfig config, String label) {
     return switch (algorithm) {
       case REINFORCE -> new ReinforceTrainer(policy, reference, reward,
-          config.reinforce().toBuilder().seed(derive(config.seed() + config.reinforce().seed(), label)).build());
+          config.reinforce().withSeed(derive(config.seed() + config.reinforce().seed(), label)));
       case SOFT_Q -> new SoftQTrainer(policy, reference, reward,
-          config.softQ().toBuilder().seed(derive(config.seed() + config.softQ().seed(), label)).build());
+          config.softQ().withSeed(derive(config.seed() + config.softQ().seed(), label)));
       case SAC -> new SacTrainer(policy, reference, reward,
-          config.sac().toBuilder().seed(derive(config.seed() + config.sac().seed(), label)).build());
+          config.sac().withSeed(derive(config.seed() + config.sac().seed(), label)));
     };
   }
 

@@ -1,37 +1,28 @@
 package dev.elmrlaif.rlaif.rl.stage;
 
-import dev.elmrlaif.rlaif.UserInputException;
+import dev.elmrlaif.rlaif.config.ConfigKeys;
+import dev.elmrlaif.rlaif.config.Default;
 import dev.elmrlaif.rlaif.config.Doc;
 import dev.elmrlaif.rlaif.config.Range;
+import io.soabase.recordbuilder.core.RecordBuilder;
 
 /**
  * When {@link TrainingHealth} warns (YAML section {@code rl.warnings}): the window of steps each
  * check averages over, and the thresholds of entropy collapse and length drift.
  */
+@RecordBuilder
 public record RlWarningsConfig(
     @Doc("Steps each check averages over; the first window also fixes the starting entropy and length")
-        @Range(min = 2) int window,
+        @Range(min = 2) @Default("20") int window,
     @Doc("Entropy collapse: the window's mean entropy below this fraction of the starting entropy")
-        @Range(min = 0, max = 1, minExclusive = true, maxExclusive = true) double entropyCollapseFraction,
+        @Range(min = 0, max = 1, minExclusive = true, maxExclusive = true)
+        @Default("0.2") double entropyCollapseFraction,
     @Doc("Length drift: the window's mean length differs from the starting length by more than this fraction")
-        @Range(min = 0, minExclusive = true) double lengthDriftFraction) {
-
-  public RlWarningsConfig {
-    if (window < 2) {
-      throw new UserInputException("rl.warnings.window: found " + window + ", expected an integer >= 2");
-    }
-    if (!(entropyCollapseFraction > 0 && entropyCollapseFraction < 1)) {
-      throw new UserInputException("rl.warnings.entropy_collapse_fraction: found " + entropyCollapseFraction
-          + ", expected a value in (0, 1)");
-    }
-    if (!(lengthDriftFraction > 0) || Double.isInfinite(lengthDriftFraction)) {
-      throw new UserInputException("rl.warnings.length_drift_fraction: found " + lengthDriftFraction
-          + ", expected a finite value > 0");
-    }
-  }
+        @Range(min = 0, minExclusive = true) @Default("0.5") double lengthDriftFraction)
+    implements RlWarningsConfigBuilder.With {
 
   /** A window of 20 steps, collapse below 20 % of the starting entropy, drift beyond 50 % of the starting length. */
   public static RlWarningsConfig defaults() {
-    return new RlWarningsConfig(20, 0.2, 0.5);
+    return ConfigKeys.defaults(RlWarningsConfig.class);
   }
 }

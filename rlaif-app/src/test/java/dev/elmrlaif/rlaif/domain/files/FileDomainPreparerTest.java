@@ -96,10 +96,8 @@ class FileDomainPreparerTest {
       Safetensors.write(folder.resolve("user_u.safetensors"), Map.of("u", u), Map.of());
     }
     FilesDomainConfig npy = FileWorld.files(folder, List.of());
-    FilesDomainConfig safetensors = new FilesDomainConfig("", npy.name(), npy.entities(),
-        List.of(new FilesDomainConfig.VectorFile("user", "u", "user_u.safetensors", "user_ids.txt")),
-        npy.interactions(), npy.conceptsFile(), npy.conceptKind(), npy.conceptSpaces(), npy.tasksFile(),
-        npy.textField(), npy.textSpaces(), npy.embed(), npy.heldOutFraction(), npy.rewards());
+    FilesDomainConfig safetensors = npy.with(f -> f.folder("")
+        .vectors(List.of(new FilesDomainConfig.VectorFile("user", "u", "user_u.safetensors", "user_ids.txt"))));
     PreparedData data = prepare(safetensors, Map.of(FilesDomainConfig.ENV, folder.toString()));
     assertArrayEquals(new float[] {-1f, 0f}, data.domain().space("u").vector(3));
 
@@ -112,9 +110,7 @@ class FileDomainPreparerTest {
   void askingForBehavioralConsistencyWithoutInteractionsSaysWhy() throws IOException {
     Path folder = FileWorld.write(dir.resolve("world"));
     FilesDomainConfig all = FileWorld.files(folder, List.of("bc"));
-    FilesDomainConfig noInteractions = new FilesDomainConfig(all.folder(), all.name(), all.entities(), all.vectors(),
-        new FilesDomainConfig.InteractionsFile("", "user", "item"), all.conceptsFile(), all.conceptKind(),
-        all.conceptSpaces(), all.tasksFile(), all.textField(), all.textSpaces(), all.embed(), all.heldOutFraction(), all.rewards());
+    FilesDomainConfig noInteractions = all.withInteractions(FilesDomainConfig.InteractionsFile.none());
     UserInputException e = assertThrows(UserInputException.class, () -> prepare(noInteractions, Map.of()));
     assertEquals("data.files.rewards asks for bc, which this data cannot give: unavailable: the domain has no "
         + "interactions (a file domain reads them from data.files.interactions.file)", e.getMessage());
@@ -124,9 +120,7 @@ class FileDomainPreparerTest {
   void aTextSpaceMustHaveTheEncodersDimension() throws IOException {
     Path folder = FileWorld.write(dir.resolve("world"));
     FilesDomainConfig all = FileWorld.files(folder, List.of());
-    FilesDomainConfig wrong = new FilesDomainConfig(all.folder(), all.name(), all.entities(), all.vectors(),
-        all.interactions(), all.conceptsFile(), all.conceptKind(), all.conceptSpaces(), all.tasksFile(),
-        all.textField(), List.of("s"), all.embed(), all.heldOutFraction(), all.rewards());
+    FilesDomainConfig wrong = all.withTextSpaces(List.of("s"));
     UserInputException e = assertThrows(UserInputException.class, () -> prepare(wrong, Map.of()));
     assertTrue(e.getMessage().startsWith("data.files.text_spaces: space 's' has dimension 3 but the text encoder"),
         e.getMessage());
@@ -138,12 +132,8 @@ class FileDomainPreparerTest {
     Path folder = FileWorld.write(dir.resolve("world"));
     DataConfig d = FileWorld.data(FileWorld.files(folder, List.of()), dir.resolve("cache"));
     TeacherConfig t = d.teacher();
-    TeacherConfig online = new TeacherConfig(TeacherMode.ONLINE, t.baseUrl(), t.model(), t.apiKeyEnv(), t.temperature(),
-        t.maxTokens(), t.timeoutSeconds(), t.maxRetries(), t.backoffMillis(), t.requestsPerMinute(), t.cacheDir());
-    DataConfig withOnline = new DataConfig(d.domain(), d.dataset(), d.root(), d.cacheDir(), d.heldOutMovies(),
-        d.heldOutUsers(), d.overviews(), d.autoDownload(), d.textEncoder(), d.semanticDimension(), d.sentenceModel(),
-        d.wals(),
-        d.concepts(), online, d.tasks(), d.files());
+    TeacherConfig online = t.withMode(TeacherMode.ONLINE);
+    DataConfig withOnline = d.withTeacher(online);
     UserInputException e = assertThrows(UserInputException.class,
         () -> new FileDomainPreparer(withOnline, 1, Map.of()).prepare(false));
     assertEquals("data.teacher.mode: found online, expected offline for data.domain files (its targets come from "

@@ -59,12 +59,13 @@ final class FileWorld {
 
   /** The files section reading {@link #write}'s folder. */
   static FilesDomainConfig files(Path folder, List<String> rewards) {
-    return new FilesDomainConfig(folder.toString(), "world",
-        List.of(new FilesDomainConfig.EntityFile("item", "items.jsonl"),
-            new FilesDomainConfig.EntityFile("user", "users.jsonl")),
-        List.of(new FilesDomainConfig.VectorFile("user", "u", "user_u.npy", "user_ids.txt")),
-        new FilesDomainConfig.InteractionsFile("interactions.csv", "user", "item"), "concepts.csv", "item",
-        List.of(), "tasks.yaml", "description", List.of(), List.of(), 0.25, rewards);
+    return FilesDomainConfig.defaults().with(b -> b.folder(folder.toString()).name("world")
+        .entities(List.of(new FilesDomainConfig.EntityFile("item", "items.jsonl"),
+            new FilesDomainConfig.EntityFile("user", "users.jsonl")))
+        .vectors(List.of(new FilesDomainConfig.VectorFile("user", "u", "user_u.npy", "user_ids.txt")))
+        .interactions(FilesDomainConfig.InteractionsFile.none().withFile("interactions.csv"))
+        .conceptsFile("concepts.csv").conceptKind("item").textField("description").heldOutFraction(0.25)
+        .rewards(rewards));
   }
 
   /** A data section for {@code files}, caching into {@code cache}, with a 2-d text encoder. */
@@ -74,9 +75,9 @@ final class FileWorld {
 
   /** A data section for {@code files}, caching into {@code cache}, with the given text encoder (TF-IDF: 2-d). */
   static DataConfig data(FilesDomainConfig files, Path cache, TextEncoderKind encoder) {
-    return new DataConfig("files", "ml-latest-small", "", cache.toString(), 0.1, 0.1, "", false, encoder,
-        2, "",
-        WalsConfig.defaults(), new ConceptsConfig(List.of(), 2, false, 1.0, 0.25), TeacherConfig.defaults(),
-        new TasksConfig(List.of("all"), 0, 0, 0, 5), files);
+    return DataConfig.defaults().with(b -> b.domain("files").cacheDir(cache.toString()).autoDownload(false)
+        .textEncoder(encoder).semanticDimension(2).concepts(ConceptsConfig.defaults().with(c -> c.spaces(List.of())
+        .minMovies(2).includeGenres(false).validationFraction(0.25))).tasks(TasksConfig.defaults()
+        .with(d -> d.enabled(List.of("all")).moviesPerTask(0).pairsPerTask(0))).files(files));
   }
 }

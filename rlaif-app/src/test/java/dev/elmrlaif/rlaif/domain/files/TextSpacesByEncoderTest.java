@@ -32,9 +32,7 @@ class TextSpacesByEncoderTest {
 
   private static FilesDomainConfig with(FilesDomainConfig f, List<FilesDomainConfig.VectorFile> vectors,
       List<String> textSpaces, List<FilesDomainConfig.EmbedSpace> embed) {
-    return new FilesDomainConfig(f.folder(), f.name(), f.entities(), vectors, f.interactions(), f.conceptsFile(),
-        f.conceptKind(), f.conceptSpaces(), f.tasksFile(), f.textField(), textSpaces, embed, f.heldOutFraction(),
-        f.rewards());
+    return f.with(b -> b.vectors(vectors).textSpaces(textSpaces).embed(embed));
   }
 
   @Test
@@ -147,7 +145,8 @@ class TextSpacesByEncoderTest {
         ""));
     UserInputException empty = assertThrows(UserInputException.class,
         () -> new ConfigLoader().load(yaml, List.of()));
-    assertTrue(empty.getMessage().contains("data.files.embed[].fields: empty for space 'item_about'; expected the "
+    assertTrue(empty.getMessage()
+        .contains("line 5: data.files.embed[0].fields: empty for space 'item_about'; expected the "
         + "text fields to embed"), empty.getMessage());
   }
 }

@@ -64,7 +64,8 @@ class DomainRlEnvironmentTest {
   @Test
   void theTeachersTextEarnsMoreThanAnotherEntitysTextOrRandomTokens() {
     for (String kind : List.of("movie", "user")) {
-      DomainRlEnvironment environment = environment(kind, RlContextsConfig.builder().fractions(1, 0, 0).build());
+      DomainRlEnvironment environment = environment(kind, RlContextsConfig.defaults().with().realFraction(1)
+          .interpolationFraction(0).conceptFraction(0).build());
       List<DomainContext> contexts = environment.draw(0, 40);
       java.util.SplittableRandom random = new java.util.SplittableRandom(1);
       double truth = 0;
@@ -93,7 +94,8 @@ class DomainRlEnvironmentTest {
 
   @Test
   void userRewardsAddBehavioralConsistencyAndTheComponentMeansReportBoth() {
-    DomainRlEnvironment environment = environment("user", RlContextsConfig.builder().fractions(1, 0, 0).build());
+    DomainRlEnvironment environment = environment("user", RlContextsConfig.defaults().with().realFraction(1)
+        .interpolationFraction(0).conceptFraction(0).build());
     List<DomainContext> contexts = environment.draw(5, 6);
     List<ElmPrompt> prompts = contexts.stream().map(DomainContext::prompt).toList();
     List<int[]> completions = contexts.stream().map(c -> tokens(targetOf(c))).toList();
@@ -118,10 +120,12 @@ class DomainRlEnvironmentTest {
 
   @Test
   void enabledPenaltiesJoinTheRewardWithTheirWeights() {
-    DomainRewardConfig weights = DomainRewardConfig.builder().weights(1, 0).lengthPenalty(0.01, 0, 5)
-        .degeneracy(0.5, 2).build();
+    DomainRewardConfig weights = DomainRewardConfig.defaults().with().scWeight(1).bcWeight(0)
+        .lengthPenaltyPerWord(0.01).minWords(0).maxWords(5)
+        .degeneracyWeight(0.5).degeneracyNgram(2).build();
     DomainRlEnvironment environment = environment("movie",
-        RlContextsConfig.builder().fractions(1, 0, 0).reward(weights).build());
+        RlContextsConfig.defaults().with().realFraction(1).interpolationFraction(0).conceptFraction(0).reward(weights)
+            .build());
     DomainContext context = environment.draw(9, 1).get(0);
     int[] completion = tokens("war love war love war love");
     assertEquals("war love war love war love", environment.decode(completion));
@@ -156,7 +160,8 @@ class DomainRlEnvironmentTest {
   void interpolationsAtTheEndpointsAreTheRealEntitiesAndInBetweenTheMix() {
     for (double a : new double[] {0.0, 1.0, 0.3}) {
       DomainRlEnvironment environment = environment("movie",
-          RlContextsConfig.builder().fractions(0, 1, 0).interpolation(a, a).build());
+          RlContextsConfig.defaults().with().realFraction(0).interpolationFraction(1).conceptFraction(0)
+              .interpolationMin(a).interpolationMax(a).build());
       for (DomainContext context : environment.draw(2, 10)) {
         assertEquals(ContextKind.INTERPOLATION, context.kind());
         assertEquals(a, context.weight());
@@ -192,7 +197,8 @@ class DomainRlEnvironmentTest {
   void interpolatedUsersAreScoredAgainstTheMixOfProfilesAndTheFactorisationScores() {
     double a = 0.25;
     DomainRlEnvironment environment = environment("user",
-        RlContextsConfig.builder().fractions(0, 1, 0).interpolation(a, a).build());
+        RlContextsConfig.defaults().with().realFraction(0).interpolationFraction(1).conceptFraction(0)
+            .interpolationMin(a).interpolationMax(a).build());
     EmbeddingSpace users = data.domain().space(PreparedData.BEHAVIORAL);
     EmbeddingSpace movies = data.domain().space(PreparedData.BEHAVIORAL_MOVIE);
     for (DomainContext context : environment.draw(1, 5)) {
@@ -215,7 +221,8 @@ class DomainRlEnvironmentTest {
   @Test
   void conceptShiftsMoveAlongTheConceptDirection() {
     DomainRlEnvironment environment = environment("movie",
-        RlContextsConfig.builder().fractions(0, 0, 1).conceptStep(0.2, 0.8).build());
+        RlContextsConfig.defaults().with().realFraction(0).interpolationFraction(0).conceptFraction(1)
+            .conceptStepMin(0.2).conceptStepMax(0.8).build());
     EmbeddingSpace semantic = data.domain().space(PreparedData.SEMANTIC);
     int shifts = 0;
     for (DomainContext context : environment.draw(4, 20)) {
@@ -244,7 +251,8 @@ class DomainRlEnvironmentTest {
   @Test
   void heldOutEntitiesAreNeverContexts() {
     for (String kind : List.of("movie", "user")) {
-      DomainRlEnvironment environment = environment(kind, RlContextsConfig.builder().fractions(0.4, 0.3, 0.3).build());
+      DomainRlEnvironment environment = environment(kind, RlContextsConfig.defaults().with().realFraction(0.4)
+          .interpolationFraction(0.3).conceptFraction(0.3).build());
       int seen = 0;
       for (long step = 0; step < 30; step++) {
         for (DomainContext context : environment.draw(step, 8)) {
@@ -267,17 +275,19 @@ class DomainRlEnvironmentTest {
   @Test
   void badSettingsAreRefusedNamingTheKey() {
     UserInputException unknownTask = assertThrows(UserInputException.class, () -> environment("movie",
-        RlContextsConfig.builder().tasks(List.of("summary", "sumary")).build()));
+        RlContextsConfig.defaults().with().tasks(List.of("summary", "sumary")).build()));
     assertTrue(unknownTask.getMessage().contains("rl.contexts.tasks: unknown task 'sumary'"), unknownTask.getMessage());
     UserInputException noTask = assertThrows(UserInputException.class, () -> environment("user",
-        RlContextsConfig.builder().tasks(List.of("summary")).build()));
+        RlContextsConfig.defaults().with().tasks(List.of("summary")).build()));
     assertTrue(noTask.getMessage().contains("no task describes entity kind 'user'"), noTask.getMessage());
-    assertFalse(DomainRlEnvironment.hasTasks(data, "user", RlContextsConfig.builder().tasks(List.of("summary")).build()));
+    assertFalse(DomainRlEnvironment.hasTasks(data, "user", RlContextsConfig.defaults().with().tasks(List.of("summary"))
+        .build()));
     UserInputException fractions = assertThrows(UserInputException.class,
-        () -> RlContextsConfig.builder().fractions(0.5, 0.2, 0.2).build());
+        () -> RlContextsConfig.defaults().with().realFraction(0.5).interpolationFraction(0.2).conceptFraction(0.2)
+            .build());
     assertTrue(fractions.getMessage().contains("expected 1"), fractions.getMessage());
     UserInputException concept = assertThrows(UserInputException.class, () -> environment("movie",
-        RlContextsConfig.builder().concepts(List.of("no such tag")).build()));
+        RlContextsConfig.defaults().with().concepts(List.of("no such tag")).build()));
     assertTrue(concept.getMessage().contains("rl.contexts.concepts: unknown concept 'no such tag'"), concept.getMessage());
     DomainRlEnvironment environment = environment("movie", RlContextsConfig.defaults());
     IllegalArgumentException unknown = assertThrows(IllegalArgumentException.class,

@@ -89,13 +89,15 @@ class DomainRlJudgeTest {
 
   private static JudgeRewardConfig judge(JudgeRewardConfig.Mode mode, double weight) {
     JudgeRewardConfig d = JudgeRewardConfig.defaults();
-    return new JudgeRewardConfig("http://127.0.0.1:9/v1", d.model(), "", mode, weight, d.rubric(), 1, 5, 0, 0,
-        JudgeRewardConfig.Cache.NONE, JudgeRewardConfig.OnFailure.FALLBACK, 0.1, 16);
+    return JudgeRewardConfig.defaults().with(b -> b.baseUrl("http://127.0.0.1:9/v1").model(d.model()).mode(mode)
+        .weight(weight).rubric(d.rubric()).concurrency(1).timeoutSeconds(5).maxRetries(0).backoffMillis(0)
+        .cache(JudgeRewardConfig.Cache.NONE).failureScore(0.1));
   }
 
-  private static DomainRlEnvironment environment(RlContextsConfig.Builder contexts, JudgeRewardConfig judge,
+  private static DomainRlEnvironment environment(RlContextsConfigBuilder contexts, JudgeRewardConfig judge,
       RewardModel model) {
-    DomainRewardConfig reward = DomainRewardConfig.builder().weights(1.0, 0.0).degeneracy(0.0, 2).judge(judge).build();
+    DomainRewardConfig reward = DomainRewardConfig.defaults().with().scWeight(1.0).bcWeight(0.0).degeneracyWeight(0.0)
+        .degeneracyNgram(2).judge(judge).build();
     return DomainRlEnvironment.create(data, "movie", tokenizer, elm, contexts.reward(reward).build(), 3, model);
   }
 
@@ -109,7 +111,8 @@ class DomainRlJudgeTest {
   @Test
   void realContextsGiveTheJudgeTheirGroundTruthAndTheRewardAddsItsWeightedScore() {
     RecordingJudge recorder = new RecordingJudge();
-    DomainRlEnvironment environment = environment(RlContextsConfig.builder().fractions(1, 0, 0),
+    DomainRlEnvironment environment = environment(RlContextsConfig.defaults().with().realFraction(1)
+        .interpolationFraction(0).conceptFraction(0),
         judge(JudgeRewardConfig.Mode.SCORE, 0.5), recorder);
     List<DomainContext> drawn = environment.draw(0, 3);
     List<ElmPrompt> prompts = drawn.stream().map(DomainContext::prompt).toList();
@@ -140,7 +143,8 @@ class DomainRlJudgeTest {
   @Test
   void hypotheticalContextsDescribeTheirSourcesAndArePassedOverInPreferenceMode() {
     RecordingJudge recorder = new RecordingJudge();
-    DomainRlEnvironment environment = environment(RlContextsConfig.builder().fractions(0.5, 0.5, 0),
+    DomainRlEnvironment environment = environment(RlContextsConfig.defaults().with().realFraction(0.5)
+        .interpolationFraction(0.5).conceptFraction(0),
         judge(JudgeRewardConfig.Mode.PREFERENCE, 1.0), recorder);
     List<DomainContext> drawn = environment.draw(1, 12);
     List<ElmPrompt> prompts = drawn.stream().map(DomainContext::prompt).toList();

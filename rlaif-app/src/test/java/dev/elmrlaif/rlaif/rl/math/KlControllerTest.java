@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.elmrlaif.rlaif.UserInputException;
+import dev.elmrlaif.rlaif.config.YamlConfigs;
 import org.junit.jupiter.api.Test;
 
 class KlControllerTest {
@@ -40,10 +41,12 @@ class KlControllerTest {
 
   @Test
   void stateRoundTripsAndResumesExactly() {
-    KlController a = KlController.of(new KlControllerConfig(KlControllerConfig.Kind.ADAPTIVE, 0.3, 1.0, 100, 0.5));
+    KlController a = KlController.of(KlControllerConfig.defaults().with(k -> k.kind(KlControllerConfig.Kind.ADAPTIVE)
+        .beta(0.3).target(1.0).horizon(100).gain(0.5)));
     a.update(3.0, 10);
     a.update(0.7, 10);
-    KlController b = KlController.of(new KlControllerConfig(KlControllerConfig.Kind.ADAPTIVE, 0.3, 1.0, 100, 0.5));
+    KlController b = KlController.of(KlControllerConfig.defaults().with(k -> k.kind(KlControllerConfig.Kind.ADAPTIVE)
+        .beta(0.3).target(1.0).horizon(100).gain(0.5)));
     b.restore(a.state());
     a.update(1.4, 10);
     b.update(1.4, 10);
@@ -65,12 +68,12 @@ class KlControllerTest {
 
   @Test
   void configValidationNamesTheKey() {
-    UserInputException e = assertThrows(UserInputException.class,
-        () -> new KlControllerConfig(KlControllerConfig.Kind.ADAPTIVE, 0.0, 1.0, 100, 0.1));
-    assertTrue(e.getMessage().contains("kl.controller.beta: found 0.0"), e.getMessage());
-    UserInputException horizon = assertThrows(UserInputException.class,
-        () -> new KlControllerConfig(KlControllerConfig.Kind.FIXED, 0.1, 1.0, -5, 0.1));
-    assertTrue(horizon.getMessage().contains("kl.controller.horizon: found -5.0"), horizon.getMessage());
+    UserInputException e = YamlConfigs.rejects("reinforce:\n  kl:\n    controller:\n      kind: adaptive\n"
+        + "      beta: 0.0\n");
+    assertTrue(e.getMessage().contains("line 5: reinforce.kl.controller.beta: found 0.0"), e.getMessage());
+    UserInputException horizon = YamlConfigs.rejects("reinforce:\n  kl:\n    controller:\n      horizon: -5.0\n");
+    assertTrue(horizon.getMessage().contains("line 4: reinforce.kl.controller.horizon: found -5.0"),
+        horizon.getMessage());
     assertEquals(Double.POSITIVE_INFINITY, KlConfig.defaults().clipBound());
   }
 }

@@ -74,21 +74,25 @@ class ReturnsAndBaselinesTest {
   @Test
   void estimatorAppliesTheConfiguredBaselinePerContextOrPerBatch() {
     double[][] returns = {{1, 2, 6}, {3, 4}};
-    double[][] loo = new AdvantageEstimator(new BaselineConfig(Baseline.LEAVE_ONE_OUT, 0.9, 1e-6))
+    double[][] loo = new AdvantageEstimator(BaselineConfig.defaults())
         .advantages(returns);
     assertArrayEquals(new double[] {-3.0, -1.5, 4.5}, loo[0], 1e-15);
     assertArrayEquals(new double[] {-1.0, 1.0}, loo[1], 1e-15);
-    double[][] group = new AdvantageEstimator(new BaselineConfig(Baseline.GROUP_NORMALISED, 0.9, 1e-300))
+    double[][] group = new AdvantageEstimator(BaselineConfig.defaults().with(b -> b.kind(Baseline.GROUP_NORMALISED)
+        .epsilon(1e-300)))
         .advantages(new double[][] {{1, 3}});
     assertArrayEquals(new double[] {-1.0, 1.0}, group[0], 1e-15);
-    AdvantageEstimator moving = new AdvantageEstimator(new BaselineConfig(Baseline.MOVING_AVERAGE, 0.5, 1e-6));
+    AdvantageEstimator moving = new AdvantageEstimator(BaselineConfig.defaults()
+        .with(b -> b.kind(Baseline.MOVING_AVERAGE).decay(0.5)));
     assertArrayEquals(new double[] {3, 4}, moving.advantages(returns)[1], 0.0); // no baseline yet
     // The batch mean 16/5 = 3.2 is the baseline after one bias-corrected update.
     assertArrayEquals(new double[] {-2.2, 2.8}, moving.advantages(new double[][] {{1, 6}})[0], 1e-15);
-    AdvantageEstimator resumed = new AdvantageEstimator(new BaselineConfig(Baseline.MOVING_AVERAGE, 0.5, 1e-6));
+    AdvantageEstimator resumed = new AdvantageEstimator(BaselineConfig.defaults()
+        .with(b -> b.kind(Baseline.MOVING_AVERAGE).decay(0.5)));
     resumed.restore(moving.state());
     assertEquals(moving.state(), resumed.state());
     assertArrayEquals(new double[][] {{1, 2, 6}, {3, 4}},
-        new AdvantageEstimator(new BaselineConfig(Baseline.NONE, 0.5, 1e-6)).advantages(returns));
+        new AdvantageEstimator(BaselineConfig.defaults().with(b -> b.kind(Baseline.NONE).decay(0.5)))
+            .advantages(returns));
   }
 }

@@ -30,14 +30,14 @@ public final class ReinforceBenchmark {
 
   public static void main(String[] args) {
     try (SyntheticElmPolicy toy = SyntheticElmPolicy.initialize(4, 2, 16, DataType.FLOAT32, 3)) {
-      ReinforceConfig config = ReinforceConfig.builder().samplesPerContext(128)
+      ReinforceConfig config = ReinforceConfig.defaults().with().samplesPerContext(128)
           .maxNewTokens(2).learningRate(0.004).build();
       report("toy (V 4, H 2, d 16, K 128)", toy.policy(), toy.reference(), config, List.of(toy.prompt()));
     }
     GptConfig lm = GptConfig.builder().vocabSize(4096).contextLength(64).layers(4).heads(4).dModel(128).build();
     try (Elm policy = Elm.initialize(ElmConfig.languageModel(lm, 0, 0), Device.cpu(), DataType.FLOAT32, 1);
         Elm reference = policy.referencePolicy()) {
-      ReinforceConfig config = ReinforceConfig.builder().samplesPerContext(8)
+      ReinforceConfig config = ReinforceConfig.defaults().with().samplesPerContext(8)
           .maxNewTokens(32).learningRate(1e-4).build();
       List<ElmPrompt> contexts = new ArrayList<>();
       for (int c = 0; c < 4; c++) {

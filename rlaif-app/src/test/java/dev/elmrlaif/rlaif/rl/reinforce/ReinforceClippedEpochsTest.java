@@ -119,8 +119,8 @@ class ReinforceClippedEpochsTest {
     }
   }
 
-  private static ReinforceConfig.Builder sampledConfig(double beta, KlLevel level) {
-    return ReinforceConfig.builder()
+  private static ReinforceConfigBuilder sampledConfig(double beta, KlLevel level) {
+    return ReinforceConfig.defaults().with()
         .samplesPerContext(16)
         .maxNewTokens(2)
         .learningRate(0.004)
@@ -131,7 +131,7 @@ class ReinforceClippedEpochsTest {
   }
 
   private static ReinforceConfig exactConfig(KlLevel level) {
-    return ReinforceConfig.builder()
+    return ReinforceConfig.defaults().with()
         .samplesPerContext(1)
         .kl(SyntheticToy.kl(KlEstimator.K1, level, KlPlacement.REWARD, 0.7))
         .baseline(SyntheticToy.baseline(Baseline.NONE))

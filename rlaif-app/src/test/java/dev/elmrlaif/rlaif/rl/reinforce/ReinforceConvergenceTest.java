@@ -31,7 +31,7 @@ class ReinforceConvergenceTest {
       SyntheticCoMdp coMdp = toy.coMdp(SyntheticToy.randomReward(toy.mdp(), 4.0, 5), beta);
       double initial = toy.totalVariationToOptimal(coMdp);
       assertTrue(initial > 0.08, "the start must be far from the optimum: TV " + initial);
-      ReinforceConfig config = ReinforceConfig.builder()
+      ReinforceConfig config = ReinforceConfig.defaults().with()
           .samplesPerContext(128)
           .maxNewTokens(toy.mdp().horizon())
           .learningRate(0.004)

@@ -44,7 +44,7 @@ class ReinforceGradientTest {
   }
 
   private static ReinforceConfig config(KlLevel level) {
-    return ReinforceConfig.builder()
+    return ReinforceConfig.defaults().with()
         .samplesPerContext(13)
         .kl(SyntheticToy.kl(KlEstimator.K1, level, KlPlacement.REWARD, BETA))
         .baseline(SyntheticToy.baseline(Baseline.NONE))

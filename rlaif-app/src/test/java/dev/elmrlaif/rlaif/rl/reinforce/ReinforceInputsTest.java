@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.elmrlaif.policy.model.ElmPrompt;
 import dev.elmrlaif.rlaif.UserInputException;
+import dev.elmrlaif.rlaif.config.YamlConfigs;
 import dev.elmrlaif.rlaif.rl.math.Baseline;
 import dev.elmrlaif.rlaif.rl.math.BaselineConfig;
 import java.util.List;
@@ -22,7 +23,7 @@ class ReinforceInputsTest {
   void leaveOneOutAdvantagesShiftEveryTokenByTheOtherSamplesMean() {
     double[][] sequence = {{3 - 1, 1 - 3}}; // A_i = G_i,0 − mean of the others
     double[][] a = ReinforceTrainer.tokenAdvantages(TOKEN_RETURNS, sequence, 2,
-        new BaselineConfig(Baseline.LEAVE_ONE_OUT, 0.9, EPS));
+        BaselineConfig.defaults().withEpsilon(EPS));
     assertArrayEquals(new double[] {2, 0}, a[0], 1e-12); // (3 − 1, 1 − 1)
     assertArrayEquals(new double[] {-2}, a[1], 1e-12);
   }
@@ -32,31 +33,29 @@ class ReinforceInputsTest {
     // mean of G_0 = 2, population std = 1
     double[][] sequence = {{1 / (1 + EPS), -1 / (1 + EPS)}};
     double[][] a = ReinforceTrainer.tokenAdvantages(TOKEN_RETURNS, sequence, 2,
-        new BaselineConfig(Baseline.GROUP_NORMALISED, 0.9, EPS));
+        BaselineConfig.defaults().with(b -> b.kind(Baseline.GROUP_NORMALISED).epsilon(EPS)));
     assertArrayEquals(new double[] {1 / (1 + EPS), -1 / (1 + EPS)}, a[0], 1e-12); // (G_t − 2)/(1 + ε)
     assertArrayEquals(new double[] {-1 / (1 + EPS)}, a[1], 1e-12);
   }
 
   @Test
   void configNamesTheKeyTheValueAndWhatWasExpected() {
-    UserInputException k = assertThrows(UserInputException.class,
-        () -> ReinforceConfig.builder().samplesPerContext(1).build());
-    assertTrue(k.getMessage().contains("reinforce.samples_per_context: found 1")
+    UserInputException k = YamlConfigs.rejects("reinforce:\n  samples_per_context: 1\n");
+    assertTrue(k.getMessage().contains("line 2: reinforce.samples_per_context: found 1")
         && k.getMessage().contains("leave_one_out"), k.getMessage());
-    UserInputException rate = assertThrows(UserInputException.class,
-        () -> ReinforceConfig.builder().learningRate(0).build());
-    assertTrue(rate.getMessage().startsWith("reinforce.learning_rate: found 0.0, expected"), rate.getMessage());
-    UserInputException bonus = assertThrows(UserInputException.class,
-        () -> ReinforceConfig.builder().entropyBonus(-1).build());
-    assertTrue(bonus.getMessage().startsWith("reinforce.entropy_bonus: found -1.0"), bonus.getMessage());
-    UserInputException epochs = assertThrows(UserInputException.class,
-        () -> ReinforceConfig.builder().epochs(0).build());
-    assertEquals("reinforce.epochs: found 0, expected an integer >= 1", epochs.getMessage());
-    UserInputException clip = assertThrows(UserInputException.class,
-        () -> ReinforceConfig.builder().clipRatio(1.5).build());
-    assertEquals("reinforce.clip_ratio: found 1.5, expected a value in (0, 1), e.g. 0.2", clip.getMessage());
-    ReinforceConfig single = ReinforceConfig.builder().samplesPerContext(1)
-        .baseline(new BaselineConfig(Baseline.MOVING_AVERAGE, 0.9, EPS)).build();
+    UserInputException rate = YamlConfigs.rejects("reinforce:\n  learning_rate: 0.0\n");
+    assertTrue(rate.getMessage().contains("line 2: reinforce.learning_rate: found 0.0, expected"), rate.getMessage());
+    UserInputException bonus = YamlConfigs.rejects("reinforce:\n  entropy_bonus: -1.0\n");
+    assertTrue(bonus.getMessage().contains("line 2: reinforce.entropy_bonus: found -1.0"), bonus.getMessage());
+    UserInputException epochs = YamlConfigs.rejects("reinforce:\n  epochs: 0\n");
+    assertTrue(epochs.getMessage().endsWith("line 2: reinforce.epochs: found 0, expected an integer >= 1"),
+        epochs.getMessage());
+    UserInputException clip = YamlConfigs.rejects("reinforce:\n  clip_ratio: 1.5\n");
+    assertTrue(clip.getMessage()
+        .endsWith("line 2: reinforce.clip_ratio: found 1.5, expected a value in (0, 1) (e.g. 0.2)"),
+        clip.getMessage());
+    ReinforceConfig single = ReinforceConfig.defaults().with().samplesPerContext(1)
+        .baseline(BaselineConfig.defaults().with(b -> b.kind(Baseline.MOVING_AVERAGE).epsilon(EPS))).build();
     assertEquals(1, single.samplesPerContext());
   }
 

@@ -39,7 +39,7 @@ class ReinforceLossTermsTest {
       SyntheticToy.moveAwayFromReference(toy, 0.3, 2);
       double klToReference = coMdp.klToReference(toy.tabular(toy.policy()));
       assertTrue(klToReference > 0.05, "the policy must differ from the reference: KL " + klToReference);
-      ReinforceConfig config = ReinforceConfig.builder()
+      ReinforceConfig config = ReinforceConfig.defaults().with()
           .samplesPerContext(13)
           .kl(SyntheticToy.kl(KlEstimator.K3, KlLevel.TOKEN, KlPlacement.LOSS, BETA))
           .baseline(SyntheticToy.baseline(Baseline.NONE))
@@ -67,11 +67,12 @@ class ReinforceLossTermsTest {
   void adaptiveControllerSeesTheMeasuredKl() {
     try (SyntheticElmPolicy toy = SyntheticElmPolicy.initialize(4, 2, 8, DataType.FLOAT64, 4)) {
       SyntheticCoMdp coMdp = toy.coMdp(SyntheticToy.randomReward(toy.mdp(), 2.0, 9), 1.0);
-      KlControllerConfig adaptive = new KlControllerConfig(KlControllerConfig.Kind.ADAPTIVE, 1.0, 0.01, 100, 0.1);
-      ReinforceConfig config = ReinforceConfig.builder()
+      KlControllerConfig adaptive = KlControllerConfig.defaults().with(b -> b.kind(KlControllerConfig.Kind.ADAPTIVE)
+          .beta(1.0).target(0.01).horizon(100));
+      ReinforceConfig config = ReinforceConfig.defaults().with()
           .samplesPerContext(13)
           .learningRate(0.05)
-          .kl(new KlConfig(KlEstimator.K1, 0, KlLevel.SEQUENCE, KlPlacement.REWARD, adaptive))
+          .kl(KlConfig.defaults().with(b -> b.estimator(KlEstimator.K1).level(KlLevel.SEQUENCE).controller(adaptive)))
           .baseline(SyntheticToy.baseline(Baseline.NONE))
           .build();
       try (ReinforceTrainer trainer = new ReinforceTrainer(toy.policy(), toy.reference(),

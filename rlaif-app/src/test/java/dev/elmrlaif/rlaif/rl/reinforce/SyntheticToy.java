@@ -35,12 +35,12 @@ final class SyntheticToy {
 
   /** The KL regulariser with a fixed {@code β}. */
   static KlConfig kl(KlEstimator estimator, KlLevel level, KlPlacement placement, double beta) {
-    return new KlConfig(estimator, 0, level, placement,
-        new KlControllerConfig(KlControllerConfig.Kind.FIXED, beta, 6, 10_000, 0.1));
+    return KlConfig.defaults().with(b -> b.estimator(estimator).level(level).placement(placement)
+        .controller(KlControllerConfig.defaults().withBeta(beta)));
   }
 
   static BaselineConfig baseline(Baseline kind) {
-    return new BaselineConfig(kind, 0.9, 1e-6);
+    return BaselineConfig.defaults().withKind(kind);
   }
 
   /**

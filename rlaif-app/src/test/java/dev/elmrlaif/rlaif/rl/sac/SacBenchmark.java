@@ -46,8 +46,8 @@ public final class SacBenchmark {
     for (CriticTrunk trunk : CriticTrunk.values()) {
       try (Elm policy = Elm.initialize(ElmConfig.languageModel(lm, 0, 0), Device.cpu(), DataType.FLOAT32, 1);
           Elm reference = policy.referencePolicy()) {
-        SacConfig config = SacConfig.builder().samplesPerContext(8).maxNewTokens(32).batchTrajectories(16)
-            .critic(new SacCriticConfig(trunk, 2, 2, 64, 0.0)).build();
+        SacConfig config = SacConfig.defaults().with().samplesPerContext(8).maxNewTokens(32).batchTrajectories(16)
+            .critic(SacCriticConfig.defaults().withTrunk(trunk)).build();
         report("quickstart LM (V 4096, 4x128, 4 contexts x K 8, 32 tokens, 16 trajectories, critic "
             + trunk.name().toLowerCase(Locale.ROOT) + ")", policy, reference, config, contexts);
       }

@@ -19,14 +19,14 @@ final class SacToy {
 
   /** The trainer settings the convergence and resume tests share, with a fixed {@code α = β}. */
   static SacConfig config(SyntheticElmPolicy toy, double beta) {
-    return SacConfig.builder()
+    return SacConfig.defaults().with()
         .samplesPerContext(16)
         .maxNewTokens(toy.mdp().horizon())
-        .replay(new SacReplayConfig(512, false))
+        .replay(SacReplayConfig.defaults().withCapacity(512))
         .batchTrajectories(32)
         .updatesPerStep(2)
         .tau(0.1)
-        .alpha(new KlControllerConfig(KlControllerConfig.Kind.FIXED, beta, 1, 1000, 0.1))
+        .alpha(SacAlphaConfig.defaults().with(a -> a.value(beta).target(1).horizon(1000).gain(0.1)))
         .policyLearningRate(0.005)
         .criticLearningRate(0.02)
         .gradClip(0)

@@ -41,12 +41,13 @@ class SacTrainerTest {
 
   /** Small and exercising every stateful part: prioritised replay, a warm-up step, adaptive α. */
   private static SacConfig smallConfig(SyntheticElmPolicy toy) {
-    return SacToy.config(toy, 1.0).toBuilder()
+    return SacToy.config(toy, 1.0).with()
         .samplesPerContext(4)
         .batchTrajectories(8)
-        .replay(new SacReplayConfig(64, true))
+        .replay(SacReplayConfig.defaults().with(r -> r.capacity(64).prioritised(true)))
         .warmupSteps(1)
-        .alpha(new KlControllerConfig(KlControllerConfig.Kind.ADAPTIVE, 1.0, 0.05, 100, 0.1))
+        .alpha(SacAlphaConfig.defaults().with(a -> a.kind(KlControllerConfig.Kind.ADAPTIVE).value(1.0).target(0.05)
+            .horizon(100).gain(0.1)))
         .build();
   }
 
@@ -87,7 +88,7 @@ class SacTrainerTest {
           RlStep expected = uninterruptedTail.get(step);
           assertEquals(expected.metrics().get("q_loss"), result.metrics().get("q_loss"), 0.0);
           assertEquals(expected.metrics().get("policy_loss"), result.metrics().get("policy_loss"), 0.0);
-          assertEquals(expected.metrics().get("alpha"), result.metrics().get("alpha"), 0.0);
+          assertEquals(expected.metrics().get("beta"), result.metrics().get("beta"), 0.0);
           for (int row = 0; row < expected.completions().size(); row++) {
             assertArrayEquals(expected.completions().get(row), result.completions().get(row));
           }
@@ -107,7 +108,7 @@ class SacTrainerTest {
       RlStep first = trainer.step(List.of(toy.prompt(), toy.prompt()));
       for (String key : List.of("reward_mean", "kl_k1", "kl_k2", "kl_k3", "kl_exact", "entropy",
           "length_mean", "grad_norm", "beta", "time_generate_s", "time_reward_s", "time_update_s",
-          "q_loss", "v_loss", "policy_loss", "alpha", "buffer_size", "critic_grad_norm")) {
+          "q_loss", "v_loss", "policy_loss", "buffer_size", "critic_grad_norm")) {
         assertTrue(Double.isFinite(first.metrics().get(key)), key + " = " + first.metrics().get(key));
       }
       assertEquals(8, first.completions().size());
@@ -121,10 +122,12 @@ class SacTrainerTest {
         rewardMean += r / first.rewards().length;
       }
       assertEquals(rewardMean, first.metrics().get("reward_mean"), 1e-12);
+      assertFalse(first.metrics().containsKey("alpha"), "SAC's alpha is logged once, as beta like every trainer's");
+      double alphaOfTheSecondStep = trainer.alphaController().beta();
       RlStep second = trainer.step(List.of(toy.prompt()));
       assertEquals(12.0, second.metrics().get("buffer_size"));
       assertTrue(second.metrics().get("grad_norm") > 0, "after the warm-up the policy moves");
-      assertEquals(second.metrics().get("alpha"), second.metrics().get("beta"));
+      assertEquals(alphaOfTheSecondStep, second.metrics().get("beta"));
     }
   }
 
@@ -132,7 +135,7 @@ class SacTrainerTest {
   void prioritisedReplayStoresTheMeanAbsoluteTdErrorOfEachSampledTrajectory() {
     try (SyntheticElmPolicy toy = toy();
         SacTrainer trainer = new SacTrainer(toy.policy(), toy.reference(), reward(toy),
-            smallConfig(toy).toBuilder().updatesPerStep(1).build())) {
+            smallConfig(toy).with().updatesPerStep(1).build())) {
       trainer.step(List.of(toy.prompt()));
       // New trajectories enter with the largest priority so far (1); those the update drew now hold
       // mean |Q(s_t,a_t) − Q̂| of a zero-initialised Q: mean |r_t| over their steps, below 1 here.
@@ -153,7 +156,8 @@ class SacTrainerTest {
   void separateCriticsTrainTheirOwnTrunkAndLeaveTheReferenceAlone() {
     try (SyntheticElmPolicy toy = toy();
         SacTrainer trainer = new SacTrainer(toy.policy(), toy.reference(), reward(toy),
-            smallConfig(toy).toBuilder().critic(new SacCriticConfig(CriticTrunk.SEPARATE, 1, 1, 8, 0.1)).build())) {
+            smallConfig(toy).withCritic(SacCriticConfig.defaults()
+                .with(c -> c.trunk(CriticTrunk.SEPARATE).layers(1).heads(1).dModel(8).headInitStd(0.1))))) {
       Map<String, float[]> referenceBefore = parameters(toy.reference().parameters());
       float[] trunkBefore = trainer.vCritic().parameters().get("trunk.h.0.mlp.c_fc.weight").toFloatArray();
       trainer.step(List.of(toy.prompt()));
@@ -169,7 +173,7 @@ class SacTrainerTest {
   void warmUpStepsTrainOnlyTheCritics() {
     try (SyntheticElmPolicy toy = toy();
         SacTrainer trainer = new SacTrainer(toy.policy(), toy.reference(), reward(toy),
-            smallConfig(toy).toBuilder().warmupSteps(2).build())) {
+            smallConfig(toy).with().warmupSteps(2).build())) {
       Map<String, float[]> policyBefore = parameters(toy.policy().parameters());
       Map<String, float[]> criticBefore = parameters(trainer.qCritic().parameters());
       trainer.step(List.of(toy.prompt()));
@@ -189,7 +193,7 @@ class SacTrainerTest {
     try (SyntheticElmPolicy toy = toy();
         SacTrainer trainer = new SacTrainer(toy.policy(), toy.reference(), reward(toy), smallConfig(toy))) {
       RlStep step = trainer.step(List.of(toy.prompt()));
-      assertEquals(1.0, step.metrics().get("alpha"));
+      assertEquals(1.0, step.metrics().get("beta"));
       // KL 0 is below the target: error −0.2, so α ← 1·(1 + 0.1·(−0.2)·4/100).
       assertEquals(1 + 0.1 * -0.2 * 4 / 100, trainer.alphaController().beta(), 1e-15);
     }

@@ -37,7 +37,8 @@ class PolicyDistillationTest {
   @BeforeEach
   void setUp() {
     toy = SyntheticElmPolicy.initialize(4, 2, 8, DataType.FLOAT64, 5);
-    distillation = new PolicyDistillation(toy.policy(), toy.reference(), SoftQConfig.builder().alpha(ALPHA).build());
+    distillation = new PolicyDistillation(toy.policy(), toy.reference(), SoftQConfig.defaults().with().alpha(ALPHA)
+        .build());
     coMdp = toy.coMdp(SoftQToy.tokenReward(), ALPHA);
     batch = SoftQToy.everySequence(toy, coMdp);
     optimum = coMdp.optimalPolicy();

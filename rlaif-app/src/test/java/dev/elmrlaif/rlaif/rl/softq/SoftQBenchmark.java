@@ -33,7 +33,7 @@ public final class SoftQBenchmark {
 
   public static void main(String[] args) {
     try (SyntheticElmPolicy toy = SyntheticElmPolicy.initialize(4, 2, 16, DataType.FLOAT32, 3)) {
-      SoftQConfig config = SoftQConfig.builder().samplesPerContext(32).maxNewTokens(2)
+      SoftQConfig config = SoftQConfig.defaults().with().samplesPerContext(32).maxNewTokens(2)
           .batchTrajectories(32).qUpdatesPerStep(4).distillUpdatesPerStep(2).alpha(1.0)
           .qLearningRate(0.05).policyLearningRate(0.01).build();
       report("toy (V 4, H 2, d 16, K 32, 4 Q + 2 distill updates of 32)", toy.policy(), toy.reference(),
@@ -42,7 +42,7 @@ public final class SoftQBenchmark {
     GptConfig lm = GptConfig.builder().vocabSize(4096).contextLength(64).layers(4).heads(4).dModel(128).build();
     try (Elm policy = Elm.initialize(ElmConfig.languageModel(lm, 0, 0), Device.cpu(), DataType.FLOAT32, 1);
         Elm reference = policy.referencePolicy()) {
-      SoftQConfig config = SoftQConfig.builder().samplesPerContext(8).maxNewTokens(32).build();
+      SoftQConfig config = SoftQConfig.defaults().with().samplesPerContext(8).maxNewTokens(32).build();
       List<ElmPrompt> contexts = new ArrayList<>();
       for (int c = 0; c < 4; c++) {
         contexts.add(ElmPrompt.text(1 + c, 17 + c, 33 + c, 49 + c));

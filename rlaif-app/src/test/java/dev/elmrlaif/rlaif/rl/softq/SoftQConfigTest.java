@@ -2,18 +2,17 @@ package dev.elmrlaif.rlaif.rl.softq;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
-import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import dev.elmrlaif.critics.CriticTrunk;
 import dev.elmrlaif.replay.ReplayConfig;
-import dev.elmrlaif.rlaif.UserInputException;
 import dev.elmrlaif.rlaif.config.ConfigLoader;
 import dev.elmrlaif.rlaif.config.Doc;
+import dev.elmrlaif.rlaif.config.YamlConfigs;
 import java.lang.reflect.RecordComponent;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.function.Executable;
 
 /**
  * The {@code soft_q} section binds from snake_case YAML with the loader's mapper, maps onto the
@@ -44,11 +43,13 @@ class SoftQConfigTest {
         critic: {trunk: separate, layers: 1, heads: 2, d_model: 32, head_init_std: 0.02}
         seed: 17
         """), SoftQConfig.class);
-    assertEquals(SoftQConfig.builder().samplesPerContext(4).maxNewTokens(12)
-        .behaviour(SoftQBehaviour.REFERENCE).replay(new SoftQReplayConfig(64, 500, true, 0.5, 1.0, 0.01))
+    assertEquals(SoftQConfig.defaults().with().samplesPerContext(4).maxNewTokens(12)
+        .behaviour(SoftQBehaviour.REFERENCE).replay(SoftQReplayConfig.defaults().with(b -> b.capacity(64)
+            .maxTransitions(500).prioritised(true).priorityExponent(0.5).importanceExponent(1.0).epsilon(0.01)))
         .batchTrajectories(8).qUpdatesPerStep(3).distillUpdatesPerStep(0).gamma(0.9).tau(0.2).alpha(0.3)
         .qLearningRate(0.001).policyLearningRate(0.0001).weightDecay(0.01).gradClip(0.5)
-        .critic(new SoftQCriticConfig(CriticTrunk.SEPARATE, 1, 2, 32, 0.02)).seed(17).build(), config);
+        .critic(SoftQCriticConfig.defaults().with(b -> b.trunk(CriticTrunk.SEPARATE).layers(1).dModel(32)
+            .headInitStd(0.02))).seed(17).build(), config);
     assertEquals(new ReplayConfig(64, 500, true, 0.5, 1.0, 0.01), config.replay().toReplayConfig());
     assertEquals(new ReplayConfig(4096, 0, false, 0, 0, 0), SoftQReplayConfig.defaults().toReplayConfig());
     assertEquals(CriticTrunk.SEPARATE, config.critic().toCriticConfig(3).trunk());
@@ -67,30 +68,28 @@ class SoftQConfigTest {
   }
 
   @Test
-  void rejectsBadValuesNamingTheKey() {
-    assertRejected("soft_q.samples_per_context: found 0, expected an integer >= 1",
-        () -> SoftQConfig.builder().samplesPerContext(0).build());
-    assertRejected("soft_q.distill_updates_per_step: found -1, expected an integer >= 0",
-        () -> SoftQConfig.builder().distillUpdatesPerStep(-1).build());
-    assertRejected("soft_q.gamma: found 1.5, expected a value in [0, 1]",
-        () -> SoftQConfig.builder().gamma(1.5).build());
-    assertRejected("soft_q.tau: found 0.0, expected a value in (0, 1]",
-        () -> SoftQConfig.builder().tau(0).build());
-    assertRejected("soft_q.alpha: found NaN, expected a finite value > 0",
-        () -> SoftQConfig.builder().alpha(Double.NaN).build());
-    assertRejected("soft_q.q_learning_rate: found -1.0, expected a finite value > 0",
-        () -> SoftQConfig.builder().qLearningRate(-1).build());
-    assertRejected("soft_q.behaviour: missing, expected policy, reference or offline",
-        () -> SoftQConfig.builder().behaviour(null).build());
-    assertRejected("soft_q.replay.importance_exponent: found 2.0, expected a value in [0, 1]",
-        () -> new SoftQReplayConfig(8, 0, true, 0.6, 2.0, 1e-6));
-    assertRejected("soft_q.replay.capacity: found 0, expected an integer >= 1",
-        () -> SoftQReplayConfig.defaults().withCapacity(0));
-    assertRejected("soft_q.critic: found layers=1 heads=3 d_model=16, expected positive integers with"
-        + " d_model a multiple of heads", () -> new SoftQCriticConfig(CriticTrunk.SEPARATE, 1, 3, 16, 0));
+  void rejectsBadValuesNamingTheFullKeyAndLine() {
+    assertRejected("line 2: soft_q.samples_per_context: found 0, expected an integer >= 1",
+        "soft_q:\n  samples_per_context: 0\n");
+    assertRejected("line 2: soft_q.distill_updates_per_step: found -1, expected an integer >= 0",
+        "soft_q:\n  distill_updates_per_step: -1\n");
+    assertRejected("line 2: soft_q.gamma: found 1.5, expected a value in [0, 1]", "soft_q:\n  gamma: 1.5\n");
+    assertRejected("line 2: soft_q.tau: found 0.0, expected a value in (0, 1]", "soft_q:\n  tau: 0.0\n");
+    assertRejected("line 2: soft_q.alpha: found Infinity, expected a finite value > 0", "soft_q:\n  alpha: 1e400\n");
+    assertRejected("line 2: soft_q.q_learning_rate: found -1.0, expected a finite value > 0",
+        "soft_q:\n  q_learning_rate: -1.0\n");
+    assertRejected("line 2: soft_q.behaviour: missing, expected policy, reference or offline",
+        "soft_q:\n  behaviour: null\n");
+    assertRejected("line 2: soft_q.replay.importance_exponent: found 2.0, expected a value in [0, 1]",
+        "soft_q:\n  replay: {prioritised: true, importance_exponent: 2.0}\n");
+    assertRejected("line 2: soft_q.replay.capacity: found 0, expected an integer >= 1",
+        "soft_q:\n  replay: {capacity: 0}\n");
+    assertRejected("line 2: soft_q.critic: found layers=1 heads=3 d_model=16, expected positive integers with"
+        + " d_model a multiple of heads", "soft_q:\n  critic: {trunk: separate, layers: 1, heads: 3, d_model: 16}\n");
   }
 
-  private static void assertRejected(String message, Executable build) {
-    assertEquals(message, assertThrows(UserInputException.class, build).getMessage());
+  private static void assertRejected(String message, String yaml) {
+    String found = YamlConfigs.rejects(yaml).getMessage();
+    assertTrue(found.contains(message), found);
   }
 }

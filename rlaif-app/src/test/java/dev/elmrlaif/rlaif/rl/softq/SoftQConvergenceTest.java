@@ -35,7 +35,7 @@ class SoftQConvergenceTest {
     try (SyntheticElmPolicy toy = SyntheticElmPolicy.initialize(4, 2, 16, DataType.FLOAT32, 3)) {
       SyntheticCoMdp coMdp = toy.coMdp(SoftQToy.tokenReward(), beta);
       double initial = toy.totalVariationToOptimal(coMdp);
-      SoftQConfig config = SoftQConfig.builder()
+      SoftQConfig config = SoftQConfig.defaults().with()
           .samplesPerContext(32)
           .maxNewTokens(toy.mdp().horizon())
           .behaviour(behaviour)
@@ -49,7 +49,7 @@ class SoftQConvergenceTest {
           .qLearningRate(0.05)
           .policyLearningRate(0.01)
           .gradClip(0)
-          .critic(new SoftQCriticConfig(trunk, 1, 1, 16, 0.0))
+          .critic(SoftQCriticConfig.defaults().with(b -> b.trunk(trunk).layers(1).heads(1).dModel(16)))
           .seed(7)
           .build();
       RlStep last = null;

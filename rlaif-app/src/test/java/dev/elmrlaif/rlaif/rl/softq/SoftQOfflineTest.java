@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import ai.djl.ndarray.types.DataType;
 import dev.elmrlaif.critics.CriticTrunk;
 import dev.elmrlaif.rlaif.UserInputException;
+import dev.elmrlaif.rlaif.config.YamlConfigs;
 import dev.elmrlaif.rlaif.rl.RlStep;
 import dev.elmrlaif.rlaif.rl.reinforce.SyntheticElmPolicy;
 import dev.elmrlaif.rlaif.synthetic.SyntheticCoMdp;
@@ -27,8 +28,8 @@ import org.junit.jupiter.api.io.TempDir;
 class SoftQOfflineTest {
   private static final Logger LOG = LogManager.getLogger(SoftQOfflineTest.class);
 
-  private static SoftQConfig.Builder toyConfig(double beta) {
-    return SoftQConfig.builder()
+  private static SoftQConfigBuilder toyConfig(double beta) {
+    return SoftQConfig.defaults().with()
         .samplesPerContext(32)
         .maxNewTokens(2)
         .replay(SoftQReplayConfig.defaults().withCapacity(2048))
@@ -40,7 +41,7 @@ class SoftQOfflineTest {
         .qLearningRate(0.05)
         .policyLearningRate(0.01)
         .gradClip(0)
-        .critic(new SoftQCriticConfig(CriticTrunk.SEPARATE, 1, 1, 16, 0.0))
+        .critic(SoftQCriticConfig.defaults().with(b -> b.trunk(CriticTrunk.SEPARATE).layers(1).heads(1).dModel(16)))
         .seed(7);
   }
 
@@ -63,7 +64,8 @@ class SoftQOfflineTest {
     try (SyntheticElmPolicy toy = SyntheticElmPolicy.initialize(4, 2, 16, DataType.FLOAT32, 3)) {
       SyntheticCoMdp coMdp = toy.coMdp(SoftQToy.tokenReward(), beta);
       double initial = toy.totalVariationToOptimal(coMdp);
-      try (SoftQTrainer offline = SoftQToy.trainer(toy, coMdp, toyConfig(beta).offlineBuffer(buffer.toString()).build())) {
+      try (SoftQTrainer offline = SoftQToy.trainer(toy, coMdp,
+          toyConfig(beta).behaviour(SoftQBehaviour.OFFLINE).offlineBuffer(buffer.toString()).build())) {
         int stored = offline.buffer().size();
         assertEquals(40 * 32, stored, "the saved buffer holds every collected trajectory");
         for (int step = 0; step < 150; step++) {
@@ -81,18 +83,17 @@ class SoftQOfflineTest {
 
   @Test
   void theOfflineKeysMustAgreeAndTheFileMustExist(@TempDir Path dir) {
-    UserInputException noFile = assertThrows(UserInputException.class,
-        () -> SoftQConfig.builder().behaviour(SoftQBehaviour.OFFLINE).build());
-    assertTrue(noFile.getMessage().startsWith("soft_q.offline_buffer: empty"), noFile.getMessage());
-    UserInputException notOffline = assertThrows(UserInputException.class,
-        () -> SoftQConfig.builder().offlineBuffer("x.bin").behaviour(SoftQBehaviour.POLICY).build());
+    UserInputException noFile = YamlConfigs.rejects("soft_q:\n  behaviour: offline\n");
+    assertTrue(noFile.getMessage().contains("line 1: soft_q.offline_buffer: empty"), noFile.getMessage());
+    UserInputException notOffline = YamlConfigs.rejects("soft_q:\n  behaviour: policy\n  offline_buffer: x.bin\n");
     assertTrue(notOffline.getMessage().contains("expected it empty unless behaviour is offline"),
         notOffline.getMessage());
     try (SyntheticElmPolicy toy = SyntheticElmPolicy.initialize(4, 2, 16, DataType.FLOAT32, 3)) {
       SyntheticCoMdp coMdp = toy.coMdp(SoftQToy.tokenReward(), 1.0);
       Path missing = dir.resolve("missing.bin");
       UserInputException absent = assertThrows(UserInputException.class,
-          () -> SoftQToy.trainer(toy, coMdp, toyConfig(1.0).offlineBuffer(missing.toString()).build()));
+          () -> SoftQToy.trainer(toy, coMdp,
+              toyConfig(1.0).behaviour(SoftQBehaviour.OFFLINE).offlineBuffer(missing.toString()).build()));
       assertTrue(absent.getMessage().startsWith("soft_q.offline_buffer: " + missing + " does not exist"),
           absent.getMessage());
     }

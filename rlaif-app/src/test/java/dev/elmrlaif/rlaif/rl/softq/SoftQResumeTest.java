@@ -37,11 +37,11 @@ class SoftQResumeTest {
   private static final double BETA = 1.0;
 
   private static SoftQConfig config() {
-    return SoftQConfig.builder()
+    return SoftQConfig.defaults().with()
         .samplesPerContext(8)
         .maxNewTokens(2)
         .behaviour(SoftQBehaviour.POLICY)
-        .replay(new SoftQReplayConfig(20, 0, true, 0.6, 0.4, 1e-6))
+        .replay(SoftQReplayConfig.defaults().with(b -> b.capacity(20).prioritised(true)))
         .batchTrajectories(8)
         .qUpdatesPerStep(2)
         .distillUpdatesPerStep(2)
@@ -50,7 +50,8 @@ class SoftQResumeTest {
         .qLearningRate(0.05)
         .policyLearningRate(0.01)
         .gradClip(1.0)
-        .critic(new SoftQCriticConfig(CriticTrunk.SEPARATE, 1, 1, 8, 0.1))
+        .critic(SoftQCriticConfig.defaults().with(b -> b.trunk(CriticTrunk.SEPARATE).layers(1).heads(1).dModel(8)
+            .headInitStd(0.1)))
         .seed(5)
         .build();
   }

@@ -24,7 +24,7 @@ class SoftQTrainerTest {
   private static final double ALPHA = 0.5;
 
   private static SoftQConfig config() {
-    return SoftQConfig.builder().samplesPerContext(16).maxNewTokens(2).batchTrajectories(8)
+    return SoftQConfig.defaults().with().samplesPerContext(16).maxNewTokens(2).batchTrajectories(8)
         .qUpdatesPerStep(1).distillUpdatesPerStep(1).alpha(ALPHA).tau(0.25).seed(4).build();
   }
 
@@ -95,7 +95,7 @@ class SoftQTrainerTest {
   void storedTrajectoriesComeFromTheBehaviourPolicy(SoftQBehaviour behaviour) {
     try (SyntheticElmPolicy toy = SyntheticElmPolicy.initialize(4, 2, 8, DataType.FLOAT32, 2)) {
       SyntheticCoMdp coMdp = toy.coMdp(SoftQToy.tokenReward(), ALPHA);
-      SoftQConfig config = config().toBuilder().behaviour(behaviour).policyLearningRate(0.05).build();
+      SoftQConfig config = config().with().behaviour(behaviour).policyLearningRate(0.05).build();
       try (SoftQTrainer trainer = SoftQToy.trainer(toy, coMdp, config)) {
         trainer.step(List.of(toy.prompt()));
         trainer.step(List.of(toy.prompt()));

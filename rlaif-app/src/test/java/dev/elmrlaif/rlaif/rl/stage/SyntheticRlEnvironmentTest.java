@@ -23,8 +23,9 @@ class SyntheticRlEnvironmentTest {
       "2", List.of(0.2, 0.2, 0.6));
 
   private static SyntheticConfig config(Map<String, List<Double>> table) {
-    return new SyntheticConfig(3, 2, 0.5, 4, 1.0, table,
-        new SyntheticRewardConfig(SyntheticRewardConfig.Kind.TOKEN_COUNT, 2, 1.0, Map.of()), 8);
+    return SyntheticConfig.defaults().with(b -> b.vocabSize(3).horizon(2).seed(4).referenceTable(table)
+        .reward(SyntheticRewardConfig.defaults().with(c -> c.kind(SyntheticRewardConfig.Kind.TOKEN_COUNT).token(2)))
+        .dModel(8));
   }
 
   @Test

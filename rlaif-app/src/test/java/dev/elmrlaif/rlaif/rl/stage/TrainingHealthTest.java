@@ -35,7 +35,7 @@ class TrainingHealthTest {
   }
 
   private static TrainingHealth health() {
-    return new TrainingHealth(new RlWarningsConfig(WINDOW, 0.2, 0.5), BUDGET);
+    return new TrainingHealth(RlWarningsConfig.defaults().withWindow(WINDOW), BUDGET);
   }
 
   /** KL rising to 0.5 and settling, k1 = KL + noise, entropy 2 ± noise, length 10 ± noise. */
