@@ -9,6 +9,7 @@ import dev.elmrlaif.rlaif.data.DatasetLocator;
 import dev.elmrlaif.rlaif.data.DomainPreparer;
 import dev.elmrlaif.rlaif.data.PreparedData;
 import dev.elmrlaif.rlaif.data.PreparedDataStore;
+import dev.elmrlaif.rlaif.data.RankingReport;
 import dev.elmrlaif.rlaif.domain.Concept;
 import dev.elmrlaif.rlaif.domain.ConceptFinder;
 import dev.elmrlaif.rlaif.domain.EmbeddingSpace;
@@ -107,7 +108,7 @@ public final class MovieLensPreparer implements DomainPreparer {
 
     start = System.nanoTime();
     BehavioralEmbeddings behavioral = BehavioralEmbeddings.fit(data.ratings(), users, movies, config.wals(), seed + 2);
-    RankingEvaluation.Report ranking =
+    RankingReport ranking =
         RankingEvaluation.evaluate(data.ratings(), users, movies, behavioral, config.wals(), seed + 3);
     LOG.info("behavioral embeddings: WALS fit {} s; {}", String.format(Locale.ROOT, "%.2f", behavioral.fitSeconds()), ranking);
     timings.put("behavioral (WALS + ranking eval)", seconds(start));
