@@ -92,7 +92,7 @@ public final class TrainCommand implements Callable<Integer> {
     }
     StagePipeline pipeline = pipelines.get();
     pipeline.plan(loaded); // unknown stages fail before anything is written
-    DataRoot dataRoot = DataRoot.resolve(loaded, env);
+    DataRoot dataRoot = DataRoot.resolve(loaded.config().data(), env, loaded.originOf("data.root"));
     // a device the engine cannot give (device: gpu on a CPU build) fails before the run folder is made
     ComputeEnvironment.requireDevice(DeviceSpec.parse(loaded.config().device()), loaded.config().threads());
 

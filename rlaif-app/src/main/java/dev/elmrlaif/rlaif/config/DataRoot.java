@@ -20,11 +20,6 @@ public record DataRoot(Path path, String source) {
   /** The environment variable that points at a data root. */
   public static final String ENV = "RLAIF_DATA";
 
-  /** Resolves the data root of a config; a configured root that does not exist is an error. */
-  public static DataRoot resolve(LoadedConfig loaded, Map<String, String> env) {
-    return resolve(loaded.config().data(), env, loaded.originOf("data.root"));
-  }
-
   /**
    * Resolves the data root of a data section.
    *

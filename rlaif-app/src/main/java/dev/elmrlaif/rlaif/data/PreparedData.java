@@ -3,7 +3,6 @@ package dev.elmrlaif.rlaif.data;
 import dev.elmrlaif.rewards.text.TextEncoder;
 import dev.elmrlaif.rlaif.domain.Domain;
 import dev.elmrlaif.rlaif.domain.InMemoryDomain;
-import dev.elmrlaif.rlaif.movielens.RankingEvaluation;
 import dev.elmrlaif.rlaif.tasks.TaskExample;
 import dev.elmrlaif.rlaif.tasks.TaskSpec;
 import java.nio.file.Path;
@@ -38,7 +37,7 @@ public record PreparedData(
     Map<String, List<TaskExample>> trainExamples,
     Map<String, List<TaskExample>> heldOutExamples,
     TextEncoder textEncoder,
-    RankingEvaluation.Report ranking,
+    RankingReport ranking,
     Map<String, Double> timings,
     String datasetSummary,
     String teacher,

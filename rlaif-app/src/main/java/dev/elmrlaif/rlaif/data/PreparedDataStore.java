@@ -14,7 +14,6 @@ import dev.elmrlaif.rlaif.domain.EntityTable;
 import dev.elmrlaif.rlaif.domain.InMemoryDomain;
 import dev.elmrlaif.rlaif.domain.Interactions;
 import dev.elmrlaif.rlaif.domain.Split;
-import dev.elmrlaif.rlaif.movielens.RankingEvaluation;
 import dev.elmrlaif.rlaif.tasks.TaskExample;
 import dev.elmrlaif.rlaif.tasks.TaskSpec;
 import java.io.BufferedReader;
@@ -65,7 +64,7 @@ public final class PreparedDataStore {
       String key,
       List<TaskSpec> tasks,
       Map<String, Double> timings,
-      RankingEvaluation.Report ranking,
+      RankingReport ranking,
       String datasetSummary,
       String teacher) {}
 

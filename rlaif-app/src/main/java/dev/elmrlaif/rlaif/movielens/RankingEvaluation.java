@@ -1,12 +1,12 @@
 package dev.elmrlaif.rlaif.movielens;
 
 import dev.elmrlaif.rlaif.config.WalsConfig;
+import dev.elmrlaif.rlaif.data.RankingReport;
 import dev.elmrlaif.rlaif.domain.Interactions;
 import dev.elmrlaif.rlaif.domain.Split;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Locale;
 import java.util.SplittableRandom;
 
 /**
@@ -25,18 +25,8 @@ public final class RankingEvaluation {
 
   private RankingEvaluation() {}
 
-  /** Mean AUC and NDCG@10 over {@code users} held-out users, for the factorisation and for popularity. */
-  public record Report(int users, double walsAuc, double walsNdcg, double popularityAuc, double popularityNdcg) {
-    @Override
-    public String toString() {
-      return String.format(Locale.ROOT,
-          "held-out users %d: WALS AUC %.4f NDCG@10 %.4f | popularity AUC %.4f NDCG@10 %.4f",
-          users, walsAuc, walsNdcg, popularityAuc, popularityNdcg);
-    }
-  }
-
   /** Evaluates {@code embeddings}, fitted with {@code config} on the training block of {@code ratings}. */
-  public static Report evaluate(
+  public static RankingReport evaluate(
       Interactions ratings, Split users, Split movies, BehavioralEmbeddings embeddings, WalsConfig config, long seed) {
     int k = embeddings.dimension();
     int[] trainMovies = movies.trainIndices();
@@ -119,7 +109,7 @@ public final class RankingEvaluation {
       popNdcg += ndcg(popularity, positive, excluded, CUTOFF);
     }
     int denominator = Math.max(1, n);
-    return new Report(n, walsAuc / denominator, walsNdcg / denominator, popAuc / denominator, popNdcg / denominator);
+    return new RankingReport(n, walsAuc / denominator, walsNdcg / denominator, popAuc / denominator, popNdcg / denominator);
   }
 
   /**

@@ -22,19 +22,24 @@ class DataRootTest {
     return new ConfigLoader().load(f, List.of());
   }
 
+  /** The data root of a loaded config, as the train command resolves it. */
+  private static DataRoot resolve(LoadedConfig loaded, Map<String, String> env) {
+    return DataRoot.resolve(loaded.config().data(), env, loaded.originOf("data.root"));
+  }
+
   @Test
   void configKeyWinsOverEnvironmentWhichWinsOverCache() throws IOException {
     Path a = Files.createDirectories(dir.resolve("a"));
     Path b = Files.createDirectories(dir.resolve("b"));
-    assertEquals(new DataRoot(a, "data.root"), DataRoot.resolve(config("data:\n  root: " + a + "\n"), Map.of("RLAIF_DATA", b.toString())));
-    assertEquals(new DataRoot(b, "RLAIF_DATA"), DataRoot.resolve(config(""), Map.of("RLAIF_DATA", b.toString())));
-    assertEquals(new DataRoot(Path.of("my-cache"), "data.cache_dir"), DataRoot.resolve(config("data:\n  cache_dir: my-cache\n"), Map.of()));
+    assertEquals(new DataRoot(a, "data.root"), resolve(config("data:\n  root: " + a + "\n"), Map.of("RLAIF_DATA", b.toString())));
+    assertEquals(new DataRoot(b, "RLAIF_DATA"), resolve(config(""), Map.of("RLAIF_DATA", b.toString())));
+    assertEquals(new DataRoot(Path.of("my-cache"), "data.cache_dir"), resolve(config("data:\n  cache_dir: my-cache\n"), Map.of()));
   }
 
   @Test
   void missingEnvironmentRootNamesTheVariable() throws IOException {
     UserInputException e =
-        assertThrows(UserInputException.class, () -> DataRoot.resolve(config(""), Map.of("RLAIF_DATA", "/no/such/dir")));
+        assertThrows(UserInputException.class, () -> resolve(config(""), Map.of("RLAIF_DATA", "/no/such/dir")));
     assertTrue(e.getMessage().startsWith("RLAIF_DATA=/no/such/dir: data root"), e.getMessage());
     assertTrue(e.getMessage().contains("movielens/ml-latest-small/"), e.getMessage());
   }

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.elmrlaif.rlaif.config.WalsConfig;
+import dev.elmrlaif.rlaif.data.RankingReport;
 import dev.elmrlaif.rlaif.domain.Interactions;
 import dev.elmrlaif.rlaif.domain.Split;
 import org.junit.jupiter.api.Test;
@@ -55,7 +56,7 @@ class RankingEvaluationTest {
     Split movieSplit = Split.random("movie", movies, 0.1, 3);
     WalsConfig config = WalsConfig.defaults().with(b -> b.dimension(4).iterations(10).regularization(1.0).threads(1));
     BehavioralEmbeddings embeddings = BehavioralEmbeddings.fit(ratings, userSplit, movieSplit, config, 5);
-    RankingEvaluation.Report report = RankingEvaluation.evaluate(ratings, userSplit, movieSplit, embeddings, config, 9);
+    RankingReport report = RankingEvaluation.evaluate(ratings, userSplit, movieSplit, embeddings, config, 9);
     assertEquals(40, report.users());
     // the ceiling is about 0.8: unrated movies of the own group are indistinguishable from rated ones
     assertTrue(report.walsAuc() > 0.7, report.toString());

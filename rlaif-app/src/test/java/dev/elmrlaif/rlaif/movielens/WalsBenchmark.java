@@ -1,6 +1,7 @@
 package dev.elmrlaif.rlaif.movielens;
 
 import dev.elmrlaif.rlaif.config.WalsConfig;
+import dev.elmrlaif.rlaif.data.RankingReport;
 import dev.elmrlaif.rlaif.domain.Interactions;
 import dev.elmrlaif.rlaif.domain.Split;
 import java.nio.file.Path;
@@ -48,7 +49,7 @@ public final class WalsBenchmark {
       long cpuStart = processCpuNanos();
       BehavioralEmbeddings embeddings = BehavioralEmbeddings.fit(data.ratings(), users, movies, config, 42);
       double cpuSeconds = (processCpuNanos() - cpuStart) / 1e9;
-      RankingEvaluation.Report report =
+      RankingReport report =
           RankingEvaluation.evaluate(data.ratings(), users, movies, embeddings, config, 7);
       System.out.printf(Locale.ROOT, "%s fit %.2f s wall, %.2f s CPU (fit + fold-in) | %s%n", config,
           embeddings.fitSeconds(), cpuSeconds, report);

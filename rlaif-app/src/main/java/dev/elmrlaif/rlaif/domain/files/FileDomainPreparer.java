@@ -13,7 +13,7 @@ import dev.elmrlaif.rlaif.config.DataConfig;
 import dev.elmrlaif.rlaif.config.FilesDomainConfig;
 import dev.elmrlaif.rlaif.config.TeacherMode;
 import dev.elmrlaif.rlaif.config.Utf8Text;
-import dev.elmrlaif.rlaif.data.DataPreparer;
+import dev.elmrlaif.rlaif.data.DomainPreparer;
 import dev.elmrlaif.rlaif.data.PreparedData;
 import dev.elmrlaif.rlaif.data.PreparedDataStore;
 import dev.elmrlaif.rlaif.data.RewardAvailability;
@@ -62,7 +62,7 @@ import org.apache.logging.log4j.Logger;
  *       {@code data.files.rewards} asks for one it cannot give.
  * </ol>
  */
-public final class FileDomainPreparer {
+public final class FileDomainPreparer implements DomainPreparer {
   /** Suffix of the text-encoder space derived for every entity kind with the encoder's text field. */
   public static final String TEXT_SPACE_SUFFIX = "_text";
   private static final Logger LOG = LogManager.getLogger(FileDomainPreparer.class);
@@ -91,6 +91,7 @@ public final class FileDomainPreparer {
       Map<String, int[]> conceptCarriers, String conceptKind) {}
 
   /** Prepares the domain, or loads it from the cache when {@code force} is false and nothing changed. */
+  @Override
   public PreparedData prepare(boolean force) {
     if (data.teacher().mode() != TeacherMode.OFFLINE) {
       throw new UserInputException("data.teacher.mode: found " + data.teacher().mode().name().toLowerCase(Locale.ROOT)
@@ -100,7 +101,7 @@ public final class FileDomainPreparer {
     Map<String, Double> timings = new LinkedHashMap<>();
     long start = System.nanoTime();
     Path folder = folder();
-    String key = DataPreparer.cacheKey(data, seed, inputFiles(folder));
+    String key = DomainPreparer.cacheKey(data, seed, inputFiles(folder));
     Path cache = Path.of(data.cacheDir()).resolve("prepared")
         .resolve("files-" + files.name().replaceAll("[^A-Za-z0-9._-]", "_") + "-" + key.substring(0, 16));
     if (!force && store.isComplete(cache) && store.keyOf(cache).equals(key)) {
@@ -471,7 +472,7 @@ public final class FileDomainPreparer {
           + "; expected the text field the text encoder is fitted on");
     }
     try {
-      return DataPreparer.textEncoder(data, trainingTexts, seed + 4);
+      return DomainPreparer.textEncoder(data, trainingTexts, seed + 4);
     } catch (InvalidRewardInputException e) {
       throw new UserInputException("data.semantic_dimension = " + data.semanticDimension() + ": " + e.getMessage()
           + "; expected a smaller dimension for " + trainingTexts.size() + " training texts", e);
