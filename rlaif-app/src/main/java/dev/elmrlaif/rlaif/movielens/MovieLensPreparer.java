@@ -40,7 +40,7 @@ import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
 
 /**
- * Builds everything the trainers consume from a MovieLens dataset (issue 3), or reads it back from
+ * Builds everything the trainers consume from a MovieLens dataset, or reads it back from
  * the cache when the same inputs were prepared before. The steps, each timed:
  *
  * <ol>
