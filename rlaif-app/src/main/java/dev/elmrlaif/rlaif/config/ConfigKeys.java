@@ -124,7 +124,7 @@ public final class ConfigKeys {
   }
 
   private static Object bindDefaults(Class<?> section) {
-    ObjectMapper mapper = ConfigLoader.newMapper();
+    ObjectMapper mapper = ConfigJson.newMapper();
     try {
       return mapper.treeToValue(defaultTree(section), section);
     } catch (JsonProcessingException e) {

@@ -57,12 +57,7 @@ public final class ConfigLoader {
   private static final Logger LOG = LogManager.getLogger(ConfigLoader.class);
 
   private final YAMLFactory yamlFactory = new YAMLFactory();
-  private final ObjectMapper mapper = newMapper();
-
-  /** The mapper that binds config trees onto records (snake_case keys, lower-case enums). */
-  public static ObjectMapper newMapper() {
-    return ConfigJson.newMapper();
-  }
+  private final ObjectMapper mapper = ConfigJson.newMapper();
 
   /**
    * Loads a config file with overrides.

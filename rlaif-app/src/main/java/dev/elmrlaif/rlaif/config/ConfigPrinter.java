@@ -17,7 +17,7 @@ public final class ConfigPrinter {
   private static final Pattern RESERVED =
       Pattern.compile("(?i)true|false|yes|no|on|off|null|~|y|n|[-+]?(\\.inf|\\.nan)");
 
-  private final ObjectMapper mapper = ConfigLoader.newMapper();
+  private final ObjectMapper mapper = ConfigJson.newMapper();
 
   /** The YAML text of a config with descriptions. */
   public String toYaml(RlaifConfig config) {

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import dev.elmrlaif.rlaif.config.ConfigJson;
 import dev.elmrlaif.rlaif.config.ConfigLoader;
 import dev.elmrlaif.rlaif.config.Doc;
 import dev.elmrlaif.rlaif.rl.math.BaselineConfig;
@@ -18,7 +19,7 @@ import org.junit.jupiter.api.Test;
 
 /** The config records of this package and of rl.math bind from snake_case YAML with the loader's mapper. */
 class SyntheticConfigYamlTest {
-  private final ObjectMapper mapper = ConfigLoader.newMapper();
+  private final ObjectMapper mapper = ConfigJson.newMapper();
 
   private <T> T bind(String yaml, Class<T> type) throws Exception {
     return mapper.treeToValue(new YAMLMapper().readTree(yaml), type);

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import dev.elmrlaif.critics.CriticTrunk;
 import dev.elmrlaif.replay.ReplayConfig;
+import dev.elmrlaif.rlaif.config.ConfigJson;
 import dev.elmrlaif.rlaif.config.ConfigLoader;
 import dev.elmrlaif.rlaif.config.Doc;
 import dev.elmrlaif.rlaif.config.YamlConfigs;
@@ -20,7 +21,7 @@ import org.junit.jupiter.api.Test;
  * naming the key, the value found and what was expected.
  */
 class SoftQConfigTest {
-  private final ObjectMapper mapper = ConfigLoader.newMapper();
+  private final ObjectMapper mapper = ConfigJson.newMapper();
 
   @Test
   void bindsFromYaml() throws Exception {
