@@ -1,0 +1,31 @@
+package dev.elmrlaif.algorithms.rl;
+
+import dev.elmrlaif.policy.model.ElmPrompt;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Where an RL run's contexts and rewards come from (the CoMDP of DESIGN.md §3): the synthetic
+ * CoMDP, or a domain's tasks (real, interpolated and concept-shifted embeddings) scored by its
+ * reward models. The {@code rl} stage asks it for each step's contexts and hands its reward to the
+ * trainer, so trainers never see where either came from.
+ */
+public interface RlEnvironment {
+
+  /**
+   * The {@code count} contexts of step {@code step}: a deterministic function of the step index and
+   * the environment's seed, so a resumed run trains on the contexts the uninterrupted one would.
+   */
+  List<ElmPrompt> contexts(long step, int count);
+
+  /** The terminal reward {@code r(y, c)}. */
+  CompletionReward reward();
+
+  /**
+   * The mean of each reward component over these completions (e.g. {@code sc}, {@code bc}), for
+   * the metrics; empty when the reward has a single component.
+   */
+  default Map<String, Double> componentMeans(List<ElmPrompt> prompts, List<int[]> completions) {
+    return Map.of();
+  }
+}

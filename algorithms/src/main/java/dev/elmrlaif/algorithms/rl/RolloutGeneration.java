@@ -1,0 +1,144 @@
+package dev.elmrlaif.algorithms.rl;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.NDScope;
+import ai.djl.ndarray.types.DataType;
+import dev.elmrlaif.algorithms.rl.math.KlDivergence;
+import dev.elmrlaif.algorithms.rl.math.KlEstimator;
+import dev.elmrlaif.policy.model.ContinuationLogProbs;
+import dev.elmrlaif.policy.model.Elm;
+import dev.elmrlaif.policy.model.ElmPrompt;
+import dev.elmrlaif.policy.sampling.SampleResult;
+import dev.elmrlaif.policy.sampling.Sampler;
+import dev.elmrlaif.policy.sampling.SamplingConfig;
+import dev.elmrlaif.replay.Trajectory;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * The data-collection half of an off-policy step (soft actor-critic, soft-Q): {@code K}
+ * completions of each context from a behaviour ELM, their rewards, the policy {@code π_θ}
+ * measured against {@code π_ref} on them, and one replay {@link Trajectory} per completion.
+ *
+ * <p>Metrics written (each a mean over completions, the {@link RlTrainer#step} keys):
+ * {@code reward_mean}; {@code kl_k1}, {@code kl_k2}, {@code kl_k3} (per-sequence sums of the
+ * unclipped estimators of {@code log π_θ/π_ref} at the generated tokens); {@code kl_exact}
+ * ({@code Σ_t KL(π_θ(·|s_t) ‖ π_ref(·|s_t))}); {@code entropy} ({@code Σ_t H(π_θ(·|s_t))});
+ * {@code length_mean}; {@code time_generate_s} (sampling and the scoring forwards) and
+ * {@code time_reward_s}.
+ */
+public final class RolloutGeneration {
+
+  /**
+   * One step's completions, in prompt order ({@code samplesPerContext} consecutive rows per
+   * context), and their trajectories for the replay buffer.
+   */
+  public record Result(
+      List<ElmPrompt> prompts, List<int[]> completions, double[] rewards, List<Trajectory> trajectories) {}
+
+  private RolloutGeneration() {}
+
+  /**
+   * Samples, scores and measures one step's completions.
+   *
+   * @param label the trainer's name, used in trajectory ids ({@code label/step/row}) and errors
+   * @param step the trainer's completed steps (the trajectories' policy version)
+   * @param behaviour the ELM that generates (the policy itself, or {@code π_ref})
+   * @param policy {@code π_θ}, measured against {@code reference} on the completions
+   * @param seed the sampler's seed
+   * @param metrics receives the metrics of the class comment
+   */
+  public static Result generate(String label, long step, Elm behaviour, Elm policy, Elm reference,
+      CompletionReward reward, List<ElmPrompt> contexts, int samplesPerContext, int maxNewTokens, long seed,
+      Map<String, Double> metrics) {
+    long start = System.nanoTime();
+    List<ElmPrompt> prompts = new ArrayList<>(contexts.size() * samplesPerContext);
+    for (ElmPrompt context : contexts) {
+      for (int i = 0; i < samplesPerContext; i++) {
+        prompts.add(context);
+      }
+    }
+    SampleResult samples = Sampler.sample(behaviour, prompts, SamplingConfig.ancestral(maxNewTokens), seed);
+    int rows = prompts.size();
+    List<int[]> completions = new ArrayList<>(rows);
+    for (int row = 0; row < rows; row++) {
+      completions.add(samples.continuation(row));
+    }
+    long rewardStart = System.nanoTime();
+    double[] rewards = reward.rewards(prompts, completions);
+    for (int row = 0; row < rows; row++) {
+      if (!Double.isFinite(rewards[row])) {
+        throw new IllegalStateException(label + " step " + (step + 1) + ": the reward of completion " + row
+            + " is " + rewards[row] + ", expected a finite value");
+      }
+    }
+    long rewardEnd = System.nanoTime();
+
+    double[] estimates = new double[KlEstimator.values().length];
+    double exactKl = 0;
+    double entropy = 0;
+    double length = 0;
+    double rewardMean = 0;
+    List<Trajectory> trajectories = new ArrayList<>(rows);
+    try (NDScope arrays = new NDScope(); NDManager scope = policy.manager().newSubManager()) {
+      arrays.suppressNotUsedWarning();
+      ContinuationLogProbs ref = reference.continuationLogProbs(scope, prompts, completions, true);
+      ContinuationLogProbs pol = policy.continuationLogProbs(scope, prompts, completions, true);
+      NDArray logSoftmax = pol.logSoftmax();
+      NDArray probabilities = logSoftmax.exp();
+      double[] tokenKl = toDoubles(probabilities.mul(logSoftmax.sub(ref.logSoftmax())).sum(new int[] {2})
+          .mul(pol.mask()));
+      double[] tokenEntropy = toDoubles(probabilities.mul(logSoftmax).sum(new int[] {2}).neg().mul(pol.mask()));
+      double[] policyTokens = toDoubles(pol.tokenLogProbs());
+      double[] referenceTokens = toDoubles(ref.tokenLogProbs());
+      int width = (int) pol.tokenLogProbs().getShape().get(1);
+      for (int row = 0; row < rows; row++) {
+        int steps = completions.get(row).length;
+        double[] logp = Arrays.copyOfRange(policyTokens, row * width, row * width + steps);
+        double[] logq = Arrays.copyOfRange(referenceTokens, row * width, row * width + steps);
+        for (KlEstimator estimator : KlEstimator.values()) {
+          estimates[estimator.ordinal()] += KlDivergence.sum(
+              KlDivergence.perToken(estimator, logp, logq, Double.POSITIVE_INFINITY)) / rows;
+        }
+        for (int t = 0; t < steps; t++) {
+          exactKl += tokenKl[row * width + t] / rows;
+          entropy += tokenEntropy[row * width + t] / rows;
+        }
+        length += (double) steps / rows;
+        rewardMean += rewards[row] / rows;
+        double[] behaviourLogProbs = new double[steps];
+        for (int t = 0; t < steps; t++) {
+          behaviourLogProbs[t] = samples.policyLogProbs()[row][t];
+        }
+        ElmPrompt prompt = prompts.get(row);
+        trajectories.add(Trajectory.builder(label + "/" + step + "/" + row)
+            .contexts(prompt.entities())
+            .promptIds(prompt.tokenIds())
+            .actionIds(completions.get(row))
+            .behaviourLogProbs(behaviourLogProbs)
+            .referenceLogProbs(logq)
+            .reward(rewards[row])
+            .policyVersion(step)
+            .build());
+      }
+    }
+    metrics.put("reward_mean", rewardMean);
+    for (KlEstimator estimator : KlEstimator.values()) {
+      metrics.put("kl_" + estimator.name().toLowerCase(Locale.ROOT), estimates[estimator.ordinal()]);
+    }
+    metrics.put("kl_exact", exactKl);
+    metrics.put("entropy", entropy);
+    metrics.put("length_mean", length);
+    metrics.put("time_generate_s", (rewardStart - start + System.nanoTime() - rewardEnd) / 1e9);
+    metrics.put("time_reward_s", (rewardEnd - rewardStart) / 1e9);
+    return new Result(prompts, completions, rewards, trajectories);
+  }
+
+  private static double[] toDoubles(NDArray array) {
+    return array.stopGradient().toType(DataType.FLOAT64, false).toDoubleArray();
+  }
+}

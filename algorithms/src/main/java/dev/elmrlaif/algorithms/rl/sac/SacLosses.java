@@ -1,0 +1,82 @@
+package dev.elmrlaif.algorithms.rl.sac;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.types.Shape;
+import dev.elmrlaif.policy.model.EngineOwned;
+
+/**
+ * The three losses of soft actor-critic over a finite vocabulary (H2–H4), on a right-padded batch
+ * of trajectories, every expectation over actions exact. For every real state {@code s_t} with
+ * weight {@code w_{b,t}} (importance weight of the row over the number of real states in the
+ * batch; 0 on padding):
+ *
+ * <pre>
+ * V target (H2)   V̂(s_t)      = Σ_a π(a|s_t) [Q(s_t,a) − α·log(π(a|s_t)/π_ref(a|s_t))]   (π, Q constant)
+ * Q target (H3)   Q̂(s_t,a_t)  = r_t + γ·V̄(s_{t+1}),   V̄(s_T) = 0 at the terminal state
+ * V loss          L_V = Σ w_{b,t} (V(s_t) − V̂(s_t))²
+ * Q loss          L_Q = Σ w_{b,t} (Q(s_t,a_t) − Q̂(s_t,a_t))²
+ * policy loss(H4) L_π = Σ w_{b,t} Σ_a π_θ(a|s_t) [α·log(π_θ(a|s_t)/π_ref(a|s_t)) − Q(s_t,a)]   (Q constant)
+ * </pre>
+ *
+ * {@code r_t} is the environment reward of step {@code t} (the terminal reward on the last step, 0
+ * before, plus per-token rewards when a trajectory has them) and {@code V̄} the Polyak-averaged
+ * target of {@code V}. Per state, {@code ∂L_π/∂z_a = π_a (f_a − Σ_b π_b f_b)} for logits {@code z}
+ * with {@code f_a = α log(π_a/π_ref,a) − Q_a}; it vanishes exactly at {@code π ∝ π_ref·exp(Q/α)}.
+ * The three losses touch disjoint parameters (Q's, V's, the policy's), so one backward pass of
+ * their sum gives each its own gradient.
+ */
+final class SacLosses {
+  private SacLosses() {}
+
+  /**
+   * The tensors of one batch ({@code B} rows, {@code C} the longest continuation, {@code V} the
+   * vocabulary).
+   *
+   * @param logPolicy {@code log π_θ(·|s_t)} {@code [B, C, V]}, differentiable
+   * @param logReference {@code log π_ref(·|s_t)} {@code [B, C, V]}
+   * @param q {@code Q(s_t, ·)} {@code [B, C, V]}, differentiable
+   * @param v {@code V(s_t)} {@code [B, C]}, differentiable
+   * @param targetV {@code V̄(s_t)} {@code [B, C]} of the target network
+   * @param actions {@code a_t} as {@code [B, C, 1]} INT64 (any valid id on padding)
+   * @param rewards {@code r_t} {@code [B, C]}
+   * @param nextNonTerminal {@code [B, C]}: 1 where {@code s_{t+1}} is not terminal ({@code t+1 < T_b})
+   * @param weights {@code w_{b,t}} {@code [B, C]}
+   */
+  record Inputs(NDArray logPolicy, NDArray logReference, NDArray q, NDArray v, NDArray targetV,
+      NDArray actions, NDArray rewards, NDArray nextNonTerminal, NDArray weights) {}
+
+  /**
+   * The losses (0-d, differentiable) and, per state, the targets and the Q critic's TD error
+   * {@code Q(s_t,a_t) − Q̂(s_t,a_t)} (constants, {@code [B, C]}).
+   */
+  record Result(NDArray qLoss, NDArray vLoss, NDArray policyLoss, NDArray vTarget, NDArray qTarget,
+      NDArray tdError) {}
+
+  static Result compute(Inputs in, double alpha, double gamma) {
+    NDArray qFixed = in.q().stopGradient();
+    NDArray pi = in.logPolicy().exp();
+    NDArray logRatio = in.logPolicy().sub(in.logReference()); // log π/π_ref, [B, C, V]
+    NDArray alphaScalar = EngineOwned.scalar(logRatio, alpha);
+
+    NDArray vTarget = pi.stopGradient()
+        .mul(qFixed.sub(logRatio.stopGradient().mul(alphaScalar)))
+        .sum(new int[] {2});
+    NDArray nextTargetV = shiftLeft(in.targetV().stopGradient()).mul(in.nextNonTerminal());
+    NDArray qTarget = in.rewards().add(nextTargetV.mul(EngineOwned.scalar(nextTargetV, gamma)));
+    NDArray qTaken = in.q().gather(in.actions(), 2).squeeze(2);
+
+    NDArray vLoss = in.weights().mul(in.v().sub(vTarget).square()).sum();
+    NDArray qLoss = in.weights().mul(qTaken.sub(qTarget).square()).sum();
+    NDArray policyLoss = in.weights()
+        .mul(pi.mul(logRatio.mul(alphaScalar).sub(qFixed)).sum(new int[] {2}))
+        .sum();
+    return new Result(qLoss, vLoss, policyLoss, vTarget, qTarget, qTaken.stopGradient().sub(qTarget));
+  }
+
+  /** {@code x[:, t+1]} at column {@code t}, 0 in the last column: the value of the next state. */
+  private static NDArray shiftLeft(NDArray x) {
+    long rows = x.getShape().get(0);
+    NDArray last = x.getManager().zeros(new Shape(rows, 1), x.getDataType());
+    return x.get(":, 1:").concat(last, 1);
+  }
+}

@@ -1,0 +1,283 @@
+package dev.elmrlaif.algorithms.train;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.NDScope;
+import ai.djl.training.GradientCollector;
+import dev.elmrlaif.algorithms.pipeline.RunContext;
+import dev.elmrlaif.algorithms.run.ProgressReporter;
+import dev.elmrlaif.domain.base.UserInputException;
+import dev.elmrlaif.policy.model.Elm;
+import dev.elmrlaif.policy.model.ParameterGroup;
+import dev.elmrlaif.policy.optim.AdamW;
+import dev.elmrlaif.policy.optim.AdamWConfig;
+import dev.elmrlaif.policy.optim.GradientClipping;
+import dev.elmrlaif.policy.optim.LearningRateSchedule;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Supplier;
+import org.apache.logging.log4j.LogManager;
+import org.apache.logging.log4j.Logger;
+
+/**
+ * The optimisation loop every supervised sub-stage shares (pretraining, ELM stage 1, ELM stage 2):
+ * per step, the objective's batch loss under a gradient collector, global-norm clipping, one AdamW
+ * update on the trainable groups, then metrics (loss, learning rate, gradient norm, tokens/s),
+ * held-out loss every N steps, and a full-state checkpoint every N steps and at the end. When the run
+ * is asked to stop (SIGTERM, SIGINT: {@link RunContext#stop()}), the loop finishes the step, writes a
+ * checkpoint and throws {@link dev.elmrlaif.algorithms.run.RunStopped}.
+ *
+ * <p>Resume: when the sub-stage's checkpoint folder holds a complete checkpoint, the loop continues
+ * from it (weights, AdamW moments and step count, hence the schedule position; the data cursor is
+ * the step, see {@link BatchOrder}), so an interrupted run ends with the same weights as an
+ * uninterrupted one. The loss itself is the objective's business: each trainer keeps its math in
+ * one place.
+ */
+public final class OptimizationLoop {
+  private static final Logger LOG = LogManager.getLogger(OptimizationLoop.class);
+
+  private OptimizationLoop() {}
+
+  /** What a sub-stage minimises. */
+  public interface Objective {
+    /**
+     * The differentiable loss of the batch of step {@code step}, created in {@code scope}, and the
+     * number of target tokens it averages over.
+     */
+    BatchLoss loss(Elm elm, NDManager scope, long step);
+
+    /** The held-out loss (no gradient), or NaN when there is no held-out data. */
+    double heldOutLoss(Elm elm);
+  }
+
+  /** A batch's mean loss and the tokens it covers. */
+  public record BatchLoss(NDArray loss, long tokens) {}
+
+  /**
+   * One sub-stage's settings.
+   *
+   * @param label metrics stage and checkpoint label, e.g. {@code pretrain} or {@code sft/movie/stage1}
+   * @param totalSteps optimisation steps in all
+   * @param trains the parameter groups that train; the others are frozen
+   * @param schedule the learning rate per step
+   * @param optimizer AdamW's hyperparameters
+   * @param gradClip global-norm clip, 0 for none
+   * @param checkpointEvery steps between full-state checkpoints, 0 for only the end
+   * @param logEvery steps between metric lines
+   * @param evalEvery steps between held-out losses, 0 for only the end
+   * @param order the batch of each step (the data cursor)
+   * @param initSeed the seed the fresh model's new parameters were drawn with (recorded)
+   * @param sequenceLength tokens per sequence, for the memory estimate
+   * @param checkpointDir this sub-stage's checkpoint folder
+   * @param tokenizerJson the tokenizer saved beside every checkpointed model
+   */
+  public record Plan(
+      String label,
+      long totalSteps,
+      Set<ParameterGroup> trains,
+      LearningRateSchedule schedule,
+      AdamWConfig optimizer,
+      double gradClip,
+      int checkpointEvery,
+      int logEvery,
+      int evalEvery,
+      BatchOrder order,
+      long initSeed,
+      int sequenceLength,
+      Path checkpointDir,
+      Path tokenizerJson) {
+    public Plan {
+      if (totalSteps < 1) {
+        throw new IllegalArgumentException("Plan.totalSteps of " + label + ": found " + totalSteps + ", expected >= 1");
+      }
+      trains = Set.copyOf(trains);
+      if (trains.isEmpty()) {
+        throw new IllegalArgumentException("Plan.trains of " + label + ": empty, expected at least one group");
+      }
+      if (logEvery < 1) {
+        throw new IllegalArgumentException("Plan.logEvery of " + label + ": found " + logEvery + ", expected >= 1");
+      }
+    }
+  }
+
+  /**
+   * What a sub-stage ended with.
+   *
+   * @param model the trained model; the caller closes it
+   * @param stepsRun steps this call ran (0 when the sub-stage was already finished)
+   * @param lastLoss the loss of the last step run, NaN when none ran
+   * @param heldOutLoss the last held-out loss, NaN when none was computed
+   * @param tokensPerSecond target tokens per second over the steps run, NaN when none ran
+   * @param peakResidentBytes the process's resident high-water mark, -1 when unknown
+   * @param resumedFromStep the step the call started from (0 for a fresh start)
+   */
+  public record Outcome(
+      Elm model, long stepsRun, double lastLoss, double heldOutLoss, double tokensPerSecond,
+      long peakResidentBytes, long resumedFromStep) {}
+
+  /** Runs (or resumes, or skips when finished) the sub-stage; {@code freshModel} is called only for a fresh start. */
+  public static Outcome run(Plan plan, Supplier<Elm> freshModel, Objective objective, RunContext context) {
+    Optional<TrainingCheckpoints.Saved> latest = TrainingCheckpoints.latest(plan.checkpointDir());
+    latest.ifPresent(saved -> checkCompatible(plan, saved));
+    Elm elm = latest.isPresent() ? latest.get().loadModel(context.compute().device()) : freshModel.get();
+    try {
+      elm.trainOnly(plan.trains());
+      long start = latest.map(saved -> saved.state().step()).orElse(0L);
+      if (start >= plan.totalSteps()) {
+        LOG.info("{}: finished earlier ({} steps), reusing {}", plan.label(), start, latest.get().folder());
+        return new Outcome(elm, 0, Double.NaN, Double.NaN, Double.NaN, -1, start);
+      }
+      try (AdamW optimizer = new AdamW(plan.optimizer(), plan.schedule(), elm.manager())) {
+        if (latest.isPresent()) {
+          optimizer.load(latest.get().optimizer());
+          LOG.info("{}: resuming at step {} of {} from {}", plan.label(), start, plan.totalSteps(),
+              latest.get().folder());
+        }
+        return loop(plan, elm, optimizer, objective, context, start);
+      }
+    } catch (IOException e) {
+      elm.close();
+      throw new UncheckedIOException(plan.label() + ": cannot read the optimizer state", e);
+    } catch (RuntimeException | Error e) {
+      elm.close();
+      throw e;
+    }
+  }
+
+  private static Outcome loop(
+      Plan plan, Elm elm, AdamW optimizer, Objective objective, RunContext context, long start) {
+    MemoryEstimate estimate = MemoryEstimate.of(elm, plan.order().batchSize(), plan.sequenceLength());
+    LOG.info("{}: memory estimate at batch {} x {} tokens: {}", plan.label(), plan.order().batchSize(),
+        plan.sequenceLength(), estimate);
+    context.metrics().resumeAt(plan.label(), start); // the steps after the checkpoint run again
+    if (start == 0) {
+      context.metrics().log(plan.label(), start, estimate.asMebibytes());
+    }
+
+    double lastLoss = Double.NaN;
+    double heldOut = Double.NaN;
+    long tokensSinceLog = 0;
+    long tokensTotal = 0;
+    long loopStart = System.nanoTime();
+    long windowStart = loopStart;
+    try (ProgressReporter.Task progress = context.progress().start(plan.label(), plan.totalSteps(), "steps")) {
+      progress.stepBy(start);
+      for (long step = start; step < plan.totalSteps(); step++) {
+        long tokens;
+        double gradNorm;
+        try (NDScope arrays = new NDScope(); NDManager scope = elm.manager().newSubManager()) {
+          arrays.suppressNotUsedWarning();
+          BatchLoss batch;
+          try (GradientCollector collector = elm.manager().getEngine().newGradientCollector()) {
+            batch = objective.loss(elm, scope, step);
+            collector.backward(batch.loss());
+          }
+          lastLoss = batch.loss().getFloat();
+          tokens = batch.tokens();
+        }
+        if (!Double.isFinite(lastLoss)) {
+          throw new IllegalStateException(plan.label() + ": the loss is " + lastLoss + " at step " + (step + 1)
+              + "; expected a finite loss (lower the learning rate or enable trainer.grad_clip)");
+        }
+        Map<String, NDArray> trainable = elm.trainableParameters();
+        gradNorm = plan.gradClip() > 0
+            ? GradientClipping.clipByGlobalNorm(trainable, plan.gradClip())
+            : GradientClipping.globalNorm(trainable);
+        double learningRate = optimizer.step(trainable);
+        long done = step + 1;
+        tokensSinceLog += tokens;
+        tokensTotal += tokens;
+        progress.step();
+        progress.setExtra(String.format(java.util.Locale.ROOT, "loss %.4f", lastLoss));
+
+        boolean last = done == plan.totalSteps();
+        if (done % plan.logEvery() == 0 || last) {
+          long now = System.nanoTime();
+          double tokensPerSecond = tokensSinceLog / Math.max(1e-9, (now - windowStart) / 1e9);
+          Map<String, Number> metrics = new LinkedHashMap<>();
+          metrics.put("loss", lastLoss);
+          metrics.put("learning_rate", learningRate);
+          metrics.put("grad_norm", gradNorm);
+          metrics.put("tokens_per_s", tokensPerSecond);
+          context.metrics().log(plan.label(), done, metrics);
+          LOG.info("{}: step {}/{} loss {} lr {} grad_norm {} tokens/s {}", plan.label(), done, plan.totalSteps(),
+              String.format(java.util.Locale.ROOT, "%.4f", lastLoss),
+              String.format(java.util.Locale.ROOT, "%.3g", learningRate),
+              String.format(java.util.Locale.ROOT, "%.3g", gradNorm), Math.round(tokensPerSecond));
+          tokensSinceLog = 0;
+          windowStart = now;
+        }
+        if ((plan.evalEvery() > 0 && done % plan.evalEvery() == 0) || last) {
+          heldOut = objective.heldOutLoss(elm);
+          if (!Double.isNaN(heldOut)) {
+            context.metrics().log(plan.label(), done, Map.of("held_out_loss", heldOut));
+            LOG.info("{}: step {} held-out loss {}", plan.label(), done,
+                String.format(java.util.Locale.ROOT, "%.4f", heldOut));
+          }
+        }
+        boolean stopping = context.stop().requested() && !last;
+        if ((plan.checkpointEvery() > 0 && done % plan.checkpointEvery() == 0) || last || stopping) {
+          TrainingCheckpoints.Saved saved =
+              TrainingCheckpoints.save(plan.checkpointDir(), elm, optimizer, stateAt(plan, done), plan.tokenizerJson());
+          if (stopping) {
+            context.stop().stopIfRequested(plan.label() + " after step " + done + " of " + plan.totalSteps(),
+                saved.folder());
+          }
+        }
+      }
+    }
+    double seconds = (System.nanoTime() - loopStart) / 1e9;
+    long peak = MemoryEstimate.peakResidentBytes().orElse(-1);
+    if (peak > 0) {
+      LOG.info("{}: measured peak resident memory {} MiB (estimate {} MiB plus the JVM and engine)", plan.label(),
+          String.format(java.util.Locale.ROOT, "%.1f", MemoryEstimate.mib(peak)),
+          String.format(java.util.Locale.ROOT, "%.1f", MemoryEstimate.mib(estimate.totalBytes())));
+      context.metrics().log(plan.label(), plan.totalSteps(), Map.of("memory_peak_rss_mib", MemoryEstimate.mib(peak)));
+    }
+    return new Outcome(elm, plan.totalSteps() - start, lastLoss, heldOut, tokensTotal / Math.max(1e-9, seconds),
+        peak, start);
+  }
+
+  /** The state after {@code done} steps: the data cursor of the next batch and what must not change on resume. */
+  static TrainerState stateAt(Plan plan, long done) {
+    BatchOrder.Cursor cursor = plan.order().cursor(done);
+    List<String> groups = plan.trains().stream().map(Enum::name).sorted().toList();
+    return new TrainerState(plan.label(), done, plan.totalSteps(), cursor.epoch(), cursor.offset(),
+        plan.order().batchSize(), plan.order().datasetSize(), plan.order().seed(), plan.initSeed(), groups);
+  }
+
+  /** A checkpoint can only be continued by the same plan: otherwise the data order or the schedule would differ. */
+  private static void checkCompatible(Plan plan, TrainingCheckpoints.Saved saved) {
+    TrainerState found = saved.state();
+    TrainerState expected = stateAt(plan, found.step());
+    Path file = saved.folder().resolve(TrainingCheckpoints.STATE);
+    String mismatch = null;
+    if (!found.label().equals(expected.label())) {
+      mismatch = "label: found " + found.label() + ", expected " + expected.label();
+    } else if (found.totalSteps() != expected.totalSteps()) {
+      mismatch = "total_steps: found " + found.totalSteps() + ", expected " + expected.totalSteps();
+    } else if (found.batchSize() != expected.batchSize()) {
+      mismatch = "batch_size: found " + found.batchSize() + ", expected " + expected.batchSize();
+    } else if (found.datasetSize() != expected.datasetSize()) {
+      mismatch = "dataset_size: found " + found.datasetSize() + ", expected " + expected.datasetSize();
+    } else if (found.shuffleSeed() != expected.shuffleSeed()) {
+      mismatch = "shuffle_seed: found " + found.shuffleSeed() + ", expected " + expected.shuffleSeed();
+    } else if (found.epoch() != expected.epoch() || found.offsetInEpoch() != expected.offsetInEpoch()) {
+      mismatch = "data cursor: found epoch " + found.epoch() + " offset " + found.offsetInEpoch() + ", expected epoch "
+          + expected.epoch() + " offset " + expected.offsetInEpoch();
+    } else if (!found.trainableGroups().equals(expected.trainableGroups())) {
+      mismatch = "trainable_groups: found " + found.trainableGroups() + ", expected " + expected.trainableGroups();
+    }
+    if (mismatch != null) {
+      throw new UserInputException(file + ": key " + mismatch
+          + "; the run's config changed since this checkpoint was written, so resuming would not continue the same"
+          + " training (restore the config, or start a new run)");
+    }
+  }
+}

@@ -1,0 +1,230 @@
+package dev.elmrlaif.algorithms.rl.sac;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.training.GradientCollector;
+import dev.elmrlaif.algorithms.rl.math.LogProbs;
+import dev.elmrlaif.algorithms.rl.math.SoftBellman;
+import dev.elmrlaif.algorithms.synthetic.SoftValues;
+import dev.elmrlaif.algorithms.synthetic.SyntheticCoMdp;
+import dev.elmrlaif.algorithms.synthetic.TabularPolicy;
+import dev.elmrlaif.algorithms.synthetic.TokenMdp;
+import java.util.List;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The SAC losses of {@link SacLosses} (H2–H4) against {@link SoftBellman}'s per-state formulas and
+ * hand-derived gradients, in float64: on a tiny padded batch away from any optimum, and at the
+ * soft-optimal fixed point of a synthetic CoMDP, where both critic losses and the policy gradient
+ * vanish.
+ */
+class SacLossesTest {
+  private static final int V = 3;
+
+  /** A batch of tensors built from Java arrays: B rows, C states, V tokens. */
+  private static final class Batch {
+    final int rows;
+    final int width;
+    final int vocab;
+    final double[] logits;
+    final double[] logReference;
+    final double[] q;
+    final double[] v;
+    final double[] targetV;
+    final long[] actions;
+    final double[] rewards;
+    final double[] nextNonTerminal;
+    final double[] weights;
+
+    Batch(int rows, int width, int vocab) {
+      this.rows = rows;
+      this.width = width;
+      this.vocab = vocab;
+      logits = new double[rows * width * vocab];
+      logReference = new double[rows * width * vocab];
+      q = new double[rows * width * vocab];
+      v = new double[rows * width];
+      targetV = new double[rows * width];
+      actions = new long[rows * width];
+      rewards = new double[rows * width];
+      nextNonTerminal = new double[rows * width];
+      weights = new double[rows * width];
+    }
+
+    double[] row(double[] grid, int cell) {
+      return java.util.Arrays.copyOfRange(grid, cell * vocab, (cell + 1) * vocab);
+    }
+
+    void setRow(double[] grid, int cell, double[] values) {
+      System.arraycopy(values, 0, grid, cell * vocab, vocab);
+    }
+  }
+
+  /** What {@link SacLosses#compute} returned, with the gradients of the three losses' sum. */
+  private record Computed(double qLoss, double vLoss, double policyLoss, double[] vTarget, double[] qTarget,
+      double[] logitGradient, double[] qGradient, double[] vGradient) {}
+
+  private static Computed compute(Batch b, double alpha, double gamma) {
+    try (NDManager manager = NDManager.newBaseManager()) {
+      Shape grid = new Shape(b.rows, b.width);
+      Shape full = new Shape(b.rows, b.width, b.vocab);
+      NDArray logits = leaf(manager, b.logits, full);
+      NDArray q = leaf(manager, b.q, full);
+      NDArray v = leaf(manager, b.v, grid);
+      try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
+        SacLosses.Result result = SacLosses.compute(new SacLosses.Inputs(
+            logits.logSoftmax(-1), constant(manager, b.logReference, full), q, v,
+            constant(manager, b.targetV, grid), constant(manager, b.actions, new Shape(b.rows, b.width, 1)),
+            constant(manager, b.rewards, grid), constant(manager, b.nextNonTerminal, grid),
+            constant(manager, b.weights, grid)), alpha, gamma);
+        collector.backward(result.qLoss().add(result.vLoss()).add(result.policyLoss()));
+        return new Computed(result.qLoss().getDouble(), result.vLoss().getDouble(),
+            result.policyLoss().getDouble(), result.vTarget().toDoubleArray(),
+            result.qTarget().toDoubleArray(), logits.getGradient().toDoubleArray(),
+            q.getGradient().toDoubleArray(), v.getGradient().toDoubleArray());
+      }
+    }
+  }
+
+  @Test
+  void targetsLossesAndGradientsAreTheFormulasOfH2ToH4() {
+    SplittableRandom random = new SplittableRandom(4);
+    Batch b = new Batch(2, 2, V); // row 0: two states; row 1: one state and one padded cell
+    int[] lengths = {2, 1};
+    for (int i = 0; i < b.logits.length; i++) {
+      b.logits[i] = random.nextGaussian();
+      b.q[i] = random.nextGaussian();
+    }
+    for (int cell = 0; cell < 4; cell++) {
+      double[] z = new double[V];
+      for (int a = 0; a < V; a++) {
+        z[a] = random.nextGaussian();
+      }
+      b.setRow(b.logReference, cell, LogProbs.logSoftmax(z));
+      b.v[cell] = random.nextGaussian();
+      b.targetV[cell] = random.nextGaussian();
+    }
+    double[] importance = {1.0, 0.5};
+    b.actions[0] = 2;
+    b.actions[1] = 0;
+    b.actions[2] = 1;
+    b.rewards[1] = 1.3; // terminal reward of row 0
+    b.rewards[2] = 0.7; // terminal reward of row 1
+    b.nextNonTerminal[0] = 1;
+    double alpha = 0.7;
+    double gamma = 0.9;
+    for (int row = 0; row < 2; row++) {
+      for (int t = 0; t < lengths[row]; t++) {
+        b.weights[row * 2 + t] = importance[row] / 3;
+      }
+    }
+
+    Computed c = compute(b, alpha, gamma);
+
+    double qLoss = 0;
+    double vLoss = 0;
+    double policyLoss = 0;
+    double[] logitGradient = new double[b.logits.length];
+    double[] qGradient = new double[b.q.length];
+    double[] vGradient = new double[b.v.length];
+    for (int row = 0; row < 2; row++) {
+      for (int t = 0; t < lengths[row]; t++) {
+        int cell = row * 2 + t;
+        double w = b.weights[cell];
+        double[] logPi = LogProbs.logSoftmax(b.row(b.logits, cell));
+        double[] logRef = b.row(b.logReference, cell);
+        double[] qs = b.row(b.q, cell);
+        boolean last = t == lengths[row] - 1;
+        double vHat = SoftBellman.valueTarget(logPi, logRef, qs, alpha);
+        double qHat = SoftBellman.qTarget(b.rewards[cell], gamma, last ? Double.NaN : b.targetV[cell + 1], last);
+        assertEquals(vHat, c.vTarget()[cell], 1e-12, "V target at " + cell);
+        assertEquals(qHat, c.qTarget()[cell], 1e-12, "Q target at " + cell);
+        int action = (int) b.actions[cell];
+        vLoss += w * Math.pow(b.v[cell] - vHat, 2);
+        qLoss += w * Math.pow(qs[action] - qHat, 2);
+        double stateLoss = SoftBellman.policyLoss(logPi, logRef, qs, alpha);
+        policyLoss += w * stateLoss;
+        vGradient[cell] = 2 * w * (b.v[cell] - vHat);
+        qGradient[cell * V + action] = 2 * w * (qs[action] - qHat);
+        for (int a = 0; a < V; a++) { // ∂L_π/∂z_a = π_a (f_a − Σ_b π_b f_b), f = α log(π/π_ref) − Q
+          double f = alpha * (logPi[a] - logRef[a]) - qs[a];
+          logitGradient[cell * V + a] = w * Math.exp(logPi[a]) * (f - stateLoss);
+        }
+      }
+    }
+    assertEquals(qLoss, c.qLoss(), 1e-12);
+    assertEquals(vLoss, c.vLoss(), 1e-12);
+    assertEquals(policyLoss, c.policyLoss(), 1e-12);
+    assertArrayEquals(vGradient, c.vGradient(), 1e-12);
+    assertArrayEquals(qGradient, c.qGradient(), 1e-12);
+    assertArrayEquals(logitGradient, c.logitGradient(), 1e-12);
+  }
+
+  @Test
+  void atTheSoftOptimumTheCriticLossesAndThePolicyGradientVanish() {
+    TokenMdp mdp = new TokenMdp(4, 2);
+    double alpha = 0.8;
+    SyntheticCoMdp coMdp = new SyntheticCoMdp(
+        mdp, TabularPolicy.random(mdp, new SplittableRandom(1), 1.0), SacToy.reward(), alpha);
+    SoftValues soft = coMdp.softValues();
+    TabularPolicy optimal = coMdp.optimalPolicy();
+    List<List<Integer>> sequences = mdp.sequences();
+    Batch b = new Batch(sequences.size(), mdp.horizon(), mdp.vocabSize());
+    int states = sequences.stream().mapToInt(List::size).sum();
+    for (int row = 0; row < sequences.size(); row++) {
+      List<Integer> y = sequences.get(row);
+      for (int t = 0; t < y.size(); t++) {
+        int cell = row * b.width + t;
+        List<Integer> s = y.subList(0, t);
+        b.setRow(b.logits, cell, optimal.logProbabilities(s));
+        b.setRow(b.logReference, cell, coMdp.reference().logProbabilities(s));
+        b.setRow(b.q, cell, soft.q(s));
+        b.v[cell] = soft.v(s);
+        b.targetV[cell] = soft.v(s);
+        b.actions[cell] = y.get(t);
+        boolean last = t == y.size() - 1;
+        b.rewards[cell] = last ? coMdp.reward(y) : 0;
+        b.nextNonTerminal[cell] = last ? 0 : 1;
+        b.weights[cell] = 1.0 / states;
+      }
+    }
+
+    Computed c = compute(b, alpha, 1.0);
+
+    assertEquals(0.0, c.qLoss(), 1e-20);
+    assertEquals(0.0, c.vLoss(), 1e-20);
+    assertArrayEquals(new double[b.logits.length], c.logitGradient(), 1e-12);
+    assertArrayEquals(new double[b.v.length], c.vGradient(), 1e-10);
+    // L_π at π* is −E_s[V*(s)]: α·KL(π* ‖ π_ref) − E_π*[Q*] = −V*(s) at every state.
+    double expected = 0;
+    for (int cell = 0; cell < b.v.length; cell++) {
+      expected -= b.weights[cell] * b.v[cell];
+    }
+    assertEquals(expected, c.policyLoss(), 1e-12);
+  }
+
+  private static NDArray leaf(NDManager manager, double[] values, Shape shape) {
+    NDArray array = constant(manager, values, shape);
+    array.setRequiresGradient(true);
+    return array;
+  }
+
+  private static NDArray constant(NDManager manager, double[] values, Shape shape) {
+    try (NDArray javaBacked = manager.create(values, shape)) {
+      return javaBacked.toType(DataType.FLOAT64, true);
+    }
+  }
+
+  private static NDArray constant(NDManager manager, long[] values, Shape shape) {
+    try (NDArray javaBacked = manager.create(values, shape)) {
+      return javaBacked.duplicate();
+    }
+  }
+}

@@ -1,0 +1,132 @@
+package dev.elmrlaif.app.cli;
+
+import ai.djl.Device;
+import ai.djl.engine.Engine;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.elmrlaif.algorithms.config.DeviceSpec;
+import dev.elmrlaif.algorithms.run.ComputeEnvironment;
+import dev.elmrlaif.app.bench.PolicyThroughput;
+import dev.elmrlaif.domain.base.UserInputException;
+import dev.elmrlaif.policy.io.AtomicFiles;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code rlaif bench}: training and sampling throughput of an ELM of the chosen size on this
+ * machine ({@link PolicyThroughput}), the figures {@code bench/pytorch_reference.py} measures for
+ * the same model in Python PyTorch, so the two can be compared on the same hardware.
+ */
+@Command(
+    name = "bench",
+    mixinStandardHelpOptions = true,
+    description = "Measure ELM training and sampling tokens/s at a given size (compare with bench/pytorch_reference.py).")
+public final class BenchCommand implements Callable<Integer> {
+  @Option(names = "--d-model", split = ",", paramLabel = "D", defaultValue = "128,256",
+      description = "Residual widths to measure, comma-separated (default: ${DEFAULT-VALUE}).")
+  List<Integer> dModels = new ArrayList<>();
+
+  @Option(names = "--layers", defaultValue = "4", description = "Transformer blocks (default: ${DEFAULT-VALUE}).")
+  int layers;
+
+  @Option(names = "--heads", defaultValue = "4", description = "Attention heads (default: ${DEFAULT-VALUE}).")
+  int heads;
+
+  @Option(names = "--vocab", defaultValue = "4096", description = "Vocabulary size (default: ${DEFAULT-VALUE}).")
+  int vocab;
+
+  @Option(names = "--context", defaultValue = "128", description = "Training sequence length (default: ${DEFAULT-VALUE}).")
+  int context;
+
+  @Option(names = "--batch", defaultValue = "16", description = "Rows per step (default: ${DEFAULT-VALUE}).")
+  int batch;
+
+  @Option(names = "--prompt-tokens", defaultValue = "8", description = "Prompt length (default: ${DEFAULT-VALUE}).")
+  int promptTokens;
+
+  @Option(names = "--new-tokens", defaultValue = "64", description = "Tokens sampled per row (default: ${DEFAULT-VALUE}).")
+  int newTokens;
+
+  @Option(names = "--warmups", defaultValue = "3", description = "Untimed repetitions first (default: ${DEFAULT-VALUE}).")
+  int warmups;
+
+  @Option(names = "--runs", defaultValue = "5", description = "Timed repetitions; the median is reported (default: ${DEFAULT-VALUE}).")
+  int runs;
+
+  @Option(names = "--threads", defaultValue = "0",
+      description = "PyTorch intra-op threads; 0 means one per core (default: ${DEFAULT-VALUE}).")
+  int threads;
+
+  @Option(names = "--device", defaultValue = "cpu", description = "auto, cpu, gpu or gpu:N (default: ${DEFAULT-VALUE}).")
+  String device;
+
+  @Option(names = "--out", paramLabel = "FILE", description = "Also write the figures as JSON here.")
+  Path out;
+
+  @Spec CommandSpec spec;
+
+  @Override
+  public Integer call() throws Exception {
+    DeviceSpec deviceSpec;
+    try {
+      deviceSpec = DeviceSpec.parse(device);
+    } catch (IllegalArgumentException e) {
+      throw new UserInputException("--device: " + e.getMessage(), e);
+    }
+    if (threads < 0) {
+      throw new UserInputException("--threads: found " + threads + ", expected 0 (one per core) or more");
+    }
+    List<PolicyThroughput.Workload> workloads = new ArrayList<>();
+    for (int dModel : dModels) {
+      if (dModel < heads || dModel % heads != 0) {
+        throw new UserInputException("--d-model: found " + dModel + ", expected a multiple of --heads " + heads);
+      }
+      try {
+        workloads.add(new PolicyThroughput.Workload(vocab, context, layers, heads, dModel, batch, promptTokens,
+            newTokens, warmups, runs));
+      } catch (IllegalArgumentException e) {
+        throw new UserInputException(e.getMessage(), e);
+      }
+    }
+    ComputeEnvironment compute = ComputeEnvironment.select(deviceSpec, threads);
+    Device target = compute.device();
+    PrintWriter printer = spec.commandLine().getOut();
+    printer.printf(Locale.ROOT, "%s %s on %s, %d intra-op threads; batch %d, %d-token sequences, %d new tokens; "
+            + "median of %d runs after %d warm-ups%n", compute.engineName(), compute.engineVersion(), target,
+        compute.intraOpThreads(), batch, context, newTokens, runs, warmups);
+    printer.println("| d_model | layers | train fwd+bwd (tok/s) | + AdamW (tok/s) | sampling, KV cache (tok/s) |");
+    printer.println("| --- | --- | --- | --- | --- |");
+    printer.flush();
+    ObjectMapper json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+    ObjectNode root = json.createObjectNode();
+    root.put("engine", compute.engineName() + " " + compute.engineVersion());
+    root.put("device", target.toString());
+    root.put("threads", compute.intraOpThreads());
+    ArrayNode results = root.putArray("results");
+    for (PolicyThroughput.Workload workload : workloads) {
+      PolicyThroughput.Result result = PolicyThroughput.measure(workload, target);
+      printer.printf(Locale.ROOT, "| %d | %d | %.0f | %.0f | %.0f |%n", workload.dModel(), workload.layers(),
+          result.trainTokensPerSecond(), result.trainWithAdamWTokensPerSecond(), result.samplingTokensPerSecond());
+      printer.flush();
+      ObjectNode node = results.addObject();
+      node.putPOJO("workload", workload);
+      node.put("train_tokens_per_s", result.trainTokensPerSecond());
+      node.put("train_adamw_tokens_per_s", result.trainWithAdamWTokensPerSecond());
+      node.put("sampling_tokens_per_s", result.samplingTokensPerSecond());
+    }
+    if (out != null) {
+      AtomicFiles.writeString(out, json.writeValueAsString(root));
+    }
+    return 0;
+  }
+}
