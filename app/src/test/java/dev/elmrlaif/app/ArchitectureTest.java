@@ -18,10 +18,11 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * Keeps the module layout of DESIGN.md §8 honest beyond what Maven's module graph already enforces: no
- * package cycles inside domain, algorithms and app, dependencies pointing app → algorithms → domain only,
- * and no MovieLens names in the generic algorithms (a class, member or accessed member named after movies,
- * or a dependency on the movielens package). Main classes only: tests may use any fixture.
+ * Keeps the module layout of DESIGN.md §8 honest beyond what Maven's module graph already enforces:
+ * no package cycles inside domain, algorithms and app, dependencies pointing app → algorithms →
+ * domain only, and no MovieLens names in the generic algorithms (a class, member or accessed member
+ * named after movies, or a dependency on the movielens package). Main classes only: tests may use
+ * any fixture.
  */
 class ArchitectureTest {
   private static final String DOMAIN = "dev.elmrlaif.domain..";
@@ -31,22 +32,29 @@ class ArchitectureTest {
 
   @BeforeAll
   static void importMainClasses() {
-    classes = new ClassFileImporter()
-        .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
-        // the test fixtures of domain and algorithms reach app's tests as test-jars once they are packaged
-        .withImportOption(location -> !location.contains("-tests.jar"))
-        .importPackages("dev.elmrlaif.domain", "dev.elmrlaif.algorithms", "dev.elmrlaif.app");
+    classes =
+        new ClassFileImporter()
+            .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+            // the test fixtures of domain and algorithms reach app's tests as test-jars once they
+            // are packaged
+            .withImportOption(location -> !location.contains("-tests.jar"))
+            .importPackages("dev.elmrlaif.domain", "dev.elmrlaif.algorithms", "dev.elmrlaif.app");
   }
 
   @Test
   void everyModuleAndOnlyMainClassesAreImported() {
     // the rules below would pass vacuously on an empty import
     for (String module : new String[] {"domain", "algorithms", "app"}) {
-      long n = classes.stream().filter(c -> c.getPackageName().startsWith("dev.elmrlaif." + module)).count();
+      long n =
+          classes.stream()
+              .filter(c -> c.getPackageName().startsWith("dev.elmrlaif." + module))
+              .count();
       assertTrue(n >= 20, module + ": only " + n + " main classes imported");
     }
     // and only main classes: tests may use fixtures across packages
-    assertTrue(classes.stream().noneMatch(c -> c.getSimpleName().endsWith("Test")), "test classes were imported");
+    assertTrue(
+        classes.stream().noneMatch(c -> c.getSimpleName().endsWith("Test")),
+        "test classes were imported");
   }
 
   @Test
@@ -56,24 +64,42 @@ class ArchitectureTest {
 
   @Test
   void domainDependsOnNeitherAlgorithmsNorApp() {
-    noClasses().that().resideInAPackage(DOMAIN).should().dependOnClassesThat().resideInAnyPackage(ALGORITHMS, APP)
+    noClasses()
+        .that()
+        .resideInAPackage(DOMAIN)
+        .should()
+        .dependOnClassesThat()
+        .resideInAnyPackage(ALGORITHMS, APP)
         .check(classes);
   }
 
   @Test
   void algorithmsDoNotDependOnApp() {
-    noClasses().that().resideInAPackage(ALGORITHMS).should().dependOnClassesThat().resideInAPackage(APP)
+    noClasses()
+        .that()
+        .resideInAPackage(ALGORITHMS)
+        .should()
+        .dependOnClassesThat()
+        .resideInAPackage(APP)
         .check(classes);
   }
 
   @Test
   void algorithmsNameNoMovieLens() {
-    noClasses().that().resideInAPackage(ALGORITHMS).should().dependOnClassesThat().resideInAPackage("..movielens..")
+    noClasses()
+        .that()
+        .resideInAPackage(ALGORITHMS)
+        .should()
+        .dependOnClassesThat()
+        .resideInAPackage("..movielens..")
         .check(classes);
     noClasses().that().resideInAPackage(ALGORITHMS).should(nameOrUseMovies()).check(classes);
   }
 
-  /** A class whose own name, a member's name, or the name of a class or member it uses mentions movies. */
+  /**
+   * A class whose own name, a member's name, or the name of a class or member it uses mentions
+   * movies.
+   */
   private static ArchCondition<JavaClass> nameOrUseMovies() {
     return new ArchCondition<>("name or use anything about movies") {
       @Override
@@ -83,7 +109,8 @@ class ArchitectureTest {
         }
         for (JavaMember m : c.getMembers()) {
           if (moviesIn(m.getName())) {
-            events.add(SimpleConditionEvent.satisfied(c, m.getFullName() + " is named after movies"));
+            events.add(
+                SimpleConditionEvent.satisfied(c, m.getFullName() + " is named after movies"));
           }
         }
         for (JavaAccess<?> a : c.getAccessesFromSelf()) {

@@ -36,12 +36,12 @@ import java.util.SplittableRandom;
  * {@code s_t} alone. The terminal state {@code s_T} has value 0 by definition and gets no output.
  *
  * <p>Parameters: {@code <head>.weight [d, outputs]}, {@code <head>.bias [outputs]} and, for a
- * {@link CriticTrunk#SEPARATE separate} trunk, {@code trunk.<ELM parameter name>}. A
- * {@link CriticTrunk#SHARED_FROZEN shared} trunk belongs to the caller: it is neither saved, nor
- * copied, nor closed here, and its hidden states are detached so no gradient reaches it.
+ * {@link CriticTrunk#SEPARATE separate} trunk, {@code trunk.<ELM parameter name>}. A {@link
+ * CriticTrunk#SHARED_FROZEN shared} trunk belongs to the caller: it is neither saved, nor copied,
+ * nor closed here, and its hidden states are detached so no gradient reaches it.
  *
- * <p>Memory: compute values inside an {@link NDScope} that closes after the backward pass,
- * once per step (docs/djl-pitfalls.md), as for {@code Elm.continuationLogProbs}.
+ * <p>Memory: compute values inside an {@link NDScope} that closes after the backward pass, once per
+ * step (docs/djl-pitfalls.md), as for {@code Elm.continuationLogProbs}.
  */
 public abstract sealed class Critic implements AutoCloseable permits QCritic, VCritic {
   /** The {@code format} metadata value of files written by {@link #save}. */
@@ -67,8 +67,12 @@ public abstract sealed class Critic implements AutoCloseable permits QCritic, VC
     SplittableRandom random = new SplittableRandom(config.seed());
     if (config.trunk() == CriticTrunk.SEPARATE) {
       this.sharedTrunk = null;
-      this.ownTrunk = Elm.initialize(separateTrunkConfig(base.config(), config), base.device(),
-          base.dataType(), random.nextLong());
+      this.ownTrunk =
+          Elm.initialize(
+              separateTrunkConfig(base.config(), config),
+              base.device(),
+              base.dataType(),
+              random.nextLong());
     } else {
       this.sharedTrunk = base;
       this.ownTrunk = null;
@@ -76,8 +80,9 @@ public abstract sealed class Critic implements AutoCloseable permits QCritic, VC
     this.headManager = NDManager.newBaseManager(base.device());
     Elm trunk = trunk();
     long d = trunk.config().lm().dModel();
-    NDArray weight = Initializers.gaussian(headManager, new Shape(d, outputs), config.headInitStd(),
-        random, trunk.dataType());
+    NDArray weight =
+        Initializers.gaussian(
+            headManager, new Shape(d, outputs), config.headInitStd(), random, trunk.dataType());
     NDArray bias = Initializers.constant(headManager, new Shape(outputs), 0, trunk.dataType());
     putHead(".weight", weight);
     putHead(".bias", bias);
@@ -91,7 +96,10 @@ public abstract sealed class Critic implements AutoCloseable permits QCritic, VC
     if (source.ownTrunk != null) {
       NDManager owner = NDManager.newBaseManager(source.ownTrunk.device());
       LinkedHashMap<String, NDArray> copies = new LinkedHashMap<>();
-      source.ownTrunk.parameters().forEach((name, p) -> copies.put(name, frozenCopy(name, p, owner)));
+      source
+          .ownTrunk
+          .parameters()
+          .forEach((name, p) -> copies.put(name, frozenCopy(name, p, owner)));
       this.ownTrunk = Elm.fromParameters(source.ownTrunk.config(), owner, copies, null);
       this.ownTrunk.parameters().values().forEach(p -> p.setRequiresGradient(false));
     } else {
@@ -107,9 +115,22 @@ public abstract sealed class Critic implements AutoCloseable permits QCritic, VC
    */
   static ElmConfig separateTrunkConfig(ElmConfig policy, CriticConfig critic) {
     GptConfig lm = policy.lm();
-    GptConfig trunk = new GptConfig(lm.vocabSize(), lm.contextLength(), critic.layers(),
-        critic.heads(), critic.dModel(), lm.mlpRatio(), lm.layerNormEps(), lm.initStd(), lm.tiedHead());
-    return new ElmConfig(trunk, policy.adapter(), policy.placeholderTokenIds(), policy.endTokenId(),
+    GptConfig trunk =
+        new GptConfig(
+            lm.vocabSize(),
+            lm.contextLength(),
+            critic.layers(),
+            critic.heads(),
+            critic.dModel(),
+            lm.mlpRatio(),
+            lm.layerNormEps(),
+            lm.initStd(),
+            lm.tiedHead());
+    return new ElmConfig(
+        trunk,
+        policy.adapter(),
+        policy.placeholderTokenIds(),
+        policy.endTokenId(),
         policy.padTokenId());
   }
 
@@ -122,7 +143,9 @@ public abstract sealed class Critic implements AutoCloseable permits QCritic, VC
     return ownTrunk != null ? ownTrunk : sharedTrunk;
   }
 
-  /** Every parameter this critic owns (and saves), by name: the separate trunk's, then the head's. */
+  /**
+   * Every parameter this critic owns (and saves), by name: the separate trunk's, then the head's.
+   */
   public Map<String, NDArray> parameters() {
     LinkedHashMap<String, NDArray> all = new LinkedHashMap<>();
     if (ownTrunk != null) {
@@ -135,11 +158,13 @@ public abstract sealed class Critic implements AutoCloseable permits QCritic, VC
   /** The owned parameters with a gradient attached (what an optimizer updates). */
   public Map<String, NDArray> trainableParameters() {
     LinkedHashMap<String, NDArray> trainable = new LinkedHashMap<>();
-    parameters().forEach((name, p) -> {
-      if (p.hasGradient()) {
-        trainable.put(name, p);
-      }
-    });
+    parameters()
+        .forEach(
+            (name, p) -> {
+              if (p.hasGradient()) {
+                trainable.put(name, p);
+              }
+            });
     return Collections.unmodifiableMap(trainable);
   }
 
@@ -153,23 +178,31 @@ public abstract sealed class Critic implements AutoCloseable permits QCritic, VC
    * that several critics on the same trunk (and the trunk's own logits) can read them. Inputs are
    * created in a child of {@code results}; the returned arrays are attached to {@code results}.
    *
-   * @throws IllegalArgumentException when a continuation is empty or a prompt does not fit the trunk
+   * @throws IllegalArgumentException when a continuation is empty or a prompt does not fit the
+   *     trunk
    */
   public static TrunkStates trunkStates(
       NDManager results, Elm trunk, List<ElmPrompt> prompts, List<int[]> continuations) {
     if (prompts.size() != continuations.size()) {
-      throw new IllegalArgumentException("critic: found " + prompts.size() + " prompts and "
-          + continuations.size() + " continuations, expected one continuation per prompt");
+      throw new IllegalArgumentException(
+          "critic: found "
+              + prompts.size()
+              + " prompts and "
+              + continuations.size()
+              + " continuations, expected one continuation per prompt");
     }
     int rows = prompts.size();
     int[] lengths = new int[rows];
-    List<int[]> inputs = new ArrayList<>(rows); // s_{T-1} is the longest state: y_{T-1} is never read
+    List<int[]> inputs =
+        new ArrayList<>(rows); // s_{T-1} is the longest state: y_{T-1} is never read
     int width = 1;
     for (int b = 0; b < rows; b++) {
       int[] continuation = continuations.get(b);
       if (continuation.length == 0) {
         throw new IllegalArgumentException(
-            "critic: continuation " + b + " is empty, expected at least one token (one state per token)");
+            "critic: continuation "
+                + b
+                + " is empty, expected at least one token (one state per token)");
       }
       lengths[b] = continuation.length;
       width = Math.max(width, continuation.length);
@@ -185,12 +218,15 @@ public abstract sealed class Critic implements AutoCloseable permits QCritic, VC
       }
     }
     NDManager scope = results.newSubManager();
-    NDArray hidden = trunk.hiddenStates(
-        trunk.embed(scope, batch), trunk.positionIds(scope, batch), null, null); // [B, L, d]
+    NDArray hidden =
+        trunk.hiddenStates(
+            trunk.embed(scope, batch), trunk.positionIds(scope, batch), null, null); // [B, L, d]
     long d = hidden.getShape().get(2);
-    NDArray index = EngineOwned.create(scope, positions, new Shape(rows, width, 1)).broadcast(rows, width, d);
+    NDArray index =
+        EngineOwned.create(scope, positions, new Shape(rows, width, 1)).broadcast(rows, width, d);
     NDArray states = hidden.gather(index, 1); // [B, C, d]
-    NDArray maskArray = EngineOwned.create(scope, mask, new Shape(rows, width)).toType(trunk.dataType(), false);
+    NDArray maskArray =
+        EngineOwned.create(scope, mask, new Shape(rows, width)).toType(trunk.dataType(), false);
     states.attach(results);
     maskArray.attach(results);
     return new TrunkStates(trunk, states, maskArray, lengths);
@@ -203,13 +239,16 @@ public abstract sealed class Critic implements AutoCloseable permits QCritic, VC
    */
   CriticValues evaluate(TrunkStates states) {
     if (states.trunk() != trunk()) {
-      throw new IllegalArgumentException("critic: the hidden states were computed by another model than"
-          + " this critic's trunk; expected Critic.trunkStates(..., critic.trunk(), ...)");
+      throw new IllegalArgumentException(
+          "critic: the hidden states were computed by another model than"
+              + " this critic's trunk; expected Critic.trunkStates(..., critic.trunk(), ...)");
     }
     NDArray hidden = ownTrunk == null ? states.hidden().stopGradient() : states.hidden();
-    NDArray outputs = hidden.matMul(head.get(headName + ".weight"))
-        .add(head.get(headName + ".bias"))
-        .mul(states.mask().expandDims(2));
+    NDArray outputs =
+        hidden
+            .matMul(head.get(headName + ".weight"))
+            .add(head.get(headName + ".bias"))
+            .mul(states.mask().expandDims(2));
     return new CriticValues(outputs, states.mask(), states.lengths());
   }
 
@@ -220,7 +259,8 @@ public abstract sealed class Critic implements AutoCloseable permits QCritic, VC
    */
   public void polyakUpdate(Critic source, double tau) {
     if (!(tau >= 0 && tau <= 1)) {
-      throw new IllegalArgumentException("polyak tau: found " + tau + ", expected a value in [0, 1]");
+      throw new IllegalArgumentException(
+          "polyak tau: found " + tau + ", expected a value in [0, 1]");
     }
     requireCompatible(source);
     if (JniUtils.isGradMode()) {
@@ -267,16 +307,26 @@ public abstract sealed class Critic implements AutoCloseable permits QCritic, VC
       Map<String, NDArray> own = parameters();
       Map<String, NDArray> saved = content.tensors();
       if (!saved.keySet().equals(own.keySet())) {
-        throw new SafetensorsFormatException(file, "tensors " + saved.keySet() + ", expected "
-            + own.keySet());
+        throw new SafetensorsFormatException(
+            file, "tensors " + saved.keySet() + ", expected " + own.keySet());
       }
       for (Map.Entry<String, NDArray> entry : own.entrySet()) {
         NDArray value = saved.get(entry.getKey());
         NDArray target = entry.getValue();
-        if (!value.getShape().equals(target.getShape()) || value.getDataType() != target.getDataType()) {
-          throw new SafetensorsFormatException(file, "tensor " + entry.getKey() + " has shape "
-              + value.getShape() + " " + value.getDataType() + ", expected " + target.getShape() + " "
-              + target.getDataType());
+        if (!value.getShape().equals(target.getShape())
+            || value.getDataType() != target.getDataType()) {
+          throw new SafetensorsFormatException(
+              file,
+              "tensor "
+                  + entry.getKey()
+                  + " has shape "
+                  + value.getShape()
+                  + " "
+                  + value.getDataType()
+                  + ", expected "
+                  + target.getShape()
+                  + " "
+                  + target.getDataType());
         }
       }
       for (Map.Entry<String, NDArray> entry : own.entrySet()) {
@@ -296,18 +346,30 @@ public abstract sealed class Critic implements AutoCloseable permits QCritic, VC
 
   private void requireCompatible(Critic other) {
     if (other.getClass() != getClass() || other.config.trunk() != config.trunk()) {
-      throw new IllegalArgumentException("critic: a " + getClass().getSimpleName() + " with a "
-          + config.trunk() + " trunk cannot follow a " + other.getClass().getSimpleName() + " with a "
-          + other.config.trunk() + " trunk");
+      throw new IllegalArgumentException(
+          "critic: a "
+              + getClass().getSimpleName()
+              + " with a "
+              + config.trunk()
+              + " trunk cannot follow a "
+              + other.getClass().getSimpleName()
+              + " with a "
+              + other.config.trunk()
+              + " trunk");
     }
     Map<String, NDArray> mine = parameters();
     Map<String, NDArray> theirs = other.parameters();
     for (Map.Entry<String, NDArray> entry : mine.entrySet()) {
       NDArray match = theirs.get(entry.getKey());
       if (match == null || !match.getShape().equals(entry.getValue().getShape())) {
-        throw new IllegalArgumentException("critic: parameter " + entry.getKey() + " has shape "
-            + entry.getValue().getShape() + " here and " + (match == null ? "is missing" : match.getShape())
-            + " in the source, expected the same parameters");
+        throw new IllegalArgumentException(
+            "critic: parameter "
+                + entry.getKey()
+                + " has shape "
+                + entry.getValue().getShape()
+                + " here and "
+                + (match == null ? "is missing" : match.getShape())
+                + " in the source, expected the same parameters");
       }
     }
   }
@@ -331,8 +393,9 @@ public abstract sealed class Critic implements AutoCloseable permits QCritic, VC
       throws SafetensorsFormatException {
     String found = metadata.get(key);
     if (!expected.equals(found)) {
-      throw new SafetensorsFormatException(file, "metadata \"" + key + "\" is " + found + ", expected "
-          + expected + " (" + what + ")");
+      throw new SafetensorsFormatException(
+          file,
+          "metadata \"" + key + "\" is " + found + ", expected " + expected + " (" + what + ")");
     }
   }
 }

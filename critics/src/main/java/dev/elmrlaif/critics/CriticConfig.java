@@ -1,10 +1,10 @@
 package dev.elmrlaif.critics;
 
 /**
- * How a {@link QCritic} or {@link VCritic} is built: its {@link CriticTrunk}, the shape of a
- * {@link CriticTrunk#SEPARATE separate} trunk, the initial scale of the linear head and the seed of
- * every random initialisation. The YAML mapping lives in the application (its {@code sac} section);
- * this record only validates.
+ * How a {@link QCritic} or {@link VCritic} is built: its {@link CriticTrunk}, the shape of a {@link
+ * CriticTrunk#SEPARATE separate} trunk, the initial scale of the linear head and the seed of every
+ * random initialisation. The YAML mapping lives in the application (its {@code sac} section); this
+ * record only validates.
  *
  * @param trunk which trunk reads the sequence
  * @param layers transformer blocks of a separate trunk (ignored for shared_frozen)
@@ -19,7 +19,8 @@ public record CriticConfig(
 
   public CriticConfig {
     if (trunk == null) {
-      throw new IllegalArgumentException("critic.trunk: missing, expected shared_frozen or separate");
+      throw new IllegalArgumentException(
+          "critic.trunk: missing, expected shared_frozen or separate");
     }
     requirePositive("critic.layers", layers);
     requirePositive("critic.heads", heads);
@@ -45,7 +46,8 @@ public record CriticConfig(
   }
 
   /** A separate trunk of {@code layers} blocks, {@code heads} heads and width {@code dModel}. */
-  public static CriticConfig separate(int layers, int heads, int dModel, double headInitStd, long seed) {
+  public static CriticConfig separate(
+      int layers, int heads, int dModel, double headInitStd, long seed) {
     return new CriticConfig(CriticTrunk.SEPARATE, layers, heads, dModel, headInitStd, seed);
   }
 

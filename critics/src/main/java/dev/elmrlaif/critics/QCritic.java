@@ -6,11 +6,11 @@ import dev.elmrlaif.policy.model.ElmPrompt;
 import java.util.List;
 
 /**
- * A soft Q critic over tokens (H3, H5): like a language-model head, it emits one value
- * {@code Q(s_t, a)} per vocabulary token {@code a} at every state {@code s_t} of a continuation, so
- * every expectation over actions ({@code Σ_a π(a|s) Q(s,a)}, {@code α log Σ_a π_ref(a|s)
- * exp(Q(s,a)/α)}) is computed exactly. Its head is {@code q_head.weight [d, V]},
- * {@code q_head.bias [V]}; the trunk and the position convention are {@link Critic}'s.
+ * A soft Q critic over tokens (H3, H5): like a language-model head, it emits one value {@code
+ * Q(s_t, a)} per vocabulary token {@code a} at every state {@code s_t} of a continuation, so every
+ * expectation over actions ({@code Σ_a π(a|s) Q(s,a)}, {@code α log Σ_a π_ref(a|s) exp(Q(s,a)/α)})
+ * is computed exactly. Its head is {@code q_head.weight [d, V]}, {@code q_head.bias [V]}; the trunk
+ * and the position convention are {@link Critic}'s.
  */
 public final class QCritic extends Critic {
   private static final String HEAD = "q_head";
@@ -24,11 +24,11 @@ public final class QCritic extends Critic {
   }
 
   /**
-   * A freshly initialised Q critic. With a {@link CriticTrunk#SHARED_FROZEN shared} trunk,
-   * {@code base} is the trunk (normally the frozen reference; the caller keeps owning and closing
-   * it, after this critic). With a {@link CriticTrunk#SEPARATE separate} trunk, {@code base} only
-   * lends its vocabulary, context, adapter shape, device and data type to the critic's own ELM.
-   * The head and a separate trunk train.
+   * A freshly initialised Q critic. With a {@link CriticTrunk#SHARED_FROZEN shared} trunk, {@code
+   * base} is the trunk (normally the frozen reference; the caller keeps owning and closing it,
+   * after this critic). With a {@link CriticTrunk#SEPARATE separate} trunk, {@code base} only lends
+   * its vocabulary, context, adapter shape, device and data type to the critic's own ELM. The head
+   * and a separate trunk train.
    */
   public static QCritic create(CriticConfig config, Elm base) {
     return new QCritic(config, base);
@@ -38,7 +38,8 @@ public final class QCritic extends Critic {
    * {@code Q(s_t, ·)} as {@code [B, C, V]} for every state {@code s_t = prompt_b + y_b[0..t)},
    * {@code t < |y_b|}, with padding 0 (see {@link CriticValues}).
    */
-  public CriticValues values(NDManager results, List<ElmPrompt> prompts, List<int[]> continuations) {
+  public CriticValues values(
+      NDManager results, List<ElmPrompt> prompts, List<int[]> continuations) {
     return values(trunkStates(results, trunk(), prompts, continuations));
   }
 

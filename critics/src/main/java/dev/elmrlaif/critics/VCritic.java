@@ -28,10 +28,11 @@ public final class VCritic extends Critic {
   }
 
   /**
-   * {@code V(s_t)} as {@code [B, C]} for every state {@code s_t = prompt_b + y_b[0..t)},
-   * {@code t < |y_b|}, with padding 0 (see {@link CriticValues}).
+   * {@code V(s_t)} as {@code [B, C]} for every state {@code s_t = prompt_b + y_b[0..t)}, {@code t <
+   * |y_b|}, with padding 0 (see {@link CriticValues}).
    */
-  public CriticValues values(NDManager results, List<ElmPrompt> prompts, List<int[]> continuations) {
+  public CriticValues values(
+      NDManager results, List<ElmPrompt> prompts, List<int[]> continuations) {
     return values(trunkStates(results, trunk(), prompts, continuations));
   }
 

@@ -70,11 +70,18 @@ class CriticTest {
         arrays.suppressNotUsedWarning();
         ElmPrompt shortPrompt = TinyElms.prompt(0.25f);
         int[] shortContinuation = {6, 7};
-        double[] alone = q.values(scope, List.of(shortPrompt), List.of(shortContinuation))
-            .values().toDoubleArray();
-        double[] batched = q.values(scope, List.of(TinyElms.prompt(2f, 3, 4, 5), shortPrompt),
-                List.of(new int[] {1, 2, 3, 4, 0}, shortContinuation))
-            .values().get(new NDIndex("1, 0:2, :")).toDoubleArray();
+        double[] alone =
+            q.values(scope, List.of(shortPrompt), List.of(shortContinuation))
+                .values()
+                .toDoubleArray();
+        double[] batched =
+            q.values(
+                    scope,
+                    List.of(TinyElms.prompt(2f, 3, 4, 5), shortPrompt),
+                    List.of(new int[] {1, 2, 3, 4, 0}, shortContinuation))
+                .values()
+                .get(new NDIndex("1, 0:2, :"))
+                .toDoubleArray();
         assertArrayEquals(alone, batched, 1e-12, config.trunk().name());
       }
     }
@@ -89,16 +96,22 @@ class CriticTest {
           NDManager scope = NDManager.newBaseManager()) {
         arrays.suppressNotUsedWarning();
         ElmPrompt prompt = TinyElms.prompt(1f, 2);
-        double[] original = v.values(scope, List.of(prompt), List.of(new int[] {3, 4, 5, 6}))
-            .values().toDoubleArray();
-        double[] laterChanged = v.values(scope, List.of(prompt), List.of(new int[] {3, 4, 7, 8}))
-            .values().toDoubleArray();
+        double[] original =
+            v.values(scope, List.of(prompt), List.of(new int[] {3, 4, 5, 6}))
+                .values()
+                .toDoubleArray();
+        double[] laterChanged =
+            v.values(scope, List.of(prompt), List.of(new int[] {3, 4, 7, 8}))
+                .values()
+                .toDoubleArray();
         for (int t = 0; t <= 2; t++) { // s_t = prompt + y_<t is the same for t <= 2
           assertEquals(original[t], laterChanged[t], 0.0, config.trunk() + " t=" + t);
         }
         assertNotEquals(original[3], laterChanged[3], config.trunk() + ": s_3 differs");
-        double[] otherEntity = v.values(scope, List.of(TinyElms.prompt(-1f, 2)), List.of(new int[] {3, 4, 5, 6}))
-            .values().toDoubleArray();
+        double[] otherEntity =
+            v.values(scope, List.of(TinyElms.prompt(-1f, 2)), List.of(new int[] {3, 4, 5, 6}))
+                .values()
+                .toDoubleArray();
         assertNotEquals(original[0], otherEntity[0], config.trunk() + ": the entity is read");
       }
     }
@@ -132,12 +145,17 @@ class CriticTest {
       List<ElmPrompt> prompts = List.of(TinyElms.prompt(0.1f, 2, 3));
       List<int[]> continuations = List.of(new int[] {4, 0});
       TrunkStates states = Critic.trunkStates(scope, base, prompts, continuations);
-      assertArrayEquals(q.values(scope, prompts, continuations).values().toDoubleArray(),
-          q.values(states).values().toDoubleArray(), 0.0);
-      assertArrayEquals(v.values(scope, prompts, continuations).values().toDoubleArray(),
-          v.values(states).values().toDoubleArray(), 0.0);
+      assertArrayEquals(
+          q.values(scope, prompts, continuations).values().toDoubleArray(),
+          q.values(states).values().toDoubleArray(),
+          0.0);
+      assertArrayEquals(
+          v.values(scope, prompts, continuations).values().toDoubleArray(),
+          v.values(states).values().toDoubleArray(),
+          0.0);
       TrunkStates foreign = Critic.trunkStates(scope, other, prompts, continuations);
-      IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> q.values(foreign));
+      IllegalArgumentException e =
+          assertThrows(IllegalArgumentException.class, () -> q.values(foreign));
       assertTrue(e.getMessage().contains("another model"), e.getMessage());
     }
   }
@@ -148,19 +166,29 @@ class CriticTest {
         VCritic shared = VCritic.create(SHARED, base);
         QCritic separate = QCritic.create(SEPARATE, base);
         VCritic target = shared.copy()) {
-      assertEquals(List.of("v_head.weight", "v_head.bias"), List.copyOf(shared.trainableParameters().keySet()));
+      assertEquals(
+          List.of("v_head.weight", "v_head.bias"),
+          List.copyOf(shared.trainableParameters().keySet()));
       assertTrue(separate.trainableParameters().containsKey("trunk.h.0.attn.c_attn.weight"));
-      assertTrue(separate.trainableParameters().keySet().stream().anyMatch(n -> n.startsWith("trunk.adapter.")),
+      assertTrue(
+          separate.trainableParameters().keySet().stream()
+              .anyMatch(n -> n.startsWith("trunk.adapter.")),
           "a separate trunk has its own adapter");
       assertTrue(target.trainableParameters().isEmpty(), "a target network has no gradients");
       assertTrue(base.trainableParameters().size() > 0, "the base ELM itself trains here");
-      try (NDScope arrays = new NDScope(); NDManager scope = NDManager.newBaseManager()) {
+      try (NDScope arrays = new NDScope();
+          NDManager scope = NDManager.newBaseManager()) {
         arrays.suppressNotUsedWarning();
         List<ElmPrompt> prompts = List.of(TinyElms.prompt(0.3f, 2));
         List<int[]> continuations = List.of(new int[] {4, 5});
         try (GradientCollector collector = base.manager().getEngine().newGradientCollector()) {
-          NDArray loss = shared.values(scope, prompts, continuations).values().square().sum()
-              .add(separate.values(scope, prompts, continuations).values().square().sum());
+          NDArray loss =
+              shared
+                  .values(scope, prompts, continuations)
+                  .values()
+                  .square()
+                  .sum()
+                  .add(separate.values(scope, prompts, continuations).values().square().sum());
           collector.backward(loss);
         }
       }
@@ -207,9 +235,11 @@ class CriticTest {
         QCritic q = QCritic.create(SEPARATE, base);
         QCritic wider = QCritic.create(CriticConfig.separate(1, 2, 8, 0.5, 7), base);
         QCritic shared = QCritic.create(SHARED, base)) {
-      IllegalArgumentException shape = assertThrows(IllegalArgumentException.class, () -> q.polyakUpdate(wider, 0.5));
+      IllegalArgumentException shape =
+          assertThrows(IllegalArgumentException.class, () -> q.polyakUpdate(wider, 0.5));
       assertTrue(shape.getMessage().contains("trunk.wte.weight"), shape.getMessage());
-      IllegalArgumentException trunk = assertThrows(IllegalArgumentException.class, () -> q.polyakUpdate(shared, 0.5));
+      IllegalArgumentException trunk =
+          assertThrows(IllegalArgumentException.class, () -> q.polyakUpdate(shared, 0.5));
       assertTrue(trunk.getMessage().contains("SHARED_FROZEN"), trunk.getMessage());
     }
   }
@@ -224,7 +254,8 @@ class CriticTest {
       Map<String, float[]> expected = snapshot(saved);
       assertNotEquals(expected.get("q_head.weight")[0], snapshot(restored).get("q_head.weight")[0]);
       restored.load(file);
-      snapshot(restored).forEach((name, values) -> assertArrayEquals(expected.get(name), values, name));
+      snapshot(restored)
+          .forEach((name, values) -> assertArrayEquals(expected.get(name), values, name));
       assertEquals(saved.trainableParameters().keySet(), restored.trainableParameters().keySet());
     }
   }
@@ -237,11 +268,16 @@ class CriticTest {
         QCritic separate = QCritic.create(SEPARATE, base)) {
       Path file = folder.resolve("q.safetensors");
       q.save(file);
-      SafetensorsFormatException head = assertThrows(SafetensorsFormatException.class, () -> v.load(file));
+      SafetensorsFormatException head =
+          assertThrows(SafetensorsFormatException.class, () -> v.load(file));
       assertTrue(head.getMessage().startsWith(file.toString()), head.getMessage());
-      assertTrue(head.getMessage().contains("\"head\" is q_head, expected v_head"), head.getMessage());
-      SafetensorsFormatException trunk = assertThrows(SafetensorsFormatException.class, () -> separate.load(file));
-      assertTrue(trunk.getMessage().contains("\"trunk\" is SHARED_FROZEN, expected SEPARATE"), trunk.getMessage());
+      assertTrue(
+          head.getMessage().contains("\"head\" is q_head, expected v_head"), head.getMessage());
+      SafetensorsFormatException trunk =
+          assertThrows(SafetensorsFormatException.class, () -> separate.load(file));
+      assertTrue(
+          trunk.getMessage().contains("\"trunk\" is SHARED_FROZEN, expected SEPARATE"),
+          trunk.getMessage());
     }
   }
 
@@ -261,12 +297,15 @@ class CriticTest {
 
   @Test
   void configValidationNamesTheKey() {
-    IllegalArgumentException heads = assertThrows(IllegalArgumentException.class,
-        () -> CriticConfig.separate(1, 3, 8, 0.1, 0));
-    assertEquals("critic.d_model: found 8, expected a multiple of critic.heads=3", heads.getMessage());
-    IllegalArgumentException std = assertThrows(IllegalArgumentException.class,
-        () -> CriticConfig.builder().headInitStd(-1).build());
-    assertEquals("critic.head_init_std: found -1.0, expected a finite value >= 0", std.getMessage());
+    IllegalArgumentException heads =
+        assertThrows(IllegalArgumentException.class, () -> CriticConfig.separate(1, 3, 8, 0.1, 0));
+    assertEquals(
+        "critic.d_model: found 8, expected a multiple of critic.heads=3", heads.getMessage());
+    IllegalArgumentException std =
+        assertThrows(
+            IllegalArgumentException.class, () -> CriticConfig.builder().headInitStd(-1).build());
+    assertEquals(
+        "critic.head_init_std: found -1.0, expected a finite value >= 0", std.getMessage());
     assertThrows(IllegalArgumentException.class, () -> CriticConfig.builder().layers(0).build());
   }
 
@@ -277,8 +316,10 @@ class CriticTest {
         NDScope arrays = new NDScope();
         NDManager scope = NDManager.newBaseManager()) {
       arrays.suppressNotUsedWarning();
-      IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-          () -> v.values(scope, List.of(TinyElms.prompt(1f)), List.of(new int[0])));
+      IllegalArgumentException e =
+          assertThrows(
+              IllegalArgumentException.class,
+              () -> v.values(scope, List.of(TinyElms.prompt(1f)), List.of(new int[0])));
       assertTrue(e.getMessage().contains("continuation 0 is empty"), e.getMessage());
     }
   }

@@ -18,9 +18,18 @@ final class TinyElms {
   private TinyElms() {}
 
   static Elm elm(DataType dataType, long seed) {
-    GptConfig lm = GptConfig.builder()
-        .vocabSize(VOCAB).contextLength(12).layers(1).heads(2).dModel(8).mlpRatio(2).initStd(0.3).build();
-    ElmConfig config = new ElmConfig(lm, new AdapterConfig(DOMAIN_DIM, 4, 0.3), List.of(PLACEHOLDER), 0, 0);
+    GptConfig lm =
+        GptConfig.builder()
+            .vocabSize(VOCAB)
+            .contextLength(12)
+            .layers(1)
+            .heads(2)
+            .dModel(8)
+            .mlpRatio(2)
+            .initStd(0.3)
+            .build();
+    ElmConfig config =
+        new ElmConfig(lm, new AdapterConfig(DOMAIN_DIM, 4, 0.3), List.of(PLACEHOLDER), 0, 0);
     return Elm.initialize(config, Device.cpu(), dataType, seed);
   }
 

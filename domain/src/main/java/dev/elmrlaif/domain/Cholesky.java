@@ -1,18 +1,18 @@
 package dev.elmrlaif.domain;
 
 /**
- * Solves small symmetric positive-definite systems {@code A x = b} on plain row-major
- * {@code double[]} arrays, without allocating: the per-row normal equations of weighted ALS are
- * k × k with k in the tens, solved for every user and movie in every sweep, in parallel. Commons
- * Math's {@code CholeskyDecomposition} (which the concept classifier uses) allocates two matrices per
- * solve and rounds differently in the last bits, which would change every prepared behavioral vector.
+ * Solves small symmetric positive-definite systems {@code A x = b} on plain row-major {@code
+ * double[]} arrays, without allocating: the per-row normal equations of weighted ALS are k × k with
+ * k in the tens, solved for every user and movie in every sweep, in parallel. Commons Math's {@code
+ * CholeskyDecomposition} (which the concept classifier uses) allocates two matrices per solve and
+ * rounds differently in the last bits, which would change every prepared behavioral vector.
  */
 public final class Cholesky {
   private Cholesky() {}
 
   /**
-   * Solves {@code A x = b} in place: x overwrites b, and the lower triangle of A (the only part read)
-   * is overwritten by the factor L with A = L·Lᵀ.
+   * Solves {@code A x = b} in place: x overwrites b, and the lower triangle of A (the only part
+   * read) is overwritten by the factor L with A = L·Lᵀ.
    *
    * @throws ArithmeticException if A is not positive definite
    */
@@ -24,7 +24,11 @@ public final class Cholesky {
       }
       if (!(diagonal > 0)) {
         throw new ArithmeticException(
-            "matrix is not positive definite (pivot " + j + " = " + diagonal + "); increase the regularization");
+            "matrix is not positive definite (pivot "
+                + j
+                + " = "
+                + diagonal
+                + "); increase the regularization");
       }
       double pivot = Math.sqrt(diagonal);
       a[j * k + j] = pivot;

@@ -11,4 +11,5 @@ package dev.elmrlaif.domain;
  * @param positives how many training entities carry the concept
  * @param heldOutAccuracy balanced accuracy of the classifier on entities it was not fitted on
  */
-public record Concept(String name, String space, float[] direction, int positives, double heldOutAccuracy) {}
+public record Concept(
+    String name, String space, float[] direction, int positives, double heldOutAccuracy) {}

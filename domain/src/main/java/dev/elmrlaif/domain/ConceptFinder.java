@@ -13,17 +13,17 @@ import org.apache.commons.math3.linear.NonPositiveDefiniteMatrixException;
  * Finds concept activation vectors (DESIGN.md §6): for a concept given as a set of entities that
  * carry it (a tag's movies), an L2-regularised, class-balanced logistic regression in one embedding
  * space separates carriers from the rest. The unit normal {@code w/|w|} of its hyperplane is the
- * direction; its balanced accuracy on a seeded validation share of the entities, which the fit never
- * sees, is the reported held-out accuracy. Only entities passed in as candidates (the training split)
- * are ever read.
+ * direction; its balanced accuracy on a seeded validation share of the entities, which the fit
+ * never sees, is the reported held-out accuracy. Only entities passed in as candidates (the
+ * training split) are ever read.
  *
- * <p>The fit is Newton's method on
- * {@code L(w,b) = Σ_i c_i·log(1 + exp(−s_i(w·x_i + b))) + ½·l2·|w|²}, {@code s_i = ±1}, with class
- * weights {@code c_i} making both classes weigh the same in total; each step solves
- * {@code H δ = g} by Commons Math's Cholesky factorisation.
+ * <p>The fit is Newton's method on {@code L(w,b) = Σ_i c_i·log(1 + exp(−s_i(w·x_i + b))) +
+ * ½·l2·|w|²}, {@code s_i = ±1}, with class weights {@code c_i} making both classes weigh the same
+ * in total; each step solves {@code H δ = g} by Commons Math's Cholesky factorisation.
  */
 public final class ConceptFinder {
   private static final int NEWTON_STEPS = 25;
+
   /** Most negatives a fit reads; more add cost but little accuracy for a linear direction. */
   private static final int MAX_NEGATIVES = 2000;
 
@@ -32,14 +32,16 @@ public final class ConceptFinder {
 
   /**
    * @param l2 the L2 penalty on the direction (not the bias)
-   * @param validationFraction share of positives and of negatives kept out of the fit for the accuracy
+   * @param validationFraction share of positives and of negatives kept out of the fit for the
+   *     accuracy
    */
   public ConceptFinder(double l2, double validationFraction) {
     if (!(l2 > 0)) {
       throw new IllegalArgumentException("concept l2 must be > 0, found " + l2);
     }
     if (!(validationFraction > 0 && validationFraction < 1)) {
-      throw new IllegalArgumentException("concept validation fraction must be in (0, 1), found " + validationFraction);
+      throw new IllegalArgumentException(
+          "concept validation fraction must be in (0, 1), found " + validationFraction);
     }
     this.l2 = l2;
     this.validationFraction = validationFraction;
@@ -50,32 +52,40 @@ public final class ConceptFinder {
    * {@code candidates}; entities outside {@code candidates} are ignored entirely.
    */
   public List<Concept> findAll(
-      EmbeddingSpace space, Map<String, int[]> carriers, int[] candidates, int minPositives, long seed) {
+      EmbeddingSpace space,
+      Map<String, int[]> carriers,
+      int[] candidates,
+      int minPositives,
+      long seed) {
     boolean[] isCandidate = new boolean[space.size()];
     for (int c : candidates) {
       isCandidate[c] = true;
     }
     List<Map.Entry<String, int[]>> entries = new ArrayList<>(carriers.entrySet());
-    // concepts are independent and each is seeded by its name, so the parallel result is deterministic
+    // concepts are independent and each is seeded by its name, so the parallel result is
+    // deterministic
     return entries.parallelStream()
-        .map(entry -> {
-          boolean[] label = new boolean[space.size()];
-          int positives = 0;
-          for (int e : entry.getValue()) {
-            if (isCandidate[e] && !label[e]) {
-              label[e] = true;
-              positives++;
-            }
-          }
-          return positives >= minPositives && positives < candidates.length
-              ? fit(entry.getKey(), space, candidates, label, seed ^ entry.getKey().hashCode()) : null;
-        })
+        .map(
+            entry -> {
+              boolean[] label = new boolean[space.size()];
+              int positives = 0;
+              for (int e : entry.getValue()) {
+                if (isCandidate[e] && !label[e]) {
+                  label[e] = true;
+                  positives++;
+                }
+              }
+              return positives >= minPositives && positives < candidates.length
+                  ? fit(entry.getKey(), space, candidates, label, seed ^ entry.getKey().hashCode())
+                  : null;
+            })
         .filter(java.util.Objects::nonNull)
         .toList();
   }
 
   /** Fits one concept on {@code candidates} of {@code space}, {@code label[e]} marking carriers. */
-  public Concept fit(String name, EmbeddingSpace space, int[] candidates, boolean[] label, long seed) {
+  public Concept fit(
+      String name, EmbeddingSpace space, int[] candidates, boolean[] label, long seed) {
     SplittableRandom random = new SplittableRandom(seed);
     List<Integer> fitPositive = new ArrayList<>();
     List<Integer> fitNegative = new ArrayList<>();
@@ -102,7 +112,8 @@ public final class ConceptFinder {
       }
     }
     if (fitNegative.size() > MAX_NEGATIVES) {
-      // a seeded subsample of the (usually far more numerous) negatives; class weights keep the balance
+      // a seeded subsample of the (usually far more numerous) negatives; class weights keep the
+      // balance
       java.util.Collections.shuffle(fitNegative, new java.util.Random(random.nextLong()));
       fitNegative.subList(MAX_NEGATIVES, fitNegative.size()).clear();
     }
@@ -137,14 +148,19 @@ public final class ConceptFinder {
     for (int e : candidates) {
       positives += label[e] ? 1 : 0;
     }
-    return new Concept(name, space.name(), direction, positives, classes == 0 ? 0 : balanced / classes);
+    return new Concept(
+        name, space.name(), direction, positives, classes == 0 ? 0 : balanced / classes);
   }
 
-  /** Samples whose Hessian terms are added to {@code H} together (see {@link #addWeightedOuterProducts}). */
+  /**
+   * Samples whose Hessian terms are added to {@code H} together (see {@link
+   * #addWeightedOuterProducts}).
+   */
   private static final int HESSIAN_BLOCK = 8;
 
   /** Newton's method for the class-balanced L2 logistic regression; returns w (k values) then b. */
-  private double[] logisticRegression(EmbeddingSpace space, List<Integer> positive, List<Integer> negative) {
+  private double[] logisticRegression(
+      EmbeddingSpace space, List<Integer> positive, List<Integer> negative) {
     int k = space.dimension();
     int p = k + 1;
     // the fit set once: rows x_i = (embedding, 1), signs s_i = ±1 and class weights c_i
@@ -168,7 +184,8 @@ public final class ConceptFinder {
     double[] theta = new double[p];
     double[] curvature = new double[n];
     for (int step = 0; step < NEWTON_STEPS; step++) {
-      // gradient g = Σ_i −c_i s_i (1 − σ(s_i z_i)) x_i + l2·w,  Hessian H = Σ_i c_i σ(1 − σ) x_i x_iᵀ + l2·I_w
+      // gradient g = Σ_i −c_i s_i (1 − σ(s_i z_i)) x_i + l2·w,  Hessian H = Σ_i c_i σ(1 − σ) x_i
+      // x_iᵀ + l2·I_w
       double[] gradient = new double[p];
       for (int i = 0; i < n; i++) {
         double z = 0;
@@ -217,21 +234,29 @@ public final class ConceptFinder {
       }
     }
     try {
-      // a pivot is refused only when not positive, as the fit's regularization guarantees one in exact arithmetic
-      return new CholeskyDecomposition(new Array2DRowRealMatrix(h, false),
-              CholeskyDecomposition.DEFAULT_RELATIVE_SYMMETRY_THRESHOLD, 0.0)
-          .getSolver().solve(new ArrayRealVector(g, false)).toArray();
+      // a pivot is refused only when not positive, as the fit's regularization guarantees one in
+      // exact arithmetic
+      return new CholeskyDecomposition(
+              new Array2DRowRealMatrix(h, false),
+              CholeskyDecomposition.DEFAULT_RELATIVE_SYMMETRY_THRESHOLD,
+              0.0)
+          .getSolver()
+          .solve(new ArrayRealVector(g, false))
+          .toArray();
     } catch (NonPositiveDefiniteMatrixException e) {
       throw new ArithmeticException(
-          "concept Hessian is not positive definite (" + e.getMessage() + "); increase data.concepts.l2");
+          "concept Hessian is not positive definite ("
+              + e.getMessage()
+              + "); increase data.concepts.l2");
     }
   }
 
   /**
    * The lower triangle of {@code Σ_i h_i x_i x_iᵀ} into {@code hessian} (row-major {@code p × p}),
    * {@link #HESSIAN_BLOCK} samples at a time: each row of the triangle is read and written once per
-   * block rather than once per sample. At p = 385 (MiniLM's 384 dimensions and the bias) the triangle
-   * is 590 KB and does not stay in cache, so the per-sample update was bound by memory traffic.
+   * block rather than once per sample. At p = 385 (MiniLM's 384 dimensions and the bias) the
+   * triangle is 590 KB and does not stay in cache, so the per-sample update was bound by memory
+   * traffic.
    */
   private static void addWeightedOuterProducts(double[][] x, double[] h, double[] hessian, int p) {
     int n = x.length;
@@ -261,8 +286,15 @@ public final class ConceptFinder {
           double c6 = coefficient[6];
           double c7 = coefficient[7];
           for (int b = 0; b <= a; b++) {
-            hessian[row + b] += c0 * x0[b] + c1 * x1[b] + c2 * x2[b] + c3 * x3[b]
-                + c4 * x4[b] + c5 * x5[b] + c6 * x6[b] + c7 * x7[b];
+            hessian[row + b] +=
+                c0 * x0[b]
+                    + c1 * x1[b]
+                    + c2 * x2[b]
+                    + c3 * x3[b]
+                    + c4 * x4[b]
+                    + c5 * x5[b]
+                    + c6 * x6[b]
+                    + c7 * x7[b];
           }
         } else {
           for (int j = 0; j < size; j++) {

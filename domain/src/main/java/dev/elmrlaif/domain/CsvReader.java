@@ -19,10 +19,10 @@ import java.util.Map;
 
 /**
  * Reads an RFC 4180 CSV file with a header row, one record at a time: UTF-8 (invalid bytes are an
- * error, a leading byte-order mark is skipped), LF or CRLF line endings, fields quoted with {@code "}
- * may hold commas, doubled quotes and line breaks. Every problem (missing column, wrong field count,
- * unterminated quote, a value that is not a number) is a {@link UserInputException} naming the file,
- * the line and the column, so a user can open the file at the right place.
+ * error, a leading byte-order mark is skipped), LF or CRLF line endings, fields quoted with {@code
+ * "} may hold commas, doubled quotes and line breaks. Every problem (missing column, wrong field
+ * count, unterminated quote, a value that is not a number) is a {@link UserInputException} naming
+ * the file, the line and the column, so a user can open the file at the right place.
  *
  * <p>Domain loaders (MovieLens, file-based domains) share it; it holds one open reader and must be
  * closed.
@@ -45,7 +45,8 @@ public final class CsvReader implements Closeable {
     int headerLine = line;
     List<String> names = readFields();
     if (names == null || (names.size() == 1 && names.get(0).isEmpty())) {
-      throw new UserInputException(file + ":" + headerLine + ": the file is empty; expected a CSV header row");
+      throw new UserInputException(
+          file + ":" + headerLine + ": the file is empty; expected a CSV header row");
     }
     this.header = List.copyOf(names);
     for (int i = 0; i < header.size(); i++) {
@@ -59,13 +60,15 @@ public final class CsvReader implements Closeable {
       throw new UserInputException(file + ": file not found; expected a CSV file");
     }
     try {
-      Reader reader = new BufferedReader(
-          new java.io.InputStreamReader(
-              Files.newInputStream(file),
-              StandardCharsets.UTF_8.newDecoder()
-                  .onMalformedInput(CodingErrorAction.REPORT)
-                  .onUnmappableCharacter(CodingErrorAction.REPORT)),
-          1 << 16);
+      Reader reader =
+          new BufferedReader(
+              new java.io.InputStreamReader(
+                  Files.newInputStream(file),
+                  StandardCharsets.UTF_8
+                      .newDecoder()
+                      .onMalformedInput(CodingErrorAction.REPORT)
+                      .onUnmappableCharacter(CodingErrorAction.REPORT)),
+              1 << 16);
       return new CsvReader(file, reader);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot open " + file, e);
@@ -82,7 +85,9 @@ public final class CsvReader implements Closeable {
     return header;
   }
 
-  /** The index of column {@code name}; a missing column is an error naming the file and the header. */
+  /**
+   * The index of column {@code name}; a missing column is an error naming the file and the header.
+   */
   public int column(String name) {
     Integer index = columnIndex.get(name);
     if (index == null) {
@@ -112,9 +117,10 @@ public final class CsvReader implements Closeable {
         continue;
       }
       if (fields.size() != header.size()) {
-        throw new UserInputException(String.format(
-            "%s:%d: found %d fields, expected %d (%s); quote fields that contain commas",
-            file, startLine, fields.size(), header.size(), String.join(",", header)));
+        throw new UserInputException(
+            String.format(
+                "%s:%d: found %d fields, expected %d (%s); quote fields that contain commas",
+                file, startLine, fields.size(), header.size(), String.join(",", header)));
       }
       return new Row(startLine, fields);
     }
@@ -129,7 +135,10 @@ public final class CsvReader implements Closeable {
     }
   }
 
-  /** One record: its fields and the line it starts on, with typed accessors that name the cell on error. */
+  /**
+   * One record: its fields and the line it starts on, with typed accessors that name the cell on
+   * error.
+   */
   public final class Row {
     private final int lineNumber;
     private final List<String> fields;
@@ -184,9 +193,10 @@ public final class CsvReader implements Closeable {
 
     /** A user error about column {@code index} of this record. */
     public UserInputException error(int index, String found, String expected) {
-      return new UserInputException(String.format(
-          "%s:%d: column %d (%s): found %s, expected %s",
-          file, lineNumber, index + 1, header.get(index), found, expected));
+      return new UserInputException(
+          String.format(
+              "%s:%d: column %d (%s): found %s, expected %s",
+              file, lineNumber, index + 1, header.get(index), found, expected));
     }
 
     private long longValue(int index, long min, long max) {
@@ -222,9 +232,10 @@ public final class CsvReader implements Closeable {
         readQuoted(field);
         int after = peek();
         if (after != ',' && after != '\n' && after != '\r' && after >= 0) {
-          throw new UserInputException(String.format(
-              "%s:%d: column %d: found '%c' after a closing quote, expected a comma or the end of the line",
-              file, line, fields.size() + 1, (char) after));
+          throw new UserInputException(
+              String.format(
+                  "%s:%d: column %d: found '%c' after a closing quote, expected a comma or the end of the line",
+                  file, line, fields.size() + 1, (char) after));
         }
         continue;
       }
@@ -250,8 +261,9 @@ public final class CsvReader implements Closeable {
     while (true) {
       int c = read();
       if (c < 0) {
-        throw new UserInputException(String.format(
-            "%s:%d: a quoted field is never closed; expected a closing '\"'", file, startLine));
+        throw new UserInputException(
+            String.format(
+                "%s:%d: a quoted field is never closed; expected a closing '\"'", file, startLine));
       }
       if (c == '"') {
         if (peek() == '"') {
@@ -309,10 +321,16 @@ public final class CsvReader implements Closeable {
       } catch (IOException again) {
         bad = null;
       }
-      throw new UserInputException(file + ":" + (bad == null ? line : bad.line()) + ": "
-          + (bad == null ? "the file is not valid UTF-8" : bad.describe()) + "; expected UTF-8 text");
+      throw new UserInputException(
+          file
+              + ":"
+              + (bad == null ? line : bad.line())
+              + ": "
+              + (bad == null ? "the file is not valid UTF-8" : bad.describe())
+              + "; expected UTF-8 text");
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot read " + file + ": " + dev.elmrlaif.domain.base.IoFailures.reason(e), e);
+      throw new UncheckedIOException(
+          "cannot read " + file + ": " + dev.elmrlaif.domain.base.IoFailures.reason(e), e);
     }
   }
 }

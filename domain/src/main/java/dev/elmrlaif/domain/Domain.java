@@ -38,8 +38,13 @@ public interface Domain {
   default EntityTable entities(String kind) {
     EntityTable table = entityTables().get(kind);
     if (table == null) {
-      throw new UserInputException("domain " + name() + " has no entity kind '" + kind
-          + "'; expected one of " + entityTables().keySet());
+      throw new UserInputException(
+          "domain "
+              + name()
+              + " has no entity kind '"
+              + kind
+              + "'; expected one of "
+              + entityTables().keySet());
     }
     return table;
   }
@@ -48,8 +53,13 @@ public interface Domain {
   default EmbeddingSpace space(String name) {
     EmbeddingSpace space = spaces().get(name);
     if (space == null) {
-      throw new UserInputException("domain " + name() + " has no embedding space '" + name
-          + "'; expected one of " + spaces().keySet());
+      throw new UserInputException(
+          "domain "
+              + name()
+              + " has no embedding space '"
+              + name
+              + "'; expected one of "
+              + spaces().keySet());
     }
     return space;
   }
@@ -58,21 +68,27 @@ public interface Domain {
   default Split split(String kind) {
     Split split = splits().get(kind);
     if (split == null) {
-      throw new UserInputException("domain " + name() + " has no split for entity kind '" + kind
-          + "'; expected one of " + splits().keySet());
+      throw new UserInputException(
+          "domain "
+              + name()
+              + " has no split for entity kind '"
+              + kind
+              + "'; expected one of "
+              + splits().keySet());
     }
     return split;
   }
 
   /**
-   * The space in which the entities of {@code kind} are compared with texts: a text-comparable space of
-   * that kind (see {@link EmbeddingSpace}), the one named "semantic" first; empty when there is none.
-   * Behavioral consistency ranks candidates of this kind in it.
+   * The space in which the entities of {@code kind} are compared with texts: a text-comparable
+   * space of that kind (see {@link EmbeddingSpace}), the one named "semantic" first; empty when
+   * there is none. Behavioral consistency ranks candidates of this kind in it.
    */
   default Optional<EmbeddingSpace> textSpace(String kind) {
     EmbeddingSpace found = null;
     for (EmbeddingSpace space : spaces().values()) {
-      if (space.textComparable() && space.entityKind().equals(kind)
+      if (space.textComparable()
+          && space.entityKind().equals(kind)
           && (found == null || space.name().equals("semantic"))) {
         found = space;
       }
@@ -81,12 +97,13 @@ public interface Domain {
   }
 
   /**
-   * The behavioral space of entity kind {@code kind}: the kind's vectors from the matrix factorisation of
-   * the interactions (DESIGN.md §6), in the same latent space as the other kind's behavioral vectors, so
-   * that a dot product {@code u·v} predicts an interaction, even for a hypothetical {@code u}. A domain
-   * offers one by naming a space of that kind {@value #BEHAVIORAL_SPACE}{@code _<kind>} (MovieLens:
-   * {@code behavioral_movie}) or {@value #BEHAVIORAL_SPACE} (MovieLens: the users'); empty when it has
-   * neither (a file domain has one only where the user names a space so).
+   * The behavioral space of entity kind {@code kind}: the kind's vectors from the matrix
+   * factorisation of the interactions (DESIGN.md §6), in the same latent space as the other kind's
+   * behavioral vectors, so that a dot product {@code u·v} predicts an interaction, even for a
+   * hypothetical {@code u}. A domain offers one by naming a space of that kind {@value
+   * #BEHAVIORAL_SPACE}{@code _<kind>} (MovieLens: {@code behavioral_movie}) or {@value
+   * #BEHAVIORAL_SPACE} (MovieLens: the users'); empty when it has neither (a file domain has one
+   * only where the user names a space so).
    */
   default Optional<EmbeddingSpace> behavioralSpace(String kind) {
     for (String name : List.of(BEHAVIORAL_SPACE + "_" + kind, BEHAVIORAL_SPACE)) {
@@ -98,7 +115,10 @@ public interface Domain {
     return Optional.empty();
   }
 
-  /** The name of the behavioral space, and the prefix of a kind's own one ({@link #behavioralSpace}). */
+  /**
+   * The name of the behavioral space, and the prefix of a kind's own one ({@link
+   * #behavioralSpace}).
+   */
   String BEHAVIORAL_SPACE = "behavioral";
 
   /** The texts of entity {@code index} of {@code kind}; empty when the domain has none. */

@@ -9,11 +9,12 @@ import java.util.Objects;
  * DESIGN.md §6). Vectors are stored row-major in one array; hypothetical entities (interpolations,
  * concept shifts) are plain vectors in the same space and need no entry here.
  *
- * <p>A space is <em>text-comparable</em> when its vectors live in the text encoder's space (MovieLens's
- * "semantic" space, a file domain's {@code <kind>_text} spaces or a space the user declares so): semantic
- * consistency then compares a text's encoding with the vector itself, and behavioral consistency can
- * rank the space's entities against a text. Other spaces (behavioral factors, the user's own
- * embeddings) are compared through the encoding of the target text instead (paper App. B).
+ * <p>A space is <em>text-comparable</em> when its vectors live in the text encoder's space
+ * (MovieLens's "semantic" space, a file domain's {@code <kind>_text} spaces or a space the user
+ * declares so): semantic consistency then compares a text's encoding with the vector itself, and
+ * behavioral consistency can rank the space's entities against a text. Other spaces (behavioral
+ * factors, the user's own embeddings) are compared through the encoding of the target text instead
+ * (paper App. B).
  */
 public final class EmbeddingSpace {
   private final String name;
@@ -28,14 +29,21 @@ public final class EmbeddingSpace {
   }
 
   /**
-   * @param textComparable whether the vectors live in the text encoder's space (see the class comment)
+   * @param textComparable whether the vectors live in the text encoder's space (see the class
+   *     comment)
    */
-  public EmbeddingSpace(String name, String entityKind, int dimension, float[] data, boolean textComparable) {
+  public EmbeddingSpace(
+      String name, String entityKind, int dimension, float[] data, boolean textComparable) {
     this.name = Objects.requireNonNull(name, "name");
     this.entityKind = Objects.requireNonNull(entityKind, "entityKind");
     if (dimension < 1 || data.length % dimension != 0) {
       throw new IllegalArgumentException(
-          "embedding space '" + name + "': " + data.length + " values do not form rows of dimension " + dimension);
+          "embedding space '"
+              + name
+              + "': "
+              + data.length
+              + " values do not form rows of dimension "
+              + dimension);
     }
     this.dimension = dimension;
     this.data = data;
@@ -61,8 +69,15 @@ public final class EmbeddingSpace {
     float[] data = new float[rows.length * dimension];
     for (int i = 0; i < rows.length; i++) {
       if (rows[i].length != dimension) {
-        throw new IllegalArgumentException("embedding space '" + name + "': row " + i + " has "
-            + rows[i].length + " values, expected " + dimension);
+        throw new IllegalArgumentException(
+            "embedding space '"
+                + name
+                + "': row "
+                + i
+                + " has "
+                + rows[i].length
+                + " values, expected "
+                + dimension);
       }
       System.arraycopy(rows[i], 0, data, i * dimension, dimension);
     }

@@ -22,15 +22,22 @@ public record InMemoryDomain(
     for (EmbeddingSpace space : spaces.values()) {
       EntityTable table = entityTables.get(space.entityKind());
       if (table == null || table.size() != space.size()) {
-        throw new IllegalArgumentException("embedding space '" + space.name() + "' has " + space.size()
-            + " vectors but entity kind '" + space.entityKind() + "' has "
-            + (table == null ? "no table" : table.size() + " entities"));
+        throw new IllegalArgumentException(
+            "embedding space '"
+                + space.name()
+                + "' has "
+                + space.size()
+                + " vectors but entity kind '"
+                + space.entityKind()
+                + "' has "
+                + (table == null ? "no table" : table.size() + " entities"));
       }
     }
     for (Split split : splits.values()) {
       EntityTable table = entityTables.get(split.kind());
       if (table == null || table.size() != split.size()) {
-        throw new IllegalArgumentException("split of '" + split.kind() + "' does not match its entity table");
+        throw new IllegalArgumentException(
+            "split of '" + split.kind() + "' does not match its entity table");
       }
     }
     concepts = List.copyOf(concepts);

@@ -2,28 +2,46 @@ package dev.elmrlaif.domain;
 
 /**
  * Sparse interactions between two entity kinds (users rating movies), compressed by row: the
- * entries of row {@code r} are {@code column[rowStart[r] .. rowStart[r+1])} with values
- * {@code value[...]}, columns ascending. Never a dense rows × columns matrix.
+ * entries of row {@code r} are {@code column[rowStart[r] .. rowStart[r+1])} with values {@code
+ * value[...]}, columns ascending. Never a dense rows × columns matrix.
  */
 public record Interactions(
-    String rowKind, String columnKind, int rows, int columns, int[] rowStart, int[] column, float[] value) {
+    String rowKind,
+    String columnKind,
+    int rows,
+    int columns,
+    int[] rowStart,
+    int[] column,
+    float[] value) {
 
   public Interactions {
     if (rowStart.length != rows + 1) {
-      throw new IllegalArgumentException("rowStart has " + rowStart.length + " entries, expected rows + 1 = " + (rows + 1));
+      throw new IllegalArgumentException(
+          "rowStart has " + rowStart.length + " entries, expected rows + 1 = " + (rows + 1));
     }
     if (column.length != value.length || rowStart[rows] != column.length) {
-      throw new IllegalArgumentException("column/value arrays disagree with rowStart: "
-          + column.length + " columns, " + value.length + " values, rowStart[rows] = " + rowStart[rows]);
+      throw new IllegalArgumentException(
+          "column/value arrays disagree with rowStart: "
+              + column.length
+              + " columns, "
+              + value.length
+              + " values, rowStart[rows] = "
+              + rowStart[rows]);
     }
   }
 
   /**
-   * Builds the row-compressed form from coordinate triples (any order; a repeated pair keeps the last
-   * value).
+   * Builds the row-compressed form from coordinate triples (any order; a repeated pair keeps the
+   * last value).
    */
   public static Interactions fromTriples(
-      String rowKind, String columnKind, int rows, int columns, int[] rowIndex, int[] columnIndex, float[] values) {
+      String rowKind,
+      String columnKind,
+      int rows,
+      int columns,
+      int[] rowIndex,
+      int[] columnIndex,
+      float[] values) {
     int n = rowIndex.length;
     int[] start = new int[rows + 1];
     for (int i = 0; i < n; i++) {
@@ -70,8 +88,14 @@ public record Interactions(
       }
     }
     outStart[rows] = out;
-    return new Interactions(rowKind, columnKind, rows, columns, outStart,
-        java.util.Arrays.copyOf(col, out), java.util.Arrays.copyOf(val, out));
+    return new Interactions(
+        rowKind,
+        columnKind,
+        rows,
+        columns,
+        outStart,
+        java.util.Arrays.copyOf(col, out),
+        java.util.Arrays.copyOf(val, out));
   }
 
   /** How many stored entries there are. */

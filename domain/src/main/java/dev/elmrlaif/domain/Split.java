@@ -34,12 +34,13 @@ public final class Split {
   }
 
   /**
-   * Holds out {@code round(fraction · size)} entities chosen uniformly at random by {@code seed}
-   * (a partial Fisher-Yates shuffle), so the same seed always holds out the same entities.
+   * Holds out {@code round(fraction · size)} entities chosen uniformly at random by {@code seed} (a
+   * partial Fisher-Yates shuffle), so the same seed always holds out the same entities.
    */
   public static Split random(String kind, int size, double fraction, long seed) {
     if (!(fraction >= 0 && fraction < 1)) {
-      throw new IllegalArgumentException("held-out fraction for '" + kind + "' must be in [0, 1), found " + fraction);
+      throw new IllegalArgumentException(
+          "held-out fraction for '" + kind + "' must be in [0, 1), found " + fraction);
     }
     int count = (int) Math.round(fraction * size);
     int[] order = new int[size];

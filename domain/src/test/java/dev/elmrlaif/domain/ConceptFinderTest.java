@@ -53,7 +53,8 @@ class ConceptFinderTest {
     }
     assertEquals(1.0, norm, 1e-5, "direction is a unit vector");
     assertTrue(cosine > 0.97, "cosine with the planted direction " + cosine);
-    assertTrue(concept.heldOutAccuracy() > 0.9, "held-out balanced accuracy " + concept.heldOutAccuracy());
+    assertTrue(
+        concept.heldOutAccuracy() > 0.9, "held-out balanced accuracy " + concept.heldOutAccuracy());
     assertEquals("planted", concept.name());
   }
 
@@ -70,8 +71,10 @@ class ConceptFinderTest {
       label[e] = random.nextDouble() < 0.2;
     }
     EmbeddingSpace space = new EmbeddingSpace("semantic", "movie", K, data);
-    Concept concept = new ConceptFinder(1.0, 0.3).fit("noise", space, IntStream.range(0, n).toArray(), label, 6);
-    assertTrue(Math.abs(concept.heldOutAccuracy() - 0.5) < 0.08, "accuracy " + concept.heldOutAccuracy());
+    Concept concept =
+        new ConceptFinder(1.0, 0.3).fit("noise", space, IntStream.range(0, n).toArray(), label, 6);
+    assertTrue(
+        Math.abs(concept.heldOutAccuracy() - 0.5) < 0.08, "accuracy " + concept.heldOutAccuracy());
   }
 
   @Test
@@ -102,8 +105,9 @@ class ConceptFinderTest {
     Map<String, int[]> concepts = new LinkedHashMap<>();
     concepts.put("even", carriers);
     concepts.put("rare", new int[] {1, 3, 1600, 1700, 1800});
-    List<Concept> found = new ConceptFinder(1.0, 0.2)
-        .findAll(space, concepts, IntStream.range(0, 1500).toArray(), 5, 9);
+    List<Concept> found =
+        new ConceptFinder(1.0, 0.2)
+            .findAll(space, concepts, IntStream.range(0, 1500).toArray(), 5, 9);
     assertEquals(1, found.size(), "'rare' has only 2 carriers among the candidates");
     Concept even = found.get(0);
     assertEquals(750, even.positives());

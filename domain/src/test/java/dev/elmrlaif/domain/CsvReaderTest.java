@@ -25,13 +25,16 @@ class CsvReaderTest {
 
   @Test
   void readsCrlfQuotedCommasDoubledQuotesUnicodeAndMultilineFields() throws IOException {
-    Path file = write("movies.csv", "\uFEFFmovieId,title,genres\r\n"
-        + "11,\"American President, The (1995)\",Comedy|Drama|Romance\r\n"
-        + "12,\"Dr. Strangelove or: How I Learned to Stop Worrying and Love the Bomb (1964)\",Comedy\r\n"
-        + "\r\n"
-        + "13,\"Amélie (Fabuleux destin d'Amélie Poulain, Le) (2001)\",Comedy|Romance\r\n"
-        + "14,\"He said \"\"hi\"\"\r\nand left\",Drama\r\n"
-        + "15,Plain,\r\n");
+    Path file =
+        write(
+            "movies.csv",
+            "\uFEFFmovieId,title,genres\r\n"
+                + "11,\"American President, The (1995)\",Comedy|Drama|Romance\r\n"
+                + "12,\"Dr. Strangelove or: How I Learned to Stop Worrying and Love the Bomb (1964)\",Comedy\r\n"
+                + "\r\n"
+                + "13,\"Amélie (Fabuleux destin d'Amélie Poulain, Le) (2001)\",Comedy|Romance\r\n"
+                + "14,\"He said \"\"hi\"\"\r\nand left\",Drama\r\n"
+                + "15,Plain,\r\n");
     try (CsvReader csv = CsvReader.open(file)) {
       assertEquals(List.of("movieId", "title", "genres"), csv.header());
       int title = csv.column("title");
@@ -57,11 +60,13 @@ class CsvReaderTest {
 
   @Test
   void wrongFieldCountNamesFileAndLine() throws IOException {
-    Path file = write("ratings.csv", "userId,movieId,rating,timestamp\r\n1,1,4.0,964982703\r\n1,3,4.0\r\n");
+    Path file =
+        write("ratings.csv", "userId,movieId,rating,timestamp\r\n1,1,4.0,964982703\r\n1,3,4.0\r\n");
     try (CsvReader csv = CsvReader.open(file)) {
       csv.next();
       UserInputException e = assertThrows(UserInputException.class, csv::next);
-      assertTrue(e.getMessage().startsWith(file + ":3: found 3 fields, expected 4"), e.getMessage());
+      assertTrue(
+          e.getMessage().startsWith(file + ":3: found 3 fields, expected 4"), e.getMessage());
     }
   }
 
@@ -70,8 +75,11 @@ class CsvReaderTest {
     Path file = write("ratings.csv", "userId,movieId,rating,timestamp\n1,1,four,964982703\n");
     try (CsvReader csv = CsvReader.open(file)) {
       CsvReader.Row row = csv.next();
-      UserInputException e = assertThrows(UserInputException.class, () -> row.decimal(csv.column("rating")));
-      assertEquals(file + ":2: column 3 (rating): found 'four', expected a finite decimal number", e.getMessage());
+      UserInputException e =
+          assertThrows(UserInputException.class, () -> row.decimal(csv.column("rating")));
+      assertEquals(
+          file + ":2: column 3 (rating): found 'four', expected a finite decimal number",
+          e.getMessage());
     }
   }
 
@@ -80,12 +88,15 @@ class CsvReaderTest {
     Path open = write("a.csv", "id,title\n1,\"never closed\n2,x\n");
     try (CsvReader csv = CsvReader.open(open)) {
       UserInputException e = assertThrows(UserInputException.class, csv::next);
-      assertTrue(e.getMessage().contains(open + ":2: a quoted field is never closed"), e.getMessage());
+      assertTrue(
+          e.getMessage().contains(open + ":2: a quoted field is never closed"), e.getMessage());
     }
     Path after = write("b.csv", "id,title\n1,\"Heat\" (1995)\n");
     try (CsvReader csv = CsvReader.open(after)) {
       UserInputException e = assertThrows(UserInputException.class, csv::next);
-      assertTrue(e.getMessage().contains(after + ":2: column 2: found ' ' after a closing quote"), e.getMessage());
+      assertTrue(
+          e.getMessage().contains(after + ":2: column 2: found ' ' after a closing quote"),
+          e.getMessage());
     }
   }
 
@@ -94,18 +105,25 @@ class CsvReaderTest {
     Path file = write("links.csv", "movieId,imdbId\n1,0114709\n");
     try (CsvReader csv = CsvReader.open(file)) {
       UserInputException e = assertThrows(UserInputException.class, () -> csv.column("tmdbId"));
-      assertEquals(file + ":1: missing column 'tmdbId'; the header has [movieId, imdbId]", e.getMessage());
+      assertEquals(
+          file + ":1: missing column 'tmdbId'; the header has [movieId, imdbId]", e.getMessage());
     }
-    UserInputException missing = assertThrows(UserInputException.class, () -> CsvReader.open(dir.resolve("nope.csv")));
+    UserInputException missing =
+        assertThrows(UserInputException.class, () -> CsvReader.open(dir.resolve("nope.csv")));
     assertTrue(missing.getMessage().contains("nope.csv: file not found"));
     Path latin1 = dir.resolve("latin1.csv");
     Files.write(latin1, new byte[] {'i', 'd', '\n', '1', (byte) 0xE9, '\n'});
-    UserInputException encoding = assertThrows(UserInputException.class, () -> {
-      try (CsvReader csv = CsvReader.open(latin1)) {
-        csv.next();
-      }
-    });
-    assertEquals(latin1 + ":2: byte 0xe9 (byte offset 4) is not UTF-8; expected UTF-8 text", encoding.getMessage());
+    UserInputException encoding =
+        assertThrows(
+            UserInputException.class,
+            () -> {
+              try (CsvReader csv = CsvReader.open(latin1)) {
+                csv.next();
+              }
+            });
+    assertEquals(
+        latin1 + ":2: byte 0xe9 (byte offset 4) is not UTF-8; expected UTF-8 text",
+        encoding.getMessage());
   }
 
   @Test
@@ -116,20 +134,25 @@ class CsvReaderTest {
     java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
     bytes.writeBytes("id,text\n".getBytes(java.nio.charset.StandardCharsets.UTF_8));
     for (int i = 0; i < 6000; i++) {
-      bytes.writeBytes((i + ",\"first line of " + i + "\nsecond line\"\n").getBytes(java.nio.charset.StandardCharsets.UTF_8));
+      bytes.writeBytes(
+          (i + ",\"first line of " + i + "\nsecond line\"\n")
+              .getBytes(java.nio.charset.StandardCharsets.UTF_8));
     }
     bytes.writeBytes("6000,caf".getBytes(java.nio.charset.StandardCharsets.UTF_8));
     bytes.write(0xE9);
     bytes.writeBytes("\n6001,ok\n".getBytes(java.nio.charset.StandardCharsets.UTF_8));
     Path file = dir.resolve("far.csv");
     Files.write(file, bytes.toByteArray());
-    UserInputException e = assertThrows(UserInputException.class, () -> {
-      try (CsvReader csv = CsvReader.open(file)) {
-        while (csv.next() != null) {
-          // read every record
-        }
-      }
-    });
+    UserInputException e =
+        assertThrows(
+            UserInputException.class,
+            () -> {
+              try (CsvReader csv = CsvReader.open(file)) {
+                while (csv.next() != null) {
+                  // read every record
+                }
+              }
+            });
     assertTrue(e.getMessage().startsWith(file + ":12002: byte 0xe9 (byte offset "), e.getMessage());
   }
 }

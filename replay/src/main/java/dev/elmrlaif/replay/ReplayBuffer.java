@@ -13,30 +13,32 @@ import org.apache.logging.log4j.Logger;
 /**
  * The store of trajectories an off-policy learner samples from (DESIGN.md §4, "Replay buffer").
  *
- * <p><b>Storage.</b> A ring of {@link ReplayConfig#capacity()} slots, filled in insertion order
- * and evicted oldest-first (FIFO) when adding would exceed the trajectory or transition capacity.
- * Ids are unique within the buffer; priorities are updated by id.
+ * <p><b>Storage.</b> A ring of {@link ReplayConfig#capacity()} slots, filled in insertion order and
+ * evicted oldest-first (FIFO) when adding would exceed the trajectory or transition capacity. Ids
+ * are unique within the buffer; priorities are updated by id.
  *
  * <p><b>Sampling</b> is with replacement and uses the buffer's own seeded {@link ResumableRandom}:
+ *
  * <ul>
- *   <li>{@link #sampleTrajectories(int)}: trajectory {@code i} with probability
- *       {@code w_i / sum_j w_j}, where {@code w_i = (p_i + epsilon)^alpha} when prioritised and 1
- *       otherwise (uniform over trajectories);
- *   <li>{@link #sampleTransitions(int)}: transition {@code (i, t)} with probability
- *       {@code w_i / sum_j w_j·len_j}, i.e. every transition of trajectory {@code i} carries
- *       the trajectory's weight. Unprioritised this is <em>uniform over transitions</em> (a long
- *       trajectory is drawn proportionally more often), not uniform over trajectories.
+ *   <li>{@link #sampleTrajectories(int)}: trajectory {@code i} with probability {@code w_i / sum_j
+ *       w_j}, where {@code w_i = (p_i + epsilon)^alpha} when prioritised and 1 otherwise (uniform
+ *       over trajectories);
+ *   <li>{@link #sampleTransitions(int)}: transition {@code (i, t)} with probability {@code w_i /
+ *       sum_j w_j·len_j}, i.e. every transition of trajectory {@code i} carries the trajectory's
+ *       weight. Unprioritised this is <em>uniform over transitions</em> (a long trajectory is drawn
+ *       proportionally more often), not uniform over trajectories.
  * </ul>
+ *
  * Importance weights are {@code (w_min / w_i)^beta} (see {@link ReplayConfig}).
  *
  * <p><b>Threads.</b> Every public method holds the buffer's lock, so one producer thread adding
- * trajectories while a learner thread samples and updates priorities is safe. Sampled
- * trajectories are immutable and stay valid after they are evicted.
+ * trajectories while a learner thread samples and updates priorities is safe. Sampled trajectories
+ * are immutable and stay valid after they are evicted.
  *
  * <p><b>Persistence.</b> {@link #save(Path)} writes the contents, priorities, slot positions,
  * counters and the generator's state atomically ({@link ReplayBufferFile}); {@link #load(Path)}
- * resumes exactly: the reloaded buffer draws the same samples the original would have drawn.
- * {@link #openReadOnly(Path)} opens a saved buffer for offline RL: it samples but refuses changes.
+ * resumes exactly: the reloaded buffer draws the same samples the original would have drawn. {@link
+ * #openReadOnly(Path)} opens a saved buffer for offline RL: it samples but refuses changes.
  */
 public final class ReplayBuffer {
   private static final Logger LOG = LogManager.getLogger(ReplayBuffer.class);
@@ -78,8 +80,8 @@ public final class ReplayBuffer {
 
   /**
    * Opens a saved buffer for offline RL: sampling works (and, like {@link #load}, continues the
-   * saved random sequence); {@link #add}, {@link #updatePriority} and {@link #save} throw
-   * {@link IllegalStateException}.
+   * saved random sequence); {@link #add}, {@link #updatePriority} and {@link #save} throw {@link
+   * IllegalStateException}.
    */
   public static ReplayBuffer openReadOnly(Path file) throws IOException {
     return ReplayBufferFile.read(file).toBuffer(file, true);
@@ -111,12 +113,18 @@ public final class ReplayBuffer {
     Objects.requireNonNull(trajectory, "trajectory");
     double weight = samplingWeight(trajectory.id(), priority);
     if (slotById.containsKey(trajectory.id())) {
-      throw new IllegalArgumentException("trajectory id " + trajectory.id() + " is already in the buffer");
+      throw new IllegalArgumentException(
+          "trajectory id " + trajectory.id() + " is already in the buffer");
     }
     long max = config.maxTransitions();
     if (max > 0 && trajectory.length() > max) {
-      throw new IllegalArgumentException("trajectory " + trajectory.id() + " has " + trajectory.length()
-          + " transitions, more than the buffer's maxTransitions=" + max);
+      throw new IllegalArgumentException(
+          "trajectory "
+              + trajectory.id()
+              + " has "
+              + trajectory.length()
+              + " transitions, more than the buffer's maxTransitions="
+              + max);
     }
     while (size == slots.length || (max > 0 && transitionCount + trajectory.length() > max)) {
       evictOldest();
@@ -168,7 +176,8 @@ public final class ReplayBuffer {
     List<SampledTrajectory> out = new ArrayList<>(count);
     for (int k = 0; k < count; k++) {
       Draw draw = draw(trajectoryWeights, beta);
-      out.add(new SampledTrajectory(slots[draw.slot()], draw.probability(), draw.importanceWeight()));
+      out.add(
+          new SampledTrajectory(slots[draw.slot()], draw.probability(), draw.importanceWeight()));
     }
     return out;
   }
@@ -179,9 +188,9 @@ public final class ReplayBuffer {
   }
 
   /**
-   * Draws {@code count} transitions with replacement: a trajectory with probability proportional
-   * to {@code w_i·len_i}, then a step uniformly within it, so each transition has probability
-   * {@code w_i / sum_j w_j·len_j}.
+   * Draws {@code count} transitions with replacement: a trajectory with probability proportional to
+   * {@code w_i·len_i}, then a step uniformly within it, so each transition has probability {@code
+   * w_i / sum_j w_j·len_j}.
    */
   public synchronized List<SampledTransition> sampleTransitions(int count, double beta) {
     checkSample(count, beta);
@@ -225,8 +234,8 @@ public final class ReplayBuffer {
   }
 
   /**
-   * Writes the buffer to {@code file} atomically (temp file in the same folder, then rename), so
-   * a kill during the write leaves the previous file intact.
+   * Writes the buffer to {@code file} atomically (temp file in the same folder, then rename), so a
+   * kill during the write leaves the previous file intact.
    */
   public void save(Path file) throws IOException {
     ReplayBufferFile snapshot;
@@ -237,24 +246,39 @@ public final class ReplayBuffer {
       for (int k = 0; k < size; k++) {
         storedPriorities[k] = priorities[(head + k) % slots.length];
       }
-      snapshot = new ReplayBufferFile(config, random.state(), insertedCount, evictedCount,
-          maxPriority, head, stored, storedPriorities);
+      snapshot =
+          new ReplayBufferFile(
+              config,
+              random.state(),
+              insertedCount,
+              evictedCount,
+              maxPriority,
+              head,
+              stored,
+              storedPriorities);
     }
     snapshot.write(file);
-    LOG.debug("saved replay buffer ({} trajectories, {} transitions) to {}", snapshot.trajectories().size(),
-        snapshot.transitionCount(), file);
+    LOG.debug(
+        "saved replay buffer ({} trajectories, {} transitions) to {}",
+        snapshot.trajectories().size(),
+        snapshot.transitionCount(),
+        file);
   }
 
   /** Rebuilds a buffer from a file's contents; used by {@link ReplayBufferFile}. */
   static ReplayBuffer restore(ReplayBufferFile file, Path readOnlySource) {
-    ReplayBuffer buffer = new ReplayBuffer(file.config(), ResumableRandom.fromState(file.randomState()),
-        readOnlySource);
+    ReplayBuffer buffer =
+        new ReplayBuffer(
+            file.config(), ResumableRandom.fromState(file.randomState()), readOnlySource);
     buffer.head = file.head();
     List<Trajectory> stored = file.trajectories();
     for (int k = 0; k < stored.size(); k++) {
       double priority = file.priorities()[k];
       buffer.size++;
-      buffer.place((file.head() + k) % buffer.slots.length, stored.get(k), priority,
+      buffer.place(
+          (file.head() + k) % buffer.slots.length,
+          stored.get(k),
+          priority,
           buffer.samplingWeight(stored.get(k).id(), priority));
     }
     buffer.insertedCount = file.insertedCount();
@@ -299,12 +323,23 @@ public final class ReplayBuffer {
   private double samplingWeight(String id, double priority) {
     if (!(priority >= 0) || Double.isInfinite(priority)) {
       throw new IllegalArgumentException(
-          "priority of trajectory " + id + ": found " + priority + ", expected a finite value >= 0");
+          "priority of trajectory "
+              + id
+              + ": found "
+              + priority
+              + ", expected a finite value >= 0");
     }
-    double weight = config.prioritised() ? Math.pow(priority + config.epsilon(), config.alpha()) : 1.0;
+    double weight =
+        config.prioritised() ? Math.pow(priority + config.epsilon(), config.alpha()) : 1.0;
     if (!(weight > 0) || Double.isInfinite(weight)) {
-      throw new IllegalArgumentException("priority " + priority + " of trajectory " + id
-          + " gives sampling weight " + weight + "; expected a positive finite weight (raise epsilon)");
+      throw new IllegalArgumentException(
+          "priority "
+              + priority
+              + " of trajectory "
+              + id
+              + " gives sampling weight "
+              + weight
+              + "; expected a positive finite weight (raise epsilon)");
     }
     return weight;
   }
@@ -313,9 +348,9 @@ public final class ReplayBuffer {
   private record Draw(int slot, double probability, double importanceWeight) {}
 
   /**
-   * Draws a slot proportionally to {@code tree}'s leaves (trajectory weights {@code w_i}, or
-   * {@code w_i·len_i} for transitions). The drawn trajectory, or each of its transitions, has
-   * probability {@code w_i / tree.total()} and importance weight {@code (w_min / w_i)^beta}.
+   * Draws a slot proportionally to {@code tree}'s leaves (trajectory weights {@code w_i}, or {@code
+   * w_i·len_i} for transitions). The drawn trajectory, or each of its transitions, has probability
+   * {@code w_i / tree.total()} and importance weight {@code (w_min / w_i)^beta}.
    */
   private Draw draw(SumTree tree, double beta) {
     double total = tree.total();
@@ -337,8 +372,12 @@ public final class ReplayBuffer {
 
   private void requireWritable(String operation) {
     if (readOnlySource != null) {
-      throw new IllegalStateException("replay buffer opened read-only from " + readOnlySource
-          + ": " + operation + " is not allowed");
+      throw new IllegalStateException(
+          "replay buffer opened read-only from "
+              + readOnlySource
+              + ": "
+              + operation
+              + " is not allowed");
     }
   }
 }

@@ -23,9 +23,10 @@ import java.util.zip.CheckedOutputStream;
 /**
  * The on-disk form of a {@link ReplayBuffer}: everything needed to resume sampling exactly.
  *
- * <p>Format version 1, big-endian (as {@link ByteBuffer} writes by default): booleans as one
- * byte, strings as an int byte count plus UTF-8 bytes, {@code T[]} as an int length plus
- * elements, {@code T[length]} as exactly one element per action (no length):
+ * <p>Format version 1, big-endian (as {@link ByteBuffer} writes by default): booleans as one byte,
+ * strings as an int byte count plus UTF-8 bytes, {@code T[]} as an int length plus elements, {@code
+ * T[length]} as exactly one element per action (no length):
+ *
  * <pre>
  * magic "ELMRPLAY" (8 bytes), int version = 1
  * config: int capacity, long maxTransitions, boolean prioritised, double alpha, beta, epsilon
@@ -41,6 +42,7 @@ import java.util.zip.CheckedOutputStream;
  *           long policyVersion }
  * long CRC-32 of every byte above, magic "ELMREND1"
  * </pre>
+ *
  * Trajectories are listed oldest first; the i-th lives in ring slot {@code (head + i) % capacity}.
  */
 record ReplayBufferFile(
@@ -80,10 +82,11 @@ record ReplayBufferFile(
     Files.createDirectories(dir);
     Path temp = Files.createTempFile(dir, absolute.getFileName().toString(), ".tmp");
     try {
-      try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.WRITE,
-          StandardOpenOption.TRUNCATE_EXISTING)) {
-        CheckedOutputStream out = new CheckedOutputStream(
-            new BufferedOutputStream(Channels.newOutputStream(channel), 1 << 16), new CRC32());
+      try (FileChannel channel =
+          FileChannel.open(temp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
+        CheckedOutputStream out =
+            new CheckedOutputStream(
+                new BufferedOutputStream(Channels.newOutputStream(channel), 1 << 16), new CRC32());
         Encoder encoder = new Encoder();
         writeHeader(encoder);
         encoder.drainTo(out);
@@ -98,7 +101,8 @@ record ReplayBufferFile(
         out.flush();
         channel.force(true);
       }
-      Files.move(temp, absolute, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+      Files.move(
+          temp, absolute, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
     } finally {
       Files.deleteIfExists(temp);
     }
@@ -161,7 +165,8 @@ record ReplayBufferFile(
 
     private ByteBuffer room(int bytes) {
       if (buffer.remaining() < bytes) {
-        ByteBuffer larger = ByteBuffer.allocate(Math.max(2 * buffer.capacity(), buffer.position() + bytes));
+        ByteBuffer larger =
+            ByteBuffer.allocate(Math.max(2 * buffer.capacity(), buffer.position() + bytes));
         buffer.flip();
         larger.put(buffer);
         buffer = larger;
@@ -220,8 +225,12 @@ record ReplayBufferFile(
     } catch (NoSuchFileException e) {
       throw new ReplayFormatException(file, "does not exist", e);
     } catch (OutOfMemoryError e) {
-      throw new ReplayFormatException(file, "is too large to load into memory (" + Files.size(file)
-          + " bytes); expected a file below 2 GiB that fits the heap", e);
+      throw new ReplayFormatException(
+          file,
+          "is too large to load into memory ("
+              + Files.size(file)
+              + " bytes); expected a file below 2 GiB that fits the heap",
+          e);
     }
     return new Reader(file, ByteBuffer.wrap(bytes)).read();
   }
@@ -241,12 +250,19 @@ record ReplayBufferFile(
       try {
         return readChecked();
       } catch (BufferUnderflowException e) {
-        throw new ReplayFormatException(file, "truncated: the file ends at byte " + in.limit()
-            + " while reading " + field + " at byte " + in.position()
-            + "; expected the rest of the buffer and the checksum trailer", e);
+        throw new ReplayFormatException(
+            file,
+            "truncated: the file ends at byte "
+                + in.limit()
+                + " while reading "
+                + field
+                + " at byte "
+                + in.position()
+                + "; expected the rest of the buffer and the checksum trailer",
+            e);
       } catch (IllegalArgumentException e) {
-        throw new ReplayFormatException(file, "corrupt at byte " + in.position() + " (" + field
-            + "): " + e.getMessage(), e);
+        throw new ReplayFormatException(
+            file, "corrupt at byte " + in.position() + " (" + field + "): " + e.getMessage(), e);
       }
     }
 
@@ -255,18 +271,27 @@ record ReplayBufferFile(
       byte[] magic = new byte[Math.min(MAGIC.length, in.remaining())];
       in.get(magic);
       if (!Arrays.equals(magic, MAGIC)) {
-        throw new ReplayFormatException(file, "not a replay buffer file: starts with "
-            + printable(magic) + ", expected \"ELMRPLAY\"");
+        throw new ReplayFormatException(
+            file,
+            "not a replay buffer file: starts with "
+                + printable(magic)
+                + ", expected \"ELMRPLAY\"");
       }
       field = "format version";
       int version = in.getInt();
       if (version != FORMAT_VERSION) {
-        throw new ReplayFormatException(file, "format version " + version
-            + ", this build reads version " + FORMAT_VERSION);
+        throw new ReplayFormatException(
+            file, "format version " + version + ", this build reads version " + FORMAT_VERSION);
       }
       field = "config";
-      ReplayConfig config = new ReplayConfig(in.getInt(), in.getLong(), getBoolean(),
-          in.getDouble(), in.getDouble(), in.getDouble());
+      ReplayConfig config =
+          new ReplayConfig(
+              in.getInt(),
+              in.getLong(),
+              getBoolean(),
+              in.getDouble(),
+              in.getDouble(),
+              in.getDouble());
       field = "sampler state";
       long randomState = in.getLong();
       long inserted = in.getLong();
@@ -275,8 +300,16 @@ record ReplayBufferFile(
       int head = in.getInt();
       int count = in.getInt();
       if (head < 0 || head >= config.capacity() || count < 0 || count > config.capacity()) {
-        throw new ReplayFormatException(file, "corrupt at byte " + in.position() + ": head="
-            + head + " count=" + count + ", expected both within the capacity " + config.capacity());
+        throw new ReplayFormatException(
+            file,
+            "corrupt at byte "
+                + in.position()
+                + ": head="
+                + head
+                + " count="
+                + count
+                + ", expected both within the capacity "
+                + config.capacity());
       }
       List<Trajectory> trajectories = new ArrayList<>(count);
       double[] priorities = new double[count];
@@ -291,22 +324,38 @@ record ReplayBufferFile(
       CRC32 crc = new CRC32();
       crc.update(in.array(), 0, bodyLength);
       if (stored != crc.getValue()) {
-        throw new ReplayFormatException(file, "checksum mismatch: stored " + Long.toHexString(stored)
-            + ", computed " + Long.toHexString(crc.getValue()) + " over " + bodyLength
-            + " bytes; the file is corrupt");
+        throw new ReplayFormatException(
+            file,
+            "checksum mismatch: stored "
+                + Long.toHexString(stored)
+                + ", computed "
+                + Long.toHexString(crc.getValue())
+                + " over "
+                + bodyLength
+                + " bytes; the file is corrupt");
       }
       byte[] end = new byte[Math.min(END_MAGIC.length, in.remaining())];
       in.get(end);
       if (!Arrays.equals(end, END_MAGIC)) {
-        throw new ReplayFormatException(file, "truncated or corrupt trailer at byte "
-            + (in.position() - end.length) + ": found " + printable(end) + ", expected \"ELMREND1\"");
+        throw new ReplayFormatException(
+            file,
+            "truncated or corrupt trailer at byte "
+                + (in.position() - end.length)
+                + ": found "
+                + printable(end)
+                + ", expected \"ELMREND1\"");
       }
       if (in.hasRemaining()) {
-        throw new ReplayFormatException(file, "unexpected bytes after the trailer at byte "
-            + in.position() + " (size " + in.limit() + ")");
+        throw new ReplayFormatException(
+            file,
+            "unexpected bytes after the trailer at byte "
+                + in.position()
+                + " (size "
+                + in.limit()
+                + ")");
       }
-      return new ReplayBufferFile(config, randomState, inserted, evicted, maxPriority, head,
-          trajectories, priorities);
+      return new ReplayBufferFile(
+          config, randomState, inserted, evicted, maxPriority, head, trajectories, priorities);
     }
 
     private Trajectory readTrajectory(int index, int count) throws ReplayFormatException {
@@ -358,9 +407,19 @@ record ReplayBufferFile(
       int n = in.getInt();
       long remaining = in.remaining();
       if (n < 0 || (long) n * elementBytes > remaining) {
-        throw new ReplayFormatException(file, "truncated or corrupt at byte " + (in.position() - 4)
-            + ": " + field + " has length " + n + ", expected 0.." + remaining / elementBytes
-            + " (what the " + remaining + " remaining bytes can hold)");
+        throw new ReplayFormatException(
+            file,
+            "truncated or corrupt at byte "
+                + (in.position() - 4)
+                + ": "
+                + field
+                + " has length "
+                + n
+                + ", expected 0.."
+                + remaining / elementBytes
+                + " (what the "
+                + remaining
+                + " remaining bytes can hold)");
       }
       return n;
     }
@@ -388,7 +447,8 @@ record ReplayBufferFile(
     private static String printable(byte[] bytes) {
       StringBuilder s = new StringBuilder("\"");
       for (byte b : bytes) {
-        s.append(b >= 32 && b < 127 ? String.valueOf((char) b) : String.format("\\x%02x", b & 0xff));
+        s.append(
+            b >= 32 && b < 127 ? String.valueOf((char) b) : String.format("\\x%02x", b & 0xff));
       }
       return s.append('"').toString();
     }

@@ -3,15 +3,15 @@ package dev.elmrlaif.replay;
 /**
  * How a {@link ReplayBuffer} keeps and samples trajectories.
  *
- * <p>Capacity is FIFO: when adding would exceed {@code capacity} trajectories, or
- * {@code maxTransitions} generated tokens in total (when positive), the oldest trajectories are
- * evicted first.
+ * <p>Capacity is FIFO: when adding would exceed {@code capacity} trajectories, or {@code
+ * maxTransitions} generated tokens in total (when positive), the oldest trajectories are evicted
+ * first.
  *
  * <p>Prioritised sampling (Schaul et al. 2016, proportional variant): trajectory {@code i} with
  * priority {@code p_i} has weight {@code w_i = (p_i + epsilon)^alpha} and is drawn with probability
  * {@code P(i) = w_i / sum_j w_j}; its importance weight is {@code (N·P(i))^-beta} normalised by the
- * largest such weight in the buffer, which equals {@code (w_min / w_i)^beta}. With
- * {@code prioritised = false} every trajectory has weight 1 and every importance weight is 1.
+ * largest such weight in the buffer, which equals {@code (w_min / w_i)^beta}. With {@code
+ * prioritised = false} every trajectory has weight 1 and every importance weight is 1.
  *
  * @param capacity most trajectories kept (at least 1)
  * @param maxTransitions most generated tokens kept over all trajectories; 0 means no limit
@@ -22,7 +22,12 @@ package dev.elmrlaif.replay;
  * @param epsilon added to every priority so that none has zero probability
  */
 public record ReplayConfig(
-    int capacity, long maxTransitions, boolean prioritised, double alpha, double beta, double epsilon) {
+    int capacity,
+    long maxTransitions,
+    boolean prioritised,
+    double alpha,
+    double beta,
+    double epsilon) {
 
   public ReplayConfig {
     if (capacity < 1) {
@@ -33,7 +38,8 @@ public record ReplayConfig(
           "replay maxTransitions: found " + maxTransitions + ", expected >= 0 (0 = no limit)");
     }
     if (!(alpha >= 0) || Double.isInfinite(alpha)) {
-      throw new IllegalArgumentException("replay alpha: found " + alpha + ", expected a finite value >= 0");
+      throw new IllegalArgumentException(
+          "replay alpha: found " + alpha + ", expected a finite value >= 0");
     }
     checkBeta(beta);
     if (!(epsilon >= 0) || Double.isInfinite(epsilon)) {
@@ -64,7 +70,8 @@ public record ReplayConfig(
 
   static void checkBeta(double beta) {
     if (!(beta >= 0 && beta <= 1)) {
-      throw new IllegalArgumentException("replay beta: found " + beta + ", expected a value in [0, 1]");
+      throw new IllegalArgumentException(
+          "replay beta: found " + beta + ", expected a value in [0, 1]");
     }
   }
 }

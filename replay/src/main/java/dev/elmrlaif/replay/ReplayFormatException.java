@@ -4,9 +4,9 @@ import java.io.IOException;
 import java.nio.file.Path;
 
 /**
- * A replay-buffer file that cannot be read: not a replay file, a format version this build does
- * not read, truncated, or corrupt. The message names the file, the byte offset and the field that
- * was being read, and what was expected.
+ * A replay-buffer file that cannot be read: not a replay file, a format version this build does not
+ * read, truncated, or corrupt. The message names the file, the byte offset and the field that was
+ * being read, and what was expected.
  */
 public final class ReplayFormatException extends IOException {
   private static final long serialVersionUID = 1L;

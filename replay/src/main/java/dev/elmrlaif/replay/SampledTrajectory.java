@@ -5,4 +5,5 @@ package dev.elmrlaif.replay;
  * its importance weight (1 under uniform sampling; see {@link ReplayConfig} for the formula).
  * Multiply the trajectory's loss by {@code importanceWeight} to correct for prioritisation.
  */
-public record SampledTrajectory(Trajectory trajectory, double probability, double importanceWeight) {}
+public record SampledTrajectory(
+    Trajectory trajectory, double probability, double importanceWeight) {}

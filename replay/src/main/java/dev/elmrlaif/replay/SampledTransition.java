@@ -2,8 +2,8 @@ package dev.elmrlaif.replay;
 
 /**
  * One transition {@code (s_t, a_t, s_{t+1})} of a stored trajectory, drawn from a {@link
- * ReplayBuffer}: state {@code s_t} is the prompt plus actions {@code [0, t)}, the action is
- * {@code actions[t]} and the next state is terminal when {@code t} is the last step.
+ * ReplayBuffer}: state {@code s_t} is the prompt plus actions {@code [0, t)}, the action is {@code
+ * actions[t]} and the next state is terminal when {@code t} is the last step.
  *
  * @param trajectory the whole trajectory (critics read the full token sequence)
  * @param t the step, {@code 0 <= t < trajectory.length()}

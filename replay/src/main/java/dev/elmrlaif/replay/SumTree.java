@@ -4,13 +4,13 @@ import java.util.Arrays;
 
 /**
  * A binary tree over {@code n} non-negative leaf weights that keeps, at every inner node, the sum
- * and the minimum of the leaves below it: setting a leaf and the total are O(log n), and
- * {@link #find(double)} returns the leaf whose cumulative-weight interval contains a value, which
- * turns one uniform draw in {@code [0, total)} into a draw proportional to the weights.
+ * and the minimum of the leaves below it: setting a leaf and the total are O(log n), and {@link
+ * #find(double)} returns the leaf whose cumulative-weight interval contains a value, which turns
+ * one uniform draw in {@code [0, total)} into a draw proportional to the weights.
  *
  * <p>Inner nodes are recomputed from their children on every update (never incremented), so the
- * tree's sums depend only on the current leaves, not on the history of updates: a tree rebuilt
- * from saved leaves samples exactly like the original.
+ * tree's sums depend only on the current leaves, not on the history of updates: a tree rebuilt from
+ * saved leaves samples exactly like the original.
  */
 final class SumTree {
   private final int leafCount;
@@ -37,7 +37,8 @@ final class SumTree {
   /** Sets leaf {@code i} to {@code weight}; a weight of 0 marks the leaf empty. */
   void set(int i, double weight) {
     if (!(weight >= 0) || Double.isInfinite(weight)) {
-      throw new IllegalArgumentException("sum-tree weight: found " + weight + ", expected finite >= 0");
+      throw new IllegalArgumentException(
+          "sum-tree weight: found " + weight + ", expected finite >= 0");
     }
     int node = base + i;
     sums[node] = weight;
@@ -62,9 +63,9 @@ final class SumTree {
   }
 
   /**
-   * The leaf {@code i} with {@code sum(leaves < i) <= value < sum(leaves <= i)}, for
-   * {@code 0 <= value < total()}. Rounding never lands on an empty leaf: a branch whose sum is 0
-   * is never taken.
+   * The leaf {@code i} with {@code sum(leaves < i) <= value < sum(leaves <= i)}, for {@code 0 <=
+   * value < total()}. Rounding never lands on an empty leaf: a branch whose sum is 0 is never
+   * taken.
    */
   int find(double value) {
     int node = 1;

@@ -47,7 +47,9 @@ public final class Trajectory {
     this.policyVersion = b.policyVersion;
   }
 
-  /** Starts a trajectory with the given stable id (unique within a buffer, e.g. "run7/step12/3"). */
+  /**
+   * Starts a trajectory with the given stable id (unique within a buffer, e.g. "run7/step12/3").
+   */
   public static Builder builder(String id) {
     return new Builder(id);
   }
@@ -107,7 +109,9 @@ public final class Trajectory {
     return referenceLogProbs.clone();
   }
 
-  /** The terminal reward r(y, c) (the weighted sum of the components, as the reward model gave it). */
+  /**
+   * The terminal reward r(y, c) (the weighted sum of the components, as the reward model gave it).
+   */
   public double reward() {
     return reward;
   }
@@ -169,8 +173,17 @@ public final class Trajectory {
 
   @Override
   public String toString() {
-    return "Trajectory{id=" + id + ", task=" + taskId + ", length=" + actionIds.length
-        + ", reward=" + reward + ", policyVersion=" + policyVersion + "}";
+    return "Trajectory{id="
+        + id
+        + ", task="
+        + taskId
+        + ", length="
+        + actionIds.length
+        + ", reward="
+        + reward
+        + ", policyVersion="
+        + policyVersion
+        + "}";
   }
 
   private static float[][] deepCopy(float[][] rows) {
@@ -197,7 +210,8 @@ public final class Trajectory {
 
     private Builder(String id) {
       if (id == null || id.isEmpty()) {
-        throw new IllegalArgumentException("trajectory id: found empty, expected a non-empty string");
+        throw new IllegalArgumentException(
+            "trajectory id: found empty, expected a non-empty string");
       }
       this.id = id;
     }
@@ -269,8 +283,11 @@ public final class Trajectory {
       }
       int n = actionIds.length;
       if (n == 0) {
-        throw new IllegalArgumentException("trajectory " + id + ": actionIds is empty, expected at"
-            + " least one generated token (an episode ends at EOS or after H tokens)");
+        throw new IllegalArgumentException(
+            "trajectory "
+                + id
+                + ": actionIds is empty, expected at"
+                + " least one generated token (an episode ends at EOS or after H tokens)");
       }
       requireLength("behaviourLogProbs", behaviourLogProbs, n);
       requireLength("referenceLogProbs", referenceLogProbs, n);
@@ -281,8 +298,8 @@ public final class Trajectory {
         throw new IllegalArgumentException("trajectory " + id + ": reward not set (found NaN)");
       }
       if (policyVersion < 0) {
-        throw new IllegalArgumentException("trajectory " + id + ": policyVersion=" + policyVersion
-            + ", expected >= 0");
+        throw new IllegalArgumentException(
+            "trajectory " + id + ": policyVersion=" + policyVersion + ", expected >= 0");
       }
       return new Trajectory(this);
     }
@@ -292,8 +309,16 @@ public final class Trajectory {
         throw new IllegalArgumentException("trajectory " + id + ": " + field + " not set");
       }
       if (values.length != expected) {
-        throw new IllegalArgumentException("trajectory " + id + ": " + field + " has "
-            + values.length + " entries, expected one per action (" + expected + ")");
+        throw new IllegalArgumentException(
+            "trajectory "
+                + id
+                + ": "
+                + field
+                + " has "
+                + values.length
+                + " entries, expected one per action ("
+                + expected
+                + ")");
       }
     }
   }

@@ -16,9 +16,8 @@ import java.util.SplittableRandom;
  *   dev.elmrlaif.replay.ReplayBufferBenchmark
  * </pre>
  *
- * where {@code /tmp/replay.cp} comes from
- * {@code mvn -q -B -o -pl replay dependency:build-classpath -Dmdep.outputFile=/tmp/replay.cp}.
- * Prints the median of 5 timed repetitions after 3 warm-ups.
+ * where {@code /tmp/replay.cp} comes from {@code mvn -q -B -o -pl replay dependency:build-classpath
+ * -Dmdep.outputFile=/tmp/replay.cp}. Prints the median of 5 timed repetitions after 3 warm-ups.
  */
 public final class ReplayBufferBenchmark {
   private static final int TRAJECTORIES = 20_000;
@@ -33,7 +32,10 @@ public final class ReplayBufferBenchmark {
     Path dir = Files.createTempDirectory("replay-bench");
     Path file = dir.resolve("buffer.bin");
     for (boolean prioritised : new boolean[] {false, true}) {
-      ReplayConfig config = prioritised ? ReplayConfig.prioritised(TRAJECTORIES / 2) : ReplayConfig.uniform(TRAJECTORIES / 2);
+      ReplayConfig config =
+          prioritised
+              ? ReplayConfig.prioritised(TRAJECTORIES / 2)
+              : ReplayConfig.uniform(TRAJECTORIES / 2);
       String name = prioritised ? "prioritised" : "uniform";
       double[] add = new double[5];
       double[] sample = new double[5];
@@ -56,7 +58,8 @@ public final class ReplayBufferBenchmark {
         long t2 = System.nanoTime();
         SplittableRandom random = new SplittableRandom(rep);
         for (int b = 0; b < BATCHES * BATCH; b++) {
-          buffer.updatePriority(data.get(TRAJECTORIES / 2 + random.nextInt(TRAJECTORIES / 2)).id(),
+          buffer.updatePriority(
+              data.get(TRAJECTORIES / 2 + random.nextInt(TRAJECTORIES / 2)).id(),
               random.nextDouble());
         }
         long t3 = System.nanoTime();
@@ -75,10 +78,18 @@ public final class ReplayBufferBenchmark {
           load[rep] = seconds(t4, t5) * 1000;
         }
       }
-      System.out.printf("%-11s add %,.0f traj/s | sample %,.0f transitions/s (batches of %d) | "
-          + "priority updates %,.0f/s | save %.0f ms, load %.0f ms for %,d trajectories (%.1f MB)%n",
-          name, median(add), median(sample), BATCH, median(update), median(save), median(load),
-          TRAJECTORIES / 2, Files.size(file) / 1e6);
+      System.out.printf(
+          "%-11s add %,.0f traj/s | sample %,.0f transitions/s (batches of %d) | "
+              + "priority updates %,.0f/s | save %.0f ms, load %.0f ms for %,d trajectories (%.1f MB)%n",
+          name,
+          median(add),
+          median(sample),
+          BATCH,
+          median(update),
+          median(save),
+          median(load),
+          TRAJECTORIES / 2,
+          Files.size(file) / 1e6);
     }
     Files.deleteIfExists(file);
     Files.deleteIfExists(dir);
@@ -98,10 +109,19 @@ public final class ReplayBufferBenchmark {
         movie[i] = (float) random.nextGaussian();
         user[i] = (float) random.nextGaussian();
       }
-      out.add(Trajectory.builder("run/step" + n / 16 + "/" + n % 16).taskId("describe_movie")
-          .contexts(movie, user).promptIds(prompt).actionIds(actions).behaviourLogProbs(behaviour)
-          .referenceLogProbs(reference).reward(random.nextDouble()).rewardComponent("sc", 0.5)
-          .rewardComponent("bc", 0.25).policyVersion(n / 256).build());
+      out.add(
+          Trajectory.builder("run/step" + n / 16 + "/" + n % 16)
+              .taskId("describe_movie")
+              .contexts(movie, user)
+              .promptIds(prompt)
+              .actionIds(actions)
+              .behaviourLogProbs(behaviour)
+              .referenceLogProbs(reference)
+              .reward(random.nextDouble())
+              .rewardComponent("sc", 0.5)
+              .rewardComponent("bc", 0.25)
+              .policyVersion(n / 256)
+              .build());
     }
     return out;
   }

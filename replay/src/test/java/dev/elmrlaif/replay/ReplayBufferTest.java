@@ -14,6 +14,7 @@ import org.junit.jupiter.api.Test;
 class ReplayBufferTest {
   /** Chi-square critical values at p = 0.001 for the degrees of freedom used below. */
   private static final double CHI2_DF4 = 18.47;
+
   private static final double CHI2_DF9 = 27.88;
 
   @Test
@@ -34,8 +35,9 @@ class ReplayBufferTest {
 
   @Test
   void evictsOldestFirstAtTransitionCapacity() {
-    ReplayBuffer buffer = ReplayBuffer.create(
-        ReplayConfig.uniform(10).withMaxTransitions(10), ResumableRandom.seeded(1));
+    ReplayBuffer buffer =
+        ReplayBuffer.create(
+            ReplayConfig.uniform(10).withMaxTransitions(10), ResumableRandom.seeded(1));
     buffer.add(numbered(0, 4));
     buffer.add(numbered(1, 3));
     buffer.add(numbered(2, 3));
@@ -99,7 +101,8 @@ class ReplayBufferTest {
       int n = number(s.trajectory());
       counts[n]++;
       assertEquals(expected[n], s.probability(), 1e-12);
-      assertEquals(weights[0] / weights[n], s.importanceWeight(), 1e-12); // (w_min/w_i)^beta, beta 1
+      assertEquals(
+          weights[0] / weights[n], s.importanceWeight(), 1e-12); // (w_min/w_i)^beta, beta 1
     }
     assertTrue(chiSquare(counts, expected) < CHI2_DF4, "chi2 " + chiSquare(counts, expected));
     // A wrong exponent (alpha = 1 instead of 0.5) is far outside the threshold.
@@ -184,8 +187,8 @@ class ReplayBufferTest {
 
   @Test
   void aRejectedPriorityLeavesTheBufferUnchanged() {
-    ReplayBuffer buffer = ReplayBuffer.create(new ReplayConfig(2, 0, true, 1.0, 0.5, 0.0),
-        ResumableRandom.seeded(1));
+    ReplayBuffer buffer =
+        ReplayBuffer.create(new ReplayConfig(2, 0, true, 1.0, 0.5, 0.0), ResumableRandom.seeded(1));
     buffer.add(numbered(0, 2), 1.0);
     buffer.add(numbered(1, 2), 1.0);
     IllegalArgumentException e =
@@ -205,8 +208,9 @@ class ReplayBufferTest {
 
   @Test
   void configValidationNamesTheField() {
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-        () -> new ReplayConfig(4, 0, true, 0.6, 1.5, 0));
+    IllegalArgumentException e =
+        assertThrows(
+            IllegalArgumentException.class, () -> new ReplayConfig(4, 0, true, 0.6, 1.5, 0));
     assertTrue(e.getMessage().contains("beta") && e.getMessage().contains("1.5"), e.getMessage());
     assertThrows(IllegalArgumentException.class, () -> ReplayConfig.uniform(0));
   }

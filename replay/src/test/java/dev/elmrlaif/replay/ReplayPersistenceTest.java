@@ -18,15 +18,24 @@ class ReplayPersistenceTest {
   @TempDir Path dir;
 
   private static ReplayBuffer filledBuffer() {
-    ReplayBuffer buffer = ReplayBuffer.create(
-        new ReplayConfig(5, 40, true, 0.7, 0.5, 1e-4), ResumableRandom.seeded(77));
+    ReplayBuffer buffer =
+        ReplayBuffer.create(
+            new ReplayConfig(5, 40, true, 0.7, 0.5, 1e-4), ResumableRandom.seeded(77));
     for (int n = 0; n < 8; n++) {
       buffer.add(numbered(n, 2 + n % 3), 0.5 + n); // wraps the ring: head is not slot 0
     }
-    buffer.add(Trajectory.builder("with-token-rewards").taskId("two_movies").contexts()
-        .actionIds(3, 1).behaviourLogProbs(-0.1, Double.NEGATIVE_INFINITY)
-        .referenceLogProbs(-0.2, -0.3).reward(-1.5).tokenRewards(0.25, -0.75).policyVersion(42)
-        .build(), 2.5);
+    buffer.add(
+        Trajectory.builder("with-token-rewards")
+            .taskId("two_movies")
+            .contexts()
+            .actionIds(3, 1)
+            .behaviourLogProbs(-0.1, Double.NEGATIVE_INFINITY)
+            .referenceLogProbs(-0.2, -0.3)
+            .reward(-1.5)
+            .tokenRewards(0.25, -0.75)
+            .policyVersion(42)
+            .build(),
+        2.5);
     buffer.updatePriority("t6", 0.125);
     buffer.sampleTransitions(13); // advance the generator
     return buffer;
@@ -83,14 +92,17 @@ class ReplayPersistenceTest {
     byte[] bytes = Files.readAllBytes(file);
     for (int length : new int[] {0, 5, 30, bytes.length / 2, bytes.length - 9, bytes.length - 1}) {
       Files.write(file, Arrays.copyOf(bytes, length));
-      ReplayFormatException e = assertThrows(ReplayFormatException.class, () -> ReplayBuffer.load(file));
+      ReplayFormatException e =
+          assertThrows(ReplayFormatException.class, () -> ReplayBuffer.load(file));
       assertTrue(e.getMessage().contains(file.toString()), e.getMessage());
-      assertTrue(e.getMessage().contains("truncated") || e.getMessage().contains("not a replay"),
+      assertTrue(
+          e.getMessage().contains("truncated") || e.getMessage().contains("not a replay"),
           "length " + length + ": " + e.getMessage());
       assertEquals(file, e.file());
     }
     Files.write(file, Arrays.copyOf(bytes, bytes.length / 2));
-    ReplayFormatException e = assertThrows(ReplayFormatException.class, () -> ReplayBuffer.load(file));
+    ReplayFormatException e =
+        assertThrows(ReplayFormatException.class, () -> ReplayBuffer.load(file));
     assertTrue(e.getMessage().contains("ends at byte " + bytes.length / 2), e.getMessage());
     assertTrue(e.getMessage().contains("of trajectory"), e.getMessage());
   }
@@ -112,22 +124,26 @@ class ReplayPersistenceTest {
     byte[] wrongMagic = bytes.clone();
     wrongMagic[0] = 'X';
     Files.write(file, wrongMagic);
-    ReplayFormatException magic = assertThrows(ReplayFormatException.class, () -> ReplayBuffer.load(file));
+    ReplayFormatException magic =
+        assertThrows(ReplayFormatException.class, () -> ReplayBuffer.load(file));
     assertTrue(magic.getMessage().contains("not a replay buffer file"), magic.getMessage());
 
     byte[] wrongVersion = bytes.clone();
     wrongVersion[11] = 9;
     Files.write(file, wrongVersion);
-    ReplayFormatException version = assertThrows(ReplayFormatException.class, () -> ReplayBuffer.load(file));
+    ReplayFormatException version =
+        assertThrows(ReplayFormatException.class, () -> ReplayBuffer.load(file));
     assertTrue(version.getMessage().contains("format version 9"), version.getMessage());
 
     byte[] extra = Arrays.copyOf(bytes, bytes.length + 1);
     Files.write(file, extra);
-    ReplayFormatException trailing = assertThrows(ReplayFormatException.class, () -> ReplayBuffer.load(file));
+    ReplayFormatException trailing =
+        assertThrows(ReplayFormatException.class, () -> ReplayBuffer.load(file));
     assertTrue(trailing.getMessage().contains("after the trailer"), trailing.getMessage());
 
-    ReplayFormatException missing = assertThrows(ReplayFormatException.class,
-        () -> ReplayBuffer.load(dir.resolve("missing.bin")));
+    ReplayFormatException missing =
+        assertThrows(
+            ReplayFormatException.class, () -> ReplayBuffer.load(dir.resolve("missing.bin")));
     assertTrue(missing.getMessage().contains("missing.bin"), missing.getMessage());
   }
 
@@ -142,7 +158,8 @@ class ReplayPersistenceTest {
     int idLengthOffset = 89 + 8;
     bytes[idLengthOffset] = 0x7f;
     Files.write(file, bytes);
-    ReplayFormatException e = assertThrows(ReplayFormatException.class, () -> ReplayBuffer.load(file));
+    ReplayFormatException e =
+        assertThrows(ReplayFormatException.class, () -> ReplayBuffer.load(file));
     assertTrue(e.getMessage().contains("id of trajectory 0 of 1 has length"), e.getMessage());
     assertTrue(e.getMessage().contains("at byte " + idLengthOffset), e.getMessage());
   }

@@ -11,32 +11,35 @@ import org.junit.jupiter.api.Test;
 
 class PenaltiesTest {
 
-    private static List<RewardContext> contexts(int n) {
-        return Collections.nCopies(n, RewardContext.builder("c").build());
-    }
+  private static List<RewardContext> contexts(int n) {
+    return Collections.nCopies(n, RewardContext.builder("c").build());
+  }
 
-    @Test
-    void lengthPenaltyCountsWordsOutsideTheBand() {
-        LengthPenalty penalty = new LengthPenalty(new LengthPenalty.Config(3, 5, 0.5));
-        RewardResult result = penalty.score(List.of("one", "one two three", "a b c d e f g h", "   "), contexts(4));
-        // 1 word: 2 short -> -1;  3: 0;  8: 3 long -> -1.5;  0 words: 3 short -> -1.5 (flagged empty)
-        assertArrayEquals(new double[] {-1.0, 0.0, -1.5, -1.5}, result.scores(), 1e-12);
-        assertEquals(Set.of(RewardFlag.EMPTY_TEXT), result.flags().get(3));
-        assertThrows(InvalidRewardInputException.class, () -> new LengthPenalty.Config(5, 3, 1));
-    }
+  @Test
+  void lengthPenaltyCountsWordsOutsideTheBand() {
+    LengthPenalty penalty = new LengthPenalty(new LengthPenalty.Config(3, 5, 0.5));
+    RewardResult result =
+        penalty.score(List.of("one", "one two three", "a b c d e f g h", "   "), contexts(4));
+    // 1 word: 2 short -> -1;  3: 0;  8: 3 long -> -1.5;  0 words: 3 short -> -1.5 (flagged empty)
+    assertArrayEquals(new double[] {-1.0, 0.0, -1.5, -1.5}, result.scores(), 1e-12);
+    assertEquals(Set.of(RewardFlag.EMPTY_TEXT), result.flags().get(3));
+    assertThrows(InvalidRewardInputException.class, () -> new LengthPenalty.Config(5, 3, 1));
+  }
 
-    @Test
-    void degeneracyPenaltyIsTheFractionOfRepeatedNgrams() {
-        DegeneracyPenalty bigrams = new DegeneracyPenalty(new DegeneracyPenalty.Config(2));
-        RewardResult result = bigrams.score(List.of("The cat, the cat; the CAT.", "a quiet story about loss",
-                "solo", ""), contexts(4));
-        // "the cat the cat the cat": 5 bigrams, 2 distinct -> distinct-2 = 0.4 -> penalty -0.6
-        assertEquals(-0.6, result.scores()[0], 1e-12);
-        assertEquals(0.0, result.scores()[1], 1e-12);
-        assertEquals(0.0, result.scores()[2], 1e-12);    // fewer words than n: nothing repeats
-        assertEquals(0.0, result.scores()[3], 1e-12);
-        assertEquals(Set.of(RewardFlag.EMPTY_TEXT), result.flags().get(3));
-        assertEquals(2.0 / 3.0, DegeneracyPenalty.distinctFraction(List.of("x", "x", "y"), 1), 1e-12);
-        assertThrows(InvalidRewardInputException.class, () -> new DegeneracyPenalty.Config(0));
-    }
+  @Test
+  void degeneracyPenaltyIsTheFractionOfRepeatedNgrams() {
+    DegeneracyPenalty bigrams = new DegeneracyPenalty(new DegeneracyPenalty.Config(2));
+    RewardResult result =
+        bigrams.score(
+            List.of("The cat, the cat; the CAT.", "a quiet story about loss", "solo", ""),
+            contexts(4));
+    // "the cat the cat the cat": 5 bigrams, 2 distinct -> distinct-2 = 0.4 -> penalty -0.6
+    assertEquals(-0.6, result.scores()[0], 1e-12);
+    assertEquals(0.0, result.scores()[1], 1e-12);
+    assertEquals(0.0, result.scores()[2], 1e-12); // fewer words than n: nothing repeats
+    assertEquals(0.0, result.scores()[3], 1e-12);
+    assertEquals(Set.of(RewardFlag.EMPTY_TEXT), result.flags().get(3));
+    assertEquals(2.0 / 3.0, DegeneracyPenalty.distinctFraction(List.of("x", "x", "y"), 1), 1e-12);
+    assertThrows(InvalidRewardInputException.class, () -> new DegeneracyPenalty.Config(0));
+  }
 }

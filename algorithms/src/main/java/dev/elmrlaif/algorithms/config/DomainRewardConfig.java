@@ -19,45 +19,69 @@ import io.soabase.recordbuilder.core.RecordBuilder;
  *         + judge.weight · judge(y; c)                               (the AI judge, when configured)
  * </pre>
  *
- * SC and BC are the evaluation's metrics (same encoder, same candidate sizes by default), so what RL
- * raises is what {@code eval.json} reports.
+ * SC and BC are the evaluation's metrics (same encoder, same candidate sizes by default), so what
+ * RL raises is what {@code eval.json} reports.
  */
 @RecordBuilder
 public record DomainRewardConfig(
     @Doc("Weight of semantic consistency SC(y; c)") @Range(min = 0) @Default("1.0") double scWeight,
-    @Doc("Weight of behavioral consistency BC(y; c) on user tasks") @Range(min = 0) @Default("1.0") double bcWeight,
+    @Doc("Weight of behavioral consistency BC(y; c) on user tasks") @Range(min = 0) @Default("1.0")
+        double bcWeight,
     @Doc("Candidate movies per user for behavioral consistency")
-        @Range(min = 2, max = 100000) @Default("50") int bcCandidates,
+        @Range(min = 2, max = 100000)
+        @Default("50")
+        int bcCandidates,
     @Doc("Share of a real user's rated movies among the candidates")
-        @Range(min = 0, max = 1) @Default("0.5") double bcRatedFraction,
-    @Doc("Length penalty per word outside [min_words, max_words]; 0 disables") @Range(min = 0)
-        @Default("0.0") double lengthPenaltyPerWord,
-    @Doc("Fewest words before the length penalty applies") @Range(min = 0) @Default("8") int minWords,
-    @Doc("Most words before the length penalty applies") @Range(min = 0) @Default("200") int maxWords,
-    @Doc("Weight of the repeated n-gram penalty −(1 − distinct-n); 0 disables") @Range(min = 0)
-        @Default("0.1") double degeneracyWeight,
-    @Doc("n of the repeated n-gram penalty") @Range(min = 1, max = 8) @Default("2") int degeneracyNgram,
-    @Doc("The AI judge (an OpenAI-compatible endpoint scoring each completion); absent: no judge") @OptionalSection
-        JudgeRewardConfig judge) implements DomainRewardConfigBuilder.With {
+        @Range(min = 0, max = 1)
+        @Default("0.5")
+        double bcRatedFraction,
+    @Doc("Length penalty per word outside [min_words, max_words]; 0 disables")
+        @Range(min = 0)
+        @Default("0.0")
+        double lengthPenaltyPerWord,
+    @Doc("Fewest words before the length penalty applies") @Range(min = 0) @Default("8")
+        int minWords,
+    @Doc("Most words before the length penalty applies") @Range(min = 0) @Default("200")
+        int maxWords,
+    @Doc("Weight of the repeated n-gram penalty −(1 − distinct-n); 0 disables")
+        @Range(min = 0)
+        @Default("0.1")
+        double degeneracyWeight,
+    @Doc("n of the repeated n-gram penalty") @Range(min = 1, max = 8) @Default("2")
+        int degeneracyNgram,
+    @Doc("The AI judge (an OpenAI-compatible endpoint scoring each completion); absent: no judge")
+        @OptionalSection
+        JudgeRewardConfig judge)
+    implements DomainRewardConfigBuilder.With {
 
   public DomainRewardConfig {
     if (scWeight + bcWeight + (judge == null ? 0 : judge.weight()) == 0) {
-      throw new ConfigException("", "sc_weight and bc_weight are both 0" + (judge == null ? ""
-          : " and so is judge.weight") + ", expected at least one term > 0");
+      throw new ConfigException(
+          "",
+          "sc_weight and bc_weight are both 0"
+              + (judge == null ? "" : " and so is judge.weight")
+              + ", expected at least one term > 0");
     }
     if (judge != null && judge.baseUrl().isEmpty()) {
-      throw new ConfigException("judge.base_url", "missing; expected the judge endpoint's base"
-          + " URL, e.g. https://api.openai.com/v1 (or remove the judge section for no judge)");
+      throw new ConfigException(
+          "judge.base_url",
+          "missing; expected the judge endpoint's base"
+              + " URL, e.g. https://api.openai.com/v1 (or remove the judge section for no judge)");
     }
     if (maxWords < minWords) {
-      throw new ConfigException("", "min_words " + minWords + " and max_words " + maxWords
-          + ", expected 0 <= min_words <= max_words");
+      throw new ConfigException(
+          "",
+          "min_words "
+              + minWords
+              + " and max_words "
+              + maxWords
+              + ", expected 0 <= min_words <= max_words");
     }
   }
 
   /**
-   * SC weight 1, BC weight 1, 50 candidates half of them rated (the eval defaults), no length penalty
-   * (band 8 to 200 words), repeated-bigram penalty weight 0.1, no judge.
+   * SC weight 1, BC weight 1, 50 candidates half of them rated (the eval defaults), no length
+   * penalty (band 8 to 200 words), repeated-bigram penalty weight 0.1, no judge.
    */
   public static DomainRewardConfig defaults() {
     return ConfigKeys.defaults(DomainRewardConfig.class);

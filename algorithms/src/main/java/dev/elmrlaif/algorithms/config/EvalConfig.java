@@ -14,16 +14,27 @@ import io.soabase.recordbuilder.core.RecordBuilder;
  */
 @RecordBuilder
 public record EvalConfig(
-    @Doc("Held-out examples per task (all of them when fewer); 0 means every one") @Range(min = 0)
-        @Default("200") int maxPerTask,
-    @Doc("Longest generation in tokens") @Range(min = 1, max = 65536) @Default("64") int maxNewTokens,
-    @Doc("Prompts generated together in one batch") @Range(min = 1, max = 65536) @Default("16") int batchSize,
+    @Doc("Held-out examples per task (all of them when fewer); 0 means every one")
+        @Range(min = 0)
+        @Default("200")
+        int maxPerTask,
+    @Doc("Longest generation in tokens") @Range(min = 1, max = 65536) @Default("64")
+        int maxNewTokens,
+    @Doc("Prompts generated together in one batch") @Range(min = 1, max = 65536) @Default("16")
+        int batchSize,
     @Doc("Candidate movies per user for behavioral consistency")
-        @Range(min = 2, max = 100000) @Default("50") int bcCandidates,
+        @Range(min = 2, max = 100000)
+        @Default("50")
+        int bcCandidates,
     @Doc("Share of a user's rated movies among the candidates")
-        @Range(min = 0, max = 1) @Default("0.5") double bcRatedFraction,
+        @Range(min = 0, max = 1)
+        @Default("0.5")
+        double bcRatedFraction,
     @Doc("Bootstrap resamples for the 95 % intervals of every SC and BC figure and of RL - SFT")
-        @Range(min = 100, max = 1000000) @Default("1000") int bootstrapResamples) implements EvalConfigBuilder.With {
+        @Range(min = 100, max = 1000000)
+        @Default("1000")
+        int bootstrapResamples)
+    implements EvalConfigBuilder.With {
 
   /** The defaults every config starts from. */
   public static EvalConfig defaults() {

@@ -4,10 +4,11 @@ import java.nio.file.Path;
 import java.util.Map;
 
 /**
- * A resolved configuration and how it was made: the file it came from (null for bare defaults),
- * its SHA-256 and where each key's value was set ({@code file, line N} or a {@code --set}).
+ * A resolved configuration and how it was made: the file it came from (null for bare defaults), its
+ * SHA-256 and where each key's value was set ({@code file, line N} or a {@code --set}).
  */
-public record LoadedConfig(RlaifConfig config, Path file, String hash, Map<String, String> origins) {
+public record LoadedConfig(
+    RlaifConfig config, Path file, String hash, Map<String, String> origins) {
   public LoadedConfig {
     origins = Map.copyOf(origins);
   }

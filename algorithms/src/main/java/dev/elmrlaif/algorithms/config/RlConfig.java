@@ -1,6 +1,5 @@
 package dev.elmrlaif.algorithms.config;
 
-import dev.elmrlaif.algorithms.config.RlContextsConfig;
 import dev.elmrlaif.algorithms.rl.RlAlgorithm;
 import dev.elmrlaif.domain.config.ConfigException;
 import dev.elmrlaif.domain.config.ConfigKeys;
@@ -19,18 +18,27 @@ import java.util.List;
 @RecordBuilder
 public record RlConfig(
     @Doc("Algorithms to train, each from the same starting policy: reinforce, sac, soft_q")
-        @Default("[reinforce]") List<RlAlgorithm> algorithms,
+        @Default("[reinforce]")
+        List<RlAlgorithm> algorithms,
     @Doc("Training steps per algorithm and entity kind") @Range(min = 1) @Default("200") int steps,
-    @Doc("Contexts per step (each algorithm draws its own completions for them)") @Range(min = 1)
-        @Default("4") int batchContexts,
-    @Doc("Save a full-state checkpoint every N steps; 0 disables") @Range(min = 0) @Default("50") int checkpointEvery,
+    @Doc("Contexts per step (each algorithm draws its own completions for them)")
+        @Range(min = 1)
+        @Default("4")
+        int batchContexts,
+    @Doc("Save a full-state checkpoint every N steps; 0 disables") @Range(min = 0) @Default("50")
+        int checkpointEvery,
     @Doc("Write the step metrics every N steps") @Range(min = 1) @Default("1") int logEvery,
-    @Doc("synthetic: the toy CoMDP of the `synthetic` section; domain: the tasks of the prepared data")
-        @Default("domain") Environment environment,
+    @Doc(
+            "synthetic: the toy CoMDP of the `synthetic` section; domain: the tasks of the prepared data")
+        @Default("domain")
+        Environment environment,
     @Doc("Per-sequence KL(pi || pi_ref) in nats the run must stay within; a warning when exceeded")
-        @Range(min = 0, minExclusive = true) @Default("10.0") double klBudget,
+        @Range(min = 0, minExclusive = true)
+        @Default("10.0")
+        double klBudget,
     @Doc("When the training-health warnings fire") RlWarningsConfig warnings,
-    @Doc("Domain environment: where contexts come from and how completions are scored") RlContextsConfig contexts)
+    @Doc("Domain environment: where contexts come from and how completions are scored")
+        RlContextsConfig contexts)
     implements RlConfigBuilder.With {
 
   /** Where an RL run's contexts and rewards come from. */
@@ -43,12 +51,14 @@ public record RlConfig(
 
   public RlConfig {
     if (algorithms == null || algorithms.isEmpty()) {
-      throw new ConfigException("algorithms", "found " + algorithms
-          + ", expected a non-empty list of reinforce, sac, soft_q");
+      throw new ConfigException(
+          "algorithms",
+          "found " + algorithms + ", expected a non-empty list of reinforce, sac, soft_q");
     }
     algorithms = List.copyOf(algorithms);
     if (algorithms.stream().distinct().count() != algorithms.size()) {
-      throw new ConfigException("algorithms", "found " + algorithms + ", expected each algorithm once");
+      throw new ConfigException(
+          "algorithms", "found " + algorithms + ", expected each algorithm once");
     }
     if (environment == null) {
       throw new ConfigException("environment", "missing, expected synthetic or domain");
@@ -62,8 +72,8 @@ public record RlConfig(
   }
 
   /**
-   * REINFORCE for 200 steps on 4 contexts per step in the domain environment, a checkpoint every
-   * 50 steps, metrics every step, a KL budget of 10 nats per sequence.
+   * REINFORCE for 200 steps on 4 contexts per step in the domain environment, a checkpoint every 50
+   * steps, metrics every step, a KL budget of 10 nats per sequence.
    */
   public static RlConfig defaults() {
     return ConfigKeys.defaults(RlConfig.class);

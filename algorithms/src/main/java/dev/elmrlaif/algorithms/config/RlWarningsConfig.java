@@ -12,16 +12,26 @@ import io.soabase.recordbuilder.core.RecordBuilder;
  */
 @RecordBuilder
 public record RlWarningsConfig(
-    @Doc("Steps each check averages over; the first window also fixes the starting entropy and length")
-        @Range(min = 2) @Default("20") int window,
+    @Doc(
+            "Steps each check averages over; the first window also fixes the starting entropy and length")
+        @Range(min = 2)
+        @Default("20")
+        int window,
     @Doc("Entropy collapse: the window's mean entropy below this fraction of the starting entropy")
         @Range(min = 0, max = 1, minExclusive = true, maxExclusive = true)
-        @Default("0.2") double entropyCollapseFraction,
-    @Doc("Length drift: the window's mean length differs from the starting length by more than this fraction")
-        @Range(min = 0, minExclusive = true) @Default("0.5") double lengthDriftFraction)
+        @Default("0.2")
+        double entropyCollapseFraction,
+    @Doc(
+            "Length drift: the window's mean length differs from the starting length by more than this fraction")
+        @Range(min = 0, minExclusive = true)
+        @Default("0.5")
+        double lengthDriftFraction)
     implements RlWarningsConfigBuilder.With {
 
-  /** A window of 20 steps, collapse below 20 % of the starting entropy, drift beyond 50 % of the starting length. */
+  /**
+   * A window of 20 steps, collapse below 20 % of the starting entropy, drift beyond 50 % of the
+   * starting length.
+   */
   public static RlWarningsConfig defaults() {
     return ConfigKeys.defaults(RlWarningsConfig.class);
   }

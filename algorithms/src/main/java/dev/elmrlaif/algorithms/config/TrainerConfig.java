@@ -7,20 +7,28 @@ import dev.elmrlaif.domain.config.Range;
 import io.soabase.recordbuilder.core.RecordBuilder;
 
 /**
- * Optimisation settings shared by the training stages (pretraining and supervised ELM training
- * read them; a stage's own section may refine them).
+ * Optimisation settings shared by the training stages (pretraining and supervised ELM training read
+ * them; a stage's own section may refine them).
  */
 @RecordBuilder
 public record TrainerConfig(
-    @Doc("Peak learning rate of AdamW") @Range(min = 0, max = 10, minExclusive = true)
-        @Default("3e-4") double learningRate,
-    @Doc("Decoupled (AdamW) weight decay") @Range(min = 0, max = 1) @Default("0.01") double weightDecay,
-    @Doc("Sequences per optimisation step") @Range(min = 1, max = 65536) @Default("16") int batchSize,
+    @Doc("Peak learning rate of AdamW")
+        @Range(min = 0, max = 10, minExclusive = true)
+        @Default("3e-4")
+        double learningRate,
+    @Doc("Decoupled (AdamW) weight decay") @Range(min = 0, max = 1) @Default("0.01")
+        double weightDecay,
+    @Doc("Sequences per optimisation step") @Range(min = 1, max = 65536) @Default("16")
+        int batchSize,
     @Doc("Optimisation steps per training stage") @Range(min = 1) @Default("1000") int maxSteps,
-    @Doc("Linear warm-up steps before the cosine decay") @Range(min = 0) @Default("50") int warmupSteps,
-    @Doc("Global gradient-norm clip; 0 disables clipping") @Range(min = 0) @Default("1.0") double gradClip,
-    @Doc("Save a full-state checkpoint every N steps; 0 saves only at stage ends") @Range(min = 0)
-        @Default("200") int checkpointEvery,
+    @Doc("Linear warm-up steps before the cosine decay") @Range(min = 0) @Default("50")
+        int warmupSteps,
+    @Doc("Global gradient-norm clip; 0 disables clipping") @Range(min = 0) @Default("1.0")
+        double gradClip,
+    @Doc("Save a full-state checkpoint every N steps; 0 saves only at stage ends")
+        @Range(min = 0)
+        @Default("200")
+        int checkpointEvery,
     @Doc("Write training metrics every N steps") @Range(min = 1) @Default("10") int logEvery)
     implements TrainerConfigBuilder.With {
 

@@ -21,13 +21,14 @@ import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
 
 /**
- * The {@code data} stage: prepares the domain (or reuses the cached preparation of the same inputs),
- * writes its summary into the run folder and remembers where the prepared data lies, so the later
- * stages load exactly what this run prepared. Its record and log say which rewards the data supports
- * and why another is missing ({@link RewardAvailability}).
+ * The {@code data} stage: prepares the domain (or reuses the cached preparation of the same
+ * inputs), writes its summary into the run folder and remembers where the prepared data lies, so
+ * the later stages load exactly what this run prepared. Its record and log say which rewards the
+ * data supports and why another is missing ({@link RewardAvailability}).
  */
 public final class DataStage implements Stage {
   private static final Logger LOG = LogManager.getLogger(DataStage.class);
+
   /** Key of the completion record naming the prepared-data folder. */
   public static final String PREPARED_FOLDER = "prepared_folder";
 
@@ -44,7 +45,8 @@ public final class DataStage implements Stage {
   public void preflight(LoadedConfig loaded, Map<String, String> env) {
     TeacherConfig teacher = loaded.config().data().teacher();
     if (teacher.mode() == TeacherMode.ONLINE) {
-      ApiKeyEnv.read("data.teacher.api_key_env", teacher.apiKeyEnv(), env, OnlineTeacher.endpoint(teacher));
+      ApiKeyEnv.read(
+          "data.teacher.api_key_env", teacher.apiKeyEnv(), env, OnlineTeacher.endpoint(teacher));
     }
   }
 
@@ -52,14 +54,17 @@ public final class DataStage implements Stage {
   public Map<String, Object> run(RunContext context) {
     long start = System.nanoTime();
     PreparedData data =
-        new DataPreparer(context.config().data(), context.config().seed(), context.env()).prepare(false);
+        new DataPreparer(context.config().data(), context.config().seed(), context.env())
+            .prepare(false);
     double seconds = (System.nanoTime() - start) / 1e9;
     AtomicFiles.writeString(
         context.run().stageDir(name()).resolve("summary.txt"), DataSummary.render(data, seconds));
 
     int train = count(data.trainExamples());
     int heldOut = count(data.heldOutExamples());
-    context.metrics().log(name().key(), 0, Map.of("train_examples", train, "held_out_examples", heldOut));
+    context
+        .metrics()
+        .log(name().key(), 0, Map.of("train_examples", train, "held_out_examples", heldOut));
     Map<String, Object> record = new LinkedHashMap<>();
     record.put(PREPARED_FOLDER, data.folder().toAbsolutePath().toString());
     record.put("from_cache", data.fromCache());
@@ -67,7 +72,10 @@ public final class DataStage implements Stage {
     record.put("train_examples", train);
     record.put("held_out_examples", heldOut);
     RewardAvailability rewards = RewardAvailability.of(data);
-    LOG.info("data: rewards this data supports:{}{}", System.lineSeparator(), rewards.describe().stripTrailing());
+    LOG.info(
+        "data: rewards this data supports:{}{}",
+        System.lineSeparator(),
+        rewards.describe().stripTrailing());
     record.put("rewards_available", rewards.available());
     record.put("rewards", rewards.reasons());
     return record;
@@ -83,7 +91,8 @@ public final class DataStage implements Stage {
             .orElseThrow(
                 () ->
                     new IllegalStateException(
-                        "the data stage has not finished in " + context.run().path()
+                        "the data stage has not finished in "
+                            + context.run().path()
                             + "; a stage that reads prepared data needs `data` in `stages`"));
     return new PreparedDataStore().load(Path.of(folder.toString()));
   }

@@ -28,8 +28,13 @@ public record RunContext(
   }
 
   /** A context no signal can stop (evaluation, tests). */
-  public RunContext(LoadedConfig loaded, RunDirectory run, ComputeEnvironment compute, MetricsLog metrics,
-      ProgressReporter progress, Map<String, String> env) {
+  public RunContext(
+      LoadedConfig loaded,
+      RunDirectory run,
+      ComputeEnvironment compute,
+      MetricsLog metrics,
+      ProgressReporter progress,
+      Map<String, String> env) {
     this(loaded, run, compute, metrics, progress, env, new StopRequest());
   }
 

@@ -5,8 +5,8 @@ import dev.elmrlaif.algorithms.config.StageName;
 import java.util.Map;
 
 /**
- * One step of a training run (data, tokenizer, pretrain, sft, rl, eval, report). A stage reads
- * what earlier stages wrote into the run folder and writes its outputs into {@code
+ * One step of a training run (data, tokenizer, pretrain, sft, rl, eval, report). A stage reads what
+ * earlier stages wrote into the run folder and writes its outputs into {@code
  * run.stageDir(name())}. A stage that can be interrupted resumes from its own checkpoints when run
  * again in the same folder; once it returns, the pipeline marks it done and skips it on resume.
  */

@@ -51,7 +51,10 @@ public final class TokenizerStage implements Stage {
     ElmTokenizer tokenizer;
     if (config.pretrained().isBlank()) {
       List<String> corpus = corpus(data.trainExamples());
-      LOG.info("training a {}-token byte-level BPE on {} training texts", config.vocabSize(), corpus.size());
+      LOG.info(
+          "training a {}-token byte-level BPE on {} training texts",
+          config.vocabSize(),
+          corpus.size());
       tokenizer =
           ElmTokenizer.train(
               corpus,
@@ -64,7 +67,9 @@ public final class TokenizerStage implements Stage {
       Path source = Path.of(config.pretrained());
       if (!Files.exists(source)) {
         throw new UserInputException(
-            context.loaded().originOf("tokenizer.pretrained") + ": tokenizer.pretrained = " + source
+            context.loaded().originOf("tokenizer.pretrained")
+                + ": tokenizer.pretrained = "
+                + source
                 + " does not exist; expected a model folder holding tokenizer.json, or empty to train one");
       }
       tokenizer = ElmTokenizer.load(source).withSpecialTokens(special);
@@ -73,13 +78,15 @@ public final class TokenizerStage implements Stage {
       Path out = tokenizer.save(tokenizerFile(context));
       double trainBytesPerToken = bytesPerToken(tokenizer, targets(data.trainExamples()));
       double heldOutBytesPerToken = bytesPerToken(tokenizer, targets(data.heldOutExamples()));
-      context.metrics().log(
-          name().key(),
-          0,
-          Map.of(
-              "vocab_size", tokenizer.vocabSize(),
-              "train_bytes_per_token", trainBytesPerToken,
-              "held_out_bytes_per_token", heldOutBytesPerToken));
+      context
+          .metrics()
+          .log(
+              name().key(),
+              0,
+              Map.of(
+                  "vocab_size", tokenizer.vocabSize(),
+                  "train_bytes_per_token", trainBytesPerToken,
+                  "held_out_bytes_per_token", heldOutBytesPerToken));
       Map<String, Object> record = new LinkedHashMap<>();
       record.put("tokenizer", context.run().path().relativize(out).toString());
       record.put("vocab_size", tokenizer.vocabSize());

@@ -17,8 +17,8 @@ import org.apache.logging.log4j.Logger;
 /**
  * The one loop of the off-policy trainers (soft actor-critic, soft-Q + distillation), as
  * stable-baselines3's {@code OffPolicyAlgorithm.learn}: each algorithm fills in its gradient step
- * ({@link #update}, SB3's {@code train}) and declares what it saves ({@link #stateFiles},
- * {@link #state}, SB3's {@code _get_torch_save_params}). One {@link #step}:
+ * ({@link #update}, SB3's {@code train}) and declares what it saves ({@link #stateFiles}, {@link
+ * #state}, SB3's {@code _get_torch_save_params}). One {@link #step}:
  *
  * <pre>
  * generate  y ~ μ(·|c), K per context, μ = {@link #behaviour} (none: offline, nothing generated);
@@ -28,15 +28,18 @@ import org.apache.logging.log4j.Logger;
  * metrics   each update's figures averaged over the updates that reported them, α (as beta), buffer size
  * </pre>
  *
- * <p>Saved state ({@link TrainerStateFolder}): the subclass's files, {@code replay.bin} and
- * {@code trainer_state.json} (step count, generator, and what the subclass's record adds).
+ * <p>Saved state ({@link TrainerStateFolder}): the subclass's files, {@code replay.bin} and {@code
+ * trainer_state.json} (step count, generator, and what the subclass's record adds).
  *
  * @param <S> the subclass's state record
  */
 public abstract class OffPolicyTrainer<S extends TrainerState> implements RlTrainer {
   private static final Logger LOG = LogManager.getLogger(OffPolicyTrainer.class);
 
-  /** A file of the trainer's saved state (a critic, a target, an optimizer): how to write and read it. */
+  /**
+   * A file of the trainer's saved state (a critic, a target, an optimizer): how to write and read
+   * it.
+   */
   public record StateFile(PathAction save, PathAction load) {}
 
   /** Writes or reads one file. */
@@ -49,10 +52,18 @@ public abstract class OffPolicyTrainer<S extends TrainerState> implements RlTrai
   protected final Elm reference;
   private final CompletionReward reward;
   private final Class<S> stateType;
-  /** The replay buffer; the subclass creates it in its constructor, {@link #loadState} replaces it. */
+
+  /**
+   * The replay buffer; the subclass creates it in its constructor, {@link #loadState} replaces it.
+   */
   protected ReplayBuffer buffer;
-  /** The sampler's seeds; the subclass creates it in its constructor, {@link #loadState} replaces it. */
+
+  /**
+   * The sampler's seeds; the subclass creates it in its constructor, {@link #loadState} replaces
+   * it.
+   */
   protected ResumableRandom random;
+
   /** Steps completed; {@link #step} counts, {@link #loadState} restores. */
   protected long completedSteps;
 
@@ -60,7 +71,12 @@ public abstract class OffPolicyTrainer<S extends TrainerState> implements RlTrai
    * @param trainer the class's name, for errors
    * @param config the algorithm's config (only checked to be set here)
    */
-  protected OffPolicyTrainer(String trainer, Elm policy, Elm reference, CompletionReward reward, Object config,
+  protected OffPolicyTrainer(
+      String trainer,
+      Elm policy,
+      Elm reference,
+      CompletionReward reward,
+      Object config,
       Class<S> stateType) {
     RlTrainer.requireInputs(trainer, policy, reference, reward, config);
     this.policy = policy;
@@ -71,7 +87,9 @@ public abstract class OffPolicyTrainer<S extends TrainerState> implements RlTrai
 
   // ---------------------------------------------------------------- what an algorithm fills in
 
-  /** The ELM that generates this step's completions, or null when nothing is generated (offline). */
+  /**
+   * The ELM that generates this step's completions, or null when nothing is generated (offline).
+   */
   protected abstract Elm behaviour();
 
   /** Completions per context. */
@@ -86,7 +104,10 @@ public abstract class OffPolicyTrainer<S extends TrainerState> implements RlTrai
   /** Gradient steps per step (the update-to-data ratio). */
   protected abstract int updatesPerStep();
 
-  /** The names of the figures {@link #update} reports; each is 0 in a step where no update reports it. */
+  /**
+   * The names of the figures {@link #update} reports; each is 0 in a step where no update reports
+   * it.
+   */
   protected abstract List<String> updateMetrics();
 
   /**
@@ -98,35 +119,45 @@ public abstract class OffPolicyTrainer<S extends TrainerState> implements RlTrai
   /** After the step's updates: e.g. an α controller sees the generated completions' measured KL. */
   protected void afterUpdates(Map<String, Double> generation, int completions) {}
 
-  /** Figures of the algorithm's own to add to the step's metrics (called after the common ones are in). */
+  /**
+   * Figures of the algorithm's own to add to the step's metrics (called after the common ones are
+   * in).
+   */
   protected void addMetrics(Map<String, Double> metrics) {}
 
   /** The config key of the replay buffer's settings, for the message when a resume changes them. */
   protected abstract String replayKey();
 
-  /** The trainer's files besides {@code replay.bin} and {@code trainer_state.json}, by {@link TrainerStateFolder} name. */
+  /**
+   * The trainer's files besides {@code replay.bin} and {@code trainer_state.json}, by {@link
+   * TrainerStateFolder} name.
+   */
   protected abstract Map<String, StateFile> stateFiles();
 
   /** The trainer's scalars now, for {@code trainer_state.json}. */
   protected abstract S state();
 
-  /** Restores what {@link #state} returned, besides the step count and the generator (set by the caller). */
+  /**
+   * Restores what {@link #state} returned, besides the step count and the generator (set by the
+   * caller).
+   */
   protected void restore(S state) {}
 
   // ---------------------------------------------------------------- the loop
 
   /**
    * Generate, store, update, metrics (class comment). Metrics: the {@link RlTrainer#step} keys (KL
-   * estimates, exact KL and entropy are those of {@code π_θ} against {@code π_ref} on the
-   * generated completions, whichever policy generated them), the mean of each figure of
-   * {@link #updateMetrics} over the updates that reported it, {@code beta} (the α of this step's
-   * updates), {@code buffer_size} (trajectories), {@code time_update_s} and {@code step}, plus
-   * {@link #addMetrics}.
+   * estimates, exact KL and entropy are those of {@code π_θ} against {@code π_ref} on the generated
+   * completions, whichever policy generated them), the mean of each figure of {@link
+   * #updateMetrics} over the updates that reported it, {@code beta} (the α of this step's updates),
+   * {@code buffer_size} (trajectories), {@code time_update_s} and {@code step}, plus {@link
+   * #addMetrics}.
    */
   @Override
   public final RlStep step(List<ElmPrompt> contexts) {
     if (contexts.isEmpty()) {
-      throw new IllegalArgumentException(getClass().getSimpleName() + ".step: no contexts, expected at least one");
+      throw new IllegalArgumentException(
+          getClass().getSimpleName() + ".step: no contexts, expected at least one");
     }
     Map<String, Double> metrics = new LinkedHashMap<>();
     // generate
@@ -137,8 +168,19 @@ public abstract class OffPolicyTrainer<S extends TrainerState> implements RlTrai
       metrics.put("time_generate_s", 0.0);
       metrics.put("time_reward_s", 0.0);
     } else {
-      generated = RolloutGeneration.generate(TrainerStateFolder.key(algorithm()), completedSteps, behaviour, policy,
-          reference, reward, contexts, samplesPerContext(), maxNewTokens(), random.nextLong(), metrics);
+      generated =
+          RolloutGeneration.generate(
+              TrainerStateFolder.key(algorithm()),
+              completedSteps,
+              behaviour,
+              policy,
+              reference,
+              reward,
+              contexts,
+              samplesPerContext(),
+              maxNewTokens(),
+              random.nextLong(),
+              metrics);
     }
     // store
     generated.trajectories().forEach(buffer::add);
@@ -154,13 +196,14 @@ public abstract class OffPolicyTrainer<S extends TrainerState> implements RlTrai
     afterUpdates(metrics, generated.prompts().size());
     completedSteps++;
     // metrics
-    figures.forEach((name, values) -> {
-      double mean = 0;
-      for (double value : values) {
-        mean += value / values.size();
-      }
-      metrics.put(name, mean);
-    });
+    figures.forEach(
+        (name, values) -> {
+          double mean = 0;
+          for (double value : values) {
+            mean += value / values.size();
+          }
+          metrics.put(name, mean);
+        });
     metrics.put("beta", alpha);
     metrics.put("buffer_size", (double) buffer.size());
     addMetrics(metrics);
@@ -187,8 +230,9 @@ public abstract class OffPolicyTrainer<S extends TrainerState> implements RlTrai
   }
 
   /**
-   * Restores what {@link #saveState} wrote (or an older version's layout, {@link TrainerStateFolder}):
-   * the state file and the buffer are read and checked before anything changes.
+   * Restores what {@link #saveState} wrote (or an older version's layout, {@link
+   * TrainerStateFolder}): the state file and the buffer are read and checked before anything
+   * changes.
    */
   @Override
   public final void loadState(Path folder) throws IOException {
@@ -196,8 +240,15 @@ public abstract class OffPolicyTrainer<S extends TrainerState> implements RlTrai
     Path replayFile = TrainerStateFolder.file(folder, algorithm(), TrainerStateFolder.REPLAY);
     ReplayBuffer loaded = ReplayBuffer.load(replayFile);
     if (!loaded.config().equals(buffer.config())) {
-      throw new UserInputException(replayFile + ": the buffer was saved with " + loaded.config()
-          + ", expected the configured " + buffer.config() + " (" + replayKey() + " must not change on resume)");
+      throw new UserInputException(
+          replayFile
+              + ": the buffer was saved with "
+              + loaded.config()
+              + ", expected the configured "
+              + buffer.config()
+              + " ("
+              + replayKey()
+              + " must not change on resume)");
     }
     for (Map.Entry<String, StateFile> file : stateFiles().entrySet()) {
       file.getValue().load().apply(TrainerStateFolder.file(folder, algorithm(), file.getKey()));

@@ -22,8 +22,8 @@ public interface RlEnvironment {
   CompletionReward reward();
 
   /**
-   * The mean of each reward component over these completions (e.g. {@code sc}, {@code bc}), for
-   * the metrics; empty when the reward has a single component.
+   * The mean of each reward component over these completions (e.g. {@code sc}, {@code bc}), for the
+   * metrics; empty when the reward has a single component.
    */
   default Map<String, Double> componentMeans(List<ElmPrompt> prompts, List<int[]> completions) {
     return Map.of();

@@ -5,8 +5,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * What one step of an {@link RlTrainer} reports: its metrics and the completions it generated
- * (so the {@code rl} stage can measure distinct-2, lengths and samples/s without knowing the
+ * What one step of an {@link RlTrainer} reports: its metrics and the completions it generated (so
+ * the {@code rl} stage can measure distinct-2, lengths and samples/s without knowing the
  * algorithm).
  *
  * @param metrics the step's metrics by name (see {@link RlTrainer#step} for the common keys)
@@ -15,7 +15,10 @@ import java.util.Map;
  * @param rewards {@code r(y, c)} of each completion
  */
 public record RlStep(
-    Map<String, Double> metrics, List<ElmPrompt> prompts, List<int[]> completions, double[] rewards) {
+    Map<String, Double> metrics,
+    List<ElmPrompt> prompts,
+    List<int[]> completions,
+    double[] rewards) {
 
   public RlStep {
     metrics = Map.copyOf(metrics);
@@ -23,9 +26,14 @@ public record RlStep(
     completions = List.copyOf(completions);
     rewards = rewards.clone();
     if (prompts.size() != completions.size() || rewards.length != completions.size()) {
-      throw new IllegalArgumentException("RlStep: found " + prompts.size() + " prompts, "
-          + completions.size() + " completions and " + rewards.length
-          + " rewards, expected one of each per completion");
+      throw new IllegalArgumentException(
+          "RlStep: found "
+              + prompts.size()
+              + " prompts, "
+              + completions.size()
+              + " completions and "
+              + rewards.length
+              + " rewards, expected one of each per completion");
     }
   }
 }

@@ -20,16 +20,16 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * The data-collection half of an off-policy step (soft actor-critic, soft-Q): {@code K}
- * completions of each context from a behaviour ELM, their rewards, the policy {@code π_θ}
- * measured against {@code π_ref} on them, and one replay {@link Trajectory} per completion.
+ * The data-collection half of an off-policy step (soft actor-critic, soft-Q): {@code K} completions
+ * of each context from a behaviour ELM, their rewards, the policy {@code π_θ} measured against
+ * {@code π_ref} on them, and one replay {@link Trajectory} per completion.
  *
- * <p>Metrics written (each a mean over completions, the {@link RlTrainer#step} keys):
- * {@code reward_mean}; {@code kl_k1}, {@code kl_k2}, {@code kl_k3} (per-sequence sums of the
- * unclipped estimators of {@code log π_θ/π_ref} at the generated tokens); {@code kl_exact}
- * ({@code Σ_t KL(π_θ(·|s_t) ‖ π_ref(·|s_t))}); {@code entropy} ({@code Σ_t H(π_θ(·|s_t))});
- * {@code length_mean}; {@code time_generate_s} (sampling and the scoring forwards) and
- * {@code time_reward_s}.
+ * <p>Metrics written (each a mean over completions, the {@link RlTrainer#step} keys): {@code
+ * reward_mean}; {@code kl_k1}, {@code kl_k2}, {@code kl_k3} (per-sequence sums of the unclipped
+ * estimators of {@code log π_θ/π_ref} at the generated tokens); {@code kl_exact} ({@code Σ_t
+ * KL(π_θ(·|s_t) ‖ π_ref(·|s_t))}); {@code entropy} ({@code Σ_t H(π_θ(·|s_t))}); {@code
+ * length_mean}; {@code time_generate_s} (sampling and the scoring forwards) and {@code
+ * time_reward_s}.
  */
 public final class RolloutGeneration {
 
@@ -38,7 +38,10 @@ public final class RolloutGeneration {
    * context), and their trajectories for the replay buffer.
    */
   public record Result(
-      List<ElmPrompt> prompts, List<int[]> completions, double[] rewards, List<Trajectory> trajectories) {}
+      List<ElmPrompt> prompts,
+      List<int[]> completions,
+      double[] rewards,
+      List<Trajectory> trajectories) {}
 
   private RolloutGeneration() {}
 
@@ -52,8 +55,17 @@ public final class RolloutGeneration {
    * @param seed the sampler's seed
    * @param metrics receives the metrics of the class comment
    */
-  public static Result generate(String label, long step, Elm behaviour, Elm policy, Elm reference,
-      CompletionReward reward, List<ElmPrompt> contexts, int samplesPerContext, int maxNewTokens, long seed,
+  public static Result generate(
+      String label,
+      long step,
+      Elm behaviour,
+      Elm policy,
+      Elm reference,
+      CompletionReward reward,
+      List<ElmPrompt> contexts,
+      int samplesPerContext,
+      int maxNewTokens,
+      long seed,
       Map<String, Double> metrics) {
     long start = System.nanoTime();
     List<ElmPrompt> prompts = new ArrayList<>(contexts.size() * samplesPerContext);
@@ -62,7 +74,8 @@ public final class RolloutGeneration {
         prompts.add(context);
       }
     }
-    SampleResult samples = Sampler.sample(behaviour, prompts, SamplingConfig.ancestral(maxNewTokens), seed);
+    SampleResult samples =
+        Sampler.sample(behaviour, prompts, SamplingConfig.ancestral(maxNewTokens), seed);
     int rows = prompts.size();
     List<int[]> completions = new ArrayList<>(rows);
     for (int row = 0; row < rows; row++) {
@@ -72,8 +85,15 @@ public final class RolloutGeneration {
     double[] rewards = reward.rewards(prompts, completions);
     for (int row = 0; row < rows; row++) {
       if (!Double.isFinite(rewards[row])) {
-        throw new IllegalStateException(label + " step " + (step + 1) + ": the reward of completion " + row
-            + " is " + rewards[row] + ", expected a finite value");
+        throw new IllegalStateException(
+            label
+                + " step "
+                + (step + 1)
+                + ": the reward of completion "
+                + row
+                + " is "
+                + rewards[row]
+                + ", expected a finite value");
       }
     }
     long rewardEnd = System.nanoTime();
@@ -84,15 +104,21 @@ public final class RolloutGeneration {
     double length = 0;
     double rewardMean = 0;
     List<Trajectory> trajectories = new ArrayList<>(rows);
-    try (NDScope arrays = new NDScope(); NDManager scope = policy.manager().newSubManager()) {
+    try (NDScope arrays = new NDScope();
+        NDManager scope = policy.manager().newSubManager()) {
       arrays.suppressNotUsedWarning();
       ContinuationLogProbs ref = reference.continuationLogProbs(scope, prompts, completions, true);
       ContinuationLogProbs pol = policy.continuationLogProbs(scope, prompts, completions, true);
       NDArray logSoftmax = pol.logSoftmax();
       NDArray probabilities = logSoftmax.exp();
-      double[] tokenKl = toDoubles(probabilities.mul(logSoftmax.sub(ref.logSoftmax())).sum(new int[] {2})
-          .mul(pol.mask()));
-      double[] tokenEntropy = toDoubles(probabilities.mul(logSoftmax).sum(new int[] {2}).neg().mul(pol.mask()));
+      double[] tokenKl =
+          toDoubles(
+              probabilities
+                  .mul(logSoftmax.sub(ref.logSoftmax()))
+                  .sum(new int[] {2})
+                  .mul(pol.mask()));
+      double[] tokenEntropy =
+          toDoubles(probabilities.mul(logSoftmax).sum(new int[] {2}).neg().mul(pol.mask()));
       double[] policyTokens = toDoubles(pol.tokenLogProbs());
       double[] referenceTokens = toDoubles(ref.tokenLogProbs());
       int width = (int) pol.tokenLogProbs().getShape().get(1);
@@ -101,8 +127,10 @@ public final class RolloutGeneration {
         double[] logp = Arrays.copyOfRange(policyTokens, row * width, row * width + steps);
         double[] logq = Arrays.copyOfRange(referenceTokens, row * width, row * width + steps);
         for (KlEstimator estimator : KlEstimator.values()) {
-          estimates[estimator.ordinal()] += KlDivergence.sum(
-              KlDivergence.perToken(estimator, logp, logq, Double.POSITIVE_INFINITY)) / rows;
+          estimates[estimator.ordinal()] +=
+              KlDivergence.sum(
+                      KlDivergence.perToken(estimator, logp, logq, Double.POSITIVE_INFINITY))
+                  / rows;
         }
         for (int t = 0; t < steps; t++) {
           exactKl += tokenKl[row * width + t] / rows;
@@ -115,20 +143,22 @@ public final class RolloutGeneration {
           behaviourLogProbs[t] = samples.policyLogProbs()[row][t];
         }
         ElmPrompt prompt = prompts.get(row);
-        trajectories.add(Trajectory.builder(label + "/" + step + "/" + row)
-            .contexts(prompt.entities())
-            .promptIds(prompt.tokenIds())
-            .actionIds(completions.get(row))
-            .behaviourLogProbs(behaviourLogProbs)
-            .referenceLogProbs(logq)
-            .reward(rewards[row])
-            .policyVersion(step)
-            .build());
+        trajectories.add(
+            Trajectory.builder(label + "/" + step + "/" + row)
+                .contexts(prompt.entities())
+                .promptIds(prompt.tokenIds())
+                .actionIds(completions.get(row))
+                .behaviourLogProbs(behaviourLogProbs)
+                .referenceLogProbs(logq)
+                .reward(rewards[row])
+                .policyVersion(step)
+                .build());
       }
     }
     metrics.put("reward_mean", rewardMean);
     for (KlEstimator estimator : KlEstimator.values()) {
-      metrics.put("kl_" + estimator.name().toLowerCase(Locale.ROOT), estimates[estimator.ordinal()]);
+      metrics.put(
+          "kl_" + estimator.name().toLowerCase(Locale.ROOT), estimates[estimator.ordinal()]);
     }
     metrics.put("kl_exact", exactKl);
     metrics.put("entropy", entropy);

@@ -49,55 +49,83 @@ import org.apache.logging.log4j.Logger;
  * <p>Older versions (before this format) wrote each trainer its own way ({@code
  * reinforce-state.json} and {@code optimizer.safetensors}; {@code sac_state.json} and {@code
  * replay.buffer}; soft-Q's {@code trainer.json} and {@code q-critic.safetensors}, ...). A folder in
- * such a layout is still read: {@link #file} maps each name to the one that version used and
- * {@link #read} converts its state file to the record, so runs from before the change resume (the
- * next checkpoint is written in this layout).
+ * such a layout is still read: {@link #file} maps each name to the one that version used and {@link
+ * #read} converts its state file to the record, so runs from before the change resume (the next
+ * checkpoint is written in this layout).
  */
 public final class TrainerStateFolder {
   /** The trainer's scalars ({@link TrainerState}). */
   public static final String STATE = "trainer_state.json";
+
   /** The policy's optimizer. */
   public static final String POLICY_OPTIMIZER = "policy_optimizer.safetensors";
+
   /** The critics' optimizer. */
   public static final String CRITIC_OPTIMIZER = "critic_optimizer.safetensors";
+
   /** The Q critic. */
   public static final String Q_CRITIC = "q_critic.safetensors";
+
   /** The Q critic's Polyak target. */
   public static final String Q_TARGET = "q_target.safetensors";
+
   /** The V critic. */
   public static final String V_CRITIC = "v_critic.safetensors";
+
   /** The V critic's Polyak target. */
   public static final String V_TARGET = "v_target.safetensors";
+
   /** The replay buffer. */
   public static final String REPLAY = "replay.bin";
 
   private static final Logger LOG = LogManager.getLogger(TrainerStateFolder.class);
-  private static final ObjectMapper JSON = JsonMapper.builder()
-      .propertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
-      .enable(SerializationFeature.INDENT_OUTPUT)
-      .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
-      .enable(DeserializationFeature.FAIL_ON_MISSING_CREATOR_PROPERTIES)
-      .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT)
-      .disable(MapperFeature.ALLOW_COERCION_OF_SCALARS)
-      .build();
+  private static final ObjectMapper JSON =
+      JsonMapper.builder()
+          .propertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
+          .enable(SerializationFeature.INDENT_OUTPUT)
+          .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
+          .enable(DeserializationFeature.FAIL_ON_MISSING_CREATOR_PROPERTIES)
+          .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT)
+          .disable(MapperFeature.ALLOW_COERCION_OF_SCALARS)
+          .build();
   private static final PropertyNamingStrategies.SnakeCaseStrategy SNAKE =
       new PropertyNamingStrategies.SnakeCaseStrategy();
 
   /**
-   * A trainer's layout in the versions before this format: its state file, that file's
-   * {@code format} value, the names its other files had, and how its keys become the record's.
+   * A trainer's layout in the versions before this format: its state file, that file's {@code
+   * format} value, the names its other files had, and how its keys become the record's.
    */
-  private record Legacy(String stateFile, String format, Map<String, String> files, Consumer<ObjectNode> keys) {}
+  private record Legacy(
+      String stateFile, String format, Map<String, String> files, Consumer<ObjectNode> keys) {}
 
-  private static final Map<RlAlgorithm, Legacy> LEGACY = Map.of(
-      RlAlgorithm.REINFORCE, new Legacy("reinforce-state.json", "elm-rlaif/reinforce-state-v1",
-          Map.of(POLICY_OPTIMIZER, "optimizer.safetensors"), state -> {}),
-      RlAlgorithm.SAC, new Legacy("sac_state.json", "elm-rlaif/sac-state-v1",
-          Map.of(REPLAY, "replay.buffer"), TrainerStateFolder::sacKeys),
-      RlAlgorithm.SOFT_Q, new Legacy("trainer.json", "elm-rlaif/soft-q-trainer-v1",
-          Map.of(Q_CRITIC, "q-critic.safetensors", Q_TARGET, "q-target.safetensors",
-              CRITIC_OPTIMIZER, "q-optimizer.safetensors", POLICY_OPTIMIZER, "policy-optimizer.safetensors"),
-          state -> {}));
+  private static final Map<RlAlgorithm, Legacy> LEGACY =
+      Map.of(
+          RlAlgorithm.REINFORCE,
+              new Legacy(
+                  "reinforce-state.json",
+                  "elm-rlaif/reinforce-state-v1",
+                  Map.of(POLICY_OPTIMIZER, "optimizer.safetensors"),
+                  state -> {}),
+          RlAlgorithm.SAC,
+              new Legacy(
+                  "sac_state.json",
+                  "elm-rlaif/sac-state-v1",
+                  Map.of(REPLAY, "replay.buffer"),
+                  TrainerStateFolder::sacKeys),
+          RlAlgorithm.SOFT_Q,
+              new Legacy(
+                  "trainer.json",
+                  "elm-rlaif/soft-q-trainer-v1",
+                  Map.of(
+                      Q_CRITIC,
+                      "q-critic.safetensors",
+                      Q_TARGET,
+                      "q-target.safetensors",
+                      CRITIC_OPTIMIZER,
+                      "q-optimizer.safetensors",
+                      POLICY_OPTIMIZER,
+                      "policy-optimizer.safetensors"),
+                  state -> {}));
 
   private TrainerStateFolder() {}
 
@@ -117,7 +145,9 @@ public final class TrainerStateFolder {
    */
   public static Path file(Path folder, RlAlgorithm algorithm, String name) {
     Legacy legacy = LEGACY.get(algorithm);
-    return isLegacy(folder, legacy) ? folder.resolve(legacy.files().getOrDefault(name, name)) : folder.resolve(name);
+    return isLegacy(folder, legacy)
+        ? folder.resolve(legacy.files().getOrDefault(name, name))
+        : folder.resolve(name);
   }
 
   private static boolean isLegacy(Path folder, Legacy legacy) {
@@ -126,8 +156,8 @@ public final class TrainerStateFolder {
 
   /**
    * Reads the state {@link #write} wrote (or an older version's state file) as {@code type}: every
-   * key of the record present with a value of its type and no other key, {@code format} and
-   * {@code algorithm} as this trainer writes them, {@code completed_steps >= 0}.
+   * key of the record present with a value of its type and no other key, {@code format} and {@code
+   * algorithm} as this trainer writes them, {@code completed_steps >= 0}.
    *
    * @throws UserInputException naming the file and key, and what was expected
    */
@@ -144,7 +174,8 @@ public final class TrainerStateFolder {
     try {
       tree = JSON.readTree(file.toFile());
     } catch (JsonProcessingException e) {
-      throw new UserInputException(file + ": not valid JSON" + JsonProblems.describe(e) + "; expected " + what, e);
+      throw new UserInputException(
+          file + ": not valid JSON" + JsonProblems.describe(e) + "; expected " + what, e);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read " + file + ": " + IoFailures.reason(e), e);
     }
@@ -154,20 +185,39 @@ public final class TrainerStateFolder {
     String format = old ? legacy.format() : TrainerState.FORMAT;
     JsonNode foundFormat = state.get("format");
     if (foundFormat == null || !foundFormat.isTextual() || !foundFormat.asText().equals(format)) {
-      throw new UserInputException(file + ": key \"format\" is " + found(foundFormat) + ", expected \"" + format
-          + "\" (" + what + ")");
+      throw new UserInputException(
+          file
+              + ": key \"format\" is "
+              + found(foundFormat)
+              + ", expected \""
+              + format
+              + "\" ("
+              + what
+              + ")");
     }
     if (old) {
-      LOG.info("{}: the trainer state of an older version; read in that layout (the next checkpoint is written"
-          + " as {})", file, STATE);
+      LOG.info(
+          "{}: the trainer state of an older version; read in that layout (the next checkpoint is written"
+              + " as {})",
+          file,
+          STATE);
       state.put("format", TrainerState.FORMAT);
       state.put("algorithm", key);
       legacy.keys().accept(state);
     }
     JsonNode foundAlgorithm = state.get("algorithm");
-    if (foundAlgorithm == null || !foundAlgorithm.isTextual() || !foundAlgorithm.asText().equals(key)) {
-      throw new UserInputException(file + ": key \"algorithm\" is " + found(foundAlgorithm) + ", expected \"" + key
-          + "\" (" + what + ")");
+    if (foundAlgorithm == null
+        || !foundAlgorithm.isTextual()
+        || !foundAlgorithm.asText().equals(key)) {
+      throw new UserInputException(
+          file
+              + ": key \"algorithm\" is "
+              + found(foundAlgorithm)
+              + ", expected \""
+              + key
+              + "\" ("
+              + what
+              + ")");
     }
     requireShape(file, state, type, "");
     S bound;
@@ -175,19 +225,29 @@ public final class TrainerStateFolder {
       bound = JSON.treeToValue(state, type);
     } catch (JsonProcessingException e) { // a value its record refuses (e.g. a negative count)
       Throwable cause = e.getCause() == null ? e : e.getCause();
-      throw new UserInputException(file + ": " + (cause.getMessage() == null ? JsonProblems.what(e)
-          : cause.getMessage().lines().findFirst().orElse("")) + "; expected " + what, e);
+      throw new UserInputException(
+          file
+              + ": "
+              + (cause.getMessage() == null
+                  ? JsonProblems.what(e)
+                  : cause.getMessage().lines().findFirst().orElse(""))
+              + "; expected "
+              + what,
+          e);
     }
     if (bound.completedSteps() < 0) {
-      throw new UserInputException(file + ": key \"completed_steps\" is " + bound.completedSteps()
-          + ", expected an integer >= 0");
+      throw new UserInputException(
+          file
+              + ": key \"completed_steps\" is "
+              + bound.completedSteps()
+              + ", expected an integer >= 0");
     }
     return bound;
   }
 
   /**
-   * Every component of the record {@code type} present in {@code node} with a value of its type
-   * (an integer, a number, a string, or an object checked the same way), and no other key.
+   * Every component of the record {@code type} present in {@code node} with a value of its type (an
+   * integer, a number, a string, or an object checked the same way), and no other key.
    */
   private static void requireShape(Path file, ObjectNode node, Class<?> type, String prefix) {
     List<String> names = new ArrayList<>();
@@ -211,12 +271,17 @@ public final class TrainerStateFolder {
         expected = "an object";
         ok = value instanceof ObjectNode;
       } else {
-        throw new IllegalStateException(type + ": component " + component.getName() + " of type " + kind
-            + " is not a kind a trainer state holds (integer, number, string, record)");
+        throw new IllegalStateException(
+            type
+                + ": component "
+                + component.getName()
+                + " of type "
+                + kind
+                + " is not a kind a trainer state holds (integer, number, string, record)");
       }
       if (!ok) {
-        throw new UserInputException(file + ": key \"" + prefix + name + "\" is " + found(value) + ", expected "
-            + expected);
+        throw new UserInputException(
+            file + ": key \"" + prefix + name + "\" is " + found(value) + ", expected " + expected);
       }
       if (kind.isRecord()) {
         requireShape(file, (ObjectNode) value, kind, prefix + name + ".");
@@ -225,8 +290,14 @@ public final class TrainerStateFolder {
     for (Iterator<String> keys = node.fieldNames(); keys.hasNext(); ) {
       String name = keys.next();
       if (!names.contains(name)) {
-        throw new UserInputException(file + ": key \"" + prefix + name + "\" is not a key of this trainer state;"
-            + " expected only " + names);
+        throw new UserInputException(
+            file
+                + ": key \""
+                + prefix
+                + name
+                + "\" is not a key of this trainer state;"
+                + " expected only "
+                + names);
       }
     }
   }

@@ -33,26 +33,29 @@ import org.apache.logging.log4j.Logger;
  *   latest.json      {"folder": "step-00000040", "step": 40}: the newest complete one
  * </pre>
  *
- * A step folder is written under a temporary name and renamed when complete; {@code latest.json}
- * is replaced atomically after that. So {@code latest.json} always names a complete checkpoint (or
- * is absent: start from scratch). Only the newest {@link #KEEP} step folders are kept; folders a
- * killed save left half-written are deleted by the next save. Each step folder holds a
- * {@link FolderManifest} (every file's size and SHA-256), checked when the checkpoint is read: a
- * damaged newest checkpoint falls back to the one before it.
+ * A step folder is written under a temporary name and renamed when complete; {@code latest.json} is
+ * replaced atomically after that. So {@code latest.json} always names a complete checkpoint (or is
+ * absent: start from scratch). Only the newest {@link #KEEP} step folders are kept; folders a
+ * killed save left half-written are deleted by the next save. Each step folder holds a {@link
+ * FolderManifest} (every file's size and SHA-256), checked when the checkpoint is read: a damaged
+ * newest checkpoint falls back to the one before it.
  */
 public final class CheckpointFolders {
   private static final Logger LOG = LogManager.getLogger(CheckpointFolders.class);
+
   /** The pointer file naming the newest complete checkpoint. */
   public static final String LATEST = "latest.json";
+
   /** Step folders kept; older ones are deleted after a new one is complete. */
   public static final int KEEP = 2;
 
   /** The snake_case JSON mapper the checkpoints' state files are written and read with. */
-  public static final ObjectMapper JSON = JsonMapper.builder()
-      .propertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
-      .enable(SerializationFeature.INDENT_OUTPUT)
-      .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
-      .build();
+  public static final ObjectMapper JSON =
+      JsonMapper.builder()
+          .propertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
+          .enable(SerializationFeature.INDENT_OUTPUT)
+          .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
+          .build();
 
   private static final Pattern STEP_FOLDER = Pattern.compile("step-\\d{8}");
   private static final String TEMP_SUFFIX = AtomicFiles.TEMP_INFIX + "checkpoint";
@@ -96,27 +99,30 @@ public final class CheckpointFolders {
         // the original failure is the one worth reporting
       }
       if (e instanceof IOException io) {
-        throw new UncheckedIOException("cannot write " + what + " " + target + ": " + IoFailures.reason(io), io);
+        throw new UncheckedIOException(
+            "cannot write " + what + " " + target + ": " + IoFailures.reason(io), io);
       }
       if (e instanceof UncheckedIOException unchecked) {
-        throw new UncheckedIOException("cannot write " + what + " " + target + ": "
-            + IoFailures.reason(unchecked.getCause()), unchecked.getCause());
+        throw new UncheckedIOException(
+            "cannot write " + what + " " + target + ": " + IoFailures.reason(unchecked.getCause()),
+            unchecked.getCause());
       }
       throw (RuntimeException) e;
     }
   }
 
   /**
-   * The newest usable checkpoint in {@code dir}: the folder {@code latest.json} names, when it holds
-   * {@code requiredFile} (the file a save writes last) and agrees with its manifest (sizes and
-   * SHA-256); otherwise, with a warning, the newest older step folder that does. Empty when there
-   * is no checkpoint at all.
+   * The newest usable checkpoint in {@code dir}: the folder {@code latest.json} names, when it
+   * holds {@code requiredFile} (the file a save writes last) and agrees with its manifest (sizes
+   * and SHA-256); otherwise, with a warning, the newest older step folder that does. Empty when
+   * there is no checkpoint at all.
    *
    * @param what names the checkpoint in an error, e.g. "a complete RL checkpoint"
    * @param startOver what deleting {@code latest.json} would start over, e.g. "this training"
    * @throws UserInputException naming the damaged file when no checkpoint in {@code dir} is usable
    */
-  public static Optional<Path> latest(Path dir, String requiredFile, String what, String startOver) {
+  public static Optional<Path> latest(
+      Path dir, String requiredFile, String what, String startOver) {
     Path pointerFile = dir.resolve(LATEST);
     if (!Files.isRegularFile(pointerFile)) {
       return Optional.empty();
@@ -148,8 +154,15 @@ public final class CheckpointFolders {
         firstProblem = problem;
       }
     }
-    throw new UserInputException(firstProblem + "; no earlier usable checkpoint in " + dir + " (delete "
-        + pointerFile + " to start " + startOver + " over)");
+    throw new UserInputException(
+        firstProblem
+            + "; no earlier usable checkpoint in "
+            + dir
+            + " (delete "
+            + pointerFile
+            + " to start "
+            + startOver
+            + " over)");
   }
 
   /** What makes {@code folder} unusable as a checkpoint, or null when it is complete and intact. */
@@ -163,7 +176,8 @@ public final class CheckpointFolders {
   /** The complete step folders in {@code dir}, newest first. */
   private static List<Path> stepFolders(Path dir) {
     try (Stream<Path> listing = Files.list(dir)) {
-      return listing.filter(p -> STEP_FOLDER.matcher(p.getFileName().toString()).matches())
+      return listing
+          .filter(p -> STEP_FOLDER.matcher(p.getFileName().toString()).matches())
           .sorted(Comparator.comparing((Path p) -> p.getFileName().toString()).reversed())
           .toList();
     } catch (IOException e) {
@@ -180,8 +194,14 @@ public final class CheckpointFolders {
     try {
       return JSON.readValue(file.toFile(), type);
     } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-      throw new UserInputException(file + JsonProblems.describe(e) + "; expected a " + type.getSimpleName()
-          + " written by " + writtenBy, e);
+      throw new UserInputException(
+          file
+              + JsonProblems.describe(e)
+              + "; expected a "
+              + type.getSimpleName()
+              + " written by "
+              + writtenBy,
+          e);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read " + file + ": " + IoFailures.reason(e), e);
     }
@@ -203,7 +223,8 @@ public final class CheckpointFolders {
   private static void prune(Path dir, String newest) throws IOException {
     List<Path> steps = new ArrayList<>();
     try (Stream<Path> listing = Files.list(dir)) {
-      for (Path child : listing.sorted(Comparator.comparing(p -> p.getFileName().toString())).toList()) {
+      for (Path child :
+          listing.sorted(Comparator.comparing(p -> p.getFileName().toString())).toList()) {
         String file = child.getFileName().toString();
         if (STEP_FOLDER.matcher(file).matches()) {
           steps.add(child);

@@ -50,8 +50,8 @@ public record ComputeEnvironment(
    *
    * @throws UserInputException for {@code device: gpu} (or {@code gpu:N}) when the engine sees no
    *     such GPU: one line with what was looked for (a CUDA build of PyTorch, the flavours this DJL
-   *     serves), what was found (the flavour and folder of the library the engine loaded, whether it
-   *     holds CUDA libraries, {@code PYTORCH_FLAVOR}, the CUDA runtime) and the two ways out
+   *     serves), what was found (the flavour and folder of the library the engine loaded, whether
+   *     it holds CUDA libraries, {@code PYTORCH_FLAVOR}, the CUDA runtime) and the two ways out
    */
   public static void requireDevice(DeviceSpec spec, int threads) {
     resolve(spec, threads);
@@ -73,7 +73,8 @@ public record ComputeEnvironment(
           case AUTO -> gpus > 0 ? Device.gpu(0) : Device.cpu();
           case GPU -> {
             if (spec.gpuIndex() >= gpus) {
-              throw new UserInputException(NativeLibraryReport.noGpu(spec.gpuIndex(), gpus, engine));
+              throw new UserInputException(
+                  NativeLibraryReport.noGpu(spec.gpuIndex(), gpus, engine));
             }
             yield Device.gpu(spec.gpuIndex());
           }

@@ -112,7 +112,9 @@ public final class MetricsLog implements Closeable {
       }
       out.close();
       AtomicFiles.writeString(file, content.toString());
-      out = Files.newBufferedWriter(file, StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+      out =
+          Files.newBufferedWriter(
+              file, StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot rewrite " + file + ": " + e.getMessage(), e);
     }
@@ -128,7 +130,8 @@ public final class MetricsLog implements Closeable {
     } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
       return false; // not ours to judge; kept as it was
     }
-    return node != null && stage.equals(node.path("stage").asText(null))
+    return node != null
+        && stage.equals(node.path("stage").asText(null))
         && (step == 0 || node.path("step").asLong(0) > step);
   }
 

@@ -34,21 +34,33 @@ final class NativeLibraryReport {
    * 2.7.1-20250812-cpu-linux-x86_64 (the CPU jar's) or 2.7.1-cu128-linux-x86_64 (a download).
    */
   private static final Pattern CACHE_FOLDER =
-      Pattern.compile("(\\d+\\.\\d+\\.\\d+(?:-\\d{8})?)-(.+)-((?:linux|osx|win)-(?:x86_64|aarch64))");
+      Pattern.compile(
+          "(\\d+\\.\\d+\\.\\d+(?:-\\d{8})?)-(.+)-((?:linux|osx|win)-(?:x86_64|aarch64))");
 
   private NativeLibraryReport() {}
 
-  /** One line: what {@code device: gpu[:index]} looked for, what was found, and the two ways out. */
+  /**
+   * One line: what {@code device: gpu[:index]} looked for, what was found, and the two ways out.
+   */
   static String noGpu(int index, int gpus, Engine engine) {
     String asked = "device: gpu" + (index > 0 ? ":" + index : "");
     String classifier = classifier();
     List<String> served = jniCudaFlavours(classifier);
-    String lookedFor = "GPU " + index + " through a CUDA build of PyTorch " + engine.getVersion() + " ("
-        + (served.isEmpty()
-            ? "DJL " + Engine.getDjlVersion() + "'s JNI has no CUDA flavour for " + classifier
-            : "DJL " + Engine.getDjlVersion() + " serves " + String.join(", ", served.stream()
-                .map(NativeLibraryReport::describe).toList()) + " for " + classifier)
-        + ")";
+    String lookedFor =
+        "GPU "
+            + index
+            + " through a CUDA build of PyTorch "
+            + engine.getVersion()
+            + " ("
+            + (served.isEmpty()
+                ? "DJL " + Engine.getDjlVersion() + "'s JNI has no CUDA flavour for " + classifier
+                : "DJL "
+                    + Engine.getDjlVersion()
+                    + " serves "
+                    + String.join(", ", served.stream().map(NativeLibraryReport::describe).toList())
+                    + " for "
+                    + classifier)
+            + ")";
 
     Path folder = libtorchFolder();
     String found;
@@ -58,23 +70,41 @@ final class NativeLibraryReport {
       Matcher m = CACHE_FOLDER.matcher(folder.getFileName().toString());
       String flavour = m.matches() ? "flavour " + m.group(2) : "a library";
       List<String> cuda = cudaLibraries(folder);
-      found = flavour + " from " + folder + " ("
-          + (cuda.isEmpty() ? "no CUDA library in it" : "CUDA libraries " + String.join(", ", cuda)) + ")";
+      found =
+          flavour
+              + " from "
+              + folder
+              + " ("
+              + (cuda.isEmpty()
+                  ? "no CUDA library in it"
+                  : "CUDA libraries " + String.join(", ", cuda))
+              + ")";
     }
     String flavourSetting = Utils.getEnvOrSystemProperty("PYTORCH_FLAVOR");
-    found += ", PYTORCH_FLAVOR " + (flavourSetting == null || flavourSetting.isEmpty() ? "not set" : flavourSetting);
+    found +=
+        ", PYTORCH_FLAVOR "
+            + (flavourSetting == null || flavourSetting.isEmpty() ? "not set" : flavourSetting);
     String libraryPath = Utils.getEnvOrSystemProperty("PYTORCH_LIBRARY_PATH");
     if (libraryPath != null && !libraryPath.isEmpty()) {
       found += ", PYTORCH_LIBRARY_PATH " + libraryPath;
     }
     found += ", " + cudaRuntime() + ", " + gpus + " GPU(s) visible to the engine";
 
-    String fix = gpus > 0
-        ? "use device: gpu:0" + (gpus > 1 ? " to gpu:" + (gpus - 1) : "") + ", or device: cpu"
-        : "install DJL's CUDA build of PyTorch as README \"GPU\" says (mvn -Pgpu"
-            + (served.isEmpty() ? "" : ", PYTORCH_FLAVOR=" + served.get(served.size() - 1))
-            + "), or use device: cpu";
-    return asked + " found no GPU " + index + ". Looked for: " + lookedFor + ". Found: " + found + ". Fix: " + fix;
+    String fix =
+        gpus > 0
+            ? "use device: gpu:0" + (gpus > 1 ? " to gpu:" + (gpus - 1) : "") + ", or device: cpu"
+            : "install DJL's CUDA build of PyTorch as README \"GPU\" says (mvn -Pgpu"
+                + (served.isEmpty() ? "" : ", PYTORCH_FLAVOR=" + served.get(served.size() - 1))
+                + "), or use device: cpu";
+    return asked
+        + " found no GPU "
+        + index
+        + ". Looked for: "
+        + lookedFor
+        + ". Found: "
+        + found
+        + ". Fix: "
+        + fix;
   }
 
   /** {@code cu128 (CUDA 12.8+)}. */
@@ -83,7 +113,11 @@ final class NativeLibraryReport {
     if (digits.length() < 2 || !digits.chars().allMatch(Character::isDigit)) {
       return flavour;
     }
-    return flavour + " (CUDA " + digits.substring(0, digits.length() - 1) + "." + digits.charAt(digits.length() - 1)
+    return flavour
+        + " (CUDA "
+        + digits.substring(0, digits.length() - 1)
+        + "."
+        + digits.charAt(digits.length() - 1)
         + " or newer)";
   }
 
@@ -104,7 +138,8 @@ final class NativeLibraryReport {
     TreeSet<String> flavours = new TreeSet<>();
     String prefix = "jnilib/" + classifier + "/";
     try {
-      URL properties = NativeLibraryReport.class.getClassLoader().getResource("jnilib/pytorch.properties");
+      URL properties =
+          NativeLibraryReport.class.getClassLoader().getResource("jnilib/pytorch.properties");
       if (properties == null) {
         return List.of();
       }
@@ -123,7 +158,10 @@ final class NativeLibraryReport {
         Path folder = Path.of(properties.toURI()).getParent().resolve(classifier);
         if (Files.isDirectory(folder)) {
           try (Stream<Path> children = Files.list(folder)) {
-            children.map(p -> p.getFileName().toString()).filter(n -> n.startsWith("cu")).forEach(flavours::add);
+            children
+                .map(p -> p.getFileName().toString())
+                .filter(n -> n.startsWith("cu"))
+                .forEach(flavours::add);
           }
         }
       }
@@ -141,18 +179,25 @@ final class NativeLibraryReport {
     }
   }
 
-  /** The CUDA libraries of PyTorch in the folder the engine loaded (libtorch_cuda.so and the like). */
+  /**
+   * The CUDA libraries of PyTorch in the folder the engine loaded (libtorch_cuda.so and the like).
+   */
   private static List<String> cudaLibraries(Path folder) {
     try (Stream<Path> files = Files.list(folder)) {
-      return files.map(p -> p.getFileName().toString())
+      return files
+          .map(p -> p.getFileName().toString())
           .filter(n -> n.contains("cuda") || n.startsWith("libcudart") || n.startsWith("cudart"))
-          .sorted().toList();
+          .sorted()
+          .toList();
     } catch (IOException | RuntimeException e) {
       return List.of();
     }
   }
 
-  /** The machine's CUDA runtime as DJL detects it (libcudart through JNA), which picks DJL's flavour. */
+  /**
+   * The machine's CUDA runtime as DJL detects it (libcudart through JNA), which picks DJL's
+   * flavour.
+   */
   private static String cudaRuntime() {
     try {
       int version = CudaUtils.getCudaVersion(); // e.g. 12040 for 12.4

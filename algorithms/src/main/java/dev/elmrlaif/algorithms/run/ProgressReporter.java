@@ -29,7 +29,10 @@ public final class ProgressReporter {
     LoggingConfig.ProgressMode mode = config.progress();
     if (mode == LoggingConfig.ProgressMode.AUTO) {
       boolean ci = "true".equalsIgnoreCase(env.getOrDefault("CI", ""));
-      mode = System.console() != null && !ci ? LoggingConfig.ProgressMode.BAR : LoggingConfig.ProgressMode.LINES;
+      mode =
+          System.console() != null && !ci
+              ? LoggingConfig.ProgressMode.BAR
+              : LoggingConfig.ProgressMode.LINES;
     }
     return new ProgressReporter(mode, Duration.ofSeconds(config.progressLineSeconds()));
   }
@@ -44,13 +47,14 @@ public final class ProgressReporter {
     return switch (mode) {
       case BAR -> new BarTask(name, total, unit);
       case LINES -> new LineTask(name, total, unit, lineEvery);
-      default -> new Task() {
-          @Override
-          public void stepBy(long n) {}
+      default ->
+          new Task() {
+            @Override
+            public void stepBy(long n) {}
 
-          @Override
-          public void close() {}
-        };
+            @Override
+            public void close() {}
+          };
     };
   }
 

@@ -21,8 +21,8 @@ import java.util.Optional;
 import java.util.stream.Stream;
 
 /**
- * The folder of one run: {@code runs/<config-name>/<UTC timestamp>/} or a folder given with
- * {@code --run-dir}. It holds the resolved {@code config.yaml}, {@code provenance.json}, {@code
+ * The folder of one run: {@code runs/<config-name>/<UTC timestamp>/} or a folder given with {@code
+ * --run-dir}. It holds the resolved {@code config.yaml}, {@code provenance.json}, {@code
  * metrics.jsonl}, the TensorBoard events, {@code run.log}, {@code checkpoints/}, one output folder
  * per stage and {@code stages/<stage>.json}, the marker a finished stage leaves so that a resumed
  * run skips it. Every file but the append-only logs is written atomically.
@@ -60,19 +60,29 @@ public final class RunDirectory {
   public static RunDirectory createAt(Path dir) {
     if (Files.exists(dir.resolve(CONFIG_FILE))) {
       throw new UserInputException(
-          "--run-dir " + dir + " already holds a run (config.yaml exists); use --resume " + dir
+          "--run-dir "
+              + dir
+              + " already holds a run (config.yaml exists); use --resume "
+              + dir
               + " to continue it, or choose another folder");
     }
     if (Files.exists(dir) && !Files.isDirectory(dir)) {
-      throw new UserInputException("--run-dir " + dir + ": is a file; expected a new or empty folder for the run");
+      throw new UserInputException(
+          "--run-dir " + dir + ": is a file; expected a new or empty folder for the run");
     }
     if (Files.isDirectory(dir)) {
       try (Stream<Path> entries = Files.list(dir)) {
-        List<String> names = entries.map(p -> p.getFileName().toString()).sorted().limit(3).toList();
+        List<String> names =
+            entries.map(p -> p.getFileName().toString()).sorted().limit(3).toList();
         if (!names.isEmpty()) {
-          throw new UserInputException("--run-dir " + dir + ": not empty and not a run folder (holds "
-              + String.join(", ", names) + (names.size() == 3 ? ", ..." : "") + "); expected a new or empty folder"
-              + " (a run would mix its files into it), or --resume for a run folder");
+          throw new UserInputException(
+              "--run-dir "
+                  + dir
+                  + ": not empty and not a run folder (holds "
+                  + String.join(", ", names)
+                  + (names.size() == 3 ? ", ..." : "")
+                  + "); expected a new or empty folder"
+                  + " (a run would mix its files into it), or --resume for a run folder");
         }
       } catch (IOException e) {
         throw new UncheckedIOException("cannot list " + dir + ": " + IoFailures.reason(e), e);
@@ -87,7 +97,11 @@ public final class RunDirectory {
   public static RunDirectory open(Path dir) {
     if (!Files.isRegularFile(dir.resolve(CONFIG_FILE))) {
       throw new UserInputException(
-          "--resume " + dir + ": not a run folder (no " + CONFIG_FILE + " in it); expected a folder"
+          "--resume "
+              + dir
+              + ": not a run folder (no "
+              + CONFIG_FILE
+              + " in it); expected a folder"
               + " made by `rlaif train`, e.g. runs/<name>/<timestamp>");
     }
     RunDirectory run = new RunDirectory(dir);
@@ -106,13 +120,21 @@ public final class RunDirectory {
       Files.createDirectories(root.resolve("stages"));
     } catch (IOException e) {
       String path = IoFailures.path(e);
-      throw new UserInputException("cannot create run folder " + root + ": "
-          + (path == null || path.equals(root.toString()) ? "" : path + ": ") + IoFailures.reason(e)
-          + "; expected a folder this user can write (or choose another with --run-dir / --runs-root)", e);
+      throw new UserInputException(
+          "cannot create run folder "
+              + root
+              + ": "
+              + (path == null || path.equals(root.toString()) ? "" : path + ": ")
+              + IoFailures.reason(e)
+              + "; expected a folder this user can write (or choose another with --run-dir / --runs-root)",
+          e);
     }
     if (!Files.isWritable(root)) {
-      throw new UserInputException("run folder " + root + ": Permission denied (not writable by this user);"
-          + " expected a folder this user can write (or choose another with --run-dir / --runs-root)");
+      throw new UserInputException(
+          "run folder "
+              + root
+              + ": Permission denied (not writable by this user);"
+              + " expected a folder this user can write (or choose another with --run-dir / --runs-root)");
     }
   }
 
@@ -176,7 +198,8 @@ public final class RunDirectory {
     try {
       return Optional.of(json.readValue(markerOf(stage).toFile(), LinkedHashMap.class));
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot read " + markerOf(stage) + ": " + IoFailures.reason(e), e);
+      throw new UncheckedIOException(
+          "cannot read " + markerOf(stage) + ": " + IoFailures.reason(e), e);
     }
   }
 

@@ -3,9 +3,9 @@ package dev.elmrlaif.algorithms.run;
 import java.nio.file.Path;
 
 /**
- * Ends a run that stopped on request ({@link StopRequest}) at a point it can resume from: thrown
- * by a training loop once its checkpoint is written, or by the pipeline between stages. The CLI
- * says how to resume and exits with 128 plus the signal's number.
+ * Ends a run that stopped on request ({@link StopRequest}) at a point it can resume from: thrown by
+ * a training loop once its checkpoint is written, or by the pipeline between stages. The CLI says
+ * how to resume and exits with 128 plus the signal's number.
  */
 public final class RunStopped extends RuntimeException {
   private static final long serialVersionUID = 1L;
@@ -18,7 +18,12 @@ public final class RunStopped extends RuntimeException {
    * @param checkpoint the checkpoint written, or null when the run resumes at a stage's start
    */
   public RunStopped(String signal, String where, Path checkpoint) {
-    super("stopped by SIG" + signal + ": " + where + (checkpoint == null ? "" : ", checkpoint " + checkpoint));
+    super(
+        "stopped by SIG"
+            + signal
+            + ": "
+            + where
+            + (checkpoint == null ? "" : ", checkpoint " + checkpoint));
     this.signal = signal;
     this.checkpoint = checkpoint;
   }

@@ -27,7 +27,10 @@ public final class StopRequest {
     return Optional.ofNullable(signal.get());
   }
 
-  /** The exit code of a process ended by {@code signalName}: 128 plus the signal's number (143, 130). */
+  /**
+   * The exit code of a process ended by {@code signalName}: 128 plus the signal's number (143,
+   * 130).
+   */
   public static int exitCode(String signalName) {
     return switch (signalName) {
       case "INT" -> 130;

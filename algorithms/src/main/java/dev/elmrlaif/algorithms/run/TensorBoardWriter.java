@@ -21,9 +21,9 @@ import java.util.zip.CRC32C;
  * masked_crc32c(length)}, {@code data}, {@code uint32 masked_crc32c(data)} (little-endian), where
  * {@code masked(c) = ((c >>> 15) | (c << 17)) + 0xa282ead8}; each data is an {@code Event}
  * protobuf: {@code wall_time} (field 1, double), {@code step} (2, int64), {@code file_version} (3,
- * string, first record only) or {@code summary} (5) holding {@code Summary.Value} entries of
- * {@code tag} (1, string) and {@code simple_value} (2, float). The protobufs are encoded by hand:
- * five fields do not justify a protobuf dependency.
+ * string, first record only) or {@code summary} (5) holding {@code Summary.Value} entries of {@code
+ * tag} (1, string) and {@code simple_value} (2, float). The protobufs are encoded by hand: five
+ * fields do not justify a protobuf dependency.
  */
 public final class TensorBoardWriter implements Closeable {
   private static final int MASK_DELTA = 0xa282ead8;

@@ -20,14 +20,14 @@ import java.util.SplittableRandom;
  * </pre>
  *
  * and computes, by enumerating every sequence:
+ *
  * <ul>
- *   <li>the closed-form optimum {@code π*(y) = π_ref(y)·exp(r(y)/β) / Z},
- *       {@code Z = Σ_y π_ref(y)·exp(r(y)/β)}, with {@code J(π*) = β log Z};
- *   <li>the soft values (H5-H7), backwards from the horizon:
- *       {@code Q*(s,a) = r(s+a)} if {@code s+a} is terminal, else {@code V*(s+a)};
- *       {@code V*(s) = β log Σ_a π_ref(a|s) exp(Q*(s,a)/β)}; and the per-prefix optimal policy
- *       {@code π*(a|s) = π_ref(a|s)·exp((Q*(s,a) − V*(s))/β)}, whose sequence distribution is the
- *       closed form above;
+ *   <li>the closed-form optimum {@code π*(y) = π_ref(y)·exp(r(y)/β) / Z}, {@code Z = Σ_y
+ *       π_ref(y)·exp(r(y)/β)}, with {@code J(π*) = β log Z};
+ *   <li>the soft values (H5-H7), backwards from the horizon: {@code Q*(s,a) = r(s+a)} if {@code
+ *       s+a} is terminal, else {@code V*(s+a)}; {@code V*(s) = β log Σ_a π_ref(a|s)
+ *       exp(Q*(s,a)/β)}; and the per-prefix optimal policy {@code π*(a|s) = π_ref(a|s)·exp((Q*(s,a)
+ *       − V*(s))/β)}, whose sequence distribution is the closed form above;
  *   <li>{@code J(π)} of any tabular policy and the total-variation distance of its sequence
  *       distribution to {@code π*}.
  * </ul>
@@ -52,8 +52,12 @@ public final class SyntheticCoMdp {
     for (List<Integer> y : mdp.sequences()) {
       double r = reward.reward(y);
       if (!Double.isFinite(r)) {
-        throw new IllegalArgumentException("reward of sequence \"" + TokenMdp.format(y) + "\" is " + r
-            + ", expected a finite value");
+        throw new IllegalArgumentException(
+            "reward of sequence \""
+                + TokenMdp.format(y)
+                + "\" is "
+                + r
+                + ", expected a finite value");
       }
       table.put(y, r);
     }
@@ -72,10 +76,12 @@ public final class SyntheticCoMdp {
     SplittableRandom root = new SplittableRandom(config.seed());
     SplittableRandom referenceStream = root.split();
     SplittableRandom rewardStream = root.split();
-    TabularPolicy reference = config.referenceTable().isEmpty()
-        ? TabularPolicy.random(mdp, referenceStream, config.referenceTemperature())
-        : referenceFromTable(mdp, config.referenceTable());
-    return new SyntheticCoMdp(mdp, reference, rewardOf(mdp, config.reward(), rewardStream), config.beta());
+    TabularPolicy reference =
+        config.referenceTable().isEmpty()
+            ? TabularPolicy.random(mdp, referenceStream, config.referenceTemperature())
+            : referenceFromTable(mdp, config.referenceTable());
+    return new SyntheticCoMdp(
+        mdp, reference, rewardOf(mdp, config.reward(), rewardStream), config.beta());
   }
 
   public TokenMdp mdp() {
@@ -94,7 +100,8 @@ public final class SyntheticCoMdp {
   public double reward(List<Integer> sequence) {
     Double r = rewards.get(sequence);
     if (r == null) {
-      throw new IllegalArgumentException("\"" + TokenMdp.format(sequence) + "\" is not a complete sequence");
+      throw new IllegalArgumentException(
+          "\"" + TokenMdp.format(sequence) + "\" is not a complete sequence");
     }
     return r;
   }
@@ -145,13 +152,16 @@ public final class SyntheticCoMdp {
   /** {@code π*(a|s) = π_ref(a|s)·exp((Q*(s,a) − V*(s))/β)} at every prefix. */
   public TabularPolicy optimalPolicy() {
     SoftValues values = softValues();
-    return TabularPolicy.of(mdp, s -> {
-      double[] p = SoftBellman.optimalLogPolicy(values.q(s), reference.logProbabilities(s), beta);
-      for (int a = 0; a < p.length; a++) {
-        p[a] = Math.exp(p[a]);
-      }
-      return p;
-    });
+    return TabularPolicy.of(
+        mdp,
+        s -> {
+          double[] p =
+              SoftBellman.optimalLogPolicy(values.q(s), reference.logProbabilities(s), beta);
+          for (int a = 0; a < p.length; a++) {
+            p[a] = Math.exp(p[a]);
+          }
+          return p;
+        });
   }
 
   /** {@code E_{y~π}[r(y)]}. */
@@ -164,8 +174,8 @@ public final class SyntheticCoMdp {
   }
 
   /**
-   * {@code KL(π ‖ π_ref) = Σ_y π(y) log(π(y)/π_ref(y))} over sequences ({@code +∞} when π puts
-   * mass where π_ref has none).
+   * {@code KL(π ‖ π_ref) = Σ_y π(y) log(π(y)/π_ref(y))} over sequences ({@code +∞} when π puts mass
+   * where π_ref has none).
    */
   public double klToReference(TabularPolicy policy) {
     double kl = 0;
@@ -189,16 +199,16 @@ public final class SyntheticCoMdp {
   }
 
   /**
-   * The exact gradient of {@code J} with respect to per-prefix softmax logits, for a policy
-   * {@code π(·|s) = softmax(θ_s)}: with {@code A(y) = r(y) − β·log(π(y)/π_ref(y))},
+   * The exact gradient of {@code J} with respect to per-prefix softmax logits, for a policy {@code
+   * π(·|s) = softmax(θ_s)}: with {@code A(y) = r(y) − β·log(π(y)/π_ref(y))},
    *
    * <pre>
    * ∂J/∂θ_{s,a} = Σ_{y ⊒ s} π(y)·(1[y_{|s|} = a] − π(a|s))·A(y)
    * </pre>
    *
-   * (the sum runs over sequences that pass through prefix {@code s}; the score-function term of
-   * the KL, {@code −β Σ_y ∇π(y)}, vanishes because {@code Σ_y π(y) = 1}). It is zero at π*. The
-   * RL trainers' gradient estimators are checked against it.
+   * (the sum runs over sequences that pass through prefix {@code s}; the score-function term of the
+   * KL, {@code −β Σ_y ∇π(y)}, vanishes because {@code Σ_y π(y) = 1}). It is zero at π*. The RL
+   * trainers' gradient estimators are checked against it.
    */
   public Map<List<Integer>, double[]> objectiveGradient(TabularPolicy policy) {
     Map<List<Integer>, double[]> gradient = new LinkedHashMap<>();
@@ -210,8 +220,8 @@ public final class SyntheticCoMdp {
       if (logp == Double.NEGATIVE_INFINITY) {
         continue;
       }
-      double weight = Math.exp(logp)
-          * (rewards.get(y) - beta * (logp - reference.sequenceLogProbability(y)));
+      double weight =
+          Math.exp(logp) * (rewards.get(y) - beta * (logp - reference.sequenceLogProbability(y)));
       for (int t = 0; t < y.size(); t++) {
         List<Integer> s = y.subList(0, t);
         double[] g = gradient.get(s);
@@ -249,8 +259,12 @@ public final class SyntheticCoMdp {
       String key = "synthetic.reference_table.\"" + entry.getKey() + "\"";
       List<Integer> prefix = parseKey(key, entry.getKey(), mdp);
       if (mdp.isTerminal(prefix)) {
-        throw new UserInputException(key + ": is a complete sequence, expected a non-terminal prefix"
-            + " (shorter than the horizon " + mdp.horizon() + ", not ending with the end token 0)");
+        throw new UserInputException(
+            key
+                + ": is a complete sequence, expected a non-terminal prefix"
+                + " (shorter than the horizon "
+                + mdp.horizon()
+                + ", not ending with the end token 0)");
       }
       double[] row = new double[entry.getValue().size()];
       for (int a = 0; a < row.length; a++) {
@@ -268,20 +282,27 @@ public final class SyntheticCoMdp {
     }
     for (List<Integer> state : mdp.states()) {
       if (!rows.containsKey(state)) {
-        throw new UserInputException("synthetic.reference_table: no row for prefix \""
-            + TokenMdp.format(state) + "\"; expected one row per non-terminal prefix ("
-            + mdp.states().size() + " rows)");
+        throw new UserInputException(
+            "synthetic.reference_table: no row for prefix \""
+                + TokenMdp.format(state)
+                + "\"; expected one row per non-terminal prefix ("
+                + mdp.states().size()
+                + " rows)");
       }
     }
     return TabularPolicy.of(mdp, rows::get);
   }
 
-  private static SequenceReward rewardOf(TokenMdp mdp, SyntheticRewardConfig config, SplittableRandom random) {
+  private static SequenceReward rewardOf(
+      TokenMdp mdp, SyntheticRewardConfig config, SplittableRandom random) {
     return switch (config.kind()) {
       case TOKEN_COUNT -> {
         if (config.token() >= mdp.vocabSize()) {
-          throw new UserInputException("synthetic.reward.token: found " + config.token()
-              + ", expected a token id below the vocab size " + mdp.vocabSize());
+          throw new UserInputException(
+              "synthetic.reward.token: found "
+                  + config.token()
+                  + ", expected a token id below the vocab size "
+                  + mdp.vocabSize());
         }
         yield y -> config.scale() * y.stream().filter(t -> t == config.token()).count();
       }
@@ -298,8 +319,11 @@ public final class SyntheticCoMdp {
           String key = "synthetic.reward.table.\"" + entry.getKey() + "\"";
           List<Integer> y = parseKey(key, entry.getKey(), mdp);
           if (!mdp.isTerminal(y)) {
-            throw new UserInputException(key + ": is not a complete sequence; expected one ending"
-                + " with the end token 0 or of length " + mdp.horizon());
+            throw new UserInputException(
+                key
+                    + ": is not a complete sequence; expected one ending"
+                    + " with the end token 0 or of length "
+                    + mdp.horizon());
           }
           if (table.put(y, entry.getValue()) != null) {
             throw new UserInputException(key + ": the same sequence is listed twice");
@@ -316,21 +340,36 @@ public final class SyntheticCoMdp {
     try {
       tokens = TokenMdp.parse(text);
     } catch (NumberFormatException e) {
-      throw new UserInputException(key + ": expected token ids separated by spaces, e.g. \"2 1 0\"", e);
+      throw new UserInputException(
+          key + ": expected token ids separated by spaces, e.g. \"2 1 0\"", e);
     }
     if (tokens.size() > mdp.horizon()) {
-      throw new UserInputException(key + ": has " + tokens.size() + " tokens, expected at most the horizon "
-          + mdp.horizon());
+      throw new UserInputException(
+          key
+              + ": has "
+              + tokens.size()
+              + " tokens, expected at most the horizon "
+              + mdp.horizon());
     }
     for (int t = 0; t < tokens.size(); t++) {
       int token = tokens.get(t);
       if (token < 0 || token >= mdp.vocabSize()) {
-        throw new UserInputException(key + ": token " + token + " at position " + t
-            + ", expected ids in [0, " + mdp.vocabSize() + ")");
+        throw new UserInputException(
+            key
+                + ": token "
+                + token
+                + " at position "
+                + t
+                + ", expected ids in [0, "
+                + mdp.vocabSize()
+                + ")");
       }
       if (token == TokenMdp.END && t < tokens.size() - 1) {
-        throw new UserInputException(key + ": the end token 0 at position " + t
-            + " is followed by more tokens; expected it only last");
+        throw new UserInputException(
+            key
+                + ": the end token 0 at position "
+                + t
+                + " is followed by more tokens; expected it only last");
       }
     }
     return tokens;

@@ -9,19 +9,26 @@ import io.soabase.recordbuilder.core.RecordBuilder;
 import java.util.Map;
 
 /**
- * The terminal reward {@code r(y)} of the synthetic CoMDP (YAML section
- * {@code synthetic.reward}). Sequences are written as space-separated token ids, token 0 being
- * the end token, e.g. {@code "2 1 0"}.
+ * The terminal reward {@code r(y)} of the synthetic CoMDP (YAML section {@code synthetic.reward}).
+ * Sequences are written as space-separated token ids, token 0 being the end token, e.g. {@code "2 1
+ * 0"}.
  */
 @RecordBuilder
 public record SyntheticRewardConfig(
-    @Doc("table: r(y) from `table` (0 for sequences not listed); token_count: scale * (number of"
-        + " `token` in y); random: scale * U(0,1) per sequence, drawn from the seed")
-        @Default("random") Kind kind,
-    @Doc("token_count only: the token id whose occurrences are rewarded") @Range(min = 0) @Default("1") int token,
+    @Doc(
+            "table: r(y) from `table` (0 for sequences not listed); token_count: scale * (number of"
+                + " `token` in y); random: scale * U(0,1) per sequence, drawn from the seed")
+        @Default("random")
+        Kind kind,
+    @Doc("token_count only: the token id whose occurrences are rewarded")
+        @Range(min = 0)
+        @Default("1")
+        int token,
     @Doc("Multiplies the token count or the uniform draw") @Default("1.0") double scale,
     @Doc("table only: reward per complete sequence, keyed by its token ids, e.g. \"2 1 0\": 1.5")
-        @Default("{}") Map<String, Double> table) implements SyntheticRewardConfigBuilder.With {
+        @Default("{}")
+        Map<String, Double> table)
+    implements SyntheticRewardConfigBuilder.With {
 
   /** How the reward is defined. */
   public enum Kind {
@@ -40,8 +47,9 @@ public record SyntheticRewardConfig(
     table = Map.copyOf(table == null ? Map.of() : table);
     for (Map.Entry<String, Double> entry : table.entrySet()) {
       if (entry.getValue() == null || !Double.isFinite(entry.getValue())) {
-        throw new ConfigException("table.\"" + entry.getKey() + "\"", "found " + entry.getValue()
-            + ", expected a finite reward");
+        throw new ConfigException(
+            "table.\"" + entry.getKey() + "\"",
+            "found " + entry.getValue() + ", expected a finite reward");
       }
     }
   }

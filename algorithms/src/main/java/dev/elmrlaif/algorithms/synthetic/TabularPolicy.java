@@ -10,8 +10,8 @@ import java.util.random.RandomGenerator;
 
 /**
  * A policy over a {@link TokenMdp} given as one next-token distribution per non-terminal prefix,
- * {@code π(a|s)}. Its sequence distribution is the product along the sequence,
- * {@code π(y) = Π_t π(y_t | y_<t)}, which sums to 1 over {@link TokenMdp#sequences()}.
+ * {@code π(a|s)}. Its sequence distribution is the product along the sequence, {@code π(y) = Π_t
+ * π(y_t | y_<t)}, which sums to 1 over {@link TokenMdp#sequences()}.
  */
 public final class TabularPolicy {
   private final TokenMdp mdp;
@@ -44,24 +44,28 @@ public final class TabularPolicy {
     if (!(temperature > 0)) {
       throw new IllegalArgumentException("temperature: found " + temperature + ", expected > 0");
     }
-    return softmax(mdp, state -> {
-      double[] logits = new double[mdp.vocabSize()];
-      for (int a = 0; a < logits.length; a++) {
-        logits[a] = random.nextGaussian() / temperature;
-      }
-      return logits;
-    });
+    return softmax(
+        mdp,
+        state -> {
+          double[] logits = new double[mdp.vocabSize()];
+          for (int a = 0; a < logits.length; a++) {
+            logits[a] = random.nextGaussian() / temperature;
+          }
+          return logits;
+        });
   }
 
   /** The policy {@code π(·|s) = softmax(logits(s))} at every non-terminal prefix. */
   public static TabularPolicy softmax(TokenMdp mdp, Function<List<Integer>, double[]> logits) {
-    return of(mdp, state -> {
-      double[] p = LogProbs.logSoftmax(logits.apply(state));
-      for (int a = 0; a < p.length; a++) {
-        p[a] = Math.exp(p[a]);
-      }
-      return p;
-    });
+    return of(
+        mdp,
+        state -> {
+          double[] p = LogProbs.logSoftmax(logits.apply(state));
+          for (int a = 0; a < p.length; a++) {
+            p[a] = Math.exp(p[a]);
+          }
+          return p;
+        });
   }
 
   /** The policy that picks every token with probability {@code 1/V}. */
@@ -139,23 +143,38 @@ public final class TabularPolicy {
   private double[] row(List<Integer> prefix) {
     double[] row = table.get(prefix);
     if (row == null) {
-      throw new IllegalArgumentException("prefix \"" + TokenMdp.format(prefix)
-          + "\" is not a non-terminal prefix of this MDP (vocab " + mdp.vocabSize() + ", horizon "
-          + mdp.horizon() + ")");
+      throw new IllegalArgumentException(
+          "prefix \""
+              + TokenMdp.format(prefix)
+              + "\" is not a non-terminal prefix of this MDP (vocab "
+              + mdp.vocabSize()
+              + ", horizon "
+              + mdp.horizon()
+              + ")");
     }
     return row;
   }
 
   static void checkRow(String where, double[] row, int vocabSize) {
     if (row.length != vocabSize) {
-      throw new IllegalArgumentException(where + ": found " + row.length
-          + " probabilities, expected one per token (" + vocabSize + ")");
+      throw new IllegalArgumentException(
+          where
+              + ": found "
+              + row.length
+              + " probabilities, expected one per token ("
+              + vocabSize
+              + ")");
     }
     double sum = 0;
     for (int a = 0; a < row.length; a++) {
       if (!(row[a] >= 0) || Double.isInfinite(row[a])) {
-        throw new IllegalArgumentException(where + ": probability of token " + a + " is " + row[a]
-            + ", expected a finite value >= 0");
+        throw new IllegalArgumentException(
+            where
+                + ": probability of token "
+                + a
+                + " is "
+                + row[a]
+                + ", expected a finite value >= 0");
       }
       sum += row[a];
     }

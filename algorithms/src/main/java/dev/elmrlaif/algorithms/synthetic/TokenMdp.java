@@ -5,13 +5,13 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The structure of a small token CoMDP (DESIGN.md §3) with nothing learned in it: a vocabulary
- * of {@code vocabSize} tokens of which token {@link #END} (0) ends the episode, and a horizon of
+ * The structure of a small token CoMDP (DESIGN.md §3) with nothing learned in it: a vocabulary of
+ * {@code vocabSize} tokens of which token {@link #END} (0) ends the episode, and a horizon of
  * {@code H} tokens. A state is the prefix generated so far (the empty prefix is the start); a
- * prefix is <em>terminal</em> when it ends with {@code END} or has {@code H} tokens, and a
- * complete sequence {@code y} is a terminal prefix. With {@code V} tokens there are
- * {@code Σ_{k<H} (V−1)^k} non-terminal prefixes and {@code Σ_{k<H} (V−1)^k + (V−1)^H} sequences,
- * small enough to enumerate for {@code V <= 8}, {@code H <= 5}.
+ * prefix is <em>terminal</em> when it ends with {@code END} or has {@code H} tokens, and a complete
+ * sequence {@code y} is a terminal prefix. With {@code V} tokens there are {@code Σ_{k<H} (V−1)^k}
+ * non-terminal prefixes and {@code Σ_{k<H} (V−1)^k + (V−1)^H} sequences, small enough to enumerate
+ * for {@code V <= 8}, {@code H <= 5}.
  *
  * <p>Prefixes are immutable lists of token ids, so they serve as map keys.
  */
@@ -26,15 +26,21 @@ public final class TokenMdp {
 
   public TokenMdp(int vocabSize, int horizon) {
     if (vocabSize < 2) {
-      throw new IllegalArgumentException("vocab size: found " + vocabSize + ", expected >= 2 (END and one more)");
+      throw new IllegalArgumentException(
+          "vocab size: found " + vocabSize + ", expected >= 2 (END and one more)");
     }
     if (horizon < 1) {
       throw new IllegalArgumentException("horizon: found " + horizon + ", expected >= 1");
     }
     if (Math.pow(vocabSize - 1, horizon) > 5_000_000) {
-      throw new IllegalArgumentException("vocab size " + vocabSize + " and horizon " + horizon
-          + " give (V-1)^H = " + (long) Math.pow(vocabSize - 1, horizon)
-          + " sequences, expected at most 5,000,000 to enumerate");
+      throw new IllegalArgumentException(
+          "vocab size "
+              + vocabSize
+              + " and horizon "
+              + horizon
+              + " give (V-1)^H = "
+              + (long) Math.pow(vocabSize - 1, horizon)
+              + " sequences, expected at most 5,000,000 to enumerate");
     }
     this.vocabSize = vocabSize;
     this.horizon = horizon;
@@ -85,7 +91,10 @@ public final class TokenMdp {
 
   /** {@code prefix + [token]}. */
   public static List<Integer> append(List<Integer> prefix, int token) {
-    return ImmutableList.<Integer>builderWithExpectedSize(prefix.size() + 1).addAll(prefix).add(token).build();
+    return ImmutableList.<Integer>builderWithExpectedSize(prefix.size() + 1)
+        .addAll(prefix)
+        .add(token)
+        .build();
   }
 
   /** Parses a prefix written as space-separated token ids ({@code ""} is the empty prefix). */

@@ -8,9 +8,9 @@ import java.util.SplittableRandom;
  * of an epoch continues into the next one. Global example position {@code p = step * batchSize + i}
  * is example {@code permutation(p / size)[p % size]}.
  *
- * <p>The batch of a step is a pure function of {@code (seed, step)}: the data cursor of a checkpoint
- * is its step, and a resumed run neither skips nor repeats an example, at an epoch boundary or
- * anywhere else.
+ * <p>The batch of a step is a pure function of {@code (seed, step)}: the data cursor of a
+ * checkpoint is its step, and a resumed run neither skips nor repeats an example, at an epoch
+ * boundary or anywhere else.
  */
 public final class BatchOrder {
   private final int datasetSize;
@@ -26,10 +26,12 @@ public final class BatchOrder {
    */
   public BatchOrder(int datasetSize, int batchSize, long seed) {
     if (datasetSize < 1) {
-      throw new IllegalArgumentException("BatchOrder.datasetSize: found " + datasetSize + ", expected at least 1");
+      throw new IllegalArgumentException(
+          "BatchOrder.datasetSize: found " + datasetSize + ", expected at least 1");
     }
     if (batchSize < 1) {
-      throw new IllegalArgumentException("BatchOrder.batchSize: found " + batchSize + ", expected at least 1");
+      throw new IllegalArgumentException(
+          "BatchOrder.batchSize: found " + batchSize + ", expected at least 1");
     }
     this.datasetSize = datasetSize;
     this.batchSize = batchSize;

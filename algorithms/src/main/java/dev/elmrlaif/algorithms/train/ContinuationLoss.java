@@ -18,8 +18,8 @@ import java.util.List;
  * </pre>
  *
  * with {@code P_b} the prompt length and {@code C_b} the continuation length of row {@code b}:
- * prompt positions (and padding) carry weight 0, each continuation token weight 1. Pretraining
- * uses a one-token prompt (every later token is predicted); ELM training the task prompt with the
+ * prompt positions (and padding) carry weight 0, each continuation token weight 1. Pretraining uses
+ * a one-token prompt (every later token is predicted); ELM training the task prompt with the
  * adapter's rows at the placeholders (only the target is predicted).
  *
  * <p>Every input array is created in {@code scope}, which must stay open until the backward pass
@@ -29,8 +29,8 @@ public final class ContinuationLoss {
   private ContinuationLoss() {}
 
   /** The loss above, differentiable inside a gradient collector, and the N it averages over. */
-  public static OptimizationLoop.BatchLoss mean(Elm elm, NDManager scope, List<ElmPrompt> prompts,
-      List<int[]> continuations) {
+  public static OptimizationLoop.BatchLoss mean(
+      Elm elm, NDManager scope, List<ElmPrompt> prompts, List<int[]> continuations) {
     PromptBatch batch = PromptBatch.forScoring(prompts, continuations, elm.config());
     int rows = batch.rows();
     int length = batch.length();
@@ -41,15 +41,18 @@ public final class ContinuationLoss {
       int promptLength = batch.promptLength(b);
       int[] continuation = continuations.get(b);
       for (int j = 0; j < continuation.length; j++) {
-        int position = b * length + promptLength - 1 + j; // the logits here predict continuation token j
+        int position =
+            b * length + promptLength - 1 + j; // the logits here predict continuation token j
         labels[position] = continuation[j];
         weights[position] = 1f;
       }
       tokens += continuation.length;
     }
-    NDArray hidden = elm.hiddenStates(elm.embed(scope, batch), elm.positionIds(scope, batch), null, null);
+    NDArray hidden =
+        elm.hiddenStates(elm.embed(scope, batch), elm.positionIds(scope, batch), null, null);
     NDArray logProbs = elm.logits(hidden).logSoftmax(-1); // [B, T, V]
-    NDArray picked = logProbs.gather(scope.create(labels, new Shape(rows, length, 1)), 2).squeeze(2); // [B, T]
+    NDArray picked =
+        logProbs.gather(scope.create(labels, new Shape(rows, length, 1)), 2).squeeze(2); // [B, T]
     NDArray weight = scope.create(weights, new Shape(rows, length)).toType(elm.dataType(), false);
     NDArray total = picked.mul(weight).sum();
     // Not div(long): DJL frees a Number operand's buffer before the backward pass reads it.

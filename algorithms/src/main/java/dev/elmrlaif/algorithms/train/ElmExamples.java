@@ -13,9 +13,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Turns task examples into ELM inputs: the prompt's token ids (each placeholder {@code <|entity_k|>}
- * a single id) with the domain embedding of each slot's entity, and the target's token ids followed
- * by the end token, cut so that prompt plus target fit the model's context.
+ * Turns task examples into ELM inputs: the prompt's token ids (each placeholder {@code
+ * <|entity_k|>} a single id) with the domain embedding of each slot's entity, and the target's
+ * token ids followed by the end token, cut so that prompt plus target fit the model's context.
  */
 public final class ElmExamples {
   private final Map<String, TaskSpec> tasks = new LinkedHashMap<>();
@@ -30,7 +30,11 @@ public final class ElmExamples {
   /**
    * @param endToken the model's end-of-text id, appended to every target
    */
-  public ElmExamples(List<TaskSpec> tasks, InMemoryDomain domain, ElmTokenizer tokenizer, int contextLength,
+  public ElmExamples(
+      List<TaskSpec> tasks,
+      InMemoryDomain domain,
+      ElmTokenizer tokenizer,
+      int contextLength,
       int endToken) {
     tasks.forEach(t -> this.tasks.put(t.name(), t));
     this.domain = domain;
@@ -43,8 +47,11 @@ public final class ElmExamples {
   public TaskSpec task(TaskExample example) {
     TaskSpec task = tasks.get(example.task());
     if (task == null) {
-      throw new UserInputException("example of task '" + example.task() + "': not among the prepared tasks "
-          + tasks.keySet());
+      throw new UserInputException(
+          "example of task '"
+              + example.task()
+              + "': not among the prepared tasks "
+              + tasks.keySet());
     }
     return task;
   }
@@ -57,8 +64,15 @@ public final class ElmExamples {
       String spaceName = task.slots().get(slot).space();
       EmbeddingSpace space = domain.spaces().get(spaceName);
       if (space == null) {
-        throw new UserInputException("task '" + task.name() + "', slot " + slot + ": embedding space '" + spaceName
-            + "' is not in the prepared data; expected one of " + domain.spaces().keySet());
+        throw new UserInputException(
+            "task '"
+                + task.name()
+                + "', slot "
+                + slot
+                + ": embedding space '"
+                + spaceName
+                + "' is not in the prepared data; expected one of "
+                + domain.spaces().keySet());
       }
       entities[slot] = space.vector(example.entities().get(slot));
     }
@@ -74,13 +88,21 @@ public final class ElmExamples {
   public ElmPrompt prompt(TaskExample example, float[][] entities) {
     int[] ids = toInts(tokenizer.encode(example.prompt()));
     if (ids.length >= contextLength) {
-      throw new UserInputException("task '" + example.task() + "': the prompt has " + ids.length
-          + " tokens, expected fewer than model.context_length=" + contextLength);
+      throw new UserInputException(
+          "task '"
+              + example.task()
+              + "': the prompt has "
+              + ids.length
+              + " tokens, expected fewer than model.context_length="
+              + contextLength);
     }
     return new ElmPrompt(ids, entities);
   }
 
-  /** Prompt and target of an example; the target is cut to fit the context and ends with the end token when it fits. */
+  /**
+   * Prompt and target of an example; the target is cut to fit the context and ends with the end
+   * token when it fits.
+   */
   public Encoded encode(TaskExample example) {
     ElmPrompt prompt = prompt(example);
     int room = contextLength - prompt.tokenIds().length;

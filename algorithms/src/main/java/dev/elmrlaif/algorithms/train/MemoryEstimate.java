@@ -28,9 +28,13 @@ import java.util.OptionalLong;
  * projection (about 8 d), the MLP's 4d-wide input and GELU output (8 d), plus scores and softmax
  * ({@code 2 heads T}); per token at the top: logits, log-softmax and its gradient ({@code 3 V}).
  */
-public record MemoryEstimate(long parameterBytes, long gradientBytes, long optimizerBytes, long activationBytes) {
+public record MemoryEstimate(
+    long parameterBytes, long gradientBytes, long optimizerBytes, long activationBytes) {
 
-  /** The estimate for {@code elm} with its current trainable groups, at {@code batch} sequences of {@code tokens}. */
+  /**
+   * The estimate for {@code elm} with its current trainable groups, at {@code batch} sequences of
+   * {@code tokens}.
+   */
   public static MemoryEstimate of(Elm elm, int batch, int tokens) {
     long all = 0;
     for (NDArray p : elm.parameters().values()) {
@@ -42,8 +46,12 @@ public record MemoryEstimate(long parameterBytes, long gradientBytes, long optim
     }
     int bytes = elm.dataType().getNumOfBytes();
     GptConfig lm = elm.config().lm();
-    long perToken = (long) lm.layers() * (16L * lm.dModel() + 2L * lm.heads() * tokens) + 3L * lm.vocabSize();
-    return new MemoryEstimate(all * bytes, trainable * bytes, 2 * trainable * bytes,
+    long perToken =
+        (long) lm.layers() * (16L * lm.dModel() + 2L * lm.heads() * tokens) + 3L * lm.vocabSize();
+    return new MemoryEstimate(
+        all * bytes,
+        trainable * bytes,
+        2 * trainable * bytes,
         (long) batch * tokens * perToken * bytes);
   }
 
@@ -64,16 +72,23 @@ public record MemoryEstimate(long parameterBytes, long gradientBytes, long optim
 
   @Override
   public String toString() {
-    return String.format(java.util.Locale.ROOT,
+    return String.format(
+        java.util.Locale.ROOT,
         "parameters %.1f MiB, gradients %.1f MiB, optimizer %.1f MiB, activations %.1f MiB; total %.1f MiB",
-        mib(parameterBytes), mib(gradientBytes), mib(optimizerBytes), mib(activationBytes), mib(totalBytes()));
+        mib(parameterBytes),
+        mib(gradientBytes),
+        mib(optimizerBytes),
+        mib(activationBytes),
+        mib(totalBytes()));
   }
 
   static double mib(long bytes) {
     return bytes / (1024.0 * 1024.0);
   }
 
-  /** The resident-set high-water mark of this process in bytes; empty where /proc is unavailable. */
+  /**
+   * The resident-set high-water mark of this process in bytes; empty where /proc is unavailable.
+   */
   public static OptionalLong peakResidentBytes() {
     Path status = Path.of("/proc/self/status");
     try {

@@ -29,9 +29,9 @@ import org.apache.logging.log4j.Logger;
  * The optimisation loop every supervised sub-stage shares (pretraining, ELM stage 1, ELM stage 2):
  * per step, the objective's batch loss under a gradient collector, global-norm clipping, one AdamW
  * update on the trainable groups, then metrics (loss, learning rate, gradient norm, tokens/s),
- * held-out loss every N steps, and a full-state checkpoint every N steps and at the end. When the run
- * is asked to stop (SIGTERM, SIGINT: {@link RunContext#stop()}), the loop finishes the step, writes a
- * checkpoint and throws {@link dev.elmrlaif.algorithms.run.RunStopped}.
+ * held-out loss every N steps, and a full-state checkpoint every N steps and at the end. When the
+ * run is asked to stop (SIGTERM, SIGINT: {@link RunContext#stop()}), the loop finishes the step,
+ * writes a checkpoint and throws {@link dev.elmrlaif.algorithms.run.RunStopped}.
  *
  * <p>Resume: when the sub-stage's checkpoint folder holds a complete checkpoint, the loop continues
  * from it (weights, AdamW moments and step count, hence the schedule position; the data cursor is
@@ -62,7 +62,8 @@ public final class OptimizationLoop {
   /**
    * One sub-stage's settings.
    *
-   * @param label metrics stage and checkpoint label, e.g. {@code pretrain} or {@code sft/movie/stage1}
+   * @param label metrics stage and checkpoint label, e.g. {@code pretrain} or {@code
+   *     sft/movie/stage1}
    * @param totalSteps optimisation steps in all
    * @param trains the parameter groups that train; the others are frozen
    * @param schedule the learning rate per step
@@ -94,14 +95,17 @@ public final class OptimizationLoop {
       Path tokenizerJson) {
     public Plan {
       if (totalSteps < 1) {
-        throw new IllegalArgumentException("Plan.totalSteps of " + label + ": found " + totalSteps + ", expected >= 1");
+        throw new IllegalArgumentException(
+            "Plan.totalSteps of " + label + ": found " + totalSteps + ", expected >= 1");
       }
       trains = Set.copyOf(trains);
       if (trains.isEmpty()) {
-        throw new IllegalArgumentException("Plan.trains of " + label + ": empty, expected at least one group");
+        throw new IllegalArgumentException(
+            "Plan.trains of " + label + ": empty, expected at least one group");
       }
       if (logEvery < 1) {
-        throw new IllegalArgumentException("Plan.logEvery of " + label + ": found " + logEvery + ", expected >= 1");
+        throw new IllegalArgumentException(
+            "Plan.logEvery of " + label + ": found " + logEvery + ", expected >= 1");
       }
     }
   }
@@ -118,25 +122,43 @@ public final class OptimizationLoop {
    * @param resumedFromStep the step the call started from (0 for a fresh start)
    */
   public record Outcome(
-      Elm model, long stepsRun, double lastLoss, double heldOutLoss, double tokensPerSecond,
-      long peakResidentBytes, long resumedFromStep) {}
+      Elm model,
+      long stepsRun,
+      double lastLoss,
+      double heldOutLoss,
+      double tokensPerSecond,
+      long peakResidentBytes,
+      long resumedFromStep) {}
 
-  /** Runs (or resumes, or skips when finished) the sub-stage; {@code freshModel} is called only for a fresh start. */
-  public static Outcome run(Plan plan, Supplier<Elm> freshModel, Objective objective, RunContext context) {
+  /**
+   * Runs (or resumes, or skips when finished) the sub-stage; {@code freshModel} is called only for
+   * a fresh start.
+   */
+  public static Outcome run(
+      Plan plan, Supplier<Elm> freshModel, Objective objective, RunContext context) {
     Optional<TrainingCheckpoints.Saved> latest = TrainingCheckpoints.latest(plan.checkpointDir());
     latest.ifPresent(saved -> checkCompatible(plan, saved));
-    Elm elm = latest.isPresent() ? latest.get().loadModel(context.compute().device()) : freshModel.get();
+    Elm elm =
+        latest.isPresent() ? latest.get().loadModel(context.compute().device()) : freshModel.get();
     try {
       elm.trainOnly(plan.trains());
       long start = latest.map(saved -> saved.state().step()).orElse(0L);
       if (start >= plan.totalSteps()) {
-        LOG.info("{}: finished earlier ({} steps), reusing {}", plan.label(), start, latest.get().folder());
+        LOG.info(
+            "{}: finished earlier ({} steps), reusing {}",
+            plan.label(),
+            start,
+            latest.get().folder());
         return new Outcome(elm, 0, Double.NaN, Double.NaN, Double.NaN, -1, start);
       }
       try (AdamW optimizer = new AdamW(plan.optimizer(), plan.schedule(), elm.manager())) {
         if (latest.isPresent()) {
           optimizer.load(latest.get().optimizer());
-          LOG.info("{}: resuming at step {} of {} from {}", plan.label(), start, plan.totalSteps(),
+          LOG.info(
+              "{}: resuming at step {} of {} from {}",
+              plan.label(),
+              start,
+              plan.totalSteps(),
               latest.get().folder());
         }
         return loop(plan, elm, optimizer, objective, context, start);
@@ -152,9 +174,14 @@ public final class OptimizationLoop {
 
   private static Outcome loop(
       Plan plan, Elm elm, AdamW optimizer, Objective objective, RunContext context, long start) {
-    MemoryEstimate estimate = MemoryEstimate.of(elm, plan.order().batchSize(), plan.sequenceLength());
-    LOG.info("{}: memory estimate at batch {} x {} tokens: {}", plan.label(), plan.order().batchSize(),
-        plan.sequenceLength(), estimate);
+    MemoryEstimate estimate =
+        MemoryEstimate.of(elm, plan.order().batchSize(), plan.sequenceLength());
+    LOG.info(
+        "{}: memory estimate at batch {} x {} tokens: {}",
+        plan.label(),
+        plan.order().batchSize(),
+        plan.sequenceLength(),
+        estimate);
     context.metrics().resumeAt(plan.label(), start); // the steps after the checkpoint run again
     if (start == 0) {
       context.metrics().log(plan.label(), start, estimate.asMebibytes());
@@ -166,12 +193,14 @@ public final class OptimizationLoop {
     long tokensTotal = 0;
     long loopStart = System.nanoTime();
     long windowStart = loopStart;
-    try (ProgressReporter.Task progress = context.progress().start(plan.label(), plan.totalSteps(), "steps")) {
+    try (ProgressReporter.Task progress =
+        context.progress().start(plan.label(), plan.totalSteps(), "steps")) {
       progress.stepBy(start);
       for (long step = start; step < plan.totalSteps(); step++) {
         long tokens;
         double gradNorm;
-        try (NDScope arrays = new NDScope(); NDManager scope = elm.manager().newSubManager()) {
+        try (NDScope arrays = new NDScope();
+            NDManager scope = elm.manager().newSubManager()) {
           arrays.suppressNotUsedWarning();
           BatchLoss batch;
           try (GradientCollector collector = elm.manager().getEngine().newGradientCollector()) {
@@ -182,13 +211,19 @@ public final class OptimizationLoop {
           tokens = batch.tokens();
         }
         if (!Double.isFinite(lastLoss)) {
-          throw new IllegalStateException(plan.label() + ": the loss is " + lastLoss + " at step " + (step + 1)
-              + "; expected a finite loss (lower the learning rate or enable trainer.grad_clip)");
+          throw new IllegalStateException(
+              plan.label()
+                  + ": the loss is "
+                  + lastLoss
+                  + " at step "
+                  + (step + 1)
+                  + "; expected a finite loss (lower the learning rate or enable trainer.grad_clip)");
         }
         Map<String, NDArray> trainable = elm.trainableParameters();
-        gradNorm = plan.gradClip() > 0
-            ? GradientClipping.clipByGlobalNorm(trainable, plan.gradClip())
-            : GradientClipping.globalNorm(trainable);
+        gradNorm =
+            plan.gradClip() > 0
+                ? GradientClipping.clipByGlobalNorm(trainable, plan.gradClip())
+                : GradientClipping.globalNorm(trainable);
         double learningRate = optimizer.step(trainable);
         long done = step + 1;
         tokensSinceLog += tokens;
@@ -206,10 +241,15 @@ public final class OptimizationLoop {
           metrics.put("grad_norm", gradNorm);
           metrics.put("tokens_per_s", tokensPerSecond);
           context.metrics().log(plan.label(), done, metrics);
-          LOG.info("{}: step {}/{} loss {} lr {} grad_norm {} tokens/s {}", plan.label(), done, plan.totalSteps(),
+          LOG.info(
+              "{}: step {}/{} loss {} lr {} grad_norm {} tokens/s {}",
+              plan.label(),
+              done,
+              plan.totalSteps(),
               String.format(java.util.Locale.ROOT, "%.4f", lastLoss),
               String.format(java.util.Locale.ROOT, "%.3g", learningRate),
-              String.format(java.util.Locale.ROOT, "%.3g", gradNorm), Math.round(tokensPerSecond));
+              String.format(java.util.Locale.ROOT, "%.3g", gradNorm),
+              Math.round(tokensPerSecond));
           tokensSinceLog = 0;
           windowStart = now;
         }
@@ -217,17 +257,26 @@ public final class OptimizationLoop {
           heldOut = objective.heldOutLoss(elm);
           if (!Double.isNaN(heldOut)) {
             context.metrics().log(plan.label(), done, Map.of("held_out_loss", heldOut));
-            LOG.info("{}: step {} held-out loss {}", plan.label(), done,
+            LOG.info(
+                "{}: step {} held-out loss {}",
+                plan.label(),
+                done,
                 String.format(java.util.Locale.ROOT, "%.4f", heldOut));
           }
         }
         boolean stopping = context.stop().requested() && !last;
-        if ((plan.checkpointEvery() > 0 && done % plan.checkpointEvery() == 0) || last || stopping) {
+        if ((plan.checkpointEvery() > 0 && done % plan.checkpointEvery() == 0)
+            || last
+            || stopping) {
           TrainingCheckpoints.Saved saved =
-              TrainingCheckpoints.save(plan.checkpointDir(), elm, optimizer, stateAt(plan, done), plan.tokenizerJson());
+              TrainingCheckpoints.save(
+                  plan.checkpointDir(), elm, optimizer, stateAt(plan, done), plan.tokenizerJson());
           if (stopping) {
-            context.stop().stopIfRequested(plan.label() + " after step " + done + " of " + plan.totalSteps(),
-                saved.folder());
+            context
+                .stop()
+                .stopIfRequested(
+                    plan.label() + " after step " + done + " of " + plan.totalSteps(),
+                    saved.folder());
           }
         }
       }
@@ -235,24 +284,52 @@ public final class OptimizationLoop {
     double seconds = (System.nanoTime() - loopStart) / 1e9;
     long peak = MemoryEstimate.peakResidentBytes().orElse(-1);
     if (peak > 0) {
-      LOG.info("{}: measured peak resident memory {} MiB (estimate {} MiB plus the JVM and engine)", plan.label(),
+      LOG.info(
+          "{}: measured peak resident memory {} MiB (estimate {} MiB plus the JVM and engine)",
+          plan.label(),
           String.format(java.util.Locale.ROOT, "%.1f", MemoryEstimate.mib(peak)),
           String.format(java.util.Locale.ROOT, "%.1f", MemoryEstimate.mib(estimate.totalBytes())));
-      context.metrics().log(plan.label(), plan.totalSteps(), Map.of("memory_peak_rss_mib", MemoryEstimate.mib(peak)));
+      context
+          .metrics()
+          .log(
+              plan.label(),
+              plan.totalSteps(),
+              Map.of("memory_peak_rss_mib", MemoryEstimate.mib(peak)));
     }
-    return new Outcome(elm, plan.totalSteps() - start, lastLoss, heldOut, tokensTotal / Math.max(1e-9, seconds),
-        peak, start);
+    return new Outcome(
+        elm,
+        plan.totalSteps() - start,
+        lastLoss,
+        heldOut,
+        tokensTotal / Math.max(1e-9, seconds),
+        peak,
+        start);
   }
 
-  /** The state after {@code done} steps: the data cursor of the next batch and what must not change on resume. */
+  /**
+   * The state after {@code done} steps: the data cursor of the next batch and what must not change
+   * on resume.
+   */
   static TrainerState stateAt(Plan plan, long done) {
     BatchOrder.Cursor cursor = plan.order().cursor(done);
     List<String> groups = plan.trains().stream().map(Enum::name).sorted().toList();
-    return new TrainerState(plan.label(), done, plan.totalSteps(), cursor.epoch(), cursor.offset(),
-        plan.order().batchSize(), plan.order().datasetSize(), plan.order().seed(), plan.initSeed(), groups);
+    return new TrainerState(
+        plan.label(),
+        done,
+        plan.totalSteps(),
+        cursor.epoch(),
+        cursor.offset(),
+        plan.order().batchSize(),
+        plan.order().datasetSize(),
+        plan.order().seed(),
+        plan.initSeed(),
+        groups);
   }
 
-  /** A checkpoint can only be continued by the same plan: otherwise the data order or the schedule would differ. */
+  /**
+   * A checkpoint can only be continued by the same plan: otherwise the data order or the schedule
+   * would differ.
+   */
   private static void checkCompatible(Plan plan, TrainingCheckpoints.Saved saved) {
     TrainerState found = saved.state();
     TrainerState expected = stateAt(plan, found.step());
@@ -265,19 +342,36 @@ public final class OptimizationLoop {
     } else if (found.batchSize() != expected.batchSize()) {
       mismatch = "batch_size: found " + found.batchSize() + ", expected " + expected.batchSize();
     } else if (found.datasetSize() != expected.datasetSize()) {
-      mismatch = "dataset_size: found " + found.datasetSize() + ", expected " + expected.datasetSize();
+      mismatch =
+          "dataset_size: found " + found.datasetSize() + ", expected " + expected.datasetSize();
     } else if (found.shuffleSeed() != expected.shuffleSeed()) {
-      mismatch = "shuffle_seed: found " + found.shuffleSeed() + ", expected " + expected.shuffleSeed();
-    } else if (found.epoch() != expected.epoch() || found.offsetInEpoch() != expected.offsetInEpoch()) {
-      mismatch = "data cursor: found epoch " + found.epoch() + " offset " + found.offsetInEpoch() + ", expected epoch "
-          + expected.epoch() + " offset " + expected.offsetInEpoch();
+      mismatch =
+          "shuffle_seed: found " + found.shuffleSeed() + ", expected " + expected.shuffleSeed();
+    } else if (found.epoch() != expected.epoch()
+        || found.offsetInEpoch() != expected.offsetInEpoch()) {
+      mismatch =
+          "data cursor: found epoch "
+              + found.epoch()
+              + " offset "
+              + found.offsetInEpoch()
+              + ", expected epoch "
+              + expected.epoch()
+              + " offset "
+              + expected.offsetInEpoch();
     } else if (!found.trainableGroups().equals(expected.trainableGroups())) {
-      mismatch = "trainable_groups: found " + found.trainableGroups() + ", expected " + expected.trainableGroups();
+      mismatch =
+          "trainable_groups: found "
+              + found.trainableGroups()
+              + ", expected "
+              + expected.trainableGroups();
     }
     if (mismatch != null) {
-      throw new UserInputException(file + ": key " + mismatch
-          + "; the run's config changed since this checkpoint was written, so resuming would not continue the same"
-          + " training (restore the config, or start a new run)");
+      throw new UserInputException(
+          file
+              + ": key "
+              + mismatch
+              + "; the run's config changed since this checkpoint was written, so resuming would not continue the same"
+              + " training (restore the config, or start a new run)");
     }
   }
 }

@@ -39,13 +39,15 @@ import org.apache.logging.log4j.Logger;
 /**
  * The {@code pretrain} stage (DESIGN.md §2): without a configured pretrained model, a small GPT is
  * trained from scratch on the training corpus (every teacher text of the training split) with the
- * causal language-model loss; with one ({@code model.pretrained}, a local Hugging Face GPT-2 folder)
- * that model and its tokenizer, given the ELM's special tokens, are imported instead. Either way the
- * result is {@code pretrain/model/}, the language model the {@code sft} stage builds the ELM on.
+ * causal language-model loss; with one ({@code model.pretrained}, a local Hugging Face GPT-2
+ * folder) that model and its tokenizer, given the ELM's special tokens, are imported instead.
+ * Either way the result is {@code pretrain/model/}, the language model the {@code sft} stage builds
+ * the ELM on.
  *
  * <p>The corpus is packed: texts in a seeded random order, each followed by the end token, are
- * concatenated into one token stream cut into sequences of {@code model.context_length}. For a batch
- * of sequences {@code x}, the loss is the mean next-token cross-entropy over every predicted token:
+ * concatenated into one token stream cut into sequences of {@code model.context_length}. For a
+ * batch of sequences {@code x}, the loss is the mean next-token cross-entropy over every predicted
+ * token:
  *
  * <pre>
  *   L = -(1/N) sum_{b, t >= 1} log p_theta(x[b, t] | x[b, &lt; t]),   N = B * (T - 1)
@@ -76,37 +78,78 @@ public final class PretrainStage implements Stage {
     }
     PretrainConfig pretrain = setup.pretrain().apply(context.config());
     TrainerConfig trainer = context.config().trainer();
-    Path tokenizerFile = RunArtifacts.requireFile(RunArtifacts.tokenizerFile(context.run()), StageName.TOKENIZER);
+    Path tokenizerFile =
+        RunArtifacts.requireFile(RunArtifacts.tokenizerFile(context.run()), StageName.TOKENIZER);
     PreparedData data = setup.data().apply(context);
     long seed = context.config().seed();
     try (ElmTokenizer tokenizer = ElmTokenizer.load(tokenizerFile)) {
-      int endToken = Math.toIntExact(tokenizer.endId().orElseThrow(() -> new UserInputException(
-          tokenizerFile + ": has no end token; expected the tokenizer stage's tokenizer with special tokens")));
+      int endToken =
+          Math.toIntExact(
+              tokenizer
+                  .endId()
+                  .orElseThrow(
+                      () ->
+                          new UserInputException(
+                              tokenizerFile
+                                  + ": has no end token; expected the tokenizer stage's tokenizer with special tokens")));
       int padToken = Math.toIntExact(tokenizer.padId().orElse(endToken));
       int length = model.contextLength();
-      List<int[]> train = pack(targetsOf(data.trainExamples().values()), tokenizer, endToken, length, seed);
-      List<int[]> heldOut = pack(targetsOf(data.heldOutExamples().values()), tokenizer, endToken, length, seed + 1);
+      List<int[]> train =
+          pack(targetsOf(data.trainExamples().values()), tokenizer, endToken, length, seed);
+      List<int[]> heldOut =
+          pack(targetsOf(data.heldOutExamples().values()), tokenizer, endToken, length, seed + 1);
       if (train.isEmpty()) {
-        throw new UserInputException("pretrain: the training corpus has fewer than model.context_length=" + length
-            + " tokens; expected more training texts or a shorter context");
+        throw new UserInputException(
+            "pretrain: the training corpus has fewer than model.context_length="
+                + length
+                + " tokens; expected more training texts or a shorter context");
       }
-      LOG.info("pretrain: {} training and {} held-out sequences of {} tokens", train.size(), heldOut.size(), length);
+      LOG.info(
+          "pretrain: {} training and {} held-out sequences of {} tokens",
+          train.size(),
+          heldOut.size(),
+          length);
 
-      GptConfig gpt = GptConfig.builder().vocabSize(tokenizer.vocabSize()).contextLength(length)
-          .layers(model.layers()).heads(model.heads()).dModel(model.dModel()).build();
+      GptConfig gpt =
+          GptConfig.builder()
+              .vocabSize(tokenizer.vocabSize())
+              .contextLength(length)
+              .layers(model.layers())
+              .heads(model.heads())
+              .dModel(model.dModel())
+              .build();
       ElmConfig elmConfig = ElmConfig.languageModel(gpt, endToken, padToken);
       int steps = pretrain.resolvedSteps(trainer);
-      OptimizationLoop.Plan plan = new OptimizationLoop.Plan(
-          StageName.PRETRAIN.key(), steps, EnumSet.of(ParameterGroup.EMBEDDINGS, ParameterGroup.BODY),
-          LearningRateSchedule.warmupCosine(trainer.learningRate(), Math.min(trainer.warmupSteps(), steps - 1), steps,
-              pretrain.minLearningRateRatio()),
-          adamW(trainer), trainer.gradClip(), trainer.checkpointEvery(), trainer.logEvery(), pretrain.evalEvery(),
-          new BatchOrder(train.size(), trainer.batchSize(), seed + 11), seed + 12, length,
-          RunArtifacts.checkpoints(context.run(), StageName.PRETRAIN.key()), tokenizerFile);
-      PackedLmObjective objective = new PackedLmObjective(train, heldOut, plan.order(), pretrain.evalBatches());
-      OptimizationLoop.Outcome outcome = OptimizationLoop.run(
-          plan, () -> Elm.initialize(elmConfig, context.compute().device(), DataType.FLOAT32, plan.initSeed()),
-          objective, context);
+      OptimizationLoop.Plan plan =
+          new OptimizationLoop.Plan(
+              StageName.PRETRAIN.key(),
+              steps,
+              EnumSet.of(ParameterGroup.EMBEDDINGS, ParameterGroup.BODY),
+              LearningRateSchedule.warmupCosine(
+                  trainer.learningRate(),
+                  Math.min(trainer.warmupSteps(), steps - 1),
+                  steps,
+                  pretrain.minLearningRateRatio()),
+              adamW(trainer),
+              trainer.gradClip(),
+              trainer.checkpointEvery(),
+              trainer.logEvery(),
+              pretrain.evalEvery(),
+              new BatchOrder(train.size(), trainer.batchSize(), seed + 11),
+              seed + 12,
+              length,
+              RunArtifacts.checkpoints(context.run(), StageName.PRETRAIN.key()),
+              tokenizerFile);
+      PackedLmObjective objective =
+          new PackedLmObjective(train, heldOut, plan.order(), pretrain.evalBatches());
+      OptimizationLoop.Outcome outcome =
+          OptimizationLoop.run(
+              plan,
+              () ->
+                  Elm.initialize(
+                      elmConfig, context.compute().device(), DataType.FLOAT32, plan.initSeed()),
+              objective,
+              context);
       try (Elm trained = outcome.model()) {
         ElmCheckpoint.save(trained, output, tokenizerFile);
       }
@@ -118,14 +161,19 @@ public final class PretrainStage implements Stage {
       record.put("final_loss", finiteOrNull(outcome.lastLoss()));
       record.put("held_out_loss", finiteOrNull(outcome.heldOutLoss()));
       record.put("tokens_per_s", finiteOrNull(outcome.tokensPerSecond()));
-      record.put("peak_rss_mib", outcome.peakResidentBytes() > 0 ? MemoryEstimate.mib(outcome.peakResidentBytes()) : null);
+      record.put(
+          "peak_rss_mib",
+          outcome.peakResidentBytes() > 0 ? MemoryEstimate.mib(outcome.peakResidentBytes()) : null);
       return record;
     }
   }
 
   /** The shared optimizer settings: AdamW with no decay on biases, LayerNorms and embeddings. */
   static AdamWConfig adamW(TrainerConfig trainer) {
-    return AdamWConfig.builder().weightDecay(trainer.weightDecay()).noDecayOnBiasNormAndEmbeddings().build();
+    return AdamWConfig.builder()
+        .weightDecay(trainer.weightDecay())
+        .noDecayOnBiasNormAndEmbeddings()
+        .build();
   }
 
   static Double finiteOrNull(double value) {
@@ -163,9 +211,12 @@ public final class PretrainStage implements Stage {
       double sum = 0;
       long tokens = 0;
       int batchSize = order.batchSize();
-      for (int start = 0; start < heldOut.size() && start / batchSize < evalBatches; start += batchSize) {
+      for (int start = 0;
+          start < heldOut.size() && start / batchSize < evalBatches;
+          start += batchSize) {
         List<int[]> batch = heldOut.subList(start, Math.min(heldOut.size(), start + batchSize));
-        try (NDScope arrays = new NDScope(); NDManager scope = elm.manager().newSubManager()) {
+        try (NDScope arrays = new NDScope();
+            NDManager scope = elm.manager().newSubManager()) {
           arrays.suppressNotUsedWarning();
           OptimizationLoop.BatchLoss loss = meanNextTokenLoss(elm, scope, batch);
           sum += loss.loss().getFloat() * loss.tokens();
@@ -175,8 +226,11 @@ public final class PretrainStage implements Stage {
       return sum / tokens;
     }
 
-    /** L = -(1/N) sum log p(x_t | x_&lt;t): the first token is the prompt, the rest are predicted. */
-    private static OptimizationLoop.BatchLoss meanNextTokenLoss(Elm elm, NDManager scope, List<int[]> sequences) {
+    /**
+     * L = -(1/N) sum log p(x_t | x_&lt;t): the first token is the prompt, the rest are predicted.
+     */
+    private static OptimizationLoop.BatchLoss meanNextTokenLoss(
+        Elm elm, NDManager scope, List<int[]> sequences) {
       List<ElmPrompt> prompts = new ArrayList<>(sequences.size());
       List<int[]> continuations = new ArrayList<>(sequences.size());
       for (int[] sequence : sequences) {
@@ -199,10 +253,12 @@ public final class PretrainStage implements Stage {
   }
 
   /**
-   * Packs texts into sequences of exactly {@code length} tokens: a seeded shuffle of the texts, each
-   * text's ids followed by {@code endToken}, concatenated and cut; the incomplete tail is dropped.
+   * Packs texts into sequences of exactly {@code length} tokens: a seeded shuffle of the texts,
+   * each text's ids followed by {@code endToken}, concatenated and cut; the incomplete tail is
+   * dropped.
    */
-  static List<int[]> pack(List<String> texts, ElmTokenizer tokenizer, int endToken, int length, long seed) {
+  static List<int[]> pack(
+      List<String> texts, ElmTokenizer tokenizer, int endToken, int length, long seed) {
     List<String> shuffled = new ArrayList<>(texts);
     SplittableRandom random = new SplittableRandom(seed);
     for (int i = shuffled.size() - 1; i > 0; i--) {
@@ -231,16 +287,20 @@ public final class PretrainStage implements Stage {
   /**
    * Imports a Hugging Face GPT-2 folder as the pretrained language model, saved as {@code
    * pretrain/model/} with the run's tokenizer: the tokenizer stage's (which should have been made
-   * from the same folder, {@code tokenizer.pretrained}), or else the folder's own tokenizer with the
-   * ELM's special tokens (begin, end, pad, placeholders) appended where it lacks them.
+   * from the same folder, {@code tokenizer.pretrained}), or else the folder's own tokenizer with
+   * the ELM's special tokens (begin, end, pad, placeholders) appended where it lacks them.
    */
-  private static Map<String, Object> importPretrained(Path folder, Path output, RunContext context) throws IOException {
+  private static Map<String, Object> importPretrained(Path folder, Path output, RunContext context)
+      throws IOException {
     Path tokenizerFile = RunArtifacts.tokenizerFile(context.run());
     if (!Files.isRegularFile(tokenizerFile)) {
       Path own = folder.resolve(ElmCheckpoint.TOKENIZER_FILE);
       if (!Files.isRegularFile(own)) {
-        throw new UserInputException("model.pretrained: " + own + " does not exist; expected a Hugging Face GPT-2"
-            + " folder with config.json, model.safetensors and tokenizer.json");
+        throw new UserInputException(
+            "model.pretrained: "
+                + own
+                + " does not exist; expected a Hugging Face GPT-2"
+                + " folder with config.json, model.safetensors and tokenizer.json");
       }
       tokenizerFile = output.resolveSibling(ElmCheckpoint.TOKENIZER_FILE);
       Files.createDirectories(output);
@@ -251,19 +311,34 @@ public final class PretrainStage implements Stage {
     }
     try (Elm lm = ElmCheckpoint.load(folder, context.compute().device(), DataType.FLOAT32);
         ElmTokenizer tokenizer = ElmTokenizer.load(tokenizerFile)) {
-      if (tokenizer.vocabSize() < lm.config().lm().vocabSize() || tokenizer.placeholderCount() == 0) {
-        throw new UserInputException(tokenizerFile + ": " + tokenizer.vocabSize() + " tokens and "
-            + tokenizer.placeholderCount() + " placeholders for a model of " + lm.config().lm().vocabSize()
-            + " tokens; expected the model's own tokenizer plus placeholders (set tokenizer.pretrained to "
-            + folder + ")");
+      if (tokenizer.vocabSize() < lm.config().lm().vocabSize()
+          || tokenizer.placeholderCount() == 0) {
+        throw new UserInputException(
+            tokenizerFile
+                + ": "
+                + tokenizer.vocabSize()
+                + " tokens and "
+                + tokenizer.placeholderCount()
+                + " placeholders for a model of "
+                + lm.config().lm().vocabSize()
+                + " tokens; expected the model's own tokenizer plus placeholders (set tokenizer.pretrained to "
+                + folder
+                + ")");
       }
       ElmCheckpoint.save(lm, output, tokenizerFile);
-      LOG.info("pretrain: imported {} ({} layers, d_model {}); tokenizer of {} tokens from {}", folder,
-          lm.config().lm().layers(), lm.config().lm().dModel(), tokenizer.vocabSize(), tokenizerFile);
+      LOG.info(
+          "pretrain: imported {} ({} layers, d_model {}); tokenizer of {} tokens from {}",
+          folder,
+          lm.config().lm().layers(),
+          lm.config().lm().dModel(),
+          tokenizer.vocabSize(),
+          tokenizerFile);
       Map<String, Object> record = new LinkedHashMap<>();
       record.put("model", output.toString());
       record.put("imported_from", folder.toString());
-      record.put("parameters", lm.parameters().values().stream().mapToLong(p -> p.getShape().size()).sum());
+      record.put(
+          "parameters",
+          lm.parameters().values().stream().mapToLong(p -> p.getShape().size()).sum());
       return record;
     }
   }

@@ -45,8 +45,11 @@ public final class RunArtifacts {
   /** The file, which must exist, that an earlier stage should have written. */
   public static Path requireFile(Path file, StageName producer) {
     if (!Files.isRegularFile(file)) {
-      throw new UserInputException(file + " does not exist; expected the output of the '" + producer.key()
-          + "' stage (add it to `stages`, or resume the run that has it)");
+      throw new UserInputException(
+          file
+              + " does not exist; expected the output of the '"
+              + producer.key()
+              + "' stage (add it to `stages`, or resume the run that has it)");
     }
     return file;
   }

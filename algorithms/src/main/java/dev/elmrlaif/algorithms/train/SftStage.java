@@ -38,9 +38,9 @@ import org.apache.logging.log4j.Logger;
 
 /**
  * The {@code sft} stage: two-stage supervised ELM training (paper Sec. 2 and App. D; DESIGN.md §2).
- * One ELM is trained per entity kind of the tasks' first slot ({@link #modelKinds}; MovieLens: {@code
- * movie} for every movie task, {@code user} for the user-profile task), each on the pretrained language
- * model plus a fresh adapter.
+ * One ELM is trained per entity kind of the tasks' first slot ({@link #modelKinds}; MovieLens:
+ * {@code movie} for every movie task, {@code user} for the user-profile task), each on the
+ * pretrained language model plus a fresh adapter.
  *
  * <pre>
  *   stage 1:  trains {adapter}                                 the LM is frozen
@@ -71,31 +71,55 @@ public final class SftStage implements Stage {
   public Map<String, Object> run(RunContext context) throws IOException {
     SftConfig sft = setup.sft().apply(context.config());
     ModelConfig model = setup.model().apply(context.config());
-    Path lmFolder = RunArtifacts.requireModel(RunArtifacts.pretrainedModel(context.run()), StageName.PRETRAIN);
-    Path tokenizerFile = RunArtifacts.requireFile(lmFolder.resolve(ElmCheckpoint.TOKENIZER_FILE), StageName.PRETRAIN);
+    Path lmFolder =
+        RunArtifacts.requireModel(RunArtifacts.pretrainedModel(context.run()), StageName.PRETRAIN);
+    Path tokenizerFile =
+        RunArtifacts.requireFile(
+            lmFolder.resolve(ElmCheckpoint.TOKENIZER_FILE), StageName.PRETRAIN);
     PreparedData data = setup.data().apply(context);
     Map<String, Object> record = new LinkedHashMap<>();
     try (ElmTokenizer tokenizer = ElmTokenizer.load(tokenizerFile)) {
       for (String kind : modelKinds(sft, data)) {
-        List<TaskSpec> tasks = data.tasks().stream()
-            .filter(t -> t.slots().get(0).kind().equals(kind) && !data.trainExamples().getOrDefault(t.name(), List.of()).isEmpty())
-            .toList();
+        List<TaskSpec> tasks =
+            data.tasks().stream()
+                .filter(
+                    t ->
+                        t.slots().get(0).kind().equals(kind)
+                            && !data.trainExamples().getOrDefault(t.name(), List.of()).isEmpty())
+                .toList();
         if (tasks.isEmpty()) {
-          LOG.warn("sft: no prepared task with training examples describes a {}; the {} model is skipped", kind, kind);
+          LOG.warn(
+              "sft: no prepared task with training examples describes a {}; the {} model is skipped",
+              kind,
+              kind);
           record.put(kind, Map.of("skipped", "no task of this kind in data.tasks.enabled"));
           continue;
         }
-        record.put(kind, trainModel(kind, tasks, data, tokenizer, tokenizerFile, lmFolder, model, sft, context));
+        record.put(
+            kind,
+            trainModel(kind, tasks, data, tokenizer, tokenizerFile, lmFolder, model, sft, context));
       }
     }
     return record;
   }
 
-  private Map<String, Object> trainModel(String kind, List<TaskSpec> tasks, PreparedData data, ElmTokenizer tokenizer,
-      Path tokenizerFile, Path lmFolder, ModelConfig model, SftConfig sft, RunContext context) throws IOException {
+  private Map<String, Object> trainModel(
+      String kind,
+      List<TaskSpec> tasks,
+      PreparedData data,
+      ElmTokenizer tokenizer,
+      Path tokenizerFile,
+      Path lmFolder,
+      ModelConfig model,
+      SftConfig sft,
+      RunContext context)
+      throws IOException {
     TrainerConfig trainer = context.config().trainer();
-    long seed = context.config().seed() + 1000L * (data.domain().entityTables().keySet().stream().sorted().toList()
-        .indexOf(kind) + 1);
+    long seed =
+        context.config().seed()
+            + 1000L
+                * (data.domain().entityTables().keySet().stream().sorted().toList().indexOf(kind)
+                    + 1);
     int domainDim = domainDimension(kind, tasks, data);
     int contextLength;
     int endToken;
@@ -114,50 +138,90 @@ public final class SftStage implements Stage {
     for (TaskExample example : interleave(tasks, data.heldOutExamples(), sft.evalExamples())) {
       heldOut.add(encoder.encode(example));
     }
-    int longest = train.stream().mapToInt(e -> e.prompt().tokenIds().length + e.target().length).max().orElse(1);
-    LOG.info("sft/{}: {} tasks, {} training and {} held-out examples, domain dimension {}, longest sequence {}",
-        kind, tasks.size(), train.size(), heldOut.size(), domainDim, longest);
+    int longest =
+        train.stream()
+            .mapToInt(e -> e.prompt().tokenIds().length + e.target().length)
+            .max()
+            .orElse(1);
+    LOG.info(
+        "sft/{}: {} tasks, {} training and {} held-out examples, domain dimension {}, longest sequence {}",
+        kind,
+        tasks.size(),
+        train.size(),
+        heldOut.size(),
+        domainDim,
+        longest);
     TargetLossObjective objective = new TargetLossObjective(train, heldOut, trainer.batchSize());
-    AdapterConfig adapter = new AdapterConfig(domainDim, model.adapterHidden(), model.adapterInitStd());
+    AdapterConfig adapter =
+        new AdapterConfig(domainDim, model.adapterHidden(), model.adapterInitStd());
     List<Integer> placeholders = new ArrayList<>();
     for (long id : tokenizer.placeholderIds()) {
       placeholders.add(Math.toIntExact(id));
     }
-    Supplier<Elm> freshElm = () -> {
-      try (Elm lm = ElmCheckpoint.load(lmFolder, context.compute().device(), DataType.FLOAT32)) {
-        return lm.withNewAdapter(adapter, placeholders, tokenizer.vocabSize(), seed);
-      }
-    };
+    Supplier<Elm> freshElm =
+        () -> {
+          try (Elm lm =
+              ElmCheckpoint.load(lmFolder, context.compute().device(), DataType.FLOAT32)) {
+            return lm.withNewAdapter(adapter, placeholders, tokenizer.vocabSize(), seed);
+          }
+        };
 
     Map<String, Object> record = new LinkedHashMap<>();
     Elm current = null;
     try {
       if (sft.runsStage1()) {
-        OptimizationLoop.Plan stage1 = plan(kind + "/stage1", sft.stage1Steps(), EnumSet.of(ParameterGroup.ADAPTER),
-            rate(sft.stage1LearningRate(), trainer), sft, trainer, train.size(), seed, longest, tokenizerFile, context);
-        OptimizationLoop.Outcome outcome = OptimizationLoop.run(stage1, freshElm, objective.forOrder(stage1.order()),
-            context);
+        OptimizationLoop.Plan stage1 =
+            plan(
+                kind + "/stage1",
+                sft.stage1Steps(),
+                EnumSet.of(ParameterGroup.ADAPTER),
+                rate(sft.stage1LearningRate(), trainer),
+                sft,
+                trainer,
+                train.size(),
+                seed,
+                longest,
+                tokenizerFile,
+                context);
+        OptimizationLoop.Outcome outcome =
+            OptimizationLoop.run(stage1, freshElm, objective.forOrder(stage1.order()), context);
         current = outcome.model();
         record.put("stage1", summary(outcome, stage1));
       }
       if (sft.runsStage2()) {
         boolean lora = sft.stage2Trains() == Stage2Parameters.LORA;
-        Set<ParameterGroup> trains = lora ? EnumSet.of(ParameterGroup.ADAPTER, ParameterGroup.LORA)
-            : EnumSet.of(ParameterGroup.ADAPTER, ParameterGroup.EMBEDDINGS, ParameterGroup.BODY);
-        OptimizationLoop.Plan stage2 = plan(kind + "/stage2", sft.stage2Steps(), trains,
-            rate(sft.stage2LearningRate(), trainer), sft, trainer, train.size(), seed + 500, longest, tokenizerFile,
-            context);
+        Set<ParameterGroup> trains =
+            lora
+                ? EnumSet.of(ParameterGroup.ADAPTER, ParameterGroup.LORA)
+                : EnumSet.of(
+                    ParameterGroup.ADAPTER, ParameterGroup.EMBEDDINGS, ParameterGroup.BODY);
+        OptimizationLoop.Plan stage2 =
+            plan(
+                kind + "/stage2",
+                sft.stage2Steps(),
+                trains,
+                rate(sft.stage2LearningRate(), trainer),
+                sft,
+                trainer,
+                train.size(),
+                seed + 500,
+                longest,
+                tokenizerFile,
+                context);
         Elm startingPoint = current;
-        Supplier<Elm> stage2Start = () -> {
-          Elm base = startingPoint != null ? startingPoint : freshElm.get();
-          if (lora) {
-            base.attachLora(new LoraConfig(sft.loraRank(), sft.loraAlpha(), EnumSet.allOf(LoraTarget.class)),
-                stage2.initSeed());
-          }
-          return base;
-        };
-        OptimizationLoop.Outcome outcome = OptimizationLoop.run(stage2, stage2Start, objective.forOrder(stage2.order()),
-            context);
+        Supplier<Elm> stage2Start =
+            () -> {
+              Elm base = startingPoint != null ? startingPoint : freshElm.get();
+              if (lora) {
+                base.attachLora(
+                    new LoraConfig(
+                        sft.loraRank(), sft.loraAlpha(), EnumSet.allOf(LoraTarget.class)),
+                    stage2.initSeed());
+              }
+              return base;
+            };
+        OptimizationLoop.Outcome outcome =
+            OptimizationLoop.run(stage2, stage2Start, objective.forOrder(stage2.order()), context);
         if (current != null && current != outcome.model()) {
           current.close(); // stage 2 resumed from its own checkpoint
         }
@@ -165,8 +229,14 @@ public final class SftStage implements Stage {
         record.put("stage2", summary(outcome, stage2));
       }
       if (current == null) {
-        throw new UserInputException("sft: schedule " + sft.schedule() + " with stage1_steps=" + sft.stage1Steps()
-            + " and stage2_steps=" + sft.stage2Steps() + " trains nothing; expected steps > 0 for a scheduled stage");
+        throw new UserInputException(
+            "sft: schedule "
+                + sft.schedule()
+                + " with stage1_steps="
+                + sft.stage1Steps()
+                + " and stage2_steps="
+                + sft.stage2Steps()
+                + " trains nothing; expected steps > 0 for a scheduled stage");
       }
       Path output = RunArtifacts.sftModel(context.run(), kind);
       if (current.lora() != null) {
@@ -189,8 +259,8 @@ public final class SftStage implements Stage {
 
   /**
    * The entity kinds the sft stage trains a model for: {@code sft.models}, or, when that is empty,
-   * the first-slot kind of every prepared task, in task order (MovieLens: movie, user; a file domain:
-   * its own kinds). Each model is saved under {@link RunArtifacts#sftModel}.
+   * the first-slot kind of every prepared task, in task order (MovieLens: movie, user; a file
+   * domain: its own kinds). Each model is saved under {@link RunArtifacts#sftModel}.
    */
   public static List<String> modelKinds(SftConfig sft, PreparedData data) {
     return sft.modelKinds(data.tasks().stream().map(t -> t.slots().get(0).kind()).toList());
@@ -200,19 +270,42 @@ public final class SftStage implements Stage {
     return configured > 0 ? configured : trainer.learningRate();
   }
 
-  private static OptimizationLoop.Plan plan(String kindAndStage, int steps, Set<ParameterGroup> trains,
-      double learningRate, SftConfig sft, TrainerConfig trainer, int examples, long seed, int longest,
-      Path tokenizerFile, RunContext context) {
+  private static OptimizationLoop.Plan plan(
+      String kindAndStage,
+      int steps,
+      Set<ParameterGroup> trains,
+      double learningRate,
+      SftConfig sft,
+      TrainerConfig trainer,
+      int examples,
+      long seed,
+      int longest,
+      Path tokenizerFile,
+      RunContext context) {
     String label = StageName.SFT.key() + "/" + kindAndStage;
-    return new OptimizationLoop.Plan(label, steps, trains,
-        LearningRateSchedule.warmupCosine(learningRate, Math.min(trainer.warmupSteps(), steps - 1), steps,
+    return new OptimizationLoop.Plan(
+        label,
+        steps,
+        trains,
+        LearningRateSchedule.warmupCosine(
+            learningRate,
+            Math.min(trainer.warmupSteps(), steps - 1),
+            steps,
             sft.minLearningRateRatio()),
-        PretrainStage.adamW(trainer), trainer.gradClip(), trainer.checkpointEvery(), trainer.logEvery(),
-        sft.evalEvery(), new BatchOrder(examples, trainer.batchSize(), seed + 1), seed + 2, longest,
-        RunArtifacts.checkpoints(context.run(), label), tokenizerFile);
+        PretrainStage.adamW(trainer),
+        trainer.gradClip(),
+        trainer.checkpointEvery(),
+        trainer.logEvery(),
+        sft.evalEvery(),
+        new BatchOrder(examples, trainer.batchSize(), seed + 1),
+        seed + 2,
+        longest,
+        RunArtifacts.checkpoints(context.run(), label),
+        tokenizerFile);
   }
 
-  private static Map<String, Object> summary(OptimizationLoop.Outcome outcome, OptimizationLoop.Plan plan) {
+  private static Map<String, Object> summary(
+      OptimizationLoop.Outcome outcome, OptimizationLoop.Plan plan) {
     Map<String, Object> summary = new LinkedHashMap<>();
     summary.put("steps", plan.totalSteps());
     summary.put("trains", plan.trains().stream().map(Enum::name).sorted().toList());
@@ -230,12 +323,25 @@ public final class SftStage implements Stage {
       for (TaskSpec.Slot slot : task.slots()) {
         EmbeddingSpace space = data.domain().spaces().get(slot.space());
         if (space == null) {
-          throw new UserInputException("task '" + task.name() + "': embedding space '" + slot.space()
-              + "' is not in the prepared data; expected one of " + data.domain().spaces().keySet());
+          throw new UserInputException(
+              "task '"
+                  + task.name()
+                  + "': embedding space '"
+                  + slot.space()
+                  + "' is not in the prepared data; expected one of "
+                  + data.domain().spaces().keySet());
         }
         if (dimension >= 0 && space.dimension() != dimension) {
-          throw new UserInputException("sft.models: the " + kind + " model's tasks read spaces of dimensions "
-              + dimension + " and " + space.dimension() + " (task '" + task.name() + "'); expected one dimension per model");
+          throw new UserInputException(
+              "sft.models: the "
+                  + kind
+                  + " model's tasks read spaces of dimensions "
+                  + dimension
+                  + " and "
+                  + space.dimension()
+                  + " (task '"
+                  + task.name()
+                  + "'); expected one dimension per model");
         }
         dimension = space.dimension();
       }
@@ -244,7 +350,8 @@ public final class SftStage implements Stage {
   }
 
   /** Up to {@code limit} held-out examples, taking the tasks in turn so each is represented. */
-  static List<TaskExample> interleave(List<TaskSpec> tasks, Map<String, List<TaskExample>> byTask, int limit) {
+  static List<TaskExample> interleave(
+      List<TaskSpec> tasks, Map<String, List<TaskExample>> byTask, int limit) {
     List<TaskExample> chosen = new ArrayList<>();
     for (int index = 0; chosen.size() < limit; index++) {
       boolean any = false;
@@ -268,7 +375,8 @@ public final class SftStage implements Stage {
     private final List<ElmExamples.Encoded> heldOut;
     private final int batchSize;
 
-    TargetLossObjective(List<ElmExamples.Encoded> train, List<ElmExamples.Encoded> heldOut, int batchSize) {
+    TargetLossObjective(
+        List<ElmExamples.Encoded> train, List<ElmExamples.Encoded> heldOut, int batchSize) {
       this.train = train;
       this.heldOut = heldOut;
       this.batchSize = batchSize;
@@ -293,15 +401,21 @@ public final class SftStage implements Stage {
       };
     }
 
-    /** The token-weighted mean target loss over {@code examples}, without gradient; NaN for none. */
+    /**
+     * The token-weighted mean target loss over {@code examples}, without gradient; NaN for none.
+     */
     static double meanLoss(Elm elm, List<ElmExamples.Encoded> examples, int batchSize) {
       double sum = 0;
       long tokens = 0;
       for (int start = 0; start < examples.size(); start += batchSize) {
-        try (NDScope arrays = new NDScope(); NDManager scope = elm.manager().newSubManager()) {
+        try (NDScope arrays = new NDScope();
+            NDManager scope = elm.manager().newSubManager()) {
           arrays.suppressNotUsedWarning();
           OptimizationLoop.BatchLoss loss =
-              targetLoss(elm, scope, examples.subList(start, Math.min(examples.size(), start + batchSize)));
+              targetLoss(
+                  elm,
+                  scope,
+                  examples.subList(start, Math.min(examples.size(), start + batchSize)));
           sum += loss.loss().getFloat() * loss.tokens();
           tokens += loss.tokens();
         }
@@ -310,7 +424,8 @@ public final class SftStage implements Stage {
     }
 
     /** L = -(1/N) sum over target tokens of log p(target token | prompt, earlier target tokens). */
-    static OptimizationLoop.BatchLoss targetLoss(Elm elm, NDManager scope, List<ElmExamples.Encoded> batch) {
+    static OptimizationLoop.BatchLoss targetLoss(
+        Elm elm, NDManager scope, List<ElmExamples.Encoded> batch) {
       List<ElmPrompt> prompts = new ArrayList<>(batch.size());
       List<int[]> targets = new ArrayList<>(batch.size());
       for (ElmExamples.Encoded example : batch) {

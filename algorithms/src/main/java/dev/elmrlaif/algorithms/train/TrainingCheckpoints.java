@@ -27,6 +27,7 @@ import java.util.Optional;
 public final class TrainingCheckpoints {
   /** The pointer file naming the newest complete checkpoint. */
   public static final String LATEST = CheckpointFolders.LATEST;
+
   /** Step folders kept; older ones are deleted after a new one is complete. */
   public static final int KEEP = CheckpointFolders.KEEP;
 
@@ -53,19 +54,30 @@ public final class TrainingCheckpoints {
   }
 
   /** Writes a checkpoint of {@code elm}, {@code optimizer} and {@code state} into {@code dir}. */
-  public static Saved save(Path dir, Elm elm, AdamW optimizer, TrainerState state, Path tokenizerJson) {
-    Path folder = CheckpointFolders.save(dir, state.step(), "the checkpoint", temporary -> {
-      ElmCheckpoint.save(elm, temporary.resolve(MODEL), tokenizerJson);
-      optimizer.save(temporary.resolve(OPTIMIZER));
-      AtomicFiles.write(temporary.resolve(STATE), CheckpointFolders.JSON.writeValueAsBytes(state));
-    });
+  public static Saved save(
+      Path dir, Elm elm, AdamW optimizer, TrainerState state, Path tokenizerJson) {
+    Path folder =
+        CheckpointFolders.save(
+            dir,
+            state.step(),
+            "the checkpoint",
+            temporary -> {
+              ElmCheckpoint.save(elm, temporary.resolve(MODEL), tokenizerJson);
+              optimizer.save(temporary.resolve(OPTIMIZER));
+              AtomicFiles.write(
+                  temporary.resolve(STATE), CheckpointFolders.JSON.writeValueAsBytes(state));
+            });
     return new Saved(folder, state);
   }
 
   /** The newest complete checkpoint in {@code dir}, if any. */
   public static Optional<Saved> latest(Path dir) {
     return CheckpointFolders.latest(dir, STATE, "a complete checkpoint folder", "this sub-stage")
-        .map(folder -> new Saved(folder,
-            CheckpointFolders.readJson(folder.resolve(STATE), TrainerState.class, "a training checkpoint")));
+        .map(
+            folder ->
+                new Saved(
+                    folder,
+                    CheckpointFolders.readJson(
+                        folder.resolve(STATE), TrainerState.class, "a training checkpoint")));
   }
 }

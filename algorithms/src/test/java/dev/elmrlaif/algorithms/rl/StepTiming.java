@@ -12,7 +12,9 @@ import java.util.Locale;
 public final class StepTiming {
   private StepTiming() {}
 
-  /** Times {@code trainer} on {@code contexts}, prints one line under {@code label} and closes it. */
+  /**
+   * Times {@code trainer} on {@code contexts}, prints one line under {@code label} and closes it.
+   */
   public static void report(String label, RlTrainer trainer, List<ElmPrompt> contexts) {
     try (trainer) {
       int steps = 10;
@@ -28,8 +30,15 @@ public final class StepTiming {
           split[2][step] = result.metrics().get("time_update_s");
         }
       }
-      System.out.printf(Locale.ROOT, "%s: %.4f s/step (median of %d; generate %.4f, reward %.4f, update %.4f)%n",
-          label, median(seconds), steps, median(split[0]), median(split[1]), median(split[2]));
+      System.out.printf(
+          Locale.ROOT,
+          "%s: %.4f s/step (median of %d; generate %.4f, reward %.4f, update %.4f)%n",
+          label,
+          median(seconds),
+          steps,
+          median(split[0]),
+          median(split[1]),
+          median(split[2]));
     }
   }
 

@@ -41,7 +41,14 @@ class MetricsLogTest {
       JsonNode n = json.readTree(line);
       seen.add(n.get("stage").asText() + "@" + n.get("step").asLong());
     }
-    assertEquals(List.of("pretrain@10", "rl/sac/toy@1", "rl/sac/toy@2", "rl/sac/toy@3", "other@9", "rl/sac/toy@4"),
+    assertEquals(
+        List.of(
+            "pretrain@10",
+            "rl/sac/toy@1",
+            "rl/sac/toy@2",
+            "rl/sac/toy@3",
+            "other@9",
+            "rl/sac/toy@4"),
         seen);
     try (MetricsLog log = new MetricsLog(f, null, clock)) {
       log.resumeAt("rl/sac/toy", 0); // a restart from scratch forgets every line of the training

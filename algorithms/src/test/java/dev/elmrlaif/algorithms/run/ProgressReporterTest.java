@@ -3,8 +3,8 @@ package dev.elmrlaif.algorithms.run;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.elmrlaif.algorithms.config.LoggingConfig.ProgressMode;
 import dev.elmrlaif.algorithms.config.LoggingConfig;
+import dev.elmrlaif.algorithms.config.LoggingConfig.ProgressMode;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -23,10 +23,14 @@ class ProgressReporterTest {
 
   @Test
   void autoPicksLogLinesUnderCiOrWithoutATerminal() {
-    // Tests run without a console (System.console() is null under surefire) and CI=true forces lines.
-    assertEquals(ProgressMode.LINES, ProgressReporter.of(mode(ProgressMode.AUTO), Map.of("CI", "true")).mode());
+    // Tests run without a console (System.console() is null under surefire) and CI=true forces
+    // lines.
+    assertEquals(
+        ProgressMode.LINES,
+        ProgressReporter.of(mode(ProgressMode.AUTO), Map.of("CI", "true")).mode());
     assertEquals(ProgressMode.LINES, ProgressReporter.of(mode(ProgressMode.AUTO), Map.of()).mode());
-    assertEquals(ProgressMode.BAR, ProgressReporter.of(mode(ProgressMode.BAR), Map.of("CI", "true")).mode());
+    assertEquals(
+        ProgressMode.BAR, ProgressReporter.of(mode(ProgressMode.BAR), Map.of("CI", "true")).mode());
     assertEquals(ProgressMode.OFF, ProgressReporter.of(mode(ProgressMode.OFF), Map.of()).mode());
   }
 
@@ -41,21 +45,27 @@ class ProgressReporterTest {
   void everyModeCountsWithoutFailing() {
     // Lines every hour: within the test only completion and closing write one.
     LoggingConfig hourly = new LoggingConfig(ProgressMode.LINES, true, 3600);
-    List<String> lines = captured(() -> {
-      for (ProgressMode m : new ProgressMode[] {ProgressMode.LINES, ProgressMode.OFF}) {
-        try (ProgressReporter.Task t =
-            ProgressReporter.of(new LoggingConfig(m, true, 3600), Map.of()).start("test", 3, "steps")) {
-          t.step();
-          t.setExtra("loss 1.0");
-          t.stepBy(2);
-        }
-      }
-      try (ProgressReporter.Task t = ProgressReporter.of(hourly, Map.of()).start("partial", 5, "steps")) {
-        t.step();
-      }
-    });
-    assertEquals(2, lines.size(), "one line at completion (lines mode), none when off, one at an early close: "
-        + lines);
+    List<String> lines =
+        captured(
+            () -> {
+              for (ProgressMode m : new ProgressMode[] {ProgressMode.LINES, ProgressMode.OFF}) {
+                try (ProgressReporter.Task t =
+                    ProgressReporter.of(new LoggingConfig(m, true, 3600), Map.of())
+                        .start("test", 3, "steps")) {
+                  t.step();
+                  t.setExtra("loss 1.0");
+                  t.stepBy(2);
+                }
+              }
+              try (ProgressReporter.Task t =
+                  ProgressReporter.of(hourly, Map.of()).start("partial", 5, "steps")) {
+                t.step();
+              }
+            });
+    assertEquals(
+        2,
+        lines.size(),
+        "one line at completion (lines mode), none when off, one at an early close: " + lines);
     assertTrue(lines.get(0).startsWith("test: 3/3 steps (100%), "), lines.get(0));
     assertTrue(lines.get(0).endsWith(" steps/s, ETA 0s, loss 1.0"), lines.get(0));
     assertTrue(lines.get(1).startsWith("partial: 1/5 steps (20%), "), lines.get(1));

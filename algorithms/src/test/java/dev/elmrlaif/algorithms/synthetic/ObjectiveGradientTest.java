@@ -23,8 +23,14 @@ import org.junit.jupiter.api.Test;
  * π*, and a Monte-Carlo REINFORCE estimator assembled from rl.math that must average to it.
  */
 class ObjectiveGradientTest {
-  private static final SyntheticConfig CONFIG = SyntheticConfig.defaults().with(b -> b.vocabSize(3).beta(0.4).seed(21)
-      .reward(SyntheticRewardConfig.defaults().withScale(2.0)));
+  private static final SyntheticConfig CONFIG =
+      SyntheticConfig.defaults()
+          .with(
+              b ->
+                  b.vocabSize(3)
+                      .beta(0.4)
+                      .seed(21)
+                      .reward(SyntheticRewardConfig.defaults().withScale(2.0)));
 
   private static Map<List<Integer>, double[]> randomLogits(TokenMdp mdp, long seed) {
     SplittableRandom random = new SplittableRandom(seed);
@@ -54,7 +60,8 @@ class ObjectiveGradientTest {
         logits.get(s)[a] = original - h;
         double minus = comdp.objective(policy(mdp, logits));
         logits.get(s)[a] = original;
-        assertEquals((plus - minus) / (2 * h), gradient.get(s)[a], 1e-8, "prefix " + s + " token " + a);
+        assertEquals(
+            (plus - minus) / (2 * h), gradient.get(s)[a], 1e-8, "prefix " + s + " token " + a);
       }
     }
   }
@@ -93,14 +100,16 @@ class ObjectiveGradientTest {
       }
     }
     assertTrue(startTv > 0.5, "the problem is not trivial: TV(pi_ref, pi*) = " + startTv);
-    assertTrue(comdp.totalVariationToOptimal(current) < 1e-3, "TV " + comdp.totalVariationToOptimal(current));
+    assertTrue(
+        comdp.totalVariationToOptimal(current) < 1e-3,
+        "TV " + comdp.totalVariationToOptimal(current));
     assertEquals(comdp.optimalObjective(), comdp.objective(current), 1e-4);
   }
 
   /**
-   * REINFORCE at sequence level: K samples per batch, return {@code R = r − β·Σ_t k1_t} (KL in
-   * the reward), leave-one-out advantages, score {@code ∇log π(y)}. Averaged over many batches it
-   * must match the exact gradient within 4 standard errors per coordinate.
+   * REINFORCE at sequence level: K samples per batch, return {@code R = r − β·Σ_t k1_t} (KL in the
+   * reward), leave-one-out advantages, score {@code ∇log π(y)}. Averaged over many batches it must
+   * match the exact gradient within 4 standard errors per coordinate.
    */
   @Test
   void reinforceWithSequenceLevelK1AndLeaveOneOutIsUnbiased() {
@@ -108,9 +117,9 @@ class ObjectiveGradientTest {
   }
 
   /**
-   * REINFORCE at token level: step t is weighted by its reward-to-go
-   * {@code G_t = r − β·Σ_{k≥t} k1_k}, no baseline. Also unbiased: the KL terms' own gradients have
-   * zero mean, and dropping past terms removes only zero-mean products.
+   * REINFORCE at token level: step t is weighted by its reward-to-go {@code G_t = r − β·Σ_{k≥t}
+   * k1_k}, no baseline. Also unbiased: the KL terms' own gradients have zero mean, and dropping
+   * past terms removes only zero-mean products.
    */
   @Test
   void reinforceWithTokenLevelK1RewardToGoIsUnbiased() {
@@ -122,7 +131,8 @@ class ObjectiveGradientTest {
     TokenMdp mdp = comdp.mdp();
     TabularPolicy pi = policy(mdp, randomLogits(mdp, 2));
     Map<List<Integer>, double[]> exact = comdp.objectiveGradient(pi);
-    AdvantageEstimator estimator = new AdvantageEstimator(BaselineConfig.defaults().withKind(baseline));
+    AdvantageEstimator estimator =
+        new AdvantageEstimator(BaselineConfig.defaults().withKind(baseline));
     int k = 4;
     int batches = 25_000;
     Map<List<Integer>, double[]> sum = new HashMap<>();
@@ -179,7 +189,10 @@ class ObjectiveGradientTest {
         double mean = sum.get(s)[a] / batches;
         double variance = sumSquares.get(s)[a] / batches - mean * mean;
         double standardError = Math.sqrt(Math.max(variance, 0) / batches);
-        assertEquals(exact.get(s)[a], mean, 4 * standardError + 1e-12,
+        assertEquals(
+            exact.get(s)[a],
+            mean,
+            4 * standardError + 1e-12,
             level + " prefix " + s + " token " + a);
       }
     }

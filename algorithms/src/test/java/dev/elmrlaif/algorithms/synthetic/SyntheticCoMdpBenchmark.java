@@ -1,12 +1,11 @@
 package dev.elmrlaif.algorithms.synthetic;
 
 import java.util.Arrays;
-import java.util.Map;
 
 /**
  * How long the exact computations take at the largest allowed size (vocab 8, horizon 5: 19,608
- * sequences, 2,801 prefixes) and at the default size. Not a test; run after
- * {@code mvn -q -B -o -pl algorithms -am test-compile} with
+ * sequences, 2,801 prefixes) and at the default size. Not a test; run after {@code mvn -q -B -o -pl
+ * algorithms -am test-compile} with
  *
  * <pre>
  * java -cp algorithms/target/classes:algorithms/target/test-classes:$(cat /tmp/rlaif.cp) \
@@ -20,9 +19,11 @@ public final class SyntheticCoMdpBenchmark {
   private SyntheticCoMdpBenchmark() {}
 
   public static void main(String[] args) {
-    for (SyntheticConfig config : new SyntheticConfig[] {
-        SyntheticConfig.defaults(),
-        SyntheticConfig.defaults().with(b -> b.vocabSize(8).horizon(5))}) {
+    for (SyntheticConfig config :
+        new SyntheticConfig[] {
+          SyntheticConfig.defaults(),
+          SyntheticConfig.defaults().with(b -> b.vocabSize(8).horizon(5))
+        }) {
       double[] build = new double[5];
       double[] optimum = new double[5];
       double[] objective = new double[5];
@@ -48,10 +49,17 @@ public final class SyntheticCoMdpBenchmark {
           gradient[rep] = (t4 - t3) / 1e6;
         }
       }
-      System.out.printf("vocab %d horizon %d (%,d sequences, %,d prefixes): build %.1f ms | soft-Bellman"
-          + " optimum %.1f ms | J + TV %.1f ms | exact gradient %.1f ms%n", config.vocabSize(),
-          config.horizon(), comdp.mdp().sequences().size(), comdp.mdp().states().size(),
-          median(build), median(optimum), median(objective), median(gradient));
+      System.out.printf(
+          "vocab %d horizon %d (%,d sequences, %,d prefixes): build %.1f ms | soft-Bellman"
+              + " optimum %.1f ms | J + TV %.1f ms | exact gradient %.1f ms%n",
+          config.vocabSize(),
+          config.horizon(),
+          comdp.mdp().sequences().size(),
+          comdp.mdp().states().size(),
+          median(build),
+          median(optimum),
+          median(objective),
+          median(gradient));
     }
   }
 

@@ -7,7 +7,10 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import java.util.Arrays;
 import org.junit.jupiter.api.Test;
 
-/** The data cursor: every epoch visits each example once, across batch and epoch boundaries, reproducibly. */
+/**
+ * The data cursor: every epoch visits each example once, across batch and epoch boundaries,
+ * reproducibly.
+ */
 class BatchOrderTest {
 
   @Test
@@ -33,7 +36,9 @@ class BatchOrderTest {
       first.batch(step);
     }
     assertArrayEquals(first.batch(9), late);
-    assertFalse(Arrays.equals(new BatchOrder(10, 4, 4).batch(0), first.batch(0)), "another seed, another order");
+    assertFalse(
+        Arrays.equals(new BatchOrder(10, 4, 4).batch(0), first.batch(0)),
+        "another seed, another order");
   }
 
   @Test

@@ -16,9 +16,9 @@ import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 /**
- * Every key of the configuration is declared once, on its record component: a description, a default
- * for every key that is not a section, and nothing else to keep in step (the defaults are bound from
- * the declarations, the withers are generated).
+ * Every key of the configuration is declared once, on its record component: a description, a
+ * default for every key that is not a section, and nothing else to keep in step (the defaults are
+ * bound from the declarations, the withers are generated).
  */
 class ConfigKeysTest {
   /** A section as a test declares one: two keys, one of them without a default. */
@@ -61,8 +61,8 @@ class ConfigKeysTest {
     assertEquals(new Small(3, "", List.of("a", "b"), 1e-5), small);
     assertSame(small, ConfigKeys.defaults(Small.class));
     assertEquals(RlaifConfig.defaults().sac().alpha(), ConfigKeys.defaults(SacAlphaConfig.class));
-    IllegalStateException missing = assertThrows(IllegalStateException.class,
-        () -> ConfigKeys.defaults(Incomplete.class));
+    IllegalStateException missing =
+        assertThrows(IllegalStateException.class, () -> ConfigKeys.defaults(Incomplete.class));
     assertEquals("Incomplete.forgotten declares no @Default", missing.getMessage());
   }
 

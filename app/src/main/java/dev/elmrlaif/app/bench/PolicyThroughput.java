@@ -25,11 +25,11 @@ import java.util.List;
 import java.util.SplittableRandom;
 
 /**
- * Throughput of an ELM of a given size, the figures {@code bench/pytorch_reference.py} measures
- * for the same architecture in Python PyTorch: training tokens/s (forward and backward of the
- * continuation log-probs, then with an AdamW update) and sampling tokens/s with the KV cache.
- * Each figure is the median of {@code runs} timed repetitions after {@code warmups} untimed ones;
- * every repetition works inside its own native-memory scope.
+ * Throughput of an ELM of a given size, the figures {@code bench/pytorch_reference.py} measures for
+ * the same architecture in Python PyTorch: training tokens/s (forward and backward of the
+ * continuation log-probs, then with an AdamW update) and sampling tokens/s with the KV cache. Each
+ * figure is the median of {@code runs} timed repetitions after {@code warmups} untimed ones; every
+ * repetition works inside its own native-memory scope.
  */
 public final class PolicyThroughput {
 
@@ -47,26 +47,46 @@ public final class PolicyThroughput {
    * @param warmups untimed repetitions before timing
    * @param runs timed repetitions; the median is reported
    */
-  public record Workload(int vocabSize, int contextLength, int layers, int heads, int dModel, int batch,
-      int promptTokens, int newTokens, int warmups, int runs) {
+  public record Workload(
+      int vocabSize,
+      int contextLength,
+      int layers,
+      int heads,
+      int dModel,
+      int batch,
+      int promptTokens,
+      int newTokens,
+      int warmups,
+      int runs) {
     public Workload {
       if (promptTokens < 3 || promptTokens >= contextLength) {
-        throw new IllegalArgumentException("prompt tokens: found " + promptTokens + ", expected 3 <= p < context length "
-            + contextLength);
+        throw new IllegalArgumentException(
+            "prompt tokens: found "
+                + promptTokens
+                + ", expected 3 <= p < context length "
+                + contextLength);
       }
       if (promptTokens + newTokens > contextLength) {
-        throw new IllegalArgumentException("new tokens: " + promptTokens + " prompt + " + newTokens
-            + " new tokens exceed the context length " + contextLength);
+        throw new IllegalArgumentException(
+            "new tokens: "
+                + promptTokens
+                + " prompt + "
+                + newTokens
+                + " new tokens exceed the context length "
+                + contextLength);
       }
       if (vocabSize < 16 || batch < 1 || warmups < 0 || runs < 1) {
-        throw new IllegalArgumentException("workload: expected vocab >= 16, batch >= 1, warm-ups >= 0, runs >= 1; found "
-            + this);
+        throw new IllegalArgumentException(
+            "workload: expected vocab >= 16, batch >= 1, warm-ups >= 0, runs >= 1; found " + this);
       }
     }
   }
 
   /** Median tokens per second of each figure. */
-  public record Result(Workload workload, double trainTokensPerSecond, double trainWithAdamWTokensPerSecond,
+  public record Result(
+      Workload workload,
+      double trainTokensPerSecond,
+      double trainWithAdamWTokensPerSecond,
       double samplingTokensPerSecond) {}
 
   private static final int ENTITY_DIM = 32;
@@ -75,10 +95,17 @@ public final class PolicyThroughput {
 
   /** Measures the three figures for one workload on {@code device}. */
   public static Result measure(Workload w, Device device) {
-    GptConfig lm = GptConfig.builder().vocabSize(w.vocabSize()).contextLength(w.contextLength()).layers(w.layers())
-        .heads(w.heads()).dModel(w.dModel()).build();
+    GptConfig lm =
+        GptConfig.builder()
+            .vocabSize(w.vocabSize())
+            .contextLength(w.contextLength())
+            .layers(w.layers())
+            .heads(w.heads())
+            .dModel(w.dModel())
+            .build();
     int placeholder = w.vocabSize() - 1;
-    ElmConfig config = new ElmConfig(lm, new AdapterConfig(ENTITY_DIM, 128, 0.02), List.of(placeholder), 1, 0);
+    ElmConfig config =
+        new ElmConfig(lm, new AdapterConfig(ENTITY_DIM, 128, 0.02), List.of(placeholder), 1, 0);
     try (Elm elm = Elm.initialize(config, device, DataType.FLOAT32, 1)) {
       SplittableRandom rng = new SplittableRandom(7);
       List<ElmPrompt> prompts = new ArrayList<>();
@@ -101,23 +128,35 @@ public final class PolicyThroughput {
         continuations.add(continuation);
       }
       long trainTokens = (long) w.batch() * w.contextLength();
-      double train = median(w, () -> {
-        forwardBackward(elm, prompts, continuations);
-        return trainTokens;
-      });
+      double train =
+          median(
+              w,
+              () -> {
+                forwardBackward(elm, prompts, continuations);
+                return trainTokens;
+              });
       double withAdamW;
-      try (AdamW adamW = new AdamW(AdamWConfig.defaults(), LearningRateSchedule.constant(1e-4), elm.manager())) {
-        withAdamW = median(w, () -> {
-          forwardBackward(elm, prompts, continuations);
-          adamW.step(elm.parameters());
-          return trainTokens;
-        });
+      try (AdamW adamW =
+          new AdamW(AdamWConfig.defaults(), LearningRateSchedule.constant(1e-4), elm.manager())) {
+        withAdamW =
+            median(
+                w,
+                () -> {
+                  forwardBackward(elm, prompts, continuations);
+                  adamW.step(elm.parameters());
+                  return trainTokens;
+                });
       }
       long[] seed = {0};
-      double sampling = median(w, () -> {
-        SampleResult result = Sampler.sample(elm, prompts, SamplingConfig.ancestral(w.newTokens()), seed[0]++);
-        return Arrays.stream(result.lengths()).sum();
-      });
+      double sampling =
+          median(
+              w,
+              () -> {
+                SampleResult result =
+                    Sampler.sample(
+                        elm, prompts, SamplingConfig.ancestral(w.newTokens()), seed[0]++);
+                return Arrays.stream(result.lengths()).sum();
+              });
       return new Result(w, train, withAdamW, sampling);
     }
   }

@@ -1,7 +1,6 @@
 package dev.elmrlaif.app.cli;
 
 import ai.djl.Device;
-import ai.djl.engine.Engine;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -30,47 +29,87 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "bench",
     mixinStandardHelpOptions = true,
-    description = "Measure ELM training and sampling tokens/s at a given size (compare with bench/pytorch_reference.py).")
+    description =
+        "Measure ELM training and sampling tokens/s at a given size (compare with bench/pytorch_reference.py).")
 public final class BenchCommand implements Callable<Integer> {
-  @Option(names = "--d-model", split = ",", paramLabel = "D", defaultValue = "128,256",
+  @Option(
+      names = "--d-model",
+      split = ",",
+      paramLabel = "D",
+      defaultValue = "128,256",
       description = "Residual widths to measure, comma-separated (default: ${DEFAULT-VALUE}).")
   List<Integer> dModels = new ArrayList<>();
 
-  @Option(names = "--layers", defaultValue = "4", description = "Transformer blocks (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--layers",
+      defaultValue = "4",
+      description = "Transformer blocks (default: ${DEFAULT-VALUE}).")
   int layers;
 
-  @Option(names = "--heads", defaultValue = "4", description = "Attention heads (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--heads",
+      defaultValue = "4",
+      description = "Attention heads (default: ${DEFAULT-VALUE}).")
   int heads;
 
-  @Option(names = "--vocab", defaultValue = "4096", description = "Vocabulary size (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--vocab",
+      defaultValue = "4096",
+      description = "Vocabulary size (default: ${DEFAULT-VALUE}).")
   int vocab;
 
-  @Option(names = "--context", defaultValue = "128", description = "Training sequence length (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--context",
+      defaultValue = "128",
+      description = "Training sequence length (default: ${DEFAULT-VALUE}).")
   int context;
 
-  @Option(names = "--batch", defaultValue = "16", description = "Rows per step (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--batch",
+      defaultValue = "16",
+      description = "Rows per step (default: ${DEFAULT-VALUE}).")
   int batch;
 
-  @Option(names = "--prompt-tokens", defaultValue = "8", description = "Prompt length (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--prompt-tokens",
+      defaultValue = "8",
+      description = "Prompt length (default: ${DEFAULT-VALUE}).")
   int promptTokens;
 
-  @Option(names = "--new-tokens", defaultValue = "64", description = "Tokens sampled per row (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--new-tokens",
+      defaultValue = "64",
+      description = "Tokens sampled per row (default: ${DEFAULT-VALUE}).")
   int newTokens;
 
-  @Option(names = "--warmups", defaultValue = "3", description = "Untimed repetitions first (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--warmups",
+      defaultValue = "3",
+      description = "Untimed repetitions first (default: ${DEFAULT-VALUE}).")
   int warmups;
 
-  @Option(names = "--runs", defaultValue = "5", description = "Timed repetitions; the median is reported (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--runs",
+      defaultValue = "5",
+      description = "Timed repetitions; the median is reported (default: ${DEFAULT-VALUE}).")
   int runs;
 
-  @Option(names = "--threads", defaultValue = "0",
+  @Option(
+      names = "--threads",
+      defaultValue = "0",
       description = "PyTorch intra-op threads; 0 means one per core (default: ${DEFAULT-VALUE}).")
   int threads;
 
-  @Option(names = "--device", defaultValue = "cpu", description = "auto, cpu, gpu or gpu:N (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--device",
+      defaultValue = "cpu",
+      description = "auto, cpu, gpu or gpu:N (default: ${DEFAULT-VALUE}).")
   String device;
 
-  @Option(names = "--out", paramLabel = "FILE", description = "Also write the figures as JSON here.")
+  @Option(
+      names = "--out",
+      paramLabel = "FILE",
+      description = "Also write the figures as JSON here.")
   Path out;
 
   @Spec CommandSpec spec;
@@ -84,16 +123,28 @@ public final class BenchCommand implements Callable<Integer> {
       throw new UserInputException("--device: " + e.getMessage(), e);
     }
     if (threads < 0) {
-      throw new UserInputException("--threads: found " + threads + ", expected 0 (one per core) or more");
+      throw new UserInputException(
+          "--threads: found " + threads + ", expected 0 (one per core) or more");
     }
     List<PolicyThroughput.Workload> workloads = new ArrayList<>();
     for (int dModel : dModels) {
       if (dModel < heads || dModel % heads != 0) {
-        throw new UserInputException("--d-model: found " + dModel + ", expected a multiple of --heads " + heads);
+        throw new UserInputException(
+            "--d-model: found " + dModel + ", expected a multiple of --heads " + heads);
       }
       try {
-        workloads.add(new PolicyThroughput.Workload(vocab, context, layers, heads, dModel, batch, promptTokens,
-            newTokens, warmups, runs));
+        workloads.add(
+            new PolicyThroughput.Workload(
+                vocab,
+                context,
+                layers,
+                heads,
+                dModel,
+                batch,
+                promptTokens,
+                newTokens,
+                warmups,
+                runs));
       } catch (IllegalArgumentException e) {
         throw new UserInputException(e.getMessage(), e);
       }
@@ -101,10 +152,21 @@ public final class BenchCommand implements Callable<Integer> {
     ComputeEnvironment compute = ComputeEnvironment.select(deviceSpec, threads);
     Device target = compute.device();
     PrintWriter printer = spec.commandLine().getOut();
-    printer.printf(Locale.ROOT, "%s %s on %s, %d intra-op threads; batch %d, %d-token sequences, %d new tokens; "
-            + "median of %d runs after %d warm-ups%n", compute.engineName(), compute.engineVersion(), target,
-        compute.intraOpThreads(), batch, context, newTokens, runs, warmups);
-    printer.println("| d_model | layers | train fwd+bwd (tok/s) | + AdamW (tok/s) | sampling, KV cache (tok/s) |");
+    printer.printf(
+        Locale.ROOT,
+        "%s %s on %s, %d intra-op threads; batch %d, %d-token sequences, %d new tokens; "
+            + "median of %d runs after %d warm-ups%n",
+        compute.engineName(),
+        compute.engineVersion(),
+        target,
+        compute.intraOpThreads(),
+        batch,
+        context,
+        newTokens,
+        runs,
+        warmups);
+    printer.println(
+        "| d_model | layers | train fwd+bwd (tok/s) | + AdamW (tok/s) | sampling, KV cache (tok/s) |");
     printer.println("| --- | --- | --- | --- | --- |");
     printer.flush();
     ObjectMapper json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
@@ -115,8 +177,14 @@ public final class BenchCommand implements Callable<Integer> {
     ArrayNode results = root.putArray("results");
     for (PolicyThroughput.Workload workload : workloads) {
       PolicyThroughput.Result result = PolicyThroughput.measure(workload, target);
-      printer.printf(Locale.ROOT, "| %d | %d | %.0f | %.0f | %.0f |%n", workload.dModel(), workload.layers(),
-          result.trainTokensPerSecond(), result.trainWithAdamWTokensPerSecond(), result.samplingTokensPerSecond());
+      printer.printf(
+          Locale.ROOT,
+          "| %d | %d | %.0f | %.0f | %.0f |%n",
+          workload.dModel(),
+          workload.layers(),
+          result.trainTokensPerSecond(),
+          result.trainWithAdamWTokensPerSecond(),
+          result.samplingTokensPerSecond());
       printer.flush();
       ObjectNode node = results.addObject();
       node.putPOJO("workload", workload);

@@ -36,9 +36,13 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "eval",
     mixinStandardHelpOptions = true,
-    description = "Evaluate a run's checkpoints on held-out entities and write eval.json and eval.md.")
+    description =
+        "Evaluate a run's checkpoints on held-out entities and write eval.json and eval.md.")
 public final class EvalCommand implements Callable<Integer> {
-  @Parameters(index = "0", paramLabel = "RUN_DIR", description = "A run folder made by `rlaif train`.")
+  @Parameters(
+      index = "0",
+      paramLabel = "RUN_DIR",
+      description = "A run folder made by `rlaif train`.")
   Path runDir;
 
   /** The process environment; tests replace it. */
@@ -52,20 +56,32 @@ public final class EvalCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     if (!Files.isRegularFile(runDir.resolve(RunDirectory.CONFIG_FILE))) {
-      throw new UserInputException(runDir + ": not a run folder (no " + RunDirectory.CONFIG_FILE
-          + " in it); expected a folder made by `rlaif train`, e.g. runs/<name>/<timestamp>");
+      throw new UserInputException(
+          runDir
+              + ": not a run folder (no "
+              + RunDirectory.CONFIG_FILE
+              + " in it); expected a folder made by `rlaif train`, e.g. runs/<name>/<timestamp>");
     }
-    LoadedConfig loaded = new ConfigLoader().load(runDir.resolve(RunDirectory.CONFIG_FILE), List.of());
+    LoadedConfig loaded =
+        new ConfigLoader().load(runDir.resolve(RunDirectory.CONFIG_FILE), List.of());
     RunDirectory run = RunDirectory.open(runDir);
     ComputeEnvironment compute =
-        ComputeEnvironment.select(DeviceSpec.parse(loaded.config().device()), loaded.config().threads());
+        ComputeEnvironment.select(
+            DeviceSpec.parse(loaded.config().device()), loaded.config().threads());
     try (MetricsLog metrics = new MetricsLog(run.metricsFile(), null, Clock.systemUTC())) {
-      ProgressReporter progress = ProgressReporter.of(
-          loaded.config().logging().with(b -> b.progress(LoggingConfig.ProgressMode.OFF).tensorboard(false)), env);
+      ProgressReporter progress =
+          ProgressReporter.of(
+              loaded
+                  .config()
+                  .logging()
+                  .with(b -> b.progress(LoggingConfig.ProgressMode.OFF).tensorboard(false)),
+              env);
       RunContext context = new RunContext(loaded, run, compute, metrics, progress, env);
       new EvalByEnvironmentStage(new ToyEvalStage(), new EvalStage(setups.get())).run(context);
     }
-    spec.commandLine().getOut().print(Files.readString(run.path().resolve(EvalReport.MARKDOWN_FILE)));
+    spec.commandLine()
+        .getOut()
+        .print(Files.readString(run.path().resolve(EvalReport.MARKDOWN_FILE)));
     spec.commandLine().getOut().flush();
     return 0;
   }

@@ -36,8 +36,9 @@ import picocli.CommandLine.Spec;
  * {@code rlaif generate --model DIR --prompt "... <|entity_0|> ..." (--vector V | --vectors FILE)}:
  * lets an ELM talk about embeddings given on the command line or in a file, real or hypothetical
  * (an interpolation or a concept-shifted point is just another vector). Prints one JSON object per
- * generation ({@code id}, {@code sample}, {@code text}, {@code tokens}, {@code token_ids},
- * {@code ended}, {@code logprob} = {@code log π(y|c)} under the untempered policy), to standard output or atomically to {@code --out}.
+ * generation ({@code id}, {@code sample}, {@code text}, {@code tokens}, {@code token_ids}, {@code
+ * ended}, {@code logprob} = {@code log π(y|c)} under the untempered policy), to standard output or
+ * atomically to {@code --out}.
  *
  * <p>Vectors file: JSON lines, each {@code {"id": "any label", "entities": [[...], ...]}} with one
  * vector per placeholder of the prompt, in slot order.
@@ -49,59 +50,105 @@ import picocli.CommandLine.Spec;
 public final class GenerateCommand implements Callable<Integer> {
   private static final ObjectMapper JSON = new ObjectMapper();
 
-  @Option(names = "--model", required = true, paramLabel = "DIR",
-      description = "Model folder written by training, e.g. RUN/sft/movie/model (elm.json, model.safetensors, tokenizer.json).")
+  @Option(
+      names = "--model",
+      required = true,
+      paramLabel = "DIR",
+      description =
+          "Model folder written by training, e.g. RUN/sft/movie/model (elm.json, model.safetensors, tokenizer.json).")
   Path model;
 
-  @Option(names = "--prompt", required = true, paramLabel = "TEXT",
-      description = "The prompt; <|entity_0|>, <|entity_1|> mark where each vector goes, e.g. "
-          + "\"Write a long summary of the movie <|entity_0|>.\"")
+  @Option(
+      names = "--prompt",
+      required = true,
+      paramLabel = "TEXT",
+      description =
+          "The prompt; <|entity_0|>, <|entity_1|> mark where each vector goes, e.g. "
+              + "\"Write a long summary of the movie <|entity_0|>.\"")
   String prompt;
 
-  @Option(names = "--vector", paramLabel = "V1,V2,...",
-      description = "One comma-separated vector per placeholder, in slot order (repeat for two slots).")
+  @Option(
+      names = "--vector",
+      paramLabel = "V1,V2,...",
+      description =
+          "One comma-separated vector per placeholder, in slot order (repeat for two slots).")
   List<String> vectors = new ArrayList<>();
 
-  @Option(names = "--vectors", paramLabel = "FILE",
-      description = "JSON lines, each {\"id\": ..., \"entities\": [[...], ...]}: one context per line.")
+  @Option(
+      names = "--vectors",
+      paramLabel = "FILE",
+      description =
+          "JSON lines, each {\"id\": ..., \"entities\": [[...], ...]}: one context per line.")
   Path vectorsFile;
 
-  @Option(names = "--samples", paramLabel = "K", defaultValue = "1",
+  @Option(
+      names = "--samples",
+      paramLabel = "K",
+      defaultValue = "1",
       description = "Generations per context (default: ${DEFAULT-VALUE}).")
   int samples;
 
-  @Option(names = "--greedy", description = "Take the most likely token at each step instead of sampling.")
+  @Option(
+      names = "--greedy",
+      description = "Take the most likely token at each step instead of sampling.")
   boolean greedy;
 
-  @Option(names = "--temperature", paramLabel = "T", defaultValue = "1.0",
+  @Option(
+      names = "--temperature",
+      paramLabel = "T",
+      defaultValue = "1.0",
       description = "Sampling temperature (default: ${DEFAULT-VALUE}).")
   double temperature;
 
-  @Option(names = "--top-k", paramLabel = "K", defaultValue = "0",
+  @Option(
+      names = "--top-k",
+      paramLabel = "K",
+      defaultValue = "0",
       description = "Keep the K most likely tokens; 0 keeps all (default: ${DEFAULT-VALUE}).")
   int topK;
 
-  @Option(names = "--top-p", paramLabel = "P", defaultValue = "1.0",
-      description = "Nucleus sampling: keep the most likely tokens up to probability P (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--top-p",
+      paramLabel = "P",
+      defaultValue = "1.0",
+      description =
+          "Nucleus sampling: keep the most likely tokens up to probability P (default: ${DEFAULT-VALUE}).")
   double topP;
 
-  @Option(names = "--max-new-tokens", paramLabel = "N", defaultValue = "64",
-      description = "Most tokens per generation (default: ${DEFAULT-VALUE}; also capped by the context length).")
+  @Option(
+      names = "--max-new-tokens",
+      paramLabel = "N",
+      defaultValue = "64",
+      description =
+          "Most tokens per generation (default: ${DEFAULT-VALUE}; also capped by the context length).")
   int maxNewTokens;
 
-  @Option(names = "--seed", paramLabel = "S", defaultValue = "0", description = "Sampling seed (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--seed",
+      paramLabel = "S",
+      defaultValue = "0",
+      description = "Sampling seed (default: ${DEFAULT-VALUE}).")
   long seed;
 
-  @Option(names = "--out", paramLabel = "FILE", description = "Write the JSON lines here (atomically) instead of standard output.")
+  @Option(
+      names = "--out",
+      paramLabel = "FILE",
+      description = "Write the JSON lines here (atomically) instead of standard output.")
   Path out;
 
-  @Option(names = "--device", paramLabel = "DEVICE", defaultValue = "cpu",
+  @Option(
+      names = "--device",
+      paramLabel = "DEVICE",
+      defaultValue = "cpu",
       description = "auto, cpu, gpu or gpu:N (default: ${DEFAULT-VALUE}).")
   String device;
 
   @Spec CommandSpec spec;
 
-  /** One context to generate for: a label, where it was given (file and line, or --vector) and one vector per slot. */
+  /**
+   * One context to generate for: a label, where it was given (file and line, or --vector) and one
+   * vector per slot.
+   */
   private record Context(String id, String where, float[][] entities) {}
 
   @Override
@@ -110,20 +157,28 @@ public final class GenerateCommand implements Callable<Integer> {
       throw new UserInputException("--samples: found " + samples + ", expected an integer >= 1");
     }
     if (maxNewTokens < 1) {
-      throw new UserInputException("--max-new-tokens: found " + maxNewTokens + ", expected an integer >= 1");
+      throw new UserInputException(
+          "--max-new-tokens: found " + maxNewTokens + ", expected an integer >= 1");
     }
     if (vectors.isEmpty() == (vectorsFile == null)) {
-      throw new UserInputException("give the embeddings either with --vector (one per placeholder) or with "
-          + "--vectors FILE, not " + (vectors.isEmpty() ? "neither" : "both"));
+      throw new UserInputException(
+          "give the embeddings either with --vector (one per placeholder) or with "
+              + "--vectors FILE, not "
+              + (vectors.isEmpty() ? "neither" : "both"));
     }
     SamplingConfig sampling = samplingConfig();
     if (out != null && Files.exists(out) && !Files.isRegularFile(out)) {
-      throw new UserInputException("--out " + out + ": " + (Files.isDirectory(out) ? "is a folder" : "is not a regular file")
-          + "; expected the name of the file to write the JSON lines to");
+      throw new UserInputException(
+          "--out "
+              + out
+              + ": "
+              + (Files.isDirectory(out) ? "is a folder" : "is not a regular file")
+              + "; expected the name of the file to write the JSON lines to");
     }
     Path tokenizerFile = model.resolve(ElmCheckpoint.TOKENIZER_FILE);
     if (!Files.isRegularFile(tokenizerFile)) {
-      throw new UserInputException(tokenizerFile + ": file not found; expected the model's tokenizer.json");
+      throw new UserInputException(
+          tokenizerFile + ": file not found; expected the model's tokenizer.json");
     }
     List<Context> contexts = vectorsFile == null ? List.of(fromOptions()) : fromFile(vectorsFile);
     StringBuilder lines = new StringBuilder();
@@ -133,11 +188,20 @@ public final class GenerateCommand implements Callable<Integer> {
       int slots = placeholderSlots(promptIds, elm.config());
       int room = elm.config().lm().contextLength() - promptIds.length;
       if (room < 1) {
-        throw new UserInputException("--prompt: " + promptIds.length + " tokens leave no room in the model's context of "
-            + elm.config().lm().contextLength() + " tokens");
+        throw new UserInputException(
+            "--prompt: "
+                + promptIds.length
+                + " tokens leave no room in the model's context of "
+                + elm.config().lm().contextLength()
+                + " tokens");
       }
-      SamplingConfig capped = new SamplingConfig(Math.min(sampling.maxNewTokens(), room), sampling.greedy(),
-          sampling.temperature(), sampling.topK(), sampling.topP());
+      SamplingConfig capped =
+          new SamplingConfig(
+              Math.min(sampling.maxNewTokens(), room),
+              sampling.greedy(),
+              sampling.temperature(),
+              sampling.topK(),
+              sampling.topP());
       List<ElmPrompt> prompts = new ArrayList<>();
       for (Context context : contexts) {
         checkDimensions(context, slots, elm.config());
@@ -179,17 +243,20 @@ public final class GenerateCommand implements Callable<Integer> {
 
   private SamplingConfig samplingConfig() {
     try {
-      SamplingConfig config = greedy ? SamplingConfig.greedy(maxNewTokens) : SamplingConfig.ancestral(maxNewTokens);
+      SamplingConfig config =
+          greedy ? SamplingConfig.greedy(maxNewTokens) : SamplingConfig.ancestral(maxNewTokens);
       return greedy ? config : config.withTemperature(temperature).withTopK(topK).withTopP(topP);
     } catch (IllegalArgumentException e) {
-      throw new UserInputException("sampling options (--temperature, --top-k, --top-p): " + e.getMessage(), e);
+      throw new UserInputException(
+          "sampling options (--temperature, --top-k, --top-p): " + e.getMessage(), e);
     }
   }
 
   private int[] promptIds(ElmTokenizer tokenizer) {
     long[] ids = tokenizer.encode(prompt);
     if (ids.length == 0) {
-      throw new UserInputException("--prompt: empty, expected a prompt with placeholders such as <|entity_0|>");
+      throw new UserInputException(
+          "--prompt: empty, expected a prompt with placeholders such as <|entity_0|>");
     }
     int[] out = new int[ids.length];
     for (int i = 0; i < ids.length; i++) {
@@ -205,22 +272,35 @@ public final class GenerateCommand implements Callable<Integer> {
       slots = Math.max(slots, config.placeholderSlot(id) + 1);
     }
     if (slots == 0) {
-      throw new UserInputException("--prompt: has no placeholder; expected <|entity_0|> where the embedding goes"
-          + (config.hasAdapter() ? "" : " (and a model with an adapter: this one has none)"));
+      throw new UserInputException(
+          "--prompt: has no placeholder; expected <|entity_0|> where the embedding goes"
+              + (config.hasAdapter() ? "" : " (and a model with an adapter: this one has none)"));
     }
     return slots;
   }
 
   private static void checkDimensions(Context context, int slots, ElmConfig config) {
     if (context.entities().length != slots) {
-      throw new UserInputException(context.where() + ": found " + context.entities().length
-          + " vector(s), expected " + slots + ", one per placeholder <|entity_k|> in --prompt");
+      throw new UserInputException(
+          context.where()
+              + ": found "
+              + context.entities().length
+              + " vector(s), expected "
+              + slots
+              + ", one per placeholder <|entity_k|> in --prompt");
     }
     int dimension = config.adapter().domainDim();
     for (int k = 0; k < slots; k++) {
       if (context.entities()[k].length != dimension) {
-        throw new UserInputException(context.where() + ": vector " + k + " has " + context.entities()[k].length
-            + " components, expected " + dimension + " (the model's adapter input dimension)");
+        throw new UserInputException(
+            context.where()
+                + ": vector "
+                + k
+                + " has "
+                + context.entities()[k].length
+                + " components, expected "
+                + dimension
+                + " (the model's adapter input dimension)");
       }
     }
   }
@@ -239,7 +319,8 @@ public final class GenerateCommand implements Callable<Integer> {
 
   private static List<Context> fromFile(Path file) throws IOException {
     if (!Files.isRegularFile(file)) {
-      throw new UserInputException(file + ": file not found; expected JSON lines of {\"id\": ..., \"entities\": [[...]]}");
+      throw new UserInputException(
+          file + ": file not found; expected JSON lines of {\"id\": ..., \"entities\": [[...]]}");
     }
     List<Context> contexts = new ArrayList<>();
     List<String> lines = Files.readAllLines(file);
@@ -256,7 +337,8 @@ public final class GenerateCommand implements Callable<Integer> {
       }
       JsonNode entities = node.get("entities");
       if (entities == null || !entities.isArray() || entities.isEmpty()) {
-        throw new UserInputException(where + ": expected \"entities\": a list with one vector per placeholder");
+        throw new UserInputException(
+            where + ": expected \"entities\": a list with one vector per placeholder");
       }
       float[][] vectors = new float[entities.size()][];
       for (int k = 0; k < entities.size(); k++) {
@@ -270,7 +352,8 @@ public final class GenerateCommand implements Callable<Integer> {
         }
       }
       String id = node.hasNonNull("id") ? node.get("id").asText() : "line " + (i + 1);
-      contexts.add(new Context(id, where + (node.hasNonNull("id") ? " (id " + id + ")" : ""), vectors));
+      contexts.add(
+          new Context(id, where + (node.hasNonNull("id") ? " (id " + id + ")" : ""), vectors));
     }
     if (contexts.isEmpty()) {
       throw new UserInputException(file + ": holds no context; expected at least one JSON line");
@@ -283,10 +366,12 @@ public final class GenerateCommand implements Callable<Integer> {
     try {
       value = Float.parseFloat(text);
     } catch (NumberFormatException e) {
-      throw new UserInputException(where + ", component " + index + ": '" + text + "' is not a number");
+      throw new UserInputException(
+          where + ", component " + index + ": '" + text + "' is not a number");
     }
     if (!Float.isFinite(value)) {
-      throw new UserInputException(where + ", component " + index + ": found " + text + ", expected a finite number");
+      throw new UserInputException(
+          where + ", component " + index + ": found " + text + ", expected a finite number");
     }
     return value;
   }

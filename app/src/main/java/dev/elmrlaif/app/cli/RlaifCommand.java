@@ -8,22 +8,23 @@ import dev.elmrlaif.rewards.http.Secrets;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
-import picocli.CommandLine;
 
 /**
  * The {@code rlaif} command line: the entry point of the runnable jar and of the {@code ./rlaif}
  * launcher. Exit codes: 0 success, 1 internal failure (stack trace on stderr and in the run's log),
- * 2 a problem the user can fix (one or two lines naming the file, key or line; no stack trace unless
- * {@code --debug}), I/O failures and damaged files included; 143 / 130 a run stopped by SIGTERM /
- * SIGINT after writing a checkpoint.
+ * 2 a problem the user can fix (one or two lines naming the file, key or line; no stack trace
+ * unless {@code --debug}), I/O failures and damaged files included; 143 / 130 a run stopped by
+ * SIGTERM / SIGINT after writing a checkpoint.
  */
 @Command(
     name = "rlaif",
     mixinStandardHelpOptions = true,
     versionProvider = VersionProvider.class,
-    description = "Fine-tune an Embedding Language Model with reinforcement learning from AI feedback.",
+    description =
+        "Fine-tune an Embedding Language Model with reinforcement learning from AI feedback.",
     subcommands = {
       TrainCommand.class,
       EvalCommand.class,
@@ -75,9 +76,10 @@ public final class RlaifCommand implements Runnable {
   private static int handleExecutionException(
       Exception e, CommandLine cli, CommandLine.ParseResult parseResult) {
     PrintWriter err = cli.getErr();
-    boolean debug = parseResult.hasMatchedOption("--debug")
-        || parseResult.subcommands().stream().anyMatch(p -> p.hasMatchedOption("--debug"))
-        || hasDebugDeep(parseResult);
+    boolean debug =
+        parseResult.hasMatchedOption("--debug")
+            || parseResult.subcommands().stream().anyMatch(p -> p.hasMatchedOption("--debug"))
+            || hasDebugDeep(parseResult);
     String userError = userErrorMessage(e);
     if (userError != null) {
       err.println("error: " + Secrets.mask(userError));
@@ -88,8 +90,12 @@ public final class RlaifCommand implements Runnable {
       return EXIT_USER_ERROR;
     }
     if (e instanceof LoggedFailure logged) {
-      err.println(Secrets.mask("internal error: " + logged.getCause() + "; the stack trace is in "
-          + logged.logFile()));
+      err.println(
+          Secrets.mask(
+              "internal error: "
+                  + logged.getCause()
+                  + "; the stack trace is in "
+                  + logged.logFile()));
       if (debug) {
         logged.getCause().printStackTrace(err);
       }
@@ -112,8 +118,8 @@ public final class RlaifCommand implements Runnable {
   }
 
   /**
-   * The one-line message of a failure the user can fix, or null for an internal one: a
-   * {@link UserInputException}; a damaged model or tokenizer file ({@link CheckpointFormatException},
+   * The one-line message of a failure the user can fix, or null for an internal one: a {@link
+   * UserInputException}; a damaged model or tokenizer file ({@link CheckpointFormatException},
    * {@link TokenizerFormatException}, which name the file); or any I/O failure (a full disk, a
    * read-only folder, a folder where a file is expected, a damaged file), with the path and the
    * operating system's reason.
@@ -132,12 +138,17 @@ public final class RlaifCommand implements Runnable {
     return ioFailureMessage(e);
   }
 
-  /** The message of an I/O failure in {@code e}'s causes (path and reason), or null when there is none. */
+  /**
+   * The message of an I/O failure in {@code e}'s causes (path and reason), or null when there is
+   * none.
+   */
   static String ioFailureMessage(Throwable e) {
     IOException io = null;
     String described = null;
     for (Throwable t = e; t != null; t = t.getCause()) {
-      if (t instanceof UncheckedIOException && described == null && t.getMessage() != null
+      if (t instanceof UncheckedIOException
+          && described == null
+          && t.getMessage() != null
           && !t.getMessage().equals(String.valueOf(t.getCause()))) {
         described = t.getMessage(); // ours: "cannot write <what> <path>: <reason>"
       }
@@ -155,8 +166,11 @@ public final class RlaifCommand implements Runnable {
     if (described != null) {
       message = described;
     } else if (path != null) {
-      message = path + (io instanceof java.nio.file.FileSystemException fs && fs.getOtherFile() != null
-          ? " -> " + fs.getOtherFile() : "");
+      message =
+          path
+              + (io instanceof java.nio.file.FileSystemException fs && fs.getOtherFile() != null
+                  ? " -> " + fs.getOtherFile()
+                  : "");
     } else {
       message = reason;
     }

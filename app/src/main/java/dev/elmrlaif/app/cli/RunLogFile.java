@@ -13,8 +13,8 @@ import org.apache.logging.log4j.core.layout.PatternLayout;
 
 /**
  * Sends every log line of the process, DJL's included, into a run's {@code run.log} as well as the
- * console, for as long as the run lasts, API keys masked ({@link SecretMasking}). Only the CLI picks the logging backend, so this Log4j2-core
- * code lives here and nowhere in the libraries.
+ * console, for as long as the run lasts, API keys masked ({@link SecretMasking}). Only the CLI
+ * picks the logging backend, so this Log4j2-core code lives here and nowhere in the libraries.
  */
 final class RunLogFile implements AutoCloseable {
   private static final String NAME = "run-log-file";
@@ -36,7 +36,8 @@ final class RunLogFile implements AutoCloseable {
     PatternLayout layout =
         PatternLayout.newBuilder()
             .withConfiguration(config)
-            .withPattern("%d{yyyy-MM-dd'T'HH:mm:ss.SSS}{UTC}Z %-5level [%t] %c{1}: %msg%n%throwable")
+            .withPattern(
+                "%d{yyyy-MM-dd'T'HH:mm:ss.SSS}{UTC}Z %-5level [%t] %c{1}: %msg%n%throwable")
             .build();
     FileAppender appender =
         FileAppender.newBuilder()
@@ -59,7 +60,8 @@ final class RunLogFile implements AutoCloseable {
   public void close() {
     Configuration config = context.getConfiguration();
     config.getRootLogger().removeAppender(MASKED_NAME);
-    if (config instanceof AbstractConfiguration named) { // so the next run's appenders take these names
+    if (config
+        instanceof AbstractConfiguration named) { // so the next run's appenders take these names
       named.removeAppender(MASKED_NAME);
       named.removeAppender(NAME);
     }

@@ -11,8 +11,8 @@ import dev.elmrlaif.domain.base.UserInputException;
 import dev.elmrlaif.policy.model.CheckpointFormatException;
 import dev.elmrlaif.policy.model.Elm;
 import dev.elmrlaif.policy.model.ElmCheckpoint;
-import dev.elmrlaif.policy.model.TextScorer.TextScore;
 import dev.elmrlaif.policy.model.TextScorer;
+import dev.elmrlaif.policy.model.TextScorer.TextScore;
 import dev.elmrlaif.policy.tokenizer.ElmTokenizer;
 import dev.elmrlaif.policy.tokenizer.TokenizerFormatException;
 import java.nio.file.Files;
@@ -25,23 +25,35 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code rlaif score --model DIR --text "..."}: prints, as one JSON object, the tokens of a text,
- * their ids, the log-probability of each given the ones before it (the first given the begin
- * token) and their sum, under a project checkpoint or a Hugging Face GPT-2 folder. It uses the
- * same log-prob function as training ({@code Elm.continuationLogProbs}).
+ * their ids, the log-probability of each given the ones before it (the first given the begin token)
+ * and their sum, under a project checkpoint or a Hugging Face GPT-2 folder. It uses the same
+ * log-prob function as training ({@code Elm.continuationLogProbs}).
  */
 @Command(
     name = "score",
     mixinStandardHelpOptions = true,
-    description = "Print the per-token log-probs of a text under a model (project checkpoint or Hugging Face GPT-2 folder).")
+    description =
+        "Print the per-token log-probs of a text under a model (project checkpoint or Hugging Face GPT-2 folder).")
 public final class ScoreCommand implements Callable<Integer> {
-  @Option(names = "--model", required = true, paramLabel = "DIR",
-      description = "Model folder: config.json, model.safetensors, tokenizer.json (and elm.json for a project checkpoint).")
+  @Option(
+      names = "--model",
+      required = true,
+      paramLabel = "DIR",
+      description =
+          "Model folder: config.json, model.safetensors, tokenizer.json (and elm.json for a project checkpoint).")
   Path model;
 
-  @Option(names = "--text", required = true, paramLabel = "TEXT", description = "The text to score.")
+  @Option(
+      names = "--text",
+      required = true,
+      paramLabel = "TEXT",
+      description = "The text to score.")
   String text;
 
-  @Option(names = "--device", paramLabel = "DEVICE", defaultValue = "cpu",
+  @Option(
+      names = "--device",
+      paramLabel = "DEVICE",
+      defaultValue = "cpu",
       description = "auto, cpu, gpu or gpu:N (default: ${DEFAULT-VALUE}).")
   String device;
 
@@ -51,7 +63,8 @@ public final class ScoreCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     Path tokenizerFile = model.resolve(ElmCheckpoint.TOKENIZER_FILE);
     if (!Files.isRegularFile(tokenizerFile)) {
-      throw new UserInputException(tokenizerFile + ": file not found; expected the model's tokenizer.json");
+      throw new UserInputException(
+          tokenizerFile + ": file not found; expected the model's tokenizer.json");
     }
     Device target;
     try {

@@ -52,11 +52,17 @@ final class SecretMasking implements RewritePolicy {
     context.updateLoggers();
   }
 
-  /** A started rewrite appender, added to {@code config}, masking what it passes to the named appenders. */
+  /**
+   * A started rewrite appender, added to {@code config}, masking what it passes to the named
+   * appenders.
+   */
   static Appender wrap(Configuration config, String name, List<String> targets) {
-    AppenderRef[] refs = targets.stream().map(t -> AppenderRef.createAppenderRef(t, Level.ALL, null))
-        .toArray(AppenderRef[]::new);
-    RewriteAppender wrapper = RewriteAppender.createAppender(name, "true", refs, config, new SecretMasking(), null);
+    AppenderRef[] refs =
+        targets.stream()
+            .map(t -> AppenderRef.createAppenderRef(t, Level.ALL, null))
+            .toArray(AppenderRef[]::new);
+    RewriteAppender wrapper =
+        RewriteAppender.createAppender(name, "true", refs, config, new SecretMasking(), null);
     wrapper.start();
     config.addAppender(wrapper);
     return wrapper;
@@ -64,8 +70,8 @@ final class SecretMasking implements RewritePolicy {
 
   /**
    * The event itself when nothing in it leaks; else a copy whose message is masked and, when the
-   * exception's text leaks, carries the exception's full text (class names, messages, stack, causes)
-   * masked, in place of the exception.
+   * exception's text leaks, carries the exception's full text (class names, messages, stack,
+   * causes) masked, in place of the exception.
    */
   @Override
   public LogEvent rewrite(LogEvent event) {
@@ -80,8 +86,12 @@ final class SecretMasking implements RewritePolicy {
     }
     Log4jLogEvent.Builder masked = new Log4jLogEvent.Builder(event);
     if (traceLeaks) {
-      masked.setMessage(new SimpleMessage(Secrets.mask(text) + System.lineSeparator() + Secrets.mask(trace).strip()))
-          .setThrown(null).setThrownProxy(null);
+      masked
+          .setMessage(
+              new SimpleMessage(
+                  Secrets.mask(text) + System.lineSeparator() + Secrets.mask(trace).strip()))
+          .setThrown(null)
+          .setThrownProxy(null);
     } else {
       masked.setMessage(new SimpleMessage(Secrets.mask(text)));
     }

@@ -13,8 +13,8 @@ import sun.misc.SignalHandler;
  * Turns SIGTERM (Slurm's preemption, {@code kill}) and SIGINT (Ctrl-C) into a {@link StopRequest}
  * for as long as a run lasts: the first signal asks the training loops to finish their step and
  * write a checkpoint; a second one ends the process at once with 143 / 130. The JVM's own handlers
- * (an immediate exit) come back on {@link #close()}. Uses {@code sun.misc.Signal} (module
- * {@code jdk.unsupported}): a shutdown hook cannot delay the exit or choose its code.
+ * (an immediate exit) come back on {@link #close()}. Uses {@code sun.misc.Signal} (module {@code
+ * jdk.unsupported}): a shutdown hook cannot delay the exit or choose its code.
  */
 final class SignalStop implements AutoCloseable {
   private static final Logger LOG = LogManager.getLogger(SignalStop.class);
@@ -50,10 +50,13 @@ final class SignalStop implements AutoCloseable {
   /** The first signal requests the stop; a second one halts with 128 plus the signal's number. */
   static void onSignal(String name, StopRequest stop, IntConsumer halt) {
     if (stop.request(name)) {
-      LOG.warn("received SIG{}: finishing the current step, then writing a checkpoint (send it again to stop at"
-          + " once)", name);
+      LOG.warn(
+          "received SIG{}: finishing the current step, then writing a checkpoint (send it again to stop at"
+              + " once)",
+          name);
     } else {
-      LOG.warn("received SIG{} again: stopping at once; the run resumes from its last checkpoint", name);
+      LOG.warn(
+          "received SIG{} again: stopping at once; the run resumes from its last checkpoint", name);
       halt.accept(StopRequest.exitCode(name));
     }
   }

@@ -27,12 +27,12 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine;
 
 /**
  * {@code rlaif sweep SWEEP.yaml}: runs every point of a hyperparameter grid ({@link SweepSpec}) as
@@ -41,37 +41,52 @@ import picocli.CommandLine;
  *
  * <p>Every point's config is resolved before the first run starts, so a bad key or value stops the
  * sweep with exit code 2 and nothing written. A failed run is recorded and the sweep goes on; the
- * exit code is then 1. {@code rlaif sweep --resume SWEEP_DIR} continues a killed sweep: finished runs
- * are kept, an interrupted run resumes from its checkpoints, the rest start. SIGTERM or SIGINT stops
- * the running run with a checkpoint and ends the sweep with 143 / 130.
+ * exit code is then 1. {@code rlaif sweep --resume SWEEP_DIR} continues a killed sweep: finished
+ * runs are kept, an interrupted run resumes from its checkpoints, the rest start. SIGTERM or SIGINT
+ * stops the running run with a checkpoint and ends the sweep with 143 / 130.
  */
 @Command(
     name = "sweep",
     mixinStandardHelpOptions = true,
-    description = "Run a grid of training runs from a sweep file and tabulate their eval.json figures.")
+    description =
+        "Run a grid of training runs from a sweep file and tabulate their eval.json figures.")
 public final class SweepCommand implements Callable<Integer> {
   /** The sweep folder's record of its spec and where the base config is. */
   static final String PLAN_FILE = "sweep.json";
+
   /** The sweep file as given, copied into the sweep folder. */
   static final String SPEC_COPY = "sweep.yaml";
 
   private static final Logger LOG = LogManager.getLogger(SweepCommand.class);
   private static final DateTimeFormatter STAMP =
       DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC);
-  private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+  private static final ObjectMapper JSON =
+      new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
-  @Parameters(index = "0", arity = "0..1", paramLabel = "SWEEP", description = "The sweep's YAML file.")
+  @Parameters(
+      index = "0",
+      arity = "0..1",
+      paramLabel = "SWEEP",
+      description = "The sweep's YAML file.")
   Path sweepFile;
 
-  @Option(names = "--sweep-dir", paramLabel = "DIR",
+  @Option(
+      names = "--sweep-dir",
+      paramLabel = "DIR",
       description = "Write the sweep here instead of runs/<name>/<timestamp>/.")
   Path sweepDir;
 
-  @Option(names = "--runs-root", paramLabel = "DIR", defaultValue = "runs",
+  @Option(
+      names = "--runs-root",
+      paramLabel = "DIR",
+      defaultValue = "runs",
       description = "Parent of the sweep folders (default: ${DEFAULT-VALUE}).")
   Path runsRoot;
 
-  @Option(names = "--resume", paramLabel = "SWEEP_DIR", description = "Continue a killed sweep in its folder.")
+  @Option(
+      names = "--resume",
+      paramLabel = "SWEEP_DIR",
+      description = "Continue a killed sweep in its folder.")
   Path resume;
 
   @Option(names = "--dry-run", description = "Resolve every run's config, print the runs and exit.")
@@ -92,8 +107,14 @@ public final class SweepCommand implements Callable<Integer> {
     }
     if (dryRun) {
       for (SweepPoint point : points) {
-        spec.commandLine().getOut().println(point.id() + ": rlaif train " + sweep.baseConfig() + " "
-            + String.join(" ", point.overrides().stream().map(o -> "--set " + o).toList()));
+        spec.commandLine()
+            .getOut()
+            .println(
+                point.id()
+                    + ": rlaif train "
+                    + sweep.baseConfig()
+                    + " "
+                    + String.join(" ", point.overrides().stream().map(o -> "--set " + o).toList()));
       }
       spec.commandLine().getOut().flush();
       return 0;
@@ -112,8 +133,10 @@ public final class SweepCommand implements Callable<Integer> {
     CommandLine train = spec.root().commandLine().getSubcommands().get("train");
     List<SweepSummary.Status> statuses = new ArrayList<>();
     for (int i = 0; i < points.size(); i++) {
-      statuses.add(isFinished(folder.resolve(points.get(i).id()), configs.get(i))
-          ? SweepSummary.Status.DONE : SweepSummary.Status.PENDING);
+      statuses.add(
+          isFinished(folder.resolve(points.get(i).id()), configs.get(i))
+              ? SweepSummary.Status.DONE
+              : SweepSummary.Status.PENDING);
     }
     writeSummary(folder, sweep, points, statuses);
     for (int i = 0; i < points.size(); i++) {
@@ -130,17 +153,29 @@ public final class SweepCommand implements Callable<Integer> {
         points.get(i).overrides().forEach(o -> args.addAll(List.of("--set", o)));
         args.addAll(List.of("--run-dir", runDir.toString()));
       }
-      LOG.info("sweep run {} ({}/{}): {}", points.get(i).id(), i + 1, points.size(), points.get(i).overrides());
+      LOG.info(
+          "sweep run {} ({}/{}): {}",
+          points.get(i).id(),
+          i + 1,
+          points.size(),
+          points.get(i).overrides());
       int code = train.execute(args.toArray(String[]::new));
       if (code == StopRequest.exitCode("TERM") || code == StopRequest.exitCode("INT")) {
-        writeSummary(folder, sweep, points, statuses); // this run stays pending: it resumes from its checkpoint
-        LOG.warn("sweep stopped by a signal during run {}; resume with: ./rlaif sweep --resume {}",
-            points.get(i).id(), folder);
+        writeSummary(
+            folder, sweep, points,
+            statuses); // this run stays pending: it resumes from its checkpoint
+        LOG.warn(
+            "sweep stopped by a signal during run {}; resume with: ./rlaif sweep --resume {}",
+            points.get(i).id(),
+            folder);
         return code;
       }
       statuses.set(i, code == 0 ? SweepSummary.Status.DONE : SweepSummary.Status.FAILED);
       if (code != 0) {
-        LOG.error("sweep run {} failed with exit code {}; see {}", points.get(i).id(), code,
+        LOG.error(
+            "sweep run {} failed with exit code {}; see {}",
+            points.get(i).id(),
+            code,
             runDir.resolve(RunDirectory.LOG_FILE));
       }
       writeSummary(folder, sweep, points, statuses);
@@ -152,31 +187,49 @@ public final class SweepCommand implements Callable<Integer> {
 
   private SweepSpec load() {
     if (sweepFile == null) {
-      throw new UserInputException("missing SWEEP: give a sweep YAML file, e.g. rlaif sweep configs/sweep-quickstart.yaml");
+      throw new UserInputException(
+          "missing SWEEP: give a sweep YAML file, e.g. rlaif sweep configs/sweep-quickstart.yaml");
     }
     if (sweepDir != null && Files.exists(sweepDir.resolve(PLAN_FILE))) {
-      throw new UserInputException("--sweep-dir " + sweepDir + " already holds a sweep; use --resume " + sweepDir
-          + " to continue it, or choose another folder");
+      throw new UserInputException(
+          "--sweep-dir "
+              + sweepDir
+              + " already holds a sweep; use --resume "
+              + sweepDir
+              + " to continue it, or choose another folder");
     }
     return SweepSpec.load(sweepFile);
   }
 
-  /** The spec of a sweep folder, its base config taken from the plan (the copy's relative path no longer applies). */
+  /**
+   * The spec of a sweep folder, its base config taken from the plan (the copy's relative path no
+   * longer applies).
+   */
   private SweepSpec reopen(Path folder) throws IOException {
     if (sweepFile != null || sweepDir != null) {
-      throw new UserInputException("--resume continues a sweep with its own sweep.yaml; give no SWEEP or --sweep-dir with it");
+      throw new UserInputException(
+          "--resume continues a sweep with its own sweep.yaml; give no SWEEP or --sweep-dir with it");
     }
     Path plan = folder.resolve(PLAN_FILE);
     if (!Files.isRegularFile(plan)) {
-      throw new UserInputException("--resume " + folder + ": not a sweep folder (no " + PLAN_FILE + " in it)");
+      throw new UserInputException(
+          "--resume " + folder + ": not a sweep folder (no " + PLAN_FILE + " in it)");
     }
     JsonNode saved = JSON.readTree(plan.toFile());
     SweepSpec copy = SweepSpec.load(folder.resolve(SPEC_COPY));
-    return new SweepSpec(copy.file(), saved.path("name").asText(copy.name()), Path.of(saved.path("base_config").asText()),
-        copy.grid(), copy.gridLines(), copy.seeds(), copy.metrics());
+    return new SweepSpec(
+        copy.file(),
+        saved.path("name").asText(copy.name()),
+        Path.of(saved.path("base_config").asText()),
+        copy.grid(),
+        copy.gridLines(),
+        copy.seeds(),
+        copy.metrics());
   }
 
-  /** The point's resolved config; a bad key or value names the sweep file's line of that grid key. */
+  /**
+   * The point's resolved config; a bad key or value names the sweep file's line of that grid key.
+   */
   private static LoadedConfig resolve(SweepSpec sweep, SweepPoint point) {
     try {
       return new ConfigLoader().load(sweep.baseConfig(), point.overrides());
@@ -188,7 +241,8 @@ public final class SweepCommand implements Callable<Integer> {
           break;
         }
       }
-      throw new UserInputException(where + ": run " + point.id() + " " + point.overrides() + ": " + e.getMessage(), e);
+      throw new UserInputException(
+          where + ": run " + point.id() + " " + point.overrides() + ": " + e.getMessage(), e);
     }
   }
 
@@ -214,14 +268,17 @@ public final class SweepCommand implements Callable<Integer> {
     return RunDirectory.open(runDir).isStageDone(stages.get(stages.size() - 1));
   }
 
-  private static void writeSummary(Path folder, SweepSpec sweep, List<SweepPoint> points,
-      List<SweepSummary.Status> statuses) {
-    List<Path> evalFiles = points.stream().map(p -> folder.resolve(p.id()).resolve(EvalReport.JSON_FILE)).toList();
+  private static void writeSummary(
+      Path folder, SweepSpec sweep, List<SweepPoint> points, List<SweepSummary.Status> statuses) {
+    List<Path> evalFiles =
+        points.stream().map(p -> folder.resolve(p.id()).resolve(EvalReport.JSON_FILE)).toList();
     List<String> paths = SweepSummary.metricPaths(sweep, evalFiles);
     List<SweepSummary.Row> rows = new ArrayList<>();
     for (int i = 0; i < points.size(); i++) {
-      Map<String, Double> figures = statuses.get(i) == SweepSummary.Status.DONE
-          ? SweepSummary.figures(evalFiles.get(i), paths) : Map.of();
+      Map<String, Double> figures =
+          statuses.get(i) == SweepSummary.Status.DONE
+              ? SweepSummary.figures(evalFiles.get(i), paths)
+              : Map.of();
       rows.add(new SweepSummary.Row(points.get(i), statuses.get(i), figures));
     }
     SweepSummary.write(folder, sweep, paths, rows);

@@ -46,11 +46,16 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "train",
     mixinStandardHelpOptions = true,
-    description = "Run the stage pipeline of a config: data, tokenizer, pretrain, sft, rl, eval, report.")
+    description =
+        "Run the stage pipeline of a config: data, tokenizer, pretrain, sft, rl, eval, report.")
 public final class TrainCommand implements Callable<Integer> {
   private static final Logger LOG = LogManager.getLogger(TrainCommand.class);
 
-  @Parameters(index = "0", arity = "0..1", paramLabel = "CONFIG", description = "The run's YAML config.")
+  @Parameters(
+      index = "0",
+      arity = "0..1",
+      paramLabel = "CONFIG",
+      description = "The run's YAML config.")
   Path configFile;
 
   @Option(
@@ -59,16 +64,28 @@ public final class TrainCommand implements Callable<Integer> {
       description = "Override a config key, e.g. --set trainer.learning_rate=1e-4 (repeatable).")
   List<String> overrides = new ArrayList<>();
 
-  @Option(names = "--print-config", description = "Print every key with its value, default and description, then exit.")
+  @Option(
+      names = "--print-config",
+      description = "Print every key with its value, default and description, then exit.")
   boolean printConfig;
 
-  @Option(names = "--run-dir", paramLabel = "DIR", description = "Write the run here instead of runs/<name>/<timestamp>/.")
+  @Option(
+      names = "--run-dir",
+      paramLabel = "DIR",
+      description = "Write the run here instead of runs/<name>/<timestamp>/.")
   Path runDir;
 
-  @Option(names = "--runs-root", paramLabel = "DIR", defaultValue = "runs", description = "Parent of the run folders (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--runs-root",
+      paramLabel = "DIR",
+      defaultValue = "runs",
+      description = "Parent of the run folders (default: ${DEFAULT-VALUE}).")
   Path runsRoot;
 
-  @Option(names = "--resume", paramLabel = "RUN_DIR", description = "Continue a killed or finished run in its folder.")
+  @Option(
+      names = "--resume",
+      paramLabel = "RUN_DIR",
+      description = "Continue a killed or finished run in its folder.")
   Path resume;
 
   /** The process environment; tests replace it. */
@@ -93,8 +110,10 @@ public final class TrainCommand implements Callable<Integer> {
     StagePipeline pipeline = pipelines.get();
     pipeline.plan(loaded); // unknown stages fail before anything is written
     DataRoot dataRoot = DataRoot.resolve(loaded.config().data(), env, loaded.originOf("data.root"));
-    // a device the engine cannot give (device: gpu on a CPU build) fails before the run folder is made
-    ComputeEnvironment.requireDevice(DeviceSpec.parse(loaded.config().device()), loaded.config().threads());
+    // a device the engine cannot give (device: gpu on a CPU build) fails before the run folder is
+    // made
+    ComputeEnvironment.requireDevice(
+        DeviceSpec.parse(loaded.config().device()), loaded.config().threads());
 
     RunDirectory resumed = resume != null ? RunDirectory.open(resume) : null;
     // keys, endpoints: a run that cannot finish stops here, before the run folder is written
@@ -119,7 +138,8 @@ public final class TrainCommand implements Callable<Integer> {
         throw e;
       } catch (Exception | Error e) {
         String userError = RlaifCommand.userErrorMessage(e);
-        if (userError != null) { // an I/O failure or a damaged file: the user's to fix, no stack trace
+        if (userError
+            != null) { // an I/O failure or a damaged file: the user's to fix, no stack trace
           LOG.error("stopped: {}", userError);
           LOG.debug("the failure", e);
           throw e;
@@ -130,8 +150,13 @@ public final class TrainCommand implements Callable<Integer> {
     }
   }
 
-  private int runPipeline(LoadedConfig loaded, RunDirectory run, DataRoot dataRoot, StagePipeline pipeline,
-      StopRequest stop) throws Exception {
+  private int runPipeline(
+      LoadedConfig loaded,
+      RunDirectory run,
+      DataRoot dataRoot,
+      StagePipeline pipeline,
+      StopRequest stop)
+      throws Exception {
     RlaifConfig config = loaded.config();
     LOG.info("run {} in {}", config.name(), run.path().toAbsolutePath());
     if (resume == null) {
@@ -147,7 +172,8 @@ public final class TrainCommand implements Callable<Integer> {
             : null;
     try (MetricsLog metrics = new MetricsLog(run.metricsFile(), tb, clock)) {
       RunContext context =
-          new RunContext(loaded, run, compute, metrics, ProgressReporter.of(config.logging(), env), env, stop);
+          new RunContext(
+              loaded, run, compute, metrics, ProgressReporter.of(config.logging(), env), env, stop);
       pipeline.run(context);
     }
     LOG.info("run finished: {}", run.path().toAbsolutePath());
@@ -174,12 +200,14 @@ public final class TrainCommand implements Callable<Integer> {
       if (printConfig) {
         return loader.defaults();
       }
-      throw new UserInputException("missing CONFIG: give a YAML file, e.g. rlaif train configs/quickstart.yaml");
+      throw new UserInputException(
+          "missing CONFIG: give a YAML file, e.g. rlaif train configs/quickstart.yaml");
     }
     return loader.load(configFile, overrides);
   }
 
-  private Provenance provenance(LoadedConfig loaded, DataRoot dataRoot, ComputeEnvironment compute) {
+  private Provenance provenance(
+      LoadedConfig loaded, DataRoot dataRoot, ComputeEnvironment compute) {
     RlaifConfig config = loaded.config();
     List<Path> dataFiles = dataRoot.filesOf(config.data().dataset());
     Path cwd = Path.of("").toAbsolutePath();
@@ -202,8 +230,13 @@ public final class TrainCommand implements Callable<Integer> {
         System.getProperty("os.name") + " " + System.getProperty("os.arch"),
         Instant.now(clock).toString(),
         ProcessHandle.current().info().arguments().map(List::of).orElse(List.of()),
-        Map.of("data_root", dataRoot.path().toAbsolutePath().toString(), "data_root_source", dataRoot.source(),
-            "text_encoder", TextEncoderFactory.signature(config.data())));
+        Map.of(
+            "data_root",
+            dataRoot.path().toAbsolutePath().toString(),
+            "data_root_source",
+            dataRoot.source(),
+            "text_encoder",
+            TextEncoderFactory.signature(config.data())));
   }
 
   private static String hostName() {

@@ -25,7 +25,6 @@ import dev.elmrlaif.domain.config.Range;
 import java.io.IOException;
 import java.io.Reader;
 import java.io.StringReader;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -43,18 +42,18 @@ import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
 
 /**
- * Reads a run configuration: a YAML file (optionally {@code extends: base.yaml}, recursively)
- * laid over {@link RlaifConfig#defaults()}, then {@code --set a.b.c=value} overrides, then bound
- * onto the immutable config records. One validation path: every key's {@link Range} (and that a
- * number is finite) is checked on the merged tree before binding, the records' constructors check
- * only what relates several keys and throw a {@link ConfigException} naming the key relative to
- * the record, and this loader turns both into one message with the full key path and the line of
- * that key. A {@link DeprecatedAlias} is read as its key, with one warning.
+ * Reads a run configuration: a YAML file (optionally {@code extends: base.yaml}, recursively) laid
+ * over {@link RlaifConfig#defaults()}, then {@code --set a.b.c=value} overrides, then bound onto
+ * the immutable config records. One validation path: every key's {@link Range} (and that a number
+ * is finite) is checked on the merged tree before binding, the records' constructors check only
+ * what relates several keys and throw a {@link ConfigException} naming the key relative to the
+ * record, and this loader turns both into one message with the full key path and the line of that
+ * key. A {@link DeprecatedAlias} is read as its key, with one warning.
  *
- * <p>Every error is a {@link UserInputException} whose message names where the offending value
- * came from ({@code file, line N} or the {@code --set} argument), the key's full path, what was
- * found and what was expected: unknown keys (with a "did you mean" suggestion), YAML syntax errors,
- * wrong types, values out of their {@link Range}, a missing or circular {@code extends}.
+ * <p>Every error is a {@link UserInputException} whose message names where the offending value came
+ * from ({@code file, line N} or the {@code --set} argument), the key's full path, what was found
+ * and what was expected: unknown keys (with a "did you mean" suggestion), YAML syntax errors, wrong
+ * types, values out of their {@link Range}, a missing or circular {@code extends}.
  */
 public final class ConfigLoader {
   /** The top-level key naming a base config whose values this file overrides. */
@@ -113,9 +112,11 @@ public final class ConfigLoader {
     Path normalized = file.toAbsolutePath().normalize();
     if (chain.contains(normalized)) {
       throw new UserInputException(
-          file + ": `extends` forms a cycle: "
+          file
+              + ": `extends` forms a cycle: "
               + reversed(chain).stream().map(Path::toString).collect(Collectors.joining(" -> "))
-              + " -> " + normalized);
+              + " -> "
+              + normalized);
     }
     chain.push(normalized);
     ObjectNode own = readYaml(file, origins);
@@ -129,15 +130,19 @@ public final class ConfigLoader {
         ext.forEach(n -> bases.add(n.asText()));
       } else {
         throw new UserInputException(
-            origins.of(EXTENDS_KEY) + ": `extends` must name a YAML file (or a list of them), found "
+            origins.of(EXTENDS_KEY)
+                + ": `extends` must name a YAML file (or a list of them), found "
                 + describe(ext));
       }
       for (String base : bases) {
         Path basePath = resolveSibling(file, base);
         if (!Files.isRegularFile(basePath)) {
           throw new UserInputException(
-              origins.of(EXTENDS_KEY) + ": `extends` names " + basePath
-                  + ", which does not exist; expected a path relative to " + file);
+              origins.of(EXTENDS_KEY)
+                  + ": `extends` names "
+                  + basePath
+                  + ", which does not exist; expected a path relative to "
+                  + file);
         }
         Origins baseOrigins = new Origins();
         ObjectNode baseTree = readWithBases(basePath, chain, baseOrigins);
@@ -150,7 +155,10 @@ public final class ConfigLoader {
     return merged;
   }
 
-  /** The files of an {@code extends} chain from the first read (a deque used as a stack holds them newest first). */
+  /**
+   * The files of an {@code extends} chain from the first read (a deque used as a stack holds them
+   * newest first).
+   */
   private static List<Path> reversed(Deque<Path> chain) {
     List<Path> order = new ArrayList<>();
     chain.descendingIterator().forEachRemaining(order::add);
@@ -164,8 +172,9 @@ public final class ConfigLoader {
     } catch (NoSuchFileException e) {
       throw new UserInputException("config file " + file + " does not exist");
     } catch (IOException e) {
-      throw new UserInputException("cannot read config file " + file + ": "
-          + dev.elmrlaif.domain.base.IoFailures.reason(e), e);
+      throw new UserInputException(
+          "cannot read config file " + file + ": " + dev.elmrlaif.domain.base.IoFailures.reason(e),
+          e);
     }
     try (Reader reader = new StringReader(text);
         JsonParser p = yamlFactory.createParser(reader)) {
@@ -175,8 +184,11 @@ public final class ConfigLoader {
       }
       if (first != JsonToken.START_OBJECT) {
         throw new UserInputException(
-            file + ", line " + p.currentTokenLocation().getLineNr()
-                + ": expected a mapping of config keys at the top level, found " + first.asString());
+            file
+                + ", line "
+                + p.currentTokenLocation().getLineNr()
+                + ": expected a mapping of config keys at the top level, found "
+                + first.asString());
       }
       return (ObjectNode) readValue(p, file, "", origins);
     } catch (JsonProcessingException e) {
@@ -193,32 +205,34 @@ public final class ConfigLoader {
       throws IOException {
     JsonToken t = p.currentToken();
     switch (t) {
-      case START_OBJECT: {
-        ObjectNode obj = NODES.objectNode();
-        while (p.nextToken() == JsonToken.FIELD_NAME) {
-          String name = p.currentName();
-          int line = p.currentTokenLocation().getLineNr();
-          String childPath = join(path, name);
-          if (obj.has(name)) {
-            throw new UserInputException(
-                file + ", line " + line + ": key `" + childPath + "` appears twice");
+      case START_OBJECT:
+        {
+          ObjectNode obj = NODES.objectNode();
+          while (p.nextToken() == JsonToken.FIELD_NAME) {
+            String name = p.currentName();
+            int line = p.currentTokenLocation().getLineNr();
+            String childPath = join(path, name);
+            if (obj.has(name)) {
+              throw new UserInputException(
+                  file + ", line " + line + ": key `" + childPath + "` appears twice");
+            }
+            origins.put(childPath, file + ", line " + line);
+            p.nextToken();
+            obj.set(name, readValue(p, file, childPath, origins));
           }
-          origins.put(childPath, file + ", line " + line);
-          p.nextToken();
-          obj.set(name, readValue(p, file, childPath, origins));
+          return obj;
         }
-        return obj;
-      }
-      case START_ARRAY: {
-        ArrayNode arr = NODES.arrayNode();
-        int i = 0;
-        while (p.nextToken() != JsonToken.END_ARRAY) {
-          String childPath = path + "[" + i++ + "]";
-          origins.put(childPath, file + ", line " + p.currentTokenLocation().getLineNr());
-          arr.add(readValue(p, file, childPath, origins));
+      case START_ARRAY:
+        {
+          ArrayNode arr = NODES.arrayNode();
+          int i = 0;
+          while (p.nextToken() != JsonToken.END_ARRAY) {
+            String childPath = path + "[" + i++ + "]";
+            origins.put(childPath, file + ", line " + p.currentTokenLocation().getLineNr());
+            arr.add(readValue(p, file, childPath, origins));
+          }
+          return arr;
         }
-        return arr;
-      }
       case VALUE_STRING:
         return NODES.textNode(p.getText());
       case VALUE_NUMBER_INT:
@@ -233,7 +247,10 @@ public final class ConfigLoader {
         return NODES.nullNode();
       default:
         throw new UserInputException(
-            file + ", line " + p.currentTokenLocation().getLineNr() + ": unexpected YAML token "
+            file
+                + ", line "
+                + p.currentTokenLocation().getLineNr()
+                + ": unexpected YAML token "
                 + t.asString());
     }
   }
@@ -253,8 +270,12 @@ public final class ConfigLoader {
               .orElseThrow(
                   () ->
                       new UserInputException(
-                          origins.of(writtenPath) + ": unknown key `" + origins.written(writtenPath) + "`"
-                              + ConfigKeys.suggestion(written, knownKeys(section, prefix.isEmpty()))));
+                          origins.of(writtenPath)
+                              + ": unknown key `"
+                              + origins.written(writtenPath)
+                              + "`"
+                              + ConfigKeys.suggestion(
+                                  written, knownKeys(section, prefix.isEmpty()))));
       JsonNode value = field.getValue();
       String name = key.name();
       String path = join(prefix, name);
@@ -267,12 +288,18 @@ public final class ConfigLoader {
         target.set(name, value); // switched off
       } else if (key.isSection()) {
         if (key.isOptionalSection() && !(target.get(name) instanceof ObjectNode)) {
-          target.set(name, mapper.valueToTree(ConfigKeys.defaults(key.type().asSubclass(Record.class)))); // on
+          target.set(
+              name,
+              mapper.valueToTree(ConfigKeys.defaults(key.type().asSubclass(Record.class)))); // on
         }
         if (!value.isObject()) {
           throw new UserInputException(
-              origins.of(path) + ": `" + origins.written(path) + "` is a section; expected a mapping of its keys ("
-                  + String.join(", ", knownKeys(key.type(), false)) + "), found "
+              origins.of(path)
+                  + ": `"
+                  + origins.written(path)
+                  + "` is a section; expected a mapping of its keys ("
+                  + String.join(", ", knownKeys(key.type(), false))
+                  + "), found "
                   + describe(value));
         }
         applyOnto(key.type(), (ObjectNode) target.get(name), (ObjectNode) value, path, origins);
@@ -286,23 +313,38 @@ public final class ConfigLoader {
    * A deprecated alias {@code written} is read as the key at {@code canonical}: its origins move
    * there, errors keep naming what the config wrote, and one warning says so.
    */
-  private static void readAsKey(String written, String canonical, boolean bothGiven, Origins origins) {
+  private static void readAsKey(
+      String written, String canonical, boolean bothGiven, Origins origins) {
     if (bothGiven) {
-      throw new UserInputException(origins.of(written) + ": `" + written + "` is the deprecated name of `"
-          + canonical + "`, which is given too; expected only `" + canonical + "`");
+      throw new UserInputException(
+          origins.of(written)
+              + ": `"
+              + written
+              + "` is the deprecated name of `"
+              + canonical
+              + "`, which is given too; expected only `"
+              + canonical
+              + "`");
     }
-    LOG.warn("{}: config key `{}` is deprecated; it is read as `{}`, write that instead", origins.of(written),
-        written, canonical);
+    LOG.warn(
+        "{}: config key `{}` is deprecated; it is read as `{}`, write that instead",
+        origins.of(written),
+        written,
+        canonical);
     origins.moveUnder(written, canonical);
   }
 
   private void applyOverride(ObjectNode tree, String override, Origins origins) {
     int eq = override.indexOf('=');
-    // an *_api_key_env value may be a key pasted by mistake: messages name the key, never that value
-    String where = eq > 0 && override.substring(0, eq).trim().endsWith("api_key_env")
-        ? "--set " + override.substring(0, eq).trim() + "=(value not shown)" : "--set " + override;
+    // an *_api_key_env value may be a key pasted by mistake: messages name the key, never that
+    // value
+    String where =
+        eq > 0 && override.substring(0, eq).trim().endsWith("api_key_env")
+            ? "--set " + override.substring(0, eq).trim() + "=(value not shown)"
+            : "--set " + override;
     if (eq <= 0) {
-      throw new UserInputException(where + ": expected key.path=value, e.g. trainer.learning_rate=1e-4");
+      throw new UserInputException(
+          where + ": expected key.path=value, e.g. trainer.learning_rate=1e-4");
     }
     String path = override.substring(0, eq).trim();
     String valueText = override.substring(eq + 1);
@@ -316,7 +358,8 @@ public final class ConfigLoader {
       cur = cur.putObject(parts[i]);
     }
     cur.set(parts[parts.length - 1], value);
-    origins.forgetUnder(path); // the file's origins of the replaced value's elements no longer apply
+    origins.forgetUnder(
+        path); // the file's origins of the replaced value's elements no longer apply
     for (int i = 1; i <= parts.length; i++) {
       origins.put(String.join(".", Arrays.copyOf(parts, i)), where);
     }
@@ -345,22 +388,37 @@ public final class ConfigLoader {
       ConfigException record = configException(e);
       if (record != null) {
         String key = record.key().isEmpty() ? path : join(path, record.key());
-        throw new UserInputException(origins.of(key) + ": " + origins.written(key) + ": " + record.problem(), e);
+        throw new UserInputException(
+            origins.of(key) + ": " + origins.written(key) + ": " + record.problem(), e);
       }
-      throw new UserInputException(origins.of(path) + ": " + origins.written(path) + ": " + rootMessage(e), e);
+      throw new UserInputException(
+          origins.of(path) + ": " + origins.written(path) + ": " + rootMessage(e), e);
     } catch (InvalidFormatException e) {
       String path = pathOf(e);
       throw new UserInputException(
-          origins.of(path) + ": key `" + origins.written(path) + "`: found " + describe(e.getValue())
-              + ", expected " + expected(e.getTargetType()),
+          origins.of(path)
+              + ": key `"
+              + origins.written(path)
+              + "`: found "
+              + describe(e.getValue())
+              + ", expected "
+              + expected(e.getTargetType()),
           e);
     } catch (JsonMappingException e) {
       String path = pathOf(e);
-      String expected = e instanceof com.fasterxml.jackson.databind.exc.MismatchedInputException m
-          && m.getTargetType() != null ? expected(m.getTargetType()) : "a value of the right type";
+      String expected =
+          e instanceof com.fasterxml.jackson.databind.exc.MismatchedInputException m
+                  && m.getTargetType() != null
+              ? expected(m.getTargetType())
+              : "a value of the right type";
       JsonNode found = tree.at(pointerOf(e));
       throw new UserInputException(
-          origins.of(path) + ": key `" + origins.written(path) + "`: found " + describe(found) + ", expected "
+          origins.of(path)
+              + ": key `"
+              + origins.written(path)
+              + "`: found "
+              + describe(found)
+              + ", expected "
               + expected,
           e);
     } catch (JsonProcessingException e) {
@@ -395,16 +453,26 @@ public final class ConfigLoader {
     }
   }
 
-  private static void checkNumber(ConfigKeys.Key key, JsonNode value, String path, Origins origins) {
+  private static void checkNumber(
+      ConfigKeys.Key key, JsonNode value, String path, Origins origins) {
     double x = value.doubleValue();
     Range r = key.range().orElse(null);
-    boolean ok = Double.isFinite(x)
-        && (r == null
-            || (r.minExclusive() ? x > r.min() : x >= r.min()) && (r.maxExclusive() ? x < r.max() : x <= r.max()));
+    boolean ok =
+        Double.isFinite(x)
+            && (r == null
+                || (r.minExclusive() ? x > r.min() : x >= r.min())
+                    && (r.maxExclusive() ? x < r.max() : x <= r.max()));
     if (!ok) {
       String reason = r == null || r.reason().isEmpty() ? "" : " (" + r.reason() + ")";
-      throw new UserInputException(origins.of(path) + ": " + origins.written(path) + ": found " + value.asText()
-          + ", expected " + describe(key.type(), r) + reason);
+      throw new UserInputException(
+          origins.of(path)
+              + ": "
+              + origins.written(path)
+              + ": found "
+              + value.asText()
+              + ", expected "
+              + describe(key.type(), r)
+              + reason);
     }
   }
 
@@ -417,7 +485,8 @@ public final class ConfigLoader {
         continue;
       }
       if (value == null) {
-        throw new UserInputException(origins.of(path) + ": key `" + origins.written(path) + "` needs a value");
+        throw new UserInputException(
+            origins.of(path) + ": key `" + origins.written(path) + "` needs a value");
       }
       if (key.isSection()) {
         checkPresent(value, path, origins);
@@ -444,6 +513,7 @@ public final class ConfigLoader {
   /** Where each key's value came from: {@code file, line N} or {@code --set ...}. */
   static final class Origins {
     private final Map<String, String> byPath = new HashMap<>();
+
     /** For a key read through a deprecated alias: the path the config wrote, by the key's path. */
     private final Map<String, String> writtenAs = new HashMap<>();
 
@@ -460,14 +530,18 @@ public final class ConfigLoader {
       base.byPath.forEach(byPath::putIfAbsent);
     }
 
-    /** The origins of {@code written} and below now belong to {@code canonical}, which was written so. */
+    /**
+     * The origins of {@code written} and below now belong to {@code canonical}, which was written
+     * so.
+     */
     void moveUnder(String written, String canonical) {
       Map<String, String> moved = new HashMap<>();
-      byPath.forEach((p, where) -> {
-        if (p.equals(written) || p.startsWith(written + ".") || p.startsWith(written + "[")) {
-          moved.put(canonical + p.substring(written.length()), where);
-        }
-      });
+      byPath.forEach(
+          (p, where) -> {
+            if (p.equals(written) || p.startsWith(written + ".") || p.startsWith(written + "[")) {
+              moved.put(canonical + p.substring(written.length()), where);
+            }
+          });
       byPath.putAll(moved);
       writtenAs.put(canonical, written);
     }
@@ -477,7 +551,9 @@ public final class ConfigLoader {
       writtenAs.remove(path);
     }
 
-    /** A key's path as the config wrote it: its own, unless it or a parent came through an alias. */
+    /**
+     * A key's path as the config wrote it: its own, unless it or a parent came through an alias.
+     */
     String written(String path) {
       for (String p = path; ; ) {
         String alias = writtenAs.get(p);
@@ -566,7 +642,10 @@ public final class ConfigLoader {
   }
 
   private static String expected(Class<?> type) {
-    if (type == double.class || type == Double.class || type == float.class || type == Float.class) {
+    if (type == double.class
+        || type == Double.class
+        || type == float.class
+        || type == Float.class) {
       return "a number";
     }
     if (type == int.class || type == Integer.class || type == long.class || type == Long.class) {
@@ -617,12 +696,17 @@ public final class ConfigLoader {
 
   /** What a key of {@code type} with range {@code r} (or none) expects, e.g. "an integer >= 1". */
   private static String describe(Class<?> type, Range r) {
-    boolean whole = type == int.class || type == Integer.class || type == long.class || type == Long.class;
+    boolean whole =
+        type == int.class || type == Integer.class || type == long.class || type == Long.class;
     boolean hasMin = r != null && r.min() != Double.NEGATIVE_INFINITY;
     boolean hasMax = r != null && r.max() != Double.POSITIVE_INFINITY;
     if (hasMin && hasMax) {
-      return (whole ? "an integer in " : "a value in ") + (r.minExclusive() ? "(" : "[") + fmt(r.min()) + ", "
-          + fmt(r.max()) + (r.maxExclusive() ? ")" : "]");
+      return (whole ? "an integer in " : "a value in ")
+          + (r.minExclusive() ? "(" : "[")
+          + fmt(r.min())
+          + ", "
+          + fmt(r.max())
+          + (r.maxExclusive() ? ")" : "]");
     }
     String kind = whole ? "an integer " : "a finite value ";
     if (hasMin) {

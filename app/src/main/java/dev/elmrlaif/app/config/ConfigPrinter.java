@@ -15,8 +15,7 @@ import java.util.regex.Pattern;
  * {@code --print-config} and the {@code config.yaml} of a run folder.
  */
 public final class ConfigPrinter {
-  private static final Pattern PLAIN =
-      Pattern.compile("[A-Za-z_./][A-Za-z0-9_./:+-]*");
+  private static final Pattern PLAIN = Pattern.compile("[A-Za-z_./][A-Za-z0-9_./:+-]*");
   private static final Pattern RESERVED =
       Pattern.compile("(?i)true|false|yes|no|on|off|null|~|y|n|[-+]?(\\.inf|\\.nan)");
 
@@ -34,16 +33,26 @@ public final class ConfigPrinter {
       Object value = key.valueIn(section);
       Object def = defaults == null ? null : key.valueIn(defaults);
       if (key.isOptionalSection() && value == null) {
-        out.append(indent).append(key.name()).append(": null")
-            .append(comment(key, null, null)).append(" (off; a mapping of its keys switches it on)\n");
+        out.append(indent)
+            .append(key.name())
+            .append(": null")
+            .append(comment(key, null, null))
+            .append(" (off; a mapping of its keys switches it on)\n");
       } else if (key.isSection()) {
-        out.append(indent).append(key.name()).append(":").append(comment(key, null, null))
+        out.append(indent)
+            .append(key.name())
+            .append(":")
+            .append(comment(key, null, null))
             .append('\n');
         writeSection(out, value, def, indent + "  ");
       } else {
         String text = scalar(value);
-        out.append(indent).append(key.name()).append(": ").append(text)
-            .append(comment(key, value, def)).append('\n');
+        out.append(indent)
+            .append(key.name())
+            .append(": ")
+            .append(text)
+            .append(comment(key, value, def))
+            .append('\n');
       }
     }
   }

@@ -2,8 +2,8 @@ package dev.elmrlaif.app.eval;
 
 import java.util.List;
 import java.util.SplittableRandom;
-import org.apache.commons.math3.stat.descriptive.rank.Percentile.EstimationType;
 import org.apache.commons.math3.stat.descriptive.rank.Percentile;
+import org.apache.commons.math3.stat.descriptive.rank.Percentile.EstimationType;
 
 /**
  * Bootstrap percentile intervals for the evaluation's figures (DESIGN.md §5, "Figures with
@@ -25,16 +25,15 @@ import org.apache.commons.math3.stat.descriptive.rank.Percentile;
  * </pre>
  *
  * where {@code Q} is the quantile of the {@code B} replicates by definition 7 of Hyndman and Fan
- * (1996), the default of R and NumPy: with the replicates sorted as {@code s_1 ≤ … ≤ s_B},
- * {@code h = (B − 1)·p + 1}, {@code Q = s_⌊h⌋ + (h − ⌊h⌋)·(s_⌊h⌋+1 − s_⌊h⌋)} (Commons Math
- * {@link Percentile} with {@link EstimationType#R_7}).
+ * (1996), the default of R and NumPy: with the replicates sorted as {@code s_1 ≤ … ≤ s_B}, {@code h
+ * = (B − 1)·p + 1}, {@code Q = s_⌊h⌋ + (h − ⌊h⌋)·(s_⌊h⌋+1 − s_⌊h⌋)} (Commons Math {@link
+ * Percentile} with {@link EstimationType#R_7}).
  *
- * <p>A <b>paired</b> difference of two sources scored on the same examples (an RL stage against
- * the supervised model) resamples the same indices for both: {@code θ(a*) − θ(b*)}. Since θ is
- * linear this is exactly θ of the resampled per-example differences {@code a_g[i] − b_g[i]}, which is
- * how it is computed; what the two sources share per example (an easy or a hard entity) cancels,
- * so the paired interval is narrower than that of two independent samples when the scores are
- * correlated.
+ * <p>A <b>paired</b> difference of two sources scored on the same examples (an RL stage against the
+ * supervised model) resamples the same indices for both: {@code θ(a*) − θ(b*)}. Since θ is linear
+ * this is exactly θ of the resampled per-example differences {@code a_g[i] − b_g[i]}, which is how
+ * it is computed; what the two sources share per example (an easy or a hard entity) cancels, so the
+ * paired interval is narrower than that of two independent samples when the scores are correlated.
  *
  * <p>Random draws are reproducible: every call starts a fresh {@link SplittableRandom} from the
  * seed and draws, replicate by replicate, group by group, each index as {@code nextInt(n_g)}. Two
@@ -44,6 +43,7 @@ import org.apache.commons.math3.stat.descriptive.rank.Percentile;
 public final class Bootstrap {
   /** The evaluation's default number of resamples. */
   public static final int DEFAULT_RESAMPLES = 1000;
+
   /** The evaluation's confidence level. */
   public static final double CONFIDENCE = 0.95;
 
@@ -105,10 +105,14 @@ public final class Bootstrap {
     Percentile quantile = new Percentile().withEstimationType(EstimationType.R_7);
     quantile.setData(replicates);
     double tail = (1 - confidence) / 2;
-    return new Interval(statistic(groups), quantile.evaluate(100 * tail), quantile.evaluate(100 * (1 - tail)));
+    return new Interval(
+        statistic(groups), quantile.evaluate(100 * tail), quantile.evaluate(100 * (1 - tail)));
   }
 
-  /** {@code mean(a) − mean(b)} for two sources scored on the same examples, with its paired interval. */
+  /**
+   * {@code mean(a) − mean(b)} for two sources scored on the same examples, with its paired
+   * interval.
+   */
   public Interval pairedDifference(double[] a, double[] b) {
     return pairedDifferenceOfMeans(List.of(a), List.of(b));
   }

@@ -46,23 +46,25 @@ import org.apache.logging.log4j.Logger;
  *   <li>{@code ground_truth}: the teacher's own text for the held-out entity (the ceiling).
  * </ul>
  *
- * SC of a text {@code y} is {@code cos(E_txt(y), target)}: for tasks whose slots read text-comparable
- * spaces, the target is the equal mix of the slots' embeddings; for other tasks (e.g. a user profile)
- * it is {@code E_txt} of the ground-truth text (App. B). BC, for tasks about the interactions' row kind
- * (e.g. a user), is the Spearman correlation between the ranking of candidates of the column kind (e.g.
- * movies) by similarity to {@code y} and the row entity's interactions (0 where none). The targets are
- * {@link RewardTargets}'s, as RL's, with candidates from {@link RewardTargets.CandidatePool#ALL_ENTITIES}.
+ * SC of a text {@code y} is {@code cos(E_txt(y), target)}: for tasks whose slots read
+ * text-comparable spaces, the target is the equal mix of the slots' embeddings; for other tasks
+ * (e.g. a user profile) it is {@code E_txt} of the ground-truth text (App. B). BC, for tasks about
+ * the interactions' row kind (e.g. a user), is the Spearman correlation between the ranking of
+ * candidates of the column kind (e.g. movies) by similarity to {@code y} and the row entity's
+ * interactions (0 where none). The targets are {@link RewardTargets}'s, as RL's, with candidates
+ * from {@link RewardTargets.CandidatePool#ALL_ENTITIES}.
  *
  * <p>Every SC and BC figure carries a {@link Bootstrap} percentile interval over the held-out
- * examples ({@code eval.bootstrap_resamples} resamples, 95 %, seeded), every stage but
- * {@link #SFT} its paired difference from the supervised model ({@link EvalComparison}); every text
- * source its length, distinct-2 and non-word rate ({@link TextFigures}, against the
- * {@link TrainingVocabulary}); and every generation of a trained model is kept, with its entities,
- * prompt, ground truth and scores, for {@code generations.jsonl}.
+ * examples ({@code eval.bootstrap_resamples} resamples, 95 %, seeded), every stage but {@link #SFT}
+ * its paired difference from the supervised model ({@link EvalComparison}); every text source its
+ * length, distinct-2 and non-word rate ({@link TextFigures}, against the {@link
+ * TrainingVocabulary}); and every generation of a trained model is kept, with its entities, prompt,
+ * ground truth and scores, for {@code generations.jsonl}.
  */
 public final class ConsistencyEvaluator {
   /** The stage name the supervised models are reported under. */
   public static final String SFT = "sft";
+
   public static final String RANDOM_TRAIN_TEXT = "random_train_text";
   public static final String RANDOM_EMBEDDING = "random_embedding";
   public static final String NEAREST_NEIGHBOUR_TEXT = "nearest_neighbour_text";
@@ -87,11 +89,18 @@ public final class ConsistencyEvaluator {
     this.config = config;
     this.seed = seed;
     this.semantic = new SemanticConsistencyReward(data.textEncoder());
-    this.behavioral = new BehavioralConsistencyReward(data.textEncoder(), BehavioralConsistencyConfig.spearman());
+    this.behavioral =
+        new BehavioralConsistencyReward(data.textEncoder(), BehavioralConsistencyConfig.spearman());
     this.bootstrap = new Bootstrap(config.bootstrapResamples(), Bootstrap.CONFIDENCE, seed + 1009);
     this.vocabulary = TrainingVocabulary.ofTrainingSplit(data);
-    this.targets = new RewardTargets(data, data.textEncoder(), RewardTargets.CandidatePool.ALL_ENTITIES,
-        config.bcCandidates(), config.bcRatedFraction(), seed);
+    this.targets =
+        new RewardTargets(
+            data,
+            data.textEncoder(),
+            RewardTargets.CandidatePool.ALL_ENTITIES,
+            config.bcCandidates(),
+            config.bcRatedFraction(),
+            seed);
   }
 
   /**
@@ -112,12 +121,20 @@ public final class ConsistencyEvaluator {
   }
 
   /** A model folder loaded: the ELM, its tokenizer and the example encoder over both. */
-  private record LoadedModel(Elm elm, ElmTokenizer tokenizer, ElmExamples encoder) implements AutoCloseable {
+  private record LoadedModel(Elm elm, ElmTokenizer tokenizer, ElmExamples encoder)
+      implements AutoCloseable {
     static LoadedModel load(PreparedData data, Path folder, Device device) {
       Elm elm = ElmCheckpoint.load(folder, device, DataType.FLOAT32);
       ElmTokenizer tokenizer = ElmTokenizer.load(folder.resolve(ElmCheckpoint.TOKENIZER_FILE));
-      return new LoadedModel(elm, tokenizer, new ElmExamples(data.tasks(), data.domain(), tokenizer,
-          elm.config().lm().contextLength(), elm.config().endTokenId()));
+      return new LoadedModel(
+          elm,
+          tokenizer,
+          new ElmExamples(
+              data.tasks(),
+              data.domain(),
+              tokenizer,
+              elm.config().lm().contextLength(),
+              elm.config().endTokenId()));
     }
 
     @Override
@@ -156,7 +173,8 @@ public final class ConsistencyEvaluator {
     List<EvalReport.Sample> samples = new ArrayList<>();
     List<EvalReport.Generation> generations = new ArrayList<>();
     Map<String, Scores> baselines = new LinkedHashMap<>();
-    for (String name : List.of(RANDOM_TRAIN_TEXT, RANDOM_EMBEDDING, NEAREST_NEIGHBOUR_TEXT, GROUND_TRUTH)) {
+    for (String name :
+        List.of(RANDOM_TRAIN_TEXT, RANDOM_EMBEDDING, NEAREST_NEIGHBOUR_TEXT, GROUND_TRUTH)) {
       baselines.put(name, new Scores());
     }
     Set<String> kinds = new TreeSet<>();
@@ -170,9 +188,11 @@ public final class ConsistencyEvaluator {
           if (folder == null) {
             continue;
           }
-          try (LoadedModel own = folder.equals(sftFolder) ? null : LoadedModel.load(data, folder, device)) {
+          try (LoadedModel own =
+              folder.equals(sftFolder) ? null : LoadedModel.load(data, folder, device)) {
             LoadedModel model = own == null ? sft : own;
-            evaluateModel(stage.getKey(), kind, model, sft, stages.get(stage.getKey()), samples, generations);
+            evaluateModel(
+                stage.getKey(), kind, model, sft, stages.get(stage.getKey()), samples, generations);
             if (!baselinesDone) {
               scoreBaselines(kind, model, baselines);
               baselinesDone = true;
@@ -188,47 +208,87 @@ public final class ConsistencyEvaluator {
     Map<String, EvalComparison> versusSft = new LinkedHashMap<>();
     Scores sftScores = stages.get(SFT);
     if (sftScores != null) {
-      stages.forEach((name, scores) -> {
-        if (!name.equals(SFT)) {
-          EvalComparison comparison =
-              EvalComparison.paired(scores.sc, scores.bc, sftScores.sc, sftScores.bc, bootstrap);
-          if (!comparison.tasks().isEmpty()) {
-            versusSft.put(name, comparison);
-          }
-        }
-      });
+      stages.forEach(
+          (name, scores) -> {
+            if (!name.equals(SFT)) {
+              EvalComparison comparison =
+                  EvalComparison.paired(
+                      scores.sc, scores.bc, sftScores.sc, sftScores.bc, bootstrap);
+              if (!comparison.tasks().isEmpty()) {
+                versusSft.put(name, comparison);
+              }
+            }
+          });
     }
-    return new EvalReport("test", stageTables, baselineTables, versusSft, bootstrap, samples, generations);
+    return new EvalReport(
+        "test", stageTables, baselineTables, versusSft, bootstrap, samples, generations);
   }
 
-  /** One stage's model of one kind on its tasks: SC, BC and the generation figures against the SFT model. */
-  private void evaluateModel(String stage, String kind, LoadedModel model, LoadedModel sft, Scores into,
-      List<EvalReport.Sample> samples, List<EvalReport.Generation> generations) {
+  /**
+   * One stage's model of one kind on its tasks: SC, BC and the generation figures against the SFT
+   * model.
+   */
+  private void evaluateModel(
+      String stage,
+      String kind,
+      LoadedModel model,
+      LoadedModel sft,
+      Scores into,
+      List<EvalReport.Sample> samples,
+      List<EvalReport.Generation> generations) {
     for (TaskSpec task : tasksOf(kind)) {
       List<TaskExample> examples = heldOut(task);
       List<RewardContext> contexts = contexts(task, examples, model.encoder());
       List<float[][]> real = examples.stream().map(model.encoder()::entities).toList();
       Generations generated = generate(model, examples, real);
       score(into, task, generated.texts(), contexts);
-      GenerationStats stats = GenerationStats.measure(model.elm(), sft == null ? null : sft.elm(),
-          generated.prompts(), generated.tokens(), config.batchSize());
+      GenerationStats stats =
+          GenerationStats.measure(
+              model.elm(),
+              sft == null ? null : sft.elm(),
+              generated.prompts(),
+              generated.tokens(),
+              config.batchSize());
       into.generations.put(task.name(), stats);
       for (int i = 0; i < Math.min(SAMPLES_PER_TASK, examples.size()); i++) {
-        samples.add(new EvalReport.Sample(stage, task.name(), examples.get(i).entities(), examples.get(i).prompt(),
-            generated.texts().get(i), examples.get(i).target()));
+        samples.add(
+            new EvalReport.Sample(
+                stage,
+                task.name(),
+                examples.get(i).entities(),
+                examples.get(i).prompt(),
+                generated.texts().get(i),
+                examples.get(i).target()));
       }
       double[] sc = into.sc.get(task.name());
       double[] bc = into.bc.get(task.name());
       for (int i = 0; i < examples.size(); i++) {
         TaskExample example = examples.get(i);
-        generations.add(new EvalReport.Generation(stage, task.name(), entityRefs(task, example), example.prompt(),
-            generated.texts().get(i), example.target(), sc[i], bc == null ? null : bc[i]));
+        generations.add(
+            new EvalReport.Generation(
+                stage,
+                task.name(),
+                entityRefs(task, example),
+                example.prompt(),
+                generated.texts().get(i),
+                example.target(),
+                sc[i],
+                bc == null ? null : bc[i]));
       }
       TextFigures text = TextFigures.of(generated.texts(), vocabulary);
-      LOG.info("eval {} {}: {} held-out examples, SC {}{}, KL {}, entropy {}, words {}, distinct-2 {},"
-          + " non-word rate {}", stage, task.name(), examples.size(), fmt(sc), bc == null ? "" : ", BC " + fmt(bc),
-          fmt(stats.kl() == null ? null : EvalTable.mean(stats.kl())), fmt(EvalTable.mean(stats.entropy())),
-          fmt(text.words()), fmt(text.distinct2()), fmt(text.nonWordRate()));
+      LOG.info(
+          "eval {} {}: {} held-out examples, SC {}{}, KL {}, entropy {}, words {}, distinct-2 {},"
+              + " non-word rate {}",
+          stage,
+          task.name(),
+          examples.size(),
+          fmt(sc),
+          bc == null ? "" : ", BC " + fmt(bc),
+          fmt(stats.kl() == null ? null : EvalTable.mean(stats.kl())),
+          fmt(EvalTable.mean(stats.entropy())),
+          fmt(text.words()),
+          fmt(text.distinct2()),
+          fmt(text.nonWordRate()));
     }
   }
 
@@ -244,7 +304,10 @@ public final class ConsistencyEvaluator {
     return refs;
   }
 
-  /** The four baselines on the held-out examples of the kind's tasks; {@code model} serves random_embedding. */
+  /**
+   * The four baselines on the held-out examples of the kind's tasks; {@code model} serves
+   * random_embedding.
+   */
   private void scoreBaselines(String kind, LoadedModel model, Map<String, Scores> baselines) {
     for (TaskSpec task : tasksOf(kind)) {
       List<TaskExample> examples = heldOut(task);
@@ -254,13 +317,30 @@ public final class ConsistencyEvaluator {
       for (int i = 0; i < examples.size(); i++) {
         randomEmbeddings.add(randomEntities(task, random));
       }
-      score(baselines.get(RANDOM_EMBEDDING), task, generate(model, examples, randomEmbeddings).texts(), contexts);
-      score(baselines.get(RANDOM_TRAIN_TEXT), task, randomTrainingTexts(task, examples.size(), random), contexts);
-      score(baselines.get(NEAREST_NEIGHBOUR_TEXT), task, nearestNeighbourTexts(task, examples, model.encoder()),
+      score(
+          baselines.get(RANDOM_EMBEDDING),
+          task,
+          generate(model, examples, randomEmbeddings).texts(),
           contexts);
-      score(baselines.get(GROUND_TRUTH), task, examples.stream().map(TaskExample::target).toList(), contexts);
-      LOG.info("eval baselines {}: SC random text {}, random embedding {}, nearest neighbour {}, ground truth {}",
-          task.name(), fmt(baselines.get(RANDOM_TRAIN_TEXT).sc.get(task.name())),
+      score(
+          baselines.get(RANDOM_TRAIN_TEXT),
+          task,
+          randomTrainingTexts(task, examples.size(), random),
+          contexts);
+      score(
+          baselines.get(NEAREST_NEIGHBOUR_TEXT),
+          task,
+          nearestNeighbourTexts(task, examples, model.encoder()),
+          contexts);
+      score(
+          baselines.get(GROUND_TRUTH),
+          task,
+          examples.stream().map(TaskExample::target).toList(),
+          contexts);
+      LOG.info(
+          "eval baselines {}: SC random text {}, random embedding {}, nearest neighbour {}, ground truth {}",
+          task.name(),
+          fmt(baselines.get(RANDOM_TRAIN_TEXT).sc.get(task.name())),
           fmt(baselines.get(RANDOM_EMBEDDING).sc.get(task.name())),
           fmt(baselines.get(NEAREST_NEIGHBOUR_TEXT).sc.get(task.name())),
           fmt(baselines.get(GROUND_TRUTH).sc.get(task.name())));
@@ -285,28 +365,40 @@ public final class ConsistencyEvaluator {
   /** The task's held-out examples, at most {@code eval.max_per_task}, in their stored order. */
   private List<TaskExample> heldOut(TaskSpec task) {
     List<TaskExample> all = data.heldOutExamples().getOrDefault(task.name(), List.of());
-    return config.maxPerTask() > 0 && all.size() > config.maxPerTask() ? all.subList(0, config.maxPerTask()) : all;
+    return config.maxPerTask() > 0 && all.size() > config.maxPerTask()
+        ? all.subList(0, config.maxPerTask())
+        : all;
   }
 
   private void score(Scores into, TaskSpec task, List<String> texts, List<RewardContext> contexts) {
     into.texts.put(task.name(), texts);
-    into.sc.put(task.name(), semantic.score(texts, contexts).component(SemanticConsistencyReward.COMPONENT));
+    into.sc.put(
+        task.name(),
+        semantic.score(texts, contexts).component(SemanticConsistencyReward.COMPONENT));
     if (contexts.get(0).candidates() != null) {
-      into.bc.put(task.name(), behavioral.score(texts, contexts).component(BehavioralConsistencyReward.COMPONENT));
+      into.bc.put(
+          task.name(),
+          behavioral.score(texts, contexts).component(BehavioralConsistencyReward.COMPONENT));
     }
   }
 
-  /** The SC target (and BC candidates for tasks about the interactions' row kind) of each example. */
-  private List<RewardContext> contexts(TaskSpec task, List<TaskExample> examples, ElmExamples encoder) {
+  /**
+   * The SC target (and BC candidates for tasks about the interactions' row kind) of each example.
+   */
+  private List<RewardContext> contexts(
+      TaskSpec task, List<TaskExample> examples, ElmExamples encoder) {
     List<RewardContext> contexts = new ArrayList<>();
     for (TaskExample example : examples) {
-      contexts.add(targets.real(task.name() + ":" + example.entities(), task, example, encoder.entities(example)));
+      contexts.add(
+          targets.real(
+              task.name() + ":" + example.entities(), task, example, encoder.entities(example)));
     }
     return contexts;
   }
 
   /** Greedy generations for the examples with the given slot vectors, in batches. */
-  private Generations generate(LoadedModel model, List<TaskExample> examples, List<float[][]> entities) {
+  private Generations generate(
+      LoadedModel model, List<TaskExample> examples, List<float[][]> entities) {
     List<ElmPrompt> allPrompts = new ArrayList<>();
     List<int[]> tokens = new ArrayList<>();
     List<String> texts = new ArrayList<>();
@@ -321,7 +413,8 @@ public final class ConsistencyEvaluator {
         longest = Math.max(longest, prompt.tokenIds().length);
       }
       int maxNew = Math.min(config.maxNewTokens(), context - longest + 1);
-      SampleResult result = Sampler.sample(model.elm(), prompts, SamplingConfig.greedy(maxNew), seed + start);
+      SampleResult result =
+          Sampler.sample(model.elm(), prompts, SamplingConfig.greedy(maxNew), seed + start);
       for (int row = 0; row < result.rows(); row++) {
         int[] continuation = result.continuation(row);
         long[] ids = new long[continuation.length];
@@ -336,7 +429,9 @@ public final class ConsistencyEvaluator {
     return new Generations(allPrompts, tokens, texts);
   }
 
-  /** One random vector per slot: per dimension, Gaussian with the training entities' mean and std. */
+  /**
+   * One random vector per slot: per dimension, Gaussian with the training entities' mean and std.
+   */
   private float[][] randomEntities(TaskSpec task, SplittableRandom random) {
     float[][] entities = new float[task.slots().size()][];
     for (int slot = 0; slot < entities.length; slot++) {
@@ -379,7 +474,8 @@ public final class ConsistencyEvaluator {
   }
 
   /** The target of the training example of the same task whose slot embeddings are most similar. */
-  private List<String> nearestNeighbourTexts(TaskSpec task, List<TaskExample> examples, ElmExamples encoder) {
+  private List<String> nearestNeighbourTexts(
+      TaskSpec task, List<TaskExample> examples, ElmExamples encoder) {
     List<TaskExample> train = data.trainExamples().getOrDefault(task.name(), List.of());
     List<float[][]> trainEntities = train.stream().map(encoder::entities).toList();
     List<String> texts = new ArrayList<>();

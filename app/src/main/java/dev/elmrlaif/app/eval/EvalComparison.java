@@ -6,19 +6,22 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * An RL stage against the supervised model on the same held-out examples ("RL − SFT"): per task
- * and over tasks, the difference of mean SC (and of mean BC where the task has it) with its paired
+ * An RL stage against the supervised model on the same held-out examples ("RL − SFT"): per task and
+ * over tasks, the difference of mean SC (and of mean BC where the task has it) with its paired
  * {@link Bootstrap} interval, the same examples resampled for both. An interval that excludes 0 is
  * a difference this held-out sample supports at the 95 % level; one that straddles 0 is not told
- * apart from the sampling noise of the held-out entities (it says nothing of the training run's
- * own randomness, which only more seeds measure). The mean is over the tasks both were evaluated on.
+ * apart from the sampling noise of the held-out entities (it says nothing of the training run's own
+ * randomness, which only more seeds measure). The mean is over the tasks both were evaluated on.
  *
  * @param tasks the difference of each task both sources were evaluated on
  * @param meanSc the mean over those tasks of the SC differences, with its interval
- * @param meanBc the mean over those with BC of the BC differences, with its interval; null when none has BC
+ * @param meanBc the mean over those with BC of the BC differences, with its interval; null when
+ *     none has BC
  */
 public record EvalComparison(
-    Map<String, EvalComparison.Difference> tasks, Bootstrap.Interval meanSc, Bootstrap.Interval meanBc) {
+    Map<String, EvalComparison.Difference> tasks,
+    Bootstrap.Interval meanSc,
+    Bootstrap.Interval meanBc) {
 
   /**
    * One task's differences.
@@ -35,34 +38,45 @@ public record EvalComparison(
 
   /**
    * The comparison of a stage's per-example scores ({@code sc}, {@code bc}, by task) with the
-   * supervised model's on the same examples in the same order; tasks the supervised model lacks
-   * are left out.
+   * supervised model's on the same examples in the same order; tasks the supervised model lacks are
+   * left out.
    */
-  public static EvalComparison paired(Map<String, double[]> sc, Map<String, double[]> bc,
-      Map<String, double[]> sftSc, Map<String, double[]> sftBc, Bootstrap bootstrap) {
+  public static EvalComparison paired(
+      Map<String, double[]> sc,
+      Map<String, double[]> bc,
+      Map<String, double[]> sftSc,
+      Map<String, double[]> sftBc,
+      Bootstrap bootstrap) {
     Map<String, Difference> tasks = new LinkedHashMap<>();
     List<double[]> scStage = new ArrayList<>();
     List<double[]> scSft = new ArrayList<>();
     List<double[]> bcStage = new ArrayList<>();
     List<double[]> bcSft = new ArrayList<>();
-    sc.forEach((task, values) -> {
-      double[] reference = sftSc.get(task);
-      if (reference == null) {
-        return;
-      }
-      double[] stageBc = bc.get(task);
-      double[] referenceBc = sftBc.get(task);
-      boolean withBc = stageBc != null && referenceBc != null;
-      tasks.put(task, new Difference(values.length, bootstrap.pairedDifference(values, reference),
-          withBc ? bootstrap.pairedDifference(stageBc, referenceBc) : null));
-      scStage.add(values);
-      scSft.add(reference);
-      if (withBc) {
-        bcStage.add(stageBc);
-        bcSft.add(referenceBc);
-      }
-    });
-    return new EvalComparison(tasks, bootstrap.pairedDifferenceOfMeans(scStage, scSft),
+    sc.forEach(
+        (task, values) -> {
+          double[] reference = sftSc.get(task);
+          if (reference == null) {
+            return;
+          }
+          double[] stageBc = bc.get(task);
+          double[] referenceBc = sftBc.get(task);
+          boolean withBc = stageBc != null && referenceBc != null;
+          tasks.put(
+              task,
+              new Difference(
+                  values.length,
+                  bootstrap.pairedDifference(values, reference),
+                  withBc ? bootstrap.pairedDifference(stageBc, referenceBc) : null));
+          scStage.add(values);
+          scSft.add(reference);
+          if (withBc) {
+            bcStage.add(stageBc);
+            bcSft.add(referenceBc);
+          }
+        });
+    return new EvalComparison(
+        tasks,
+        bootstrap.pairedDifferenceOfMeans(scStage, scSft),
         bcStage.isEmpty() ? null : bootstrap.pairedDifferenceOfMeans(bcStage, bcSft));
   }
 }

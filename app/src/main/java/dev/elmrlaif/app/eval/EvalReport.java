@@ -41,13 +41,14 @@ import java.util.Set;
  * mean over tasks, each task's examples resampled independently); {@code minus_sft} is the stage's
  * {@link EvalComparison} with the supervised model, a paired interval over the same examples.
  * ({@link GenerationStats}: {@code kl} is the mean per-sequence exact KL of the stage's own
- * generations to the supervised model of the same kind, 0 for {@code sft} itself; {@link TextFigures}:
- * {@code words}, {@code distinct_2}, {@code non_word_rate}.) {@code eval.md}: the same figures as
- * tables with one row per task (the paper's Table 2 layout) and one column per stage and baseline —
- * SC, BC, then the text figures — then, when RL stages were evaluated, an "SFT vs RL" table (SC, BC,
- * RL − SFT, KL, entropy, text figures per task and stage). {@code eval-samples.jsonl}: a few
- * generations per stage and task beside the ground truth, for reading. {@code generations.jsonl}:
- * every held-out generation of every stage, one JSON object a line ({@link Generation}).
+ * generations to the supervised model of the same kind, 0 for {@code sft} itself; {@link
+ * TextFigures}: {@code words}, {@code distinct_2}, {@code non_word_rate}.) {@code eval.md}: the
+ * same figures as tables with one row per task (the paper's Table 2 layout) and one column per
+ * stage and baseline — SC, BC, then the text figures — then, when RL stages were evaluated, an "SFT
+ * vs RL" table (SC, BC, RL − SFT, KL, entropy, text figures per task and stage). {@code
+ * eval-samples.jsonl}: a few generations per stage and task beside the ground truth, for reading.
+ * {@code generations.jsonl}: every held-out generation of every stage, one JSON object a line
+ * ({@link Generation}).
  *
  * @param split the split the examples come from ({@code test}: held-out entities)
  * @param stages tables of the trained models, by stage name
@@ -58,20 +59,34 @@ import java.util.Set;
  * @param generations every generation of the trained models on the held-out examples
  */
 public record EvalReport(
-    String split, Map<String, EvalTable> stages, Map<String, EvalTable> baselines,
-    Map<String, EvalComparison> versusSft, Bootstrap bootstrap, List<Sample> samples, List<Generation> generations) {
+    String split,
+    Map<String, EvalTable> stages,
+    Map<String, EvalTable> baselines,
+    Map<String, EvalComparison> versusSft,
+    Bootstrap bootstrap,
+    List<Sample> samples,
+    List<Generation> generations) {
   public static final String JSON_FILE = "eval.json";
   public static final String MARKDOWN_FILE = "eval.md";
   public static final String SAMPLES_FILE = "eval-samples.jsonl";
   public static final String GENERATIONS_FILE = "generations.jsonl";
 
-  /** One generation: the stage, the task, the entity indices, the prompt, the model's text and the teacher's. */
+  /**
+   * One generation: the stage, the task, the entity indices, the prompt, the model's text and the
+   * teacher's.
+   */
   public record Sample(
-      String stage, String task, List<Integer> entities, String prompt, String generated, String groundTruth) {}
+      String stage,
+      String task,
+      List<Integer> entities,
+      String prompt,
+      String generated,
+      String groundTruth) {}
 
   /**
    * An entity of a held-out example, as people know it: its kind, its index in the domain, its
-   * external id (MovieLens: {@code movieId}, {@code userId}) and its display name (a movie's title).
+   * external id (MovieLens: {@code movieId}, {@code userId}) and its display name (a movie's
+   * title).
    */
   public record EntityRef(String kind, int index, long id, String name) {}
 
@@ -87,14 +102,22 @@ public record EvalReport(
    * @param sc the generation's semantic consistency
    * @param bc its behavioral consistency, or null when the task has none
    */
-  public record Generation(String stage, String task, List<EntityRef> entities, String prompt, String generated,
-      String groundTruth, double sc, Double bc) {
+  public record Generation(
+      String stage,
+      String task,
+      List<EntityRef> entities,
+      String prompt,
+      String generated,
+      String groundTruth,
+      double sc,
+      Double bc) {
     public Generation {
       entities = List.copyOf(entities);
     }
   }
 
-  private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+  private static final ObjectMapper JSON =
+      new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
   public EvalReport {
     stages = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(stages));
@@ -114,14 +137,15 @@ public record EvalReport(
     interval.put("resamples", bootstrap.resamples());
     interval.put("seed", bootstrap.seed());
     ObjectNode stageNode = root.putObject("stages");
-    stages.forEach((name, table) -> {
-      ObjectNode node = tableJson(table);
-      EvalComparison comparison = versusSft.get(name);
-      if (comparison != null) {
-        node.set("minus_sft", comparisonJson(comparison));
-      }
-      stageNode.set(name, node);
-    });
+    stages.forEach(
+        (name, table) -> {
+          ObjectNode node = tableJson(table);
+          EvalComparison comparison = versusSft.get(name);
+          if (comparison != null) {
+            node.set("minus_sft", comparisonJson(comparison));
+          }
+          stageNode.set(name, node);
+        });
     ObjectNode baselineNode = root.putObject("baselines");
     baselines.forEach((name, table) -> baselineNode.set(name, tableJson(table)));
     return root;
@@ -130,21 +154,24 @@ public record EvalReport(
   private static ObjectNode tableJson(EvalTable table) {
     ObjectNode node = JSON.createObjectNode();
     ObjectNode tasks = node.putObject("tasks");
-    table.tasks().forEach((task, score) -> {
-      ObjectNode t = tasks.putObject(task);
-      putInterval(t, "sc", score.sc());
-      putInterval(t, "bc", score.bc());
-      t.put("n", score.n());
-      if (score.text() != null) {
-        putNumber(t, "words", score.text().words());
-        putNumber(t, "distinct_2", score.text().distinct2());
-        putNumber(t, "non_word_rate", score.text().nonWordRate());
-      }
-      if (score.entropy() != null) {
-        putNumber(t, "kl", score.kl());
-        putNumber(t, "entropy", score.entropy());
-      }
-    });
+    table
+        .tasks()
+        .forEach(
+            (task, score) -> {
+              ObjectNode t = tasks.putObject(task);
+              putInterval(t, "sc", score.sc());
+              putInterval(t, "bc", score.bc());
+              t.put("n", score.n());
+              if (score.text() != null) {
+                putNumber(t, "words", score.text().words());
+                putNumber(t, "distinct_2", score.text().distinct2());
+                putNumber(t, "non_word_rate", score.text().nonWordRate());
+              }
+              if (score.entropy() != null) {
+                putNumber(t, "kl", score.kl());
+                putNumber(t, "entropy", score.entropy());
+              }
+            });
     ObjectNode mean = node.putObject("mean");
     putInterval(mean, "sc", table.meanSc());
     putInterval(mean, "bc", table.meanBc());
@@ -161,19 +188,24 @@ public record EvalReport(
   private static ObjectNode comparisonJson(EvalComparison comparison) {
     ObjectNode node = JSON.createObjectNode();
     ObjectNode tasks = node.putObject("tasks");
-    comparison.tasks().forEach((task, difference) -> {
-      ObjectNode t = tasks.putObject(task);
-      putInterval(t, "sc", difference.sc());
-      putInterval(t, "bc", difference.bc());
-      t.put("n", difference.n());
-    });
+    comparison
+        .tasks()
+        .forEach(
+            (task, difference) -> {
+              ObjectNode t = tasks.putObject(task);
+              putInterval(t, "sc", difference.sc());
+              putInterval(t, "bc", difference.bc());
+              t.put("n", difference.n());
+            });
     ObjectNode mean = node.putObject("mean");
     putInterval(mean, "sc", comparison.meanSc());
     putInterval(mean, "bc", comparison.meanBc());
     return node;
   }
 
-  /** {@code key}: the estimate, {@code key_ci}: {@code [low, high]}; both null for a null interval. */
+  /**
+   * {@code key}: the estimate, {@code key_ci}: {@code [low, high]}; both null for a null interval.
+   */
   private static void putInterval(ObjectNode node, String key, Bootstrap.Interval interval) {
     if (interval == null) {
       node.putNull(key);
@@ -202,20 +234,27 @@ public record EvalReport(
     baselines.forEach((name, table) -> columns.put("baseline: " + name, table));
     Set<String> tasks = new LinkedHashSet<>();
     columns.values().forEach(t -> tasks.addAll(t.tasks().keySet()));
-    StringBuilder md = new StringBuilder("# Evaluation on held-out entities (split: " + split + ")\n\n");
-    md.append("Semantic consistency (SC): cosine between the text encoder's vector of a text and the embedding it"
-        + " describes (user tasks: the encoder's vector of the ground-truth profile). Behavioral consistency (BC):"
-        + " Spearman correlation between the ranking of candidate movies by similarity to the text and the user's"
-        + " ratings. Each figure is the mean over the task's n held-out examples, then in brackets its "
-        + percent(bootstrap.confidence()) + " bootstrap percentile interval over those examples ("
-        + String.format(Locale.ROOT, "%,d", bootstrap.resamples()) + " resamples, seed " + bootstrap.seed()
-        + "); the mean over tasks weighs each task the same and resamples each task's examples independently."
-        + " Two figures whose intervals do not overlap differ beyond the noise of the held-out sample.\n\n");
+    StringBuilder md =
+        new StringBuilder("# Evaluation on held-out entities (split: " + split + ")\n\n");
+    md.append(
+        "Semantic consistency (SC): cosine between the text encoder's vector of a text and the embedding it"
+            + " describes (user tasks: the encoder's vector of the ground-truth profile). Behavioral consistency (BC):"
+            + " Spearman correlation between the ranking of candidate movies by similarity to the text and the user's"
+            + " ratings. Each figure is the mean over the task's n held-out examples, then in brackets its "
+            + percent(bootstrap.confidence())
+            + " bootstrap percentile interval over those examples ("
+            + String.format(Locale.ROOT, "%,d", bootstrap.resamples())
+            + " resamples, seed "
+            + bootstrap.seed()
+            + "); the mean over tasks weighs each task the same and resamples each task's examples independently."
+            + " Two figures whose intervals do not overlap differ beyond the noise of the held-out sample.\n\n");
     md.append("## Semantic consistency (SC)\n\n");
     md.append(consistencyTable(columns, tasks, EvalTable.TaskScore::sc, EvalTable::meanSc));
     Set<String> bcTasks = new LinkedHashSet<>();
     for (String task : tasks) {
-      if (columns.values().stream().map(t -> t.tasks().get(task)).anyMatch(s -> s != null && s.bc() != null)) {
+      if (columns.values().stream()
+          .map(t -> t.tasks().get(task))
+          .anyMatch(s -> s != null && s.bc() != null)) {
         bcTasks.add(task);
       }
     }
@@ -224,24 +263,37 @@ public record EvalReport(
       md.append(consistencyTable(columns, bcTasks, EvalTable.TaskScore::bc, EvalTable::meanBc));
     }
     md.append("\n## Text figures\n\n");
-    md.append("Each cell is `words / distinct-2 / non-word rate`: the mean length in words (runs of letters and"
-        + " digits), distinct word bigrams over all word bigrams of the task's texts, and the share of the texts'"
-        + " words that never occur in the training corpus (the training split's task targets and entity texts;"
-        + " 0 by construction for the baselines that copy training texts).\n\n");
+    md.append(
+        "Each cell is `words / distinct-2 / non-word rate`: the mean length in words (runs of letters and"
+            + " digits), distinct word bigrams over all word bigrams of the task's texts, and the share of the texts'"
+            + " words that never occur in the training corpus (the training split's task targets and entity texts;"
+            + " 0 by construction for the baselines that copy training texts).\n\n");
     md.append(header(columns.keySet()));
     for (String task : tasks) {
       List<String> cells = new ArrayList<>(List.of(task, Integer.toString(countOf(columns, task))));
       for (EvalTable table : columns.values()) {
         EvalTable.TaskScore score = table.tasks().get(task);
-        cells.add(score == null || score.text() == null ? "" : number(score.text().words(), "%.1f") + " / "
-            + number(score.text().distinct2()) + " / " + number(score.text().nonWordRate()));
+        cells.add(
+            score == null || score.text() == null
+                ? ""
+                : number(score.text().words(), "%.1f")
+                    + " / "
+                    + number(score.text().distinct2())
+                    + " / "
+                    + number(score.text().nonWordRate()));
       }
       md.append(row(cells));
     }
     List<String> textMean = new ArrayList<>(List.of("**mean**", ""));
     for (EvalTable table : columns.values()) {
-      textMean.add("**" + number(table.meanWords(), "%.1f") + " / " + number(table.meanDistinct2()) + " / "
-          + number(table.meanNonWordRate()) + "**");
+      textMean.add(
+          "**"
+              + number(table.meanWords(), "%.1f")
+              + " / "
+              + number(table.meanDistinct2())
+              + " / "
+              + number(table.meanNonWordRate())
+              + "**");
     }
     md.append(row(textMean));
     if (stages.keySet().stream().anyMatch(stage -> !stage.equals(ConsistencyEvaluator.SFT))) {
@@ -251,7 +303,9 @@ public record EvalReport(
   }
 
   /** One row per task and a mean row; a column per source; cells {@code estimate [low, high]}. */
-  private static String consistencyTable(Map<String, EvalTable> columns, Set<String> tasks,
+  private static String consistencyTable(
+      Map<String, EvalTable> columns,
+      Set<String> tasks,
       java.util.function.Function<EvalTable.TaskScore, Bootstrap.Interval> figure,
       java.util.function.Function<EvalTable, Bootstrap.Interval> mean) {
     StringBuilder md = new StringBuilder(header(columns.keySet()));
@@ -283,57 +337,85 @@ public record EvalReport(
   }
 
   /**
-   * One row per task and stage: SC, BC, RL − SFT for both with the paired interval, the per-sequence
-   * KL to the supervised model, the per-sequence entropy, and the text figures of the stage's own
-   * generations.
+   * One row per task and stage: SC, BC, RL − SFT for both with the paired interval, the
+   * per-sequence KL to the supervised model, the per-sequence entropy, and the text figures of the
+   * stage's own generations.
    */
   private String sftVersusRl(Set<String> tasks) {
     StringBuilder md = new StringBuilder("\n## SFT vs RL\n\n");
-    md.append("RL − SFT: the stage's mean minus the supervised model's on the same held-out examples, with the "
-        + percent(bootstrap.confidence()) + " paired bootstrap interval (the same examples resampled for both,"
-        + " so what an example does to both cancels). An interval above 0 is a gain the held-out sample supports,"
-        + " one that contains 0 is not told from noise; it does not measure the spread between training seeds."
-        + " KL: mean over generations of the exact per-sequence KL sum_t KL(pi(.|s_t) || pi_sft(.|s_t)) to the"
-        + " supervised model of the same kind, on the stage's own greedy generations. Entropy: mean per-sequence"
-        + " sum of the per-token entropies. Words, distinct-2, non-word rate: as in the text figures above.\n\n");
-    md.append("| task | stage | SC | BC | RL − SFT (SC) | RL − SFT (BC) | KL | entropy | words | distinct-2"
-        + " | non-word rate |\n");
+    md.append(
+        "RL − SFT: the stage's mean minus the supervised model's on the same held-out examples, with the "
+            + percent(bootstrap.confidence())
+            + " paired bootstrap interval (the same examples resampled for both,"
+            + " so what an example does to both cancels). An interval above 0 is a gain the held-out sample supports,"
+            + " one that contains 0 is not told from noise; it does not measure the spread between training seeds."
+            + " KL: mean over generations of the exact per-sequence KL sum_t KL(pi(.|s_t) || pi_sft(.|s_t)) to the"
+            + " supervised model of the same kind, on the stage's own greedy generations. Entropy: mean per-sequence"
+            + " sum of the per-token entropies. Words, distinct-2, non-word rate: as in the text figures above.\n\n");
+    md.append(
+        "| task | stage | SC | BC | RL − SFT (SC) | RL − SFT (BC) | KL | entropy | words | distinct-2"
+            + " | non-word rate |\n");
     md.append("|" + " --- |".repeat(11) + "\n");
     for (String task : tasks) {
-      stages.forEach((stage, table) -> {
-        EvalTable.TaskScore score = table.tasks().get(task);
-        if (score != null) {
-          EvalComparison.Difference difference = versusSft.containsKey(stage)
-              ? versusSft.get(stage).tasks().get(task) : null;
-          TextFigures text = score.text();
-          md.append(row(List.of(task, stage, interval(score.sc(), false), interval(score.bc(), false),
-              difference == null ? "" : interval(difference.sc(), true),
-              difference == null ? "" : interval(difference.bc(), true),
-              number(score.kl()), number(score.entropy()),
-              text == null ? "" : number(text.words(), "%.1f"), text == null ? "" : number(text.distinct2()),
-              text == null ? "" : number(text.nonWordRate()))));
-        }
-      });
+      stages.forEach(
+          (stage, table) -> {
+            EvalTable.TaskScore score = table.tasks().get(task);
+            if (score != null) {
+              EvalComparison.Difference difference =
+                  versusSft.containsKey(stage) ? versusSft.get(stage).tasks().get(task) : null;
+              TextFigures text = score.text();
+              md.append(
+                  row(
+                      List.of(
+                          task,
+                          stage,
+                          interval(score.sc(), false),
+                          interval(score.bc(), false),
+                          difference == null ? "" : interval(difference.sc(), true),
+                          difference == null ? "" : interval(difference.bc(), true),
+                          number(score.kl()),
+                          number(score.entropy()),
+                          text == null ? "" : number(text.words(), "%.1f"),
+                          text == null ? "" : number(text.distinct2()),
+                          text == null ? "" : number(text.nonWordRate()))));
+            }
+          });
     }
-    stages.forEach((stage, table) -> {
-      EvalComparison comparison = versusSft.get(stage);
-      md.append(row(List.of("**mean**", stage, interval(table.meanSc(), false), interval(table.meanBc(), false),
-          comparison == null ? "" : interval(comparison.meanSc(), true),
-          comparison == null ? "" : interval(comparison.meanBc(), true),
-          number(table.meanKl()), number(table.meanEntropy()), number(table.meanWords(), "%.1f"),
-          number(table.meanDistinct2()), number(table.meanNonWordRate()))));
-    });
+    stages.forEach(
+        (stage, table) -> {
+          EvalComparison comparison = versusSft.get(stage);
+          md.append(
+              row(
+                  List.of(
+                      "**mean**",
+                      stage,
+                      interval(table.meanSc(), false),
+                      interval(table.meanBc(), false),
+                      comparison == null ? "" : interval(comparison.meanSc(), true),
+                      comparison == null ? "" : interval(comparison.meanBc(), true),
+                      number(table.meanKl()),
+                      number(table.meanEntropy()),
+                      number(table.meanWords(), "%.1f"),
+                      number(table.meanDistinct2()),
+                      number(table.meanNonWordRate()))));
+        });
     return md.toString();
   }
 
-  /** {@code x.xxx [low, high]} (signed when {@code signed}), empty for a null or undefined figure. */
+  /**
+   * {@code x.xxx [low, high]} (signed when {@code signed}), empty for a null or undefined figure.
+   */
   static String interval(Bootstrap.Interval interval, boolean signed) {
     if (interval == null || !Double.isFinite(interval.estimate())) {
       return "";
     }
     String format = signed ? "%+.3f" : "%.3f";
-    return String.format(Locale.ROOT, format + " [" + format + ", " + format + "]", interval.estimate(),
-        interval.low(), interval.high());
+    return String.format(
+        Locale.ROOT,
+        format + " [" + format + ", " + format + "]",
+        interval.estimate(),
+        interval.low(),
+        interval.high());
   }
 
   private static String percent(double confidence) {
@@ -345,23 +427,31 @@ public record EvalReport(
   }
 
   private static String number(Double value, String format) {
-    return value == null || !Double.isFinite(value) ? "" : String.format(Locale.ROOT, format, value);
+    return value == null || !Double.isFinite(value)
+        ? ""
+        : String.format(Locale.ROOT, format, value);
   }
 
   private static int countOf(Map<String, EvalTable> columns, String task) {
-    return columns.values().stream().map(t -> t.tasks().get(task)).filter(s -> s != null)
-        .mapToInt(EvalTable.TaskScore::n).max().orElse(0);
+    return columns.values().stream()
+        .map(t -> t.tasks().get(task))
+        .filter(s -> s != null)
+        .mapToInt(EvalTable.TaskScore::n)
+        .max()
+        .orElse(0);
   }
 
   /**
-   * Writes {@code eval.json}, {@code eval.md}, {@code eval-samples.jsonl} and
-   * {@code generations.jsonl} into {@code folder}, each atomically.
+   * Writes {@code eval.json}, {@code eval.md}, {@code eval-samples.jsonl} and {@code
+   * generations.jsonl} into {@code folder}, each atomically.
    */
   public void write(Path folder) {
     try {
       AtomicFiles.write(folder.resolve(JSON_FILE), JSON.writeValueAsBytes(toJson()));
-      ObjectMapper compact = new ObjectMapper().setPropertyNamingStrategy(
-          com.fasterxml.jackson.databind.PropertyNamingStrategies.SNAKE_CASE);
+      ObjectMapper compact =
+          new ObjectMapper()
+              .setPropertyNamingStrategy(
+                  com.fasterxml.jackson.databind.PropertyNamingStrategies.SNAKE_CASE);
       StringBuilder lines = new StringBuilder();
       for (Sample sample : samples) {
         lines.append(compact.writeValueAsString(sample)).append('\n');
@@ -385,7 +475,11 @@ public record EvalReport(
     node.put("task", generation.task());
     com.fasterxml.jackson.databind.node.ArrayNode entities = node.putArray("entities");
     for (EntityRef entity : generation.entities()) {
-      entities.addObject().put("kind", entity.kind()).put("index", entity.index()).put("id", entity.id())
+      entities
+          .addObject()
+          .put("kind", entity.kind())
+          .put("index", entity.index())
+          .put("id", entity.id())
           .put("name", entity.name());
     }
     node.put("prompt", generation.prompt());
@@ -402,8 +496,14 @@ public record EvalReport(
     try {
       return JSON.readTree(file.toFile());
     } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-      throw new UserInputException(file + ", line " + e.getLocation().getLineNr() + ": not valid JSON ("
-          + e.getOriginalMessage() + "); expected the eval stage's eval.json", e);
+      throw new UserInputException(
+          file
+              + ", line "
+              + e.getLocation().getLineNr()
+              + ": not valid JSON ("
+              + e.getOriginalMessage()
+              + "); expected the eval stage's eval.json",
+          e);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read " + file, e);
     }

@@ -20,16 +20,15 @@ import java.util.TreeSet;
 import java.util.stream.Stream;
 
 /**
- * The {@code eval} stage: semantic and behavioral consistency on held-out entities of the supervised
- * models ({@code sft/<kind>/model/}, stage {@code sft}) and of every RL policy
- * ({@code rl/<algorithm>/<kind>/model/}, stage {@code rl_<algorithm>}) beside the baselines, with
- * the RL policies' KL to the supervised model, entropy, length, distinct-2 and non-word rate, every SC
- * and BC figure with a bootstrap interval and each RL stage's paired difference from the supervised
- * model ({@link ConsistencyEvaluator}), written to {@code eval.json}, {@code eval.md} and
- * {@code generations.jsonl} in the run folder and to the metrics (stage
- * {@code eval}, one series per stage and task). Every entity kind with a model folder is evaluated
- * when some task describes it, whatever the domain's kinds are. {@code rlaif eval RUN_DIR} runs the
- * same code on a finished run.
+ * The {@code eval} stage: semantic and behavioral consistency on held-out entities of the
+ * supervised models ({@code sft/<kind>/model/}, stage {@code sft}) and of every RL policy ({@code
+ * rl/<algorithm>/<kind>/model/}, stage {@code rl_<algorithm>}) beside the baselines, with the RL
+ * policies' KL to the supervised model, entropy, length, distinct-2 and non-word rate, every SC and
+ * BC figure with a bootstrap interval and each RL stage's paired difference from the supervised
+ * model ({@link ConsistencyEvaluator}), written to {@code eval.json}, {@code eval.md} and {@code
+ * generations.jsonl} in the run folder and to the metrics (stage {@code eval}, one series per stage
+ * and task). Every entity kind with a model folder is evaluated when some task describes it,
+ * whatever the domain's kinds are. {@code rlaif eval RUN_DIR} runs the same code on a finished run.
  */
 public final class EvalStage implements Stage {
   private final TrainingSetup setup;
@@ -48,48 +47,59 @@ public final class EvalStage implements Stage {
     PreparedData data = setup.data().apply(context);
     Map<String, Map<String, Path>> models = modelsByStage(context.run().path(), data);
     if (!models.containsKey(ConsistencyEvaluator.SFT)) {
-      throw new UserInputException(context.run().path().resolve(StageName.SFT.key())
-          + ": holds no trained model (<kind>/model, e.g. movie/model or user/model) for any task's entity kind;"
-          + " expected the output of the 'sft' stage");
+      throw new UserInputException(
+          context.run().path().resolve(StageName.SFT.key())
+              + ": holds no trained model (<kind>/model, e.g. movie/model or user/model) for any task's entity kind;"
+              + " expected the output of the 'sft' stage");
     }
     ConsistencyEvaluator evaluator =
-        new ConsistencyEvaluator(data, setup.eval().apply(context.config()), context.config().seed() + 77);
+        new ConsistencyEvaluator(
+            data, setup.eval().apply(context.config()), context.config().seed() + 77);
     EvalReport report = evaluator.evaluateStages(models, context.compute().device());
     report.write(context.run().path());
     Map<String, Object> record = new LinkedHashMap<>();
-    report.stages().forEach((stage, table) -> {
-      table.tasks().forEach((task, score) -> {
-        Map<String, Number> metrics = new LinkedHashMap<>();
-        metrics.put("sc_" + task, score.sc().estimate());
-        if (score.bc() != null) {
-          metrics.put("bc_" + task, score.bc().estimate());
-        }
-        if (score.kl() != null) {
-          metrics.put("kl_" + task, score.kl());
-        }
-        if (score.entropy() != null) {
-          metrics.put("entropy_" + task, score.entropy());
-        }
-        if (score.text() != null) {
-          putFinite(metrics, "words_" + task, score.text().words());
-          putFinite(metrics, "distinct_2_" + task, score.text().distinct2());
-          putFinite(metrics, "non_word_rate_" + task, score.text().nonWordRate());
-        }
-        context.metrics().log(StageName.EVAL.key() + "/" + stage, 0, metrics);
-      });
-      record.put(stage + "_mean_sc", table.meanSc().estimate());
-      if (table.meanBc() != null) {
-        record.put(stage + "_mean_bc", table.meanBc().estimate());
-      }
-      if (table.meanKl() != null) {
-        record.put(stage + "_mean_kl", table.meanKl());
-      }
-      EvalComparison comparison = report.versusSft().get(stage);
-      if (comparison != null) {
-        record.put(stage + "_minus_sft_mean_sc", EvalReport.interval(comparison.meanSc(), true));
-      }
-    });
-    report.baselines().forEach((name, table) -> record.put(name + "_mean_sc", table.meanSc().estimate()));
+    report
+        .stages()
+        .forEach(
+            (stage, table) -> {
+              table
+                  .tasks()
+                  .forEach(
+                      (task, score) -> {
+                        Map<String, Number> metrics = new LinkedHashMap<>();
+                        metrics.put("sc_" + task, score.sc().estimate());
+                        if (score.bc() != null) {
+                          metrics.put("bc_" + task, score.bc().estimate());
+                        }
+                        if (score.kl() != null) {
+                          metrics.put("kl_" + task, score.kl());
+                        }
+                        if (score.entropy() != null) {
+                          metrics.put("entropy_" + task, score.entropy());
+                        }
+                        if (score.text() != null) {
+                          putFinite(metrics, "words_" + task, score.text().words());
+                          putFinite(metrics, "distinct_2_" + task, score.text().distinct2());
+                          putFinite(metrics, "non_word_rate_" + task, score.text().nonWordRate());
+                        }
+                        context.metrics().log(StageName.EVAL.key() + "/" + stage, 0, metrics);
+                      });
+              record.put(stage + "_mean_sc", table.meanSc().estimate());
+              if (table.meanBc() != null) {
+                record.put(stage + "_mean_bc", table.meanBc().estimate());
+              }
+              if (table.meanKl() != null) {
+                record.put(stage + "_mean_kl", table.meanKl());
+              }
+              EvalComparison comparison = report.versusSft().get(stage);
+              if (comparison != null) {
+                record.put(
+                    stage + "_minus_sft_mean_sc", EvalReport.interval(comparison.meanSc(), true));
+              }
+            });
+    report
+        .baselines()
+        .forEach((name, table) -> record.put(name + "_mean_sc", table.meanSc().estimate()));
     record.put("generations", report.generations().size());
     record.put("eval_json", context.run().path().resolve(EvalReport.JSON_FILE).toString());
     return record;
@@ -103,8 +113,8 @@ public final class EvalStage implements Stage {
 
   /**
    * The model folders to evaluate, by stage: {@code sft} from {@code sft/<kind>/model/}, then
-   * {@code rl_<algorithm>} from {@code rl/<algorithm>/<kind>/model/} for each algorithm in
-   * {@link RlAlgorithm} order; a kind counts when its folder holds a complete model and some task
+   * {@code rl_<algorithm>} from {@code rl/<algorithm>/<kind>/model/} for each algorithm in {@link
+   * RlAlgorithm} order; a kind counts when its folder holds a complete model and some task
    * describes it. Stages without any model are left out.
    */
   public static Map<String, Map<String, Path>> modelsByStage(Path run, PreparedData data) {
@@ -117,7 +127,8 @@ public final class EvalStage implements Stage {
     }
     for (RlAlgorithm algorithm : RlAlgorithm.values()) {
       String key = algorithm.name().toLowerCase(Locale.ROOT);
-      Map<String, Path> rl = modelsUnder(run.resolve(StageName.RL.key()).resolve(key), describedKinds);
+      Map<String, Path> rl =
+          modelsUnder(run.resolve(StageName.RL.key()).resolve(key), describedKinds);
       if (!rl.isEmpty()) {
         models.put(StageName.RL.key() + "_" + key, rl);
       }
@@ -125,7 +136,10 @@ public final class EvalStage implements Stage {
     return models;
   }
 
-  /** {@code folder/<kind>/model} for each listed kind with a complete model, by kind in sorted order. */
+  /**
+   * {@code folder/<kind>/model} for each listed kind with a complete model, by kind in sorted
+   * order.
+   */
   private static Map<String, Path> modelsUnder(Path folder, Set<String> kinds) {
     Map<String, Path> models = new LinkedHashMap<>();
     if (!Files.isDirectory(folder)) {
@@ -135,7 +149,8 @@ public final class EvalStage implements Stage {
       for (Path kindFolder : entries.sorted().toList()) {
         Path model = kindFolder.resolve("model");
         String kind = kindFolder.getFileName().toString();
-        if (kinds.contains(kind) && Files.isRegularFile(model.resolve(ElmCheckpoint.WEIGHTS_FILE))) {
+        if (kinds.contains(kind)
+            && Files.isRegularFile(model.resolve(ElmCheckpoint.WEIGHTS_FILE))) {
           models.put(kind, model);
         }
       }

@@ -18,12 +18,13 @@ import java.util.function.Function;
  * @param meanSc the mean over tasks of SC, with its interval
  * @param meanBc the mean over the tasks that have BC, with its interval; null when none has
  */
-public record EvalTable(Map<String, TaskScore> tasks, Bootstrap.Interval meanSc, Bootstrap.Interval meanBc) {
+public record EvalTable(
+    Map<String, TaskScore> tasks, Bootstrap.Interval meanSc, Bootstrap.Interval meanBc) {
 
   /**
-   * One task's figures; {@code bc} is null for tasks without a behavioral ground truth, and
-   * {@code kl}, {@code entropy} are null for baselines ({@code kl} also for a model without a
-   * supervised model of its kind to compare with).
+   * One task's figures; {@code bc} is null for tasks without a behavioral ground truth, and {@code
+   * kl}, {@code entropy} are null for baselines ({@code kl} also for a model without a supervised
+   * model of its kind to compare with).
    *
    * @param n the number of held-out examples
    * @param sc mean SC with its interval
@@ -33,7 +34,12 @@ public record EvalTable(Map<String, TaskScore> tasks, Bootstrap.Interval meanSc,
    * @param entropy mean over the task's generations of {@code Σ_t H(π(·|s_t))}
    */
   public record TaskScore(
-      int n, Bootstrap.Interval sc, Bootstrap.Interval bc, TextFigures text, Double kl, Double entropy) {}
+      int n,
+      Bootstrap.Interval sc,
+      Bootstrap.Interval bc,
+      TextFigures text,
+      Double kl,
+      Double entropy) {}
 
   public EvalTable {
     tasks = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(tasks));
@@ -41,31 +47,46 @@ public record EvalTable(Map<String, TaskScore> tasks, Bootstrap.Interval meanSc,
 
   /**
    * A table from per-example scores ({@code bcByTask} lacks the tasks without behavioral
-   * consistency), each task's texts' figures and, for trained models, each task's
-   * {@link GenerationStats}; intervals from {@code bootstrap}.
+   * consistency), each task's texts' figures and, for trained models, each task's {@link
+   * GenerationStats}; intervals from {@code bootstrap}.
    */
-  public static EvalTable of(Map<String, double[]> scByTask, Map<String, double[]> bcByTask,
-      Map<String, TextFigures> textByTask, Map<String, GenerationStats> generationsByTask, Bootstrap bootstrap) {
+  public static EvalTable of(
+      Map<String, double[]> scByTask,
+      Map<String, double[]> bcByTask,
+      Map<String, TextFigures> textByTask,
+      Map<String, GenerationStats> generationsByTask,
+      Bootstrap bootstrap) {
     Map<String, TaskScore> tasks = new LinkedHashMap<>();
     List<double[]> scGroups = new ArrayList<>();
     List<double[]> bcGroups = new ArrayList<>();
-    scByTask.forEach((task, sc) -> {
-      double[] bc = bcByTask.get(task);
-      GenerationStats stats = generationsByTask.get(task);
-      tasks.put(task, new TaskScore(sc.length, bootstrap.mean(sc), bc == null ? null : bootstrap.mean(bc),
-          textByTask.get(task),
-          stats == null || stats.kl() == null ? null : mean(stats.kl()),
-          stats == null ? null : mean(stats.entropy())));
-      scGroups.add(sc);
-      if (bc != null) {
-        bcGroups.add(bc);
-      }
-    });
-    return new EvalTable(tasks, bootstrap.meanOfMeans(scGroups), bcGroups.isEmpty() ? null
-        : bootstrap.meanOfMeans(bcGroups));
+    scByTask.forEach(
+        (task, sc) -> {
+          double[] bc = bcByTask.get(task);
+          GenerationStats stats = generationsByTask.get(task);
+          tasks.put(
+              task,
+              new TaskScore(
+                  sc.length,
+                  bootstrap.mean(sc),
+                  bc == null ? null : bootstrap.mean(bc),
+                  textByTask.get(task),
+                  stats == null || stats.kl() == null ? null : mean(stats.kl()),
+                  stats == null ? null : mean(stats.entropy())));
+          scGroups.add(sc);
+          if (bc != null) {
+            bcGroups.add(bc);
+          }
+        });
+    return new EvalTable(
+        tasks,
+        bootstrap.meanOfMeans(scGroups),
+        bcGroups.isEmpty() ? null : bootstrap.meanOfMeans(bcGroups));
   }
 
-  /** The mean over tasks of the per-sequence KL to the supervised model, or null when no task has one. */
+  /**
+   * The mean over tasks of the per-sequence KL to the supervised model, or null when no task has
+   * one.
+   */
   public Double meanKl() {
     return meanOf(TaskScore::kl);
   }
@@ -92,7 +113,9 @@ public record EvalTable(Map<String, TaskScore> tasks, Bootstrap.Interval meanSc,
 
   private Double meanOf(Function<TaskScore, Double> figure) {
     List<Double> values = tasks.values().stream().map(figure).filter(v -> v != null).toList();
-    return values.isEmpty() ? null : values.stream().mapToDouble(Double::doubleValue).average().orElseThrow();
+    return values.isEmpty()
+        ? null
+        : values.stream().mapToDouble(Double::doubleValue).average().orElseThrow();
   }
 
   static double mean(double[] values) {

@@ -21,8 +21,8 @@ import java.util.List;
  * </pre>
  *
  * where {@code s_t} runs over the states of generation {@code i} (its prompt and the tokens before
- * {@code t}, the end token's step included) that fit the model's context: a generation that fills the
- * context ends with a token no state of which is fed back, and that last step is left out.
+ * {@code t}, the end token's step included) that fit the model's context: a generation that fills
+ * the context ends with a token no state of which is fed back, and that last step is left out.
  *
  * @param kl per generation, or null when there is no supervised model to compare with
  * @param entropy per generation
@@ -30,18 +30,19 @@ import java.util.List;
 public record GenerationStats(double[] kl, double[] entropy) {
 
   /**
-   * Measures {@code continuations} (the model's own generations after {@code prompts}) under
-   * {@code model} and, when not null, {@code sft}, in batches of {@code batchSize}.
+   * Measures {@code continuations} (the model's own generations after {@code prompts}) under {@code
+   * model} and, when not null, {@code sft}, in batches of {@code batchSize}.
    */
-  public static GenerationStats measure(Elm model, Elm sft, List<ElmPrompt> prompts, List<int[]> continuations,
-      int batchSize) {
+  public static GenerationStats measure(
+      Elm model, Elm sft, List<ElmPrompt> prompts, List<int[]> continuations, int batchSize) {
     int rows = prompts.size();
     int context = model.config().lm().contextLength();
     List<int[]> measured = new java.util.ArrayList<>(rows);
     for (int i = 0; i < rows; i++) {
       int room = context - prompts.get(i).tokenIds().length;
       int[] continuation = continuations.get(i);
-      measured.add(continuation.length <= room ? continuation : java.util.Arrays.copyOf(continuation, room));
+      measured.add(
+          continuation.length <= room ? continuation : java.util.Arrays.copyOf(continuation, room));
     }
     double[] kl = sft == null ? null : new double[rows];
     double[] entropy = new double[rows];
@@ -49,17 +50,24 @@ public record GenerationStats(double[] kl, double[] entropy) {
       int end = Math.min(rows, start + batchSize);
       List<ElmPrompt> batchPrompts = prompts.subList(start, end);
       List<int[]> batchContinuations = measured.subList(start, end);
-      try (NDScope arrays = new NDScope(); NDManager scope = model.manager().newSubManager()) {
+      try (NDScope arrays = new NDScope();
+          NDManager scope = model.manager().newSubManager()) {
         arrays.suppressNotUsedWarning();
-        ContinuationLogProbs own = model.continuationLogProbs(scope, batchPrompts, batchContinuations, true);
+        ContinuationLogProbs own =
+            model.continuationLogProbs(scope, batchPrompts, batchContinuations, true);
         NDArray logp = own.logSoftmax();
         NDArray p = logp.exp();
-        NDArray perSequenceEntropy = p.mul(logp).sum(new int[] {2}).neg().mul(own.mask()).sum(new int[] {1});
+        NDArray perSequenceEntropy =
+            p.mul(logp).sum(new int[] {2}).neg().mul(own.mask()).sum(new int[] {1});
         copy(perSequenceEntropy, entropy, start);
         if (sft != null) {
-          ContinuationLogProbs reference = sft.continuationLogProbs(scope, batchPrompts, batchContinuations, true);
-          NDArray perSequenceKl = p.mul(logp.sub(reference.logSoftmax())).sum(new int[] {2}).mul(own.mask())
-              .sum(new int[] {1});
+          ContinuationLogProbs reference =
+              sft.continuationLogProbs(scope, batchPrompts, batchContinuations, true);
+          NDArray perSequenceKl =
+              p.mul(logp.sub(reference.logSoftmax()))
+                  .sum(new int[] {2})
+                  .mul(own.mask())
+                  .sum(new int[] {1});
           copy(perSequenceKl, kl, start);
         }
       }

@@ -17,15 +17,16 @@ import java.util.Set;
  * </pre>
  *
  * over the task's texts {@code y_1 … y_N}, where {@code V} is the training corpus's vocabulary; the
- * non-word rate is the share of all the texts' word occurrences (not of distinct words) never seen in
- * training. Distinct-2 counts the lower-cased whitespace-separated pieces of each text, and bigrams
- * do not cross from one text into the next. Texts of the training split (the random-text and
- * nearest-neighbour baselines) have a non-word rate of 0 by construction; the ground truth's is
+ * non-word rate is the share of all the texts' word occurrences (not of distinct words) never seen
+ * in training. Distinct-2 counts the lower-cased whitespace-separated pieces of each text, and
+ * bigrams do not cross from one text into the next. Texts of the training split (the random-text
+ * and nearest-neighbour baselines) have a non-word rate of 0 by construction; the ground truth's is
  * that of unseen human-like text, the reference for a generation's.
  *
  * @param words mean number of words per text (NaN without texts)
  * @param distinct2 distinct-2 of the texts (NaN when they hold no bigram)
- * @param nonWordRate the share of word occurrences not in the training corpus (NaN when there is no word)
+ * @param nonWordRate the share of word occurrences not in the training corpus (NaN when there is no
+ *     word)
  */
 public record TextFigures(double words, double distinct2, double nonWordRate) {
 
@@ -41,7 +42,9 @@ public record TextFigures(double words, double distinct2, double nonWordRate) {
         }
       }
     }
-    return new TextFigures(texts.isEmpty() ? Double.NaN : (double) words / texts.size(), distinctN(texts, 2),
+    return new TextFigures(
+        texts.isEmpty() ? Double.NaN : (double) words / texts.size(),
+        distinctN(texts, 2),
         words == 0 ? Double.NaN : (double) unseen / words);
   }
 

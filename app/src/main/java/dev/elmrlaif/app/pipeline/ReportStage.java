@@ -20,9 +20,10 @@ import java.util.TreeMap;
 /**
  * The last stage: {@code report.md}, a page that explains the run — what was run (config name and
  * hash, seed, device, code version), each stage's wall time and outcome, the evaluation's tables
- * ({@code eval.md} as written, so every SC and BC figure with its bootstrap interval and RL − SFT with
- * its paired interval; on the synthetic CoMDP the distance to the exact optimum), and the last value
- * of every metric per stage, read back from {@code metrics.jsonl} and {@code provenance.json}.
+ * ({@code eval.md} as written, so every SC and BC figure with its bootstrap interval and RL − SFT
+ * with its paired interval; on the synthetic CoMDP the distance to the exact optimum), and the last
+ * value of every metric per stage, read back from {@code metrics.jsonl} and {@code
+ * provenance.json}.
  */
 public final class ReportStage implements Stage {
   private final ObjectMapper json = new ObjectMapper();
@@ -47,7 +48,10 @@ public final class ReportStage implements Stage {
           "started_at"
         }) {
       JsonNode v = prov.get(key);
-      md.append("| ").append(key).append(" | ").append(v == null || v.isNull() ? "—" : v.asText())
+      md.append("| ")
+          .append(key)
+          .append(" | ")
+          .append(v == null || v.isNull() ? "—" : v.asText())
           .append(" |\n");
     }
 
@@ -68,15 +72,21 @@ public final class ReportStage implements Stage {
               outcome.append(outcome.length() == 0 ? "" : "; ").append(k).append(" = ").append(v);
             }
           });
-      md.append("| ").append(stage.key()).append(" | ").append(record.get("seconds"))
-          .append(" | ").append(outcome.length() == 0 ? "done" : outcome).append(" |\n");
+      md.append("| ")
+          .append(stage.key())
+          .append(" | ")
+          .append(record.get("seconds"))
+          .append(" | ")
+          .append(outcome.length() == 0 ? "done" : outcome)
+          .append(" |\n");
     }
 
     Path evaluation = run.path().resolve("eval.md");
     if (Files.isRegularFile(evaluation)) {
       md.append("\n## Evaluation\n\n");
       for (String line : Files.readAllLines(evaluation, StandardCharsets.UTF_8)) {
-        md.append(line.startsWith("#") ? "##" + line : line).append('\n'); // its headings nest under this one
+        md.append(line.startsWith("#") ? "##" + line : line)
+            .append('\n'); // its headings nest under this one
       }
     }
 
@@ -89,8 +99,14 @@ public final class ReportStage implements Stage {
       last.forEach(
           (stage, metrics) ->
               metrics.forEach(
-                  (k, v) -> md.append("| ").append(stage).append(" | ").append(k).append(" | ")
-                      .append(v).append(" |\n")));
+                  (k, v) ->
+                      md.append("| ")
+                          .append(stage)
+                          .append(" | ")
+                          .append(k)
+                          .append(" | ")
+                          .append(v)
+                          .append(" |\n")));
     }
     Path out = run.path().resolve("report.md");
     AtomicFiles.writeString(out, md.toString());
@@ -112,7 +128,9 @@ public final class ReportStage implements Stage {
             last.computeIfAbsent(node.path("stage").asText(), k -> new LinkedHashMap<>());
         for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
           Map.Entry<String, JsonNode> e = it.next();
-          if (!e.getKey().equals("time") && !e.getKey().equals("stage") && !e.getKey().equals("step")) {
+          if (!e.getKey().equals("time")
+              && !e.getKey().equals("stage")
+              && !e.getKey().equals("step")) {
             m.put(e.getKey(), e.getValue().asText());
           }
         }

@@ -51,7 +51,8 @@ public final class StagePipeline {
     missing.removeAll(available.keySet());
     if (!missing.isEmpty()) {
       throw new UserInputException(
-          loaded.originOf("stages") + ": stages "
+          loaded.originOf("stages")
+              + ": stages "
               + missing.stream().map(StageName::key).collect(Collectors.joining(", "))
               + " are not available in this version; available: "
               + available.keySet().stream().map(StageName::key).collect(Collectors.joining(", ")));

@@ -16,9 +16,9 @@ import java.util.Optional;
 
 /**
  * The table a sweep leaves behind, rewritten after every run so a killed sweep still shows what it
- * finished: {@code summary.csv} (one row per run: id, status, seed, grid values, the chosen
- * {@code eval.json} figures) and {@code summary.md} (the same, then, when the sweep has seeds, the
- * mean and sample standard deviation of each figure per grid setting).
+ * finished: {@code summary.csv} (one row per run: id, status, seed, grid values, the chosen {@code
+ * eval.json} figures) and {@code summary.md} (the same, then, when the sweep has seeds, the mean
+ * and sample standard deviation of each figure per grid setting).
  */
 public final class SweepSummary {
   public static final String CSV_FILE = "summary.csv";
@@ -26,7 +26,11 @@ public final class SweepSummary {
   private static final ObjectMapper JSON = new ObjectMapper();
 
   /** Where one run stands. */
-  public enum Status { PENDING, DONE, FAILED }
+  public enum Status {
+    PENDING,
+    DONE,
+    FAILED
+  }
 
   /** One row: a point, its status and its figures (NaN where eval.json lacks one). */
   public record Row(SweepPoint point, Status status, Map<String, Double> figures) {}
@@ -34,8 +38,8 @@ public final class SweepSummary {
   private SweepSummary() {}
 
   /**
-   * The figures to collect: the sweep's {@code metrics}, or else every number under
-   * {@code stages.<stage>.mean} and {@code toy} of the first eval.json found.
+   * The figures to collect: the sweep's {@code metrics}, or else every number under {@code
+   * stages.<stage>.mean} and {@code toy} of the first eval.json found.
    */
   public static List<String> metricPaths(SweepSpec spec, List<Path> evalFiles) {
     if (!spec.metrics().isEmpty()) {
@@ -120,9 +124,15 @@ public final class SweepSummary {
 
   static String markdown(SweepSpec spec, List<String> paths, List<Row> rows) {
     StringBuilder out = new StringBuilder("# Sweep ").append(spec.name()).append("\n\n");
-    out.append("Base config: `").append(spec.baseConfig()).append("`; ").append(rows.size()).append(" runs, ")
-        .append(rows.stream().filter(r -> r.status() == Status.DONE).count()).append(" done, ")
-        .append(rows.stream().filter(r -> r.status() == Status.FAILED).count()).append(" failed.\n\n## Runs\n\n");
+    out.append("Base config: `")
+        .append(spec.baseConfig())
+        .append("`; ")
+        .append(rows.size())
+        .append(" runs, ")
+        .append(rows.stream().filter(r -> r.status() == Status.DONE).count())
+        .append(" done, ")
+        .append(rows.stream().filter(r -> r.status() == Status.FAILED).count())
+        .append(" failed.\n\n## Runs\n\n");
     List<String> header = new ArrayList<>(List.of("run", "status", "seed"));
     header.addAll(spec.grid().keySet());
     header.addAll(paths);
@@ -151,8 +161,12 @@ public final class SweepSummary {
         List<Row> done = group.getValue().stream().filter(r -> r.status() == Status.DONE).toList();
         cells.add(done.size() + "/" + group.getValue().size());
         for (String path : paths) {
-          cells.add(meanAndStd(done.stream().mapToDouble(r -> r.figures().getOrDefault(path, Double.NaN))
-              .filter(v -> !Double.isNaN(v)).toArray()));
+          cells.add(
+              meanAndStd(
+                  done.stream()
+                      .mapToDouble(r -> r.figures().getOrDefault(path, Double.NaN))
+                      .filter(v -> !Double.isNaN(v))
+                      .toArray()));
         }
         out.append("| ").append(String.join(" | ", cells)).append(" |\n");
       }
@@ -160,7 +174,9 @@ public final class SweepSummary {
     return out.toString();
   }
 
-  /** {@code mean ± std} with the sample (n − 1) standard deviation; the mean alone for one value. */
+  /**
+   * {@code mean ± std} with the sample (n − 1) standard deviation; the mean alone for one value.
+   */
   static String meanAndStd(double[] values) {
     if (values.length == 0) {
       return "";
@@ -189,7 +205,9 @@ public final class SweepSummary {
   }
 
   private static String csvCell(String value) {
-    return value.contains(",") || value.contains("\"") ? "\"" + value.replace("\"", "\"\"") + "\"" : value;
+    return value.contains(",") || value.contains("\"")
+        ? "\"" + value.replace("\"", "\"\"") + "\""
+        : value;
   }
 
   private static void numericLeaves(JsonNode node, String prefix, List<String> into) {

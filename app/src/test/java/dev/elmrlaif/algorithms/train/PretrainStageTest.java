@@ -20,7 +20,10 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Pretraining from scratch on the tiny corpus: packing, the causal-LM loss, metrics and the saved model. */
+/**
+ * Pretraining from scratch on the tiny corpus: packing, the causal-LM loss, metrics and the saved
+ * model.
+ */
 class PretrainStageTest {
   @TempDir Path dir;
 
@@ -41,9 +44,11 @@ class PretrainStageTest {
       stream[stream.length - 1] = end;
       int length = 5;
       List<int[]> packed = PretrainStage.pack(List.of(text, text), tokenizer, end, length, 3);
-      assertEquals(stream.length / length, packed.size(), "only whole sequences; the tail is dropped");
+      assertEquals(
+          stream.length / length, packed.size(), "only whole sequences; the tail is dropped");
       for (int s = 0; s < packed.size(); s++) {
-        assertArrayEquals(java.util.Arrays.copyOfRange(stream, s * length, (s + 1) * length), packed.get(s));
+        assertArrayEquals(
+            java.util.Arrays.copyOfRange(stream, s * length, (s + 1) * length), packed.get(s));
       }
     }
   }
@@ -53,7 +58,8 @@ class PretrainStageTest {
     PreparedData data = TinyElmWorld.data(dir);
     RunContext context = TinyElmWorld.context(dir.resolve("run"), TinyElmWorld.writeConfig(dir));
     TinyElmWorld.writeTokenizer(context.run(), data);
-    Map<String, Object> record = new PretrainStage(TinyElmWorld.setup(data, TinyElmWorld.sft())).run(context);
+    Map<String, Object> record =
+        new PretrainStage(TinyElmWorld.setup(data, TinyElmWorld.sft())).run(context);
     context.metrics().close();
 
     Path model = RunArtifacts.pretrainedModel(context.run());
@@ -73,7 +79,8 @@ class PretrainStageTest {
     for (String key : List.of("learning_rate", "grad_norm", "tokens_per_s")) {
       assertTrue(first.get(key).asDouble() > 0, key + " in " + first);
     }
-    assertTrue(lines.stream().anyMatch(l -> l.has("memory_estimate_mib")), "memory estimate logged");
+    assertTrue(
+        lines.stream().anyMatch(l -> l.has("memory_estimate_mib")), "memory estimate logged");
     double heldOut = (Double) record.get("held_out_loss");
     assertTrue(heldOut < lnV - 1.0, "held-out loss " + heldOut + " well below ln V = " + lnV);
     assertEquals(20, record.get("steps"));
@@ -82,7 +89,10 @@ class PretrainStageTest {
       assertTrue(!lm.config().hasAdapter());
       assertEquals(300, lm.config().lm().vocabSize());
     }
-    assertTrue(Files.isRegularFile(RunArtifacts.checkpoints(context.run(), "pretrain").resolve(TrainingCheckpoints.LATEST)));
+    assertTrue(
+        Files.isRegularFile(
+            RunArtifacts.checkpoints(context.run(), "pretrain")
+                .resolve(TrainingCheckpoints.LATEST)));
   }
 
   @Test
@@ -94,22 +104,41 @@ class PretrainStageTest {
     Files.delete(lm.resolve(dev.elmrlaif.policy.io.FolderManifest.FILE));
     RunContext context = TinyElmWorld.context(dir.resolve("run"), config);
     dev.elmrlaif.algorithms.config.ModelConfig tiny = TinyElmWorld.model();
-    dev.elmrlaif.algorithms.config.ModelConfig importing = new dev.elmrlaif.algorithms.config.ModelConfig(lm.toString(),
-        tiny.contextLength(), tiny.layers(), tiny.heads(), tiny.dModel(), tiny.adapterHidden(), tiny.adapterInitStd());
-    Map<String, Object> record = new PretrainStage(TrainingSetup.fixed(importing, TinyElmWorld.pretrain(),
-        TinyElmWorld.sft(), TinyElmWorld.eval(), c -> data)).run(context);
+    dev.elmrlaif.algorithms.config.ModelConfig importing =
+        new dev.elmrlaif.algorithms.config.ModelConfig(
+            lm.toString(),
+            tiny.contextLength(),
+            tiny.layers(),
+            tiny.heads(),
+            tiny.dModel(),
+            tiny.adapterHidden(),
+            tiny.adapterInitStd());
+    Map<String, Object> record =
+        new PretrainStage(
+                TrainingSetup.fixed(
+                    importing,
+                    TinyElmWorld.pretrain(),
+                    TinyElmWorld.sft(),
+                    TinyElmWorld.eval(),
+                    c -> data))
+            .run(context);
     context.metrics().close();
     assertEquals(lm.toString(), record.get("imported_from"));
     Path imported = RunArtifacts.pretrainedModel(context.run());
     try (Elm source = ElmCheckpoint.load(lm, context.compute().device(), DataType.FLOAT32);
         Elm copy = ElmCheckpoint.load(imported, context.compute().device(), DataType.FLOAT32);
-        ElmTokenizer tokenizer = ElmTokenizer.load(imported.resolve(ElmCheckpoint.TOKENIZER_FILE))) {
+        ElmTokenizer tokenizer =
+            ElmTokenizer.load(imported.resolve(ElmCheckpoint.TOKENIZER_FILE))) {
       for (Map.Entry<String, ai.djl.ndarray.NDArray> p : source.parameters().entrySet()) {
-        assertArrayEquals(p.getValue().toFloatArray(), copy.parameters().get(p.getKey()).toFloatArray(), p.getKey());
+        assertArrayEquals(
+            p.getValue().toFloatArray(),
+            copy.parameters().get(p.getKey()).toFloatArray(),
+            p.getKey());
       }
       assertEquals(2, tokenizer.placeholderCount(), "the tokenizer carries the ELM's placeholders");
       assertTrue(ElmCheckpoint.isProjectCheckpoint(imported));
     }
-    assertTrue(!Files.exists(RunArtifacts.checkpoints(context.run(), "pretrain")), "nothing was trained");
+    assertTrue(
+        !Files.exists(RunArtifacts.checkpoints(context.run(), "pretrain")), "nothing was trained");
   }
 }

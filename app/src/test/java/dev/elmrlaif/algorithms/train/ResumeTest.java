@@ -54,44 +54,67 @@ class ResumeTest {
   }
 
   @Test
-  void aCrashAfterTheCheckpointAtAnEpochBoundaryResumesWithoutSkippingOrRepeatingSteps() throws Exception {
+  void aCrashAfterTheCheckpointAtAnEpochBoundaryResumesWithoutSkippingOrRepeatingSteps()
+      throws Exception {
     RunContext context = TinyElmWorld.context(dir.resolve("run"), world.config());
-    try (ElmTokenizer tokenizer = ElmTokenizer.load(world.lm().resolve(ElmCheckpoint.TOKENIZER_FILE))) {
-      ElmExamples encoder = new ElmExamples(world.data().tasks(), world.data().domain(), tokenizer, 64,
-          (int) tokenizer.endId().getAsLong());
+    try (ElmTokenizer tokenizer =
+        ElmTokenizer.load(world.lm().resolve(ElmCheckpoint.TOKENIZER_FILE))) {
+      ElmExamples encoder =
+          new ElmExamples(
+              world.data().tasks(),
+              world.data().domain(),
+              tokenizer,
+              64,
+              (int) tokenizer.endId().getAsLong());
       List<ElmExamples.Encoded> train = new ArrayList<>();
       for (TaskExample example : world.data().trainExamples().get("summary").subList(0, 8)) {
         train.add(encoder.encode(example));
       }
-      Supplier<Elm> fresh = () -> {
-        try (Elm lm = ElmCheckpoint.load(world.lm(), context.compute().device(), DataType.FLOAT32)) {
-          List<Integer> placeholders = new ArrayList<>();
-          for (long id : tokenizer.placeholderIds()) {
-            placeholders.add((int) id);
-          }
-          return lm.withNewAdapter(new AdapterConfig(6, 16, 0.02), placeholders, tokenizer.vocabSize(), 9);
-        }
-      };
-      // 8 examples, batch 4: an epoch is 2 steps; checkpoints every 4 steps fall on epoch boundaries
+      Supplier<Elm> fresh =
+          () -> {
+            try (Elm lm =
+                ElmCheckpoint.load(world.lm(), context.compute().device(), DataType.FLOAT32)) {
+              List<Integer> placeholders = new ArrayList<>();
+              for (long id : tokenizer.placeholderIds()) {
+                placeholders.add((int) id);
+              }
+              return lm.withNewAdapter(
+                  new AdapterConfig(6, 16, 0.02), placeholders, tokenizer.vocabSize(), 9);
+            }
+          };
+      // 8 examples, batch 4: an epoch is 2 steps; checkpoints every 4 steps fall on epoch
+      // boundaries
       OptimizationLoop.Plan reference = plan("reference", context);
       List<Long> referenceSteps = new ArrayList<>();
       float[][] expected;
-      try (Elm model = OptimizationLoop.run(reference, fresh, recording(train, reference, referenceSteps, -1),
-          context).model()) {
+      try (Elm model =
+          OptimizationLoop.run(
+                  reference, fresh, recording(train, reference, referenceSteps, -1), context)
+              .model()) {
         expected = values(model);
       }
 
       OptimizationLoop.Plan interrupted = plan("interrupted", context);
       List<Long> steps = new ArrayList<>();
-      assertThrows(IllegalStateException.class,
-          () -> OptimizationLoop.run(interrupted, fresh, recording(train, interrupted, steps, 5), context));
-      assertEquals(4, TrainingCheckpoints.latest(interrupted.checkpointDir()).orElseThrow().state().step());
-      assertEquals(new BatchOrder.Cursor(2, 0),
-          new BatchOrder.Cursor(TrainingCheckpoints.latest(interrupted.checkpointDir()).orElseThrow().state().epoch(),
-              TrainingCheckpoints.latest(interrupted.checkpointDir()).orElseThrow().state().offsetInEpoch()));
+      assertThrows(
+          IllegalStateException.class,
+          () ->
+              OptimizationLoop.run(
+                  interrupted, fresh, recording(train, interrupted, steps, 5), context));
+      assertEquals(
+          4, TrainingCheckpoints.latest(interrupted.checkpointDir()).orElseThrow().state().step());
+      assertEquals(
+          new BatchOrder.Cursor(2, 0),
+          new BatchOrder.Cursor(
+              TrainingCheckpoints.latest(interrupted.checkpointDir()).orElseThrow().state().epoch(),
+              TrainingCheckpoints.latest(interrupted.checkpointDir())
+                  .orElseThrow()
+                  .state()
+                  .offsetInEpoch()));
       steps.clear();
       OptimizationLoop.Outcome resumed =
-          OptimizationLoop.run(interrupted, fresh, recording(train, interrupted, steps, -1), context);
+          OptimizationLoop.run(
+              interrupted, fresh, recording(train, interrupted, steps, -1), context);
       try (Elm model = resumed.model()) {
         assertEquals(4, resumed.resumedFromStep());
         assertEquals(List.of(4L, 5L, 6L, 7L, 8L, 9L, 10L, 11L), steps, "each remaining step once");
@@ -104,67 +127,110 @@ class ResumeTest {
         }
       }
       // a resume under a changed config is refused, naming the file and the key
-      OptimizationLoop.Plan changed = new OptimizationLoop.Plan("sft/interrupted", 12, interrupted.trains(),
-          interrupted.schedule(), interrupted.optimizer(), 1.0, 4, 1, 0, new BatchOrder(8, 2, 5), 9, 32,
-          interrupted.checkpointDir(), interrupted.tokenizerJson());
-      UserInputException refused = assertThrows(UserInputException.class,
-          () -> OptimizationLoop.run(changed, fresh, recording(train, changed, steps, -1), context));
-      assertTrue(refused.getMessage().contains("state.json: key batch_size: found 4, expected 2"), refused.getMessage());
+      OptimizationLoop.Plan changed =
+          new OptimizationLoop.Plan(
+              "sft/interrupted",
+              12,
+              interrupted.trains(),
+              interrupted.schedule(),
+              interrupted.optimizer(),
+              1.0,
+              4,
+              1,
+              0,
+              new BatchOrder(8, 2, 5),
+              9,
+              32,
+              interrupted.checkpointDir(),
+              interrupted.tokenizerJson());
+      UserInputException refused =
+          assertThrows(
+              UserInputException.class,
+              () ->
+                  OptimizationLoop.run(
+                      changed, fresh, recording(train, changed, steps, -1), context));
+      assertTrue(
+          refused.getMessage().contains("state.json: key batch_size: found 4, expected 2"),
+          refused.getMessage());
     }
     context.metrics().close();
   }
 
   @Test
   @org.junit.jupiter.api.Tag("reliability")
-  void aStopRequestFinishesTheStepWritesACheckpointAndTheResumeTakesEachRemainingStepOnce() throws Exception {
+  void aStopRequestFinishesTheStepWritesACheckpointAndTheResumeTakesEachRemainingStepOnce()
+      throws Exception {
     RunContext plain = TinyElmWorld.context(dir.resolve("run"), world.config());
     dev.elmrlaif.algorithms.run.StopRequest stop = new dev.elmrlaif.algorithms.run.StopRequest();
-    RunContext context = new RunContext(plain.loaded(), plain.run(), plain.compute(), plain.metrics(), plain.progress(),
-        plain.env(), stop);
-    try (ElmTokenizer tokenizer = ElmTokenizer.load(world.lm().resolve(ElmCheckpoint.TOKENIZER_FILE))) {
-      ElmExamples encoder = new ElmExamples(world.data().tasks(), world.data().domain(), tokenizer, 64,
-          (int) tokenizer.endId().getAsLong());
+    RunContext context =
+        new RunContext(
+            plain.loaded(),
+            plain.run(),
+            plain.compute(),
+            plain.metrics(),
+            plain.progress(),
+            plain.env(),
+            stop);
+    try (ElmTokenizer tokenizer =
+        ElmTokenizer.load(world.lm().resolve(ElmCheckpoint.TOKENIZER_FILE))) {
+      ElmExamples encoder =
+          new ElmExamples(
+              world.data().tasks(),
+              world.data().domain(),
+              tokenizer,
+              64,
+              (int) tokenizer.endId().getAsLong());
       List<ElmExamples.Encoded> train = new ArrayList<>();
       for (TaskExample example : world.data().trainExamples().get("summary").subList(0, 8)) {
         train.add(encoder.encode(example));
       }
-      Supplier<Elm> fresh = () -> {
-        try (Elm lm = ElmCheckpoint.load(world.lm(), context.compute().device(), DataType.FLOAT32)) {
-          List<Integer> placeholders = new ArrayList<>();
-          for (long id : tokenizer.placeholderIds()) {
-            placeholders.add((int) id);
-          }
-          return lm.withNewAdapter(new AdapterConfig(6, 16, 0.02), placeholders, tokenizer.vocabSize(), 9);
-        }
-      };
+      Supplier<Elm> fresh =
+          () -> {
+            try (Elm lm =
+                ElmCheckpoint.load(world.lm(), context.compute().device(), DataType.FLOAT32)) {
+              List<Integer> placeholders = new ArrayList<>();
+              for (long id : tokenizer.placeholderIds()) {
+                placeholders.add((int) id);
+              }
+              return lm.withNewAdapter(
+                  new AdapterConfig(6, 16, 0.02), placeholders, tokenizer.vocabSize(), 9);
+            }
+          };
       OptimizationLoop.Plan plan = plan("stopped", context);
       List<Long> steps = new ArrayList<>();
-      OptimizationLoop.Objective signalled = new OptimizationLoop.Objective() {
-        private final OptimizationLoop.Objective loss = recording(train, plan, steps, -1);
+      OptimizationLoop.Objective signalled =
+          new OptimizationLoop.Objective() {
+            private final OptimizationLoop.Objective loss = recording(train, plan, steps, -1);
 
-        @Override
-        public OptimizationLoop.BatchLoss loss(Elm elm, NDManager scope, long step) {
-          if (step == 2) {
-            stop.request("TERM"); // as SIGTERM would, in the middle of step 3
-          }
-          return loss.loss(elm, scope, step);
-        }
+            @Override
+            public OptimizationLoop.BatchLoss loss(Elm elm, NDManager scope, long step) {
+              if (step == 2) {
+                stop.request("TERM"); // as SIGTERM would, in the middle of step 3
+              }
+              return loss.loss(elm, scope, step);
+            }
 
-        @Override
-        public double heldOutLoss(Elm elm) {
-          return Double.NaN;
-        }
-      };
-      dev.elmrlaif.algorithms.run.RunStopped stopped = assertThrows(dev.elmrlaif.algorithms.run.RunStopped.class,
-          () -> OptimizationLoop.run(plan, fresh, signalled, context));
+            @Override
+            public double heldOutLoss(Elm elm) {
+              return Double.NaN;
+            }
+          };
+      dev.elmrlaif.algorithms.run.RunStopped stopped =
+          assertThrows(
+              dev.elmrlaif.algorithms.run.RunStopped.class,
+              () -> OptimizationLoop.run(plan, fresh, signalled, context));
       assertEquals(143, stopped.exitCode());
       assertEquals(List.of(0L, 1L, 2L), steps, "the step under way finished, no other started");
-      TrainingCheckpoints.Saved saved = TrainingCheckpoints.latest(plan.checkpointDir()).orElseThrow();
-      assertEquals(3, saved.state().step(), "a checkpoint at the step it stopped after (none was due)");
+      TrainingCheckpoints.Saved saved =
+          TrainingCheckpoints.latest(plan.checkpointDir()).orElseThrow();
+      assertEquals(
+          3, saved.state().step(), "a checkpoint at the step it stopped after (none was due)");
       assertEquals(saved.folder(), stopped.checkpoint());
       steps.clear();
-      try (Elm model = OptimizationLoop.run(plan, fresh, recording(train, plan, steps, -1), plain).model()) {
-        assertEquals(List.of(3L, 4L, 5L, 6L, 7L, 8L, 9L, 10L, 11L), steps, "each remaining step once");
+      try (Elm model =
+          OptimizationLoop.run(plan, fresh, recording(train, plan, steps, -1), plain).model()) {
+        assertEquals(
+            List.of(3L, 4L, 5L, 6L, 7L, 8L, 9L, 10L, 11L), steps, "each remaining step once");
       }
     }
     plain.metrics().close();
@@ -172,16 +238,28 @@ class ResumeTest {
 
   private OptimizationLoop.Plan plan(String name, RunContext context) {
     TrainerConfig trainer = context.config().trainer();
-    return new OptimizationLoop.Plan("sft/" + name, 12, EnumSet.of(ParameterGroup.ADAPTER, ParameterGroup.BODY),
-        LearningRateSchedule.warmupCosine(0.01, 2, 12, 0.1), PretrainStage.adamW(trainer), 1.0, 4, 1, 0,
-        new BatchOrder(8, 4, 5), 9, 32, RunArtifacts.checkpoints(context.run(), "sft/" + name),
+    return new OptimizationLoop.Plan(
+        "sft/" + name,
+        12,
+        EnumSet.of(ParameterGroup.ADAPTER, ParameterGroup.BODY),
+        LearningRateSchedule.warmupCosine(0.01, 2, 12, 0.1),
+        PretrainStage.adamW(trainer),
+        1.0,
+        4,
+        1,
+        0,
+        new BatchOrder(8, 4, 5),
+        9,
+        32,
+        RunArtifacts.checkpoints(context.run(), "sft/" + name),
         world.lm().resolve(ElmCheckpoint.TOKENIZER_FILE));
   }
 
   /** The target loss, recording each step it is asked for and failing once at {@code crashAt}. */
-  private static OptimizationLoop.Objective recording(List<ElmExamples.Encoded> train, OptimizationLoop.Plan plan,
-      List<Long> steps, long crashAt) {
-    OptimizationLoop.Objective loss = new SftStage.TargetLossObjective(train, List.of(), 4).forOrder(plan.order());
+  private static OptimizationLoop.Objective recording(
+      List<ElmExamples.Encoded> train, OptimizationLoop.Plan plan, List<Long> steps, long crashAt) {
+    OptimizationLoop.Objective loss =
+        new SftStage.TargetLossObjective(train, List.of(), 4).forOrder(plan.order());
     return new OptimizationLoop.Objective() {
       @Override
       public OptimizationLoop.BatchLoss loss(Elm elm, NDManager scope, long step) {
@@ -216,17 +294,22 @@ class ResumeTest {
   @Test
   @org.junit.jupiter.api.Tag("reliability")
   void aChildKilledInTheMiddleOfStageTwoResumesToTheWeightsOfAnUninterruptedRun() throws Exception {
-    Path wideLm = TinyElmWorld.pretrainBriefly(dir.resolve("wide-base"), world.config(), world.data(),
-        TinyElmWorld.model(WIDE));
+    Path wideLm =
+        TinyElmWorld.pretrainBriefly(
+            dir.resolve("wide-base"), world.config(), world.data(), TinyElmWorld.model(WIDE));
     Path reference = copyOfBase("reference", wideLm);
     Path killed = copyOfBase("killed", wideLm);
     assertEquals(0, child(reference).waitFor(), "the uninterrupted run");
-    assertTrue(Files.readString(reference.resolve("child.log")).contains(
-        "intra-op threads " + Runtime.getRuntime().availableProcessors() + "\n"), "one thread per core");
+    assertTrue(
+        Files.readString(reference.resolve("child.log"))
+            .contains("intra-op threads " + Runtime.getRuntime().availableProcessors() + "\n"),
+        "one thread per core");
 
     Process victim = child(killed);
     String killedAfter = null;
-    try (BufferedReader lines = new BufferedReader(new InputStreamReader(victim.getInputStream(), StandardCharsets.UTF_8))) {
+    try (BufferedReader lines =
+        new BufferedReader(
+            new InputStreamReader(victim.getInputStream(), StandardCharsets.UTF_8))) {
       for (String line = lines.readLine(); line != null; line = lines.readLine()) {
         if (line.contains("sft/movie/stage2: step 5/")) {
           victim.destroyForcibly(); // SIGKILL: no shutdown hooks, no flushing
@@ -237,22 +320,35 @@ class ResumeTest {
     }
     victim.waitFor();
     assertTrue(killedAfter != null, "the child reached stage 2 before it was killed");
-    Path finalModel = RunArtifacts.sftModel(TinyElmWorld.context(killed, world.config()).run(), "movie");
-    assertTrue(!Files.exists(finalModel.resolve(ElmCheckpoint.WEIGHTS_FILE)), "the child did not finish");
-    long checkpointStep = TrainingCheckpoints.latest(killed.resolve("checkpoints/sft/movie/stage2")).orElseThrow()
-        .state().step();
-    assertTrue(checkpointStep >= 3 && checkpointStep < 12, "killed inside stage 2 after step " + checkpointStep);
+    Path finalModel =
+        RunArtifacts.sftModel(TinyElmWorld.context(killed, world.config()).run(), "movie");
+    assertTrue(
+        !Files.exists(finalModel.resolve(ElmCheckpoint.WEIGHTS_FILE)), "the child did not finish");
+    long checkpointStep =
+        TrainingCheckpoints.latest(killed.resolve("checkpoints/sft/movie/stage2"))
+            .orElseThrow()
+            .state()
+            .step();
+    assertTrue(
+        checkpointStep >= 3 && checkpointStep < 12,
+        "killed inside stage 2 after step " + checkpointStep);
 
     assertEquals(0, child(killed).waitFor(), "the resumed run");
     String log = Files.readString(killed.resolve("child.log"));
     assertTrue(log.contains("sft/movie/stage1: finished earlier"), "stage 1 is not run again");
     assertTrue(log.contains("sft/movie/stage2: resuming at step " + checkpointStep), log);
 
-    try (Elm expected = ElmCheckpoint.load(RunArtifacts.sftModel(TinyElmWorld.context(reference, world.config()).run(),
-        "movie"), ai.djl.Device.cpu(), DataType.FLOAT32);
+    try (Elm expected =
+            ElmCheckpoint.load(
+                RunArtifacts.sftModel(
+                    TinyElmWorld.context(reference, world.config()).run(), "movie"),
+                ai.djl.Device.cpu(),
+                DataType.FLOAT32);
         Elm actual = ElmCheckpoint.load(finalModel, ai.djl.Device.cpu(), DataType.FLOAT32)) {
       for (Map.Entry<String, NDArray> p : expected.parameters().entrySet()) {
-        assertArrayEquals(p.getValue().toFloatArray(), actual.parameters().get(p.getKey()).toFloatArray(),
+        assertArrayEquals(
+            p.getValue().toFloatArray(),
+            actual.parameters().get(p.getKey()).toFloatArray(),
             p.getKey() + " equals the uninterrupted run's, bit for bit");
       }
     }
@@ -270,11 +366,22 @@ class ResumeTest {
     if (!new PreparedDataStore().isComplete(store)) {
       new PreparedDataStore().save(world.data(), "tiny", store);
     }
-    ProcessBuilder builder = new ProcessBuilder(java, "-Dai.djl.offline=true", "-cp",
-        System.getProperty("java.class.path"), SftChild.class.getName(), runDir.toString(),
-        world.config().toString(), store.toString(), Integer.toString(WIDE))
-        .redirectErrorStream(true);
-    builder.environment().keySet().removeIf(name -> name.startsWith("OMP_") || name.startsWith("MKL_"));
+    ProcessBuilder builder =
+        new ProcessBuilder(
+                java,
+                "-Dai.djl.offline=true",
+                "-cp",
+                System.getProperty("java.class.path"),
+                SftChild.class.getName(),
+                runDir.toString(),
+                world.config().toString(),
+                store.toString(),
+                Integer.toString(WIDE))
+            .redirectErrorStream(true);
+    builder
+        .environment()
+        .keySet()
+        .removeIf(name -> name.startsWith("OMP_") || name.startsWith("MKL_"));
     return builder.start();
   }
 
@@ -285,23 +392,37 @@ class ResumeTest {
     return runDir;
   }
 
-  /** The child JVM: runs the sft stage of the tiny world in a run folder, copying its output to child.log. */
+  /**
+   * The child JVM: runs the sft stage of the tiny world in a run folder, copying its output to
+   * child.log.
+   */
   public static final class SftChild {
     public static void main(String[] args) throws Exception {
       Path runDir = Path.of(args[0]);
-      java.io.PrintStream log = new java.io.PrintStream(Files.newOutputStream(runDir.resolve("child.log"),
-          java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND), true, StandardCharsets.UTF_8);
-      System.setErr(new java.io.PrintStream(new TeeStream(System.err, log), true, StandardCharsets.UTF_8));
+      java.io.PrintStream log =
+          new java.io.PrintStream(
+              Files.newOutputStream(
+                  runDir.resolve("child.log"),
+                  java.nio.file.StandardOpenOption.CREATE,
+                  java.nio.file.StandardOpenOption.APPEND),
+              true,
+              StandardCharsets.UTF_8);
+      System.setErr(
+          new java.io.PrintStream(new TeeStream(System.err, log), true, StandardCharsets.UTF_8));
       // the engine loads as in a real run: the config's device and threads
       dev.elmrlaif.algorithms.config.RlaifConfig config =
           new dev.elmrlaif.app.config.ConfigLoader().load(Path.of(args[1]), List.of()).config();
-      dev.elmrlaif.algorithms.run.ComputeEnvironment compute = dev.elmrlaif.algorithms.run.ComputeEnvironment.select(
-          dev.elmrlaif.algorithms.config.DeviceSpec.parse(config.device()), config.threads());
+      dev.elmrlaif.algorithms.run.ComputeEnvironment compute =
+          dev.elmrlaif.algorithms.run.ComputeEnvironment.select(
+              dev.elmrlaif.algorithms.config.DeviceSpec.parse(config.device()), config.threads());
       System.err.println("intra-op threads " + compute.intraOpThreads());
-      // every child reads the same saved data: embeddings fitted anew could differ in their last bits
+      // every child reads the same saved data: embeddings fitted anew could differ in their last
+      // bits
       PreparedData data = new PreparedDataStore().load(Path.of(args[2]));
       RunContext context = TinyElmWorld.context(runDir, Path.of(args[1]));
-      new SftStage(TinyElmWorld.setup(data, TinyElmWorld.sft(), TinyElmWorld.model(Integer.parseInt(args[3]))))
+      new SftStage(
+              TinyElmWorld.setup(
+                  data, TinyElmWorld.sft(), TinyElmWorld.model(Integer.parseInt(args[3]))))
           .run(context);
       context.metrics().close();
     }

@@ -27,7 +27,9 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Two-stage ELM training: which parameters each stage moves, and a loss over target tokens only. */
+/**
+ * Two-stage ELM training: which parameters each stage moves, and a loss over target tokens only.
+ */
 class SftStageTest {
   @TempDir static Path shared;
   @TempDir Path dir;
@@ -49,63 +51,101 @@ class SftStageTest {
 
   private static SftConfig sft(SftSchedule schedule, Stage2Parameters stage2) {
     SftConfig base = TinyElmWorld.sft();
-    return SftConfig.defaults().with(b -> b.schedule(schedule).models(List.of("movie")).stage1Steps(6).stage2Steps(6)
-        .stage1LearningRate(base.stage1LearningRate()).stage2LearningRate(base.stage2LearningRate())
-        .stage2Trains(stage2).loraRank(base.loraRank()).loraAlpha(base.loraAlpha()).evalEvery(0)
-        .evalExamples(base.evalExamples()).minLearningRateRatio(base.minLearningRateRatio()));
+    return SftConfig.defaults()
+        .with(
+            b ->
+                b.schedule(schedule)
+                    .models(List.of("movie"))
+                    .stage1Steps(6)
+                    .stage2Steps(6)
+                    .stage1LearningRate(base.stage1LearningRate())
+                    .stage2LearningRate(base.stage2LearningRate())
+                    .stage2Trains(stage2)
+                    .loraRank(base.loraRank())
+                    .loraAlpha(base.loraAlpha())
+                    .evalEvery(0)
+                    .evalExamples(base.evalExamples())
+                    .minLearningRateRatio(base.minLearningRateRatio()));
   }
 
   @Test
   void stageOneMovesOnlyTheAdapterAndFullStageTwoMovesTheLm() throws Exception {
     Path stage1 = trainSft("stage1", sft(SftSchedule.STAGE1_ONLY, Stage2Parameters.FULL));
     Path both = trainSft("both", sft(SftSchedule.TWO_STAGE, Stage2Parameters.FULL));
-    try (Elm lm = load(world.lm()); Elm afterStage1 = load(stage1); Elm afterBoth = load(both)) {
+    try (Elm lm = load(world.lm());
+        Elm afterStage1 = load(stage1);
+        Elm afterBoth = load(both)) {
       for (Map.Entry<String, NDArray> p : lm.parameters().entrySet()) {
         float[] original = p.getValue().toFloatArray();
         float[] one = afterStage1.parameters().get(p.getKey()).toFloatArray();
         if (p.getKey().equals("wte.weight")) {
-          // the adapter's model starts from the LM; the tokenizer already had the placeholders, so no rows grew
+          // the adapter's model starts from the LM; the tokenizer already had the placeholders, so
+          // no rows grew
           assertEquals(original.length, one.length);
         }
         assertArrayEquals(original, one, p.getKey() + " is frozen in stage 1");
-        assertFalse(Arrays.equals(original, afterBoth.parameters().get(p.getKey()).toFloatArray()),
+        assertFalse(
+            Arrays.equals(original, afterBoth.parameters().get(p.getKey()).toFloatArray()),
             p.getKey() + " trains in stage 2");
       }
-      assertTrue(afterStage1.parameters().keySet().stream().anyMatch(n -> ParameterGroup.of(n) == ParameterGroup.ADAPTER));
+      assertTrue(
+          afterStage1.parameters().keySet().stream()
+              .anyMatch(n -> ParameterGroup.of(n) == ParameterGroup.ADAPTER));
     }
   }
 
   @Test
   void loraStageTwoLeavesEmbeddingsAndNormsAndMovesOnlyProjections() throws Exception {
     Path lora = trainSft("lora", sft(SftSchedule.TWO_STAGE, Stage2Parameters.LORA));
-    try (Elm lm = load(world.lm()); Elm merged = load(lora)) {
+    try (Elm lm = load(world.lm());
+        Elm merged = load(lora)) {
       assertEquals(null, merged.lora(), "the saved model has the LoRA merged in");
       for (Map.Entry<String, NDArray> p : lm.parameters().entrySet()) {
         String name = p.getKey();
-        boolean projection = name.endsWith("c_attn.weight") || name.endsWith("c_proj.weight") || name.endsWith("c_fc.weight");
-        boolean same = Arrays.equals(p.getValue().toFloatArray(), merged.parameters().get(name).toFloatArray());
-        assertEquals(!projection, same, name + (projection ? " carries the merged LoRA update" : " is frozen"));
+        boolean projection =
+            name.endsWith("c_attn.weight")
+                || name.endsWith("c_proj.weight")
+                || name.endsWith("c_fc.weight");
+        boolean same =
+            Arrays.equals(
+                p.getValue().toFloatArray(), merged.parameters().get(name).toFloatArray());
+        assertEquals(
+            !projection,
+            same,
+            name + (projection ? " carries the merged LoRA update" : " is frozen"));
       }
     }
   }
 
   @Test
   void theLossAveragesTheLogProbsOfTargetTokensOnly() throws Exception {
-    try (ElmTokenizer tokenizer = ElmTokenizer.load(world.lm().resolve(ElmCheckpoint.TOKENIZER_FILE));
+    try (ElmTokenizer tokenizer =
+            ElmTokenizer.load(world.lm().resolve(ElmCheckpoint.TOKENIZER_FILE));
         Elm lm = load(world.lm())) {
       List<Integer> placeholders = new ArrayList<>();
       for (long id : tokenizer.placeholderIds()) {
         placeholders.add((int) id);
       }
-      try (Elm elm = lm.withNewAdapter(new dev.elmrlaif.policy.model.AdapterConfig(6, 16, 0.02), placeholders,
-          tokenizer.vocabSize(), 3)) {
+      try (Elm elm =
+          lm.withNewAdapter(
+              new dev.elmrlaif.policy.model.AdapterConfig(6, 16, 0.02),
+              placeholders,
+              tokenizer.vocabSize(),
+              3)) {
         ElmExamples encoder =
-            new ElmExamples(world.data().tasks(), world.data().domain(), tokenizer, 64, elm.config().endTokenId());
-        List<ElmExamples.Encoded> batch = List.of(
-            encoder.encode(world.data().trainExamples().get("summary").get(0)),
-            encoder.encode(world.data().trainExamples().get("summary").get(5)));
+            new ElmExamples(
+                world.data().tasks(),
+                world.data().domain(),
+                tokenizer,
+                64,
+                elm.config().endTokenId());
+        List<ElmExamples.Encoded> batch =
+            List.of(
+                encoder.encode(world.data().trainExamples().get("summary").get(0)),
+                encoder.encode(world.data().trainExamples().get("summary").get(5)));
         try (NDManager scope = elm.manager().newSubManager()) {
-          double loss = SftStage.TargetLossObjective.targetLoss(elm, scope, batch).loss().getFloat();
+          double loss =
+              SftStage.TargetLossObjective.targetLoss(elm, scope, batch).loss().getFloat();
           // By hand: score prompt-tail + target as one continuation after the prefix that holds the
           // placeholder, and keep only the last target.length log-probs of each row.
           double sum = 0;
@@ -119,9 +159,14 @@ class SftStageTest {
             int[] prefix = Arrays.copyOf(prompt, cut + 1);
             int[] rest = new int[prompt.length - cut - 1 + example.target().length];
             System.arraycopy(prompt, cut + 1, rest, 0, prompt.length - cut - 1);
-            System.arraycopy(example.target(), 0, rest, prompt.length - cut - 1, example.target().length);
-            ContinuationLogProbs all = elm.continuationLogProbs(scope,
-                List.of(new ElmPrompt(prefix, example.prompt().entities())), List.of(rest), false);
+            System.arraycopy(
+                example.target(), 0, rest, prompt.length - cut - 1, example.target().length);
+            ContinuationLogProbs all =
+                elm.continuationLogProbs(
+                    scope,
+                    List.of(new ElmPrompt(prefix, example.prompt().entities())),
+                    List.of(rest),
+                    false);
             float[] row = all.tokenLogProbs().toFloatArray();
             for (int t = rest.length - example.target().length; t < rest.length; t++) {
               sum += row[t];

@@ -7,8 +7,6 @@ import dev.elmrlaif.algorithms.config.LoggingConfig;
 import dev.elmrlaif.algorithms.config.ModelConfig;
 import dev.elmrlaif.algorithms.config.PretrainConfig;
 import dev.elmrlaif.algorithms.config.SftConfig;
-import dev.elmrlaif.algorithms.config.SftSchedule;
-import dev.elmrlaif.algorithms.config.Stage2Parameters;
 import dev.elmrlaif.algorithms.pipeline.RunContext;
 import dev.elmrlaif.algorithms.run.ComputeEnvironment;
 import dev.elmrlaif.algorithms.run.MetricsLog;
@@ -39,8 +37,9 @@ import java.util.Map;
  *       PRETRAIN_STEPS STAGE1_STEPS STAGE2_STEPS [TASKS=summary,positive_review,user_profile]
  * </pre>
  *
- * System properties {@code bench.vocab}, {@code bench.context}, {@code bench.layers}, {@code bench.dModel},
- * {@code bench.stage1Rate}, {@code bench.stage2Rate} change the size. The tokenizer step stands in for the pipeline's tokenizer stage (BPE, 2048 tokens, training texts).
+ * System properties {@code bench.vocab}, {@code bench.context}, {@code bench.layers}, {@code
+ * bench.dModel}, {@code bench.stage1Rate}, {@code bench.stage2Rate} change the size. The tokenizer
+ * step stands in for the pipeline's tokenizer stage (BPE, 2048 tokens, training texts).
  */
 public final class SupervisedPipelineBenchmark {
   private SupervisedPipelineBenchmark() {}
@@ -54,35 +53,47 @@ public final class SupervisedPipelineBenchmark {
     String tasks = args.length > 5 ? args[5] : "summary,positive_review,user_profile";
     Files.createDirectories(runDir);
     Path config = runDir.resolve("bench.yaml");
-    Files.writeString(config, String.join("\n",
-        "seed: 42",
-        "device: cpu",
-        "data:",
-        "  root: " + dataRoot,
-        "  tasks:",
-        "    enabled: [" + tasks + "]",
-        "    movies_per_task: 1000",
-        "trainer:",
-        "  learning_rate: 1.0e-3",
-        "  batch_size: 16",
-        "  warmup_steps: 20",
-        "  checkpoint_every: 200",
-        "  log_every: 20",
-        "logging:",
-        "  progress: \"off\"",
-        ""));
+    Files.writeString(
+        config,
+        String.join(
+            "\n",
+            "seed: 42",
+            "device: cpu",
+            "data:",
+            "  root: " + dataRoot,
+            "  tasks:",
+            "    enabled: [" + tasks + "]",
+            "    movies_per_task: 1000",
+            "trainer:",
+            "  learning_rate: 1.0e-3",
+            "  batch_size: 16",
+            "  warmup_steps: 20",
+            "  checkpoint_every: 200",
+            "  log_every: 20",
+            "logging:",
+            "  progress: \"off\"",
+            ""));
     LoadedConfig loaded = new ConfigLoader().load(config, List.of());
     RunDirectory run = RunDirectory.createAt(runDir.resolve("run"));
     run.writeConfig(Files.readString(config));
-    ComputeEnvironment compute = ComputeEnvironment.select(
-        dev.elmrlaif.algorithms.config.DeviceSpec.parse("cpu"), 0);
+    ComputeEnvironment compute =
+        ComputeEnvironment.select(dev.elmrlaif.algorithms.config.DeviceSpec.parse("cpu"), 0);
     Map<String, Double> seconds = new LinkedHashMap<>();
     try (MetricsLog metrics = new MetricsLog(run.metricsFile(), null, Clock.systemUTC())) {
-      RunContext context = new RunContext(loaded, run, compute, metrics,
-          ProgressReporter.of(LoggingConfig.defaults().with(b -> b.progress(LoggingConfig.ProgressMode.OFF)
-              .tensorboard(false)), Map.of()), System.getenv());
+      RunContext context =
+          new RunContext(
+              loaded,
+              run,
+              compute,
+              metrics,
+              ProgressReporter.of(
+                  LoggingConfig.defaults()
+                      .with(b -> b.progress(LoggingConfig.ProgressMode.OFF).tensorboard(false)),
+                  Map.of()),
+              System.getenv());
       long t = System.nanoTime();
-      PreparedData data = new DataPreparer(loaded.config().data(), 42, System.getenv()).prepare(false);
+      PreparedData data =
+          new DataPreparer(loaded.config().data(), 42, System.getenv()).prepare(false);
       seconds.put("data", (System.nanoTime() - t) / 1e9);
 
       t = System.nanoTime();
@@ -93,19 +104,33 @@ public final class SupervisedPipelineBenchmark {
         }
       }
       int vocabulary = Integer.getInteger("bench.vocab", 2048);
-      try (ElmTokenizer tokenizer = ElmTokenizer.train(corpus, BpeTrainerConfig.builder().vocabSize(vocabulary).build())) {
+      try (ElmTokenizer tokenizer =
+          ElmTokenizer.train(corpus, BpeTrainerConfig.builder().vocabSize(vocabulary).build())) {
         Files.createDirectories(RunArtifacts.tokenizerFile(run).getParent());
         tokenizer.save(RunArtifacts.tokenizerFile(run));
       }
       seconds.put("tokenizer", (System.nanoTime() - t) / 1e9);
 
-      ModelConfig model = ModelConfig.defaults().with(b -> b.contextLength(Integer.getInteger("bench.context", 160))
-          .layers(Integer.getInteger("bench.layers", 4)).dModel(Integer.getInteger("bench.dModel", 128)));
+      ModelConfig model =
+          ModelConfig.defaults()
+              .with(
+                  b ->
+                      b.contextLength(Integer.getInteger("bench.context", 160))
+                          .layers(Integer.getInteger("bench.layers", 4))
+                          .dModel(Integer.getInteger("bench.dModel", 128)));
       PretrainConfig pretrain = PretrainConfig.defaults().withSteps(pretrainSteps);
       double stage1Rate = Double.parseDouble(System.getProperty("bench.stage1Rate", "3e-3"));
       double stage2Rate = Double.parseDouble(System.getProperty("bench.stage2Rate", "1e-3"));
-      SftConfig sft = SftConfig.defaults().with(b -> b.models(List.of("movie", "user")).stage1Steps(stage1)
-          .stage2Steps(stage2).stage1LearningRate(stage1Rate).stage2LearningRate(stage2Rate).evalEvery(0));
+      SftConfig sft =
+          SftConfig.defaults()
+              .with(
+                  b ->
+                      b.models(List.of("movie", "user"))
+                          .stage1Steps(stage1)
+                          .stage2Steps(stage2)
+                          .stage1LearningRate(stage1Rate)
+                          .stage2LearningRate(stage2Rate)
+                          .evalEvery(0));
       EvalConfig eval = EvalConfig.defaults().with(b -> b.maxNewTokens(96).batchSize(25));
       TrainingSetup setup = TrainingSetup.fixed(model, pretrain, sft, eval, c -> data);
 

@@ -7,8 +7,6 @@ import dev.elmrlaif.algorithms.config.LoggingConfig;
 import dev.elmrlaif.algorithms.config.ModelConfig;
 import dev.elmrlaif.algorithms.config.PretrainConfig;
 import dev.elmrlaif.algorithms.config.SftConfig;
-import dev.elmrlaif.algorithms.config.SftSchedule;
-import dev.elmrlaif.algorithms.config.Stage2Parameters;
 import dev.elmrlaif.algorithms.pipeline.RunContext;
 import dev.elmrlaif.algorithms.run.ComputeEnvironment;
 import dev.elmrlaif.algorithms.run.MetricsLog;
@@ -45,7 +43,8 @@ import java.util.SplittableRandom;
  * A tiny generated domain for the supervised stages' tests: 30 movies whose one-line texts combine
  * a mood and two genres (their semantic embedding is the TF-IDF+SVD vector of that text), 12 users
  * who like one genre (behavioral vectors of dimension 4, ratings), a movie summary task and a user
- * profile task, and a two-movie task; a 300-token BPE tokenizer; a 1-layer, d_model 16 model. Every run takes seconds.
+ * profile task, and a two-movie task; a 300-token BPE tokenizer; a 1-layer, d_model 16 model. Every
+ * run takes seconds.
  */
 public final class TinyElmWorld {
   static final String[] GENRES = {"comedy", "horror", "romance", "western", "space"};
@@ -62,7 +61,8 @@ public final class TinyElmWorld {
 
   /** The tiny model at another width (context 64, 1 layer, 2 heads, adapter hidden 16). */
   public static ModelConfig model(int dModel) {
-    return ModelConfig.defaults().with(b -> b.contextLength(64).layers(1).heads(2).dModel(dModel).adapterHidden(16));
+    return ModelConfig.defaults()
+        .with(b -> b.contextLength(64).layers(1).heads(2).dModel(dModel).adapterHidden(16));
   }
 
   public static PretrainConfig pretrain() {
@@ -71,12 +71,23 @@ public final class TinyElmWorld {
 
   /** Two-stage, full stage 2, movie model only. */
   public static SftConfig sft() {
-    return SftConfig.defaults().with(b -> b.models(List.of("movie")).stage1Steps(6).stage2Steps(12)
-        .stage1LearningRate(0.01).stage2LearningRate(0.005).loraRank(4).loraAlpha(8).evalEvery(0).evalExamples(8));
+    return SftConfig.defaults()
+        .with(
+            b ->
+                b.models(List.of("movie"))
+                    .stage1Steps(6)
+                    .stage2Steps(12)
+                    .stage1LearningRate(0.01)
+                    .stage2LearningRate(0.005)
+                    .loraRank(4)
+                    .loraAlpha(8)
+                    .evalEvery(0)
+                    .evalExamples(8));
   }
 
   public static EvalConfig eval() {
-    return EvalConfig.defaults().with(b -> b.maxPerTask(0).maxNewTokens(24).batchSize(8).bcCandidates(6));
+    return EvalConfig.defaults()
+        .with(b -> b.maxPerTask(0).maxNewTokens(24).batchSize(8).bcCandidates(6));
   }
 
   /** The setup with fixed sections and this world's data. */
@@ -90,7 +101,13 @@ public final class TinyElmWorld {
   }
 
   public static String movieText(int m) {
-    return "a " + MOODS[m % 3] + " " + GENRES[m % 5] + " story with " + GENRES[(m / 5 + 2) % 5] + " scenes";
+    return "a "
+        + MOODS[m % 3]
+        + " "
+        + GENRES[m % 5]
+        + " story with "
+        + GENRES[(m / 5 + 2) % 5]
+        + " scenes";
   }
 
   public static String profileText(int u) {
@@ -105,8 +122,14 @@ public final class TinyElmWorld {
       texts.add(movieText(m));
       movieTexts.add(List.of(movieText(m)));
     }
-    TextEncoder encoder = TfidfSvdTextEncoder.fit(texts, TfidfSvdConfig.builder().dimension(6)
-        .minDocumentFrequency(1).maxDocumentFraction(0.9).build());
+    TextEncoder encoder =
+        TfidfSvdTextEncoder.fit(
+            texts,
+            TfidfSvdConfig.builder()
+                .dimension(6)
+                .minDocumentFrequency(1)
+                .maxDocumentFraction(0.9)
+                .build());
     float[][] semantic = new float[MOVIES][];
     for (int m = 0; m < MOVIES; m++) {
       semantic[m] = encoder.encode(movieText(m));
@@ -132,52 +155,99 @@ public final class TinyElmWorld {
     for (int i = 0; i < values.length; i++) {
       values[i] = triples.get(i)[2];
     }
-    Interactions ratings = Interactions.fromTriples("user", "movie", USERS, MOVIES, rows, columns, values);
+    Interactions ratings =
+        Interactions.fromTriples("user", "movie", USERS, MOVIES, rows, columns, values);
 
     Map<String, EntityTable> tables = new LinkedHashMap<>();
     tables.put("movie", table("movie", MOVIES));
     tables.put("user", table("user", USERS));
     Map<String, EmbeddingSpace> spaces = new LinkedHashMap<>();
-    // the semantic vectors are the text encoder's own embeddings, so SC compares texts with them directly
-    spaces.put(PreparedData.SEMANTIC,
+    // the semantic vectors are the text encoder's own embeddings, so SC compares texts with them
+    // directly
+    spaces.put(
+        PreparedData.SEMANTIC,
         EmbeddingSpace.ofRows(PreparedData.SEMANTIC, "movie", semantic).withTextComparable(true));
-    spaces.put(PreparedData.BEHAVIORAL, EmbeddingSpace.ofRows(PreparedData.BEHAVIORAL, "user", behavioral));
+    spaces.put(
+        PreparedData.BEHAVIORAL,
+        EmbeddingSpace.ofRows(PreparedData.BEHAVIORAL, "user", behavioral));
     Map<String, Split> splits = new LinkedHashMap<>();
     splits.put("movie", firstHeldOut("movie", MOVIES, 6));
     splits.put("user", firstHeldOut("user", USERS, 3));
-    InMemoryDomain domain = new InMemoryDomain("tiny", tables, spaces, Map.of("movie", movieTexts), splits, ratings,
-        List.of());
+    InMemoryDomain domain =
+        new InMemoryDomain(
+            "tiny", tables, spaces, Map.of("movie", movieTexts), splits, ratings, List.of());
 
-    TaskSpec summary = new TaskSpec("summary", "one line about a movie", "Describe <|entity_0|> :",
-        "Describe the movie.", List.of(new TaskSpec.Slot("movie", PreparedData.SEMANTIC)), Pairing.SINGLE,
-        TargetStyle.SUMMARY);
-    TaskSpec profile = new TaskSpec("user_profile", "a user's taste", "Profile <|entity_0|> :",
-        "Describe the user.", List.of(new TaskSpec.Slot("user", PreparedData.BEHAVIORAL)), Pairing.USER,
-        TargetStyle.USER_PROFILE);
-    TaskSpec pair = new TaskSpec("pair", "two movies in one line", "Compare <|entity_0|> with <|entity_1|> :",
-        "Compare the movies.", List.of(new TaskSpec.Slot("movie", PreparedData.SEMANTIC),
-            new TaskSpec.Slot("movie", PreparedData.SEMANTIC)), Pairing.RANDOM_PAIR, TargetStyle.SIMILARITIES);
+    TaskSpec summary =
+        new TaskSpec(
+            "summary",
+            "one line about a movie",
+            "Describe <|entity_0|> :",
+            "Describe the movie.",
+            List.of(new TaskSpec.Slot("movie", PreparedData.SEMANTIC)),
+            Pairing.SINGLE,
+            TargetStyle.SUMMARY);
+    TaskSpec profile =
+        new TaskSpec(
+            "user_profile",
+            "a user's taste",
+            "Profile <|entity_0|> :",
+            "Describe the user.",
+            List.of(new TaskSpec.Slot("user", PreparedData.BEHAVIORAL)),
+            Pairing.USER,
+            TargetStyle.USER_PROFILE);
+    TaskSpec pair =
+        new TaskSpec(
+            "pair",
+            "two movies in one line",
+            "Compare <|entity_0|> with <|entity_1|> :",
+            "Compare the movies.",
+            List.of(
+                new TaskSpec.Slot("movie", PreparedData.SEMANTIC),
+                new TaskSpec.Slot("movie", PreparedData.SEMANTIC)),
+            Pairing.RANDOM_PAIR,
+            TargetStyle.SIMILARITIES);
     Map<String, List<TaskExample>> train = new LinkedHashMap<>();
     Map<String, List<TaskExample>> heldOut = new LinkedHashMap<>();
     train.put("summary", new ArrayList<>());
     heldOut.put("summary", new ArrayList<>());
     for (int m = 0; m < MOVIES; m++) {
-      (m < 6 ? heldOut : train).get("summary").add(new TaskExample("summary", List.of(m), summary.prompt(), movieText(m)));
+      (m < 6 ? heldOut : train)
+          .get("summary")
+          .add(new TaskExample("summary", List.of(m), summary.prompt(), movieText(m)));
     }
     train.put("pair", new ArrayList<>());
     heldOut.put("pair", new ArrayList<>());
-    for (int m = 0; m < MOVIES; m += 2) { // pairs within a split: (0,1), (2,3), ... with 0-5 held out
-      (m < 6 ? heldOut : train).get("pair").add(new TaskExample("pair", List.of(m, m + 1), pair.prompt(),
-          GENRES[m % 5] + " meets " + GENRES[(m + 1) % 5]));
+    for (int m = 0;
+        m < MOVIES;
+        m += 2) { // pairs within a split: (0,1), (2,3), ... with 0-5 held out
+      (m < 6 ? heldOut : train)
+          .get("pair")
+          .add(
+              new TaskExample(
+                  "pair",
+                  List.of(m, m + 1),
+                  pair.prompt(),
+                  GENRES[m % 5] + " meets " + GENRES[(m + 1) % 5]));
     }
     train.put("user_profile", new ArrayList<>());
     heldOut.put("user_profile", new ArrayList<>());
     for (int u = 0; u < USERS; u++) {
-      (u < 3 ? heldOut : train).get("user_profile")
+      (u < 3 ? heldOut : train)
+          .get("user_profile")
           .add(new TaskExample("user_profile", List.of(u), profile.prompt(), profileText(u)));
     }
-    return new PreparedData(folder, domain, List.of(summary, pair, profile), train, heldOut, encoder, null, Map.of(),
-        "tiny domain", "tiny teacher", false);
+    return new PreparedData(
+        folder,
+        domain,
+        List.of(summary, pair, profile),
+        train,
+        heldOut,
+        encoder,
+        null,
+        Map.of(),
+        "tiny domain",
+        "tiny teacher",
+        false);
   }
 
   private static EntityTable table(String kind, int size) {
@@ -201,21 +271,32 @@ public final class TinyElmWorld {
   /** Trains the tiny tokenizer on every text and writes it where the tokenizer stage would. */
   public static void writeTokenizer(RunDirectory run, PreparedData data) {
     List<String> corpus = new ArrayList<>();
-    data.trainExamples().values().forEach(list -> list.forEach(e -> corpus.add(e.prompt() + " " + e.target())));
-    try (ElmTokenizer tokenizer = ElmTokenizer.train(corpus, BpeTrainerConfig.builder().vocabSize(300).build())) {
+    data.trainExamples()
+        .values()
+        .forEach(list -> list.forEach(e -> corpus.add(e.prompt() + " " + e.target())));
+    try (ElmTokenizer tokenizer =
+        ElmTokenizer.train(corpus, BpeTrainerConfig.builder().vocabSize(300).build())) {
       tokenizer.save(RunArtifacts.tokenizerFile(run));
     }
   }
 
-  /** Saves the data as a finished data stage would, so {@link TrainingSetup#preparedData()} finds it. */
+  /**
+   * Saves the data as a finished data stage would, so {@link TrainingSetup#preparedData()} finds
+   * it.
+   */
   public static void saveData(RunDirectory run, PreparedData data) {
     Path folder = run.path().resolve("prepared");
     new PreparedDataStore().save(data, "tiny", folder);
-    run.markStageDone(dev.elmrlaif.algorithms.config.StageName.DATA,
-        Map.of(dev.elmrlaif.algorithms.pipeline.DataStage.PREPARED_FOLDER, folder.toAbsolutePath().toString()));
+    run.markStageDone(
+        dev.elmrlaif.algorithms.config.StageName.DATA,
+        Map.of(
+            dev.elmrlaif.algorithms.pipeline.DataStage.PREPARED_FOLDER,
+            folder.toAbsolutePath().toString()));
   }
 
-  /** The tiny world's data and config, and a briefly pretrained LM folder, shared by a test class. */
+  /**
+   * The tiny world's data and config, and a briefly pretrained LM folder, shared by a test class.
+   */
   public record Pretrained(PreparedData data, Path config, Path lm) {}
 
   /** Writes the config, generates the data and pretrains the LM briefly, all under {@code dir}. */
@@ -226,7 +307,8 @@ public final class TinyElmWorld {
   }
 
   /** Pretrains the tiny LM for a few steps in a run folder of its own; returns the model folder. */
-  public static Path pretrainBriefly(Path runDir, Path config, PreparedData data) throws IOException {
+  public static Path pretrainBriefly(Path runDir, Path config, PreparedData data)
+      throws IOException {
     return pretrainBriefly(runDir, config, data, model());
   }
 
@@ -235,8 +317,13 @@ public final class TinyElmWorld {
       throws IOException {
     RunContext context = context(runDir, config);
     writeTokenizer(context.run(), data);
-    new PretrainStage(TrainingSetup.fixed(model, PretrainConfig.defaults().with(b -> b.steps(6).evalEvery(0)
-        .evalBatches(1)), sft(), eval(), c -> data))
+    new PretrainStage(
+            TrainingSetup.fixed(
+                model,
+                PretrainConfig.defaults().with(b -> b.steps(6).evalEvery(0).evalBatches(1)),
+                sft(),
+                eval(),
+                c -> data))
         .run(context);
     context.metrics().close();
     return RunArtifacts.pretrainedModel(context.run());
@@ -258,20 +345,23 @@ public final class TinyElmWorld {
   /** The run config: small steps and batches, checkpoints every 3 steps, metrics every step. */
   public static Path writeConfig(Path dir) throws IOException {
     Path file = dir.resolve("tiny.yaml");
-    Files.writeString(file, String.join("\n",
-        "seed: 7",
-        "device: cpu",
-        "trainer:",
-        "  learning_rate: 0.01",
-        "  batch_size: 4",
-        "  max_steps: 40",
-        "  warmup_steps: 2",
-        "  checkpoint_every: 3",
-        "  log_every: 1",
-        "logging:",
-        "  progress: \"off\"",
-        "  tensorboard: false",
-        ""));
+    Files.writeString(
+        file,
+        String.join(
+            "\n",
+            "seed: 7",
+            "device: cpu",
+            "trainer:",
+            "  learning_rate: 0.01",
+            "  batch_size: 4",
+            "  max_steps: 40",
+            "  warmup_steps: 2",
+            "  checkpoint_every: 3",
+            "  log_every: 1",
+            "logging:",
+            "  progress: \"off\"",
+            "  tensorboard: false",
+            ""));
     return file;
   }
 
@@ -291,8 +381,11 @@ public final class TinyElmWorld {
     }
     ComputeEnvironment compute = new ComputeEnvironment("PyTorch", "", "", Device.cpu(), 1, 0);
     MetricsLog metrics = new MetricsLog(run.metricsFile(), null, Clock.systemUTC());
-    ProgressReporter progress = ProgressReporter.of(LoggingConfig.defaults()
-        .with(b -> b.progress(LoggingConfig.ProgressMode.OFF).tensorboard(false)), Map.of());
+    ProgressReporter progress =
+        ProgressReporter.of(
+            LoggingConfig.defaults()
+                .with(b -> b.progress(LoggingConfig.ProgressMode.OFF).tensorboard(false)),
+            Map.of());
     return new RunContext(loaded, run, compute, metrics, progress, Map.of());
   }
 }

@@ -11,7 +11,9 @@ import java.util.Map;
 import java.util.function.Supplier;
 import picocli.CommandLine;
 
-/** Runs the {@code rlaif} command line in-process, with a chosen environment, capturing its output. */
+/**
+ * Runs the {@code rlaif} command line in-process, with a chosen environment, capturing its output.
+ */
 final class CliHarness {
   private CliHarness() {}
 

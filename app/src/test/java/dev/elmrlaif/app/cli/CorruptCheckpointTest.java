@@ -23,8 +23,9 @@ import org.junit.jupiter.params.provider.ValueSource;
 /**
  * Checkpoints and models are verified when read: a damaged file in the newest checkpoint makes
  * {@code --resume} fall back to the one before it; a damaged file in every checkpoint, a truncated
- * model under {@code eval}, a broken {@code trainer_state.json} are one line naming
- * the file and exit 2 (generate: GenerateCommandTest); checkpoints written before manifests existed still resume.
+ * model under {@code eval}, a broken {@code trainer_state.json} are one line naming the file and
+ * exit 2 (generate: GenerateCommandTest); checkpoints written before manifests existed still
+ * resume.
  */
 @Tag("reliability")
 class CorruptCheckpointTest {
@@ -38,22 +39,29 @@ class CorruptCheckpointTest {
   @BeforeAll
   static void trainOnce() throws IOException {
     Path config = shared.resolve("toy.yaml");
-    Files.writeString(config, String.join("\n",
-        ToyRuns.header("sac", 6, 2, "threads: 1", 2, 8),
-        "sac:",
-        "  samples_per_context: 8",
-        "  max_new_tokens: 2",
-        "  replay: {capacity: 64}",
-        "  batch_trajectories: 8",
-        "  alpha: {kind: fixed, beta: 0.5}",
-        "  critic: {trunk: separate, layers: 1, heads: 1, d_model: 8}",
-        ""));
+    Files.writeString(
+        config,
+        String.join(
+            "\n",
+            ToyRuns.header("sac", 6, 2, "threads: 1", 2, 8),
+            "sac:",
+            "  samples_per_context: 8",
+            "  max_new_tokens: 2",
+            "  replay: {capacity: 64}",
+            "  batch_trajectories: 8",
+            "  alpha: {kind: fixed, beta: 0.5}",
+            "  critic: {trunk: separate, layers: 1, heads: 1, d_model: 8}",
+            ""));
     finished = shared.resolve("run");
-    CliHarness.Result result = CliHarness.run("train", config.toString(), "--run-dir", finished.toString());
+    CliHarness.Result result =
+        CliHarness.run("train", config.toString(), "--run-dir", finished.toString());
     assertEquals(0, result.exitCode(), result.err());
   }
 
-  /** A copy of the finished run that stops after step 6's model was written: rl must run again from a checkpoint. */
+  /**
+   * A copy of the finished run that stops after step 6's model was written: rl must run again from
+   * a checkpoint.
+   */
   private Path interruptedCopy() throws IOException {
     Path run = dir.resolve("run");
     copy(finished, run);
@@ -73,15 +81,27 @@ class CorruptCheckpointTest {
     CliHarness.Result result = CliHarness.run("train", "--resume", run.toString());
     assertEquals(0, result.exitCode(), result.err());
     String log = Files.readString(run.resolve("run.log"));
-    assertTrue(log.contains("policy/model.safetensors: ") && log.contains("(truncated or changed since it was written)"
-        + "; resuming from the previous checkpoint " + checkpoint(run, 2) + " instead"), log);
+    assertTrue(
+        log.contains("policy/model.safetensors: ")
+            && log.contains(
+                "(truncated or changed since it was written)"
+                    + "; resuming from the previous checkpoint "
+                    + checkpoint(run, 2)
+                    + " instead"),
+        log);
     assertTrue(log.contains(LABEL + ": resuming at step 2 from " + checkpoint(run, 2)), log);
     assertTrue(Files.isRegularFile(run.resolve(LABEL).resolve("model/model.safetensors")));
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"policy/model.safetensors", "trainer/replay.bin", "trainer/q_critic.safetensors",
-      "trainer/v_critic.safetensors", "trainer/trainer_state.json"})
+  @ValueSource(
+      strings = {
+        "policy/model.safetensors",
+        "trainer/replay.bin",
+        "trainer/q_critic.safetensors",
+        "trainer/v_critic.safetensors",
+        "trainer/trainer_state.json"
+      })
   void aDamagedFileInEveryCheckpointIsOneLineNamingItAndExit2(String file) throws IOException {
     Path run = interruptedCopy();
     truncate(checkpoint(run, 4).resolve(file));
@@ -89,9 +109,15 @@ class CorruptCheckpointTest {
     CliHarness.Result result = CliHarness.run("train", "--resume", run.toString());
     assertEquals(2, result.exitCode(), result.err());
     assertEquals(1, result.err().lines().count(), result.err());
-    assertTrue(result.err().startsWith("error: " + checkpoint(run, 4).resolve(file) + ": "), result.err());
-    assertTrue(result.err().contains("bytes, expected") && result.err().contains("no earlier usable checkpoint in "
-        + run.resolve("checkpoints").resolve(LABEL)), result.err());
+    assertTrue(
+        result.err().startsWith("error: " + checkpoint(run, 4).resolve(file) + ": "), result.err());
+    assertTrue(
+        result.err().contains("bytes, expected")
+            && result
+                .err()
+                .contains(
+                    "no earlier usable checkpoint in " + run.resolve("checkpoints").resolve(LABEL)),
+        result.err());
   }
 
   @Test
@@ -108,12 +134,16 @@ class CorruptCheckpointTest {
     Path run = interruptedCopy();
     removeManifests(run.resolve("checkpoints"));
     Path state = checkpoint(run, 4).resolve("trainer/trainer_state.json");
-    Files.writeString(state, "{\n  \"format\": \"elm-rlaif-sac-state\",\n  \"completed_steps\": 4,\n");
+    Files.writeString(
+        state, "{\n  \"format\": \"elm-rlaif-sac-state\",\n  \"completed_steps\": 4,\n");
     CliHarness.Result result = CliHarness.run("train", "--resume", run.toString());
     assertEquals(2, result.exitCode(), result.err());
     assertEquals(1, result.err().lines().count(), result.err());
-    assertTrue(result.err().startsWith("error: " + state + ": not valid JSON, line "), result.err());
-    assertFalse(result.err().contains("Source") || result.err().contains("StreamReadFeature"), result.err());
+    assertTrue(
+        result.err().startsWith("error: " + state + ": not valid JSON, line "), result.err());
+    assertFalse(
+        result.err().contains("Source") || result.err().contains("StreamReadFeature"),
+        result.err());
   }
 
   @Test
@@ -125,8 +155,9 @@ class CorruptCheckpointTest {
     CliHarness.Result eval = CliHarness.run("eval", run.toString());
     assertEquals(2, eval.exitCode(), eval.err());
     assertEquals(1, eval.err().lines().count(), eval.err());
-    assertTrue(eval.err().startsWith("error: " + weights + ": ") && eval.err().contains("bytes, expected"), eval.err());
-
+    assertTrue(
+        eval.err().startsWith("error: " + weights + ": ") && eval.err().contains("bytes, expected"),
+        eval.err());
   }
 
   private static void truncate(Path file) throws IOException {
@@ -137,7 +168,8 @@ class CorruptCheckpointTest {
 
   private static void removeManifests(Path root) throws IOException {
     try (Stream<Path> walk = Files.walk(root)) {
-      for (Path p : walk.filter(p -> p.getFileName().toString().equals(FolderManifest.FILE)).toList()) {
+      for (Path p :
+          walk.filter(p -> p.getFileName().toString().equals(FolderManifest.FILE)).toList()) {
         Files.delete(p);
       }
     }

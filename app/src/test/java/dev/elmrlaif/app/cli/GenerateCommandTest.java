@@ -27,7 +27,10 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** {@code rlaif generate}: deterministic generations whose reported log-probs the model confirms, and input errors. */
+/**
+ * {@code rlaif generate}: deterministic generations whose reported log-probs the model confirms,
+ * and input errors.
+ */
 class GenerateCommandTest {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final String PROMPT = "describe <|entity_0|> please";
@@ -38,13 +41,26 @@ class GenerateCommandTest {
   @BeforeAll
   static void writeModel() throws IOException {
     Path source = dir.resolve("tokenizer");
-    try (ElmTokenizer tokenizer = ElmTokenizer.train(
-        List.of("a quiet drama about a dog", "a funny movie", "the dog is quiet and funny", "describe please"),
-        BpeTrainerConfig.builder().vocabSize(300).minPairFrequency(1).build())) {
+    try (ElmTokenizer tokenizer =
+        ElmTokenizer.train(
+            List.of(
+                "a quiet drama about a dog",
+                "a funny movie",
+                "the dog is quiet and funny",
+                "describe please"),
+            BpeTrainerConfig.builder().vocabSize(300).minPairFrequency(1).build())) {
       tokenizer.save(source);
       int vocab = tokenizer.vocabSize();
-      GptConfig lm = GptConfig.builder().vocabSize(vocab).contextLength(24).layers(1).heads(2).dModel(16)
-          .mlpRatio(2).initStd(0.3).build();
+      GptConfig lm =
+          GptConfig.builder()
+              .vocabSize(vocab)
+              .contextLength(24)
+              .layers(1)
+              .heads(2)
+              .dModel(16)
+              .mlpRatio(2)
+              .initStd(0.3)
+              .build();
       List<Integer> placeholders = new ArrayList<>();
       for (long id : tokenizer.placeholderIds()) {
         placeholders.add(Math.toIntExact(id));
@@ -71,8 +87,21 @@ class GenerateCommandTest {
 
   @Test
   void samplesAreSeededAndTheirLogProbsAreTheModels() throws IOException {
-    String[] args = {"generate", "--model", model.toString(), "--prompt", PROMPT, "--vector", "0.5,-1,2",
-        "--samples", "3", "--max-new-tokens", "6", "--seed", "5"};
+    String[] args = {
+      "generate",
+      "--model",
+      model.toString(),
+      "--prompt",
+      PROMPT,
+      "--vector",
+      "0.5,-1,2",
+      "--samples",
+      "3",
+      "--max-new-tokens",
+      "6",
+      "--seed",
+      "5"
+    };
     CliHarness.Result first = CliHarness.run(args);
     assertEquals(0, first.exitCode(), first.err());
     assertEquals(first.out(), CliHarness.run(args).out(), "same seed, same generations");
@@ -101,94 +130,177 @@ class GenerateCommandTest {
         prompts.add(new ElmPrompt(prompt, new float[][] {{0.5f, -1f, 2f}}));
         continuations.add(ids);
       }
-      double[] expected = elm.continuationLogProbs(scope, prompts, continuations, false)
-          .sequenceLogProbs().toType(DataType.FLOAT64, false).toDoubleArray();
+      double[] expected =
+          elm.continuationLogProbs(scope, prompts, continuations, false)
+              .sequenceLogProbs()
+              .toType(DataType.FLOAT64, false)
+              .toDoubleArray();
       for (int i = 0; i < generations.size(); i++) {
         assertEquals(i, generations.get(i).get("sample").asInt());
-        assertEquals(expected[i], generations.get(i).get("logprob").asDouble(), 1e-4, "log pi(y|c) of sample " + i);
+        assertEquals(
+            expected[i],
+            generations.get(i).get("logprob").asDouble(),
+            1e-4,
+            "log pi(y|c) of sample " + i);
       }
     }
   }
 
   @Test
   void aVectorsFileGivesOneGroupPerLineAndGreedyMatchesTheCommandLineVector() throws IOException {
-    Path vectors = Files.writeString(dir.resolve("two.jsonl"),
-        "{\"id\": \"a\", \"entities\": [[0.5, -1, 2]]}\n\n{\"id\": \"b\", \"entities\": [[-3, 0, 1]]}\n");
+    Path vectors =
+        Files.writeString(
+            dir.resolve("two.jsonl"),
+            "{\"id\": \"a\", \"entities\": [[0.5, -1, 2]]}\n\n{\"id\": \"b\", \"entities\": [[-3, 0, 1]]}\n");
     Path out = dir.resolve("out.jsonl");
-    CliHarness.Result result = CliHarness.run("generate", "--model", model.toString(), "--prompt", PROMPT,
-        "--vectors", vectors.toString(), "--greedy", "--max-new-tokens", "5", "--out", out.toString());
+    CliHarness.Result result =
+        CliHarness.run(
+            "generate",
+            "--model",
+            model.toString(),
+            "--prompt",
+            PROMPT,
+            "--vectors",
+            vectors.toString(),
+            "--greedy",
+            "--max-new-tokens",
+            "5",
+            "--out",
+            out.toString());
     assertEquals(0, result.exitCode(), result.err());
     assertEquals("", result.out(), "--out writes the file, not standard output");
     List<JsonNode> fromFile = lines(Files.readString(out));
     assertEquals(List.of("a", "b"), fromFile.stream().map(n -> n.get("id").asText()).toList());
 
-    CliHarness.Result single = CliHarness.run("generate", "--model", model.toString(), "--prompt", PROMPT,
-        "--vector", "0.5,-1,2", "--greedy", "--max-new-tokens", "5");
+    CliHarness.Result single =
+        CliHarness.run(
+            "generate",
+            "--model",
+            model.toString(),
+            "--prompt",
+            PROMPT,
+            "--vector",
+            "0.5,-1,2",
+            "--greedy",
+            "--max-new-tokens",
+            "5");
     JsonNode alone = lines(single.out()).get(0);
     assertEquals(alone.get("token_ids"), fromFile.get(0).get("token_ids"));
-    assertNotEquals(fromFile.get(0).get("logprob").asDouble(), fromFile.get(1).get("logprob").asDouble(),
+    assertNotEquals(
+        fromFile.get(0).get("logprob").asDouble(),
+        fromFile.get(1).get("logprob").asDouble(),
         "the embedding reaches the model");
   }
 
   @Test
   void badInputNamesTheFileLineOrOptionAndExitsTwo() throws IOException {
-    Path wrongDimension = Files.writeString(dir.resolve("dim.jsonl"),
-        "{\"id\": \"ok\", \"entities\": [[1, 2, 3]]}\n{\"id\": \"short\", \"entities\": [[1, 2]]}\n");
-    Path notJson = Files.writeString(dir.resolve("bad.jsonl"), "{\"id\": \"ok\", \"entities\": [[1, 2, 3]]}\n{oops\n");
+    Path wrongDimension =
+        Files.writeString(
+            dir.resolve("dim.jsonl"),
+            "{\"id\": \"ok\", \"entities\": [[1, 2, 3]]}\n{\"id\": \"short\", \"entities\": [[1, 2]]}\n");
+    Path notJson =
+        Files.writeString(
+            dir.resolve("bad.jsonl"), "{\"id\": \"ok\", \"entities\": [[1, 2, 3]]}\n{oops\n");
     Path nan = Files.writeString(dir.resolve("nan.jsonl"), "{\"entities\": [[1, \"NaN\", 3]]}\n");
     String m = model.toString();
-    expectError(List.of("generate", "--model", m, "--prompt", PROMPT, "--vectors", wrongDimension.toString()),
+    expectError(
+        List.of(
+            "generate", "--model", m, "--prompt", PROMPT, "--vectors", wrongDimension.toString()),
         wrongDimension + ", line 2 (id short): vector 0 has 2 components, expected 3");
-    expectError(List.of("generate", "--model", m, "--prompt", PROMPT, "--vectors", notJson.toString()),
+    expectError(
+        List.of("generate", "--model", m, "--prompt", PROMPT, "--vectors", notJson.toString()),
         notJson + ", line 2: invalid JSON");
-    expectError(List.of("generate", "--model", m, "--prompt", PROMPT, "--vectors", nan.toString()),
+    expectError(
+        List.of("generate", "--model", m, "--prompt", PROMPT, "--vectors", nan.toString()),
         nan + ", line 1: entities[0], component 1: found NaN, expected a finite number");
-    expectError(List.of("generate", "--model", m, "--prompt", "describe please", "--vector", "1,2,3"),
+    expectError(
+        List.of("generate", "--model", m, "--prompt", "describe please", "--vector", "1,2,3"),
         "--prompt: has no placeholder");
-    expectError(List.of("generate", "--model", m, "--prompt", PROMPT, "--vector", "1,x,3"),
+    expectError(
+        List.of("generate", "--model", m, "--prompt", PROMPT, "--vector", "1,x,3"),
         "--vector #1, component 1: 'x' is not a number");
     expectError(List.of("generate", "--model", m, "--prompt", PROMPT), "either with --vector");
-    expectError(List.of("generate", "--model", m, "--prompt", PROMPT, "--vector", "1,2,3", "--top-p", "0"),
+    expectError(
+        List.of("generate", "--model", m, "--prompt", PROMPT, "--vector", "1,2,3", "--top-p", "0"),
         "sampling options");
-    expectError(List.of("generate", "--model", dir.resolve("missing").toString(), "--prompt", PROMPT,
-        "--vector", "1,2,3"), "tokenizer.json: file not found");
+    expectError(
+        List.of(
+            "generate",
+            "--model",
+            dir.resolve("missing").toString(),
+            "--prompt",
+            PROMPT,
+            "--vector",
+            "1,2,3"),
+        "tokenizer.json: file not found");
   }
 
   @Test
   @org.junit.jupiter.api.Tag("reliability")
   void damagedModelsWrongVectorsAndAFolderAsOutAreOneLineNamingTheFile() throws IOException {
     String m = model.toString();
-    Path twoVectors = Files.writeString(dir.resolve("count.jsonl"),
-        "{\"id\": \"ok\", \"entities\": [[1, 2, 3]]}\n\n{\"entities\": [[1, 2, 3], [4, 5, 6]]}\n");
-    expectOneLine(List.of("generate", "--model", m, "--prompt", PROMPT, "--vectors", twoVectors.toString()),
-        "error: " + twoVectors + ", line 3: found 2 vector(s), expected 1, one per placeholder <|entity_k|> in --prompt");
-    expectOneLine(List.of("generate", "--model", m, "--prompt", PROMPT, "--vector", "1,2"),
+    Path twoVectors =
+        Files.writeString(
+            dir.resolve("count.jsonl"),
+            "{\"id\": \"ok\", \"entities\": [[1, 2, 3]]}\n\n{\"entities\": [[1, 2, 3], [4, 5, 6]]}\n");
+    expectOneLine(
+        List.of("generate", "--model", m, "--prompt", PROMPT, "--vectors", twoVectors.toString()),
+        "error: "
+            + twoVectors
+            + ", line 3: found 2 vector(s), expected 1, one per placeholder <|entity_k|> in --prompt");
+    expectOneLine(
+        List.of("generate", "--model", m, "--prompt", PROMPT, "--vector", "1,2"),
         "error: --vector: vector 0 has 2 components, expected 3 (the model's adapter input dimension)");
     Path folder = Files.createDirectories(dir.resolve("out-folder"));
-    expectOneLine(List.of("generate", "--model", m, "--prompt", PROMPT, "--vector", "1,2,3", "--out", folder.toString()),
-        "error: --out " + folder + ": is a folder; expected the name of the file to write the JSON lines to");
+    expectOneLine(
+        List.of(
+            "generate",
+            "--model",
+            m,
+            "--prompt",
+            PROMPT,
+            "--vector",
+            "1,2,3",
+            "--out",
+            folder.toString()),
+        "error: --out "
+            + folder
+            + ": is a folder; expected the name of the file to write the JSON lines to");
 
     Path damaged = dir.resolve("damaged");
     Files.createDirectories(damaged);
-    for (String file : List.of("config.json", "elm.json", "model.safetensors", "tokenizer.json", "manifest.json")) {
+    for (String file :
+        List.of(
+            "config.json", "elm.json", "model.safetensors", "tokenizer.json", "manifest.json")) {
       Files.copy(model.resolve(file), damaged.resolve(file));
     }
     byte[] weights = Files.readAllBytes(damaged.resolve("model.safetensors"));
-    Files.write(damaged.resolve("model.safetensors"), java.util.Arrays.copyOf(weights, weights.length - 100));
-    expectOneLine(List.of("generate", "--model", damaged.toString(), "--prompt", PROMPT, "--vector", "1,2,3"),
-        "error: " + damaged.resolve("model.safetensors") + ": " + (weights.length - 100) + " bytes, expected "
-            + weights.length + " (truncated or changed since it was written); expected the model folder as training"
+    Files.write(
+        damaged.resolve("model.safetensors"),
+        java.util.Arrays.copyOf(weights, weights.length - 100));
+    expectOneLine(
+        List.of("generate", "--model", damaged.toString(), "--prompt", PROMPT, "--vector", "1,2,3"),
+        "error: "
+            + damaged.resolve("model.safetensors")
+            + ": "
+            + (weights.length - 100)
+            + " bytes, expected "
+            + weights.length
+            + " (truncated or changed since it was written); expected the model folder as training"
             + " wrote it");
 
     Files.delete(damaged.resolve("manifest.json"));
     Files.delete(damaged.resolve("elm.json"));
     Files.write(damaged.resolve("model.safetensors"), weights);
-    CliHarness.Result noElmJson = CliHarness.run("generate", "--model", damaged.toString(), "--prompt", PROMPT,
-        "--vector", "1,2,3");
+    CliHarness.Result noElmJson =
+        CliHarness.run(
+            "generate", "--model", damaged.toString(), "--prompt", PROMPT, "--vector", "1,2,3");
     assertEquals(2, noElmJson.exitCode(), noElmJson.err());
     assertEquals(1, noElmJson.err().lines().count(), noElmJson.err());
-    assertTrue(noElmJson.err().contains("model.safetensors: holds the adapter tensor adapter.")
-        && noElmJson.err().contains(" has no elm.json; expected elm.json beside it"), noElmJson.err());
+    assertTrue(
+        noElmJson.err().contains("model.safetensors: holds the adapter tensor adapter.")
+            && noElmJson.err().contains(" has no elm.json; expected elm.json beside it"),
+        noElmJson.err());
   }
 
   private static void expectOneLine(List<String> args, String line) {

@@ -22,13 +22,17 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BiFunction;
 
 /**
- * An OpenAI-compatible endpoint on 127.0.0.1 (a free port) for the judge's tests: {@code GET /v1/models}
- * answers 200 (the start-up probe), {@code POST /v1/chat/completions} answers what the responder says
- * for the n-th request (1-based). It records every request's {@code Authorization} header.
+ * An OpenAI-compatible endpoint on 127.0.0.1 (a free port) for the judge's tests: {@code GET
+ * /v1/models} answers 200 (the start-up probe), {@code POST /v1/chat/completions} answers what the
+ * responder says for the n-th request (1-based). It records every request's {@code Authorization}
+ * header.
  */
 final class JudgeServer implements AutoCloseable {
 
-  /** One answer; {@code hold} makes the handler wait until the server closes (a reply that never comes). */
+  /**
+   * One answer; {@code hold} makes the handler wait until the server closes (a reply that never
+   * comes).
+   */
   record Reply(int status, String body, Map<String, String> headers, boolean hold) {
     static Reply score(double value) {
       return new Reply(200, chat("SCORE: " + value), Map.of(), false);
@@ -51,30 +55,40 @@ final class JudgeServer implements AutoCloseable {
   private final CountDownLatch closing = new CountDownLatch(1);
 
   /**
-   * @param responder the reply to the n-th chat request, given n and the request's Authorization header
+   * @param responder the reply to the n-th chat request, given n and the request's Authorization
+   *     header
    * @param modelsStatus what {@code GET /v1/models} answers
    */
   JudgeServer(BiFunction<Integer, String, Reply> responder, int modelsStatus) throws IOException {
     server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-    server.createContext("/v1/models", exchange -> {
-      authorizations.add(exchange.getRequestHeaders().getFirst("Authorization"));
-      send(exchange, new Reply(modelsStatus, "{\"object\":\"list\",\"data\":[{\"id\":\"judge-test\"}]}", Map.of(),
-          false));
-    });
-    server.createContext("/v1/chat/completions", exchange -> {
-      exchange.getRequestBody().readAllBytes();
-      String authorization = exchange.getRequestHeaders().getFirst("Authorization");
-      authorizations.add(authorization);
-      Reply reply = responder.apply(chats.incrementAndGet(), authorization);
-      if (reply.hold()) {
-        try {
-          closing.await(60, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-        }
-      }
-      send(exchange, reply);
-    });
+    server.createContext(
+        "/v1/models",
+        exchange -> {
+          authorizations.add(exchange.getRequestHeaders().getFirst("Authorization"));
+          send(
+              exchange,
+              new Reply(
+                  modelsStatus,
+                  "{\"object\":\"list\",\"data\":[{\"id\":\"judge-test\"}]}",
+                  Map.of(),
+                  false));
+        });
+    server.createContext(
+        "/v1/chat/completions",
+        exchange -> {
+          exchange.getRequestBody().readAllBytes();
+          String authorization = exchange.getRequestHeaders().getFirst("Authorization");
+          authorizations.add(authorization);
+          Reply reply = responder.apply(chats.incrementAndGet(), authorization);
+          if (reply.hold()) {
+            try {
+              closing.await(60, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+              Thread.currentThread().interrupt();
+            }
+          }
+          send(exchange, reply);
+        });
     server.setExecutor(executor);
     server.start();
   }
@@ -96,7 +110,11 @@ final class JudgeServer implements AutoCloseable {
   /** A chat-completions body whose only choice says {@code content}. */
   static String chat(String content) {
     ObjectNode root = JSON.createObjectNode();
-    root.putArray("choices").addObject().putObject("message").put("role", "assistant").put("content", content);
+    root.putArray("choices")
+        .addObject()
+        .putObject("message")
+        .put("role", "assistant")
+        .put("content", content);
     try {
       return JSON.writeValueAsString(root);
     } catch (IOException e) {

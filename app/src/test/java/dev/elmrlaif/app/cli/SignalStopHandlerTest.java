@@ -31,9 +31,15 @@ class SignalStopHandlerTest {
     StopRequest stop = new StopRequest();
     stop.stopIfRequested("nothing yet", null);
     stop.request("INT");
-    RunStopped stopped = org.junit.jupiter.api.Assertions.assertThrows(RunStopped.class,
-        () -> stop.stopIfRequested("pretrain after step 3 of 10", java.nio.file.Path.of("ck/step-00000003")));
+    RunStopped stopped =
+        org.junit.jupiter.api.Assertions.assertThrows(
+            RunStopped.class,
+            () ->
+                stop.stopIfRequested(
+                    "pretrain after step 3 of 10", java.nio.file.Path.of("ck/step-00000003")));
     assertEquals(130, stopped.exitCode());
-    assertEquals("stopped by SIGINT: pretrain after step 3 of 10, checkpoint ck/step-00000003", stopped.getMessage());
+    assertEquals(
+        "stopped by SIGINT: pretrain after step 3 of 10, checkpoint ck/step-00000003",
+        stopped.getMessage());
   }
 }

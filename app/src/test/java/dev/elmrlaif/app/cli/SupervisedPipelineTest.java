@@ -50,7 +50,8 @@ class SupervisedPipelineTest {
     try (ElmTokenizer tok = ElmTokenizer.load(run.resolve("tokenizer/tokenizer.json"))) {
       assertEquals(400, tok.vocabSize());
       assertEquals(1, tok.encode("<|entity_0|>").length);
-      assertEquals(1, tok.encode("<|entity_1|>").length, "two-movie tasks need a second placeholder");
+      assertEquals(
+          1, tok.encode("<|entity_1|>").length, "two-movie tasks need a second placeholder");
       String s = "A movie about love, loss and time travel.";
       assertEquals(s, tok.decode(tok.encode(s)));
     }
@@ -70,20 +71,36 @@ class SupervisedPipelineTest {
     assertTrue(report.contains("\n#### Behavioral consistency (BC)\n"), report);
     assertTrue(report.contains("\n#### Text figures\n"), report);
     String figure = "-?\\d\\.\\d{3}";
-    assertTrue(java.util.regex.Pattern.compile(
-        "\\| user_profile \\| 3 \\| " + figure + " \\[" + figure + ", " + figure + "\\] \\|").matcher(report).find(),
+    assertTrue(
+        java.util.regex.Pattern.compile(
+                "\\| user_profile \\| 3 \\| "
+                    + figure
+                    + " \\["
+                    + figure
+                    + ", "
+                    + figure
+                    + "\\] \\|")
+            .matcher(report)
+            .find(),
         report);
-    assertEquals(3 * 3, Files.readAllLines(run.resolve("generations.jsonl")).size(), "every held-out generation");
-    assertTrue(Files.readString(run.resolve("metrics.jsonl")).contains("\"stage\":\"sft/user/stage2\""));
+    assertEquals(
+        3 * 3,
+        Files.readAllLines(run.resolve("generations.jsonl")).size(),
+        "every held-out generation");
+    assertTrue(
+        Files.readString(run.resolve("metrics.jsonl")).contains("\"stage\":\"sft/user/stage2\""));
 
     // A resume finds every stage done and leaves their outputs untouched.
-    long tokenizerTime = Files.getLastModifiedTime(run.resolve("tokenizer/tokenizer.json")).toMillis();
+    long tokenizerTime =
+        Files.getLastModifiedTime(run.resolve("tokenizer/tokenizer.json")).toMillis();
     long evalTime = Files.getLastModifiedTime(run.resolve("eval.json")).toMillis();
     Files.delete(run.resolve("report.md"));
     Files.delete(run.resolve("stages/report.json"));
     CliHarness.Result resumed = CliHarness.run("train", "--resume", run.toString());
     assertEquals(0, resumed.exitCode(), resumed.err());
-    assertEquals(tokenizerTime, Files.getLastModifiedTime(run.resolve("tokenizer/tokenizer.json")).toMillis());
+    assertEquals(
+        tokenizerTime,
+        Files.getLastModifiedTime(run.resolve("tokenizer/tokenizer.json")).toMillis());
     assertEquals(evalTime, Files.getLastModifiedTime(run.resolve("eval.json")).toMillis());
     assertTrue(Files.exists(run.resolve("report.md")));
   }

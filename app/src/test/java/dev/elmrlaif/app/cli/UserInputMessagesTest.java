@@ -28,11 +28,19 @@ class UserInputMessagesTest {
   @Test
   void aBadSetIsBlamedOnTheSetNotOnTheFile() throws IOException {
     Path config = Files.writeString(dir.resolve("c.yaml"), "seed: 1\nstages: [rl]\n");
-    CliHarness.Result result = CliHarness.run("train", config.toString(), "--set", "stages=[data,bogus]",
-        "--runs-root", dir.resolve("runs").toString());
+    CliHarness.Result result =
+        CliHarness.run(
+            "train",
+            config.toString(),
+            "--set",
+            "stages=[data,bogus]",
+            "--runs-root",
+            dir.resolve("runs").toString());
     assertEquals(2, result.exitCode(), result.err());
-    assertEquals("error: --set stages=[data,bogus]: key `stages[1]`: found \"bogus\", expected one of data, tokenizer,"
-        + " pretrain, sft, rl, eval, report", result.err().strip());
+    assertEquals(
+        "error: --set stages=[data,bogus]: key `stages[1]`: found \"bogus\", expected one of data, tokenizer,"
+            + " pretrain, sft, rl, eval, report",
+        result.err().strip());
     assertFalse(Files.exists(dir.resolve("runs")), "nothing written");
   }
 
@@ -43,8 +51,18 @@ class UserInputMessagesTest {
     CliHarness.Result result = CliHarness.run("train", a.toString(), "--print-config");
     assertEquals(2, result.exitCode(), result.err());
     String an = a.toAbsolutePath().normalize().toString();
-    assertTrue(result.err().strip().endsWith("`extends` forms a cycle: " + an + " -> "
-        + b.toAbsolutePath().normalize() + " -> " + an), result.err());
+    assertTrue(
+        result
+            .err()
+            .strip()
+            .endsWith(
+                "`extends` forms a cycle: "
+                    + an
+                    + " -> "
+                    + b.toAbsolutePath().normalize()
+                    + " -> "
+                    + an),
+        result.err());
   }
 
   @Test
@@ -58,23 +76,38 @@ class UserInputMessagesTest {
     Path config = Files.write(dir.resolve("noise.yaml"), noise);
     CliHarness.Result result = CliHarness.run("train", config.toString(), "--print-config");
     assertEquals(2, result.exitCode(), result.err());
-    assertEquals("error: " + config + ", line 2: byte 0xc3 (byte offset 2) is not UTF-8; expected a YAML config in UTF-8",
+    assertEquals(
+        "error: "
+            + config
+            + ", line 2: byte 0xc3 (byte offset 2) is not UTF-8; expected a YAML config in UTF-8",
         result.err().strip());
   }
 
   @Test
   void aSweepMetricWithATypoStopsBeforeAnyRunNamingTheMetricAndTheFile() throws IOException {
     Path base = Files.writeString(dir.resolve("base.yaml"), "seed: 1\nstages: [rl]\n");
-    Path sweep = Files.writeString(dir.resolve("sweep.yaml"), String.join("\n",
-        "config: " + base.getFileName(),
-        "seeds: [1, 2]",
-        "metrics: [stages.sft.mean.sc, stages.sft.mean.scc]",
-        ""));
-    CliHarness.Result result = CliHarness.run("sweep", sweep.toString(), "--runs-root", dir.resolve("runs").toString());
+    Path sweep =
+        Files.writeString(
+            dir.resolve("sweep.yaml"),
+            String.join(
+                "\n",
+                "config: " + base.getFileName(),
+                "seeds: [1, 2]",
+                "metrics: [stages.sft.mean.sc, stages.sft.mean.scc]",
+                ""));
+    CliHarness.Result result =
+        CliHarness.run("sweep", sweep.toString(), "--runs-root", dir.resolve("runs").toString());
     assertEquals(2, result.exitCode(), result.err());
     assertEquals(1, result.err().lines().count(), result.err());
-    assertTrue(result.err().startsWith("error: " + sweep + ", line 3: metrics: 'stages.sft.mean.scc' is not a figure of"
-        + " eval.json; expected stages.<sft|rl_reinforce|rl_sac|rl_soft_q>.mean.<figure>"), result.err());
+    assertTrue(
+        result
+            .err()
+            .startsWith(
+                "error: "
+                    + sweep
+                    + ", line 3: metrics: 'stages.sft.mean.scc' is not a figure of"
+                    + " eval.json; expected stages.<sft|rl_reinforce|rl_sac|rl_soft_q>.mean.<figure>"),
+        result.err());
     assertFalse(Files.exists(dir.resolve("runs")), "nothing written");
   }
 
@@ -85,14 +118,19 @@ class UserInputMessagesTest {
     Files.writeString(movies, Files.readString(movies) + "7,\"Another Seven (1999)\",Drama\r\n");
     CliHarness.Result result = CliHarness.run("data", "prepare", config.toString());
     assertEquals(2, result.exitCode(), result.err());
-    assertEquals("error: " + movies + ":62: movieId 7 appears again (first on line 8); expected unique movieIds",
+    assertEquals(
+        "error: "
+            + movies
+            + ":62: movieId 7 appears again (first on line 8); expected unique movieIds",
         result.err().strip());
   }
 
   @Test
   void aRatingsFileWithOnlyItsHeaderDoesNotClaimBehavioralConsistency() throws IOException {
     Path config = CliHarness.tinyMovieLensConfig(dir, "summary, user_profile", "");
-    Files.writeString(dir.resolve("data/movielens/ml-latest-small/ratings.csv"), "userId,movieId,rating,timestamp\r\n");
+    Files.writeString(
+        dir.resolve("data/movielens/ml-latest-small/ratings.csv"),
+        "userId,movieId,rating,timestamp\r\n");
     CliHarness.Result result = CliHarness.run("data", "prepare", config.toString());
     String said = result.out() + result.err();
     assertEquals(0, result.exitCode(), said);
@@ -104,18 +142,25 @@ class UserInputMessagesTest {
     Path file = dir.resolve("recipes.jsonl");
     StringBuilder lines = new StringBuilder();
     for (int i = 1; i <= 3000; i++) {
-      lines.append("{\"id\": \"r").append(i).append("\", \"vectors\": {\"v\": [1, 2]}, \"texts\": {\"d\": \"dish ")
-          .append(i).append("\"}}\n");
+      lines
+          .append("{\"id\": \"r")
+          .append(i)
+          .append("\", \"vectors\": {\"v\": [1, 2]}, \"texts\": {\"d\": \"dish ")
+          .append(i)
+          .append("\"}}\n");
     }
     byte[] good = lines.toString().getBytes(StandardCharsets.UTF_8);
-    byte[] bad = "{\"id\": \"r3001\", \"vectors\": {\"v\": [1, 2]}, \"texts\": {\"d\": \"caf\u00e9\"}}\n"
-        .getBytes(StandardCharsets.ISO_8859_1);
+    byte[] bad =
+        "{\"id\": \"r3001\", \"vectors\": {\"v\": [1, 2]}, \"texts\": {\"d\": \"caf\u00e9\"}}\n"
+            .getBytes(StandardCharsets.ISO_8859_1);
     byte[] all = new byte[good.length + bad.length];
     System.arraycopy(good, 0, all, 0, good.length);
     System.arraycopy(bad, 0, all, good.length, bad.length);
     Files.write(file, all);
-    UserInputException e = assertThrows(UserInputException.class, () -> EntityRecords.read("recipe", file));
+    UserInputException e =
+        assertThrows(UserInputException.class, () -> EntityRecords.read("recipe", file));
     assertTrue(e.getMessage().startsWith(file + ":3001: byte 0xe9 (byte offset "), e.getMessage());
-    assertTrue(e.getMessage().endsWith(") is not UTF-8; expected UTF-8 JSON lines"), e.getMessage());
+    assertTrue(
+        e.getMessage().endsWith(") is not UTF-8; expected UTF-8 JSON lines"), e.getMessage());
   }
 }

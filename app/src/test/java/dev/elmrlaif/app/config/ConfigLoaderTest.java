@@ -131,7 +131,8 @@ class ConfigLoaderTest {
   void wrongTypesNameTheKeyWhatWasFoundAndWhatWasExpected() throws IOException {
     UserInputException number = fails(write("a.yaml", "\n\ntrainer:\n  learning_rate: fast\n"));
     assertTrue(number.getMessage().contains("a.yaml, line 4"), number.getMessage());
-    assertTrue(number.getMessage().contains("found \"fast\", expected a number"), number.getMessage());
+    assertTrue(
+        number.getMessage().contains("found \"fast\", expected a number"), number.getMessage());
 
     UserInputException whole = fails(write("b.yaml", "trainer:\n  batch_size: 2.5\n"));
     assertTrue(whole.getMessage().contains("`trainer.batch_size`"), whole.getMessage());
@@ -139,14 +140,17 @@ class ConfigLoaderTest {
 
     UserInputException enumValue = fails(write("c.yaml", "stages: [data, fly]\n"));
     assertTrue(enumValue.getMessage().contains("\"fly\""), enumValue.getMessage());
-    assertTrue(enumValue.getMessage().contains("one of data, tokenizer, pretrain"), enumValue.getMessage());
+    assertTrue(
+        enumValue.getMessage().contains("one of data, tokenizer, pretrain"),
+        enumValue.getMessage());
 
     UserInputException section = fails(write("d.yaml", "trainer: 3\n"));
     assertTrue(section.getMessage().contains("`trainer` is a section"), section.getMessage());
 
     UserInputException device = fails(write("e.yaml", "seed: 1\ndevice: tpu\n"));
     assertTrue(device.getMessage().contains("e.yaml, line 2"), device.getMessage());
-    assertTrue(device.getMessage().contains("expected auto, cpu, gpu or gpu:N"), device.getMessage());
+    assertTrue(
+        device.getMessage().contains("expected auto, cpu, gpu or gpu:N"), device.getMessage());
   }
 
   @Test
@@ -165,7 +169,8 @@ class ConfigLoaderTest {
   @Test
   void extendsErrors() throws IOException {
     UserInputException missing = fails(write("a.yaml", "extends: nowhere.yaml\n"));
-    assertTrue(missing.getMessage().contains("nowhere.yaml, which does not exist"), missing.getMessage());
+    assertTrue(
+        missing.getMessage().contains("nowhere.yaml, which does not exist"), missing.getMessage());
 
     write("x.yaml", "extends: y.yaml\n");
     write("y.yaml", "extends: x.yaml\n");
@@ -173,7 +178,8 @@ class ConfigLoaderTest {
     assertTrue(cycle.getMessage().contains("cycle"), cycle.getMessage());
 
     UserInputException notText = fails(write("b.yaml", "extends: 3\n"));
-    assertTrue(notText.getMessage().contains("`extends` must name a YAML file"), notText.getMessage());
+    assertTrue(
+        notText.getMessage().contains("`extends` must name a YAML file"), notText.getMessage());
   }
 
   @Test
@@ -203,8 +209,11 @@ class ConfigLoaderTest {
     LoadedConfig reloaded = loader.load(again, List.of());
     assertEquals(loaded.config(), reloaded.config());
     assertEquals(loaded.hash(), reloaded.hash());
-    assertTrue(yaml.contains("learning_rate: 1.0E-4  # Peak learning rate of AdamW (default: 3.0E-4)")
-        || yaml.contains("learning_rate: 1.0E-4  # Peak learning rate of AdamW (default: 0.0003)"), yaml);
+    assertTrue(
+        yaml.contains("learning_rate: 1.0E-4  # Peak learning rate of AdamW (default: 3.0E-4)")
+            || yaml.contains(
+                "learning_rate: 1.0E-4  # Peak learning rate of AdamW (default: 0.0003)"),
+        yaml);
     for (String line : yaml.split("\n")) {
       assertTrue(line.contains("  # "), "every key is documented: " + line);
     }
@@ -221,8 +230,11 @@ class ConfigLoaderTest {
 
   @Test
   void suggestionPicksTheNearestKey() {
-    assertEquals("; did you mean `trainer`?", ConfigKeys.suggestion("trainr", List.of("data", "trainer", "seed")));
+    assertEquals(
+        "; did you mean `trainer`?",
+        ConfigKeys.suggestion("trainr", List.of("data", "trainer", "seed")));
     assertEquals(3, ConfigKeys.editDistance("kitten", "sitting"));
-    assertTrue(ConfigKeys.suggestion("zzzzzzzz", List.of("data", "seed")).startsWith("; known keys:"));
+    assertTrue(
+        ConfigKeys.suggestion("zzzzzzzz", List.of("data", "seed")).startsWith("; known keys:"));
   }
 }

@@ -25,8 +25,11 @@ public final class YamlConfigs {
 
   /** The error that loading {@code yaml} with the overrides gives; fails the test when it loads. */
   public static UserInputException rejects(String yaml, String... overrides) {
-    return withFile(yaml, file -> assertThrows(UserInputException.class,
-        () -> new ConfigLoader().load(file, List.of(overrides))));
+    return withFile(
+        yaml,
+        file ->
+            assertThrows(
+                UserInputException.class, () -> new ConfigLoader().load(file, List.of(overrides))));
   }
 
   private static <T> T withFile(String yaml, java.util.function.Function<Path, T> use) {

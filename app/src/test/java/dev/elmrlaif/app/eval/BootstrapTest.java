@@ -22,7 +22,8 @@ class BootstrapTest {
     // p = 0.975 -> h = 2.925: 5/3 + 0.925 * (3 - 5/3) = 2.9.
     Bootstrap bootstrap = new Bootstrap(4, 0.95, 7);
     double[] sample = {1, 2, 4};
-    assertArrayEquals(new double[] {5.0 / 3, 4.0 / 3, 3, 5.0 / 3}, bootstrap.replicates(List.of(sample)), 1e-12);
+    assertArrayEquals(
+        new double[] {5.0 / 3, 4.0 / 3, 3, 5.0 / 3}, bootstrap.replicates(List.of(sample)), 1e-12);
     Bootstrap.Interval interval = bootstrap.mean(sample);
     assertEquals(7.0 / 3, interval.estimate(), 1e-12);
     assertEquals(4.0 / 3 + 0.025, interval.low(), 1e-12);
@@ -59,7 +60,8 @@ class BootstrapTest {
 
   @Test
   void aConstantSampleHasAZeroWidthInterval() {
-    Bootstrap.Interval interval = new Bootstrap(1000, 0.95, 1).mean(new double[] {0.42, 0.42, 0.42, 0.42, 0.42});
+    Bootstrap.Interval interval =
+        new Bootstrap(1000, 0.95, 1).mean(new double[] {0.42, 0.42, 0.42, 0.42, 0.42});
     assertEquals(0.42, interval.estimate(), 1e-15);
     assertEquals(0.42, interval.low(), 1e-15);
     assertEquals(0.42, interval.high(), 1e-15);
@@ -70,7 +72,8 @@ class BootstrapTest {
   void theMeanOverTasksWeighsEachTaskTheSameAndResamplesEachTaskOnItsOwn() {
     Bootstrap bootstrap = new Bootstrap(1000, 0.95, 3);
     // constant tasks of different sizes: every replicate is (0 + 1) / 2, not the pooled 3/4
-    Bootstrap.Interval constant = bootstrap.meanOfMeans(List.of(new double[] {0}, new double[] {1, 1, 1}));
+    Bootstrap.Interval constant =
+        bootstrap.meanOfMeans(List.of(new double[] {0}, new double[] {1, 1, 1}));
     assertEquals(0.5, constant.estimate(), 1e-15);
     assertEquals(0.5, constant.low(), 1e-15);
     assertEquals(0.5, constant.high(), 1e-15);
@@ -81,13 +84,16 @@ class BootstrapTest {
     assertEquals((0.5 + 3) / 2, mixed.estimate(), 1e-12);
     assertEquals((alone.low() + 3) / 2, mixed.low(), 1e-12, "the same draws for the first task");
     assertEquals((alone.high() + 3) / 2, mixed.high(), 1e-12);
-    assertTrue(Double.isNaN(bootstrap.meanOfMeans(List.of(varying, new double[0])).estimate()), "an empty task");
+    assertTrue(
+        Double.isNaN(bootstrap.meanOfMeans(List.of(varying, new double[0])).estimate()),
+        "an empty task");
   }
 
   @Test
   void aPairedIntervalOfIdenticalSamplesIsExactlyZero() {
     double[] sample = {0.31, 0.12, 0.56, 0.77, 0.05, 0.49};
-    Bootstrap.Interval interval = new Bootstrap(1000, 0.95, 11).pairedDifference(sample, sample.clone());
+    Bootstrap.Interval interval =
+        new Bootstrap(1000, 0.95, 11).pairedDifference(sample, sample.clone());
     assertEquals(0.0, interval.estimate(), 0.0);
     assertEquals(0.0, interval.low(), 0.0);
     assertEquals(0.0, interval.high(), 0.0);
@@ -116,12 +122,17 @@ class BootstrapTest {
     Arrays.sort(difference);
     double unpairedLow = r7(difference, 0.025);
     double unpairedHigh = r7(difference, 0.975);
-    assertEquals(Arrays.stream(a).average().orElseThrow() - Arrays.stream(b).average().orElseThrow(),
-        paired.estimate(), 1e-12);
-    assertTrue(paired.width() < 0.05 * (unpairedHigh - unpairedLow),
+    assertEquals(
+        Arrays.stream(a).average().orElseThrow() - Arrays.stream(b).average().orElseThrow(),
+        paired.estimate(),
+        1e-12);
+    assertTrue(
+        paired.width() < 0.05 * (unpairedHigh - unpairedLow),
         "paired " + paired + " vs unpaired [" + unpairedLow + ", " + unpairedHigh + "]");
     assertTrue(paired.low() > 0, "the paired interval sees the gain: " + paired);
-    assertTrue(unpairedLow < 0 && unpairedHigh > 0, "the unpaired one does not: " + unpairedLow + ", " + unpairedHigh);
+    assertTrue(
+        unpairedLow < 0 && unpairedHigh > 0,
+        "the unpaired one does not: " + unpairedLow + ", " + unpairedHigh);
   }
 
   @Test
@@ -140,8 +151,11 @@ class BootstrapTest {
   @Test
   void mismatchedPairsAndBadParametersAreRejected() {
     Bootstrap bootstrap = new Bootstrap(10, 0.95, 1);
-    assertThrows(IllegalArgumentException.class, () -> bootstrap.pairedDifference(new double[2], new double[3]));
-    assertThrows(IllegalArgumentException.class,
+    assertThrows(
+        IllegalArgumentException.class,
+        () -> bootstrap.pairedDifference(new double[2], new double[3]));
+    assertThrows(
+        IllegalArgumentException.class,
         () -> bootstrap.pairedDifferenceOfMeans(List.of(new double[2]), List.of()));
     assertThrows(IllegalArgumentException.class, () -> new Bootstrap(1, 0.95, 1));
     assertThrows(IllegalArgumentException.class, () -> new Bootstrap(10, 1.0, 1));

@@ -35,8 +35,12 @@ class EvalDefaultsTest {
     assertFalse(files.isEmpty());
     for (Path file : files) {
       EvalConfig eval = new ConfigLoader().load(file, List.of()).config().eval();
-      assertTrue(eval.maxPerTask() == 0 || eval.maxPerTask() >= 200, file + ": eval.max_per_task " + eval.maxPerTask());
-      assertTrue(eval.bootstrapResamples() >= 1000, file + ": eval.bootstrap_resamples " + eval.bootstrapResamples());
+      assertTrue(
+          eval.maxPerTask() == 0 || eval.maxPerTask() >= 200,
+          file + ": eval.max_per_task " + eval.maxPerTask());
+      assertTrue(
+          eval.bootstrapResamples() >= 1000,
+          file + ": eval.bootstrap_resamples " + eval.bootstrapResamples());
     }
   }
 }

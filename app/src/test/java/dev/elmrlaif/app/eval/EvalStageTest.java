@@ -17,12 +17,16 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The eval stage on the tiny world: eval.json's shape, closed-form baselines, and the `rlaif eval` command. */
+/**
+ * The eval stage on the tiny world: eval.json's shape, closed-form baselines, and the `rlaif eval`
+ * command.
+ */
 class EvalStageTest {
   @TempDir Path dir;
 
   @Test
-  void evaluatesMovieAndUserModelsBesideTheBaselinesAndTheCommandRewritesTheTables() throws Exception {
+  void evaluatesMovieAndUserModelsBesideTheBaselinesAndTheCommandRewritesTheTables()
+      throws Exception {
     SupervisedTinyRun trained = SupervisedTinyRun.train(dir);
     Path runDir = trained.runDir();
     RunContext context = trained.context();
@@ -33,20 +37,37 @@ class EvalStageTest {
     assertEquals("test", eval.get("split").asText());
     JsonNode sftTable = eval.get("stages").get("sft");
     assertEquals(6, sftTable.get("tasks").get("summary").get("n").asInt(), "every held-out movie");
-    assertEquals(3, sftTable.get("tasks").get("user_profile").get("n").asInt(), "every held-out user");
-    assertEquals(3, sftTable.get("tasks").get("pair").get("n").asInt(), "every held-out pair, two placeholders each");
-    assertTrue(sftTable.get("tasks").get("summary").get("bc").isNull(), "no behavioral ground truth for movies");
-    assertTrue(sftTable.get("tasks").get("user_profile").get("bc").isNumber(), "BC for the user task");
+    assertEquals(
+        3, sftTable.get("tasks").get("user_profile").get("n").asInt(), "every held-out user");
+    assertEquals(
+        3,
+        sftTable.get("tasks").get("pair").get("n").asInt(),
+        "every held-out pair, two placeholders each");
+    assertTrue(
+        sftTable.get("tasks").get("summary").get("bc").isNull(),
+        "no behavioral ground truth for movies");
+    assertTrue(
+        sftTable.get("tasks").get("user_profile").get("bc").isNumber(), "BC for the user task");
     assertTrue(sftTable.get("mean").get("sc").isNumber());
-    for (String baseline : List.of("random_train_text", "random_embedding", "nearest_neighbour_text", "ground_truth")) {
+    for (String baseline :
+        List.of(
+            "random_train_text", "random_embedding", "nearest_neighbour_text", "ground_truth")) {
       assertTrue(eval.get("baselines").has(baseline), baseline);
     }
     // Closed forms: a movie's semantic embedding is E_txt of its one text, so the ground truth's SC
-    // is cos(E_txt(y), E_txt(y)) = 1; the user task's SC target is E_txt of the ground truth itself.
+    // is cos(E_txt(y), E_txt(y)) = 1; the user task's SC target is E_txt of the ground truth
+    // itself.
     JsonNode truth = eval.get("baselines").get("ground_truth").get("tasks");
     assertEquals(1.0, truth.get("summary").get("sc").asDouble(), 1e-5);
     assertEquals(1.0, truth.get("user_profile").get("sc").asDouble(), 1e-5);
-    assertTrue(eval.get("baselines").get("random_train_text").get("tasks").get("summary").get("sc").asDouble() < 0.99,
+    assertTrue(
+        eval.get("baselines")
+                .get("random_train_text")
+                .get("tasks")
+                .get("summary")
+                .get("sc")
+                .asDouble()
+            < 0.99,
         "another movie's text is not this movie's");
     assertEquals(record.get("sft_mean_sc"), sftTable.get("mean").get("sc").asDouble());
     String markdown = Files.readString(runDir.resolve(EvalReport.MARKDOWN_FILE));
@@ -64,17 +85,21 @@ class EvalStageTest {
     assertEquals(0.95, interval.get("confidence").asDouble(), 0.0);
     Bootstrap bootstrap = new Bootstrap(1000, 0.95, interval.get("seed").asLong());
     List<JsonNode> generations = jsonLines(runDir.resolve(EvalReport.GENERATIONS_FILE));
-    assertEquals(6 + 3 + 3, generations.size(), "one line per held-out example of each task (sft only)");
+    assertEquals(
+        6 + 3 + 3, generations.size(), "one line per held-out example of each task (sft only)");
     List<double[]> scByTask = new ArrayList<>();
     for (String task : List.of("summary", "pair", "user_profile")) {
-      List<JsonNode> lines = generations.stream().filter(g -> g.get("task").asText().equals(task)).toList();
+      List<JsonNode> lines =
+          generations.stream().filter(g -> g.get("task").asText().equals(task)).toList();
       JsonNode figures = sftTable.get("tasks").get(task);
       assertEquals(figures.get("n").asInt(), lines.size(), task);
       double[] sc = lines.stream().mapToDouble(g -> g.get("sc").asDouble()).toArray();
       scByTask.add(sc);
       assertInterval(bootstrap.mean(sc), figures, "sc");
       if (task.equals("user_profile")) {
-        assertInterval(bootstrap.mean(lines.stream().mapToDouble(g -> g.get("bc").asDouble()).toArray()), figures,
+        assertInterval(
+            bootstrap.mean(lines.stream().mapToDouble(g -> g.get("bc").asDouble()).toArray()),
+            figures,
             "bc");
       } else {
         assertTrue(lines.stream().allMatch(g -> g.get("bc").isNull()), task + ": no BC, null");
@@ -87,7 +112,9 @@ class EvalStageTest {
       assertFigure(text.distinct2(), figures.get("distinct_2"), task);
     }
     assertInterval(bootstrap.meanOfMeans(scByTask), sftTable.get("mean"), "sc");
-    for (int m = 0; m < 6; m++) { // held-out movies 0-5 in their stored order, with their ids and names
+    for (int m = 0;
+        m < 6;
+        m++) { // held-out movies 0-5 in their stored order, with their ids and names
       JsonNode line = generations.get(m);
       assertEquals("sft", line.get("stage").asText());
       assertEquals("summary", line.get("task").asText());
@@ -100,64 +127,107 @@ class EvalStageTest {
       assertEquals(TinyElmWorld.movieText(m), line.get("ground_truth").asText());
       assertTrue(line.get("generated").isTextual());
     }
-    JsonNode pairLine = generations.stream().filter(g -> g.get("task").asText().equals("pair")).findFirst()
-        .orElseThrow();
+    JsonNode pairLine =
+        generations.stream()
+            .filter(g -> g.get("task").asText().equals("pair"))
+            .findFirst()
+            .orElseThrow();
     assertEquals(2, pairLine.get("entities").size(), "a two-movie example names both movies");
     assertEquals("movie 2", pairLine.get("entities").get(1).get("name").asText());
-    for (String baseline : List.of("random_train_text", "random_embedding", "nearest_neighbour_text", "ground_truth")) {
+    for (String baseline :
+        List.of(
+            "random_train_text", "random_embedding", "nearest_neighbour_text", "ground_truth")) {
       JsonNode table = eval.get("baselines").get(baseline);
       for (String task : List.of("summary", "pair", "user_profile")) {
         JsonNode figures = table.get("tasks").get(task);
         double low = figures.get("sc_ci").get(0).asDouble();
         double high = figures.get("sc_ci").get(1).asDouble();
-        assertTrue(low <= figures.get("sc").asDouble() + 1e-12 && figures.get("sc").asDouble() <= high + 1e-12,
+        assertTrue(
+            low <= figures.get("sc").asDouble() + 1e-12
+                && figures.get("sc").asDouble() <= high + 1e-12,
             baseline + " " + task + ": " + figures);
-        // teacher texts always have words; the tiny model's own texts may have none (null, undefined)
-        assertTrue(baseline.equals("random_embedding") ? figures.has("non_word_rate")
-            : figures.get("non_word_rate").isNumber(), baseline + " " + task);
+        // teacher texts always have words; the tiny model's own texts may have none (null,
+        // undefined)
+        assertTrue(
+            baseline.equals("random_embedding")
+                ? figures.has("non_word_rate")
+                : figures.get("non_word_rate").isNumber(),
+            baseline + " " + task);
       }
       assertTrue(table.get("mean").get("sc_ci").isArray(), baseline);
       assertTrue(table.get("mean").get("bc_ci").isArray(), baseline + ": user_profile has BC");
     }
-    // texts copied from the training split have no unseen word; the ground truth's SC is 1 for every movie
+    // texts copied from the training split have no unseen word; the ground truth's SC is 1 for
+    // every movie
     for (String copied : List.of("random_train_text", "nearest_neighbour_text")) {
-      assertEquals(0.0, eval.get("baselines").get(copied).get("tasks").get("summary").get("non_word_rate").asDouble(),
-          0.0, copied);
+      assertEquals(
+          0.0,
+          eval.get("baselines")
+              .get(copied)
+              .get("tasks")
+              .get("summary")
+              .get("non_word_rate")
+              .asDouble(),
+          0.0,
+          copied);
     }
     JsonNode truthSummary = truth.get("summary");
-    assertEquals(1.0, truthSummary.get("sc_ci").get(0).asDouble(), 1e-5, "a constant sample: zero width");
+    assertEquals(
+        1.0, truthSummary.get("sc_ci").get(0).asDouble(), 1e-5, "a constant sample: zero width");
     assertEquals(1.0, truthSummary.get("sc_ci").get(1).asDouble(), 1e-5);
     assertTrue(markdown.contains("## Semantic consistency (SC)"), markdown);
     assertTrue(markdown.contains("## Behavioral consistency (BC)"), markdown);
     assertTrue(markdown.contains("## Text figures"), markdown);
-    assertTrue(markdown.contains("| summary | 6 | " + EvalReport.interval(bootstrap.mean(scByTask.get(0)), false)
-        + " |"), markdown);
+    assertTrue(
+        markdown.contains(
+            "| summary | 6 | "
+                + EvalReport.interval(bootstrap.mean(scByTask.get(0)), false)
+                + " |"),
+        markdown);
     assertFalse(markdown.contains("SFT vs RL"), "no RL stage");
     assertTrue(record.get("generations").equals(12), record.toString());
 
     // rlaif eval RUN_DIR recomputes the same tables from the run folder alone
     Files.delete(runDir.resolve(EvalReport.JSON_FILE));
     StringWriter out = new StringWriter();
-    picocli.CommandLine cli = dev.elmrlaif.app.cli.RlaifCommand.commandLine(new picocli.CommandLine.IFactory() {
-      @Override
-      public <K> K create(Class<K> cls) throws Exception {
-        return picocli.CommandLine.defaultFactory().create(cls);
-      }
-    });
+    picocli.CommandLine cli =
+        dev.elmrlaif.app.cli.RlaifCommand.commandLine(
+            new picocli.CommandLine.IFactory() {
+              @Override
+              public <K> K create(Class<K> cls) throws Exception {
+                return picocli.CommandLine.defaultFactory().create(cls);
+              }
+            });
     cli.setOut(new PrintWriter(out, true));
     assertEquals(0, cli.execute("eval", runDir.toString()));
     assertTrue(out.toString().contains("| summary | 6 |"), out.toString());
-    // the command uses the default eval section (more BC candidates); the SC of the texts is the same
-    assertEquals(truth.get("summary"), EvalReport.readJson(runDir).get("baselines").get("ground_truth").get("tasks")
-        .get("summary"));
+    // the command uses the default eval section (more BC candidates); the SC of the texts is the
+    // same
+    assertEquals(
+        truth.get("summary"),
+        EvalReport.readJson(runDir)
+            .get("baselines")
+            .get("ground_truth")
+            .get("tasks")
+            .get("summary"));
   }
 
   /** {@code figures.<key>} is the interval's estimate and {@code figures.<key>_ci} its bounds. */
   static void assertInterval(Bootstrap.Interval expected, JsonNode figures, String key) {
     assertEquals(expected.estimate(), figures.get(key).asDouble(), 1e-12, key + " of " + figures);
-    assertEquals(expected.low(), figures.get(key + "_ci").get(0).asDouble(), 1e-12, key + "_ci of " + figures);
-    assertEquals(expected.high(), figures.get(key + "_ci").get(1).asDouble(), 1e-12, key + "_ci of " + figures);
-    assertTrue(expected.low() <= expected.estimate() + 1e-12 && expected.estimate() <= expected.high() + 1e-12);
+    assertEquals(
+        expected.low(),
+        figures.get(key + "_ci").get(0).asDouble(),
+        1e-12,
+        key + "_ci of " + figures);
+    assertEquals(
+        expected.high(),
+        figures.get(key + "_ci").get(1).asDouble(),
+        1e-12,
+        key + "_ci of " + figures);
+    assertTrue(
+        expected.low() <= expected.estimate() + 1e-12
+            && expected.estimate() <= expected.high() + 1e-12);
   }
 
   /** A figure of eval.json: the number, or null where it is undefined (NaN). */
@@ -170,7 +240,8 @@ class EvalStageTest {
   }
 
   static List<JsonNode> jsonLines(Path file) throws java.io.IOException {
-    com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+    com.fasterxml.jackson.databind.ObjectMapper json =
+        new com.fasterxml.jackson.databind.ObjectMapper();
     List<JsonNode> lines = new ArrayList<>();
     for (String line : Files.readAllLines(file)) {
       lines.add(json.readTree(line));
@@ -181,9 +252,12 @@ class EvalStageTest {
   @Test
   void evalOfAFolderThatIsNoRunExitsTwoNamingIt() {
     StringWriter err = new StringWriter();
-    picocli.CommandLine cli = dev.elmrlaif.app.cli.RlaifCommand.commandLine(picocli.CommandLine.defaultFactory());
+    picocli.CommandLine cli =
+        dev.elmrlaif.app.cli.RlaifCommand.commandLine(picocli.CommandLine.defaultFactory());
     cli.setErr(new PrintWriter(err, true));
     assertEquals(2, cli.execute("eval", dir.resolve("nothing").toString()));
-    assertTrue(err.toString().contains("nothing: not a run folder (no config.yaml in it)"), err.toString());
+    assertTrue(
+        err.toString().contains("nothing: not a run folder (no config.yaml in it)"),
+        err.toString());
   }
 }

@@ -2,8 +2,6 @@ package dev.elmrlaif.app.eval;
 
 import dev.elmrlaif.algorithms.config.PretrainConfig;
 import dev.elmrlaif.algorithms.config.SftConfig;
-import dev.elmrlaif.algorithms.config.SftSchedule;
-import dev.elmrlaif.algorithms.config.Stage2Parameters;
 import dev.elmrlaif.algorithms.pipeline.RunContext;
 import dev.elmrlaif.algorithms.train.PretrainStage;
 import dev.elmrlaif.algorithms.train.SftStage;
@@ -24,7 +22,9 @@ import java.util.List;
  */
 record SupervisedTinyRun(PreparedData data, Path runDir, RunContext context, TrainingSetup setup) {
 
-  /** Generates the tiny world under {@code dir} and trains its supervised models in {@code dir/run}. */
+  /**
+   * Generates the tiny world under {@code dir} and trains its supervised models in {@code dir/run}.
+   */
   static SupervisedTinyRun train(Path dir) throws Exception {
     PreparedData data = TinyElmWorld.data(dir);
     Path config = TinyElmWorld.writeConfig(dir);
@@ -32,11 +32,26 @@ record SupervisedTinyRun(PreparedData data, Path runDir, RunContext context, Tra
     RunContext context = TinyElmWorld.context(runDir, config);
     TinyElmWorld.writeTokenizer(context.run(), data);
     TinyElmWorld.saveData(context.run(), data);
-    SftConfig sft = SftConfig.defaults().with(b -> b.models(List.of("movie", "user")).stage1Steps(4).stage2Steps(8)
-        .stage1LearningRate(0.01).stage2LearningRate(0.005).loraRank(4).loraAlpha(8).evalEvery(0).evalExamples(8));
-    TrainingSetup setup = TrainingSetup.fixed(TinyElmWorld.model(), PretrainConfig.defaults().with(b -> b.steps(8)
-        .evalEvery(0).evalBatches(1)), sft,
-        TinyElmWorld.eval(), c -> data);
+    SftConfig sft =
+        SftConfig.defaults()
+            .with(
+                b ->
+                    b.models(List.of("movie", "user"))
+                        .stage1Steps(4)
+                        .stage2Steps(8)
+                        .stage1LearningRate(0.01)
+                        .stage2LearningRate(0.005)
+                        .loraRank(4)
+                        .loraAlpha(8)
+                        .evalEvery(0)
+                        .evalExamples(8));
+    TrainingSetup setup =
+        TrainingSetup.fixed(
+            TinyElmWorld.model(),
+            PretrainConfig.defaults().with(b -> b.steps(8).evalEvery(0).evalBatches(1)),
+            sft,
+            TinyElmWorld.eval(),
+            c -> data);
     new PretrainStage(setup).run(context);
     new SftStage(setup).run(context);
     return new SupervisedTinyRun(data, runDir, context, setup);

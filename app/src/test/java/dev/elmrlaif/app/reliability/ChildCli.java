@@ -22,7 +22,8 @@ final class ChildCli implements AutoCloseable {
 
   private ChildCli(Process process) {
     this.process = process;
-    this.reader = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+    this.reader =
+        new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
   }
 
   /** Starts {@code rlaif ARGS} in {@code workDir} with one intra-op thread. */
@@ -38,24 +39,41 @@ final class ChildCli implements AutoCloseable {
     return start(workDir, false, args);
   }
 
-  private static ChildCli start(Path workDir, boolean oneThread, String... args) throws IOException {
-    List<String> command = new ArrayList<>(List.of(
-        Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Dai.djl.offline=true"));
+  private static ChildCli start(Path workDir, boolean oneThread, String... args)
+      throws IOException {
+    List<String> command =
+        new ArrayList<>(
+            List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Dai.djl.offline=true"));
     if (oneThread) {
-      command.addAll(List.of("-Dai.djl.pytorch.num_threads=1", "-Dai.djl.pytorch.num_interop_threads=1"));
+      command.addAll(
+          List.of("-Dai.djl.pytorch.num_threads=1", "-Dai.djl.pytorch.num_interop_threads=1"));
     }
-    command.addAll(List.of("-XX:ErrorFile=" + workDir.resolve("hs_err_pid%p.log"),
-        "-cp", System.getProperty("java.class.path"), "dev.elmrlaif.app.cli.RlaifCommand"));
+    command.addAll(
+        List.of(
+            "-XX:ErrorFile=" + workDir.resolve("hs_err_pid%p.log"),
+            "-cp",
+            System.getProperty("java.class.path"),
+            "dev.elmrlaif.app.cli.RlaifCommand"));
     command.addAll(List.of(args));
     Files.createDirectories(workDir);
-    ProcessBuilder builder = new ProcessBuilder(command).directory(workDir.toFile()).redirectErrorStream(true);
+    ProcessBuilder builder =
+        new ProcessBuilder(command).directory(workDir.toFile()).redirectErrorStream(true);
     if (oneThread) {
       builder.environment().put("OMP_NUM_THREADS", "1");
       builder.environment().put("MKL_NUM_THREADS", "1");
     } else {
       // the test JVM runs with OMP_NUM_THREADS=1 (pom.xml); a user's shell has none of these
-      builder.environment().keySet().removeIf(name -> name.startsWith("OMP_") || name.startsWith("MKL_")
-          || name.startsWith("KMP_") || name.equals("OPENBLAS_NUM_THREADS"));
+      builder
+          .environment()
+          .keySet()
+          .removeIf(
+              name ->
+                  name.startsWith("OMP_")
+                      || name.startsWith("MKL_")
+                      || name.startsWith("KMP_")
+                      || name.equals("OPENBLAS_NUM_THREADS"));
     }
     builder.environment().remove("RLAIF_DATA");
     return new ChildCli(builder.start());

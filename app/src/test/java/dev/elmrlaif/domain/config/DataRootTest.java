@@ -33,15 +33,22 @@ class DataRootTest {
   void configKeyWinsOverEnvironmentWhichWinsOverCache() throws IOException {
     Path a = Files.createDirectories(dir.resolve("a"));
     Path b = Files.createDirectories(dir.resolve("b"));
-    assertEquals(new DataRoot(a, "data.root"), resolve(config("data:\n  root: " + a + "\n"), Map.of("RLAIF_DATA", b.toString())));
-    assertEquals(new DataRoot(b, "RLAIF_DATA"), resolve(config(""), Map.of("RLAIF_DATA", b.toString())));
-    assertEquals(new DataRoot(Path.of("my-cache"), "data.cache_dir"), resolve(config("data:\n  cache_dir: my-cache\n"), Map.of()));
+    assertEquals(
+        new DataRoot(a, "data.root"),
+        resolve(config("data:\n  root: " + a + "\n"), Map.of("RLAIF_DATA", b.toString())));
+    assertEquals(
+        new DataRoot(b, "RLAIF_DATA"), resolve(config(""), Map.of("RLAIF_DATA", b.toString())));
+    assertEquals(
+        new DataRoot(Path.of("my-cache"), "data.cache_dir"),
+        resolve(config("data:\n  cache_dir: my-cache\n"), Map.of()));
   }
 
   @Test
   void missingEnvironmentRootNamesTheVariable() throws IOException {
     UserInputException e =
-        assertThrows(UserInputException.class, () -> resolve(config(""), Map.of("RLAIF_DATA", "/no/such/dir")));
+        assertThrows(
+            UserInputException.class,
+            () -> resolve(config(""), Map.of("RLAIF_DATA", "/no/such/dir")));
     assertTrue(e.getMessage().startsWith("RLAIF_DATA=/no/such/dir: data root"), e.getMessage());
     assertTrue(e.getMessage().contains("movielens/ml-latest-small/"), e.getMessage());
   }
@@ -57,7 +64,8 @@ class DataRootTest {
     Files.writeString(root.resolve("derived/o.csv"), "y");
     DataRoot r = new DataRoot(root, DataRoot.ENV);
     assertEquals(
-        List.of(root.resolve("movielens/ml-latest-small/ratings.csv"), root.resolve("derived/o.csv")),
+        List.of(
+            root.resolve("movielens/ml-latest-small/ratings.csv"), root.resolve("derived/o.csv")),
         r.filesOf("ml-latest-small"));
     assertTrue(new DataRoot(root, "data.cache_dir").isCache());
   }

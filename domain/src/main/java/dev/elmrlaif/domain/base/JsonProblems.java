@@ -10,20 +10,29 @@ import java.util.regex.Pattern;
  * line: 1, column: 1]}, and the advice after the first line) replaced by plain line and column.
  */
 public final class JsonProblems {
-  private static final Pattern SOURCE = Pattern.compile("\\[Source: [^\\]]*?line: (\\d+), column: (\\d+)\\]");
+  private static final Pattern SOURCE =
+      Pattern.compile("\\[Source: [^\\]]*?line: (\\d+), column: (\\d+)\\]");
 
   private JsonProblems() {}
 
-  /** {@code ", line L, column C: what went wrong"}, or {@code ": what went wrong"} without a location. */
+  /**
+   * {@code ", line L, column C: what went wrong"}, or {@code ": what went wrong"} without a
+   * location.
+   */
   public static String describe(JsonProcessingException e) {
-    String where = e.getLocation() == null || e.getLocation().getLineNr() < 1 ? ""
-        : ", line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr();
+    String where =
+        e.getLocation() == null || e.getLocation().getLineNr() < 1
+            ? ""
+            : ", line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr();
     return where + ": " + what(e);
   }
 
-  /** The first line of Jackson's own message, its source descriptions replaced by line and column. */
+  /**
+   * The first line of Jackson's own message, its source descriptions replaced by line and column.
+   */
   public static String what(JsonProcessingException e) {
-    String message = e.getOriginalMessage() == null ? e.getClass().getSimpleName() : e.getOriginalMessage();
+    String message =
+        e.getOriginalMessage() == null ? e.getClass().getSimpleName() : e.getOriginalMessage();
     message = message.lines().findFirst().orElse("syntax error");
     Matcher m = SOURCE.matcher(message);
     message = m.replaceAll(r -> "line " + r.group(1) + ", column " + r.group(2));

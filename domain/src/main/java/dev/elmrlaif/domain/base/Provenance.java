@@ -80,15 +80,16 @@ public record Provenance(
   }
 
   /**
-   * A SHA-256 over the files' relative paths, sizes and contents, in path order; the same data gives
-   * the same fingerprint wherever it lies.
+   * A SHA-256 over the files' relative paths, sizes and contents, in path order; the same data
+   * gives the same fingerprint wherever it lies.
    */
   public static String fingerprint(Path root, List<Path> files) {
     try {
       MessageDigest all = MessageDigest.getInstance("SHA-256");
       byte[] buf = new byte[1 << 16];
       for (Path f : files.stream().sorted().toList()) {
-        all.update(root.relativize(f).toString().replace('\\', '/').getBytes(StandardCharsets.UTF_8));
+        all.update(
+            root.relativize(f).toString().replace('\\', '/').getBytes(StandardCharsets.UTF_8));
         all.update((byte) 0);
         all.update(Long.toString(Files.size(f)).getBytes(StandardCharsets.UTF_8));
         all.update((byte) 0);

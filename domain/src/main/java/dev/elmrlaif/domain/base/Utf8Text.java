@@ -1,6 +1,5 @@
 package dev.elmrlaif.domain.base;
 
-import dev.elmrlaif.domain.base.UserInputException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
@@ -16,9 +15,9 @@ import java.util.Locale;
 import java.util.Optional;
 
 /**
- * Text files that must be UTF-8 (configs, CSV and JSON-lines data): where one is not, names the line
- * (counted in lines of the file, from 1) and the byte, instead of Java's bare "Input length = 1" or
- * the line a reader that decodes ahead had reached.
+ * Text files that must be UTF-8 (configs, CSV and JSON-lines data): where one is not, names the
+ * line (counted in lines of the file, from 1) and the byte, instead of Java's bare "Input length =
+ * 1" or the line a reader that decodes ahead had reached.
  */
 public final class Utf8Text {
   private Utf8Text() {}
@@ -27,8 +26,12 @@ public final class Utf8Text {
   public record Malformed(long line, long offset, int value) {
     /** {@code byte 0xd6 (byte offset 8) is not UTF-8}. */
     public String describe() {
-      return (value < 0 ? "an incomplete UTF-8 sequence at the end" : String.format(Locale.ROOT, "byte 0x%02x", value))
-          + " (byte offset " + offset + ") is not UTF-8";
+      return (value < 0
+              ? "an incomplete UTF-8 sequence at the end"
+              : String.format(Locale.ROOT, "byte 0x%02x", value))
+          + " (byte offset "
+          + offset
+          + ") is not UTF-8";
     }
   }
 
@@ -44,12 +47,22 @@ public final class Utf8Text {
       return decoder().decode(ByteBuffer.wrap(bytes)).toString();
     } catch (CharacterCodingException e) {
       Malformed bad = firstMalformed(file).orElseThrow(() -> e);
-      throw new UserInputException(file + ", line " + bad.line() + ": " + bad.describe() + "; expected " + expected
-          + " in UTF-8");
+      throw new UserInputException(
+          file
+              + ", line "
+              + bad.line()
+              + ": "
+              + bad.describe()
+              + "; expected "
+              + expected
+              + " in UTF-8");
     }
   }
 
-  /** Finds the first byte of {@code file} that is not UTF-8, reading it as a stream; empty when all are. */
+  /**
+   * Finds the first byte of {@code file} that is not UTF-8, reading it as a stream; empty when all
+   * are.
+   */
   public static Optional<Malformed> firstMalformed(Path file) throws IOException {
     CharsetDecoder decoder = decoder();
     ByteBuffer in = ByteBuffer.allocate(1 << 16);
@@ -93,7 +106,8 @@ public final class Utf8Text {
   }
 
   private static CharsetDecoder decoder() {
-    return StandardCharsets.UTF_8.newDecoder()
+    return StandardCharsets.UTF_8
+        .newDecoder()
         .onMalformedInput(CodingErrorAction.REPORT)
         .onUnmappableCharacter(CodingErrorAction.REPORT);
   }

@@ -10,12 +10,20 @@ import java.util.List;
 @RecordBuilder
 public record ConceptsConfig(
     @Doc("Embedding spaces to find concepts in: semantic, behavioral")
-        @Default("[semantic, behavioral]") List<String> spaces,
-    @Doc("Fewest tagged training movies a concept needs") @Range(min = 2) @Default("10") int minMovies,
-    @Doc("Also use each genre as a concept ('genre:comedy')") @Default("true") boolean includeGenres,
-    @Doc("L2 penalty of the concept classifier") @Range(min = 0, minExclusive = true) @Default("1.0") double l2,
+        @Default("[semantic, behavioral]")
+        List<String> spaces,
+    @Doc("Fewest tagged training movies a concept needs") @Range(min = 2) @Default("10")
+        int minMovies,
+    @Doc("Also use each genre as a concept ('genre:comedy')") @Default("true")
+        boolean includeGenres,
+    @Doc("L2 penalty of the concept classifier")
+        @Range(min = 0, minExclusive = true)
+        @Default("1.0")
+        double l2,
     @Doc("Share of movies kept out of the fit to measure each concept's accuracy")
-        @Range(min = 0, max = 1, minExclusive = true, maxExclusive = true) @Default("0.2") double validationFraction)
+        @Range(min = 0, max = 1, minExclusive = true, maxExclusive = true)
+        @Default("0.2")
+        double validationFraction)
     implements ConceptsConfigBuilder.With {
 
   public ConceptsConfig {

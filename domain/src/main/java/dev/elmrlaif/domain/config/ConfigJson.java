@@ -9,10 +9,10 @@ import com.fasterxml.jackson.databind.cfg.EnumFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 
 /**
- * The one Jackson mapping of config records (snake_case keys, lower-case enums, sorted map keys): the
- * loader binds YAML with it, and data preparation serialises its data section with it into the cache
- * key, so the two always agree. It lives apart from {@link ConfigLoader} so that code below the
- * configuration root (the data preparation) can use it without depending on the loader.
+ * The one Jackson mapping of config records (snake_case keys, lower-case enums, sorted map keys):
+ * the loader binds YAML with it, and data preparation serialises its data section with it into the
+ * cache key, so the two always agree. It lives apart from {@link ConfigLoader} so that code below
+ * the configuration root (the data preparation) can use it without depending on the loader.
  */
 public final class ConfigJson {
   private ConfigJson() {}

@@ -19,8 +19,8 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * The schema of the configuration, read by reflection from the config records: which keys a
- * section has, their YAML names ({@code snake_case} of the component), deprecated aliases, types,
+ * The schema of the configuration, read by reflection from the config records: which keys a section
+ * has, their YAML names ({@code snake_case} of the component), deprecated aliases, types,
  * descriptions, ranges and defaults ({@link #defaults(Class)}); and "did you mean" suggestions for
  * misspelt keys. Every key is declared once, on its record component; nothing here names a key.
  */
@@ -48,7 +48,8 @@ public final class ConfigKeys {
 
     /** The old name that still reads as this key ({@link DeprecatedAlias}), if any. */
     public Optional<String> deprecatedAlias() {
-      return Optional.ofNullable(component.getAnnotation(DeprecatedAlias.class)).map(DeprecatedAlias::value);
+      return Optional.ofNullable(component.getAnnotation(DeprecatedAlias.class))
+          .map(DeprecatedAlias::value);
     }
 
     public boolean isSection() {
@@ -97,7 +98,9 @@ public final class ConfigKeys {
     return keys;
   }
 
-  /** The key with that YAML name, or that {@link DeprecatedAlias deprecated alias}, in a section. */
+  /**
+   * The key with that YAML name, or that {@link DeprecatedAlias deprecated alias}, in a section.
+   */
   public static Optional<Key> find(Class<?> section, String name) {
     return keysOf(section).stream()
         .filter(k -> k.name().equals(name) || k.deprecatedAlias().filter(name::equals).isPresent())
@@ -108,15 +111,16 @@ public final class ConfigKeys {
   private static final ObjectMapper YAML = new YAMLMapper();
 
   /**
-   * The defaults of a config section, built from its components' declarations: each key's
-   * {@link Default}, each section's own defaults, {@code null} for an {@link OptionalSection}. The
-   * records are immutable, so one instance per type is kept.
+   * The defaults of a config section, built from its components' declarations: each key's {@link
+   * Default}, each section's own defaults, {@code null} for an {@link OptionalSection}. The records
+   * are immutable, so one instance per type is kept.
    *
    * @throws IllegalStateException when a key of the section declares no default
    */
   public static <T extends Record> T defaults(Class<T> section) {
     Object known = DEFAULTS.get(section);
-    if (known == null) { // not computeIfAbsent: binding one section's defaults may ask for another's
+    if (known
+        == null) { // not computeIfAbsent: binding one section's defaults may ask for another's
       known = bindDefaults(section);
       DEFAULTS.putIfAbsent(section, known);
     }
@@ -128,8 +132,9 @@ public final class ConfigKeys {
     try {
       return mapper.treeToValue(defaultTree(section), section);
     } catch (JsonProcessingException e) {
-      throw new IllegalStateException("the defaults of " + section.getSimpleName() + " do not bind: "
-          + e.getOriginalMessage(), e);
+      throw new IllegalStateException(
+          "the defaults of " + section.getSimpleName() + " do not bind: " + e.getOriginalMessage(),
+          e);
     }
   }
 
@@ -140,13 +145,16 @@ public final class ConfigKeys {
       Default declared = key.component.getAnnotation(Default.class);
       if (key.isSection()) {
         if (declared != null) {
-          throw new IllegalStateException(section.getSimpleName() + "." + key.component.getName()
-              + " is a section: its default is its own type's, not a @Default");
+          throw new IllegalStateException(
+              section.getSimpleName()
+                  + "."
+                  + key.component.getName()
+                  + " is a section: its default is its own type's, not a @Default");
         }
         tree.set(key.name(), key.isOptionalSection() ? tree.nullNode() : defaultTree(key.type()));
       } else if (declared == null) {
-        throw new IllegalStateException(section.getSimpleName() + "." + key.component.getName()
-            + " declares no @Default");
+        throw new IllegalStateException(
+            section.getSimpleName() + "." + key.component.getName() + " declares no @Default");
       } else if (key.type() == String.class) {
         tree.put(key.name(), declared.value());
       } else {
@@ -160,8 +168,14 @@ public final class ConfigKeys {
     try {
       return YAML.readTree(text);
     } catch (JsonProcessingException e) {
-      throw new IllegalStateException(section.getSimpleName() + "." + key.component.getName()
-          + ": @Default(\"" + text + "\") is not YAML", e);
+      throw new IllegalStateException(
+          section.getSimpleName()
+              + "."
+              + key.component.getName()
+              + ": @Default(\""
+              + text
+              + "\") is not YAML",
+          e);
     }
   }
 
@@ -189,7 +203,9 @@ public final class ConfigKeys {
   public static String suggestion(String unknown, List<String> known) {
     Optional<String> best =
         known.stream()
-            .min(Comparator.comparingInt((String k) -> editDistance(unknown, k)).thenComparing(k -> k));
+            .min(
+                Comparator.comparingInt((String k) -> editDistance(unknown, k))
+                    .thenComparing(k -> k));
     if (best.isPresent()
         && editDistance(unknown, best.get()) <= Math.max(2, best.get().length() / 3)) {
       return "; did you mean `" + best.get() + "`?";

@@ -11,11 +11,16 @@ import java.lang.annotation.Target;
  * a section's defaults from these. The text is the value as YAML would write it ({@code "8"},
  * {@code "1e-5"}, {@code "leave_one_out"}, {@code "[semantic, behavioral]"}, {@code "{}"}); for a
  * {@code String} key it is the string itself ({@code ""} for empty). A section (a record-typed
- * component) needs none: its default is its own type's defaults, or absent for an
- * {@link OptionalSection}.
+ * component) needs none: its default is its own type's defaults, or absent for an {@link
+ * OptionalSection}.
  */
 @Retention(RetentionPolicy.RUNTIME)
-@Target({ElementType.RECORD_COMPONENT, ElementType.PARAMETER, ElementType.FIELD, ElementType.METHOD})
+@Target({
+  ElementType.RECORD_COMPONENT,
+  ElementType.PARAMETER,
+  ElementType.FIELD,
+  ElementType.METHOD
+})
 public @interface Default {
   String value();
 }

@@ -11,7 +11,12 @@ import java.lang.annotation.Target;
  * the name the config wrote (e.g. {@code sac.alpha.beta} for {@code sac.alpha.value}).
  */
 @Retention(RetentionPolicy.RUNTIME)
-@Target({ElementType.RECORD_COMPONENT, ElementType.PARAMETER, ElementType.FIELD, ElementType.METHOD})
+@Target({
+  ElementType.RECORD_COMPONENT,
+  ElementType.PARAMETER,
+  ElementType.FIELD,
+  ElementType.METHOD
+})
 public @interface DeprecatedAlias {
   /** The old YAML name, in snake_case. */
   String value();

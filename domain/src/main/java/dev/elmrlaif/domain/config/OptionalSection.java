@@ -7,10 +7,15 @@ import java.lang.annotation.Target;
 
 /**
  * Marks a config section that may be absent: its value is null by default (the feature is off), a
- * mapping in the YAML switches it on, laid over the section type's {@code defaults()}, and
- * {@code key: null} switches it off again (e.g. {@code --set rl.contexts.reward.judge=null}). Every
- * other section always has a value.
+ * mapping in the YAML switches it on, laid over the section type's {@code defaults()}, and {@code
+ * key: null} switches it off again (e.g. {@code --set rl.contexts.reward.judge=null}). Every other
+ * section always has a value.
  */
 @Retention(RetentionPolicy.RUNTIME)
-@Target({ElementType.RECORD_COMPONENT, ElementType.PARAMETER, ElementType.FIELD, ElementType.METHOD})
+@Target({
+  ElementType.RECORD_COMPONENT,
+  ElementType.PARAMETER,
+  ElementType.FIELD,
+  ElementType.METHOD
+})
 public @interface OptionalSection {}

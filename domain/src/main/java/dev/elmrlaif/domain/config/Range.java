@@ -13,7 +13,12 @@ import java.lang.annotation.Target;
  * records' constructors keep only the checks that relate several keys.
  */
 @Retention(RetentionPolicy.RUNTIME)
-@Target({ElementType.RECORD_COMPONENT, ElementType.PARAMETER, ElementType.FIELD, ElementType.METHOD})
+@Target({
+  ElementType.RECORD_COMPONENT,
+  ElementType.PARAMETER,
+  ElementType.FIELD,
+  ElementType.METHOD
+})
 public @interface Range {
   /** Smallest allowed value. */
   double min() default Double.NEGATIVE_INFINITY;

@@ -10,15 +10,25 @@ import java.util.List;
 @RecordBuilder
 public record TasksConfig(
     @Doc("Task names to build; 'all' selects every task (see ./rlaif data prepare output)")
-        @Default("[all]") List<String> enabled,
+        @Default("[all]")
+        List<String> enabled,
     @Doc("Most movies per single-movie task and split, drawn by seed; 0 means every movie")
-        @Range(min = 0) @Default("1000") int moviesPerTask,
-    @Doc("Most pairs per two-movie task and split, drawn by seed; 0 means one per movie") @Range(min = 0)
-        @Default("1000") int pairsPerTask,
-    @Doc("Most users for the user-profile task per split; 0 means every eligible user") @Range(min = 0)
-        @Default("0") int usersPerTask,
-    @Doc("Liked and disliked movies per user in the user-profile task") @Range(min = 1, max = 50)
-        @Default("5") int profileMovies) implements TasksConfigBuilder.With {
+        @Range(min = 0)
+        @Default("1000")
+        int moviesPerTask,
+    @Doc("Most pairs per two-movie task and split, drawn by seed; 0 means one per movie")
+        @Range(min = 0)
+        @Default("1000")
+        int pairsPerTask,
+    @Doc("Most users for the user-profile task per split; 0 means every eligible user")
+        @Range(min = 0)
+        @Default("0")
+        int usersPerTask,
+    @Doc("Liked and disliked movies per user in the user-profile task")
+        @Range(min = 1, max = 50)
+        @Default("5")
+        int profileMovies)
+    implements TasksConfigBuilder.With {
 
   public TasksConfig {
     if (enabled == null || enabled.isEmpty()) {

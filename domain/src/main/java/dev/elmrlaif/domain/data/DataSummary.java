@@ -12,8 +12,8 @@ import java.util.Map;
 
 /**
  * The table {@code rlaif data prepare} prints: entities per split, tasks and examples per split,
- * embedding dimensions, the text encoder (model, variant, version) and the entities it gave no embedding
- * for lack of text, concepts, ranking quality and timings.
+ * embedding dimensions, the text encoder (model, variant, version) and the entities it gave no
+ * embedding for lack of text, concepts, ranking quality and timings.
  */
 public final class DataSummary {
   private static final int CONCEPTS_SHOWN = 8;
@@ -23,37 +23,66 @@ public final class DataSummary {
   /** The summary of {@code data}; {@code elapsedSeconds} is this call's wall time. */
   public static String render(PreparedData data, double elapsedSeconds) {
     StringBuilder out = new StringBuilder();
-    out.append(String.format(Locale.ROOT, "%s: %s in %.1f s (%s)%n", data.domain().name(),
-        data.fromCache() ? "loaded from cache" : "prepared", elapsedSeconds, data.folder()));
+    out.append(
+        String.format(
+            Locale.ROOT,
+            "%s: %s in %.1f s (%s)%n",
+            data.domain().name(),
+            data.fromCache() ? "loaded from cache" : "prepared",
+            elapsedSeconds,
+            data.folder()));
     out.append(data.datasetSummary()).append(System.lineSeparator());
 
     out.append(String.format(Locale.ROOT, "%n%-10s %10s %10s%n", "entities", "train", "held-out"));
     for (Map.Entry<String, Split> e : data.domain().splits().entrySet()) {
-      out.append(String.format(Locale.ROOT, "%-10s %10d %10d%n", e.getKey(), e.getValue().trainCount(),
-          e.getValue().heldOutCount()));
+      out.append(
+          String.format(
+              Locale.ROOT,
+              "%-10s %10d %10d%n",
+              e.getKey(),
+              e.getValue().trainCount(),
+              e.getValue().heldOutCount()));
     }
 
-    out.append(String.format(Locale.ROOT, "%n%-18s %-8s %10s%n", "embedding space", "entity", "dimension"));
+    out.append(
+        String.format(
+            Locale.ROOT, "%n%-18s %-8s %10s%n", "embedding space", "entity", "dimension"));
     for (EmbeddingSpace space : data.domain().spaces().values()) {
-      out.append(String.format(Locale.ROOT, "%-18s %-8s %10d%n", space.name(), space.entityKind(), space.dimension()));
+      out.append(
+          String.format(
+              Locale.ROOT,
+              "%-18s %-8s %10d%n",
+              space.name(),
+              space.entityKind(),
+              space.dimension()));
     }
-    out.append("text encoder: ").append(data.textEncoder() == null ? "none" : data.textEncoder().description())
+    out.append("text encoder: ")
+        .append(data.textEncoder() == null ? "none" : data.textEncoder().description())
         .append(System.lineSeparator());
     List<String> withoutText = new java.util.ArrayList<>();
     for (EmbeddingSpace space : data.domain().spaces().values()) {
       if (space.textComparable()) {
-        withoutText.add(space.name() + " (" + space.entityKind() + ") " + withoutEmbedding(space) + " of "
-            + space.size());
+        withoutText.add(
+            space.name()
+                + " ("
+                + space.entityKind()
+                + ") "
+                + withoutEmbedding(space)
+                + " of "
+                + space.size());
       }
     }
     if (!withoutText.isEmpty()) {
       out.append("entities without text (no semantic embedding, left out of semantic tasks): ")
-          .append(String.join(", ", withoutText)).append(System.lineSeparator());
+          .append(String.join(", ", withoutText))
+          .append(System.lineSeparator());
     }
     if (data.ranking() != null) {
       out.append("behavioral ranking: ").append(data.ranking()).append(System.lineSeparator());
     }
-    out.append("rewards:").append(System.lineSeparator()).append(RewardAvailability.of(data).describe());
+    out.append("rewards:")
+        .append(System.lineSeparator())
+        .append(RewardAvailability.of(data).describe());
 
     out.append(String.format(Locale.ROOT, "%n%-30s %8s %10s%n", "task", "train", "held-out"));
     long train = 0;
@@ -65,24 +94,49 @@ public final class DataSummary {
       held += h;
       out.append(String.format(Locale.ROOT, "%-30s %8d %10d%n", task.name(), t, h));
     }
-    out.append(String.format(Locale.ROOT, "%-30s %8d %10d   (%d tasks, %s)%n", "total", train, held,
-        data.tasks().size(), data.teacher()));
+    out.append(
+        String.format(
+            Locale.ROOT,
+            "%-30s %8d %10d   (%d tasks, %s)%n",
+            "total",
+            train,
+            held,
+            data.tasks().size(),
+            data.teacher()));
 
     List<Concept> concepts = data.domain().concepts();
     Map<String, Long> perSpace = new java.util.LinkedHashMap<>();
     concepts.forEach(c -> perSpace.merge(c.space(), 1L, Long::sum));
-    List<String> counts = perSpace.entrySet().stream().map(e -> e.getValue() + " " + e.getKey()).toList();
-    out.append(String.format(Locale.ROOT, "%nconcepts: %d (%s); most accurate:%n",
-        concepts.size(), counts.isEmpty() ? "none" : String.join(", ", counts)));
+    List<String> counts =
+        perSpace.entrySet().stream().map(e -> e.getValue() + " " + e.getKey()).toList();
+    out.append(
+        String.format(
+            Locale.ROOT,
+            "%nconcepts: %d (%s); most accurate:%n",
+            concepts.size(),
+            counts.isEmpty() ? "none" : String.join(", ", counts)));
     concepts.stream()
-        .sorted(Comparator.comparingDouble(Concept::heldOutAccuracy).reversed().thenComparing(Concept::name))
+        .sorted(
+            Comparator.comparingDouble(Concept::heldOutAccuracy)
+                .reversed()
+                .thenComparing(Concept::name))
         .limit(CONCEPTS_SHOWN)
-        .forEach(c -> out.append(String.format(Locale.ROOT, "  %-28s %-14s %4d entities  held-out accuracy %.3f%n",
-            c.name(), c.space(), c.positives(), c.heldOutAccuracy())));
+        .forEach(
+            c ->
+                out.append(
+                    String.format(
+                        Locale.ROOT,
+                        "  %-28s %-14s %4d entities  held-out accuracy %.3f%n",
+                        c.name(),
+                        c.space(),
+                        c.positives(),
+                        c.heldOutAccuracy())));
 
     out.append(String.format(Locale.ROOT, "%ntimings of the build (s):%n"));
-    data.timings().forEach((step, seconds) ->
-        out.append(String.format(Locale.ROOT, "  %-34s %8.2f%n", step, seconds)));
+    data.timings()
+        .forEach(
+            (step, seconds) ->
+                out.append(String.format(Locale.ROOT, "  %-34s %8.2f%n", step, seconds)));
     return out.toString();
   }
 
@@ -105,11 +159,19 @@ public final class DataSummary {
 
   /** Every concept, one per line: name, space, training movies carrying it, held-out accuracy. */
   public static String concepts(PreparedData data) {
-    StringBuilder out = new StringBuilder(String.format(Locale.ROOT, "%-32s %-14s %8s %10s%n",
-        "concept", "space", "entities", "accuracy"));
+    StringBuilder out =
+        new StringBuilder(
+            String.format(
+                Locale.ROOT, "%-32s %-14s %8s %10s%n", "concept", "space", "entities", "accuracy"));
     for (Concept c : data.domain().concepts()) {
-      out.append(String.format(Locale.ROOT, "%-32s %-14s %8d %10.3f%n", c.name(), c.space(), c.positives(),
-          c.heldOutAccuracy()));
+      out.append(
+          String.format(
+              Locale.ROOT,
+              "%-32s %-14s %8d %10.3f%n",
+              c.name(),
+              c.space(),
+              c.positives(),
+              c.heldOutAccuracy()));
     }
     return out.toString();
   }

@@ -14,31 +14,34 @@ import java.nio.file.Path;
 import java.util.List;
 
 /**
- * Prepares one domain's data ({@link PreparedData}: entities, embedding spaces, tasks and their examples) or
- * reads it back from the cache. One implementation per domain (MovieLens, the files domain), so the generic
- * data package names none of them and {@link DataPreparer} only picks one by {@code data.domain}; the cache
- * key and the text encoder every preparation shares are here.
+ * Prepares one domain's data ({@link PreparedData}: entities, embedding spaces, tasks and their
+ * examples) or reads it back from the cache. One implementation per domain (MovieLens, the files
+ * domain), so the generic data package names none of them and {@link DataPreparer} only picks one
+ * by {@code data.domain}; the cache key and the text encoder every preparation shares are here.
  */
 public interface DomainPreparer {
   /** Bump when the saved layout or any preparation step changes what it produces. */
   int FORMAT_VERSION = 4;
 
-  /** Prepares the data, or loads it from the cache when {@code force} is false and the inputs match. */
+  /**
+   * Prepares the data, or loads it from the cache when {@code force} is false and the inputs match.
+   */
   PreparedData prepare(boolean force);
 
   /**
-   * The text encoder of a data section ({@link TextEncoderFactory#create}): all-MiniLM-L6-v2 (full or
-   * quantized) or the model in {@code data.sentence_model}, disk-cached; or TF-IDF + truncated SVD of {@code
-   * data.semantic_dimension} fitted on {@code trainingTexts} with {@code seed}.
+   * The text encoder of a data section ({@link TextEncoderFactory#create}): all-MiniLM-L6-v2 (full
+   * or quantized) or the model in {@code data.sentence_model}, disk-cached; or TF-IDF + truncated
+   * SVD of {@code data.semantic_dimension} fitted on {@code trainingTexts} with {@code seed}.
    */
   static TextEncoder textEncoder(DataConfig config, List<String> trainingTexts, long seed) {
     return TextEncoderFactory.create(config, trainingTexts, seed);
   }
 
   /**
-   * SHA-256 over the format version, the seed, the text encoder's {@linkplain TextEncoderFactory#signature
-   * signature} (its kind and the version of its model), the data config and the input files' names and bytes
-   * (a missing input contributes its name only): equal keys mean a cached preparation is still valid.
+   * SHA-256 over the format version, the seed, the text encoder's {@linkplain
+   * TextEncoderFactory#signature signature} (its kind and the version of its model), the data
+   * config and the input files' names and bytes (a missing input contributes its name only): equal
+   * keys mean a cached preparation is still valid.
    */
   static String cacheKey(DataConfig config, long seed, List<Path> inputs) {
     Hasher hasher = Hashing.sha256().newHasher();

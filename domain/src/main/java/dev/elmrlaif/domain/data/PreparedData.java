@@ -15,16 +15,16 @@ import java.util.Map;
  * their training and held-out examples, the fitted text encoder, and what the summary reports.
  *
  * @param folder the cache folder it was saved in
- * @param domain entities, splits, spaces, texts, interactions and concepts. MovieLens: kinds "movie" and
- *     "user", spaces "semantic" (movies), "behavioral" (users) and "behavioral_movie" (movies, same
- *     latent space as users); a file domain: the user's kinds and spaces plus "&lt;kind&gt;_text"
- *     ({@code domain.files.FileDomainPreparer})
+ * @param domain entities, splits, spaces, texts, interactions and concepts. MovieLens: kinds
+ *     "movie" and "user", spaces "semantic" (movies), "behavioral" (users) and "behavioral_movie"
+ *     (movies, same latent space as users); a file domain: the user's kinds and spaces plus
+ *     "&lt;kind&gt;_text" ({@code domain.files.FileDomainPreparer})
  * @param tasks the selected tasks
  * @param trainExamples training examples by task name (training entities only)
  * @param heldOutExamples held-out examples by task name
  * @param textEncoder the text encoder fitted on training entities' texts
- * @param ranking held-out ranking quality of the behavioral embeddings vs popularity (MovieLens); null
- *     when the domain fits no factorisation
+ * @param ranking held-out ranking quality of the behavioral embeddings vs popularity (MovieLens);
+ *     null when the domain fits no factorisation
  * @param timings seconds per preparation step, in order
  * @param datasetSummary the loader's summary (counts, rating histogram, text coverage)
  * @param teacher the teacher's description
@@ -45,8 +45,13 @@ public record PreparedData(
 
   /** Space name of the movies' semantic embeddings. */
   public static final String SEMANTIC = "semantic";
-  /** Space name of the users' behavioral embeddings ({@link Domain#behavioralSpace}{@code ("user")}). */
+
+  /**
+   * Space name of the users' behavioral embeddings ({@link Domain#behavioralSpace}{@code
+   * ("user")}).
+   */
   public static final String BEHAVIORAL = Domain.BEHAVIORAL_SPACE;
+
   /**
    * Space name of the movies' behavioral embeddings (the same latent space as the users'; {@link
    * Domain#behavioralSpace}{@code ("movie")}).
@@ -55,7 +60,17 @@ public record PreparedData(
 
   /** This result marked as read from the cache. */
   public PreparedData asCached() {
-    return new PreparedData(folder, domain, tasks, trainExamples, heldOutExamples, textEncoder, ranking, timings,
-        datasetSummary, teacher, true);
+    return new PreparedData(
+        folder,
+        domain,
+        tasks,
+        trainExamples,
+        heldOutExamples,
+        textEncoder,
+        ranking,
+        timings,
+        datasetSummary,
+        teacher,
+        true);
   }
 }

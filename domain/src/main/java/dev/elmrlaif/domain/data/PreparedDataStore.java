@@ -36,7 +36,8 @@ import java.util.zip.GZIPOutputStream;
 
 /**
  * Saves and reloads {@link PreparedData} in one cache folder. Every file is written atomically; the
- * manifest is written last, so a folder without a manifest (a killed run) is never read as complete.
+ * manifest is written last, so a folder without a manifest (a killed run) is never read as
+ * complete.
  *
  * <pre>
  *   manifest.json            counts, timings, ranking report, teacher, dataset summary, tasks
@@ -50,14 +51,16 @@ import java.util.zip.GZIPOutputStream;
 public final class PreparedDataStore {
   static final String MANIFEST = "manifest.json";
   static final String TEXT_ENCODER = "text-encoder.bin";
+
   /** The first layout of embeddings.bin, without the text-comparable flag (read only). */
   private static final int EMBEDDINGS_MAGIC_V1 = 0x454c4d45; // "ELME"
-  private static final int EMBEDDINGS_MAGIC = 0x454c4d32; // "ELM2": each space also stores whether it is text-comparable
+
+  private static final int EMBEDDINGS_MAGIC =
+      0x454c4d32; // "ELM2": each space also stores whether it is text-comparable
   private static final int RATINGS_MAGIC = 0x454c4d52; // "ELMR"
 
-  private final ObjectMapper json = JsonMapper.builder()
-      .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-      .build();
+  private final ObjectMapper json =
+      JsonMapper.builder().disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES).build();
 
   /** What manifest.json holds. */
   record Manifest(
@@ -91,25 +94,42 @@ public final class PreparedDataStore {
       InMemoryDomain domain = data.domain();
       Map<String, TableFile> tables = new LinkedHashMap<>();
       Map<String, int[]> heldOut = new LinkedHashMap<>();
-      domain.entityTables().forEach((kind, table) -> {
-        long[] ids = new long[table.size()];
-        for (int i = 0; i < ids.length; i++) {
-          ids[i] = table.id(i);
-        }
-        tables.put(kind, new TableFile(ids, table.names()));
-      });
+      domain
+          .entityTables()
+          .forEach(
+              (kind, table) -> {
+                long[] ids = new long[table.size()];
+                for (int i = 0; i < ids.length; i++) {
+                  ids[i] = table.id(i);
+                }
+                tables.put(kind, new TableFile(ids, table.names()));
+              });
       domain.splits().forEach((kind, split) -> heldOut.put(kind, split.heldOutIndices()));
-      AtomicFiles.write(folder.resolve("domain.json"), json.writeValueAsBytes(
-          new DomainFile(domain.name(), tables, heldOut, domain.texts(), domain.concepts())));
-      AtomicFiles.write(folder.resolve("embeddings.bin"), out -> writeSpaces(domain, new DataOutputStream(out)));
+      AtomicFiles.write(
+          folder.resolve("domain.json"),
+          json.writeValueAsBytes(
+              new DomainFile(domain.name(), tables, heldOut, domain.texts(), domain.concepts())));
+      AtomicFiles.write(
+          folder.resolve("embeddings.bin"), out -> writeSpaces(domain, new DataOutputStream(out)));
       if (domain.ratings() != null) {
-        AtomicFiles.write(folder.resolve("ratings.bin"), out -> writeRatings(domain.ratings(), new DataOutputStream(out)));
+        AtomicFiles.write(
+            folder.resolve("ratings.bin"),
+            out -> writeRatings(domain.ratings(), new DataOutputStream(out)));
       }
       data.textEncoder().save(folder.resolve(TEXT_ENCODER));
       writeExamples(folder.resolve("examples-train.jsonl.gz"), data.trainExamples());
       writeExamples(folder.resolve("examples-held_out.jsonl.gz"), data.heldOutExamples());
-      AtomicFiles.write(folder.resolve(MANIFEST), json.writerWithDefaultPrettyPrinter().writeValueAsBytes(
-          new Manifest(key, data.tasks(), data.timings(), data.ranking(), data.datasetSummary(), data.teacher())));
+      AtomicFiles.write(
+          folder.resolve(MANIFEST),
+          json.writerWithDefaultPrettyPrinter()
+              .writeValueAsBytes(
+                  new Manifest(
+                      key,
+                      data.tasks(),
+                      data.timings(),
+                      data.ranking(),
+                      data.datasetSummary(),
+                      data.teacher())));
     } catch (IOException e) {
       throw new UncheckedIOException("cannot save prepared data into " + folder, e);
     }
@@ -122,49 +142,71 @@ public final class PreparedDataStore {
       DomainFile file = json.readValue(folder.resolve("domain.json").toFile(), DomainFile.class);
       Map<String, EntityTable> tables = new LinkedHashMap<>();
       Map<String, Split> splits = new LinkedHashMap<>();
-      file.tables().forEach((kind, t) -> {
-        tables.put(kind, new EntityTable(kind, t.ids(), t.names()));
-        boolean[] held = new boolean[t.ids().length];
-        for (int i : file.heldOut().getOrDefault(kind, new int[0])) {
-          held[i] = true;
-        }
-        splits.put(kind, new Split(kind, held));
-      });
+      file.tables()
+          .forEach(
+              (kind, t) -> {
+                tables.put(kind, new EntityTable(kind, t.ids(), t.names()));
+                boolean[] held = new boolean[t.ids().length];
+                for (int i : file.heldOut().getOrDefault(kind, new int[0])) {
+                  held[i] = true;
+                }
+                splits.put(kind, new Split(kind, held));
+              });
       Map<String, EmbeddingSpace> spaces;
-      try (DataInputStream in = new DataInputStream(new java.io.BufferedInputStream(
-          Files.newInputStream(folder.resolve("embeddings.bin"))))) {
+      try (DataInputStream in =
+          new DataInputStream(
+              new java.io.BufferedInputStream(
+                  Files.newInputStream(folder.resolve("embeddings.bin"))))) {
         spaces = readSpaces(in);
       }
       Interactions ratings = null;
       if (Files.isRegularFile(folder.resolve("ratings.bin"))) {
-        try (DataInputStream in = new DataInputStream(new java.io.BufferedInputStream(
-            Files.newInputStream(folder.resolve("ratings.bin"))))) {
+        try (DataInputStream in =
+            new DataInputStream(
+                new java.io.BufferedInputStream(
+                    Files.newInputStream(folder.resolve("ratings.bin"))))) {
           ratings = readRatings(in);
         }
       }
-      InMemoryDomain domain = new InMemoryDomain(file.name(), tables, spaces, file.texts(), splits, ratings, file.concepts());
-      return new PreparedData(folder, domain, manifest.tasks(),
+      InMemoryDomain domain =
+          new InMemoryDomain(
+              file.name(), tables, spaces, file.texts(), splits, ratings, file.concepts());
+      return new PreparedData(
+          folder,
+          domain,
+          manifest.tasks(),
           readExamples(folder.resolve("examples-train.jsonl.gz")),
           readExamples(folder.resolve("examples-held_out.jsonl.gz")),
-          textEncoder(folder), manifest.ranking(), manifest.timings(),
-          manifest.datasetSummary(), manifest.teacher(), true);
+          textEncoder(folder),
+          manifest.ranking(),
+          manifest.timings(),
+          manifest.datasetSummary(),
+          manifest.teacher(),
+          true);
     } catch (InvalidRewardInputException e) {
       throw new UserInputException(folder + ": " + e.getMessage(), e);
     } catch (IOException e) {
-      throw new UserInputException(folder + ": the prepared-data cache is unreadable (" + e.getMessage()
-          + "); delete the folder and run './rlaif data prepare' again", e);
+      throw new UserInputException(
+          folder
+              + ": the prepared-data cache is unreadable ("
+              + e.getMessage()
+              + "); delete the folder and run './rlaif data prepare' again",
+          e);
     }
   }
 
   /**
-   * The saved text encoder; a pretrained one is wrapped in the disk cache of encodings of the cache folder the
-   * preparation lives in ({@code <data.cache_dir>/prepared/<name>} → {@code <data.cache_dir>/encodings}), so the
-   * later stages (RL rewards, evaluation) reuse what the preparation encoded.
+   * The saved text encoder; a pretrained one is wrapped in the disk cache of encodings of the cache
+   * folder the preparation lives in ({@code <data.cache_dir>/prepared/<name>} → {@code
+   * <data.cache_dir>/encodings}), so the later stages (RL rewards, evaluation) reuse what the
+   * preparation encoded.
    */
   private static TextEncoder textEncoder(Path folder) throws IOException {
     TextEncoder encoder = TextEncoders.load(folder.resolve(TEXT_ENCODER));
     Path parent = folder.toAbsolutePath().getParent();
-    if (parent == null || !parent.getFileName().toString().equals("prepared") || parent.getParent() == null) {
+    if (parent == null
+        || !parent.getFileName().toString().equals("prepared")
+        || parent.getParent() == null) {
       return encoder;
     }
     return TextEncoderFactory.withDiskCache(encoder, parent.getParent());
@@ -206,7 +248,8 @@ public final class PreparedDataStore {
       String name = in.readUTF();
       String kind = in.readUTF();
       // the first layout came from MovieLens only, whose "semantic" space is the text encoder's
-      boolean textComparable = magic == EMBEDDINGS_MAGIC ? in.readBoolean() : name.equals(PreparedData.SEMANTIC);
+      boolean textComparable =
+          magic == EMBEDDINGS_MAGIC ? in.readBoolean() : name.equals(PreparedData.SEMANTIC);
       int dimension = in.readInt();
       float[] data = new float[dimension * in.readInt()];
       for (int i = 0; i < data.length; i++) {
@@ -261,24 +304,29 @@ public final class PreparedDataStore {
   }
 
   private void writeExamples(Path file, Map<String, List<TaskExample>> examples) {
-    AtomicFiles.write(file, out -> {
-      GZIPOutputStream gzip = new GZIPOutputStream(out, 1 << 16);
-      Writer writer = new OutputStreamWriter(gzip, StandardCharsets.UTF_8);
-      for (List<TaskExample> list : examples.values()) {
-        for (TaskExample example : list) {
-          writer.write(json.writeValueAsString(example));
-          writer.write('\n');
-        }
-      }
-      writer.flush();
-      gzip.finish();
-    });
+    AtomicFiles.write(
+        file,
+        out -> {
+          GZIPOutputStream gzip = new GZIPOutputStream(out, 1 << 16);
+          Writer writer = new OutputStreamWriter(gzip, StandardCharsets.UTF_8);
+          for (List<TaskExample> list : examples.values()) {
+            for (TaskExample example : list) {
+              writer.write(json.writeValueAsString(example));
+              writer.write('\n');
+            }
+          }
+          writer.flush();
+          gzip.finish();
+        });
   }
 
   private Map<String, List<TaskExample>> readExamples(Path file) throws IOException {
     Map<String, List<TaskExample>> byTask = new LinkedHashMap<>();
-    try (BufferedReader reader = new BufferedReader(new InputStreamReader(
-        new GZIPInputStream(Files.newInputStream(file), 1 << 16), StandardCharsets.UTF_8))) {
+    try (BufferedReader reader =
+        new BufferedReader(
+            new InputStreamReader(
+                new GZIPInputStream(Files.newInputStream(file), 1 << 16),
+                StandardCharsets.UTF_8))) {
       for (String line = reader.readLine(); line != null; line = reader.readLine()) {
         TaskExample example = json.readValue(line, TaskExample.class);
         byTask.computeIfAbsent(example.task(), t -> new ArrayList<>()).add(example);

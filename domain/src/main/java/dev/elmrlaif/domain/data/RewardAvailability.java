@@ -18,18 +18,19 @@ import java.util.Optional;
  *   <li>{@code sc} (semantic consistency) needs a text encoder. Tasks whose slots all read
  *       text-comparable spaces are scored against the slot vectors; the others against the encoding
  *       of the target text.
- *   <li>{@code bc} (behavioral consistency) needs interactions (at least one), an enabled task whose first slot is
- *       the interactions' row kind (a user), and a text-comparable space of the column kind (the
- *       candidates the generated text is ranked against).
+ *   <li>{@code bc} (behavioral consistency) needs interactions (at least one), an enabled task
+ *       whose first slot is the interactions' row kind (a user), and a text-comparable space of the
+ *       column kind (the candidates the generated text is ranked against).
  * </ul>
  *
- * @param reasons for each reward ({@code sc}, {@code bc}), one line saying how it is computed or why
- *     it cannot be
+ * @param reasons for each reward ({@code sc}, {@code bc}), one line saying how it is computed or
+ *     why it cannot be
  * @param available the rewards that can be computed
  */
 public record RewardAvailability(Map<String, String> reasons, List<String> available) {
   /** Semantic consistency. */
   public static final String SC = "sc";
+
   /** Behavioral consistency. */
   public static final String BC = "bc";
 
@@ -46,41 +47,77 @@ public record RewardAvailability(Map<String, String> reasons, List<String> avail
     if (data.textEncoder() == null) {
       reasons.put(SC, "unavailable: no text encoder (the domain has no texts to fit one on)");
     } else {
-      List<String> direct = data.tasks().stream().filter(t -> readsTextSpaces(domain, t)).map(TaskSpec::name).toList();
-      reasons.put(SC, "available: " + data.textEncoder().description() + "; against the slot vectors for "
-          + (direct.isEmpty() ? "no task" : direct) + ", against the encoded target text for the other tasks");
+      List<String> direct =
+          data.tasks().stream()
+              .filter(t -> readsTextSpaces(domain, t))
+              .map(TaskSpec::name)
+              .toList();
+      reasons.put(
+          SC,
+          "available: "
+              + data.textEncoder().description()
+              + "; against the slot vectors for "
+              + (direct.isEmpty() ? "no task" : direct)
+              + ", against the encoded target text for the other tasks");
       available.add(SC);
     }
     Optional<Interactions> interactions = domain.interactions();
     if (interactions.isEmpty()) {
-      reasons.put(BC, "unavailable: the domain has no interactions (a file domain reads them from "
-          + "data.files.interactions.file)");
+      reasons.put(
+          BC,
+          "unavailable: the domain has no interactions (a file domain reads them from "
+              + "data.files.interactions.file)");
     } else {
       String rowKind = interactions.get().rowKind();
       String columnKind = interactions.get().columnKind();
       List<String> tasks = bcTasks(data);
       Optional<EmbeddingSpace> candidates = domain.textSpace(columnKind);
       if (interactions.get().count() == 0) {
-        reasons.put(BC, "unavailable: the interactions hold no row (the ratings or interactions file has only its"
-            + " header); behavioral consistency needs at least one " + rowKind + "-" + columnKind + " interaction");
+        reasons.put(
+            BC,
+            "unavailable: the interactions hold no row (the ratings or interactions file has only its"
+                + " header); behavioral consistency needs at least one "
+                + rowKind
+                + "-"
+                + columnKind
+                + " interaction");
       } else if (data.textEncoder() == null) {
         reasons.put(BC, "unavailable: no text encoder to compare texts with");
       } else if (candidates.isEmpty()) {
-        reasons.put(BC, "unavailable: the " + columnKind + " entities (the interactions' candidates) have no "
-            + "text-comparable space; give them the text field the encoder is fitted on");
+        reasons.put(
+            BC,
+            "unavailable: the "
+                + columnKind
+                + " entities (the interactions' candidates) have no "
+                + "text-comparable space; give them the text field the encoder is fitted on");
       } else if (tasks.isEmpty()) {
-        reasons.put(BC, "unavailable: no enabled task's first slot is a " + rowKind
-            + " (the interactions' row kind); enable one to score behavioral consistency");
+        reasons.put(
+            BC,
+            "unavailable: no enabled task's first slot is a "
+                + rowKind
+                + " (the interactions' row kind); enable one to score behavioral consistency");
       } else {
-        reasons.put(BC, "available on " + tasks + ": " + columnKind + " candidates ranked by similarity to the "
-            + "text in space '" + candidates.get().name() + "', against the " + rowKind + "'s interactions");
+        reasons.put(
+            BC,
+            "available on "
+                + tasks
+                + ": "
+                + columnKind
+                + " candidates ranked by similarity to the "
+                + "text in space '"
+                + candidates.get().name()
+                + "', against the "
+                + rowKind
+                + "'s interactions");
         available.add(BC);
       }
     }
     return new RewardAvailability(reasons, available);
   }
 
-  /** The tasks behavioral consistency applies to: their first slot is the interactions' row kind. */
+  /**
+   * The tasks behavioral consistency applies to: their first slot is the interactions' row kind.
+   */
   public static List<String> bcTasks(PreparedData data) {
     Optional<Interactions> interactions = data.domain().interactions();
     if (interactions.isEmpty()) {
@@ -94,10 +131,12 @@ public record RewardAvailability(Map<String, String> reasons, List<String> avail
 
   /** Whether every slot of {@code task} reads a text-comparable space. */
   public static boolean readsTextSpaces(Domain domain, TaskSpec task) {
-    return task.slots().stream().allMatch(s -> {
-      EmbeddingSpace space = domain.spaces().get(s.space());
-      return space != null && space.textComparable();
-    });
+    return task.slots().stream()
+        .allMatch(
+            s -> {
+              EmbeddingSpace space = domain.spaces().get(s.space());
+              return space != null && space.textComparable();
+            });
   }
 
   /** Whether {@code reward} can be computed. */
@@ -112,19 +151,29 @@ public record RewardAvailability(Map<String, String> reasons, List<String> avail
    */
   public void require(String reward, String requestedBy) {
     if (!reasons.containsKey(reward)) {
-      throw new UserInputException(requestedBy + ": unknown reward '" + reward + "'; expected one of " + reasons.keySet());
+      throw new UserInputException(
+          requestedBy + ": unknown reward '" + reward + "'; expected one of " + reasons.keySet());
     }
     if (!isAvailable(reward)) {
-      throw new UserInputException(requestedBy + " asks for " + reward + ", which this data cannot give: "
-          + reasons.get(reward));
+      throw new UserInputException(
+          requestedBy
+              + " asks for "
+              + reward
+              + ", which this data cannot give: "
+              + reasons.get(reward));
     }
   }
 
   /** One line per reward, for logs and summaries. */
   public String describe() {
     StringBuilder out = new StringBuilder();
-    reasons.forEach((reward, reason) -> out.append("  ").append(reward).append(": ").append(reason)
-        .append(System.lineSeparator()));
+    reasons.forEach(
+        (reward, reason) ->
+            out.append("  ")
+                .append(reward)
+                .append(": ")
+                .append(reason)
+                .append(System.lineSeparator()));
     return out.toString();
   }
 }

@@ -17,11 +17,11 @@ import java.util.TreeMap;
 import java.util.stream.IntStream;
 
 /**
- * What a text generated for a task context is scored against (paper Sec. 3.2, App. B; DESIGN.md §5):
- * the one definition of the semantic (SC) and behavioral (BC) consistency targets, which the evaluation
- * ({@code eval.ConsistencyEvaluator}) and the RL environment ({@code rl.domain.DomainRlEnvironment})
- * both use, so that the reward RL raises is the metric the evaluation reports. Extended to the
- * hypothetical entities RL trains on:
+ * What a text generated for a task context is scored against (paper Sec. 3.2, App. B; DESIGN.md
+ * §5): the one definition of the semantic (SC) and behavioral (BC) consistency targets, which the
+ * evaluation ({@code eval.ConsistencyEvaluator}) and the RL environment ({@code
+ * rl.domain.DomainRlEnvironment}) both use, so that the reward RL raises is the metric the
+ * evaluation reports. Extended to the hypothetical entities RL trains on:
  *
  * <pre>
  * SC target   slots read text-comparable spaces:  Σ_k (1/n) · slot_k         (the slots as the policy sees them)
@@ -35,19 +35,20 @@ import java.util.stream.IntStream;
  *             hypothetical entities when the domain has none, or its dimension is not the slot's)
  * </pre>
  *
- * Which tasks get which target is {@link RewardAvailability}'s rule. The evaluation and RL differ in one
- * thing only, the {@link CandidatePool}; everything else (candidate count and rated share from the
- * caller's config, draws seeded by {@code seed + 17} and the row entity) is the same. Immutable and
- * thread-safe when the text encoder is.
+ * Which tasks get which target is {@link RewardAvailability}'s rule. The evaluation and RL differ
+ * in one thing only, the {@link CandidatePool}; everything else (candidate count and rated share
+ * from the caller's config, draws seeded by {@code seed + 17} and the row entity) is the same.
+ * Immutable and thread-safe when the text encoder is.
  */
 public final class RewardTargets {
 
   /** Which entities of the interactions' column kind BC candidates are drawn from. */
   public enum CandidatePool {
     /**
-     * Every entity with a non-zero vector in the column kind's text space, held-out ones included: the
-     * evaluation's pool. It scores held-out row entities, whose interactions with held-out entities are
-     * part of their ground truth, and trains nothing, so no held-out entity can leak into a model.
+     * Every entity with a non-zero vector in the column kind's text space, held-out ones included:
+     * the evaluation's pool. It scores held-out row entities, whose interactions with held-out
+     * entities are part of their ground truth, and trains nothing, so no held-out entity can leak
+     * into a model.
      */
     ALL_ENTITIES,
     /**
@@ -77,18 +78,26 @@ public final class RewardTargets {
    * @param ratedFraction share of a real row entity's interactions among its candidates
    * @param seed the caller's seed; candidate draws use {@code seed + 17} and the row entity's label
    */
-  public RewardTargets(PreparedData data, TextEncoder encoder, CandidatePool pool, int candidateCount,
-      double ratedFraction, long seed) {
+  public RewardTargets(
+      PreparedData data,
+      TextEncoder encoder,
+      CandidatePool pool,
+      int candidateCount,
+      double ratedFraction,
+      long seed) {
     this.domain = data.domain();
     this.encoder = encoder;
     this.behavioralTasks = RewardAvailability.bcTasks(data);
     this.interactions = domain.interactions().orElse(null);
     Map<String, float[]> vectors = behavioralTasks.isEmpty() ? Map.of() : candidateVectors(pool);
     int size = Math.min(candidateCount, vectors.size());
-    this.candidates = size < 2 ? null
-        : new CandidateSampler(vectors, new CandidateConfig(size, ratedFraction, seed + CANDIDATE_SEED_OFFSET));
-    EmbeddingSpace behavioral = candidates == null ? null
-        : domain.behavioralSpace(interactions.columnKind()).orElse(null);
+    this.candidates =
+        size < 2
+            ? null
+            : new CandidateSampler(
+                vectors, new CandidateConfig(size, ratedFraction, seed + CANDIDATE_SEED_OFFSET));
+    EmbeddingSpace behavioral =
+        candidates == null ? null : domain.behavioralSpace(interactions.columnKind()).orElse(null);
     this.behavioralDimension = behavioral == null ? 0 : behavioral.dimension();
     if (behavioral == null) {
       this.candidateBehavioral = null;
@@ -103,7 +112,8 @@ public final class RewardTargets {
 
   /** The pool's text vectors by entity index (as a string), sorted; empty when there is no pool. */
   private Map<String, float[]> candidateVectors(CandidatePool pool) {
-    EmbeddingSpace space = interactions == null ? null : domain.textSpace(interactions.columnKind()).orElse(null);
+    EmbeddingSpace space =
+        interactions == null ? null : domain.textSpace(interactions.columnKind()).orElse(null);
     Map<String, float[]> vectors = new TreeMap<>();
     if (space == null) {
       return vectors;
@@ -125,12 +135,18 @@ public final class RewardTargets {
     return vectors;
   }
 
-  /** Whether the task's SC target is the mix of its slots' embeddings ({@link RewardAvailability#readsTextSpaces}). */
+  /**
+   * Whether the task's SC target is the mix of its slots' embeddings ({@link
+   * RewardAvailability#readsTextSpaces}).
+   */
   public boolean semanticSlots(TaskSpec task) {
     return RewardAvailability.readsTextSpaces(domain, task);
   }
 
-  /** Whether BC applies to the task ({@link RewardAvailability#bcTasks}) and there are candidates to rank. */
+  /**
+   * Whether BC applies to the task ({@link RewardAvailability#bcTasks}) and there are candidates to
+   * rank.
+   */
   public boolean behavioral(TaskSpec task) {
     return candidates != null && behavioralTasks.contains(task.name());
   }
@@ -150,19 +166,27 @@ public final class RewardTargets {
     }
     if (behavioral(task)) {
       int row = example.entities().get(0);
-      context.candidates(candidates.fromRatings(interactions.rowKind() + ":" + row, interactionsOf(row)));
+      context.candidates(
+          candidates.fromRatings(interactions.rowKind() + ":" + row, interactionsOf(row)));
     }
     return context.build();
   }
 
   /** The targets of the interpolation {@code slots = (1−a)·slots(first) + a·slots(second)}. */
-  public RewardContext interpolation(String label, TaskSpec task, TaskExample first, TaskExample second, double a,
+  public RewardContext interpolation(
+      String label,
+      TaskSpec task,
+      TaskExample first,
+      TaskExample second,
+      double a,
       float[][] slots) {
     RewardContext.Builder context = RewardContext.builder(label);
     if (semanticSlots(task)) {
       mixOfSlots(context, slots);
     } else {
-      context.semantic(encoder.encode(first.target()), 1 - a).semantic(encoder.encode(second.target()), a);
+      context
+          .semantic(encoder.encode(first.target()), 1 - a)
+          .semantic(encoder.encode(second.target()), a);
     }
     hypothetical(context, label, task, slots);
     return context.build();
@@ -184,10 +208,17 @@ public final class RewardTargets {
     }
   }
 
-  /** BC of a vector that is no real entity's: the factorisation's scores {@code u·v_c} are the ground truth. */
-  private void hypothetical(RewardContext.Builder context, String label, TaskSpec task, float[][] slots) {
+  /**
+   * BC of a vector that is no real entity's: the factorisation's scores {@code u·v_c} are the
+   * ground truth.
+   */
+  private void hypothetical(
+      RewardContext.Builder context, String label, TaskSpec task, float[][] slots) {
     if (behavioral(task) && candidateBehavioral != null && behavioralDimension == slots[0].length) {
-      context.candidates(candidates.fromScores(label, CandidateSampler.dotProducts(slots[0], candidateBehavioral)))
+      context
+          .candidates(
+              candidates.fromScores(
+                  label, CandidateSampler.dotProducts(slots[0], candidateBehavioral)))
           .behavioral(slots[0]);
     }
   }

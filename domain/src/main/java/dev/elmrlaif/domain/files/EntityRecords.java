@@ -28,17 +28,16 @@ import java.util.Map;
  *
  * {@code id} (a string or an integer) is required and unique; {@code name} is for people only (the
  * model never sees it) and defaults to the id; {@code vectors} and {@code texts} are optional, but
- * every entity of a file must have the same spaces, each with the same dimension. Every problem is a
- * {@link UserInputException} naming the file and line: malformed JSON, a missing or duplicate id,
+ * every entity of a file must have the same spaces, each with the same dimension. Every problem is
+ * a {@link UserInputException} naming the file and line: malformed JSON, a missing or duplicate id,
  * vectors of another dimension, NaN or infinite components (JSON's {@code NaN} and {@code Infinity}
  * are accepted as input so that they can be reported), a non-text text.
  *
  * <p>Vectors from {@code .npy} or safetensors files are added later with {@link #addSpace}.
  */
 public final class EntityRecords {
-  private static final ObjectMapper JSON = JsonMapper.builder()
-      .enable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS)
-      .build();
+  private static final ObjectMapper JSON =
+      JsonMapper.builder().enable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS).build();
 
   private final String kind;
   private final Path file;
@@ -74,17 +73,27 @@ public final class EntityRecords {
         try {
           node = JSON.readTree(line);
         } catch (JsonProcessingException e) {
-          throw new UserInputException(where + ": not valid JSON (" + dev.elmrlaif.domain.base.JsonProblems.what(e)
-              + "); expected one object per line like {\"id\": ..., \"vectors\": {...}, \"texts\": {...}}", e);
+          throw new UserInputException(
+              where
+                  + ": not valid JSON ("
+                  + dev.elmrlaif.domain.base.JsonProblems.what(e)
+                  + "); expected one object per line like {\"id\": ..., \"vectors\": {...}, \"texts\": {...}}",
+              e);
         }
         if (node == null || !node.isObject()) {
-          throw new UserInputException(where + ": expected a JSON object per line, found " + line.strip());
+          throw new UserInputException(
+              where + ": expected a JSON object per line, found " + line.strip());
         }
         String id = idOf(node.get("id"), where);
         Integer first = records.indexById.get(id);
         if (first != null) {
-          throw new UserInputException(where + ": duplicate id '" + id + "' (first on line "
-              + records.lines.get(first) + "); expected unique ids");
+          throw new UserInputException(
+              where
+                  + ": duplicate id '"
+                  + id
+                  + "' (first on line "
+                  + records.lines.get(first)
+                  + "); expected unique ids");
         }
         JsonNode name = node.get("name");
         records.indexById.put(id, records.ids.size());
@@ -101,11 +110,20 @@ public final class EntityRecords {
       } catch (IOException again) {
         // keep the message without the line
       }
-      throw new UserInputException(file + (bad == null ? ": the file is not valid UTF-8" : ":" + bad.line() + ": "
-          + bad.describe()) + "; expected UTF-8 JSON lines", e);
+      throw new UserInputException(
+          file
+              + (bad == null
+                  ? ": the file is not valid UTF-8"
+                  : ":" + bad.line() + ": " + bad.describe())
+              + "; expected UTF-8 JSON lines",
+          e);
     } catch (IOException e) {
-      throw new UserInputException(file + ": cannot read the entity file ("
-          + dev.elmrlaif.domain.base.IoFailures.reason(e) + ")", e);
+      throw new UserInputException(
+          file
+              + ": cannot read the entity file ("
+              + dev.elmrlaif.domain.base.IoFailures.reason(e)
+              + ")",
+          e);
     }
     if (records.ids.isEmpty()) {
       throw new UserInputException(file + ": holds no entities; expected one JSON object per line");
@@ -115,8 +133,17 @@ public final class EntityRecords {
       for (int i = 0; i < rows.length; i++) {
         rows[i] = rowVectors.get(i).get(space.getKey());
         if (rows[i] == null) {
-          throw new UserInputException(file + ":" + records.lines.get(i) + ": no vectors." + space.getKey()
-              + "; expected every " + kind + " to have it (line " + dimensionLine.get(space.getKey()) + " has it)");
+          throw new UserInputException(
+              file
+                  + ":"
+                  + records.lines.get(i)
+                  + ": no vectors."
+                  + space.getKey()
+                  + "; expected every "
+                  + kind
+                  + " to have it (line "
+                  + dimensionLine.get(space.getKey())
+                  + " has it)");
         }
       }
       records.vectors.put(space.getKey(), rows);
@@ -141,7 +168,8 @@ public final class EntityRecords {
 
   private static String idOf(JsonNode id, String where) {
     if (id == null || id.isNull()) {
-      throw new UserInputException(where + ": no \"id\"; expected a string or integer id on every line");
+      throw new UserInputException(
+          where + ": no \"id\"; expected a string or integer id on every line");
     }
     if (id.isTextual() && !id.asText().isBlank()) {
       return id.asText();
@@ -149,39 +177,63 @@ public final class EntityRecords {
     if (id.isIntegralNumber()) {
       return id.asText();
     }
-    throw new UserInputException(where + ": \"id\" is " + id + "; expected a non-empty string or an integer");
+    throw new UserInputException(
+        where + ": \"id\" is " + id + "; expected a non-empty string or an integer");
   }
 
-  private static Map<String, float[]> vectorsOf(JsonNode vectors, String where, Map<String, Integer> dimension,
-      Map<String, Integer> dimensionLine, int lineNumber) {
+  private static Map<String, float[]> vectorsOf(
+      JsonNode vectors,
+      String where,
+      Map<String, Integer> dimension,
+      Map<String, Integer> dimensionLine,
+      int lineNumber) {
     Map<String, float[]> out = new HashMap<>();
     if (vectors == null || vectors.isNull()) {
       return out;
     }
     if (!vectors.isObject()) {
-      throw new UserInputException(where + ": \"vectors\" is not an object; expected {\"space\": [numbers], ...}");
+      throw new UserInputException(
+          where + ": \"vectors\" is not an object; expected {\"space\": [numbers], ...}");
     }
     for (Map.Entry<String, JsonNode> entry : vectors.properties()) {
       String space = entry.getKey();
       JsonNode array = entry.getValue();
       if (!array.isArray() || array.isEmpty()) {
-        throw new UserInputException(where + ": vectors." + space + " is not a non-empty array of numbers");
+        throw new UserInputException(
+            where + ": vectors." + space + " is not a non-empty array of numbers");
       }
       Integer expected = dimension.get(space);
       if (expected != null && expected != array.size()) {
-        throw new UserInputException(where + ": vectors." + space + " has " + array.size() + " values; expected "
-            + expected + " (the dimension on line " + dimensionLine.get(space) + ")");
+        throw new UserInputException(
+            where
+                + ": vectors."
+                + space
+                + " has "
+                + array.size()
+                + " values; expected "
+                + expected
+                + " (the dimension on line "
+                + dimensionLine.get(space)
+                + ")");
       }
       float[] v = new float[array.size()];
       for (int k = 0; k < v.length; k++) {
         JsonNode value = array.get(k);
         if (!value.isNumber()) {
-          throw new UserInputException(where + ": vectors." + space + "[" + k + "] is " + value + "; expected a number");
+          throw new UserInputException(
+              where + ": vectors." + space + "[" + k + "] is " + value + "; expected a number");
         }
         double d = value.asDouble();
         if (!Double.isFinite(d) || Float.isInfinite((float) d)) {
-          throw new UserInputException(where + ": vectors." + space + "[" + k + "] is " + value.asText()
-              + "; expected a finite number");
+          throw new UserInputException(
+              where
+                  + ": vectors."
+                  + space
+                  + "["
+                  + k
+                  + "] is "
+                  + value.asText()
+                  + "; expected a finite number");
         }
         v[k] = (float) d;
       }
@@ -200,12 +252,18 @@ public final class EntityRecords {
       return out;
     }
     if (!texts.isObject()) {
-      throw new UserInputException(where + ": \"texts\" is not an object; expected {\"field\": \"text\", ...}");
+      throw new UserInputException(
+          where + ": \"texts\" is not an object; expected {\"field\": \"text\", ...}");
     }
     for (Map.Entry<String, JsonNode> entry : texts.properties()) {
       if (!entry.getValue().isTextual()) {
-        throw new UserInputException(where + ": texts." + entry.getKey() + " is " + entry.getValue()
-            + "; expected a string");
+        throw new UserInputException(
+            where
+                + ": texts."
+                + entry.getKey()
+                + " is "
+                + entry.getValue()
+                + "; expected a string");
       }
       out.put(entry.getKey(), entry.getValue().asText());
     }
@@ -218,14 +276,29 @@ public final class EntityRecords {
    *
    * @param source the array file, for messages
    */
-  public void addSpace(String space, float[][] rows, List<String> rowIds, Path idsFile, String source) {
+  public void addSpace(
+      String space, float[][] rows, List<String> rowIds, Path idsFile, String source) {
     if (vectors.containsKey(space)) {
-      throw new UserInputException(source + ": space '" + space + "' is already defined for " + kind + " by "
-          + vectorSources.get(space) + "; expected each space once");
+      throw new UserInputException(
+          source
+              + ": space '"
+              + space
+              + "' is already defined for "
+              + kind
+              + " by "
+              + vectorSources.get(space)
+              + "; expected each space once");
     }
     if (rows.length != rowIds.size()) {
-      throw new UserInputException(source + ": " + rows.length + " rows, but " + idsFile + " lists " + rowIds.size()
-          + " ids; expected one id line per row");
+      throw new UserInputException(
+          source
+              + ": "
+              + rows.length
+              + " rows, but "
+              + idsFile
+              + " lists "
+              + rowIds.size()
+              + " ids; expected one id line per row");
     }
     float[][] ordered = new float[ids.size()][];
     int[] lineOf = new int[ids.size()];
@@ -234,17 +307,46 @@ public final class EntityRecords {
       int line = r + 1;
       Integer index = indexById.get(id);
       if (index == null) {
-        throw new UserInputException(idsFile + ":" + line + ": id '" + id + "' is no " + kind + " in " + file
-            + "; expected ids of that file");
+        throw new UserInputException(
+            idsFile
+                + ":"
+                + line
+                + ": id '"
+                + id
+                + "' is no "
+                + kind
+                + " in "
+                + file
+                + "; expected ids of that file");
       }
       if (ordered[index] != null) {
-        throw new UserInputException(idsFile + ":" + line + ": duplicate id '" + id + "' (first on line "
-            + lineOf[index] + "); expected unique ids");
+        throw new UserInputException(
+            idsFile
+                + ":"
+                + line
+                + ": duplicate id '"
+                + id
+                + "' (first on line "
+                + lineOf[index]
+                + "); expected unique ids");
       }
       for (int k = 0; k < rows[r].length; k++) {
         if (!Float.isFinite(rows[r][k])) {
-          throw new UserInputException(source + ": row " + r + " (id '" + id + "' on " + idsFile + ":" + line
-              + "): component " + k + " is " + rows[r][k] + "; expected finite numbers");
+          throw new UserInputException(
+              source
+                  + ": row "
+                  + r
+                  + " (id '"
+                  + id
+                  + "' on "
+                  + idsFile
+                  + ":"
+                  + line
+                  + "): component "
+                  + k
+                  + " is "
+                  + rows[r][k]
+                  + "; expected finite numbers");
         }
       }
       ordered[index] = rows[r];
@@ -252,8 +354,17 @@ public final class EntityRecords {
     }
     for (int i = 0; i < ordered.length; i++) {
       if (ordered[i] == null) {
-        throw new UserInputException(idsFile + ": has no line for " + kind + " '" + ids.get(i) + "' (" + file
-            + ":" + lines.get(i) + "); expected a vector for every entity");
+        throw new UserInputException(
+            idsFile
+                + ": has no line for "
+                + kind
+                + " '"
+                + ids.get(i)
+                + "' ("
+                + file
+                + ":"
+                + lines.get(i)
+                + "); expected a vector for every entity");
       }
     }
     vectors.put(space, ordered);
@@ -315,8 +426,20 @@ public final class EntityRecords {
     List<String> column = texts.get(field);
     for (int i = 0; i < ids.size(); i++) {
       if (column == null || column.get(i) == null) {
-        throw new UserInputException(file + ":" + lines.get(i) + ": no texts." + field + " for " + kind + " '"
-            + ids.get(i) + "'; expected it on every " + kind + " because " + why);
+        throw new UserInputException(
+            file
+                + ":"
+                + lines.get(i)
+                + ": no texts."
+                + field
+                + " for "
+                + kind
+                + " '"
+                + ids.get(i)
+                + "'; expected it on every "
+                + kind
+                + " because "
+                + why);
       }
     }
     return column;

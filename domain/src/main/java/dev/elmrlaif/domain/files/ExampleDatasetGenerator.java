@@ -17,8 +17,8 @@ import java.util.Map;
 import java.util.SplittableRandom;
 
 /**
- * Invents a small "bring your own embeddings" dataset: recipes and the people who cook
- * them, written in exactly the layout {@code configs/own-embeddings-example.yaml} reads. Nothing is
+ * Invents a small "bring your own embeddings" dataset: recipes and the people who cook them,
+ * written in exactly the layout {@code configs/own-embeddings-example.yaml} reads. Nothing is
  * copied from anywhere; everything follows from a seed.
  *
  * <pre>
@@ -67,24 +67,30 @@ public final class ExampleDatasetGenerator {
   }
 
   static final String[] CUISINES = {"italian", "mexican", "japanese", "indian", "french", "thai"};
-  static final String[] INGREDIENTS = {"chicken", "beef", "tofu", "salmon", "lentils", "mushrooms", "shrimp", "eggs"};
+  static final String[] INGREDIENTS = {
+    "chicken", "beef", "tofu", "salmon", "lentils", "mushrooms", "shrimp", "eggs"
+  };
   static final boolean[] MEAT = {true, true, false, true, false, false, true, false};
-  static final String[] TECHNIQUES = {"grilled", "baked", "stir-fried", "braised", "steamed", "roasted"};
+  static final String[] TECHNIQUES = {
+    "grilled", "baked", "stir-fried", "braised", "steamed", "roasted"
+  };
   private static final String[] HEAT = {"mild", "gently warm", "spicy", "fiery"};
-  private static final Map<String, String> CUISINE_NOTES = Map.of(
-      "italian", "with olive oil, garlic and fresh basil",
-      "mexican", "with lime, cumin and smoky chiles",
-      "japanese", "with soy, mirin and a touch of ginger",
-      "indian", "with garam masala, turmeric and cumin seeds",
-      "french", "with butter, shallots and thyme",
-      "thai", "with lemongrass, fish sauce and coconut milk");
-  private static final Map<String, String> CUISINE_SIDES = Map.of(
-      "italian", "crusty bread and a green salad",
-      "mexican", "warm tortillas and pickled onions",
-      "japanese", "steamed rice and miso soup",
-      "indian", "basmati rice and cooling raita",
-      "french", "a glass of dry white wine and potatoes",
-      "thai", "jasmine rice and cucumber relish");
+  private static final Map<String, String> CUISINE_NOTES =
+      Map.of(
+          "italian", "with olive oil, garlic and fresh basil",
+          "mexican", "with lime, cumin and smoky chiles",
+          "japanese", "with soy, mirin and a touch of ginger",
+          "indian", "with garam masala, turmeric and cumin seeds",
+          "french", "with butter, shallots and thyme",
+          "thai", "with lemongrass, fish sauce and coconut milk");
+  private static final Map<String, String> CUISINE_SIDES =
+      Map.of(
+          "italian", "crusty bread and a green salad",
+          "mexican", "warm tortillas and pickled onions",
+          "japanese", "steamed rice and miso soup",
+          "indian", "basmati rice and cooling raita",
+          "french", "a glass of dry white wine and potatoes",
+          "thai", "jasmine rice and cucumber relish");
   private static final int FLAVOUR_DIMENSION = 24;
   private static final int TASTE_DIMENSION = 12;
 
@@ -138,9 +144,14 @@ public final class ExampleDatasetGenerator {
     SplittableRandom random = new SplittableRandom(seed);
     List<Recipe> recipes = new ArrayList<>();
     for (int r = 0; r < size.recipes; r++) {
-      recipes.add(new Recipe(String.format(Locale.ROOT, "r%04d", r + 1), random.nextInt(CUISINES.length),
-          random.nextInt(INGREDIENTS.length), random.nextInt(TECHNIQUES.length), random.nextDouble(),
-          10 + 5 * random.nextInt(17)));
+      recipes.add(
+          new Recipe(
+              String.format(Locale.ROOT, "r%04d", r + 1),
+              random.nextInt(CUISINES.length),
+              random.nextInt(INGREDIENTS.length),
+              random.nextInt(TECHNIQUES.length),
+              random.nextDouble(),
+              10 + 5 * random.nextInt(17)));
     }
     List<User> users = new ArrayList<>();
     for (int u = 0; u < size.users; u++) {
@@ -148,11 +159,17 @@ public final class ExampleDatasetGenerator {
       for (int c = 0; c < liking.length; c++) {
         liking[c] = random.nextDouble() * 2 - 1;
       }
-      users.add(new User(String.format(Locale.ROOT, "u%03d", u + 1), liking, random.nextDouble(),
-          random.nextDouble() < 0.25));
+      users.add(
+          new User(
+              String.format(Locale.ROOT, "u%03d", u + 1),
+              liking,
+              random.nextDouble(),
+              random.nextDouble() < 0.25));
     }
-    double[][] flavourMap = gaussianMatrix(FLAVOUR_DIMENSION, recipes.get(0).attributes().length, random);
-    double[][] tasteMap = gaussianMatrix(TASTE_DIMENSION, users.get(0).preferences().length, random);
+    double[][] flavourMap =
+        gaussianMatrix(FLAVOUR_DIMENSION, recipes.get(0).attributes().length, random);
+    double[][] tasteMap =
+        gaussianMatrix(TASTE_DIMENSION, users.get(0).preferences().length, random);
 
     ObjectMapper json = JsonMapper.builder().build();
     List<Path> written = new ArrayList<>();
@@ -190,14 +207,16 @@ public final class ExampleDatasetGenerator {
     AtomicFiles.write(npy, NpyReader.float32(users.size(), TASTE_DIMENSION, taste));
     written.add(npy);
 
-    written.add(writeText(folder.resolve("interactions.csv"), interactions(users, recipes, random)));
+    written.add(
+        writeText(folder.resolve("interactions.csv"), interactions(users, recipes, random)));
     written.add(writeText(folder.resolve("concepts.csv"), concepts(recipes)));
     written.add(writeText(folder.resolve("tasks.yaml"), TASKS));
     return written;
   }
 
   /** The tasks of the example: three recipe tasks and a user profile. */
-  static final String TASKS = """
+  static final String TASKS =
+      """
       # Tasks of the invented recipe domain (see README "Interpret your own embeddings").
       - name: describe
         description: What the recipe is, from its flavour vector.
@@ -226,22 +245,39 @@ public final class ExampleDatasetGenerator {
       """;
 
   static String title(Recipe recipe) {
-    return capitalise(TECHNIQUES[recipe.technique()]) + " " + INGREDIENTS[recipe.ingredient()] + " "
-        + CUISINES[recipe.cuisine()] + " style";
+    return capitalise(TECHNIQUES[recipe.technique()])
+        + " "
+        + INGREDIENTS[recipe.ingredient()]
+        + " "
+        + CUISINES[recipe.cuisine()]
+        + " style";
   }
 
   static String description(Recipe recipe) {
     String heat = HEAT[Math.min(HEAT.length - 1, (int) (recipe.spice() * HEAT.length))];
     String cuisine = CUISINES[recipe.cuisine()];
-    return String.format(Locale.ROOT, "A %s %s dish of %s %s %s, ready in about %d minutes.%s",
-        heat, cuisine, TECHNIQUES[recipe.technique()], INGREDIENTS[recipe.ingredient()], CUISINE_NOTES.get(cuisine),
-        recipe.minutes(), recipe.vegetarian() ? " It is vegetarian." : "");
+    return String.format(
+        Locale.ROOT,
+        "A %s %s dish of %s %s %s, ready in about %d minutes.%s",
+        heat,
+        cuisine,
+        TECHNIQUES[recipe.technique()],
+        INGREDIENTS[recipe.ingredient()],
+        CUISINE_NOTES.get(cuisine),
+        recipe.minutes(),
+        recipe.vegetarian() ? " It is vegetarian." : "");
   }
 
   static String serving(Recipe recipe) {
-    String when = recipe.minutes() <= 25 ? "a quick weeknight meal" : recipe.minutes() >= 60 ? "a slow weekend meal"
-        : "an easy dinner";
-    return String.format(Locale.ROOT, "Serve it as %s with %s.", when, CUISINE_SIDES.get(CUISINES[recipe.cuisine()]));
+    String when =
+        recipe.minutes() <= 25
+            ? "a quick weeknight meal"
+            : recipe.minutes() >= 60 ? "a slow weekend meal" : "an easy dinner";
+    return String.format(
+        Locale.ROOT,
+        "Serve it as %s with %s.",
+        when,
+        CUISINE_SIDES.get(CUISINES[recipe.cuisine()]));
   }
 
   static String profile(User user) {
@@ -249,12 +285,20 @@ public final class ExampleDatasetGenerator {
     for (int c = 0; c < order.length; c++) {
       order[c] = c;
     }
-    java.util.Arrays.sort(order, (a, b) -> Double.compare(user.cuisineLiking()[b], user.cuisineLiking()[a]));
+    java.util.Arrays.sort(
+        order, (a, b) -> Double.compare(user.cuisineLiking()[b], user.cuisineLiking()[a]));
     String heat = HEAT[Math.min(HEAT.length - 1, (int) (user.heat() * HEAT.length))];
-    // only what the cook likes: a disliked cuisine named here would make the profile text similar to
-    // exactly the recipes the cook rates low, and behavioral consistency ranks candidates by similarity
-    return String.format(Locale.ROOT, "Loves %s and %s food and prefers %s dishes.%s",
-        CUISINES[order[0]], CUISINES[order[1]], heat, user.vegetarian() ? " Cooks vegetarian dishes only." : "");
+    // only what the cook likes: a disliked cuisine named here would make the profile text similar
+    // to
+    // exactly the recipes the cook rates low, and behavioral consistency ranks candidates by
+    // similarity
+    return String.format(
+        Locale.ROOT,
+        "Loves %s and %s food and prefers %s dishes.%s",
+        CUISINES[order[0]],
+        CUISINES[order[1]],
+        heat,
+        user.vegetarian() ? " Cooks vegetarian dishes only." : "");
   }
 
   private String interactions(List<User> users, List<Recipe> recipes, SplittableRandom random) {
@@ -263,10 +307,18 @@ public final class ExampleDatasetGenerator {
       int[] chosen = random.ints(0, recipes.size()).distinct().limit(size.ratingsPerUser).toArray();
       for (int r : chosen) {
         Recipe recipe = recipes.get(r);
-        double z = user.cuisineLiking()[recipe.cuisine()] - Math.abs(user.heat() - recipe.spice())
-            - (user.vegetarian() && !recipe.vegetarian() ? 1.5 : 0) + 0.3 * gaussian(random);
+        double z =
+            user.cuisineLiking()[recipe.cuisine()]
+                - Math.abs(user.heat() - recipe.spice())
+                - (user.vegetarian() && !recipe.vegetarian() ? 1.5 : 0)
+                + 0.3 * gaussian(random);
         long stars = Math.max(1, Math.min(5, Math.round(3 + 1.2 * (z + 0.2) / 0.7)));
-        out.append(user.id()).append(',').append(recipe.id()).append(',').append(stars).append('\n');
+        out.append(user.id())
+            .append(',')
+            .append(recipe.id())
+            .append(',')
+            .append(stars)
+            .append('\n');
       }
     }
     return out.toString();

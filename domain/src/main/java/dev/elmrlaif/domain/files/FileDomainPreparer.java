@@ -45,27 +45,32 @@ import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
 
 /**
- * Builds {@link PreparedData} from a user's own files ({@code data.domain: files}), so that
- * SFT, evaluation and RL run on it exactly as on MovieLens. The steps, each timed:
+ * Builds {@link PreparedData} from a user's own files ({@code data.domain: files}), so that SFT,
+ * evaluation and RL run on it exactly as on MovieLens. The steps, each timed:
  *
  * <ol>
  *   <li>find the folder ({@code data.files.folder}, else {@code $RLAIF_FILES}) and hash every input
  *       file; an unchanged preparation is read back from the cache;
  *   <li>read and check every file <em>before anything is fitted</em>: entities (one JSON-lines file
- *       per kind), vector files ({@code .npy} or safetensors beside an id list), tasks, interactions
- *       and concepts. Each problem is a {@link UserInputException} naming the file and line;
+ *       per kind), vector files ({@code .npy} or safetensors beside an id list), tasks,
+ *       interactions and concepts. Each problem is a {@link UserInputException} naming the file and
+ *       line;
  *   <li>split every entity kind by {@code held_out_fraction} and seed;
- *   <li>fit the text encoder on the training entities' {@code text_field}; every kind with that field
- *       gets a text-comparable space {@code <kind>_text} (the encoder's embedding of the text);
+ *   <li>fit the text encoder on the training entities' {@code text_field}; every kind with that
+ *       field gets a text-comparable space {@code <kind>_text} (the encoder's embedding of the
+ *       text);
  *   <li>find concept directions from the concepts file in each space of the concept kind;
  *   <li>write each task's training and held-out examples with the {@link TemplateTeacher};
- *   <li>say which rewards the data supports ({@link RewardAvailability}) and fail when
- *       {@code data.files.rewards} asks for one it cannot give.
+ *   <li>say which rewards the data supports ({@link RewardAvailability}) and fail when {@code
+ *       data.files.rewards} asks for one it cannot give.
  * </ol>
  */
 public final class FileDomainPreparer implements DomainPreparer {
-  /** Suffix of the text-encoder space derived for every entity kind with the encoder's text field. */
+  /**
+   * Suffix of the text-encoder space derived for every entity kind with the encoder's text field.
+   */
   public static final String TEXT_SPACE_SUFFIX = "_text";
+
   private static final Logger LOG = LogManager.getLogger(FileDomainPreparer.class);
 
   private final DataConfig data;
@@ -75,8 +80,8 @@ public final class FileDomainPreparer implements DomainPreparer {
   private final PreparedDataStore store = new PreparedDataStore();
 
   /**
-   * @param data the data section ({@code files}, {@code tasks} limits, {@code concepts} settings, text
-   *     encoder settings, {@code cache_dir})
+   * @param data the data section ({@code files}, {@code tasks} limits, {@code concepts} settings,
+   *     text encoder settings, {@code cache_dir})
    * @param seed the run's master seed
    * @param environment the process environment (for {@code RLAIF_FILES})
    */
@@ -88,23 +93,38 @@ public final class FileDomainPreparer implements DomainPreparer {
   }
 
   /** The files read, checked against each other, before anything is fitted. */
-  record Loaded(Map<String, EntityRecords> entities, List<FileTasks.FileTask> tasks, Interactions interactions,
-      Map<String, int[]> conceptCarriers, String conceptKind) {}
+  record Loaded(
+      Map<String, EntityRecords> entities,
+      List<FileTasks.FileTask> tasks,
+      Interactions interactions,
+      Map<String, int[]> conceptCarriers,
+      String conceptKind) {}
 
-  /** Prepares the domain, or loads it from the cache when {@code force} is false and nothing changed. */
+  /**
+   * Prepares the domain, or loads it from the cache when {@code force} is false and nothing
+   * changed.
+   */
   @Override
   public PreparedData prepare(boolean force) {
     if (data.teacher().mode() != TeacherMode.OFFLINE) {
-      throw new UserInputException("data.teacher.mode: found " + data.teacher().mode().name().toLowerCase(Locale.ROOT)
-          + ", expected offline for data.domain files (its targets come from tasks.yaml: a target field or a "
-          + "template)");
+      throw new UserInputException(
+          "data.teacher.mode: found "
+              + data.teacher().mode().name().toLowerCase(Locale.ROOT)
+              + ", expected offline for data.domain files (its targets come from tasks.yaml: a target field or a "
+              + "template)");
     }
     Map<String, Double> timings = new LinkedHashMap<>();
     long start = System.nanoTime();
     Path folder = folder();
     String key = DomainPreparer.cacheKey(data, seed, inputFiles(folder));
-    Path cache = Path.of(data.cacheDir()).resolve("prepared")
-        .resolve("files-" + files.name().replaceAll("[^A-Za-z0-9._-]", "_") + "-" + key.substring(0, 16));
+    Path cache =
+        Path.of(data.cacheDir())
+            .resolve("prepared")
+            .resolve(
+                "files-"
+                    + files.name().replaceAll("[^A-Za-z0-9._-]", "_")
+                    + "-"
+                    + key.substring(0, 16));
     if (!force && store.isComplete(cache) && store.keyOf(cache).equals(key)) {
       LOG.info("reusing prepared data in {}", cache);
       PreparedData cached = store.load(cache);
@@ -121,8 +141,10 @@ public final class FileDomainPreparer implements DomainPreparer {
     Map<String, Split> splits = new LinkedHashMap<>();
     int kindIndex = 0;
     for (EntityRecords records : loaded.entities().values()) {
-      splits.put(records.kind(), Split.random(records.kind(), records.size(), files.heldOutFraction(),
-          seed + 10 + kindIndex++));
+      splits.put(
+          records.kind(),
+          Split.random(
+              records.kind(), records.size(), files.heldOutFraction(), seed + 10 + kindIndex++));
     }
     TextEncoder encoder = fitEncoder(loaded.entities(), splits);
     Map<String, EmbeddingSpace> spaces = spaces(loaded.entities(), encoder);
@@ -149,8 +171,15 @@ public final class FileDomainPreparer implements DomainPreparer {
       }
       texts.put(records.kind(), perEntity);
     }
-    InMemoryDomain domain = new InMemoryDomain("files/" + files.name(), tables, spaces, texts, splits,
-        loaded.interactions(), concepts);
+    InMemoryDomain domain =
+        new InMemoryDomain(
+            "files/" + files.name(),
+            tables,
+            spaces,
+            texts,
+            splits,
+            loaded.interactions(),
+            concepts);
 
     start = System.nanoTime();
     TemplateTeacher teacher = new TemplateTeacher(loaded.entities());
@@ -160,15 +189,27 @@ public final class FileDomainPreparer implements DomainPreparer {
     for (TaskSpec task : tasks) {
       TaskSpec.Slot first = task.slots().get(0);
       Split split = splits.get(first.kind());
-      TaskExampleBuilder builder = new TaskExampleBuilder(data.tasks(), teacher, split, split,
-          spaces.get(first.space()), null, seed + 20);
+      TaskExampleBuilder builder =
+          new TaskExampleBuilder(
+              data.tasks(), teacher, split, split, spaces.get(first.space()), null, seed + 20);
       train.put(task.name(), builder.build(task, false, true));
       heldOut.put(task.name(), builder.build(task, true, true));
     }
     timings.put("tasks (template teacher)", seconds(start));
 
-    PreparedData prepared = new PreparedData(cache, domain, tasks, train, heldOut, encoder, null, timings,
-        describe(folder, loaded, spaces), teacher.description(), false);
+    PreparedData prepared =
+        new PreparedData(
+            cache,
+            domain,
+            tasks,
+            train,
+            heldOut,
+            encoder,
+            null,
+            timings,
+            describe(folder, loaded, spaces),
+            teacher.description(),
+            false);
     explainRewards(prepared);
     start = System.nanoTime();
     store.save(prepared, key, cache);
@@ -185,29 +226,43 @@ public final class FileDomainPreparer implements DomainPreparer {
       source = FilesDomainConfig.ENV;
     }
     if (configured.isBlank()) {
-      throw new UserInputException("data.files.folder: empty and " + FilesDomainConfig.ENV + " is not set; expected "
-          + "the folder holding your entity, vector, interaction, concept and task files");
+      throw new UserInputException(
+          "data.files.folder: empty and "
+              + FilesDomainConfig.ENV
+              + " is not set; expected "
+              + "the folder holding your entity, vector, interaction, concept and task files");
     }
     Path folder = Path.of(configured);
     if (!Files.isDirectory(folder)) {
-      throw new UserInputException(source + " = " + configured + ": folder " + folder.toAbsolutePath()
-          + " does not exist; expected the folder holding your domain's files");
+      throw new UserInputException(
+          source
+              + " = "
+              + configured
+              + ": folder "
+              + folder.toAbsolutePath()
+              + " does not exist; expected the folder holding your domain's files");
     }
     return folder;
   }
 
-  /** Every input file, in a fixed order; a named file that is missing is a user error naming its key. */
+  /**
+   * Every input file, in a fixed order; a named file that is missing is a user error naming its
+   * key.
+   */
   private List<Path> inputFiles(Path folder) {
     if (files.entities().isEmpty()) {
-      throw new UserInputException("data.files.entities: empty; expected at least one {kind, file} entry");
+      throw new UserInputException(
+          "data.files.entities: empty; expected at least one {kind, file} entry");
     }
     List<Path> inputs = new ArrayList<>();
     for (FilesDomainConfig.EntityFile entity : files.entities()) {
       inputs.add(existing(folder, entity.file(), "data.files.entities (" + entity.kind() + ")"));
     }
     for (FilesDomainConfig.VectorFile vectors : files.vectors()) {
-      inputs.add(existing(folder, vectors.file(), "data.files.vectors (" + vectors.space() + ").file"));
-      inputs.add(existing(folder, vectors.ids(), "data.files.vectors (" + vectors.space() + ").ids"));
+      inputs.add(
+          existing(folder, vectors.file(), "data.files.vectors (" + vectors.space() + ").file"));
+      inputs.add(
+          existing(folder, vectors.ids(), "data.files.vectors (" + vectors.space() + ").ids"));
     }
     if (!files.interactions().file().isBlank()) {
       inputs.add(existing(folder, files.interactions().file(), "data.files.interactions.file"));
@@ -222,7 +277,8 @@ public final class FileDomainPreparer implements DomainPreparer {
   private static Path existing(Path folder, String name, String key) {
     Path file = folder.resolve(name);
     if (!Files.isRegularFile(file)) {
-      throw new UserInputException(key + " = " + name + ": file " + file + " not found; expected it in " + folder);
+      throw new UserInputException(
+          key + " = " + name + ": file " + file + " not found; expected it in " + folder);
     }
     return file;
   }
@@ -232,32 +288,56 @@ public final class FileDomainPreparer implements DomainPreparer {
     Map<String, EntityRecords> entities = new LinkedHashMap<>();
     for (FilesDomainConfig.EntityFile entity : files.entities()) {
       if (entities.containsKey(entity.kind())) {
-        throw new UserInputException("data.files.entities: kind '" + entity.kind() + "' is listed twice; expected "
-            + "one file per kind");
+        throw new UserInputException(
+            "data.files.entities: kind '"
+                + entity.kind()
+                + "' is listed twice; expected "
+                + "one file per kind");
       }
       entities.put(entity.kind(), EntityRecords.read(entity.kind(), folder.resolve(entity.file())));
     }
     for (FilesDomainConfig.VectorFile vectors : files.vectors()) {
       EntityRecords records = entities.get(vectors.kind());
       if (records == null) {
-        throw new UserInputException("data.files.vectors (" + vectors.space() + "): kind '" + vectors.kind()
-            + "' has no entity file; expected one of " + entities.keySet());
+        throw new UserInputException(
+            "data.files.vectors ("
+                + vectors.space()
+                + "): kind '"
+                + vectors.kind()
+                + "' has no entity file; expected one of "
+                + entities.keySet());
       }
       Path file = folder.resolve(vectors.file());
       Path idsFile = folder.resolve(vectors.ids());
-      records.addSpace(vectors.space(), readMatrix(file, vectors.space()), readIds(idsFile), idsFile, file.toString());
+      records.addSpace(
+          vectors.space(),
+          readMatrix(file, vectors.space()),
+          readIds(idsFile),
+          idsFile,
+          file.toString());
     }
     Map<String, String> kindOfSpace = new TreeMap<>();
     for (EntityRecords records : entities.values()) {
       for (String space : records.vectors().keySet()) {
         String other = kindOfSpace.put(space, records.kind());
         if (other != null) {
-          throw new UserInputException(records.file() + ": space '" + space + "' is also a space of kind '" + other
-              + "'; expected each space name to belong to one entity kind");
+          throw new UserInputException(
+              records.file()
+                  + ": space '"
+                  + space
+                  + "' is also a space of kind '"
+                  + other
+                  + "'; expected each space name to belong to one entity kind");
         }
         if (space.equals(records.kind() + TEXT_SPACE_SUFFIX)) {
-          throw new UserInputException(records.file() + ": space '" + space + "' clashes with the text-encoder "
-              + "space the domain derives for " + records.kind() + "; expected another name");
+          throw new UserInputException(
+              records.file()
+                  + ": space '"
+                  + space
+                  + "' clashes with the text-encoder "
+                  + "space the domain derives for "
+                  + records.kind()
+                  + "; expected another name");
         }
       }
     }
@@ -266,47 +346,80 @@ public final class FileDomainPreparer implements DomainPreparer {
     for (FileTasks.FileTask task : tasks) {
       checkTaskTexts(task, entities, tasksFile);
     }
-    Interactions interactions = files.interactions().file().isBlank() ? null
-        : readInteractions(folder.resolve(files.interactions().file()), entities);
-    String conceptKind = files.conceptKind().isBlank() ? entities.keySet().iterator().next() : files.conceptKind();
+    Interactions interactions =
+        files.interactions().file().isBlank()
+            ? null
+            : readInteractions(folder.resolve(files.interactions().file()), entities);
+    String conceptKind =
+        files.conceptKind().isBlank() ? entities.keySet().iterator().next() : files.conceptKind();
     Map<String, int[]> carriers = Map.of();
     if (!files.conceptsFile().isBlank()) {
       EntityRecords records = entities.get(conceptKind);
       if (records == null) {
-        throw new UserInputException("data.files.concept_kind: found '" + conceptKind + "', expected one of "
-            + entities.keySet());
+        throw new UserInputException(
+            "data.files.concept_kind: found '"
+                + conceptKind
+                + "', expected one of "
+                + entities.keySet());
       }
       carriers = readConcepts(folder.resolve(files.conceptsFile()), records);
     }
     return new Loaded(entities, tasks, interactions, carriers, conceptKind);
   }
 
-  /** A task's slots name known kinds, pairs pair one kind, and every entity has the fields its template reads. */
-  private static void checkTaskTexts(FileTasks.FileTask task, Map<String, EntityRecords> entities, Path tasksFile) {
+  /**
+   * A task's slots name known kinds, pairs pair one kind, and every entity has the fields its
+   * template reads.
+   */
+  private static void checkTaskTexts(
+      FileTasks.FileTask task, Map<String, EntityRecords> entities, Path tasksFile) {
     String where = tasksFile + ":" + task.line() + ": task '" + task.spec().name() + "'";
     List<TaskSpec.Slot> slots = task.spec().slots();
     for (int s = 0; s < slots.size(); s++) {
       if (!entities.containsKey(slots.get(s).kind())) {
-        throw new UserInputException(where + ", slot " + s + ": entity kind '" + slots.get(s).kind()
-            + "' has no entity file; expected one of " + entities.keySet());
+        throw new UserInputException(
+            where
+                + ", slot "
+                + s
+                + ": entity kind '"
+                + slots.get(s).kind()
+                + "' has no entity file; expected one of "
+                + entities.keySet());
       }
     }
     if (slots.size() == 2 && !slots.get(0).kind().equals(slots.get(1).kind())) {
-      throw new UserInputException(where + ": pairs two kinds (" + slots.get(0).kind() + ", " + slots.get(1).kind()
-          + "); expected both slots of a pair task to be the same kind");
+      throw new UserInputException(
+          where
+              + ": pairs two kinds ("
+              + slots.get(0).kind()
+              + ", "
+              + slots.get(1).kind()
+              + "); expected both slots of a pair task to be the same kind");
     }
-    task.fieldsBySlot().forEach((slot, fields) -> {
-      EntityRecords records = entities.get(slots.get(slot).kind());
-      for (String field : fields) {
-        records.requireText(field, "task '" + task.spec().name() + "' (" + tasksFile + ":" + task.line()
-            + ") writes its target from it");
-      }
-    });
+    task.fieldsBySlot()
+        .forEach(
+            (slot, fields) -> {
+              EntityRecords records = entities.get(slots.get(slot).kind());
+              for (String field : fields) {
+                records.requireText(
+                    field,
+                    "task '"
+                        + task.spec().name()
+                        + "' ("
+                        + tasksFile
+                        + ":"
+                        + task.line()
+                        + ") writes its target from it");
+              }
+            });
   }
 
-  /** Slots read spaces of their own kind, and all tasks of one model (first-slot kind) read one dimension. */
-  private static void checkTasksAgainstSpaces(List<FileTasks.FileTask> tasks, Map<String, EmbeddingSpace> spaces,
-      Path tasksFile) {
+  /**
+   * Slots read spaces of their own kind, and all tasks of one model (first-slot kind) read one
+   * dimension.
+   */
+  private static void checkTasksAgainstSpaces(
+      List<FileTasks.FileTask> tasks, Map<String, EmbeddingSpace> spaces, Path tasksFile) {
     Map<String, Integer> dimensionOfModel = new LinkedHashMap<>();
     Map<String, String> firstTaskOfModel = new LinkedHashMap<>();
     for (FileTasks.FileTask task : tasks) {
@@ -315,18 +428,37 @@ public final class FileDomainPreparer implements DomainPreparer {
       for (TaskSpec.Slot slot : task.spec().slots()) {
         EmbeddingSpace space = spaces.get(slot.space());
         if (space == null || !space.entityKind().equals(slot.kind())) {
-          List<String> ofKind = spaces.values().stream().filter(s -> s.entityKind().equals(slot.kind()))
-              .map(EmbeddingSpace::name).toList();
-          throw new UserInputException(where + ": space '" + slot.space() + "' is not a space of kind '" + slot.kind()
-              + "'; expected one of " + ofKind);
+          List<String> ofKind =
+              spaces.values().stream()
+                  .filter(s -> s.entityKind().equals(slot.kind()))
+                  .map(EmbeddingSpace::name)
+                  .toList();
+          throw new UserInputException(
+              where
+                  + ": space '"
+                  + slot.space()
+                  + "' is not a space of kind '"
+                  + slot.kind()
+                  + "'; expected one of "
+                  + ofKind);
         }
         Integer dimension = dimensionOfModel.putIfAbsent(model, space.dimension());
         if (dimension == null) {
           firstTaskOfModel.put(model, task.spec().name() + "' (line " + task.line() + ")");
         } else if (dimension != space.dimension()) {
-          throw new UserInputException(where + ": reads space '" + slot.space() + "' of dimension " + space.dimension()
-              + ", but the " + model + " model's first task '" + firstTaskOfModel.get(model) + " reads dimension "
-              + dimension + "; expected one dimension per model (one adapter per first-slot kind)");
+          throw new UserInputException(
+              where
+                  + ": reads space '"
+                  + slot.space()
+                  + "' of dimension "
+                  + space.dimension()
+                  + ", but the "
+                  + model
+                  + " model's first task '"
+                  + firstTaskOfModel.get(model)
+                  + " reads dimension "
+                  + dimension
+                  + "; expected one dimension per model (one adapter per first-slot kind)");
         }
       }
     }
@@ -340,7 +472,8 @@ public final class FileDomainPreparer implements DomainPreparer {
     } else if (name.endsWith(".safetensors")) {
       matrix = readSafetensors(file, space);
     } else {
-      throw new UserInputException(file + ": unknown vector file type; expected .npy or .safetensors");
+      throw new UserInputException(
+          file + ": unknown vector file type; expected .npy or .safetensors");
     }
     float[][] rows = new float[matrix.rows()][];
     for (int r = 0; r < rows.length; r++) {
@@ -354,17 +487,30 @@ public final class FileDomainPreparer implements DomainPreparer {
       Map<String, NDArray> tensors = Safetensors.read(file, manager, space::equals).tensors();
       NDArray tensor = tensors.get(space);
       if (tensor == null) {
-        throw new UserInputException(file + ": holds no tensor named '" + space + "'; expected one named like the "
-            + "space (found " + Safetensors.readHeader(file).tensors().keySet() + ")");
+        throw new UserInputException(
+            file
+                + ": holds no tensor named '"
+                + space
+                + "'; expected one named like the "
+                + "space (found "
+                + Safetensors.readHeader(file).tensors().keySet()
+                + ")");
       }
       if (tensor.getShape().dimension() != 2) {
-        throw new UserInputException(file + ": tensor '" + space + "' has shape " + tensor.getShape()
-            + "; expected two dimensions (entities, dimension)");
+        throw new UserInputException(
+            file
+                + ": tensor '"
+                + space
+                + "' has shape "
+                + tensor.getShape()
+                + "; expected two dimensions (entities, dimension)");
       }
       float[] values = tensor.toType(DataType.FLOAT32, false).toFloatArray();
-      return new NpyReader.Matrix((int) tensor.getShape().get(0), (int) tensor.getShape().get(1), values);
+      return new NpyReader.Matrix(
+          (int) tensor.getShape().get(0), (int) tensor.getShape().get(1), values);
     } catch (IOException e) {
-      throw new UserInputException(file + ": cannot read the safetensors file (" + e.getMessage() + ")", e);
+      throw new UserInputException(
+          file + ": cannot read the safetensors file (" + e.getMessage() + ")", e);
     }
   }
 
@@ -382,38 +528,57 @@ public final class FileDomainPreparer implements DomainPreparer {
     for (int i = 0; i < lines.size(); i++) {
       String id = lines.get(i).strip();
       if (id.isEmpty()) {
-        throw new UserInputException(file + ":" + (i + 1) + ": empty line; expected one entity id per line");
+        throw new UserInputException(
+            file + ":" + (i + 1) + ": empty line; expected one entity id per line");
       }
       ids.add(id);
     }
     return ids;
   }
 
-  /** Reads {@code row id, column id[, value]} lines; ids must be entities of the configured kinds. */
+  /**
+   * Reads {@code row id, column id[, value]} lines; ids must be entities of the configured kinds.
+   */
   private Interactions readInteractions(Path file, Map<String, EntityRecords> entities) {
     FilesDomainConfig.InteractionsFile config = files.interactions();
     EntityRecords rows = entities.get(config.rowKind());
     EntityRecords columns = entities.get(config.columnKind());
     if (rows == null || columns == null) {
-      throw new UserInputException("data.files.interactions: row_kind '" + config.rowKind() + "' and column_kind '"
-          + config.columnKind() + "' must both have entity files; expected kinds among " + entities.keySet());
+      throw new UserInputException(
+          "data.files.interactions: row_kind '"
+              + config.rowKind()
+              + "' and column_kind '"
+              + config.columnKind()
+              + "' must both have entity files; expected kinds among "
+              + entities.keySet());
     }
     List<int[]> pairs = new ArrayList<>();
     List<Float> values = new ArrayList<>();
     try (CsvReader csv = CsvReader.open(file)) {
       if (csv.header().size() < 2 || csv.header().size() > 3) {
-        throw new UserInputException(file + ":1: header " + csv.header() + "; expected " + config.rowKind() + ","
-            + config.columnKind() + "[,value]");
+        throw new UserInputException(
+            file
+                + ":1: header "
+                + csv.header()
+                + "; expected "
+                + config.rowKind()
+                + ","
+                + config.columnKind()
+                + "[,value]");
       }
       boolean hasValue = csv.header().size() == 3;
       for (CsvReader.Row row = csv.next(); row != null; row = csv.next()) {
         int r = rows.indexOf(row.required(0).strip());
         if (r < 0) {
-          throw row.error(0, "'" + row.get(0) + "'", "the id of a " + config.rowKind() + " in " + rows.file());
+          throw row.error(
+              0, "'" + row.get(0) + "'", "the id of a " + config.rowKind() + " in " + rows.file());
         }
         int c = columns.indexOf(row.required(1).strip());
         if (c < 0) {
-          throw row.error(1, "'" + row.get(1) + "'", "the id of a " + config.columnKind() + " in " + columns.file());
+          throw row.error(
+              1,
+              "'" + row.get(1) + "'",
+              "the id of a " + config.columnKind() + " in " + columns.file());
         }
         pairs.add(new int[] {r, c});
         values.add(hasValue ? (float) row.decimal(2) : 1f);
@@ -427,8 +592,14 @@ public final class FileDomainPreparer implements DomainPreparer {
       columnIndex[i] = pairs.get(i)[1];
       value[i] = values.get(i);
     }
-    return Interactions.fromTriples(config.rowKind(), config.columnKind(), rows.size(), columns.size(), rowIndex,
-        columnIndex, value);
+    return Interactions.fromTriples(
+        config.rowKind(),
+        config.columnKind(),
+        rows.size(),
+        columns.size(),
+        rowIndex,
+        columnIndex,
+        value);
   }
 
   /** Reads {@code entity id, tag} lines into the entities carrying each tag. */
@@ -436,62 +607,96 @@ public final class FileDomainPreparer implements DomainPreparer {
     Map<String, Set<Integer>> carriers = new TreeMap<>();
     try (CsvReader csv = CsvReader.open(file)) {
       if (csv.header().size() != 2) {
-        throw new UserInputException(file + ":1: header " + csv.header() + "; expected " + records.kind() + ",tag");
+        throw new UserInputException(
+            file + ":1: header " + csv.header() + "; expected " + records.kind() + ",tag");
       }
       for (CsvReader.Row row = csv.next(); row != null; row = csv.next()) {
         int e = records.indexOf(row.required(0).strip());
         if (e < 0) {
-          throw row.error(0, "'" + row.get(0) + "'", "the id of a " + records.kind() + " in " + records.file());
+          throw row.error(
+              0, "'" + row.get(0) + "'", "the id of a " + records.kind() + " in " + records.file());
         }
         carriers.computeIfAbsent(row.required(1).strip(), t -> new TreeSet<>()).add(e);
       }
     }
     Map<String, int[]> arrays = new LinkedHashMap<>();
-    carriers.forEach((tag, set) -> arrays.put(tag, set.stream().mapToInt(Integer::intValue).toArray()));
+    carriers.forEach(
+        (tag, set) -> arrays.put(tag, set.stream().mapToInt(Integer::intValue).toArray()));
     return arrays;
   }
 
-  /** The text encoder, fitted on the training entities' {@code text_field} of every kind that has it. */
+  /**
+   * The text encoder, fitted on the training entities' {@code text_field} of every kind that has
+   * it.
+   */
   private TextEncoder fitEncoder(Map<String, EntityRecords> entities, Map<String, Split> splits) {
     if (files.textField().isBlank()) {
-      throw new UserInputException("data.files.text_field: empty; expected the text field the text encoder is "
-          + "fitted on (semantic and behavioral consistency compare texts through it)");
+      throw new UserInputException(
+          "data.files.text_field: empty; expected the text field the text encoder is "
+              + "fitted on (semantic and behavioral consistency compare texts through it)");
     }
     List<String> trainingTexts = new ArrayList<>();
     for (EntityRecords records : entities.values()) {
       if (!records.texts().containsKey(files.textField())) {
         continue;
       }
-      List<String> texts = records.requireText(files.textField(), "data.files.text_field is '" + files.textField()
-          + "' and other " + records.kind() + " entities have it");
+      List<String> texts =
+          records.requireText(
+              files.textField(),
+              "data.files.text_field is '"
+                  + files.textField()
+                  + "' and other "
+                  + records.kind()
+                  + " entities have it");
       for (int i : splits.get(records.kind()).trainIndices()) {
         trainingTexts.add(texts.get(i));
       }
     }
     if (trainingTexts.isEmpty()) {
-      throw new UserInputException("data.files.text_field: no entity has texts." + files.textField()
-          + "; expected the text field the text encoder is fitted on");
+      throw new UserInputException(
+          "data.files.text_field: no entity has texts."
+              + files.textField()
+              + "; expected the text field the text encoder is fitted on");
     }
     try {
       return DomainPreparer.textEncoder(data, trainingTexts, seed + 4);
     } catch (InvalidRewardInputException e) {
-      throw new UserInputException("data.semantic_dimension = " + data.semanticDimension() + ": " + e.getMessage()
-          + "; expected a smaller dimension for " + trainingTexts.size() + " training texts", e);
+      throw new UserInputException(
+          "data.semantic_dimension = "
+              + data.semanticDimension()
+              + ": "
+              + e.getMessage()
+              + "; expected a smaller dimension for "
+              + trainingTexts.size()
+              + " training texts",
+          e);
     }
   }
 
-  /** The user's spaces (marked text-comparable when listed in {@code text_spaces}) plus a {@code <kind>_text} space per kind with texts. */
-  private Map<String, EmbeddingSpace> spaces(Map<String, EntityRecords> entities, TextEncoder encoder) {
+  /**
+   * The user's spaces (marked text-comparable when listed in {@code text_spaces}) plus a {@code
+   * <kind>_text} space per kind with texts.
+   */
+  private Map<String, EmbeddingSpace> spaces(
+      Map<String, EntityRecords> entities, TextEncoder encoder) {
     Map<String, EmbeddingSpace> spaces = new LinkedHashMap<>();
     for (EntityRecords records : entities.values()) {
       for (Map.Entry<String, float[][]> entry : records.vectors().entrySet()) {
         boolean textComparable = files.textSpaces().contains(entry.getKey());
-        EmbeddingSpace space = EmbeddingSpace.ofRows(entry.getKey(), records.kind(), entry.getValue())
-            .withTextComparable(textComparable);
+        EmbeddingSpace space =
+            EmbeddingSpace.ofRows(entry.getKey(), records.kind(), entry.getValue())
+                .withTextComparable(textComparable);
         if (textComparable && space.dimension() != encoder.dimension()) {
-          throw new UserInputException("data.files.text_spaces: space '" + space.name() + "' has dimension "
-              + space.dimension() + " but the text encoder (" + encoder.description() + ") has "
-              + encoder.dimension() + "; expected equal dimensions for a space in the text encoder's space");
+          throw new UserInputException(
+              "data.files.text_spaces: space '"
+                  + space.name()
+                  + "' has dimension "
+                  + space.dimension()
+                  + " but the text encoder ("
+                  + encoder.description()
+                  + ") has "
+                  + encoder.dimension()
+                  + "; expected equal dimensions for a space in the text encoder's space");
         }
         spaces.put(space.name(), space);
       }
@@ -504,34 +709,52 @@ public final class FileDomainPreparer implements DomainPreparer {
     for (FilesDomainConfig.EmbedSpace wanted : files.embed()) {
       EntityRecords records = entities.get(wanted.kind());
       if (records == null) {
-        throw new UserInputException("data.files.embed: kind '" + wanted.kind() + "' of space '" + wanted.space()
-            + "' has no entity file; expected one of " + entities.keySet());
+        throw new UserInputException(
+            "data.files.embed: kind '"
+                + wanted.kind()
+                + "' of space '"
+                + wanted.space()
+                + "' has no entity file; expected one of "
+                + entities.keySet());
       }
       if (spaces.containsKey(wanted.space())) {
-        throw new UserInputException("data.files.embed: space '" + wanted.space() + "' already exists; expected a "
-            + "new space name");
+        throw new UserInputException(
+            "data.files.embed: space '"
+                + wanted.space()
+                + "' already exists; expected a "
+                + "new space name");
       }
       for (String field : wanted.fields()) {
         if (!records.texts().containsKey(field)) {
-          throw new UserInputException("data.files.embed: space '" + wanted.space() + "': no " + wanted.kind()
-              + " entity has texts." + field + "; expected fields among " + records.texts().keySet());
+          throw new UserInputException(
+              "data.files.embed: space '"
+                  + wanted.space()
+                  + "': no "
+                  + wanted.kind()
+                  + " entity has texts."
+                  + field
+                  + "; expected fields among "
+                  + records.texts().keySet());
         }
       }
       spaces.put(wanted.space(), embed(wanted.space(), records, wanted.fields(), encoder));
     }
     for (String name : files.textSpaces()) {
       if (!spaces.containsKey(name)) {
-        throw new UserInputException("data.files.text_spaces: unknown space '" + name + "'; expected one of "
-            + spaces.keySet());
+        throw new UserInputException(
+            "data.files.text_spaces: unknown space '"
+                + name
+                + "'; expected one of "
+                + spaces.keySet());
       }
     }
     return spaces;
   }
 
   /**
-   * A {@code text_spaces} entry read from a vector file that {@code rlaif data embed} wrote carries the
-   * descriptor of the encoder that made it ({@code x.encoder.json} beside {@code x.npy}); it must be this run's
-   * encoder, else SC would compare the vectors of two encoders.
+   * A {@code text_spaces} entry read from a vector file that {@code rlaif data embed} wrote carries
+   * the descriptor of the encoder that made it ({@code x.encoder.json} beside {@code x.npy}); it
+   * must be this run's encoder, else SC would compare the vectors of two encoders.
    */
   private void checkTextSpaceEncoders(Path folder, TextEncoder encoder) {
     String identity = null;
@@ -551,18 +774,26 @@ public final class FileDomainPreparer implements DomainPreparer {
         throw new UserInputException(descriptor + ": cannot read (" + e.getMessage() + ")", e);
       }
       if (!made.equals(identity)) {
-        throw new UserInputException("data.files.text_spaces: space '" + vectors.space() + "' was embedded by the "
-            + "encoder described in " + descriptor + ", but data.text_encoder gives " + encoder.description()
-            + "; expected the same encoder (embed it again with './rlaif data embed' and this config)");
+        throw new UserInputException(
+            "data.files.text_spaces: space '"
+                + vectors.space()
+                + "' was embedded by the "
+                + "encoder described in "
+                + descriptor
+                + ", but data.text_encoder gives "
+                + encoder.description()
+                + "; expected the same encoder (embed it again with './rlaif data embed' and this config)");
       }
     }
   }
 
   /**
-   * A text-comparable space of {@code records}' kind: each entity's vector is the encoder's mean over the
-   * {@code fields} it has (every distinct text encoded once, in one call); an entity with none gets zeros.
+   * A text-comparable space of {@code records}' kind: each entity's vector is the encoder's mean
+   * over the {@code fields} it has (every distinct text encoded once, in one call); an entity with
+   * none gets zeros.
    */
-  private static EmbeddingSpace embed(String name, EntityRecords records, List<String> fields, TextEncoder encoder) {
+  private static EmbeddingSpace embed(
+      String name, EntityRecords records, List<String> fields, TextEncoder encoder) {
     List<List<String>> perEntity = new ArrayList<>();
     for (int i = 0; i < records.size(); i++) {
       List<String> texts = new ArrayList<>();
@@ -579,69 +810,123 @@ public final class FileDomainPreparer implements DomainPreparer {
     return EmbeddingSpace.ofRows(name, records.kind(), rows).withTextComparable(true);
   }
 
-  /** Concept directions in every configured space of the concept kind, fitted on training entities. */
-  private List<Concept> concepts(Loaded loaded, Map<String, EmbeddingSpace> spaces, Map<String, Split> splits) {
+  /**
+   * Concept directions in every configured space of the concept kind, fitted on training entities.
+   */
+  private List<Concept> concepts(
+      Loaded loaded, Map<String, EmbeddingSpace> spaces, Map<String, Split> splits) {
     if (loaded.conceptCarriers().isEmpty()) {
       return List.of();
     }
-    List<String> names = files.conceptSpaces().isEmpty()
-        ? spaces.values().stream().filter(s -> s.entityKind().equals(loaded.conceptKind())).map(EmbeddingSpace::name)
-            .toList()
-        : files.conceptSpaces();
-    ConceptFinder finder = new ConceptFinder(data.concepts().l2(), data.concepts().validationFraction());
+    List<String> names =
+        files.conceptSpaces().isEmpty()
+            ? spaces.values().stream()
+                .filter(s -> s.entityKind().equals(loaded.conceptKind()))
+                .map(EmbeddingSpace::name)
+                .toList()
+            : files.conceptSpaces();
+    ConceptFinder finder =
+        new ConceptFinder(data.concepts().l2(), data.concepts().validationFraction());
     List<Concept> concepts = new ArrayList<>();
     for (String name : names) {
       EmbeddingSpace space = spaces.get(name);
       if (space == null || !space.entityKind().equals(loaded.conceptKind())) {
-        throw new UserInputException("data.files.concept_spaces: '" + name + "' is not a space of kind '"
-            + loaded.conceptKind() + "'; expected one of " + spaces.values().stream()
-                .filter(s -> s.entityKind().equals(loaded.conceptKind())).map(EmbeddingSpace::name).toList());
+        throw new UserInputException(
+            "data.files.concept_spaces: '"
+                + name
+                + "' is not a space of kind '"
+                + loaded.conceptKind()
+                + "'; expected one of "
+                + spaces.values().stream()
+                    .filter(s -> s.entityKind().equals(loaded.conceptKind()))
+                    .map(EmbeddingSpace::name)
+                    .toList());
       }
-      concepts.addAll(finder.findAll(space, loaded.conceptCarriers(), splits.get(loaded.conceptKind()).trainIndices(),
-          data.concepts().minMovies(), seed + 5));
+      concepts.addAll(
+          finder.findAll(
+              space,
+              loaded.conceptCarriers(),
+              splits.get(loaded.conceptKind()).trainIndices(),
+              data.concepts().minMovies(),
+              seed + 5));
     }
     return concepts;
   }
 
-  /** The tasks named by {@code data.tasks.enabled} ("all": every task of the file), in file order. */
+  /**
+   * The tasks named by {@code data.tasks.enabled} ("all": every task of the file), in file order.
+   */
   private List<TaskSpec> selectTasks(List<FileTasks.FileTask> tasks) {
     List<String> enabled = data.tasks().enabled();
     List<String> names = tasks.stream().map(t -> t.spec().name()).toList();
     for (String name : enabled) {
       if (!name.equals("all") && !names.contains(name)) {
-        throw new UserInputException("data.tasks.enabled: unknown task '" + name + "'; expected one of " + names
-            + " (from " + files.tasksFile() + ") or all");
+        throw new UserInputException(
+            "data.tasks.enabled: unknown task '"
+                + name
+                + "'; expected one of "
+                + names
+                + " (from "
+                + files.tasksFile()
+                + ") or all");
       }
     }
-    return tasks.stream().map(FileTasks.FileTask::spec)
-        .filter(t -> enabled.contains("all") || enabled.contains(t.name())).toList();
+    return tasks.stream()
+        .map(FileTasks.FileTask::spec)
+        .filter(t -> enabled.contains("all") || enabled.contains(t.name()))
+        .toList();
   }
 
   /** Logs what the data supports and fails when {@code data.files.rewards} asks for more. */
   private void explainRewards(PreparedData prepared) {
     RewardAvailability rewards = RewardAvailability.of(prepared);
-    LOG.info("rewards of {}:{}{}", prepared.domain().name(), System.lineSeparator(), rewards.describe().stripTrailing());
+    LOG.info(
+        "rewards of {}:{}{}",
+        prepared.domain().name(),
+        System.lineSeparator(),
+        rewards.describe().stripTrailing());
     for (String reward : files.rewards()) {
       rewards.require(reward, "data.files.rewards");
     }
   }
 
   private String describe(Path folder, Loaded loaded, Map<String, EmbeddingSpace> spaces) {
-    StringBuilder out = new StringBuilder("files domain '" + files.name() + "' from " + folder + ":");
+    StringBuilder out =
+        new StringBuilder("files domain '" + files.name() + "' from " + folder + ":");
     for (EntityRecords records : loaded.entities().values()) {
-      List<String> ofKind = spaces.values().stream().filter(s -> s.entityKind().equals(records.kind()))
-          .map(s -> s.name() + " (" + s.dimension() + (s.textComparable() ? ", text" : "") + ")").toList();
-      out.append(String.format(Locale.ROOT, "%n  %-10s %6d entities from %s; spaces %s; text fields %s",
-          records.kind(), records.size(), records.file().getFileName(), ofKind, records.texts().keySet()));
+      List<String> ofKind =
+          spaces.values().stream()
+              .filter(s -> s.entityKind().equals(records.kind()))
+              .map(
+                  s -> s.name() + " (" + s.dimension() + (s.textComparable() ? ", text" : "") + ")")
+              .toList();
+      out.append(
+          String.format(
+              Locale.ROOT,
+              "%n  %-10s %6d entities from %s; spaces %s; text fields %s",
+              records.kind(),
+              records.size(),
+              records.file().getFileName(),
+              ofKind,
+              records.texts().keySet()));
     }
     if (loaded.interactions() != null) {
-      out.append(String.format(Locale.ROOT, "%n  interactions: %d (%s x %s)", loaded.interactions().count(),
-          loaded.interactions().rowKind(), loaded.interactions().columnKind()));
+      out.append(
+          String.format(
+              Locale.ROOT,
+              "%n  interactions: %d (%s x %s)",
+              loaded.interactions().count(),
+              loaded.interactions().rowKind(),
+              loaded.interactions().columnKind()));
     } else {
       out.append(String.format(Locale.ROOT, "%n  interactions: none"));
     }
-    out.append(String.format(Locale.ROOT, "%n  concept tags: %d on %s", loaded.conceptCarriers().size(),
-        loaded.conceptKind()));
+    out.append(
+        String.format(
+            Locale.ROOT,
+            "%n  concept tags: %d on %s",
+            loaded.conceptCarriers().size(),
+            loaded.conceptKind()));
     return out.toString();
   }
 

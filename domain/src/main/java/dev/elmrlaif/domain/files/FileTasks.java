@@ -36,9 +36,9 @@ import java.util.regex.Pattern;
  *   template: "{0.title}: {0.description} Unlike {1.title}..."   # the offline template teacher
  * </pre>
  *
- * A template fills {@code {field}} (slot 0) and {@code {k.field}} (slot k) from the entities' texts;
- * {@code target: f} is the template {@code {0.f}}. Each task remembers the line it starts on, so a
- * later check (an unknown space, a missing text field) can name it.
+ * A template fills {@code {field}} (slot 0) and {@code {k.field}} (slot k) from the entities'
+ * texts; {@code target: f} is the template {@code {0.f}}. Each task remembers the line it starts
+ * on, so a later check (an unknown space, a missing text field) can name it.
  */
 public final class FileTasks {
   /** A {@code {field}} or {@code {k.field}} reference in a template. */
@@ -47,8 +47,14 @@ public final class FileTasks {
   private FileTasks() {}
 
   /** One task as written in the file. */
-  record RawTask(String name, String description, String prompt, List<TaskSpec.Slot> slots, Pairing pairing,
-      String target, String template) {}
+  record RawTask(
+      String name,
+      String description,
+      String prompt,
+      List<TaskSpec.Slot> slots,
+      Pairing pairing,
+      String target,
+      String template) {}
 
   /** One task with the line it starts on and its template. */
   public record FileTask(int line, TaskSpec spec, String template) {
@@ -64,19 +70,26 @@ public final class FileTasks {
     }
   }
 
-  /** Reads and checks the structure of {@code file}'s tasks (names, prompts, slots, pairing, target). */
+  /**
+   * Reads and checks the structure of {@code file}'s tasks (names, prompts, slots, pairing,
+   * target).
+   */
   public static List<FileTask> read(Path file) {
-    ObjectMapper mapper = JsonMapper.builder(new YAMLFactory())
-        .propertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
-        .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-        .enable(MapperFeature.ACCEPT_CASE_INSENSITIVE_ENUMS)
-        .build();
+    ObjectMapper mapper =
+        JsonMapper.builder(new YAMLFactory())
+            .propertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
+            .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+            .enable(MapperFeature.ACCEPT_CASE_INSENSITIVE_ENUMS)
+            .build();
     List<FileTask> tasks = new ArrayList<>();
     Map<String, Integer> lineByName = new HashMap<>();
     try (JsonParser parser = mapper.getFactory().createParser(file.toFile())) {
       if (parser.nextToken() != JsonToken.START_ARRAY) {
-        throw new UserInputException(file + ":" + parser.currentTokenLocation().getLineNr()
-            + ": expected a YAML list of tasks (- name: ..., prompt: ..., slots: ..., target: ...)");
+        throw new UserInputException(
+            file
+                + ":"
+                + parser.currentTokenLocation().getLineNr()
+                + ": expected a YAML list of tasks (- name: ..., prompt: ..., slots: ..., target: ...)");
       }
       while (parser.nextToken() == JsonToken.START_OBJECT) {
         int line = parser.currentTokenLocation().getLineNr();
@@ -84,21 +97,38 @@ public final class FileTasks {
         FileTask task = check(raw, file + ":" + line, line);
         Integer first = lineByName.put(task.spec().name(), line);
         if (first != null) {
-          throw new UserInputException(file + ":" + line + ": task '" + task.spec().name()
-              + "' is defined twice (first on line " + first + "); expected unique names");
+          throw new UserInputException(
+              file
+                  + ":"
+                  + line
+                  + ": task '"
+                  + task.spec().name()
+                  + "' is defined twice (first on line "
+                  + first
+                  + "); expected unique names");
         }
         tasks.add(task);
       }
       if (parser.currentToken() != JsonToken.END_ARRAY) {
-        throw new UserInputException(file + ":" + parser.currentTokenLocation().getLineNr()
-            + ": expected each list entry to be a task mapping");
+        throw new UserInputException(
+            file
+                + ":"
+                + parser.currentTokenLocation().getLineNr()
+                + ": expected each list entry to be a task mapping");
       }
     } catch (JsonProcessingException e) {
-      throw new UserInputException(file + ":" + (e.getLocation() == null ? "?" : e.getLocation().getLineNr())
-          + ": " + e.getOriginalMessage() + "; expected tasks with name, description, prompt, slots, pairing and "
-          + "target or template", e);
+      throw new UserInputException(
+          file
+              + ":"
+              + (e.getLocation() == null ? "?" : e.getLocation().getLineNr())
+              + ": "
+              + e.getOriginalMessage()
+              + "; expected tasks with name, description, prompt, slots, pairing and "
+              + "target or template",
+          e);
     } catch (IOException e) {
-      throw new UserInputException(file + ": cannot read the task file (" + e.getMessage() + ")", e);
+      throw new UserInputException(
+          file + ": cannot read the task file (" + e.getMessage() + ")", e);
     }
     if (tasks.isEmpty()) {
       throw new UserInputException(file + ": holds no tasks; expected a YAML list of tasks");
@@ -112,44 +142,72 @@ public final class FileTasks {
     }
     String task = where + ": task '" + raw.name() + "'";
     if (raw.prompt() == null || raw.prompt().isBlank()) {
-      throw new UserInputException(task + " has no prompt; expected a prompt with " + TaskSpec.placeholder(0));
+      throw new UserInputException(
+          task + " has no prompt; expected a prompt with " + TaskSpec.placeholder(0));
     }
     if (raw.slots() == null || raw.slots().isEmpty()) {
-      throw new UserInputException(task + " has no slots; expected slots: [{kind: ..., space: ...}]");
+      throw new UserInputException(
+          task + " has no slots; expected slots: [{kind: ..., space: ...}]");
     }
     for (TaskSpec.Slot slot : raw.slots()) {
       if (slot.kind() == null || slot.space() == null) {
-        throw new UserInputException(task + ": a slot lacks kind or space; expected {kind: ..., space: ...}");
+        throw new UserInputException(
+            task + ": a slot lacks kind or space; expected {kind: ..., space: ...}");
       }
     }
-    Pairing pairing = raw.pairing() == null ? (raw.slots().size() == 1 ? Pairing.SINGLE : Pairing.RANDOM_PAIR)
-        : raw.pairing();
+    Pairing pairing =
+        raw.pairing() == null
+            ? (raw.slots().size() == 1 ? Pairing.SINGLE : Pairing.RANDOM_PAIR)
+            : raw.pairing();
     if (pairing == Pairing.USER) {
-      throw new UserInputException(task + ": pairing user is MovieLens's; expected single, random_pair or "
-          + "nearest_neighbour (a user task is a single task whose slot kind is your user kind)");
+      throw new UserInputException(
+          task
+              + ": pairing user is MovieLens's; expected single, random_pair or "
+              + "nearest_neighbour (a user task is a single task whose slot kind is your user kind)");
     }
     boolean hasTarget = raw.target() != null && !raw.target().isBlank();
     boolean hasTemplate = raw.template() != null && !raw.template().isBlank();
     if (hasTarget == hasTemplate) {
-      throw new UserInputException(task + ": " + (hasTarget ? "has both target and template" : "has neither target "
-          + "nor template") + "; expected exactly one (target: <text field> or template: \"... {field} ...\")");
+      throw new UserInputException(
+          task
+              + ": "
+              + (hasTarget
+                  ? "has both target and template"
+                  : "has neither target " + "nor template")
+              + "; expected exactly one (target: <text field> or template: \"... {field} ...\")");
     }
     String template = hasTarget ? "{0." + raw.target().strip() + "}" : raw.template();
     if (!FIELD.matcher(template).find()) {
-      throw new UserInputException(task + ": template \"" + template + "\" reads no text field; expected {field} "
-          + "or {k.field} references");
+      throw new UserInputException(
+          task
+              + ": template \""
+              + template
+              + "\" reads no text field; expected {field} "
+              + "or {k.field} references");
     }
     Matcher m = FIELD.matcher(template);
     while (m.find()) {
       if (m.group(1) != null && Integer.parseInt(m.group(1)) >= raw.slots().size()) {
-        throw new UserInputException(task + ": template reads " + m.group() + " but the task has "
-            + raw.slots().size() + " slot(s)");
+        throw new UserInputException(
+            task
+                + ": template reads "
+                + m.group()
+                + " but the task has "
+                + raw.slots().size()
+                + " slot(s)");
       }
     }
     TaskSpec spec;
     try {
-      spec = new TaskSpec(raw.name(), raw.description() == null ? "" : raw.description(), raw.prompt(), template,
-          raw.slots(), pairing, dev.elmrlaif.domain.tasks.TargetStyle.TEMPLATE);
+      spec =
+          new TaskSpec(
+              raw.name(),
+              raw.description() == null ? "" : raw.description(),
+              raw.prompt(),
+              template,
+              raw.slots(),
+              pairing,
+              dev.elmrlaif.domain.tasks.TargetStyle.TEMPLATE);
     } catch (IllegalArgumentException e) {
       throw new UserInputException(where + ": " + e.getMessage(), e);
     }

@@ -13,18 +13,23 @@ import java.util.Map;
 public final class TemplateTeacher implements Teacher {
   private final Map<String, EntityRecords> entitiesByKind;
 
-  /** @param entitiesByKind the entities of each kind, with their texts */
+  /**
+   * @param entitiesByKind the entities of each kind, with their texts
+   */
   public TemplateTeacher(Map<String, EntityRecords> entitiesByKind) {
     this.entitiesByKind = Map.copyOf(entitiesByKind);
   }
 
   @Override
   public String write(TeacherRequest request) {
-    return FileTasks.render(request.task().teacherPrompt(), (slot, field) -> {
-      String kind = request.task().slots().get(slot).kind();
-      String text = entitiesByKind.get(kind).texts().get(field).get(request.entities().get(slot));
-      return text.strip();
-    });
+    return FileTasks.render(
+        request.task().teacherPrompt(),
+        (slot, field) -> {
+          String kind = request.task().slots().get(slot).kind();
+          String text =
+              entitiesByKind.get(kind).texts().get(field).get(request.entities().get(slot));
+          return text.strip();
+        });
   }
 
   @Override

@@ -16,9 +16,13 @@ import java.util.Arrays;
  * @param movieFactors movies × dimension, row-major, every movie (held-out ones folded in)
  * @param fitSeconds wall time of the fit on the training block
  */
-public record BehavioralEmbeddings(int dimension, double[] userFactors, double[] movieFactors, double fitSeconds) {
+public record BehavioralEmbeddings(
+    int dimension, double[] userFactors, double[] movieFactors, double fitSeconds) {
 
-  /** Fits on the training block of {@code ratings} (users × movies) and folds in the held-out entities. */
+  /**
+   * Fits on the training block of {@code ratings} (users × movies) and folds in the held-out
+   * entities.
+   */
   public static BehavioralEmbeddings fit(
       Interactions ratings, Split users, Split movies, WalsConfig config, long seed) {
     int[] trainUsers = users.trainIndices();
@@ -37,23 +41,25 @@ public record BehavioralEmbeddings(int dimension, double[] userFactors, double[]
 
     int[] heldUsers = users.heldOutIndices();
     if (heldUsers.length > 0) {
-      // held-out users against the trained movie factors, reading only their ratings of training movies
-      double[] folded = wals.solveRows(block(ratings, heldUsers, trainMovies), trained.columnFactors());
+      // held-out users against the trained movie factors, reading only their ratings of training
+      // movies
+      double[] folded =
+          wals.solveRows(block(ratings, heldUsers, trainMovies), trained.columnFactors());
       scatter(folded, heldUsers, userFactors, k);
     }
     int[] heldMovies = movies.heldOutIndices();
     if (heldMovies.length > 0) {
       // held-out movies against the trained user factors, reading only training users' ratings
-      double[] folded = wals.solveRows(
-          block(ratings.transpose(), heldMovies, trainUsers), trained.rowFactors());
+      double[] folded =
+          wals.solveRows(block(ratings.transpose(), heldMovies, trainUsers), trained.rowFactors());
       scatter(folded, heldMovies, movieFactors, k);
     }
     return new BehavioralEmbeddings(k, userFactors, movieFactors, seconds);
   }
 
   /**
-   * The sub-matrix of {@code matrix} with the given rows and columns (both ascending), re-indexed to
-   * 0..n-1 in the order given.
+   * The sub-matrix of {@code matrix} with the given rows and columns (both ascending), re-indexed
+   * to 0..n-1 in the order given.
    */
   public static Interactions block(Interactions matrix, int[] rows, int[] columns) {
     int[] newColumn = new int[matrix.columns()];
@@ -81,7 +87,8 @@ public record BehavioralEmbeddings(int dimension, double[] userFactors, double[]
         }
       }
     }
-    return new Interactions(matrix.rowKind(), matrix.columnKind(), rows.length, columns.length, start, column, value);
+    return new Interactions(
+        matrix.rowKind(), matrix.columnKind(), rows.length, columns.length, start, column, value);
   }
 
   /** User {@code u}'s vector as floats. */

@@ -7,7 +7,8 @@ import java.util.List;
  * strings when the overview file does not cover the movie.
  *
  * @param id MovieLens movieId
- * @param title the title as MovieLens writes it, year included, e.g. "American President, The (1995)"
+ * @param title the title as MovieLens writes it, year included, e.g. "American President, The
+ *     (1995)"
  * @param year release year parsed from the title, 0 when the title has none
  * @param genres MovieLens genres; empty for "(no genres listed)"
  * @param imdbId IMDb id from links.csv, empty if unknown

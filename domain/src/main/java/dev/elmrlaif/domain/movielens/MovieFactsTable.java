@@ -2,8 +2,6 @@ package dev.elmrlaif.domain.movielens;
 
 import dev.elmrlaif.domain.Interactions;
 import dev.elmrlaif.domain.Split;
-import dev.elmrlaif.domain.movielens.Movie;
-import dev.elmrlaif.domain.movielens.MovieLensData;
 import dev.elmrlaif.domain.teacher.MovieFacts;
 import dev.elmrlaif.domain.teacher.TitleScrubber;
 import java.util.ArrayList;
@@ -14,14 +12,24 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Builds the {@link MovieFacts} of every movie from a loaded MovieLens dataset. Rating statistics and
- * tags come from training users only, so a held-out user's behaviour never reaches a target text.
+ * Builds the {@link MovieFacts} of every movie from a loaded MovieLens dataset. Rating statistics
+ * and tags come from training users only, so a held-out user's behaviour never reaches a target
+ * text.
  */
 public final class MovieFactsTable {
   private static final int MAX_TAGS = 6;
-  private static final Set<String> UNINFORMATIVE_TAGS = Set.of("in netflix queue", "netflix queue", "seen it", "watched");
-  private static final Map<String, String> GENRE_NAMES = Map.of(
-      "Sci-Fi", "science fiction", "Film-Noir", "film noir", "Children", "family", "Animation", "animated");
+  private static final Set<String> UNINFORMATIVE_TAGS =
+      Set.of("in netflix queue", "netflix queue", "seen it", "watched");
+  private static final Map<String, String> GENRE_NAMES =
+      Map.of(
+          "Sci-Fi",
+          "science fiction",
+          "Film-Noir",
+          "film noir",
+          "Children",
+          "family",
+          "Animation",
+          "animated");
 
   private MovieFactsTable() {}
 
@@ -52,26 +60,32 @@ public final class MovieFactsTable {
           count++;
         }
       }
-      List<String> tags = tagCounts.get(m).entrySet().stream()
-          .sorted(Map.Entry.<String, Integer>comparingByValue().reversed().thenComparing(Map.Entry.comparingByKey()))
-          .limit(MAX_TAGS)
-          .map(Map.Entry::getKey)
-          .toList();
+      List<String> tags =
+          tagCounts.get(m).entrySet().stream()
+              .sorted(
+                  Map.Entry.<String, Integer>comparingByValue()
+                      .reversed()
+                      .thenComparing(Map.Entry.comparingByKey()))
+              .limit(MAX_TAGS)
+              .map(Map.Entry::getKey)
+              .toList();
       TitleScrubber scrubber = new TitleScrubber(List.of(movie.title()));
-      List<String> genres = movie.genres().stream()
-          .filter(g -> !g.equals("IMAX"))
-          .map(g -> GENRE_NAMES.getOrDefault(g, g.toLowerCase(Locale.ROOT)))
-          .toList();
-      facts.add(new MovieFacts(
-          movie.title(),
-          movie.year(),
-          genres,
-          tags.stream().filter(t -> !scrubber.mentionsTitle(t)).toList(),
-          movie.keywords().stream().filter(k -> !scrubber.mentionsTitle(k)).limit(8).toList(),
-          scrubber.scrub(movie.overview()),
-          scrubber.scrub(movie.tagline()),
-          count == 0 ? Double.NaN : sum / count,
-          count));
+      List<String> genres =
+          movie.genres().stream()
+              .filter(g -> !g.equals("IMAX"))
+              .map(g -> GENRE_NAMES.getOrDefault(g, g.toLowerCase(Locale.ROOT)))
+              .toList();
+      facts.add(
+          new MovieFacts(
+              movie.title(),
+              movie.year(),
+              genres,
+              tags.stream().filter(t -> !scrubber.mentionsTitle(t)).toList(),
+              movie.keywords().stream().filter(k -> !scrubber.mentionsTitle(k)).limit(8).toList(),
+              scrubber.scrub(movie.overview()),
+              scrubber.scrub(movie.tagline()),
+              count == 0 ? Double.NaN : sum / count,
+              count));
     }
     return facts;
   }

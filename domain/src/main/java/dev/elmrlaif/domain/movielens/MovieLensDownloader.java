@@ -25,18 +25,23 @@ import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
 
 /**
- * Fetches a GroupLens MovieLens zip, checks its SHA-256, and unpacks it into
- * {@code <cache>/movielens/<name>/} without letting any entry escape that folder. The unpacked folder
- * appears atomically (extracted beside it, then renamed), so a killed download leaves no half folder.
+ * Fetches a GroupLens MovieLens zip, checks its SHA-256, and unpacks it into {@code
+ * <cache>/movielens/<name>/} without letting any entry escape that folder. The unpacked folder
+ * appears atomically (extracted beside it, then renamed), so a killed download leaves no half
+ * folder.
  */
 public final class MovieLensDownloader {
   private static final Logger LOG = LogManager.getLogger(MovieLensDownloader.class);
 
   /** The datasets GroupLens publishes that this project reads, with their archive checksums. */
   public enum Dataset {
-    ML_LATEST_SMALL("ml-latest-small", "https://files.grouplens.org/datasets/movielens/ml-latest-small.zip",
+    ML_LATEST_SMALL(
+        "ml-latest-small",
+        "https://files.grouplens.org/datasets/movielens/ml-latest-small.zip",
         "696d65a3dfceac7c45750ad32df2c259311949efec81f0f144fdfb91ebc9e436"),
-    ML_25M("ml-25m", "https://files.grouplens.org/datasets/movielens/ml-25m.zip",
+    ML_25M(
+        "ml-25m",
+        "https://files.grouplens.org/datasets/movielens/ml-25m.zip",
         "8b21cfb7eb1706b4ec0aac894368d90acf26ebdfb6aced3ebd4ad5bd1eb9c6aa");
 
     private final String folderName;
@@ -61,7 +66,8 @@ public final class MovieLensDownloader {
           return d;
         }
       }
-      throw new UserInputException("unknown MovieLens dataset '" + name + "'; expected ml-latest-small or ml-25m");
+      throw new UserInputException(
+          "unknown MovieLens dataset '" + name + "'; expected ml-latest-small or ml-25m");
     }
   }
 
@@ -70,17 +76,24 @@ public final class MovieLensDownloader {
 
   public MovieLensDownloader(Duration timeout) {
     this.timeout = timeout;
-    this.client = HttpClient.newBuilder().connectTimeout(timeout).followRedirects(HttpClient.Redirect.NORMAL).build();
+    this.client =
+        HttpClient.newBuilder()
+            .connectTimeout(timeout)
+            .followRedirects(HttpClient.Redirect.NORMAL)
+            .build();
   }
 
-  /** Downloads {@code dataset} into {@code cacheDir} unless it is already there; returns the dataset folder. */
+  /**
+   * Downloads {@code dataset} into {@code cacheDir} unless it is already there; returns the dataset
+   * folder.
+   */
   public Path download(Dataset dataset, Path cacheDir) {
     return download(dataset.url, dataset.sha256, dataset.folderName, cacheDir);
   }
 
   /**
-   * Downloads the zip at {@code url}, which must hash to {@code sha256} and hold a folder
-   * {@code name}/, into {@code cacheDir/movielens/}; returns {@code cacheDir/movielens/name}.
+   * Downloads the zip at {@code url}, which must hash to {@code sha256} and hold a folder {@code
+   * name}/, into {@code cacheDir/movielens/}; returns {@code cacheDir/movielens/name}.
    */
   public Path download(URI url, String sha256, String name, Path cacheDir) {
     Path parent = cacheDir.resolve("movielens");
@@ -94,15 +107,21 @@ public final class MovieLensDownloader {
       try {
         String actual = fetch(url, zip);
         if (!actual.equalsIgnoreCase(sha256)) {
-          throw new UserInputException(url + ": SHA-256 is " + actual + ", expected " + sha256
-              + "; the download is corrupt or the archive changed upstream");
+          throw new UserInputException(
+              url
+                  + ": SHA-256 is "
+                  + actual
+                  + ", expected "
+                  + sha256
+                  + "; the download is corrupt or the archive changed upstream");
         }
         Path staging = Files.createTempDirectory(parent, "." + name + "-unpack-");
         try {
           extractSafely(zip, staging);
           Path unpacked = staging.resolve(name);
           if (!Files.isRegularFile(unpacked.resolve("movies.csv"))) {
-            throw new UserInputException(url + ": the archive has no " + name + "/movies.csv; expected a MovieLens zip");
+            throw new UserInputException(
+                url + ": the archive has no " + name + "/movies.csv; expected a MovieLens zip");
           }
           moveAtomically(unpacked, target);
         } finally {
@@ -112,9 +131,17 @@ public final class MovieLensDownloader {
         Files.deleteIfExists(zip);
       }
     } catch (IOException e) {
-      throw new UserInputException("cannot download " + url + " (" + e.getClass().getSimpleName()
-          + (e.getMessage() == null ? "" : ": " + e.getMessage()) + "). Without internet, set data.root or "
-          + "RLAIF_DATA to a folder holding movielens/" + name + "/", e);
+      throw new UserInputException(
+          "cannot download "
+              + url
+              + " ("
+              + e.getClass().getSimpleName()
+              + (e.getMessage() == null ? "" : ": " + e.getMessage())
+              + "). Without internet, set data.root or "
+              + "RLAIF_DATA to a folder holding movielens/"
+              + name
+              + "/",
+          e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("download of " + url + " interrupted", e);
@@ -133,8 +160,13 @@ public final class MovieLensDownloader {
       for (ZipEntry entry = in.getNextEntry(); entry != null; entry = in.getNextEntry()) {
         Path destination = root.resolve(entry.getName()).normalize();
         if (!destination.startsWith(root) || destination.equals(root)) {
-          throw new UserInputException(zip + ": zip entry '" + entry.getName() + "' escapes the target folder "
-              + root + "; refusing to unpack it");
+          throw new UserInputException(
+              zip
+                  + ": zip entry '"
+                  + entry.getName()
+                  + "' escapes the target folder "
+                  + root
+                  + "; refusing to unpack it");
         }
         if (entry.isDirectory()) {
           Files.createDirectories(destination);
@@ -148,8 +180,10 @@ public final class MovieLensDownloader {
 
   private String fetch(URI url, Path zip) throws IOException, InterruptedException {
     LOG.info("downloading {}", url);
-    HttpRequest request = HttpRequest.newBuilder(url).timeout(timeout.multipliedBy(30)).GET().build();
-    HttpResponse<InputStream> response = client.send(request, HttpResponse.BodyHandlers.ofInputStream());
+    HttpRequest request =
+        HttpRequest.newBuilder(url).timeout(timeout.multipliedBy(30)).GET().build();
+    HttpResponse<InputStream> response =
+        client.send(request, HttpResponse.BodyHandlers.ofInputStream());
     try (InputStream body = response.body()) {
       if (response.statusCode() != 200) {
         throw new IOException("HTTP " + response.statusCode());
@@ -183,13 +217,16 @@ public final class MovieLensDownloader {
       return;
     }
     try (var paths = Files.walk(folder)) {
-      paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> {
-        try {
-          Files.deleteIfExists(p);
-        } catch (IOException e) {
-          throw new UncheckedIOException(e);
-        }
-      });
+      paths
+          .sorted(java.util.Comparator.reverseOrder())
+          .forEach(
+              p -> {
+                try {
+                  Files.deleteIfExists(p);
+                } catch (IOException e) {
+                  throw new UncheckedIOException(e);
+                }
+              });
     } catch (IOException | UncheckedIOException e) {
       LOG.warn("could not remove {}: {}", folder, e.getMessage());
     }

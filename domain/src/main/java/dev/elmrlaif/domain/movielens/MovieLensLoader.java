@@ -18,8 +18,8 @@ import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
 
 /**
- * Reads the MovieLens CSV layout shared by {@code ml-latest-small} and {@code ml-25m}
- * ({@code movies.csv}, {@code ratings.csv}, optional {@code tags.csv} and {@code links.csv}) and the
+ * Reads the MovieLens CSV layout shared by {@code ml-latest-small} and {@code ml-25m} ({@code
+ * movies.csv}, {@code ratings.csv}, optional {@code tags.csv} and {@code links.csv}) and the
  * optional overview file ({@code movieId, overview, tagline, keywords} with {@code |}-separated
  * keywords). Malformed rows are {@link UserInputException}s naming file, line and column; a summary
  * (counts, rating histogram, text coverage) is logged.
@@ -37,8 +37,10 @@ public final class MovieLensLoader {
    */
   public static MovieLensData load(Path folder, Path overviews) {
     if (!Files.isDirectory(folder)) {
-      throw new UserInputException(folder + ": MovieLens folder not found; expected a folder with movies.csv and "
-          + "ratings.csv (set data.root or RLAIF_DATA, or run './rlaif data download ml-latest-small')");
+      throw new UserInputException(
+          folder
+              + ": MovieLens folder not found; expected a folder with movies.csv and "
+              + "ratings.csv (set data.root or RLAIF_DATA, or run './rlaif data download ml-latest-small')");
     }
     List<Movie> movies = readMovies(folder.resolve("movies.csv"));
     EntityTable table = tableOf(movies);
@@ -48,7 +50,8 @@ public final class MovieLensLoader {
     }
     boolean overviewsLoaded = overviews != null && Files.isRegularFile(overviews);
     if (overviews != null && !overviewsLoaded) {
-      LOG.warn("overview file {} not found; the teacher works from MovieLens metadata alone", overviews);
+      LOG.warn(
+          "overview file {} not found; the teacher works from MovieLens metadata alone", overviews);
     }
     if (overviewsLoaded) {
       readOverviews(overviews, table, movies);
@@ -60,8 +63,16 @@ public final class MovieLensLoader {
     if (Files.isRegularFile(tags)) {
       tagIndices = readTags(tags, table, ratings.userIds, tagText);
     }
-    MovieLensData data = new MovieLensData(folder, List.copyOf(movies), ratings.userIds, ratings.matrix,
-        tagIndices[0], tagIndices[1], List.copyOf(tagText), overviewsLoaded);
+    MovieLensData data =
+        new MovieLensData(
+            folder,
+            List.copyOf(movies),
+            ratings.userIds,
+            ratings.matrix,
+            tagIndices[0],
+            tagIndices[1],
+            List.copyOf(tagText),
+            overviewsLoaded);
     LOG.info("{}", describe(data));
     return data;
   }
@@ -74,7 +85,8 @@ public final class MovieLensLoader {
     }
     StringBuilder hist = new StringBuilder();
     for (int i = 0; i < histogram.length; i++) {
-      hist.append(String.format(Locale.ROOT, "%s%.1f:%d", i == 0 ? "" : " ", (i + 1) / 2.0, histogram[i]));
+      hist.append(
+          String.format(Locale.ROOT, "%s%.1f:%d", i == 0 ? "" : " ", (i + 1) / 2.0, histogram[i]));
     }
     int ratedMovies = 0;
     Interactions byMovie = data.ratings().transpose();
@@ -82,12 +94,20 @@ public final class MovieLensLoader {
       ratedMovies += byMovie.rowLength(m) > 0 ? 1 : 0;
     }
     int withOverview = data.moviesWithOverview();
-    return String.format(Locale.ROOT,
+    return String.format(
+        Locale.ROOT,
         "MovieLens %s: %d movies (%d rated), %d users, %d ratings, %d tag applications%n"
             + "  rating histogram %s%n"
             + "  texts: %d/%d movies have an overview (%.1f%%)%s",
-        data.folder().getFileName(), data.movies().size(), ratedMovies, data.userIds().length,
-        data.ratings().count(), data.tagMovie().length, hist, withOverview, data.movies().size(),
+        data.folder().getFileName(),
+        data.movies().size(),
+        ratedMovies,
+        data.userIds().length,
+        data.ratings().count(),
+        data.tagMovie().length,
+        hist,
+        withOverview,
+        data.movies().size(),
         100.0 * withOverview / Math.max(1, data.movies().size()),
         data.overviewsLoaded() ? "" : " (no overview file: metadata only)");
   }
@@ -108,14 +128,25 @@ public final class MovieLensLoader {
       for (CsvReader.Row row = csv.next(); row != null; row = csv.next()) {
         Integer first = lineOf.putIfAbsent(row.longInteger(id), row.lineNumber());
         if (first != null) {
-          throw new UserInputException(file + ":" + row.lineNumber() + ": movieId " + row.longInteger(id)
-              + " appears again (first on line " + first + "); expected unique movieIds");
+          throw new UserInputException(
+              file
+                  + ":"
+                  + row.lineNumber()
+                  + ": movieId "
+                  + row.longInteger(id)
+                  + " appears again (first on line "
+                  + first
+                  + "); expected unique movieIds");
         }
         String name = row.required(title).trim();
         String genreText = row.get(genres).trim();
-        List<String> genreList = genreText.isEmpty() || genreText.equals(NO_GENRES)
-            ? List.of() : List.of(genreText.split("\\|"));
-        movies.add(new Movie(row.longInteger(id), name, yearOf(name), genreList, "", "", "", "", List.of()));
+        List<String> genreList =
+            genreText.isEmpty() || genreText.equals(NO_GENRES)
+                ? List.of()
+                : List.of(genreText.split("\\|"));
+        movies.add(
+            new Movie(
+                row.longInteger(id), name, yearOf(name), genreList, "", "", "", "", List.of()));
       }
     }
     if (movies.isEmpty()) {
@@ -134,7 +165,8 @@ public final class MovieLensLoader {
     try {
       return new EntityTable("movie", ids, names);
     } catch (IllegalArgumentException e) {
-      throw new UserInputException("movies.csv: " + e.getMessage() + "; expected unique movieIds", e);
+      throw new UserInputException(
+          "movies.csv: " + e.getMessage() + "; expected unique movieIds", e);
     }
   }
 
@@ -166,10 +198,21 @@ public final class MovieLensLoader {
           continue;
         }
         String keywordText = keywords < 0 ? "" : row.get(keywords).trim();
-        List<String> keywordList = keywordText.isEmpty() ? List.of()
-            : Arrays.stream(keywordText.split("\\|")).map(String::trim).filter(k -> !k.isEmpty()).toList();
-        movies.set(m, movies.get(m).withTexts(
-            row.get(overview).trim(), tagline < 0 ? "" : row.get(tagline).trim(), keywordList));
+        List<String> keywordList =
+            keywordText.isEmpty()
+                ? List.of()
+                : Arrays.stream(keywordText.split("\\|"))
+                    .map(String::trim)
+                    .filter(k -> !k.isEmpty())
+                    .toList();
+        movies.set(
+            m,
+            movies
+                .get(m)
+                .withTexts(
+                    row.get(overview).trim(),
+                    tagline < 0 ? "" : row.get(tagline).trim(),
+                    keywordList));
       }
     }
     if (unknown > 0) {
@@ -215,13 +258,25 @@ public final class MovieLensLoader {
     for (int i = 0; i < n; i++) {
       userIndex[i] = Arrays.binarySearch(userIds, users[i]);
     }
-    Interactions matrix = Interactions.fromTriples(
-        "user", "movie", userIds.length, table.size(), userIndex, Arrays.copyOf(movieIndex, n), Arrays.copyOf(stars, n));
+    Interactions matrix =
+        Interactions.fromTriples(
+            "user",
+            "movie",
+            userIds.length,
+            table.size(),
+            userIndex,
+            Arrays.copyOf(movieIndex, n),
+            Arrays.copyOf(stars, n));
     return new RatingsTable(userIds, matrix);
   }
 
-  /** Reads tag applications; returns {movie indices, user indices (-1 for users without ratings)}. */
-  /** The distinct values among the first {@code n} of {@code values}, ascending (no boxing: ml-25m has 25M). */
+  /**
+   * Reads tag applications; returns {movie indices, user indices (-1 for users without ratings)}.
+   */
+  /**
+   * The distinct values among the first {@code n} of {@code values}, ascending (no boxing: ml-25m
+   * has 25M).
+   */
   private static long[] sortedDistinct(long[] values, int n) {
     long[] sorted = Arrays.copyOf(values, n);
     Arrays.sort(sorted);
@@ -234,7 +289,8 @@ public final class MovieLensLoader {
     return Arrays.copyOf(sorted, distinct);
   }
 
-  private static int[][] readTags(Path file, EntityTable table, long[] userIds, List<String> tagText) {
+  private static int[][] readTags(
+      Path file, EntityTable table, long[] userIds, List<String> tagText) {
     int[] movieIndex = new int[1024];
     int[] userIndex = new int[1024];
     int n = 0;

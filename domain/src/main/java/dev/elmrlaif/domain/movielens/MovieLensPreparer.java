@@ -13,8 +13,6 @@ import dev.elmrlaif.domain.data.DomainPreparer;
 import dev.elmrlaif.domain.data.PreparedData;
 import dev.elmrlaif.domain.data.PreparedDataStore;
 import dev.elmrlaif.domain.data.RankingReport;
-import dev.elmrlaif.domain.movielens.DatasetLocator;
-import dev.elmrlaif.domain.movielens.MovieFactsTable;
 import dev.elmrlaif.domain.tasks.TaskCatalog;
 import dev.elmrlaif.domain.tasks.TaskExample;
 import dev.elmrlaif.domain.tasks.TaskExampleBuilder;
@@ -40,8 +38,8 @@ import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
 
 /**
- * Builds everything the trainers consume from a MovieLens dataset, or reads it back from
- * the cache when the same inputs were prepared before. The steps, each timed:
+ * Builds everything the trainers consume from a MovieLens dataset, or reads it back from the cache
+ * when the same inputs were prepared before. The steps, each timed:
  *
  * <ol>
  *   <li>resolve the data root (config, {@code RLAIF_DATA}, cache; download on first use);
@@ -49,15 +47,16 @@ import org.apache.logging.log4j.Logger;
  *   <li>split movies and users by fraction and seed;
  *   <li>fit behavioral embeddings (WALS) on the training block, fold held-out entities in, and
  *       measure held-out ranking quality against popularity;
- *   <li>the text encoder ({@code data.text_encoder}: all-MiniLM-L6-v2 by default, or TF-IDF + SVD fitted
- *       on the training movies' texts); each movie's semantic embedding is the encoder's mean over its
- *       texts, every distinct text encoded once, in batches, through the disk cache of encodings;
+ *   <li>the text encoder ({@code data.text_encoder}: all-MiniLM-L6-v2 by default, or TF-IDF + SVD
+ *       fitted on the training movies' texts); each movie's semantic embedding is the encoder's
+ *       mean over its texts, every distinct text encoded once, in batches, through the disk cache
+ *       of encodings;
  *   <li>find concept activation vectors from training users' tags and from genres;
  *   <li>write each selected task's training and held-out examples with the teacher.
  * </ol>
  *
- * Held-out entities reach none of the fitted parts: WALS, the encoder and the concepts are fitted on
- * training entities only, and training examples mention training entities only.
+ * Held-out entities reach none of the fitted parts: WALS, the encoder and the concepts are fitted
+ * on training entities only, and training examples mention training entities only.
  */
 public final class MovieLensPreparer implements DomainPreparer {
   private static final Logger LOG = LogManager.getLogger(MovieLensPreparer.class);
@@ -78,16 +77,24 @@ public final class MovieLensPreparer implements DomainPreparer {
     this.environment = Map.copyOf(environment);
   }
 
-  /** Prepares the MovieLens data, or loads it from the cache when {@code force} is false and the inputs match. */
+  /**
+   * Prepares the MovieLens data, or loads it from the cache when {@code force} is false and the
+   * inputs match.
+   */
   @Override
   public PreparedData prepare(boolean force) {
     Map<String, Double> timings = new LinkedHashMap<>();
     long start = System.nanoTime();
-    Path root = DatasetLocator.resolve(config, environment, new MovieLensDownloader(Duration.ofSeconds(30)));
+    Path root =
+        DatasetLocator.resolve(
+            config, environment, new MovieLensDownloader(Duration.ofSeconds(30)));
     Path datasetFolder = root.resolve("movielens").resolve(config.dataset());
     Path overviews = overviewFile(root);
     String key = cacheKey(datasetFolder, overviews);
-    Path folder = Path.of(config.cacheDir()).resolve("prepared").resolve(config.dataset() + "-" + key.substring(0, 16));
+    Path folder =
+        Path.of(config.cacheDir())
+            .resolve("prepared")
+            .resolve(config.dataset() + "-" + key.substring(0, 16));
     if (!force && store.isComplete(folder) && store.keyOf(folder).equals(key)) {
       LOG.info("reusing prepared data in {}", folder);
       return store.load(folder);
@@ -107,10 +114,15 @@ public final class MovieLensPreparer implements DomainPreparer {
     timings.put("split + facts", seconds(start));
 
     start = System.nanoTime();
-    BehavioralEmbeddings behavioral = BehavioralEmbeddings.fit(data.ratings(), users, movies, config.wals(), seed + 2);
+    BehavioralEmbeddings behavioral =
+        BehavioralEmbeddings.fit(data.ratings(), users, movies, config.wals(), seed + 2);
     RankingReport ranking =
-        RankingEvaluation.evaluate(data.ratings(), users, movies, behavioral, config.wals(), seed + 3);
-    LOG.info("behavioral embeddings: WALS fit {} s; {}", String.format(Locale.ROOT, "%.2f", behavioral.fitSeconds()), ranking);
+        RankingEvaluation.evaluate(
+            data.ratings(), users, movies, behavioral, config.wals(), seed + 3);
+    LOG.info(
+        "behavioral embeddings: WALS fit {} s; {}",
+        String.format(Locale.ROOT, "%.2f", behavioral.fitSeconds()),
+        ranking);
     timings.put("behavioral (WALS + ranking eval)", seconds(start));
 
     start = System.nanoTime();
@@ -133,14 +145,26 @@ public final class MovieLensPreparer implements DomainPreparer {
         withoutText++;
       }
     }
-    LOG.info("semantic embeddings: {} movies by {}; {} without text (no embedding, left out of semantic tasks)",
-        movieTable.size(), encoder.description(), withoutText);
+    LOG.info(
+        "semantic embeddings: {} movies by {}; {} without text (no embedding, left out of semantic tasks)",
+        movieTable.size(),
+        encoder.description(),
+        withoutText);
     Map<String, EmbeddingSpace> spaces = new LinkedHashMap<>();
-    spaces.put(PreparedData.SEMANTIC, new EmbeddingSpace(PreparedData.SEMANTIC, "movie", encoder.dimension(), semantic, true));
-    spaces.put(PreparedData.BEHAVIORAL,
-        new EmbeddingSpace(PreparedData.BEHAVIORAL, "user", behavioral.dimension(), behavioral.usersAsFloats()));
-    spaces.put(PreparedData.BEHAVIORAL_MOVIE,
-        new EmbeddingSpace(PreparedData.BEHAVIORAL_MOVIE, "movie", behavioral.dimension(), behavioral.moviesAsFloats()));
+    spaces.put(
+        PreparedData.SEMANTIC,
+        new EmbeddingSpace(PreparedData.SEMANTIC, "movie", encoder.dimension(), semantic, true));
+    spaces.put(
+        PreparedData.BEHAVIORAL,
+        new EmbeddingSpace(
+            PreparedData.BEHAVIORAL, "user", behavioral.dimension(), behavioral.usersAsFloats()));
+    spaces.put(
+        PreparedData.BEHAVIORAL_MOVIE,
+        new EmbeddingSpace(
+            PreparedData.BEHAVIORAL_MOVIE,
+            "movie",
+            behavioral.dimension(),
+            behavioral.moviesAsFloats()));
     timings.put("semantic (text encoder)", seconds(start));
 
     start = System.nanoTime();
@@ -153,14 +177,28 @@ public final class MovieLensPreparer implements DomainPreparer {
     Map<String, Split> splits = new LinkedHashMap<>();
     splits.put("movie", movies);
     splits.put("user", users);
-    InMemoryDomain domain = new InMemoryDomain("movielens/" + config.dataset(), tables, spaces,
-        Map.of("movie", texts), splits, data.ratings(), concepts);
+    InMemoryDomain domain =
+        new InMemoryDomain(
+            "movielens/" + config.dataset(),
+            tables,
+            spaces,
+            Map.of("movie", texts),
+            splits,
+            data.ratings(),
+            concepts);
 
     start = System.nanoTime();
     Teacher teacher = teacher(facts);
     List<TaskSpec> tasks = TaskCatalog.movieLens().select(config.tasks().enabled());
-    TaskExampleBuilder builder = new TaskExampleBuilder(config.tasks(), teacher, movies, users,
-        spaces.get(PreparedData.SEMANTIC), data.ratings(), seed + 6);
+    TaskExampleBuilder builder =
+        new TaskExampleBuilder(
+            config.tasks(),
+            teacher,
+            movies,
+            users,
+            spaces.get(PreparedData.SEMANTIC),
+            data.ratings(),
+            seed + 6);
     boolean parallel = config.teacher().mode() == TeacherMode.OFFLINE;
     Map<String, List<TaskExample>> train = new LinkedHashMap<>();
     Map<String, List<TaskExample>> heldOut = new LinkedHashMap<>();
@@ -170,24 +208,39 @@ public final class MovieLensPreparer implements DomainPreparer {
     }
     timings.put("tasks (teacher)", seconds(start));
 
-    PreparedData prepared = new PreparedData(folder, domain, tasks, train, heldOut, encoder, ranking, timings,
-        MovieLensLoader.describe(data), teacher.description(), false);
+    PreparedData prepared =
+        new PreparedData(
+            folder,
+            domain,
+            tasks,
+            train,
+            heldOut,
+            encoder,
+            ranking,
+            timings,
+            MovieLensLoader.describe(data),
+            teacher.description(),
+            false);
     start = System.nanoTime();
     store.save(prepared, key, folder);
     timings.put("save cache", seconds(start));
     return prepared;
   }
 
-  /** The text encoder {@code data.text_encoder} names (TF-IDF + SVD is fitted on the training movies' texts). */
+  /**
+   * The text encoder {@code data.text_encoder} names (TF-IDF + SVD is fitted on the training
+   * movies' texts).
+   */
   private TextEncoder textEncoder(List<String> trainingTexts) {
     return DomainPreparer.textEncoder(config, trainingTexts, seed + 4);
   }
 
   /**
-   * The texts a movie's semantic embedding averages over (paper Sec. 3.1: the encoder's mean over what is
-   * written about the movie): the TMDB overview, tagline and keywords, and the facts the teacher writes from,
-   * its genres and the training users' tags. Never the title: the model must learn the movie from its
-   * embedding, not its name. A movie with none of these gets the single empty text, hence the zero vector.
+   * The texts a movie's semantic embedding averages over (paper Sec. 3.1: the encoder's mean over
+   * what is written about the movie): the TMDB overview, tagline and keywords, and the facts the
+   * teacher writes from, its genres and the training users' tags. Never the title: the model must
+   * learn the movie from its embedding, not its name. A movie with none of these gets the single
+   * empty text, hence the zero vector.
    */
   static List<String> textsOf(MovieFacts f) {
     List<String> texts = new ArrayList<>();
@@ -212,37 +265,57 @@ public final class MovieLensPreparer implements DomainPreparer {
     return texts;
   }
 
-  private List<Concept> findConcepts(MovieLensData data, Split movies, Split users, Map<String, EmbeddingSpace> spaces) {
+  private List<Concept> findConcepts(
+      MovieLensData data, Split movies, Split users, Map<String, EmbeddingSpace> spaces) {
     Map<String, Set<Integer>> carriers = new TreeMap<>();
     for (int i = 0; i < data.tagMovie().length; i++) {
       int user = data.tagUser()[i];
       if (user < 0 || !users.isHeldOut(user)) {
-        carriers.computeIfAbsent(data.tagText().get(i), t -> new HashSet<>()).add(data.tagMovie()[i]);
+        carriers
+            .computeIfAbsent(data.tagText().get(i), t -> new HashSet<>())
+            .add(data.tagMovie()[i]);
       }
     }
     if (config.concepts().includeGenres()) {
       for (int m = 0; m < data.movies().size(); m++) {
         for (String genre : data.movies().get(m).genres()) {
-          carriers.computeIfAbsent("genre:" + genre.toLowerCase(Locale.ROOT), g -> new HashSet<>()).add(m);
+          carriers
+              .computeIfAbsent("genre:" + genre.toLowerCase(Locale.ROOT), g -> new HashSet<>())
+              .add(m);
         }
       }
     }
     Map<String, int[]> carrierArrays = new LinkedHashMap<>();
-    carriers.forEach((name, set) -> carrierArrays.put(name, set.stream().mapToInt(Integer::intValue).sorted().toArray()));
-    ConceptFinder finder = new ConceptFinder(config.concepts().l2(), config.concepts().validationFraction());
+    carriers.forEach(
+        (name, set) ->
+            carrierArrays.put(name, set.stream().mapToInt(Integer::intValue).sorted().toArray()));
+    ConceptFinder finder =
+        new ConceptFinder(config.concepts().l2(), config.concepts().validationFraction());
     List<Concept> concepts = new ArrayList<>();
     for (String spaceName : config.concepts().spaces()) {
-      EmbeddingSpace space = switch (spaceName) {
-        case PreparedData.SEMANTIC -> spaces.get(PreparedData.SEMANTIC);
-        // movies' behavioral vectors share the users' latent space, so the direction applies to users too
-        case PreparedData.BEHAVIORAL -> {
-          EmbeddingSpace movieSpace = spaces.get(PreparedData.BEHAVIORAL_MOVIE);
-          yield new EmbeddingSpace(PreparedData.BEHAVIORAL, "movie", movieSpace.dimension(), movieSpace.rawData());
-        }
-        default -> throw new UserInputException("data.concepts.spaces: unknown space '" + spaceName
-            + "'; expected semantic or behavioral");
-      };
-      concepts.addAll(finder.findAll(space, carrierArrays, movies.trainIndices(), config.concepts().minMovies(), seed + 5));
+      EmbeddingSpace space =
+          switch (spaceName) {
+            case PreparedData.SEMANTIC -> spaces.get(PreparedData.SEMANTIC);
+            // movies' behavioral vectors share the users' latent space, so the direction applies to
+            // users too
+            case PreparedData.BEHAVIORAL -> {
+              EmbeddingSpace movieSpace = spaces.get(PreparedData.BEHAVIORAL_MOVIE);
+              yield new EmbeddingSpace(
+                  PreparedData.BEHAVIORAL, "movie", movieSpace.dimension(), movieSpace.rawData());
+            }
+            default ->
+                throw new UserInputException(
+                    "data.concepts.spaces: unknown space '"
+                        + spaceName
+                        + "'; expected semantic or behavioral");
+          };
+      concepts.addAll(
+          finder.findAll(
+              space,
+              carrierArrays,
+              movies.trainIndices(),
+              config.concepts().minMovies(),
+              seed + 5));
     }
     return concepts;
   }
@@ -251,8 +324,10 @@ public final class MovieLensPreparer implements DomainPreparer {
     if (config.teacher().mode() == TeacherMode.OFFLINE) {
       return new OfflineTeacher(facts, seed + 7);
     }
-    String cache = config.teacher().cacheDir().isBlank()
-        ? Path.of(config.cacheDir(), "teacher").toString() : config.teacher().cacheDir();
+    String cache =
+        config.teacher().cacheDir().isBlank()
+            ? Path.of(config.cacheDir(), "teacher").toString()
+            : config.teacher().cacheDir();
     return new OnlineTeacher(config.teacher(), facts, Path.of(cache), environment);
   }
 
@@ -267,13 +342,19 @@ public final class MovieLensPreparer implements DomainPreparer {
     }
     Path explicit = Path.of(setting);
     if (!Files.isRegularFile(explicit)) {
-      throw new UserInputException("data.overviews = " + setting + ": file not found; expected a CSV with "
-          + "movieId, overview, tagline, keywords, or 'none'");
+      throw new UserInputException(
+          "data.overviews = "
+              + setting
+              + ": file not found; expected a CSV with "
+              + "movieId, overview, tagline, keywords, or 'none'");
     }
     return explicit;
   }
 
-  /** The cache key of this MovieLens preparation (see {@link DomainPreparer#cacheKey(DataConfig, long, List)}). */
+  /**
+   * The cache key of this MovieLens preparation (see {@link DomainPreparer#cacheKey(DataConfig,
+   * long, List)}).
+   */
   private String cacheKey(Path datasetFolder, Path overviews) {
     List<Path> inputs = new ArrayList<>();
     for (String name : List.of("movies.csv", "ratings.csv", "tags.csv", "links.csv")) {

@@ -11,30 +11,43 @@ import java.util.SplittableRandom;
 
 /**
  * Held-out ranking quality of the behavioral embeddings against a popularity baseline. For every
- * held-out user (never seen by the fit) with at least four ratings of training movies, half of those
- * ratings (chosen by seed) fold the user in against the trained movie factors; the other half are the
- * positives. Every training movie the user did not use for the fold-in is a candidate, and both
- * scorers (the dot product {@code x_u·y_m}, and the number of training users who rated {@code m}) are
- * judged by AUC (the chance a positive outranks an unrated candidate) and NDCG@10 with binary gains.
- * Beyond {@value #MAX_USERS} held-out users a seeded sample of about that many is evaluated.
+ * held-out user (never seen by the fit) with at least four ratings of training movies, half of
+ * those ratings (chosen by seed) fold the user in against the trained movie factors; the other half
+ * are the positives. Every training movie the user did not use for the fold-in is a candidate, and
+ * both scorers (the dot product {@code x_u·y_m}, and the number of training users who rated {@code
+ * m}) are judged by AUC (the chance a positive outranks an unrated candidate) and NDCG@10 with
+ * binary gains. Beyond {@value #MAX_USERS} held-out users a seeded sample of about that many is
+ * evaluated.
  */
 public final class RankingEvaluation {
   private static final int CUTOFF = 10;
-  /** Most held-out users evaluated (a seeded sample beyond that), so ml-25m evaluates in seconds. */
+
+  /**
+   * Most held-out users evaluated (a seeded sample beyond that), so ml-25m evaluates in seconds.
+   */
   private static final int MAX_USERS = 2000;
 
   private RankingEvaluation() {}
 
-  /** Evaluates {@code embeddings}, fitted with {@code config} on the training block of {@code ratings}. */
+  /**
+   * Evaluates {@code embeddings}, fitted with {@code config} on the training block of {@code
+   * ratings}.
+   */
   public static RankingReport evaluate(
-      Interactions ratings, Split users, Split movies, BehavioralEmbeddings embeddings, WalsConfig config, long seed) {
+      Interactions ratings,
+      Split users,
+      Split movies,
+      BehavioralEmbeddings embeddings,
+      WalsConfig config,
+      long seed) {
     int k = embeddings.dimension();
     int[] trainMovies = movies.trainIndices();
     double[] movieFactors = new double[trainMovies.length * k];
     for (int c = 0; c < trainMovies.length; c++) {
       System.arraycopy(embeddings.movieFactors(), trainMovies[c] * k, movieFactors, c * k, k);
     }
-    Interactions heldOutRows = BehavioralEmbeddings.block(ratings, users.heldOutIndices(), trainMovies);
+    Interactions heldOutRows =
+        BehavioralEmbeddings.block(ratings, users.heldOutIndices(), trainMovies);
     Interactions trainRows = BehavioralEmbeddings.block(ratings, users.trainIndices(), trainMovies);
     double[] popularity = new double[trainMovies.length];
     for (int c : trainRows.column()) {
@@ -51,7 +64,9 @@ public final class RankingEvaluation {
       if (keep < 1.0 && random.nextDouble() >= keep) {
         continue;
       }
-      int[] rated = Arrays.copyOfRange(heldOutRows.column(), heldOutRows.rowStart()[u], heldOutRows.rowStart()[u + 1]);
+      int[] rated =
+          Arrays.copyOfRange(
+              heldOutRows.column(), heldOutRows.rowStart()[u], heldOutRows.rowStart()[u + 1]);
       if (rated.length < 4) {
         continue;
       }
@@ -78,8 +93,9 @@ public final class RankingEvaluation {
     for (int j = 0; j < value.length; j++) {
       value[j] = queryValues.get(j);
     }
-    Interactions queryMatrix = new Interactions(
-        "user", "movie", n, trainMovies.length, Arrays.copyOf(start, n + 1), column, value);
+    Interactions queryMatrix =
+        new Interactions(
+            "user", "movie", n, trainMovies.length, Arrays.copyOf(start, n + 1), column, value);
     double[] userFactors = new WeightedAls(config).solveRows(queryMatrix, movieFactors);
 
     double walsAuc = 0;
@@ -109,7 +125,12 @@ public final class RankingEvaluation {
       popNdcg += ndcg(popularity, positive, excluded, CUTOFF);
     }
     int denominator = Math.max(1, n);
-    return new RankingReport(n, walsAuc / denominator, walsNdcg / denominator, popAuc / denominator, popNdcg / denominator);
+    return new RankingReport(
+        n,
+        walsAuc / denominator,
+        walsNdcg / denominator,
+        popAuc / denominator,
+        popNdcg / denominator);
   }
 
   /**
@@ -142,7 +163,9 @@ public final class RankingEvaluation {
     return (positiveRankSum - positives * (positives + 1) / 2.0) / ((double) positives * negatives);
   }
 
-  /** NDCG at {@code cutoff} with binary gains; candidates ranked by descending score, ties by index. */
+  /**
+   * NDCG at {@code cutoff} with binary gains; candidates ranked by descending score, ties by index.
+   */
   static double ndcg(double[] scores, boolean[] positive, boolean[] excluded, int cutoff) {
     Integer[] order = candidates(scores, excluded, true);
     double dcg = 0;
@@ -170,10 +193,15 @@ public final class RankingEvaluation {
       }
     }
     Integer[] order = list.toArray(new Integer[0]);
-    Arrays.sort(order, (a, b) -> {
-      int byScore = descending ? Double.compare(scores[b], scores[a]) : Double.compare(scores[a], scores[b]);
-      return byScore != 0 ? byScore : Integer.compare(a, b);
-    });
+    Arrays.sort(
+        order,
+        (a, b) -> {
+          int byScore =
+              descending
+                  ? Double.compare(scores[b], scores[a])
+                  : Double.compare(scores[a], scores[b]);
+          return byScore != 0 ? byScore : Integer.compare(a, b);
+        });
     return order;
   }
 

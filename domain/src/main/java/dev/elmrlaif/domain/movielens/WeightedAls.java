@@ -11,8 +11,8 @@ import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
 
 /**
- * Weighted alternating least squares (Hu, Koren & Volinsky 2008; DESIGN.md §6) on a sparse
- * rows × columns matrix R. It minimises
+ * Weighted alternating least squares (Hu, Koren & Volinsky 2008; DESIGN.md §6) on a sparse rows ×
+ * columns matrix R. It minimises
  *
  * <pre>
  *   Σ_(u,i) observed (r_ui − x_u·y_i)²  +  w0 · Σ_(u,i) unobserved (x_u·y_i)²  +  λ (Σ|x_u|² + Σ|y_i|²)
@@ -50,7 +50,10 @@ public final class WeightedAls {
     }
   }
 
-  /** Fits both factor matrices to {@code ratings}, starting from small random columns drawn by {@code seed}. */
+  /**
+   * Fits both factor matrices to {@code ratings}, starting from small random columns drawn by
+   * {@code seed}.
+   */
   public Factors fit(Interactions ratings, long seed) {
     int k = config.dimension();
     double[] columns = new double[ratings.columns() * k];
@@ -66,8 +69,12 @@ public final class WeightedAls {
       rows = solveRows(ratings, columns);
       columns = solveRows(transposed, rows);
       if (LOG.isDebugEnabled()) {
-        LOG.debug("WALS sweep {}/{}: loss {} ({} ms)", iteration + 1, config.iterations(),
-            loss(ratings, new Factors(k, rows, columns)), (System.nanoTime() - start) / 1_000_000);
+        LOG.debug(
+            "WALS sweep {}/{}: loss {} ({} ms)",
+            iteration + 1,
+            config.iterations(),
+            loss(ratings, new Factors(k, rows, columns)),
+            (System.nanoTime() - start) / 1_000_000);
       }
     }
     return new Factors(k, rows, columns);
@@ -83,15 +90,20 @@ public final class WeightedAls {
     double[] gram = gram(fixed, matrix.columns(), k);
     double[] result = new double[matrix.rows() * k];
     int tasks = (matrix.rows() + ROWS_PER_TASK - 1) / ROWS_PER_TASK;
-    runParallel(() -> IntStream.range(0, tasks).parallel().forEach(t -> {
-      double[] a = new double[k * k];
-      double[] b = new double[k];
-      int end = Math.min(matrix.rows(), (t + 1) * ROWS_PER_TASK);
-      for (int row = t * ROWS_PER_TASK; row < end; row++) {
-        solveRow(matrix, row, fixed, gram, a, b);
-        System.arraycopy(b, 0, result, row * k, k);
-      }
-    }));
+    runParallel(
+        () ->
+            IntStream.range(0, tasks)
+                .parallel()
+                .forEach(
+                    t -> {
+                      double[] a = new double[k * k];
+                      double[] b = new double[k];
+                      int end = Math.min(matrix.rows(), (t + 1) * ROWS_PER_TASK);
+                      for (int row = t * ROWS_PER_TASK; row < end; row++) {
+                        solveRow(matrix, row, fixed, gram, a, b);
+                        System.arraycopy(b, 0, result, row * k, k);
+                      }
+                    }));
     return result;
   }
 
@@ -117,11 +129,13 @@ public final class WeightedAls {
         total += error * error - w0 * prediction * prediction;
       }
     }
-    total += config.regularization() * (sumOfSquares(f.rowFactors()) + sumOfSquares(f.columnFactors()));
+    total +=
+        config.regularization() * (sumOfSquares(f.rowFactors()) + sumOfSquares(f.columnFactors()));
     return total;
   }
 
-  private void solveRow(Interactions matrix, int row, double[] fixed, double[] gram, double[] a, double[] b) {
+  private void solveRow(
+      Interactions matrix, int row, double[] fixed, double[] gram, double[] a, double[] b) {
     int k = config.dimension();
     double w0 = config.unobservedWeight();
     double observedExtra = 1.0 - w0;
@@ -159,7 +173,8 @@ public final class WeightedAls {
         double s3 = observedExtra * y3;
         int rowOffset = p * k;
         for (int q = 0; q <= p; q++) {
-          a[rowOffset + q] += s0 * fixed[o0 + q] + s1 * fixed[o1 + q] + s2 * fixed[o2 + q] + s3 * fixed[o3 + q];
+          a[rowOffset + q] +=
+              s0 * fixed[o0 + q] + s1 * fixed[o1 + q] + s2 * fixed[o2 + q] + s3 * fixed[o3 + q];
         }
       }
     }
@@ -183,21 +198,26 @@ public final class WeightedAls {
   private double[] gram(double[] factors, int n, int k) {
     int chunks = Math.max(1, Math.min(64, n / 256));
     double[][] partial = new double[chunks][];
-    runParallel(() -> IntStream.range(0, chunks).parallel().forEach(c -> {
-      double[] g = new double[k * k];
-      int from = (int) ((long) n * c / chunks);
-      int to = (int) ((long) n * (c + 1) / chunks);
-      for (int i = from; i < to; i++) {
-        int offset = i * k;
-        for (int p = 0; p < k; p++) {
-          double yp = factors[offset + p];
-          for (int q = 0; q <= p; q++) {
-            g[p * k + q] += yp * factors[offset + q];
-          }
-        }
-      }
-      partial[c] = g;
-    }));
+    runParallel(
+        () ->
+            IntStream.range(0, chunks)
+                .parallel()
+                .forEach(
+                    c -> {
+                      double[] g = new double[k * k];
+                      int from = (int) ((long) n * c / chunks);
+                      int to = (int) ((long) n * (c + 1) / chunks);
+                      for (int i = from; i < to; i++) {
+                        int offset = i * k;
+                        for (int p = 0; p < k; p++) {
+                          double yp = factors[offset + p];
+                          for (int q = 0; q <= p; q++) {
+                            g[p * k + q] += yp * factors[offset + q];
+                          }
+                        }
+                      }
+                      partial[c] = g;
+                    }));
     double[] gram = new double[k * k];
     for (double[] g : partial) {
       for (int p = 0; p < k; p++) {

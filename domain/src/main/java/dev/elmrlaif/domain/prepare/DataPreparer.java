@@ -8,8 +8,9 @@ import dev.elmrlaif.domain.movielens.MovieLensPreparer;
 import java.util.Map;
 
 /**
- * Prepares the data of the configured domain ({@code data.domain}): MovieLens ({@link MovieLensPreparer}) or
- * the user's own embeddings ({@code files}, {@link FileDomainPreparer}), each a {@link DomainPreparer}.
+ * Prepares the data of the configured domain ({@code data.domain}): MovieLens ({@link
+ * MovieLensPreparer}) or the user's own embeddings ({@code files}, {@link FileDomainPreparer}),
+ * each a {@link DomainPreparer}.
  */
 public final class DataPreparer {
   private final DataConfig config;
@@ -29,8 +30,8 @@ public final class DataPreparer {
 
   /**
    * Prepares the data of the configured domain ({@code movielens}, or {@code files}: the user's own
-   * embeddings, see {@link FileDomainPreparer}), or loads it from the cache when {@code force} is false
-   * and the inputs match.
+   * embeddings, see {@link FileDomainPreparer}), or loads it from the cache when {@code force} is
+   * false and the inputs match.
    */
   public PreparedData prepare(boolean force) {
     return domainPreparer().prepare(force);

@@ -1,6 +1,9 @@
 package dev.elmrlaif.domain.tasks;
 
-/** Which composition the offline teacher (or, for {@link #TEMPLATE}, the template teacher) uses for a task's target. */
+/**
+ * Which composition the offline teacher (or, for {@link #TEMPLATE}, the template teacher) uses for
+ * a task's target.
+ */
 public enum TargetStyle {
   SUMMARY,
   LONG_DESCRIPTION,

@@ -33,7 +33,8 @@ public final class TaskCatalog {
     Map<String, TaskSpec> byName = new LinkedHashMap<>();
     for (TaskSpec spec : specs) {
       if (byName.put(spec.name(), spec) != null) {
-        throw new UserInputException(source + ": task '" + spec.name() + "' is defined twice; expected unique names");
+        throw new UserInputException(
+            source + ": task '" + spec.name() + "' is defined twice; expected unique names");
       }
     }
     this.tasks = byName;
@@ -45,7 +46,8 @@ public final class TaskCatalog {
       if (in == null) {
         throw new IllegalStateException("missing resource " + MOVIELENS_RESOURCE);
       }
-      return new TaskCatalog(mapper().readValue(in, new TypeReference<List<TaskSpec>>() {}), MOVIELENS_RESOURCE);
+      return new TaskCatalog(
+          mapper().readValue(in, new TypeReference<List<TaskSpec>>() {}), MOVIELENS_RESOURCE);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read " + MOVIELENS_RESOURCE, e);
     }
@@ -54,13 +56,22 @@ public final class TaskCatalog {
   /** A catalog from a YAML file; malformed content is a user error naming the file and location. */
   public static TaskCatalog fromFile(Path file) {
     try (InputStream in = Files.newInputStream(file)) {
-      return new TaskCatalog(mapper().readValue(in, new TypeReference<List<TaskSpec>>() {}), file.toString());
+      return new TaskCatalog(
+          mapper().readValue(in, new TypeReference<List<TaskSpec>>() {}), file.toString());
     } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-      throw new UserInputException(file + ": " + e.getOriginalMessage() + " at line "
-          + (e.getLocation() == null ? "?" : e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr())
-          + "; expected a list of tasks (name, description, prompt, teacher_prompt, slots, pairing, style)", e);
+      throw new UserInputException(
+          file
+              + ": "
+              + e.getOriginalMessage()
+              + " at line "
+              + (e.getLocation() == null
+                  ? "?"
+                  : e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr())
+              + "; expected a list of tasks (name, description, prompt, teacher_prompt, slots, pairing, style)",
+          e);
     } catch (IOException e) {
-      throw new UserInputException(file + ": cannot read the task file (" + e.getMessage() + ")", e);
+      throw new UserInputException(
+          file + ": cannot read the task file (" + e.getMessage() + ")", e);
     }
   }
 
@@ -73,8 +84,12 @@ public final class TaskCatalog {
   public TaskSpec get(String name) {
     TaskSpec spec = tasks.get(name);
     if (spec == null) {
-      throw new UserInputException("data.tasks.enabled: unknown task '" + name + "'; expected one of "
-          + String.join(", ", tasks.keySet()) + " or all");
+      throw new UserInputException(
+          "data.tasks.enabled: unknown task '"
+              + name
+              + "'; expected one of "
+              + String.join(", ", tasks.keySet())
+              + " or all");
     }
     return spec;
   }

@@ -4,8 +4,6 @@ import dev.elmrlaif.domain.EmbeddingSpace;
 import dev.elmrlaif.domain.Interactions;
 import dev.elmrlaif.domain.Split;
 import dev.elmrlaif.domain.config.TasksConfig;
-import dev.elmrlaif.domain.tasks.Teacher;
-import dev.elmrlaif.domain.tasks.TeacherRequest;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -28,21 +26,31 @@ public final class TaskExampleBuilder {
   private final EmbeddingSpace movieSpace;
   private final Interactions ratings;
   private final long seed;
+
   /** The movie space's rows scaled to unit length (zero rows stay zero), for cosine similarity. */
   private final float[] unitVectors;
-  private final java.util.Map<Long, Integer> nearestCache = new java.util.concurrent.ConcurrentHashMap<>();
+
+  private final java.util.Map<Long, Integer> nearestCache =
+      new java.util.concurrent.ConcurrentHashMap<>();
 
   /**
-   * A file domain builds one per task, passing the split of the task's first-slot kind as {@code movies}
-   * (its single and pair tasks only ever read that split) and that slot's space as {@code movieSpace}.
+   * A file domain builds one per task, passing the split of the task's first-slot kind as {@code
+   * movies} (its single and pair tasks only ever read that split) and that slot's space as {@code
+   * movieSpace}.
    *
    * @param movies the split of the entities filling single and pair tasks (MovieLens: movies)
    * @param users the split of the users, for the user-profile task
    * @param movieSpace the space nearest neighbours are found in (MovieLens: the semantic space)
    * @param ratings users × movies ratings, for the user-profile task (null when no task needs them)
    */
-  public TaskExampleBuilder(TasksConfig config, Teacher teacher, Split movies, Split users,
-      EmbeddingSpace movieSpace, Interactions ratings, long seed) {
+  public TaskExampleBuilder(
+      TasksConfig config,
+      Teacher teacher,
+      Split movies,
+      Split users,
+      EmbeddingSpace movieSpace,
+      Interactions ratings,
+      long seed) {
     this.config = config;
     this.teacher = teacher;
     this.movies = movies;
@@ -53,44 +61,60 @@ public final class TaskExampleBuilder {
     this.unitVectors = unitRows(movieSpace);
   }
 
-  /** The examples of {@code task} for the training split ({@code heldOut} false) or the held-out split. */
+  /**
+   * The examples of {@code task} for the training split ({@code heldOut} false) or the held-out
+   * split.
+   */
   public List<TaskExample> build(TaskSpec task, boolean heldOut, boolean parallel) {
     List<TeacherRequest> requests = requests(task, heldOut);
     IntStream indices = IntStream.range(0, requests.size());
     return (parallel ? indices.parallel() : indices)
-        .mapToObj(i -> {
-          TeacherRequest request = requests.get(i);
-          return new TaskExample(task.name(), request.entities(), task.prompt(), teacher.write(request));
-        })
+        .mapToObj(
+            i -> {
+              TeacherRequest request = requests.get(i);
+              return new TaskExample(
+                  task.name(), request.entities(), task.prompt(), teacher.write(request));
+            })
         .toList();
   }
 
   /** The teacher requests of a task and split, in a seeded order. */
   List<TeacherRequest> requests(TaskSpec task, boolean heldOut) {
-    SplittableRandom random = new SplittableRandom(seed ^ ((long) task.name().hashCode() << 17) ^ (heldOut ? 1 : 0));
+    SplittableRandom random =
+        new SplittableRandom(seed ^ ((long) task.name().hashCode() << 17) ^ (heldOut ? 1 : 0));
     int[] trainMovies = movies.trainIndices();
     List<TeacherRequest> requests = new ArrayList<>();
     switch (task.pairing()) {
       case SINGLE -> {
-        for (int m : choose(withEmbedding(heldOut ? movies.heldOutIndices() : trainMovies), config.moviesPerTask(),
-            random)) {
+        for (int m :
+            choose(
+                withEmbedding(heldOut ? movies.heldOutIndices() : trainMovies),
+                config.moviesPerTask(),
+                random)) {
           requests.add(TeacherRequest.movies(task, List.of(m)));
         }
       }
       case RANDOM_PAIR, NEAREST_NEIGHBOUR -> {
-        int[] firsts = choose(withEmbedding(heldOut ? movies.heldOutIndices() : trainMovies), config.pairsPerTask(),
-            random);
-        int[] partners = withEmbedding(heldOut ? IntStream.range(0, movies.size()).toArray() : trainMovies);
+        int[] firsts =
+            choose(
+                withEmbedding(heldOut ? movies.heldOutIndices() : trainMovies),
+                config.pairsPerTask(),
+                random);
+        int[] partners =
+            withEmbedding(heldOut ? IntStream.range(0, movies.size()).toArray() : trainMovies);
         for (int m : firsts) {
-          int partner = task.pairing() == Pairing.RANDOM_PAIR ? randomOther(partners, m, random)
-              : nearest(partners, m, heldOut);
+          int partner =
+              task.pairing() == Pairing.RANDOM_PAIR
+                  ? randomOther(partners, m, random)
+                  : nearest(partners, m, heldOut);
           if (partner >= 0) {
             requests.add(TeacherRequest.movies(task, List.of(m, partner)));
           }
         }
       }
       case USER -> {
-        int[] chosenUsers = choose(heldOut ? users.heldOutIndices() : users.trainIndices(), 0, random);
+        int[] chosenUsers =
+            choose(heldOut ? users.heldOutIndices() : users.trainIndices(), 0, random);
         for (int u : chosenUsers) {
           if (config.usersPerTask() > 0 && requests.size() >= config.usersPerTask()) {
             break;
@@ -123,11 +147,17 @@ public final class TaskExampleBuilder {
     if (liked.get(n - 1)[1] <= disliked.get(0)[1]) {
       return null; // no rating gap between the groups: the profile would contradict itself
     }
-    return new TeacherRequest(task, List.of(user), liked.stream().map(r -> r[0]).toList(),
+    return new TeacherRequest(
+        task,
+        List.of(user),
+        liked.stream().map(r -> r[0]).toList(),
         disliked.stream().map(r -> r[0]).toList());
   }
 
-  /** A seeded random subset of {@code limit} entries (all when {@code limit} is 0), in shuffled order. */
+  /**
+   * A seeded random subset of {@code limit} entries (all when {@code limit} is 0), in shuffled
+   * order.
+   */
   private static int[] choose(int[] pool, int limit, SplittableRandom random) {
     int[] shuffled = pool.clone();
     for (int i = shuffled.length - 1; i > 0; i--) {
@@ -152,51 +182,57 @@ public final class TaskExampleBuilder {
   }
 
   /**
-   * The entities of {@code pool} that may fill a slot of a single or pair task: all of them, except that in a
-   * text-comparable space (the text encoder's: MovieLens's semantic space, a file domain's text spaces) an entity
-   * whose vector is zero has no text, hence no semantic embedding, and is left out of the task.
+   * The entities of {@code pool} that may fill a slot of a single or pair task: all of them, except
+   * that in a text-comparable space (the text encoder's: MovieLens's semantic space, a file
+   * domain's text spaces) an entity whose vector is zero has no text, hence no semantic embedding,
+   * and is left out of the task.
    */
   private int[] withEmbedding(int[] pool) {
     if (!movieSpace.textComparable()) {
       return pool;
     }
     int k = movieSpace.dimension();
-    return Arrays.stream(pool).filter(m -> {
-      for (int d = 0; d < k; d++) {
-        if (unitVectors[m * k + d] != 0f) {
-          return true;
-        }
-      }
-      return false;
-    }).toArray();
+    return Arrays.stream(pool)
+        .filter(
+            m -> {
+              for (int d = 0; d < k; d++) {
+                if (unitVectors[m * k + d] != 0f) {
+                  return true;
+                }
+              }
+              return false;
+            })
+        .toArray();
   }
 
   /**
-   * The entry of {@code pool} with the highest cosine similarity to {@code self}, ties to the first;
-   * remembered per (movie, pool: the training or the held-out split's), since the three nearest-neighbour tasks
-   * ask for the same pairs.
+   * The entry of {@code pool} with the highest cosine similarity to {@code self}, ties to the
+   * first; remembered per (movie, pool: the training or the held-out split's), since the three
+   * nearest-neighbour tasks ask for the same pairs.
    */
   private int nearest(int[] pool, int self, boolean heldOutPool) {
     long key = ((long) self << 1) | (heldOutPool ? 1 : 0);
-    return nearestCache.computeIfAbsent(key, k -> {
-      int dimension = movieSpace.dimension();
-      int best = -1;
-      double bestCosine = Double.NEGATIVE_INFINITY;
-      for (int candidate : pool) {
-        if (candidate == self) {
-          continue;
-        }
-        double cosine = 0;
-        for (int d = 0; d < dimension; d++) {
-          cosine += unitVectors[self * dimension + d] * unitVectors[candidate * dimension + d];
-        }
-        if (cosine > bestCosine) {
-          bestCosine = cosine;
-          best = candidate;
-        }
-      }
-      return best;
-    });
+    return nearestCache.computeIfAbsent(
+        key,
+        k -> {
+          int dimension = movieSpace.dimension();
+          int best = -1;
+          double bestCosine = Double.NEGATIVE_INFINITY;
+          for (int candidate : pool) {
+            if (candidate == self) {
+              continue;
+            }
+            double cosine = 0;
+            for (int d = 0; d < dimension; d++) {
+              cosine += unitVectors[self * dimension + d] * unitVectors[candidate * dimension + d];
+            }
+            if (cosine > bestCosine) {
+              bestCosine = cosine;
+              best = candidate;
+            }
+          }
+          return best;
+        });
   }
 
   private static float[] unitRows(EmbeddingSpace space) {

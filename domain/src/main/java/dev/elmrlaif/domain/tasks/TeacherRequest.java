@@ -1,13 +1,14 @@
 package dev.elmrlaif.domain.tasks;
 
-import dev.elmrlaif.domain.tasks.TaskSpec;
 import java.util.List;
 
 /**
  * What a teacher is asked to write: a task and the entities filling its slots (movie indices, or a
- * user index for the user-profile task, whose liked and disliked movies are given as movie indices).
+ * user index for the user-profile task, whose liked and disliked movies are given as movie
+ * indices).
  */
-public record TeacherRequest(TaskSpec task, List<Integer> entities, List<Integer> liked, List<Integer> disliked) {
+public record TeacherRequest(
+    TaskSpec task, List<Integer> entities, List<Integer> liked, List<Integer> disliked) {
   public TeacherRequest {
     entities = List.copyOf(entities);
     liked = List.copyOf(liked);

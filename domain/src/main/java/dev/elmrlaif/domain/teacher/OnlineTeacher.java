@@ -28,15 +28,16 @@ import java.util.Optional;
 import java.util.stream.Collectors;
 
 /**
- * The online teacher: sends each task's teacher prompt, with the real titles, to an OpenAI-compatible
- * chat-completions endpoint ({@code POST <base_url>/chat/completions}), as the paper did with PaLM 2.
- * Replies are cached on disk under the SHA-256 of (model, temperature, max tokens, prompt), so a
- * prompt is paid for once. Requests go through the shared {@link RetryingChatClient}, spaced to the
- * configured rate: a 429, a 5xx, a timeout, a broken connection or a malformed reply is retried with
- * exponential backoff (honouring {@code Retry-After}); other 4xx replies fail at once with the
- * endpoint's (masked) error message, and so do exhausted retries: both are user errors (exit 2)
- * naming the endpoint and its last answer. A named key variable that is not set stops the teacher
- * before any request ({@link ApiKeyEnv}). Replies pass through the title scrubber.
+ * The online teacher: sends each task's teacher prompt, with the real titles, to an
+ * OpenAI-compatible chat-completions endpoint ({@code POST <base_url>/chat/completions}), as the
+ * paper did with PaLM 2. Replies are cached on disk under the SHA-256 of (model, temperature, max
+ * tokens, prompt), so a prompt is paid for once. Requests go through the shared {@link
+ * RetryingChatClient}, spaced to the configured rate: a 429, a 5xx, a timeout, a broken connection
+ * or a malformed reply is retried with exponential backoff (honouring {@code Retry-After}); other
+ * 4xx replies fail at once with the endpoint's (masked) error message, and so do exhausted retries:
+ * both are user errors (exit 2) naming the endpoint and its last answer. A named key variable that
+ * is not set stops the teacher before any request ({@link ApiKeyEnv}). Replies pass through the
+ * title scrubber.
  */
 public final class OnlineTeacher implements Teacher {
   private static final long MAX_BACKOFF_MILLIS = 60_000;
@@ -51,16 +52,30 @@ public final class OnlineTeacher implements Teacher {
   /**
    * @param environment where the API key is read, under the variable named by {@code api_key_env}
    */
-  public OnlineTeacher(TeacherConfig config, List<MovieFacts> movies, Path cacheDir, Map<String, String> environment) {
+  public OnlineTeacher(
+      TeacherConfig config,
+      List<MovieFacts> movies,
+      Path cacheDir,
+      Map<String, String> environment) {
     this.config = config;
     this.movies = List.copyOf(movies);
     this.cacheDir = cacheDir;
     URI endpoint = endpoint(config);
-    String apiKey = ApiKeyEnv.read("data.teacher.api_key_env", config.apiKeyEnv(), environment, endpoint);
-    this.chat = new RetryingChatClient("teacher", endpoint, apiKey,
-        new RetryingChatClient.Policy(Duration.ofSeconds(config.timeoutSeconds()), config.maxRetries() + 1,
-            Duration.ofMillis(config.backoffMillis()), 2.0, Duration.ofMillis(MAX_BACKOFF_MILLIS)),
-        duration -> Thread.sleep(duration.toMillis()), this::waitForRateLimit);
+    String apiKey =
+        ApiKeyEnv.read("data.teacher.api_key_env", config.apiKeyEnv(), environment, endpoint);
+    this.chat =
+        new RetryingChatClient(
+            "teacher",
+            endpoint,
+            apiKey,
+            new RetryingChatClient.Policy(
+                Duration.ofSeconds(config.timeoutSeconds()),
+                config.maxRetries() + 1,
+                Duration.ofMillis(config.backoffMillis()),
+                2.0,
+                Duration.ofMillis(MAX_BACKOFF_MILLIS)),
+            duration -> Thread.sleep(duration.toMillis()),
+            this::waitForRateLimit);
   }
 
   /**
@@ -71,13 +86,17 @@ public final class OnlineTeacher implements Teacher {
   public static URI endpoint(TeacherConfig config) {
     try {
       URI uri = new URI(config.baseUrl().strip().replaceAll("/+$", "") + "/chat/completions");
-      if (uri.getHost() == null || !("http".equals(uri.getScheme()) || "https".equals(uri.getScheme()))) {
+      if (uri.getHost() == null
+          || !("http".equals(uri.getScheme()) || "https".equals(uri.getScheme()))) {
         throw new URISyntaxException(config.baseUrl(), "not an http(s) URL with a host");
       }
       return uri;
     } catch (URISyntaxException e) {
-      throw new UserInputException("data.teacher.base_url: found \"" + config.baseUrl() + "\", expected an http(s)"
-          + " URL such as https://api.openai.com/v1");
+      throw new UserInputException(
+          "data.teacher.base_url: found \""
+              + config.baseUrl()
+              + "\", expected an http(s)"
+              + " URL such as https://api.openai.com/v1");
     }
   }
 
@@ -102,10 +121,14 @@ public final class OnlineTeacher implements Teacher {
   String render(TeacherRequest request, List<String> titles) {
     String prompt = request.task().teacherPrompt();
     if (request.task().style() == TargetStyle.USER_PROFILE) {
-      prompt = prompt.replace("{liked_titles}", titleList(request.liked(), titles))
-          .replace("{disliked_titles}", titleList(request.disliked(), titles));
+      prompt =
+          prompt
+              .replace("{liked_titles}", titleList(request.liked(), titles))
+              .replace("{disliked_titles}", titleList(request.disliked(), titles));
     }
-    for (int slot = 0; slot < request.entities().size() && request.task().style() != TargetStyle.USER_PROFILE; slot++) {
+    for (int slot = 0;
+        slot < request.entities().size() && request.task().style() != TargetStyle.USER_PROFILE;
+        slot++) {
       String title = movies.get(request.entities().get(slot)).title();
       titles.add(title);
       prompt = prompt.replace("{title_" + slot + "}", title);
@@ -122,13 +145,18 @@ public final class OnlineTeacher implements Teacher {
   private String complete(String prompt) {
     byte[] body = requestBody(prompt).getBytes(StandardCharsets.UTF_8);
     try {
-      return chat.post(body, content -> content.isBlank() ? Optional.empty() : Optional.of(content),
+      return chat.post(
+          body,
+          content -> content.isBlank() ? Optional.empty() : Optional.of(content),
           "a non-empty text in choices[0].message.content");
     } catch (EndpointException e) {
-      String hint = !e.refused() ? "; raise data.teacher.max_retries, lower data.teacher.requests_per_minute or try"
-          + " again later (replies so far are cached)"
-          : e.lastStatus() == 401 || e.lastStatus() == 403 ? "; check the API key in $" + config.apiKeyEnv()
-          : "; check data.teacher.base_url and data.teacher.model";
+      String hint =
+          !e.refused()
+              ? "; raise data.teacher.max_retries, lower data.teacher.requests_per_minute or try"
+                  + " again later (replies so far are cached)"
+              : e.lastStatus() == 401 || e.lastStatus() == 403
+                  ? "; check the API key in $" + config.apiKeyEnv()
+                  : "; check data.teacher.base_url and data.teacher.model";
       throw new UserInputException("data.teacher: " + e.getMessage() + hint);
     }
   }
@@ -153,7 +181,8 @@ public final class OnlineTeacher implements Teacher {
     if (nextRequestNanos > now) {
       pause((nextRequestNanos - now) / 1_000_000);
     }
-    nextRequestNanos = Math.max(now, nextRequestNanos) + 60_000_000_000L / config.requestsPerMinute();
+    nextRequestNanos =
+        Math.max(now, nextRequestNanos) + 60_000_000_000L / config.requestsPerMinute();
   }
 
   private static void pause(long millis) {
@@ -169,9 +198,18 @@ public final class OnlineTeacher implements Teacher {
   }
 
   private Path cacheFile(String prompt) {
-    String key = Hashing.sha256().hashString(
-        config.model() + "\n" + config.temperature() + "\n" + config.maxTokens() + "\n" + prompt, StandardCharsets.UTF_8)
-        .toString();
+    String key =
+        Hashing.sha256()
+            .hashString(
+                config.model()
+                    + "\n"
+                    + config.temperature()
+                    + "\n"
+                    + config.maxTokens()
+                    + "\n"
+                    + prompt,
+                StandardCharsets.UTF_8)
+            .toString();
     return cacheDir.resolve(key.substring(0, 2)).resolve(key + ".txt");
   }
 

@@ -11,18 +11,21 @@ import java.util.regex.Pattern;
 
 /**
  * Removes a movie's title from a text, so that no teacher output names the movie (the model must
- * learn it from the embedding alone). A MovieLens title such as
- * {@code "Amélie (Fabuleux destin d'Amélie Poulain, Le) (2001)"} yields the forms "Amélie",
- * "Fabuleux destin d'Amélie Poulain, Le", "Le Fabuleux destin d'Amélie Poulain" and "Fabuleux destin
- * d'Amélie Poulain"; each is replaced, as a whole word, by a neutral phrase. Forms of two or more
- * words, or of five or more characters, match in any case; shorter one-word forms ("Up", "It", "Heat")
- * match only as capitalised in the title, so the ordinary words "up" and "it" survive.
+ * learn it from the embedding alone). A MovieLens title such as {@code "Amélie (Fabuleux destin
+ * d'Amélie Poulain, Le) (2001)"} yields the forms "Amélie", "Fabuleux destin d'Amélie Poulain, Le",
+ * "Le Fabuleux destin d'Amélie Poulain" and "Fabuleux destin d'Amélie Poulain"; each is replaced,
+ * as a whole word, by a neutral phrase. Forms of two or more words, or of five or more characters,
+ * match in any case; shorter one-word forms ("Up", "It", "Heat") match only as capitalised in the
+ * title, so the ordinary words "up" and "it" survive.
  */
 public final class TitleScrubber {
-  private static final Pattern YEAR = Pattern.compile("\\s*\\(\\s*\\d{4}(?:[-\u2013]\\d{0,4})?\\s*\\)\\s*$");
-  private static final Pattern TRAILING_PARENTHESES = Pattern.compile("^(.*?)\\s*\\(([^()]*)\\)\\s*$");
-  private static final Pattern TRAILING_ARTICLE = Pattern.compile(
-      "^(.*),\\s*(The|A|An|Le|La|Les|L'|Il|Lo|Gli|I|El|Los|Las|Das|Der|Die|Den|Det|De|Het|Une|Un|O|Os|As)$");
+  private static final Pattern YEAR =
+      Pattern.compile("\\s*\\(\\s*\\d{4}(?:[-\u2013]\\d{0,4})?\\s*\\)\\s*$");
+  private static final Pattern TRAILING_PARENTHESES =
+      Pattern.compile("^(.*?)\\s*\\(([^()]*)\\)\\s*$");
+  private static final Pattern TRAILING_ARTICLE =
+      Pattern.compile(
+          "^(.*),\\s*(The|A|An|Le|La|Les|L'|Il|Lo|Gli|I|El|Los|Las|Das|Der|Die|Den|Det|De|Het|Une|Un|O|Os|As)$");
   private static final List<String> REPLACEMENTS = List.of("the film", "this picture", "this work");
 
   private final List<Pattern> patterns = new ArrayList<>();
@@ -40,7 +43,9 @@ public final class TitleScrubber {
     for (String form : sorted) {
       boolean loose = form.contains(" ") || form.codePointCount(0, form.length()) >= 5;
       int flags = loose ? Pattern.CASE_INSENSITIVE | Pattern.UNICODE_CASE : 0;
-      patterns.add(Pattern.compile("(?<![\\p{L}\\p{N}])" + Pattern.quote(form) + "(?![\\p{L}\\p{N}])", flags));
+      patterns.add(
+          Pattern.compile(
+              "(?<![\\p{L}\\p{N}])" + Pattern.quote(form) + "(?![\\p{L}\\p{N}])", flags));
     }
     String chosen = REPLACEMENTS.get(REPLACEMENTS.size() - 1);
     for (String candidate : REPLACEMENTS) {
@@ -61,7 +66,8 @@ public final class TitleScrubber {
     Matcher m = TRAILING_PARENTHESES.matcher(base);
     while (m.matches()) {
       String inner = m.group(2).trim();
-      parts.add(inner.toLowerCase(Locale.ROOT).startsWith("a.k.a.") ? inner.substring(6).trim() : inner);
+      parts.add(
+          inner.toLowerCase(Locale.ROOT).startsWith("a.k.a.") ? inner.substring(6).trim() : inner);
       base = m.group(1).trim();
       m = TRAILING_PARENTHESES.matcher(base);
     }
@@ -90,7 +96,9 @@ public final class TitleScrubber {
       result = pattern.matcher(result).replaceAll(Matcher.quoteReplacement(replacement));
     }
     String capitalised = Character.toUpperCase(replacement.charAt(0)) + replacement.substring(1);
-    return sentenceStart.matcher(result).replaceAll(m -> Matcher.quoteReplacement(m.group(1) + capitalised));
+    return sentenceStart
+        .matcher(result)
+        .replaceAll(m -> Matcher.quoteReplacement(m.group(1) + capitalised));
   }
 
   /** Whether {@code text} still contains any title form. */

@@ -16,19 +16,24 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The invented recipe world: deterministic for a seed, readable by the file domain, and its texts
- * really are recoverable from its vectors (a linear read-out of the flavour vector finds the cuisine
- * the description names).
+ * really are recoverable from its vectors (a linear read-out of the flavour vector finds the
+ * cuisine the description names).
  */
 class ExampleDatasetGeneratorTest {
   @TempDir Path dir;
 
   @Test
   void sameSeedSameFiles() throws IOException {
-    List<Path> first = new ExampleDatasetGenerator(ExampleDatasetGenerator.Size.TINY, 3).write(dir.resolve("a"));
-    List<Path> second = new ExampleDatasetGenerator(ExampleDatasetGenerator.Size.TINY, 3).write(dir.resolve("b"));
+    List<Path> first =
+        new ExampleDatasetGenerator(ExampleDatasetGenerator.Size.TINY, 3).write(dir.resolve("a"));
+    List<Path> second =
+        new ExampleDatasetGenerator(ExampleDatasetGenerator.Size.TINY, 3).write(dir.resolve("b"));
     assertEquals(7, first.size());
     for (int i = 0; i < first.size(); i++) {
-      assertArrayEquals(Files.readAllBytes(first.get(i)), Files.readAllBytes(second.get(i)), first.get(i).toString());
+      assertArrayEquals(
+          Files.readAllBytes(first.get(i)),
+          Files.readAllBytes(second.get(i)),
+          first.get(i).toString());
     }
   }
 

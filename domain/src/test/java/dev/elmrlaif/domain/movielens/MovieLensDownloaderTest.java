@@ -41,11 +41,17 @@ class MovieLensDownloaderTest {
   @Test
   void refusesAnEntryThatEscapesTheTargetFolder() throws IOException {
     Path archive = dir.resolve("evil.zip");
-    Files.write(archive, zip("ml-latest-small/movies.csv", "movieId,title,genres\n", "../../escaped.txt", "gotcha"));
+    Files.write(
+        archive,
+        zip("ml-latest-small/movies.csv", "movieId,title,genres\n", "../../escaped.txt", "gotcha"));
     Path target = dir.resolve("a/b");
     Files.createDirectories(target);
-    UserInputException e = assertThrows(UserInputException.class, () -> MovieLensDownloader.extractSafely(archive, target));
-    assertTrue(e.getMessage().contains("zip entry '../../escaped.txt' escapes the target folder"), e.getMessage());
+    UserInputException e =
+        assertThrows(
+            UserInputException.class, () -> MovieLensDownloader.extractSafely(archive, target));
+    assertTrue(
+        e.getMessage().contains("zip entry '../../escaped.txt' escapes the target folder"),
+        e.getMessage());
     assertFalse(Files.exists(dir.resolve("escaped.txt")));
 
     Path absolute = dir.resolve("absolute.zip");
@@ -53,33 +59,46 @@ class MovieLensDownloaderTest {
     Path other = dir.resolve("c");
     Files.createDirectories(other);
     UserInputException absoluteEntry =
-        assertThrows(UserInputException.class, () -> MovieLensDownloader.extractSafely(absolute, other));
-    assertTrue(absoluteEntry.getMessage().contains("'/tmp/elm-rlaif-absolute-entry.txt' escapes"), absoluteEntry.getMessage());
+        assertThrows(
+            UserInputException.class, () -> MovieLensDownloader.extractSafely(absolute, other));
+    assertTrue(
+        absoluteEntry.getMessage().contains("'/tmp/elm-rlaif-absolute-entry.txt' escapes"),
+        absoluteEntry.getMessage());
     assertFalse(Files.exists(Path.of("/tmp/elm-rlaif-absolute-entry.txt")));
   }
 
   @Test
   void downloadsChecksUnpacksAndReusesThroughAnInProcessServer() throws IOException {
-    byte[] archive = zip("ml-latest-small/movies.csv", "movieId,title,genres\r\n1,Heat (1995),Crime\r\n",
-        "ml-latest-small/ratings.csv", "userId,movieId,rating,timestamp\r\n1,1,4.0,1\r\n");
+    byte[] archive =
+        zip(
+            "ml-latest-small/movies.csv",
+            "movieId,title,genres\r\n1,Heat (1995),Crime\r\n",
+            "ml-latest-small/ratings.csv",
+            "userId,movieId,rating,timestamp\r\n1,1,4.0,1\r\n");
     String sha = Hashing.sha256().hashBytes(archive).toString();
     HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
     int[] hits = {0};
-    server.createContext("/ml.zip", exchange -> {
-      hits[0]++;
-      exchange.sendResponseHeaders(200, archive.length);
-      try (OutputStream out = exchange.getResponseBody()) {
-        out.write(archive);
-      }
-    });
+    server.createContext(
+        "/ml.zip",
+        exchange -> {
+          hits[0]++;
+          exchange.sendResponseHeaders(200, archive.length);
+          try (OutputStream out = exchange.getResponseBody()) {
+            out.write(archive);
+          }
+        });
     server.start();
     try {
       URI url = URI.create("http://127.0.0.1:" + server.getAddress().getPort() + "/ml.zip");
       MovieLensDownloader downloader = new MovieLensDownloader(Duration.ofSeconds(5));
-      UserInputException corrupt = assertThrows(UserInputException.class,
-          () -> downloader.download(url, "00" + sha.substring(2), "ml-latest-small", dir));
+      UserInputException corrupt =
+          assertThrows(
+              UserInputException.class,
+              () -> downloader.download(url, "00" + sha.substring(2), "ml-latest-small", dir));
       assertTrue(corrupt.getMessage().contains("SHA-256 is " + sha), corrupt.getMessage());
-      assertFalse(Files.exists(dir.resolve("movielens/ml-latest-small")), "nothing unpacked from a bad archive");
+      assertFalse(
+          Files.exists(dir.resolve("movielens/ml-latest-small")),
+          "nothing unpacked from a bad archive");
 
       Path folder = downloader.download(url, sha, "ml-latest-small", dir);
       assertEquals(dir.resolve("movielens/ml-latest-small"), folder);
@@ -101,8 +120,12 @@ class MovieLensDownloaderTest {
       closedPort = socket.getLocalPort();
     }
     URI url = URI.create("http://127.0.0.1:" + closedPort + "/ml-latest-small.zip");
-    UserInputException e = assertThrows(UserInputException.class,
-        () -> new MovieLensDownloader(Duration.ofSeconds(2)).download(url, "ab", "ml-latest-small", dir));
+    UserInputException e =
+        assertThrows(
+            UserInputException.class,
+            () ->
+                new MovieLensDownloader(Duration.ofSeconds(2))
+                    .download(url, "ab", "ml-latest-small", dir));
     assertTrue(e.getMessage().contains("set data.root or RLAIF_DATA"), e.getMessage());
     assertEquals("ml-25m", MovieLensDownloader.Dataset.named("ml-25m").folderName());
     assertThrows(UserInputException.class, () -> MovieLensDownloader.Dataset.named("ml-1b"));

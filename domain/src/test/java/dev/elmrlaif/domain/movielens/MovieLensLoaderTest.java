@@ -19,7 +19,8 @@ class MovieLensLoaderTest {
   @Test
   void loadsCrlfQuotedUnicodeFilesWithLinksOverviewsAndTags() throws IOException {
     Path folder = TinyMovieLens.write(dir);
-    MovieLensData data = MovieLensLoader.load(folder, dir.resolve("derived/ml-latest-small_overviews.csv"));
+    MovieLensData data =
+        MovieLensLoader.load(folder, dir.resolve("derived/ml-latest-small_overviews.csv"));
     assertEquals(TinyMovieLens.MOVIES, data.movies().size());
     Movie president = data.movies().get(0);
     assertEquals("American President, The (1995)", president.title());
@@ -53,19 +54,34 @@ class MovieLensLoaderTest {
     String content = Files.readString(ratings);
     Files.writeString(ratings, content + "1,999999,4.0,1\r\n", StandardCharsets.UTF_8);
     int badLine = content.split("\r\n").length + 1;
-    UserInputException unknown = assertThrows(UserInputException.class, () -> MovieLensLoader.load(folder, null));
-    assertEquals(ratings + ":" + badLine + ": column 2 (movieId): found movieId 999999, expected a movieId listed in movies.csv",
+    UserInputException unknown =
+        assertThrows(UserInputException.class, () -> MovieLensLoader.load(folder, null));
+    assertEquals(
+        ratings
+            + ":"
+            + badLine
+            + ": column 2 (movieId): found movieId 999999, expected a movieId listed in movies.csv",
         unknown.getMessage());
     Files.writeString(ratings, content + "1,1,7.5,1\r\n", StandardCharsets.UTF_8);
-    UserInputException range = assertThrows(UserInputException.class, () -> MovieLensLoader.load(folder, null));
-    assertTrue(range.getMessage().contains(":" + badLine + ": column 3 (rating): found 7.5, expected a rating between"),
+    UserInputException range =
+        assertThrows(UserInputException.class, () -> MovieLensLoader.load(folder, null));
+    assertTrue(
+        range
+            .getMessage()
+            .contains(":" + badLine + ": column 3 (rating): found 7.5, expected a rating between"),
         range.getMessage());
     Files.writeString(ratings, content + "1,1\r\n", StandardCharsets.UTF_8);
-    UserInputException fields = assertThrows(UserInputException.class, () -> MovieLensLoader.load(folder, null));
-    assertTrue(fields.getMessage().contains(":" + badLine + ": found 2 fields, expected 4"), fields.getMessage());
+    UserInputException fields =
+        assertThrows(UserInputException.class, () -> MovieLensLoader.load(folder, null));
+    assertTrue(
+        fields.getMessage().contains(":" + badLine + ": found 2 fields, expected 4"),
+        fields.getMessage());
     UserInputException missingFolder =
-        assertThrows(UserInputException.class, () -> MovieLensLoader.load(dir.resolve("nowhere"), null));
-    assertTrue(missingFolder.getMessage().contains("set data.root or RLAIF_DATA"), missingFolder.getMessage());
+        assertThrows(
+            UserInputException.class, () -> MovieLensLoader.load(dir.resolve("nowhere"), null));
+    assertTrue(
+        missingFolder.getMessage().contains("set data.root or RLAIF_DATA"),
+        missingFolder.getMessage());
   }
 
   @Test
@@ -80,7 +96,8 @@ class MovieLensLoaderTest {
   void realMlLatestSmallMatchesItsPublishedCounts() {
     Path root = RealData.requireRoot();
     Path folder = root.resolve("movielens/ml-latest-small");
-    MovieLensData data = MovieLensLoader.load(folder, root.resolve("derived/ml-latest-small_overviews.csv"));
+    MovieLensData data =
+        MovieLensLoader.load(folder, root.resolve("derived/ml-latest-small_overviews.csv"));
     assertEquals(9742, data.movies().size());
     assertEquals(610, data.userIds().length);
     assertEquals(100836, data.ratings().count());

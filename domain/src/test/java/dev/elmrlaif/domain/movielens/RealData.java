@@ -16,14 +16,22 @@ public final class RealData {
   /** The data root holding {@code movielens/ml-latest-small}, or skips the calling test. */
   public static Path requireRoot() {
     String fromEnvironment = System.getenv("RLAIF_DATA");
-    Path root = fromEnvironment == null || fromEnvironment.isBlank() ? Path.of("../../shared/data") : Path.of(fromEnvironment);
+    Path root =
+        fromEnvironment == null || fromEnvironment.isBlank()
+            ? Path.of("../../shared/data")
+            : Path.of(fromEnvironment);
     Path ratings = root.resolve("movielens/ml-latest-small/ratings.csv");
     if (!Files.isRegularFile(ratings)) {
-      LogManager.getLogger(RealData.class).warn("SKIPPED: real MovieLens data not found at {}; set RLAIF_DATA",
-          ratings.toAbsolutePath());
+      LogManager.getLogger(RealData.class)
+          .warn(
+              "SKIPPED: real MovieLens data not found at {}; set RLAIF_DATA",
+              ratings.toAbsolutePath());
     }
-    Assumptions.assumeTrue(Files.isRegularFile(ratings),
-        "SKIPPED: real MovieLens data not found at " + ratings.toAbsolutePath() + "; set RLAIF_DATA to run this test");
+    Assumptions.assumeTrue(
+        Files.isRegularFile(ratings),
+        "SKIPPED: real MovieLens data not found at "
+            + ratings.toAbsolutePath()
+            + "; set RLAIF_DATA to run this test");
     return root;
   }
 }

@@ -14,7 +14,9 @@ import java.util.Random;
 public final class TinyMovieLens {
   public static final int MOVIES = 60;
   public static final int USERS = 40;
-  private static final String[] GENRES = {"Comedy", "Drama|Romance", "Horror|Thriller", "Sci-Fi|Action", "Animation|Children"};
+  private static final String[] GENRES = {
+    "Comedy", "Drama|Romance", "Horror|Thriller", "Sci-Fi|Action", "Animation|Children"
+  };
 
   private TinyMovieLens() {}
 
@@ -29,26 +31,56 @@ public final class TinyMovieLens {
     };
   }
 
-  /** Writes {@code root/movielens/ml-latest-small/*.csv} and {@code root/derived/ml-latest-small_overviews.csv}. */
+  /**
+   * Writes {@code root/movielens/ml-latest-small/*.csv} and {@code
+   * root/derived/ml-latest-small_overviews.csv}.
+   */
   public static Path write(Path root) throws IOException {
     Path folder = root.resolve("movielens").resolve("ml-latest-small");
     Files.createDirectories(folder);
     Files.createDirectories(root.resolve("derived"));
     StringBuilder movies = new StringBuilder("movieId,title,genres\r\n");
     StringBuilder links = new StringBuilder("movieId,imdbId,tmdbId\r\n");
-    StringBuilder overviews = new StringBuilder("movieId,imdbId,tmdbId,title,source,overview,tagline,keywords\r\n");
+    StringBuilder overviews =
+        new StringBuilder("movieId,imdbId,tmdbId,title,source,overview,tagline,keywords\r\n");
     for (int id = 1; id <= MOVIES; id++) {
       String title = title(id);
       String base = title.replaceAll(" \\(\\d{4}\\)$", "");
-      movies.append(id).append(",\"").append(title).append("\",").append(GENRES[id % GENRES.length]).append("\r\n");
-      links.append(id).append(',').append(String.format("%07d", 100000 + id)).append(',').append(id % 7 == 0 ? "" : 500 + id)
+      movies
+          .append(id)
+          .append(",\"")
+          .append(title)
+          .append("\",")
+          .append(GENRES[id % GENRES.length])
+          .append("\r\n");
+      links
+          .append(id)
+          .append(',')
+          .append(String.format("%07d", 100000 + id))
+          .append(',')
+          .append(id % 7 == 0 ? "" : 500 + id)
           .append("\r\n");
       if (id % 6 != 0) {
-        String group = id % 2 == 0 ? "a quiet family, a long summer and a secret" : "a heist, a chase and a betrayal";
-        overviews.append(id).append(",,,\"").append(title).append("\",test,\"In ").append(base)
-            .append(", the story follows ").append(group).append(". ").append(base).append(" ends in Café Zürich.\",")
-            .append("\"").append(base).append(": a tagline, with a comma\",")
-            .append(id % 2 == 0 ? "family|summer" : "heist|chase").append("\r\n");
+        String group =
+            id % 2 == 0
+                ? "a quiet family, a long summer and a secret"
+                : "a heist, a chase and a betrayal";
+        overviews
+            .append(id)
+            .append(",,,\"")
+            .append(title)
+            .append("\",test,\"In ")
+            .append(base)
+            .append(", the story follows ")
+            .append(group)
+            .append(". ")
+            .append(base)
+            .append(" ends in Café Zürich.\",")
+            .append("\"")
+            .append(base)
+            .append(": a tagline, with a comma\",")
+            .append(id % 2 == 0 ? "family|summer" : "heist|chase")
+            .append("\r\n");
       }
     }
     Random random = new Random(11);
@@ -60,7 +92,14 @@ public final class TinyMovieLens {
         if (random.nextDouble() < 0.45) {
           boolean liked = (id % 2 == 0) == likesEven;
           double stars = liked ? 4 + 0.5 * random.nextInt(3) : 1 + 0.5 * random.nextInt(3);
-          ratings.append(user).append(',').append(id).append(',').append(stars).append(',').append(900000000 + id)
+          ratings
+              .append(user)
+              .append(',')
+              .append(id)
+              .append(',')
+              .append(stars)
+              .append(',')
+              .append(900000000 + id)
               .append("\r\n");
         }
       }
@@ -75,7 +114,10 @@ public final class TinyMovieLens {
     Files.writeString(folder.resolve("links.csv"), links, StandardCharsets.UTF_8);
     Files.writeString(folder.resolve("ratings.csv"), ratings, StandardCharsets.UTF_8);
     Files.writeString(folder.resolve("tags.csv"), tags, StandardCharsets.UTF_8);
-    Files.writeString(root.resolve("derived").resolve("ml-latest-small_overviews.csv"), overviews, StandardCharsets.UTF_8);
+    Files.writeString(
+        root.resolve("derived").resolve("ml-latest-small_overviews.csv"),
+        overviews,
+        StandardCharsets.UTF_8);
     return folder;
   }
 }

@@ -27,7 +27,9 @@ public final class WalsBenchmark {
   public static void main(String[] args) {
     String mode = args.length > 0 ? args[0] : "real";
     if (mode.equals("synthetic")) {
-      synthetic(args.length > 1 ? Double.parseDouble(args[1]) : 1.0, args.length > 2 ? Integer.parseInt(args[2]) : 3);
+      synthetic(
+          args.length > 1 ? Double.parseDouble(args[1]) : 1.0,
+          args.length > 2 ? Integer.parseInt(args[2]) : 3);
     } else {
       real(args);
     }
@@ -37,22 +39,32 @@ public final class WalsBenchmark {
     String root = System.getenv().getOrDefault("RLAIF_DATA", "../shared/data");
     MovieLensData data = MovieLensLoader.load(Path.of(root, "movielens", "ml-latest-small"), null);
     WalsConfig defaults = WalsConfig.defaults();
-    WalsConfig config = defaults.with(b -> b
-        .dimension(args.length > 1 ? Integer.parseInt(args[1]) : defaults.dimension())
-        .iterations(args.length > 2 ? Integer.parseInt(args[2]) : defaults.iterations())
-        .unobservedWeight(args.length > 3 ? Double.parseDouble(args[3]) : defaults.unobservedWeight())
-        .regularization(args.length > 4 ? Double.parseDouble(args[4]) : defaults.regularization())
-        .threads(0));
+    WalsConfig config =
+        defaults.with(
+            b ->
+                b.dimension(args.length > 1 ? Integer.parseInt(args[1]) : defaults.dimension())
+                    .iterations(args.length > 2 ? Integer.parseInt(args[2]) : defaults.iterations())
+                    .unobservedWeight(
+                        args.length > 3 ? Double.parseDouble(args[3]) : defaults.unobservedWeight())
+                    .regularization(
+                        args.length > 4 ? Double.parseDouble(args[4]) : defaults.regularization())
+                    .threads(0));
     Split users = Split.random("user", data.userIds().length, 0.1, 42);
     Split movies = Split.random("movie", data.movies().size(), 0.1, 42);
     for (int repeat = 0; repeat < 3; repeat++) {
       long cpuStart = processCpuNanos();
-      BehavioralEmbeddings embeddings = BehavioralEmbeddings.fit(data.ratings(), users, movies, config, 42);
+      BehavioralEmbeddings embeddings =
+          BehavioralEmbeddings.fit(data.ratings(), users, movies, config, 42);
       double cpuSeconds = (processCpuNanos() - cpuStart) / 1e9;
       RankingReport report =
           RankingEvaluation.evaluate(data.ratings(), users, movies, embeddings, config, 7);
-      System.out.printf(Locale.ROOT, "%s fit %.2f s wall, %.2f s CPU (fit + fold-in) | %s%n", config,
-          embeddings.fitSeconds(), cpuSeconds, report);
+      System.out.printf(
+          Locale.ROOT,
+          "%s fit %.2f s wall, %.2f s CPU (fit + fold-in) | %s%n",
+          config,
+          embeddings.fitSeconds(),
+          cpuSeconds,
+          report);
     }
   }
 
@@ -62,7 +74,8 @@ public final class WalsBenchmark {
     long ratings = Math.round(25_000_095 * fraction);
     int perUser = (int) (ratings / users);
     SplittableRandom random = new SplittableRandom(1);
-    // Zipf-like movie popularity: movie m is drawn with probability ~ 1/(m+10)^0.9 (inverse CDF table).
+    // Zipf-like movie popularity: movie m is drawn with probability ~ 1/(m+10)^0.9 (inverse CDF
+    // table).
     double[] cumulative = new double[movies];
     double total = 0;
     for (int m = 0; m < movies; m++) {
@@ -96,8 +109,13 @@ public final class WalsBenchmark {
       rowStart[u + 1] = at;
     }
     Interactions matrix = new Interactions("user", "movie", users, movies, rowStart, column, value);
-    System.out.printf(Locale.ROOT, "synthetic: %d users, %d movies, %d ratings (generated in %.1f s)%n",
-        users, movies, matrix.count(), (System.nanoTime() - startGen) / 1e9);
+    System.out.printf(
+        Locale.ROOT,
+        "synthetic: %d users, %d movies, %d ratings (generated in %.1f s)%n",
+        users,
+        movies,
+        matrix.count(),
+        (System.nanoTime() - startGen) / 1e9);
     WalsConfig config = WalsConfig.defaults().withIterations(iterations);
     long start = System.nanoTime();
     long cpuStart = processCpuNanos();
@@ -105,13 +123,20 @@ public final class WalsBenchmark {
     double seconds = (System.nanoTime() - start) / 1e9;
     double cpuSeconds = (processCpuNanos() - cpuStart) / 1e9;
     // On a shared machine wall time depends on the load; process CPU time does not.
-    System.out.printf(Locale.ROOT, "WALS k=32, %d sweeps: %.1f s wall (%.1f s per sweep), %.1f s CPU (%.1f CPU-s per sweep), %d cores%n",
-        iterations, seconds, seconds / iterations, cpuSeconds, cpuSeconds / iterations,
+    System.out.printf(
+        Locale.ROOT,
+        "WALS k=32, %d sweeps: %.1f s wall (%.1f s per sweep), %.1f s CPU (%.1f CPU-s per sweep), %d cores%n",
+        iterations,
+        seconds,
+        seconds / iterations,
+        cpuSeconds,
+        cpuSeconds / iterations,
         Runtime.getRuntime().availableProcessors());
   }
 
   private static long processCpuNanos() {
-    return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean())
+    return ((com.sun.management.OperatingSystemMXBean)
+            java.lang.management.ManagementFactory.getOperatingSystemMXBean())
         .getProcessCpuTime();
   }
 }

@@ -74,8 +74,16 @@ class WeightedAlsTest {
       }
     }
     // w0 = 0: unobserved entries carry no weight, so this is plain low-rank completion.
-    WeightedAls wals = new WeightedAls(WalsConfig.defaults().with(b -> b.dimension(3).iterations(60)
-        .unobservedWeight(0.0).regularization(1e-4).threads(2)));
+    WeightedAls wals =
+        new WeightedAls(
+            WalsConfig.defaults()
+                .with(
+                    b ->
+                        b.dimension(3)
+                            .iterations(60)
+                            .unobservedWeight(0.0)
+                            .regularization(1e-4)
+                            .threads(2)));
     WeightedAls.Factors f = wals.fit(observe(m, observed), 7);
     double squaredError = 0;
     double squaredValue = 0;
@@ -106,12 +114,21 @@ class WeightedAlsTest {
       }
     }
     Interactions ratings = observe(m, observed);
-    WalsConfig config = WalsConfig.defaults().with(b -> b.dimension(4).iterations(2).unobservedWeight(0.2)
-        .regularization(0.5).threads(1));
+    WalsConfig config =
+        WalsConfig.defaults()
+            .with(
+                b ->
+                    b.dimension(4)
+                        .iterations(2)
+                        .unobservedWeight(0.2)
+                        .regularization(0.5)
+                        .threads(1));
     WeightedAls wals = new WeightedAls(config);
     WeightedAls.Factors fitted = wals.fit(ratings, 11);
-    // After the last sweep the columns are the exact minimiser given the rows, and the rows were the
-    // minimiser given the previous columns; re-solving rows for the final columns gives a point where
+    // After the last sweep the columns are the exact minimiser given the rows, and the rows were
+    // the
+    // minimiser given the previous columns; re-solving rows for the final columns gives a point
+    // where
     // the objective's gradient in every row coordinate vanishes. Check by central differences.
     double[] rows = wals.solveRows(ratings, fitted.columnFactors());
     WeightedAls.Factors f = new WeightedAls.Factors(4, rows, fitted.columnFactors());
@@ -121,14 +138,18 @@ class WeightedAlsTest {
       double[] minus = rows.clone();
       plus[coordinate] += h;
       minus[coordinate] -= h;
-      double derivative = (wals.loss(ratings, new WeightedAls.Factors(4, plus, f.columnFactors()))
-          - wals.loss(ratings, new WeightedAls.Factors(4, minus, f.columnFactors()))) / (2 * h);
+      double derivative =
+          (wals.loss(ratings, new WeightedAls.Factors(4, plus, f.columnFactors()))
+                  - wals.loss(ratings, new WeightedAls.Factors(4, minus, f.columnFactors())))
+              / (2 * h);
       assertEquals(0.0, derivative, 1e-5, "d loss / d row coordinate " + coordinate);
     }
     // And moving a coordinate away from the solve raises the loss (it is a minimum, not a saddle).
     double[] moved = rows.clone();
     moved[5] += 0.01;
-    assertTrue(wals.loss(ratings, new WeightedAls.Factors(4, moved, f.columnFactors())) > wals.loss(ratings, f));
+    assertTrue(
+        wals.loss(ratings, new WeightedAls.Factors(4, moved, f.columnFactors()))
+            > wals.loss(ratings, f));
   }
 
   @Test
@@ -146,16 +167,21 @@ class WeightedAlsTest {
     double lambda = 0.7;
     double previous = Double.POSITIVE_INFINITY;
     for (int sweeps = 1; sweeps <= 6; sweeps++) {
-      WeightedAls wals = new WeightedAls(WalsConfig.defaults().with(c -> c.dimension(3).unobservedWeight(w0)
-          .regularization(lambda).threads(1)).withIterations(sweeps));
+      WeightedAls wals =
+          new WeightedAls(
+              WalsConfig.defaults()
+                  .with(c -> c.dimension(3).unobservedWeight(w0).regularization(lambda).threads(1))
+                  .withIterations(sweeps));
       WeightedAls.Factors f = wals.fit(ratings, 9);
       double dense = 0;
       for (int u = 0; u < 20; u++) {
         for (int i = 0; i < 15; i++) {
           double prediction = f.score(u, i);
           // observed values are stored as floats, so the target is the float value
-          dense += observed[u][i] ? Math.pow((float) m[u][i] - prediction, 2)
-              : w0 * prediction * prediction;
+          dense +=
+              observed[u][i]
+                  ? Math.pow((float) m[u][i] - prediction, 2)
+                  : w0 * prediction * prediction;
         }
       }
       for (double v : f.rowFactors()) {
@@ -166,7 +192,9 @@ class WeightedAlsTest {
       }
       double loss = wals.loss(ratings, f);
       assertEquals(dense, loss, 1e-3 * Math.abs(dense));
-      assertTrue(loss <= previous + 1e-9, "loss rose from " + previous + " to " + loss + " at sweep " + sweeps);
+      assertTrue(
+          loss <= previous + 1e-9,
+          "loss rose from " + previous + " to " + loss + " at sweep " + sweeps);
       previous = loss;
     }
   }
@@ -193,8 +221,11 @@ class WeightedAlsTest {
       }
     }
     double[] b = {1, -2, 3, 0.5, -1, 2};
-    double[] expected = new CholeskyDecomposition(new Array2DRowRealMatrix(spd)).getSolver()
-        .solve(new ArrayRealVector(b)).toArray();
+    double[] expected =
+        new CholeskyDecomposition(new Array2DRowRealMatrix(spd))
+            .getSolver()
+            .solve(new ArrayRealVector(b))
+            .toArray();
     Cholesky.solveInPlace(a, b, k);
     assertArrayEquals(expected, b, 1e-9);
   }

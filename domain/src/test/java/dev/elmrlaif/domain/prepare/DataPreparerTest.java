@@ -11,9 +11,7 @@ import dev.elmrlaif.domain.EmbeddingSpace;
 import dev.elmrlaif.domain.Split;
 import dev.elmrlaif.domain.config.ConceptsConfig;
 import dev.elmrlaif.domain.config.DataConfig;
-import dev.elmrlaif.domain.config.FilesDomainConfig;
 import dev.elmrlaif.domain.config.TasksConfig;
-import dev.elmrlaif.domain.config.TeacherConfig;
 import dev.elmrlaif.domain.config.TextEncoderKind;
 import dev.elmrlaif.domain.config.WalsConfig;
 import dev.elmrlaif.domain.data.DataSummary;
@@ -38,12 +36,34 @@ class DataPreparerTest {
   @TempDir Path dir;
 
   private static DataConfig config(Path root, Path cache) {
-    return DataConfig.defaults().with(b -> b.root(root.toString()).cacheDir(cache.toString()).heldOutMovies(0.2)
-        .heldOutUsers(0.2).autoDownload(false).textEncoder(TextEncoderKind.TFIDF).semanticDimension(8)
-        .wals(WalsConfig.defaults().with(c -> c.dimension(4).iterations(6).regularization(1.0).threads(1)))
-        .concepts(ConceptsConfig.defaults().with(d -> d.spaces(List.of("semantic", "behavioral")).minMovies(3)
-        .validationFraction(0.25))).tasks(TasksConfig.defaults().with(e -> e.enabled(List.of("all")).moviesPerTask(0)
-        .pairsPerTask(0).profileMovies(3))));
+    return DataConfig.defaults()
+        .with(
+            b ->
+                b.root(root.toString())
+                    .cacheDir(cache.toString())
+                    .heldOutMovies(0.2)
+                    .heldOutUsers(0.2)
+                    .autoDownload(false)
+                    .textEncoder(TextEncoderKind.TFIDF)
+                    .semanticDimension(8)
+                    .wals(
+                        WalsConfig.defaults()
+                            .with(c -> c.dimension(4).iterations(6).regularization(1.0).threads(1)))
+                    .concepts(
+                        ConceptsConfig.defaults()
+                            .with(
+                                d ->
+                                    d.spaces(List.of("semantic", "behavioral"))
+                                        .minMovies(3)
+                                        .validationFraction(0.25)))
+                    .tasks(
+                        TasksConfig.defaults()
+                            .with(
+                                e ->
+                                    e.enabled(List.of("all"))
+                                        .moviesPerTask(0)
+                                        .pairsPerTask(0)
+                                        .profileMovies(3))));
   }
 
   private static PreparedData prepare(Path root, Path cache) {
@@ -51,18 +71,19 @@ class DataPreparerTest {
   }
 
   /**
-   * Changes everything a held-out entity contributes: the texts of held-out movies get a marker word,
-   * held-out users' ratings are inverted and their tags renamed.
+   * Changes everything a held-out entity contributes: the texts of held-out movies get a marker
+   * word, held-out users' ratings are inverted and their tags renamed.
    */
-  private static void perturbHeldOut(Path root, Split movies, Split users, long[] movieIds, long[] userIds)
-      throws IOException {
+  private static void perturbHeldOut(
+      Path root, Split movies, Split users, long[] movieIds, long[] userIds) throws IOException {
     Path overviews = root.resolve("derived/ml-latest-small_overviews.csv");
     List<String> lines = new ArrayList<>(Files.readAllLines(overviews, StandardCharsets.UTF_8));
     for (int i = 1; i < lines.size(); i++) {
       long id = Long.parseLong(lines.get(i).substring(0, lines.get(i).indexOf(',')));
       int m = Arrays.binarySearch(movieIds, id);
       if (movies.isHeldOut(m)) {
-        lines.set(i, lines.get(i).replace("the story follows", "the " + LEAK + " story follows " + LEAK));
+        lines.set(
+            i, lines.get(i).replace("the story follows", "the " + LEAK + " story follows " + LEAK));
       }
     }
     Files.write(overviews, lines, StandardCharsets.UTF_8);
@@ -115,17 +136,27 @@ class DataPreparerTest {
 
     // the perturbation is real: held-out users are folded in from their changed ratings, and the
     // held-out examples' targets are written from the changed texts
-    assertFalse(Arrays.equals(before.domain().space("behavioral").vector(users.heldOutIndices()[0]),
-        after.domain().space("behavioral").vector(users.heldOutIndices()[0])));
-    assertTrue(after.heldOutExamples().get("summary").stream().anyMatch(e -> e.target().contains(LEAK)));
+    assertFalse(
+        Arrays.equals(
+            before.domain().space("behavioral").vector(users.heldOutIndices()[0]),
+            after.domain().space("behavioral").vector(users.heldOutIndices()[0])));
+    assertTrue(
+        after.heldOutExamples().get("summary").stream().anyMatch(e -> e.target().contains(LEAK)));
 
     // ... but nothing fitted moved: the text encoder, WALS, concepts and every training example
-    assertEquals(0f, norm(after.textEncoder().encode(LEAK)), "the encoder never saw the held-out word");
-    assertArrayEquals(before.textEncoder().encode("a heist, a chase and a betrayal"),
+    assertEquals(
+        0f, norm(after.textEncoder().encode(LEAK)), "the encoder never saw the held-out word");
+    assertArrayEquals(
+        before.textEncoder().encode("a heist, a chase and a betrayal"),
         after.textEncoder().encode("a heist, a chase and a betrayal"));
-    assertTrainingRowsEqual(before.domain().space("semantic"), after.domain().space("semantic"), movies);
-    assertTrainingRowsEqual(before.domain().space("behavioral"), after.domain().space("behavioral"), users);
-    assertTrainingRowsEqual(before.domain().space("behavioral_movie"), after.domain().space("behavioral_movie"), movies);
+    assertTrainingRowsEqual(
+        before.domain().space("semantic"), after.domain().space("semantic"), movies);
+    assertTrainingRowsEqual(
+        before.domain().space("behavioral"), after.domain().space("behavioral"), users);
+    assertTrainingRowsEqual(
+        before.domain().space("behavioral_movie"),
+        after.domain().space("behavioral_movie"),
+        movies);
     assertEquals(before.domain().concepts().size(), after.domain().concepts().size());
     for (int c = 0; c < before.domain().concepts().size(); c++) {
       Concept x = before.domain().concepts().get(c);
@@ -157,7 +188,9 @@ class DataPreparerTest {
       Split first = task.pairing() == Pairing.USER ? users : movies;
       for (TaskExample e : train) {
         for (int entity : e.entities()) {
-          assertFalse(first.isHeldOut(entity), task.name() + " training example reads held-out entity " + entity);
+          assertFalse(
+              first.isHeldOut(entity),
+              task.name() + " training example reads held-out entity " + entity);
         }
         assertTrue(e.prompt().contains("<|entity_0|>"));
       }
@@ -165,7 +198,8 @@ class DataPreparerTest {
         assertTrue(first.isHeldOut(e.entities().get(0)), task.name());
       }
       if (task.pairing() == Pairing.SINGLE) {
-        assertEquals(movies.trainCount(), train.size(), "every training movie once: " + task.name());
+        assertEquals(
+            movies.trainCount(), train.size(), "every training movie once: " + task.name());
       }
     }
     String summary = DataSummary.render(built, 1.0);
@@ -177,32 +211,44 @@ class DataPreparerTest {
     assertEquals(built.trainExamples(), cached.trainExamples());
     assertEquals(built.heldOutExamples(), cached.heldOutExamples());
     assertEquals(built.domain().split("user"), cached.domain().split("user"));
-    assertArrayEquals(built.domain().space("semantic").rawData(), cached.domain().space("semantic").rawData());
-    assertArrayEquals(built.textEncoder().encode("family summer"), cached.textEncoder().encode("family summer"));
+    assertArrayEquals(
+        built.domain().space("semantic").rawData(), cached.domain().space("semantic").rawData());
+    assertArrayEquals(
+        built.textEncoder().encode("family summer"), cached.textEncoder().encode("family summer"));
     assertEquals(built.domain().concepts().size(), cached.domain().concepts().size());
     assertEquals(built.ranking(), cached.ranking());
 
     // a different seed is a different cache entry
-    PreparedData reseeded = new DataPreparer(config(root, dir.resolve("cache")), 18, Map.of()).prepare(false);
+    PreparedData reseeded =
+        new DataPreparer(config(root, dir.resolve("cache")), 18, Map.of()).prepare(false);
     assertFalse(reseeded.fromCache());
     assertNotEquals(built.folder(), reseeded.folder());
   }
 
-  /** Movies with no text at all have no semantic embedding and appear in no semantic task; the summary counts them. */
+  /**
+   * Movies with no text at all have no semantic embedding and appear in no semantic task; the
+   * summary counts them.
+   */
   @Test
   void moviesWithoutTextGetNoEmbeddingAndNoSemanticExample() throws IOException {
     Path root = dir.resolve("data");
     Path folder = TinyMovieLens.write(root);
-    List<Integer> textless = List.of(42, 48, 54, 60); // no overview (id % 6 == 0); genres and tags removed below
+    List<Integer> textless =
+        List.of(42, 48, 54, 60); // no overview (id % 6 == 0); genres and tags removed below
     List<String> movies = new java.util.ArrayList<>();
     for (String line : Files.readAllLines(folder.resolve("movies.csv"))) {
       String id = line.substring(0, line.indexOf(','));
-      movies.add(textless.stream().anyMatch(m -> id.equals(m.toString()))
-          ? line.substring(0, line.lastIndexOf(',')) + ",(no genres listed)" : line);
+      movies.add(
+          textless.stream().anyMatch(m -> id.equals(m.toString()))
+              ? line.substring(0, line.lastIndexOf(',')) + ",(no genres listed)"
+              : line);
     }
     Files.write(folder.resolve("movies.csv"), movies);
-    List<String> tags = Files.readAllLines(folder.resolve("tags.csv")).stream()
-        .filter(line -> textless.stream().noneMatch(m -> line.split(",")[1].equals(m.toString()))).toList();
+    List<String> tags =
+        Files.readAllLines(folder.resolve("tags.csv")).stream()
+            .filter(
+                line -> textless.stream().noneMatch(m -> line.split(",")[1].equals(m.toString())))
+            .toList();
     Files.write(folder.resolve("tags.csv"), tags);
 
     PreparedData data = prepare(root, dir.resolve("cache"));
@@ -222,21 +268,26 @@ class DataPreparerTest {
       if (task.pairing() == Pairing.USER) {
         continue;
       }
-      for (List<TaskExample> examples : List.of(data.trainExamples().get(task.name()),
-          data.heldOutExamples().get(task.name()))) {
+      for (List<TaskExample> examples :
+          List.of(data.trainExamples().get(task.name()), data.heldOutExamples().get(task.name()))) {
         for (TaskExample e : examples) {
           for (int entity : e.entities()) {
-            assertFalse(zero.contains(entity), task.name() + " mentions textless movie row " + entity);
+            assertFalse(
+                zero.contains(entity), task.name() + " mentions textless movie row " + entity);
           }
         }
       }
     }
     Split split = data.domain().split("movie");
-    long trainingWithText = java.util.Arrays.stream(split.trainIndices()).filter(m -> !zero.contains(m)).count();
+    long trainingWithText =
+        java.util.Arrays.stream(split.trainIndices()).filter(m -> !zero.contains(m)).count();
     assertEquals(trainingWithText, data.trainExamples().get("summary").size());
     String summary = DataSummary.render(data, 1.0);
-    assertTrue(summary.contains("entities without text (no semantic embedding, left out of semantic tasks): "
-        + "semantic (movie) 4 of 60"), summary);
+    assertTrue(
+        summary.contains(
+            "entities without text (no semantic embedding, left out of semantic tasks): "
+                + "semantic (movie) 4 of 60"),
+        summary);
   }
 
   private static float norm(float[] v) {

@@ -10,8 +10,6 @@ import dev.elmrlaif.domain.Interactions;
 import dev.elmrlaif.domain.Split;
 import dev.elmrlaif.domain.base.UserInputException;
 import dev.elmrlaif.domain.config.TasksConfig;
-import dev.elmrlaif.domain.tasks.Teacher;
-import dev.elmrlaif.domain.tasks.TeacherRequest;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -25,49 +23,86 @@ class TaskCatalogTest {
   @TempDir Path dir;
 
   /** A teacher that writes down what it was asked, so the builder's choices are visible. */
-  private static final Teacher ECHO = new Teacher() {
-    @Override
-    public String write(TeacherRequest r) {
-      return r.task().name() + " " + r.entities() + " liked " + r.liked() + " disliked " + r.disliked();
-    }
+  private static final Teacher ECHO =
+      new Teacher() {
+        @Override
+        public String write(TeacherRequest r) {
+          return r.task().name()
+              + " "
+              + r.entities()
+              + " liked "
+              + r.liked()
+              + " disliked "
+              + r.disliked();
+        }
 
-    @Override
-    public String description() {
-      return "echo";
-    }
-  };
+        @Override
+        public String description() {
+          return "echo";
+        }
+      };
 
   @Test
   void bundledCatalogHoldsThePapersTasksWithPlaceholdersAndNoTitles() {
     TaskCatalog catalog = TaskCatalog.movieLens();
     Set<String> names = catalog.all().stream().map(TaskSpec::name).collect(Collectors.toSet());
-    for (String required : List.of("summary", "long_description", "positive_review", "negative_review", "neutral_review",
-        "five_positive_characteristics", "five_negative_characteristics", "movie_to_viewer", "pitch", "criticize",
-        "funnier", "sadder", "scarier", "improve", "similarities", "interpolation", "common_with_nn", "diff_than_nn",
-        "user_profile")) {
+    for (String required :
+        List.of(
+            "summary",
+            "long_description",
+            "positive_review",
+            "negative_review",
+            "neutral_review",
+            "five_positive_characteristics",
+            "five_negative_characteristics",
+            "movie_to_viewer",
+            "pitch",
+            "criticize",
+            "funnier",
+            "sadder",
+            "scarier",
+            "improve",
+            "similarities",
+            "interpolation",
+            "common_with_nn",
+            "diff_than_nn",
+            "user_profile")) {
       assertTrue(names.contains(required), required);
     }
     assertEquals(25, catalog.all().size());
     for (TaskSpec task : catalog.all()) {
       assertTrue(task.prompt().contains(TaskSpec.placeholder(0)), task.name());
-      assertFalse(task.prompt().contains("{title"), "the model's prompt never holds a title slot: " + task.name());
-      assertTrue(task.teacherPrompt().contains(task.pairing() == Pairing.USER ? "{liked_titles}" : "{title_0}"), task.name());
+      assertFalse(
+          task.prompt().contains("{title"),
+          "the model's prompt never holds a title slot: " + task.name());
+      assertTrue(
+          task.teacherPrompt()
+              .contains(task.pairing() == Pairing.USER ? "{liked_titles}" : "{title_0}"),
+          task.name());
     }
     assertEquals(Pairing.NEAREST_NEIGHBOUR, catalog.get("common_with_nn").pairing());
     assertEquals(Pairing.RANDOM_PAIR, catalog.get("similarities").pairing());
     assertEquals("behavioral", catalog.get("user_profile").slots().get(0).space());
-    assertEquals(List.of("summary", "pitch"),
-        catalog.select(List.of("pitch", "summary")).stream().map(TaskSpec::name).toList(), "catalog order");
-    UserInputException unknown = assertThrows(UserInputException.class, () -> catalog.select(List.of("sumary")));
-    assertTrue(unknown.getMessage().startsWith("data.tasks.enabled: unknown task 'sumary'; expected one of summary,"));
+    assertEquals(
+        List.of("summary", "pitch"),
+        catalog.select(List.of("pitch", "summary")).stream().map(TaskSpec::name).toList(),
+        "catalog order");
+    UserInputException unknown =
+        assertThrows(UserInputException.class, () -> catalog.select(List.of("sumary")));
+    assertTrue(
+        unknown
+            .getMessage()
+            .startsWith("data.tasks.enabled: unknown task 'sumary'; expected one of summary,"));
   }
 
   @Test
   void aTaskFileIsDataAndItsMistakesAreNamed() throws IOException {
     Path file = dir.resolve("tasks.yaml");
-    Files.writeString(file, "- name: tagline\n  description: d\n  prompt: \"Tagline of <|entity_0|>.\"\n"
-        + "  teacher_prompt: \"Tagline of {title_0}.\"\n  slots: [{kind: movie, space: semantic}]\n"
-        + "  pairing: single\n  style: summary\n");
+    Files.writeString(
+        file,
+        "- name: tagline\n  description: d\n  prompt: \"Tagline of <|entity_0|>.\"\n"
+            + "  teacher_prompt: \"Tagline of {title_0}.\"\n  slots: [{kind: movie, space: semantic}]\n"
+            + "  pairing: single\n  style: summary\n");
     assertEquals("tagline", TaskCatalog.fromFile(file).all().get(0).name());
     Files.writeString(file, "- name: broken\n  prompt: [not, a, string\n");
     UserInputException e = assertThrows(UserInputException.class, () -> TaskCatalog.fromFile(file));
@@ -90,10 +125,18 @@ class TaskCatalogTest {
     held[9] = true;
     Split movies = new Split("movie", held);
     Split users = new Split("user", new boolean[2]);
-    Interactions ratings = Interactions.fromTriples("user", "movie", 2, n, new int[0], new int[0], new float[0]);
-    TaskExampleBuilder builder = new TaskExampleBuilder(TasksConfig.defaults().with(b -> b.enabled(List.of("all"))
-        .moviesPerTask(0).pairsPerTask(0)), ECHO, movies, users,
-        space, ratings, 1);
+    Interactions ratings =
+        Interactions.fromTriples("user", "movie", 2, n, new int[0], new int[0], new float[0]);
+    TaskExampleBuilder builder =
+        new TaskExampleBuilder(
+            TasksConfig.defaults()
+                .with(b -> b.enabled(List.of("all")).moviesPerTask(0).pairsPerTask(0)),
+            ECHO,
+            movies,
+            users,
+            space,
+            ratings,
+            1);
     TaskSpec nn = TaskCatalog.movieLens().get("common_with_nn");
     for (TaskExample e : builder.build(nn, false, false)) {
       int first = e.entities().get(0);
@@ -133,11 +176,25 @@ class TaskCatalogTest {
     held[13] = true;
     Interactions ratings = Interactions.fromTriples("user", "movie", 2, n, rows, cols, stars);
     EmbeddingSpace space = new EmbeddingSpace("semantic", "movie", 1, new float[n]);
-    TaskExampleBuilder builder = new TaskExampleBuilder(TasksConfig.defaults().with(b -> b.enabled(List.of("all"))
-        .moviesPerTask(0).pairsPerTask(0).profileMovies(3)), ECHO,
-        new Split("movie", held), new Split("user", new boolean[2]), space, ratings, 2);
-    List<TaskExample> profiles = builder.build(TaskCatalog.movieLens().get("user_profile"), false, false);
+    TaskExampleBuilder builder =
+        new TaskExampleBuilder(
+            TasksConfig.defaults()
+                .with(
+                    b ->
+                        b.enabled(List.of("all"))
+                            .moviesPerTask(0)
+                            .pairsPerTask(0)
+                            .profileMovies(3)),
+            ECHO,
+            new Split("movie", held),
+            new Split("user", new boolean[2]),
+            space,
+            ratings,
+            2);
+    List<TaskExample> profiles =
+        builder.build(TaskCatalog.movieLens().get("user_profile"), false, false);
     assertEquals(1, profiles.size(), "user 1 rated nothing and is skipped");
-    assertEquals("user_profile [0] liked [12, 11, 10] disliked [2, 1, 0]", profiles.get(0).target());
+    assertEquals(
+        "user_profile [0] liked [12, 11, 10] disliked [2, 1, 0]", profiles.get(0).target());
   }
 }

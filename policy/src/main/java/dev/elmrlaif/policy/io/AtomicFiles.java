@@ -36,19 +36,24 @@ public final class AtomicFiles {
     Path dir = target.toAbsolutePath().getParent();
     Path temp =
         dir.resolve(
-            "." + target.getFileName() + TEMP_INFIX
+            "."
+                + target.getFileName()
+                + TEMP_INFIX
                 + Long.toHexString(ThreadLocalRandom.current().nextLong()));
     try {
       Files.createDirectories(dir);
       try (FileChannel channel =
               FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
-          OutputStream out = new BufferedOutputStream(java.nio.channels.Channels.newOutputStream(channel), 1 << 16)) {
+          OutputStream out =
+              new BufferedOutputStream(
+                  java.nio.channels.Channels.newOutputStream(channel), 1 << 16)) {
         writer.writeTo(out);
         out.flush();
         channel.force(true);
       }
       try {
-        Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        Files.move(
+            temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
       } catch (AtomicMoveNotSupportedException e) {
         Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING);
       }
@@ -82,7 +87,8 @@ public final class AtomicFiles {
       return 0;
     }
     int removed = 0;
-    try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir, "." + "*" + TEMP_INFIX + "*")) {
+    try (DirectoryStream<Path> entries =
+        Files.newDirectoryStream(dir, "." + "*" + TEMP_INFIX + "*")) {
       for (Path p : entries) {
         if (Files.deleteIfExists(p)) {
           removed++;

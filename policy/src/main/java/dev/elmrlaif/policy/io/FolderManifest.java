@@ -37,7 +37,8 @@ public final class FolderManifest {
   public static final String FILE = "manifest.json";
 
   private static final String FORMAT = "elm-rlaif-manifest";
-  private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+  private static final ObjectMapper JSON =
+      new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
   private FolderManifest() {}
 
@@ -62,11 +63,11 @@ public final class FolderManifest {
   }
 
   /**
-     * What is wrong with {@code folder} according to its manifest: a missing file, a size or a
-     * checksum that differs, or an unreadable manifest; empty when all agree or there is no manifest.
-     * The text names the file, e.g. {@code policy/model.safetensors: 4096 bytes, expected 8192
-     * (truncated or changed since it was written)}.
-     */
+   * What is wrong with {@code folder} according to its manifest: a missing file, a size or a
+   * checksum that differs, or an unreadable manifest; empty when all agree or there is no manifest.
+   * The text names the file, e.g. {@code policy/model.safetensors: 4096 bytes, expected 8192
+   * (truncated or changed since it was written)}.
+   */
   public static Optional<String> problem(Path folder) {
     Path manifest = folder.resolve(FILE);
     if (!Files.isRegularFile(manifest)) {
@@ -76,9 +77,15 @@ public final class FolderManifest {
     try {
       JsonNode root = JSON.readTree(manifest.toFile());
       files = root == null ? null : root.get("files");
-      if (root == null || !FORMAT.equals(root.path("format").asText()) || files == null || !files.isObject()) {
-        return Optional.of(manifest + ": not a manifest written by elm-rlaif (expected \"format\": \""
-          + FORMAT + "\" and \"files\")");
+      if (root == null
+          || !FORMAT.equals(root.path("format").asText())
+          || files == null
+          || !files.isObject()) {
+        return Optional.of(
+            manifest
+                + ": not a manifest written by elm-rlaif (expected \"format\": \""
+                + FORMAT
+                + "\" and \"files\")");
       }
     } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
       return Optional.of(manifest + ": not valid JSON (damaged since it was written)");
@@ -96,12 +103,20 @@ public final class FolderManifest {
         }
         long size = Files.size(file);
         if (size != expectedSize) {
-          return Optional.of(file + ": " + size + " bytes, expected " + expectedSize
-            + " (truncated or changed since it was written)");
+          return Optional.of(
+              file
+                  + ": "
+                  + size
+                  + " bytes, expected "
+                  + expectedSize
+                  + " (truncated or changed since it was written)");
         }
         if (!sha256(file).equals(expectedSum)) {
-          return Optional.of(file + ": its SHA-256 differs from the one in " + manifest
-            + " (corrupted or changed since it was written)");
+          return Optional.of(
+              file
+                  + ": its SHA-256 differs from the one in "
+                  + manifest
+                  + " (corrupted or changed since it was written)");
         }
       } catch (IOException e) {
         return Optional.of(file + ": cannot be read: " + AtomicFiles.reason(e));
@@ -130,10 +145,10 @@ public final class FolderManifest {
   private static List<Path> files(Path folder) throws IOException {
     try (Stream<Path> walk = Files.walk(folder)) {
       return walk.filter(Files::isRegularFile)
-        .filter(p -> !p.equals(folder.resolve(FILE)))
-        .filter(p -> !p.getFileName().toString().contains(AtomicFiles.TEMP_INFIX))
-        .sorted()
-        .toList();
+          .filter(p -> !p.equals(folder.resolve(FILE)))
+          .filter(p -> !p.getFileName().toString().contains(AtomicFiles.TEMP_INFIX))
+          .sorted()
+          .toList();
     } catch (UncheckedIOException e) {
       throw e.getCause();
     }
@@ -142,6 +157,4 @@ public final class FolderManifest {
   private static String relative(Path folder, Path file) {
     return folder.relativize(file).toString().replace(java.io.File.separatorChar, '/');
   }
-
-
 }

@@ -35,17 +35,17 @@ import java.util.function.Predicate;
  *
  * <p>Layout (https://github.com/huggingface/safetensors): an 8-byte little-endian unsigned header
  * length {@code N}; {@code N} bytes of UTF-8 JSON mapping each tensor name to {@code {"dtype",
- * "shape", "data_offsets": [begin, end]}} plus an optional {@code "__metadata__"} string map;
- * then the raw little-endian tensor bytes, offsets counted from the end of the header.
+ * "shape", "data_offsets": [begin, end]}} plus an optional {@code "__metadata__"} string map; then
+ * the raw little-endian tensor bytes, offsets counted from the end of the header.
  *
- * <p>Unlike DJL's {@code NDList.decode}, this reader streams one tensor at a time through a
- * {@link FileChannel} with 64-bit positions, so files larger than 2 GiB load as long as each single
- * tensor stays under 2 GiB; it keeps names and header order and gives access to the metadata.
- * Bytes go straight between the file and the engine's own tensor memory in both directions, so
- * nothing is staged in Java direct buffers (whose memory only the garbage collector returns).
- * Half-precision tensors (F16, BF16) are widened to float32 on read, I16 to int32. Writes go to a temporary file
- * in the target folder that is atomically renamed over the target, so a killed process never
- * leaves a half-written checkpoint.
+ * <p>Unlike DJL's {@code NDList.decode}, this reader streams one tensor at a time through a {@link
+ * FileChannel} with 64-bit positions, so files larger than 2 GiB load as long as each single tensor
+ * stays under 2 GiB; it keeps names and header order and gives access to the metadata. Bytes go
+ * straight between the file and the engine's own tensor memory in both directions, so nothing is
+ * staged in Java direct buffers (whose memory only the garbage collector returns). Half-precision
+ * tensors (F16, BF16) are widened to float32 on read, I16 to int32. Writes go to a temporary file
+ * in the target folder that is atomically renamed over the target, so a killed process never leaves
+ * a half-written checkpoint.
  *
  * <p>PyTorch has only little-endian builds, so the file's bytes are handed to the engine as they
  * are; both directions check that the JVM runs little-endian.
@@ -135,8 +135,8 @@ public final class Safetensors {
         }
         channel.force(true);
       }
-      Files.move(temporary, target, StandardCopyOption.ATOMIC_MOVE,
-          StandardCopyOption.REPLACE_EXISTING);
+      Files.move(
+          temporary, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
     } finally {
       Files.deleteIfExists(temporary);
     }
@@ -148,21 +148,33 @@ public final class Safetensors {
   private static SafetensorsHeader readHeader(Path file, FileChannel channel) throws IOException {
     long fileSize = channel.size();
     if (fileSize < Long.BYTES) {
-      throw new SafetensorsFormatException(file, "truncated: the file has " + fileSize
-          + " bytes, expected at least the 8-byte header length");
+      throw new SafetensorsFormatException(
+          file,
+          "truncated: the file has "
+              + fileSize
+              + " bytes, expected at least the 8-byte header length");
     }
     ByteBuffer lengthBytes = ByteBuffer.allocate(Long.BYTES).order(ByteOrder.LITTLE_ENDIAN);
     readFully(file, channel, lengthBytes, 0);
     long headerLength = lengthBytes.flip().getLong();
     long available = fileSize - Long.BYTES;
     if (headerLength < 0 || headerLength > MAX_HEADER_BYTES) {
-      throw new SafetensorsFormatException(file, "header length "
-          + Long.toUnsignedString(headerLength) + " is outside 0.." + MAX_HEADER_BYTES
-          + "; this is not a safetensors file or it is corrupt");
+      throw new SafetensorsFormatException(
+          file,
+          "header length "
+              + Long.toUnsignedString(headerLength)
+              + " is outside 0.."
+              + MAX_HEADER_BYTES
+              + "; this is not a safetensors file or it is corrupt");
     }
     if (headerLength > available) {
-      throw new SafetensorsFormatException(file, "truncated: header length " + headerLength
-          + " exceeds the " + available + " bytes after the length field");
+      throw new SafetensorsFormatException(
+          file,
+          "truncated: header length "
+              + headerLength
+              + " exceeds the "
+              + available
+              + " bytes after the length field");
     }
     ByteBuffer headerBytes = ByteBuffer.allocate((int) headerLength);
     readFully(file, channel, headerBytes, Long.BYTES);
@@ -182,8 +194,9 @@ public final class Safetensors {
       throw new SafetensorsFormatException(file, "header cannot be decoded: " + e.getMessage(), e);
     }
     if (root == null || !root.isObject()) {
-      throw new SafetensorsFormatException(file, "header must be a JSON object, found "
-          + (root == null ? "nothing" : root.getNodeType()));
+      throw new SafetensorsFormatException(
+          file,
+          "header must be a JSON object, found " + (root == null ? "nothing" : root.getNodeType()));
     }
     Map<String, TensorEntry> tensors = new LinkedHashMap<>();
     Map<String, String> metadata = new LinkedHashMap<>();
@@ -195,21 +208,32 @@ public final class Safetensors {
         tensors.put(entry.name(), entry);
       }
     }
-    return new SafetensorsHeader(file, Collections.unmodifiableMap(tensors),
-        Collections.unmodifiableMap(metadata), dataStart);
+    return new SafetensorsHeader(
+        file,
+        Collections.unmodifiableMap(tensors),
+        Collections.unmodifiableMap(metadata),
+        dataStart);
   }
 
   private static Map<String, String> parseMetadata(Path file, JsonNode node)
       throws SafetensorsFormatException {
     if (!node.isObject()) {
-      throw new SafetensorsFormatException(file, "header key \"" + METADATA_KEY
-          + "\" must be an object of strings, found " + node.getNodeType());
+      throw new SafetensorsFormatException(
+          file,
+          "header key \""
+              + METADATA_KEY
+              + "\" must be an object of strings, found "
+              + node.getNodeType());
     }
     Map<String, String> metadata = new LinkedHashMap<>();
     for (Map.Entry<String, JsonNode> field : node.properties()) {
       if (!field.getValue().isTextual()) {
-        throw new SafetensorsFormatException(file, "metadata key \"" + field.getKey()
-            + "\" must hold a string, found " + field.getValue().getNodeType());
+        throw new SafetensorsFormatException(
+            file,
+            "metadata key \""
+                + field.getKey()
+                + "\" must hold a string, found "
+                + field.getValue().getNodeType());
       }
       metadata.put(field.getKey(), field.getValue().textValue());
     }
@@ -227,10 +251,17 @@ public final class Safetensors {
     if (dtypeNode == null || !dtypeNode.isTextual()) {
       throw new SafetensorsFormatException(file, where + " needs a string \"dtype\"");
     }
-    SafetensorsDType dtype = SafetensorsDType.fromHeaderName(dtypeNode.textValue())
-        .orElseThrow(() -> new SafetensorsFormatException(file, where + " has unknown dtype \""
-            + dtypeNode.textValue() + "\", expected one of "
-            + Arrays.toString(SafetensorsDType.values())));
+    SafetensorsDType dtype =
+        SafetensorsDType.fromHeaderName(dtypeNode.textValue())
+            .orElseThrow(
+                () ->
+                    new SafetensorsFormatException(
+                        file,
+                        where
+                            + " has unknown dtype \""
+                            + dtypeNode.textValue()
+                            + "\", expected one of "
+                            + Arrays.toString(SafetensorsDType.values())));
     long[] dims = nonNegativeIntegers(file, where, "shape", node.get("shape"), -1);
     long[] offsets = nonNegativeIntegers(file, where, "data_offsets", node.get("data_offsets"), 2);
     long begin = offsets[0];
@@ -240,8 +271,15 @@ public final class Safetensors {
           file, where + " has data_offsets [" + begin + ", " + end + "] with begin after end");
     }
     if (end > dataLength) {
-      throw new SafetensorsFormatException(file, "truncated or offsets out of range: " + where
-          + " ends at data offset " + end + " but the data section holds " + dataLength + " bytes");
+      throw new SafetensorsFormatException(
+          file,
+          "truncated or offsets out of range: "
+              + where
+              + " ends at data offset "
+              + end
+              + " but the data section holds "
+              + dataLength
+              + " bytes");
     }
     long expectedBytes;
     try {
@@ -254,9 +292,17 @@ public final class Safetensors {
       throw new SafetensorsFormatException(file, where + " has a shape whose size overflows");
     }
     if (end - begin != expectedBytes) {
-      throw new SafetensorsFormatException(file, where + " spans " + (end - begin)
-          + " bytes but dtype " + dtype + " and shape " + new Shape(dims) + " need "
-          + expectedBytes);
+      throw new SafetensorsFormatException(
+          file,
+          where
+              + " spans "
+              + (end - begin)
+              + " bytes but dtype "
+              + dtype
+              + " and shape "
+              + new Shape(dims)
+              + " need "
+              + expectedBytes);
     }
     return new TensorEntry(name, dtype, new Shape(dims), begin, end);
   }
@@ -264,19 +310,25 @@ public final class Safetensors {
   private static long[] nonNegativeIntegers(
       Path file, String where, String key, JsonNode node, int requiredLength)
       throws SafetensorsFormatException {
-    String expected = "an array of " + (requiredLength < 0 ? "" : requiredLength + " ")
-        + "non-negative integers";
-    if (node == null || !node.isArray()
-        || (requiredLength >= 0 && node.size() != requiredLength)) {
-      throw new SafetensorsFormatException(file, where + " key \"" + key + "\" must be " + expected
-          + ", found " + (node == null ? "nothing" : node.toString()));
+    String expected =
+        "an array of " + (requiredLength < 0 ? "" : requiredLength + " ") + "non-negative integers";
+    if (node == null || !node.isArray() || (requiredLength >= 0 && node.size() != requiredLength)) {
+      throw new SafetensorsFormatException(
+          file,
+          where
+              + " key \""
+              + key
+              + "\" must be "
+              + expected
+              + ", found "
+              + (node == null ? "nothing" : node.toString()));
     }
     long[] values = new long[node.size()];
     for (int i = 0; i < values.length; i++) {
       JsonNode element = node.get(i);
       if (!element.isIntegralNumber() || !element.canConvertToLong() || element.longValue() < 0) {
-        throw new SafetensorsFormatException(file, where + " key \"" + key + "\" must be "
-            + expected + ", found " + node);
+        throw new SafetensorsFormatException(
+            file, where + " key \"" + key + "\" must be " + expected + ", found " + node);
       }
       values[i] = element.longValue();
     }
@@ -295,8 +347,13 @@ public final class Safetensors {
       Path file, FileChannel channel, long dataStart, TensorEntry entry, NDManager manager)
       throws IOException {
     if (entry.byteLength() > Integer.MAX_VALUE - 8) {
-      throw new SafetensorsFormatException(file, "tensor \"" + entry.name() + "\" holds "
-          + entry.byteLength() + " bytes; a single tensor must stay under 2 GiB");
+      throw new SafetensorsFormatException(
+          file,
+          "tensor \""
+              + entry.name()
+              + "\" holds "
+              + entry.byteLength()
+              + " bytes; a single tensor must stay under 2 GiB");
     }
     boolean onCpu = manager.getDevice().equals(Device.cpu());
     NDManager cpuManager = onCpu ? manager : manager.newSubManager(Device.cpu());
@@ -323,16 +380,23 @@ public final class Safetensors {
     ByteBuffer memory = array.toByteBuffer(true);
     long expected = entry.shape().size() * entry.dtype().loadedType().getNumOfBytes();
     if (!memory.isDirect() || memory.capacity() != expected) {
-      throw new IllegalStateException("the engine gave no direct view of the " + expected
-          + "-byte array for tensor \"" + entry.name() + "\" (direct: " + memory.isDirect()
-          + ", bytes: " + memory.capacity() + ")");
+      throw new IllegalStateException(
+          "the engine gave no direct view of the "
+              + expected
+              + "-byte array for tensor \""
+              + entry.name()
+              + "\" (direct: "
+              + memory.isDirect()
+              + ", bytes: "
+              + memory.capacity()
+              + ")");
     }
     return memory.order(ByteOrder.LITTLE_ENDIAN);
   }
 
   /**
-   * Copies the tensor's bytes from the file into {@code target}; the 2-byte types are widened to
-   * 4 bytes (F16, BF16 to float32; I16 to int32) a chunk at a time.
+   * Copies the tensor's bytes from the file into {@code target}; the 2-byte types are widened to 4
+   * bytes (F16, BF16 to float32; I16 to int32) a chunk at a time.
    */
   private static void fill(
       Path file, FileChannel channel, long position, TensorEntry entry, ByteBuffer target)
@@ -342,8 +406,9 @@ public final class Safetensors {
       readFully(file, channel, target, position);
       return;
     }
-    ByteBuffer chunk = ByteBuffer.allocate((int) Math.min(entry.byteLength(), WIDENING_CHUNK_BYTES))
-        .order(ByteOrder.LITTLE_ENDIAN);
+    ByteBuffer chunk =
+        ByteBuffer.allocate((int) Math.min(entry.byteLength(), WIDENING_CHUNK_BYTES))
+            .order(ByteOrder.LITTLE_ENDIAN);
     short[] narrow = new short[chunk.capacity() / 2];
     float[] wideFloats = dtype == SafetensorsDType.I16 ? null : new float[narrow.length];
     int[] wideInts = dtype == SafetensorsDType.I16 ? new int[narrow.length] : null;
@@ -414,17 +479,30 @@ public final class Safetensors {
       String name = tensor.getKey();
       NDArray array = tensor.getValue();
       if (name.equals(METADATA_KEY)) {
-        throw new IllegalArgumentException("tensor name \"" + METADATA_KEY
-            + "\" is reserved for the safetensors metadata map; rename the tensor");
+        throw new IllegalArgumentException(
+            "tensor name \""
+                + METADATA_KEY
+                + "\" is reserved for the safetensors metadata map; rename the tensor");
       }
-      SafetensorsDType dtype = SafetensorsDType.forStoredType(array.getDataType())
-          .orElseThrow(() -> new IllegalArgumentException("tensor \"" + name + "\" has type "
-              + array.getDataType() + ", which safetensors cannot store; expected one of "
-              + Arrays.toString(SafetensorsDType.values())));
+      SafetensorsDType dtype =
+          SafetensorsDType.forStoredType(array.getDataType())
+              .orElseThrow(
+                  () ->
+                      new IllegalArgumentException(
+                          "tensor \""
+                              + name
+                              + "\" has type "
+                              + array.getDataType()
+                              + ", which safetensors cannot store; expected one of "
+                              + Arrays.toString(SafetensorsDType.values())));
       long bytes = array.getShape().size() * dtype.bytesPerElement();
       if (bytes > Integer.MAX_VALUE - 8) {
-        throw new IllegalArgumentException("tensor \"" + name + "\" holds " + bytes
-            + " bytes; a single tensor must stay under 2 GiB");
+        throw new IllegalArgumentException(
+            "tensor \""
+                + name
+                + "\" holds "
+                + bytes
+                + " bytes; a single tensor must stay under 2 GiB");
       }
       ObjectNode entry = root.putObject(name);
       entry.put("dtype", dtype.name());
@@ -448,8 +526,9 @@ public final class Safetensors {
     while (target.hasRemaining()) {
       int read = channel.read(target, at);
       if (read < 0) {
-        throw new SafetensorsFormatException(file, "truncated: expected " + target.remaining()
-            + " more bytes at file position " + at);
+        throw new SafetensorsFormatException(
+            file,
+            "truncated: expected " + target.remaining() + " more bytes at file position " + at);
       }
       at += read;
     }
@@ -468,8 +547,15 @@ public final class Safetensors {
     try (NDScope scope = new NDScope()) {
       ByteBuffer data = array.toByteBuffer(true);
       if (data.remaining() != expected) {
-        throw new IllegalStateException("tensor \"" + name + "\" yielded " + data.remaining()
-            + " bytes from the engine, expected " + expected + " for shape " + array.getShape());
+        throw new IllegalStateException(
+            "tensor \""
+                + name
+                + "\" yielded "
+                + data.remaining()
+                + " bytes from the engine, expected "
+                + expected
+                + " for shape "
+                + array.getShape());
       }
       writeFully(channel, data);
     }
@@ -483,8 +569,10 @@ public final class Safetensors {
 
   private static void requireLittleEndian() {
     if (ByteOrder.nativeOrder() != ByteOrder.LITTLE_ENDIAN) {
-      throw new IllegalStateException("safetensors IO needs a little-endian CPU (PyTorch has no "
-          + "big-endian builds); this JVM reports " + ByteOrder.nativeOrder());
+      throw new IllegalStateException(
+          "safetensors IO needs a little-endian CPU (PyTorch has no "
+              + "big-endian builds); this JVM reports "
+              + ByteOrder.nativeOrder());
     }
   }
 }

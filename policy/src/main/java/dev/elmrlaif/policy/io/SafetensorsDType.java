@@ -4,11 +4,11 @@ import ai.djl.ndarray.types.DataType;
 import java.util.Optional;
 
 /**
- * The element types a safetensors file may hold, with their on-disk width and the DJL type an
- * array of that kind becomes when read. Half-precision types ({@code F16}, {@code BF16}) are
- * widened to float32 on read, and {@code I16} to int32, so {@link #loadedType()} differs from
- * {@link #storedType()} for them. (DJL 0.36's PyTorch engine aborts the JVM when it creates or
- * converts to a bfloat16 or int16 array, so those two are widened in Java and never reach it.)
+ * The element types a safetensors file may hold, with their on-disk width and the DJL type an array
+ * of that kind becomes when read. Half-precision types ({@code F16}, {@code BF16}) are widened to
+ * float32 on read, and {@code I16} to int32, so {@link #loadedType()} differs from {@link
+ * #storedType()} for them. (DJL 0.36's PyTorch engine aborts the JVM when it creates or converts to
+ * a bfloat16 or int16 array, so those two are widened in Java and never reach it.)
  */
 public enum SafetensorsDType {
   F64(DataType.FLOAT64, DataType.FLOAT64, 8),

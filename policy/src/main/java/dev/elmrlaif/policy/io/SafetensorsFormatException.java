@@ -4,9 +4,9 @@ import java.io.IOException;
 import java.nio.file.Path;
 
 /**
- * A safetensors file that does not follow the format: truncated, a header that is not the
- * expected JSON, an unknown dtype, data offsets outside the file. The message starts with the
- * file's path so the user knows which checkpoint to replace.
+ * A safetensors file that does not follow the format: truncated, a header that is not the expected
+ * JSON, an unknown dtype, data offsets outside the file. The message starts with the file's path so
+ * the user knows which checkpoint to replace.
  */
 public class SafetensorsFormatException extends IOException {
   private static final long serialVersionUID = 1L;

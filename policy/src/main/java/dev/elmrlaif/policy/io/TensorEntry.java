@@ -3,8 +3,8 @@ package dev.elmrlaif.policy.io;
 import ai.djl.ndarray.types.Shape;
 
 /**
- * One tensor's line in a safetensors header: its element type, shape and the byte range
- * {@code [begin, end)} it occupies, counted from the first byte after the header.
+ * One tensor's line in a safetensors header: its element type, shape and the byte range {@code
+ * [begin, end)} it occupies, counted from the first byte after the header.
  */
 public record TensorEntry(String name, SafetensorsDType dtype, Shape shape, long begin, long end) {
 

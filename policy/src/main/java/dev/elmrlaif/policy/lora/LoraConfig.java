@@ -15,7 +15,8 @@ import java.util.Set;
 public record LoraConfig(int rank, double alpha, Set<LoraTarget> targets) {
   public LoraConfig {
     if (rank <= 0) {
-      throw new IllegalArgumentException("LoraConfig.rank: found " + rank + ", expected an integer > 0");
+      throw new IllegalArgumentException(
+          "LoraConfig.rank: found " + rank + ", expected an integer > 0");
     }
     if (!(alpha > 0 && Double.isFinite(alpha))) {
       throw new IllegalArgumentException(
@@ -23,7 +24,10 @@ public record LoraConfig(int rank, double alpha, Set<LoraTarget> targets) {
     }
     if (targets == null || targets.isEmpty()) {
       throw new IllegalArgumentException(
-          "LoraConfig.targets: found " + targets + ", expected at least one of " + EnumSet.allOf(LoraTarget.class));
+          "LoraConfig.targets: found "
+              + targets
+              + ", expected at least one of "
+              + EnumSet.allOf(LoraTarget.class));
     }
     targets = Set.copyOf(EnumSet.copyOf(targets));
   }

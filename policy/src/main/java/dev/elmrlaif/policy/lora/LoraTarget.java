@@ -30,7 +30,9 @@ public enum LoraTarget {
       }
     }
     throw new IllegalArgumentException(
-        "LoraTarget: found \"" + text + "\", expected one of attn.c_attn, attn.c_proj, mlp.c_fc, "
+        "LoraTarget: found \""
+            + text
+            + "\", expected one of attn.c_attn, attn.c_proj, mlp.c_fc, "
             + "mlp.c_proj (or ATTN_QKV, ATTN_OUT, MLP_IN, MLP_OUT)");
   }
 }

@@ -16,11 +16,11 @@ import java.util.Map;
 import java.util.SplittableRandom;
 
 /**
- * The LoRA tensors of a model and their effect on its projections:
- * {@code delta(x) = (alpha/rank) (x A) B} while training, and {@code W + (alpha/rank) A B} once
- * merged (see {@link LoraConfig}). Tensors are named {@code h.<i>.<projection>.lora_A}
- * {@code [in, rank]} and {@code h.<i>.<projection>.lora_B} {@code [rank, out]}, in the same
- * {@code [in, out]} layout as the GPT-2 weights they adapt.
+ * The LoRA tensors of a model and their effect on its projections: {@code delta(x) = (alpha/rank)
+ * (x A) B} while training, and {@code W + (alpha/rank) A B} once merged (see {@link LoraConfig}).
+ * Tensors are named {@code h.<i>.<projection>.lora_A} {@code [in, rank]} and {@code
+ * h.<i>.<projection>.lora_B} {@code [rank, out]}, in the same {@code [in, out]} layout as the GPT-2
+ * weights they adapt.
  */
 public final class LoraWeights implements ProjectionDelta {
   /** The name fragment that marks a LoRA tensor. */

@@ -2,7 +2,6 @@ package dev.elmrlaif.policy.model;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.ndarray.types.SparseFormat;
@@ -16,10 +15,10 @@ import java.util.SplittableRandom;
  * The GPT-2 causal language model written as plain DJL array operations over a map of named
  * parameters (names and shapes one-to-one with Hugging Face GPT-2, linear weights in its Conv1D
  * layout {@code [in, out]}, applied as {@code x W + b}). The whole forward pass is in this class,
- * nanoGPT style: learned position embeddings, pre-LayerNorm blocks with fused-QKV causal
- * multi-head attention and a tanh-GELU MLP, a final LayerNorm and an output head tied to
- * {@code wte}. It holds no tensors itself, so the same code runs a policy, its reference, or a
- * critic's body over different parameter maps.
+ * nanoGPT style: learned position embeddings, pre-LayerNorm blocks with fused-QKV causal multi-head
+ * attention and a tanh-GELU MLP, a final LayerNorm and an output head tied to {@code wte}. It holds
+ * no tensors itself, so the same code runs a policy, its reference, or a critic's body over
+ * different parameter maps.
  *
  * <p>Input is embeddings, not token ids, so the ELM can splice adapter outputs into the sequence.
  * Intermediate arrays belong to the first operand's manager: call inside an {@code NDScope} or a
@@ -96,7 +95,8 @@ public final class CausalLm {
    * GPT-2 initialisation: weights and embeddings {@code N(0, initStd^2)}, the two residual output
    * projections scaled by {@code 1/sqrt(2 * layers)}, biases 0, LayerNorm gains 1.
    */
-  public LinkedHashMap<String, NDArray> initialize(NDManager manager, DataType dataType, long seed) {
+  public LinkedHashMap<String, NDArray> initialize(
+      NDManager manager, DataType dataType, long seed) {
     SplittableRandom rng = new SplittableRandom(seed);
     double residualStd = config.initStd() / Math.sqrt(2.0 * config.layers());
     LinkedHashMap<String, NDArray> parameters = new LinkedHashMap<>();
@@ -125,13 +125,13 @@ public final class CausalLm {
   }
 
   /**
-   * Rows {@code table[ids]} of a table {@code [N, d]} for ids of any shape (INT64), owned by the ids'
-   * manager, through {@code torch.nn.functional.embedding}. Not {@code table.get(NDIndex("{}", ids))}:
-   * that op's backward on CPU is {@code index_put_} with accumulation, which with more than one
-   * intra-op thread adds rows with atomic float additions in whatever order the threads reach them, so
-   * two identical runs drift apart in the last bits of the gradients (and RL sampling amplifies the
-   * drift). The embedding op's backward adds in index order, one thread per block of table rows:
-   * the same bits at every thread count.
+   * Rows {@code table[ids]} of a table {@code [N, d]} for ids of any shape (INT64), owned by the
+   * ids' manager, through {@code torch.nn.functional.embedding}. Not {@code table.get(NDIndex("{}",
+   * ids))}: that op's backward on CPU is {@code index_put_} with accumulation, which with more than
+   * one intra-op thread adds rows with atomic float additions in whatever order the threads reach
+   * them, so two identical runs drift apart in the last bits of the gradients (and RL sampling
+   * amplifies the drift). The embedding op's backward adds in index order, one thread per block of
+   * table rows: the same bits at every thread count.
    */
   public static NDArray rows(NDArray table, NDArray ids) {
     return ids.getNDArrayInternal().embedding(ids, table, SparseFormat.DENSE).singletonOrThrow();
@@ -160,26 +160,36 @@ public final class CausalLm {
     long offset = cache == null ? 0 : cache.length();
     if (offset + steps > config.contextLength()) {
       throw new IllegalArgumentException(
-          "CausalLm: sequence of " + (offset + steps) + " positions exceeds contextLength="
+          "CausalLm: sequence of "
+              + (offset + steps)
+              + " positions exceeds contextLength="
               + config.contextLength());
     }
     NDArray x = inputEmbeddings.add(rows(parameters.get("wpe.weight"), positionIds));
-    NDArray padding = cache == null ? keyMask : cache.hasPadding() ? cache.keyMask(offset + steps) : null;
+    NDArray padding =
+        cache == null ? keyMask : cache.hasPadding() ? cache.keyMask(offset + steps) : null;
     NDArray mask = attentionMask(x.getManager(), x.getDataType(), steps, offset, padding);
     Shape normalized = new Shape(config.dModel());
     float eps = (float) config.layerNormEps();
     for (int layer = 0; layer < config.layers(); layer++) {
       String[] n = names[layer];
-      NDArray h = LayerNorm.layerNorm(x, normalized, parameters.get(n[LN_1]), parameters.get(n[LN_1_BIAS]), eps).get(0);
+      NDArray h =
+          LayerNorm.layerNorm(
+                  x, normalized, parameters.get(n[LN_1]), parameters.get(n[LN_1_BIAS]), eps)
+              .get(0);
       x = x.add(attention(parameters, delta, layer, h, mask, cache));
-      h = LayerNorm.layerNorm(x, normalized, parameters.get(n[LN_2]), parameters.get(n[LN_2_BIAS]), eps).get(0);
+      h =
+          LayerNorm.layerNorm(
+                  x, normalized, parameters.get(n[LN_2]), parameters.get(n[LN_2_BIAS]), eps)
+              .get(0);
       h = gelu(project(parameters, delta, n[MLP_IN], h));
       x = x.add(project(parameters, delta, n[MLP_OUT], h));
     }
     if (cache != null) {
       cache.advance(steps);
     }
-    return LayerNorm.layerNorm(x, normalized, parameters.get("ln_f.weight"), parameters.get("ln_f.bias"), eps)
+    return LayerNorm.layerNorm(
+            x, normalized, parameters.get("ln_f.weight"), parameters.get("ln_f.bias"), eps)
         .get(0);
   }
 
@@ -191,7 +201,11 @@ public final class CausalLm {
 
   /** Causal multi-head self-attention with one fused QKV projection and no per-head loop. */
   private NDArray attention(
-      Map<String, NDArray> parameters, ProjectionDelta delta, int layer, NDArray h, NDArray mask,
+      Map<String, NDArray> parameters,
+      ProjectionDelta delta,
+      int layer,
+      NDArray h,
+      NDArray mask,
       KvCache cache) {
     Shape shape = h.getShape();
     long batch = shape.get(0);
@@ -236,15 +250,18 @@ public final class CausalLm {
    */
   public static NDArray gelu(NDArray x) {
     NDArray twiceInner =
-        x.mul(x).mul(EngineOwned.scalar(x, GELU_SCALE * 0.044715)).add(EngineOwned.scalar(x, GELU_SCALE)).mul(x);
+        x.mul(x)
+            .mul(EngineOwned.scalar(x, GELU_SCALE * 0.044715))
+            .add(EngineOwned.scalar(x, GELU_SCALE))
+            .mul(x);
     return Activation.sigmoid(twiceInner).mul(x);
   }
 
   /**
    * Additive attention mask {@code [B|1, 1, T, offset+T]}: 0 where a query may look, a large
-   * negative number where the key is in its future or is padding. Queries sit at positions
-   * {@code offset..offset+T-1} of the key axis. {@code null} when nothing is masked (one new token,
-   * no padding).
+   * negative number where the key is in its future or is padding. Queries sit at positions {@code
+   * offset..offset+T-1} of the key axis. {@code null} when nothing is masked (one new token, no
+   * padding).
    */
   private static NDArray attentionMask(
       NDManager manager, DataType dataType, long steps, long offset, NDArray keyMask) {
@@ -262,8 +279,12 @@ public final class CausalLm {
     }
     if (keyMask != null) {
       // (mask - 1) * big: 0 for real keys, -big for padding; [B, 1, 1, keys]
-      NDArray padding = keyMask.toType(dataType, false).sub(1f).mul(-blocked)
-          .reshape(keyMask.getShape().get(0), 1, 1, keys);
+      NDArray padding =
+          keyMask
+              .toType(dataType, false)
+              .sub(1f)
+              .mul(-blocked)
+              .reshape(keyMask.getShape().get(0), 1, 1, keys);
       mask = mask == null ? padding : padding.add(mask);
     }
     return mask;

@@ -19,9 +19,9 @@ import java.util.SplittableRandom;
 
 /**
  * The Embedding Language Model {@code M = (E_tok, M0)} plus adapter {@code E_A} (DESIGN.md §1):
- * prompt token ids are embedded with {@code wte}, every placeholder row is replaced by
- * {@code E_A(e_k)}, and the rest is the GPT-2 transformer of {@link CausalLm}, optionally with
- * LoRA on its projections.
+ * prompt token ids are embedded with {@code wte}, every placeholder row is replaced by {@code
+ * E_A(e_k)}, and the rest is the GPT-2 transformer of {@link CausalLm}, optionally with LoRA on its
+ * projections.
  *
  * <p>Parameters are a map of named arrays (Hugging Face GPT-2 names plus {@code adapter.*} and
  * {@code *.lora_A/B}); a trainable one has a gradient attached. Which groups train is set with
@@ -36,7 +36,10 @@ public final class Elm implements AutoCloseable {
   private LoraWeights lora;
 
   private Elm(
-      ElmConfig config, NDManager manager, LinkedHashMap<String, NDArray> parameters, LoraWeights lora) {
+      ElmConfig config,
+      NDManager manager,
+      LinkedHashMap<String, NDArray> parameters,
+      LoraWeights lora) {
     this.config = config;
     this.lm = new CausalLm(config.lm());
     this.manager = manager;
@@ -54,7 +57,8 @@ public final class Elm implements AutoCloseable {
     LinkedHashMap<String, NDArray> parameters = lm.initialize(manager, dataType, seed);
     if (config.hasAdapter()) {
       parameters.putAll(
-          EmbeddingAdapter.initialize(config.adapter(), config.lm().dModel(), manager, dataType, seed + 1));
+          EmbeddingAdapter.initialize(
+              config.adapter(), config.lm().dModel(), manager, dataType, seed + 1));
     }
     parameters.values().forEach(p -> p.setRequiresGradient(true));
     return new Elm(config, manager, parameters, null);
@@ -86,7 +90,9 @@ public final class Elm implements AutoCloseable {
         loraTensors.put(name, entry.getValue());
       } else if (!expected.containsKey(name)) {
         throw new CheckpointFormatException(
-            "tensor " + name + " is not a parameter of this model; expected the names of "
+            "tensor "
+                + name
+                + " is not a parameter of this model; expected the names of "
                 + (config.hasAdapter() ? "GPT-2 plus adapter.*" : "GPT-2"));
       }
     }
@@ -99,7 +105,9 @@ public final class Elm implements AutoCloseable {
       }
     } else if (!loraTensors.isEmpty()) {
       throw new CheckpointFormatException(
-          "tensor " + loraTensors.keySet().iterator().next() + " is a LoRA tensor but no LoRA config was given");
+          "tensor "
+              + loraTensors.keySet().iterator().next()
+              + " is a LoRA tensor but no LoRA config was given");
     }
     parameters.values().forEach(p -> p.setRequiresGradient(true));
     if (lora != null) {
@@ -147,21 +155,25 @@ public final class Elm implements AutoCloseable {
   /** The parameters that currently have a gradient attached, by name. */
   public Map<String, NDArray> trainableParameters() {
     LinkedHashMap<String, NDArray> trainable = new LinkedHashMap<>();
-    parameters().forEach((name, p) -> {
-      if (p.hasGradient()) {
-        trainable.put(name, p);
-      }
-    });
+    parameters()
+        .forEach(
+            (name, p) -> {
+              if (p.hasGradient()) {
+                trainable.put(name, p);
+              }
+            });
     return Collections.unmodifiableMap(trainable);
   }
 
   /** Attaches or detaches the gradient of every parameter in a group. */
   public void setTrainable(ParameterGroup group, boolean trainable) {
-    parameters().forEach((name, p) -> {
-      if (ParameterGroup.of(name) == group) {
-        p.setRequiresGradient(trainable);
-      }
-    });
+    parameters()
+        .forEach(
+            (name, p) -> {
+              if (ParameterGroup.of(name) == group) {
+                p.setRequiresGradient(trainable);
+              }
+            });
   }
 
   /** Trains exactly the given groups and freezes the others. */
@@ -186,8 +198,8 @@ public final class Elm implements AutoCloseable {
   }
 
   /**
-   * A model whose base weights have this model's LoRA folded in and no LoRA of its own. Arrays
-   * that LoRA does not touch are shared with this model.
+   * A model whose base weights have this model's LoRA folded in and no LoRA of its own. Arrays that
+   * LoRA does not touch are shared with this model.
    */
   public Elm withLoraMerged() {
     if (lora == null) {
@@ -208,13 +220,19 @@ public final class Elm implements AutoCloseable {
    * made trainable afterwards, take a new reference (and never make the reference trainable).
    */
   public Elm referencePolicy() {
-    boolean lmTrains = parameters.entrySet().stream()
-        .anyMatch(e -> ParameterGroup.of(e.getKey()) != ParameterGroup.ADAPTER && e.getValue().hasGradient());
+    boolean lmTrains =
+        parameters.entrySet().stream()
+            .anyMatch(
+                e ->
+                    ParameterGroup.of(e.getKey()) != ParameterGroup.ADAPTER
+                        && e.getValue().hasGradient());
     NDManager owner = NDManager.newBaseManager(device());
     LinkedHashMap<String, NDArray> snapshot = new LinkedHashMap<>();
     for (Map.Entry<String, NDArray> entry : parameters.entrySet()) {
       boolean copy = lmTrains || ParameterGroup.of(entry.getKey()) == ParameterGroup.ADAPTER;
-      snapshot.put(entry.getKey(), copy ? frozenCopy(entry.getKey(), entry.getValue(), owner) : entry.getValue());
+      snapshot.put(
+          entry.getKey(),
+          copy ? frozenCopy(entry.getKey(), entry.getValue(), owner) : entry.getValue());
     }
     LoraWeights referenceLora =
         lora == null || lora.isIdentity() ? null : lora.frozenCopy(config.lm(), owner);
@@ -222,8 +240,8 @@ public final class Elm implements AutoCloseable {
   }
 
   /**
-   * A new ELM made of a copy of this model's language model and a freshly initialised adapter:
-   * how a pretrained LM (e.g. a Hugging Face GPT-2 folder) becomes an ELM. When the tokenizer grew
+   * A new ELM made of a copy of this model's language model and a freshly initialised adapter: how
+   * a pretrained LM (e.g. a Hugging Face GPT-2 folder) becomes an ELM. When the tokenizer grew
    * (placeholder tokens added), {@code wte} (and an untied {@code lm_head}) get new rows drawn
    * {@code N(0, initStd^2)}. Every parameter of the result trains; this model is left as it was.
    *
@@ -237,11 +255,15 @@ public final class Elm implements AutoCloseable {
     GptConfig lmConfig = config.lm();
     if (vocabSize < lmConfig.vocabSize()) {
       throw new IllegalArgumentException(
-          "vocabSize: found " + vocabSize + ", expected at least the model's " + lmConfig.vocabSize());
+          "vocabSize: found "
+              + vocabSize
+              + ", expected at least the model's "
+              + lmConfig.vocabSize());
     }
     GptConfig grown = lmConfig.withVocabSize(vocabSize);
     ElmConfig newConfig =
-        new ElmConfig(grown, adapter, placeholderTokenIds, config.endTokenId(), config.padTokenId());
+        new ElmConfig(
+            grown, adapter, placeholderTokenIds, config.endTokenId(), config.padTokenId());
     NDManager owner = NDManager.newBaseManager(device());
     SplittableRandom rng = new SplittableRandom(seed);
     LinkedHashMap<String, NDArray> copied = new LinkedHashMap<>();
@@ -253,8 +275,13 @@ public final class Elm implements AutoCloseable {
       NDArray copy = frozenCopy(name, entry.getValue(), owner);
       boolean vocabRows = name.equals("wte.weight") || name.equals("lm_head.weight");
       if (vocabRows && vocabSize > lmConfig.vocabSize()) {
-        NDArray extra = Initializers.gaussian(owner, new Shape(vocabSize - lmConfig.vocabSize(), lmConfig.dModel()),
-            lmConfig.initStd(), rng, copy.getDataType());
+        NDArray extra =
+            Initializers.gaussian(
+                owner,
+                new Shape(vocabSize - lmConfig.vocabSize(), lmConfig.dModel()),
+                lmConfig.initStd(),
+                rng,
+                copy.getDataType());
         NDArray grownRows = copy.concat(extra, 0);
         copy.close();
         extra.close();
@@ -263,7 +290,8 @@ public final class Elm implements AutoCloseable {
       }
       copied.put(name, copy);
     }
-    copied.putAll(EmbeddingAdapter.initialize(adapter, grown.dModel(), owner, dataType(), rng.nextLong()));
+    copied.putAll(
+        EmbeddingAdapter.initialize(adapter, grown.dModel(), owner, dataType(), rng.nextLong()));
     copied.values().forEach(p -> p.setRequiresGradient(true));
     return new Elm(newConfig, owner, copied, null);
   }
@@ -278,11 +306,13 @@ public final class Elm implements AutoCloseable {
   /** The groups with at least one trainable parameter. */
   public Set<ParameterGroup> trainableGroups() {
     EnumSet<ParameterGroup> groups = EnumSet.noneOf(ParameterGroup.class);
-    parameters().forEach((name, p) -> {
-      if (p.hasGradient()) {
-        groups.add(ParameterGroup.of(name));
-      }
-    });
+    parameters()
+        .forEach(
+            (name, p) -> {
+              if (p.hasGradient()) {
+                groups.add(ParameterGroup.of(name));
+              }
+            });
     return groups;
   }
 
@@ -299,12 +329,17 @@ public final class Elm implements AutoCloseable {
     if (!batch.hasPlaceholders) {
       return tokens;
     }
-    NDArray entities = EngineOwned.create(scope, batch.entities, new Shape((long) batch.rows * batch.slots, batch.domainDim))
-        .toType(dataType(), false);
+    NDArray entities =
+        EngineOwned.create(
+                scope, batch.entities, new Shape((long) batch.rows * batch.slots, batch.domainDim))
+            .toType(dataType(), false);
     NDArray adapted = EmbeddingAdapter.apply(parameters, entities); // [B*K, d]
-    NDArray spliced = CausalLm.rows(adapted, EngineOwned.create(scope, batch.slotRow, new Shape(batch.rows, batch.length)));
-    NDArray isPlaceholder = EngineOwned.create(scope, batch.placeholder, new Shape(batch.rows, batch.length, 1))
-        .broadcast(tokens.getShape());
+    NDArray spliced =
+        CausalLm.rows(
+            adapted, EngineOwned.create(scope, batch.slotRow, new Shape(batch.rows, batch.length)));
+    NDArray isPlaceholder =
+        EngineOwned.create(scope, batch.placeholder, new Shape(batch.rows, batch.length, 1))
+            .broadcast(tokens.getShape());
     return NDArrays.where(isPlaceholder, spliced, tokens);
   }
 
@@ -319,9 +354,15 @@ public final class Elm implements AutoCloseable {
   }
 
   /** The transformer over input embeddings; see {@link CausalLm#hiddenStates}. */
-  public NDArray hiddenStates(NDArray inputEmbeddings, NDArray positionIds, NDArray keyMask, KvCache cache) {
-    return lm.hiddenStates(parameters, lora == null ? ProjectionDelta.NONE : lora, inputEmbeddings,
-        positionIds, keyMask, cache);
+  public NDArray hiddenStates(
+      NDArray inputEmbeddings, NDArray positionIds, NDArray keyMask, KvCache cache) {
+    return lm.hiddenStates(
+        parameters,
+        lora == null ? ProjectionDelta.NONE : lora,
+        inputEmbeddings,
+        positionIds,
+        keyMask,
+        cache);
   }
 
   /** Logits {@code [..., V]} of hidden states. */
@@ -350,13 +391,16 @@ public final class Elm implements AutoCloseable {
    * <p>Memory: the backward pass reads tensors the forward saved (gather indices, the scalars of
    * scalar ops), so nothing of the forward may be freed before it. The inputs and every activation
    * live in a child of {@code results} and are freed with it; results of ops whose first operand is
-   * a parameter belong to the model's manager, so call this inside an {@code
-   * NDScope} that closes after the backward pass, once per step, as the trainers do.
+   * a parameter belong to the model's manager, so call this inside an {@code NDScope} that closes
+   * after the backward pass, once per step, as the trainers do.
    *
    * @param withDistribution also return the full log-softmax {@code [B, C, V]}
    */
   public ContinuationLogProbs continuationLogProbs(
-      NDManager results, List<ElmPrompt> prompts, List<int[]> continuations, boolean withDistribution) {
+      NDManager results,
+      List<ElmPrompt> prompts,
+      List<int[]> continuations,
+      boolean withDistribution) {
     PromptBatch batch = PromptBatch.forScoring(prompts, continuations, config);
     int rows = batch.rows;
     int steps = 0;
@@ -370,7 +414,8 @@ public final class Elm implements AutoCloseable {
     float[] mask = new float[rows * width];
     for (int row = 0; row < rows; row++) {
       if (batch.promptLengths[row] == 0) {
-        throw new IllegalArgumentException("prompt " + row + ": empty, expected at least one token");
+        throw new IllegalArgumentException(
+            "prompt " + row + ": empty, expected at least one token");
       }
       for (int j = 0; j < batch.continuationLengths[row]; j++) {
         int cell = row * width + j;
@@ -383,13 +428,17 @@ public final class Elm implements AutoCloseable {
     NDArray x = embed(scope, batch);
     NDArray hidden = hiddenStates(x, positionIds(scope, batch), null, null);
     long d = config.lm().dModel();
-    NDArray index = EngineOwned.create(scope, source, new Shape(rows, width, 1)).broadcast(rows, width, d);
+    NDArray index =
+        EngineOwned.create(scope, source, new Shape(rows, width, 1)).broadcast(rows, width, d);
     NDArray picked = hidden.gather(index, 1); // [B, C, d]
     NDArray logSoftmax = logits(picked).logSoftmax(-1); // [B, C, V]
-    NDArray maskArray = EngineOwned.create(scope, mask, new Shape(rows, width)).toType(dataType(), false);
-    NDArray tokenLogProbs = logSoftmax.gather(EngineOwned.create(scope, targets, new Shape(rows, width, 1)), 2)
-        .squeeze(2)
-        .mul(maskArray);
+    NDArray maskArray =
+        EngineOwned.create(scope, mask, new Shape(rows, width)).toType(dataType(), false);
+    NDArray tokenLogProbs =
+        logSoftmax
+            .gather(EngineOwned.create(scope, targets, new Shape(rows, width, 1)), 2)
+            .squeeze(2)
+            .mul(maskArray);
     tokenLogProbs.attach(results);
     maskArray.attach(results);
     NDArray distribution = null;
@@ -397,7 +446,8 @@ public final class Elm implements AutoCloseable {
       logSoftmax.attach(results);
       distribution = logSoftmax;
     }
-    return new ContinuationLogProbs(tokenLogProbs, maskArray, distribution, batch.continuationLengths.clone());
+    return new ContinuationLogProbs(
+        tokenLogProbs, maskArray, distribution, batch.continuationLengths.clone());
   }
 
   /** Frees the arrays this model owns (not those it shares with another model). */

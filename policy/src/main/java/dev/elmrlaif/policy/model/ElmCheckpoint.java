@@ -32,9 +32,9 @@ import java.util.Set;
  * {@code config.json} (GPT-2 keys, {@link GptConfig}), {@code model.safetensors} (parameters by
  * name), {@code tokenizer.json}, plus {@code elm.json} in a project checkpoint (adapter shape,
  * placeholder/end/pad ids, LoRA). Every file is written through a temporary file and an atomic
- * rename. A folder without {@code elm.json} is read as a plain GPT-2 language model: a
- * {@code transformer.} name prefix is removed, the attention-mask buffers are skipped, and a tied
- * {@code lm_head.weight} is dropped.
+ * rename. A folder without {@code elm.json} is read as a plain GPT-2 language model: a {@code
+ * transformer.} name prefix is removed, the attention-mask buffers are skipped, and a tied {@code
+ * lm_head.weight} is dropped.
  */
 public final class ElmCheckpoint {
   /** The project's own file next to the Hugging Face ones. */
@@ -43,7 +43,8 @@ public final class ElmCheckpoint {
   public static final String WEIGHTS_FILE = "model.safetensors";
   public static final String TOKENIZER_FILE = "tokenizer.json";
 
-  private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+  private static final ObjectMapper JSON =
+      new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
   private static final String FORMAT = "elm-rlaif-checkpoint";
 
   private ElmCheckpoint() {}
@@ -108,19 +109,26 @@ public final class ElmCheckpoint {
   }
 
   /**
-   * Loads a project checkpoint or a Hugging Face GPT-2 folder. Parameters are converted to
-   * {@code dataType} and placed on {@code device}; all of them train until frozen.
+   * Loads a project checkpoint or a Hugging Face GPT-2 folder. Parameters are converted to {@code
+   * dataType} and placed on {@code device}; all of them train until frozen.
    *
    * @throws CheckpointFormatException naming the file and the key or tensor that is wrong
    */
   public static Elm load(Path folder, Device device, DataType dataType) {
     if (!Files.isDirectory(folder)) {
-      throw new CheckpointFormatException(folder + ": not a folder; expected a model folder with "
-          + GptConfig.FILE_NAME + " and " + WEIGHTS_FILE);
+      throw new CheckpointFormatException(
+          folder
+              + ": not a folder; expected a model folder with "
+              + GptConfig.FILE_NAME
+              + " and "
+              + WEIGHTS_FILE);
     }
-    FolderManifest.problem(folder).ifPresent(problem -> {
-      throw new CheckpointFormatException(problem + "; expected the model folder as training wrote it");
-    });
+    FolderManifest.problem(folder)
+        .ifPresent(
+            problem -> {
+              throw new CheckpointFormatException(
+                  problem + "; expected the model folder as training wrote it");
+            });
     GptConfig lm = GptConfig.read(folder.resolve(GptConfig.FILE_NAME));
     ElmConfig config;
     LoraConfig lora = null;
@@ -135,19 +143,38 @@ public final class ElmCheckpoint {
     }
     Path weights = folder.resolve(WEIGHTS_FILE);
     if (!Files.isRegularFile(weights)) {
-      throw new CheckpointFormatException(weights + ": file not found; expected the model's weights");
+      throw new CheckpointFormatException(
+          weights + ": file not found; expected the model's weights");
     }
     NDManager owner = NDManager.newBaseManager(device);
     try {
       SafetensorsContent content = Safetensors.read(weights, owner);
       if (!project) {
-        content.tensors().keySet().stream().filter(name -> name.startsWith("adapter.")).findFirst()
-            .ifPresent(name -> {
-              throw new CheckpointFormatException("holds the adapter tensor " + name + " but " + folder
-                  + " has no " + ELM_FILE + "; expected " + ELM_FILE + " beside it (a model folder written by"
-                  + " training has " + ELM_FILE + ", " + GptConfig.FILE_NAME + ", " + WEIGHTS_FILE + " and "
-                  + TOKENIZER_FILE + ")");
-            });
+        content.tensors().keySet().stream()
+            .filter(name -> name.startsWith("adapter."))
+            .findFirst()
+            .ifPresent(
+                name -> {
+                  throw new CheckpointFormatException(
+                      "holds the adapter tensor "
+                          + name
+                          + " but "
+                          + folder
+                          + " has no "
+                          + ELM_FILE
+                          + "; expected "
+                          + ELM_FILE
+                          + " beside it (a model folder written by"
+                          + " training has "
+                          + ELM_FILE
+                          + ", "
+                          + GptConfig.FILE_NAME
+                          + ", "
+                          + WEIGHTS_FILE
+                          + " and "
+                          + TOKENIZER_FILE
+                          + ")");
+                });
       }
       LinkedHashMap<String, NDArray> arrays = new LinkedHashMap<>();
       for (Map.Entry<String, NDArray> entry : content.tensors().entrySet()) {
@@ -179,7 +206,8 @@ public final class ElmCheckpoint {
 
   /** The project name of a Hugging Face tensor, or {@code null} for a buffer to skip. */
   private static String huggingFaceName(String name, GptConfig lm) {
-    String stripped = name.startsWith("transformer.") ? name.substring("transformer.".length()) : name;
+    String stripped =
+        name.startsWith("transformer.") ? name.substring("transformer.".length()) : name;
     if (stripped.endsWith(".attn.bias") || stripped.endsWith(".attn.masked_bias")) {
       return null;
     }
@@ -207,8 +235,11 @@ public final class ElmCheckpoint {
       }
     }
     if (end == null) {
-      throw new CheckpointFormatException(file + ": key eos_token_id is missing and " + tokenizerFile
-          + " names no end token; expected one of them to give the end-of-text id");
+      throw new CheckpointFormatException(
+          file
+              + ": key eos_token_id is missing and "
+              + tokenizerFile
+              + " names no end token; expected one of them to give the end-of-text id");
     }
     try {
       return ElmConfig.languageModel(lm, end, pad == null ? end : pad);
@@ -228,26 +259,38 @@ public final class ElmCheckpoint {
     JsonNode placeholderNode = root.get("placeholder_token_ids");
     if (placeholderNode != null && !placeholderNode.isArray()) {
       throw new CheckpointFormatException(
-          file + ": key placeholder_token_ids: found " + placeholderNode + ", expected an array of ids");
+          file
+              + ": key placeholder_token_ids: found "
+              + placeholderNode
+              + ", expected an array of ids");
     }
     if (placeholderNode != null) {
       for (int k = 0; k < placeholderNode.size(); k++) {
         JsonNode id = placeholderNode.get(k);
         if (!id.isIntegralNumber()) {
           throw new CheckpointFormatException(
-              file + ": key placeholder_token_ids[" + k + "]: found " + id + ", expected an integer id");
+              file
+                  + ": key placeholder_token_ids["
+                  + k
+                  + "]: found "
+                  + id
+                  + ", expected an integer id");
         }
         placeholders.add(id.intValue());
       }
     }
     try {
       if (adapterNode != null && !adapterNode.isNull()) {
-        adapter = new AdapterConfig(
-            requiredInt(adapterNode, "adapter.domain_dim", "domain_dim", file),
-            requiredInt(adapterNode, "adapter.hidden_dim", "hidden_dim", file),
-            requiredDouble(adapterNode, "adapter.init_std", "init_std", file));
+        adapter =
+            new AdapterConfig(
+                requiredInt(adapterNode, "adapter.domain_dim", "domain_dim", file),
+                requiredInt(adapterNode, "adapter.hidden_dim", "hidden_dim", file),
+                requiredDouble(adapterNode, "adapter.init_std", "init_std", file));
       }
-      return new ElmConfig(lm, adapter, placeholders,
+      return new ElmConfig(
+          lm,
+          adapter,
+          placeholders,
           requiredInt(root, "end_token_id", "end_token_id", file),
           requiredInt(root, "pad_token_id", "pad_token_id", file));
     } catch (IllegalArgumentException e) {
@@ -262,15 +305,20 @@ public final class ElmCheckpoint {
     JsonNode targetsNode = node.get("targets");
     if (targetsNode == null || !targetsNode.isArray()) {
       throw new CheckpointFormatException(
-          file + ": key lora.targets: found " + targetsNode + ", expected an array of projection names");
+          file
+              + ": key lora.targets: found "
+              + targetsNode
+              + ", expected an array of projection names");
     }
     Set<LoraTarget> targets = EnumSet.noneOf(LoraTarget.class);
     try {
       for (JsonNode target : targetsNode) {
         targets.add(LoraTarget.parse(target.asText()));
       }
-      return new LoraConfig(requiredInt(node, "lora.rank", "rank", file),
-          requiredDouble(node, "lora.alpha", "alpha", file), targets);
+      return new LoraConfig(
+          requiredInt(node, "lora.rank", "rank", file),
+          requiredDouble(node, "lora.alpha", "alpha", file),
+          targets);
     } catch (IllegalArgumentException e) {
       throw new CheckpointFormatException(file + ": key lora: " + e.getMessage(), e);
     }
@@ -285,8 +333,15 @@ public final class ElmCheckpoint {
       return root;
     } catch (JsonProcessingException e) {
       throw new CheckpointFormatException(
-          file + ": line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr()
-              + ": not valid JSON (" + e.getOriginalMessage() + ")", e);
+          file
+              + ": line "
+              + e.getLocation().getLineNr()
+              + ", column "
+              + e.getLocation().getColumnNr()
+              + ": not valid JSON ("
+              + e.getOriginalMessage()
+              + ")",
+          e);
     } catch (IOException e) {
       throw new CheckpointFormatException(file + ": cannot be read: " + e, e);
     }
@@ -301,7 +356,8 @@ public final class ElmCheckpoint {
       return value.get(0).intValue();
     }
     if (!value.isIntegralNumber()) {
-      throw new CheckpointFormatException(file + ": key " + key + ": found " + value + ", expected a token id");
+      throw new CheckpointFormatException(
+          file + ": key " + key + ": found " + value + ", expected a token id");
     }
     return value.intValue();
   }
@@ -314,12 +370,22 @@ public final class ElmCheckpoint {
     return required(node, path, key, file, false).doubleValue();
   }
 
-  /** The number at {@code key}; {@code path} names it in the error (e.g. {@code adapter.hidden_dim}). */
-  private static JsonNode required(JsonNode node, String path, String key, Path file, boolean integer) {
+  /**
+   * The number at {@code key}; {@code path} names it in the error (e.g. {@code
+   * adapter.hidden_dim}).
+   */
+  private static JsonNode required(
+      JsonNode node, String path, String key, Path file, boolean integer) {
     JsonNode value = node.get(key);
     if (value == null || !(integer ? value.isIntegralNumber() : value.isNumber())) {
       throw new CheckpointFormatException(
-          file + ": key " + path + ": found " + value + ", expected " + (integer ? "an integer" : "a number"));
+          file
+              + ": key "
+              + path
+              + ": found "
+              + value
+              + ", expected "
+              + (integer ? "an integer" : "a number"));
     }
     return value;
   }

@@ -10,9 +10,9 @@ import java.util.SplittableRandom;
 
 /**
  * The adapter {@code E_A(e) = GELU(e W1 + b1) W2 + b2} (DESIGN.md §1; paper Sec. 2) over the named
- * parameters {@code adapter.fc1.weight [n, hidden]}, {@code adapter.fc1.bias},
- * {@code adapter.fc2.weight [hidden, d]}, {@code adapter.fc2.bias} (weights in {@code [in, out]}
- * layout like the GPT-2 projections).
+ * parameters {@code adapter.fc1.weight [n, hidden]}, {@code adapter.fc1.bias}, {@code
+ * adapter.fc2.weight [hidden, d]}, {@code adapter.fc2.bias} (weights in {@code [in, out]} layout
+ * like the GPT-2 projections).
  */
 public final class EmbeddingAdapter {
   /** The prefix every adapter parameter name starts with. */
@@ -42,7 +42,9 @@ public final class EmbeddingAdapter {
       if (name.endsWith(".bias")) {
         value = Initializers.constant(manager, shape, 0, dataType);
       } else if (name.equals("adapter.fc1.weight")) {
-        value = Initializers.gaussian(manager, shape, 1.0 / Math.sqrt(config.domainDim()), rng, dataType);
+        value =
+            Initializers.gaussian(
+                manager, shape, 1.0 / Math.sqrt(config.domainDim()), rng, dataType);
       } else {
         value = Initializers.gaussian(manager, shape, config.initStd(), rng, dataType);
       }
@@ -55,7 +57,9 @@ public final class EmbeddingAdapter {
   /** Maps embeddings {@code [..., n]} to input rows {@code [..., d]}. */
   public static NDArray apply(Map<String, NDArray> parameters, NDArray embeddings) {
     NDArray hidden =
-        embeddings.matMul(parameters.get("adapter.fc1.weight")).add(parameters.get("adapter.fc1.bias"));
+        embeddings
+            .matMul(parameters.get("adapter.fc1.weight"))
+            .add(parameters.get("adapter.fc1.bias"));
     return CausalLm.gelu(hidden)
         .matMul(parameters.get("adapter.fc2.weight"))
         .add(parameters.get("adapter.fc2.bias"));

@@ -18,13 +18,15 @@ import java.util.function.Supplier;
  *
  * <p>The same holds for DJL's scalar overloads ({@code x.mul(0.5)}): the engine wraps the number in
  * a tensor over a Java buffer, closes it right after the op, and the garbage collector may free the
- * buffer before the backward pass reads it (a gradient of {@code 3x} came out as {@code -2e31}).
- * On a differentiable path, multiply or divide by {@link #scalar} instead.
+ * buffer before the backward pass reads it (a gradient of {@code 3x} came out as {@code -2e31}). On
+ * a differentiable path, multiply or divide by {@link #scalar} instead.
  */
 public final class EngineOwned {
   private EngineOwned() {}
 
-  /** {@code value} as a 0-d tensor of {@code like}'s type, device and manager, owned by the engine. */
+  /**
+   * {@code value} as a 0-d tensor of {@code like}'s type, device and manager, owned by the engine.
+   */
   public static NDArray scalar(NDArray like, double value) {
     try (NDArray javaBacked = like.getManager().create(value)) {
       return javaBacked.toType(like.getDataType(), true);

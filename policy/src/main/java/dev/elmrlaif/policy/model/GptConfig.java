@@ -12,10 +12,10 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 
 /**
- * Shape of a GPT-2-style causal language model. It reads and writes the Hugging Face GPT-2
- * {@code config.json} keys ({@code vocab_size}, {@code n_positions}, {@code n_layer}, {@code n_head},
- * {@code n_embd}, {@code n_inner}, {@code layer_norm_epsilon}, {@code initializer_range},
- * {@code tie_word_embeddings}), so a project checkpoint and a Hugging Face folder share one format.
+ * Shape of a GPT-2-style causal language model. It reads and writes the Hugging Face GPT-2 {@code
+ * config.json} keys ({@code vocab_size}, {@code n_positions}, {@code n_layer}, {@code n_head},
+ * {@code n_embd}, {@code n_inner}, {@code layer_norm_epsilon}, {@code initializer_range}, {@code
+ * tie_word_embeddings}), so a project checkpoint and a Hugging Face folder share one format.
  *
  * @param vocabSize number of token ids, the rows of {@code wte.weight}
  * @param contextLength longest sequence (prompt plus generation), the rows of {@code wpe.weight}
@@ -25,8 +25,8 @@ import java.nio.file.Path;
  * @param mlpRatio width of the MLP hidden layer as a multiple of {@code dModel} (GPT-2: 4)
  * @param layerNormEps epsilon of every LayerNorm (GPT-2: 1e-5)
  * @param initStd standard deviation of the Gaussian weight init (GPT-2: 0.02)
- * @param tiedHead whether the output head is {@code wte.weight} (GPT-2: true) or a separate
- *     {@code lm_head.weight}
+ * @param tiedHead whether the output head is {@code wte.weight} (GPT-2: true) or a separate {@code
+ *     lm_head.weight}
  */
 public record GptConfig(
     int vocabSize,
@@ -86,14 +86,24 @@ public record GptConfig(
   /** The same model with another vocabulary size (e.g. after adding placeholder tokens). */
   public GptConfig withVocabSize(int newVocabSize) {
     return new GptConfig(
-        newVocabSize, contextLength, layers, heads, dModel, mlpRatio, layerNormEps, initStd, tiedHead);
+        newVocabSize,
+        contextLength,
+        layers,
+        heads,
+        dModel,
+        mlpRatio,
+        layerNormEps,
+        initStd,
+        tiedHead);
   }
 
   public static Builder builder() {
     return new Builder();
   }
 
-  /** A builder starting from the project's quickstart size (vocab 4096, context 128, 4x4, d 128). */
+  /**
+   * A builder starting from the project's quickstart size (vocab 4096, context 128, 4x4, d 128).
+   */
   public static final class Builder {
     private int vocabSize = 4096;
     private int contextLength = 128;
@@ -152,7 +162,15 @@ public record GptConfig(
 
     public GptConfig build() {
       return new GptConfig(
-          vocabSize, contextLength, layers, heads, dModel, mlpRatio, layerNormEps, initStd, tiedHead);
+          vocabSize,
+          contextLength,
+          layers,
+          heads,
+          dModel,
+          mlpRatio,
+          layerNormEps,
+          initStd,
+          tiedHead);
     }
   }
 
@@ -196,8 +214,14 @@ public record GptConfig(
       throw new CheckpointFormatException(file + ": file not found; expected a GPT-2 config.json");
     } catch (JsonProcessingException e) {
       throw new CheckpointFormatException(
-          file + ": line " + e.getLocation().getLineNr() + ", column "
-              + e.getLocation().getColumnNr() + ": not valid JSON (" + e.getOriginalMessage() + ")",
+          file
+              + ": line "
+              + e.getLocation().getLineNr()
+              + ", column "
+              + e.getLocation().getColumnNr()
+              + ": not valid JSON ("
+              + e.getOriginalMessage()
+              + ")",
           e);
     } catch (IOException e) {
       throw new CheckpointFormatException(file + ": cannot be read: " + e.getMessage(), e);
@@ -213,12 +237,15 @@ public record GptConfig(
     String activation = root.path("activation_function").asText("gelu_new");
     if (!activation.equals("gelu_new") && !activation.equals("gelu_pytorch_tanh")) {
       throw new CheckpointFormatException(
-          source + ": key activation_function: found \"" + activation
+          source
+              + ": key activation_function: found \""
+              + activation
               + "\", expected \"gelu_new\" (the tanh GELU of GPT-2)");
     }
     int dModel = requiredInt(root, source, "n_embd");
     int contextLength =
-        root.has("n_positions") ? requiredInt(root, source, "n_positions")
+        root.has("n_positions")
+            ? requiredInt(root, source, "n_positions")
             : requiredInt(root, source, "n_ctx");
     int mlpRatio = 4;
     JsonNode inner = root.get("n_inner");
@@ -226,7 +253,11 @@ public record GptConfig(
       int mlpDim = requiredInt(root, source, "n_inner");
       if (mlpDim % dModel != 0) {
         throw new CheckpointFormatException(
-            source + ": key n_inner: found " + mlpDim + ", expected a multiple of n_embd=" + dModel);
+            source
+                + ": key n_inner: found "
+                + mlpDim
+                + ", expected a multiple of n_embd="
+                + dModel);
       }
       mlpRatio = mlpDim / dModel;
     }
@@ -249,7 +280,8 @@ public record GptConfig(
   private static int requiredInt(JsonNode root, String source, String key) {
     JsonNode value = root.get(key);
     if (value == null || value.isNull()) {
-      throw new CheckpointFormatException(source + ": key " + key + " is missing; expected an integer");
+      throw new CheckpointFormatException(
+          source + ": key " + key + " is missing; expected an integer");
     }
     if (!value.canConvertToInt() || !value.isIntegralNumber()) {
       throw new CheckpointFormatException(

@@ -8,9 +8,9 @@ import ai.djl.ndarray.types.Shape;
 
 /**
  * Keys and values of every attention layer for the positions decoded so far, preallocated to a
- * fixed capacity so that a decode step writes one column in place instead of concatenating (each
- * op is a native call: fewer, larger ops per step). It also carries the key-padding mask of the
- * batch: 1 for real positions, 0 for the left padding of shorter prompts.
+ * fixed capacity so that a decode step writes one column in place instead of concatenating (each op
+ * is a native call: fewer, larger ops per step). It also carries the key-padding mask of the batch:
+ * 1 for real positions, 0 for the left padding of shorter prompts.
  */
 public final class KvCache implements AutoCloseable {
   private final NDManager manager;
@@ -30,7 +30,12 @@ public final class KvCache implements AutoCloseable {
    * @param keyMask 1/0 per row and position, length {@code capacity}
    */
   public KvCache(
-      NDManager parent, GptConfig config, int batch, int capacity, DataType dataType, float[][] keyMask) {
+      NDManager parent,
+      GptConfig config,
+      int batch,
+      int capacity,
+      DataType dataType,
+      float[][] keyMask) {
     if (keyMask.length != batch) {
       throw new IllegalArgumentException(
           "KvCache.keyMask: found " + keyMask.length + " rows, expected batch=" + batch);
@@ -49,8 +54,12 @@ public final class KvCache implements AutoCloseable {
     for (int row = 0; row < batch; row++) {
       if (keyMask[row].length != capacity) {
         throw new IllegalArgumentException(
-            "KvCache.keyMask[" + row + "]: found length " + keyMask[row].length
-                + ", expected capacity=" + capacity);
+            "KvCache.keyMask["
+                + row
+                + "]: found length "
+                + keyMask[row].length
+                + ", expected capacity="
+                + capacity);
       }
       System.arraycopy(keyMask[row], 0, flat, row * capacity, capacity);
       for (float value : keyMask[row]) {
@@ -80,7 +89,12 @@ public final class KvCache implements AutoCloseable {
     long steps = newKeys.getShape().get(2);
     if (length + steps > capacity) {
       throw new IllegalStateException(
-          "KvCache: writing " + steps + " positions after " + length + " exceeds capacity " + capacity);
+          "KvCache: writing "
+              + steps
+              + " positions after "
+              + length
+              + " exceeds capacity "
+              + capacity);
     }
     NDIndex slot = new NDIndex().addAllDim(2).addSliceDim(length, length + steps);
     keys[layer].set(slot, newKeys);

@@ -14,7 +14,8 @@ public final class NamedTensors {
    *
    * @throws IllegalArgumentException naming the first tensor that is missing or has another shape
    */
-  public static LinkedHashMap<String, NDArray> select(Map<String, Shape> expected, Map<String, NDArray> arrays) {
+  public static LinkedHashMap<String, NDArray> select(
+      Map<String, Shape> expected, Map<String, NDArray> arrays) {
     LinkedHashMap<String, NDArray> selected = new LinkedHashMap<>();
     for (Map.Entry<String, Shape> entry : expected.entrySet()) {
       NDArray array = arrays.get(entry.getKey());
@@ -24,7 +25,12 @@ public final class NamedTensors {
       }
       if (!array.getShape().equals(entry.getValue())) {
         throw new IllegalArgumentException(
-            "tensor " + entry.getKey() + ": found shape " + array.getShape() + ", expected " + entry.getValue());
+            "tensor "
+                + entry.getKey()
+                + ": found shape "
+                + array.getShape()
+                + ", expected "
+                + entry.getValue());
       }
       array.setName(entry.getKey());
       selected.put(entry.getKey(), array);

@@ -3,15 +3,14 @@ package dev.elmrlaif.policy.model;
 import java.util.List;
 
 /**
- * A batch of prompts (optionally followed by continuations) laid out as one padded
- * {@code [B, T]} grid on the Java side, with everything the forward pass needs: token ids,
- * position ids, the key-padding mask, which grid cells are placeholders and which entity each
- * one reads.
+ * A batch of prompts (optionally followed by continuations) laid out as one padded {@code [B, T]}
+ * grid on the Java side, with everything the forward pass needs: token ids, position ids, the
+ * key-padding mask, which grid cells are placeholders and which entity each one reads.
  *
  * <p>{@link Alignment#LEFT} puts padding before short prompts so that every row ends at the same
- * column (generation appends one column per step); positions then count real tokens only.
- * {@link Alignment#RIGHT} pads after the sequence (training and scoring); causal attention never
- * lets a real token see the padding that follows it.
+ * column (generation appends one column per step); positions then count real tokens only. {@link
+ * Alignment#RIGHT} pads after the sequence (training and scoring); causal attention never lets a
+ * real token see the padding that follows it.
  */
 public final class PromptBatch {
   /** Where the padding of shorter rows goes. */
@@ -41,7 +40,10 @@ public final class PromptBatch {
     }
     if (continuations != null && continuations.size() != prompts.size()) {
       throw new IllegalArgumentException(
-          "PromptBatch: found " + continuations.size() + " continuations for " + prompts.size()
+          "PromptBatch: found "
+              + continuations.size()
+              + " continuations for "
+              + prompts.size()
               + " prompts, expected one per prompt");
     }
     rows = prompts.size();
@@ -79,8 +81,10 @@ public final class PromptBatch {
           tokenIds[cell] = config.padTokenId();
           continue;
         }
-        int token = index < promptLengths[row] ? prompt.tokenIds()[index]
-            : continuation[index - promptLengths[row]];
+        int token =
+            index < promptLengths[row]
+                ? prompt.tokenIds()[index]
+                : continuation[index - promptLengths[row]];
         checkToken(token, row, index, config);
         tokenIds[cell] = token;
         positionIds[cell] = index;
@@ -89,8 +93,17 @@ public final class PromptBatch {
         if (slot >= 0) {
           if (slot >= prompt.entities().length) {
             throw new IllegalArgumentException(
-                "prompt " + row + ": placeholder token " + token + " at token " + index + " reads entity "
-                    + slot + ", but the prompt has " + prompt.entities().length + " entities");
+                "prompt "
+                    + row
+                    + ": placeholder token "
+                    + token
+                    + " at token "
+                    + index
+                    + " reads entity "
+                    + slot
+                    + ", but the prompt has "
+                    + prompt.entities().length
+                    + " entities");
           }
           placeholder[cell] = true;
           slotRow[cell] = (long) row * slots + slot;
@@ -100,16 +113,27 @@ public final class PromptBatch {
       }
       if (slotsUsed != prompt.entities().length) {
         throw new IllegalArgumentException(
-            "prompt " + row + ": found " + prompt.entities().length + " entities but placeholders for "
-                + slotsUsed + ", expected one entity per placeholder slot"
+            "prompt "
+                + row
+                + ": found "
+                + prompt.entities().length
+                + " entities but placeholders for "
+                + slotsUsed
+                + ", expected one entity per placeholder slot"
                 + (config.hasAdapter() ? "" : " (this model has no adapter, so no entities)"));
       }
       for (int k = 0; k < prompt.entities().length; k++) {
         float[] entity = prompt.entities()[k];
         if (entity.length != domainDim) {
           throw new IllegalArgumentException(
-              "prompt " + row + ", entity " + k + ": found dimension " + entity.length
-                  + ", expected the adapter's domainDim=" + domainDim);
+              "prompt "
+                  + row
+                  + ", entity "
+                  + k
+                  + ": found dimension "
+                  + entity.length
+                  + ", expected the adapter's domainDim="
+                  + domainDim);
         }
         System.arraycopy(entity, 0, entities, (row * slots + k) * domainDim, domainDim);
       }
@@ -120,8 +144,15 @@ public final class PromptBatch {
   private static void checkToken(int token, int row, int index, ElmConfig config) {
     if (token < 0 || token >= config.lm().vocabSize()) {
       throw new IllegalArgumentException(
-          "prompt " + row + ", token " + index + ": found id " + token + ", expected an id in [0, "
-              + config.lm().vocabSize() + ")");
+          "prompt "
+              + row
+              + ", token "
+              + index
+              + ": found id "
+              + token
+              + ", expected an id in [0, "
+              + config.lm().vocabSize()
+              + ")");
     }
   }
 

@@ -9,9 +9,9 @@ import java.util.List;
 
 /**
  * Scores a plain text under a model: {@code log pi(x_t | x_<t)} of each of its tokens, the first
- * one conditioned on the begin token (GPT-2's {@code <|endoftext|>} when the tokenizer has no other).
- * It calls {@link Elm#continuationLogProbs}, the function training uses, so a saved checkpoint
- * scores a text exactly as the trainer saw it.
+ * one conditioned on the begin token (GPT-2's {@code <|endoftext|>} when the tokenizer has no
+ * other). It calls {@link Elm#continuationLogProbs}, the function training uses, so a saved
+ * checkpoint scores a text exactly as the trainer saw it.
  */
 public final class TextScorer {
   /**
@@ -37,15 +37,27 @@ public final class TextScorer {
     }
     int context = elm.config().lm().contextLength();
     if (ids.length + 1 > context) {
-      throw new IllegalArgumentException("text: found " + ids.length + " tokens, expected at most "
-          + (context - 1) + " (the model's context is " + context + " with the begin token)");
+      throw new IllegalArgumentException(
+          "text: found "
+              + ids.length
+              + " tokens, expected at most "
+              + (context - 1)
+              + " (the model's context is "
+              + context
+              + " with the begin token)");
     }
     int vocab = elm.config().lm().vocabSize();
     int[] continuation = new int[ids.length];
     for (int i = 0; i < ids.length; i++) {
       if (ids[i] >= vocab) {
-        throw new IllegalArgumentException("text: token " + i + " has id " + ids[i]
-            + ", outside the model's vocabulary of " + vocab + "; expected the tokenizer saved with the model");
+        throw new IllegalArgumentException(
+            "text: token "
+                + i
+                + " has id "
+                + ids[i]
+                + ", outside the model's vocabulary of "
+                + vocab
+                + "; expected the tokenizer saved with the model");
       }
       continuation[i] = (int) ids[i];
     }
@@ -54,10 +66,12 @@ public final class TextScorer {
     try (NDScope temporaries = new NDScope();
         NDManager scope = elm.manager().newSubManager()) {
       temporaries.suppressNotUsedWarning();
-      logProbs = elm.continuationLogProbs(scope, List.of(ElmPrompt.text(begin)), List.of(continuation), false)
-          .tokenLogProbs()
-          .toType(DataType.FLOAT64, false)
-          .toDoubleArray();
+      logProbs =
+          elm.continuationLogProbs(
+                  scope, List.of(ElmPrompt.text(begin)), List.of(continuation), false)
+              .tokenLogProbs()
+              .toType(DataType.FLOAT64, false)
+              .toDoubleArray();
     }
     List<String> tokens = new ArrayList<>();
     double sum = 0;

@@ -67,8 +67,10 @@ public final class AdamW implements AutoCloseable {
   private final Map<String, NDArray> firstMoments = new LinkedHashMap<>();
   private final Map<String, NDArray> secondMoments = new LinkedHashMap<>();
   private final Map<String, OptimizerGroup> groupByName = new HashMap<>();
+
   /** Moments loaded from a file and not yet checked against their parameter's shape and device. */
   private final Set<String> unverified = new HashSet<>();
+
   private long completedSteps;
   private double lastLearningRate = Double.NaN;
 
@@ -78,8 +80,13 @@ public final class AdamW implements AutoCloseable {
    */
   public AdamW(AdamWConfig config, LearningRateSchedule schedule, NDManager manager) {
     if (config == null || schedule == null || manager == null) {
-      throw new IllegalArgumentException("config, schedule and manager must not be null, found "
-          + config + ", " + schedule + ", " + manager);
+      throw new IllegalArgumentException(
+          "config, schedule and manager must not be null, found "
+              + config
+              + ", "
+              + schedule
+              + ", "
+              + manager);
     }
     this.config = config;
     this.schedule = schedule;
@@ -94,20 +101,22 @@ public final class AdamW implements AutoCloseable {
    */
   public double step(Map<String, NDArray> parameters) {
     if (JniUtils.isGradMode()) {
-      throw new IllegalStateException("AdamW.step was called while a GradientCollector is open; "
-          + "close it (after backward) before updating the parameters in place");
+      throw new IllegalStateException(
+          "AdamW.step was called while a GradientCollector is open; "
+              + "close it (after backward) before updating the parameters in place");
     }
     double learningRate = schedule.learningRate(completedSteps);
     long t = completedSteps + 1;
     double biasCorrection1 = 1 - Math.pow(config.beta1(), t);
     double biasCorrection2 = 1 - Math.pow(config.beta2(), t);
     Map<String, NDArray> trainable = new LinkedHashMap<>();
-    parameters.forEach((name, parameter) -> {
-      if (parameter.hasGradient()) {
-        ensureState(name, parameter);
-        trainable.put(name, parameter);
-      }
-    });
+    parameters.forEach(
+        (name, parameter) -> {
+          if (parameter.hasGradient()) {
+            ensureState(name, parameter);
+            trainable.put(name, parameter);
+          }
+        });
     try (NDScope scope = new NDScope()) {
       Map<Rates, StepScalars> scalarsByRates = new HashMap<>();
       for (Map.Entry<String, NDArray> entry : trainable.entrySet()) {
@@ -117,15 +126,24 @@ public final class AdamW implements AutoCloseable {
         double groupRate = learningRate * group.learningRateScale();
         try (NDArray gradient = parameter.getGradient()) {
           if (config.kernel() == AdamWKernel.NATIVE) {
-            nativeUpdate(parameter, gradient, firstMoments.get(name), secondMoments.get(name),
-                groupRate, group.weightDecay(), biasCorrection1, biasCorrection2);
+            nativeUpdate(
+                parameter,
+                gradient,
+                firstMoments.get(name),
+                secondMoments.get(name),
+                groupRate,
+                group.weightDecay(),
+                biasCorrection1,
+                biasCorrection2);
           } else {
-            StepScalars scalars = scalarsByRates.computeIfAbsent(
-                new Rates(groupRate, group.weightDecay()),
-                rates -> new StepScalars(stateManager, config, rates, biasCorrection1,
-                    biasCorrection2));
-            handWrittenUpdate(parameter, gradient, firstMoments.get(name),
-                secondMoments.get(name), scalars);
+            StepScalars scalars =
+                scalarsByRates.computeIfAbsent(
+                    new Rates(groupRate, group.weightDecay()),
+                    rates ->
+                        new StepScalars(
+                            stateManager, config, rates, biasCorrection1, biasCorrection2));
+            handWrittenUpdate(
+                parameter, gradient, firstMoments.get(name), secondMoments.get(name), scalars);
             JniUtils.zeroGrad((PtNDArray) parameter);
           }
         }
@@ -140,8 +158,7 @@ public final class AdamW implements AutoCloseable {
    * torch.optim.AdamW's single-tensor update, op for op (see the class comment). The gradient is
    * used as scratch space (it is zeroed right after), which saves one full-size temporary.
    */
-  private static void handWrittenUpdate(
-      NDArray p, NDArray g, NDArray m, NDArray v, StepScalars s) {
+  private static void handWrittenUpdate(NDArray p, NDArray g, NDArray m, NDArray v, StepScalars s) {
     if (s.decays) {
       p.muli(s.decayFactor); // p *= 1 - lr * wd
     }
@@ -156,22 +173,30 @@ public final class AdamW implements AutoCloseable {
    * (sqrt(v) + epsBc)}, then the gradient is zeroed. With {@code lrBc = lr * sqrt(bc2) / bc1} and
    * {@code epsBc = eps * sqrt(bc2)} this equals the hand-written formula.
    */
-  private void nativeUpdate(NDArray p, NDArray g, NDArray m, NDArray v, double learningRate,
-      double weightDecay, double biasCorrection1, double biasCorrection2) {
+  private void nativeUpdate(
+      NDArray p,
+      NDArray g,
+      NDArray m,
+      NDArray v,
+      double learningRate,
+      double weightDecay,
+      double biasCorrection1,
+      double biasCorrection2) {
     double sqrtBiasCorrection2 = Math.sqrt(biasCorrection2);
-    p.getNDArrayInternal().adamUpdate(
-        new NDList(p, g, m, v),
-        new NDList(p),
-        (float) learningRate,
-        (float) (learningRate * sqrtBiasCorrection2 / biasCorrection1),
-        (float) weightDecay,
-        1f, // no gradient rescaling
-        -1f, // no element-wise clipping
-        (float) config.beta1(),
-        (float) config.beta2(),
-        (float) (config.epsilon() * sqrtBiasCorrection2),
-        false,
-        true); // decoupled (AdamW) weight decay
+    p.getNDArrayInternal()
+        .adamUpdate(
+            new NDList(p, g, m, v),
+            new NDList(p),
+            (float) learningRate,
+            (float) (learningRate * sqrtBiasCorrection2 / biasCorrection1),
+            (float) weightDecay,
+            1f, // no gradient rescaling
+            -1f, // no element-wise clipping
+            (float) config.beta1(),
+            (float) config.beta2(),
+            (float) (config.epsilon() * sqrtBiasCorrection2),
+            false,
+            true); // decoupled (AdamW) weight decay
   }
 
   /** The learning rate and weight decay one group uses at one update. */
@@ -189,7 +214,11 @@ public final class AdamW implements AutoCloseable {
     final NDArray epsilon;
     final NDArray stepSize;
 
-    StepScalars(NDManager manager, AdamWConfig config, Rates rates, double biasCorrection1,
+    StepScalars(
+        NDManager manager,
+        AdamWConfig config,
+        Rates rates,
+        double biasCorrection1,
         double biasCorrection2) {
       double learningRate = rates.learningRate();
       decays = rates.weightDecay() != 0;
@@ -206,8 +235,12 @@ public final class AdamW implements AutoCloseable {
 
   private void ensureState(String name, NDArray parameter) {
     if (!(parameter instanceof PtNDArray)) {
-      throw new IllegalArgumentException("parameter " + name + " is a "
-          + parameter.getClass().getSimpleName() + "; AdamW needs DJL's PyTorch engine");
+      throw new IllegalArgumentException(
+          "parameter "
+              + name
+              + " is a "
+              + parameter.getClass().getSimpleName()
+              + "; AdamW needs DJL's PyTorch engine");
     }
     groupByName.computeIfAbsent(name, config::groupFor);
     NDArray first = firstMoments.get(name);
@@ -216,8 +249,8 @@ public final class AdamW implements AutoCloseable {
       secondMoments.put(name, newMoment(parameter));
     } else if (unverified.remove(name)) {
       firstMoments.put(name, matchParameter(name, "exp_avg", first, parameter));
-      secondMoments.put(name,
-          matchParameter(name, "exp_avg_sq", secondMoments.get(name), parameter));
+      secondMoments.put(
+          name, matchParameter(name, "exp_avg_sq", secondMoments.get(name), parameter));
     }
   }
 
@@ -231,10 +264,18 @@ public final class AdamW implements AutoCloseable {
   private NDArray matchParameter(String name, String kind, NDArray moment, NDArray parameter) {
     if (!moment.getShape().equals(parameter.getShape())
         || moment.getDataType() != parameter.getDataType()) {
-      throw new IllegalStateException("loaded optimizer state " + kind + " for parameter " + name
-          + " is " + moment.getDataType() + moment.getShape() + " but the parameter is "
-          + parameter.getDataType() + parameter.getShape()
-          + "; the state file belongs to a different model");
+      throw new IllegalStateException(
+          "loaded optimizer state "
+              + kind
+              + " for parameter "
+              + name
+              + " is "
+              + moment.getDataType()
+              + moment.getShape()
+              + " but the parameter is "
+              + parameter.getDataType()
+              + parameter.getShape()
+              + "; the state file belongs to a different model");
     }
     if (moment.getDevice().equals(parameter.getDevice())) {
       return moment;
@@ -268,14 +309,16 @@ public final class AdamW implements AutoCloseable {
 
   /** A read-only view of the step count and moments. */
   public AdamWState state() {
-    return new AdamWState(completedSteps, Collections.unmodifiableMap(firstMoments),
+    return new AdamWState(
+        completedSteps,
+        Collections.unmodifiableMap(firstMoments),
         Collections.unmodifiableMap(secondMoments));
   }
 
   /**
-   * Writes the state to one safetensors file, atomically: tensors {@code exp_avg.<name>} and
-   * {@code exp_avg_sq.<name>}, and metadata {@code format}, {@code step} and {@code
-   * hyperparameters} (JSON of the config and schedule, for the record).
+   * Writes the state to one safetensors file, atomically: tensors {@code exp_avg.<name>} and {@code
+   * exp_avg_sq.<name>}, and metadata {@code format}, {@code step} and {@code hyperparameters} (JSON
+   * of the config and schedule, for the record).
    */
   public void save(Path file) throws IOException {
     LinkedHashMap<String, NDArray> tensors = new LinkedHashMap<>();
@@ -301,9 +344,13 @@ public final class AdamW implements AutoCloseable {
     try {
       Map<String, String> metadata = content.metadata();
       if (!STATE_FORMAT.equals(metadata.get("format"))) {
-        throw new SafetensorsFormatException(file, "metadata \"format\" is "
-            + metadata.get("format") + ", expected " + STATE_FORMAT
-            + " (a file written by AdamW.save)");
+        throw new SafetensorsFormatException(
+            file,
+            "metadata \"format\" is "
+                + metadata.get("format")
+                + ", expected "
+                + STATE_FORMAT
+                + " (a file written by AdamW.save)");
       }
       long step = parseStep(file, metadata.get("step"));
       Map<String, NDArray> first = new LinkedHashMap<>();
@@ -321,15 +368,23 @@ public final class AdamW implements AutoCloseable {
         }
       }
       if (unknownTensor || !first.keySet().equals(second.keySet())) {
-        throw new SafetensorsFormatException(file, "tensors must come in pairs "
-            + FIRST_MOMENT_PREFIX + "<name> and " + SECOND_MOMENT_PREFIX + "<name>, found "
-            + content.tensors().keySet());
+        throw new SafetensorsFormatException(
+            file,
+            "tensors must come in pairs "
+                + FIRST_MOMENT_PREFIX
+                + "<name> and "
+                + SECOND_MOMENT_PREFIX
+                + "<name>, found "
+                + content.tensors().keySet());
       }
       String saved = metadata.getOrDefault("hyperparameters", "");
       String current = hyperparametersJson();
       if (!saved.equals(current)) {
-        LOG.warn("{}: optimizer state was saved with hyperparameters {}; continuing with {}",
-            file, saved, current);
+        LOG.warn(
+            "{}: optimizer state was saved with hyperparameters {}; continuing with {}",
+            file,
+            saved,
+            current);
       }
       firstMoments.values().forEach(NDArray::close);
       secondMoments.values().forEach(NDArray::close);
@@ -355,8 +410,8 @@ public final class AdamW implements AutoCloseable {
       }
       return step;
     } catch (NumberFormatException e) {
-      throw new SafetensorsFormatException(file,
-          "metadata \"step\" must be a non-negative integer, found " + value, e);
+      throw new SafetensorsFormatException(
+          file, "metadata \"step\" must be a non-negative integer, found " + value, e);
     }
   }
 
@@ -369,7 +424,8 @@ public final class AdamW implements AutoCloseable {
     root.put("kernel", config.kernel().name());
     ArrayNode groups = root.putArray("groups");
     for (OptimizerGroup group : config.groups()) {
-      groups.addObject()
+      groups
+          .addObject()
           .put("label", group.label())
           .put("learning_rate_scale", group.learningRateScale())
           .put("weight_decay", group.weightDecay());

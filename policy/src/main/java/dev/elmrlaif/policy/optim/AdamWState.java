@@ -5,8 +5,8 @@ import java.util.Map;
 
 /**
  * A read-only view of {@link AdamW}'s state: the number of completed updates {@code t} and the
- * moment tensors by parameter name ({@code exp_avg} and {@code exp_avg_sq} in PyTorch's terms).
- * The arrays belong to the optimizer; do not close or modify them.
+ * moment tensors by parameter name ({@code exp_avg} and {@code exp_avg_sq} in PyTorch's terms). The
+ * arrays belong to the optimizer; do not close or modify them.
  *
  * @param step updates applied so far
  * @param firstMoments {@code m}, the running average of gradients, by parameter name

@@ -14,11 +14,12 @@ import org.apache.logging.log4j.Logger;
 /**
  * Global-norm gradient clipping, as {@code torch.nn.utils.clip_grad_norm_}: the L2 norm over all
  * gradients taken together, {@code ||g|| = sqrt(sum_p ||g_p||^2)}, and when it exceeds {@code
- * maxNorm} every gradient is scaled in place by {@code maxNorm / (||g|| + 1e-6)}. DJL's own
- * {@code optClipGrad} clamps element-wise (and only from above on PyTorch), which is not this.
+ * maxNorm} every gradient is scaled in place by {@code maxNorm / (||g|| + 1e-6)}. DJL's own {@code
+ * optClipGrad} clamps element-wise (and only from above on PyTorch), which is not this.
  *
- * <p>Cost: one norm and one cast to float64 per tensor (so float32 and float64 gradients mix),
- * one stack and norm, one read-back, and one scale per tensor when clipping. Parameters without an attached gradient (frozen ones) are ignored.
+ * <p>Cost: one norm and one cast to float64 per tensor (so float32 and float64 gradients mix), one
+ * stack and norm, one read-back, and one scale per tensor when clipping. Parameters without an
+ * attached gradient (frozen ones) are ignored.
  */
 public final class GradientClipping {
 
@@ -87,17 +88,27 @@ public final class GradientClipping {
    * @param losses the update's losses by name, in the order the message lists them; a single one
    *     named {@code loss} reads "loss X", several read "losses q X, v Y"
    */
-  public static void requireFinite(String where, Map<String, Double> losses, double gradNorm, String advice) {
+  public static void requireFinite(
+      String where, Map<String, Double> losses, double gradNorm, String advice) {
     boolean finite = Double.isFinite(gradNorm);
     StringBuilder text = new StringBuilder();
     for (Map.Entry<String, Double> loss : losses.entrySet()) {
       finite &= Double.isFinite(loss.getValue());
       text.append(text.length() == 0 ? "" : ", ")
-          .append(losses.size() == 1 ? "" : loss.getKey() + " ").append(loss.getValue());
+          .append(losses.size() == 1 ? "" : loss.getKey() + " ")
+          .append(loss.getValue());
     }
     if (!finite) {
-      throw new IllegalStateException(where + ": " + (losses.size() == 1 ? "loss " : "losses ") + text
-          + ", gradient norm " + gradNorm + "; expected finite values (" + advice + ")");
+      throw new IllegalStateException(
+          where
+              + ": "
+              + (losses.size() == 1 ? "loss " : "losses ")
+              + text
+              + ", gradient norm "
+              + gradNorm
+              + "; expected finite values ("
+              + advice
+              + ")");
     }
   }
 

@@ -41,7 +41,8 @@ public record LearningRateSchedule(
 
   public LearningRateSchedule {
     if (decay == null) {
-      throw new IllegalArgumentException("decay must be one of CONSTANT, LINEAR, COSINE, found null");
+      throw new IllegalArgumentException(
+          "decay must be one of CONSTANT, LINEAR, COSINE, found null");
     }
     if (!(peakLearningRate > 0) || !Double.isFinite(peakLearningRate)) {
       throw new IllegalArgumentException(
@@ -51,8 +52,13 @@ public record LearningRateSchedule(
       throw new IllegalArgumentException("warmupSteps must be >= 0, found " + warmupSteps);
     }
     if (decay != Decay.CONSTANT && totalSteps <= warmupSteps) {
-      throw new IllegalArgumentException("totalSteps must be > warmupSteps (" + warmupSteps
-          + ") for a " + decay + " decay, found " + totalSteps);
+      throw new IllegalArgumentException(
+          "totalSteps must be > warmupSteps ("
+              + warmupSteps
+              + ") for a "
+              + decay
+              + " decay, found "
+              + totalSteps);
     }
     if (!(minLearningRateRatio >= 0 && minLearningRateRatio <= 1)) {
       throw new IllegalArgumentException(

@@ -3,10 +3,10 @@ package dev.elmrlaif.policy.optim;
 import java.util.function.Predicate;
 
 /**
- * Per-parameter-group settings for {@link AdamW}, chosen by a predicate on the parameter's name:
- * a multiplier on the scheduled learning rate and the group's own decoupled weight decay (the
- * {@code param_groups} of {@code torch.optim}). The usual use is no weight decay on biases,
- * LayerNorm gains and embeddings: {@code OptimizerGroup.noWeightDecay("no-decay",
+ * Per-parameter-group settings for {@link AdamW}, chosen by a predicate on the parameter's name: a
+ * multiplier on the scheduled learning rate and the group's own decoupled weight decay (the {@code
+ * param_groups} of {@code torch.optim}). The usual use is no weight decay on biases, LayerNorm
+ * gains and embeddings: {@code OptimizerGroup.noWeightDecay("no-decay",
  * OptimizerGroup::isBiasNormOrEmbedding)}.
  *
  * @param label a name for logs and saved hyperparameters
@@ -22,15 +22,19 @@ public record OptimizerGroup(
       throw new IllegalArgumentException("label must be a non-blank name, found \"" + label + "\"");
     }
     if (members == null) {
-      throw new IllegalArgumentException("members of group " + label + " must be a predicate, found null");
+      throw new IllegalArgumentException(
+          "members of group " + label + " must be a predicate, found null");
     }
     if (!(learningRateScale >= 0) || !Double.isFinite(learningRateScale)) {
-      throw new IllegalArgumentException("learningRateScale of group " + label
-          + " must be a finite number >= 0, found " + learningRateScale);
+      throw new IllegalArgumentException(
+          "learningRateScale of group "
+              + label
+              + " must be a finite number >= 0, found "
+              + learningRateScale);
     }
     if (!(weightDecay >= 0) || !Double.isFinite(weightDecay)) {
-      throw new IllegalArgumentException("weightDecay of group " + label
-          + " must be a finite number >= 0, found " + weightDecay);
+      throw new IllegalArgumentException(
+          "weightDecay of group " + label + " must be a finite number >= 0, found " + weightDecay);
     }
   }
 
@@ -40,8 +44,8 @@ public record OptimizerGroup(
   }
 
   /**
-   * Whether a Hugging Face GPT-2 style name is a bias, a LayerNorm parameter or an embedding
-   * table: {@code *.bias}, {@code ln_*} / {@code *.ln_*}, {@code wte.*}, {@code wpe.*}. These are
+   * Whether a Hugging Face GPT-2 style name is a bias, a LayerNorm parameter or an embedding table:
+   * {@code *.bias}, {@code ln_*} / {@code *.ln_*}, {@code wte.*}, {@code wpe.*}. These are
    * conventionally excluded from weight decay.
    */
   public static boolean isBiasNormOrEmbedding(String name) {

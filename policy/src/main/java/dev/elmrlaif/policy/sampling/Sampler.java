@@ -16,11 +16,11 @@ import java.util.List;
 import java.util.SplittableRandom;
 
 /**
- * Batched autoregressive generation with a KV cache: one forward pass over the left-padded
- * prompts, then one position per step, each step in its own native-memory scope. Tokens are drawn
- * by inverse CDF with uniforms from a Java RNG seeded per call, so a seed reproduces the samples
- * (DJL's multinomial is not available on this engine). A row stops at the end token or after
- * {@code maxNewTokens}; finished rows are padded.
+ * Batched autoregressive generation with a KV cache: one forward pass over the left-padded prompts,
+ * then one position per step, each step in its own native-memory scope. Tokens are drawn by inverse
+ * CDF with uniforms from a Java RNG seeded per call, so a seed reproduces the samples (DJL's
+ * multinomial is not available on this engine). A row stops at the end token or after {@code
+ * maxNewTokens}; finished rows are padded.
  */
 public final class Sampler {
   private Sampler() {}
@@ -30,7 +30,8 @@ public final class Sampler {
    * distribution (temperature, top-k, top-p; 0 when greedy), its log-probability under the policy
    * ({@code log_softmax} of the raw logits) and the policy's entropy at that position.
    */
-  private record Pick(int[] tokens, float[] samplingLogProbs, float[] policyLogProbs, float[] entropies) {}
+  private record Pick(
+      int[] tokens, float[] samplingLogProbs, float[] policyLogProbs, float[] entropies) {}
 
   /**
    * Generates continuations of every prompt.
@@ -38,15 +39,20 @@ public final class Sampler {
    * @throws IllegalArgumentException if the longest prompt plus {@code maxNewTokens - 1} fed tokens
    *     does not fit the model's context
    */
-  public static SampleResult sample(Elm elm, List<ElmPrompt> prompts, SamplingConfig config, long seed) {
+  public static SampleResult sample(
+      Elm elm, List<ElmPrompt> prompts, SamplingConfig config, long seed) {
     PromptBatch batch = PromptBatch.forGeneration(prompts, elm.config());
     int rows = batch.rows();
     int maxNew = config.maxNewTokens();
     int context = elm.config().lm().contextLength();
     if (batch.length() + maxNew - 1 > context) {
       throw new IllegalArgumentException(
-          "Sampler: longest prompt " + batch.length() + " plus maxNewTokens=" + maxNew
-              + " exceeds the model's contextLength=" + context);
+          "Sampler: longest prompt "
+              + batch.length()
+              + " plus maxNewTokens="
+              + maxNew
+              + " exceeds the model's contextLength="
+              + context);
     }
     int endToken = elm.config().endTokenId();
     int padToken = elm.config().padTokenId();
@@ -71,12 +77,15 @@ public final class Sampler {
           uniforms[row] = rng.nextDouble();
         }
         Pick picked;
-        try (NDManager scope = generation.newSubManager(); NDScope nativeScope = new NDScope()) {
+        try (NDManager scope = generation.newSubManager();
+            NDScope nativeScope = new NDScope()) {
           nativeScope.suppressNotUsedWarning();
           NDArray hidden;
           if (step == 0) {
-            hidden = elm.hiddenStates(elm.embed(scope, batch), elm.positionIds(scope, batch), null, cache)
-                .get(new NDIndex(":, -1, :"));
+            hidden =
+                elm.hiddenStates(
+                        elm.embed(scope, batch), elm.positionIds(scope, batch), null, cache)
+                    .get(new NDIndex(":, -1, :"));
           } else {
             NDArray ids = scope.create(fed, new Shape(rows, 1));
             NDArray pos = scope.create(positions, new Shape(rows, 1));
@@ -107,7 +116,8 @@ public final class Sampler {
   }
 
   /** Chooses one token per row from logits {@code [B, V]}. */
-  private static Pick pick(NDManager scope, NDArray logits, SamplingConfig config, double[] uniforms) {
+  private static Pick pick(
+      NDManager scope, NDArray logits, SamplingConfig config, double[] uniforms) {
     int rows = uniforms.length;
     logits = logits.toType(DataType.FLOAT32, false);
     NDArray logPolicy = logits.logSoftmax(-1);
@@ -138,13 +148,16 @@ public final class Sampler {
       }
       NDArray cdf = probs.cumSum(1);
       NDArray total = cdf.get(new NDIndex(":, -1:"));
-      NDArray threshold = scope.create(uniforms, new Shape(rows, 1)).toType(DataType.FLOAT32, false).mul(total);
+      NDArray threshold =
+          scope.create(uniforms, new Shape(rows, 1)).toType(DataType.FLOAT32, false).mul(total);
       // Inverse CDF: the first column whose cumulative mass exceeds u * total. A zero-probability
-      // column never qualifies (its cumulative mass equals its predecessor's); the bound only guards
+      // column never qualifies (its cumulative mass equals its predecessor's); the bound only
+      // guards
       // against u * total rounding up to total.
       NDArray index = cdf.lte(threshold).sum(new int[] {1}, true).toType(DataType.INT64, false);
       if (order != null) {
-        NDArray lastKept = probs.gt(0f).sum(new int[] {1}, true).toType(DataType.INT64, false).sub(1L);
+        NDArray lastKept =
+            probs.gt(0f).sum(new int[] {1}, true).toType(DataType.INT64, false).sub(1L);
         index = index.minimum(lastKept);
       } else {
         index = index.minimum(vocab - 1L);
@@ -153,7 +166,10 @@ public final class Sampler {
       samplingLogProb = probs.gather(index, 1).div(total).log().reshape(rows);
     }
     NDArray policyLogProb = logPolicy.gather(token, 1).reshape(rows);
-    return new Pick(token.reshape(rows).toType(DataType.INT32, false).toIntArray(), samplingLogProb.toFloatArray(),
-        policyLogProb.toFloatArray(), entropy.toFloatArray());
+    return new Pick(
+        token.reshape(rows).toType(DataType.INT32, false).toIntArray(),
+        samplingLogProb.toFloatArray(),
+        policyLogProb.toFloatArray(),
+        entropy.toFloatArray());
   }
 }

@@ -12,7 +12,8 @@ package dev.elmrlaif.policy.sampling;
  * @param topK keep the k most likely tokens; 0 keeps all
  * @param topP keep the most likely tokens whose cumulative probability first reaches p; in (0, 1]
  */
-public record SamplingConfig(int maxNewTokens, boolean greedy, double temperature, int topK, double topP) {
+public record SamplingConfig(
+    int maxNewTokens, boolean greedy, double temperature, int topK, double topP) {
   public SamplingConfig {
     if (maxNewTokens <= 0) {
       throw new IllegalArgumentException(
@@ -23,10 +24,12 @@ public record SamplingConfig(int maxNewTokens, boolean greedy, double temperatur
           "SamplingConfig.temperature: found " + temperature + ", expected a finite value > 0");
     }
     if (topK < 0) {
-      throw new IllegalArgumentException("SamplingConfig.topK: found " + topK + ", expected 0 (off) or > 0");
+      throw new IllegalArgumentException(
+          "SamplingConfig.topK: found " + topK + ", expected 0 (off) or > 0");
     }
     if (!(topP > 0 && topP <= 1)) {
-      throw new IllegalArgumentException("SamplingConfig.topP: found " + topP + ", expected a value in (0, 1]");
+      throw new IllegalArgumentException(
+          "SamplingConfig.topP: found " + topP + ", expected a value in (0, 1]");
     }
   }
 

@@ -61,10 +61,13 @@ class AtomicFilesTest {
     AtomicFiles.writeString(f, "{\"step\": 1}");
     assertThrows(
         IllegalStateException.class,
-        () -> AtomicFiles.write(f, out -> {
-          out.write(new byte[100_000]);
-          throw new IllegalStateException("killed");
-        }));
+        () ->
+            AtomicFiles.write(
+                f,
+                out -> {
+                  out.write(new byte[100_000]);
+                  throw new IllegalStateException("killed");
+                }));
     assertEquals("{\"step\": 1}", Files.readString(f));
     assertEquals(List.of(f), listing());
   }
@@ -87,8 +90,12 @@ class AtomicFilesTest {
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     Process p =
         new ProcessBuilder(
-                java, "-cp", System.getProperty("java.class.path"),
-                SlowWriter.class.getName(), f.toString(), started.toString())
+                java,
+                "-cp",
+                System.getProperty("java.class.path"),
+                SlowWriter.class.getName(),
+                f.toString(),
+                started.toString())
             .redirectErrorStream(true)
             .start();
     while (!Files.exists(started) && p.isAlive()) {

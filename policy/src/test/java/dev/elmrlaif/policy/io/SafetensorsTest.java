@@ -56,8 +56,11 @@ class SafetensorsTest {
   void everyDtypeRoundTripsExactlyAndKeepsOrderAndMetadata() throws IOException {
     float[] halfExact = {1f, -2f, 0.5f, 65504f, 0x1p-24f, -0f, Float.POSITIVE_INFINITY};
     LinkedHashMap<String, NDArray> written = new LinkedHashMap<>();
-    written.put("z.f32", manager.create(new float[] {1.5f, -0f, Float.NaN, Float.MIN_VALUE,
-        Float.MAX_VALUE, 3.1415927f}, new Shape(2, 3)));
+    written.put(
+        "z.f32",
+        manager.create(
+            new float[] {1.5f, -0f, Float.NaN, Float.MIN_VALUE, Float.MAX_VALUE, 3.1415927f},
+            new Shape(2, 3)));
     written.put("y.f64", manager.create(new double[] {Math.PI, -1e300, Double.MIN_VALUE}));
     written.put("x.f16", manager.create(halfExact).toType(DataType.FLOAT16, false));
     written.put("v.i64", manager.create(new long[] {Long.MAX_VALUE, Long.MIN_VALUE, -7}));
@@ -137,33 +140,64 @@ class SafetensorsTest {
     Path file = folder.resolve("spec.safetensors");
     Safetensors.write(file, tensors, Map.of("k", "v"));
 
-    String json = "{\"__metadata__\":{\"k\":\"v\"},"
-        + "\"b\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[0,8]},"
-        + "\"a\":{\"dtype\":\"I64\",\"shape\":[1],\"data_offsets\":[8,16]}}";
-    byte[] expected = handWritten(json, new byte[] {
-        0, 0, (byte) 0x80, 0x3f, // 1.0f little-endian
-        0, 0, 0, (byte) 0xc0, // -2.0f
-        3, 0, 0, 0, 0, 0, 0, 0}); // 3L
+    String json =
+        "{\"__metadata__\":{\"k\":\"v\"},"
+            + "\"b\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[0,8]},"
+            + "\"a\":{\"dtype\":\"I64\",\"shape\":[1],\"data_offsets\":[8,16]}}";
+    byte[] expected =
+        handWritten(
+            json,
+            new byte[] {
+              0,
+              0,
+              (byte) 0x80,
+              0x3f, // 1.0f little-endian
+              0,
+              0,
+              0,
+              (byte) 0xc0, // -2.0f
+              3,
+              0,
+              0,
+              0,
+              0,
+              0,
+              0,
+              0
+            }); // 3L
     assertArrayEquals(expected, Files.readAllBytes(file));
   }
 
   @Test
   void handWrittenFileReadsBackIncludingNarrowTypes() throws IOException {
-    String json = "{\"h\":{\"dtype\":\"F16\",\"shape\":[2,2],\"data_offsets\":[0,8]},"
-        + "\"__metadata__\":{\"format\":\"pt\"},"
-        + "\"g\":{\"dtype\":\"BF16\",\"shape\":[2],\"data_offsets\":[8,12]},"
-        + "\"i\":{\"dtype\":\"I32\",\"shape\":[],\"data_offsets\":[12,16]},"
-        + "\"s\":{\"dtype\":\"I16\",\"shape\":[2],\"data_offsets\":[16,20]}}";
+    String json =
+        "{\"h\":{\"dtype\":\"F16\",\"shape\":[2,2],\"data_offsets\":[0,8]},"
+            + "\"__metadata__\":{\"format\":\"pt\"},"
+            + "\"g\":{\"dtype\":\"BF16\",\"shape\":[2],\"data_offsets\":[8,12]},"
+            + "\"i\":{\"dtype\":\"I32\",\"shape\":[],\"data_offsets\":[12,16]},"
+            + "\"s\":{\"dtype\":\"I16\",\"shape\":[2],\"data_offsets\":[16,20]}}";
     byte[] data = {
-        0x00, 0x3c, // F16 1.0
-        0x00, (byte) 0xc0, // F16 -2.0
-        0x01, 0x00, // F16 smallest subnormal 2^-24
-        0x00, 0x7c, // F16 +inf
-        (byte) 0x80, 0x3f, // BF16 1.0
-        0x49, 0x40, // BF16 3.140625
-        (byte) 0xfe, (byte) 0xff, (byte) 0xff, (byte) 0xff, // I32 -2
-        0x00, (byte) 0x80, // I16 -32768
-        (byte) 0xff, 0x7f}; // I16 32767
+      0x00,
+      0x3c, // F16 1.0
+      0x00,
+      (byte) 0xc0, // F16 -2.0
+      0x01,
+      0x00, // F16 smallest subnormal 2^-24
+      0x00,
+      0x7c, // F16 +inf
+      (byte) 0x80,
+      0x3f, // BF16 1.0
+      0x49,
+      0x40, // BF16 3.140625
+      (byte) 0xfe,
+      (byte) 0xff,
+      (byte) 0xff,
+      (byte) 0xff, // I32 -2
+      0x00,
+      (byte) 0x80, // I16 -32768
+      (byte) 0xff,
+      0x7f
+    }; // I16 32767
     Path file = folder.resolve("hand.safetensors");
     Files.write(file, handWritten(json, data));
 
@@ -198,7 +232,8 @@ class SafetensorsTest {
     for (int bits = 0; bits < 65536; bits++) {
       float mine = Safetensors.halfToFloat((short) bits);
       boolean bothNan = Float.isNaN(mine) && Float.isNaN(engine[bits]);
-      assertTrue(bothNan || Float.floatToIntBits(mine) == Float.floatToIntBits(engine[bits]),
+      assertTrue(
+          bothNan || Float.floatToIntBits(mine) == Float.floatToIntBits(engine[bits]),
           "F16 bits 0x" + Integer.toHexString(bits) + ": " + mine + " vs " + engine[bits]);
     }
   }
@@ -223,20 +258,32 @@ class SafetensorsTest {
     assertEquals(0x1p-133f, Safetensors.bfloat16ToFloat((short) 0x0001));
     assertEquals(Float.NEGATIVE_INFINITY, Safetensors.bfloat16ToFloat((short) 0xff80));
     assertTrue(Float.isNaN(Safetensors.bfloat16ToFloat((short) 0x7fc0)));
-    assertEquals(Float.floatToRawIntBits(-0f),
+    assertEquals(
+        Float.floatToRawIntBits(-0f),
         Float.floatToRawIntBits(Safetensors.bfloat16ToFloat((short) 0x8000)));
   }
 
   @Test
   void readsTensorsPastTwoGibibytesOfFileWithoutLoadingTheRest() throws IOException {
     long bigBytes = (1L << 31) + 8;
-    String json = "{\"big\":{\"dtype\":\"U8\",\"shape\":[" + bigBytes + "],\"data_offsets\":[0,"
-        + bigBytes + "]},\"tail\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[" + bigBytes
-        + "," + (bigBytes + 8) + "]}}";
+    String json =
+        "{\"big\":{\"dtype\":\"U8\",\"shape\":["
+            + bigBytes
+            + "],\"data_offsets\":[0,"
+            + bigBytes
+            + "]},\"tail\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":["
+            + bigBytes
+            + ","
+            + (bigBytes + 8)
+            + "]}}";
     byte[] head = handWritten(json, new byte[0]);
     Path file = folder.resolve("sparse.safetensors");
-    try (FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE_NEW,
-        StandardOpenOption.WRITE, StandardOpenOption.SPARSE)) {
+    try (FileChannel channel =
+        FileChannel.open(
+            file,
+            StandardOpenOption.CREATE_NEW,
+            StandardOpenOption.WRITE,
+            StandardOpenOption.SPARSE)) {
       channel.write(ByteBuffer.wrap(head), 0);
       ByteBuffer tail = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN);
       tail.putFloat(0.25f).putFloat(-8f).flip();
@@ -261,21 +308,25 @@ class SafetensorsTest {
     Path file = folder.resolve("nested/ckpt.safetensors");
     Safetensors.write(file, Map.of("a", manager.create(new float[] {1f})), Map.of());
     Safetensors.write(file, Map.of("a", manager.create(new float[] {2f})), Map.of());
-    assertArrayEquals(new float[] {2f},
-        Safetensors.read(file, manager).tensors().get("a").toFloatArray());
+    assertArrayEquals(
+        new float[] {2f}, Safetensors.read(file, manager).tensors().get("a").toFloatArray());
     try (Stream<Path> files = Files.list(file.getParent())) {
       assertEquals(List.of(file), files.toList());
     }
     Path plainFile = Files.createFile(folder.resolve("plain"));
-    assertEquals(Files.getPosixFilePermissions(plainFile), Files.getPosixFilePermissions(file),
+    assertEquals(
+        Files.getPosixFilePermissions(plainFile),
+        Files.getPosixFilePermissions(file),
         "a checkpoint gets the same permissions (umask) as any new file, not owner-only");
   }
 
   @Test
   void writeRejectsTheReservedMetadataName() {
     Path file = folder.resolve("bad.safetensors");
-    IllegalArgumentException reserved = assertThrows(IllegalArgumentException.class,
-        () -> Safetensors.write(file, Map.of("__metadata__", manager.create(1f)), Map.of()));
+    IllegalArgumentException reserved =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> Safetensors.write(file, Map.of("__metadata__", manager.create(1f)), Map.of()));
     assertTrue(reserved.getMessage().contains("reserved"), reserved.getMessage());
     assertFalse(Files.exists(file));
   }
@@ -286,30 +337,45 @@ class SafetensorsTest {
     byte[] goodBytes = handWritten(good, new byte[8]);
 
     assertFailure("short.safetensors", new byte[] {1, 2, 3}, "truncated");
-    assertFailure("cut-header.safetensors",
-        Arrays.copyOf(goodBytes, 20), "truncated");
-    assertFailure("cut-data.safetensors",
-        Arrays.copyOf(goodBytes, goodBytes.length - 1), "truncated");
+    assertFailure("cut-header.safetensors", Arrays.copyOf(goodBytes, 20), "truncated");
+    assertFailure(
+        "cut-data.safetensors", Arrays.copyOf(goodBytes, goodBytes.length - 1), "truncated");
     assertFailure("huge-length.safetensors", longLe(-1L), "header length");
-    assertFailure("not-json.safetensors", handWritten("{\"a\": [1,", new byte[0]), "not valid JSON");
+    assertFailure(
+        "not-json.safetensors", handWritten("{\"a\": [1,", new byte[0]), "not valid JSON");
     assertFailure("array-root.safetensors", handWritten("[1,2]", new byte[0]), "JSON object");
-    assertFailure("dtype.safetensors", handWritten(good.replace("F32", "Q4"), new byte[8]),
+    assertFailure(
+        "dtype.safetensors",
+        handWritten(good.replace("F32", "Q4"), new byte[8]),
         "unknown dtype \"Q4\"");
-    assertFailure("offsets.safetensors",
-        handWritten(good.replace("[0,8]", "[8,16]"), new byte[8]), "out of range");
-    assertFailure("reversed.safetensors",
-        handWritten(good.replace("[0,8]", "[8,0]"), new byte[8]), "begin after end");
-    assertFailure("size.safetensors",
-        handWritten(good.replace("[2]", "[3]"), new byte[8]), "need 12");
-    assertFailure("negative.safetensors",
-        handWritten(good.replace("[2]", "[-2]"), new byte[8]), "non-negative integers");
-    assertFailure("no-dtype.safetensors",
-        handWritten(good.replace("\"dtype\":\"F32\",", ""), new byte[8]), "\"dtype\"");
-    assertFailure("metadata.safetensors",
-        handWritten("{\"__metadata__\":{\"n\":1}}", new byte[0]), "must hold a string");
-    assertFailure("duplicate.safetensors", handWritten(
-        good.replace("}}", "},\"a\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[0,8]}}"),
-        new byte[8]), "not valid JSON");
+    assertFailure(
+        "offsets.safetensors",
+        handWritten(good.replace("[0,8]", "[8,16]"), new byte[8]),
+        "out of range");
+    assertFailure(
+        "reversed.safetensors",
+        handWritten(good.replace("[0,8]", "[8,0]"), new byte[8]),
+        "begin after end");
+    assertFailure(
+        "size.safetensors", handWritten(good.replace("[2]", "[3]"), new byte[8]), "need 12");
+    assertFailure(
+        "negative.safetensors",
+        handWritten(good.replace("[2]", "[-2]"), new byte[8]),
+        "non-negative integers");
+    assertFailure(
+        "no-dtype.safetensors",
+        handWritten(good.replace("\"dtype\":\"F32\",", ""), new byte[8]),
+        "\"dtype\"");
+    assertFailure(
+        "metadata.safetensors",
+        handWritten("{\"__metadata__\":{\"n\":1}}", new byte[0]),
+        "must hold a string");
+    assertFailure(
+        "duplicate.safetensors",
+        handWritten(
+            good.replace("}}", "},\"a\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[0,8]}}"),
+            new byte[8]),
+        "not valid JSON");
   }
 
   private void assertFailure(String fileName, byte[] content, String expectedProblem)
@@ -319,7 +385,8 @@ class SafetensorsTest {
     SafetensorsFormatException failure =
         assertThrows(SafetensorsFormatException.class, () -> Safetensors.read(file, manager));
     assertTrue(failure.getMessage().startsWith(file.toString()), failure.getMessage());
-    assertTrue(failure.getMessage().contains(expectedProblem),
+    assertTrue(
+        failure.getMessage().contains(expectedProblem),
         "expected \"" + expectedProblem + "\" in: " + failure.getMessage());
     assertEquals(file, failure.file());
   }

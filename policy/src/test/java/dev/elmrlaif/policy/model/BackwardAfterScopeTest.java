@@ -18,16 +18,18 @@ import org.junit.jupiter.api.Test;
  * after other allocations have reused freed memory, gives the same gradients as one taken at once.
  */
 class BackwardAfterScopeTest {
-  private static final List<ElmPrompt> PROMPTS = List.of(
-      TinyModels.prompt(0.3f, -0.4f, 0.9f, 4, 5),
-      TinyModels.prompt(-0.7f, 0.2f, 0.1f, 6, 7, 8));
+  private static final List<ElmPrompt> PROMPTS =
+      List.of(
+          TinyModels.prompt(0.3f, -0.4f, 0.9f, 4, 5),
+          TinyModels.prompt(-0.7f, 0.2f, 0.1f, 6, 7, 8));
   private static final List<int[]> CONTINUATIONS = List.of(new int[] {9, 10, 1}, new int[] {11, 1});
 
   private static Map<String, float[]> gradients(Elm elm, boolean churnBeforeBackward) {
     Map<String, float[]> out = new LinkedHashMap<>();
     try (NDManager step = elm.manager().newSubManager();
         GradientCollector collector = Engine.getInstance().newGradientCollector()) {
-      NDArray loss = elm.continuationLogProbs(step, PROMPTS, CONTINUATIONS, false).tokenLogProbs().sum().neg();
+      NDArray loss =
+          elm.continuationLogProbs(step, PROMPTS, CONTINUATIONS, false).tokenLogProbs().sum().neg();
       if (churnBeforeBackward) {
         for (int i = 0; i < 200; i++) {
           System.gc();

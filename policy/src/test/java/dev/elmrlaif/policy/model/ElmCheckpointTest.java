@@ -31,15 +31,21 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** Project checkpoints round-trip exactly; Hugging Face GPT-2 folders load and score text. */
 class ElmCheckpointTest {
-  private static final List<ElmPrompt> PROMPTS = List.of(
-      TinyModels.prompt(0.3f, -0.7f, 1.2f, 5, 6, 7), new ElmPrompt(new int[] {2, 9, 3}, new float[][] {{1f, 0f, 0f}, {0f, 1f, 0f}}));
-  private static final List<int[]> CONTINUATIONS = List.of(new int[] {9, 10, 11, 1}, new int[] {12, 13});
+  private static final List<ElmPrompt> PROMPTS =
+      List.of(
+          TinyModels.prompt(0.3f, -0.7f, 1.2f, 5, 6, 7),
+          new ElmPrompt(new int[] {2, 9, 3}, new float[][] {{1f, 0f, 0f}, {0f, 1f, 0f}}));
+  private static final List<int[]> CONTINUATIONS =
+      List.of(new int[] {9, 10, 11, 1}, new int[] {12, 13});
 
   @Test
   void saveThenLoadIsExactAndScoresLikeTraining(@TempDir Path dir) throws IOException {
-    Path tokenizerJson = Files.writeString(dir.resolve("source-tokenizer.json"), "{\"stand-in\": true}");
-    try (Elm elm = TinyModels.elm(21); NDManager scope = elm.manager().newSubManager()) {
-      elm.attachLora(new LoraConfig(2, 4.0, EnumSet.of(LoraTarget.ATTN_QKV, LoraTarget.MLP_OUT)), 3);
+    Path tokenizerJson =
+        Files.writeString(dir.resolve("source-tokenizer.json"), "{\"stand-in\": true}");
+    try (Elm elm = TinyModels.elm(21);
+        NDManager scope = elm.manager().newSubManager()) {
+      elm.attachLora(
+          new LoraConfig(2, 4.0, EnumSet.of(LoraTarget.ATTN_QKV, LoraTarget.MLP_OUT)), 3);
       SplittableRandom rng = new SplittableRandom(5);
       for (NDArray p : elm.lora().tensors().values()) {
         float[] v = p.toFloatArray();
@@ -48,21 +54,30 @@ class ElmCheckpointTest {
         }
         p.set(v);
       }
-      float[] trained = elm.continuationLogProbs(scope, PROMPTS, CONTINUATIONS, false).tokenLogProbs().toFloatArray();
+      float[] trained =
+          elm.continuationLogProbs(scope, PROMPTS, CONTINUATIONS, false)
+              .tokenLogProbs()
+              .toFloatArray();
       Path folder = dir.resolve("checkpoint");
       ElmCheckpoint.save(elm, folder, tokenizerJson);
       assertEquals("{\"stand-in\": true}", Files.readString(folder.resolve("tokenizer.json")));
       try (Elm loaded = ElmCheckpoint.load(folder, Device.cpu(), DataType.FLOAT32)) {
         assertEquals(elm.config(), loaded.config());
         assertEquals(elm.lora().config(), loaded.lora().config());
-        assertEquals(List.copyOf(elm.parameters().keySet()), List.copyOf(loaded.parameters().keySet()));
+        assertEquals(
+            List.copyOf(elm.parameters().keySet()), List.copyOf(loaded.parameters().keySet()));
         for (Map.Entry<String, NDArray> entry : elm.parameters().entrySet()) {
-          assertArrayEquals(entry.getValue().toFloatArray(), loaded.parameters().get(entry.getKey()).toFloatArray(),
+          assertArrayEquals(
+              entry.getValue().toFloatArray(),
+              loaded.parameters().get(entry.getKey()).toFloatArray(),
               entry.getKey());
         }
         try (NDManager other = loaded.manager().newSubManager()) {
           float[] scored =
-              loaded.continuationLogProbs(other, PROMPTS, CONTINUATIONS, false).tokenLogProbs().toFloatArray();
+              loaded
+                  .continuationLogProbs(other, PROMPTS, CONTINUATIONS, false)
+                  .tokenLogProbs()
+                  .toFloatArray();
           assertArrayEquals(trained, scored);
         }
       }
@@ -73,23 +88,36 @@ class ElmCheckpointTest {
   }
 
   @Test
-  void aHuggingFaceGpt2FolderLoadsAndScoresTextLikeANaiveGpt2(@TempDir Path dir) throws IOException {
+  void aHuggingFaceGpt2FolderLoadsAndScoresTextLikeANaiveGpt2(@TempDir Path dir)
+      throws IOException {
     for (boolean prefixed : new boolean[] {true, false}) {
       Path folder = dir.resolve(prefixed ? "with-prefix" : "plain");
-      ElmTokenizer tokenizer = ElmTokenizer.train(
-          List.of("the movie is a quiet drama", "a funny movie about a dog", "the dog is quiet"),
-          BpeTrainerConfig.builder().vocabSize(300).minPairFrequency(1).build());
+      ElmTokenizer tokenizer =
+          ElmTokenizer.train(
+              List.of(
+                  "the movie is a quiet drama", "a funny movie about a dog", "the dog is quiet"),
+              BpeTrainerConfig.builder().vocabSize(300).minPairFrequency(1).build());
       tokenizer.save(folder);
       int vocab = tokenizer.vocabSize();
       int end = Math.toIntExact(tokenizer.endId().getAsLong());
-      GptConfig lm = GptConfig.builder().vocabSize(vocab).contextLength(32).layers(2).heads(2).dModel(8)
-          .mlpRatio(4).initStd(0.3).build();
-      String configJson = """
+      GptConfig lm =
+          GptConfig.builder()
+              .vocabSize(vocab)
+              .contextLength(32)
+              .layers(2)
+              .heads(2)
+              .dModel(8)
+              .mlpRatio(4)
+              .initStd(0.3)
+              .build();
+      String configJson =
+          """
           {"activation_function": "gelu_new", "architectures": ["GPT2LMHeadModel"], "attn_pdrop": 0.1,
            "bos_token_id": %d, "embd_pdrop": 0.1, "eos_token_id": %d, "initializer_range": 0.3,
            "layer_norm_epsilon": 1e-05, "model_type": "gpt2", "n_ctx": 32, "n_embd": 8, "n_head": 2,
            "n_inner": null, "n_layer": 2, "n_positions": 32, "resid_pdrop": 0.1, "vocab_size": %d}
-          """.formatted(end, end, vocab);
+          """
+              .formatted(end, end, vocab);
       Files.writeString(folder.resolve("config.json"), configJson);
       Map<String, float[]> raw = new LinkedHashMap<>();
       try (NDManager manager = NDManager.newBaseManager(Device.cpu())) {
@@ -99,9 +127,14 @@ class ElmCheckpointTest {
           tensors.put((prefixed ? "transformer." : "") + entry.getKey(), entry.getValue());
           raw.put(entry.getKey(), entry.getValue().toFloatArray());
           if (entry.getKey().endsWith("ln_1.bias")) {
-            String block = entry.getKey().substring(0, entry.getKey().length() - "ln_1.bias".length());
-            tensors.put((prefixed ? "transformer." : "") + block + "attn.bias", manager.ones(new Shape(1, 1, 32, 32)));
-            tensors.put((prefixed ? "transformer." : "") + block + "attn.masked_bias", manager.create(-1e4f));
+            String block =
+                entry.getKey().substring(0, entry.getKey().length() - "ln_1.bias".length());
+            tensors.put(
+                (prefixed ? "transformer." : "") + block + "attn.bias",
+                manager.ones(new Shape(1, 1, 32, 32)));
+            tensors.put(
+                (prefixed ? "transformer." : "") + block + "attn.masked_bias",
+                manager.create(-1e4f));
           }
         }
         tensors.put("lm_head.weight", init.get("wte.weight"));
@@ -119,12 +152,18 @@ class ElmCheckpointTest {
           tokens[i] = (int) ids[i];
         }
         int begin = Math.toIntExact(tokenizer.beginId().getAsLong());
-        ContinuationLogProbs scored = loaded.continuationLogProbs(scope, List.of(ElmPrompt.text(begin)),
-            List.of(tokens), false);
+        ContinuationLogProbs scored =
+            loaded.continuationLogProbs(
+                scope, List.of(ElmPrompt.text(begin)), List.of(tokens), false);
         // Reference: the naive GPT-2 on the raw tensors, log-softmax by hand.
         Map<String, NDArray> rawArrays = new LinkedHashMap<>();
-        raw.forEach((name, values) -> rawArrays.put(name,
-            scope.create(values, loaded.parameters().get(name).getShape()).toType(DataType.FLOAT64, false)));
+        raw.forEach(
+            (name, values) ->
+                rawArrays.put(
+                    name,
+                    scope
+                        .create(values, loaded.parameters().get(name).getShape())
+                        .toType(DataType.FLOAT64, false)));
         int[] sequence = new int[tokens.length + 1];
         sequence[0] = begin;
         System.arraycopy(tokens, 0, sequence, 1, tokens.length);
@@ -140,7 +179,8 @@ class ElmCheckpointTest {
             z += Math.exp(v - max);
           }
           double expected = logits[t][tokens[t]] - max - Math.log(z);
-          assertEquals(expected, actual[t], 1e-9, (prefixed ? "prefixed" : "plain") + " token " + t);
+          assertEquals(
+              expected, actual[t], 1e-9, (prefixed ? "prefixed" : "plain") + " token " + t);
         }
         // The scoring entry point of the CLI: the text after the begin token, same numbers.
         try (ElmTokenizer saved = ElmTokenizer.load(folder.resolve("tokenizer.json"))) {
@@ -157,7 +197,8 @@ class ElmCheckpointTest {
 
   @Test
   void aPretrainedLanguageModelBecomesAnElmWithGrownVocabulary() {
-    ElmConfig plain = ElmConfig.languageModel(TinyModels.lmConfig(), TinyModels.END, TinyModels.PAD);
+    ElmConfig plain =
+        ElmConfig.languageModel(TinyModels.lmConfig(), TinyModels.END, TinyModels.PAD);
     try (Elm lm = Elm.initialize(plain, Device.cpu(), DataType.FLOAT32, 4);
         Elm elm = lm.withNewAdapter(new AdapterConfig(3, 8, 0.1), List.of(37, 38), 39, 5)) {
       assertEquals(39, elm.config().lm().vocabSize());
@@ -170,9 +211,14 @@ class ElmCheckpointTest {
       }
       assertTrue(elm.parameters().containsKey("adapter.fc1.weight"));
       try (NDManager scope = elm.manager().newSubManager()) {
-        ContinuationLogProbs out = elm.continuationLogProbs(scope,
-            List.of(new ElmPrompt(new int[] {5, 37, 38}, new float[][] {{1f, 2f, 3f}, {0f, 0f, 1f}})),
-            List.of(new int[] {6, 7}), false);
+        ContinuationLogProbs out =
+            elm.continuationLogProbs(
+                scope,
+                List.of(
+                    new ElmPrompt(
+                        new int[] {5, 37, 38}, new float[][] {{1f, 2f, 3f}, {0f, 0f, 1f}})),
+                List.of(new int[] {6, 7}),
+                false);
         assertEquals(2, out.tokenLogProbs().getShape().get(1));
       }
     }
@@ -180,20 +226,32 @@ class ElmCheckpointTest {
 
   @Test
   void badFoldersFailWithMessagesNamingFileAndKey(@TempDir Path dir) throws IOException {
-    CheckpointFormatException missing = assertThrows(CheckpointFormatException.class,
-        () -> ElmCheckpoint.load(dir.resolve("nowhere"), Device.cpu(), DataType.FLOAT32));
+    CheckpointFormatException missing =
+        assertThrows(
+            CheckpointFormatException.class,
+            () -> ElmCheckpoint.load(dir.resolve("nowhere"), Device.cpu(), DataType.FLOAT32));
     assertTrue(missing.getMessage().contains("not a folder"), missing.getMessage());
 
     Path broken = Files.createDirectories(dir.resolve("broken"));
     Files.writeString(broken.resolve("config.json"), "{\n  \"n_embd\": 8,\n  \"n_layer\": ,\n}");
-    CheckpointFormatException syntax = assertThrows(CheckpointFormatException.class,
-        () -> ElmCheckpoint.load(broken, Device.cpu(), DataType.FLOAT32));
-    assertTrue(syntax.getMessage().startsWith(broken.resolve("config.json") + ": line 3, column"), syntax.getMessage());
+    CheckpointFormatException syntax =
+        assertThrows(
+            CheckpointFormatException.class,
+            () -> ElmCheckpoint.load(broken, Device.cpu(), DataType.FLOAT32));
+    assertTrue(
+        syntax.getMessage().startsWith(broken.resolve("config.json") + ": line 3, column"),
+        syntax.getMessage());
 
-    Files.writeString(broken.resolve("config.json"), "{\"n_embd\": 8, \"n_head\": 2, \"n_positions\": 8, \"vocab_size\": 5}");
-    CheckpointFormatException key = assertThrows(CheckpointFormatException.class,
-        () -> ElmCheckpoint.load(broken, Device.cpu(), DataType.FLOAT32));
-    assertEquals(broken.resolve("config.json") + ": key n_layer is missing; expected an integer", key.getMessage());
+    Files.writeString(
+        broken.resolve("config.json"),
+        "{\"n_embd\": 8, \"n_head\": 2, \"n_positions\": 8, \"vocab_size\": 5}");
+    CheckpointFormatException key =
+        assertThrows(
+            CheckpointFormatException.class,
+            () -> ElmCheckpoint.load(broken, Device.cpu(), DataType.FLOAT32));
+    assertEquals(
+        broken.resolve("config.json") + ": key n_layer is missing; expected an integer",
+        key.getMessage());
 
     try (Elm elm = TinyModels.elm(1)) {
       Path folder = dir.resolve("shapes");
@@ -201,23 +259,38 @@ class ElmCheckpointTest {
       LinkedHashMap<String, NDArray> tensors = new LinkedHashMap<>(elm.parameters());
       tensors.put("h.1.mlp.c_fc.weight", elm.manager().zeros(new Shape(16, 3)));
       Safetensors.write(folder.resolve("model.safetensors"), tensors, Map.of());
-      CheckpointFormatException changed = assertThrows(CheckpointFormatException.class,
-          () -> ElmCheckpoint.load(folder, Device.cpu(), DataType.FLOAT32));
-      assertTrue(changed.getMessage().startsWith(folder.resolve("model.safetensors") + ": "), changed.getMessage());
-      assertTrue(changed.getMessage().contains("(truncated or changed since it was written)"), changed.getMessage());
-      // without its manifest (a folder from before manifests, or edited by hand) the reader checks the tensors
+      CheckpointFormatException changed =
+          assertThrows(
+              CheckpointFormatException.class,
+              () -> ElmCheckpoint.load(folder, Device.cpu(), DataType.FLOAT32));
+      assertTrue(
+          changed.getMessage().startsWith(folder.resolve("model.safetensors") + ": "),
+          changed.getMessage());
+      assertTrue(
+          changed.getMessage().contains("(truncated or changed since it was written)"),
+          changed.getMessage());
+      // without its manifest (a folder from before manifests, or edited by hand) the reader checks
+      // the tensors
       Files.delete(folder.resolve(dev.elmrlaif.policy.io.FolderManifest.FILE));
-      CheckpointFormatException shape = assertThrows(CheckpointFormatException.class,
-          () -> ElmCheckpoint.load(folder, Device.cpu(), DataType.FLOAT32));
-      assertEquals(folder.resolve("model.safetensors") + ": tensor h.1.mlp.c_fc.weight: found shape (16, 3), expected (16, 64)",
+      CheckpointFormatException shape =
+          assertThrows(
+              CheckpointFormatException.class,
+              () -> ElmCheckpoint.load(folder, Device.cpu(), DataType.FLOAT32));
+      assertEquals(
+          folder.resolve("model.safetensors")
+              + ": tensor h.1.mlp.c_fc.weight: found shape (16, 3), expected (16, 64)",
           shape.getMessage());
     }
     Path elmJson = dir.resolve("shapes").resolve("elm.json");
     String saved = new String(Files.readAllBytes(elmJson), StandardCharsets.UTF_8);
     assertTrue(saved.contains("\"placeholder_token_ids\" : [ 2, 3 ]"), saved);
     Files.writeString(elmJson, saved.replace("\"hidden_dim\" : 8", "\"hidden_dim\" : \"eight\""));
-    CheckpointFormatException adapterKey = assertThrows(CheckpointFormatException.class,
-        () -> ElmCheckpoint.load(dir.resolve("shapes"), Device.cpu(), DataType.FLOAT32));
-    assertEquals(elmJson + ": key adapter.hidden_dim: found \"eight\", expected an integer", adapterKey.getMessage());
+    CheckpointFormatException adapterKey =
+        assertThrows(
+            CheckpointFormatException.class,
+            () -> ElmCheckpoint.load(dir.resolve("shapes"), Device.cpu(), DataType.FLOAT32));
+    assertEquals(
+        elmJson + ": key adapter.hidden_dim: found \"eight\", expected an integer",
+        adapterKey.getMessage());
   }
 }

@@ -14,8 +14,18 @@ import org.junit.jupiter.api.io.TempDir;
 class GptConfigTest {
   @Test
   void writesAndReadsHuggingFaceKeys(@TempDir Path dir) throws IOException {
-    GptConfig config = GptConfig.builder().vocabSize(300).contextLength(64).layers(3).heads(4).dModel(32)
-        .mlpRatio(2).layerNormEps(1e-6).initStd(0.05).tiedHead(false).build();
+    GptConfig config =
+        GptConfig.builder()
+            .vocabSize(300)
+            .contextLength(64)
+            .layers(3)
+            .heads(4)
+            .dModel(32)
+            .mlpRatio(2)
+            .layerNormEps(1e-6)
+            .initStd(0.05)
+            .tiedHead(false)
+            .build();
     Path file = dir.resolve("config.json");
     config.write(file);
     var json = new ObjectMapper().readTree(file.toFile());
@@ -35,8 +45,10 @@ class GptConfigTest {
 
   @Test
   void gpt2DefaultsApplyWhenOptionalKeysAreAbsent() throws IOException {
-    var json = new ObjectMapper().readTree(
-        "{\"n_embd\": 768, \"n_layer\": 12, \"n_head\": 12, \"n_ctx\": 1024, \"vocab_size\": 50257, \"n_inner\": null}");
+    var json =
+        new ObjectMapper()
+            .readTree(
+                "{\"n_embd\": 768, \"n_layer\": 12, \"n_head\": 12, \"n_ctx\": 1024, \"vocab_size\": 50257, \"n_inner\": null}");
     GptConfig config = GptConfig.fromHfJson(json, "gpt2/config.json");
     assertEquals(new GptConfig(50257, 1024, 12, 12, 768, 4, 1e-5, 0.02, true), config);
     assertEquals(64, config.headDim());
@@ -45,19 +57,28 @@ class GptConfigTest {
 
   @Test
   void invalidValuesAreRejectedNamingTheFieldOrKey() throws IOException {
-    IllegalArgumentException heads = assertThrows(IllegalArgumentException.class,
-        () -> GptConfig.builder().dModel(30).heads(4).build());
+    IllegalArgumentException heads =
+        assertThrows(
+            IllegalArgumentException.class, () -> GptConfig.builder().dModel(30).heads(4).build());
     assertEquals("GptConfig.dModel: found 30, expected a multiple of heads=4", heads.getMessage());
-    var relu = new ObjectMapper().readTree(
-        "{\"n_embd\": 8, \"n_layer\": 1, \"n_head\": 2, \"n_positions\": 8, \"vocab_size\": 5, \"activation_function\": \"relu\"}");
-    CheckpointFormatException activation = assertThrows(CheckpointFormatException.class,
-        () -> GptConfig.fromHfJson(relu, "m/config.json"));
-    assertEquals("m/config.json: key activation_function: found \"relu\", expected \"gelu_new\" (the tanh GELU of GPT-2)",
+    var relu =
+        new ObjectMapper()
+            .readTree(
+                "{\"n_embd\": 8, \"n_layer\": 1, \"n_head\": 2, \"n_positions\": 8, \"vocab_size\": 5, \"activation_function\": \"relu\"}");
+    CheckpointFormatException activation =
+        assertThrows(
+            CheckpointFormatException.class, () -> GptConfig.fromHfJson(relu, "m/config.json"));
+    assertEquals(
+        "m/config.json: key activation_function: found \"relu\", expected \"gelu_new\" (the tanh GELU of GPT-2)",
         activation.getMessage());
-    var text = new ObjectMapper().readTree(
-        "{\"n_embd\": \"eight\", \"n_layer\": 1, \"n_head\": 2, \"n_positions\": 8, \"vocab_size\": 5}");
-    CheckpointFormatException notInt = assertThrows(CheckpointFormatException.class,
-        () -> GptConfig.fromHfJson(text, "m/config.json"));
-    assertEquals("m/config.json: key n_embd: found \"eight\", expected an integer", notInt.getMessage());
+    var text =
+        new ObjectMapper()
+            .readTree(
+                "{\"n_embd\": \"eight\", \"n_layer\": 1, \"n_head\": 2, \"n_positions\": 8, \"vocab_size\": 5}");
+    CheckpointFormatException notInt =
+        assertThrows(
+            CheckpointFormatException.class, () -> GptConfig.fromHfJson(text, "m/config.json"));
+    assertEquals(
+        "m/config.json: key n_embd: found \"eight\", expected an integer", notInt.getMessage());
   }
 }

@@ -22,17 +22,32 @@ import org.junit.jupiter.api.Test;
  * projection, tied head, log-softmax and gather) agrees with central finite differences in float64.
  */
 class GradientCheckTest {
-  private static final List<ElmPrompt> PROMPTS = List.of(
-      new ElmPrompt(new int[] {4, 2, 6}, new float[][] {{0.7f, -0.2f, 1.1f}}),
-      new ElmPrompt(new int[] {2, 9, 2, 3, 8}, new float[][] {{-1f, 0.5f, 0.3f}, {0.2f, 0.1f, -0.6f}}));
-  private static final List<int[]> CONTINUATIONS = List.of(new int[] {10, 11, 1}, new int[] {12, 5});
+  private static final List<ElmPrompt> PROMPTS =
+      List.of(
+          new ElmPrompt(new int[] {4, 2, 6}, new float[][] {{0.7f, -0.2f, 1.1f}}),
+          new ElmPrompt(
+              new int[] {2, 9, 2, 3, 8}, new float[][] {{-1f, 0.5f, 0.3f}, {0.2f, 0.1f, -0.6f}}));
+  private static final List<int[]> CONTINUATIONS =
+      List.of(new int[] {10, 11, 1}, new int[] {12, 5});
 
   @Test
   void autogradMatchesFiniteDifferencesForEveryParameterTensor() {
-    GptConfig lm = GptConfig.builder().vocabSize(20).contextLength(12).layers(1).heads(2).dModel(8)
-        .initStd(0.4).build();
-    ElmConfig config = new ElmConfig(lm, new AdapterConfig(3, 5, 0.4), List.of(TinyModels.PLACEHOLDER, TinyModels.PLACEHOLDER_1), TinyModels.END,
-        TinyModels.PAD);
+    GptConfig lm =
+        GptConfig.builder()
+            .vocabSize(20)
+            .contextLength(12)
+            .layers(1)
+            .heads(2)
+            .dModel(8)
+            .initStd(0.4)
+            .build();
+    ElmConfig config =
+        new ElmConfig(
+            lm,
+            new AdapterConfig(3, 5, 0.4),
+            List.of(TinyModels.PLACEHOLDER, TinyModels.PLACEHOLDER_1),
+            TinyModels.END,
+            TinyModels.PAD);
     try (Elm elm = Elm.initialize(config, Device.cpu(), DataType.FLOAT64, 3)) {
       elm.attachLora(new LoraConfig(2, 4.0, EnumSet.allOf(LoraTarget.class)), 5);
       SplittableRandom rng = new SplittableRandom(17);
@@ -50,7 +65,9 @@ class GradientCheckTest {
           }
         }
       }
-      assertTrue(analytic.size() == elm.parameters().size(), "every parameter trains: " + analytic.keySet());
+      assertTrue(
+          analytic.size() == elm.parameters().size(),
+          "every parameter trains: " + analytic.keySet());
 
       double h = 1e-5;
       double worst = 0;
@@ -70,11 +87,19 @@ class GradientCheckTest {
           values[index] = saved;
           parameter.set(values);
           double numeric = (plus - minus) / (2 * h);
-          double error = Math.abs(numeric - analytic.get(entry.getKey())[index]) / Math.max(1.0, Math.abs(numeric));
+          double error =
+              Math.abs(numeric - analytic.get(entry.getKey())[index])
+                  / Math.max(1.0, Math.abs(numeric));
           if (error > worst) {
             worst = error;
-            worstAt = entry.getKey() + "[" + index + "] numeric=" + numeric + " autograd="
-                + analytic.get(entry.getKey())[index];
+            worstAt =
+                entry.getKey()
+                    + "["
+                    + index
+                    + "] numeric="
+                    + numeric
+                    + " autograd="
+                    + analytic.get(entry.getKey())[index];
           }
         }
       }
@@ -97,7 +122,8 @@ class GradientCheckTest {
   private static NDArray loss(Elm elm, NDManager step, double[] weights) {
     ContinuationLogProbs out = elm.continuationLogProbs(step, PROMPTS, CONTINUATIONS, true);
     NDArray w = step.create(weights, out.tokenLogProbs().getShape());
-    NDArray entropy = out.logSoftmax().exp().mul(out.logSoftmax()).sum(new int[] {2}).neg().mul(out.mask());
+    NDArray entropy =
+        out.logSoftmax().exp().mul(out.logSoftmax()).sum(new int[] {2}).neg().mul(out.mask());
     return out.tokenLogProbs().mul(w).sum().add(entropy.sum().mul(0.5));
   }
 

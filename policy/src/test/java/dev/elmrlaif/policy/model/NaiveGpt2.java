@@ -23,8 +23,10 @@ final class NaiveGpt2 {
     }
     for (int layer = 0; layer < c.layers(); layer++) {
       String h = "h." + layer + ".";
-      double[][] a = layerNorm(x, vector(p.get(h + "ln_1.weight")), vector(p.get(h + "ln_1.bias")), eps(c));
-      double[][] qkv = linear(a, matrix(p.get(h + "attn.c_attn.weight")), vector(p.get(h + "attn.c_attn.bias")));
+      double[][] a =
+          layerNorm(x, vector(p.get(h + "ln_1.weight")), vector(p.get(h + "ln_1.bias")), eps(c));
+      double[][] qkv =
+          linear(a, matrix(p.get(h + "attn.c_attn.weight")), vector(p.get(h + "attn.c_attn.bias")));
       int hd = c.headDim();
       double[][] mixed = new double[n][d];
       for (int head = 0; head < c.heads(); head++) {
@@ -51,16 +53,28 @@ final class NaiveGpt2 {
           }
         }
       }
-      add(x, linear(mixed, matrix(p.get(h + "attn.c_proj.weight")), vector(p.get(h + "attn.c_proj.bias"))));
-      double[][] m = layerNorm(x, vector(p.get(h + "ln_2.weight")), vector(p.get(h + "ln_2.bias")), eps(c));
-      double[][] hidden = linear(m, matrix(p.get(h + "mlp.c_fc.weight")), vector(p.get(h + "mlp.c_fc.bias")));
+      add(
+          x,
+          linear(
+              mixed,
+              matrix(p.get(h + "attn.c_proj.weight")),
+              vector(p.get(h + "attn.c_proj.bias"))));
+      double[][] m =
+          layerNorm(x, vector(p.get(h + "ln_2.weight")), vector(p.get(h + "ln_2.bias")), eps(c));
+      double[][] hidden =
+          linear(m, matrix(p.get(h + "mlp.c_fc.weight")), vector(p.get(h + "mlp.c_fc.bias")));
       for (double[] row : hidden) {
         for (int i = 0; i < row.length; i++) {
           double v = row[i];
           row[i] = 0.5 * v * (1 + Math.tanh(Math.sqrt(2 / Math.PI) * (v + 0.044715 * v * v * v)));
         }
       }
-      add(x, linear(hidden, matrix(p.get(h + "mlp.c_proj.weight")), vector(p.get(h + "mlp.c_proj.bias"))));
+      add(
+          x,
+          linear(
+              hidden,
+              matrix(p.get(h + "mlp.c_proj.weight")),
+              vector(p.get(h + "mlp.c_proj.bias"))));
     }
     double[][] f = layerNorm(x, vector(p.get("ln_f.weight")), vector(p.get("ln_f.bias")), eps(c));
     double[][] logits = new double[n][c.vocabSize()];

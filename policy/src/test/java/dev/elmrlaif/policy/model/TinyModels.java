@@ -7,7 +7,9 @@ import java.util.List;
 
 /** Small models and helpers shared by the policy tests. */
 public final class TinyModels {
-  /** Token ids of the tiny vocabulary: 0 pad, 1 end, 2 and 3 the placeholders of entities 0 and 1. */
+  /**
+   * Token ids of the tiny vocabulary: 0 pad, 1 end, 2 and 3 the placeholders of entities 0 and 1.
+   */
   public static final int PAD = 0;
 
   public static final int END = 1;
@@ -18,12 +20,19 @@ public final class TinyModels {
 
   /** Vocab 37, context 40, 2 layers, 2 heads, d 16; weights large enough for peaked logits. */
   public static GptConfig lmConfig() {
-    return GptConfig.builder().vocabSize(37).contextLength(40).layers(2).heads(2).dModel(16)
-        .initStd(0.3).build();
+    return GptConfig.builder()
+        .vocabSize(37)
+        .contextLength(40)
+        .layers(2)
+        .heads(2)
+        .dModel(16)
+        .initStd(0.3)
+        .build();
   }
 
   public static ElmConfig elmConfig() {
-    return new ElmConfig(lmConfig(), new AdapterConfig(3, 8, 0.3), List.of(PLACEHOLDER, PLACEHOLDER_1), END, PAD);
+    return new ElmConfig(
+        lmConfig(), new AdapterConfig(3, 8, 0.3), List.of(PLACEHOLDER, PLACEHOLDER_1), END, PAD);
   }
 
   public static Elm elm(long seed) {
@@ -35,13 +44,15 @@ public final class TinyModels {
     int[] ids = new int[tokensAroundPlaceholder.length + 1];
     ids[0] = tokensAroundPlaceholder.length > 0 ? tokensAroundPlaceholder[0] : 5;
     ids[1] = PLACEHOLDER;
-    System.arraycopy(tokensAroundPlaceholder, 1, ids, 2, Math.max(0, tokensAroundPlaceholder.length - 1));
+    System.arraycopy(
+        tokensAroundPlaceholder, 1, ids, 2, Math.max(0, tokensAroundPlaceholder.length - 1));
     return new ElmPrompt(ids, new float[][] {{a, b, c}});
   }
 
   /** Largest absolute element-wise difference of two arrays of the same shape. */
   public static double maxAbsDiff(NDArray a, NDArray b) {
-    try (NDArray diff = a.toType(DataType.FLOAT64, false).sub(b.toType(DataType.FLOAT64, false)).abs().max()) {
+    try (NDArray diff =
+        a.toType(DataType.FLOAT64, false).sub(b.toType(DataType.FLOAT64, false)).abs().max()) {
       return diff.getDouble();
     }
   }

@@ -25,16 +25,17 @@ import java.util.SplittableRandom;
  * (everything from the start); the figure is the number of AdamW iterations until both examples get
  * probability above {@link #FIT_PROBABILITY}.
  *
- * <p>{@code main} prints the iterations per seed for both procedures (command as in
- * {@link PolicyBenchmark}, class {@code dev.elmrlaif.policy.model.TwoStageToy [seeds] [maxIterations]}).
+ * <p>{@code main} prints the iterations per seed for both procedures (command as in {@link
+ * PolicyBenchmark}, class {@code dev.elmrlaif.policy.model.TwoStageToy [seeds] [maxIterations]}).
  */
 public final class TwoStageToy {
   static final int PLACEHOLDER = 2;
   static final int ONE = 5;
   static final int TWO = 6;
-  static final List<ElmPrompt> PROMPTS = List.of(
-      new ElmPrompt(new int[] {PLACEHOLDER}, new float[][] {{1f, 0f}}),
-      new ElmPrompt(new int[] {PLACEHOLDER}, new float[][] {{0f, 1f}}));
+  static final List<ElmPrompt> PROMPTS =
+      List.of(
+          new ElmPrompt(new int[] {PLACEHOLDER}, new float[][] {{1f, 0f}}),
+          new ElmPrompt(new int[] {PLACEHOLDER}, new float[][] {{0f, 1f}}));
   static final List<int[]> TARGETS = List.of(new int[] {ONE}, new int[] {TWO});
 
   /** Both targets above this probability (so each is its example's most likely token) is a fit. */
@@ -46,25 +47,32 @@ public final class TwoStageToy {
   private TwoStageToy() {}
 
   /** What a training run ended with. */
-  record Outcome(int iterations, boolean fitted, int stageOneIterations, double[] finalProbabilities) {}
+  record Outcome(
+      int iterations, boolean fitted, int stageOneIterations, double[] finalProbabilities) {}
 
   static ElmConfig config() {
-    GptConfig lm = GptConfig.builder().vocabSize(16).contextLength(4).layers(2).heads(2).dModel(32).build();
+    GptConfig lm =
+        GptConfig.builder().vocabSize(16).contextLength(4).layers(2).heads(2).dModel(32).build();
     return new ElmConfig(lm, new AdapterConfig(2, 16, 0.02), List.of(PLACEHOLDER), 1, 0);
   }
 
   /**
-   * Trains a fresh model with the given procedure until both targets have probability above
-   * {@link #FIT_PROBABILITY}
-   * or {@code maxIterations} updates were made.
+   * Trains a fresh model with the given procedure until both targets have probability above {@link
+   * #FIT_PROBABILITY} or {@code maxIterations} updates were made.
    */
-  static Outcome train(long seed, boolean pretrained, boolean twoStage, int maxIterations, double learningRate) {
+  static Outcome train(
+      long seed, boolean pretrained, boolean twoStage, int maxIterations, double learningRate) {
     try (Elm elm = Elm.initialize(config(), Device.cpu(), DataType.FLOAT32, seed);
-        AdamW adamW = new AdamW(AdamWConfig.defaults(), LearningRateSchedule.constant(learningRate), elm.manager())) {
+        AdamW adamW =
+            new AdamW(
+                AdamWConfig.defaults(),
+                LearningRateSchedule.constant(learningRate),
+                elm.manager())) {
       if (pretrained) {
         pretrain(elm, seed);
       }
-      Set<ParameterGroup> all = EnumSet.of(ParameterGroup.ADAPTER, ParameterGroup.EMBEDDINGS, ParameterGroup.BODY);
+      Set<ParameterGroup> all =
+          EnumSet.of(ParameterGroup.ADAPTER, ParameterGroup.EMBEDDINGS, ParameterGroup.BODY);
       elm.trainOnly(twoStage ? EnumSet.of(ParameterGroup.ADAPTER) : all);
       boolean stageTwo = !twoStage;
       int stageOneIterations = 0;
@@ -113,7 +121,8 @@ public final class TwoStageToy {
   static void pretrain(Elm elm, long seed) {
     SplittableRandom rng = new SplittableRandom(seed * 31 + 7);
     elm.trainOnly(EnumSet.of(ParameterGroup.EMBEDDINGS, ParameterGroup.BODY));
-    try (AdamW adamW = new AdamW(AdamWConfig.defaults(), LearningRateSchedule.constant(3e-3), elm.manager())) {
+    try (AdamW adamW =
+        new AdamW(AdamWConfig.defaults(), LearningRateSchedule.constant(3e-3), elm.manager())) {
       for (int step = 0; step < PRETRAIN_STEPS; step++) {
         List<ElmPrompt> prompts = new ArrayList<>();
         List<int[]> continuations = new ArrayList<>();
@@ -128,14 +137,20 @@ public final class TwoStageToy {
         }
         try (NDManager scope = elm.manager().newSubManager();
             GradientCollector collector = Engine.getInstance().newGradientCollector()) {
-          collector.backward(elm.continuationLogProbs(scope, prompts, continuations, false).tokenLogProbs().mean().neg());
+          collector.backward(
+              elm.continuationLogProbs(scope, prompts, continuations, false)
+                  .tokenLogProbs()
+                  .mean()
+                  .neg());
         }
         adamW.step(elm.parameters());
       }
     }
   }
 
-  /** The bigram chain: 7 leads to "one", 8 to "two", the others to the next id (wrapping in 3..15). */
+  /**
+   * The bigram chain: 7 leads to "one", 8 to "two", the others to the next id (wrapping in 3..15).
+   */
   static int successor(int token) {
     if (token == 7) {
       return ONE;
@@ -158,20 +173,25 @@ public final class TwoStageToy {
     int seeds = args.length > 0 ? Integer.parseInt(args[0]) : 5;
     int maxIterations = args.length > 1 ? Integer.parseInt(args[1]) : 2000;
     double learningRate = args.length > 2 ? Double.parseDouble(args[2]) : 1e-3;
-    System.out.printf("App. D toy, lr %.0e, fit = both targets above probability %.2f, at most %d iterations%n",
+    System.out.printf(
+        "App. D toy, lr %.0e, fit = both targets above probability %.2f, at most %d iterations%n",
         learningRate, FIT_PROBABILITY, maxIterations);
     for (boolean pretrained : new boolean[] {true, false}) {
-      System.out.println(pretrained ? "LM pretrained on the bigram corpus:" : "LM at random initialisation:");
+      System.out.println(
+          pretrained ? "LM pretrained on the bigram corpus:" : "LM at random initialisation:");
       for (long seed = 1; seed <= seeds; seed++) {
         Outcome two = train(seed, pretrained, true, maxIterations, learningRate);
         Outcome one = train(seed, pretrained, false, maxIterations, learningRate);
-        System.out.printf("  seed %d: two-stage %s (stage 1: %d), single-stage %s%n",
+        System.out.printf(
+            "  seed %d: two-stage %s (stage 1: %d), single-stage %s%n",
             seed, describe(two), two.stageOneIterations(), describe(one));
       }
     }
   }
 
   private static String describe(Outcome outcome) {
-    return outcome.fitted() ? outcome.iterations() + " iterations" : "not fitted after " + outcome.iterations();
+    return outcome.fitted()
+        ? outcome.iterations() + " iterations"
+        : "not fitted after " + outcome.iterations();
   }
 }

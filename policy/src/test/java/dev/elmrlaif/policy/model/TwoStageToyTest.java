@@ -17,11 +17,15 @@ class TwoStageToyTest {
     TwoStageToy.Outcome pretrained = TwoStageToy.train(1, true, true, 100, 1e-3);
     assertTrue(pretrained.fitted(), "two-stage on the pretrained LM fits");
     assertEquals(pretrained.iterations(), pretrained.stageOneIterations(), "already in stage 1");
-    assertTrue(pretrained.iterations() < 50, "stage 1 took " + pretrained.iterations() + " iterations");
+    assertTrue(
+        pretrained.iterations() < 50, "stage 1 took " + pretrained.iterations() + " iterations");
 
     TwoStageToy.Outcome random = TwoStageToy.train(1, false, true, 40, 1e-3);
-    assertFalse(random.fitted(), "the adapter alone cannot fit through a random frozen LM in 40 iterations");
-    assertTrue(random.finalProbabilities()[0] < TwoStageToy.FIT_PROBABILITY
-        || random.finalProbabilities()[1] < TwoStageToy.FIT_PROBABILITY);
+    assertFalse(
+        random.fitted(),
+        "the adapter alone cannot fit through a random frozen LM in 40 iterations");
+    assertTrue(
+        random.finalProbabilities()[0] < TwoStageToy.FIT_PROBABILITY
+            || random.finalProbabilities()[1] < TwoStageToy.FIT_PROBABILITY);
   }
 }

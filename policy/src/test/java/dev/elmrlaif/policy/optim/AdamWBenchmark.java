@@ -5,9 +5,9 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import ai.djl.training.GradientCollector;
 import dev.elmrlaif.policy.model.CausalLm;
 import dev.elmrlaif.policy.model.GptConfig;
-import ai.djl.training.GradientCollector;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -16,9 +16,9 @@ import java.util.Map;
 
 /**
  * Times one AdamW update over the parameter shapes of a GPT-2-style model (default 4 layers,
- * d_model 256, vocab 4096, context 128: 4.2M parameters in 52 tensors), hand-written kernel
- * against the engine's fused one, alternating runs and reporting medians. Also times global-norm
- * clipping. Not a test: run it with
+ * d_model 256, vocab 4096, context 128: 4.2M parameters in 52 tensors), hand-written kernel against
+ * the engine's fused one, alternating runs and reporting medians. Also times global-norm clipping.
+ * Not a test: run it with
  *
  * <pre>
  * mvn -q -B -o -pl policy test-compile dependency:build-classpath -Dmdep.outputFile=/tmp/cp.txt
@@ -27,10 +27,10 @@ import java.util.Map;
  *     dev.elmrlaif.policy.optim.AdamWBenchmark [layers d_model vocab context runs]
  * </pre>
  *
- * Each timed step follows a backward pass that refills the gradients, as in training. Measured
- * that way a step is several times slower than the same step repeated without a backward in
- * between (both kernels; allocation churn alone and glibc malloc settings do not explain it), so
- * this benchmark reports the figure training will see.
+ * Each timed step follows a backward pass that refills the gradients, as in training. Measured that
+ * way a step is several times slower than the same step repeated without a backward in between
+ * (both kernels; allocation churn alone and glibc malloc settings do not explain it), so this
+ * benchmark reports the figure training will see.
  */
 public final class AdamWBenchmark {
 
@@ -47,13 +47,15 @@ public final class AdamWBenchmark {
     try (NDManager manager = NDManager.newBaseManager()) {
       Map<String, NDArray> parameters = gpt2Parameters(manager, layers, d, vocab, context);
       long count = parameters.values().stream().mapToLong(p -> p.getShape().size()).sum();
-      System.out.printf("GPT-2 shapes: %d layers, d_model %d, vocab %d, context %d: %,d parameters"
-          + " in %d tensors%n", layers, d, vocab, context, count, parameters.size());
+      System.out.printf(
+          "GPT-2 shapes: %d layers, d_model %d, vocab %d, context %d: %,d parameters"
+              + " in %d tensors%n",
+          layers, d, vocab, context, count, parameters.size());
 
       LearningRateSchedule schedule = LearningRateSchedule.constant(1e-4);
       AdamWConfig handConfig = AdamWConfig.builder().noDecayOnBiasNormAndEmbeddings().build();
-      AdamWConfig nativeConfig = AdamWConfig.builder().noDecayOnBiasNormAndEmbeddings()
-          .kernel(AdamWKernel.NATIVE).build();
+      AdamWConfig nativeConfig =
+          AdamWConfig.builder().noDecayOnBiasNormAndEmbeddings().kernel(AdamWKernel.NATIVE).build();
       List<Double> hand = new ArrayList<>();
       List<Double> fused = new ArrayList<>();
       List<Double> clip = new ArrayList<>();
@@ -78,12 +80,12 @@ public final class AdamWBenchmark {
           }
         }
       }
-      System.out.printf("AdamW step, hand-written: median %.2f ms (min %.2f)%n",
-          median(hand), min(hand));
-      System.out.printf("AdamW step, native fused: median %.2f ms (min %.2f)%n",
-          median(fused), min(fused));
-      System.out.printf("global-norm clipping:     median %.2f ms (min %.2f)%n",
-          median(clip), min(clip));
+      System.out.printf(
+          "AdamW step, hand-written: median %.2f ms (min %.2f)%n", median(hand), min(hand));
+      System.out.printf(
+          "AdamW step, native fused: median %.2f ms (min %.2f)%n", median(fused), min(fused));
+      System.out.printf(
+          "global-norm clipping:     median %.2f ms (min %.2f)%n", median(clip), min(clip));
     }
   }
 
@@ -93,18 +95,27 @@ public final class AdamWBenchmark {
     return (System.nanoTime() - start) / 1e6;
   }
 
-  /** Random parameters under Hugging Face GPT-2 names and shapes, as {@link CausalLm} lays them out. */
+  /**
+   * Random parameters under Hugging Face GPT-2 names and shapes, as {@link CausalLm} lays them out.
+   */
   static Map<String, NDArray> gpt2Parameters(
       NDManager manager, int layers, int d, int vocab, int context) {
     GptConfig config =
-        GptConfig.builder().layers(layers).dModel(d).heads(4).vocabSize(vocab).contextLength(context).build();
+        GptConfig.builder()
+            .layers(layers)
+            .dModel(d)
+            .heads(4)
+            .vocabSize(vocab)
+            .contextLength(context)
+            .build();
     Map<String, Shape> shapes = new CausalLm(config).parameterShapes();
     Map<String, NDArray> parameters = new LinkedHashMap<>();
-    shapes.forEach((name, shape) -> {
-      NDArray parameter = manager.randomNormal(0f, 0.02f, shape, DataType.FLOAT32);
-      parameter.setRequiresGradient(true);
-      parameters.put(name, parameter);
-    });
+    shapes.forEach(
+        (name, shape) -> {
+          NDArray parameter = manager.randomNormal(0f, 0.02f, shape, DataType.FLOAT32);
+          parameter.setRequiresGradient(true);
+          parameters.put(name, parameter);
+        });
     return parameters;
   }
 
@@ -129,7 +140,8 @@ public final class AdamWBenchmark {
   }
 
   private static double min(List<Double> values) {
-    return Arrays.stream(values.stream().mapToDouble(Double::doubleValue).toArray()).min()
+    return Arrays.stream(values.stream().mapToDouble(Double::doubleValue).toArray())
+        .min()
         .orElse(Double.NaN);
   }
 }

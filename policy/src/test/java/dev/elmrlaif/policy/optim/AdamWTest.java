@@ -45,8 +45,8 @@ class AdamWTest {
 
   /**
    * Five updates on float64 parameters against torch.optim.AdamW's formula in plain Java doubles,
-   * with a warmup-cosine schedule, two groups and an eps large enough that its placement (after
-   * the bias correction of sqrt(v)) changes the result.
+   * with a warmup-cosine schedule, two groups and an eps large enough that its placement (after the
+   * bias correction of sqrt(v)) changes the result.
    */
   @Test
   void handWrittenKernelMatchesTheDoublePrecisionReference() {
@@ -76,7 +76,10 @@ class AdamWTest {
           double[] expected = reference.parameters.get(name);
           double[] actual = toDoubles(parameters.get(name));
           for (int i = 0; i < expected.length; i++) {
-            assertEquals(expected[i], actual[i], tolerance * (1 + Math.abs(expected[i])),
+            assertEquals(
+                expected[i],
+                actual[i],
+                tolerance * (1 + Math.abs(expected[i])),
                 kernel + " " + type + " step " + step + " " + name + "[" + i + "]");
           }
         }
@@ -87,8 +90,8 @@ class AdamWTest {
 
   @Test
   void weightDecayIsDecoupledFromTheGradient() {
-    AdamWConfig config = AdamWConfig.builder().weightDecay(0.3).noDecayOnBiasNormAndEmbeddings()
-        .build();
+    AdamWConfig config =
+        AdamWConfig.builder().weightDecay(0.3).noDecayOnBiasNormAndEmbeddings().build();
     Map<String, NDArray> parameters = initialParameters(DataType.FLOAT64, 3);
     double[] weightBefore = toDoubles(parameters.get("h.0.mlp.c_fc.weight"));
     double[] biasBefore = toDoubles(parameters.get("h.0.mlp.c_fc.bias"));
@@ -124,8 +127,8 @@ class AdamWTest {
     Map<String, NDArray> parameters = initialParameters(DataType.FLOAT32, 5);
     NDArray frozen = manager.create(new float[] {1f, 2f});
     parameters.put("frozen", frozen);
-    try (AdamW adamW = new AdamW(AdamWConfig.defaults(), LearningRateSchedule.constant(1e-2),
-        manager)) {
+    try (AdamW adamW =
+        new AdamW(AdamWConfig.defaults(), LearningRateSchedule.constant(1e-2), manager)) {
       backward(parameters, randomGradients(parameters, new SplittableRandom(1), 1.0));
       adamW.step(parameters);
       for (String name : new String[] {"h.0.mlp.c_fc.weight", "h.0.mlp.c_fc.bias"}) {
@@ -142,8 +145,8 @@ class AdamWTest {
   @Test
   void stepInsideAnOpenGradientCollectorIsRefused() {
     Map<String, NDArray> parameters = initialParameters(DataType.FLOAT32, 5);
-    try (AdamW adamW = new AdamW(AdamWConfig.defaults(), LearningRateSchedule.constant(1e-2),
-        manager);
+    try (AdamW adamW =
+            new AdamW(AdamWConfig.defaults(), LearningRateSchedule.constant(1e-2), manager);
         GradientCollector collector = Engine.getInstance().newGradientCollector()) {
       collector.backward(parameters.get("h.0.mlp.c_fc.bias").sum());
       IllegalStateException e =
@@ -156,8 +159,8 @@ class AdamWTest {
   @Test
   void stateSurvivesACallersScope() {
     Map<String, NDArray> parameters = initialParameters(DataType.FLOAT32, 5);
-    try (AdamW adamW = new AdamW(AdamWConfig.defaults(), LearningRateSchedule.constant(1e-2),
-        manager)) {
+    try (AdamW adamW =
+        new AdamW(AdamWConfig.defaults(), LearningRateSchedule.constant(1e-2), manager)) {
       for (int step = 0; step < 2; step++) {
         try (NDScope scope = new NDScope()) {
           backward(parameters, randomGradients(parameters, new SplittableRandom(step), 1.0));
@@ -173,8 +176,8 @@ class AdamWTest {
   void stepAndClippingCloseEveryTemporary() {
     for (AdamWKernel kernel : AdamWKernel.values()) {
       Map<String, NDArray> parameters = initialParameters(DataType.FLOAT32, 4);
-      try (AdamW adamW = new AdamW(configWith(kernel), LearningRateSchedule.constant(1e-2),
-          manager)) {
+      try (AdamW adamW =
+          new AdamW(configWith(kernel), LearningRateSchedule.constant(1e-2), manager)) {
         int arraysBefore = -1;
         for (int step = 0; step < 4; step++) {
           try (NDScope backwardScope = new NDScope()) {
@@ -214,7 +217,10 @@ class AdamWTest {
         assertEquals(schedule.learningRate(5), second.lastLearningRate(), 0);
       }
       for (String name : straight.keySet()) {
-        assertArrayEquals(straight.get(name).toFloatArray(), resumed.get(name).toFloatArray(), 0f,
+        assertArrayEquals(
+            straight.get(name).toFloatArray(),
+            resumed.get(name).toFloatArray(),
+            0f,
             kernel + " " + name);
       }
     }
@@ -224,8 +230,8 @@ class AdamWTest {
   void loadRejectsFilesThatAreNotAdamWState() throws IOException {
     Path file = folder.resolve("model.safetensors");
     Safetensors.write(file, Map.of("w", manager.zeros(new Shape(2))), Map.of("format", "pt"));
-    try (AdamW adamW = new AdamW(AdamWConfig.defaults(), LearningRateSchedule.constant(1e-3),
-        manager)) {
+    try (AdamW adamW =
+        new AdamW(AdamWConfig.defaults(), LearningRateSchedule.constant(1e-3), manager)) {
       SafetensorsFormatException e =
           assertThrows(SafetensorsFormatException.class, () -> adamW.load(file));
       assertTrue(e.getMessage().startsWith(file.toString()), e.getMessage());
@@ -240,14 +246,14 @@ class AdamWTest {
     NDArray wide = manager.zeros(new Shape(5, 4), DataType.FLOAT32);
     wide.setRequiresGradient(true);
     other.put("h.0.mlp.c_fc.weight", wide);
-    try (AdamW adamW = new AdamW(AdamWConfig.defaults(), LearningRateSchedule.constant(1e-3),
-        manager)) {
+    try (AdamW adamW =
+        new AdamW(AdamWConfig.defaults(), LearningRateSchedule.constant(1e-3), manager)) {
       trainSteps(adamW, other, 0, 1);
       adamW.save(file);
     }
     Map<String, NDArray> parameters = initialParameters(DataType.FLOAT32, 1);
-    try (AdamW adamW = new AdamW(AdamWConfig.defaults(), LearningRateSchedule.constant(1e-3),
-        manager)) {
+    try (AdamW adamW =
+        new AdamW(AdamWConfig.defaults(), LearningRateSchedule.constant(1e-3), manager)) {
       adamW.load(file);
       backward(parameters, zeroGradients(parameters));
       IllegalStateException e =
@@ -258,26 +264,42 @@ class AdamWTest {
 
   @Test
   void invalidConfigNamesTheField() {
-    IllegalArgumentException beta = assertThrows(IllegalArgumentException.class,
-        () -> AdamWConfig.builder().betas(0.9, 1.0).build());
+    IllegalArgumentException beta =
+        assertThrows(
+            IllegalArgumentException.class, () -> AdamWConfig.builder().betas(0.9, 1.0).build());
     assertTrue(beta.getMessage().startsWith("beta2 "), beta.getMessage());
-    IllegalArgumentException eps = assertThrows(IllegalArgumentException.class,
-        () -> AdamWConfig.builder().epsilon(0).build());
+    IllegalArgumentException eps =
+        assertThrows(
+            IllegalArgumentException.class, () -> AdamWConfig.builder().epsilon(0).build());
     assertTrue(eps.getMessage().startsWith("epsilon "), eps.getMessage());
-    IllegalArgumentException group = assertThrows(IllegalArgumentException.class,
-        () -> new OptimizerGroup("slow", name -> true, -1, 0));
-    assertTrue(group.getMessage().startsWith("learningRateScale of group slow"),
-        group.getMessage());
+    IllegalArgumentException group =
+        assertThrows(
+            IllegalArgumentException.class, () -> new OptimizerGroup("slow", name -> true, -1, 0));
+    assertTrue(
+        group.getMessage().startsWith("learningRateScale of group slow"), group.getMessage());
   }
 
   @Test
   void biasNormAndEmbeddingNamesAreRecognised() {
-    for (String name : new String[] {"wte.weight", "wpe.weight", "ln_f.weight", "h.3.ln_1.bias",
-        "h.0.attn.c_attn.bias", "adapter.fc1.bias"}) {
+    for (String name :
+        new String[] {
+          "wte.weight",
+          "wpe.weight",
+          "ln_f.weight",
+          "h.3.ln_1.bias",
+          "h.0.attn.c_attn.bias",
+          "adapter.fc1.bias"
+        }) {
       assertTrue(OptimizerGroup.isBiasNormOrEmbedding(name), name);
     }
-    for (String name : new String[] {"h.0.attn.c_attn.weight", "h.1.mlp.c_proj.weight",
-        "adapter.fc1.weight", "lm_head.weight", "h.0.attn.c_attn.lora_A"}) {
+    for (String name :
+        new String[] {
+          "h.0.attn.c_attn.weight",
+          "h.1.mlp.c_proj.weight",
+          "adapter.fc1.weight",
+          "lm_head.weight",
+          "h.0.attn.c_attn.lora_A"
+        }) {
       assertFalse(OptimizerGroup.isBiasNormOrEmbedding(name), name);
     }
   }
@@ -324,15 +346,16 @@ class AdamWTest {
   private static Map<String, double[]> randomGradients(
       Map<String, NDArray> parameters, SplittableRandom random, double scale) {
     Map<String, double[]> gradients = new LinkedHashMap<>();
-    parameters.forEach((name, parameter) -> {
-      if (parameter.hasGradient()) {
-        double[] gradient = new double[(int) parameter.getShape().size()];
-        for (int i = 0; i < gradient.length; i++) {
-          gradient[i] = random.nextGaussian() * scale;
-        }
-        gradients.put(name, gradient);
-      }
-    });
+    parameters.forEach(
+        (name, parameter) -> {
+          if (parameter.hasGradient()) {
+            double[] gradient = new double[(int) parameter.getShape().size()];
+            for (int i = 0; i < gradient.length; i++) {
+              gradient[i] = random.nextGaussian() * scale;
+            }
+            gradients.put(name, gradient);
+          }
+        });
     return gradients;
   }
 
@@ -348,8 +371,10 @@ class AdamWTest {
       NDArray loss = null;
       for (Map.Entry<String, double[]> entry : gradients.entrySet()) {
         NDArray parameter = parameters.get(entry.getKey());
-        NDArray c = manager.create(entry.getValue(), parameter.getShape())
-            .toType(parameter.getDataType(), false);
+        NDArray c =
+            manager
+                .create(entry.getValue(), parameter.getShape())
+                .toType(parameter.getDataType(), false);
         NDArray term = parameter.mul(c).sum();
         loss = loss == null ? term : loss.add(term);
       }
@@ -378,15 +403,16 @@ class AdamWTest {
     final Map<String, double[]> v = new LinkedHashMap<>();
     int t;
 
-    ReferenceAdamW(AdamWConfig config, LearningRateSchedule schedule,
-        Map<String, double[]> parameters) {
+    ReferenceAdamW(
+        AdamWConfig config, LearningRateSchedule schedule, Map<String, double[]> parameters) {
       this.config = config;
       this.schedule = schedule;
       this.parameters = parameters;
-      parameters.forEach((name, p) -> {
-        m.put(name, new double[p.length]);
-        v.put(name, new double[p.length]);
-      });
+      parameters.forEach(
+          (name, p) -> {
+            m.put(name, new double[p.length]);
+            v.put(name, new double[p.length]);
+          });
     }
 
     void step(Map<String, double[]> gradients) {

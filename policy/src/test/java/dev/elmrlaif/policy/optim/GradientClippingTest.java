@@ -22,8 +22,7 @@ class GradientClippingTest {
 
   private static final float[] GRAD_A = {3f, -4f, 1f, 2f, 0.5f, -2.5f};
   private static final float[] GRAD_B = {12f, -0.25f};
-  private static final double HAND_NORM =
-      Math.sqrt(9 + 16 + 1 + 4 + 0.25 + 6.25 + 144 + 0.0625);
+  private static final double HAND_NORM = Math.sqrt(9 + 16 + 1 + 4 + 0.25 + 6.25 + 144 + 0.0625);
 
   private NDManager manager;
   private Map<String, NDArray> parameters;
@@ -71,8 +70,8 @@ class GradientClippingTest {
     assertEquals(handNorm, returned, 1e-6 * handNorm);
     assertEquals(1.0, GradientClipping.globalNorm(parameters), 1e-6);
     try (NDArray gradient = wide.getGradient()) {
-      assertArrayEquals(new double[] {5.0 / handNorm, -12.0 / handNorm}, gradient.toDoubleArray(),
-          1e-6);
+      assertArrayEquals(
+          new double[] {5.0 / handNorm, -12.0 / handNorm}, gradient.toDoubleArray(), 1e-6);
     }
   }
 
@@ -101,8 +100,9 @@ class GradientClippingTest {
 
   @Test
   void maxNormMustBePositive() {
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-        () -> GradientClipping.clipByGlobalNorm(parameters, 0));
+    IllegalArgumentException e =
+        assertThrows(
+            IllegalArgumentException.class, () -> GradientClipping.clipByGlobalNorm(parameters, 0));
     assertTrue(e.getMessage().startsWith("maxNorm"), e.getMessage());
   }
 

@@ -18,8 +18,10 @@ class LearningRateScheduleTest {
     assertEquals(PEAK * 5 / 10, schedule.learningRate(4), 1e-18);
     assertEquals(PEAK, schedule.learningRate(9), 1e-18); // end of warmup
     assertEquals(PEAK, schedule.learningRate(10), 1e-18); // decay progress 0
-    assertEquals(FLOOR + (PEAK - FLOOR) * 0.5 * (1 + Math.cos(Math.PI / 4)),
-        schedule.learningRate(35), 1e-15); // a quarter of the decay
+    assertEquals(
+        FLOOR + (PEAK - FLOOR) * 0.5 * (1 + Math.cos(Math.PI / 4)),
+        schedule.learningRate(35),
+        1e-15); // a quarter of the decay
     assertEquals((PEAK + FLOOR) / 2, schedule.learningRate(60), 1e-15); // middle
     assertEquals(FLOOR, schedule.learningRate(110), 1e-18); // end
     assertEquals(FLOOR, schedule.learningRate(10_000), 1e-18); // past the end

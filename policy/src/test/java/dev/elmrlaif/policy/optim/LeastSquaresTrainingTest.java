@@ -45,8 +45,8 @@ class LeastSquaresTrainingTest {
     double optimalLoss = meanSquaredError(x, y, optimum);
 
     try (NDManager manager = NDManager.newBaseManager()) {
-      NDArray inputs = manager.create(flatten(x), new Shape(ROWS, FEATURES)).toType(
-          DataType.FLOAT32, false);
+      NDArray inputs =
+          manager.create(flatten(x), new Shape(ROWS, FEATURES)).toType(DataType.FLOAT32, false);
       NDArray targets = manager.create(y, new Shape(ROWS, 1)).toType(DataType.FLOAT32, false);
       Map<String, NDArray> parameters = new LinkedHashMap<>();
       parameters.put("linear.weight", manager.zeros(new Shape(FEATURES, 1)));
@@ -60,8 +60,8 @@ class LeastSquaresTrainingTest {
         for (int step = 0; step < STEPS; step++) {
           try (NDScope scope = new NDScope()) {
             try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
-              NDArray prediction = inputs.matMul(parameters.get("linear.weight"))
-                  .add(parameters.get("linear.bias"));
+              NDArray prediction =
+                  inputs.matMul(parameters.get("linear.weight")).add(parameters.get("linear.bias"));
               collector.backward(prediction.sub(targets).square().mean());
             }
             double norm = GradientClipping.clipByGlobalNorm(parameters, 1.0);

@@ -21,10 +21,11 @@ import org.junit.jupiter.api.Test;
 
 /** Batched KV-cache sampling: reproducibility, greedy equivalences, log-probs, distribution. */
 class SamplerTest {
-  private static final List<ElmPrompt> PROMPTS = List.of(
-      TinyModels.prompt(0.3f, -0.7f, 1.2f, 5, 6, 7, 8),
-      TinyModels.prompt(-1f, 0.4f, 0.9f, 9),
-      new ElmPrompt(new int[] {2, 5, 3}, new float[][] {{0f, 1f, 0f}, {1f, 0f, 1f}}));
+  private static final List<ElmPrompt> PROMPTS =
+      List.of(
+          TinyModels.prompt(0.3f, -0.7f, 1.2f, 5, 6, 7, 8),
+          TinyModels.prompt(-1f, 0.4f, 0.9f, 9),
+          new ElmPrompt(new int[] {2, 5, 3}, new float[][] {{0f, 1f, 0f}, {1f, 0f, 1f}}));
 
   @Test
   void aSeedReproducesTheSamplesAndAnotherSeedChangesThem() {
@@ -43,8 +44,10 @@ class SamplerTest {
   void topKOneAndATinyTopPEqualGreedy() {
     try (Elm elm = TinyModels.elm(8)) {
       SampleResult greedy = Sampler.sample(elm, PROMPTS, SamplingConfig.greedy(10), 1);
-      SampleResult topOne = Sampler.sample(elm, PROMPTS, SamplingConfig.ancestral(10).withTopK(1), 2);
-      SampleResult nucleus = Sampler.sample(elm, PROMPTS, SamplingConfig.ancestral(10).withTopP(1e-6), 3);
+      SampleResult topOne =
+          Sampler.sample(elm, PROMPTS, SamplingConfig.ancestral(10).withTopK(1), 2);
+      SampleResult nucleus =
+          Sampler.sample(elm, PROMPTS, SamplingConfig.ancestral(10).withTopP(1e-6), 3);
       assertTrue(Arrays.deepEquals(greedy.tokens(), topOne.tokens()));
       assertTrue(Arrays.deepEquals(greedy.tokens(), nucleus.tokens()));
       for (int row = 0; row < greedy.rows(); row++) {
@@ -61,18 +64,26 @@ class SamplerTest {
     try (Elm elm = TinyModels.elm(9)) {
       SampleResult batched = Sampler.sample(elm, PROMPTS, SamplingConfig.greedy(10), 0);
       for (int row = 0; row < PROMPTS.size(); row++) {
-        SampleResult alone = Sampler.sample(elm, List.of(PROMPTS.get(row)), SamplingConfig.greedy(10), 0);
+        SampleResult alone =
+            Sampler.sample(elm, List.of(PROMPTS.get(row)), SamplingConfig.greedy(10), 0);
         assertArrayEquals(alone.continuation(0), batched.continuation(row), "row " + row);
-        assertEquals(0.0, TinyModels.maxAbsDiff(alone.policyLogProbs()[0], batched.policyLogProbs()[row]), 1e-4);
-        assertEquals(0.0, TinyModels.maxAbsDiff(alone.entropies()[0], batched.entropies()[row]), 1e-4);
+        assertEquals(
+            0.0,
+            TinyModels.maxAbsDiff(alone.policyLogProbs()[0], batched.policyLogProbs()[row]),
+            1e-4);
+        assertEquals(
+            0.0, TinyModels.maxAbsDiff(alone.entropies()[0], batched.entropies()[row]), 1e-4);
       }
     }
   }
 
   @Test
   void policyLogProbsAndEntropiesEqualTheTrainingFunctionOnTheSampledTokens() {
-    try (Elm elm = TinyModels.elm(10); NDManager scope = elm.manager().newSubManager()) {
-      SampleResult sampled = Sampler.sample(elm, PROMPTS, SamplingConfig.ancestral(15).withTemperature(0.7).withTopK(20), 5);
+    try (Elm elm = TinyModels.elm(10);
+        NDManager scope = elm.manager().newSubManager()) {
+      SampleResult sampled =
+          Sampler.sample(
+              elm, PROMPTS, SamplingConfig.ancestral(15).withTemperature(0.7).withTopK(20), 5);
       List<int[]> continuations = new ArrayList<>();
       for (int row = 0; row < sampled.rows(); row++) {
         continuations.add(sampled.continuation(row));
@@ -84,9 +95,15 @@ class SamplerTest {
         float[] expected = scored.tokenLogProbs().get(row).toFloatArray();
         float[] expectedEntropy = entropy.get(row).toFloatArray();
         for (int t = 0; t < length; t++) {
-          assertEquals(expected[t], sampled.policyLogProbs()[row][t], 1e-4, "row " + row + " step " + t);
-          assertEquals(expectedEntropy[t], sampled.entropies()[row][t], 1e-4, "entropy row " + row + " step " + t);
-          // The behaviour distribution is sharper (T = 0.7 and top-20), so its log-prob is larger here
+          assertEquals(
+              expected[t], sampled.policyLogProbs()[row][t], 1e-4, "row " + row + " step " + t);
+          assertEquals(
+              expectedEntropy[t],
+              sampled.entropies()[row][t],
+              1e-4,
+              "entropy row " + row + " step " + t);
+          // The behaviour distribution is sharper (T = 0.7 and top-20), so its log-prob is larger
+          // here
           // only on average; it must be a log-probability though.
           assertTrue(sampled.samplingLogProbs()[row][t] <= 1e-6);
         }
@@ -137,17 +154,29 @@ class SamplerTest {
    * tokens until the mass before the next one reaches top-p, renormalised.
    */
   private static void checkFrequencies(double temperature, int topK, double topP, long seed) {
-    try (Elm elm = TinyModels.elm(13); NDManager scope = elm.manager().newSubManager()) {
+    try (Elm elm = TinyModels.elm(13);
+        NDManager scope = elm.manager().newSubManager()) {
       int draws = 3000;
       List<ElmPrompt> same = new ArrayList<>();
       for (int i = 0; i < draws; i++) {
         same.add(PROMPTS.get(1));
       }
-      SampleResult result = Sampler.sample(elm, same,
-          SamplingConfig.ancestral(1).withTemperature(temperature).withTopK(topK).withTopP(topP), seed);
+      SampleResult result =
+          Sampler.sample(
+              elm,
+              same,
+              SamplingConfig.ancestral(1)
+                  .withTemperature(temperature)
+                  .withTopK(topK)
+                  .withTopP(topP),
+              seed);
       PromptBatch batch = PromptBatch.forScoring(List.of(PROMPTS.get(1)), null, elm.config());
-      float[] logits = elm.logits(elm.hiddenStates(elm.embed(scope, batch), elm.positionIds(scope, batch), null, null)
-          .get(new NDIndex("0, -1, :"))).toFloatArray();
+      float[] logits =
+          elm.logits(
+                  elm.hiddenStates(
+                          elm.embed(scope, batch), elm.positionIds(scope, batch), null, null)
+                      .get(new NDIndex("0, -1, :")))
+              .toFloatArray();
       List<Integer> order = new ArrayList<>();
       for (int i = 0; i < logits.length; i++) {
         order.add(i);
@@ -176,7 +205,8 @@ class SamplerTest {
         int token = result.tokens()[row][0];
         counts[token]++;
         int rank = order.indexOf(token);
-        assertTrue(rank < kept, "a token of rank " + rank + " was drawn; only " + kept + " are kept");
+        assertTrue(
+            rank < kept, "a token of rank " + rank + " was drawn; only " + kept + " are kept");
         assertEquals(Math.log(p[rank] / keptMass), result.samplingLogProbs()[row][0], 1e-4);
       }
       for (int i = 0; i < kept; i++) {
@@ -192,8 +222,10 @@ class SamplerTest {
   @Test
   void aGenerationThatCannotFitTheContextIsRejected() {
     try (Elm elm = TinyModels.elm(14)) {
-      IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-          () -> Sampler.sample(elm, PROMPTS, SamplingConfig.greedy(40), 0));
+      IllegalArgumentException e =
+          assertThrows(
+              IllegalArgumentException.class,
+              () -> Sampler.sample(elm, PROMPTS, SamplingConfig.greedy(40), 0));
       assertTrue(e.getMessage().contains("exceeds the model's contextLength=40"), e.getMessage());
     }
   }

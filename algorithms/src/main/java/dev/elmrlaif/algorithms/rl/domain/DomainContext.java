@@ -13,7 +13,8 @@ import java.util.List;
  * @param kind real entity, interpolation or concept shift
  * @param entities the training entities it was made from (indices into their kinds' tables): one
  *     example's slot entities, then, for an interpolation, the second example's
- * @param weight the interpolation weight {@code a}, or the concept step {@code s}; 0 for a real entity
+ * @param weight the interpolation weight {@code a}, or the concept step {@code s}; 0 for a real
+ *     entity
  * @param concept the concept's name for a shift, else empty
  * @param prompt the prompt with the slot embeddings the policy sees
  * @param reward the semantic target (absent for shifted entities whose slots are not semantic) and,

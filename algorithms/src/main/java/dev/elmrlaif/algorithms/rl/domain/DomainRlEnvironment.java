@@ -45,29 +45,29 @@ import org.apache.logging.log4j.Logger;
 
 /**
  * The CoMDP of DESIGN.md §3 on a prepared domain (MovieLens, or any domain with tasks): contexts
- * are task prompts whose slots hold real, interpolated or concept-shifted training entities
- * ({@link RlContextsConfig}), and the terminal reward is
+ * are task prompts whose slots hold real, interpolated or concept-shifted training entities ({@link
+ * RlContextsConfig}), and the terminal reward is
  *
  * <pre>
  * r(y, c) = w_sc · SC(y; c) + w_bc · BC(y; c) + length_penalty(y) + w_deg · degeneracy(y) + w_judge · judge(y; c)
  * </pre>
  *
- * ({@link DomainRewardConfig}) over the decoded completion {@code y}, scored by the run's fitted text
- * encoder against the targets the evaluation uses ({@link RewardTargets}, candidates from {@link
- * RewardTargets.CandidatePool#TRAINING_ENTITIES}). One environment serves one model, i.e. one entity
- * kind (MovieLens: {@code movie}, the movie tasks; {@code user}, the user profile).
+ * ({@link DomainRewardConfig}) over the decoded completion {@code y}, scored by the run's fitted
+ * text encoder against the targets the evaluation uses ({@link RewardTargets}, candidates from
+ * {@link RewardTargets.CandidatePool#TRAINING_ENTITIES}). One environment serves one model, i.e.
+ * one entity kind (MovieLens: {@code movie}, the movie tasks; {@code user}, the user profile).
  *
  * <p>The contexts of a step are a function of {@code (seed, step)} only. The reward recognises a
- * context by its content (prompt tokens and slot embeddings), among the most recent
- * {@value #REMEMBERED_CONTEXTS} contexts this environment produced. A step's completions are scored
- * once, as one batch (the AI judge's requests go out together); the metrics' component means reuse
- * those scores rather than asking the judge again.
+ * context by its content (prompt tokens and slot embeddings), among the most recent {@value
+ * #REMEMBERED_CONTEXTS} contexts this environment produced. A step's completions are scored once,
+ * as one batch (the AI judge's requests go out together); the metrics' component means reuse those
+ * scores rather than asking the judge again.
  *
- * <p>The AI judge, when configured, sees the task prompt (placeholders named by kind, e.g.
- * {@code [movie]}) and, as reference facts, the ground-truth text of a real entity, the two texts and
+ * <p>The AI judge, when configured, sees the task prompt (placeholders named by kind, e.g. {@code
+ * [movie]}) and, as reference facts, the ground-truth text of a real entity, the two texts and
  * weights of an interpolation, or the text and concept of a concept shift; in preference mode it
- * compares the completion with a real entity's ground-truth text, and hypothetical contexts (no such
- * text) score {@code failure_score} without a request and are left out of the judge's mean.
+ * compares the completion with a real entity's ground-truth text, and hypothetical contexts (no
+ * such text) score {@code failure_score} without a request and are left out of the judge's mean.
  */
 public final class DomainRlEnvironment implements RlEnvironment {
   /** How many recent contexts the reward can score completions of. */
@@ -91,8 +91,16 @@ public final class DomainRlEnvironment implements RlEnvironment {
   private final JudgeRewardConfig judge;
   private final Map<ScoredKey, Scored> scored;
 
-  private DomainRlEnvironment(String kind, List<TaskPool> tasks, RlContextsConfig config, long seed,
-      ElmExamples encoder, ElmTokenizer tokenizer, int endToken, RewardTargets targets, CompositeReward reward,
+  private DomainRlEnvironment(
+      String kind,
+      List<TaskPool> tasks,
+      RlContextsConfig config,
+      long seed,
+      ElmExamples encoder,
+      ElmTokenizer tokenizer,
+      int endToken,
+      RewardTargets targets,
+      CompositeReward reward,
       JudgeRewardConfig judge) {
     this.kind = kind;
     this.tasks = tasks;
@@ -104,97 +112,156 @@ public final class DomainRlEnvironment implements RlEnvironment {
     this.targets = targets;
     this.reward = reward;
     this.judge = judge;
-    this.recent = new LinkedHashMap<>(256, 0.75f, true) {
-      @Override
-      protected boolean removeEldestEntry(Map.Entry<PromptKey, DomainContext> eldest) {
-        return size() > REMEMBERED_CONTEXTS;
-      }
-    };
-    this.scored = new LinkedHashMap<>(256, 0.75f, true) {
-      @Override
-      protected boolean removeEldestEntry(Map.Entry<ScoredKey, Scored> eldest) {
-        return size() > REMEMBERED_CONTEXTS;
-      }
-    };
+    this.recent =
+        new LinkedHashMap<>(256, 0.75f, true) {
+          @Override
+          protected boolean removeEldestEntry(Map.Entry<PromptKey, DomainContext> eldest) {
+            return size() > REMEMBERED_CONTEXTS;
+          }
+        };
+    this.scored =
+        new LinkedHashMap<>(256, 0.75f, true) {
+          @Override
+          protected boolean removeEldestEntry(Map.Entry<ScoredKey, Scored> eldest) {
+            return size() > REMEMBERED_CONTEXTS;
+          }
+        };
   }
 
   /**
    * The environment of the model for entity kind {@code kind}.
    *
-   * @param tokenizer the model's tokenizer (encodes prompts, decodes completions; the caller closes it)
+   * @param tokenizer the model's tokenizer (encodes prompts, decodes completions; the caller closes
+   *     it)
    * @param elm the model's config (context length and end token)
    * @param seed the seed of the context draws and of the BC candidate draws
    * @throws UserInputException when {@code rl.contexts.tasks} names an unknown task, or no task
    *     describes {@code kind}, or a listed concept does not exist
    */
-  public static DomainRlEnvironment create(PreparedData data, String kind, ElmTokenizer tokenizer, ElmConfig elm,
-      RlContextsConfig contexts, long seed) {
+  public static DomainRlEnvironment create(
+      PreparedData data,
+      String kind,
+      ElmTokenizer tokenizer,
+      ElmConfig elm,
+      RlContextsConfig contexts,
+      long seed) {
     return create(data, kind, tokenizer, elm, contexts, seed, null);
   }
 
   /**
    * The environment of the model for entity kind {@code kind}, its reward including the AI judge.
    *
-   * @param judge the judge's reward term (component {@code judge}, weight {@code rl.contexts.reward.judge.weight}),
-   *     or null when {@code rl.contexts.reward.judge} is absent; the caller closes it
+   * @param judge the judge's reward term (component {@code judge}, weight {@code
+   *     rl.contexts.reward.judge.weight}), or null when {@code rl.contexts.reward.judge} is absent;
+   *     the caller closes it
    * @see #create(PreparedData, String, ElmTokenizer, ElmConfig, RlContextsConfig, long)
    */
-  public static DomainRlEnvironment create(PreparedData data, String kind, ElmTokenizer tokenizer, ElmConfig elm,
-      RlContextsConfig contexts, long seed, RewardModel judge) {
+  public static DomainRlEnvironment create(
+      PreparedData data,
+      String kind,
+      ElmTokenizer tokenizer,
+      ElmConfig elm,
+      RlContextsConfig contexts,
+      long seed,
+      RewardModel judge) {
     if ((judge == null) != (contexts.reward().judge() == null)) {
-      throw new IllegalArgumentException("a judge reward is given if and only if rl.contexts.reward.judge is set");
+      throw new IllegalArgumentException(
+          "a judge reward is given if and only if rl.contexts.reward.judge is set");
     }
     List<TaskSpec> specs = tasksOf(data, kind, contexts);
     if (specs.isEmpty()) {
-      throw new UserInputException("rl.contexts.tasks: no task describes entity kind '" + kind + "' among "
-          + (contexts.tasks().isEmpty() ? "data.tasks.enabled " + names(data.tasks()) : contexts.tasks())
-          + "; expected at least one task whose first slot is a " + kind);
+      throw new UserInputException(
+          "rl.contexts.tasks: no task describes entity kind '"
+              + kind
+              + "' among "
+              + (contexts.tasks().isEmpty()
+                  ? "data.tasks.enabled " + names(data.tasks())
+                  : contexts.tasks())
+              + "; expected at least one task whose first slot is a "
+              + kind);
     }
     Set<String> knownConcepts = new LinkedHashSet<>();
     data.domain().concepts().forEach(c -> knownConcepts.add(c.name()));
     for (String name : contexts.concepts()) {
       if (!knownConcepts.contains(name)) {
-        throw new UserInputException("rl.contexts.concepts: unknown concept '" + name + "'; expected one of "
-            + knownConcepts);
+        throw new UserInputException(
+            "rl.contexts.concepts: unknown concept '"
+                + name
+                + "'; expected one of "
+                + knownConcepts);
       }
     }
     List<TaskPool> pools = new ArrayList<>();
     for (TaskSpec spec : specs) {
       List<TaskExample> examples = trainingExamples(data, spec);
       if (examples.isEmpty()) {
-        throw new UserInputException("rl.contexts.tasks: task '" + spec.name() + "' has no training example;"
-            + " expected at least one to draw contexts from");
+        throw new UserInputException(
+            "rl.contexts.tasks: task '"
+                + spec.name()
+                + "' has no training example;"
+                + " expected at least one to draw contexts from");
       }
       String space = spec.slots().get(0).space();
-      List<Concept> concepts = data.domain().concepts().stream()
-          .filter(c -> c.space().equals(space))
-          .filter(c -> contexts.concepts().isEmpty() || contexts.concepts().contains(c.name()))
-          .filter(c -> spec.slots().stream().allMatch(s -> s.space().equals(space)))
-          .toList();
+      List<Concept> concepts =
+          data.domain().concepts().stream()
+              .filter(c -> c.space().equals(space))
+              .filter(c -> contexts.concepts().isEmpty() || contexts.concepts().contains(c.name()))
+              .filter(c -> spec.slots().stream().allMatch(s -> s.space().equals(space)))
+              .toList();
       if (concepts.isEmpty() && contexts.conceptFraction() > 0) {
-        LOG.warn("rl contexts: task {} has no concept in space '{}'; its concept shifts are real entities instead",
-            spec.name(), space);
+        LOG.warn(
+            "rl contexts: task {} has no concept in space '{}'; its concept shifts are real entities instead",
+            spec.name(),
+            space);
       }
       pools.add(new TaskPool(spec, examples, concepts));
     }
     if (data.textEncoder() == null) {
-      throw new UserInputException("rl on domain " + data.domain().name() + ": the prepared data has no text encoder,"
-          + " so no consistency reward can score a completion; expected a domain with texts to fit one on");
+      throw new UserInputException(
+          "rl on domain "
+              + data.domain().name()
+              + ": the prepared data has no text encoder,"
+              + " so no consistency reward can score a completion; expected a domain with texts to fit one on");
     }
     TextEncoder text = new CachingTextEncoder(data.textEncoder(), 16384);
-    ElmExamples encoder = new ElmExamples(data.tasks(), data.domain(), tokenizer, elm.lm().contextLength(),
-        elm.endTokenId());
-    RewardTargets targets = new RewardTargets(data, text, RewardTargets.CandidatePool.TRAINING_ENTITIES,
-        contexts.reward().bcCandidates(), contexts.reward().bcRatedFraction(), seed);
+    ElmExamples encoder =
+        new ElmExamples(
+            data.tasks(), data.domain(), tokenizer, elm.lm().contextLength(), elm.endTokenId());
+    RewardTargets targets =
+        new RewardTargets(
+            data,
+            text,
+            RewardTargets.CandidatePool.TRAINING_ENTITIES,
+            contexts.reward().bcCandidates(),
+            contexts.reward().bcRatedFraction(),
+            seed);
     boolean behavioral = specs.stream().anyMatch(targets::behavioral);
-    LOG.info("rl contexts for the {} model: tasks {}, {} real / {} interpolated / {} concept-shifted{}", kind,
-        names(specs), contexts.realFraction(), contexts.interpolationFraction(), contexts.conceptFraction(),
-        (behavioral ? ", reward SC and BC" : ", reward SC") + (judge == null ? "" : " and the AI judge"));
-    return new DomainRlEnvironment(kind, List.copyOf(pools), contexts, seed, encoder, tokenizer, elm.endTokenId(),
-        targets, composite(text, contexts.reward(), behavioral, judge), contexts.reward().judge());
+    LOG.info(
+        "rl contexts for the {} model: tasks {}, {} real / {} interpolated / {} concept-shifted{}",
+        kind,
+        names(specs),
+        contexts.realFraction(),
+        contexts.interpolationFraction(),
+        contexts.conceptFraction(),
+        (behavioral ? ", reward SC and BC" : ", reward SC")
+            + (judge == null ? "" : " and the AI judge"));
+    return new DomainRlEnvironment(
+        kind,
+        List.copyOf(pools),
+        contexts,
+        seed,
+        encoder,
+        tokenizer,
+        elm.endTokenId(),
+        targets,
+        composite(text, contexts.reward(), behavioral, judge),
+        contexts.reward().judge());
   }
 
-  /** Whether any task (of {@code rl.contexts.tasks}, or of the enabled ones) describes entity kind {@code kind}. */
+  /**
+   * Whether any task (of {@code rl.contexts.tasks}, or of the enabled ones) describes entity kind
+   * {@code kind}.
+   */
   public static boolean hasTasks(PreparedData data, String kind, RlContextsConfig contexts) {
     return !tasksOf(data, kind, contexts).isEmpty();
   }
@@ -217,9 +284,9 @@ public final class DomainRlEnvironment implements RlEnvironment {
   }
 
   /**
-   * The {@code count} contexts of step {@code step} with how each was made; {@link #contexts} returns
-   * their prompts. Each draw takes, in order: the task, the context kind, the example, then the second
-   * example and {@code a} (interpolation) or the concept and {@code s} (shift).
+   * The {@code count} contexts of step {@code step} with how each was made; {@link #contexts}
+   * returns their prompts. Each draw takes, in order: the task, the context kind, the example, then
+   * the second example and {@code a} (interpolation) or the concept and {@code s} (shift).
    */
   public List<DomainContext> draw(long step, int count) {
     SplittableRandom random = new SplittableRandom(seed * 0x9E3779B97F4A7C15L + step);
@@ -257,11 +324,18 @@ public final class DomainRlEnvironment implements RlEnvironment {
     if (judge != null) {
       target = forJudge(target, judgePrompt(task.spec(), ""), example.target());
     }
-    return new DomainContext(task.spec().name(), ContextKind.REAL, example.entities(), 0, "",
-        encoder.prompt(example, slots), target);
+    return new DomainContext(
+        task.spec().name(),
+        ContextKind.REAL,
+        example.entities(),
+        0,
+        "",
+        encoder.prompt(example, slots),
+        target);
   }
 
-  private DomainContext interpolation(TaskPool task, TaskExample first, TaskExample second, double a) {
+  private DomainContext interpolation(
+      TaskPool task, TaskExample first, TaskExample second, double a) {
     float[][] e1 = encoder.entities(first);
     float[][] e2 = encoder.entities(second);
     float[][] slots = new float[e1.length][];
@@ -273,16 +347,40 @@ public final class DomainRlEnvironment implements RlEnvironment {
     }
     List<Integer> entities = new ArrayList<>(first.entities());
     entities.addAll(second.entities());
-    String label = String.format(Locale.ROOT, "%s:mix(%s,%s,%.6f)", task.spec().name(), first.entities(),
-        second.entities(), a);
+    String label =
+        String.format(
+            Locale.ROOT,
+            "%s:mix(%s,%s,%.6f)",
+            task.spec().name(),
+            first.entities(),
+            second.entities(),
+            a);
     RewardContext target = targets.interpolation(label, task.spec(), first, second, a, slots);
     if (judge != null) {
-      target = forJudge(target, judgePrompt(task.spec(), String.format(Locale.ROOT, "The %s is hypothetical: a"
-          + " blend of two, weight %.2f on the first and %.2f on the second.\nFirst:\n%s\nSecond:\n%s",
-          task.spec().slots().get(0).kind(), 1 - a, a, first.target(), second.target())), null);
+      target =
+          forJudge(
+              target,
+              judgePrompt(
+                  task.spec(),
+                  String.format(
+                      Locale.ROOT,
+                      "The %s is hypothetical: a"
+                          + " blend of two, weight %.2f on the first and %.2f on the second.\nFirst:\n%s\nSecond:\n%s",
+                      task.spec().slots().get(0).kind(),
+                      1 - a,
+                      a,
+                      first.target(),
+                      second.target())),
+              null);
     }
-    return new DomainContext(task.spec().name(), ContextKind.INTERPOLATION, entities, a, "",
-        encoder.prompt(first, slots), target);
+    return new DomainContext(
+        task.spec().name(),
+        ContextKind.INTERPOLATION,
+        entities,
+        a,
+        "",
+        encoder.prompt(first, slots),
+        target);
   }
 
   private DomainContext shift(TaskPool task, TaskExample example, Concept concept, double s) {
@@ -293,20 +391,44 @@ public final class DomainRlEnvironment implements RlEnvironment {
         slot[d] = (float) (slot[d] + s * direction[d]);
       }
     }
-    String label = String.format(Locale.ROOT, "%s:shift(%s,%s,%.6f)", task.spec().name(), example.entities(),
-        concept.name(), s);
+    String label =
+        String.format(
+            Locale.ROOT,
+            "%s:shift(%s,%s,%.6f)",
+            task.spec().name(),
+            example.entities(),
+            concept.name(),
+            s);
     RewardContext target = targets.shift(label, task.spec(), slots);
     if (judge != null) {
-      target = forJudge(target, judgePrompt(task.spec(), String.format(Locale.ROOT, "The %s is hypothetical: the"
-          + " one described below, moved toward the concept '%s' (step %.2f).\n%s",
-          task.spec().slots().get(0).kind(), concept.name(), s, example.target())), null);
+      target =
+          forJudge(
+              target,
+              judgePrompt(
+                  task.spec(),
+                  String.format(
+                      Locale.ROOT,
+                      "The %s is hypothetical: the"
+                          + " one described below, moved toward the concept '%s' (step %.2f).\n%s",
+                      task.spec().slots().get(0).kind(),
+                      concept.name(),
+                      s,
+                      example.target())),
+              null);
     }
-    return new DomainContext(task.spec().name(), ContextKind.CONCEPT_SHIFT, example.entities(), s, concept.name(),
-        encoder.prompt(example, slots), target);
+    return new DomainContext(
+        task.spec().name(),
+        ContextKind.CONCEPT_SHIFT,
+        example.entities(),
+        s,
+        concept.name(),
+        encoder.prompt(example, slots),
+        target);
   }
 
   /** Another example of the task than {@code first} when it has one. */
-  private static TaskExample secondExample(TaskPool task, TaskExample first, SplittableRandom random) {
+  private static TaskExample secondExample(
+      TaskPool task, TaskExample first, SplittableRandom random) {
     List<TaskExample> examples = task.examples();
     if (examples.size() == 1) {
       return first;
@@ -365,13 +487,15 @@ public final class DomainRlEnvironment implements RlEnvironment {
       double sum = 0;
       int n = 0;
       for (int i = 0; i < rows.size(); i++) {
-        boolean applies = switch (component) {
-          case SemanticConsistencyReward.COMPONENT -> contexts.get(i).hasSemanticTarget();
-          case BehavioralConsistencyReward.COMPONENT -> contexts.get(i).hasBehavioralTarget();
-          case JudgeReward.COMPONENT -> judge.mode() == JudgeRewardConfig.Mode.SCORE
-              || contexts.get(i).reward().referenceText() != null;
-          default -> true;
-        };
+        boolean applies =
+            switch (component) {
+              case SemanticConsistencyReward.COMPONENT -> contexts.get(i).hasSemanticTarget();
+              case BehavioralConsistencyReward.COMPONENT -> contexts.get(i).hasBehavioralTarget();
+              case JudgeReward.COMPONENT ->
+                  judge.mode() == JudgeRewardConfig.Mode.SCORE
+                      || contexts.get(i).reward().referenceText() != null;
+              default -> true;
+            };
         if (applies) {
           sum += rows.get(i).components().get(component);
           n++;
@@ -382,8 +506,9 @@ public final class DomainRlEnvironment implements RlEnvironment {
       }
     }
     if (judge != null) {
-      means.put(JUDGE_FAILURES, (double) rows.stream().filter(r -> r.flags().contains(RewardFlag.JUDGE_FAILED))
-          .count());
+      means.put(
+          JUDGE_FAILURES,
+          (double) rows.stream().filter(r -> r.flags().contains(RewardFlag.JUDGE_FAILED)).count());
     }
     return means;
   }
@@ -391,11 +516,17 @@ public final class DomainRlEnvironment implements RlEnvironment {
   /** The metric (after the {@code reward_} prefix) counting a batch's failed judgements. */
   public static final String JUDGE_FAILURES = "judge_failures";
 
-  /** Each completion's total, components and flags: remembered ones as they were, the others scored as one batch. */
+  /**
+   * Each completion's total, components and flags: remembered ones as they were, the others scored
+   * as one batch.
+   */
   private List<Scored> scoredRows(List<ElmPrompt> prompts, List<int[]> completions) {
     if (prompts.size() != completions.size()) {
-      throw new IllegalArgumentException(prompts.size() + " prompts but " + completions.size()
-          + " completions; expected one completion per prompt");
+      throw new IllegalArgumentException(
+          prompts.size()
+              + " prompts but "
+              + completions.size()
+              + " completions; expected one completion per prompt");
     }
     List<ScoredKey> keys = new ArrayList<>(prompts.size());
     Scored[] rows = new Scored[prompts.size()];
@@ -413,10 +544,16 @@ public final class DomainRlEnvironment implements RlEnvironment {
     if (!missing.isEmpty()) {
       RewardResult result;
       try {
-        result = score(missing.stream().map(prompts::get).toList(), missing.stream().map(completions::get).toList());
+        result =
+            score(
+                missing.stream().map(prompts::get).toList(),
+                missing.stream().map(completions::get).toList());
       } catch (JudgeException e) { // only with on_failure: stop
-        throw new UserInputException("rl.contexts.reward.judge: " + e.getMessage() + "; the run stops as"
-            + " on_failure: stop asks (on_failure: fallback scores failure_score instead)");
+        throw new UserInputException(
+            "rl.contexts.reward.judge: "
+                + e.getMessage()
+                + "; the run stops as"
+                + " on_failure: stop asks (on_failure: fallback scores failure_score instead)");
       }
       double[] totals = result.scores();
       synchronized (scored) {
@@ -437,8 +574,11 @@ public final class DomainRlEnvironment implements RlEnvironment {
   /** The reward of each completion, with its components. */
   public RewardResult score(List<ElmPrompt> prompts, List<int[]> completions) {
     if (prompts.size() != completions.size()) {
-      throw new IllegalArgumentException(prompts.size() + " prompts but " + completions.size()
-          + " completions; expected one completion per prompt");
+      throw new IllegalArgumentException(
+          prompts.size()
+              + " prompts but "
+              + completions.size()
+              + " completions; expected one completion per prompt");
     }
     List<String> texts = new ArrayList<>(completions.size());
     List<RewardContext> contexts = new ArrayList<>(prompts.size());
@@ -456,8 +596,12 @@ public final class DomainRlEnvironment implements RlEnvironment {
       context = recent.get(new PromptKey(prompt));
     }
     if (context == null) {
-      throw new IllegalArgumentException("the " + kind + " environment did not draw this prompt among its last "
-          + REMEMBERED_CONTEXTS + " contexts; expected a prompt returned by contexts(step, count)");
+      throw new IllegalArgumentException(
+          "the "
+              + kind
+              + " environment did not draw this prompt among its last "
+              + REMEMBERED_CONTEXTS
+              + " contexts; expected a prompt returned by contexts(step, count)");
     }
     return context;
   }
@@ -477,22 +621,36 @@ public final class DomainRlEnvironment implements RlEnvironment {
 
   // -------------------------------------------------------------------------------------- helpers
 
-  private static CompositeReward composite(TextEncoder text, DomainRewardConfig config, boolean behavioral,
-      RewardModel judge) {
+  private static CompositeReward composite(
+      TextEncoder text, DomainRewardConfig config, boolean behavioral, RewardModel judge) {
     List<CompositeReward.Term> terms = new ArrayList<>();
-    terms.add(new CompositeReward.Term(SemanticConsistencyReward.COMPONENT, new SemanticConsistencyReward(text),
-        config.scWeight()));
+    terms.add(
+        new CompositeReward.Term(
+            SemanticConsistencyReward.COMPONENT,
+            new SemanticConsistencyReward(text),
+            config.scWeight()));
     if (behavioral) {
-      terms.add(new CompositeReward.Term(BehavioralConsistencyReward.COMPONENT,
-          new BehavioralConsistencyReward(text, BehavioralConsistencyConfig.spearman()), config.bcWeight()));
+      terms.add(
+          new CompositeReward.Term(
+              BehavioralConsistencyReward.COMPONENT,
+              new BehavioralConsistencyReward(text, BehavioralConsistencyConfig.spearman()),
+              config.bcWeight()));
     }
     if (config.lengthPenaltyPerWord() > 0) {
-      terms.add(new CompositeReward.Term(LengthPenalty.COMPONENT, new LengthPenalty(
-          new LengthPenalty.Config(config.minWords(), config.maxWords(), config.lengthPenaltyPerWord())), 1.0));
+      terms.add(
+          new CompositeReward.Term(
+              LengthPenalty.COMPONENT,
+              new LengthPenalty(
+                  new LengthPenalty.Config(
+                      config.minWords(), config.maxWords(), config.lengthPenaltyPerWord())),
+              1.0));
     }
     if (config.degeneracyWeight() > 0) {
-      terms.add(new CompositeReward.Term(DegeneracyPenalty.COMPONENT,
-          new DegeneracyPenalty(new DegeneracyPenalty.Config(config.degeneracyNgram())), config.degeneracyWeight()));
+      terms.add(
+          new CompositeReward.Term(
+              DegeneracyPenalty.COMPONENT,
+              new DegeneracyPenalty(new DegeneracyPenalty.Config(config.degeneracyNgram())),
+              config.degeneracyWeight()));
     }
     if (judge != null) {
       terms.add(new CompositeReward.Term(JudgeReward.COMPONENT, judge, config.judge().weight()));
@@ -500,19 +658,33 @@ public final class DomainRlEnvironment implements RlEnvironment {
     return new CompositeReward(terms, CompositeConfig.weightedSum());
   }
 
-  /** A context's reward target with what the AI judge reads: the task, and the ground truth when there is one. */
+  /**
+   * A context's reward target with what the AI judge reads: the task, and the ground truth when
+   * there is one.
+   */
   private static RewardContext forJudge(RewardContext target, String prompt, String referenceText) {
-    return new RewardContext(target.entityId(), target.semanticEmbeddings(), target.mixWeights(),
-        target.behavioralVector(), target.candidates(), prompt, referenceText);
+    return new RewardContext(
+        target.entityId(),
+        target.semanticEmbeddings(),
+        target.mixWeights(),
+        target.behavioralVector(),
+        target.candidates(),
+        prompt,
+        referenceText);
   }
 
-  /** The task prompt as the judge reads it: placeholders named by kind, then any note on a hypothetical entity. */
+  /**
+   * The task prompt as the judge reads it: placeholders named by kind, then any note on a
+   * hypothetical entity.
+   */
   private static String judgePrompt(TaskSpec task, String note) {
     String prompt = task.prompt();
     for (int slot = 0; slot < task.slots().size(); slot++) {
       String kind = task.slots().get(slot).kind();
-      prompt = prompt.replace(TaskSpec.placeholder(slot),
-          task.slots().size() == 1 ? "[" + kind + "]" : "[" + kind + " " + (slot + 1) + "]");
+      prompt =
+          prompt.replace(
+              TaskSpec.placeholder(slot),
+              task.slots().size() == 1 ? "[" + kind + "]" : "[" + kind + " " + (slot + 1) + "]");
     }
     return note.isEmpty() ? prompt : prompt + "\n\n" + note;
   }
@@ -523,8 +695,12 @@ public final class DomainRlEnvironment implements RlEnvironment {
     data.tasks().forEach(t -> prepared.put(t.name(), t));
     for (String name : contexts.tasks()) {
       if (!prepared.containsKey(name)) {
-        throw new UserInputException("rl.contexts.tasks: unknown task '" + name + "'; expected one of the prepared"
-            + " tasks (data.tasks.enabled) " + prepared.keySet());
+        throw new UserInputException(
+            "rl.contexts.tasks: unknown task '"
+                + name
+                + "'; expected one of the prepared"
+                + " tasks (data.tasks.enabled) "
+                + prepared.keySet());
       }
     }
     return prepared.values().stream()
@@ -560,7 +736,9 @@ public final class DomainRlEnvironment implements RlEnvironment {
   private record ScoredKey(PromptKey prompt, int[] completion) {
     @Override
     public boolean equals(Object o) {
-      return o instanceof ScoredKey k && prompt.equals(k.prompt) && Arrays.equals(completion, k.completion);
+      return o instanceof ScoredKey k
+          && prompt.equals(k.prompt)
+          && Arrays.equals(completion, k.completion);
     }
 
     @Override
@@ -582,7 +760,9 @@ public final class DomainRlEnvironment implements RlEnvironment {
 
     @Override
     public boolean equals(Object o) {
-      return o instanceof PromptKey k && Arrays.equals(tokens, k.tokens) && Arrays.deepEquals(entities, k.entities);
+      return o instanceof PromptKey k
+          && Arrays.equals(tokens, k.tokens)
+          && Arrays.deepEquals(entities, k.entities);
     }
 
     @Override

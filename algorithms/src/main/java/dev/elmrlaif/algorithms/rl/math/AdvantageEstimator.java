@@ -1,11 +1,11 @@
 package dev.elmrlaif.algorithms.rl.math;
 
 /**
- * Turns one batch of returns, K samples for each of C contexts, into advantages with the
- * configured {@link Baseline}: the one call a REINFORCE trainer makes per step. Leave-one-out and
- * group normalisation work within each context's K samples; the moving average uses the baseline
- * from before the batch for every context and then folds in the whole batch's mean return. Its
- * {@link #state()} goes into checkpoints.
+ * Turns one batch of returns, K samples for each of C contexts, into advantages with the configured
+ * {@link Baseline}: the one call a REINFORCE trainer makes per step. Leave-one-out and group
+ * normalisation work within each context's K samples; the moving average uses the baseline from
+ * before the batch for every context and then folds in the whole batch's mean return. Its {@link
+ * #state()} goes into checkpoints.
  */
 public final class AdvantageEstimator {
   private final BaselineConfig config;
@@ -17,8 +17,8 @@ public final class AdvantageEstimator {
   }
 
   /**
-   * Advantages, shaped like {@code returns}: {@code returns[c][i]} is the return of sample
-   * {@code i} of context {@code c}.
+   * Advantages, shaped like {@code returns}: {@code returns[c][i]} is the return of sample {@code
+   * i} of context {@code c}.
    */
   public double[][] advantages(double[][] returns) {
     double[][] out = new double[returns.length][];

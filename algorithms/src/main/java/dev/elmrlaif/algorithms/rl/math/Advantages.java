@@ -2,8 +2,8 @@ package dev.elmrlaif.algorithms.rl.math;
 
 /**
  * Advantages from the returns of the K samples drawn for one context: the stateless baselines of
- * {@link Baseline}. The moving-average baseline keeps state and lives in
- * {@link MovingAverageBaseline}; {@link AdvantageEstimator} picks between them as configured.
+ * {@link Baseline}. The moving-average baseline keeps state and lives in {@link
+ * MovingAverageBaseline}; {@link AdvantageEstimator} picks between them as configured.
  */
 public final class Advantages {
   private Advantages() {}
@@ -18,8 +18,8 @@ public final class Advantages {
   }
 
   /**
-   * Leave-one-out: {@code A_i = R_i − (Σ_j R_j − R_i)/(K−1)}, equal to
-   * {@code K/(K−1)·(R_i − mean(R))}. Needs {@code K >= 2}.
+   * Leave-one-out: {@code A_i = R_i − (Σ_j R_j − R_i)/(K−1)}, equal to {@code K/(K−1)·(R_i −
+   * mean(R))}. Needs {@code K >= 2}.
    */
   public static double[] leaveOneOut(double[] returns) {
     int k = returns.length;
@@ -39,15 +39,16 @@ public final class Advantages {
   }
 
   /**
-   * Group normalisation: {@code A_i = (R_i − mean(R)) / (std(R) + ε)} with the population
-   * standard deviation {@code std = sqrt(mean((R − mean)²))}; all-equal returns give all zeros.
+   * Group normalisation: {@code A_i = (R_i − mean(R)) / (std(R) + ε)} with the population standard
+   * deviation {@code std = sqrt(mean((R − mean)²))}; all-equal returns give all zeros.
    */
   public static double[] groupNormalised(double[] returns, double epsilon) {
     if (returns.length == 0) {
       return new double[0];
     }
     if (!(epsilon > 0)) {
-      throw new IllegalArgumentException("group-normalisation epsilon: found " + epsilon + ", expected > 0");
+      throw new IllegalArgumentException(
+          "group-normalisation epsilon: found " + epsilon + ", expected > 0");
     }
     double mean = mean(returns);
     double squares = 0;

@@ -1,22 +1,22 @@
 package dev.elmrlaif.algorithms.rl.math;
 
 /**
- * The baseline {@code b} subtracted from returns in the REINFORCE gradient
- * {@code Σ_t ∇log π_θ(a_t|s_t)·(R − b)}; each keeps the gradient unbiased (b does not depend on
- * the sample's own action) while reducing its variance.
+ * The baseline {@code b} subtracted from returns in the REINFORCE gradient {@code Σ_t ∇log
+ * π_θ(a_t|s_t)·(R − b)}; each keeps the gradient unbiased (b does not depend on the sample's own
+ * action) while reducing its variance.
  */
 public enum Baseline {
   /** {@code A = R}. */
   NONE,
   /**
-   * An exponential moving average of past batches' mean return, bias-corrected:
-   * {@code m ← d·m + (1−d)·mean(R)}, {@code b = m / (1 − d^n)} after {@code n} updates; a batch's
-   * advantages use the baseline from before that batch ({@link MovingAverageBaseline}).
+   * An exponential moving average of past batches' mean return, bias-corrected: {@code m ← d·m +
+   * (1−d)·mean(R)}, {@code b = m / (1 − d^n)} after {@code n} updates; a batch's advantages use the
+   * baseline from before that batch ({@link MovingAverageBaseline}).
    */
   MOVING_AVERAGE,
   /**
-   * Over the K samples of one context, each sample's baseline is the mean of the other K−1:
-   * {@code A_i = R_i − (Σ_j R_j − R_i)/(K−1)} ({@link Advantages#leaveOneOut}).
+   * Over the K samples of one context, each sample's baseline is the mean of the other K−1: {@code
+   * A_i = R_i − (Σ_j R_j − R_i)/(K−1)} ({@link Advantages#leaveOneOut}).
    */
   LEAVE_ONE_OUT,
   /**

@@ -16,20 +16,34 @@ import io.soabase.recordbuilder.core.RecordBuilder;
 @RecordBuilder
 public record KlConfig(
     @Doc("Per-token KL estimator: k1 = log p/q, k2 = (log p/q)^2/2, k3 = q/p - 1 - log q/p")
-        @Default("k3") KlEstimator estimator,
-    @Doc("Clip each per-token estimate to [-clip, clip]; 0 disables clipping") @Range(min = 0)
-        @Default("0") double clip,
+        @Default("k3")
+        KlEstimator estimator,
+    @Doc("Clip each per-token estimate to [-clip, clip]; 0 disables clipping")
+        @Range(min = 0)
+        @Default("0")
+        double clip,
     @Doc("token: KL charged per token (reward-to-go); sequence: summed KL charged at the end")
-        @Default("token") KlLevel level,
+        @Default("token")
+        KlLevel level,
     @Doc("reward: estimate subtracted from the reward; loss: exact full-vocabulary KL loss term")
-        @Default("reward") KlPlacement placement,
-    @Doc("How beta is chosen (fixed or adaptive)") KlControllerConfig controller) implements KlConfigBuilder.With {
+        @Default("reward")
+        KlPlacement placement,
+    @Doc("How beta is chosen (fixed or adaptive)") KlControllerConfig controller)
+    implements KlConfigBuilder.With {
 
   public KlConfig {
     if (estimator == null || level == null || placement == null || controller == null) {
-      throw new ConfigException("", "estimator, level, placement and controller must all be set;"
-          + " found estimator=" + estimator + " level=" + level + " placement=" + placement
-          + " controller=" + controller);
+      throw new ConfigException(
+          "",
+          "estimator, level, placement and controller must all be set;"
+              + " found estimator="
+              + estimator
+              + " level="
+              + level
+              + " placement="
+              + placement
+              + " controller="
+              + controller);
     }
   }
 

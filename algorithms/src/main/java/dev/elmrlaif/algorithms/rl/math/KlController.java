@@ -49,9 +49,17 @@ public final class KlController {
    * @param horizon samples over which a full clipped error changes {@code β} by {@code K_β·0.2}
    * @param gain {@code K_β > 0} (the paper uses 0.1)
    */
-  public static KlController adaptive(double initialBeta, double target, double horizon, double gain) {
-    return of(KlControllerConfig.defaults().with(b -> b.kind(KlControllerConfig.Kind.ADAPTIVE).beta(initialBeta)
-        .target(target).horizon(horizon).gain(gain)));
+  public static KlController adaptive(
+      double initialBeta, double target, double horizon, double gain) {
+    return of(
+        KlControllerConfig.defaults()
+            .with(
+                b ->
+                    b.kind(KlControllerConfig.Kind.ADAPTIVE)
+                        .beta(initialBeta)
+                        .target(target)
+                        .horizon(horizon)
+                        .gain(gain)));
   }
 
   /** The coefficient to use now. */
@@ -65,15 +73,16 @@ public final class KlController {
   }
 
   /**
-   * Reports the KL measured over the last step (mean per-sequence {@code KL(π_θ ‖ π_ref)}) and
-   * the number of samples it covered; an adaptive controller then moves {@code β}.
+   * Reports the KL measured over the last step (mean per-sequence {@code KL(π_θ ‖ π_ref)}) and the
+   * number of samples it covered; an adaptive controller then moves {@code β}.
    */
   public void update(double measuredKl, long stepCount) {
     if (Double.isNaN(measuredKl)) {
       throw new IllegalArgumentException("measured KL is NaN");
     }
     if (stepCount < 0) {
-      throw new IllegalArgumentException("kl controller steps: found " + stepCount + ", expected >= 0");
+      throw new IllegalArgumentException(
+          "kl controller steps: found " + stepCount + ", expected >= 0");
     }
     if (config.kind() == KlControllerConfig.Kind.ADAPTIVE) {
       beta *= 1 + config.gain() * error(measuredKl) * stepCount / config.horizon();
@@ -90,12 +99,15 @@ public final class KlController {
   /** Continues from a saved {@link #state()}; a fixed controller only accepts its own beta. */
   public void restore(KlControllerState state) {
     if (config.kind() == KlControllerConfig.Kind.FIXED && Double.compare(state.beta(), beta) != 0) {
-      throw new IllegalArgumentException("fixed kl controller: saved beta " + state.beta()
-          + " differs from the configured " + beta);
+      throw new IllegalArgumentException(
+          "fixed kl controller: saved beta "
+              + state.beta()
+              + " differs from the configured "
+              + beta);
     }
     if (config.kind() == KlControllerConfig.Kind.ADAPTIVE && !(state.beta() > 0)) {
-      throw new IllegalArgumentException("adaptive kl controller: saved beta " + state.beta()
-          + ", expected > 0");
+      throw new IllegalArgumentException(
+          "adaptive kl controller: saved beta " + state.beta() + ", expected > 0");
     }
     beta = state.beta();
     updates = state.updates();

@@ -8,20 +8,30 @@ import dev.elmrlaif.domain.config.Range;
 import io.soabase.recordbuilder.core.RecordBuilder;
 
 /**
- * How the KL coefficient {@code β} of H1 is chosen: fixed, or adapted toward a target KL
- * ({@link KlController}). YAML keys: {@code kind, beta, target, horizon, gain}.
+ * How the KL coefficient {@code β} of H1 is chosen: fixed, or adapted toward a target KL ({@link
+ * KlController}). YAML keys: {@code kind, beta, target, horizon, gain}.
  */
 @RecordBuilder
 public record KlControllerConfig(
-    @Doc("fixed: beta stays constant; adaptive: beta is steered so the measured KL approaches target")
-        @Default("fixed") Kind kind,
-    @Doc("KL coefficient beta (the initial value when adaptive)") @Range(min = 0) @Default("0.05") double beta,
-    @Doc("Adaptive only: KL per sequence to steer toward") @Range(min = 0, minExclusive = true)
-        @Default("6.0") double target,
+    @Doc(
+            "fixed: beta stays constant; adaptive: beta is steered so the measured KL approaches target")
+        @Default("fixed")
+        Kind kind,
+    @Doc("KL coefficient beta (the initial value when adaptive)") @Range(min = 0) @Default("0.05")
+        double beta,
+    @Doc("Adaptive only: KL per sequence to steer toward")
+        @Range(min = 0, minExclusive = true)
+        @Default("6.0")
+        double target,
     @Doc("Adaptive only: samples over which a full clipped error changes beta by gain*0.2")
-        @Range(min = 0, minExclusive = true) @Default("10000") double horizon,
+        @Range(min = 0, minExclusive = true)
+        @Default("10000")
+        double horizon,
     @Doc("Adaptive only: proportional gain K_beta")
-        @Range(min = 0, minExclusive = true) @Default("0.1") double gain) implements KlControllerConfigBuilder.With {
+        @Range(min = 0, minExclusive = true)
+        @Default("0.1")
+        double gain)
+    implements KlControllerConfigBuilder.With {
 
   /** Which controller. */
   public enum Kind {
@@ -36,12 +46,16 @@ public record KlControllerConfig(
       throw new ConfigException("kind", "missing, expected fixed or adaptive");
     }
     if (kind == Kind.ADAPTIVE && !(beta > 0)) {
-      throw new ConfigException("beta", "found " + beta
-          + ", expected > 0 for the adaptive controller (it multiplies beta)");
+      throw new ConfigException(
+          "beta",
+          "found " + beta + ", expected > 0 for the adaptive controller (it multiplies beta)");
     }
   }
 
-  /** Fixed {@code β = 0.05}; adaptive settings as Ziegler et al. (target 6 nats, horizon 10000, 0.1). */
+  /**
+   * Fixed {@code β = 0.05}; adaptive settings as Ziegler et al. (target 6 nats, horizon 10000,
+   * 0.1).
+   */
   public static KlControllerConfig defaults() {
     return ConfigKeys.defaults(KlControllerConfig.class);
   }

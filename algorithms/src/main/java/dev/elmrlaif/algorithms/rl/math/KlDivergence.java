@@ -1,16 +1,16 @@
 package dev.elmrlaif.algorithms.rl.math;
 
 /**
- * The KL regulariser of H1, {@code KL(π_θ ‖ π_ref)}: exactly over a vocabulary from two
- * log-prob vectors, or estimated per sampled token ({@link KlEstimator}) with optional clipping.
+ * The KL regulariser of H1, {@code KL(π_θ ‖ π_ref)}: exactly over a vocabulary from two log-prob
+ * vectors, or estimated per sampled token ({@link KlEstimator}) with optional clipping.
  */
 public final class KlDivergence {
   private KlDivergence() {}
 
   /**
-   * Exact {@code KL(p ‖ q) = Σ_a p_a (log p_a − log q_a)} from normalised log-prob vectors over
-   * the same vocabulary. Terms with {@code p_a = 0} are 0; a token with {@code p_a > 0} and
-   * {@code q_a = 0} makes the divergence {@code +∞}.
+   * Exact {@code KL(p ‖ q) = Σ_a p_a (log p_a − log q_a)} from normalised log-prob vectors over the
+   * same vocabulary. Terms with {@code p_a = 0} are 0; a token with {@code p_a > 0} and {@code q_a
+   * = 0} makes the divergence {@code +∞}.
    */
   public static double exact(double[] logp, double[] logq) {
     requireSameLength(logp, logq);
@@ -28,9 +28,9 @@ public final class KlDivergence {
   }
 
   /**
-   * The gradient of the exact {@code KL(softmax(z) ‖ q)} with respect to the policy's logits
-   * {@code z}: {@code ∂KL/∂z_a = p_a·(log p_a − log q_a − KL)}, {@code p = softmax(z)}. The
-   * reference for checking the autograd of the exact-KL loss term ({@link KlPlacement#LOSS}).
+   * The gradient of the exact {@code KL(softmax(z) ‖ q)} with respect to the policy's logits {@code
+   * z}: {@code ∂KL/∂z_a = p_a·(log p_a − log q_a − KL)}, {@code p = softmax(z)}. The reference for
+   * checking the autograd of the exact-KL loss term ({@link KlPlacement#LOSS}).
    */
   public static double[] exactGradientWrtLogits(double[] logits, double[] logq) {
     double[] logp = LogProbs.logSoftmax(logits);
@@ -44,15 +44,17 @@ public final class KlDivergence {
   }
 
   /**
-   * Per-token estimates {@code kl_t = clip(estimator(logp_t, logq_t), −clip, clip)} for the
-   * tokens of one sampled sequence; {@code clip = +∞} disables clipping. Clipping bounds the
-   * penalty of rare tokens whose log-ratio is extreme (k1 is clipped on both sides, k2 and k3 are
-   * never negative so only from above).
+   * Per-token estimates {@code kl_t = clip(estimator(logp_t, logq_t), −clip, clip)} for the tokens
+   * of one sampled sequence; {@code clip = +∞} disables clipping. Clipping bounds the penalty of
+   * rare tokens whose log-ratio is extreme (k1 is clipped on both sides, k2 and k3 are never
+   * negative so only from above).
    */
-  public static double[] perToken(KlEstimator estimator, double[] logp, double[] logq, double clip) {
+  public static double[] perToken(
+      KlEstimator estimator, double[] logp, double[] logq, double clip) {
     requireSameLength(logp, logq);
     if (!(clip > 0)) {
-      throw new IllegalArgumentException("kl clip: found " + clip + ", expected > 0 (+infinity disables)");
+      throw new IllegalArgumentException(
+          "kl clip: found " + clip + ", expected > 0 (+infinity disables)");
     }
     double[] kl = new double[logp.length];
     for (int t = 0; t < logp.length; t++) {
@@ -72,8 +74,12 @@ public final class KlDivergence {
 
   private static void requireSameLength(double[] logp, double[] logq) {
     if (logp.length != logq.length) {
-      throw new IllegalArgumentException("policy log-probs have " + logp.length
-          + " entries and reference log-probs " + logq.length + ", expected the same number");
+      throw new IllegalArgumentException(
+          "policy log-probs have "
+              + logp.length
+              + " entries and reference log-probs "
+              + logq.length
+              + ", expected the same number");
     }
   }
 }

@@ -1,15 +1,15 @@
 package dev.elmrlaif.algorithms.rl.math;
 
 /**
- * Single-sample estimators of {@code KL(π_θ ‖ π_ref)} at one token, from the log-probabilities
- * the policy ({@code logp}) and the reference ({@code logq}) give a token sampled from the policy
- * (Schulman, "Approximating KL divergence", 2020). In the objective H1 the penalty is
- * {@code β·Σ_t kl_t}.
+ * Single-sample estimators of {@code KL(π_θ ‖ π_ref)} at one token, from the log-probabilities the
+ * policy ({@code logp}) and the reference ({@code logq}) give a token sampled from the policy
+ * (Schulman, "Approximating KL divergence", 2020). In the objective H1 the penalty is {@code β·Σ_t
+ * kl_t}.
  */
 public enum KlEstimator {
   /**
-   * {@code k1 = log p − log q}. Unbiased: {@code E_p[k1] = KL(p‖q)}. High variance and negative
-   * for tokens the reference prefers.
+   * {@code k1 = log p − log q}. Unbiased: {@code E_p[k1] = KL(p‖q)}. High variance and negative for
+   * tokens the reference prefers.
    */
   K1 {
     @Override
@@ -29,9 +29,9 @@ public enum KlEstimator {
     }
   },
   /**
-   * {@code k3 = r − 1 − log r} with {@code r = q/p = exp(log q − log p)}. Unbiased
-   * ({@code E_p[r] = 1}, so {@code E_p[k3] = E_p[−log r] = KL(p‖q)}) and never negative
-   * ({@code x − 1 ≥ log x}). Computed as {@code expm1(d) − d}, {@code d = log q − log p}.
+   * {@code k3 = r − 1 − log r} with {@code r = q/p = exp(log q − log p)}. Unbiased ({@code E_p[r] =
+   * 1}, so {@code E_p[k3] = E_p[−log r] = KL(p‖q)}) and never negative ({@code x − 1 ≥ log x}).
+   * Computed as {@code expm1(d) − d}, {@code d = log q − log p}.
    */
   K3 {
     @Override
@@ -41,6 +41,9 @@ public enum KlEstimator {
     }
   };
 
-  /** The estimate at one token with policy log-prob {@code logp} and reference log-prob {@code logq}. */
+  /**
+   * The estimate at one token with policy log-prob {@code logp} and reference log-prob {@code
+   * logq}.
+   */
   public abstract double perToken(double logp, double logq);
 }

@@ -7,7 +7,9 @@ package dev.elmrlaif.algorithms.rl.math;
 public final class LogProbs {
   private LogProbs() {}
 
-  /** {@code log Σ_i exp(x_i)}, shifted by the maximum so nothing overflows; {@code -∞} if all are. */
+  /**
+   * {@code log Σ_i exp(x_i)}, shifted by the maximum so nothing overflows; {@code -∞} if all are.
+   */
   public static double logSumExp(double[] x) {
     double max = Double.NEGATIVE_INFINITY;
     for (double v : x) {
@@ -24,8 +26,8 @@ public final class LogProbs {
   }
 
   /**
-   * {@code log softmax(logits)_i = logits_i − logSumExp(logits)}, computed as
-   * {@code (logits_i − max) − log Σ_j exp(logits_j − max)} so large logits lose no precision.
+   * {@code log softmax(logits)_i = logits_i − logSumExp(logits)}, computed as {@code (logits_i −
+   * max) − log Σ_j exp(logits_j − max)} so large logits lose no precision.
    */
   public static double[] logSoftmax(double[] logits) {
     double max = Double.NEGATIVE_INFINITY;
@@ -33,7 +35,8 @@ public final class LogProbs {
       max = Math.max(max, v);
     }
     if (Double.isInfinite(max)) {
-      throw new IllegalArgumentException("log-softmax: the largest logit is " + max + ", expected finite");
+      throw new IllegalArgumentException(
+          "log-softmax: the largest logit is " + max + ", expected finite");
     }
     double[] shifted = new double[logits.length];
     for (int i = 0; i < logits.length; i++) {

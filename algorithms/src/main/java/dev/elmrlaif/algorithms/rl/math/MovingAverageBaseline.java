@@ -1,11 +1,11 @@
 package dev.elmrlaif.algorithms.rl.math;
 
 /**
- * The moving-average baseline of {@link Baseline#MOVING_AVERAGE}: an exponential moving average
- * of batch mean returns, bias-corrected as in Adam, {@code m_n = d·m_{n−1} + (1−d)·mean(R_n)},
- * {@code b_n = m_n / (1 − d^n)} (so {@code b_1} is the first batch's mean exactly), and
- * {@code b = 0} before any batch. {@link #advantages} uses the baseline from before the batch and
- * then folds the batch in, so a sample never serves as its own baseline.
+ * The moving-average baseline of {@link Baseline#MOVING_AVERAGE}: an exponential moving average of
+ * batch mean returns, bias-corrected as in Adam, {@code m_n = d·m_{n−1} + (1−d)·mean(R_n)}, {@code
+ * b_n = m_n / (1 − d^n)} (so {@code b_1} is the first batch's mean exactly), and {@code b = 0}
+ * before any batch. {@link #advantages} uses the baseline from before the batch and then folds the
+ * batch in, so a sample never serves as its own baseline.
  *
  * <p>Its {@link State} is saved with a trainer checkpoint and restored on resume.
  */
@@ -18,7 +18,8 @@ public final class MovingAverageBaseline {
   public record State(double average, long updates) {
     public State {
       if (updates < 0) {
-        throw new IllegalArgumentException("moving-average updates: found " + updates + ", expected >= 0");
+        throw new IllegalArgumentException(
+            "moving-average updates: found " + updates + ", expected >= 0");
       }
     }
   }
@@ -26,7 +27,8 @@ public final class MovingAverageBaseline {
   /** A fresh baseline with decay {@code d} in [0, 1). */
   public MovingAverageBaseline(double decay) {
     if (!(decay >= 0 && decay < 1)) {
-      throw new IllegalArgumentException("baseline decay: found " + decay + ", expected a value in [0, 1)");
+      throw new IllegalArgumentException(
+          "baseline decay: found " + decay + ", expected a value in [0, 1)");
     }
     this.decay = decay;
   }
@@ -39,7 +41,8 @@ public final class MovingAverageBaseline {
   /** Folds one batch of returns into the average. */
   public void update(double[] returns) {
     if (returns.length == 0) {
-      throw new IllegalArgumentException("moving-average baseline: found an empty batch of returns");
+      throw new IllegalArgumentException(
+          "moving-average baseline: found an empty batch of returns");
     }
     average = decay * average + (1 - decay) * Advantages.mean(returns);
     updates++;

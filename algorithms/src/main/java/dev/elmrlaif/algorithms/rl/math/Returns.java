@@ -12,8 +12,8 @@ package dev.elmrlaif.algorithms.rl.math;
  * return (reward-to-go)              G_t = Σ_{k≥t} γ^{k−t} r_k                        (rewardToGo)
  * </pre>
  *
- * With {@code γ = 1} both levels give the same {@code G_0 = r(y) − β·Σ_k kl_k}; they differ in
- * the later steps, which at token level carry only the KL still ahead of them.
+ * With {@code γ = 1} both levels give the same {@code G_0 = r(y) − β·Σ_k kl_k}; they differ in the
+ * later steps, which at token level carry only the KL still ahead of them.
  */
 public final class Returns {
   private Returns() {}
@@ -35,11 +35,19 @@ public final class Returns {
    * @param klPerToken per-token KL estimates {@code kl_t} (from {@link KlDivergence#perToken})
    * @param beta the KL coefficient {@code β >= 0}
    */
-  public static double[] shapedRewards(double[] environmentRewards, double[] klPerToken, double beta,
-      KlLevel level, KlPlacement placement) {
+  public static double[] shapedRewards(
+      double[] environmentRewards,
+      double[] klPerToken,
+      double beta,
+      KlLevel level,
+      KlPlacement placement) {
     if (environmentRewards.length != klPerToken.length) {
-      throw new IllegalArgumentException("environment rewards have " + environmentRewards.length
-          + " entries and KL estimates " + klPerToken.length + ", expected one per token each");
+      throw new IllegalArgumentException(
+          "environment rewards have "
+              + environmentRewards.length
+              + " entries and KL estimates "
+              + klPerToken.length
+              + ", expected one per token each");
     }
     if (!(beta >= 0)) {
       throw new IllegalArgumentException("kl beta: found " + beta + ", expected >= 0");
@@ -63,7 +71,8 @@ public final class Returns {
   /** Discounted reward-to-go {@code G_t = Σ_{k≥t} γ^{k−t} r_k}, computed backwards. */
   public static double[] rewardToGo(double[] rewards, double gamma) {
     if (!(gamma >= 0 && gamma <= 1)) {
-      throw new IllegalArgumentException("discount gamma: found " + gamma + ", expected a value in [0, 1]");
+      throw new IllegalArgumentException(
+          "discount gamma: found " + gamma + ", expected a value in [0, 1]");
     }
     double[] g = new double[rewards.length];
     double running = 0;
@@ -75,8 +84,13 @@ public final class Returns {
   }
 
   /** {@link #shapedRewards} followed by {@link #rewardToGo}: the per-token returns {@code G_t}. */
-  public static double[] returns(double[] environmentRewards, double[] klPerToken, double beta,
-      KlLevel level, KlPlacement placement, double gamma) {
+  public static double[] returns(
+      double[] environmentRewards,
+      double[] klPerToken,
+      double beta,
+      KlLevel level,
+      KlPlacement placement,
+      double gamma) {
     return rewardToGo(shapedRewards(environmentRewards, klPerToken, beta, level, placement), gamma);
   }
 }

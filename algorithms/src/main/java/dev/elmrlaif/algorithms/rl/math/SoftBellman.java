@@ -2,9 +2,9 @@ package dev.elmrlaif.algorithms.rl.math;
 
 /**
  * The per-state formulas of KL-regularised (soft) RL over a finite vocabulary, with every
- * expectation over actions computed exactly (DESIGN.md §4). {@code q} holds {@code Q(s,·)},
- * {@code logPi} the policy's and {@code logRef} the reference's log-probs at the same state;
- * {@code α > 0} is the KL temperature.
+ * expectation over actions computed exactly (DESIGN.md §4). {@code q} holds {@code Q(s,·)}, {@code
+ * logPi} the policy's and {@code logRef} the reference's log-probs at the same state; {@code α > 0}
+ * is the KL temperature.
  *
  * <pre>
  * soft value (H6)         V*(s)    = α log Σ_a π_ref(a|s) exp(Q(s,a)/α)
@@ -14,8 +14,8 @@ package dev.elmrlaif.algorithms.rl.math;
  * Q target (H3, H5)       Q̂(s,a)  = r + γ·V̄(s'),  V̄(s') = 0 when s' is terminal
  * </pre>
  *
- * {@code L_π(s) = α·KL(π ‖ π*) − V*(s)}, so the policy loss is minimised exactly at π*, where
- * the SAC V target equals {@code V*(s)}.
+ * {@code L_π(s) = α·KL(π ‖ π*) − V*(s)}, so the policy loss is minimised exactly at π*, where the
+ * SAC V target equals {@code V*(s)}.
  */
 public final class SoftBellman {
   private SoftBellman() {}
@@ -46,8 +46,8 @@ public final class SoftBellman {
   }
 
   /**
-   * The SAC policy loss {@code Σ_a π(a|s) [α log(π(a|s)/π_ref(a|s)) − Q(s,a)]}, computed as
-   * {@code α·KL(π ‖ π_ref) − Σ_a π(a|s) Q(s,a)}.
+   * The SAC policy loss {@code Σ_a π(a|s) [α log(π(a|s)/π_ref(a|s)) − Q(s,a)]}, computed as {@code
+   * α·KL(π ‖ π_ref) − Σ_a π(a|s) Q(s,a)}.
    */
   public static double policyLoss(double[] logPi, double[] logRef, double[] q, double alpha) {
     requireShape(q, logRef, alpha);
@@ -60,14 +60,19 @@ public final class SoftBellman {
   }
 
   /** {@code Q̂(s,a) = r + γ·V̄(s')}, with {@code V̄(s') = 0} at a terminal {@code s'}. */
-  public static double qTarget(double reward, double gamma, double nextValue, boolean nextIsTerminal) {
+  public static double qTarget(
+      double reward, double gamma, double nextValue, boolean nextIsTerminal) {
     return reward + (nextIsTerminal ? 0.0 : gamma * nextValue);
   }
 
   private static void requireShape(double[] q, double[] logProbs, double alpha) {
     if (q.length != logProbs.length) {
-      throw new IllegalArgumentException("Q-values have " + q.length + " entries and log-probs "
-          + logProbs.length + ", expected one per vocabulary token each");
+      throw new IllegalArgumentException(
+          "Q-values have "
+              + q.length
+              + " entries and log-probs "
+              + logProbs.length
+              + ", expected one per vocabulary token each");
     }
     if (!(alpha > 0) || Double.isInfinite(alpha)) {
       throw new IllegalArgumentException("alpha: found " + alpha + ", expected a finite value > 0");

@@ -38,8 +38,10 @@ final class ReferenceFit {
 
   /** KL (nats) at which the fit stops. */
   static final double TOLERANCE = 1e-4;
+
   /** The most AdamW steps. */
   static final int MAX_ITERATIONS = 3000;
+
   private static final double LEARNING_RATE = 0.02;
 
   private ReferenceFit() {}
@@ -48,20 +50,26 @@ final class ReferenceFit {
   static double fit(Elm elm, TabularPolicy target) {
     TokenMdp mdp = target.mdp();
     if (elm.config().lm().vocabSize() != mdp.vocabSize()) {
-      throw new IllegalArgumentException("reference fit: the ELM has " + elm.config().lm().vocabSize()
-          + " tokens and the table " + mdp.vocabSize() + ", expected the same vocabulary");
+      throw new IllegalArgumentException(
+          "reference fit: the ELM has "
+              + elm.config().lm().vocabSize()
+              + " tokens and the table "
+              + mdp.vocabSize()
+              + ", expected the same vocabulary");
     }
     List<List<Integer>> states = mdp.states();
     int vocab = mdp.vocabSize();
     int width = mdp.horizon(); // every prefix plus the end token fits in `horizon` positions
     List<ElmPrompt> prompts = new ArrayList<>(states.size());
     List<int[]> continuations = new ArrayList<>(states.size());
-    double[] weights = new double[states.size() * width * vocab]; // d(s)·π_table(a|s) at s's position
+    double[] weights =
+        new double[states.size() * width * vocab]; // d(s)·π_table(a|s) at s's position
     double targetNegEntropy = 0; // Σ_s d(s) Σ_a π_table log π_table, a constant of the KL
     for (int b = 0; b < states.size(); b++) {
       List<Integer> state = states.get(b);
       prompts.add(SyntheticElmPolicy.PROMPT);
-      continuations.add(TokenMdp.append(state, TokenMdp.END).stream().mapToInt(Integer::intValue).toArray());
+      continuations.add(
+          TokenMdp.append(state, TokenMdp.END).stream().mapToInt(Integer::intValue).toArray());
       double reach = 1;
       for (int t = 0; t < state.size(); t++) {
         reach *= target.probabilities(state.subList(0, t))[state.get(t)];
@@ -77,22 +85,30 @@ final class ReferenceFit {
     Map<String, NDArray> trainable = elm.trainableParameters();
     double kl = Double.NaN;
     int iteration = 0;
-    try (AdamW optimizer = new AdamW(AdamWConfig.builder().weightDecay(0).build(),
-        LearningRateSchedule.constant(LEARNING_RATE), elm.manager())) {
+    try (AdamW optimizer =
+        new AdamW(
+            AdamWConfig.builder().weightDecay(0).build(),
+            LearningRateSchedule.constant(LEARNING_RATE),
+            elm.manager())) {
       for (; iteration < MAX_ITERATIONS; iteration++) {
         GradientClipping.zeroGradients(trainable);
-        try (NDScope arrays = new NDScope(); NDManager scope = elm.manager().newSubManager()) {
+        try (NDScope arrays = new NDScope();
+            NDManager scope = elm.manager().newSubManager()) {
           arrays.suppressNotUsedWarning();
           try (GradientCollector collector = elm.manager().getEngine().newGradientCollector()) {
-            ContinuationLogProbs scored = elm.continuationLogProbs(scope, prompts, continuations, true);
+            ContinuationLogProbs scored =
+                elm.continuationLogProbs(scope, prompts, continuations, true);
             NDArray logSoftmax = scored.logSoftmax(); // [B, width, V]
             NDArray weight;
-            try (NDArray javaBacked = scope.create(weights, new Shape(states.size(), width, vocab))) {
+            try (NDArray javaBacked =
+                scope.create(weights, new Shape(states.size(), width, vocab))) {
               weight = javaBacked.toType(logSoftmax.getDataType(), true);
             }
             NDArray crossEntropy = logSoftmax.mul(weight).sum().neg();
             collector.backward(crossEntropy);
-            kl = crossEntropy.stopGradient().toType(DataType.FLOAT64, false).getDouble() + targetNegEntropy;
+            kl =
+                crossEntropy.stopGradient().toType(DataType.FLOAT64, false).getDouble()
+                    + targetNegEntropy;
           }
         }
         if (kl < TOLERANCE) {
@@ -101,8 +117,10 @@ final class ReferenceFit {
         optimizer.step(trainable);
       }
     }
-    LOG.info("synthetic reference: fitted the ELM to synthetic.reference_table, KL {} nats after {} steps",
-        String.format(java.util.Locale.ROOT, "%.2e", kl), iteration);
+    LOG.info(
+        "synthetic reference: fitted the ELM to synthetic.reference_table, KL {} nats after {} steps",
+        String.format(java.util.Locale.ROOT, "%.2e", kl),
+        iteration);
     return kl;
   }
 }

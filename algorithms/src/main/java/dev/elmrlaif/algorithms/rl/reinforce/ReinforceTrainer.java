@@ -43,8 +43,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * REINFORCE with KL control (DESIGN.md §4) on the KL-regularised objective H1,
- * {@code J(θ) = E[r(y,c) − β·Σ_t log π_θ(a_t|s_t)/π_ref(a_t|s_t)]}. One step, all the math here:
+ * REINFORCE with KL control (DESIGN.md §4) on the KL-regularised objective H1, {@code J(θ) =
+ * E[r(y,c) − β·Σ_t log π_θ(a_t|s_t)/π_ref(a_t|s_t)]}. One step, all the math here:
  *
  * <pre>
  * sample     y_i ~ π_θ(·|c), K per context                                     ({@link #sample})
@@ -79,8 +79,8 @@ import java.util.Map;
  * the moving-average baseline see each batch once; a step still counts one batch.
  *
  * <p>As an {@link RlTrainer} (driven by the {@code rl} stage), a step also reports the time split
- * and returns its completions; {@link #saveState} keeps what a resumed run needs beside the policy's
- * weights: AdamW's moments, the KL controller, the moving-average baseline, the sampler's
+ * and returns its completions; {@link #saveState} keeps what a resumed run needs beside the
+ * policy's weights: AdamW's moments, the KL controller, the moving-average baseline, the sampler's
  * {@link ResumableRandom} and the step count.
  *
  * <p>Memory: each update runs the reference and policy forwards, the loss and the backward pass
@@ -104,22 +104,32 @@ public final class ReinforceTrainer implements RlTrainer {
    * @param klController the β controller's state
    * @param baseline the moving-average baseline's state
    */
-  public record State(String format, String algorithm, long completedSteps, long randomState,
-      KlControllerState klController, MovingAverageBaseline.State baseline) implements TrainerState {}
+  public record State(
+      String format,
+      String algorithm,
+      long completedSteps,
+      long randomState,
+      KlControllerState klController,
+      MovingAverageBaseline.State baseline)
+      implements TrainerState {}
 
   /**
    * @param policy the ELM being trained (its trainable parameters are updated in place)
    * @param reference the frozen {@code π_ref}, e.g. {@code policy.referencePolicy()} taken before
    *     training; the caller closes both models, the reference first
    */
-  public ReinforceTrainer(Elm policy, Elm reference, CompletionReward reward, ReinforceConfig config) {
+  public ReinforceTrainer(
+      Elm policy, Elm reference, CompletionReward reward, ReinforceConfig config) {
     RlTrainer.requireInputs("ReinforceTrainer", policy, reference, reward, config);
     this.policy = policy;
     this.reference = reference;
     this.reward = reward;
     this.config = config;
-    this.optimizer = new AdamW(AdamWConfig.builder().weightDecay(config.weightDecay()).build(),
-        LearningRateSchedule.constant(config.learningRate()), policy.manager());
+    this.optimizer =
+        new AdamW(
+            AdamWConfig.builder().weightDecay(config.weightDecay()).build(),
+            LearningRateSchedule.constant(config.learningRate()),
+            policy.manager());
     this.klController = KlController.of(config.kl().controller());
     this.advantageEstimator = new AdvantageEstimator(config.baseline());
     this.random = ResumableRandom.seeded(config.seed());
@@ -147,8 +157,8 @@ public final class ReinforceTrainer implements RlTrainer {
 
   /**
    * One step: {@link #sample} K completions of each context, then {@link #update}. The metrics add
-   * the time split: {@code time_generate_s} (sampling), {@code time_reward_s} (scoring) and
-   * {@code time_update_s} (forwards, backward, optimizer).
+   * the time split: {@code time_generate_s} (sampling), {@code time_reward_s} (scoring) and {@code
+   * time_update_s} (forwards, backward, optimizer).
    */
   @Override
   public RlStep step(List<ElmPrompt> contexts) {
@@ -179,15 +189,18 @@ public final class ReinforceTrainer implements RlTrainer {
       }
     }
     long start = System.nanoTime();
-    SampleResult samples = Sampler.sample(
-        policy, prompts, SamplingConfig.ancestral(config.maxNewTokens()), random.nextLong());
+    SampleResult samples =
+        Sampler.sample(
+            policy, prompts, SamplingConfig.ancestral(config.maxNewTokens()), random.nextLong());
     long sampled = System.nanoTime();
     List<int[]> continuations = new ArrayList<>(prompts.size());
     for (int row = 0; row < prompts.size(); row++) {
       continuations.add(samples.continuation(row));
     }
     double[] rewards = reward.rewards(prompts, continuations);
-    return new TimedRollouts(Rollouts.sampled(prompts, continuations, rewards, k), (sampled - start) / 1e9,
+    return new TimedRollouts(
+        Rollouts.sampled(prompts, continuations, rewards, k),
+        (sampled - start) / 1e9,
         (System.nanoTime() - sampled) / 1e9);
   }
 
@@ -199,15 +212,23 @@ public final class ReinforceTrainer implements RlTrainer {
   @Override
   public void saveState(Path folder) throws IOException {
     optimizer.save(folder.resolve(TrainerStateFolder.POLICY_OPTIMIZER));
-    TrainerStateFolder.write(folder, new State(TrainerState.FORMAT, TrainerStateFolder.key(algorithm()),
-        completedSteps, random.state(), klController.state(), advantageEstimator.state()));
+    TrainerStateFolder.write(
+        folder,
+        new State(
+            TrainerState.FORMAT,
+            TrainerStateFolder.key(algorithm()),
+            completedSteps,
+            random.state(),
+            klController.state(),
+            advantageEstimator.state()));
   }
 
   /** Restores what {@link #saveState} wrote into {@code folder} (or an older version's layout). */
   @Override
   public void loadState(Path folder) throws IOException {
     State state = TrainerStateFolder.read(folder, algorithm(), State.class);
-    optimizer.load(TrainerStateFolder.file(folder, algorithm(), TrainerStateFolder.POLICY_OPTIMIZER));
+    optimizer.load(
+        TrainerStateFolder.file(folder, algorithm(), TrainerStateFolder.POLICY_OPTIMIZER));
     completedSteps = state.completedSteps();
     random = ResumableRandom.fromState(state.randomState());
     klController.restore(state.klController());
@@ -215,8 +236,8 @@ public final class ReinforceTrainer implements RlTrainer {
   }
 
   /**
-   * Gradient of the loss on {@code rollouts} ({@link #computeGradients}), global-norm clipping,
-   * one AdamW step and the KL controller's update with the measured exact KL. Returns the step's
+   * Gradient of the loss on {@code rollouts} ({@link #computeGradients}), global-norm clipping, one
+   * AdamW step and the KL controller's update with the measured exact KL. Returns the step's
    * metrics, {@code grad_norm} included.
    */
   public Map<String, Double> update(Rollouts rollouts) {
@@ -242,7 +263,10 @@ public final class ReinforceTrainer implements RlTrainer {
   private double clipAndStep(double loss) {
     Map<String, NDArray> trainable = policy.trainableParameters();
     double gradNorm = GradientClipping.clipOrMeasure(trainable, config.gradClip());
-    GradientClipping.requireFinite("reinforce step " + (completedSteps + 1), Map.of("loss", loss), gradNorm,
+    GradientClipping.requireFinite(
+        "reinforce step " + (completedSteps + 1),
+        Map.of("loss", loss),
+        gradNorm,
         "lower reinforce.learning_rate or set reinforce.grad_clip");
     optimizer.step(trainable);
     return gradNorm;
@@ -260,11 +284,11 @@ public final class ReinforceTrainer implements RlTrainer {
   /**
    * Computes the loss of the class comment on {@code rollouts} and leaves its gradient on the
    * policy's trainable parameters (previous gradients are zeroed first); the parameters do not
-   * change. Returns the metrics, each an expectation under the row weights: {@code loss},
-   * {@code reward_mean}, {@code return_mean} ({@code G_0}), {@code kl_k1}, {@code kl_k2},
-   * {@code kl_k3} (per-sequence sums of the unclipped estimators), {@code kl_exact}
-   * ({@code Σ_t KL(π_θ(·|s_t) ‖ π_ref(·|s_t))}), {@code entropy} ({@code Σ_t H(π_θ(·|s_t))}),
-   * {@code length_mean} and {@code beta}.
+   * change. Returns the metrics, each an expectation under the row weights: {@code loss}, {@code
+   * reward_mean}, {@code return_mean} ({@code G_0}), {@code kl_k1}, {@code kl_k2}, {@code kl_k3}
+   * (per-sequence sums of the unclipped estimators), {@code kl_exact} ({@code Σ_t KL(π_θ(·|s_t) ‖
+   * π_ref(·|s_t))}), {@code entropy} ({@code Σ_t H(π_θ(·|s_t))}), {@code length_mean} and {@code
+   * beta}.
    */
   public Map<String, Double> computeGradients(Rollouts rollouts) {
     return gradients(rollouts, null).metrics();
@@ -283,22 +307,25 @@ public final class ReinforceTrainer implements RlTrainer {
     double[] w = rollouts.weights();
     GradientClipping.zeroGradients(policy.trainableParameters());
     Map<String, Double> metrics = new LinkedHashMap<>();
-    try (NDScope arrays = new NDScope(); NDManager scope = policy.manager().newSubManager()) {
+    try (NDScope arrays = new NDScope();
+        NDManager scope = policy.manager().newSubManager()) {
       arrays.suppressNotUsedWarning();
-      ContinuationLogProbs ref = reference.continuationLogProbs(
-          scope, rollouts.prompts(), rollouts.continuations(), true);
+      ContinuationLogProbs ref =
+          reference.continuationLogProbs(scope, rollouts.prompts(), rollouts.continuations(), true);
       double[][] logq = perRow(ref.tokenLogProbs(), ref.lengths());
       try (GradientCollector collector = policy.manager().getEngine().newGradientCollector()) {
-        ContinuationLogProbs pol = policy.continuationLogProbs(
-            scope, rollouts.prompts(), rollouts.continuations(), true);
+        ContinuationLogProbs pol =
+            policy.continuationLogProbs(scope, rollouts.prompts(), rollouts.continuations(), true);
         double[][] logp = perRow(pol.tokenLogProbs(), pol.lengths());
         int width = (int) pol.tokenLogProbs().getShape().get(1);
         if (old != null) {
           return laterPass(scope, collector, pol, ref, logp, old, w, width, beta);
         }
 
-        // Returns with the KL placed as configured, then the baseline over each context's K samples.
-        // H1 (DESIGN.md §3, paper App. H eq. (1)): J(θ) = E[r(y,c) − β·Σ_t log π_θ(a_t|s_t)/π_ref(a_t|s_t)].
+        // Returns with the KL placed as configured, then the baseline over each context's K
+        // samples.
+        // H1 (DESIGN.md §3, paper App. H eq. (1)): J(θ) = E[r(y,c) − β·Σ_t log
+        // π_θ(a_t|s_t)/π_ref(a_t|s_t)].
         int k = rollouts.samplesPerContext();
         double[][] tokenReturns = new double[rows][];
         double[][] sequenceReturns = new double[rollouts.contexts()][k];
@@ -307,27 +334,37 @@ public final class ReinforceTrainer implements RlTrainer {
         double returnMean = 0;
         double lengthMean = 0;
         for (int i = 0; i < rows; i++) {
-          // kl_{i,t} = k1: log(π_θ/π_ref) | k2: ½(log π_θ/π_ref)² | k3: ρ − 1 − log ρ, ρ = π_ref/π_θ; clipped
-          double[] klPerToken = KlDivergence.perToken(kl.estimator(), logp[i], logq[i], kl.clipBound());
+          // kl_{i,t} = k1: log(π_θ/π_ref) | k2: ½(log π_θ/π_ref)² | k3: ρ − 1 − log ρ, ρ =
+          // π_ref/π_θ; clipped
+          double[] klPerToken =
+              KlDivergence.perToken(kl.estimator(), logp[i], logq[i], kl.clipBound());
           // e_{i,t} = [t = T−1]·r(y_i, c)
           double[] environment = Returns.terminalRewards(rollouts.rewards()[i], logp[i].length);
-          // r_{i,t} = e_{i,t} − β·kl_{i,t} (token) | e_{i,t} − [t = T−1]·β·Σ_k kl_{i,k} (sequence) | e_{i,t} (loss);
+          // r_{i,t} = e_{i,t} − β·kl_{i,t} (token) | e_{i,t} − [t = T−1]·β·Σ_k kl_{i,k} (sequence)
+          // | e_{i,t} (loss);
           // G_{i,t} = Σ_{k≥t} r_{i,k}  (reward-to-go, γ = 1)
-          tokenReturns[i] = Returns.returns(environment, klPerToken, beta, kl.level(), kl.placement(), 1.0);
+          tokenReturns[i] =
+              Returns.returns(environment, klPerToken, beta, kl.level(), kl.placement(), 1.0);
           sequenceReturns[i / k][i % k] = tokenReturns[i][0]; // G_{i,0}
           for (KlEstimator estimator : KlEstimator.values()) {
-            estimates[estimator.ordinal()] += w[i] * KlDivergence.sum(
-                KlDivergence.perToken(estimator, logp[i], logq[i], Double.POSITIVE_INFINITY));
+            estimates[estimator.ordinal()] +=
+                w[i]
+                    * KlDivergence.sum(
+                        KlDivergence.perToken(
+                            estimator, logp[i], logq[i], Double.POSITIVE_INFINITY));
           }
           rewardMean += w[i] * rollouts.rewards()[i];
           returnMean += w[i] * tokenReturns[i][0];
           lengthMean += w[i] * logp[i].length;
         }
-        // A_i = G_{i,0} (none) | G_{i,0} − b, b the bias-corrected moving average of past batches | G_{i,0} − the
-        // mean of the other K − 1 samples (leave-one-out) | (G_{i,0} − mean_c)/(std_c + ε) (group-normalised);
+        // A_i = G_{i,0} (none) | G_{i,0} − b, b the bias-corrected moving average of past batches |
+        // G_{i,0} − the
+        // mean of the other K − 1 samples (leave-one-out) | (G_{i,0} − mean_c)/(std_c + ε)
+        // (group-normalised);
         // A_{i,t} = A_i + s·(G_{i,t} − G_{i,0}), s = 1/(std_c + ε) when group-normalised, else 1
-        double[][] advantages = tokenAdvantages(
-            tokenReturns, advantageEstimator.advantages(sequenceReturns), k, config.baseline());
+        double[][] advantages =
+            tokenAdvantages(
+                tokenReturns, advantageEstimator.advantages(sequenceReturns), k, config.baseline());
         double[] scaledAdvantages = new double[rows * width]; // w_i · A_{i,t}, 0 on padding
         for (int i = 0; i < rows; i++) {
           for (int t = 0; t < advantages[i].length; t++) {
@@ -335,22 +372,30 @@ public final class ReinforceTrainer implements RlTrainer {
           }
         }
 
-        // The loss: policy gradient surrogate, entropy bonus, exact KL term when placed in the loss.
+        // The loss: policy gradient surrogate, entropy bonus, exact KL term when placed in the
+        // loss.
         NDArray logSoftmax = pol.logSoftmax();
         NDArray probabilities = logSoftmax.exp();
         NDArray mask = pol.mask();
-        NDArray rowWeight = EngineOwned.create(scope, w, new Shape(rows, 1), logSoftmax.getDataType());
+        NDArray rowWeight =
+            EngineOwned.create(scope, w, new Shape(rows, 1), logSoftmax.getDataType());
         // H(π_θ(·|s_t)) = −Σ_a π_θ(a|s_t)·log π_θ(a|s_t)
         NDArray tokenEntropy = probabilities.mul(logSoftmax).sum(new int[] {2}).neg().mul(mask);
-        // KL(π_θ(·|s_t) ‖ π_ref(·|s_t)) = Σ_a π_θ(a|s_t)·(log π_θ(a|s_t) − log π_ref(a|s_t)), exact over the vocabulary
-        NDArray tokenKl = probabilities.mul(logSoftmax.sub(ref.logSoftmax())).sum(new int[] {2}).mul(mask);
+        // KL(π_θ(·|s_t) ‖ π_ref(·|s_t)) = Σ_a π_θ(a|s_t)·(log π_θ(a|s_t) − log π_ref(a|s_t)), exact
+        // over the vocabulary
+        NDArray tokenKl =
+            probabilities.mul(logSoftmax.sub(ref.logSoftmax())).sum(new int[] {2}).mul(mask);
         NDArray entropy = tokenEntropy.mul(rowWeight).sum(); // Σ_i w_i Σ_t H
         NDArray exactKl = tokenKl.mul(rowWeight).sum(); // Σ_i w_i Σ_t KL
-        // L = −Σ_i w_i Σ_t log π_θ(a_{i,t}|s_{i,t})·A_{i,t}  (∇L = −E[Σ_t ∇log π_θ·A], the REINFORCE gradient)
-        NDArray loss = pol.tokenLogProbs()
-            .mul(EngineOwned.create(scope, scaledAdvantages, new Shape(rows, width), logSoftmax.getDataType()))
-            .sum()
-            .neg();
+        // L = −Σ_i w_i Σ_t log π_θ(a_{i,t}|s_{i,t})·A_{i,t}  (∇L = −E[Σ_t ∇log π_θ·A], the
+        // REINFORCE gradient)
+        NDArray loss =
+            pol.tokenLogProbs()
+                .mul(
+                    EngineOwned.create(
+                        scope, scaledAdvantages, new Shape(rows, width), logSoftmax.getDataType()))
+                .sum()
+                .neg();
         if (config.entropyBonus() > 0) { // L −= η·Σ_i w_i Σ_t H
           loss = loss.sub(entropy.mul(EngineOwned.scalar(entropy, config.entropyBonus())));
         }
@@ -363,7 +408,9 @@ public final class ReinforceTrainer implements RlTrainer {
         metrics.put("reward_mean", rewardMean);
         metrics.put("return_mean", returnMean);
         for (KlEstimator estimator : KlEstimator.values()) {
-          metrics.put("kl_" + estimator.name().toLowerCase(java.util.Locale.ROOT), estimates[estimator.ordinal()]);
+          metrics.put(
+              "kl_" + estimator.name().toLowerCase(java.util.Locale.ROOT),
+              estimates[estimator.ordinal()]);
         }
         metrics.put("kl_exact", scalarValue(exactKl));
         metrics.put("entropy", scalarValue(entropy));
@@ -380,8 +427,16 @@ public final class ReinforceTrainer implements RlTrainer {
    * takes the unclipped term and 0 where the clip binds, i.e. {@code ∇(ρ·A) = A·ρ·∇log π_θ}; plus
    * the entropy bonus and the exact KL term as in the first pass.
    */
-  private Pass laterPass(NDManager scope, GradientCollector collector, ContinuationLogProbs pol,
-      ContinuationLogProbs ref, double[][] logp, Batch old, double[] w, int width, double beta) {
+  private Pass laterPass(
+      NDManager scope,
+      GradientCollector collector,
+      ContinuationLogProbs pol,
+      ContinuationLogProbs ref,
+      double[][] logp,
+      Batch old,
+      double[] w,
+      int width,
+      double beta) {
     int rows = logp.length;
     double epsilon = config.clipRatio();
     boolean perToken = config.kl().level() == dev.elmrlaif.algorithms.rl.math.KlLevel.TOKEN;
@@ -411,13 +466,22 @@ public final class ReinforceTrainer implements RlTrainer {
     NDArray probabilities = logSoftmax.exp();
     NDArray mask = pol.mask();
     NDArray rowWeight = EngineOwned.create(scope, w, new Shape(rows, 1), logSoftmax.getDataType());
-    NDArray entropy = probabilities.mul(logSoftmax).sum(new int[] {2}).neg().mul(mask).mul(rowWeight).sum();
-    NDArray exactKl = probabilities.mul(logSoftmax.sub(ref.logSoftmax())).sum(new int[] {2}).mul(mask)
-        .mul(rowWeight).sum();
-    NDArray loss = pol.tokenLogProbs()
-        .mul(EngineOwned.create(scope, coefficients, new Shape(rows, width), logSoftmax.getDataType()))
-        .sum()
-        .neg();
+    NDArray entropy =
+        probabilities.mul(logSoftmax).sum(new int[] {2}).neg().mul(mask).mul(rowWeight).sum();
+    NDArray exactKl =
+        probabilities
+            .mul(logSoftmax.sub(ref.logSoftmax()))
+            .sum(new int[] {2})
+            .mul(mask)
+            .mul(rowWeight)
+            .sum();
+    NDArray loss =
+        pol.tokenLogProbs()
+            .mul(
+                EngineOwned.create(
+                    scope, coefficients, new Shape(rows, width), logSoftmax.getDataType()))
+            .sum()
+            .neg();
     double lossValue = -surrogate;
     if (config.entropyBonus() > 0) {
       loss = loss.sub(entropy.mul(EngineOwned.scalar(entropy, config.entropyBonus())));
@@ -451,8 +515,11 @@ public final class ReinforceTrainer implements RlTrainer {
    * otherwise (so {@code A_{i,t} = G_{i,t} − b_i}). The baseline depends only on the other samples
    * (or past batches), so the gradient stays unbiased at every token.
    */
-  static double[][] tokenAdvantages(double[][] tokenReturns, double[][] sequenceAdvantages,
-      int samplesPerContext, BaselineConfig baseline) {
+  static double[][] tokenAdvantages(
+      double[][] tokenReturns,
+      double[][] sequenceAdvantages,
+      int samplesPerContext,
+      BaselineConfig baseline) {
     int k = samplesPerContext;
     double[][] advantages = new double[tokenReturns.length][];
     for (int i = 0; i < tokenReturns.length; i++) {
@@ -466,7 +533,8 @@ public final class ReinforceTrainer implements RlTrainer {
       }
       advantages[i] = new double[tokenReturns[i].length];
       for (int t = 0; t < tokenReturns[i].length; t++) {
-        advantages[i][t] = sequenceAdvantages[i / k][i % k] + scale * (tokenReturns[i][t] - tokenReturns[i][0]);
+        advantages[i][t] =
+            sequenceAdvantages[i / k][i % k] + scale * (tokenReturns[i][t] - tokenReturns[i][0]);
       }
     }
     return advantages;

@@ -5,12 +5,12 @@ import java.util.List;
 
 /**
  * One REINFORCE batch: completions grouped by context, {@code samplesPerContext} consecutive rows
- * per context (the groups the leave-one-out and group-normalised baselines work in), their
- * rewards, and the weight of each row in the expectation the loss estimates.
+ * per context (the groups the leave-one-out and group-normalised baselines work in), their rewards,
+ * and the weight of each row in the expectation the loss estimates.
  *
  * <p>Sampled batches weight every row {@code 1/rows}; an exact batch lists every sequence of a
- * small CoMDP once with weight {@code π(y)}, so the loss's gradient is the exact expectation
- * (how the trainer's gradient is tested against the analytic policy gradient).
+ * small CoMDP once with weight {@code π(y)}, so the loss's gradient is the exact expectation (how
+ * the trainer's gradient is tested against the analytic policy gradient).
  *
  * @param prompts the context of each row
  * @param continuations the completion of each row
@@ -19,7 +19,10 @@ import java.util.List;
  * @param samplesPerContext rows per context group; divides the number of rows
  */
 public record Rollouts(
-    List<ElmPrompt> prompts, List<int[]> continuations, double[] rewards, double[] weights,
+    List<ElmPrompt> prompts,
+    List<int[]> continuations,
+    double[] rewards,
+    double[] weights,
     int samplesPerContext) {
 
   public Rollouts {
@@ -30,26 +33,38 @@ public record Rollouts(
       throw new IllegalArgumentException("rollouts: found no rows, expected at least one");
     }
     if (continuations.size() != rows || rewards.length != rows || weights.length != rows) {
-      throw new IllegalArgumentException("rollouts: found " + rows + " prompts, " + continuations.size()
-          + " continuations, " + rewards.length + " rewards and " + weights.length
-          + " weights, expected one of each per row");
+      throw new IllegalArgumentException(
+          "rollouts: found "
+              + rows
+              + " prompts, "
+              + continuations.size()
+              + " continuations, "
+              + rewards.length
+              + " rewards and "
+              + weights.length
+              + " weights, expected one of each per row");
     }
     if (samplesPerContext < 1 || rows % samplesPerContext != 0) {
-      throw new IllegalArgumentException("rollouts.samplesPerContext: found " + samplesPerContext
-          + " for " + rows + " rows, expected a divisor of the number of rows");
+      throw new IllegalArgumentException(
+          "rollouts.samplesPerContext: found "
+              + samplesPerContext
+              + " for "
+              + rows
+              + " rows, expected a divisor of the number of rows");
     }
     double total = 0;
     for (int i = 0; i < rows; i++) {
       if (!(weights[i] >= 0) || Double.isInfinite(weights[i])) {
-        throw new IllegalArgumentException("rollouts.weights[" + i + "]: found " + weights[i]
-            + ", expected a finite value >= 0");
+        throw new IllegalArgumentException(
+            "rollouts.weights[" + i + "]: found " + weights[i] + ", expected a finite value >= 0");
       }
       if (!Double.isFinite(rewards[i])) {
-        throw new IllegalArgumentException("rollouts.rewards[" + i + "]: found " + rewards[i]
-            + ", expected a finite reward");
+        throw new IllegalArgumentException(
+            "rollouts.rewards[" + i + "]: found " + rewards[i] + ", expected a finite reward");
       }
       if (continuations.get(i).length == 0) {
-        throw new IllegalArgumentException("rollouts.continuations[" + i + "]: empty, expected at least one token");
+        throw new IllegalArgumentException(
+            "rollouts.continuations[" + i + "]: empty, expected at least one token");
       }
       total += weights[i];
     }
@@ -61,8 +76,8 @@ public record Rollouts(
   }
 
   /** Equal weights {@code 1/rows}: the Monte Carlo estimate over sampled rows. */
-  public static Rollouts sampled(List<ElmPrompt> prompts, List<int[]> continuations, double[] rewards,
-      int samplesPerContext) {
+  public static Rollouts sampled(
+      List<ElmPrompt> prompts, List<int[]> continuations, double[] rewards, int samplesPerContext) {
     double[] weights = new double[prompts.size()];
     java.util.Arrays.fill(weights, 1.0 / prompts.size());
     return new Rollouts(prompts, continuations, rewards, weights, samplesPerContext);

@@ -22,14 +22,14 @@ import java.util.Map;
 
 /**
  * A tiny ELM acting in the synthetic CoMDP, so the same {@link ReinforceTrainer} that trains
- * MovieLens ELMs can be checked against the CoMDP's closed-form optimum
- * {@code π*(y) ∝ π_ref(y)·exp(r(y)/β)} (H1).
+ * MovieLens ELMs can be checked against the CoMDP's closed-form optimum {@code π*(y) ∝
+ * π_ref(y)·exp(r(y)/β)} (H1).
  *
- * <p>The LM's vocabulary is the CoMDP's: token 0 ends a sequence and also serves as the begin
- * token of the one-token prompt {@code [0]} (GPT-2 uses its end-of-text token the same way), so
- * every token the model can emit is an action of the CoMDP and no probability leaks to a token
- * outside it. There is no adapter and no entity slot. {@code π_ref} is a frozen copy of the ELM
- * at initialisation ({@link #initialize}) or after fitting it to a given table ({@link #fittedTo}),
+ * <p>The LM's vocabulary is the CoMDP's: token 0 ends a sequence and also serves as the begin token
+ * of the one-token prompt {@code [0]} (GPT-2 uses its end-of-text token the same way), so every
+ * token the model can emit is an action of the CoMDP and no probability leaks to a token outside
+ * it. There is no adapter and no entity slot. {@code π_ref} is a frozen copy of the ELM at
+ * initialisation ({@link #initialize}) or after fitting it to a given table ({@link #fittedTo}),
  * and the CoMDP's reference table is read from that frozen ELM by enumerating every prefix, so the
  * closed-form optimum is exactly relative to the model's own {@code π_ref}.
  */
@@ -62,18 +62,20 @@ public final class SyntheticElmPolicy implements AutoCloseable {
   }
 
   /** As {@link #initialize(int, int, int, DataType, long)}, over an existing {@link TokenMdp}. */
-  public static SyntheticElmPolicy initialize(TokenMdp mdp, int dModel, DataType dataType, long seed) {
+  public static SyntheticElmPolicy initialize(
+      TokenMdp mdp, int dModel, DataType dataType, long seed) {
     Elm policy = freshElm(mdp, dModel, dataType, seed);
     return new SyntheticElmPolicy(mdp, policy, policy.referencePolicy());
   }
 
   /**
    * A fresh ELM first fitted to a given reference table ({@link ReferenceFit}), whose frozen copy
-   * is then {@code π_ref}. The fit is close, not exact: {@link #coMdp} uses the table read back from
-   * the frozen ELM, so the closed-form optimum stays exactly relative to the model's own
+   * is then {@code π_ref}. The fit is close, not exact: {@link #coMdp} uses the table read back
+   * from the frozen ELM, so the closed-form optimum stays exactly relative to the model's own
    * {@code π_ref}.
    */
-  public static SyntheticElmPolicy fittedTo(TabularPolicy target, int dModel, DataType dataType, long seed) {
+  public static SyntheticElmPolicy fittedTo(
+      TabularPolicy target, int dModel, DataType dataType, long seed) {
     Elm policy = freshElm(target.mdp(), dModel, dataType, seed);
     try {
       ReferenceFit.fit(policy, target);
@@ -95,15 +97,16 @@ public final class SyntheticElmPolicy implements AutoCloseable {
   private static Elm freshElm(TokenMdp mdp, int dModel, DataType dataType, long seed) {
     int vocabSize = mdp.vocabSize();
     int horizon = mdp.horizon();
-    GptConfig lm = GptConfig.builder()
-        .vocabSize(vocabSize)
-        .contextLength(horizon + 1)
-        .layers(1)
-        .heads(1)
-        .dModel(dModel)
-        .mlpRatio(2)
-        .initStd(0.5) // a reference far from uniform, so π* is a real change of distribution
-        .build();
+    GptConfig lm =
+        GptConfig.builder()
+            .vocabSize(vocabSize)
+            .contextLength(horizon + 1)
+            .layers(1)
+            .heads(1)
+            .dModel(dModel)
+            .mlpRatio(2)
+            .initStd(0.5) // a reference far from uniform, so π* is a real change of distribution
+            .build();
     ElmConfig config = ElmConfig.languageModel(lm, TokenMdp.END, TokenMdp.END);
     return Elm.initialize(config, Device.cpu(), dataType, seed);
   }
@@ -151,7 +154,8 @@ public final class SyntheticElmPolicy implements AutoCloseable {
       continuations.add(toArray(TokenMdp.append(state, TokenMdp.END)));
     }
     Map<List<Integer>, double[]> rows = new HashMap<>();
-    try (NDScope arrays = new NDScope(); NDManager scope = elm.manager().newSubManager()) {
+    try (NDScope arrays = new NDScope();
+        NDManager scope = elm.manager().newSubManager()) {
       arrays.suppressNotUsedWarning();
       ContinuationLogProbs scored = elm.continuationLogProbs(scope, prompts, continuations, true);
       NDArray distribution = scored.logSoftmax().exp().toType(DataType.FLOAT64, false); // [B, C, V]
@@ -182,8 +186,8 @@ public final class SyntheticElmPolicy implements AutoCloseable {
 
   /**
    * Every complete sequence of the CoMDP once, weighted by its probability under the current
-   * policy: {@link ReinforceTrainer#computeGradients} on these rollouts gives the exact
-   * expectation of the REINFORCE gradient instead of a sampled estimate.
+   * policy: {@link ReinforceTrainer#computeGradients} on these rollouts gives the exact expectation
+   * of the REINFORCE gradient instead of a sampled estimate.
    */
   public Rollouts exactRollouts(SyntheticCoMdp coMdp) {
     TabularPolicy current = tabular(policy);

@@ -17,19 +17,34 @@ import io.soabase.recordbuilder.core.RecordBuilder;
  */
 @RecordBuilder
 public record SacAlphaConfig(
-    @Doc("fixed: beta stays constant; adaptive: beta is steered so the measured KL approaches target")
-        @Default("fixed") KlControllerConfig.Kind kind,
-    @Doc("alpha, the temperature of the soft values (the initial value when adaptive); formerly beta")
+    @Doc(
+            "fixed: beta stays constant; adaptive: beta is steered so the measured KL approaches target")
+        @Default("fixed")
+        KlControllerConfig.Kind kind,
+    @Doc(
+            "alpha, the temperature of the soft values (the initial value when adaptive); formerly beta")
         @Range(min = 0, minExclusive = true, reason = "alpha is the temperature of the soft values")
-        @DeprecatedAlias("beta") @Default("0.05") double value,
-    @Doc("Adaptive only: KL per sequence to steer toward") @Range(min = 0, minExclusive = true) @Default("6.0")
+        @DeprecatedAlias("beta")
+        @Default("0.05")
+        double value,
+    @Doc("Adaptive only: KL per sequence to steer toward")
+        @Range(min = 0, minExclusive = true)
+        @Default("6.0")
         double target,
     @Doc("Adaptive only: samples over which a full clipped error changes beta by gain*0.2")
-        @Range(min = 0, minExclusive = true) @Default("10000") double horizon,
-    @Doc("Adaptive only: proportional gain K_beta") @Range(min = 0, minExclusive = true) @Default("0.1")
-        double gain) implements SacAlphaConfigBuilder.With {
+        @Range(min = 0, minExclusive = true)
+        @Default("10000")
+        double horizon,
+    @Doc("Adaptive only: proportional gain K_beta")
+        @Range(min = 0, minExclusive = true)
+        @Default("0.1")
+        double gain)
+    implements SacAlphaConfigBuilder.With {
 
-  /** Fixed {@code α = 0.05}; adaptive settings as REINFORCE's controller (target 6 nats, horizon 10000, 0.1). */
+  /**
+   * Fixed {@code α = 0.05}; adaptive settings as REINFORCE's controller (target 6 nats, horizon
+   * 10000, 0.1).
+   */
   public static SacAlphaConfig defaults() {
     return ConfigKeys.defaults(SacAlphaConfig.class);
   }
@@ -41,6 +56,7 @@ public record SacAlphaConfig(
 
   /** The controller that steers {@code α}, as REINFORCE's steers its {@code β}. */
   public KlControllerConfig toController() {
-    return KlControllerConfig.defaults().with(b -> b.kind(kind).beta(value).target(target).horizon(horizon).gain(gain));
+    return KlControllerConfig.defaults()
+        .with(b -> b.kind(kind).beta(value).target(target).horizon(horizon).gain(gain));
   }
 }

@@ -17,44 +17,76 @@ import io.soabase.recordbuilder.core.RecordBuilder;
  */
 @RecordBuilder
 public record SacConfig(
-    @Doc("K: completions sampled per context each step") @Range(min = 1) @Default("8") int samplesPerContext,
-    @Doc("Most tokens generated per completion (the CoMDP horizon H)") @Range(min = 1) @Default("32") int maxNewTokens,
+    @Doc("K: completions sampled per context each step") @Range(min = 1) @Default("8")
+        int samplesPerContext,
+    @Doc("Most tokens generated per completion (the CoMDP horizon H)")
+        @Range(min = 1)
+        @Default("32")
+        int maxNewTokens,
     @Doc("The replay buffer of trajectories") SacReplayConfig replay,
     @Doc("Trajectories sampled from the buffer per update; every transition of each is used")
-        @Range(min = 1) @Default("16") int batchTrajectories,
-    @Doc("Updates (critics, then policy) per step: the update-to-data ratio") @Range(min = 1)
-        @Default("1") int updatesPerStep,
-    @Doc("Discount gamma of the Q target r + gamma * V_target(s') (1 = the undiscounted objective H1)")
-        @Range(min = 0, max = 1) @Default("1.0") double gamma,
+        @Range(min = 1)
+        @Default("16")
+        int batchTrajectories,
+    @Doc("Updates (critics, then policy) per step: the update-to-data ratio")
+        @Range(min = 1)
+        @Default("1")
+        int updatesPerStep,
+    @Doc(
+            "Discount gamma of the Q target r + gamma * V_target(s') (1 = the undiscounted objective H1)")
+        @Range(min = 0, max = 1)
+        @Default("1.0")
+        double gamma,
     @Doc("Polyak rate of the target V: target = (1 - tau) * target + tau * V after each update")
-        @Range(min = 0, max = 1, minExclusive = true) @Default("0.05") double tau,
-    @Doc("The KL coefficient alpha (beta of H1): kind fixed|adaptive, value = its (initial) value,"
-        + " target/horizon/gain for the adaptive controller") SacAlphaConfig alpha,
-    @Doc("AdamW learning rate of the policy (constant)") @Range(min = 0, minExclusive = true)
-        @Default("1e-5") double policyLearningRate,
-    @Doc("AdamW learning rate of the Q and V critics (constant)") @Range(min = 0, minExclusive = true)
-        @Default("1e-4") double criticLearningRate,
-    @Doc("AdamW decoupled weight decay of both optimisers") @Range(min = 0) @Default("0.0") double weightDecay,
-    @Doc("Global gradient-norm clip, applied to the critics and to the policy separately; 0 disables")
-        @Range(min = 0) @Default("1.0") double gradClip,
+        @Range(min = 0, max = 1, minExclusive = true)
+        @Default("0.05")
+        double tau,
+    @Doc(
+            "The KL coefficient alpha (beta of H1): kind fixed|adaptive, value = its (initial) value,"
+                + " target/horizon/gain for the adaptive controller")
+        SacAlphaConfig alpha,
+    @Doc("AdamW learning rate of the policy (constant)")
+        @Range(min = 0, minExclusive = true)
+        @Default("1e-5")
+        double policyLearningRate,
+    @Doc("AdamW learning rate of the Q and V critics (constant)")
+        @Range(min = 0, minExclusive = true)
+        @Default("1e-4")
+        double criticLearningRate,
+    @Doc("AdamW decoupled weight decay of both optimisers") @Range(min = 0) @Default("0.0")
+        double weightDecay,
+    @Doc(
+            "Global gradient-norm clip, applied to the critics and to the policy separately; 0 disables")
+        @Range(min = 0)
+        @Default("1.0")
+        double gradClip,
     @Doc("The critics' architecture") SacCriticConfig critic,
-    @Doc("Steps whose updates train only the critics before the policy starts to move") @Range(min = 0)
-        @Default("0") int warmupSteps,
-    @Doc("Seed of the sampler, the replay buffer and the critics' initialisation") @Default("0") long seed)
+    @Doc("Steps whose updates train only the critics before the policy starts to move")
+        @Range(min = 0)
+        @Default("0")
+        int warmupSteps,
+    @Doc("Seed of the sampler, the replay buffer and the critics' initialisation") @Default("0")
+        long seed)
     implements SacConfigBuilder.With {
 
   public SacConfig {
     if (replay == null || critic == null || alpha == null) {
-      throw new ConfigException("", "replay, critic and alpha must be set; found replay=" + replay + " critic="
-          + critic + " alpha=" + alpha);
+      throw new ConfigException(
+          "",
+          "replay, critic and alpha must be set; found replay="
+              + replay
+              + " critic="
+              + critic
+              + " alpha="
+              + alpha);
     }
   }
 
   /**
-   * K = 8 completions of at most 32 tokens, {@link SacReplayConfig#defaults()}, 16 trajectories
-   * per update, 1 update per step, γ = 1, τ = 0.05, fixed α = 0.05, learning rates 1e-5 (policy)
-   * and 1e-4 (critics), no weight decay, clip 1.0, {@link SacCriticConfig#defaults()}, no warm-up,
-   * seed 0.
+   * K = 8 completions of at most 32 tokens, {@link SacReplayConfig#defaults()}, 16 trajectories per
+   * update, 1 update per step, γ = 1, τ = 0.05, fixed α = 0.05, learning rates 1e-5 (policy) and
+   * 1e-4 (critics), no weight decay, clip 1.0, {@link SacCriticConfig#defaults()}, no warm-up, seed
+   * 0.
    */
   public static SacConfig defaults() {
     return ConfigKeys.defaults(SacConfig.class);

@@ -10,31 +10,48 @@ import dev.elmrlaif.domain.config.Range;
 import io.soabase.recordbuilder.core.RecordBuilder;
 
 /**
- * The SAC critics' architecture (YAML section {@code sac.critic}), mapped onto the critics
- * module's {@link CriticConfig}: linear heads on the frozen reference model's hidden states, or on
- * a small transformer of the critics' own.
+ * The SAC critics' architecture (YAML section {@code sac.critic}), mapped onto the critics module's
+ * {@link CriticConfig}: linear heads on the frozen reference model's hidden states, or on a small
+ * transformer of the critics' own.
  */
 @RecordBuilder
 public record SacCriticConfig(
-    @Doc("shared_frozen: heads on the frozen reference model's hidden states; separate: a small"
-        + " transformer of the critic's own, trained with its head") @Default("shared_frozen") CriticTrunk trunk,
+    @Doc(
+            "shared_frozen: heads on the frozen reference model's hidden states; separate: a small"
+                + " transformer of the critic's own, trained with its head")
+        @Default("shared_frozen")
+        CriticTrunk trunk,
     @Doc("Separate trunk only: transformer blocks") @Range(min = 1) @Default("2") int layers,
     @Doc("Separate trunk only: attention heads") @Range(min = 1) @Default("2") int heads,
-    @Doc("Separate trunk only: width, a multiple of heads") @Range(min = 1) @Default("64") int dModel,
-    @Doc("Standard deviation of the heads' initial weights (0: every value starts at 0)") @Range(min = 0)
-        @Default("0.0") double headInitStd) implements SacCriticConfigBuilder.With {
+    @Doc("Separate trunk only: width, a multiple of heads") @Range(min = 1) @Default("64")
+        int dModel,
+    @Doc("Standard deviation of the heads' initial weights (0: every value starts at 0)")
+        @Range(min = 0)
+        @Default("0.0")
+        double headInitStd)
+    implements SacCriticConfigBuilder.With {
 
   public SacCriticConfig {
     if (trunk == null) {
       throw new ConfigException("trunk", "missing, expected shared_frozen or separate");
     }
     if (layers < 1 || heads < 1 || dModel < 1 || dModel % heads != 0) {
-      throw new ConfigException("", "found layers=" + layers + " heads=" + heads + " d_model="
-          + dModel + ", expected positive integers with d_model a multiple of heads");
+      throw new ConfigException(
+          "",
+          "found layers="
+              + layers
+              + " heads="
+              + heads
+              + " d_model="
+              + dModel
+              + ", expected positive integers with d_model a multiple of heads");
     }
   }
 
-  /** Zero-initialised heads on the frozen shared trunk (separate-trunk sizes: 2 layers, 2 heads, 64). */
+  /**
+   * Zero-initialised heads on the frozen shared trunk (separate-trunk sizes: 2 layers, 2 heads,
+   * 64).
+   */
   public static SacCriticConfig defaults() {
     return ConfigKeys.defaults(SacCriticConfig.class);
   }

@@ -7,8 +7,8 @@ import dev.elmrlaif.policy.model.EngineOwned;
 /**
  * The three losses of soft actor-critic over a finite vocabulary (H2–H4), on a right-padded batch
  * of trajectories, every expectation over actions exact. For every real state {@code s_t} with
- * weight {@code w_{b,t}} (importance weight of the row over the number of real states in the
- * batch; 0 on padding):
+ * weight {@code w_{b,t}} (importance weight of the row over the number of real states in the batch;
+ * 0 on padding):
  *
  * <pre>
  * V target (H2)   V̂(s_t)      = Σ_a π(a|s_t) [Q(s_t,a) − α·log(π(a|s_t)/π_ref(a|s_t))]   (π, Q constant)
@@ -39,17 +39,31 @@ final class SacLosses {
    * @param targetV {@code V̄(s_t)} {@code [B, C]} of the target network
    * @param actions {@code a_t} as {@code [B, C, 1]} INT64 (any valid id on padding)
    * @param rewards {@code r_t} {@code [B, C]}
-   * @param nextNonTerminal {@code [B, C]}: 1 where {@code s_{t+1}} is not terminal ({@code t+1 < T_b})
+   * @param nextNonTerminal {@code [B, C]}: 1 where {@code s_{t+1}} is not terminal ({@code t+1 <
+   *     T_b})
    * @param weights {@code w_{b,t}} {@code [B, C]}
    */
-  record Inputs(NDArray logPolicy, NDArray logReference, NDArray q, NDArray v, NDArray targetV,
-      NDArray actions, NDArray rewards, NDArray nextNonTerminal, NDArray weights) {}
+  record Inputs(
+      NDArray logPolicy,
+      NDArray logReference,
+      NDArray q,
+      NDArray v,
+      NDArray targetV,
+      NDArray actions,
+      NDArray rewards,
+      NDArray nextNonTerminal,
+      NDArray weights) {}
 
   /**
-   * The losses (0-d, differentiable) and, per state, the targets and the Q critic's TD error
-   * {@code Q(s_t,a_t) − Q̂(s_t,a_t)} (constants, {@code [B, C]}).
+   * The losses (0-d, differentiable) and, per state, the targets and the Q critic's TD error {@code
+   * Q(s_t,a_t) − Q̂(s_t,a_t)} (constants, {@code [B, C]}).
    */
-  record Result(NDArray qLoss, NDArray vLoss, NDArray policyLoss, NDArray vTarget, NDArray qTarget,
+  record Result(
+      NDArray qLoss,
+      NDArray vLoss,
+      NDArray policyLoss,
+      NDArray vTarget,
+      NDArray qTarget,
       NDArray tdError) {}
 
   static Result compute(Inputs in, double alpha, double gamma) {
@@ -58,19 +72,20 @@ final class SacLosses {
     NDArray logRatio = in.logPolicy().sub(in.logReference()); // log π/π_ref, [B, C, V]
     NDArray alphaScalar = EngineOwned.scalar(logRatio, alpha);
 
-    NDArray vTarget = pi.stopGradient()
-        .mul(qFixed.sub(logRatio.stopGradient().mul(alphaScalar)))
-        .sum(new int[] {2});
+    NDArray vTarget =
+        pi.stopGradient()
+            .mul(qFixed.sub(logRatio.stopGradient().mul(alphaScalar)))
+            .sum(new int[] {2});
     NDArray nextTargetV = shiftLeft(in.targetV().stopGradient()).mul(in.nextNonTerminal());
     NDArray qTarget = in.rewards().add(nextTargetV.mul(EngineOwned.scalar(nextTargetV, gamma)));
     NDArray qTaken = in.q().gather(in.actions(), 2).squeeze(2);
 
     NDArray vLoss = in.weights().mul(in.v().sub(vTarget).square()).sum();
     NDArray qLoss = in.weights().mul(qTaken.sub(qTarget).square()).sum();
-    NDArray policyLoss = in.weights()
-        .mul(pi.mul(logRatio.mul(alphaScalar).sub(qFixed)).sum(new int[] {2}))
-        .sum();
-    return new Result(qLoss, vLoss, policyLoss, vTarget, qTarget, qTaken.stopGradient().sub(qTarget));
+    NDArray policyLoss =
+        in.weights().mul(pi.mul(logRatio.mul(alphaScalar).sub(qFixed)).sum(new int[] {2})).sum();
+    return new Result(
+        qLoss, vLoss, policyLoss, vTarget, qTarget, qTaken.stopGradient().sub(qTarget));
   }
 
   /** {@code x[:, t+1]} at column {@code t}, 0 in the last column: the value of the next state. */

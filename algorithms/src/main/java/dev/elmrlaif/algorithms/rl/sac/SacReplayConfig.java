@@ -14,9 +14,11 @@ import io.soabase.recordbuilder.core.RecordBuilder;
  */
 @RecordBuilder
 public record SacReplayConfig(
-    @Doc("Most trajectories kept; the oldest are evicted first") @Range(min = 1) @Default("4096") int capacity,
+    @Doc("Most trajectories kept; the oldest are evicted first") @Range(min = 1) @Default("4096")
+        int capacity,
     @Doc("Sample trajectories by priority (mean |TD error| of Q) instead of uniformly")
-        @Default("false") boolean prioritised)
+        @Default("false")
+        boolean prioritised)
     implements SacReplayConfigBuilder.With {
 
   /** A uniform buffer of 4096 trajectories. */

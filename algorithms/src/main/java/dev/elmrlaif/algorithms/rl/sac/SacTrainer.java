@@ -59,13 +59,13 @@ import java.util.SplittableRandom;
  *           measured exact KL of the generated completions
  * </pre>
  *
- * At the soft-optimal point ({@code Q = Q*}, {@code V = V̄ = V*}, {@code π = π* ∝ π_ref·exp(Q* / α)})
- * every loss is at its minimum and the policy gradient vanishes, so SAC's fixed point is the
+ * At the soft-optimal point ({@code Q = Q*}, {@code V = V̄ = V*}, {@code π = π* ∝ π_ref·exp(Q* /
+ * α)}) every loss is at its minimum and the policy gradient vanishes, so SAC's fixed point is the
  * KL-regularised optimum of H1 with {@code β = α}.
  *
- * <p>The loop (generate, store, {@code updates_per_step} updates, metrics) is
- * {@link OffPolicyTrainer}'s; this class is the update ({@link #update}) and what it saves: the
- * critics, the target, both optimizers and {@link State} ({@link TrainerStateFolder}).
+ * <p>The loop (generate, store, {@code updates_per_step} updates, metrics) is {@link
+ * OffPolicyTrainer}'s; this class is the update ({@link #update}) and what it saves: the critics,
+ * the target, both optimizers and {@link State} ({@link TrainerStateFolder}).
  *
  * <p>Critics ({@link SacCriticConfig}): heads on the frozen reference's hidden states, or small
  * transformers of their own. Memory: each update's forwards, losses and backward pass run inside
@@ -85,8 +85,13 @@ public final class SacTrainer extends OffPolicyTrainer<SacTrainer.State> {
    *
    * @param alphaController the α controller's state
    */
-  public record State(String format, String algorithm, long completedSteps, long randomState,
-      KlControllerState alphaController) implements TrainerState {}
+  public record State(
+      String format,
+      String algorithm,
+      long completedSteps,
+      long randomState,
+      KlControllerState alphaController)
+      implements TrainerState {}
 
   /**
    * @param policy the ELM being trained (its trainable parameters are updated in place)
@@ -98,16 +103,20 @@ public final class SacTrainer extends OffPolicyTrainer<SacTrainer.State> {
     this.config = config;
     SplittableRandom seeds = new SplittableRandom(config.seed());
     this.random = ResumableRandom.seeded(seeds.nextLong());
-    this.buffer = ReplayBuffer.create(config.replay().toReplayConfig(), ResumableRandom.seeded(seeds.nextLong()));
+    this.buffer =
+        ReplayBuffer.create(
+            config.replay().toReplayConfig(), ResumableRandom.seeded(seeds.nextLong()));
     Elm criticBase = config.critic().trunk() == CriticTrunk.SHARED_FROZEN ? reference : policy;
     this.q = QCritic.create(config.critic().toCriticConfig(seeds.nextLong()), criticBase);
     this.v = VCritic.create(config.critic().toCriticConfig(seeds.nextLong()), criticBase);
     this.targetV = v.copy();
     AdamWConfig adamW = AdamWConfig.builder().weightDecay(config.weightDecay()).build();
-    this.policyOptimizer = new AdamW(adamW, LearningRateSchedule.constant(config.policyLearningRate()),
-        policy.manager());
-    this.criticOptimizer = new AdamW(adamW, LearningRateSchedule.constant(config.criticLearningRate()),
-        policy.manager());
+    this.policyOptimizer =
+        new AdamW(
+            adamW, LearningRateSchedule.constant(config.policyLearningRate()), policy.manager());
+    this.criticOptimizer =
+        new AdamW(
+            adamW, LearningRateSchedule.constant(config.criticLearningRate()), policy.manager());
     this.alphaController = KlController.of(config.alpha().toController());
   }
 
@@ -182,9 +191,9 @@ public final class SacTrainer extends OffPolicyTrainer<SacTrainer.State> {
   }
 
   /**
-   * One update on a batch drawn from the buffer (see the class comment): {@code q_loss},
-   * {@code v_loss}, {@code policy_loss}, {@code critic_grad_norm} and {@code grad_norm} (0 while
-   * only the critics move, the first {@code warmup_steps} steps).
+   * One update on a batch drawn from the buffer (see the class comment): {@code q_loss}, {@code
+   * v_loss}, {@code policy_loss}, {@code critic_grad_norm} and {@code grad_norm} (0 while only the
+   * critics move, the first {@code warmup_steps} steps).
    */
   @Override
   protected Map<String, Double> update(int u) {
@@ -224,37 +233,47 @@ public final class SacTrainer extends OffPolicyTrainer<SacTrainer.State> {
     GradientClipping.zeroGradients(policy.trainableParameters());
     double[] losses;
     double[] tdErrors;
-    try (NDScope arrays = new NDScope(); NDManager scope = policy.manager().newSubManager()) {
+    try (NDScope arrays = new NDScope();
+        NDManager scope = policy.manager().newSubManager()) {
       arrays.suppressNotUsedWarning();
       DataType type = policy.dataType();
       Shape grid = new Shape(rows, width);
-      // With the shared trunk, one reference forward gives π_ref and the hidden states of Q, V and V̄.
+      // With the shared trunk, one reference forward gives π_ref and the hidden states of Q, V and
+      // V̄.
       TrunkStates referenceStates = Critic.trunkStates(scope, reference, prompts, continuations);
       NDArray logReference = reference.logits(referenceStates.hidden()).logSoftmax(-1);
       boolean shared = config.critic().trunk() == CriticTrunk.SHARED_FROZEN;
-      CriticValues target = shared ? targetV.values(referenceStates) : targetV.values(scope, prompts, continuations);
+      CriticValues target =
+          shared ? targetV.values(referenceStates) : targetV.values(scope, prompts, continuations);
       try (GradientCollector collector = policy.manager().getEngine().newGradientCollector()) {
         ContinuationLogProbs pol = policy.continuationLogProbs(scope, prompts, continuations, true);
-        CriticValues qs = shared ? q.values(referenceStates) : q.values(scope, prompts, continuations);
-        CriticValues vs = shared ? v.values(referenceStates) : v.values(scope, prompts, continuations);
-        SacLosses.Result result = SacLosses.compute(new SacLosses.Inputs(
-                pol.logSoftmax(),
-                logReference.toType(type, false),
-                qs.values().toType(type, false),
-                vs.values().toType(type, false),
-                target.values().toType(type, false),
-                EngineOwned.create(scope, actions, new Shape(rows, width, 1)),
-                EngineOwned.create(scope, stepRewards, grid, type),
-                EngineOwned.create(scope, nextNonTerminal, grid, type),
-                EngineOwned.create(scope, weights, grid, type)),
-            alpha, config.gamma());
+        CriticValues qs =
+            shared ? q.values(referenceStates) : q.values(scope, prompts, continuations);
+        CriticValues vs =
+            shared ? v.values(referenceStates) : v.values(scope, prompts, continuations);
+        SacLosses.Result result =
+            SacLosses.compute(
+                new SacLosses.Inputs(
+                    pol.logSoftmax(),
+                    logReference.toType(type, false),
+                    qs.values().toType(type, false),
+                    vs.values().toType(type, false),
+                    target.values().toType(type, false),
+                    EngineOwned.create(scope, actions, new Shape(rows, width, 1)),
+                    EngineOwned.create(scope, stepRewards, grid, type),
+                    EngineOwned.create(scope, nextNonTerminal, grid, type),
+                    EngineOwned.create(scope, weights, grid, type)),
+                alpha,
+                config.gamma());
         NDArray total = result.qLoss().add(result.vLoss());
         if (policyMoves) {
           total = total.add(result.policyLoss());
         }
         collector.backward(total);
-        losses = new double[] {
-          scalar(result.qLoss()), scalar(result.vLoss()), scalar(result.policyLoss())};
+        losses =
+            new double[] {
+              scalar(result.qLoss()), scalar(result.vLoss()), scalar(result.policyLoss())
+            };
         tdErrors = toDoubles(result.tdError());
       }
     }
@@ -266,7 +285,8 @@ public final class SacTrainer extends OffPolicyTrainer<SacTrainer.State> {
     lossValues.put("v", losses[1]);
     lossValues.put("policy", losses[2]);
     String where = "sac step " + (completedSteps + 1);
-    String advice = "lower sac.critic_learning_rate / sac.policy_learning_rate or set sac.grad_clip";
+    String advice =
+        "lower sac.critic_learning_rate / sac.policy_learning_rate or set sac.grad_clip";
     double criticNorm = GradientClipping.clipOrMeasure(criticParameters, config.gradClip());
     double policyNorm = 0;
     GradientClipping.requireFinite(where, lossValues, criticNorm, advice);
@@ -308,14 +328,22 @@ public final class SacTrainer extends OffPolicyTrainer<SacTrainer.State> {
     files.put(TrainerStateFolder.Q_CRITIC, new StateFile(q::save, q::load));
     files.put(TrainerStateFolder.V_CRITIC, new StateFile(v::save, v::load));
     files.put(TrainerStateFolder.V_TARGET, new StateFile(targetV::save, targetV::load));
-    files.put(TrainerStateFolder.POLICY_OPTIMIZER, new StateFile(policyOptimizer::save, policyOptimizer::load));
-    files.put(TrainerStateFolder.CRITIC_OPTIMIZER, new StateFile(criticOptimizer::save, criticOptimizer::load));
+    files.put(
+        TrainerStateFolder.POLICY_OPTIMIZER,
+        new StateFile(policyOptimizer::save, policyOptimizer::load));
+    files.put(
+        TrainerStateFolder.CRITIC_OPTIMIZER,
+        new StateFile(criticOptimizer::save, criticOptimizer::load));
     return files;
   }
 
   @Override
   protected State state() {
-    return new State(TrainerState.FORMAT, TrainerStateFolder.key(algorithm()), completedSteps, random.state(),
+    return new State(
+        TrainerState.FORMAT,
+        TrainerStateFolder.key(algorithm()),
+        completedSteps,
+        random.state(),
         alphaController.state());
   }
 

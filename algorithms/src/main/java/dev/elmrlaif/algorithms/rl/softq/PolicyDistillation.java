@@ -17,10 +17,10 @@ import java.nio.file.Path;
 import java.util.Map;
 
 /**
- * The policy half of soft Q-learning (H7–H8): turns Q-values into the optimal policy
- * {@code π*(·|s) = softmax(log π_ref(·|s) + Q(s,·)/α)} at every state of a batch, and moves the ELM
- * toward it by one AdamW step on {@code L_π = mean_s KL(π*(·|s) ‖ π_θ(·|s))} ({@link SoftQMath}).
- * It owns the policy's optimizer.
+ * The policy half of soft Q-learning (H7–H8): turns Q-values into the optimal policy {@code π*(·|s)
+ * = softmax(log π_ref(·|s) + Q(s,·)/α)} at every state of a batch, and moves the ELM toward it by
+ * one AdamW step on {@code L_π = mean_s KL(π*(·|s) ‖ π_θ(·|s))} ({@link SoftQMath}). It owns the
+ * policy's optimizer.
  */
 final class PolicyDistillation implements AutoCloseable {
   private final Elm policy;
@@ -34,8 +34,11 @@ final class PolicyDistillation implements AutoCloseable {
     this.reference = reference;
     this.alpha = config.alpha();
     this.gradClip = config.gradClip();
-    this.optimizer = new AdamW(AdamWConfig.builder().weightDecay(config.weightDecay()).build(),
-        LearningRateSchedule.constant(config.policyLearningRate()), policy.manager());
+    this.optimizer =
+        new AdamW(
+            AdamWConfig.builder().weightDecay(config.weightDecay()).build(),
+            LearningRateSchedule.constant(config.policyLearningRate()),
+            policy.manager());
   }
 
   /** What one distillation update measured: {@code L_π} before the step and the gradient norm. */
@@ -43,32 +46,39 @@ final class PolicyDistillation implements AutoCloseable {
 
   /**
    * {@code log π*(·|s_t)}, {@code [B, C, V]}, at every state of {@code batch} (H7), a constant
-   * created in {@code scope}: {@code q} gives {@code Q(s_t,·)}, the reference {@code log π_ref(·|s_t)}.
+   * created in {@code scope}: {@code q} gives {@code Q(s_t,·)}, the reference {@code log
+   * π_ref(·|s_t)}.
    */
   NDArray optimalLogPolicy(NDManager scope, TrajectoryBatch batch, QValues q) {
-    ContinuationLogProbs ref = reference.continuationLogProbs(
-        scope, batch.prompts(), batch.continuations(), true);
-    NDArray values = q.q(scope, batch.prompts(), batch.continuations())
-        .toType(ref.logSoftmax().getDataType(), false);
+    ContinuationLogProbs ref =
+        reference.continuationLogProbs(scope, batch.prompts(), batch.continuations(), true);
+    NDArray values =
+        q.q(scope, batch.prompts(), batch.continuations())
+            .toType(ref.logSoftmax().getDataType(), false);
     return SoftQMath.optimalLogPolicy(values, ref.logSoftmax(), alpha).stopGradient();
   }
 
   /**
    * Computes {@code L_π} on {@code batch} with {@code π*} from {@code q} and leaves its gradient on
-   * the policy's trainable parameters (zeroed first); the parameters do not change. Returns
-   * {@code L_π}, the importance-weighted mean over the batch's states.
+   * the policy's trainable parameters (zeroed first); the parameters do not change. Returns {@code
+   * L_π}, the importance-weighted mean over the batch's states.
    */
   double computeGradients(TrajectoryBatch batch, QValues q) {
     GradientClipping.zeroGradients(policy.trainableParameters());
-    try (NDScope arrays = new NDScope(); NDManager scope = policy.manager().newSubManager()) {
+    try (NDScope arrays = new NDScope();
+        NDManager scope = policy.manager().newSubManager()) {
       arrays.suppressNotUsedWarning();
       NDArray target = optimalLogPolicy(scope, batch, q);
       try (GradientCollector collector = policy.manager().getEngine().newGradientCollector()) {
-        ContinuationLogProbs current = policy.continuationLogProbs(
-            scope, batch.prompts(), batch.continuations(), true);
+        ContinuationLogProbs current =
+            policy.continuationLogProbs(scope, batch.prompts(), batch.continuations(), true);
         NDArray perState = SoftQMath.distillationKl(target, current.logSoftmax()); // [B, C]
-        NDArray weights = EngineOwned.create(scope, batch.stateWeights(),
-            new Shape(batch.rows(), batch.width()), perState.getDataType());
+        NDArray weights =
+            EngineOwned.create(
+                scope,
+                batch.stateWeights(),
+                new Shape(batch.rows(), batch.width()),
+                perState.getDataType());
         NDArray loss = perState.mul(weights).sum();
         collector.backward(loss);
         return Tensors.toDoubles(loss)[0];
@@ -81,7 +91,10 @@ final class PolicyDistillation implements AutoCloseable {
     double loss = computeGradients(batch, q);
     Map<String, NDArray> trainable = policy.trainableParameters();
     double gradNorm = GradientClipping.clipOrMeasure(trainable, gradClip);
-    GradientClipping.requireFinite("soft_q distillation", Map.of("loss", loss), gradNorm,
+    GradientClipping.requireFinite(
+        "soft_q distillation",
+        Map.of("loss", loss),
+        gradNorm,
         "lower soft_q.policy_learning_rate or set soft_q.grad_clip");
     optimizer.step(trainable);
     return new Update(loss, gradNorm);

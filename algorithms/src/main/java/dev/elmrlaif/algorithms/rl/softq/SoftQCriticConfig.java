@@ -16,25 +16,43 @@ import io.soabase.recordbuilder.core.RecordBuilder;
  */
 @RecordBuilder
 public record SoftQCriticConfig(
-    @Doc("shared_frozen: a head on the frozen reference model's hidden states; separate: a small"
-        + " transformer of the critic's own, trained with its head") @Default("shared_frozen") CriticTrunk trunk,
+    @Doc(
+            "shared_frozen: a head on the frozen reference model's hidden states; separate: a small"
+                + " transformer of the critic's own, trained with its head")
+        @Default("shared_frozen")
+        CriticTrunk trunk,
     @Doc("Separate trunk only: transformer blocks") @Range(min = 1) @Default("2") int layers,
     @Doc("Separate trunk only: attention heads") @Range(min = 1) @Default("2") int heads,
-    @Doc("Separate trunk only: width, a multiple of heads") @Range(min = 1) @Default("64") int dModel,
-    @Doc("Standard deviation of the head's initial weights (0: Q starts at 0, so pi* starts at pi_ref)")
-        @Range(min = 0) @Default("0.0") double headInitStd) implements SoftQCriticConfigBuilder.With {
+    @Doc("Separate trunk only: width, a multiple of heads") @Range(min = 1) @Default("64")
+        int dModel,
+    @Doc(
+            "Standard deviation of the head's initial weights (0: Q starts at 0, so pi* starts at pi_ref)")
+        @Range(min = 0)
+        @Default("0.0")
+        double headInitStd)
+    implements SoftQCriticConfigBuilder.With {
 
   public SoftQCriticConfig {
     if (trunk == null) {
       throw new ConfigException("trunk", "missing, expected shared_frozen or separate");
     }
     if (layers < 1 || heads < 1 || dModel < 1 || dModel % heads != 0) {
-      throw new ConfigException("", "found layers=" + layers + " heads=" + heads
-          + " d_model=" + dModel + ", expected positive integers with d_model a multiple of heads");
+      throw new ConfigException(
+          "",
+          "found layers="
+              + layers
+              + " heads="
+              + heads
+              + " d_model="
+              + dModel
+              + ", expected positive integers with d_model a multiple of heads");
     }
   }
 
-  /** A zero-initialised head on the frozen shared trunk (separate-trunk sizes: 2 layers, 2 heads, 64). */
+  /**
+   * A zero-initialised head on the frozen shared trunk (separate-trunk sizes: 2 layers, 2 heads,
+   * 64).
+   */
   public static SoftQCriticConfig defaults() {
     return ConfigKeys.defaults(SoftQCriticConfig.class);
   }

@@ -14,7 +14,6 @@ import dev.elmrlaif.critics.QCritic;
 import dev.elmrlaif.domain.base.UserInputException;
 import dev.elmrlaif.policy.model.ContinuationLogProbs;
 import dev.elmrlaif.policy.model.Elm;
-import dev.elmrlaif.policy.model.ElmPrompt;
 import dev.elmrlaif.policy.model.EngineOwned;
 import dev.elmrlaif.policy.optim.AdamW;
 import dev.elmrlaif.policy.optim.AdamWConfig;
@@ -32,8 +31,8 @@ import java.util.Map;
 
 /**
  * Soft Q-learning with policy distillation (DESIGN.md §4, H5–H8): learn {@code Q*} of the
- * KL-regularised CoMDP off-policy from a replay buffer, then distil
- * {@code π*(a|s) = π_ref(a|s)·exp((Q*(s,a) − V*(s))/α)} into the ELM. One {@link #step}:
+ * KL-regularised CoMDP off-policy from a replay buffer, then distil {@code π*(a|s) =
+ * π_ref(a|s)·exp((Q*(s,a) − V*(s))/α)} into the ELM. One {@link #step}:
  *
  * <pre>
  * generate   y ~ μ(·|c), K per context, μ = π_θ or π_ref (soft_q.behaviour); r = r(y, c);
@@ -49,14 +48,14 @@ import java.util.Map;
  * </pre>
  *
  * Every sum over actions is exact over the vocabulary ({@link SoftQMath}). {@code α} is fixed (the
- * β of H1), so at the fixed point the ELM is the KL-regularised optimum
- * {@code π*(y|c) ∝ π_ref(y|c)·exp(r(y,c)/α)}.
+ * β of H1), so at the fixed point the ELM is the KL-regularised optimum {@code π*(y|c) ∝
+ * π_ref(y|c)·exp(r(y,c)/α)}.
  *
  * <p>The loop (generate, store, the updates, metrics) is {@link OffPolicyTrainer}'s; this class is
- * the two updates ({@link #update}: the critic's {@code q_updates_per_step} first, then the
- * {@code distill_updates_per_step} distillations) and what they save: the Q critic and its target,
- * both optimizers and {@link State} ({@link TrainerStateFolder}); with the replay buffer (contents
- * and its sampler) a resumed run repeats the uninterrupted one.
+ * the two updates ({@link #update}: the critic's {@code q_updates_per_step} first, then the {@code
+ * distill_updates_per_step} distillations) and what they save: the Q critic and its target, both
+ * optimizers and {@link State} ({@link TrainerStateFolder}); with the replay buffer (contents and
+ * its sampler) a resumed run repeats the uninterrupted one.
  *
  * <p>Memory: each update runs inside one {@link NDScope} and child manager closed after its
  * backward pass (docs/djl-pitfalls.md).
@@ -68,7 +67,10 @@ public final class SoftQTrainer extends OffPolicyTrainer<SoftQTrainer.State> {
   private final AdamW criticOptimizer;
   private final PolicyDistillation distillation;
 
-  /** Soft-Q's scalars in a checkpoint ({@code trainer_state.json}): the step count and the generator. */
+  /**
+   * Soft-Q's scalars in a checkpoint ({@code trainer_state.json}): the step count and the
+   * generator.
+   */
   public record State(String format, String algorithm, long completedSteps, long randomState)
       implements TrainerState {}
 
@@ -84,13 +86,17 @@ public final class SoftQTrainer extends OffPolicyTrainer<SoftQTrainer.State> {
     ResumableRandom seeds = ResumableRandom.seeded(config.seed());
     this.random = ResumableRandom.seeded(seeds.nextLong());
     ResumableRandom bufferRandom = ResumableRandom.seeded(seeds.nextLong());
-    this.buffer = config.behaviour() == SoftQBehaviour.OFFLINE
-        ? offlineBuffer(Path.of(config.offlineBuffer()))
-        : ReplayBuffer.create(config.replay().toReplayConfig(), bufferRandom);
+    this.buffer =
+        config.behaviour() == SoftQBehaviour.OFFLINE
+            ? offlineBuffer(Path.of(config.offlineBuffer()))
+            : ReplayBuffer.create(config.replay().toReplayConfig(), bufferRandom);
     this.critic = QCritic.create(config.critic().toCriticConfig(seeds.nextLong()), reference);
     this.targetCritic = critic.copy();
-    this.criticOptimizer = new AdamW(AdamWConfig.builder().weightDecay(config.weightDecay()).build(),
-        LearningRateSchedule.constant(config.qLearningRate()), policy.manager());
+    this.criticOptimizer =
+        new AdamW(
+            AdamWConfig.builder().weightDecay(config.weightDecay()).build(),
+            LearningRateSchedule.constant(config.qLearningRate()),
+            policy.manager());
     this.distillation = new PolicyDistillation(policy, reference, config);
   }
 
@@ -145,9 +151,9 @@ public final class SoftQTrainer extends OffPolicyTrainer<SoftQTrainer.State> {
   }
 
   /**
-   * {@code q_loss} and {@code q_grad_norm} (the critic updates), {@code distill_loss} (mean
-   * {@code KL(π* ‖ π_θ)} before each distillation update) and {@code grad_norm} (the policy's
-   * pre-clip gradient norm in the distillation updates).
+   * {@code q_loss} and {@code q_grad_norm} (the critic updates), {@code distill_loss} (mean {@code
+   * KL(π* ‖ π_θ)} before each distillation update) and {@code grad_norm} (the policy's pre-clip
+   * gradient norm in the distillation updates).
    */
   @Override
   protected List<String> updateMetrics() {
@@ -155,13 +161,15 @@ public final class SoftQTrainer extends OffPolicyTrainer<SoftQTrainer.State> {
   }
 
   /**
-   * Update {@code u}: the first {@code q_updates_per_step} are critic updates ({@link #updateCritic}),
-   * the rest distillations of {@code π*} into the ELM ({@link PolicyDistillation#update}); each on
-   * {@code batch_trajectories} trajectories drawn from the buffer.
+   * Update {@code u}: the first {@code q_updates_per_step} are critic updates ({@link
+   * #updateCritic}), the rest distillations of {@code π*} into the ELM ({@link
+   * PolicyDistillation#update}); each on {@code batch_trajectories} trajectories drawn from the
+   * buffer.
    */
   @Override
   protected Map<String, Double> update(int u) {
-    TrajectoryBatch batch = TrajectoryBatch.of(buffer.sampleTrajectories(config.batchTrajectories()));
+    TrajectoryBatch batch =
+        TrajectoryBatch.of(buffer.sampleTrajectories(config.batchTrajectories()));
     Map<String, Double> figures = new LinkedHashMap<>();
     if (u < config.qUpdatesPerStep()) {
       CriticUpdate update = updateCritic(batch);
@@ -176,8 +184,8 @@ public final class SoftQTrainer extends OffPolicyTrainer<SoftQTrainer.State> {
   }
 
   /**
-   * {@code alpha} (this step's α, the {@code beta} every trainer logs, by soft-Q's own name too) and
-   * {@code buffer_transitions} (the buffer's transitions: its trajectories' tokens).
+   * {@code alpha} (this step's α, the {@code beta} every trainer logs, by soft-Q's own name too)
+   * and {@code buffer_transitions} (the buffer's transitions: its trajectories' tokens).
    */
   @Override
   protected void addMetrics(Map<String, Double> metrics) {
@@ -199,7 +207,8 @@ public final class SoftQTrainer extends OffPolicyTrainer<SoftQTrainer.State> {
     int width = batch.width();
     double loss;
     double[] errors;
-    try (NDScope arrays = new NDScope(); NDManager scope = policy.manager().newSubManager()) {
+    try (NDScope arrays = new NDScope();
+        NDManager scope = policy.manager().newSubManager()) {
       arrays.suppressNotUsedWarning();
       double[] targets = bellmanTargets(scope, batch);
       long[] actions = new long[rows * width];
@@ -210,11 +219,19 @@ public final class SoftQTrainer extends OffPolicyTrainer<SoftQTrainer.State> {
         }
       }
       try (GradientCollector collector = policy.manager().getEngine().newGradientCollector()) {
-        NDArray q = critic.values(scope, batch.prompts(), batch.continuations()).values(); // [B, C, V]
-        NDArray taken = q.gather(EngineOwned.create(scope, actions, new Shape(rows, width, 1)), 2).squeeze(2);
-        NDArray error = taken.sub(EngineOwned.create(scope, targets, new Shape(rows, width), taken.getDataType()));
-        NDArray weighted = error.square().mul(
-            EngineOwned.create(scope, batch.stateWeights(), new Shape(rows, width), taken.getDataType()));
+        NDArray q =
+            critic.values(scope, batch.prompts(), batch.continuations()).values(); // [B, C, V]
+        NDArray taken =
+            q.gather(EngineOwned.create(scope, actions, new Shape(rows, width, 1)), 2).squeeze(2);
+        NDArray error =
+            taken.sub(
+                EngineOwned.create(scope, targets, new Shape(rows, width), taken.getDataType()));
+        NDArray weighted =
+            error
+                .square()
+                .mul(
+                    EngineOwned.create(
+                        scope, batch.stateWeights(), new Shape(rows, width), taken.getDataType()));
         NDArray lossArray = weighted.sum();
         collector.backward(lossArray);
         loss = Tensors.toDoubles(lossArray)[0];
@@ -223,8 +240,11 @@ public final class SoftQTrainer extends OffPolicyTrainer<SoftQTrainer.State> {
     }
     Map<String, NDArray> trainable = critic.trainableParameters();
     double gradNorm = GradientClipping.clipOrMeasure(trainable, config.gradClip());
-    GradientClipping.requireFinite("soft_q critic update at step " + (completedSteps + 1), Map.of("loss", loss),
-        gradNorm, "lower soft_q.q_learning_rate or set soft_q.grad_clip");
+    GradientClipping.requireFinite(
+        "soft_q critic update at step " + (completedSteps + 1),
+        Map.of("loss", loss),
+        gradNorm,
+        "lower soft_q.q_learning_rate or set soft_q.grad_clip");
     criticOptimizer.step(trainable);
     targetCritic.polyakUpdate(critic, config.tau());
     if (buffer.config().prioritised()) {
@@ -241,20 +261,28 @@ public final class SoftQTrainer extends OffPolicyTrainer<SoftQTrainer.State> {
   }
 
   /**
-   * The H5 targets {@code y_t} of every transition, {@code [B·C]} (0 on padding), from
-   * {@code V̄*(s_t)} of the target critic and the reference at every state (H6).
+   * The H5 targets {@code y_t} of every transition, {@code [B·C]} (0 on padding), from {@code
+   * V̄*(s_t)} of the target critic and the reference at every state (H6).
    */
   private double[] bellmanTargets(NDManager scope, TrajectoryBatch batch) {
-    ContinuationLogProbs ref = reference.continuationLogProbs(scope, batch.prompts(), batch.continuations(), true);
+    ContinuationLogProbs ref =
+        reference.continuationLogProbs(scope, batch.prompts(), batch.continuations(), true);
     NDArray targetQ = targetCritic.values(scope, batch.prompts(), batch.continuations()).values();
-    double[] softValues = Tensors.toDoubles(SoftQMath.softValue(
-        targetQ.toType(ref.logSoftmax().getDataType(), false), ref.logSoftmax(), config.alpha()));
+    double[] softValues =
+        Tensors.toDoubles(
+            SoftQMath.softValue(
+                targetQ.toType(ref.logSoftmax().getDataType(), false),
+                ref.logSoftmax(),
+                config.alpha()));
     int width = batch.width();
     double[] targets = new double[batch.rows() * width];
     for (int b = 0; b < batch.rows(); b++) {
       int steps = batch.continuations().get(b).length;
-      double[] rowTargets = SoftQMath.bellmanTargets(batch.stepRewards().get(b),
-          Arrays.copyOfRange(softValues, b * width, b * width + steps), config.gamma());
+      double[] rowTargets =
+          SoftQMath.bellmanTargets(
+              batch.stepRewards().get(b),
+              Arrays.copyOfRange(softValues, b * width, b * width + steps),
+              config.gamma());
       System.arraycopy(rowTargets, 0, targets, b * width, steps);
     }
     return targets;
@@ -270,14 +298,18 @@ public final class SoftQTrainer extends OffPolicyTrainer<SoftQTrainer.State> {
     Map<String, StateFile> files = new LinkedHashMap<>();
     files.put(TrainerStateFolder.Q_CRITIC, new StateFile(critic::save, critic::load));
     files.put(TrainerStateFolder.Q_TARGET, new StateFile(targetCritic::save, targetCritic::load));
-    files.put(TrainerStateFolder.CRITIC_OPTIMIZER, new StateFile(criticOptimizer::save, criticOptimizer::load));
-    files.put(TrainerStateFolder.POLICY_OPTIMIZER, new StateFile(distillation::save, distillation::load));
+    files.put(
+        TrainerStateFolder.CRITIC_OPTIMIZER,
+        new StateFile(criticOptimizer::save, criticOptimizer::load));
+    files.put(
+        TrainerStateFolder.POLICY_OPTIMIZER, new StateFile(distillation::save, distillation::load));
     return files;
   }
 
   @Override
   protected State state() {
-    return new State(TrainerState.FORMAT, TrainerStateFolder.key(algorithm()), completedSteps, random.state());
+    return new State(
+        TrainerState.FORMAT, TrainerStateFolder.key(algorithm()), completedSteps, random.state());
   }
 
   /**
@@ -286,21 +318,28 @@ public final class SoftQTrainer extends OffPolicyTrainer<SoftQTrainer.State> {
    */
   private static ReplayBuffer offlineBuffer(Path file) {
     if (!Files.isRegularFile(file)) {
-      throw new UserInputException("soft_q.offline_buffer: " + file + " does not exist; expected a replay buffer"
-          + " saved by a run (e.g. checkpoints/rl/soft_q/<kind>/step-N/trainer/" + TrainerStateFolder.REPLAY + ")");
+      throw new UserInputException(
+          "soft_q.offline_buffer: "
+              + file
+              + " does not exist; expected a replay buffer"
+              + " saved by a run (e.g. checkpoints/rl/soft_q/<kind>/step-N/trainer/"
+              + TrainerStateFolder.REPLAY
+              + ")");
     }
     try {
       ReplayBuffer loaded = ReplayBuffer.load(file);
       if (loaded.size() == 0) {
-        throw new UserInputException("soft_q.offline_buffer: " + file + " holds no trajectory; expected at least one");
+        throw new UserInputException(
+            "soft_q.offline_buffer: " + file + " holds no trajectory; expected at least one");
       }
       return loaded;
     } catch (IOException | RuntimeException e) {
       if (e instanceof UserInputException user) {
         throw user;
       }
-      throw new UserInputException("soft_q.offline_buffer: " + file + " is not a readable replay buffer: "
-          + e.getMessage(), e);
+      throw new UserInputException(
+          "soft_q.offline_buffer: " + file + " is not a readable replay buffer: " + e.getMessage(),
+          e);
     }
   }
 

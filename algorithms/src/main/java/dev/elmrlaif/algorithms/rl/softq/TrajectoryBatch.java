@@ -7,20 +7,24 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Trajectories drawn from the replay buffer, laid out as the critic and the distillation read
- * them: one row per trajectory (its context and generated tokens), so one forward pass gives
- * {@code Q(s_t,·)}, {@code π_ref(·|s_t)} and {@code π_θ(·|s_t)} at every state {@code s_t} of
- * every row. Row {@code b} has {@code continuations.get(b).length} transitions.
+ * Trajectories drawn from the replay buffer, laid out as the critic and the distillation read them:
+ * one row per trajectory (its context and generated tokens), so one forward pass gives {@code
+ * Q(s_t,·)}, {@code π_ref(·|s_t)} and {@code π_θ(·|s_t)} at every state {@code s_t} of every row.
+ * Row {@code b} has {@code continuations.get(b).length} transitions.
  *
  * @param ids the trajectories' ids (for priority updates)
  * @param prompts each row's context
  * @param continuations each row's generated tokens {@code a_0..a_{T−1}}
- * @param stepRewards each row's {@code r_t}: per-token rewards when stored, plus the terminal reward
- *     on the last step
+ * @param stepRewards each row's {@code r_t}: per-token rewards when stored, plus the terminal
+ *     reward on the last step
  * @param importanceWeights each row's prioritised-replay correction (1 under uniform sampling)
  */
-record TrajectoryBatch(List<String> ids, List<ElmPrompt> prompts, List<int[]> continuations,
-    List<double[]> stepRewards, double[] importanceWeights) {
+record TrajectoryBatch(
+    List<String> ids,
+    List<ElmPrompt> prompts,
+    List<int[]> continuations,
+    List<double[]> stepRewards,
+    double[] importanceWeights) {
 
   TrajectoryBatch {
     ids = List.copyOf(ids);
@@ -29,17 +33,35 @@ record TrajectoryBatch(List<String> ids, List<ElmPrompt> prompts, List<int[]> co
     stepRewards = List.copyOf(stepRewards);
     importanceWeights = importanceWeights.clone();
     int rows = ids.size();
-    if (prompts.size() != rows || continuations.size() != rows || stepRewards.size() != rows
+    if (prompts.size() != rows
+        || continuations.size() != rows
+        || stepRewards.size() != rows
         || importanceWeights.length != rows) {
-      throw new IllegalArgumentException("TrajectoryBatch: found " + rows + " ids, " + prompts.size()
-          + " prompts, " + continuations.size() + " continuations, " + stepRewards.size()
-          + " reward rows and " + importanceWeights.length + " weights, expected one of each per row");
+      throw new IllegalArgumentException(
+          "TrajectoryBatch: found "
+              + rows
+              + " ids, "
+              + prompts.size()
+              + " prompts, "
+              + continuations.size()
+              + " continuations, "
+              + stepRewards.size()
+              + " reward rows and "
+              + importanceWeights.length
+              + " weights, expected one of each per row");
     }
     for (int b = 0; b < rows; b++) {
-      if (continuations.get(b).length == 0 || stepRewards.get(b).length != continuations.get(b).length) {
-        throw new IllegalArgumentException("TrajectoryBatch row " + b + ": " + continuations.get(b).length
-            + " tokens and " + stepRewards.get(b).length + " rewards, expected at least one token and one"
-            + " reward per token");
+      if (continuations.get(b).length == 0
+          || stepRewards.get(b).length != continuations.get(b).length) {
+        throw new IllegalArgumentException(
+            "TrajectoryBatch row "
+                + b
+                + ": "
+                + continuations.get(b).length
+                + " tokens and "
+                + stepRewards.get(b).length
+                + " rewards, expected at least one token and one"
+                + " reward per token");
       }
     }
   }
@@ -62,7 +84,10 @@ record TrajectoryBatch(List<String> ids, List<ElmPrompt> prompts, List<int[]> co
     return new TrajectoryBatch(ids, prompts, continuations, rewards, weights);
   }
 
-  /** {@code r_t} of a stored trajectory: its per-token rewards, if any, plus the terminal reward last. */
+  /**
+   * {@code r_t} of a stored trajectory: its per-token rewards, if any, plus the terminal reward
+   * last.
+   */
   static double[] stepRewards(Trajectory trajectory) {
     double[] rewards = trajectory.tokenRewards().orElse(new double[trajectory.length()]);
     rewards[rewards.length - 1] += trajectory.reward();

@@ -18,8 +18,12 @@ public final class EvalByEnvironmentStage implements Stage {
 
   public EvalByEnvironmentStage(Stage toy, Stage domain) {
     if (toy.name() != StageName.EVAL || domain.name() != StageName.EVAL) {
-      throw new IllegalArgumentException("EvalByEnvironmentStage: found stages " + toy.name() + " and "
-          + domain.name() + ", expected two eval stages");
+      throw new IllegalArgumentException(
+          "EvalByEnvironmentStage: found stages "
+              + toy.name()
+              + " and "
+              + domain.name()
+              + ", expected two eval stages");
     }
     this.toy = toy;
     this.domain = domain;

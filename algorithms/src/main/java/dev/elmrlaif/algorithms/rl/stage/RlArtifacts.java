@@ -73,7 +73,8 @@ public final class RlArtifacts {
       return List.of();
     }
     try (Stream<Path> kinds = Files.list(sft)) {
-      return kinds.filter(k -> isComplete(k.resolve("model")))
+      return kinds
+          .filter(k -> isComplete(k.resolve("model")))
           .map(k -> k.getFileName().toString())
           .sorted()
           .toList();

@@ -26,6 +26,7 @@ import java.util.Optional;
 public final class RlCheckpoints {
   /** The pointer file naming the newest complete checkpoint. */
   public static final String LATEST = CheckpointFolders.LATEST;
+
   /** Step folders kept. */
   public static final int KEEP = CheckpointFolders.KEEP;
 
@@ -62,24 +63,39 @@ public final class RlCheckpoints {
    * @param reference the frozen reference to save too, or null when it is reloaded from elsewhere
    * @param tokenizerJson the tokenizer to keep beside the policy, or null
    */
-  public static Saved save(Path dir, StageState state, Elm policy, Elm reference, RlTrainer trainer,
+  public static Saved save(
+      Path dir,
+      StageState state,
+      Elm policy,
+      Elm reference,
+      RlTrainer trainer,
       Path tokenizerJson) {
-    Path folder = CheckpointFolders.save(dir, state.step(), "the RL checkpoint", temporary -> {
-      ElmCheckpoint.save(policy, temporary.resolve(POLICY), tokenizerJson);
-      if (reference != null) {
-        ElmCheckpoint.save(reference, temporary.resolve(REFERENCE), null);
-      }
-      Files.createDirectories(temporary.resolve(TRAINER));
-      trainer.saveState(temporary.resolve(TRAINER));
-      AtomicFiles.write(temporary.resolve(STAGE), CheckpointFolders.JSON.writeValueAsBytes(state));
-    });
+    Path folder =
+        CheckpointFolders.save(
+            dir,
+            state.step(),
+            "the RL checkpoint",
+            temporary -> {
+              ElmCheckpoint.save(policy, temporary.resolve(POLICY), tokenizerJson);
+              if (reference != null) {
+                ElmCheckpoint.save(reference, temporary.resolve(REFERENCE), null);
+              }
+              Files.createDirectories(temporary.resolve(TRAINER));
+              trainer.saveState(temporary.resolve(TRAINER));
+              AtomicFiles.write(
+                  temporary.resolve(STAGE), CheckpointFolders.JSON.writeValueAsBytes(state));
+            });
     return new Saved(folder, state);
   }
 
   /** The newest complete checkpoint in {@code dir}, if any. */
   public static Optional<Saved> latest(Path dir) {
     return CheckpointFolders.latest(dir, STAGE, "a complete RL checkpoint", "this training")
-        .map(folder -> new Saved(folder,
-            CheckpointFolders.readJson(folder.resolve(STAGE), StageState.class, "an RL checkpoint")));
+        .map(
+            folder ->
+                new Saved(
+                    folder,
+                    CheckpointFolders.readJson(
+                        folder.resolve(STAGE), StageState.class, "an RL checkpoint")));
   }
 }

@@ -41,31 +41,34 @@ import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
 
 /**
- * The {@code rl} stage: KL-regularised RL fine-tuning (DESIGN.md §3–4) of every algorithm in
- * {@code rl.algorithms} (REINFORCE, soft actor-critic, soft-Q + distillation; {@link RlTrainers}),
- * each starting afresh from the same policy:
+ * The {@code rl} stage: KL-regularised RL fine-tuning (DESIGN.md §3–4) of every algorithm in {@code
+ * rl.algorithms} (REINFORCE, soft actor-critic, soft-Q + distillation; {@link RlTrainers}), each
+ * starting afresh from the same policy:
  *
  * <ul>
- *   <li>{@code rl.environment = synthetic}: the tiny ELM of the synthetic CoMDP
- *       ({@link SyntheticRlEnvironment}); the trained policy is measured against the exact optimum
- *       and the figures written to {@code rl/<algorithm>/toy.json};
- *   <li>{@code rl.environment = domain}: for every entity kind with a supervised model
- *       ({@code sft/<kind>/model/}), that model is the policy, a frozen copy of it {@code π_ref},
- *       and {@link DomainRlEnvironment} supplies the contexts and the reward.
+ *   <li>{@code rl.environment = synthetic}: the tiny ELM of the synthetic CoMDP ({@link
+ *       SyntheticRlEnvironment}); the trained policy is measured against the exact optimum and the
+ *       figures written to {@code rl/<algorithm>/toy.json};
+ *   <li>{@code rl.environment = domain}: for every entity kind with a supervised model ({@code
+ *       sft/<kind>/model/}), that model is the policy, a frozen copy of it {@code π_ref}, and
+ *       {@link DomainRlEnvironment} supplies the contexts and the reward.
  * </ul>
  *
- * One training runs {@code rl.steps} steps: contexts of the step from the environment,
- * {@link RlTrainer#step}, the step's metrics ({@link StepMetrics}) to the run's metrics log under
- * {@code rl/<algorithm>/<kind>} and to {@link TrainingHealth}, and every
- * {@code rl.checkpoint_every} steps a full-state checkpoint ({@link RlCheckpoints}); a rerun in
- * the same folder continues from the newest checkpoint and skips trainings whose model exists; a
- * stop request (SIGTERM, SIGINT) finishes the step, writes a checkpoint and ends the run. The
- * trained policy goes to {@code rl/<algorithm>/<kind>/model/} ({@link RlArtifacts}).
+ * One training runs {@code rl.steps} steps: contexts of the step from the environment, {@link
+ * RlTrainer#step}, the step's metrics ({@link StepMetrics}) to the run's metrics log under {@code
+ * rl/<algorithm>/<kind>} and to {@link TrainingHealth}, and every {@code rl.checkpoint_every} steps
+ * a full-state checkpoint ({@link RlCheckpoints}); a rerun in the same folder continues from the
+ * newest checkpoint and skips trainings whose model exists; a stop request (SIGTERM, SIGINT)
+ * finishes the step, writes a checkpoint and ends the run. The trained policy goes to {@code
+ * rl/<algorithm>/<kind>/model/} ({@link RlArtifacts}).
  */
 public final class RlStage implements Stage {
   private static final Logger LOG = LogManager.getLogger(RlStage.class);
 
-  /** Told after each step, once its checkpoint (if one was due) is written; tests inject crashes here. */
+  /**
+   * Told after each step, once its checkpoint (if one was due) is written; tests inject crashes
+   * here.
+   */
   @FunctionalInterface
   interface StepObserver {
     void afterStep(String label, long step);
@@ -74,7 +77,9 @@ public final class RlStage implements Stage {
   private final Function<RunContext, PreparedData> data;
   private final StepObserver observer;
 
-  /** @param data the run's prepared data (read only for the domain environment) */
+  /**
+   * @param data the run's prepared data (read only for the domain environment)
+   */
   public RlStage(Function<RunContext, PreparedData> data) {
     this(data, (label, step) -> {});
   }
@@ -111,15 +116,18 @@ public final class RlStage implements Stage {
         checkSyntheticSettings(context);
         for (RlAlgorithm algorithm : rl.algorithms()) {
           String label = label(algorithm, RlArtifacts.TOY);
-          record.put(label, train(context, algorithm, RlArtifacts.TOY, latest -> openSynthetic(context, latest)));
+          record.put(
+              label,
+              train(context, algorithm, RlArtifacts.TOY, latest -> openSynthetic(context, latest)));
         }
       }
       case DOMAIN -> {
         List<String> kinds = RlArtifacts.supervisedKinds(context.run());
         if (kinds.isEmpty()) {
-          throw new UserInputException(context.run().path().resolve(StageName.SFT.key())
-              + ": holds no supervised model (<kind>/model/); expected the output of the 'sft' stage, or set"
-              + " rl.environment = synthetic");
+          throw new UserInputException(
+              context.run().path().resolve(StageName.SFT.key())
+                  + ": holds no supervised model (<kind>/model/); expected the output of the 'sft' stage, or set"
+                  + " rl.environment = synthetic");
         }
         PreparedData prepared = data.apply(context);
         for (RlAlgorithm algorithm : rl.algorithms()) {
@@ -130,7 +138,13 @@ public final class RlStage implements Stage {
               record.put(label, Map.of("skipped", "no task describes a " + kind));
               continue;
             }
-            record.put(label, train(context, algorithm, kind, latest -> openDomain(context, prepared, kind, latest)));
+            record.put(
+                label,
+                train(
+                    context,
+                    algorithm,
+                    kind,
+                    latest -> openDomain(context, prepared, kind, latest)));
           }
         }
       }
@@ -147,8 +161,14 @@ public final class RlStage implements Stage {
   // ---------------------------------------------------------------- one training, any environment
 
   /** The models and environment of one training, fresh or restored; closing frees all of them. */
-  private record Opened(Elm policy, Elm reference, RlEnvironment environment, boolean checkpointReference,
-      Path tokenizerJson, Runnable closer) implements AutoCloseable {
+  private record Opened(
+      Elm policy,
+      Elm reference,
+      RlEnvironment environment,
+      boolean checkpointReference,
+      Path tokenizerJson,
+      Runnable closer)
+      implements AutoCloseable {
     @Override
     public void close() {
       closer.run();
@@ -160,8 +180,8 @@ public final class RlStage implements Stage {
     Opened open(Optional<RlCheckpoints.Saved> latest) throws IOException;
   }
 
-  private Map<String, Object> train(RunContext context, RlAlgorithm algorithm, String kind, Opener opener)
-      throws IOException {
+  private Map<String, Object> train(
+      RunContext context, RlAlgorithm algorithm, String kind, Opener opener) throws IOException {
     RlConfig rl = context.config().rl();
     RunDirectory run = context.run();
     String label = label(algorithm, kind);
@@ -174,8 +194,14 @@ public final class RlStage implements Stage {
     Optional<RlCheckpoints.Saved> latest = RlCheckpoints.latest(checkpoints);
     Map<String, Object> record = new LinkedHashMap<>();
     try (Opened opened = opener.open(latest);
-        RlTrainer trainer = RlTrainers.create(algorithm, opened.policy(), opened.reference(),
-            opened.environment().reward(), context.config(), label)) {
+        RlTrainer trainer =
+            RlTrainers.create(
+                algorithm,
+                opened.policy(),
+                opened.reference(),
+                opened.environment().reward(),
+                context.config(),
+                label)) {
       TrainingHealth health = new TrainingHealth(rl.warnings(), rl.klBudget());
       long start = 0;
       if (latest.isPresent()) {
@@ -185,16 +211,27 @@ public final class RlStage implements Stage {
           if (e instanceof UserInputException || e instanceof java.io.UncheckedIOException) {
             throw e;
           }
-          throw new UserInputException(latest.get().trainer() + ": cannot be read (" + e.getMessage()
-              + "); expected the trainer state of a complete checkpoint (delete " + checkpoints.resolve(RlCheckpoints.LATEST)
-              + " to start this training over)", e);
+          throw new UserInputException(
+              latest.get().trainer()
+                  + ": cannot be read ("
+                  + e.getMessage()
+                  + "); expected the trainer state of a complete checkpoint (delete "
+                  + checkpoints.resolve(RlCheckpoints.LATEST)
+                  + " to start this training over)",
+              e);
         }
         health.restore(latest.get().state().health());
         start = latest.get().state().step();
         if (trainer.completedSteps() != start) {
-          throw new UserInputException(latest.get().folder() + ": the trainer state is at step "
-              + trainer.completedSteps() + " and " + RlCheckpoints.STAGE + " at step " + start
-              + "; expected one checkpoint written at one step");
+          throw new UserInputException(
+              latest.get().folder()
+                  + ": the trainer state is at step "
+                  + trainer.completedSteps()
+                  + " and "
+                  + RlCheckpoints.STAGE
+                  + " at step "
+                  + start
+                  + "; expected one checkpoint written at one step");
         }
         LOG.info("{}: resuming at step {} from {}", label, start, latest.get().folder());
       }
@@ -219,17 +256,26 @@ public final class RlStage implements Stage {
           }
           boolean stopping = context.stop().requested() && done < rl.steps();
           Path saved = null;
-          if ((rl.checkpointEvery() > 0 && done % rl.checkpointEvery() == 0 && done < rl.steps()) || stopping) {
-            saved = RlCheckpoints.save(checkpoints, new RlCheckpoints.StageState(done, health.state()),
-                opened.policy(), opened.checkpointReference() ? opened.reference() : null, trainer,
-                opened.tokenizerJson()).folder();
+          if ((rl.checkpointEvery() > 0 && done % rl.checkpointEvery() == 0 && done < rl.steps())
+              || stopping) {
+            saved =
+                RlCheckpoints.save(
+                        checkpoints,
+                        new RlCheckpoints.StageState(done, health.state()),
+                        opened.policy(),
+                        opened.checkpointReference() ? opened.reference() : null,
+                        trainer,
+                        opened.tokenizerJson())
+                    .folder();
             LOG.info("{}: checkpoint at step {}", label, done);
           }
           progress.step();
           progress.setExtra(summary(last));
           observer.afterStep(label, done);
           if (stopping) {
-            context.stop().stopIfRequested(label + " after step " + done + " of " + rl.steps(), saved);
+            context
+                .stop()
+                .stopIfRequested(label + " after step " + done + " of " + rl.steps(), saved);
           }
         }
       }
@@ -238,7 +284,9 @@ public final class RlStage implements Stage {
         writeModel(opened.reference(), RlArtifacts.toyReference(run, algorithm), null);
         Map<String, Double> figures = synthetic.figures();
         run.writeJson(RlArtifacts.toyFigures(run, algorithm), figures);
-        LOG.info("{}: TV to the exact optimum {}, J {} (optimum {})", label,
+        LOG.info(
+            "{}: TV to the exact optimum {}, J {} (optimum {})",
+            label,
             String.format(Locale.ROOT, "%.4f", figures.get("tv_to_optimum")),
             String.format(Locale.ROOT, "%.4f", figures.get("objective_trained")),
             String.format(Locale.ROOT, "%.4f", figures.get("objective_optimal")));
@@ -250,7 +298,8 @@ public final class RlStage implements Stage {
       Map<String, Integer> warnings = new LinkedHashMap<>();
       health.counts().forEach((warning, count) -> warnings.put(warning.key(), count));
       record.put("warnings", warnings);
-      for (String key : List.of("reward_mean", "kl_exact", "entropy", "length_mean", "distinct_2", "beta")) {
+      for (String key :
+          List.of("reward_mean", "kl_exact", "entropy", "length_mean", "distinct_2", "beta")) {
         Double value = last.get(key);
         if (value != null && Double.isFinite(value)) {
           record.put("final_" + key, value);
@@ -261,15 +310,20 @@ public final class RlStage implements Stage {
   }
 
   private static String summary(Map<String, Double> metrics) {
-    return String.format(Locale.ROOT, "reward %.4f, kl %.4f, entropy %.3f, beta %.3g",
-        metrics.getOrDefault("reward_mean", Double.NaN), metrics.getOrDefault("kl_exact", Double.NaN),
-        metrics.getOrDefault("entropy", Double.NaN), metrics.getOrDefault("beta", Double.NaN));
+    return String.format(
+        Locale.ROOT,
+        "reward %.4f, kl %.4f, entropy %.3f, beta %.3g",
+        metrics.getOrDefault("reward_mean", Double.NaN),
+        metrics.getOrDefault("kl_exact", Double.NaN),
+        metrics.getOrDefault("entropy", Double.NaN),
+        metrics.getOrDefault("beta", Double.NaN));
   }
 
   /** Writes a model folder whole: into a temporary sibling, then one atomic rename. */
   private static void writeModel(Elm elm, Path folder, Path tokenizerJson) throws IOException {
-    Path temporary = folder.resolveSibling(folder.getFileName() + dev.elmrlaif.policy.io.AtomicFiles.TEMP_INFIX
-        + "model");
+    Path temporary =
+        folder.resolveSibling(
+            folder.getFileName() + dev.elmrlaif.policy.io.AtomicFiles.TEMP_INFIX + "model");
     CheckpointFolders.deleteRecursively(temporary);
     ElmCheckpoint.save(elm, temporary, tokenizerJson);
     CheckpointFolders.deleteRecursively(folder);
@@ -280,7 +334,8 @@ public final class RlStage implements Stage {
 
   /**
    * The synthetic CoMDP needs each trainer's horizon to be the CoMDP's, and its fixed KL
-   * coefficient (REINFORCE's β, SAC's and soft-Q's α) to be {@code synthetic.beta}, the β of the exact optimum.
+   * coefficient (REINFORCE's β, SAC's and soft-Q's α) to be {@code synthetic.beta}, the β of the
+   * exact optimum.
    */
   private static void checkSyntheticSettings(RunContext context) {
     RlaifConfig config = context.config();
@@ -289,23 +344,42 @@ public final class RlStage implements Stage {
       switch (algorithm) {
         case REINFORCE -> {
           KlControllerConfig controller = config.reinforce().kl().controller();
-          requireSame(context, "reinforce.max_new_tokens", config.reinforce().maxNewTokens(), "synthetic.horizon",
+          requireSame(
+              context,
+              "reinforce.max_new_tokens",
+              config.reinforce().maxNewTokens(),
+              "synthetic.horizon",
               synthetic.horizon());
           if (controller.kind() == KlControllerConfig.Kind.FIXED) {
-            requireSame(context, "reinforce.kl.controller.beta", controller.beta(), "synthetic.beta", synthetic.beta());
+            requireSame(
+                context,
+                "reinforce.kl.controller.beta",
+                controller.beta(),
+                "synthetic.beta",
+                synthetic.beta());
           }
         }
         case SOFT_Q -> {
-          requireSame(context, "soft_q.max_new_tokens", config.softQ().maxNewTokens(), "synthetic.horizon",
+          requireSame(
+              context,
+              "soft_q.max_new_tokens",
+              config.softQ().maxNewTokens(),
+              "synthetic.horizon",
               synthetic.horizon());
-          requireSame(context, "soft_q.alpha", config.softQ().alpha(), "synthetic.beta", synthetic.beta());
+          requireSame(
+              context, "soft_q.alpha", config.softQ().alpha(), "synthetic.beta", synthetic.beta());
         }
         case SAC -> {
           SacAlphaConfig alpha = config.sac().alpha();
-          requireSame(context, "sac.max_new_tokens", config.sac().maxNewTokens(), "synthetic.horizon",
+          requireSame(
+              context,
+              "sac.max_new_tokens",
+              config.sac().maxNewTokens(),
+              "synthetic.horizon",
               synthetic.horizon());
           if (alpha.kind() == KlControllerConfig.Kind.FIXED) {
-            requireSame(context, "sac.alpha.value", alpha.value(), "synthetic.beta", synthetic.beta());
+            requireSame(
+                context, "sac.alpha.value", alpha.value(), "synthetic.beta", synthetic.beta());
           }
         }
         default -> throw new IllegalStateException("unknown algorithm " + algorithm);
@@ -313,12 +387,21 @@ public final class RlStage implements Stage {
     }
   }
 
-  private static void requireSame(RunContext context, String key, double value, String syntheticKey,
-      double syntheticValue) {
+  private static void requireSame(
+      RunContext context, String key, double value, String syntheticKey, double syntheticValue) {
     if (value != syntheticValue) {
-      throw new UserInputException(context.loaded().originOf(key) + ": " + key + " = " + value + " but "
-          + syntheticKey + " = " + syntheticValue + "; expected the same value with rl.environment = synthetic"
-          + " (the exact optimum is computed for the synthetic CoMDP's horizon and beta)");
+      throw new UserInputException(
+          context.loaded().originOf(key)
+              + ": "
+              + key
+              + " = "
+              + value
+              + " but "
+              + syntheticKey
+              + " = "
+              + syntheticValue
+              + "; expected the same value with rl.environment = synthetic"
+              + " (the exact optimum is computed for the synthetic CoMDP's horizon and beta)");
     }
   }
 
@@ -327,21 +410,34 @@ public final class RlStage implements Stage {
     SyntheticRlEnvironment environment;
     if (latest.isPresent()) {
       RlCheckpoints.Saved saved = latest.get();
-      Path referenceFolder = saved.reference().orElseThrow(() -> new UserInputException(saved.folder()
-          + ": has no " + RlCheckpoints.REFERENCE + "/ folder; expected the synthetic run's frozen reference"));
+      Path referenceFolder =
+          saved
+              .reference()
+              .orElseThrow(
+                  () ->
+                      new UserInputException(
+                          saved.folder()
+                              + ": has no "
+                              + RlCheckpoints.REFERENCE
+                              + "/ folder; expected the synthetic run's frozen reference"));
       Elm policy = ElmCheckpoint.load(saved.policy(), context.compute().device(), DataType.FLOAT32);
       Elm reference;
-      try (Elm loaded = ElmCheckpoint.load(referenceFolder, context.compute().device(), DataType.FLOAT32)) {
+      try (Elm loaded =
+          ElmCheckpoint.load(referenceFolder, context.compute().device(), DataType.FLOAT32)) {
         reference = loaded.referencePolicy();
       }
       environment = SyntheticRlEnvironment.restore(synthetic, policy, reference);
     } else {
       environment = SyntheticRlEnvironment.create(synthetic);
     }
-    return new Opened(environment.policy(), environment.reference(), environment, true, null, environment::close);
+    return new Opened(
+        environment.policy(), environment.reference(), environment, true, null, environment::close);
   }
 
-  /** Where the judge's replies persist: {@code <data.cache_dir>/judge}, {@code <run>/judge}, or nowhere. */
+  /**
+   * Where the judge's replies persist: {@code <data.cache_dir>/judge}, {@code <run>/judge}, or
+   * nowhere.
+   */
   private static Path judgeCache(RunContext context, JudgeRewardConfig judge) {
     return switch (judge.cache()) {
       case DATA -> Path.of(context.config().data().cacheDir()).resolve("judge");
@@ -350,32 +446,46 @@ public final class RlStage implements Stage {
     };
   }
 
-  private static Opened openDomain(RunContext context, PreparedData prepared, String kind,
-      Optional<RlCheckpoints.Saved> latest) throws IOException {
+  private static Opened openDomain(
+      RunContext context, PreparedData prepared, String kind, Optional<RlCheckpoints.Saved> latest)
+      throws IOException {
     Path supervised = RunArtifacts.sftModel(context.run(), kind);
-    Path tokenizerJson = RunArtifacts.requireFile(supervised.resolve(ElmCheckpoint.TOKENIZER_FILE), StageName.SFT);
+    Path tokenizerJson =
+        RunArtifacts.requireFile(supervised.resolve(ElmCheckpoint.TOKENIZER_FILE), StageName.SFT);
     ElmTokenizer tokenizer = ElmTokenizer.load(tokenizerJson);
     Elm reference;
     try (Elm sft = ElmCheckpoint.load(supervised, context.compute().device(), DataType.FLOAT32)) {
       reference = sft.referencePolicy();
     }
-    Elm policy = ElmCheckpoint.load(latest.map(RlCheckpoints.Saved::policy).orElse(supervised),
-        context.compute().device(), DataType.FLOAT32);
+    Elm policy =
+        ElmCheckpoint.load(
+            latest.map(RlCheckpoints.Saved::policy).orElse(supervised),
+            context.compute().device(),
+            DataType.FLOAT32);
     RlConfig rl = context.config().rl();
     JudgeRewardConfig judgeConfig = rl.contexts().reward().judge();
-    AiJudge judge = judgeConfig == null ? null
-        : AiJudge.open(judgeConfig, context.env(), judgeCache(context, judgeConfig));
-    DomainRlEnvironment environment = DomainRlEnvironment.create(prepared, kind, tokenizer, policy.config(),
-        rl.contexts(), RlTrainers.derive(context.config().seed(), "rl/contexts/" + kind),
-        judge == null ? null : judge.reward());
-    Runnable closer = () -> {
-      if (judge != null) {
-        judge.close();
-      }
-      reference.close();
-      policy.close();
-      tokenizer.close();
-    };
+    AiJudge judge =
+        judgeConfig == null
+            ? null
+            : AiJudge.open(judgeConfig, context.env(), judgeCache(context, judgeConfig));
+    DomainRlEnvironment environment =
+        DomainRlEnvironment.create(
+            prepared,
+            kind,
+            tokenizer,
+            policy.config(),
+            rl.contexts(),
+            RlTrainers.derive(context.config().seed(), "rl/contexts/" + kind),
+            judge == null ? null : judge.reward());
+    Runnable closer =
+        () -> {
+          if (judge != null) {
+            judge.close();
+          }
+          reference.close();
+          policy.close();
+          tokenizer.close();
+        };
     return new Opened(policy, reference, environment, false, tokenizerJson, closer);
   }
 }

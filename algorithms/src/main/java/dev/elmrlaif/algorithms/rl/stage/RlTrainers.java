@@ -23,15 +23,34 @@ final class RlTrainers {
    *
    * @param label the training's label ({@code rl/<algorithm>/<kind>}), mixed into the seed
    */
-  static RlTrainer create(RlAlgorithm algorithm, Elm policy, Elm reference, CompletionReward reward,
-      RlaifConfig config, String label) {
+  static RlTrainer create(
+      RlAlgorithm algorithm,
+      Elm policy,
+      Elm reference,
+      CompletionReward reward,
+      RlaifConfig config,
+      String label) {
     return switch (algorithm) {
-      case REINFORCE -> new ReinforceTrainer(policy, reference, reward,
-          config.reinforce().withSeed(derive(config.seed() + config.reinforce().seed(), label)));
-      case SOFT_Q -> new SoftQTrainer(policy, reference, reward,
-          config.softQ().withSeed(derive(config.seed() + config.softQ().seed(), label)));
-      case SAC -> new SacTrainer(policy, reference, reward,
-          config.sac().withSeed(derive(config.seed() + config.sac().seed(), label)));
+      case REINFORCE ->
+          new ReinforceTrainer(
+              policy,
+              reference,
+              reward,
+              config
+                  .reinforce()
+                  .withSeed(derive(config.seed() + config.reinforce().seed(), label)));
+      case SOFT_Q ->
+          new SoftQTrainer(
+              policy,
+              reference,
+              reward,
+              config.softQ().withSeed(derive(config.seed() + config.softQ().seed(), label)));
+      case SAC ->
+          new SacTrainer(
+              policy,
+              reference,
+              reward,
+              config.sac().withSeed(derive(config.seed() + config.sac().seed(), label)));
     };
   }
 

@@ -10,9 +10,9 @@ import java.util.Set;
 
 /**
  * The metrics the {@code rl} stage logs for one step, whatever the algorithm: the trainer's own
- * keys plus what only the completions tell ({@code distinct_2}), the throughput
- * ({@code samples_per_s}, {@code tokens_per_s}) and the mean of each reward component
- * ({@code reward_<component>}).
+ * keys plus what only the completions tell ({@code distinct_2}), the throughput ({@code
+ * samples_per_s}, {@code tokens_per_s}) and the mean of each reward component ({@code
+ * reward_<component>}).
  */
 final class StepMetrics {
   private StepMetrics() {}
@@ -23,9 +23,11 @@ final class StepMetrics {
    * @param seconds wall time of the whole step (generation, reward and update)
    * @param endToken the end token, left out of distinct-2
    */
-  static Map<String, Double> of(RlStep step, double seconds, RlEnvironment environment, int endToken) {
+  static Map<String, Double> of(
+      RlStep step, double seconds, RlEnvironment environment, int endToken) {
     Map<String, Double> metrics = new LinkedHashMap<>(step.metrics());
-    metrics.remove("step"); // the metrics line carries the stage's step; a trainer's own count would shadow it
+    metrics.remove(
+        "step"); // the metrics line carries the stage's step; a trainer's own count would shadow it
     long tokens = 0;
     for (int[] completion : step.completions()) {
       tokens += completion.length;
@@ -35,7 +37,8 @@ final class StepMetrics {
     metrics.put("tokens_per_s", tokens / seconds);
     metrics.put("step_seconds", seconds);
     if (!step.completions().isEmpty()) {
-      environment.componentMeans(step.prompts(), step.completions())
+      environment
+          .componentMeans(step.prompts(), step.completions())
           .forEach((component, mean) -> metrics.put("reward_" + component, mean));
     }
     return metrics;
@@ -50,8 +53,10 @@ final class StepMetrics {
     Set<Long> distinct = new HashSet<>();
     long total = 0;
     for (int[] completion : completions) {
-      int length = completion.length > 0 && completion[completion.length - 1] == endToken
-          ? completion.length - 1 : completion.length;
+      int length =
+          completion.length > 0 && completion[completion.length - 1] == endToken
+              ? completion.length - 1
+              : completion.length;
       for (int t = 1; t < length; t++) {
         distinct.add(((long) completion[t - 1] << 32) | (completion[t] & 0xffffffffL));
         total++;

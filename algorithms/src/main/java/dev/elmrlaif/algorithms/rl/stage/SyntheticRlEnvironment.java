@@ -17,11 +17,11 @@ import java.util.Map;
 /**
  * The synthetic CoMDP of the {@code synthetic} section as an {@link RlEnvironment}, with the tiny
  * ELM of {@link SyntheticElmPolicy} as the policy: every context is the one prompt {@code [0]}, the
- * reward is the configured {@code r(y)}. {@code π_ref} is "given" when the section has a
- * {@code reference_table} (a fresh ELM is first fitted to it), else "random": the ELM's own
- * initialisation from {@code synthetic.seed}. Either way the CoMDP is built on the table read back
- * from the frozen reference ELM, so {@link #figures} measure the trained policy against the exact
- * optimum {@code π* ∝ π_ref·exp(r/β)} of the model's own {@code π_ref}.
+ * reward is the configured {@code r(y)}. {@code π_ref} is "given" when the section has a {@code
+ * reference_table} (a fresh ELM is first fitted to it), else "random": the ELM's own initialisation
+ * from {@code synthetic.seed}. Either way the CoMDP is built on the table read back from the frozen
+ * reference ELM, so {@link #figures} measure the trained policy against the exact optimum {@code π*
+ * ∝ π_ref·exp(r/β)} of the model's own {@code π_ref}.
  */
 public final class SyntheticRlEnvironment implements RlEnvironment, AutoCloseable {
   private final SyntheticElmPolicy toy;
@@ -37,9 +37,12 @@ public final class SyntheticRlEnvironment implements RlEnvironment, AutoCloseabl
   /** A fresh policy and its reference, as the config describes. */
   public static SyntheticRlEnvironment create(SyntheticConfig config) {
     SyntheticCoMdp configured = SyntheticCoMdp.from(config);
-    SyntheticElmPolicy toy = config.referenceTable().isEmpty()
-        ? SyntheticElmPolicy.initialize(configured.mdp(), config.dModel(), DataType.FLOAT32, config.seed())
-        : SyntheticElmPolicy.fittedTo(configured.reference(), config.dModel(), DataType.FLOAT32, config.seed());
+    SyntheticElmPolicy toy =
+        config.referenceTable().isEmpty()
+            ? SyntheticElmPolicy.initialize(
+                configured.mdp(), config.dModel(), DataType.FLOAT32, config.seed())
+            : SyntheticElmPolicy.fittedTo(
+                configured.reference(), config.dModel(), DataType.FLOAT32, config.seed());
     return new SyntheticRlEnvironment(toy, configured);
   }
 
@@ -49,7 +52,8 @@ public final class SyntheticRlEnvironment implements RlEnvironment, AutoCloseabl
    */
   public static SyntheticRlEnvironment restore(SyntheticConfig config, Elm policy, Elm reference) {
     SyntheticCoMdp configured = SyntheticCoMdp.from(config);
-    return new SyntheticRlEnvironment(SyntheticElmPolicy.of(configured.mdp(), policy, reference), configured);
+    return new SyntheticRlEnvironment(
+        SyntheticElmPolicy.of(configured.mdp(), policy, reference), configured);
   }
 
   /** {@code count} copies of the CoMDP's one context, whatever the step. */
@@ -80,8 +84,8 @@ public final class SyntheticRlEnvironment implements RlEnvironment, AutoCloseabl
 
   /**
    * The trained policy against the optimum: {@code tv_to_optimum} ({@code TV(π_θ, π*)} over
-   * sequences), {@code objective_trained} ({@code J(π_θ)}), {@code objective_optimal}
-   * ({@code J(π*) = β log Z}), {@code kl_to_reference} ({@code KL(π_θ ‖ π_ref)}) and {@code beta}.
+   * sequences), {@code objective_trained} ({@code J(π_θ)}), {@code objective_optimal} ({@code J(π*)
+   * = β log Z}), {@code kl_to_reference} ({@code KL(π_θ ‖ π_ref)}) and {@code beta}.
    */
   public Map<String, Double> figures() {
     TabularPolicy trained = toy.tabular(toy.policy());

@@ -33,7 +33,11 @@ import java.util.Set;
 public final class TrainingHealth {
   /** The failures watched for. */
   public enum Warning {
-    NEGATIVE_K1, ENTROPY_COLLAPSE, KL_OVER_BUDGET, KL_RISING, LENGTH_DRIFT;
+    NEGATIVE_K1,
+    ENTROPY_COLLAPSE,
+    KL_OVER_BUDGET,
+    KL_RISING,
+    LENGTH_DRIFT;
 
     /** The lower-case name used in logs and stage records. */
     public String key() {
@@ -49,8 +53,13 @@ public final class TrainingHealth {
    * kl_exact, length_mean]}, the steps seen, the starting entropy and length (once the first window
    * is complete), the warnings now active and how often each fired.
    */
-  public record State(List<double[]> recent, long seen, double startEntropy, double startLength,
-      Set<Warning> active, Map<Warning, Integer> counts) {
+  public record State(
+      List<double[]> recent,
+      long seen,
+      double startEntropy,
+      double startLength,
+      Set<Warning> active,
+      Map<Warning, Integer> counts) {
     public State {
       recent = List.copyOf(recent);
       active = active.isEmpty() ? EnumSet.noneOf(Warning.class) : EnumSet.copyOf(active);
@@ -83,7 +92,9 @@ public final class TrainingHealth {
    */
   public List<Fired> observe(long step, Map<String, Double> metrics) {
     double[] row = {
-      require(metrics, "kl_k1"), require(metrics, "entropy"), require(metrics, "kl_exact"),
+      require(metrics, "kl_k1"),
+      require(metrics, "entropy"),
+      require(metrics, "kl_exact"),
       require(metrics, "length_mean")
     };
     recent.addLast(row);
@@ -100,26 +111,65 @@ public final class TrainingHealth {
     List<Fired> fired = new ArrayList<>();
     double k1 = full ? mean(K1, 0, w) : Double.NaN;
     double k1Error = full ? 2 * standardDeviation(K1, k1) / Math.sqrt(w) : Double.NaN;
-    check(fired, Warning.NEGATIVE_K1, full && k1 + k1Error < 0, String.format(Locale.ROOT,
-        "step %d: mean k1 KL estimate over %d steps is %.4g (± %.2g), expected >= 0; are completions"
-            + " sampled from the policy being trained?", step, w, k1, k1Error));
+    check(
+        fired,
+        Warning.NEGATIVE_K1,
+        full && k1 + k1Error < 0,
+        String.format(
+            Locale.ROOT,
+            "step %d: mean k1 KL estimate over %d steps is %.4g (± %.2g), expected >= 0; are completions"
+                + " sampled from the policy being trained?",
+            step,
+            w,
+            k1,
+            k1Error));
     double entropy = full ? mean(ENTROPY, 0, w) : Double.NaN;
-    check(fired, Warning.ENTROPY_COLLAPSE, seen >= w && entropy < config.entropyCollapseFraction() * startEntropy,
-        String.format(Locale.ROOT, "step %d: entropy collapsed to %.4g, below %.0f%% of its start %.4g",
-            step, entropy, 100 * config.entropyCollapseFraction(), startEntropy));
-    check(fired, Warning.KL_OVER_BUDGET, row[KL] > klBudget, String.format(Locale.ROOT,
-        "step %d: per-sequence KL to pi_ref is %.4g nats, above the budget rl.kl_budget = %.4g",
-        step, row[KL], klBudget));
+    check(
+        fired,
+        Warning.ENTROPY_COLLAPSE,
+        seen >= w && entropy < config.entropyCollapseFraction() * startEntropy,
+        String.format(
+            Locale.ROOT,
+            "step %d: entropy collapsed to %.4g, below %.0f%% of its start %.4g",
+            step,
+            entropy,
+            100 * config.entropyCollapseFraction(),
+            startEntropy));
+    check(
+        fired,
+        Warning.KL_OVER_BUDGET,
+        row[KL] > klBudget,
+        String.format(
+            Locale.ROOT,
+            "step %d: per-sequence KL to pi_ref is %.4g nats, above the budget rl.kl_budget = %.4g",
+            step,
+            row[KL],
+            klBudget));
     double older = full ? mean(KL, 0, w / 2) : Double.NaN;
     double newer = full ? mean(KL, w - w / 2, w) : Double.NaN;
-    check(fired, Warning.KL_RISING, full && newer > 1.5 * older && newer > klBudget / 2, String.format(Locale.ROOT,
-        "step %d: KL to pi_ref keeps rising (%.4g -> %.4g nats over %d steps) toward the budget %.4g",
-        step, older, newer, w, klBudget));
+    check(
+        fired,
+        Warning.KL_RISING,
+        full && newer > 1.5 * older && newer > klBudget / 2,
+        String.format(
+            Locale.ROOT,
+            "step %d: KL to pi_ref keeps rising (%.4g -> %.4g nats over %d steps) toward the budget %.4g",
+            step,
+            older,
+            newer,
+            w,
+            klBudget));
     double length = full ? mean(LENGTH, 0, w) : Double.NaN;
-    check(fired, Warning.LENGTH_DRIFT,
+    check(
+        fired,
+        Warning.LENGTH_DRIFT,
         seen >= w && Math.abs(length - startLength) > config.lengthDriftFraction() * startLength,
-        String.format(Locale.ROOT, "step %d: mean completion length drifted to %.4g tokens from %.4g at the start",
-            step, length, startLength));
+        String.format(
+            Locale.ROOT,
+            "step %d: mean completion length drifted to %.4g tokens from %.4g at the start",
+            step,
+            length,
+            startLength));
     return fired;
   }
 
@@ -133,8 +183,13 @@ public final class TrainingHealth {
   }
 
   public State state() {
-    return new State(new ArrayList<>(recent.stream().map(double[]::clone).toList()), seen, startEntropy,
-        startLength, active, counts);
+    return new State(
+        new ArrayList<>(recent.stream().map(double[]::clone).toList()),
+        seen,
+        startEntropy,
+        startLength,
+        active,
+        counts);
   }
 
   /** Continues from a saved {@link #state()}. */
@@ -183,8 +238,12 @@ public final class TrainingHealth {
   private static double require(Map<String, Double> metrics, String key) {
     Double value = metrics.get(key);
     if (value == null) {
-      throw new IllegalArgumentException("training health: the step metrics have no `" + key
-          + "`; expected every RlTrainer step to report it (found " + metrics.keySet() + ")");
+      throw new IllegalArgumentException(
+          "training health: the step metrics have no `"
+              + key
+              + "`; expected every RlTrainer step to report it (found "
+              + metrics.keySet()
+              + ")");
     }
     return value;
   }

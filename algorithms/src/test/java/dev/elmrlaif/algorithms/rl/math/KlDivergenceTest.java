@@ -38,7 +38,8 @@ class KlDivergenceTest {
   @Test
   void exactKlMatchesClosedForms() {
     // p = (1/2, 1/4, 1/4), q = (1/4, 1/2, 1/4): KL = ½ ln 2 + ¼ ln ½ = ¼ ln 2.
-    assertEquals(0.25 * Math.log(2), KlDivergence.exact(log(0.5, 0.25, 0.25), log(0.25, 0.5, 0.25)), 1e-15);
+    assertEquals(
+        0.25 * Math.log(2), KlDivergence.exact(log(0.5, 0.25, 0.25), log(0.25, 0.5, 0.25)), 1e-15);
     // Bernoulli(a) ‖ Bernoulli(b) = a ln(a/b) + (1−a) ln((1−a)/(1−b)).
     double a = 0.3;
     double b = 0.8;
@@ -62,8 +63,10 @@ class KlDivergenceTest {
       double[] minus = logits.clone();
       plus[a] += h;
       minus[a] -= h;
-      double numeric = (KlDivergence.exact(LogProbs.logSoftmax(plus), logq)
-          - KlDivergence.exact(LogProbs.logSoftmax(minus), logq)) / (2 * h);
+      double numeric =
+          (KlDivergence.exact(LogProbs.logSoftmax(plus), logq)
+                  - KlDivergence.exact(LogProbs.logSoftmax(minus), logq))
+              / (2 * h);
       assertEquals(numeric, gradient[a], 1e-8, "logit " + a);
     }
     // At p = q the KL is minimal and the gradient vanishes.
@@ -90,10 +93,10 @@ class KlDivergenceTest {
   }
 
   /**
-   * Monte Carlo on a fixed pair: tokens drawn from p, the sample mean of each estimator lies
-   * within 4 standard errors of its expectation; for k1 and k3 that expectation is the exact KL,
-   * for k2 it is E_p[½ log²(p/q)], which exceeds the KL for this pair by more than the error bar
-   * (so a k2 mistaken for an unbiased estimator would fail here).
+   * Monte Carlo on a fixed pair: tokens drawn from p, the sample mean of each estimator lies within
+   * 4 standard errors of its expectation; for k1 and k3 that expectation is the exact KL, for k2 it
+   * is E_p[½ log²(p/q)], which exceeds the KL for this pair by more than the error bar (so a k2
+   * mistaken for an unbiased estimator would fail here).
    */
   @Test
   void sampledEstimatesMatchTheExactKlWithinSamplingError() {
@@ -124,9 +127,12 @@ class KlDivergenceTest {
       double mean = sum / n;
       double standardError = Math.sqrt((squares / n - mean * mean) / n);
       double expected = expectation(estimator, logp, logq);
-      assertEquals(expected, mean, 4 * standardError, estimator + " sample mean vs its expectation");
+      assertEquals(
+          expected, mean, 4 * standardError, estimator + " sample mean vs its expectation");
       if (estimator == KlEstimator.K2) {
-        assertTrue(Math.abs(mean - kl) > 4 * standardError, "k2 is biased for this pair: " + mean + " vs KL " + kl);
+        assertTrue(
+            Math.abs(mean - kl) > 4 * standardError,
+            "k2 is biased for this pair: " + mean + " vs KL " + kl);
       } else {
         assertEquals(kl, mean, 4 * standardError, estimator + " sample mean vs the exact KL " + kl);
       }
@@ -170,12 +176,14 @@ class KlDivergenceTest {
   void perTokenEstimatesAreClipped() {
     double[] logp = {Math.log(0.9), Math.log(0.01), Math.log(0.5)};
     double[] logq = {Math.log(0.1), Math.log(0.5), Math.log(0.5)};
-    double[] unclipped = KlDivergence.perToken(KlEstimator.K1, logp, logq, Double.POSITIVE_INFINITY);
+    double[] unclipped =
+        KlDivergence.perToken(KlEstimator.K1, logp, logq, Double.POSITIVE_INFINITY);
     assertArrayEquals(new double[] {Math.log(9), Math.log(0.02), 0.0}, unclipped, 1e-12);
     double[] clipped = KlDivergence.perToken(KlEstimator.K1, logp, logq, 1.0);
     assertArrayEquals(new double[] {1.0, -1.0, 0.0}, clipped, 0.0);
     assertEquals(0.0, KlDivergence.sum(clipped), 0.0);
-    assertThrows(IllegalArgumentException.class,
+    assertThrows(
+        IllegalArgumentException.class,
         () -> KlDivergence.perToken(KlEstimator.K1, logp, new double[2], 1.0));
   }
 
@@ -187,7 +195,8 @@ class KlDivergenceTest {
     assertEquals(1000 + Math.log(2), LogProbs.logSumExp(new double[] {1000, 1000}), 1e-12);
     assertArrayEquals(log(0.5, 0.5), LogProbs.logSoftmax(new double[] {-800, -800}), 1e-15);
     LogProbs.requireNormalised("p", log(0.2, 0.8), 1e-12);
-    assertThrows(IllegalArgumentException.class, () -> LogProbs.requireNormalised("p", log(0.2, 0.7), 1e-6));
+    assertThrows(
+        IllegalArgumentException.class, () -> LogProbs.requireNormalised("p", log(0.2, 0.7), 1e-6));
   }
 
   @Test
@@ -195,7 +204,8 @@ class KlDivergenceTest {
     double[] logp = {Math.log(0.6), Math.log(0.1)};
     double[] logMu = {Math.log(0.2), Math.log(0.4)};
     assertArrayEquals(new double[] {3.0, 0.25}, ImportanceWeights.ratios(logp, logMu), 1e-12);
-    assertArrayEquals(new double[] {2.0, 0.25}, ImportanceWeights.truncated(logp, logMu, 2.0), 1e-12);
+    assertArrayEquals(
+        new double[] {2.0, 0.25}, ImportanceWeights.truncated(logp, logMu, 2.0), 1e-12);
     assertEquals(0.75, ImportanceWeights.truncatedSequence(logp, logMu, 10.0), 1e-12);
     assertEquals(0.5, ImportanceWeights.truncatedSequence(logp, logMu, 0.5), 0.0);
     assertEquals(1.2, ImportanceWeights.clipToRange(3.0, 0.2), 1e-15);

@@ -15,8 +15,10 @@ class SoftBellmanTest {
     double[] q = {0.0, Math.log(3)};
     // V = log(½·1 + ½·3) = log 2; π* = (½·1/2, ½·3/2).
     assertEquals(Math.log(2), SoftBellman.softValue(q, logRef, 1.0), 1e-15);
-    assertArrayEquals(new double[] {Math.log(0.25), Math.log(0.75)},
-        SoftBellman.optimalLogPolicy(q, logRef, 1.0), 1e-15);
+    assertArrayEquals(
+        new double[] {Math.log(0.25), Math.log(0.75)},
+        SoftBellman.optimalLogPolicy(q, logRef, 1.0),
+        1e-15);
     // alpha → 0 approaches max Q; large Q/alpha does not overflow.
     assertEquals(1000.0, SoftBellman.softValue(new double[] {1000, 990}, logRef, 0.01), 0.01);
     assertEquals(3.0, SoftBellman.qTarget(1.0, 0.5, 4.0, false), 0.0);
@@ -43,10 +45,16 @@ class SoftBellmanTest {
       double[] logOptimal = SoftBellman.optimalLogPolicy(q, logRef, alpha);
       LogProbs.requireNormalised("pi*", logOptimal, 1e-12);
       // At pi*, the SAC V target is V*, and the policy loss is −V*.
-      assertEquals(v, SoftBellman.valueTarget(logOptimal, logRef, q, alpha), 1e-12 * Math.max(1, Math.abs(v)));
+      assertEquals(
+          v,
+          SoftBellman.valueTarget(logOptimal, logRef, q, alpha),
+          1e-12 * Math.max(1, Math.abs(v)));
       // Elsewhere L_pi = alpha·KL(pi ‖ pi*) − V* > −V*.
       double loss = SoftBellman.policyLoss(logPi, logRef, q, alpha);
-      assertEquals(alpha * KlDivergence.exact(logPi, logOptimal) - v, loss, 1e-11 * Math.max(1, Math.abs(v)));
+      assertEquals(
+          alpha * KlDivergence.exact(logPi, logOptimal) - v,
+          loss,
+          1e-11 * Math.max(1, Math.abs(v)));
       assertTrue(loss > -v);
     }
   }

@@ -36,7 +36,8 @@ class ReinforceClippedEpochsTest {
   void oneEpochIsTodaysUpdateBitForBit() {
     ReinforceConfig today = sampledConfig(1.0, KlLevel.TOKEN).build();
     float[] plain = trainedWeights(today);
-    float[] oneEpoch = trainedWeights(sampledConfig(1.0, KlLevel.TOKEN).epochs(1).clipRatio(0.35).build());
+    float[] oneEpoch =
+        trainedWeights(sampledConfig(1.0, KlLevel.TOKEN).epochs(1).clipRatio(0.35).build());
     assertArrayEquals(plain, oneEpoch, "epochs: 1 must give the same weights as the keys left out");
     float[] twoEpochs = trainedWeights(sampledConfig(1.0, KlLevel.TOKEN).epochs(2).build());
     assertFalse(java.util.Arrays.equals(plain, twoEpochs), "a second epoch must change the update");
@@ -45,13 +46,16 @@ class ReinforceClippedEpochsTest {
   @Test
   void clipZeroesTheGradientOutsideTheBandOnTheFavouredSideOnly() {
     try (SyntheticElmPolicy toy = SyntheticElmPolicy.initialize(4, 2, 8, DataType.FLOAT64, 11);
-        ReinforceTrainer trainer = new ReinforceTrainer(toy.policy(), toy.reference(), (c, y) -> 1,
-            exactConfig(KlLevel.TOKEN))) {
+        ReinforceTrainer trainer =
+            new ReinforceTrainer(
+                toy.policy(), toy.reference(), (c, y) -> 1, exactConfig(KlLevel.TOKEN))) {
       SyntheticToy.moveAwayFromReference(toy, 0.3, 2);
-      Rollouts one = Rollouts.sampled(List.of(toy.prompt()), List.of(new int[] {1, 2}), new double[] {1}, 1);
+      Rollouts one =
+          Rollouts.sampled(List.of(toy.prompt()), List.of(new int[] {1, 2}), new double[] {1}, 1);
       double[] logp = trainer.gradients(one, null).batch().oldLogProbs()[0];
       assertEquals(2, logp.length);
-      // −∇log π(a_t|s_t) for each token: a later pass at ratio 1 with a unit advantage on that token.
+      // −∇log π(a_t|s_t) for each token: a later pass at ratio 1 with a unit advantage on that
+      // token.
       double[] g0 = gradient(trainer, toy, one, logp, 1, 0);
       double[] g1 = gradient(trainer, toy, one, logp, 0, 1);
       assertTrue(norm(g0) > 1e-3 && norm(g1) > 1e-3, "the token gradients are not trivially zero");
@@ -65,7 +69,8 @@ class ReinforceClippedEpochsTest {
 
       // A < 0: the ratio above 1 + ε is not clipped (the min keeps ρ·A), so both tokens count.
       pass = trainer.gradients(one, batch(old, -1, -1));
-      assertClose(combine(-1.5, g0, -1.1, g1), parameterGradient(toy), "A < 0, ratio above the band");
+      assertClose(
+          combine(-1.5, g0, -1.1, g1), parameterGradient(toy), "A < 0, ratio above the band");
       assertEquals(0, pass.metrics().get("clip_fraction"), 0);
 
       // A < 0 and ratio 0.5 < 1 − ε: clipped; a single token, so no gradient at all.
@@ -77,19 +82,24 @@ class ReinforceClippedEpochsTest {
   @Test
   void sequenceLevelClipsTheProductOfTheTokenRatios() {
     try (SyntheticElmPolicy toy = SyntheticElmPolicy.initialize(4, 2, 8, DataType.FLOAT64, 11);
-        ReinforceTrainer trainer = new ReinforceTrainer(toy.policy(), toy.reference(), (c, y) -> 1,
-            exactConfig(KlLevel.SEQUENCE))) {
+        ReinforceTrainer trainer =
+            new ReinforceTrainer(
+                toy.policy(), toy.reference(), (c, y) -> 1, exactConfig(KlLevel.SEQUENCE))) {
       SyntheticToy.moveAwayFromReference(toy, 0.3, 2);
-      Rollouts one = Rollouts.sampled(List.of(toy.prompt()), List.of(new int[] {1, 2}), new double[] {1}, 1);
+      Rollouts one =
+          Rollouts.sampled(List.of(toy.prompt()), List.of(new int[] {1, 2}), new double[] {1}, 1);
       double[] logp = trainer.gradients(one, null).batch().oldLogProbs()[0];
-      double[] g = gradient(trainer, toy, one, logp, 1, 1); // −∇(log π(a_0) + log π(a_1)) at ratio 1
+      double[] g =
+          gradient(trainer, toy, one, logp, 1, 1); // −∇(log π(a_0) + log π(a_1)) at ratio 1
       assertTrue(norm(g) > 1e-3);
       // 1.05 · 1.1 = 1.155 is inside the band: gradient ρ·A·∇log π(y).
-      trainer.gradients(one, batch(new double[] {logp[0] - Math.log(1.05), logp[1] - Math.log(1.1)}, 1, 1));
+      trainer.gradients(
+          one, batch(new double[] {logp[0] - Math.log(1.05), logp[1] - Math.log(1.1)}, 1, 1));
       assertClose(combine(1.05 * 1.1, g, 0, g), parameterGradient(toy), "inside the band");
-      // 1.3 · 1 = 1.3 > 1 + ε with A > 0: the whole sequence is clipped, though no token ratio alone is.
-      ReinforceTrainer.Pass pass = trainer.gradients(
-          one, batch(new double[] {logp[0] - Math.log(1.3), logp[1]}, 1, 1));
+      // 1.3 · 1 = 1.3 > 1 + ε with A > 0: the whole sequence is clipped, though no token ratio
+      // alone is.
+      ReinforceTrainer.Pass pass =
+          trainer.gradients(one, batch(new double[] {logp[0] - Math.log(1.3), logp[1]}, 1, 1));
       assertEquals(0, norm(parameterGradient(toy)), 0, "outside the band");
       assertEquals(1, pass.metrics().get("clip_fraction"), 0);
     }
@@ -104,23 +114,34 @@ class ReinforceClippedEpochsTest {
       assertTrue(initial > 0.08, "the start must be far from the optimum: TV " + initial);
       ReinforceConfig config = sampledConfig(beta, level).samplesPerContext(128).epochs(4).build();
       double clipFraction = 0;
-      try (ReinforceTrainer trainer = new ReinforceTrainer(toy.policy(), toy.reference(),
-          SyntheticElmPolicy.completionReward(coMdp), config)) {
+      try (ReinforceTrainer trainer =
+          new ReinforceTrainer(
+              toy.policy(), toy.reference(), SyntheticElmPolicy.completionReward(coMdp), config)) {
         for (int step = 0; step < steps; step++) {
-          clipFraction = Math.max(clipFraction, trainer.step(List.of(toy.prompt())).metrics().get("clip_fraction"));
+          clipFraction =
+              Math.max(
+                  clipFraction, trainer.step(List.of(toy.prompt())).metrics().get("clip_fraction"));
         }
         assertEquals(steps, trainer.completedSteps());
       }
       double trained = toy.totalVariationToOptimal(coMdp);
-      LOG.info(String.format(java.util.Locale.ROOT,
-          "beta %.1f %s, 4 epochs: TV to pi* %.4f -> %.4f after %d steps, largest clip fraction %.3f",
-          beta, level, initial, trained, steps, clipFraction));
+      LOG.info(
+          String.format(
+              java.util.Locale.ROOT,
+              "beta %.1f %s, 4 epochs: TV to pi* %.4f -> %.4f after %d steps, largest clip fraction %.3f",
+              beta,
+              level,
+              initial,
+              trained,
+              steps,
+              clipFraction));
       assertTrue(trained <= 0.05, "TV to pi* after " + steps + " steps of 4 epochs is " + trained);
     }
   }
 
   private static ReinforceConfigBuilder sampledConfig(double beta, KlLevel level) {
-    return ReinforceConfig.defaults().with()
+    return ReinforceConfig.defaults()
+        .with()
         .samplesPerContext(16)
         .maxNewTokens(2)
         .learningRate(0.004)
@@ -131,7 +152,8 @@ class ReinforceClippedEpochsTest {
   }
 
   private static ReinforceConfig exactConfig(KlLevel level) {
-    return ReinforceConfig.defaults().with()
+    return ReinforceConfig.defaults()
+        .with()
         .samplesPerContext(1)
         .kl(SyntheticToy.kl(KlEstimator.K1, level, KlPlacement.REWARD, 0.7))
         .baseline(SyntheticToy.baseline(Baseline.NONE))
@@ -143,9 +165,13 @@ class ReinforceClippedEpochsTest {
   /** The policy's weights after 5 sampled steps on the CoMDP with {@code config}. */
   private static float[] trainedWeights(ReinforceConfig config) {
     try (SyntheticElmPolicy toy = SyntheticElmPolicy.initialize(4, 2, 16, DataType.FLOAT32, 3);
-        ReinforceTrainer trainer = new ReinforceTrainer(toy.policy(), toy.reference(),
-            SyntheticElmPolicy.completionReward(toy.coMdp(SyntheticToy.randomReward(toy.mdp(), 4.0, 5), 1.0)),
-            config)) {
+        ReinforceTrainer trainer =
+            new ReinforceTrainer(
+                toy.policy(),
+                toy.reference(),
+                SyntheticElmPolicy.completionReward(
+                    toy.coMdp(SyntheticToy.randomReward(toy.mdp(), 4.0, 5), 1.0)),
+                config)) {
       for (int step = 0; step < 5; step++) {
         trainer.step(List.of(toy.prompt()));
       }
@@ -167,9 +193,17 @@ class ReinforceClippedEpochsTest {
     return new ReinforceTrainer.Batch(new double[][] {oldLogProbs}, new double[][] {{a0, a1}});
   }
 
-  /** The parameter gradient a later pass leaves with π_old = the current policy and advantages (a0, a1). */
-  private static double[] gradient(ReinforceTrainer trainer, SyntheticElmPolicy toy, Rollouts one,
-      double[] logp, double a0, double a1) {
+  /**
+   * The parameter gradient a later pass leaves with π_old = the current policy and advantages (a0,
+   * a1).
+   */
+  private static double[] gradient(
+      ReinforceTrainer trainer,
+      SyntheticElmPolicy toy,
+      Rollouts one,
+      double[] logp,
+      double a0,
+      double a1) {
     trainer.gradients(one, batch(logp, a0, a1));
     return parameterGradient(toy);
   }
@@ -198,8 +232,9 @@ class ReinforceClippedEpochsTest {
     assertEquals(expected.length, actual.length);
     double scale = Math.max(norm(expected), 1e-12);
     double[] difference = combine(1, expected, -1, actual);
-    assertTrue(norm(difference) <= 1e-10 * scale, what + ": gradient off by " + norm(difference) + " (norm "
-        + scale + ")");
+    assertTrue(
+        norm(difference) <= 1e-10 * scale,
+        what + ": gradient off by " + norm(difference) + " (norm " + scale + ")");
   }
 
   private static double norm(double[] values) {

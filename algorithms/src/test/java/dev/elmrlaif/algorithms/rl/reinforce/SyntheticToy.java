@@ -35,8 +35,13 @@ final class SyntheticToy {
 
   /** The KL regulariser with a fixed {@code β}. */
   static KlConfig kl(KlEstimator estimator, KlLevel level, KlPlacement placement, double beta) {
-    return KlConfig.defaults().with(b -> b.estimator(estimator).level(level).placement(placement)
-        .controller(KlControllerConfig.defaults().withBeta(beta)));
+    return KlConfig.defaults()
+        .with(
+            b ->
+                b.estimator(estimator)
+                    .level(level)
+                    .placement(placement)
+                    .controller(KlControllerConfig.defaults().withBeta(beta)));
   }
 
   static BaselineConfig baseline(Baseline kind) {
@@ -45,8 +50,8 @@ final class SyntheticToy {
 
   /**
    * Adds {@code N(0, scale²)} noise to every trainable parameter of the policy (not the frozen
-   * reference), so gradient checks run where {@code π ≠ π_ref} and the KL terms count: at
-   * {@code π = π_ref} the KL and its gradient are zero and {@code β} would go untested.
+   * reference), so gradient checks run where {@code π ≠ π_ref} and the KL terms count: at {@code π
+   * = π_ref} the KL and its gradient are zero and {@code β} would go untested.
    */
   static void moveAwayFromReference(SyntheticElmPolicy toy, double scale, long seed) {
     SplittableRandom random = new SplittableRandom(seed);
@@ -73,19 +78,23 @@ final class SyntheticToy {
   }
 
   private static double gaussian(SplittableRandom random) { // Box-Muller
-    return Math.sqrt(-2 * Math.log(1 - random.nextDouble())) * Math.cos(2 * Math.PI * random.nextDouble());
+    return Math.sqrt(-2 * Math.log(1 - random.nextDouble()))
+        * Math.cos(2 * Math.PI * random.nextDouble());
   }
 
   /** How many parameter entries a finite-difference check compared, and the largest |∂L/∂θ|. */
   record FiniteDifferences(int checked, double largest) {}
 
   /**
-   * Compares the gradient left on the policy's parameters with central differences
-   * {@code (L(θ + h) − L(θ − h)) / 2h} of {@code loss}, evaluated on the policy's exact tabular
-   * form, at about {@code perParameter} entries of every trainable parameter; float64 only.
+   * Compares the gradient left on the policy's parameters with central differences {@code (L(θ + h)
+   * − L(θ − h)) / 2h} of {@code loss}, evaluated on the policy's exact tabular form, at about
+   * {@code perParameter} entries of every trainable parameter; float64 only.
    */
-  static FiniteDifferences assertGradientMatches(SyntheticElmPolicy toy, int perParameter,
-      ToDoubleFunction<TabularPolicy> loss, double tolerance) {
+  static FiniteDifferences assertGradientMatches(
+      SyntheticElmPolicy toy,
+      int perParameter,
+      ToDoubleFunction<TabularPolicy> loss,
+      double tolerance) {
     double step = 1e-5;
     int checked = 0;
     double largest = 0;

@@ -14,9 +14,9 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * SAC with a fixed {@code α = β} drives the tiny ELM to the closed-form optimum
- * {@code π* ∝ π_ref·exp(r/β)} of the synthetic CoMDP (vocabulary 4, horizon 2, 13 sequences):
- * total variation at most 0.05, from a start well above that, for three values of {@code β}.
+ * SAC with a fixed {@code α = β} drives the tiny ELM to the closed-form optimum {@code π* ∝
+ * π_ref·exp(r/β)} of the synthetic CoMDP (vocabulary 4, horizon 2, 13 sequences): total variation
+ * at most 0.05, from a start well above that, for three values of {@code β}.
  */
 class SacConvergenceTest {
   private static final Logger LOG = LogManager.getLogger(SacConvergenceTest.class);
@@ -30,21 +30,37 @@ class SacConvergenceTest {
       double initial = toy.totalVariationToOptimal(coMdp);
       assertTrue(initial > 0.08, "the start must be far from the optimum: TV " + initial);
       SacConfig config = SacToy.config(toy, beta);
-      try (SacTrainer trainer = new SacTrainer(toy.policy(), toy.reference(),
-          SyntheticElmPolicy.completionReward(coMdp), config)) {
+      try (SacTrainer trainer =
+          new SacTrainer(
+              toy.policy(), toy.reference(), SyntheticElmPolicy.completionReward(coMdp), config)) {
         for (int step = 1; step <= STEPS; step++) {
           RlStep result = trainer.step(List.of(toy.prompt()));
           if (step % 50 == 0) {
-            LOG.info(String.format(Locale.ROOT, "beta %.1f step %d: TV %.4f q_loss %.5f v_loss %.5f",
-                beta, step, toy.totalVariationToOptimal(coMdp), result.metrics().get("q_loss"),
-                result.metrics().get("v_loss")));
+            LOG.info(
+                String.format(
+                    Locale.ROOT,
+                    "beta %.1f step %d: TV %.4f q_loss %.5f v_loss %.5f",
+                    beta,
+                    step,
+                    toy.totalVariationToOptimal(coMdp),
+                    result.metrics().get("q_loss"),
+                    result.metrics().get("v_loss")));
           }
         }
       }
       double trained = toy.totalVariationToOptimal(coMdp);
-      LOG.info(String.format(Locale.ROOT, "beta %.1f: TV to pi* %.4f -> %.4f after %d steps, J %.4f (optimum %.4f)",
-          beta, initial, trained, STEPS, coMdp.objective(toy.tabular(toy.policy())), coMdp.optimalObjective()));
-      assertTrue(trained <= 0.05, "beta " + beta + ": TV to pi* after " + STEPS + " steps is " + trained);
+      LOG.info(
+          String.format(
+              Locale.ROOT,
+              "beta %.1f: TV to pi* %.4f -> %.4f after %d steps, J %.4f (optimum %.4f)",
+              beta,
+              initial,
+              trained,
+              STEPS,
+              coMdp.objective(toy.tabular(toy.policy())),
+              coMdp.optimalObjective()));
+      assertTrue(
+          trained <= 0.05, "beta " + beta + ": TV to pi* after " + STEPS + " steps is " + trained);
     }
   }
 }

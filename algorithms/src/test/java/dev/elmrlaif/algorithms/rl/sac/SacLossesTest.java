@@ -68,8 +68,15 @@ class SacLossesTest {
   }
 
   /** What {@link SacLosses#compute} returned, with the gradients of the three losses' sum. */
-  private record Computed(double qLoss, double vLoss, double policyLoss, double[] vTarget, double[] qTarget,
-      double[] logitGradient, double[] qGradient, double[] vGradient) {}
+  private record Computed(
+      double qLoss,
+      double vLoss,
+      double policyLoss,
+      double[] vTarget,
+      double[] qTarget,
+      double[] logitGradient,
+      double[] qGradient,
+      double[] vGradient) {}
 
   private static Computed compute(Batch b, double alpha, double gamma) {
     try (NDManager manager = NDManager.newBaseManager()) {
@@ -79,16 +86,30 @@ class SacLossesTest {
       NDArray q = leaf(manager, b.q, full);
       NDArray v = leaf(manager, b.v, grid);
       try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
-        SacLosses.Result result = SacLosses.compute(new SacLosses.Inputs(
-            logits.logSoftmax(-1), constant(manager, b.logReference, full), q, v,
-            constant(manager, b.targetV, grid), constant(manager, b.actions, new Shape(b.rows, b.width, 1)),
-            constant(manager, b.rewards, grid), constant(manager, b.nextNonTerminal, grid),
-            constant(manager, b.weights, grid)), alpha, gamma);
+        SacLosses.Result result =
+            SacLosses.compute(
+                new SacLosses.Inputs(
+                    logits.logSoftmax(-1),
+                    constant(manager, b.logReference, full),
+                    q,
+                    v,
+                    constant(manager, b.targetV, grid),
+                    constant(manager, b.actions, new Shape(b.rows, b.width, 1)),
+                    constant(manager, b.rewards, grid),
+                    constant(manager, b.nextNonTerminal, grid),
+                    constant(manager, b.weights, grid)),
+                alpha,
+                gamma);
         collector.backward(result.qLoss().add(result.vLoss()).add(result.policyLoss()));
-        return new Computed(result.qLoss().getDouble(), result.vLoss().getDouble(),
-            result.policyLoss().getDouble(), result.vTarget().toDoubleArray(),
-            result.qTarget().toDoubleArray(), logits.getGradient().toDoubleArray(),
-            q.getGradient().toDoubleArray(), v.getGradient().toDoubleArray());
+        return new Computed(
+            result.qLoss().getDouble(),
+            result.vLoss().getDouble(),
+            result.policyLoss().getDouble(),
+            result.vTarget().toDoubleArray(),
+            result.qTarget().toDoubleArray(),
+            logits.getGradient().toDoubleArray(),
+            q.getGradient().toDoubleArray(),
+            v.getGradient().toDoubleArray());
       }
     }
   }
@@ -143,7 +164,9 @@ class SacLossesTest {
         double[] qs = b.row(b.q, cell);
         boolean last = t == lengths[row] - 1;
         double vHat = SoftBellman.valueTarget(logPi, logRef, qs, alpha);
-        double qHat = SoftBellman.qTarget(b.rewards[cell], gamma, last ? Double.NaN : b.targetV[cell + 1], last);
+        double qHat =
+            SoftBellman.qTarget(
+                b.rewards[cell], gamma, last ? Double.NaN : b.targetV[cell + 1], last);
         assertEquals(vHat, c.vTarget()[cell], 1e-12, "V target at " + cell);
         assertEquals(qHat, c.qTarget()[cell], 1e-12, "Q target at " + cell);
         int action = (int) b.actions[cell];
@@ -171,8 +194,9 @@ class SacLossesTest {
   void atTheSoftOptimumTheCriticLossesAndThePolicyGradientVanish() {
     TokenMdp mdp = new TokenMdp(4, 2);
     double alpha = 0.8;
-    SyntheticCoMdp coMdp = new SyntheticCoMdp(
-        mdp, TabularPolicy.random(mdp, new SplittableRandom(1), 1.0), SacToy.reward(), alpha);
+    SyntheticCoMdp coMdp =
+        new SyntheticCoMdp(
+            mdp, TabularPolicy.random(mdp, new SplittableRandom(1), 1.0), SacToy.reward(), alpha);
     SoftValues soft = coMdp.softValues();
     TabularPolicy optimal = coMdp.optimalPolicy();
     List<List<Integer>> sequences = mdp.sequences();

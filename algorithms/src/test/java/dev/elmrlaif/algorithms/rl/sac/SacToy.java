@@ -1,6 +1,5 @@
 package dev.elmrlaif.algorithms.rl.sac;
 
-import dev.elmrlaif.algorithms.rl.math.KlControllerConfig;
 import dev.elmrlaif.algorithms.rl.reinforce.SyntheticElmPolicy;
 import dev.elmrlaif.algorithms.synthetic.SequenceReward;
 
@@ -19,7 +18,8 @@ final class SacToy {
 
   /** The trainer settings the convergence and resume tests share, with a fixed {@code α = β}. */
   static SacConfig config(SyntheticElmPolicy toy, double beta) {
-    return SacConfig.defaults().with()
+    return SacConfig.defaults()
+        .with()
         .samplesPerContext(16)
         .maxNewTokens(toy.mdp().horizon())
         .replay(SacReplayConfig.defaults().withCapacity(512))

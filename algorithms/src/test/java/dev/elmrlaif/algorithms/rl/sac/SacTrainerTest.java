@@ -41,13 +41,21 @@ class SacTrainerTest {
 
   /** Small and exercising every stateful part: prioritised replay, a warm-up step, adaptive α. */
   private static SacConfig smallConfig(SyntheticElmPolicy toy) {
-    return SacToy.config(toy, 1.0).with()
+    return SacToy.config(toy, 1.0)
+        .with()
         .samplesPerContext(4)
         .batchTrajectories(8)
         .replay(SacReplayConfig.defaults().with(r -> r.capacity(64).prioritised(true)))
         .warmupSteps(1)
-        .alpha(SacAlphaConfig.defaults().with(a -> a.kind(KlControllerConfig.Kind.ADAPTIVE).value(1.0).target(0.05)
-            .horizon(100).gain(0.1)))
+        .alpha(
+            SacAlphaConfig.defaults()
+                .with(
+                    a ->
+                        a.kind(KlControllerConfig.Kind.ADAPTIVE)
+                            .value(1.0)
+                            .target(0.05)
+                            .horizon(100)
+                            .gain(0.1)))
         .build();
   }
 
@@ -57,7 +65,8 @@ class SacTrainerTest {
     Map<String, float[]> uninterrupted;
     List<RlStep> uninterruptedTail = new java.util.ArrayList<>();
     try (SyntheticElmPolicy toy = toy();
-        SacTrainer trainer = new SacTrainer(toy.policy(), toy.reference(), reward(toy), smallConfig(toy))) {
+        SacTrainer trainer =
+            new SacTrainer(toy.policy(), toy.reference(), reward(toy), smallConfig(toy))) {
       for (int step = 0; step < 2 * n; step++) {
         RlStep result = trainer.step(List.of(toy.prompt()));
         if (step >= n) {
@@ -71,23 +80,29 @@ class SacTrainerTest {
     Files.createDirectories(state);
     Map<String, NDArray> savedPolicy = new LinkedHashMap<>();
     try (SyntheticElmPolicy first = toy();
-        SacTrainer trainer = new SacTrainer(first.policy(), first.reference(), reward(first), smallConfig(first))) {
+        SacTrainer trainer =
+            new SacTrainer(first.policy(), first.reference(), reward(first), smallConfig(first))) {
       for (int step = 0; step < n; step++) {
         trainer.step(List.of(first.prompt()));
       }
       trainer.saveState(state);
       first.policy().parameters().forEach((name, p) -> savedPolicy.put(name, p.duplicate()));
       try (SyntheticElmPolicy resumed = toy();
-          SacTrainer fresh = new SacTrainer(resumed.policy(), resumed.reference(), reward(resumed),
-              smallConfig(resumed))) {
-        resumed.policy().parameters().forEach((name, p) -> p.set(new NDIndex("..."), savedPolicy.get(name)));
+          SacTrainer fresh =
+              new SacTrainer(
+                  resumed.policy(), resumed.reference(), reward(resumed), smallConfig(resumed))) {
+        resumed
+            .policy()
+            .parameters()
+            .forEach((name, p) -> p.set(new NDIndex("..."), savedPolicy.get(name)));
         fresh.loadState(state);
         assertEquals(n, fresh.completedSteps());
         for (int step = 0; step < n; step++) {
           RlStep result = fresh.step(List.of(resumed.prompt()));
           RlStep expected = uninterruptedTail.get(step);
           assertEquals(expected.metrics().get("q_loss"), result.metrics().get("q_loss"), 0.0);
-          assertEquals(expected.metrics().get("policy_loss"), result.metrics().get("policy_loss"), 0.0);
+          assertEquals(
+              expected.metrics().get("policy_loss"), result.metrics().get("policy_loss"), 0.0);
           assertEquals(expected.metrics().get("beta"), result.metrics().get("beta"), 0.0);
           for (int row = 0; row < expected.completions().size(); row++) {
             assertArrayEquals(expected.completions().get(row), result.completions().get(row));
@@ -95,7 +110,8 @@ class SacTrainerTest {
         }
         Map<String, float[]> continued = snapshot(resumed, fresh);
         assertEquals(uninterrupted.keySet(), continued.keySet());
-        uninterrupted.forEach((name, values) -> assertArrayEquals(values, continued.get(name), name));
+        uninterrupted.forEach(
+            (name, values) -> assertArrayEquals(values, continued.get(name), name));
       }
     }
   }
@@ -103,13 +119,31 @@ class SacTrainerTest {
   @Test
   void aStepReportsTheCommonMetricsAndFillsTheBuffer() {
     try (SyntheticElmPolicy toy = toy();
-        SacTrainer trainer = new SacTrainer(toy.policy(), toy.reference(), reward(toy), smallConfig(toy))) {
+        SacTrainer trainer =
+            new SacTrainer(toy.policy(), toy.reference(), reward(toy), smallConfig(toy))) {
       assertEquals(RlAlgorithm.SAC, trainer.algorithm());
       RlStep first = trainer.step(List.of(toy.prompt(), toy.prompt()));
-      for (String key : List.of("reward_mean", "kl_k1", "kl_k2", "kl_k3", "kl_exact", "entropy",
-          "length_mean", "grad_norm", "beta", "time_generate_s", "time_reward_s", "time_update_s",
-          "q_loss", "v_loss", "policy_loss", "buffer_size", "critic_grad_norm")) {
-        assertTrue(Double.isFinite(first.metrics().get(key)), key + " = " + first.metrics().get(key));
+      for (String key :
+          List.of(
+              "reward_mean",
+              "kl_k1",
+              "kl_k2",
+              "kl_k3",
+              "kl_exact",
+              "entropy",
+              "length_mean",
+              "grad_norm",
+              "beta",
+              "time_generate_s",
+              "time_reward_s",
+              "time_update_s",
+              "q_loss",
+              "v_loss",
+              "policy_loss",
+              "buffer_size",
+              "critic_grad_norm")) {
+        assertTrue(
+            Double.isFinite(first.metrics().get(key)), key + " = " + first.metrics().get(key));
       }
       assertEquals(8, first.completions().size());
       assertEquals(8.0, first.metrics().get("buffer_size"));
@@ -122,7 +156,9 @@ class SacTrainerTest {
         rewardMean += r / first.rewards().length;
       }
       assertEquals(rewardMean, first.metrics().get("reward_mean"), 1e-12);
-      assertFalse(first.metrics().containsKey("alpha"), "SAC's alpha is logged once, as beta like every trainer's");
+      assertFalse(
+          first.metrics().containsKey("alpha"),
+          "SAC's alpha is logged once, as beta like every trainer's");
       double alphaOfTheSecondStep = trainer.alphaController().beta();
       RlStep second = trainer.step(List.of(toy.prompt()));
       assertEquals(12.0, second.metrics().get("buffer_size"));
@@ -134,8 +170,12 @@ class SacTrainerTest {
   @Test
   void prioritisedReplayStoresTheMeanAbsoluteTdErrorOfEachSampledTrajectory() {
     try (SyntheticElmPolicy toy = toy();
-        SacTrainer trainer = new SacTrainer(toy.policy(), toy.reference(), reward(toy),
-            smallConfig(toy).with().updatesPerStep(1).build())) {
+        SacTrainer trainer =
+            new SacTrainer(
+                toy.policy(),
+                toy.reference(),
+                reward(toy),
+                smallConfig(toy).with().updatesPerStep(1).build())) {
       trainer.step(List.of(toy.prompt()));
       // New trajectories enter with the largest priority so far (1); those the update drew now hold
       // mean |Q(s_t,a_t) − Q̂| of a zero-initialised Q: mean |r_t| over their steps, below 1 here.
@@ -155,43 +195,67 @@ class SacTrainerTest {
   @Test
   void separateCriticsTrainTheirOwnTrunkAndLeaveTheReferenceAlone() {
     try (SyntheticElmPolicy toy = toy();
-        SacTrainer trainer = new SacTrainer(toy.policy(), toy.reference(), reward(toy),
-            smallConfig(toy).withCritic(SacCriticConfig.defaults()
-                .with(c -> c.trunk(CriticTrunk.SEPARATE).layers(1).heads(1).dModel(8).headInitStd(0.1))))) {
+        SacTrainer trainer =
+            new SacTrainer(
+                toy.policy(),
+                toy.reference(),
+                reward(toy),
+                smallConfig(toy)
+                    .withCritic(
+                        SacCriticConfig.defaults()
+                            .with(
+                                c ->
+                                    c.trunk(CriticTrunk.SEPARATE)
+                                        .layers(1)
+                                        .heads(1)
+                                        .dModel(8)
+                                        .headInitStd(0.1))))) {
       Map<String, float[]> referenceBefore = parameters(toy.reference().parameters());
-      float[] trunkBefore = trainer.vCritic().parameters().get("trunk.h.0.mlp.c_fc.weight").toFloatArray();
+      float[] trunkBefore =
+          trainer.vCritic().parameters().get("trunk.h.0.mlp.c_fc.weight").toFloatArray();
       trainer.step(List.of(toy.prompt()));
       trainer.step(List.of(toy.prompt()));
-      assertFalse(java.util.Arrays.equals(trunkBefore,
-          trainer.vCritic().parameters().get("trunk.h.0.mlp.c_fc.weight").toFloatArray()));
-      parameters(toy.reference().parameters()).forEach((name, values) ->
-          assertArrayEquals(referenceBefore.get(name), values, name));
+      assertFalse(
+          java.util.Arrays.equals(
+              trunkBefore,
+              trainer.vCritic().parameters().get("trunk.h.0.mlp.c_fc.weight").toFloatArray()));
+      parameters(toy.reference().parameters())
+          .forEach((name, values) -> assertArrayEquals(referenceBefore.get(name), values, name));
     }
   }
 
   @Test
   void warmUpStepsTrainOnlyTheCritics() {
     try (SyntheticElmPolicy toy = toy();
-        SacTrainer trainer = new SacTrainer(toy.policy(), toy.reference(), reward(toy),
-            smallConfig(toy).with().warmupSteps(2).build())) {
+        SacTrainer trainer =
+            new SacTrainer(
+                toy.policy(),
+                toy.reference(),
+                reward(toy),
+                smallConfig(toy).with().warmupSteps(2).build())) {
       Map<String, float[]> policyBefore = parameters(toy.policy().parameters());
       Map<String, float[]> criticBefore = parameters(trainer.qCritic().parameters());
       trainer.step(List.of(toy.prompt()));
       trainer.step(List.of(toy.prompt()));
-      parameters(toy.policy().parameters()).forEach((name, values) ->
-          assertArrayEquals(policyBefore.get(name), values, name));
-      assertFalse(java.util.Arrays.equals(criticBefore.get("q_head.weight"),
-          trainer.qCritic().parameters().get("q_head.weight").toFloatArray()));
+      parameters(toy.policy().parameters())
+          .forEach((name, values) -> assertArrayEquals(policyBefore.get(name), values, name));
+      assertFalse(
+          java.util.Arrays.equals(
+              criticBefore.get("q_head.weight"),
+              trainer.qCritic().parameters().get("q_head.weight").toFloatArray()));
       trainer.step(List.of(toy.prompt()));
-      assertFalse(java.util.Arrays.equals(policyBefore.get("wte.weight"),
-          toy.policy().parameters().get("wte.weight").toFloatArray()));
+      assertFalse(
+          java.util.Arrays.equals(
+              policyBefore.get("wte.weight"),
+              toy.policy().parameters().get("wte.weight").toFloatArray()));
     }
   }
 
   @Test
   void theAdaptiveAlphaFollowsTheControllerOnTheMeasuredKl() {
     try (SyntheticElmPolicy toy = toy();
-        SacTrainer trainer = new SacTrainer(toy.policy(), toy.reference(), reward(toy), smallConfig(toy))) {
+        SacTrainer trainer =
+            new SacTrainer(toy.policy(), toy.reference(), reward(toy), smallConfig(toy))) {
       RlStep step = trainer.step(List.of(toy.prompt()));
       assertEquals(1.0, step.metrics().get("beta"));
       // KL 0 is below the target: error −0.2, so α ← 1·(1 + 0.1·(−0.2)·4/100).
@@ -202,13 +266,19 @@ class SacTrainerTest {
   @Test
   void loadStateNamesTheFileAndTheKeyItCannotRead() throws IOException {
     try (SyntheticElmPolicy toy = toy();
-        SacTrainer trainer = new SacTrainer(toy.policy(), toy.reference(), reward(toy), smallConfig(toy))) {
+        SacTrainer trainer =
+            new SacTrainer(toy.policy(), toy.reference(), reward(toy), smallConfig(toy))) {
       trainer.step(List.of(toy.prompt()));
       trainer.saveState(folder);
       Path stateFile = folder.resolve("trainer_state.json");
-      Files.writeString(stateFile, Files.readString(stateFile).replaceAll("\"random_state\" : -?\\d+", "\"random_state\" : \"x\""));
-      UserInputException e = assertThrows(UserInputException.class, () -> trainer.loadState(folder));
-      assertEquals(stateFile + ": key \"random_state\" is \"x\", expected an integer", e.getMessage());
+      Files.writeString(
+          stateFile,
+          Files.readString(stateFile)
+              .replaceAll("\"random_state\" : -?\\d+", "\"random_state\" : \"x\""));
+      UserInputException e =
+          assertThrows(UserInputException.class, () -> trainer.loadState(folder));
+      assertEquals(
+          stateFile + ": key \"random_state\" is \"x\", expected an integer", e.getMessage());
     }
   }
 
@@ -216,10 +286,12 @@ class SacTrainerTest {
   private static Map<String, float[]> snapshot(SyntheticElmPolicy toy, SacTrainer trainer) {
     Map<String, float[]> all = new LinkedHashMap<>();
     parameters(toy.policy().parameters()).forEach((name, v) -> all.put("policy." + name, v));
-    Map<String, Critic> critics = Map.of("q.", trainer.qCritic(), "v.", trainer.vCritic(),
-        "v_target.", trainer.targetVCritic());
-    critics.forEach((prefix, critic) ->
-        parameters(critic.parameters()).forEach((name, v) -> all.put(prefix + name, v)));
+    Map<String, Critic> critics =
+        Map.of(
+            "q.", trainer.qCritic(), "v.", trainer.vCritic(), "v_target.", trainer.targetVCritic());
+    critics.forEach(
+        (prefix, critic) ->
+            parameters(critic.parameters()).forEach((name, v) -> all.put(prefix + name, v)));
     return all;
   }
 

@@ -7,7 +7,6 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.DataType;
-import ai.djl.ndarray.types.Shape;
 import dev.elmrlaif.algorithms.rl.math.KlDivergence;
 import dev.elmrlaif.algorithms.rl.reinforce.SyntheticElmPolicy;
 import dev.elmrlaif.algorithms.synthetic.SyntheticCoMdp;
@@ -37,8 +36,9 @@ class PolicyDistillationTest {
   @BeforeEach
   void setUp() {
     toy = SyntheticElmPolicy.initialize(4, 2, 8, DataType.FLOAT64, 5);
-    distillation = new PolicyDistillation(toy.policy(), toy.reference(), SoftQConfig.defaults().with().alpha(ALPHA)
-        .build());
+    distillation =
+        new PolicyDistillation(
+            toy.policy(), toy.reference(), SoftQConfig.defaults().with().alpha(ALPHA).build());
     coMdp = toy.coMdp(SoftQToy.tokenReward(), ALPHA);
     batch = SoftQToy.everySequence(toy, coMdp);
     optimum = coMdp.optimalPolicy();
@@ -53,9 +53,11 @@ class PolicyDistillationTest {
   @Test
   void exactQStarGivesTheClosedFormOptimalPolicy() {
     double[] logPolicy;
-    try (NDScope arrays = new NDScope(); NDManager scope = toy.policy().manager().newSubManager()) {
+    try (NDScope arrays = new NDScope();
+        NDManager scope = toy.policy().manager().newSubManager()) {
       arrays.suppressNotUsedWarning();
-      logPolicy = Tensors.toDoubles(distillation.optimalLogPolicy(scope, batch, SoftQToy.exactQ(coMdp)));
+      logPolicy =
+          Tensors.toDoubles(distillation.optimalLogPolicy(scope, batch, SoftQToy.exactQ(coMdp)));
     }
     int vocab = toy.mdp().vocabSize();
     int width = batch.width();
@@ -76,14 +78,19 @@ class PolicyDistillationTest {
       }
     }
     assertEquals(25 * vocab, compared, "every state of every sequence");
-    assertTrue(largestChange > 0.1, "pi* must differ from pi_ref for the test to mean something: "
-        + largestChange);
+    assertTrue(
+        largestChange > 0.1,
+        "pi* must differ from pi_ref for the test to mean something: " + largestChange);
   }
 
   @Test
   void distillationGradientMatchesFiniteDifferences() {
     double loss = distillation.computeGradients(batch, SoftQToy.exactQ(coMdp));
-    assertEquals(tabularLoss(toy.tabular(toy.policy())), loss, 1e-12, "L_pi from the ELM and from its tabular form");
+    assertEquals(
+        tabularLoss(toy.tabular(toy.policy())),
+        loss,
+        1e-12,
+        "L_pi from the ELM and from its tabular form");
     assertTrue(loss > 0.05, "the policy starts away from pi*: L_pi " + loss);
 
     double step = 1e-6;
@@ -103,12 +110,18 @@ class PolicyDistillationTest {
         double minus = tabularLoss(toy.tabular(toy.policy()));
         nudge(parameter, j, step);
         double expected = (plus - minus) / (2 * step);
-        assertEquals(expected, gradient[(int) j], 1e-7 + 1e-5 * Math.abs(expected), entry.getKey() + "[" + j + "]");
+        assertEquals(
+            expected,
+            gradient[(int) j],
+            1e-7 + 1e-5 * Math.abs(expected),
+            entry.getKey() + "[" + j + "]");
         largest = Math.max(largest, Math.abs(expected));
         checked++;
       }
     }
-    assertTrue(checked > 60 && largest > 1e-2, "checked " + checked + " entries, largest |dL/dtheta| " + largest);
+    assertTrue(
+        checked > 60 && largest > 1e-2,
+        "checked " + checked + " entries, largest |dL/dtheta| " + largest);
   }
 
   /** {@code Σ_{b,t} w_{b,t}·KL(π*(·|s_{b,t}) ‖ π(·|s_{b,t}))} with the batch's state weights. */
@@ -120,19 +133,25 @@ class PolicyDistillationTest {
       int[] tokens = batch.continuations().get(b);
       for (int t = 0; t < tokens.length; t++) {
         List<Integer> state = SoftQToy.prefix(tokens, t);
-        loss += weights[b * width + t]
-            * KlDivergence.exact(optimum.logProbabilities(state), policy.logProbabilities(state));
+        loss +=
+            weights[b * width + t]
+                * KlDivergence.exact(
+                    optimum.logProbabilities(state), policy.logProbabilities(state));
       }
     }
     return loss;
   }
 
-  /** Adds {@code delta} to entry {@code index} of {@code parameter} in place (an engine-owned one-hot). */
+  /**
+   * Adds {@code delta} to entry {@code index} of {@code parameter} in place (an engine-owned
+   * one-hot).
+   */
   private static void nudge(NDArray parameter, long index, double delta) {
     double[] oneHot = new double[(int) parameter.size()];
     oneHot[(int) index] = delta;
-    try (NDArray change = EngineOwned.create(parameter.getManager(), oneHot, parameter.getShape(),
-        parameter.getDataType())) {
+    try (NDArray change =
+        EngineOwned.create(
+            parameter.getManager(), oneHot, parameter.getShape(), parameter.getDataType())) {
       parameter.addi(change);
     }
   }

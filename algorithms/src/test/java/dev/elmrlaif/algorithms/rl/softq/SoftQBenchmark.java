@@ -15,8 +15,8 @@ import java.util.List;
  * Seconds per soft-Q step ({@link SoftQTrainer#step}: generation and scoring, critic updates,
  * distillation updates) for the synthetic toy (vocab 4, horizon 2, d 16, K = 32, 4 critic and 2
  * distillation updates of 32 trajectories, as in {@code SoftQConvergenceTest}) and for the
- * quickstart-size LM (vocab 4096, 4 layers, d 128; 4 contexts × K = 8, 32 new tokens, the default
- * 4 critic and 1 distillation updates of 16 trajectories, critic head on the frozen trunk). Not a
+ * quickstart-size LM (vocab 4096, 4 layers, d 128; 4 contexts × K = 8, 32 new tokens, the default 4
+ * critic and 1 distillation updates of 16 trajectories, critic head on the frozen trunk). Not a
  * test; run after {@code mvn -q -B -o -pl algorithms -am test-compile} with
  *
  * <pre>
@@ -33,26 +33,56 @@ public final class SoftQBenchmark {
 
   public static void main(String[] args) {
     try (SyntheticElmPolicy toy = SyntheticElmPolicy.initialize(4, 2, 16, DataType.FLOAT32, 3)) {
-      SoftQConfig config = SoftQConfig.defaults().with().samplesPerContext(32).maxNewTokens(2)
-          .batchTrajectories(32).qUpdatesPerStep(4).distillUpdatesPerStep(2).alpha(1.0)
-          .qLearningRate(0.05).policyLearningRate(0.01).build();
-      report("toy (V 4, H 2, d 16, K 32, 4 Q + 2 distill updates of 32)", toy.policy(), toy.reference(),
-          config, List.of(toy.prompt()));
+      SoftQConfig config =
+          SoftQConfig.defaults()
+              .with()
+              .samplesPerContext(32)
+              .maxNewTokens(2)
+              .batchTrajectories(32)
+              .qUpdatesPerStep(4)
+              .distillUpdatesPerStep(2)
+              .alpha(1.0)
+              .qLearningRate(0.05)
+              .policyLearningRate(0.01)
+              .build();
+      report(
+          "toy (V 4, H 2, d 16, K 32, 4 Q + 2 distill updates of 32)",
+          toy.policy(),
+          toy.reference(),
+          config,
+          List.of(toy.prompt()));
     }
-    GptConfig lm = GptConfig.builder().vocabSize(4096).contextLength(64).layers(4).heads(4).dModel(128).build();
-    try (Elm policy = Elm.initialize(ElmConfig.languageModel(lm, 0, 0), Device.cpu(), DataType.FLOAT32, 1);
+    GptConfig lm =
+        GptConfig.builder()
+            .vocabSize(4096)
+            .contextLength(64)
+            .layers(4)
+            .heads(4)
+            .dModel(128)
+            .build();
+    try (Elm policy =
+            Elm.initialize(ElmConfig.languageModel(lm, 0, 0), Device.cpu(), DataType.FLOAT32, 1);
         Elm reference = policy.referencePolicy()) {
-      SoftQConfig config = SoftQConfig.defaults().with().samplesPerContext(8).maxNewTokens(32).build();
+      SoftQConfig config =
+          SoftQConfig.defaults().with().samplesPerContext(8).maxNewTokens(32).build();
       List<ElmPrompt> contexts = new ArrayList<>();
       for (int c = 0; c < 4; c++) {
         contexts.add(ElmPrompt.text(1 + c, 17 + c, 33 + c, 49 + c));
       }
-      report("quickstart LM (V 4096, 4x128, 4 contexts x K 8, 32 tokens, 4 Q + 1 distill updates of 16)",
-          policy, reference, config, contexts);
+      report(
+          "quickstart LM (V 4096, 4x128, 4 contexts x K 8, 32 tokens, 4 Q + 1 distill updates of 16)",
+          policy,
+          reference,
+          config,
+          contexts);
     }
   }
 
-  private static void report(String label, Elm policy, Elm reference, SoftQConfig config, List<ElmPrompt> contexts) {
-    StepTiming.report(label, new SoftQTrainer(policy, reference, (context, continuation) -> continuation.length, config), contexts);
+  private static void report(
+      String label, Elm policy, Elm reference, SoftQConfig config, List<ElmPrompt> contexts) {
+    StepTiming.report(
+        label,
+        new SoftQTrainer(policy, reference, (context, continuation) -> continuation.length, config),
+        contexts);
   }
 }

@@ -14,9 +14,9 @@ import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
 /**
- * The tensor formulas of H5–H8 agree with the scalar reference {@link SoftBellman} (and
- * {@link KlDivergence#exact}) state by state, in float64, on random Q-values and reference rows,
- * including Q-values large enough that an unshifted exponential would overflow.
+ * The tensor formulas of H5–H8 agree with the scalar reference {@link SoftBellman} (and {@link
+ * KlDivergence#exact}) state by state, in float64, on random Q-values and reference rows, including
+ * Q-values large enough that an unshifted exponential would overflow.
  */
 class SoftQMathTest {
   private static final int STATES = 6;
@@ -39,10 +39,12 @@ class SoftQMathTest {
         double[] logPolicy = SoftQMath.optimalLogPolicy(qs, refs, alpha).toDoubleArray();
         for (int s = 0; s < STATES; s++) {
           double expected = SoftBellman.softValue(q[s], logRef[s], alpha);
-          assertEquals(expected, values[s], 1e-9 * Math.max(1, Math.abs(expected)), "V*(s" + s + ")");
+          assertEquals(
+              expected, values[s], 1e-9 * Math.max(1, Math.abs(expected)), "V*(s" + s + ")");
           double[] expectedPolicy = SoftBellman.optimalLogPolicy(q[s], logRef[s], alpha);
           for (int a = 0; a < VOCAB; a++) {
-            assertEquals(expectedPolicy[a], logPolicy[s * VOCAB + a], 1e-9, "log pi*(" + a + "|s" + s + ")");
+            assertEquals(
+                expectedPolicy[a], logPolicy[s * VOCAB + a], 1e-9, "log pi*(" + a + "|s" + s + ")");
           }
         }
       }
@@ -59,36 +61,52 @@ class SoftQMathTest {
       policy[s] = LogProbs.logSoftmax(randomRows(random, 2.0)[s]);
     }
     try (NDManager manager = NDManager.newBaseManager()) {
-      double[] kl = SoftQMath.distillationKl(matrix(manager, target), matrix(manager, policy)).toDoubleArray();
+      double[] kl =
+          SoftQMath.distillationKl(matrix(manager, target), matrix(manager, policy))
+              .toDoubleArray();
       for (int s = 0; s < STATES; s++) {
         assertEquals(KlDivergence.exact(target[s], policy[s]), kl[s], 1e-12, "KL at s" + s);
       }
-      assertEquals(0.0, SoftQMath.distillationKl(matrix(manager, target), matrix(manager, target))
-          .toDoubleArray()[0], 1e-15, "KL of a distribution to itself");
+      assertEquals(
+          0.0,
+          SoftQMath.distillationKl(matrix(manager, target), matrix(manager, target))
+              .toDoubleArray()[0],
+          1e-15,
+          "KL of a distribution to itself");
     }
   }
 
   @Test
   void bellmanTargetsBootstrapFromTheNextStateAndStopAtTheEnd() {
     // Three steps, terminal reward 2 on the last; soft values 7 (unused), 5, 3.
-    double[] targets = SoftQMath.bellmanTargets(new double[] {0, 0, 2}, new double[] {7, 5, 3}, 0.5);
+    double[] targets =
+        SoftQMath.bellmanTargets(new double[] {0, 0, 2}, new double[] {7, 5, 3}, 0.5);
     assertArrayEquals(new double[] {0.5 * 5, 0.5 * 3, 2}, targets, 0);
-    assertArrayEquals(new double[] {0.25}, SoftQMath.bellmanTargets(new double[] {0.25}, new double[] {9}, 1), 0);
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-        () -> SoftQMath.bellmanTargets(new double[2], new double[3], 1));
-    assertEquals("bellmanTargets: 2 rewards and 3 soft values, expected one of each per step", e.getMessage());
+    assertArrayEquals(
+        new double[] {0.25}, SoftQMath.bellmanTargets(new double[] {0.25}, new double[] {9}, 1), 0);
+    IllegalArgumentException e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> SoftQMath.bellmanTargets(new double[2], new double[3], 1));
+    assertEquals(
+        "bellmanTargets: 2 rewards and 3 soft values, expected one of each per step",
+        e.getMessage());
   }
 
   @Test
   void rejectsMismatchedShapesAndNonPositiveAlpha() {
     try (NDManager manager = NDManager.newBaseManager()) {
       NDArray q = manager.zeros(new Shape(2, 3));
-      IllegalArgumentException shape = assertThrows(IllegalArgumentException.class,
-          () -> SoftQMath.softValue(q, manager.zeros(new Shape(2, 4)), 1));
-      assertEquals("Q-values have shape (2, 3) and log pi_ref (2, 4), expected the same shape"
-          + " (one entry per vocabulary token)", shape.getMessage());
-      IllegalArgumentException alpha = assertThrows(IllegalArgumentException.class,
-          () -> SoftQMath.optimalLogPolicy(q, q, 0));
+      IllegalArgumentException shape =
+          assertThrows(
+              IllegalArgumentException.class,
+              () -> SoftQMath.softValue(q, manager.zeros(new Shape(2, 4)), 1));
+      assertEquals(
+          "Q-values have shape (2, 3) and log pi_ref (2, 4), expected the same shape"
+              + " (one entry per vocabulary token)",
+          shape.getMessage());
+      IllegalArgumentException alpha =
+          assertThrows(IllegalArgumentException.class, () -> SoftQMath.optimalLogPolicy(q, q, 0));
       assertEquals("alpha: found 0.0, expected a finite value > 0", alpha.getMessage());
     }
   }

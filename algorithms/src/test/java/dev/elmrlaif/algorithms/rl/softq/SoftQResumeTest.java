@@ -37,7 +37,8 @@ class SoftQResumeTest {
   private static final double BETA = 1.0;
 
   private static SoftQConfig config() {
-    return SoftQConfig.defaults().with()
+    return SoftQConfig.defaults()
+        .with()
         .samplesPerContext(8)
         .maxNewTokens(2)
         .behaviour(SoftQBehaviour.POLICY)
@@ -50,8 +51,15 @@ class SoftQResumeTest {
         .qLearningRate(0.05)
         .policyLearningRate(0.01)
         .gradClip(1.0)
-        .critic(SoftQCriticConfig.defaults().with(b -> b.trunk(CriticTrunk.SEPARATE).layers(1).heads(1).dModel(8)
-            .headInitStd(0.1)))
+        .critic(
+            SoftQCriticConfig.defaults()
+                .with(
+                    b ->
+                        b.trunk(CriticTrunk.SEPARATE)
+                            .layers(1)
+                            .heads(1)
+                            .dModel(8)
+                            .headInitStd(0.1)))
         .seed(5)
         .build();
   }
@@ -61,7 +69,8 @@ class SoftQResumeTest {
     List<RlStep> uninterrupted = new ArrayList<>();
     Map<String, double[]> expectedWeights;
     try (SyntheticElmPolicy toy = SyntheticElmPolicy.initialize(4, 2, 8, DataType.FLOAT32, 9);
-        SoftQTrainer trainer = new SoftQTrainer(toy.policy(), toy.reference(), reward(toy), config())) {
+        SoftQTrainer trainer =
+            new SoftQTrainer(toy.policy(), toy.reference(), reward(toy), config())) {
       for (int step = 0; step < 2 * N; step++) {
         RlStep result = trainer.step(List.of(toy.prompt()));
         if (step >= N) {
@@ -76,7 +85,8 @@ class SoftQResumeTest {
     Path state = Files.createDirectory(dir.resolve("state"));
     Map<String, double[]> savedWeights;
     try (SyntheticElmPolicy toy = SyntheticElmPolicy.initialize(4, 2, 8, DataType.FLOAT32, 9);
-        SoftQTrainer trainer = new SoftQTrainer(toy.policy(), toy.reference(), reward(toy), config())) {
+        SoftQTrainer trainer =
+            new SoftQTrainer(toy.policy(), toy.reference(), reward(toy), config())) {
       for (int step = 0; step < N; step++) {
         trainer.step(List.of(toy.prompt()));
       }
@@ -85,8 +95,11 @@ class SoftQResumeTest {
     }
 
     try (SyntheticElmPolicy toy = SyntheticElmPolicy.initialize(4, 2, 8, DataType.FLOAT32, 9);
-        SoftQTrainer trainer = new SoftQTrainer(toy.policy(), toy.reference(), reward(toy), config())) {
-      toy.policy().trainableParameters().forEach((name, parameter) -> overwrite(parameter, savedWeights.get(name)));
+        SoftQTrainer trainer =
+            new SoftQTrainer(toy.policy(), toy.reference(), reward(toy), config())) {
+      toy.policy()
+          .trainableParameters()
+          .forEach((name, parameter) -> overwrite(parameter, savedWeights.get(name)));
       trainer.loadState(state);
       assertEquals(N, trainer.completedSteps());
       for (int step = 0; step < N; step++) {
@@ -94,38 +107,56 @@ class SoftQResumeTest {
         RlStep resumed = trainer.step(List.of(toy.prompt()));
         assertEquals(expected.completions().size(), resumed.completions().size());
         for (int row = 0; row < expected.completions().size(); row++) {
-          assertArrayEquals(expected.completions().get(row), resumed.completions().get(row),
+          assertArrayEquals(
+              expected.completions().get(row),
+              resumed.completions().get(row),
               "step " + (N + step + 1) + " completion " + row);
         }
         for (Map.Entry<String, Double> metric : expected.metrics().entrySet()) {
           if (!metric.getKey().startsWith("time_")) {
-            assertEquals(metric.getValue(), resumed.metrics().get(metric.getKey()),
-                1e-6 * Math.max(1, Math.abs(metric.getValue())), "step " + (N + step + 1) + " " + metric.getKey());
+            assertEquals(
+                metric.getValue(),
+                resumed.metrics().get(metric.getKey()),
+                1e-6 * Math.max(1, Math.abs(metric.getValue())),
+                "step " + (N + step + 1) + " " + metric.getKey());
           }
         }
       }
       Map<String, double[]> resumedWeights = weights(toy);
       for (Map.Entry<String, double[]> entry : expectedWeights.entrySet()) {
-        assertArrayEquals(entry.getValue(), resumedWeights.get(entry.getKey()), 1e-6, entry.getKey());
+        assertArrayEquals(
+            entry.getValue(), resumedWeights.get(entry.getKey()), 1e-6, entry.getKey());
       }
-      assertTrue(uninterrupted.get(N - 1).metrics().get("distill_loss") > 0, "the policy was trained");
+      assertTrue(
+          uninterrupted.get(N - 1).metrics().get("distill_loss") > 0, "the policy was trained");
     }
   }
 
   @Test
   void loadStateNamesTheFileAndKeyOfABadTrainerFile(@TempDir Path dir) throws IOException {
     try (SyntheticElmPolicy toy = SyntheticElmPolicy.initialize(4, 2, 8, DataType.FLOAT32, 9);
-        SoftQTrainer trainer = new SoftQTrainer(toy.policy(), toy.reference(), reward(toy), config())) {
+        SoftQTrainer trainer =
+            new SoftQTrainer(toy.policy(), toy.reference(), reward(toy), config())) {
       trainer.step(List.of(toy.prompt()));
       trainer.saveState(dir);
       Path file = dir.resolve("trainer_state.json");
-      Files.writeString(file, Files.readString(file).replace("\"completed_steps\" : 1", "\"completed_steps\" : \"one\""));
-      UserInputException badKey = assertThrows(UserInputException.class, () -> trainer.loadState(dir));
-      assertEquals(file + ": key \"completed_steps\" is \"one\", expected an integer", badKey.getMessage());
+      Files.writeString(
+          file,
+          Files.readString(file)
+              .replace("\"completed_steps\" : 1", "\"completed_steps\" : \"one\""));
+      UserInputException badKey =
+          assertThrows(UserInputException.class, () -> trainer.loadState(dir));
+      assertEquals(
+          file + ": key \"completed_steps\" is \"one\", expected an integer", badKey.getMessage());
       Files.writeString(file, "{\"format\": \"something-else\"}");
-      UserInputException badFormat = assertThrows(UserInputException.class, () -> trainer.loadState(dir));
-      assertEquals(file + ": key \"format\" is \"something-else\", expected \"" + TrainerState.FORMAT
-          + "\" (the state of a soft_q trainer that a checkpoint saves)", badFormat.getMessage());
+      UserInputException badFormat =
+          assertThrows(UserInputException.class, () -> trainer.loadState(dir));
+      assertEquals(
+          file
+              + ": key \"format\" is \"something-else\", expected \""
+              + TrainerState.FORMAT
+              + "\" (the state of a soft_q trainer that a checkpoint saves)",
+          badFormat.getMessage());
       assertEquals(1, trainer.completedSteps(), "a failed load changes nothing");
     }
   }
@@ -137,14 +168,17 @@ class SoftQResumeTest {
 
   private static Map<String, double[]> weights(SyntheticElmPolicy toy) {
     Map<String, double[]> weights = new LinkedHashMap<>();
-    toy.policy().trainableParameters().forEach((name, parameter) -> weights.put(name, Tensors.toDoubles(parameter)));
+    toy.policy()
+        .trainableParameters()
+        .forEach((name, parameter) -> weights.put(name, Tensors.toDoubles(parameter)));
     return weights;
   }
 
   /** Writes saved values into a parameter in place (the resumed run's policy checkpoint). */
   private static void overwrite(NDArray parameter, double[] values) {
-    try (NDArray saved = EngineOwned.create(parameter.getManager(), values, parameter.getShape(),
-        parameter.getDataType())) {
+    try (NDArray saved =
+        EngineOwned.create(
+            parameter.getManager(), values, parameter.getShape(), parameter.getDataType())) {
       parameter.set(new NDIndex("..."), saved);
     }
   }

@@ -35,7 +35,8 @@ final class SoftQToy {
 
   /** A trainer of the toy's policy on the CoMDP's reward. */
   static SoftQTrainer trainer(SyntheticElmPolicy toy, SyntheticCoMdp coMdp, SoftQConfig config) {
-    return new SoftQTrainer(toy.policy(), toy.reference(), SyntheticElmPolicy.completionReward(coMdp), config);
+    return new SoftQTrainer(
+        toy.policy(), toy.reference(), SyntheticElmPolicy.completionReward(coMdp), config);
   }
 
   /** The exact {@code Q*(s_t,·)} of the CoMDP at every state of a batch, as float64. */
@@ -52,8 +53,9 @@ final class SoftQToy {
           System.arraycopy(q, 0, flat, (b * width + t) * vocab, vocab);
         }
       }
-      NDArray array = EngineOwned.create(scope, flat, new Shape(continuations.size(), width, vocab),
-          DataType.FLOAT64);
+      NDArray array =
+          EngineOwned.create(
+              scope, flat, new Shape(continuations.size(), width, vocab), DataType.FLOAT64);
       return array;
     };
   }

@@ -17,21 +17,30 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 /**
- * One step of {@link SoftQTrainer} by hand: the first critic loss, the metrics of the
- * {@code RlTrainer} contract and what goes into the replay buffer (and from which policy).
+ * One step of {@link SoftQTrainer} by hand: the first critic loss, the metrics of the {@code
+ * RlTrainer} contract and what goes into the replay buffer (and from which policy).
  */
 class SoftQTrainerTest {
   private static final double ALPHA = 0.5;
 
   private static SoftQConfig config() {
-    return SoftQConfig.defaults().with().samplesPerContext(16).maxNewTokens(2).batchTrajectories(8)
-        .qUpdatesPerStep(1).distillUpdatesPerStep(1).alpha(ALPHA).tau(0.25).seed(4).build();
+    return SoftQConfig.defaults()
+        .with()
+        .samplesPerContext(16)
+        .maxNewTokens(2)
+        .batchTrajectories(8)
+        .qUpdatesPerStep(1)
+        .distillUpdatesPerStep(1)
+        .alpha(ALPHA)
+        .tau(0.25)
+        .seed(4)
+        .build();
   }
 
   /**
-   * With the zero-initialised head (Q = Q̄ = 0), {@code V̄*(s) = α log Σ_a π_ref(a|s) = 0}, so every
-   * target is the step reward and {@code L_Q = mean over states of r_t²}: over all 13 sequences (25
-   * states), {@code Σ_y r(y)² / 25}.
+   * With the zero-initialised head (Q = Q̄ = 0), {@code V̄*(s) = α log Σ_a π_ref(a|s) = 0}, so
+   * every target is the step reward and {@code L_Q = mean over states of r_t²}: over all 13
+   * sequences (25 states), {@code Σ_y r(y)² / 25}.
    */
   @Test
   void firstCriticLossIsTheMeanSquaredStepReward() {
@@ -56,9 +65,28 @@ class SoftQTrainerTest {
       try (SoftQTrainer trainer = SoftQToy.trainer(toy, coMdp, config())) {
         assertEquals(RlAlgorithm.SOFT_Q, trainer.algorithm());
         RlStep step = trainer.step(List.of(toy.prompt()));
-        assertTrue(step.metrics().keySet().containsAll(Set.of("reward_mean", "kl_k1", "kl_k2", "kl_k3",
-            "kl_exact", "entropy", "length_mean", "grad_norm", "beta", "time_generate_s", "time_reward_s",
-            "time_update_s", "q_loss", "distill_loss", "buffer_size", "alpha")), step.metrics().keySet().toString());
+        assertTrue(
+            step.metrics()
+                .keySet()
+                .containsAll(
+                    Set.of(
+                        "reward_mean",
+                        "kl_k1",
+                        "kl_k2",
+                        "kl_k3",
+                        "kl_exact",
+                        "entropy",
+                        "length_mean",
+                        "grad_norm",
+                        "beta",
+                        "time_generate_s",
+                        "time_reward_s",
+                        "time_update_s",
+                        "q_loss",
+                        "distill_loss",
+                        "buffer_size",
+                        "alpha")),
+            step.metrics().keySet().toString());
         assertEquals(16, step.completions().size());
         assertEquals(16.0, step.metrics().get("buffer_size"));
         assertEquals(1, trainer.completedSteps());
@@ -66,7 +94,8 @@ class SoftQTrainerTest {
         double lengthMean = 0;
         for (int row = 0; row < 16; row++) {
           int[] completion = step.completions().get(row);
-          assertEquals(coMdp.reward(SoftQToy.prefix(completion, completion.length)), step.rewards()[row]);
+          assertEquals(
+              coMdp.reward(SoftQToy.prefix(completion, completion.length)), step.rewards()[row]);
           rewardMean += step.rewards()[row] / 16;
           lengthMean += completion.length / 16.0;
         }
@@ -86,12 +115,14 @@ class SoftQTrainerTest {
   }
 
   /**
-   * Each stored trajectory records the log-probs of the policy that generated it: with
-   * {@code behaviour: reference} they are {@code π_ref}'s even after the policy moved away; with
-   * {@code behaviour: policy} they are the moved policy's, so they differ from {@code π_ref}'s.
+   * Each stored trajectory records the log-probs of the policy that generated it: with {@code
+   * behaviour: reference} they are {@code π_ref}'s even after the policy moved away; with {@code
+   * behaviour: policy} they are the moved policy's, so they differ from {@code π_ref}'s.
    */
   @ParameterizedTest
-  @EnumSource(value = SoftQBehaviour.class, names = {"POLICY", "REFERENCE"})
+  @EnumSource(
+      value = SoftQBehaviour.class,
+      names = {"POLICY", "REFERENCE"})
   void storedTrajectoriesComeFromTheBehaviourPolicy(SoftQBehaviour behaviour) {
     try (SyntheticElmPolicy toy = SyntheticElmPolicy.initialize(4, 2, 8, DataType.FLOAT32, 2)) {
       SyntheticCoMdp coMdp = toy.coMdp(SoftQToy.tokenReward(), ALPHA);
@@ -105,7 +136,8 @@ class SoftQTrainerTest {
             double[] behaviourLogProbs = trajectory.behaviourLogProbs();
             double[] referenceLogProbs = trajectory.referenceLogProbs();
             for (int t = 0; t < trajectory.length(); t++) {
-              largestGap = Math.max(largestGap, Math.abs(behaviourLogProbs[t] - referenceLogProbs[t]));
+              largestGap =
+                  Math.max(largestGap, Math.abs(behaviourLogProbs[t] - referenceLogProbs[t]));
             }
           }
         }
@@ -122,10 +154,14 @@ class SoftQTrainerTest {
   void rejectsModelsOfDifferentVocabularies() {
     try (SyntheticElmPolicy four = SyntheticElmPolicy.initialize(4, 2, 8, DataType.FLOAT32, 2);
         SyntheticElmPolicy five = SyntheticElmPolicy.initialize(5, 2, 8, DataType.FLOAT32, 2)) {
-      IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-          () -> new SoftQTrainer(four.policy(), five.reference(), (c, y) -> 0, config()));
-      assertEquals("SoftQTrainer: the policy's vocabulary has 4 tokens and the reference's 5, expected the"
-          + " same vocabulary", e.getMessage());
+      IllegalArgumentException e =
+          assertThrows(
+              IllegalArgumentException.class,
+              () -> new SoftQTrainer(four.policy(), five.reference(), (c, y) -> 0, config()));
+      assertEquals(
+          "SoftQTrainer: the policy's vocabulary has 4 tokens and the reference's 5, expected the"
+              + " same vocabulary",
+          e.getMessage());
     }
   }
 }

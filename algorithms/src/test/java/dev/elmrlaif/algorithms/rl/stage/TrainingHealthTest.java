@@ -14,8 +14,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Each training-health warning fires on a crafted metric series showing its failure, once per
- * episode of trouble, and stays silent on a healthy series (KL settling below the budget, k1
- * noisy around a positive mean, entropy and length steady).
+ * episode of trouble, and stays silent on a healthy series (KL settling below the budget, k1 noisy
+ * around a positive mean, entropy and length steady).
  */
 class TrainingHealthTest {
   private static final int WINDOW = 10;
@@ -45,8 +45,12 @@ class TrainingHealthTest {
     List<Map<String, Double>> series = new ArrayList<>();
     for (int t = 0; t < steps; t++) {
       double kl = 0.5 * (1 - Math.exp(-t / 10.0));
-      series.add(step(kl + 0.2 * (random.nextDouble() - 0.5), 2 + 0.2 * (random.nextDouble() - 0.5), kl,
-          10 + (random.nextDouble() - 0.5)));
+      series.add(
+          step(
+              kl + 0.2 * (random.nextDouble() - 0.5),
+              2 + 0.2 * (random.nextDouble() - 0.5),
+              kl,
+              10 + (random.nextDouble() - 0.5)));
     }
     return series;
   }
@@ -62,7 +66,12 @@ class TrainingHealthTest {
   void aNegativeMeanK1FiresOnceWhileItLasts() {
     List<Map<String, Double>> series = new ArrayList<>(healthy(30, 2));
     for (int t = 0; t < 30; t++) {
-      series.add(step(-0.3 + 0.01 * (t % 3), 2, 0.5, 10)); // samples not from the policy: k1 clearly below 0
+      series.add(
+          step(
+              -0.3 + 0.01 * (t % 3),
+              2,
+              0.5,
+              10)); // samples not from the policy: k1 clearly below 0
     }
     TrainingHealth health = health();
     assertEquals(List.of(Warning.NEGATIVE_K1), run(health, series));
@@ -119,13 +128,17 @@ class TrainingHealthTest {
     List<Warning> before = new ArrayList<>(run(health(), series.subList(0, 25)));
     before.addAll(after);
     assertEquals(straight, before);
-    assertEquals(List.of(Warning.ENTROPY_COLLAPSE, Warning.LENGTH_DRIFT), straight.stream().sorted().toList());
+    assertEquals(
+        List.of(Warning.ENTROPY_COLLAPSE, Warning.LENGTH_DRIFT),
+        straight.stream().sorted().toList());
   }
 
   @Test
   void aMissingMetricIsNamed() {
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-        () -> health().observe(1, Map.of("kl_k1", 0.0, "entropy", 1.0, "length_mean", 3.0)));
+    IllegalArgumentException e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> health().observe(1, Map.of("kl_k1", 0.0, "entropy", 1.0, "length_mean", 3.0)));
     assertTrue(e.getMessage().contains("`kl_exact`"), e.getMessage());
   }
 }

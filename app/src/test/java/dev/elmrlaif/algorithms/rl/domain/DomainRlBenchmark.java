@@ -50,37 +50,51 @@ public final class DomainRlBenchmark {
     String algorithm = args.length > 4 ? args[4] : "reinforce";
     int contexts = settings.rl().batchContexts();
     JsonNode dataMarker = new ObjectMapper().readTree(run.resolve("stages/data.json").toFile());
-    PreparedData data = new PreparedDataStore().load(Path.of(dataMarker.get("prepared_folder").asText()));
-    EvalConfig eval = new ConfigLoader().load(run.resolve("config.yaml"), List.of()).config().eval();
+    PreparedData data =
+        new PreparedDataStore().load(Path.of(dataMarker.get("prepared_folder").asText()));
+    EvalConfig eval =
+        new ConfigLoader().load(run.resolve("config.yaml"), List.of()).config().eval();
     Path sftModel = run.resolve("sft").resolve(kind).resolve("model");
     Path output = Files.createTempDirectory("domain-rl-benchmark");
     RlContextsConfig contextsConfig = settings.rl().contexts();
     try (Elm policy = ElmCheckpoint.load(sftModel, Device.cpu(), DataType.FLOAT32);
-        ElmTokenizer tokenizer = ElmTokenizer.load(sftModel.resolve(ElmCheckpoint.TOKENIZER_FILE))) {
-      policy.trainOnly(EnumSet.of(ParameterGroup.ADAPTER, ParameterGroup.EMBEDDINGS, ParameterGroup.BODY));
+        ElmTokenizer tokenizer =
+            ElmTokenizer.load(sftModel.resolve(ElmCheckpoint.TOKENIZER_FILE))) {
+      policy.trainOnly(
+          EnumSet.of(ParameterGroup.ADAPTER, ParameterGroup.EMBEDDINGS, ParameterGroup.BODY));
       DomainRlEnvironment environment =
           DomainRlEnvironment.create(data, kind, tokenizer, policy.config(), contextsConfig, 11);
       try (Elm reference = policy.referencePolicy();
-          RlTrainer trainer = algorithm.equals("sac")
-              ? new SacTrainer(policy, reference, environment.reward(), settings.sac())
-              : new ReinforceTrainer(policy, reference, environment.reward(), settings.reinforce())) {
+          RlTrainer trainer =
+              algorithm.equals("sac")
+                  ? new SacTrainer(policy, reference, environment.reward(), settings.sac())
+                  : new ReinforceTrainer(
+                      policy, reference, environment.reward(), settings.reinforce())) {
         long start = System.nanoTime();
         for (int step = 0; step < steps; step++) {
           List<ElmPrompt> batch = environment.contexts(step, contexts);
           Map<String, Double> metrics = trainer.step(batch).metrics();
           if (step % 10 == 0 || step == steps - 1) {
-            System.out.printf(Locale.ROOT, "step %d  %.2f s/step  reward %.3f  kl %.3f  entropy %.1f  length %.1f%n",
-                step + 1, (System.nanoTime() - start) / 1e9 / (step + 1), metrics.get("reward_mean"),
-                metrics.get("kl_exact"), metrics.get("entropy"), metrics.get("length_mean"));
+            System.out.printf(
+                Locale.ROOT,
+                "step %d  %.2f s/step  reward %.3f  kl %.3f  entropy %.1f  length %.1f%n",
+                step + 1,
+                (System.nanoTime() - start) / 1e9 / (step + 1),
+                metrics.get("reward_mean"),
+                metrics.get("kl_exact"),
+                metrics.get("entropy"),
+                metrics.get("length_mean"));
           }
         }
-        ElmCheckpoint.save(policy, output.resolve("model"), sftModel.resolve(ElmCheckpoint.TOKENIZER_FILE));
+        ElmCheckpoint.save(
+            policy, output.resolve("model"), sftModel.resolve(ElmCheckpoint.TOKENIZER_FILE));
       }
     }
     Map<String, Map<String, Path>> models = new LinkedHashMap<>();
     models.put(ConsistencyEvaluator.SFT, Map.of(kind, sftModel));
     models.put("rl_" + algorithm, Map.of(kind, output.resolve("model")));
-    EvalReport report = new ConsistencyEvaluator(data, eval, 119).evaluateStages(models, Device.cpu());
+    EvalReport report =
+        new ConsistencyEvaluator(data, eval, 119).evaluateStages(models, Device.cpu());
     System.out.println(report.toMarkdown());
   }
 }

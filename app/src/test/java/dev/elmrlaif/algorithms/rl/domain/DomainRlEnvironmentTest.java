@@ -66,8 +66,15 @@ class DomainRlEnvironmentTest {
   @Test
   void theTeachersTextEarnsMoreThanAnotherEntitysTextOrRandomTokens() {
     for (String kind : List.of("movie", "user")) {
-      DomainRlEnvironment environment = environment(kind, RlContextsConfig.defaults().with().realFraction(1)
-          .interpolationFraction(0).conceptFraction(0).build());
+      DomainRlEnvironment environment =
+          environment(
+              kind,
+              RlContextsConfig.defaults()
+                  .with()
+                  .realFraction(1)
+                  .interpolationFraction(0)
+                  .conceptFraction(0)
+                  .build());
       List<DomainContext> contexts = environment.draw(0, 40);
       java.util.SplittableRandom random = new java.util.SplittableRandom(1);
       double truth = 0;
@@ -88,55 +95,95 @@ class DomainRlEnvironmentTest {
         noise += environment.reward().reward(context.prompt(), randomTokens) / contexts.size();
         truthWinsOverOther += r > s || targetOf(context).equals(targetOf(another)) ? 1 : 0;
       }
-      assertTrue(truth > other + 0.2, kind + ": ground truth " + truth + " vs another entity's text " + other);
-      assertTrue(truth > noise + 0.2, kind + ": ground truth " + truth + " vs random tokens " + noise);
-      assertTrue(truthWinsOverOther >= 30, kind + ": the truth won " + truthWinsOverOther + " of 40 pairs");
+      assertTrue(
+          truth > other + 0.2,
+          kind + ": ground truth " + truth + " vs another entity's text " + other);
+      assertTrue(
+          truth > noise + 0.2, kind + ": ground truth " + truth + " vs random tokens " + noise);
+      assertTrue(
+          truthWinsOverOther >= 30,
+          kind + ": the truth won " + truthWinsOverOther + " of 40 pairs");
     }
   }
 
   @Test
   void userRewardsAddBehavioralConsistencyAndTheComponentMeansReportBoth() {
-    DomainRlEnvironment environment = environment("user", RlContextsConfig.defaults().with().realFraction(1)
-        .interpolationFraction(0).conceptFraction(0).build());
+    DomainRlEnvironment environment =
+        environment(
+            "user",
+            RlContextsConfig.defaults()
+                .with()
+                .realFraction(1)
+                .interpolationFraction(0)
+                .conceptFraction(0)
+                .build());
     List<DomainContext> contexts = environment.draw(5, 6);
     List<ElmPrompt> prompts = contexts.stream().map(DomainContext::prompt).toList();
     List<int[]> completions = contexts.stream().map(c -> tokens(targetOf(c))).toList();
     Map<String, Double> means = environment.componentMeans(prompts, completions);
     assertEquals(List.of("sc", "bc", "degeneracy"), List.copyOf(means.keySet()));
-    assertEquals(1.0, means.get("sc"), 1e-5, "a profile's SC target is E_txt of the profile itself");
+    assertEquals(
+        1.0, means.get("sc"), 1e-5, "a profile's SC target is E_txt of the profile itself");
     double[] totals = environment.score(prompts, completions).scores();
     double mean = java.util.Arrays.stream(totals).average().orElseThrow();
     DomainRewardConfig weights = RlContextsConfig.defaults().reward();
-    assertEquals(weights.scWeight() * means.get("sc") + weights.bcWeight() * means.get("bc")
-        + weights.degeneracyWeight() * means.get("degeneracy"), mean, 1e-9, "r = w_sc SC + w_bc BC + w_deg deg");
+    assertEquals(
+        weights.scWeight() * means.get("sc")
+            + weights.bcWeight() * means.get("bc")
+            + weights.degeneracyWeight() * means.get("degeneracy"),
+        mean,
+        1e-9,
+        "r = w_sc SC + w_bc BC + w_deg deg");
     EmbeddingSpace semantic = data.domain().space(PreparedData.SEMANTIC);
-    long trainingMoviesWithText = java.util.Arrays.stream(data.domain().split("movie").trainIndices())
-        .filter(m -> Vectors.norm(semantic.vector(m)) > 0).count();
+    long trainingMoviesWithText =
+        java.util.Arrays.stream(data.domain().split("movie").trainIndices())
+            .filter(m -> Vectors.norm(semantic.vector(m)) > 0)
+            .count();
     for (DomainContext context : contexts) {
       assertTrue(context.hasBehavioralTarget(), "real users are ranked against their ratings");
       int size = context.reward().candidates().size();
-      assertTrue(size <= Math.min(weights.bcCandidates(), trainingMoviesWithText) && size > trainingMoviesWithText / 2,
+      assertTrue(
+          size <= Math.min(weights.bcCandidates(), trainingMoviesWithText)
+              && size > trainingMoviesWithText / 2,
           "at most the candidates asked for, from training movies with a text; found " + size);
     }
   }
 
   @Test
   void enabledPenaltiesJoinTheRewardWithTheirWeights() {
-    DomainRewardConfig weights = DomainRewardConfig.defaults().with().scWeight(1).bcWeight(0)
-        .lengthPenaltyPerWord(0.01).minWords(0).maxWords(5)
-        .degeneracyWeight(0.5).degeneracyNgram(2).build();
-    DomainRlEnvironment environment = environment("movie",
-        RlContextsConfig.defaults().with().realFraction(1).interpolationFraction(0).conceptFraction(0).reward(weights)
-            .build());
+    DomainRewardConfig weights =
+        DomainRewardConfig.defaults()
+            .with()
+            .scWeight(1)
+            .bcWeight(0)
+            .lengthPenaltyPerWord(0.01)
+            .minWords(0)
+            .maxWords(5)
+            .degeneracyWeight(0.5)
+            .degeneracyNgram(2)
+            .build();
+    DomainRlEnvironment environment =
+        environment(
+            "movie",
+            RlContextsConfig.defaults()
+                .with()
+                .realFraction(1)
+                .interpolationFraction(0)
+                .conceptFraction(0)
+                .reward(weights)
+                .build());
     DomainContext context = environment.draw(9, 1).get(0);
     int[] completion = tokens("war love war love war love");
     assertEquals("war love war love war love", environment.decode(completion));
-    Map<String, Double> means = environment.componentMeans(List.of(context.prompt()), List.of(completion));
+    Map<String, Double> means =
+        environment.componentMeans(List.of(context.prompt()), List.of(completion));
     assertEquals(List.of("sc", "length_penalty", "degeneracy"), List.copyOf(means.keySet()));
     assertEquals(-0.01, means.get("length_penalty"), 1e-12, "one word over the band of 5");
     assertEquals(-(1 - 2.0 / 5.0), means.get("degeneracy"), 1e-12, "2 distinct bigrams of 5");
-    assertEquals(means.get("sc") - 0.01 + 0.5 * means.get("degeneracy"),
-        environment.reward().reward(context.prompt(), completion), 1e-12);
+    assertEquals(
+        means.get("sc") - 0.01 + 0.5 * means.get("degeneracy"),
+        environment.reward().reward(context.prompt(), completion),
+        1e-12);
   }
 
   @Test
@@ -149,21 +196,36 @@ class DomainRlEnvironmentTest {
     boolean differs = false;
     for (int i = 0; i < first.size(); i++) {
       assertArrayEquals(first.get(i).tokenIds(), again.get(i).tokenIds());
-      assertTrue(java.util.Arrays.deepEquals(first.get(i).entities(), again.get(i).entities()), "context " + i);
+      assertTrue(
+          java.util.Arrays.deepEquals(first.get(i).entities(), again.get(i).entities()),
+          "context " + i);
       differs |= !java.util.Arrays.deepEquals(first.get(i).entities(), next.get(i).entities());
     }
     assertTrue(differs, "another step draws other contexts");
-    List<ElmPrompt> otherSeed = DomainRlEnvironment.create(data, "movie", tokenizer, elm, config, 4).contexts(7, 12);
-    assertFalse(java.util.stream.IntStream.range(0, 12)
-        .allMatch(i -> java.util.Arrays.deepEquals(first.get(i).entities(), otherSeed.get(i).entities())));
+    List<ElmPrompt> otherSeed =
+        DomainRlEnvironment.create(data, "movie", tokenizer, elm, config, 4).contexts(7, 12);
+    assertFalse(
+        java.util.stream.IntStream.range(0, 12)
+            .allMatch(
+                i ->
+                    java.util.Arrays.deepEquals(
+                        first.get(i).entities(), otherSeed.get(i).entities())));
   }
 
   @Test
   void interpolationsAtTheEndpointsAreTheRealEntitiesAndInBetweenTheMix() {
     for (double a : new double[] {0.0, 1.0, 0.3}) {
-      DomainRlEnvironment environment = environment("movie",
-          RlContextsConfig.defaults().with().realFraction(0).interpolationFraction(1).conceptFraction(0)
-              .interpolationMin(a).interpolationMax(a).build());
+      DomainRlEnvironment environment =
+          environment(
+              "movie",
+              RlContextsConfig.defaults()
+                  .with()
+                  .realFraction(0)
+                  .interpolationFraction(1)
+                  .conceptFraction(0)
+                  .interpolationMin(a)
+                  .interpolationMax(a)
+                  .build());
       for (DomainContext context : environment.draw(2, 10)) {
         assertEquals(ContextKind.INTERPOLATION, context.kind());
         assertEquals(a, context.weight());
@@ -174,7 +236,8 @@ class DomainRlEnvironmentTest {
           float[] e2 = semantic.vector(context.entities().get(slots + k));
           float[] seen = context.prompt().entities()[k];
           for (int d = 0; d < seen.length; d++) {
-            assertEquals((1 - a) * e1[d] + a * e2[d], seen[d], 1e-6, "a=" + a + " slot " + k + " dim " + d);
+            assertEquals(
+                (1 - a) * e1[d] + a * e2[d], seen[d], 1e-6, "a=" + a + " slot " + k + " dim " + d);
           }
           if (a == 0.0) {
             assertArrayEquals(e1, seen);
@@ -198,9 +261,17 @@ class DomainRlEnvironmentTest {
   @Test
   void interpolatedUsersAreScoredAgainstTheMixOfProfilesAndTheFactorisationScores() {
     double a = 0.25;
-    DomainRlEnvironment environment = environment("user",
-        RlContextsConfig.defaults().with().realFraction(0).interpolationFraction(1).conceptFraction(0)
-            .interpolationMin(a).interpolationMax(a).build());
+    DomainRlEnvironment environment =
+        environment(
+            "user",
+            RlContextsConfig.defaults()
+                .with()
+                .realFraction(0)
+                .interpolationFraction(1)
+                .conceptFraction(0)
+                .interpolationMin(a)
+                .interpolationMax(a)
+                .build());
     EmbeddingSpace users = data.domain().space(PreparedData.BEHAVIORAL);
     EmbeddingSpace movies = data.domain().space(PreparedData.BEHAVIORAL_MOVIE);
     for (DomainContext context : environment.draw(1, 5)) {
@@ -214,7 +285,10 @@ class DomainRlEnvironmentTest {
       assertArrayEquals(new double[] {0.75, 0.25}, reward.mixWeights(), 1e-12);
       for (int j = 0; j < reward.candidates().size(); j++) {
         int movie = Integer.parseInt(reward.candidates().ids().get(j));
-        assertEquals(Vectors.dot(u, movies.vector(movie)), reward.candidates().relevance()[j], 1e-9,
+        assertEquals(
+            Vectors.dot(u, movies.vector(movie)),
+            reward.candidates().relevance()[j],
+            1e-9,
             "hypothetical users' ground truth is u . v_m");
       }
     }
@@ -222,15 +296,28 @@ class DomainRlEnvironmentTest {
 
   @Test
   void conceptShiftsMoveAlongTheConceptDirection() {
-    DomainRlEnvironment environment = environment("movie",
-        RlContextsConfig.defaults().with().realFraction(0).interpolationFraction(0).conceptFraction(1)
-            .conceptStepMin(0.2).conceptStepMax(0.8).build());
+    DomainRlEnvironment environment =
+        environment(
+            "movie",
+            RlContextsConfig.defaults()
+                .with()
+                .realFraction(0)
+                .interpolationFraction(0)
+                .conceptFraction(1)
+                .conceptStepMin(0.2)
+                .conceptStepMax(0.8)
+                .build());
     EmbeddingSpace semantic = data.domain().space(PreparedData.SEMANTIC);
     int shifts = 0;
     for (DomainContext context : environment.draw(4, 20)) {
       assertEquals(ContextKind.CONCEPT_SHIFT, context.kind());
-      Concept concept = data.domain().concepts().stream().filter(c -> c.name().equals(context.concept())
-          && c.space().equals(PreparedData.SEMANTIC)).findFirst().orElseThrow();
+      Concept concept =
+          data.domain().concepts().stream()
+              .filter(
+                  c ->
+                      c.name().equals(context.concept()) && c.space().equals(PreparedData.SEMANTIC))
+              .findFirst()
+              .orElseThrow();
       double s = context.weight();
       assertTrue(s >= 0.2 && s <= 0.8, "s = " + s);
       for (int k = 0; k < context.prompt().entities().length; k++) {
@@ -243,7 +330,9 @@ class DomainRlEnvironmentTest {
         }
         assertEquals(s, along, 1e-5, "the displacement's projection on the unit CAV is s");
       }
-      assertArrayEquals(context.prompt().entities()[0], context.reward().semanticEmbeddings().get(0),
+      assertArrayEquals(
+          context.prompt().entities()[0],
+          context.reward().semanticEmbeddings().get(0),
           "SC is measured against the shifted embedding the policy sees");
       shifts++;
     }
@@ -253,19 +342,30 @@ class DomainRlEnvironmentTest {
   @Test
   void heldOutEntitiesAreNeverContexts() {
     for (String kind : List.of("movie", "user")) {
-      DomainRlEnvironment environment = environment(kind, RlContextsConfig.defaults().with().realFraction(0.4)
-          .interpolationFraction(0.3).conceptFraction(0.3).build());
+      DomainRlEnvironment environment =
+          environment(
+              kind,
+              RlContextsConfig.defaults()
+                  .with()
+                  .realFraction(0.4)
+                  .interpolationFraction(0.3)
+                  .conceptFraction(0.3)
+                  .build());
       int seen = 0;
       for (long step = 0; step < 30; step++) {
         for (DomainContext context : environment.draw(step, 8)) {
           String slotKind = kind;
           for (int entity : context.entities()) {
-            assertFalse(data.domain().split(slotKind).isHeldOut(entity), kind + " " + entity + " is held out");
+            assertFalse(
+                data.domain().split(slotKind).isHeldOut(entity),
+                kind + " " + entity + " is held out");
             seen++;
           }
           if (context.hasBehavioralTarget()) {
             for (String movie : context.reward().candidates().ids()) {
-              assertFalse(data.domain().split("movie").isHeldOut(Integer.parseInt(movie)), "candidate " + movie);
+              assertFalse(
+                  data.domain().split("movie").isHeldOut(Integer.parseInt(movie)),
+                  "candidate " + movie);
             }
           }
         }
@@ -276,38 +376,81 @@ class DomainRlEnvironmentTest {
 
   @Test
   void badSettingsAreRefusedNamingTheKey() {
-    UserInputException unknownTask = assertThrows(UserInputException.class, () -> environment("movie",
-        RlContextsConfig.defaults().with().tasks(List.of("summary", "sumary")).build()));
-    assertTrue(unknownTask.getMessage().contains("rl.contexts.tasks: unknown task 'sumary'"), unknownTask.getMessage());
-    UserInputException noTask = assertThrows(UserInputException.class, () -> environment("user",
-        RlContextsConfig.defaults().with().tasks(List.of("summary")).build()));
-    assertTrue(noTask.getMessage().contains("no task describes entity kind 'user'"), noTask.getMessage());
-    assertFalse(DomainRlEnvironment.hasTasks(data, "user", RlContextsConfig.defaults().with().tasks(List.of("summary"))
-        .build()));
-    UserInputException fractions = assertThrows(UserInputException.class,
-        () -> RlContextsConfig.defaults().with().realFraction(0.5).interpolationFraction(0.2).conceptFraction(0.2)
-            .build());
+    UserInputException unknownTask =
+        assertThrows(
+            UserInputException.class,
+            () ->
+                environment(
+                    "movie",
+                    RlContextsConfig.defaults()
+                        .with()
+                        .tasks(List.of("summary", "sumary"))
+                        .build()));
+    assertTrue(
+        unknownTask.getMessage().contains("rl.contexts.tasks: unknown task 'sumary'"),
+        unknownTask.getMessage());
+    UserInputException noTask =
+        assertThrows(
+            UserInputException.class,
+            () ->
+                environment(
+                    "user", RlContextsConfig.defaults().with().tasks(List.of("summary")).build()));
+    assertTrue(
+        noTask.getMessage().contains("no task describes entity kind 'user'"), noTask.getMessage());
+    assertFalse(
+        DomainRlEnvironment.hasTasks(
+            data, "user", RlContextsConfig.defaults().with().tasks(List.of("summary")).build()));
+    UserInputException fractions =
+        assertThrows(
+            UserInputException.class,
+            () ->
+                RlContextsConfig.defaults()
+                    .with()
+                    .realFraction(0.5)
+                    .interpolationFraction(0.2)
+                    .conceptFraction(0.2)
+                    .build());
     assertTrue(fractions.getMessage().contains("expected 1"), fractions.getMessage());
-    UserInputException concept = assertThrows(UserInputException.class, () -> environment("movie",
-        RlContextsConfig.defaults().with().concepts(List.of("no such tag")).build()));
-    assertTrue(concept.getMessage().contains("rl.contexts.concepts: unknown concept 'no such tag'"), concept.getMessage());
+    UserInputException concept =
+        assertThrows(
+            UserInputException.class,
+            () ->
+                environment(
+                    "movie",
+                    RlContextsConfig.defaults().with().concepts(List.of("no such tag")).build()));
+    assertTrue(
+        concept.getMessage().contains("rl.contexts.concepts: unknown concept 'no such tag'"),
+        concept.getMessage());
     DomainRlEnvironment environment = environment("movie", RlContextsConfig.defaults());
-    IllegalArgumentException unknown = assertThrows(IllegalArgumentException.class,
-        () -> environment.reward().reward(ElmPrompt.text(1, 2, 3), new int[] {4}));
+    IllegalArgumentException unknown =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> environment.reward().reward(ElmPrompt.text(1, 2, 3), new int[] {4}));
     assertTrue(unknown.getMessage().contains("did not draw this prompt"), unknown.getMessage());
   }
 
   @Test
   void theRewardOnlyTrainsOnTheTasksOfTheModelsKind() {
-    assertEquals(List.of("summary", "similarities"), environment("movie", RlContextsConfig.defaults()).taskNames());
-    assertEquals(List.of("user_profile"), environment("user", RlContextsConfig.defaults()).taskNames());
-    assertNotEquals(0, data.domain().concepts().stream().filter(c -> c.space().equals(PreparedData.SEMANTIC)).count(),
+    assertEquals(
+        List.of("summary", "similarities"),
+        environment("movie", RlContextsConfig.defaults()).taskNames());
+    assertEquals(
+        List.of("user_profile"), environment("user", RlContextsConfig.defaults()).taskNames());
+    assertNotEquals(
+        0,
+        data.domain().concepts().stream()
+            .filter(c -> c.space().equals(PreparedData.SEMANTIC))
+            .count(),
         "the tiny MovieLens has semantic concepts to shift along");
   }
 
   /** The teacher's text of the (first) training example a real context was drawn from. */
   private static String targetOf(DomainContext context) {
     List<TaskExample> examples = data.trainExamples().get(context.task());
-    return examples.stream().filter(e -> e.entities().equals(context.entities())).findFirst().orElseThrow().target();
+    return examples.stream()
+        .filter(e -> e.entities().equals(context.entities()))
+        .findFirst()
+        .orElseThrow()
+        .target();
   }
 }

@@ -32,10 +32,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The AI judge as a term of the domain reward, with a recording judge in place of the endpoint: what
- * the judge reads for each kind of context (the ground truth of a real entity; the source texts of a
- * hypothetical one, with no ground truth to prefer against), the composite total, the judge's mean and
- * failure count in the metrics, and that a step's completions are judged once, not again for the metrics.
+ * The AI judge as a term of the domain reward, with a recording judge in place of the endpoint:
+ * what the judge reads for each kind of context (the ground truth of a real entity; the source
+ * texts of a hypothetical one, with no ground truth to prefer against), the composite total, the
+ * judge's mean and failure count in the metrics, and that a step's completions are judged once, not
+ * again for the metrics.
  */
 class DomainRlJudgeTest {
   @TempDir static Path dir;
@@ -44,8 +45,8 @@ class DomainRlJudgeTest {
   static ElmConfig elm;
 
   /**
-   * A judge that scores 0.6, or fails (fallback 0.1, flagged) on texts with "fantasy", or scores 0 (as
-   * preference mode does) without a reference text, and records what it read.
+   * A judge that scores 0.6, or fails (fallback 0.1, flagged) on texts with "fantasy", or scores 0
+   * (as preference mode does) without a reference text, and records what it read.
    */
   static final class RecordingJudge implements RewardModel {
     final List<String> texts = Collections.synchronizedList(new ArrayList<>());
@@ -71,8 +72,10 @@ class DomainRlJudgeTest {
         boolean failed = batch.get(i).contains("fantasy");
         boolean noReference = batchContexts.get(i).referenceText() == null;
         scores[i] = noReference ? 0.0 : failed ? 0.1 : 0.6;
-        flags.add(noReference ? EnumSet.of(RewardFlag.NO_TARGET)
-            : failed ? EnumSet.of(RewardFlag.JUDGE_FAILED) : EnumSet.noneOf(RewardFlag.class));
+        flags.add(
+            noReference
+                ? EnumSet.of(RewardFlag.NO_TARGET)
+                : failed ? EnumSet.of(RewardFlag.JUDGE_FAILED) : EnumSet.noneOf(RewardFlag.class));
       }
       return RewardResult.single(JudgeReward.COMPONENT, scores, flags);
     }
@@ -93,16 +96,35 @@ class DomainRlJudgeTest {
 
   private static JudgeRewardConfig judge(JudgeRewardConfig.Mode mode, double weight) {
     JudgeRewardConfig d = JudgeRewardConfig.defaults();
-    return JudgeRewardConfig.defaults().with(b -> b.baseUrl("http://127.0.0.1:9/v1").model(d.model()).mode(mode)
-        .weight(weight).rubric(d.rubric()).concurrency(1).timeoutSeconds(5).maxRetries(0).backoffMillis(0)
-        .cache(JudgeRewardConfig.Cache.NONE).failureScore(0.1));
+    return JudgeRewardConfig.defaults()
+        .with(
+            b ->
+                b.baseUrl("http://127.0.0.1:9/v1")
+                    .model(d.model())
+                    .mode(mode)
+                    .weight(weight)
+                    .rubric(d.rubric())
+                    .concurrency(1)
+                    .timeoutSeconds(5)
+                    .maxRetries(0)
+                    .backoffMillis(0)
+                    .cache(JudgeRewardConfig.Cache.NONE)
+                    .failureScore(0.1));
   }
 
-  private static DomainRlEnvironment environment(RlContextsConfigBuilder contexts, JudgeRewardConfig judge,
-      RewardModel model) {
-    DomainRewardConfig reward = DomainRewardConfig.defaults().with().scWeight(1.0).bcWeight(0.0).degeneracyWeight(0.0)
-        .degeneracyNgram(2).judge(judge).build();
-    return DomainRlEnvironment.create(data, "movie", tokenizer, elm, contexts.reward(reward).build(), 3, model);
+  private static DomainRlEnvironment environment(
+      RlContextsConfigBuilder contexts, JudgeRewardConfig judge, RewardModel model) {
+    DomainRewardConfig reward =
+        DomainRewardConfig.defaults()
+            .with()
+            .scWeight(1.0)
+            .bcWeight(0.0)
+            .degeneracyWeight(0.0)
+            .degeneracyNgram(2)
+            .judge(judge)
+            .build();
+    return DomainRlEnvironment.create(
+        data, "movie", tokenizer, elm, contexts.reward(reward).build(), 3, model);
   }
 
   private static int[] tokens(String text) {
@@ -115,12 +137,19 @@ class DomainRlJudgeTest {
   @Test
   void realContextsGiveTheJudgeTheirGroundTruthAndTheRewardAddsItsWeightedScore() {
     RecordingJudge recorder = new RecordingJudge();
-    DomainRlEnvironment environment = environment(RlContextsConfig.defaults().with().realFraction(1)
-        .interpolationFraction(0).conceptFraction(0),
-        judge(JudgeRewardConfig.Mode.SCORE, 0.5), recorder);
+    DomainRlEnvironment environment =
+        environment(
+            RlContextsConfig.defaults()
+                .with()
+                .realFraction(1)
+                .interpolationFraction(0)
+                .conceptFraction(0),
+            judge(JudgeRewardConfig.Mode.SCORE, 0.5),
+            recorder);
     List<DomainContext> drawn = environment.draw(0, 3);
     List<ElmPrompt> prompts = drawn.stream().map(DomainContext::prompt).toList();
-    List<int[]> completions = List.of(tokens("a heist drama"), tokens("a fantasy quest"), tokens("a heist drama"));
+    List<int[]> completions =
+        List.of(tokens("a heist drama"), tokens("a fantasy quest"), tokens("a heist drama"));
 
     double[] totals = environment.reward().rewards(prompts, completions);
     RewardResult direct = environment.score(prompts, completions);
@@ -132,9 +161,13 @@ class DomainRlJudgeTest {
     for (int i = 0; i < 3; i++) {
       RewardContext read = recorder.contexts.get(i);
       assertEquals(drawn.get(i).reward().entityId(), read.entityId());
-      assertFalse(read.prompt().contains("<|entity_"), "the judge reads no placeholder token: " + read.prompt());
+      assertFalse(
+          read.prompt().contains("<|entity_"),
+          "the judge reads no placeholder token: " + read.prompt());
       assertTrue(read.prompt().contains("[movie]"), read.prompt());
-      assertFalse(read.referenceText() == null || read.referenceText().isBlank(), "a real entity's ground truth");
+      assertFalse(
+          read.referenceText() == null || read.referenceText().isBlank(),
+          "a real entity's ground truth");
     }
     int asked = recorder.texts.size();
 
@@ -147,9 +180,15 @@ class DomainRlJudgeTest {
   @Test
   void hypotheticalContextsDescribeTheirSourcesAndArePassedOverInPreferenceMode() {
     RecordingJudge recorder = new RecordingJudge();
-    DomainRlEnvironment environment = environment(RlContextsConfig.defaults().with().realFraction(0.5)
-        .interpolationFraction(0.5).conceptFraction(0),
-        judge(JudgeRewardConfig.Mode.PREFERENCE, 1.0), recorder);
+    DomainRlEnvironment environment =
+        environment(
+            RlContextsConfig.defaults()
+                .with()
+                .realFraction(0.5)
+                .interpolationFraction(0.5)
+                .conceptFraction(0),
+            judge(JudgeRewardConfig.Mode.PREFERENCE, 1.0),
+            recorder);
     List<DomainContext> drawn = environment.draw(1, 12);
     List<ElmPrompt> prompts = drawn.stream().map(DomainContext::prompt).toList();
     List<int[]> completions = prompts.stream().map(p -> tokens("a heist drama")).toList();
@@ -166,7 +205,8 @@ class DomainRlJudgeTest {
       }
     }
     assertTrue(real > 0 && real < drawn.size(), "both kinds drawn: " + real);
-    // the recording judge scores the real contexts' texts 0.6 and the others 0 (no reference); the mean
+    // the recording judge scores the real contexts' texts 0.6 and the others 0 (no reference); the
+    // mean
     // covers the real contexts only, and nothing failed
     Map<String, Double> means = environment.componentMeans(prompts, completions);
     assertEquals(0.6, means.get(JudgeReward.COMPONENT), 1e-12);

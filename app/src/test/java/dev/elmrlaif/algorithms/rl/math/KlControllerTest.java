@@ -41,12 +41,28 @@ class KlControllerTest {
 
   @Test
   void stateRoundTripsAndResumesExactly() {
-    KlController a = KlController.of(KlControllerConfig.defaults().with(k -> k.kind(KlControllerConfig.Kind.ADAPTIVE)
-        .beta(0.3).target(1.0).horizon(100).gain(0.5)));
+    KlController a =
+        KlController.of(
+            KlControllerConfig.defaults()
+                .with(
+                    k ->
+                        k.kind(KlControllerConfig.Kind.ADAPTIVE)
+                            .beta(0.3)
+                            .target(1.0)
+                            .horizon(100)
+                            .gain(0.5)));
     a.update(3.0, 10);
     a.update(0.7, 10);
-    KlController b = KlController.of(KlControllerConfig.defaults().with(k -> k.kind(KlControllerConfig.Kind.ADAPTIVE)
-        .beta(0.3).target(1.0).horizon(100).gain(0.5)));
+    KlController b =
+        KlController.of(
+            KlControllerConfig.defaults()
+                .with(
+                    k ->
+                        k.kind(KlControllerConfig.Kind.ADAPTIVE)
+                            .beta(0.3)
+                            .target(1.0)
+                            .horizon(100)
+                            .gain(0.5)));
     b.restore(a.state());
     a.update(1.4, 10);
     b.update(1.4, 10);
@@ -62,17 +78,21 @@ class KlControllerTest {
     fixed.update(0, 100);
     assertEquals(0.05, fixed.beta(), 0.0);
     assertEquals(2, fixed.state().updates());
-    assertThrows(IllegalArgumentException.class,
-        () -> fixed.restore(new KlControllerState(0.07, 0, 0)));
+    assertThrows(
+        IllegalArgumentException.class, () -> fixed.restore(new KlControllerState(0.07, 0, 0)));
   }
 
   @Test
   void configValidationNamesTheKey() {
-    UserInputException e = YamlConfigs.rejects("reinforce:\n  kl:\n    controller:\n      kind: adaptive\n"
-        + "      beta: 0.0\n");
-    assertTrue(e.getMessage().contains("line 5: reinforce.kl.controller.beta: found 0.0"), e.getMessage());
-    UserInputException horizon = YamlConfigs.rejects("reinforce:\n  kl:\n    controller:\n      horizon: -5.0\n");
-    assertTrue(horizon.getMessage().contains("line 4: reinforce.kl.controller.horizon: found -5.0"),
+    UserInputException e =
+        YamlConfigs.rejects(
+            "reinforce:\n  kl:\n    controller:\n      kind: adaptive\n" + "      beta: 0.0\n");
+    assertTrue(
+        e.getMessage().contains("line 5: reinforce.kl.controller.beta: found 0.0"), e.getMessage());
+    UserInputException horizon =
+        YamlConfigs.rejects("reinforce:\n  kl:\n    controller:\n      horizon: -5.0\n");
+    assertTrue(
+        horizon.getMessage().contains("line 4: reinforce.kl.controller.horizon: found -5.0"),
         horizon.getMessage());
     assertEquals(Double.POSITIVE_INFINITY, KlConfig.defaults().clipBound());
   }

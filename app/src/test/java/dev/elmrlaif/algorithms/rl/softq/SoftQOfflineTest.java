@@ -29,7 +29,8 @@ class SoftQOfflineTest {
   private static final Logger LOG = LogManager.getLogger(SoftQOfflineTest.class);
 
   private static SoftQConfigBuilder toyConfig(double beta) {
-    return SoftQConfig.defaults().with()
+    return SoftQConfig.defaults()
+        .with()
         .samplesPerContext(32)
         .maxNewTokens(2)
         .replay(SoftQReplayConfig.defaults().withCapacity(2048))
@@ -41,7 +42,9 @@ class SoftQOfflineTest {
         .qLearningRate(0.05)
         .policyLearningRate(0.01)
         .gradClip(0)
-        .critic(SoftQCriticConfig.defaults().with(b -> b.trunk(CriticTrunk.SEPARATE).layers(1).heads(1).dModel(16)))
+        .critic(
+            SoftQCriticConfig.defaults()
+                .with(b -> b.trunk(CriticTrunk.SEPARATE).layers(1).heads(1).dModel(16)))
         .seed(7);
   }
 
@@ -50,10 +53,12 @@ class SoftQOfflineTest {
     double beta = 2.0; // close enough to pi_ref for its data to cover what pi* needs
     Path saved = dir.resolve("collected");
     Files.createDirectories(saved);
-    try (SyntheticElmPolicy collector = SyntheticElmPolicy.initialize(4, 2, 16, DataType.FLOAT32, 3)) {
+    try (SyntheticElmPolicy collector =
+        SyntheticElmPolicy.initialize(4, 2, 16, DataType.FLOAT32, 3)) {
       SyntheticCoMdp coMdp = collector.coMdp(SoftQToy.tokenReward(), beta);
-      try (SoftQTrainer online = SoftQToy.trainer(collector, coMdp,
-          toyConfig(beta).behaviour(SoftQBehaviour.REFERENCE).build())) {
+      try (SoftQTrainer online =
+          SoftQToy.trainer(
+              collector, coMdp, toyConfig(beta).behaviour(SoftQBehaviour.REFERENCE).build())) {
         for (int step = 0; step < 40; step++) {
           online.step(List.of(collector.prompt()));
         }
@@ -64,18 +69,29 @@ class SoftQOfflineTest {
     try (SyntheticElmPolicy toy = SyntheticElmPolicy.initialize(4, 2, 16, DataType.FLOAT32, 3)) {
       SyntheticCoMdp coMdp = toy.coMdp(SoftQToy.tokenReward(), beta);
       double initial = toy.totalVariationToOptimal(coMdp);
-      try (SoftQTrainer offline = SoftQToy.trainer(toy, coMdp,
-          toyConfig(beta).behaviour(SoftQBehaviour.OFFLINE).offlineBuffer(buffer.toString()).build())) {
+      try (SoftQTrainer offline =
+          SoftQToy.trainer(
+              toy,
+              coMdp,
+              toyConfig(beta)
+                  .behaviour(SoftQBehaviour.OFFLINE)
+                  .offlineBuffer(buffer.toString())
+                  .build())) {
         int stored = offline.buffer().size();
         assertEquals(40 * 32, stored, "the saved buffer holds every collected trajectory");
         for (int step = 0; step < 150; step++) {
           RlStep result = offline.step(List.of(toy.prompt()));
           assertTrue(result.completions().isEmpty(), "offline steps generate nothing");
         }
-        assertEquals(stored, offline.buffer().size(), "offline training adds nothing to the buffer");
+        assertEquals(
+            stored, offline.buffer().size(), "offline training adds nothing to the buffer");
       }
       double trained = toy.totalVariationToOptimal(coMdp);
-      LOG.info("offline soft-Q from {} reference trajectories: TV to pi* {} -> {}", 40 * 32, initial, trained);
+      LOG.info(
+          "offline soft-Q from {} reference trajectories: TV to pi* {} -> {}",
+          40 * 32,
+          initial,
+          trained);
       assertTrue(initial > 0.1, "the start must be far from the optimum: TV " + initial);
       assertTrue(trained <= 0.05, "TV to pi* after offline training: " + trained);
     }
@@ -84,17 +100,29 @@ class SoftQOfflineTest {
   @Test
   void theOfflineKeysMustAgreeAndTheFileMustExist(@TempDir Path dir) {
     UserInputException noFile = YamlConfigs.rejects("soft_q:\n  behaviour: offline\n");
-    assertTrue(noFile.getMessage().contains("line 1: soft_q.offline_buffer: empty"), noFile.getMessage());
-    UserInputException notOffline = YamlConfigs.rejects("soft_q:\n  behaviour: policy\n  offline_buffer: x.bin\n");
-    assertTrue(notOffline.getMessage().contains("expected it empty unless behaviour is offline"),
+    assertTrue(
+        noFile.getMessage().contains("line 1: soft_q.offline_buffer: empty"), noFile.getMessage());
+    UserInputException notOffline =
+        YamlConfigs.rejects("soft_q:\n  behaviour: policy\n  offline_buffer: x.bin\n");
+    assertTrue(
+        notOffline.getMessage().contains("expected it empty unless behaviour is offline"),
         notOffline.getMessage());
     try (SyntheticElmPolicy toy = SyntheticElmPolicy.initialize(4, 2, 16, DataType.FLOAT32, 3)) {
       SyntheticCoMdp coMdp = toy.coMdp(SoftQToy.tokenReward(), 1.0);
       Path missing = dir.resolve("missing.bin");
-      UserInputException absent = assertThrows(UserInputException.class,
-          () -> SoftQToy.trainer(toy, coMdp,
-              toyConfig(1.0).behaviour(SoftQBehaviour.OFFLINE).offlineBuffer(missing.toString()).build()));
-      assertTrue(absent.getMessage().startsWith("soft_q.offline_buffer: " + missing + " does not exist"),
+      UserInputException absent =
+          assertThrows(
+              UserInputException.class,
+              () ->
+                  SoftQToy.trainer(
+                      toy,
+                      coMdp,
+                      toyConfig(1.0)
+                          .behaviour(SoftQBehaviour.OFFLINE)
+                          .offlineBuffer(missing.toString())
+                          .build()));
+      assertTrue(
+          absent.getMessage().startsWith("soft_q.offline_buffer: " + missing + " does not exist"),
           absent.getMessage());
     }
   }

@@ -23,8 +23,8 @@ import org.junit.jupiter.params.provider.CsvSource;
  * layout (checked in under {@code src/test/resources/legacy-checkpoints/}, see its README) is put
  * into a run folder and the rl stage resumes from it; the trained policy equals, bit for bit, the
  * one this version trains without interruption, and steps 5–8 log the same metrics. So the old
- * names map to the new ones and the old state files convert to the records exactly (an α
- * controller or a generator restored wrongly would change the weights).
+ * names map to the new ones and the old state files convert to the records exactly (an α controller
+ * or a generator restored wrongly would change the weights).
  */
 class LegacyCheckpointResumeTest {
   @TempDir Path dir;
@@ -57,7 +57,8 @@ class LegacyCheckpointResumeTest {
     Map<String, float[]> expected = ToyRuns.weights(straight.resolve(label).resolve("model"));
     Map<String, float[]> actual = ToyRuns.weights(old.resolve(label).resolve("model"));
     assertEquals(expected.keySet(), actual.keySet());
-    expected.forEach((name, values) -> assertArrayEquals(values, actual.get(name), name + ", bit for bit"));
+    expected.forEach(
+        (name, values) -> assertArrayEquals(values, actual.get(name), name + ", bit for bit"));
     List<Map<String, String>> series = ToyRuns.metricSeries(straight, label);
     assertEquals(8, series.size());
     assertEquals(series.subList(4, 8), ToyRuns.metricSeries(old, label), "steps 5-8's metrics");

@@ -32,7 +32,9 @@ class RlConfigYamlTest {
 
   @Test
   void theRlSectionsLoadAndPrintBack() throws Exception {
-    Path file = yaml("""
+    Path file =
+        yaml(
+            """
         stages: [rl, eval]
         rl:
           algorithms: [reinforce]
@@ -62,7 +64,8 @@ class RlConfigYamlTest {
     assertEquals(12, config.synthetic().dModel());
 
     String printed = new ConfigPrinter().toYaml(config);
-    for (String key : List.of("rl:", "  kl_budget: 2.5", "reinforce:", "synthetic:", "  d_model: 12")) {
+    for (String key :
+        List.of("rl:", "  kl_budget: 2.5", "reinforce:", "synthetic:", "  d_model: 12")) {
       assertTrue(printed.contains(key), key + " in\n" + printed);
     }
     Path again = dir.resolve("printed.yaml");
@@ -73,14 +76,25 @@ class RlConfigYamlTest {
   @Test
   void badValuesNameTheKeyAndWhatWasExpected() throws Exception {
     Path file = yaml("rl: {steps: 0}\n");
-    UserInputException steps = assertThrows(UserInputException.class, () -> new ConfigLoader().load(file, List.of()));
-    assertTrue(steps.getMessage().contains("rl.steps") && steps.getMessage().contains("line 1"), steps.getMessage());
-    UserInputException twice = assertThrows(UserInputException.class,
-        () -> new ConfigLoader().load(file, List.of("rl.steps=5", "rl.algorithms=[reinforce, reinforce]")));
-    assertTrue(twice.getMessage().contains("rl.algorithms") && twice.getMessage().contains("each algorithm once"),
+    UserInputException steps =
+        assertThrows(UserInputException.class, () -> new ConfigLoader().load(file, List.of()));
+    assertTrue(
+        steps.getMessage().contains("rl.steps") && steps.getMessage().contains("line 1"),
+        steps.getMessage());
+    UserInputException twice =
+        assertThrows(
+            UserInputException.class,
+            () ->
+                new ConfigLoader()
+                    .load(file, List.of("rl.steps=5", "rl.algorithms=[reinforce, reinforce]")));
+    assertTrue(
+        twice.getMessage().contains("rl.algorithms")
+            && twice.getMessage().contains("each algorithm once"),
         twice.getMessage());
-    UserInputException environment = assertThrows(UserInputException.class,
-        () -> new ConfigLoader().load(file, List.of("rl.steps=5", "rl.environment=toy")));
+    UserInputException environment =
+        assertThrows(
+            UserInputException.class,
+            () -> new ConfigLoader().load(file, List.of("rl.steps=5", "rl.environment=toy")));
     assertTrue(environment.getMessage().contains("synthetic, domain"), environment.getMessage());
   }
 
@@ -88,7 +102,9 @@ class RlConfigYamlTest {
   void everyComponentIsDocumented() {
     for (Class<?> type : List.of(RlConfig.class, RlWarningsConfig.class)) {
       for (RecordComponent component : type.getRecordComponents()) {
-        assertTrue(component.isAnnotationPresent(Doc.class), type.getSimpleName() + "." + component.getName());
+        assertTrue(
+            component.isAnnotationPresent(Doc.class),
+            type.getSimpleName() + "." + component.getName());
       }
     }
   }

@@ -28,7 +28,8 @@ public final class ToyRuns {
    * REINFORCE with K = 16, an adaptive β and a moving-average baseline; soft-Q with K = 8, a small
    * separate critic and a replay buffer; SAC with K = 8, an adaptive α and separate critics.
    */
-  static Path writeConfig(Path dir, String algorithm, int steps, int checkpointEvery) throws IOException {
+  static Path writeConfig(Path dir, String algorithm, int steps, int checkpointEvery)
+      throws IOException {
     return writeConfig(dir, algorithm, steps, checkpointEvery, "threads: 1", 2, 8);
   }
 
@@ -36,62 +37,82 @@ public final class ToyRuns {
    * The same with a horizon (every trainer's max_new_tokens) and width of one's own, and a {@code
    * threads} line (empty: the default, one intra-op thread per core).
    */
-  static Path writeConfig(Path dir, String algorithm, int steps, int checkpointEvery, String threads, int horizon,
-      int dModel) throws IOException {
+  static Path writeConfig(
+      Path dir,
+      String algorithm,
+      int steps,
+      int checkpointEvery,
+      String threads,
+      int horizon,
+      int dModel)
+      throws IOException {
     Files.createDirectories(dir);
     Path file = dir.resolve("toy.yaml");
-    Files.writeString(file, String.join("\n",
-        header(algorithm, steps, checkpointEvery, threads, horizon, dModel),
-        "reinforce:",
-        "  samples_per_context: 16",
-        "  max_new_tokens: " + horizon,
-        "  learning_rate: 0.01",
-        "  kl: {estimator: k3, level: token, placement: reward, controller: {kind: adaptive, beta: 0.5, target: 0.05,"
-            + " horizon: 100, gain: 0.1}}",
-        "  baseline: {kind: moving_average, decay: 0.8}",
-        "soft_q:",
-        "  samples_per_context: 8",
-        "  max_new_tokens: " + horizon,
-        "  replay: {capacity: 64}",
-        "  batch_trajectories: 8",
-        "  q_updates_per_step: 2",
-        "  distill_updates_per_step: 1",
-        "  alpha: 0.5",
-        "  q_learning_rate: 0.02",
-        "  policy_learning_rate: 0.01",
-        "  critic: {trunk: separate, layers: 1, heads: 1, d_model: 8}",
-        "sac:",
-        "  samples_per_context: 8",
-        "  max_new_tokens: " + horizon,
-        "  replay: {capacity: 64}",
-        "  batch_trajectories: 8",
-        "  alpha: {kind: adaptive, beta: 0.5, target: 0.05, horizon: 100, gain: 0.1}",
-        "  policy_learning_rate: 0.01",
-        "  critic_learning_rate: 0.02",
-        "  critic: {trunk: separate, layers: 1, heads: 1, d_model: 8}",
-        ""));
+    Files.writeString(
+        file,
+        String.join(
+            "\n",
+            header(algorithm, steps, checkpointEvery, threads, horizon, dModel),
+            "reinforce:",
+            "  samples_per_context: 16",
+            "  max_new_tokens: " + horizon,
+            "  learning_rate: 0.01",
+            "  kl: {estimator: k3, level: token, placement: reward, controller: {kind: adaptive, beta: 0.5, target: 0.05,"
+                + " horizon: 100, gain: 0.1}}",
+            "  baseline: {kind: moving_average, decay: 0.8}",
+            "soft_q:",
+            "  samples_per_context: 8",
+            "  max_new_tokens: " + horizon,
+            "  replay: {capacity: 64}",
+            "  batch_trajectories: 8",
+            "  q_updates_per_step: 2",
+            "  distill_updates_per_step: 1",
+            "  alpha: 0.5",
+            "  q_learning_rate: 0.02",
+            "  policy_learning_rate: 0.01",
+            "  critic: {trunk: separate, layers: 1, heads: 1, d_model: 8}",
+            "sac:",
+            "  samples_per_context: 8",
+            "  max_new_tokens: " + horizon,
+            "  replay: {capacity: 64}",
+            "  batch_trajectories: 8",
+            "  alpha: {kind: adaptive, beta: 0.5, target: 0.05, horizon: 100, gain: 0.1}",
+            "  policy_learning_rate: 0.01",
+            "  critic_learning_rate: 0.02",
+            "  critic: {trunk: separate, layers: 1, heads: 1, d_model: 8}",
+            ""));
     return file;
   }
 
   /**
    * The first lines of a synthetic run's config (seed 5, CPU, the rl stage only, no progress bar or
    * TensorBoard; vocabulary 4, 2 contexts a step, metrics every step, reward random with scale 2),
-   * training {@code algorithm} for {@code steps} steps with a checkpoint every {@code checkpointEvery};
-   * the trainer's own section follows.
+   * training {@code algorithm} for {@code steps} steps with a checkpoint every {@code
+   * checkpointEvery}; the trainer's own section follows.
    *
    * @param threads the {@code threads} line, e.g. {@code "threads: 1"}; empty for the default
    */
-  public static String header(String algorithm, int steps, int checkpointEvery, String threads, int horizon,
-      int dModel) {
-    return String.join("\n",
+  public static String header(
+      String algorithm, int steps, int checkpointEvery, String threads, int horizon, int dModel) {
+    return String.join(
+        "\n",
         "seed: 5",
         "device: cpu",
         threads,
         "stages: [rl]",
         "logging: {progress: \"off\", tensorboard: false}",
-        "rl: {algorithms: [" + algorithm + "], environment: synthetic, steps: " + steps + ", batch_contexts: 2,"
-            + " checkpoint_every: " + checkpointEvery + ", log_every: 1, kl_budget: 5.0}",
-        "synthetic: {vocab_size: 4, horizon: " + horizon + ", beta: 0.5, seed: 3, d_model: " + dModel
+        "rl: {algorithms: ["
+            + algorithm
+            + "], environment: synthetic, steps: "
+            + steps
+            + ", batch_contexts: 2,"
+            + " checkpoint_every: "
+            + checkpointEvery
+            + ", log_every: 1, kl_budget: 5.0}",
+        "synthetic: {vocab_size: 4, horizon: "
+            + horizon
+            + ", beta: 0.5, seed: 3, d_model: "
+            + dModel
             + ", reward: {kind: random, scale: 2.0}}");
   }
 
@@ -127,7 +148,10 @@ public final class ToyRuns {
       for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
         Map.Entry<String, JsonNode> e = it.next();
         String key = e.getKey();
-        if (!key.equals("time") && !key.startsWith("time_") && !key.endsWith("_per_s") && !key.equals("step_seconds")) {
+        if (!key.equals("time")
+            && !key.startsWith("time_")
+            && !key.endsWith("_per_s")
+            && !key.equals("step_seconds")) {
           values.put(key, e.getValue().asText());
         }
       }
