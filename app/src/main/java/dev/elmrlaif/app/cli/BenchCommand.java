@@ -7,7 +7,11 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.elmrlaif.algorithms.config.DeviceSpec;
 import dev.elmrlaif.algorithms.run.ComputeEnvironment;
+import dev.elmrlaif.app.bench.CompareWorkload;
+import dev.elmrlaif.app.bench.ComparisonTable;
+import dev.elmrlaif.app.bench.JavaFigures;
 import dev.elmrlaif.app.bench.PolicyThroughput;
+import dev.elmrlaif.app.bench.SideBySide;
 import dev.elmrlaif.domain.base.UserInputException;
 import dev.elmrlaif.policy.io.AtomicFiles;
 import java.io.PrintWriter;
@@ -24,13 +28,22 @@ import picocli.CommandLine.Spec;
 /**
  * {@code rlaif bench}: training and sampling throughput of an ELM of the chosen size on this
  * machine ({@link PolicyThroughput}), the figures {@code bench/pytorch_reference.py} measures for
- * the same model in Python PyTorch, so the two can be compared on the same hardware.
+ * the same model in Python PyTorch, so the two can be compared on the same hardware; with {@code
+ * --compare}, both sides run alternately in separate processes ({@link SideBySide}) and one
+ * Markdown table compares them ({@link ComparisonTable}).
  */
 @Command(
     name = "bench",
     mixinStandardHelpOptions = true,
-    description =
-        "Measure ELM training and sampling tokens/s at a given size (compare with bench/pytorch_reference.py).")
+    description = {
+      "Measure ELM training and sampling tokens/s at a given size (compare with"
+          + " bench/pytorch_reference.py).",
+      "With --compare: run the Java figures and bench/pytorch_reference.py alternately for"
+          + " --rounds rounds and print (and with --out write) a Markdown table of both sides'"
+          + " medians and the Java/PyTorch time ratio. Its sizes default to the quickstart's"
+          + " (vocab 1024, 2 layers, 4 heads, context 128) at d_model 64,256,512, 1 warm-up and"
+          + " 3 runs per figure."
+    })
 public final class BenchCommand implements Callable<Integer> {
   @Option(
       names = "--d-model",
@@ -109,8 +122,61 @@ public final class BenchCommand implements Callable<Integer> {
   @Option(
       names = "--out",
       paramLabel = "FILE",
-      description = "Also write the figures as JSON here.")
+      description = "Also write the figures as JSON here (with --compare: the Markdown table).")
   Path out;
+
+  @Option(
+      names = "--compare",
+      description = "Run side by side with bench/pytorch_reference.py and print one table.")
+  boolean compare;
+
+  @Option(
+      names = "--rounds",
+      defaultValue = "3",
+      description = "With --compare: alternated rounds per side (default: ${DEFAULT-VALUE}).")
+  int rounds;
+
+  @Option(
+      names = "--python",
+      defaultValue = "python3",
+      description = "With --compare: the Python that has PyTorch (default: ${DEFAULT-VALUE}).")
+  String python;
+
+  @Option(
+      names = "--script",
+      defaultValue = "bench/pytorch_reference.py",
+      description = "With --compare: the PyTorch reference script (default: ${DEFAULT-VALUE}).")
+  Path script;
+
+  @Option(
+      names = "--sample-batches",
+      split = ",",
+      paramLabel = "B",
+      defaultValue = "1,16,64",
+      description = "With --compare: rows of each sampling figure (default: ${DEFAULT-VALUE}).")
+  List<Integer> sampleBatches = new ArrayList<>();
+
+  @Option(
+      names = "--contexts",
+      defaultValue = "4",
+      description = "With --compare: prompts of the REINFORCE step (default: ${DEFAULT-VALUE}).")
+  int contexts;
+
+  @Option(
+      names = "--samples-per-context",
+      defaultValue = "8",
+      description = "With --compare: samples K per prompt (default: ${DEFAULT-VALUE}).")
+  int samplesPerContext;
+
+  @Option(
+      names = "--gemm-size",
+      defaultValue = "2048",
+      description = "With --compare: n of the timed n x n matMul (default: ${DEFAULT-VALUE}).")
+  int gemmSize;
+
+  /** The child process of {@code --compare}: measure the Java side, print one JSON line. */
+  @Option(names = "--java-side", hidden = true)
+  boolean javaSide;
 
   @Spec CommandSpec spec;
 
@@ -125,6 +191,9 @@ public final class BenchCommand implements Callable<Integer> {
     if (threads < 0) {
       throw new UserInputException(
           "--threads: found " + threads + ", expected 0 (one per core) or more");
+    }
+    if (compare || javaSide) {
+      return compare(deviceSpec);
     }
     List<PolicyThroughput.Workload> workloads = new ArrayList<>();
     for (int dModel : dModels) {
@@ -196,5 +265,77 @@ public final class BenchCommand implements Callable<Integer> {
       AtomicFiles.writeString(out, json.writeValueAsString(root));
     }
     return 0;
+  }
+
+  /** {@code --compare}, and the Java side's child process ({@code --java-side}). */
+  private int compare(DeviceSpec deviceSpec) throws Exception {
+    if (rounds < 1) {
+      throw new UserInputException("--rounds: found " + rounds + ", expected 1 or more");
+    }
+    if (deviceSpec.kind() != DeviceSpec.Kind.CPU) {
+      throw new UserInputException(
+          "--device: found "
+              + device
+              + ", expected cpu with --compare (the reference runs on the"
+              + " CPU)");
+    }
+    CompareWorkload workload;
+    try {
+      workload =
+          new CompareWorkload(
+              or("--vocab", vocab, 1024),
+              context,
+              or("--layers", layers, 2),
+              heads,
+              matched("--d-model") ? dModels : List.of(64, 256, 512),
+              batch,
+              promptTokens,
+              newTokens,
+              sampleBatches,
+              contexts,
+              samplesPerContext,
+              gemmSize,
+              or("--warmups", warmups, 1),
+              or("--runs", runs, 3),
+              threads > 0 ? threads : Runtime.getRuntime().availableProcessors());
+    } catch (IllegalArgumentException e) {
+      throw new UserInputException(e.getMessage(), e);
+    }
+    PrintWriter printer = spec.commandLine().getOut();
+    if (javaSide) {
+      ComputeEnvironment compute = ComputeEnvironment.select(deviceSpec, workload.threads());
+      printer.println(JavaFigures.measure(workload, compute.device()).toJsonLine());
+      printer.flush();
+      return 0;
+    }
+    SideBySide sides = new SideBySide(python, script, RlaifCommand.class.getName());
+    sides.requirePyTorch();
+    PrintWriter err = spec.commandLine().getErr();
+    SideBySide.Rounds result =
+        sides.run(
+            workload,
+            rounds,
+            line -> {
+              err.println("bench --compare: " + line);
+              err.flush();
+            });
+    String table =
+        ComparisonTable.markdown(
+            workload, ComparisonTable.Machine.detect(), result.java(), result.pytorch());
+    printer.print(table);
+    printer.flush();
+    if (out != null) {
+      AtomicFiles.writeString(out, table);
+    }
+    return 0;
+  }
+
+  private boolean matched(String option) {
+    return spec.commandLine().getParseResult().hasMatchedOption(option);
+  }
+
+  /** The option's value when given, else {@code --compare}'s own default. */
+  private int or(String option, int value, int compareDefault) {
+    return matched(option) ? value : compareDefault;
   }
 }
