@@ -139,7 +139,8 @@ public final class PretrainStage implements Stage {
               seed + 12,
               length,
               RunArtifacts.checkpoints(context.run(), StageName.PRETRAIN.key()),
-              tokenizerFile);
+              tokenizerFile,
+              trainer.keepBest());
       PackedLmObjective objective =
           new PackedLmObjective(train, heldOut, plan.order(), pretrain.evalBatches());
       OptimizationLoop.Outcome outcome =
@@ -160,6 +161,7 @@ public final class PretrainStage implements Stage {
       record.put("held_out_sequences", heldOut.size());
       record.put("final_loss", finiteOrNull(outcome.lastLoss()));
       record.put("held_out_loss", finiteOrNull(outcome.heldOutLoss()));
+      putBest(record, outcome, trainer);
       record.put("tokens_per_s", finiteOrNull(outcome.tokensPerSecond()));
       record.put(
           "peak_rss_mib",
@@ -174,6 +176,18 @@ public final class PretrainStage implements Stage {
         .weightDecay(trainer.weightDecay())
         .noDecayOnBiasNormAndEmbeddings()
         .build();
+  }
+
+  /**
+   * With {@code trainer.keep_best}: the step whose weights were kept and their held-out loss (null
+   * when no held-out loss was computed).
+   */
+  static void putBest(
+      Map<String, Object> record, OptimizationLoop.Outcome outcome, TrainerConfig trainer) {
+    if (trainer.keepBest()) {
+      record.put("best_step", outcome.bestStep() >= 0 ? outcome.bestStep() : null);
+      record.put("best_held_out_loss", finiteOrNull(outcome.bestHeldOutLoss()));
+    }
   }
 
   static Double finiteOrNull(double value) {
