@@ -375,11 +375,11 @@ public final class OptimizationLoop {
    */
   private static Elm restoreBest(Plan plan, Elm elm, BestWeights.Saved best, RunContext context) {
     LOG.info(
-        "{}: keeping the weights of step {} (lowest held-out loss {}) instead of step {}'s",
+        "{}: keeping the weights of step {} of {}, the lowest held-out loss ({})",
         plan.label(),
         best.step(),
-        String.format(java.util.Locale.ROOT, "%.4f", best.heldOutLoss()),
-        plan.totalSteps());
+        plan.totalSteps(),
+        String.format(java.util.Locale.ROOT, "%.4f", best.heldOutLoss()));
     Elm restored = best.loadModel(context.compute().device());
     try {
       restored.trainOnly(plan.trains());
