@@ -3,9 +3,12 @@ package dev.elmrlaif.algorithms.train;
 import ai.djl.Device;
 import ai.djl.ndarray.types.DataType;
 import dev.elmrlaif.algorithms.run.CheckpointFolders;
+import dev.elmrlaif.domain.base.IoFailures;
 import dev.elmrlaif.policy.io.AtomicFiles;
 import dev.elmrlaif.policy.model.Elm;
 import dev.elmrlaif.policy.model.ElmCheckpoint;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.Optional;
 
@@ -68,6 +71,16 @@ public final class BestWeights {
                   CheckpointFolders.JSON.writeValueAsBytes(new Record(step, loss)));
             });
     return new Saved(folder, step, loss);
+  }
+
+  /** Deletes the sub-stage's best weights, if any (a fresh start must not inherit them). */
+  static void clear(Path checkpointDir) {
+    try {
+      CheckpointFolders.deleteRecursively(dir(checkpointDir));
+    } catch (IOException e) {
+      throw new UncheckedIOException(
+          "cannot delete " + dir(checkpointDir) + ": " + IoFailures.reason(e), e);
+    }
   }
 
   /** The newest complete best weights of the sub-stage, if any were written. */

@@ -188,9 +188,7 @@ public final class OptimizationLoop {
               plan.totalSteps(),
               latest.get().folder());
         }
-        Outcome outcome = loop(plan, elm, optimizer, objective, context, start);
-        elm = outcome.model();
-        return outcome;
+        return loop(plan, elm, optimizer, objective, context, start);
       }
     } catch (IOException e) {
       elm.close();
@@ -218,6 +216,9 @@ public final class OptimizationLoop {
 
     double lastLoss = Double.NaN;
     double heldOut = Double.NaN;
+    if (plan.keepBest() && start == 0) {
+      BestWeights.clear(plan.checkpointDir()); // a fresh start: no earlier run's choice survives
+    }
     Optional<BestWeights.Saved> best =
         plan.keepBest() ? BestWeights.latest(plan.checkpointDir()) : Optional.empty();
     best.ifPresent(

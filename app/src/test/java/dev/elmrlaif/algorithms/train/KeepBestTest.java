@@ -164,6 +164,11 @@ class KeepBestTest {
   @Test
   void theWeightsOfTheLowestHeldOutLossAreRestoredAndRecorded() {
     OptimizationLoop.Plan plan = plan("best", true, 20);
+    // best weights an earlier run left without a checkpoint (its config may have differed): a
+    // fresh start must not inherit them, however low their loss
+    try (Elm stale = fresh().get()) {
+      BestWeights.save(plan.checkpointDir(), 1, -100.0, stale, tokenizer);
+    }
     Recording recording = new Recording(plan, -1);
     OptimizationLoop.Outcome outcome = OptimizationLoop.run(plan, fresh(), recording, context);
     try (Elm model = outcome.model()) {
