@@ -75,6 +75,14 @@ public final class CsvReader implements Closeable {
     }
   }
 
+  /**
+   * Reads from {@code in} (e.g. an entry of a zip file), named {@code file} in messages; closing
+   * the reader closes {@code in}.
+   */
+  public static CsvReader of(Path file, Reader in) {
+    return new CsvReader(file, in instanceof BufferedReader ? in : new BufferedReader(in, 1 << 16));
+  }
+
   /** The file this reader reads, for messages. */
   public Path file() {
     return file;

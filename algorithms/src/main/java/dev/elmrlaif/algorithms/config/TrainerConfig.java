@@ -29,7 +29,12 @@ public record TrainerConfig(
         @Range(min = 0)
         @Default("200")
         int checkpointEvery,
-    @Doc("Write training metrics every N steps") @Range(min = 1) @Default("10") int logEvery)
+    @Doc("Write training metrics every N steps") @Range(min = 1) @Default("10") int logEvery,
+    @Doc(
+            "Keep the weights with the lowest held-out loss (evaluated every pretrain.eval_every or"
+                + " sft.eval_every steps) instead of the last ones, in pretraining and both SFT stages")
+        @Default("false")
+        boolean keepBest)
     implements TrainerConfigBuilder.With {
 
   /** The defaults every config starts from. */

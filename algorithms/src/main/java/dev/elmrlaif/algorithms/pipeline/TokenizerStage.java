@@ -1,9 +1,11 @@
 package dev.elmrlaif.algorithms.pipeline;
 
+import dev.elmrlaif.algorithms.config.PretrainCorpusSource;
 import dev.elmrlaif.algorithms.config.StageName;
 import dev.elmrlaif.algorithms.config.TokenizerConfig;
 import dev.elmrlaif.domain.base.UserInputException;
 import dev.elmrlaif.domain.data.PreparedData;
+import dev.elmrlaif.domain.data.PretrainCorpus;
 import dev.elmrlaif.domain.tasks.TaskExample;
 import dev.elmrlaif.policy.tokenizer.BpeTrainerConfig;
 import dev.elmrlaif.policy.tokenizer.ElmTokenizer;
@@ -21,9 +23,10 @@ import org.apache.logging.log4j.Logger;
 
 /**
  * The {@code tokenizer} stage: trains a byte-level BPE on the training split's prompts and targets
- * (never on held-out texts), or takes a pretrained model's tokenizer and appends the special tokens
- * it lacks; writes {@code tokenizer/tokenizer.json} and reports the vocabulary and the compression
- * (bytes per token) on training and held-out targets.
+ * (never on held-out texts), plus, with {@code pretrain.corpus: training_texts}, the other texts
+ * pretraining will read ({@link PretrainCorpus#trainingTexts}), or takes a pretrained model's
+ * tokenizer and appends the special tokens it lacks; writes {@code tokenizer/tokenizer.json} and
+ * reports the vocabulary and the compression (bytes per token) on training and held-out targets.
  */
 public final class TokenizerStage implements Stage {
   private static final Logger LOG = LogManager.getLogger(TokenizerStage.class);
@@ -51,10 +54,21 @@ public final class TokenizerStage implements Stage {
     ElmTokenizer tokenizer;
     if (config.pretrained().isBlank()) {
       List<String> corpus = corpus(data.trainExamples());
+      PretrainCorpusSource source = context.config().pretrain().corpus();
+      if (source == PretrainCorpusSource.TRAINING_TEXTS) {
+        // the texts pretraining reads beyond the examples: a BPE that never saw them would split
+        // their words into bytes
+        for (PretrainCorpus.Part part : PretrainCorpus.trainingTexts(data).parts()) {
+          if (!part.source().equals(PretrainCorpus.TEACHER_TEXTS)) {
+            corpus.addAll(part.texts());
+          }
+        }
+      }
       LOG.info(
-          "training a {}-token byte-level BPE on {} training texts",
+          "training a {}-token byte-level BPE on {} training texts (pretrain.corpus {})",
           config.vocabSize(),
-          corpus.size());
+          corpus.size(),
+          source.name().toLowerCase(java.util.Locale.ROOT));
       tokenizer =
           ElmTokenizer.train(
               corpus,

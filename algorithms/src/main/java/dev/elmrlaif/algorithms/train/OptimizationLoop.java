@@ -38,6 +38,11 @@ import org.apache.logging.log4j.Logger;
  * the step, see {@link BatchOrder}), so an interrupted run ends with the same weights as an
  * uninterrupted one. The loss itself is the objective's business: each trainer keeps its math in
  * one place.
+ *
+ * <p>Best weights ({@code trainer.keep_best}): each held-out loss lower than every earlier one
+ * (ties keep the earlier) writes the weights to {@link BestWeights} beside the checkpoints; at the
+ * end of the sub-stage those weights, not the last ones, are what the loop returns. A resumed run
+ * reads the best so far back, so it ends with the same selection as an uninterrupted one.
  */
 public final class OptimizationLoop {
   private static final Logger LOG = LogManager.getLogger(OptimizationLoop.class);
@@ -77,6 +82,8 @@ public final class OptimizationLoop {
    * @param sequenceLength tokens per sequence, for the memory estimate
    * @param checkpointDir this sub-stage's checkpoint folder
    * @param tokenizerJson the tokenizer saved beside every checkpointed model
+   * @param keepBest whether the weights with the lowest held-out loss replace the last ones at the
+   *     end ({@link BestWeights})
    */
   public record Plan(
       String label,
@@ -92,7 +99,8 @@ public final class OptimizationLoop {
       long initSeed,
       int sequenceLength,
       Path checkpointDir,
-      Path tokenizerJson) {
+      Path tokenizerJson,
+      boolean keepBest) {
     public Plan {
       if (totalSteps < 1) {
         throw new IllegalArgumentException(
@@ -120,6 +128,9 @@ public final class OptimizationLoop {
    * @param tokensPerSecond target tokens per second over the steps run, NaN when none ran
    * @param peakResidentBytes the process's resident high-water mark, -1 when unknown
    * @param resumedFromStep the step the call started from (0 for a fresh start)
+   * @param bestStep with {@link Plan#keepBest}, the step whose weights {@code model} holds (the
+   *     lowest held-out loss); -1 otherwise or when no held-out loss was computed
+   * @param bestHeldOutLoss the held-out loss at {@code bestStep}, NaN when there is none
    */
   public record Outcome(
       Elm model,
@@ -128,7 +139,9 @@ public final class OptimizationLoop {
       double heldOutLoss,
       double tokensPerSecond,
       long peakResidentBytes,
-      long resumedFromStep) {}
+      long resumedFromStep,
+      long bestStep,
+      double bestHeldOutLoss) {}
 
   /**
    * Runs (or resumes, or skips when finished) the sub-stage; {@code freshModel} is called only for
@@ -149,7 +162,21 @@ public final class OptimizationLoop {
             plan.label(),
             start,
             latest.get().folder());
-        return new Outcome(elm, 0, Double.NaN, Double.NaN, Double.NaN, -1, start);
+        Optional<BestWeights.Saved> best =
+            plan.keepBest() ? BestWeights.latest(plan.checkpointDir()) : Optional.empty();
+        if (best.isPresent()) {
+          elm = restoreBest(plan, elm, best.get(), context);
+        }
+        return new Outcome(
+            elm,
+            0,
+            Double.NaN,
+            Double.NaN,
+            Double.NaN,
+            -1,
+            start,
+            best.map(BestWeights.Saved::step).orElse(-1L),
+            best.map(BestWeights.Saved::heldOutLoss).orElse(Double.NaN));
       }
       try (AdamW optimizer = new AdamW(plan.optimizer(), plan.schedule(), elm.manager())) {
         if (latest.isPresent()) {
@@ -189,6 +216,19 @@ public final class OptimizationLoop {
 
     double lastLoss = Double.NaN;
     double heldOut = Double.NaN;
+    if (plan.keepBest() && start == 0) {
+      BestWeights.clear(plan.checkpointDir()); // a fresh start: no earlier run's choice survives
+    }
+    Optional<BestWeights.Saved> best =
+        plan.keepBest() ? BestWeights.latest(plan.checkpointDir()) : Optional.empty();
+    best.ifPresent(
+        saved ->
+            LOG.info(
+                "{}: best held-out loss so far {} at step {} ({})",
+                plan.label(),
+                String.format(java.util.Locale.ROOT, "%.4f", saved.heldOutLoss()),
+                saved.step(),
+                saved.folder()));
     long tokensSinceLog = 0;
     long tokensTotal = 0;
     long loopStart = System.nanoTime();
@@ -262,6 +302,13 @@ public final class OptimizationLoop {
                 plan.label(),
                 done,
                 String.format(java.util.Locale.ROOT, "%.4f", heldOut));
+            // strictly lower: on a tie the earlier weights stay
+            if (plan.keepBest() && (best.isEmpty() || heldOut < best.get().heldOutLoss())) {
+              best =
+                  Optional.of(
+                      BestWeights.save(
+                          plan.checkpointDir(), done, heldOut, elm, plan.tokenizerJson()));
+            }
           }
         }
         boolean stopping = context.stop().requested() && !last;
@@ -296,14 +343,53 @@ public final class OptimizationLoop {
               plan.totalSteps(),
               Map.of("memory_peak_rss_mib", MemoryEstimate.mib(peak)));
     }
+    Elm result = elm;
+    if (plan.keepBest()) {
+      if (best.isPresent()) {
+        Map<String, Number> chosen = new LinkedHashMap<>();
+        chosen.put("best_step", best.get().step());
+        chosen.put("best_held_out_loss", best.get().heldOutLoss());
+        context.metrics().log(plan.label(), plan.totalSteps(), chosen);
+        result = restoreBest(plan, elm, best.get(), context);
+      } else {
+        LOG.warn(
+            "{}: trainer.keep_best is set but no held-out loss was computed (no held-out data);"
+                + " keeping the last weights",
+            plan.label());
+      }
+    }
     return new Outcome(
-        elm,
+        result,
         plan.totalSteps() - start,
         lastLoss,
         heldOut,
         tokensTotal / Math.max(1e-9, seconds),
         peak,
-        start);
+        start,
+        best.map(BestWeights.Saved::step).orElse(-1L),
+        best.map(BestWeights.Saved::heldOutLoss).orElse(Double.NaN));
+  }
+
+  /**
+   * The best weights in place of {@code elm} (closed when replaced), trainable as the plan says;
+   * the choice is logged.
+   */
+  private static Elm restoreBest(Plan plan, Elm elm, BestWeights.Saved best, RunContext context) {
+    LOG.info(
+        "{}: keeping the weights of step {} of {}, the lowest held-out loss ({})",
+        plan.label(),
+        best.step(),
+        plan.totalSteps(),
+        String.format(java.util.Locale.ROOT, "%.4f", best.heldOutLoss()));
+    Elm restored = best.loadModel(context.compute().device());
+    try {
+      restored.trainOnly(plan.trains());
+    } catch (RuntimeException e) {
+      restored.close();
+      throw e;
+    }
+    elm.close();
+    return restored;
   }
 
   /**

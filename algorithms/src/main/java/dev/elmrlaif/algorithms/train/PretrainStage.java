@@ -5,12 +5,14 @@ import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.DataType;
 import dev.elmrlaif.algorithms.config.ModelConfig;
 import dev.elmrlaif.algorithms.config.PretrainConfig;
+import dev.elmrlaif.algorithms.config.PretrainCorpusSource;
 import dev.elmrlaif.algorithms.config.StageName;
 import dev.elmrlaif.algorithms.config.TrainerConfig;
 import dev.elmrlaif.algorithms.pipeline.RunContext;
 import dev.elmrlaif.algorithms.pipeline.Stage;
 import dev.elmrlaif.domain.base.UserInputException;
 import dev.elmrlaif.domain.data.PreparedData;
+import dev.elmrlaif.domain.data.PretrainCorpus;
 import dev.elmrlaif.domain.tasks.TaskExample;
 import dev.elmrlaif.policy.model.Elm;
 import dev.elmrlaif.policy.model.ElmCheckpoint;
@@ -38,11 +40,12 @@ import org.apache.logging.log4j.Logger;
 
 /**
  * The {@code pretrain} stage (DESIGN.md §2): without a configured pretrained model, a small GPT is
- * trained from scratch on the training corpus (every teacher text of the training split) with the
- * causal language-model loss; with one ({@code model.pretrained}, a local Hugging Face GPT-2
- * folder) that model and its tokenizer, given the ELM's special tokens, are imported instead.
- * Either way the result is {@code pretrain/model/}, the language model the {@code sft} stage builds
- * the ELM on.
+ * trained from scratch on the training corpus ({@code pretrain.corpus}, {@link PretrainCorpus}:
+ * every teacher text of the training split, or every text of the training split plus texts about no
+ * entity) with the causal language-model loss; with one ({@code model.pretrained}, a local Hugging
+ * Face GPT-2 folder) that model and its tokenizer, given the ELM's special tokens, are imported
+ * instead. Either way the result is {@code pretrain/model/}, the language model the {@code sft}
+ * stage builds the ELM on.
  *
  * <p>The corpus is packed: texts in a seeded random order, each followed by the end token, are
  * concatenated into one token stream cut into sequences of {@code model.context_length}. For a
@@ -94,8 +97,31 @@ public final class PretrainStage implements Stage {
                                   + ": has no end token; expected the tokenizer stage's tokenizer with special tokens")));
       int padToken = Math.toIntExact(tokenizer.padId().orElse(endToken));
       int length = model.contextLength();
-      List<int[]> train =
-          pack(targetsOf(data.trainExamples().values()), tokenizer, endToken, length, seed);
+      PretrainCorpus corpus =
+          pretrain.corpus() == PretrainCorpusSource.TRAINING_TEXTS
+              ? PretrainCorpus.trainingTexts(data)
+              : PretrainCorpus.examples(data);
+      List<long[]> encoded = new ArrayList<>();
+      Map<String, Object> corpusRecord = new LinkedHashMap<>();
+      for (PretrainCorpus.Part part : corpus.parts()) {
+        long tokens = 0;
+        for (String text : part.texts()) {
+          long[] ids = tokenizer.encode(text);
+          encoded.add(ids);
+          tokens += ids.length + 1; // and the end token
+        }
+        LOG.info(
+            "pretrain corpus ({}): {} texts, {} tokens with end tokens (~{} sequences of {})",
+            part.source(),
+            part.texts().size(),
+            tokens,
+            tokens / length,
+            length);
+        corpusRecord.put(
+            part.source(),
+            Map.of("texts", part.texts().size(), "tokens", tokens, "sequences", tokens / length));
+      }
+      List<int[]> train = packEncoded(encoded, endToken, length, seed);
       List<int[]> heldOut =
           pack(targetsOf(data.heldOutExamples().values()), tokenizer, endToken, length, seed + 1);
       if (train.isEmpty()) {
@@ -105,8 +131,9 @@ public final class PretrainStage implements Stage {
                 + " tokens; expected more training texts or a shorter context");
       }
       LOG.info(
-          "pretrain: {} training and {} held-out sequences of {} tokens",
+          "pretrain: {} training ({} corpus) and {} held-out sequences of {} tokens",
           train.size(),
+          pretrain.corpus().name().toLowerCase(java.util.Locale.ROOT),
           heldOut.size(),
           length);
 
@@ -139,7 +166,8 @@ public final class PretrainStage implements Stage {
               seed + 12,
               length,
               RunArtifacts.checkpoints(context.run(), StageName.PRETRAIN.key()),
-              tokenizerFile);
+              tokenizerFile,
+              trainer.keepBest());
       PackedLmObjective objective =
           new PackedLmObjective(train, heldOut, plan.order(), pretrain.evalBatches());
       OptimizationLoop.Outcome outcome =
@@ -156,10 +184,13 @@ public final class PretrainStage implements Stage {
       Map<String, Object> record = new LinkedHashMap<>();
       record.put("model", output.toString());
       record.put("steps", steps);
+      record.put("corpus", pretrain.corpus().name().toLowerCase(java.util.Locale.ROOT));
+      record.put("corpus_parts", corpusRecord);
       record.put("train_sequences", train.size());
       record.put("held_out_sequences", heldOut.size());
       record.put("final_loss", finiteOrNull(outcome.lastLoss()));
       record.put("held_out_loss", finiteOrNull(outcome.heldOutLoss()));
+      putBest(record, outcome, trainer);
       record.put("tokens_per_s", finiteOrNull(outcome.tokensPerSecond()));
       record.put(
           "peak_rss_mib",
@@ -174,6 +205,18 @@ public final class PretrainStage implements Stage {
         .weightDecay(trainer.weightDecay())
         .noDecayOnBiasNormAndEmbeddings()
         .build();
+  }
+
+  /**
+   * With {@code trainer.keep_best}: the step whose weights were kept and their held-out loss (null
+   * when no held-out loss was computed).
+   */
+  static void putBest(
+      Map<String, Object> record, OptimizationLoop.Outcome outcome, TrainerConfig trainer) {
+    if (trainer.keepBest()) {
+      record.put("best_step", outcome.bestStep() >= 0 ? outcome.bestStep() : null);
+      record.put("best_held_out_loss", finiteOrNull(outcome.bestHeldOutLoss()));
+    }
   }
 
   static Double finiteOrNull(double value) {
@@ -259,19 +302,30 @@ public final class PretrainStage implements Stage {
    */
   static List<int[]> pack(
       List<String> texts, ElmTokenizer tokenizer, int endToken, int length, long seed) {
-    List<String> shuffled = new ArrayList<>(texts);
+    List<long[]> encoded = new ArrayList<>(texts.size());
+    for (String text : texts) {
+      encoded.add(tokenizer.encode(text));
+    }
+    return packEncoded(encoded, endToken, length, seed);
+  }
+
+  /**
+   * {@link #pack} of texts already encoded: the shuffle permutes positions only, so packing the
+   * encodings gives the very sequences packing the texts does.
+   */
+  static List<int[]> packEncoded(List<long[]> texts, int endToken, int length, long seed) {
+    List<long[]> shuffled = new ArrayList<>(texts);
     SplittableRandom random = new SplittableRandom(seed);
     for (int i = shuffled.size() - 1; i > 0; i--) {
       int j = random.nextInt(i + 1);
-      String swap = shuffled.get(i);
+      long[] swap = shuffled.get(i);
       shuffled.set(i, shuffled.get(j));
       shuffled.set(j, swap);
     }
     List<int[]> sequences = new ArrayList<>();
     int[] current = new int[length];
     int filled = 0;
-    for (String text : shuffled) {
-      long[] ids = tokenizer.encode(text);
+    for (long[] ids : shuffled) {
       for (int i = 0; i <= ids.length; i++) {
         current[filled++] = i < ids.length ? Math.toIntExact(ids[i]) : endToken;
         if (filled == length) {

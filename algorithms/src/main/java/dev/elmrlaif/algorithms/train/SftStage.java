@@ -301,7 +301,8 @@ public final class SftStage implements Stage {
         seed + 2,
         longest,
         RunArtifacts.checkpoints(context.run(), label),
-        tokenizerFile);
+        tokenizerFile,
+        trainer.keepBest());
   }
 
   private static Map<String, Object> summary(
@@ -311,6 +312,10 @@ public final class SftStage implements Stage {
     summary.put("trains", plan.trains().stream().map(Enum::name).sorted().toList());
     summary.put("final_loss", PretrainStage.finiteOrNull(outcome.lastLoss()));
     summary.put("held_out_loss", PretrainStage.finiteOrNull(outcome.heldOutLoss()));
+    if (plan.keepBest()) {
+      summary.put("best_step", outcome.bestStep() >= 0 ? outcome.bestStep() : null);
+      summary.put("best_held_out_loss", PretrainStage.finiteOrNull(outcome.bestHeldOutLoss()));
+    }
     summary.put("tokens_per_s", PretrainStage.finiteOrNull(outcome.tokensPerSecond()));
     summary.put("resumed_from_step", outcome.resumedFromStep());
     return summary;

@@ -7,8 +7,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import ai.djl.ndarray.types.DataType;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.elmrlaif.algorithms.config.PretrainCorpusSource;
 import dev.elmrlaif.algorithms.pipeline.RunContext;
 import dev.elmrlaif.domain.data.PreparedData;
+import dev.elmrlaif.domain.data.PretrainCorpus;
 import dev.elmrlaif.policy.model.Elm;
 import dev.elmrlaif.policy.model.ElmCheckpoint;
 import dev.elmrlaif.policy.tokenizer.ElmTokenizer;
@@ -51,6 +53,64 @@ class PretrainStageTest {
             java.util.Arrays.copyOfRange(stream, s * length, (s + 1) * length), packed.get(s));
       }
     }
+  }
+
+  @Test
+  @SuppressWarnings("unchecked")
+  void theTrainingTextsCorpusPacksEveryPartAndRecordsItsSize() throws Exception {
+    PreparedData tiny = TinyElmWorld.data(dir);
+    List<String> outside = List.of("a lighthouse keeper waits alone", "two sisters cross a desert");
+    PreparedData data =
+        new PreparedData(
+            tiny.folder(),
+            tiny.domain(),
+            tiny.tasks(),
+            tiny.trainExamples(),
+            tiny.heldOutExamples(),
+            tiny.textEncoder(),
+            tiny.ranking(),
+            tiny.timings(),
+            tiny.datasetSummary(),
+            tiny.teacher(),
+            false,
+            outside);
+    RunContext context = TinyElmWorld.context(dir.resolve("run"), TinyElmWorld.writeConfig(dir));
+    TinyElmWorld.writeTokenizer(context.run(), data);
+    TrainingSetup setup =
+        TrainingSetup.fixed(
+            TinyElmWorld.model(),
+            TinyElmWorld.pretrain()
+                .with(b -> b.steps(2).corpus(PretrainCorpusSource.TRAINING_TEXTS)),
+            TinyElmWorld.sft(),
+            TinyElmWorld.eval(),
+            c -> data);
+    Map<String, Object> record = new PretrainStage(setup).run(context);
+    context.metrics().close();
+
+    assertEquals("training_texts", record.get("corpus"));
+    Map<String, Map<String, Object>> parts =
+        (Map<String, Map<String, Object>>) record.get("corpus_parts");
+    assertEquals(
+        List.of("teacher_texts", "entity_texts", "outside_texts"), List.copyOf(parts.keySet()));
+    int examples = data.trainExamples().values().stream().mapToInt(List::size).sum();
+    assertEquals(examples, parts.get("teacher_texts").get("texts"));
+    assertEquals(2, parts.get("outside_texts").get("texts"));
+    // every part's tokens (with one end token per text) are packed: whole sequences of 64
+    long tokens = 0;
+    try (ElmTokenizer tokenizer = ElmTokenizer.load(RunArtifacts.tokenizerFile(context.run()))) {
+      PretrainCorpus corpus = PretrainCorpus.trainingTexts(data);
+      assertTrue(corpus.parts().get(1).texts().size() > 0, "the tiny world has entity texts");
+      for (PretrainCorpus.Part part : corpus.parts()) {
+        long partTokens = 0;
+        for (String text : part.texts()) {
+          partTokens += tokenizer.encode(text).length + 1;
+        }
+        assertEquals(part.texts().size(), parts.get(part.source()).get("texts"), part.source());
+        assertEquals(partTokens, parts.get(part.source()).get("tokens"), part.source());
+        tokens += partTokens;
+      }
+    }
+    assertEquals((int) (tokens / 64), record.get("train_sequences"));
   }
 
   @Test

@@ -142,7 +142,8 @@ class ResumeTest {
               9,
               32,
               interrupted.checkpointDir(),
-              interrupted.tokenizerJson());
+              interrupted.tokenizerJson(),
+              false);
       UserInputException refused =
           assertThrows(
               UserInputException.class,
@@ -252,7 +253,8 @@ class ResumeTest {
         9,
         32,
         RunArtifacts.checkpoints(context.run(), "sft/" + name),
-        world.lm().resolve(ElmCheckpoint.TOKENIZER_FILE));
+        world.lm().resolve(ElmCheckpoint.TOKENIZER_FILE),
+        false);
   }
 
   /** The target loss, recording each step it is asked for and failing once at {@code crashAt}. */

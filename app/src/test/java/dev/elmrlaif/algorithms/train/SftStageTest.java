@@ -69,6 +69,64 @@ class SftStageTest {
   }
 
   @Test
+  @SuppressWarnings("unchecked")
+  void keepBestSavesTheStageTwoWeightsOfTheLowestHeldOutLoss() throws Exception {
+    Path config = dir.resolve("keep-best.yaml");
+    java.nio.file.Files.writeString(
+        config,
+        java.nio.file.Files.readString(world.config())
+            .replace("trainer:\n", "trainer:\n  keep_best: true\n"));
+    RunContext context = TinyElmWorld.contextWithLm(dir.resolve("best"), config, world.lm());
+    assertTrue(context.config().trainer().keepBest());
+    SftConfig sft =
+        sft(SftSchedule.TWO_STAGE, Stage2Parameters.FULL)
+            .with(b -> b.stage2Steps(12).stage2LearningRate(0.05).evalEvery(2));
+    Map<String, Object> record = new SftStage(TinyElmWorld.setup(world.data(), sft)).run(context);
+    context.metrics().close();
+    Map<String, Object> stage2 =
+        (Map<String, Object>) ((Map<String, Object>) record.get("movie")).get("stage2");
+
+    // the held-out losses the loop logged for stage 2, and the earliest lowest of them
+    Map<Long, Double> losses = new java.util.TreeMap<>();
+    com.fasterxml.jackson.databind.ObjectMapper json =
+        new com.fasterxml.jackson.databind.ObjectMapper();
+    for (String line : java.nio.file.Files.readAllLines(context.run().metricsFile())) {
+      com.fasterxml.jackson.databind.JsonNode node = json.readTree(line);
+      if (node.has("held_out_loss") && line.contains("sft/movie/stage2")) {
+        losses.put(node.get("step").asLong(), node.get("held_out_loss").asDouble());
+      }
+    }
+    assertEquals(6, losses.size(), "an evaluation every 2 of 12 steps: " + losses);
+    long best = -1;
+    for (Map.Entry<Long, Double> e : losses.entrySet()) {
+      if (best < 0 || e.getValue() < losses.get(best)) {
+        best = e.getKey();
+      }
+    }
+    assertEquals(best, ((Number) stage2.get("best_step")).longValue(), stage2.toString());
+    assertEquals(losses.get(best), (Double) stage2.get("best_held_out_loss"), 1e-6);
+    // (where the selected step lies is up to the data: KeepBestTest makes the loss rise)
+    Map<String, Object> stage1 =
+        (Map<String, Object>) ((Map<String, Object>) record.get("movie")).get("stage1");
+    assertTrue(stage1.containsKey("best_step") && stage1.containsKey("best_held_out_loss"));
+    // the sft model is the best weights kept beside the checkpoints, bit for bit
+    Path bestModel =
+        RunArtifacts.checkpoints(context.run(), "sft/movie/stage2")
+            .resolve(BestWeights.FOLDER)
+            .resolve(String.format("step-%08d", best))
+            .resolve("model");
+    try (Elm saved = load(RunArtifacts.sftModel(context.run(), "movie"));
+        Elm kept = load(bestModel)) {
+      for (Map.Entry<String, NDArray> p : kept.parameters().entrySet()) {
+        assertArrayEquals(
+            p.getValue().toFloatArray(),
+            saved.parameters().get(p.getKey()).toFloatArray(),
+            p.getKey());
+      }
+    }
+  }
+
+  @Test
   void stageOneMovesOnlyTheAdapterAndFullStageTwoMovesTheLm() throws Exception {
     Path stage1 = trainSft("stage1", sft(SftSchedule.STAGE1_ONLY, Stage2Parameters.FULL));
     Path both = trainSft("both", sft(SftSchedule.TWO_STAGE, Stage2Parameters.FULL));

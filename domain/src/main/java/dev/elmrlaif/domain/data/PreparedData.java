@@ -29,6 +29,9 @@ import java.util.Map;
  * @param datasetSummary the loader's summary (counts, rating histogram, text coverage)
  * @param teacher the teacher's description
  * @param fromCache whether this was read from the cache rather than built
+ * @param outsideTexts texts about things that are no entity of the domain (MovieLens: the TMDB
+ *     texts of films without a links.csv row, {@code domain.movielens.OutsideFilmTexts}), usable
+ *     for language-model pretraining only ({@link PretrainCorpus}); empty for a domain without any
  */
 public record PreparedData(
     Path folder,
@@ -41,7 +44,40 @@ public record PreparedData(
     Map<String, Double> timings,
     String datasetSummary,
     String teacher,
-    boolean fromCache) {
+    boolean fromCache,
+    List<String> outsideTexts) {
+
+  public PreparedData {
+    outsideTexts = outsideTexts == null ? List.of() : List.copyOf(outsideTexts);
+  }
+
+  /** Prepared data without outside texts (the files domain, tests). */
+  public PreparedData(
+      Path folder,
+      InMemoryDomain domain,
+      List<TaskSpec> tasks,
+      Map<String, List<TaskExample>> trainExamples,
+      Map<String, List<TaskExample>> heldOutExamples,
+      TextEncoder textEncoder,
+      RankingReport ranking,
+      Map<String, Double> timings,
+      String datasetSummary,
+      String teacher,
+      boolean fromCache) {
+    this(
+        folder,
+        domain,
+        tasks,
+        trainExamples,
+        heldOutExamples,
+        textEncoder,
+        ranking,
+        timings,
+        datasetSummary,
+        teacher,
+        fromCache,
+        List.of());
+  }
 
   /** Space name of the movies' semantic embeddings. */
   public static final String SEMANTIC = "semantic";
@@ -71,6 +107,7 @@ public record PreparedData(
         timings,
         datasetSummary,
         teacher,
-        true);
+        true,
+        outsideTexts);
   }
 }

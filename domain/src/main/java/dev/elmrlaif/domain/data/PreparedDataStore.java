@@ -46,11 +46,13 @@ import java.util.zip.GZIPOutputStream;
  *   ratings.bin              the interactions, e.g. users × movies ratings (row-compressed), when there are any
  *   text-encoder.bin         the text encoder (rewards' own format: a fitted TF-IDF/SVD, or a pretrained model's descriptor)
  *   examples-train.jsonl.gz, examples-held_out.jsonl.gz   one TaskExample per line
+ *   outside-texts.json.gz    texts about no entity of the domain, for pretraining (absent: none)
  * </pre>
  */
 public final class PreparedDataStore {
   static final String MANIFEST = "manifest.json";
   static final String TEXT_ENCODER = "text-encoder.bin";
+  static final String OUTSIDE_TEXTS = "outside-texts.json.gz";
 
   /** The first layout of embeddings.bin, without the text-comparable flag (read only). */
   private static final int EMBEDDINGS_MAGIC_V1 = 0x454c4d45; // "ELME"
@@ -119,6 +121,15 @@ public final class PreparedDataStore {
       data.textEncoder().save(folder.resolve(TEXT_ENCODER));
       writeExamples(folder.resolve("examples-train.jsonl.gz"), data.trainExamples());
       writeExamples(folder.resolve("examples-held_out.jsonl.gz"), data.heldOutExamples());
+      if (!data.outsideTexts().isEmpty()) {
+        AtomicFiles.write(
+            folder.resolve(OUTSIDE_TEXTS),
+            out -> {
+              GZIPOutputStream gzip = new GZIPOutputStream(out, 1 << 16);
+              gzip.write(json.writeValueAsBytes(data.outsideTexts()));
+              gzip.finish();
+            });
+      }
       AtomicFiles.write(
           folder.resolve(MANIFEST),
           json.writerWithDefaultPrettyPrinter()
@@ -182,7 +193,8 @@ public final class PreparedDataStore {
           manifest.timings(),
           manifest.datasetSummary(),
           manifest.teacher(),
-          true);
+          true,
+          readOutsideTexts(folder.resolve(OUTSIDE_TEXTS)));
     } catch (InvalidRewardInputException e) {
       throw new UserInputException(folder + ": " + e.getMessage(), e);
     } catch (IOException e) {
@@ -333,5 +345,15 @@ public final class PreparedDataStore {
       }
     }
     return byTask;
+  }
+
+  /** The outside texts {@link #save} wrote; none when the file is absent. */
+  private List<String> readOutsideTexts(Path file) throws IOException {
+    if (!Files.isRegularFile(file)) {
+      return List.of();
+    }
+    try (java.io.InputStream in = new GZIPInputStream(Files.newInputStream(file), 1 << 16)) {
+      return List.of(json.readValue(in, String[].class));
+    }
   }
 }

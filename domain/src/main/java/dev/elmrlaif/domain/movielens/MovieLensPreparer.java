@@ -52,7 +52,9 @@ import org.apache.logging.log4j.Logger;
  *       mean over its texts, every distinct text encoded once, in batches, through the disk cache
  *       of encodings;
  *   <li>find concept activation vectors from training users' tags and from genres;
- *   <li>write each selected task's training and held-out examples with the teacher.
+ *   <li>write each selected task's training and held-out examples with the teacher;
+ *   <li>collect the TMDB texts of films that are no MovieLens movie ({@link OutsideFilmTexts}),
+ *       which pretraining may read ({@code pretrain.corpus}).
  * </ol>
  *
  * Held-out entities reach none of the fitted parts: WALS, the encoder and the concepts are fitted
@@ -90,7 +92,7 @@ public final class MovieLensPreparer implements DomainPreparer {
             config, environment, new MovieLensDownloader(Duration.ofSeconds(30)));
     Path datasetFolder = root.resolve("movielens").resolve(config.dataset());
     Path overviews = overviewFile(root);
-    String key = cacheKey(datasetFolder, overviews);
+    String key = cacheKey(root, datasetFolder, overviews);
     Path folder =
         Path.of(config.cacheDir())
             .resolve("prepared")
@@ -208,6 +210,15 @@ public final class MovieLensPreparer implements DomainPreparer {
     }
     timings.put("tasks (teacher)", seconds(start));
 
+    start = System.nanoTime();
+    List<String> outsideTexts =
+        OutsideFilmTexts.load(
+            root, OutsideFilmTexts.linkedTmdbIds(datasetFolder.resolve("links.csv")));
+    LOG.info(
+        "outside texts: {} TMDB texts of films without a links.csv row (for pretrain.corpus)",
+        outsideTexts.size());
+    timings.put("outside texts (TMDB films not in MovieLens)", seconds(start));
+
     PreparedData prepared =
         new PreparedData(
             folder,
@@ -220,7 +231,8 @@ public final class MovieLensPreparer implements DomainPreparer {
             timings,
             MovieLensLoader.describe(data),
             teacher.description(),
-            false);
+            false,
+            outsideTexts);
     start = System.nanoTime();
     store.save(prepared, key, folder);
     timings.put("save cache", seconds(start));
@@ -355,7 +367,7 @@ public final class MovieLensPreparer implements DomainPreparer {
    * The cache key of this MovieLens preparation (see {@link DomainPreparer#cacheKey(DataConfig,
    * long, List)}).
    */
-  private String cacheKey(Path datasetFolder, Path overviews) {
+  private String cacheKey(Path root, Path datasetFolder, Path overviews) {
     List<Path> inputs = new ArrayList<>();
     for (String name : List.of("movies.csv", "ratings.csv", "tags.csv", "links.csv")) {
       inputs.add(datasetFolder.resolve(name));
@@ -363,6 +375,7 @@ public final class MovieLensPreparer implements DomainPreparer {
     if (overviews != null) {
       inputs.add(overviews);
     }
+    inputs.addAll(OutsideFilmTexts.inputs(root));
     return DomainPreparer.cacheKey(config, seed, inputs);
   }
 
