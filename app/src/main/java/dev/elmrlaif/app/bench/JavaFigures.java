@@ -233,27 +233,35 @@ public final class JavaFigures {
     return out;
   }
 
-  /** Random prompts (placeholder at index 2) with their entities, and random continuations. */
-  private record Inputs(List<ElmPrompt> prompts, List<int[]> continuations) {
+  /**
+   * Random prompts (placeholder, the last token id, at index 2) with their entities, and random
+   * continuations: the inputs of every Java figure, here and in {@link PolicyThroughput}.
+   */
+  record Inputs(List<ElmPrompt> prompts, List<int[]> continuations) {
     static Inputs make(CompareWorkload w) {
+      return make(w.batch(), w.promptTokens(), w.contextLength(), w.vocabSize(), ENTITY_DIM);
+    }
+
+    static Inputs make(
+        int batch, int promptTokens, int contextLength, int vocabSize, int entityDim) {
       SplittableRandom rng = new SplittableRandom(7);
-      int placeholder = w.vocabSize() - 1;
+      int placeholder = vocabSize - 1;
       List<ElmPrompt> prompts = new ArrayList<>();
       List<int[]> continuations = new ArrayList<>();
-      for (int row = 0; row < w.batch(); row++) {
-        int[] ids = new int[w.promptTokens()];
+      for (int row = 0; row < batch; row++) {
+        int[] ids = new int[promptTokens];
         for (int i = 0; i < ids.length; i++) {
-          ids[i] = 2 + rng.nextInt(w.vocabSize() - 3);
+          ids[i] = 2 + rng.nextInt(vocabSize - 3);
         }
         ids[2] = placeholder;
-        float[] entity = new float[ENTITY_DIM];
+        float[] entity = new float[entityDim];
         for (int i = 0; i < entity.length; i++) {
           entity[i] = (float) rng.nextGaussian();
         }
         prompts.add(new ElmPrompt(ids, new float[][] {entity}));
-        int[] continuation = new int[w.contextLength() - w.promptTokens()];
+        int[] continuation = new int[contextLength - promptTokens];
         for (int i = 0; i < continuation.length; i++) {
-          continuation[i] = 2 + rng.nextInt(w.vocabSize() - 3);
+          continuation[i] = 2 + rng.nextInt(vocabSize - 3);
         }
         continuations.add(continuation);
       }

@@ -19,10 +19,8 @@ import dev.elmrlaif.policy.optim.LearningRateSchedule;
 import dev.elmrlaif.policy.sampling.SampleResult;
 import dev.elmrlaif.policy.sampling.Sampler;
 import dev.elmrlaif.policy.sampling.SamplingConfig;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.SplittableRandom;
 
 /**
  * Throughput of an ELM of a given size, the figures {@code bench/pytorch_reference.py} measures for
@@ -107,26 +105,11 @@ public final class PolicyThroughput {
     ElmConfig config =
         new ElmConfig(lm, new AdapterConfig(ENTITY_DIM, 128, 0.02), List.of(placeholder), 1, 0);
     try (Elm elm = Elm.initialize(config, device, DataType.FLOAT32, 1)) {
-      SplittableRandom rng = new SplittableRandom(7);
-      List<ElmPrompt> prompts = new ArrayList<>();
-      List<int[]> continuations = new ArrayList<>();
-      for (int row = 0; row < w.batch(); row++) {
-        int[] ids = new int[w.promptTokens()];
-        for (int i = 0; i < ids.length; i++) {
-          ids[i] = 2 + rng.nextInt(w.vocabSize() - 3);
-        }
-        ids[2] = placeholder;
-        float[] entity = new float[ENTITY_DIM];
-        for (int i = 0; i < entity.length; i++) {
-          entity[i] = (float) rng.nextGaussian();
-        }
-        prompts.add(new ElmPrompt(ids, new float[][] {entity}));
-        int[] continuation = new int[w.contextLength() - w.promptTokens()];
-        for (int i = 0; i < continuation.length; i++) {
-          continuation[i] = 2 + rng.nextInt(w.vocabSize() - 3);
-        }
-        continuations.add(continuation);
-      }
+      JavaFigures.Inputs inputs =
+          JavaFigures.Inputs.make(
+              w.batch(), w.promptTokens(), w.contextLength(), w.vocabSize(), ENTITY_DIM);
+      List<ElmPrompt> prompts = inputs.prompts();
+      List<int[]> continuations = inputs.continuations();
       long trainTokens = (long) w.batch() * w.contextLength();
       double train =
           median(
