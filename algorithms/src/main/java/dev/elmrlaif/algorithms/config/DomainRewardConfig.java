@@ -27,11 +27,12 @@ public record DomainRewardConfig(
     @Doc("Weight of semantic consistency SC(y; c)") @Range(min = 0) @Default("1.0") double scWeight,
     @Doc("Weight of behavioral consistency BC(y; c) on user tasks") @Range(min = 0) @Default("1.0")
         double bcWeight,
-    @Doc("Candidate movies per user for behavioral consistency")
+    @Doc("Candidates per interactions row for behavioral consistency (MovieLens: movies per user)")
         @Range(min = 2, max = 100000)
         @Default("50")
         int bcCandidates,
-    @Doc("Share of a real user's rated movies among the candidates")
+    @Doc(
+            "Share of a real row's own interactions among the candidates (MovieLens: a user's rated movies)")
         @Range(min = 0, max = 1)
         @Default("0.5")
         double bcRatedFraction,

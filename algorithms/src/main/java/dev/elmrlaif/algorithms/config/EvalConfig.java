@@ -22,11 +22,12 @@ public record EvalConfig(
         int maxNewTokens,
     @Doc("Prompts generated together in one batch") @Range(min = 1, max = 65536) @Default("16")
         int batchSize,
-    @Doc("Candidate movies per user for behavioral consistency")
+    @Doc("Candidates per interactions row for behavioral consistency (MovieLens: movies per user)")
         @Range(min = 2, max = 100000)
         @Default("50")
         int bcCandidates,
-    @Doc("Share of a user's rated movies among the candidates")
+    @Doc(
+            "Share of the row's own interactions among the candidates (MovieLens: a user's rated movies)")
         @Range(min = 0, max = 1)
         @Default("0.5")
         double bcRatedFraction,

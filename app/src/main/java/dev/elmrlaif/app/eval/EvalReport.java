@@ -238,9 +238,10 @@ public record EvalReport(
         new StringBuilder("# Evaluation on held-out entities (split: " + split + ")\n\n");
     md.append(
         "Semantic consistency (SC): cosine between the text encoder's vector of a text and the embedding it"
-            + " describes (user tasks: the encoder's vector of the ground-truth profile). Behavioral consistency (BC):"
-            + " Spearman correlation between the ranking of candidate movies by similarity to the text and the user's"
-            + " ratings. Each figure is the mean over the task's n held-out examples, then in brackets its "
+            + " describes (tasks about an interactions row, such as a MovieLens user: the encoder's vector of the"
+            + " ground-truth text). Behavioral consistency (BC): Spearman correlation between the ranking of candidate"
+            + " items (the interactions' columns, such as movies) by similarity to the text and the row's interactions"
+            + " (such as the user's ratings). Each figure is the mean over the task's n held-out examples, then in brackets its "
             + percent(bootstrap.confidence())
             + " bootstrap percentile interval over those examples ("
             + String.format(Locale.ROOT, "%,d", bootstrap.resamples())
