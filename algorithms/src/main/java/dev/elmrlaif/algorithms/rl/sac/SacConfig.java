@@ -1,5 +1,6 @@
 package dev.elmrlaif.algorithms.rl.sac;
 
+import dev.elmrlaif.algorithms.rl.CriticArchitectureConfig;
 import dev.elmrlaif.domain.config.ConfigException;
 import dev.elmrlaif.domain.config.ConfigKeys;
 import dev.elmrlaif.domain.config.Default;
@@ -60,7 +61,7 @@ public record SacConfig(
         @Range(min = 0)
         @Default("1.0")
         double gradClip,
-    @Doc("The critics' architecture") SacCriticConfig critic,
+    @Doc("The critics' architecture") CriticArchitectureConfig critic,
     @Doc("Steps whose updates train only the critics before the policy starts to move")
         @Range(min = 0)
         @Default("0")
@@ -85,8 +86,8 @@ public record SacConfig(
   /**
    * K = 8 completions of at most 32 tokens, {@link SacReplayConfig#defaults()}, 16 trajectories per
    * update, 1 update per step, γ = 1, τ = 0.05, fixed α = 0.05, learning rates 1e-5 (policy) and
-   * 1e-4 (critics), no weight decay, clip 1.0, {@link SacCriticConfig#defaults()}, no warm-up, seed
-   * 0.
+   * 1e-4 (critics), no weight decay, clip 1.0, {@link CriticArchitectureConfig#defaults()}, no
+   * warm-up, seed 0.
    */
   public static SacConfig defaults() {
     return ConfigKeys.defaults(SacConfig.class);

@@ -7,6 +7,7 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
 import dev.elmrlaif.algorithms.rl.CompletionReward;
+import dev.elmrlaif.algorithms.rl.CriticArchitectureConfig;
 import dev.elmrlaif.algorithms.rl.OffPolicyTrainer;
 import dev.elmrlaif.algorithms.rl.RlAlgorithm;
 import dev.elmrlaif.algorithms.rl.TrainerState;
@@ -67,9 +68,10 @@ import java.util.SplittableRandom;
  * OffPolicyTrainer}'s; this class is the update ({@link #update}) and what it saves: the critics,
  * the target, both optimizers and {@link State} ({@link TrainerStateFolder}).
  *
- * <p>Critics ({@link SacCriticConfig}): heads on the frozen reference's hidden states, or small
- * transformers of their own. Memory: each update's forwards, losses and backward pass run inside
- * one {@link NDScope} and child manager that close after the backward pass (docs/djl-pitfalls.md).
+ * <p>Critics ({@link CriticArchitectureConfig}): heads on the frozen reference's hidden states, or
+ * small transformers of their own. Memory: each update's forwards, losses and backward pass run
+ * inside one {@link NDScope} and child manager that close after the backward pass
+ * (docs/djl-pitfalls.md).
  */
 public final class SacTrainer extends OffPolicyTrainer<SacTrainer.State> {
   private final SacConfig config;

@@ -1,5 +1,6 @@
 package dev.elmrlaif.algorithms.rl.softq;
 
+import dev.elmrlaif.algorithms.rl.CriticArchitectureConfig;
 import dev.elmrlaif.domain.config.ConfigException;
 import dev.elmrlaif.domain.config.ConfigKeys;
 import dev.elmrlaif.domain.config.Default;
@@ -70,7 +71,7 @@ public record SoftQConfig(
         @Range(min = 0)
         @Default("1.0")
         double gradClip,
-    @Doc("The Q critic's architecture") SoftQCriticConfig critic,
+    @Doc("The Q critic's architecture") CriticArchitectureConfig critic,
     @Doc("Seed of the sampler, the replay buffer and the critic's initialisation") @Default("0")
         long seed)
     implements SoftQConfigBuilder.With {
@@ -99,8 +100,8 @@ public record SoftQConfig(
    * K = 8 completions of at most 32 tokens from the current policy, {@link
    * SoftQReplayConfig#defaults()}, 16 trajectories per update, 4 critic and 1 distillation updates
    * per step, γ = 1, τ = 0.05, α = 0.05, learning rates 1e-4 (critic) and 1e-5 (policy), no weight
-   * decay, clip 1.0, {@link SoftQCriticConfig#defaults()} (a zero head on the frozen trunk), seed
-   * 0.
+   * decay, clip 1.0, {@link CriticArchitectureConfig#defaults()} (a zero head on the frozen trunk),
+   * seed 0.
    */
   public static SoftQConfig defaults() {
     return ConfigKeys.defaults(SoftQConfig.class);

@@ -2,6 +2,7 @@ package dev.elmrlaif.algorithms.rl.sac;
 
 import ai.djl.Device;
 import ai.djl.ndarray.types.DataType;
+import dev.elmrlaif.algorithms.rl.CriticArchitectureConfig;
 import dev.elmrlaif.algorithms.rl.StepTiming;
 import dev.elmrlaif.algorithms.rl.reinforce.SyntheticElmPolicy;
 import dev.elmrlaif.critics.CriticTrunk;
@@ -64,7 +65,7 @@ public final class SacBenchmark {
                 .samplesPerContext(8)
                 .maxNewTokens(32)
                 .batchTrajectories(16)
-                .critic(SacCriticConfig.defaults().withTrunk(trunk))
+                .critic(CriticArchitectureConfig.defaults().withTrunk(trunk))
                 .build();
         report(
             "quickstart LM (V 4096, 4x128, 4 contexts x K 8, 32 tokens, 16 trajectories, critic "

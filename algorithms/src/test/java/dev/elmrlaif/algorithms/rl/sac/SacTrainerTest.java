@@ -10,6 +10,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import dev.elmrlaif.algorithms.rl.CompletionReward;
+import dev.elmrlaif.algorithms.rl.CriticArchitectureConfig;
 import dev.elmrlaif.algorithms.rl.RlAlgorithm;
 import dev.elmrlaif.algorithms.rl.RlStep;
 import dev.elmrlaif.algorithms.rl.math.KlControllerConfig;
@@ -202,7 +203,7 @@ class SacTrainerTest {
                 reward(toy),
                 smallConfig(toy)
                     .withCritic(
-                        SacCriticConfig.defaults()
+                        CriticArchitectureConfig.defaults()
                             .with(
                                 c ->
                                     c.trunk(CriticTrunk.SEPARATE)

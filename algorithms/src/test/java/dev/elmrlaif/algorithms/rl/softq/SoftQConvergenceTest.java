@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.DataType;
+import dev.elmrlaif.algorithms.rl.CriticArchitectureConfig;
 import dev.elmrlaif.algorithms.rl.RlStep;
 import dev.elmrlaif.algorithms.rl.reinforce.SyntheticElmPolicy;
 import dev.elmrlaif.algorithms.synthetic.SoftValues;
@@ -53,7 +54,7 @@ class SoftQConvergenceTest {
               .policyLearningRate(0.01)
               .gradClip(0)
               .critic(
-                  SoftQCriticConfig.defaults()
+                  CriticArchitectureConfig.defaults()
                       .with(b -> b.trunk(trunk).layers(1).heads(1).dModel(16)))
               .seed(7)
               .build();

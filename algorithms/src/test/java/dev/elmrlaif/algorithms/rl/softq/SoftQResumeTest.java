@@ -9,6 +9,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import dev.elmrlaif.algorithms.rl.CompletionReward;
+import dev.elmrlaif.algorithms.rl.CriticArchitectureConfig;
 import dev.elmrlaif.algorithms.rl.RlStep;
 import dev.elmrlaif.algorithms.rl.TrainerState;
 import dev.elmrlaif.algorithms.rl.reinforce.SyntheticElmPolicy;
@@ -52,7 +53,7 @@ class SoftQResumeTest {
         .policyLearningRate(0.01)
         .gradClip(1.0)
         .critic(
-            SoftQCriticConfig.defaults()
+            CriticArchitectureConfig.defaults()
                 .with(
                     b ->
                         b.trunk(CriticTrunk.SEPARATE)

@@ -3,6 +3,7 @@ package dev.elmrlaif.algorithms.rl.sac;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.elmrlaif.algorithms.rl.CriticArchitectureConfig;
 import dev.elmrlaif.algorithms.rl.math.KlControllerConfig;
 import dev.elmrlaif.app.config.ConfigLoader;
 import dev.elmrlaif.app.config.YamlConfigs;
@@ -106,8 +107,8 @@ class SacConfigTest {
     SacReplayConfig replay = SacReplayConfig.defaults().withCapacity(100);
     assertEquals(ReplayConfig.prioritised(100), replay.withPrioritised(true).toReplayConfig());
     assertEquals(ReplayConfig.uniform(100), replay.withPrioritised(false).toReplayConfig());
-    SacCriticConfig critic =
-        SacCriticConfig.defaults()
+    CriticArchitectureConfig critic =
+        CriticArchitectureConfig.defaults()
             .with(
                 b -> b.trunk(CriticTrunk.SEPARATE).layers(2).heads(4).dModel(32).headInitStd(0.01));
     assertEquals(

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import dev.elmrlaif.algorithms.rl.CriticArchitectureConfig;
 import dev.elmrlaif.app.config.YamlConfigs;
 import dev.elmrlaif.critics.CriticTrunk;
 import dev.elmrlaif.domain.config.ConfigJson;
@@ -75,7 +76,7 @@ class SoftQConfigTest {
             .weightDecay(0.01)
             .gradClip(0.5)
             .critic(
-                SoftQCriticConfig.defaults()
+                CriticArchitectureConfig.defaults()
                     .with(
                         b -> b.trunk(CriticTrunk.SEPARATE).layers(1).dModel(32).headInitStd(0.02)))
             .seed(17)
@@ -94,7 +95,9 @@ class SoftQConfigTest {
   @Test
   void everyKeyIsDocumented() {
     for (Class<?> type :
-        new Class<?>[] {SoftQConfig.class, SoftQReplayConfig.class, SoftQCriticConfig.class}) {
+        new Class<?>[] {
+          SoftQConfig.class, SoftQReplayConfig.class, CriticArchitectureConfig.class
+        }) {
       for (RecordComponent component : type.getRecordComponents()) {
         assertNotNull(
             component.getAnnotation(Doc.class), type.getSimpleName() + "." + component.getName());

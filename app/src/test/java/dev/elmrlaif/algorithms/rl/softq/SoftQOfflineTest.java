@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.ndarray.types.DataType;
+import dev.elmrlaif.algorithms.rl.CriticArchitectureConfig;
 import dev.elmrlaif.algorithms.rl.RlStep;
 import dev.elmrlaif.algorithms.rl.reinforce.SyntheticElmPolicy;
 import dev.elmrlaif.algorithms.synthetic.SyntheticCoMdp;
@@ -43,7 +44,7 @@ class SoftQOfflineTest {
         .policyLearningRate(0.01)
         .gradClip(0)
         .critic(
-            SoftQCriticConfig.defaults()
+            CriticArchitectureConfig.defaults()
                 .with(b -> b.trunk(CriticTrunk.SEPARATE).layers(1).heads(1).dModel(16)))
         .seed(7);
   }

@@ -1,4 +1,4 @@
-package dev.elmrlaif.algorithms.rl.softq;
+package dev.elmrlaif.algorithms.rl;
 
 import dev.elmrlaif.critics.CriticConfig;
 import dev.elmrlaif.critics.CriticTrunk;
@@ -10,15 +10,16 @@ import dev.elmrlaif.domain.config.Range;
 import io.soabase.recordbuilder.core.RecordBuilder;
 
 /**
- * The soft-Q trainer's Q critic (YAML section {@code soft_q.critic}), mapped onto the critics
- * module's {@link CriticConfig}: a linear head emitting {@code Q(s,·)} over the vocabulary, on the
- * frozen reference model's hidden states or on a small transformer of its own.
+ * A critic's architecture, the one record behind both {@code sac.critic} (SAC's Q and V critics)
+ * and {@code soft_q.critic} (soft-Q's Q critic, whose head emits {@code Q(s,·)} over the
+ * vocabulary), mapped onto the critics module's {@link CriticConfig}: linear heads on the frozen
+ * reference model's hidden states, or on a small transformer of the critic's own.
  */
 @RecordBuilder
-public record SoftQCriticConfig(
+public record CriticArchitectureConfig(
     @Doc(
-            "shared_frozen: a head on the frozen reference model's hidden states; separate: a small"
-                + " transformer of the critic's own, trained with its head")
+            "shared_frozen: heads on the frozen reference model's hidden states; separate: a small"
+                + " transformer of the critic's own, trained with its heads")
         @Default("shared_frozen")
         CriticTrunk trunk,
     @Doc("Separate trunk only: transformer blocks") @Range(min = 1) @Default("2") int layers,
@@ -26,13 +27,14 @@ public record SoftQCriticConfig(
     @Doc("Separate trunk only: width, a multiple of heads") @Range(min = 1) @Default("64")
         int dModel,
     @Doc(
-            "Standard deviation of the head's initial weights (0: Q starts at 0, so pi* starts at pi_ref)")
+            "Standard deviation of the heads' initial weights (0: every value starts at 0, so soft-Q's"
+                + " pi* starts at pi_ref)")
         @Range(min = 0)
         @Default("0.0")
         double headInitStd)
-    implements SoftQCriticConfigBuilder.With {
+    implements CriticArchitectureConfigBuilder.With {
 
-  public SoftQCriticConfig {
+  public CriticArchitectureConfig {
     if (trunk == null) {
       throw new ConfigException("trunk", "missing, expected shared_frozen or separate");
     }
@@ -50,11 +52,11 @@ public record SoftQCriticConfig(
   }
 
   /**
-   * A zero-initialised head on the frozen shared trunk (separate-trunk sizes: 2 layers, 2 heads,
+   * Zero-initialised heads on the frozen shared trunk (separate-trunk sizes: 2 layers, 2 heads,
    * 64).
    */
-  public static SoftQCriticConfig defaults() {
-    return ConfigKeys.defaults(SoftQCriticConfig.class);
+  public static CriticArchitectureConfig defaults() {
+    return ConfigKeys.defaults(CriticArchitectureConfig.class);
   }
 
   /** The critics module's config, with the given initialisation seed. */
