@@ -264,18 +264,8 @@ public final class DjlSentenceEncoder implements TextEncoder, AutoCloseable {
       throw new InvalidRewardInputException(
           file + ": malformed sentence-encoder descriptor: " + e.getMessage(), e);
     }
-    if (!FORMAT.equals(descriptor.format()) || descriptor.version() != FORMAT_VERSION) {
-      throw new InvalidRewardInputException(
-          file
-              + ": key 'format'/'version' is '"
-              + descriptor.format()
-              + "'/"
-              + descriptor.version()
-              + ", expected '"
-              + FORMAT
-              + "'/"
-              + FORMAT_VERSION);
-    }
+    TextEncoders.requireFormat(
+        file, "key", descriptor.format(), descriptor.version(), FORMAT, FORMAT_VERSION);
     if (descriptor.modelDirectory() == null || descriptor.modelSha256() == null) {
       throw new InvalidRewardInputException(
           file + ": lacks the key 'modelDirectory' or 'modelSha256'");

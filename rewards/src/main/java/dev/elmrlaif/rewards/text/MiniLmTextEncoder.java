@@ -456,18 +456,8 @@ public final class MiniLmTextEncoder implements TextEncoder {
       throw new InvalidRewardInputException(
           file + ": malformed MiniLM encoder descriptor: " + e.getMessage(), e);
     }
-    if (!FORMAT.equals(descriptor.format()) || descriptor.version() != FORMAT_VERSION) {
-      throw new InvalidRewardInputException(
-          file
-              + ": key 'format'/'version' is '"
-              + descriptor.format()
-              + "'/"
-              + descriptor.version()
-              + ", expected '"
-              + FORMAT
-              + "'/"
-              + FORMAT_VERSION);
-    }
+    TextEncoders.requireFormat(
+        file, "key", descriptor.format(), descriptor.version(), FORMAT, FORMAT_VERSION);
     if (descriptor.variant() == null || descriptor.artifactVersion() == null) {
       throw new InvalidRewardInputException(
           file + ": lacks the key 'variant' or 'artifactVersion'");

@@ -213,4 +213,34 @@ public final class TextEncoders {
       Files.deleteIfExists(temporary);
     }
   }
+
+  /**
+   * The one check of a saved encoder's format and version: a file of another format or version is
+   * refused with the same message by every encoder ({@code what} names the key's place, e.g. {@code
+   * "key"} or {@code "header key"}).
+   *
+   * @throws InvalidRewardInputException if {@code format}/{@code version} differ from the expected
+   */
+  static void requireFormat(
+      Path file,
+      String what,
+      String format,
+      int version,
+      String expectedFormat,
+      int expectedVersion) {
+    if (!expectedFormat.equals(format) || version != expectedVersion) {
+      throw new InvalidRewardInputException(
+          file
+              + ": "
+              + what
+              + " 'format'/'version' is '"
+              + format
+              + "'/"
+              + version
+              + ", expected '"
+              + expectedFormat
+              + "'/"
+              + expectedVersion);
+    }
+  }
 }

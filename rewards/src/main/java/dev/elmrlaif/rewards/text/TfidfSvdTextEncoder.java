@@ -421,18 +421,8 @@ public final class TfidfSvdTextEncoder implements TextEncoder {
   }
 
   private static void validate(Path file, Header header) {
-    if (!FORMAT.equals(header.format()) || header.version() != FORMAT_VERSION) {
-      throw new InvalidRewardInputException(
-          file
-              + ": header key 'format'/'version' is '"
-              + header.format()
-              + "'/"
-              + header.version()
-              + ", expected '"
-              + FORMAT
-              + "'/"
-              + FORMAT_VERSION);
-    }
+    TextEncoders.requireFormat(
+        file, "header key", header.format(), header.version(), FORMAT, FORMAT_VERSION);
     if (header.config() == null || header.terms() == null || header.idf() == null) {
       throw new InvalidRewardInputException(
           file + ": header lacks one of the keys 'config', 'terms', 'idf'");
