@@ -30,7 +30,10 @@ class MovieLensDownloaderTest {
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
     try (ZipOutputStream out = new ZipOutputStream(bytes)) {
       for (int i = 0; i < namesAndContents.length; i += 2) {
-        out.putNextEntry(new ZipEntry(namesAndContents[i]));
+        ZipEntry entry = new ZipEntry(namesAndContents[i]);
+        entry.setTime(
+            0L); // fixed timestamp: the archive, and so its SHA-256, is the same every run
+        out.putNextEntry(entry);
         out.write(namesAndContents[i + 1].getBytes(StandardCharsets.UTF_8));
         out.closeEntry();
       }
@@ -67,6 +70,12 @@ class MovieLensDownloaderTest {
     assertFalse(Files.exists(Path.of("/tmp/elm-rlaif-absolute-entry.txt")));
   }
 
+  /** A checksum that differs from {@code sha} in its first digit, whatever that digit is. */
+  private static String corrupted(String sha) {
+    char first = sha.charAt(0) == '0' ? '1' : '0';
+    return first + sha.substring(1);
+  }
+
   @Test
   void downloadsChecksUnpacksAndReusesThroughAnInProcessServer() throws IOException {
     byte[] archive =
@@ -94,7 +103,7 @@ class MovieLensDownloaderTest {
       UserInputException corrupt =
           assertThrows(
               UserInputException.class,
-              () -> downloader.download(url, "00" + sha.substring(2), "ml-latest-small", dir));
+              () -> downloader.download(url, corrupted(sha), "ml-latest-small", dir));
       assertTrue(corrupt.getMessage().contains("SHA-256 is " + sha), corrupt.getMessage());
       assertFalse(
           Files.exists(dir.resolve("movielens/ml-latest-small")),
