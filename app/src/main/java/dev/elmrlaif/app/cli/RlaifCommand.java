@@ -33,6 +33,7 @@ import picocli.CommandLine.Option;
       SweepCommand.class,
       DataCommand.class,
       BenchCommand.class,
+      ReportCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class RlaifCommand implements Runnable {

@@ -6,6 +6,7 @@ import dev.elmrlaif.algorithms.config.StageName;
 import dev.elmrlaif.algorithms.pipeline.RunContext;
 import dev.elmrlaif.algorithms.pipeline.Stage;
 import dev.elmrlaif.algorithms.run.RunDirectory;
+import dev.elmrlaif.app.report.HtmlReport;
 import dev.elmrlaif.policy.io.AtomicFiles;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -23,7 +24,7 @@ import java.util.TreeMap;
  * ({@code eval.md} as written, so every SC and BC figure with its bootstrap interval and RL − SFT
  * with its paired interval; on the synthetic CoMDP the distance to the exact optimum), and the last
  * value of every metric per stage, read back from {@code metrics.jsonl} and {@code
- * provenance.json}.
+ * provenance.json}; then {@code report.html} with plots ({@link HtmlReport}).
  */
 public final class ReportStage implements Stage {
   private final ObjectMapper json = new ObjectMapper();
@@ -110,7 +111,11 @@ public final class ReportStage implements Stage {
     }
     Path out = run.path().resolve("report.md");
     AtomicFiles.writeString(out, md.toString());
-    return Map.of("report", out.getFileName().toString());
+    Path html = HtmlReport.write(run.path());
+    Map<String, Object> record = new LinkedHashMap<>();
+    record.put("report", out.getFileName().toString());
+    record.put("report_html", html.getFileName().toString());
+    return record;
   }
 
   private Map<String, Map<String, String>> lastMetrics(Path metrics) throws IOException {

@@ -83,6 +83,15 @@ class SupervisedPipelineTest {
             .matcher(report)
             .find(),
         report);
+    // report.html beside it: the same evaluation with intervals, a plot per training curve
+    String html = Files.readString(run.resolve("report.html"));
+    assertTrue(html.contains("<h3>Behavioral consistency (BC)</h3>"), html);
+    assertTrue(html.contains("alt=\"sft/user/stage2: loss\""), html);
+    java.util.regex.Matcher image =
+        java.util.regex.Pattern.compile("<img src=\"([^\"]+)\"").matcher(html);
+    while (image.find()) {
+      assertTrue(Files.isRegularFile(run.resolve(image.group(1))), image.group(1));
+    }
     assertEquals(
         3 * 3,
         Files.readAllLines(run.resolve("generations.jsonl")).size(),

@@ -85,6 +85,7 @@ class TrainCommandTest {
             "metrics.jsonl",
             "run.log",
             "report.md",
+            "report.html",
             "stages/report.json")) {
       assertTrue(Files.isRegularFile(runDir.resolve(f)), f);
     }
