@@ -42,6 +42,9 @@ import picocli.CommandLine.Spec;
  *
  * <p>Vectors file: JSON lines, each {@code {"id": "any label", "entities": [[...], ...]}} with one
  * vector per placeholder of the prompt, in slot order.
+ *
+ * <p>{@code --run RUN_DIR} names the entities instead ({@code --movie}, {@code --user}, {@code
+ * --interpolate}, {@code --concept}; {@link GenerateByName}) and adds each text's SC and BC.
  */
 @Command(
     name = "generate",
@@ -52,7 +55,6 @@ public final class GenerateCommand implements Callable<Integer> {
 
   @Option(
       names = "--model",
-      required = true,
       paramLabel = "DIR",
       description =
           "Model folder written by training, e.g. RUN/sft/movie/model (elm.json, model.safetensors, tokenizer.json).")
@@ -60,7 +62,6 @@ public final class GenerateCommand implements Callable<Integer> {
 
   @Option(
       names = "--prompt",
-      required = true,
       paramLabel = "TEXT",
       description =
           "The prompt; <|entity_0|>, <|entity_1|> mark where each vector goes, e.g. "
@@ -80,6 +81,68 @@ public final class GenerateCommand implements Callable<Integer> {
       description =
           "JSON lines, each {\"id\": ..., \"entities\": [[...], ...]}: one context per line.")
   Path vectorsFile;
+
+  @Option(
+      names = "--run",
+      paramLabel = "RUN_DIR",
+      description =
+          "A run folder: name the entities instead of giving a model, a prompt and vectors"
+              + " (--movie, --user, --interpolate; --concept to shift them).")
+  Path run;
+
+  @Option(
+      names = "--movie",
+      paramLabel = "TITLE",
+      description =
+          "With --run: a movie by title, e.g. \"Toy Story (1995)\" (twice for two-movie tasks).")
+  List<String> movies = new ArrayList<>();
+
+  @Option(names = "--user", paramLabel = "ID", description = "With --run: a user by id, e.g. 42.")
+  String user;
+
+  @Option(
+      names = "--interpolate",
+      arity = "2",
+      paramLabel = "NAME",
+      description =
+          "With --run: two movies (or users, with a user --task); generates for (1-alpha)·A + alpha·B.")
+  List<String> interpolate = new ArrayList<>();
+
+  @Option(
+      names = "--alpha",
+      paramLabel = "A",
+      defaultValue = "0.5",
+      description =
+          "Mixing weight of the second entity of --interpolate, in [0, 1] (default: ${DEFAULT-VALUE}).")
+  double alpha;
+
+  @Option(
+      names = "--concept",
+      paramLabel = "NAME",
+      description =
+          "With --run and --movie or --user: shift the entity along this concept direction, e + scale·cav.")
+  String concept;
+
+  @Option(
+      names = "--scale",
+      paramLabel = "S",
+      defaultValue = "1.0",
+      description = "Step along --concept (default: ${DEFAULT-VALUE}).")
+  double scale;
+
+  @Option(
+      names = "--task",
+      paramLabel = "TASK",
+      description =
+          "With --run: the task, e.g. summary or user_profile (default: the run's first task about the named entity kind).")
+  String task;
+
+  @Option(
+      names = "--stage",
+      paramLabel = "STAGE",
+      description =
+          "With --run: the model to use, sft or rl_<algorithm> (default: the last RL stage with a model, else sft).")
+  String stage;
 
   @Option(
       names = "--samples",
@@ -153,6 +216,14 @@ public final class GenerateCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws IOException {
+    if (run != null) {
+      return callByName();
+    }
+    if (model == null || prompt == null) {
+      throw new UserInputException(
+          "give --model DIR and --prompt TEXT (with --vector or --vectors), or --run RUN_DIR with"
+              + " entities by name (--movie, --user, --interpolate)");
+    }
     if (samples < 1) {
       throw new UserInputException("--samples: found " + samples + ", expected an integer >= 1");
     }
@@ -231,6 +302,58 @@ public final class GenerateCommand implements Callable<Integer> {
       }
     } catch (CheckpointFormatException | TokenizerFormatException e) {
       throw new UserInputException(e.getMessage(), e);
+    }
+    if (out != null) {
+      AtomicFiles.writeString(out, lines.toString());
+    } else {
+      spec.commandLine().getOut().print(lines);
+      spec.commandLine().getOut().flush();
+    }
+    return 0;
+  }
+
+  /** {@code --run}: entities by name, each generation printed with its SC (and BC). */
+  private int callByName() throws IOException {
+    if (model != null || prompt != null || !vectors.isEmpty() || vectorsFile != null) {
+      throw new UserInputException(
+          "--run names the entities: leave out --model, --prompt, --vector and --vectors");
+    }
+    int named =
+        (movies.isEmpty() ? 0 : 1) + (user == null ? 0 : 1) + (interpolate.isEmpty() ? 0 : 1);
+    if (named != 1) {
+      throw new UserInputException(
+          "--run: name the entities with exactly one of --movie, --user or --interpolate, found "
+              + (named == 0 ? "none" : "several"));
+    }
+    if (concept != null && (interpolate.size() > 0 || movies.size() > 1)) {
+      throw new UserInputException(
+          "--concept: shifts one entity; combine it with one --movie or --user");
+    }
+    if (!(alpha >= 0 && alpha <= 1)) {
+      throw new UserInputException("--alpha: found " + alpha + ", expected a number in [0, 1]");
+    }
+    if (!Double.isFinite(scale)) {
+      throw new UserInputException("--scale: found " + scale + ", expected a finite number");
+    }
+    if (samples < 1) {
+      throw new UserInputException("--samples: found " + samples + ", expected an integer >= 1");
+    }
+    if (maxNewTokens < 1) {
+      throw new UserInputException(
+          "--max-new-tokens: found " + maxNewTokens + ", expected an integer >= 1");
+    }
+    SamplingConfig sampling = samplingConfig();
+    if (out != null && Files.exists(out) && !Files.isRegularFile(out)) {
+      throw new UserInputException(
+          "--out " + out + ": is not a regular file; expected the name of the file to write to");
+    }
+    GenerateByName byName =
+        GenerateByName.open(
+            new GenerateByName.Request(
+                run, movies, user, interpolate, alpha, concept, scale, task, stage));
+    StringBuilder lines = new StringBuilder();
+    for (ObjectNode line : byName.generate(sampling, samples, seed, toDevice())) {
+      lines.append(JSON.writeValueAsString(line)).append('\n');
     }
     if (out != null) {
       AtomicFiles.writeString(out, lines.toString());

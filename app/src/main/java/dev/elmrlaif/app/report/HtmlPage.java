@@ -16,7 +16,8 @@ final class HtmlPage {
   private static final String STYLE =
       "body{font-family:sans-serif;max-width:1400px;margin:1em auto;padding:0 1em;color:#222}"
           + "table{border-collapse:collapse;margin:0.5em 0}"
-          + "th,td{border:1px solid #ccc;padding:3px 6px;vertical-align:top;text-align:left}"
+          + "th,td{border:1px solid #ccc;padding:3px 6px;vertical-align:top;text-align:left;"
+          + "overflow-wrap:anywhere}"
           + "th{background:#f2f2f2}td.num{text-align:right;white-space:nowrap}"
           + "pre{background:#f7f7f7;padding:0.5em;overflow-x:auto;font-size:85%}"
           + "figure{display:inline-block;margin:0.3em}figcaption{font-size:85%;color:#555}"

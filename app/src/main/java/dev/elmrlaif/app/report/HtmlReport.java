@@ -183,15 +183,14 @@ public final class HtmlReport {
         continue;
       }
       JsonNode record = JSON.readTree(marker.toFile());
+      List<List<String>> fields = new ArrayList<>();
+      flatten("", record, fields);
       List<String> outcome = new ArrayList<>();
-      record
-          .fields()
-          .forEachRemaining(
-              field -> {
-                if (!List.of("stage", "seconds", "finished_at").contains(field.getKey())) {
-                  outcome.add(field.getKey() + " = " + format(field.getValue()));
-                }
-              });
+      for (List<String> field : fields) {
+        if (!List.of("stage", "seconds", "finished_at").contains(field.get(0))) {
+          outcome.add(field.get(0) + " = " + field.get(1));
+        }
+      }
       rows.add(
           List.of(
               stage.key(),

@@ -20,12 +20,13 @@ import java.util.List;
  * @param context the run's context (close its metrics when done)
  * @param setup the stages' fixed sections
  */
-record SupervisedTinyRun(PreparedData data, Path runDir, RunContext context, TrainingSetup setup) {
+public record SupervisedTinyRun(
+    PreparedData data, Path runDir, RunContext context, TrainingSetup setup) {
 
   /**
    * Generates the tiny world under {@code dir} and trains its supervised models in {@code dir/run}.
    */
-  static SupervisedTinyRun train(Path dir) throws Exception {
+  public static SupervisedTinyRun train(Path dir) throws Exception {
     PreparedData data = TinyElmWorld.data(dir);
     Path config = TinyElmWorld.writeConfig(dir);
     Path runDir = dir.resolve("run");
