@@ -26,6 +26,13 @@ class ReportCommandTest {
   }
 
   @Test
+  void helpListsTheSubcommand() {
+    CliHarness.Result help = CliHarness.run("--help");
+    assertTrue(help.out().contains("  report "), help.out());
+    assertTrue(CliHarness.run("report", "--help").out().startsWith("Usage: rlaif report"));
+  }
+
+  @Test
   void aFolderThatIsNoRunIsOneLineAndExitTwoWithNothingWritten() throws Exception {
     Path empty = Files.createDirectories(dir.resolve("empty"));
     CliHarness.Result result = CliHarness.run("report", empty.toString());
