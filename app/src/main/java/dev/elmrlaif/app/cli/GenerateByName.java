@@ -114,9 +114,19 @@ final class GenerateByName {
     return new GenerateByName(request, data, config);
   }
 
-  /** One generation context: what it is called, its slot vectors and reward targets. */
-  private record Context(
-      String label, List<String> entities, float[][] slots, RewardContext target) {}
+  /**
+   * One generation context: what it is called, the entities' names, the vectors in the task's slots
+   * and the targets its texts are scored against.
+   */
+  record Context(
+      TaskSpec task, String label, List<String> entities, float[][] slots, RewardContext target) {}
+
+  /** The task, the named entities and the vectors and targets they give (no model needed). */
+  Context resolve() {
+    String kind = request.user() != null ? "user" : "movie";
+    int count = request.movies().size() > 1 ? request.movies().size() : 1;
+    return context(task(kind, count));
+  }
 
   /**
    * Generates {@code samples} texts for the request and returns one JSON object per text: {@code
@@ -124,17 +134,13 @@ final class GenerateByName {
    * {@code bc} (null where the task has none), {@code tokens}, {@code ended}, {@code logprob}.
    */
   List<ObjectNode> generate(SamplingConfig sampling, int samples, long seed, Device device) {
-    // 1. Which entity kind, task and trained model.
-    String kind = request.user() != null ? "user" : "movie";
-    int count = request.movies().size() > 1 ? request.movies().size() : 1;
-    TaskSpec task = task(kind, count);
-    kind = task.slots().get(0).kind();
+    // 1. The task, the named entities and the vectors in the task's slots; the trained model.
+    Context context = resolve();
+    TaskSpec task = context.task();
+    String kind = task.slots().get(0).kind();
     Path model = model(kind);
 
-    // 2. The named entities and the vectors in the task's slots.
-    Context context = context(task);
-
-    // 3. Generate with the stage's model, then score against the same targets as the evaluation.
+    // 2. Generate with the stage's model, then score against the same targets as the evaluation.
     List<ObjectNode> lines = new ArrayList<>();
     try (ElmTokenizer tokenizer = ElmTokenizer.load(model.resolve(ElmCheckpoint.TOKENIZER_FILE));
         Elm elm = ElmCheckpoint.load(model, device, DataType.FLOAT32)) {
@@ -376,7 +382,7 @@ final class GenerateByName {
                   alpha,
                   slots)
               : targets.shift(label, task, slots);
-      return new Context(label, List.of(name(kind, a), name(kind, b)), slots, target);
+      return new Context(task, label, List.of(name(kind, a), name(kind, b)), slots, target);
     }
     List<Integer> indices = new ArrayList<>();
     if (request.user() != null) {
@@ -399,7 +405,7 @@ final class GenerateByName {
       String label =
           String.join(" + ", names)
               + String.format(Locale.ROOT, " + %s·%s", trim(request.scale()), concept.name());
-      return new Context(label, names, slots, targets.shift(label, task, slots));
+      return new Context(task, label, names, slots, targets.shift(label, task, slots));
     }
     String label = String.join(" + ", names);
     TaskExample example = example(task, indices);
@@ -408,7 +414,7 @@ final class GenerateByName {
             ? targets.real(
                 label, task, example == null ? placeholder(task, indices) : example, slots)
             : targets.shift(label, task, slots);
-    return new Context(label, names, slots, target);
+    return new Context(task, label, names, slots, target);
   }
 
   private static String trim(double value) {

