@@ -206,6 +206,22 @@ public final class StageStore {
     }
   }
 
+  /** The lock of {@code key} if no other process holds it now (for tests); never waits. */
+  Optional<Lock> tryLockBetweenProcesses(String key) throws IOException {
+    Path file = root.resolve(key + ".lock");
+    ReentrantLock local = IN_THIS_JVM.computeIfAbsent(file, f -> new ReentrantLock());
+    local.lock();
+    FileChannel channel =
+        FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+    FileLock fileLock = channel.tryLock();
+    if (fileLock == null) {
+      channel.close();
+      local.unlock();
+      return Optional.empty();
+    }
+    return Optional.of(new Lock(local, channel, fileLock));
+  }
+
   /**
    * Publishes a finished stage's folder and record as the entry of {@code key}, unless a complete
    * one exists; call it holding {@link #lock}. Temporary folders of this key that a killed
