@@ -176,6 +176,9 @@ public final class TrainCommand implements Callable<Integer> {
     if (resume == null) {
       run.writeConfig(new ConfigPrinter().toYaml(config));
     }
+    if (reuse != null) {
+      LOG.info("stage store {}", reuse.store().root());
+    }
     ComputeEnvironment compute =
         ComputeEnvironment.select(DeviceSpec.parse(config.device()), config.threads());
     run.writeProvenance(provenance(loaded, dataRoot, compute));
@@ -210,9 +213,7 @@ public final class TrainCommand implements Callable<Integer> {
       return null;
     }
     String fingerprint = StageReuse.dataFingerprint(loaded, env);
-    StageStore store = StageStore.at(dir);
-    LOG.info("stage store {}", store.root());
-    return new StageReuse(store, StageKeys.of(loaded, fingerprint));
+    return new StageReuse(StageStore.at(dir), StageKeys.of(loaded, fingerprint));
   }
 
   private LoadedConfig loadConfig() {

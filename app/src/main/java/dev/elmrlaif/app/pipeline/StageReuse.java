@@ -97,6 +97,11 @@ public final class StageReuse {
     }
   }
 
+  /** The store this run uses. */
+  public StageStore store() {
+    return store;
+  }
+
   /** Writes {@link #FILE} naming the store (keeping its lines), so a resumed run finds it. */
   public void remember(RunDirectory run) {
     writeNotes(run, noted(run));
