@@ -2,9 +2,11 @@ package dev.elmrlaif.algorithms.run;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.elmrlaif.algorithms.config.StageName;
+import dev.elmrlaif.domain.base.UserInputException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -159,5 +161,13 @@ class StageStoreTest {
     } finally {
       child.destroyForcibly();
     }
+  }
+
+  @Test
+  void aStoreFolderThatIsAFileIsOneLineNamingTheOption() throws Exception {
+    Path file = Files.writeString(dir.resolve("not-a-folder"), "x");
+    UserInputException e = assertThrows(UserInputException.class, () -> StageStore.at(file));
+    assertTrue(e.getMessage().startsWith("--stage-store " + file + ": "), e.getMessage());
+    assertTrue(e.getMessage().endsWith("expected a folder this user can write"), e.getMessage());
   }
 }
