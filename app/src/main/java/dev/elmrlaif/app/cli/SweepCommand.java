@@ -7,9 +7,11 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.elmrlaif.algorithms.config.LoadedConfig;
 import dev.elmrlaif.algorithms.config.StageName;
 import dev.elmrlaif.algorithms.run.RunDirectory;
+import dev.elmrlaif.algorithms.run.StageStore;
 import dev.elmrlaif.algorithms.run.StopRequest;
 import dev.elmrlaif.app.config.ConfigLoader;
 import dev.elmrlaif.app.eval.EvalReport;
+import dev.elmrlaif.app.pipeline.StageReusePlan;
 import dev.elmrlaif.app.sweep.SweepPoint;
 import dev.elmrlaif.app.sweep.SweepSpec;
 import dev.elmrlaif.app.sweep.SweepSummary;
@@ -92,6 +94,14 @@ public final class SweepCommand implements Callable<Integer> {
   @Option(names = "--dry-run", description = "Resolve every run's config, print the runs and exit.")
   boolean dryRun;
 
+  @Option(
+      names = "--stage-store",
+      paramLabel = "DIR",
+      description =
+          "Every run reuses and publishes stage outputs in DIR (rlaif train --stage-store), so"
+              + " runs that differ only in later stages train the earlier ones once.")
+  Path stageStore;
+
   /** The clock of sweep-folder names; tests replace it. */
   Clock clock = Clock.systemUTC();
 
@@ -106,6 +116,10 @@ public final class SweepCommand implements Callable<Integer> {
       configs.add(resolve(sweep, point));
     }
     if (dryRun) {
+      StageReusePlan reuse =
+          stageStore == null
+              ? null
+              : new StageReusePlan(StageStore.lookIn(stageStore), System.getenv());
       for (SweepPoint point : points) {
         spec.commandLine()
             .getOut()
@@ -114,7 +128,10 @@ public final class SweepCommand implements Callable<Integer> {
                     + ": rlaif train "
                     + sweep.baseConfig()
                     + " "
-                    + String.join(" ", point.overrides().stream().map(o -> "--set " + o).toList()));
+                    + String.join(" ", point.overrides().stream().map(o -> "--set " + o).toList())
+                    + (reuse == null
+                        ? ""
+                        : "; " + reuse.describe(point.id(), configs.get(points.indexOf(point)))));
       }
       spec.commandLine().getOut().flush();
       return 0;
@@ -152,6 +169,9 @@ public final class SweepCommand implements Callable<Integer> {
         args.add(sweep.baseConfig().toString());
         points.get(i).overrides().forEach(o -> args.addAll(List.of("--set", o)));
         args.addAll(List.of("--run-dir", runDir.toString()));
+      }
+      if (stageStore != null) {
+        args.addAll(List.of("--stage-store", stageStore.toString()));
       }
       LOG.info(
           "sweep run {} ({}/{}): {}",

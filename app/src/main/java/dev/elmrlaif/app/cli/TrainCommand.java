@@ -4,16 +4,19 @@ import dev.elmrlaif.algorithms.config.DeviceSpec;
 import dev.elmrlaif.algorithms.config.LoadedConfig;
 import dev.elmrlaif.algorithms.config.RlaifConfig;
 import dev.elmrlaif.algorithms.pipeline.RunContext;
+import dev.elmrlaif.algorithms.pipeline.StageKeys;
 import dev.elmrlaif.algorithms.run.ComputeEnvironment;
 import dev.elmrlaif.algorithms.run.MetricsLog;
 import dev.elmrlaif.algorithms.run.ProgressReporter;
 import dev.elmrlaif.algorithms.run.RunDirectory;
 import dev.elmrlaif.algorithms.run.RunStopped;
+import dev.elmrlaif.algorithms.run.StageStore;
 import dev.elmrlaif.algorithms.run.StopRequest;
 import dev.elmrlaif.algorithms.run.TensorBoardWriter;
 import dev.elmrlaif.app.config.ConfigLoader;
 import dev.elmrlaif.app.config.ConfigPrinter;
 import dev.elmrlaif.app.pipeline.StagePipeline;
+import dev.elmrlaif.app.pipeline.StageReuse;
 import dev.elmrlaif.domain.base.Provenance;
 import dev.elmrlaif.domain.base.UserInputException;
 import dev.elmrlaif.domain.config.DataRoot;
@@ -88,6 +91,15 @@ public final class TrainCommand implements Callable<Integer> {
       description = "Continue a killed or finished run in its folder.")
   Path resume;
 
+  @Option(
+      names = "--stage-store",
+      paramLabel = "DIR",
+      description =
+          "Reuse finished stage outputs (data, tokenizer, pretrain, sft, rl) from DIR when their"
+              + " config, data and upstream stages match, and publish new ones there; a resumed"
+              + " run remembers it.")
+  Path stageStore;
+
   /** The process environment; tests replace it. */
   Map<String, String> env = System.getenv();
 
@@ -118,6 +130,7 @@ public final class TrainCommand implements Callable<Integer> {
     RunDirectory resumed = resume != null ? RunDirectory.open(resume) : null;
     // keys, endpoints: a run that cannot finish stops here, before the run folder is written
     pipeline.preflight(loaded, env, stage -> resumed != null && resumed.isStageDone(stage));
+    StageReuse reuse = stageReuse(loaded, resumed);
     RunDirectory run =
         resumed != null
             ? resumed
@@ -128,7 +141,7 @@ public final class TrainCommand implements Callable<Integer> {
     try (RunLogFile log = RunLogFile.attach(run.logFile());
         SignalStop signals = SignalStop.install(stop, code -> Runtime.getRuntime().halt(code))) {
       try {
-        return runPipeline(loaded, run, dataRoot, pipeline, stop);
+        return runPipeline(loaded, run, dataRoot, pipeline, reuse, stop);
       } catch (RunStopped e) {
         String how = "resume with: ./rlaif train --resume " + run.path();
         LOG.warn("{}; {}", e.getMessage(), how); // on the terminal and in run.log
@@ -155,12 +168,16 @@ public final class TrainCommand implements Callable<Integer> {
       RunDirectory run,
       DataRoot dataRoot,
       StagePipeline pipeline,
+      StageReuse reuse,
       StopRequest stop)
       throws Exception {
     RlaifConfig config = loaded.config();
     LOG.info("run {} in {}", config.name(), run.path().toAbsolutePath());
     if (resume == null) {
       run.writeConfig(new ConfigPrinter().toYaml(config));
+    }
+    if (reuse != null) {
+      LOG.info("stage store {}", reuse.store().root());
     }
     ComputeEnvironment compute =
         ComputeEnvironment.select(DeviceSpec.parse(config.device()), config.threads());
@@ -174,12 +191,29 @@ public final class TrainCommand implements Callable<Integer> {
       RunContext context =
           new RunContext(
               loaded, run, compute, metrics, ProgressReporter.of(config.logging(), env), env, stop);
-      pipeline.run(context);
+      pipeline.run(context, reuse);
     }
     LOG.info("run finished: {}", run.path().toAbsolutePath());
     spec.commandLine().getOut().println(run.path());
     spec.commandLine().getOut().flush();
     return 0;
+  }
+
+  /**
+   * The stage store of {@code --stage-store}, else the one a resumed run remembers, with the keys
+   * of this config and data; null when there is none. Computed before the run folder is written, so
+   * data that cannot be found stops the run with nothing written.
+   */
+  private StageReuse stageReuse(LoadedConfig loaded, RunDirectory resumed) {
+    Path dir = stageStore;
+    if (dir == null && resumed != null) {
+      dir = StageReuse.rememberedStore(resumed.path()).orElse(null);
+    }
+    if (dir == null) {
+      return null;
+    }
+    String fingerprint = StageReuse.dataFingerprint(loaded, env);
+    return new StageReuse(StageStore.at(dir), StageKeys.of(loaded, fingerprint));
   }
 
   private LoadedConfig loadConfig() {

@@ -74,26 +74,63 @@ public final class StagePipeline {
 
   /** Runs the planned stages; returns the stages that ran (not skipped). */
   public List<StageName> run(RunContext context) throws Exception {
+    return run(context, null);
+  }
+
+  /**
+   * Runs the planned stages, taking each stored stage's output from the stage store when it holds
+   * the stage's key and publishing it there after it ran ({@link StageReuse}; null: no store);
+   * returns the stages that ran or were reused (not skipped).
+   */
+  public List<StageName> run(RunContext context, StageReuse reuse) throws Exception {
     List<StageName> ran = new ArrayList<>();
+    if (reuse != null) {
+      reuse.remember(context.run());
+    }
     for (StageName name : plan(context.loaded())) {
       if (context.run().isStageDone(name)) {
         LOG.info("stage {}: already done in {}, skipping", name.key(), context.run().path());
+        if (reuse != null) {
+          reuse.publishIfMissed(name, context.run());
+        }
         continue;
       }
       context.stop().stopIfRequested("before stage " + name.key(), null);
-      LOG.info("stage {}: starting", name.key());
-      long start = System.nanoTime();
-      Map<String, Object> result = available.get(name).run(context);
-      double seconds = (System.nanoTime() - start) / 1e9;
-      Map<String, Object> record = new LinkedHashMap<>();
-      record.put("seconds", Math.round(seconds * 1000) / 1000.0);
-      record.put("finished_at", java.time.Instant.now().toString());
-      record.putAll(result);
-      context.run().markStageDone(name, record);
-      context.metrics().log(name.key(), 0, Map.of("stage_seconds", seconds));
-      LOG.info("stage {}: done in {}", name.key(), String.format("%.1f s", seconds));
+      if (reuse != null && reuse.serves(name)) {
+        // one run at a time makes a key's output; the others wait here, then reuse it
+        try (var lock = reuse.lock(name)) {
+          long start = System.nanoTime();
+          var reused = reuse.reuse(name, context.run());
+          if (reused.isPresent()) {
+            Map<String, Object> record = new LinkedHashMap<>(reused.get());
+            record.put("trained_seconds", record.get("seconds"));
+            record.put("seconds", Math.round((System.nanoTime() - start) / 1e6) / 1000.0);
+            record.put("finished_at", java.time.Instant.now().toString());
+            context.run().markStageDone(name, record);
+          } else {
+            runStage(name, context);
+            reuse.publish(name, context.run());
+          }
+        }
+      } else {
+        runStage(name, context);
+      }
       ran.add(name);
     }
     return ran;
+  }
+
+  private void runStage(StageName name, RunContext context) throws Exception {
+    LOG.info("stage {}: starting", name.key());
+    long start = System.nanoTime();
+    Map<String, Object> result = available.get(name).run(context);
+    double seconds = (System.nanoTime() - start) / 1e9;
+    Map<String, Object> record = new LinkedHashMap<>();
+    record.put("seconds", Math.round(seconds * 1000) / 1000.0);
+    record.put("finished_at", java.time.Instant.now().toString());
+    record.putAll(result);
+    context.run().markStageDone(name, record);
+    context.metrics().log(name.key(), 0, Map.of("stage_seconds", seconds));
+    LOG.info("stage {}: done in {}", name.key(), String.format("%.1f s", seconds));
   }
 }

@@ -29,6 +29,24 @@ public interface DomainPreparer {
   PreparedData prepare(boolean force);
 
   /**
+   * The input files this preparation reads (those that exist, and those it would read when
+   * present), found without preparing anything: what {@link #inputFingerprint} hashes.
+   */
+  List<Path> inputFiles();
+
+  /**
+   * SHA-256 (hex) over the input files' names and bytes, in the given order (a missing input
+   * contributes its name only): the data fingerprint of the stage store's keys. Unlike {@link
+   * #cacheKey} it leaves out the config and the seed, which the stage keys hash themselves, key by
+   * key.
+   */
+  static String inputFingerprint(List<Path> inputs) {
+    Hasher hasher = Hashing.sha256().newHasher();
+    hashFiles(hasher, inputs);
+    return hasher.hash().toString();
+  }
+
+  /**
    * The text encoder of a data section ({@link TextEncoderFactory#create}): all-MiniLM-L6-v2 (full
    * or quantized) or the model in {@code data.sentence_model}, disk-cached; or TF-IDF + truncated
    * SVD of {@code data.semantic_dimension} fitted on {@code trainingTexts} with {@code seed}.
@@ -52,6 +70,11 @@ public interface DomainPreparer {
     } catch (JsonProcessingException e) {
       throw new IllegalStateException("cannot serialise the data config", e);
     }
+    hashFiles(hasher, inputs);
+    return hasher.hash().toString();
+  }
+
+  private static void hashFiles(Hasher hasher, List<Path> inputs) {
     byte[] buffer = new byte[1 << 16];
     for (Path input : inputs) {
       hasher.putUnencodedChars(input.getFileName().toString());
@@ -66,6 +89,5 @@ public interface DomainPreparer {
         throw new UncheckedIOException("cannot read " + input, e);
       }
     }
-    return hasher.hash().toString();
   }
 }

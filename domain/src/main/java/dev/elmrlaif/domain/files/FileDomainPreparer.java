@@ -249,6 +249,12 @@ public final class FileDomainPreparer implements DomainPreparer {
    * Every input file, in a fixed order; a named file that is missing is a user error naming its
    * key.
    */
+  /** The entity, vector, id, interaction, concept and task files of the configured folder. */
+  @Override
+  public List<Path> inputFiles() {
+    return inputFiles(folder());
+  }
+
   private List<Path> inputFiles(Path folder) {
     if (files.entities().isEmpty()) {
       throw new UserInputException(

@@ -368,6 +368,23 @@ public final class MovieLensPreparer implements DomainPreparer {
    * long, List)}).
    */
   private String cacheKey(Path root, Path datasetFolder, Path overviews) {
+    return DomainPreparer.cacheKey(config, seed, inputs(root, datasetFolder, overviews));
+  }
+
+  /**
+   * The dataset's CSV files, the overview file and the texts about films outside MovieLens, under
+   * the data root {@link DatasetLocator} finds (downloading the dataset first when that is how
+   * {@link #prepare} would find it).
+   */
+  @Override
+  public List<Path> inputFiles() {
+    Path root =
+        DatasetLocator.resolve(
+            config, environment, new MovieLensDownloader(Duration.ofSeconds(30)));
+    return inputs(root, root.resolve("movielens").resolve(config.dataset()), overviewFile(root));
+  }
+
+  private static List<Path> inputs(Path root, Path datasetFolder, Path overviews) {
     List<Path> inputs = new ArrayList<>();
     for (String name : List.of("movies.csv", "ratings.csv", "tags.csv", "links.csv")) {
       inputs.add(datasetFolder.resolve(name));
@@ -376,7 +393,7 @@ public final class MovieLensPreparer implements DomainPreparer {
       inputs.add(overviews);
     }
     inputs.addAll(OutsideFilmTexts.inputs(root));
-    return DomainPreparer.cacheKey(config, seed, inputs);
+    return inputs;
   }
 
   private static double seconds(long startNanos) {

@@ -15,6 +15,7 @@ import dev.elmrlaif.domain.config.TasksConfig;
 import dev.elmrlaif.domain.config.TextEncoderKind;
 import dev.elmrlaif.domain.config.WalsConfig;
 import dev.elmrlaif.domain.data.DataSummary;
+import dev.elmrlaif.domain.data.DomainPreparer;
 import dev.elmrlaif.domain.data.PreparedData;
 import dev.elmrlaif.domain.movielens.TinyMovieLens;
 import dev.elmrlaif.domain.tasks.Pairing;
@@ -296,5 +297,26 @@ class DataPreparerTest {
       s += x * x;
     }
     return s;
+  }
+
+  @Test
+  void theInputFingerprintFollowsTheInputFilesBytesNotTheirFolder() throws IOException {
+    Path first = dir.resolve("first");
+    Path second = dir.resolve("second");
+    TinyMovieLens.write(first);
+    TinyMovieLens.write(second);
+    String one = fingerprint(first);
+    assertTrue(one.matches("[0-9a-f]{64}"), one);
+    assertEquals(one, fingerprint(second), "the same files in another folder");
+    Path ratings = second.resolve("movielens/ml-latest-small/ratings.csv");
+    Files.writeString(ratings, Files.readString(ratings) + "1,1,3.0,2\n");
+    assertNotEquals(one, fingerprint(second), "one more rating");
+  }
+
+  private String fingerprint(Path root) {
+    return DomainPreparer.inputFingerprint(
+        new DataPreparer(config(root, dir.resolve("cache")), 1, Map.of())
+            .domainPreparer()
+            .inputFiles());
   }
 }
