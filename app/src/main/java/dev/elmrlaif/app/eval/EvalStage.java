@@ -1,5 +1,6 @@
 package dev.elmrlaif.app.eval;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.elmrlaif.algorithms.config.EvalConfig;
 import dev.elmrlaif.algorithms.config.ExperimentName;
 import dev.elmrlaif.algorithms.config.StageName;
@@ -60,7 +61,9 @@ public final class EvalStage implements Stage {
     ConsistencyEvaluator evaluator =
         new ConsistencyEvaluator(data, config, context.config().seed() + 77);
     EvalReport report = evaluator.evaluateStages(models, context.compute().device());
+    JsonNode earlier = Experiments.earlier(context.run().path());
     report.write(context.run().path());
+    Experiments.restore(context.run().path(), earlier);
     Map<String, Object> record = new LinkedHashMap<>();
     if (!config.experiments().isEmpty()) {
       record.put(

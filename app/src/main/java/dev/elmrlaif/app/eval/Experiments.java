@@ -258,6 +258,39 @@ public final class Experiments {
     return files;
   }
 
+  /**
+   * The {@code experiments} node of the run's {@code eval.json}, or null when there is none: what
+   * an evaluation that rewrites {@code eval.json} hands to {@link #restore} so that figures of
+   * experiments run earlier ({@code rlaif experiment}) are not lost.
+   */
+  public static JsonNode earlier(Path runDir) {
+    if (!Files.isRegularFile(runDir.resolve(EvalReport.JSON_FILE))) {
+      return null;
+    }
+    try {
+      JsonNode node = EvalReport.readJson(runDir).get(EVAL_JSON_KEY);
+      return node instanceof ObjectNode ? node : null;
+    } catch (RuntimeException e) {
+      LOG.warn(
+          "cannot read the experiments of the earlier eval.json in {}: {}", runDir, e.getMessage());
+      return null;
+    }
+  }
+
+  /** Puts {@code earlier} (from {@link #earlier}) back under {@code experiments} in eval.json. */
+  public static void restore(Path runDir, JsonNode earlier) {
+    if (earlier == null) {
+      return;
+    }
+    ObjectNode root = (ObjectNode) EvalReport.readJson(runDir);
+    root.set(EVAL_JSON_KEY, earlier);
+    try {
+      AtomicFiles.write(runDir.resolve(EvalReport.JSON_FILE), JSON.writeValueAsBytes(root));
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot write eval.json into " + runDir, e);
+    }
+  }
+
   /** A user error when {@code modelsByStage} has no model at all. */
   static void requireModels(Path runDir, Map<String, Map<String, Path>> modelsByStage) {
     if (modelsByStage.isEmpty()) {

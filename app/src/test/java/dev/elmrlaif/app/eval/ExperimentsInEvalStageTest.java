@@ -78,8 +78,19 @@ class ExperimentsInEvalStageTest {
 
     // 2. the eval stage with both experiments
     Map<String, Object> record = new EvalStage(setup).run(context);
-    context.metrics().close();
     assertTrue(record.containsKey("experiments"), record.toString());
+    JsonNode withExperiments = EvalReport.readJson(runDir).get(Experiments.EVAL_JSON_KEY);
+    // an evaluation without experiments (`rlaif eval` on this run) keeps their figures in eval.json
+    TrainingSetup plain =
+        TrainingSetup.fixed(
+            setup.model().apply(null),
+            setup.pretrain().apply(null),
+            sft,
+            eval.withExperiments(List.of()),
+            c -> data);
+    new EvalStage(plain).run(context);
+    context.metrics().close();
+    assertEquals(withExperiments, EvalReport.readJson(runDir).get(Experiments.EVAL_JSON_KEY));
 
     // 3. both files, and the same figures in eval.json
     List<ExperimentFigures> files = ExperimentFigures.readAll(runDir);

@@ -270,6 +270,74 @@ class HypotheticalExperimentsTest {
     assertTrue(users.yLabel().contains("BC"));
   }
 
+  @Test
+  void theTextOnlyBaselineGetsAppendixFsPromptsAndIsScoredLikeTheElm() {
+    PreparedData data = ExperimentWorld.data(dir);
+    List<String> prompts = new ArrayList<>();
+    String reply = TinyElmWorld.movieText(12);
+    TextOnlyBaseline llm =
+        new TextOnlyBaseline(
+            prompt -> {
+              prompts.add(prompt);
+              return prompt.startsWith("In ten bullet points")
+                  ? TinyElmWorld.profileText(4)
+                  : reply;
+            });
+    FixedText movies = new FixedText(TinyElmWorld.movieText(7));
+    ExperimentFigures result =
+        new Experiments(data, config(""), 5, llm)
+            .run(
+                List.of(ExperimentName.INTERPOLATION),
+                kind ->
+                    Map.of(
+                        "fake",
+                        kind.equals("movie") ? movies : new FixedText(TinyElmWorld.profileText(5))),
+                List.of("movie", "user"))
+            .get(InterpolationExperiment.NAME);
+
+    CurveSeries text = series(figure(result, "heldout-summary"), "text-only LLM");
+    float[] encoded = data.textEncoder().encode(reply);
+    for (int w = 0; w < 3; w++) {
+      double expected =
+          (Vectors.cosine(encoded, movies.slots.get(2 * w))
+                  + Vectors.cosine(encoded, movies.slots.get(2 * w + 1)))
+              / 2;
+      assertEquals(expected, text.y()[w], 1e-6);
+    }
+    // movies: the one-shot prompt names both pairs and shows the ELM's text for the other pair
+    String first = prompts.get(0);
+    assertTrue(
+        first.startsWith(
+            "The following shows an example of how to write a summary for a combination of the movies movie "),
+        first);
+    assertTrue(first.contains(TinyElmWorld.movieText(7)), "the ELM's text is the example");
+    assertTrue(first.endsWith("Do not use the movies' names in your response."), first);
+    // users: the zero-shot profile prompt with both ground-truth profiles
+    String user =
+        prompts.stream()
+            .filter(p -> p.startsWith("In ten bullet points"))
+            .findFirst()
+            .orElseThrow();
+    assertTrue(user.contains("User profile 1: ") && user.contains("User profile 2: "), user);
+    assertTrue(result.summary().contains("was run through the configured endpoint"));
+    assertEquals(2 * 3 + 1 * 3, prompts.size(), "one request per pair and weight");
+  }
+
+  @Test
+  void aBadExperimentKeyNamesItselfAndTheDefaultRunsNoExperiment() throws Exception {
+    assertTrue(EvalConfig.defaults().experiments().isEmpty());
+    Path file = dir.resolve("x.yaml");
+    java.nio.file.Files.writeString(file, "seed: 1\n");
+    dev.elmrlaif.domain.base.UserInputException e =
+        org.junit.jupiter.api.Assertions.assertThrows(
+            dev.elmrlaif.domain.base.UserInputException.class,
+            () ->
+                new dev.elmrlaif.app.config.ConfigLoader()
+                    .load(file, List.of("eval.interpolation_weights=[0, 1.5]")));
+    assertTrue(e.getMessage().contains("eval.interpolation_weights"), e.getMessage());
+    assertTrue(e.getMessage().contains("expected one or more numbers in [0, 1]"), e.getMessage());
+  }
+
   /** Every recorded vector is a mix of two held-out entities or a held-out entity shifted. */
   private static void assertMadeOfHeldOutEntities(
       PreparedData data, FixedText source, String kind, String spaceName) {
