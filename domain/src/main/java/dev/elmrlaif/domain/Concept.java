@@ -10,6 +10,18 @@ package dev.elmrlaif.domain;
  * @param direction the unit normal of the classifier's separating hyperplane
  * @param positives how many training entities carry the concept
  * @param heldOutAccuracy balanced accuracy of the classifier on entities it was not fitted on
+ * @param carrierKind the entity kind of the carriers (MovieLens: movie, also for the direction in
+ *     the users' behavioral space, which is fitted on the movies' factors); null in data prepared
+ *     before it was recorded
+ * @param carriers the training entities of {@code carrierKind} that carry the concept (ascending
+ *     indices): the concept experiment compares a text with their mean text vector; null in data
+ *     prepared before they were recorded
  */
 public record Concept(
-    String name, String space, float[] direction, int positives, double heldOutAccuracy) {}
+    String name,
+    String space,
+    float[] direction,
+    int positives,
+    double heldOutAccuracy,
+    String carrierKind,
+    int[] carriers) {}

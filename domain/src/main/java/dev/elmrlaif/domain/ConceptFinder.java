@@ -144,12 +144,15 @@ public final class ConceptFinder {
         classes++;
       }
     }
-    int positives = 0;
-    for (int e : candidates) {
-      positives += label[e] ? 1 : 0;
-    }
+    int[] carriers = java.util.Arrays.stream(candidates).filter(e -> label[e]).sorted().toArray();
     return new Concept(
-        name, space.name(), direction, positives, classes == 0 ? 0 : balanced / classes);
+        name,
+        space.name(),
+        direction,
+        carriers.length,
+        classes == 0 ? 0 : balanced / classes,
+        space.entityKind(),
+        carriers);
   }
 
   /**

@@ -1,16 +1,20 @@
 package dev.elmrlaif.algorithms.config;
 
+import dev.elmrlaif.domain.config.ConfigException;
 import dev.elmrlaif.domain.config.ConfigKeys;
 import dev.elmrlaif.domain.config.Default;
 import dev.elmrlaif.domain.config.Doc;
 import dev.elmrlaif.domain.config.Range;
 import io.soabase.recordbuilder.core.RecordBuilder;
+import java.util.List;
 
 /**
  * The {@code eval} stage: semantic consistency (and behavioral consistency for user tasks) of the
  * trained models' generations on held-out entities, beside four baselines (paper Sec. 3.2, App. B),
  * each figure with a 95 % bootstrap interval over the held-out examples ({@code eval.Bootstrap}).
- * The default of 200 examples per task keeps an interval of a mean SC to a few hundredths.
+ * The default of 200 examples per task keeps an interval of a mean SC to a few hundredths. The
+ * {@code experiments} (none by default) interpret hypothetical vectors of held-out entities:
+ * interpolations and concept shifts (paper Sec. 4).
  */
 @RecordBuilder
 public record EvalConfig(
@@ -34,8 +38,61 @@ public record EvalConfig(
     @Doc("Bootstrap resamples for the 95 % intervals of every SC and BC figure and of RL - SFT")
         @Range(min = 100, max = 1000000)
         @Default("1000")
-        int bootstrapResamples)
+        int bootstrapResamples,
+    @Doc("Experiments on hypothetical vectors run after the tables: interpolation, concepts")
+        @Default("[]")
+        List<ExperimentName> experiments,
+    @Doc("Pairs of held-out entities per task the interpolation experiment mixes")
+        @Range(min = 1, max = 10000)
+        @Default("10")
+        int interpolationPairs,
+    @Doc("Mixing weights a of (1-a)*e1 + a*e2, each in [0, 1]")
+        @Default("[0.0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1.0]")
+        List<Double> interpolationWeights,
+    @Doc(
+            "Name of the entity that training entities are mixed with in the paper's own case (Fig. 3);"
+                + " empty skips that case")
+        @Default("Forrest Gump (1994)")
+        String interpolationAnchor,
+    @Doc("Concept steps s of e + s*cav (cav has unit norm); 0 is added when missing")
+        @Default("[0.0, 0.25, 0.5, 1.0, 2.0]")
+        List<Double> conceptSteps,
+    @Doc("Held-out entities per task shifted along each concept")
+        @Range(min = 1, max = 10000)
+        @Default("10")
+        int conceptEntities,
+    @Doc(
+            "Concepts to shift along, by name; empty means the concept_count most accurate of each space")
+        @Default("[]")
+        List<String> conceptNames,
+    @Doc(
+            "Concepts per embedding space when concept_names is empty (highest held-out accuracy first)")
+        @Range(min = 1, max = 1000)
+        @Default("3")
+        int conceptCount)
     implements EvalConfigBuilder.With {
+
+  public EvalConfig {
+    experiments = experiments == null ? List.of() : List.copyOf(experiments);
+    interpolationWeights =
+        interpolationWeights == null ? List.of() : List.copyOf(interpolationWeights);
+    conceptSteps = conceptSteps == null ? List.of() : List.copyOf(conceptSteps);
+    conceptNames = conceptNames == null ? List.of() : List.copyOf(conceptNames);
+    if (interpolationWeights.isEmpty()
+        || interpolationWeights.stream().anyMatch(a -> a == null || !(a >= 0 && a <= 1))) {
+      throw new ConfigException(
+          "interpolation_weights",
+          "found " + interpolationWeights + ", expected one or more numbers in [0, 1]");
+    }
+    if (conceptSteps.isEmpty()
+        || conceptSteps.stream().anyMatch(s -> s == null || !Double.isFinite(s))) {
+      throw new ConfigException(
+          "concept_steps", "found " + conceptSteps + ", expected one or more finite numbers");
+    }
+    if (interpolationAnchor == null) {
+      interpolationAnchor = "";
+    }
+  }
 
   /** The defaults every config starts from. */
   public static EvalConfig defaults() {

@@ -9,6 +9,7 @@ import dev.elmrlaif.domain.config.ConfigKeys;
 import dev.elmrlaif.domain.config.DataConfig;
 import dev.elmrlaif.domain.config.Default;
 import dev.elmrlaif.domain.config.Doc;
+import dev.elmrlaif.domain.config.OptionalSection;
 import dev.elmrlaif.domain.config.Range;
 import io.soabase.recordbuilder.core.RecordBuilder;
 import java.util.List;
@@ -52,6 +53,9 @@ public record RlaifConfig(
             "The synthetic CoMDP (rl.environment = synthetic): vocabulary, horizon, beta, pi_ref, reward")
         SyntheticConfig synthetic,
     @Doc("Consistency on held-out entities beside baselines") EvalConfig eval,
+    @Doc("App. D's two-stage toy, run by the sft stage instead of ELM training; absent: off")
+        @OptionalSection
+        TwoStageToyConfig twoStageToy,
     @Doc("Optimisation settings shared by the training stages") TrainerConfig trainer,
     @Doc("Progress display and metric sinks") LoggingConfig logging)
     implements RlaifConfigBuilder.With {

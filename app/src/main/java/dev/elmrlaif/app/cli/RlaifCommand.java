@@ -28,6 +28,7 @@ import picocli.CommandLine.Option;
     subcommands = {
       TrainCommand.class,
       EvalCommand.class,
+      ExperimentCommand.class,
       GenerateCommand.class,
       ScoreCommand.class,
       SweepCommand.class,

@@ -9,6 +9,7 @@ import dev.elmrlaif.algorithms.train.PretrainStage;
 import dev.elmrlaif.algorithms.train.SftStage;
 import dev.elmrlaif.algorithms.train.TrainingSetup;
 import dev.elmrlaif.app.eval.EvalStage;
+import dev.elmrlaif.app.eval.TwoStageToyStage;
 import dev.elmrlaif.app.pipeline.ReportStage;
 import dev.elmrlaif.app.pipeline.StagePipeline;
 import java.util.List;
@@ -24,7 +25,7 @@ final class Stages {
             new DataStage(),
             new TokenizerStage(),
             new PretrainStage(setup),
-            new SftStage(setup),
+            new TwoStageToyStage(new SftStage(setup)),
             new RlStage(setup.data()),
             new EvalByEnvironmentStage(new ToyEvalStage(), new EvalStage(setup)),
             new ReportStage()));

@@ -1,5 +1,8 @@
 package dev.elmrlaif.app.eval;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.elmrlaif.algorithms.config.EvalConfig;
+import dev.elmrlaif.algorithms.config.ExperimentName;
 import dev.elmrlaif.algorithms.config.StageName;
 import dev.elmrlaif.algorithms.pipeline.RunContext;
 import dev.elmrlaif.algorithms.pipeline.Stage;
@@ -13,6 +16,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
@@ -29,6 +33,7 @@ import java.util.stream.Stream;
  * generations.jsonl} in the run folder and to the metrics (stage {@code eval}, one series per stage
  * and task). Every entity kind with a model folder is evaluated when some task describes it,
  * whatever the domain's kinds are. {@code rlaif eval RUN_DIR} runs the same code on a finished run.
+ * Then the experiments {@code eval.experiments} lists ({@link Experiments}), none by default.
  */
 public final class EvalStage implements Stage {
   private final TrainingSetup setup;
@@ -52,12 +57,19 @@ public final class EvalStage implements Stage {
               + ": holds no trained model (<kind>/model, e.g. movie/model or user/model) for any task's entity kind;"
               + " expected the output of the 'sft' stage");
     }
+    EvalConfig config = setup.eval().apply(context.config());
     ConsistencyEvaluator evaluator =
-        new ConsistencyEvaluator(
-            data, setup.eval().apply(context.config()), context.config().seed() + 77);
+        new ConsistencyEvaluator(data, config, context.config().seed() + 77);
     EvalReport report = evaluator.evaluateStages(models, context.compute().device());
+    JsonNode earlier = Experiments.earlier(context.run().path());
     report.write(context.run().path());
+    Experiments.restore(context.run().path(), earlier);
     Map<String, Object> record = new LinkedHashMap<>();
+    if (!config.experiments().isEmpty()) {
+      record.put(
+          Experiments.EVAL_JSON_KEY,
+          runExperiments(context, data, config, config.experiments(), models).keySet());
+    }
     report
         .stages()
         .forEach(
@@ -103,6 +115,28 @@ public final class EvalStage implements Stage {
     record.put("generations", report.generations().size());
     record.put("eval_json", context.run().path().resolve(EvalReport.JSON_FILE).toString());
     return record;
+  }
+
+  /**
+   * Runs the experiments {@code which} on the run's models ({@link Experiments}): their files go
+   * into the run folder and their figures into {@code eval.json}.
+   */
+  public static Map<String, Path> runExperiments(
+      RunContext context,
+      PreparedData data,
+      EvalConfig config,
+      List<ExperimentName> which,
+      Map<String, Map<String, Path>> models) {
+    Experiments.requireModels(context.run().path(), models);
+    TextOnlyBaseline textOnly =
+        which.contains(ExperimentName.INTERPOLATION)
+            ? Experiments.textOnlyBaseline(
+                context.config().rl().contexts().reward().judge(),
+                context.env(),
+                4 * config.maxNewTokens())
+            : null;
+    return new Experiments(data, config, context.config().seed() + 91, textOnly)
+        .runAndWrite(which, models, context.compute().device(), context.run().path());
   }
 
   private static void putFinite(Map<String, Number> metrics, String key, double value) {

@@ -21,7 +21,7 @@ import java.util.List;
  */
 public interface DomainPreparer {
   /** Bump when the saved layout or any preparation step changes what it produces. */
-  int FORMAT_VERSION = 5;
+  int FORMAT_VERSION = 6;
 
   /**
    * Prepares the data, or loads it from the cache when {@code force} is false and the inputs match.
