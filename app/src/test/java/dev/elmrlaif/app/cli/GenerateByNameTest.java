@@ -52,7 +52,9 @@ class GenerateByNameTest {
             domain.texts(),
             domain.splits(),
             domain.ratings(),
-            List.of(new Concept("cheerful", PreparedData.SEMANTIC, direction, 10, 0.9)));
+            List.of(
+                new Concept(
+                    "cheerful", PreparedData.SEMANTIC, direction, 10, 0.9, "movie", new int[0])));
     data =
         new PreparedData(
             tiny.folder(),
