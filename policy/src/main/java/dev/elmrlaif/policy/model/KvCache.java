@@ -2,6 +2,7 @@ package dev.elmrlaif.policy.model;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
@@ -17,6 +18,8 @@ public final class KvCache implements AutoCloseable {
   private final NDArray[] keys;
   private final NDArray[] values;
   private final NDArray keyMask;
+  private final NDArray additivePadding;
+  private final CausalLm.Scalars scalars;
   private final int capacity;
   private final boolean hasPadding;
   private int length;
@@ -68,6 +71,16 @@ public final class KvCache implements AutoCloseable {
     }
     this.hasPadding = padded;
     this.keyMask = manager.create(flat, new Shape(batch, capacity)).toType(dataType, false);
+    this.additivePadding = padded ? CausalLm.additivePadding(this.keyMask, dataType) : null;
+    this.scalars = CausalLm.scalars(config, manager, dataType);
+    // The cache owns these for its whole life, even when made inside a step's NDScope.
+    NDScope.unregister(keys);
+    NDScope.unregister(values);
+    NDScope.unregister(
+        this.keyMask, scalars.attentionScale(), scalars.geluCubic(), scalars.geluLinear());
+    if (additivePadding != null) {
+      NDScope.unregister(additivePadding);
+    }
   }
 
   /** Positions already written. */
@@ -111,9 +124,17 @@ public final class KvCache implements AutoCloseable {
     return values[layer].get(new NDIndex().addAllDim(2).addSliceDim(0, upTo));
   }
 
-  /** The key-padding mask {@code [B, upTo]}. */
-  NDArray keyMask(long upTo) {
-    return keyMask.get(new NDIndex().addAllDim().addSliceDim(0, upTo));
+  /**
+   * The additive padding mask {@code [B, 1, 1, upTo]} (see {@link CausalLm#additivePadding}), a
+   * view of the one made at construction, so a decode step does not rebuild it from the key mask.
+   */
+  NDArray additivePadding(long upTo) {
+    return additivePadding.get(new NDIndex().addAllDim(3).addSliceDim(0, upTo));
+  }
+
+  /** The model's constant scalars, made once in this cache's manager for every decode step. */
+  CausalLm.Scalars scalars() {
+    return scalars;
   }
 
   /** Marks {@code steps} more positions as written, after every layer wrote them. */

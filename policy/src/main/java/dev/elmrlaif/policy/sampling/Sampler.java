@@ -1,6 +1,7 @@
 package dev.elmrlaif.policy.sampling;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
@@ -53,6 +54,12 @@ public final class Sampler {
               + maxNew
               + " exceeds the model's contextLength="
               + context);
+    }
+    if (elm.config().lm().vocabSize() > 1 << 24) {
+      throw new IllegalArgumentException(
+          "Sampler: vocabulary of "
+              + elm.config().lm().vocabSize()
+              + " tokens, expected at most 2^24 (token ids are read back as floats)");
     }
     int endToken = elm.config().endTokenId();
     int padToken = elm.config().padTokenId();
@@ -127,7 +134,7 @@ public final class Sampler {
     NDArray samplingLogProb;
     if (config.greedy()) {
       token = logits.argMax(-1).reshape(rows, 1);
-      samplingLogProb = scope.zeros(new Shape(rows), DataType.FLOAT32);
+      samplingLogProb = scope.zeros(new Shape(rows, 1), DataType.FLOAT32);
     } else {
       int vocab = Math.toIntExact(logits.getShape().get(1));
       NDArray scaled = config.temperature() == 1.0 ? logits : logits.div(config.temperature());
@@ -148,8 +155,11 @@ public final class Sampler {
       }
       NDArray cdf = probs.cumSum(1);
       NDArray total = cdf.get(new NDIndex(":, -1:"));
-      NDArray threshold =
-          scope.create(uniforms, new Shape(rows, 1)).toType(DataType.FLOAT32, false).mul(total);
+      float[] uniforms32 = new float[rows]; // rounded as the engine rounds a double to a float
+      for (int row = 0; row < rows; row++) {
+        uniforms32[row] = (float) uniforms[row];
+      }
+      NDArray threshold = scope.create(uniforms32, new Shape(rows, 1)).mul(total);
       // Inverse CDF: the first column whose cumulative mass exceeds u * total. A zero-probability
       // column never qualifies (its cumulative mass equals its predecessor's); the bound only
       // guards
@@ -163,13 +173,30 @@ public final class Sampler {
         index = index.minimum(vocab - 1L);
       }
       token = order == null ? index : order.gather(index, 1);
-      samplingLogProb = probs.gather(index, 1).div(total).log().reshape(rows);
+      samplingLogProb = probs.gather(index, 1).div(total).log();
     }
-    NDArray policyLogProb = logPolicy.gather(token, 1).reshape(rows);
-    return new Pick(
-        token.reshape(rows).toType(DataType.INT32, false).toIntArray(),
-        samplingLogProb.toFloatArray(),
-        policyLogProb.toFloatArray(),
-        entropy.toFloatArray());
+    NDArray policyLogProb = logPolicy.gather(token, 1);
+    // One read of the host per step: [B, 4] = token (exact as a float below 2^24), the two
+    // log-probs and the entropy, instead of four.
+    NDArray packed =
+        NDArrays.concat(
+            new NDList(
+                token.toType(DataType.FLOAT32, false),
+                samplingLogProb,
+                policyLogProb,
+                entropy.reshape(rows, 1)),
+            1);
+    float[] flat = packed.toFloatArray();
+    int[] tokens = new int[rows];
+    float[] sampling = new float[rows];
+    float[] policyLp = new float[rows];
+    float[] entropies = new float[rows];
+    for (int row = 0; row < rows; row++) {
+      tokens[row] = (int) flat[4 * row];
+      sampling[row] = flat[4 * row + 1];
+      policyLp[row] = flat[4 * row + 2];
+      entropies[row] = flat[4 * row + 3];
+    }
+    return new Pick(tokens, sampling, policyLp, entropies);
   }
 }
