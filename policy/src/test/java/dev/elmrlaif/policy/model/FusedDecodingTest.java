@@ -68,7 +68,7 @@ class FusedDecodingTest {
   // ---------------------------------------------------------------------------------------------
   // The previous decode loop, as it was before the fusion.
 
-  private static SampleResult previousSample(
+  static SampleResult previousSample(
       Elm elm, List<ElmPrompt> prompts, SamplingConfig config, long seed) {
     PromptBatch batch = PromptBatch.forGeneration(prompts, elm.config());
     int rows = batch.rows();
