@@ -2,6 +2,7 @@ package dev.elmrlaif.policy.model;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.ndarray.types.SparseFormat;
@@ -36,6 +37,9 @@ public final class CausalLm {
   private static final int LN_2_BIAS = 5;
   private static final int MLP_IN = 6;
   private static final int MLP_OUT = 7;
+
+  /** Rows 1 and 2 (keys and values) of the {@code [3, B, H, T, hd]} projection. */
+  private static final NDIndex KEYS_AND_VALUES = new NDIndex().addSliceDim(1, 3);
 
   public CausalLm(GptConfig config) {
     this.config = config;
@@ -224,13 +228,17 @@ public final class CausalLm {
             .reshape(batch, steps, 3, config.heads(), config.headDim())
             .transpose(2, 0, 3, 1, 4);
     NDArray q = qkv.get(0);
-    NDArray k = qkv.get(1);
-    NDArray v = qkv.get(2);
+    NDArray k;
+    NDArray v;
     if (cache != null) {
-      cache.write(layer, k, v);
-      long upTo = cache.length() + steps;
-      k = cache.keys(layer, upTo);
-      v = cache.values(layer, upTo);
+      // Keys and values written together and read back together: [2, B, H, T, hd].
+      cache.write(layer, qkv.get(KEYS_AND_VALUES));
+      NDArray kv = cache.keysAndValues(layer, cache.length() + steps);
+      k = kv.get(0);
+      v = kv.get(1);
+    } else {
+      k = qkv.get(1);
+      v = qkv.get(2);
     }
     NDArray scores = q.mul(scalars.attentionScale()).matMul(k.transpose(0, 1, 3, 2));
     if (mask != null) {

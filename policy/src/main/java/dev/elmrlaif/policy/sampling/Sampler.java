@@ -29,10 +29,16 @@ public final class Sampler {
   /**
    * One step's choice for each of the B rows: the token, its log-probability under the sampling
    * distribution (temperature, top-k, top-p; 0 when greedy), its log-probability under the policy
-   * ({@code log_softmax} of the raw logits) and the policy's entropy at that position.
+   * ({@code log_softmax} of the raw logits) and the policy's entropy at that position; and the
+   * tokens as the engine holds them ({@code [B, 1]} INT64), the next step's input, so that it is
+   * not created again from the host.
    */
   private record Pick(
-      int[] tokens, float[] samplingLogProbs, float[] policyLogProbs, float[] entropies) {}
+      int[] tokens,
+      float[] samplingLogProbs,
+      float[] policyLogProbs,
+      float[] entropies,
+      NDArray ids) {}
 
   /**
    * Generates continuations of every prompt.
@@ -73,10 +79,10 @@ public final class Sampler {
       Arrays.fill(row, padToken);
     }
     SplittableRandom rng = new SplittableRandom(seed);
-    long[] fed = new long[rows];
     long[] positions = new long[rows];
     try (NDManager generation = elm.manager().newSubManager();
         KvCache cache = elm.newKvCache(generation, batch, maxNew)) {
+      NDArray fed = null; // the tokens picked last step, [B, 1] INT64, kept beyond its scope
       int active = rows;
       for (int step = 0; step < maxNew && active > 0; step++) {
         double[] uniforms = new double[rows];
@@ -94,15 +100,17 @@ public final class Sampler {
                         elm.embed(scope, batch), elm.positionIds(scope, batch), null, cache)
                     .get(new NDIndex(":, -1, :"));
           } else {
-            NDArray ids = scope.create(fed, new Shape(rows, 1));
             NDArray pos = scope.create(positions, new Shape(rows, 1));
-            hidden = elm.hiddenStates(elm.embedTokens(ids), pos, null, cache).reshape(rows, -1);
+            hidden = elm.hiddenStates(elm.embedTokens(fed), pos, null, cache).reshape(rows, -1);
+            fed.close();
           }
           picked = pick(scope, elm.logits(hidden), config, uniforms);
+          fed = picked.ids();
+          NDScope.unregister(fed);
+          fed.attach(generation);
         }
         for (int row = 0; row < rows; row++) {
           int token = picked.tokens()[row];
-          fed[row] = token;
           positions[row] = batch.promptLength(row) + step;
           if (ended[row]) {
             continue;
@@ -197,6 +205,6 @@ public final class Sampler {
       policyLp[row] = flat[4 * row + 2];
       entropies[row] = flat[4 * row + 3];
     }
-    return new Pick(tokens, sampling, policyLp, entropies);
+    return new Pick(tokens, sampling, policyLp, entropies, token);
   }
 }

@@ -22,10 +22,11 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The decode loop with fewer engine calls per step (the scalars of every layer made once per KV
- * cache, the padding mask made once per cache, one host read per step) must give the same bits as
- * the loop it replaced: this test keeps that loop, written out as it was (per-layer scalars, the
- * padding mask rebuilt from the key mask at every step, four host reads per step), and compares
- * tokens, lengths, both log-probs and entropies of {@link Sampler#sample} with it, bit for bit, for
+ * cache, the padding mask made once per cache, keys and values written and read in one tensor per
+ * layer, one host read per step) must give the same bits as the loop it replaced: this test keeps
+ * that loop, written out as it was (per-layer scalars, the padding mask rebuilt from the key mask
+ * at every step, separate key and value caches, four host reads per step), and compares tokens,
+ * lengths, both log-probs and entropies of {@link Sampler#sample} with it, bit for bit, for
  * ancestral, tempered top-k/top-p and greedy decoding over a left-padded batch with entities.
  */
 class FusedDecodingTest {
@@ -92,8 +93,8 @@ class FusedDecodingTest {
       System.arraycopy(batch.keyMask[row], 0, flatMask, row * capacity, batch.length());
       Arrays.fill(flatMask, row * capacity + batch.length(), (row + 1) * capacity, 1f);
     }
-    try (NDManager generation = elm.manager().newSubManager();
-        KvCache cache = elm.newKvCache(generation, batch, maxNew)) {
+    try (NDManager generation = elm.manager().newSubManager()) {
+      PreviousCache cache = new PreviousCache(generation, elm, rows, capacity, flatMask);
       NDArray keyMask =
           generation.create(flatMask, new Shape(rows, capacity)).toType(elm.dataType(), false);
       int active = rows;
@@ -145,11 +146,15 @@ class FusedDecodingTest {
 
   /** The transformer with the cache as it was: scalars per layer, the mask rebuilt per step. */
   private static NDArray previousHidden(
-      Elm elm, NDArray inputEmbeddings, NDArray positionIds, NDArray fullKeyMask, KvCache cache) {
+      Elm elm,
+      NDArray inputEmbeddings,
+      NDArray positionIds,
+      NDArray fullKeyMask,
+      PreviousCache cache) {
     Map<String, NDArray> p = elm.baseParameters();
     GptConfig config = elm.config().lm();
     long steps = inputEmbeddings.getShape().get(1);
-    long offset = cache.length();
+    long offset = cache.length;
     long keys = offset + steps;
     NDArray x = inputEmbeddings.add(CausalLm.rows(p.get("wpe.weight"), positionIds));
     DataType type = x.getDataType();
@@ -163,7 +168,7 @@ class FusedDecodingTest {
       }
       mask = x.getManager().create(causal, new Shape(1, 1, steps, keys)).toType(type, false);
     }
-    if (cache.hasPadding()) {
+    if (cache.hasPadding) {
       NDArray keyMask = fullKeyMask.get(new NDIndex().addAllDim().addSliceDim(0, keys));
       NDArray padding =
           keyMask
@@ -186,9 +191,12 @@ class FusedDecodingTest {
               .reshape(batch, steps, 3, config.heads(), config.headDim())
               .transpose(2, 0, 3, 1, 4);
       NDArray q = qkv.get(0);
-      cache.write(layer, qkv.get(1), qkv.get(2));
-      NDArray k = cache.keys(layer, keys);
-      NDArray v = cache.values(layer, keys);
+      NDIndex slot = new NDIndex().addAllDim(2).addSliceDim(offset, keys);
+      cache.keys[layer].set(slot, qkv.get(1));
+      cache.values[layer].set(slot, qkv.get(2));
+      NDIndex upTo = new NDIndex().addAllDim(2).addSliceDim(0, keys);
+      NDArray k = cache.keys[layer].get(upTo);
+      NDArray v = cache.values[layer].get(upTo);
       NDArray scores =
           q.mul(EngineOwned.scalar(q, 1.0 / Math.sqrt(config.headDim())))
               .matMul(k.transpose(0, 1, 3, 2));
@@ -210,8 +218,32 @@ class FusedDecodingTest {
               .mul(fc);
       x = x.add(project(p, h + "mlp.c_proj", Activation.sigmoid(twiceInner).mul(fc)));
     }
-    cache.advance(steps);
+    cache.length += (int) steps;
     return LayerNorm.layerNorm(x, normalized, p.get("ln_f.weight"), p.get("ln_f.bias"), eps).get(0);
+  }
+
+  /** The cache as it was: keys and values of each layer in two tensors {@code [B, H, cap, hd]}. */
+  private static final class PreviousCache {
+    final NDArray[] keys;
+    final NDArray[] values;
+    final boolean hasPadding;
+    int length;
+
+    PreviousCache(NDManager manager, Elm elm, int rows, int capacity, float[] flatMask) {
+      GptConfig config = elm.config().lm();
+      Shape shape = new Shape(rows, config.heads(), capacity, config.headDim());
+      keys = new NDArray[config.layers()];
+      values = new NDArray[config.layers()];
+      for (int layer = 0; layer < config.layers(); layer++) {
+        keys[layer] = manager.zeros(shape, elm.dataType());
+        values[layer] = manager.zeros(shape, elm.dataType());
+      }
+      boolean padded = false;
+      for (float value : flatMask) {
+        padded |= value == 0f;
+      }
+      hasPadding = padded;
+    }
   }
 
   private static NDArray project(Map<String, NDArray> p, String prefix, NDArray x) {
