@@ -22,6 +22,13 @@ import java.util.SplittableRandom;
  * CDF with uniforms from a Java RNG seeded per call, so a seed reproduces the samples (DJL's
  * multinomial is not available on this engine). A row stops at the end token or after {@code
  * maxNewTokens}; finished rows are padded.
+ *
+ * <p>Speed: from Java each engine call costs a few microseconds however small the tensor, so a
+ * decode step is kept to few calls (issue 16): the KV cache holds keys and values in one tensor per
+ * layer and makes the layers' scalars and the padding mask once, the sampled ids stay on the engine
+ * as the next input, and the step's results come back in one host read of {@code [B, 4]}. All K
+ * samples of all contexts are rows of one call. {@code FusedDecodingTest} checks that this gives
+ * the bits of the simpler loop it replaced.
  */
 public final class Sampler {
   private Sampler() {}
@@ -83,6 +90,8 @@ public final class Sampler {
     try (NDManager generation = elm.manager().newSubManager();
         KvCache cache = elm.newKvCache(generation, batch, maxNew)) {
       NDArray fed = null; // the tokens picked last step, [B, 1] INT64, kept beyond its scope
+      // The largest token id, the inverse CDF's bound, made once instead of at every step.
+      NDArray lastId = generation.create(elm.config().lm().vocabSize() - 1L);
       int active = rows;
       for (int step = 0; step < maxNew && active > 0; step++) {
         double[] uniforms = new double[rows];
@@ -104,7 +113,7 @@ public final class Sampler {
             hidden = elm.hiddenStates(elm.embedTokens(fed), pos, null, cache).reshape(rows, -1);
             fed.close();
           }
-          picked = pick(scope, elm.logits(hidden), config, uniforms);
+          picked = pick(scope, elm.logits(hidden), config, uniforms, lastId);
           fed = picked.ids();
           NDScope.unregister(fed);
           fed.attach(generation);
@@ -132,12 +141,12 @@ public final class Sampler {
 
   /** Chooses one token per row from logits {@code [B, V]}. */
   private static Pick pick(
-      NDManager scope, NDArray logits, SamplingConfig config, double[] uniforms) {
+      NDManager scope, NDArray logits, SamplingConfig config, double[] uniforms, NDArray lastId) {
     int rows = uniforms.length;
     logits = logits.toType(DataType.FLOAT32, false);
     NDArray logPolicy = logits.logSoftmax(-1);
     NDArray policy = logPolicy.exp();
-    NDArray entropy = policy.mul(logPolicy).sum(new int[] {-1}).neg();
+    NDArray entropy = policy.mul(logPolicy).sum(new int[] {-1}, true).neg(); // [B, 1]
     NDArray token;
     NDArray samplingLogProb;
     if (config.greedy()) {
@@ -178,7 +187,7 @@ public final class Sampler {
             probs.gt(0f).sum(new int[] {1}, true).toType(DataType.INT64, false).sub(1L);
         index = index.minimum(lastKept);
       } else {
-        index = index.minimum(vocab - 1L);
+        index = index.minimum(lastId);
       }
       token = order == null ? index : order.gather(index, 1);
       samplingLogProb = probs.gather(index, 1).div(total).log();
@@ -189,10 +198,7 @@ public final class Sampler {
     NDArray packed =
         NDArrays.concat(
             new NDList(
-                token.toType(DataType.FLOAT32, false),
-                samplingLogProb,
-                policyLogProb,
-                entropy.reshape(rows, 1)),
+                token.toType(DataType.FLOAT32, false), samplingLogProb, policyLogProb, entropy),
             1);
     float[] flat = packed.toFloatArray();
     int[] tokens = new int[rows];
