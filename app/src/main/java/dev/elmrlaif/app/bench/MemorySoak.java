@@ -21,6 +21,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.function.Consumer;
 import java.util.function.Function;
+import java.util.function.ToDoubleFunction;
 import org.apache.commons.math3.stat.regression.SimpleRegression;
 
 /**
@@ -43,8 +44,15 @@ public final class MemorySoak {
    * @param phase {@code reinforce} or {@code sac}
    * @param step steps of that phase completed when read
    * @param rssMib resident memory then, MiB
+   * @param heapMib the Java heap committed then, MiB ({@code Runtime.totalMemory()}): RSS growth
+   *     that it matches is the heap growing, not native memory
    */
-  public record Sample(String phase, long step, double rssMib) {}
+  public record Sample(String phase, long step, double rssMib, double heapMib) {
+    /** The resident memory outside the committed Java heap, MiB. */
+    public double outsideHeapMib() {
+      return rssMib - heapMib;
+    }
+  }
 
   /**
    * The fit of one phase's readings after warm-up: {@code rss = a + b * step} by least squares;
@@ -90,15 +98,21 @@ public final class MemorySoak {
    * @throws IllegalArgumentException with fewer than two readings after warm-up
    */
   public static Fit fit(List<Sample> samples, String phase, long warmupSteps) {
+    return fit(samples, phase, warmupSteps, Sample::rssMib);
+  }
+
+  /** As {@link #fit(List, String, long)}, of the reading {@code value} picks. */
+  public static Fit fit(
+      List<Sample> samples, String phase, long warmupSteps, ToDoubleFunction<Sample> value) {
     SimpleRegression regression = new SimpleRegression();
     double peak = Double.NEGATIVE_INFINITY;
     for (Sample sample : samples) {
       if (!sample.phase().equals(phase)) {
         continue;
       }
-      peak = Math.max(peak, sample.rssMib());
+      peak = Math.max(peak, value.applyAsDouble(sample));
       if (sample.step() > warmupSteps) {
-        regression.addData(sample.step(), sample.rssMib());
+        regression.addData(sample.step(), value.applyAsDouble(sample));
       }
     }
     int n = (int) regression.getN();
@@ -122,13 +136,18 @@ public final class MemorySoak {
         peak);
   }
 
-  /** The readings as CSV: {@code phase,step,rss_mib}, one line each. */
+  /** The readings as CSV: {@code phase,step,rss_mib,heap_mib}, one line each. */
   public static String csv(List<Sample> samples) {
-    StringBuilder out = new StringBuilder("phase,step,rss_mib\n");
+    StringBuilder out = new StringBuilder("phase,step,rss_mib,heap_mib\n");
     for (Sample sample : samples) {
       out.append(
           String.format(
-              Locale.ROOT, "%s,%d,%.1f%n", sample.phase(), sample.step(), sample.rssMib()));
+              Locale.ROOT,
+              "%s,%d,%.1f,%.1f%n",
+              sample.phase(),
+              sample.step(),
+              sample.rssMib(),
+              sample.heapMib()));
     }
     return out.toString();
   }
@@ -228,7 +247,10 @@ public final class MemorySoak {
       int every,
       List<Sample> samples,
       Consumer<String> progress) {
-    Function<Long, Sample> read = step -> new Sample(phase, step, statusMib("VmRSS"));
+    Function<Long, Sample> read =
+        step ->
+            new Sample(
+                phase, step, statusMib("VmRSS"), Runtime.getRuntime().totalMemory() / 1048576.0);
     try (Elm policy = Elm.initialize(config, device, DataType.FLOAT32, 1);
         Elm reference = policy.referencePolicy();
         RlTrainer trainer = factory.make(policy, reference)) {

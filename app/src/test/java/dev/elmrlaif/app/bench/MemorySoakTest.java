@@ -12,15 +12,15 @@ class MemorySoakTest {
   private static final List<MemorySoak.Sample> SERIES =
       List.of(
           // Warm-up (step <= 50): left out of the fit, but its 100 MiB is the peak.
-          new MemorySoak.Sample("reinforce", 0, 50),
-          new MemorySoak.Sample("reinforce", 50, 100),
-          new MemorySoak.Sample("reinforce", 100, 10),
-          new MemorySoak.Sample("reinforce", 200, 12),
-          new MemorySoak.Sample("reinforce", 300, 13),
-          new MemorySoak.Sample("reinforce", 400, 17),
+          new MemorySoak.Sample("reinforce", 0, 50, 0),
+          new MemorySoak.Sample("reinforce", 50, 100, 0),
+          new MemorySoak.Sample("reinforce", 100, 10, 0),
+          new MemorySoak.Sample("reinforce", 200, 12, 0),
+          new MemorySoak.Sample("reinforce", 300, 13, 0),
+          new MemorySoak.Sample("reinforce", 400, 17, 0),
           // Another phase: never mixed in.
-          new MemorySoak.Sample("sac", 100, 500),
-          new MemorySoak.Sample("sac", 200, 400));
+          new MemorySoak.Sample("sac", 100, 500, 0),
+          new MemorySoak.Sample("sac", 200, 400, 0));
 
   @Test
   void slopeStandardErrorAndIntervalMatchTheHandFit() {
@@ -42,12 +42,26 @@ class MemorySoakTest {
   }
 
   @Test
+  void growthOfTheHeapIsNotGrowthOutsideIt() {
+    // RSS 300, 310, 320 while the committed heap grows 100, 110, 120: outside the heap it is flat.
+    List<MemorySoak.Sample> heapGrows =
+        List.of(
+            new MemorySoak.Sample("sac", 10, 300, 100),
+            new MemorySoak.Sample("sac", 20, 310, 110),
+            new MemorySoak.Sample("sac", 30, 320, 120));
+    assertEquals(1000.0, MemorySoak.fit(heapGrows, "sac", 0).slopeMibPer1000(), 1e-9);
+    MemorySoak.Fit outside = MemorySoak.fit(heapGrows, "sac", 0, MemorySoak.Sample::outsideHeapMib);
+    assertEquals(0.0, outside.slopeMibPer1000(), 1e-9);
+    assertEquals(200.0, outside.peakMib());
+  }
+
+  @Test
   void aFlatSeriesHasZeroSlopeAndTooFewReadingsAreRefused() {
     List<MemorySoak.Sample> flat =
         List.of(
-            new MemorySoak.Sample("sac", 10, 300),
-            new MemorySoak.Sample("sac", 20, 300),
-            new MemorySoak.Sample("sac", 30, 300));
+            new MemorySoak.Sample("sac", 10, 300, 0),
+            new MemorySoak.Sample("sac", 20, 300, 0),
+            new MemorySoak.Sample("sac", 30, 300, 0));
     MemorySoak.Fit fit = MemorySoak.fit(flat, "sac", 0);
     assertEquals(0.0, fit.slopeMibPer1000(), 1e-12);
     assertEquals(0.0, fit.slopeStdErr(), 1e-12);
@@ -59,7 +73,8 @@ class MemorySoakTest {
   @Test
   void csvHasOneLinePerReading() {
     assertEquals(
-        "phase,step,rss_mib\nsac,100,500.0\nsac,200,400.0\n", MemorySoak.csv(SERIES.subList(6, 8)));
+        "phase,step,rss_mib,heap_mib\nsac,100,500.0,0.0\nsac,200,400.0,0.0\n",
+        MemorySoak.csv(SERIES.subList(6, 8)));
   }
 
   @Test

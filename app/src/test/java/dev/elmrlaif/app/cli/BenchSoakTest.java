@@ -49,7 +49,7 @@ class BenchSoakTest {
     List<String> lines = Files.readAllLines(out);
     // Header, then readings at steps 0, 2, ..., 10 of each phase.
     assertEquals(1 + 2 * 6, lines.size(), String.join("\n", lines));
-    assertEquals("phase,step,rss_mib", lines.get(0));
+    assertEquals("phase,step,rss_mib,heap_mib", lines.get(0));
     assertTrue(lines.get(1).startsWith("reinforce,0,"), lines.get(1));
     assertTrue(lines.get(12).startsWith("sac,10,"), lines.get(12));
     // Warm-up: the first tenth of 10 steps, step 1: readings at 2..10 are fitted.
@@ -58,6 +58,9 @@ class BenchSoakTest {
             && result.out().contains("; 5 readings), peak "),
         result.out());
     assertTrue(result.out().contains("sac: RSS slope after step 1: "), result.out());
+    assertTrue(
+        result.out().contains("  outside the Java heap (RSS - committed heap): RSS slope after"),
+        result.out());
     assertTrue(result.out().contains("process peak RSS (VmHWM): "), result.out());
   }
 
