@@ -21,7 +21,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.function.Consumer;
 import java.util.function.Function;
-import java.util.function.ToDoubleFunction;
 import org.apache.commons.math3.stat.regression.SimpleRegression;
 
 /**
@@ -44,15 +43,12 @@ public final class MemorySoak {
    * @param phase {@code reinforce} or {@code sac}
    * @param step steps of that phase completed when read
    * @param rssMib resident memory then, MiB
-   * @param heapMib the Java heap committed then, MiB ({@code Runtime.totalMemory()}): RSS growth
-   *     that it matches is the heap growing, not native memory
+   * @param heapMib the Java heap committed then, MiB ({@code Runtime.totalMemory()}). Its pages
+   *     count in RSS only once first touched, so early in a run RSS climbs by up to this much
+   *     without any leak (the warm-up the fit leaves out); a rise of this column is the heap itself
+   *     growing
    */
-  public record Sample(String phase, long step, double rssMib, double heapMib) {
-    /** The resident memory outside the committed Java heap, MiB. */
-    public double outsideHeapMib() {
-      return rssMib - heapMib;
-    }
-  }
+  public record Sample(String phase, long step, double rssMib, double heapMib) {}
 
   /**
    * The fit of one phase's readings after warm-up: {@code rss = a + b * step} by least squares;
@@ -98,21 +94,15 @@ public final class MemorySoak {
    * @throws IllegalArgumentException with fewer than two readings after warm-up
    */
   public static Fit fit(List<Sample> samples, String phase, long warmupSteps) {
-    return fit(samples, phase, warmupSteps, Sample::rssMib);
-  }
-
-  /** As {@link #fit(List, String, long)}, of the reading {@code value} picks. */
-  public static Fit fit(
-      List<Sample> samples, String phase, long warmupSteps, ToDoubleFunction<Sample> value) {
     SimpleRegression regression = new SimpleRegression();
     double peak = Double.NEGATIVE_INFINITY;
     for (Sample sample : samples) {
       if (!sample.phase().equals(phase)) {
         continue;
       }
-      peak = Math.max(peak, value.applyAsDouble(sample));
+      peak = Math.max(peak, sample.rssMib());
       if (sample.step() > warmupSteps) {
-        regression.addData(sample.step(), value.applyAsDouble(sample));
+        regression.addData(sample.step(), sample.rssMib());
       }
     }
     int n = (int) regression.getN();

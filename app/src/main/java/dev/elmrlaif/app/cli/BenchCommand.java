@@ -462,11 +462,6 @@ public final class BenchCommand implements Callable<Integer> {
     AtomicFiles.writeString(csv, MemorySoak.csv(samples));
     for (String phase : List.of("reinforce", "sac")) {
       printer.println(MemorySoak.fit(samples, phase, warmup).describe(warmup));
-      printer.println(
-          "  outside the Java heap (RSS - committed heap): "
-              + MemorySoak.fit(samples, phase, warmup, MemorySoak.Sample::outsideHeapMib)
-                  .describe(warmup)
-                  .substring(phase.length() + 2));
     }
     printer.printf(
         Locale.ROOT,

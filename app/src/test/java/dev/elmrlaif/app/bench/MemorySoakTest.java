@@ -42,20 +42,6 @@ class MemorySoakTest {
   }
 
   @Test
-  void growthOfTheHeapIsNotGrowthOutsideIt() {
-    // RSS 300, 310, 320 while the committed heap grows 100, 110, 120: outside the heap it is flat.
-    List<MemorySoak.Sample> heapGrows =
-        List.of(
-            new MemorySoak.Sample("sac", 10, 300, 100),
-            new MemorySoak.Sample("sac", 20, 310, 110),
-            new MemorySoak.Sample("sac", 30, 320, 120));
-    assertEquals(1000.0, MemorySoak.fit(heapGrows, "sac", 0).slopeMibPer1000(), 1e-9);
-    MemorySoak.Fit outside = MemorySoak.fit(heapGrows, "sac", 0, MemorySoak.Sample::outsideHeapMib);
-    assertEquals(0.0, outside.slopeMibPer1000(), 1e-9);
-    assertEquals(200.0, outside.peakMib());
-  }
-
-  @Test
   void aFlatSeriesHasZeroSlopeAndTooFewReadingsAreRefused() {
     List<MemorySoak.Sample> flat =
         List.of(
