@@ -24,6 +24,8 @@ import java.util.List;
  * @param warmups untimed repetitions before each figure, in each process
  * @param runs timed repetitions per figure in each process; their median is the process's figure
  * @param threads intra-op threads on both sides (inter-op: 1)
+ * @param rewardTexts texts per timed run of the reward-throughput figure (Java side only: the
+ *     MiniLM semantic-consistency reward); 0 leaves the figure out
  */
 public record CompareWorkload(
     int vocabSize,
@@ -40,7 +42,8 @@ public record CompareWorkload(
     int gemmSize,
     int warmups,
     int runs,
-    int threads) {
+    int threads,
+    int rewardTexts) {
 
   /** How a figure compares: a rate (higher is faster), a time (lower is faster) or a share. */
   public enum Kind {
@@ -55,8 +58,14 @@ public record CompareWorkload(
    * @param key the JSON key both sides use
    * @param label what the row says
    * @param kind how the sides' values turn into a time ratio
+   * @param javaOnly measured by the Java side alone (the reference script has no such figure)
    */
-  public record Figure(String key, String label, Kind kind) {}
+  public record Figure(String key, String label, Kind kind, boolean javaOnly) {
+    /** A figure both sides measure. */
+    public Figure(String key, String label, Kind kind) {
+      this(key, label, kind, false);
+    }
+  }
 
   public CompareWorkload {
     dModels = List.copyOf(dModels);
@@ -92,10 +101,12 @@ public record CompareWorkload(
         || warmups < 0
         || runs < 1
         || threads < 1
+        || rewardTexts < 0
         || sampleBatches.stream().anyMatch(b -> b < 1)) {
       throw new IllegalArgumentException(
           "bench --compare: expected --vocab >= 16, --batch, --contexts, --gemm-size, --runs,"
-              + " --threads and every --sample-batches >= 1, --warmups >= 0; found "
+              + " --threads and every --sample-batches >= 1, --warmups and --reward-texts >= 0;"
+              + " found "
               + this);
     }
   }
@@ -154,6 +165,35 @@ public record CompareWorkload(
             "reinforce_update_s",
             rl + ": reward, log-probs, loss, backward, AdamW (s)",
             Kind.TIME));
+    String sac =
+        "SAC step (Java only: the project's SacTrainer, stand-in reward), "
+            + contexts
+            + " contexts x K "
+            + samplesPerContext
+            + ", "
+            + newTokens
+            + " new tokens, d_model "
+            + baseDModel();
+    figures.add(new Figure("sac_step_s", sac + ": whole step (s)", Kind.TIME, true));
+    figures.add(new Figure("sac_generate_s", sac + ": generation (s)", Kind.TIME, true));
+    figures.add(new Figure("sac_reward_s", sac + ": reward (s)", Kind.TIME, true));
+    figures.add(
+        new Figure(
+            "sac_update_s",
+            sac + ": buffer, critic and policy updates, Polyak (s)",
+            Kind.TIME,
+            true));
+    if (rewardTexts > 0) {
+      figures.add(
+          new Figure(
+              "reward_minilm_texts_s",
+              "reward throughput, texts/s (Java only: SC through all-MiniLM-L6-v2 in ONNX Runtime,"
+                  + " batches of "
+                  + rewardTexts
+                  + " distinct 60-word texts, no cache)",
+              Kind.RATE,
+              true));
+    }
     figures.add(
         new Figure(
             "gemm_gflop_s",

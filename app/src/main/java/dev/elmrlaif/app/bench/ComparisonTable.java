@@ -168,6 +168,14 @@ public final class ComparisonTable {
     md.append("| --- | --- | --- | --- |\n");
     for (Figure figure : workload.figures()) {
       double[] javaValues = values(javaRounds, figure.key(), "java");
+      if (figure.javaOnly()) {
+        md.append("| ")
+            .append(figure.label())
+            .append(" | ")
+            .append(cell(figure.kind(), javaValues))
+            .append(" | not measured | — |\n");
+        continue;
+      }
       double[] pytorchValues = values(pytorchRounds, figure.key(), "pytorch");
       double javaMedian = median(javaValues);
       double pytorchMedian = median(pytorchValues);

@@ -9,6 +9,9 @@ import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
+import dev.elmrlaif.algorithms.rl.CompletionReward;
+import dev.elmrlaif.algorithms.rl.sac.SacConfig;
+import dev.elmrlaif.algorithms.rl.sac.SacTrainer;
 import dev.elmrlaif.policy.model.AdapterConfig;
 import dev.elmrlaif.policy.model.ContinuationLogProbs;
 import dev.elmrlaif.policy.model.Elm;
@@ -21,6 +24,9 @@ import dev.elmrlaif.policy.optim.LearningRateSchedule;
 import dev.elmrlaif.policy.sampling.SampleResult;
 import dev.elmrlaif.policy.sampling.Sampler;
 import dev.elmrlaif.policy.sampling.SamplingConfig;
+import dev.elmrlaif.rewards.RewardContext;
+import dev.elmrlaif.rewards.SemanticConsistencyReward;
+import dev.elmrlaif.rewards.text.MiniLmTextEncoder;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -105,7 +111,11 @@ public final class JavaFigures {
         }
         reinforce(
             w, elm, adamW, cycle(inputs.prompts, w.contexts(), w.samplesPerContext()), figures);
+        sac(w, device, cycle(inputs.prompts, w.contexts(), 1), figures);
       }
+    }
+    if (w.rewardTexts() > 0) {
+      figures.put("reward_minilm_texts_s", rewardThroughput(w));
     }
     try (NDManager manager = NDManager.newBaseManager(device)) {
       int n = w.gemmSize();
@@ -155,6 +165,91 @@ public final class JavaFigures {
       }
       out.put(keys[i], ComparisonTable.median(values));
     }
+  }
+
+  /**
+   * One step of the project's {@link SacTrainer} (sampling K completions of each context, the
+   * stand-in reward, the replay buffer, then one update of the critics and the policy and the
+   * Polyak step), timed as a whole and split as the trainer's own metrics split it. A fresh policy
+   * at the base width, so the REINFORCE figures' training does not carry over.
+   */
+  private static void sac(
+      CompareWorkload w, Device device, List<ElmPrompt> contexts, Map<String, Double> out) {
+    SacConfig config =
+        SacConfig.defaults()
+            .with()
+            .samplesPerContext(w.samplesPerContext())
+            .maxNewTokens(w.newTokens())
+            .build();
+    CompletionReward reward = (context, continuation) -> rewards(List.of(continuation))[0];
+    List<double[]> parts = new ArrayList<>();
+    try (Elm policy = Elm.initialize(config(w, w.baseDModel()), device, DataType.FLOAT32, 2);
+        Elm reference = policy.referencePolicy();
+        SacTrainer trainer = new SacTrainer(policy, reference, reward, config)) {
+      for (int rep = 0; rep < w.warmups() + w.runs(); rep++) {
+        long start = System.nanoTime();
+        Map<String, Double> metrics = trainer.step(contexts).metrics();
+        double whole = (System.nanoTime() - start) / 1e9;
+        if (rep >= w.warmups()) {
+          parts.add(
+              new double[] {
+                whole,
+                metrics.get("time_generate_s"),
+                metrics.get("time_reward_s"),
+                metrics.get("time_update_s")
+              });
+        }
+      }
+    }
+    String[] keys = {"sac_step_s", "sac_generate_s", "sac_reward_s", "sac_update_s"};
+    for (int i = 0; i < keys.length; i++) {
+      double[] values = new double[parts.size()];
+      for (int r = 0; r < values.length; r++) {
+        values[r] = parts.get(r)[i];
+      }
+      out.put(keys[i], ComparisonTable.median(values));
+    }
+  }
+
+  /** Common English words: the vocabulary of the reward figure's generated-like texts. */
+  private static final String[] WORDS =
+      ("the a of and to in is his her their film story young man woman family life world love"
+              + " war city town house night day years friends father mother son daughter must"
+              + " finds when after who with for from into out secret journey past new old small"
+              + " dark strange group team police detective killer doctor teacher school music"
+              + " dream home death truth power money king queen island ship space planet earth")
+          .split(" ");
+
+  /**
+   * Texts per second through the semantic-consistency reward on all-MiniLM-L6-v2 (the #9 encoder
+   * path, in-process ONNX Runtime, its own batching, no cache of encodings): each timed run scores
+   * {@code rewardTexts} new 60-word texts against one 384-d target. The model loads before timing.
+   */
+  private static double rewardThroughput(CompareWorkload w) {
+    SemanticConsistencyReward sc =
+        new SemanticConsistencyReward(MiniLmTextEncoder.of(MiniLmTextEncoder.Variant.FULL));
+    SplittableRandom rng = new SplittableRandom(11);
+    float[] target = new float[MiniLmTextEncoder.DIMENSION];
+    for (int i = 0; i < target.length; i++) {
+      target[i] = (float) rng.nextGaussian();
+    }
+    List<RewardContext> contexts =
+        java.util.Collections.nCopies(w.rewardTexts(), RewardContext.single("bench", target));
+    sc.score(List.of("load the model"), List.of(contexts.get(0)));
+    return median(
+        w,
+        () -> {
+          List<String> texts = new ArrayList<>();
+          for (int t = 0; t < w.rewardTexts(); t++) {
+            StringBuilder text = new StringBuilder();
+            for (int word = 0; word < 60; word++) {
+              text.append(word == 0 ? "" : " ").append(WORDS[rng.nextInt(WORDS.length)]);
+            }
+            texts.add(text.toString());
+          }
+          sc.score(texts, contexts);
+          return seconds -> texts.size() / seconds;
+        });
   }
 
   /** The stand-in reward: how often {@link #REWARD_TOKEN} occurs in each sample. */

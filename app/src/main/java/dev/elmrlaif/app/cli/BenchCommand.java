@@ -10,6 +10,7 @@ import dev.elmrlaif.algorithms.run.ComputeEnvironment;
 import dev.elmrlaif.app.bench.CompareWorkload;
 import dev.elmrlaif.app.bench.ComparisonTable;
 import dev.elmrlaif.app.bench.JavaFigures;
+import dev.elmrlaif.app.bench.MemorySoak;
 import dev.elmrlaif.app.bench.PolicyThroughput;
 import dev.elmrlaif.app.bench.SideBySide;
 import dev.elmrlaif.domain.base.UserInputException;
@@ -174,6 +175,45 @@ public final class BenchCommand implements Callable<Integer> {
       description = "With --compare: n of the timed n x n matMul (default: ${DEFAULT-VALUE}).")
   int gemmSize;
 
+  @Option(
+      names = "--size",
+      defaultValue = "quickstart",
+      description =
+          "With --compare or --soak: the model, quickstart (vocab 1024, 2 layers, d_model 64;"
+              + " --compare also trains at 256 and 512) or recipe (issue 13's: vocab 2048, 2 layers,"
+              + " d_model 128); context 128, 4 heads; --vocab, --layers, --d-model override it"
+              + " (default: ${DEFAULT-VALUE}).")
+  String size;
+
+  @Option(
+      names = "--reward-texts",
+      defaultValue = "32",
+      description =
+          "With --compare: texts per timed run of the MiniLM reward-throughput figure; 0 leaves it"
+              + " out (default: ${DEFAULT-VALUE}).")
+  int rewardTexts;
+
+  @Option(
+      names = "--soak",
+      description =
+          "Memory soak: --steps REINFORCE steps, then --steps SAC steps, at --size with a"
+              + " stand-in reward, resident memory read every --soak-every steps; writes the"
+              + " readings as CSV to --out (default bench-soak.csv) and prints the slope after"
+              + " warm-up (the first tenth of the steps) and the peak.")
+  boolean soak;
+
+  @Option(
+      names = "--steps",
+      defaultValue = "2000",
+      description = "With --soak: steps of each algorithm (default: ${DEFAULT-VALUE}).")
+  int steps;
+
+  @Option(
+      names = "--soak-every",
+      defaultValue = "10",
+      description = "With --soak: steps between readings (default: ${DEFAULT-VALUE}).")
+  int soakEvery;
+
   /** The child process of {@code --compare}: measure the Java side, print one JSON line. */
   @Option(names = "--java-side", hidden = true)
   boolean javaSide;
@@ -191,6 +231,9 @@ public final class BenchCommand implements Callable<Integer> {
     if (threads < 0) {
       throw new UserInputException(
           "--threads: found " + threads + ", expected 0 (one per core) or more");
+    }
+    if (soak) {
+      return soak(deviceSpec);
     }
     if (compare || javaSide) {
       return compare(deviceSpec);
@@ -279,15 +322,16 @@ public final class BenchCommand implements Callable<Integer> {
               + ", expected cpu with --compare (the reference runs on the"
               + " CPU)");
     }
+    ModelSize model = modelSize();
     CompareWorkload workload;
     try {
       workload =
           new CompareWorkload(
-              or("--vocab", vocab, 1024),
+              or("--vocab", vocab, model.vocab()),
               context,
-              or("--layers", layers, 2),
+              or("--layers", layers, model.layers()),
               heads,
-              matched("--d-model") ? dModels : List.of(64, 256, 512),
+              matched("--d-model") ? dModels : model.compareWidths(),
               batch,
               promptTokens,
               newTokens,
@@ -297,7 +341,8 @@ public final class BenchCommand implements Callable<Integer> {
               gemmSize,
               or("--warmups", warmups, 1),
               or("--runs", runs, 3),
-              threads > 0 ? threads : Runtime.getRuntime().availableProcessors());
+              threads > 0 ? threads : Runtime.getRuntime().availableProcessors(),
+              rewardTexts);
     } catch (IllegalArgumentException e) {
       throw new UserInputException(e.getMessage(), e);
     }
@@ -327,6 +372,103 @@ public final class BenchCommand implements Callable<Integer> {
     if (out != null) {
       AtomicFiles.writeString(out, table);
     }
+    return 0;
+  }
+
+  /**
+   * The model sizes of {@code --size}: the quickstart's, and issue 13's recipe.
+   *
+   * @param vocab vocabulary
+   * @param layers blocks
+   * @param compareWidths the widths {@code --compare} trains at (the first is the base size)
+   */
+  private record ModelSize(int vocab, int layers, List<Integer> compareWidths) {}
+
+  private ModelSize modelSize() {
+    return switch (size) {
+      case "quickstart" -> new ModelSize(1024, 2, List.of(64, 256, 512));
+      case "recipe" -> new ModelSize(2048, 2, List.of(128));
+      default ->
+          throw new UserInputException("--size: found " + size + ", expected quickstart or recipe");
+    };
+  }
+
+  /** {@code --soak}: the memory soak of {@link MemorySoak}, its CSV and its fitted slopes. */
+  private int soak(DeviceSpec deviceSpec) throws Exception {
+    ModelSize model = modelSize();
+    int width = matched("--d-model") ? dModels.get(0) : model.compareWidths().get(0);
+    if (steps < 1 || soakEvery < 1) {
+      throw new UserInputException(
+          "--steps/--soak-every: found " + steps + "/" + soakEvery + ", expected both >= 1");
+    }
+    long warmup = steps / 10;
+    if ((steps - warmup) / soakEvery < 3) {
+      throw new UserInputException(
+          "--steps/--soak-every: found "
+              + steps
+              + "/"
+              + soakEvery
+              + ", expected at least 3 readings after the warm-up of "
+              + warmup
+              + " steps (more steps or a smaller --soak-every)");
+    }
+    if (width < heads || width % heads != 0) {
+      throw new UserInputException(
+          "--d-model: found " + width + ", expected a multiple of --heads " + heads);
+    }
+    Path csv = out != null ? out : Path.of("bench-soak.csv");
+    Path parent = csv.toAbsolutePath().getParent();
+    if (parent != null && !java.nio.file.Files.isDirectory(parent)) {
+      throw new UserInputException(
+          "--out: the folder " + parent + " does not exist, expected an existing folder");
+    }
+    MemorySoak.Size soakSize =
+        new MemorySoak.Size(
+            or("--vocab", vocab, model.vocab()),
+            context,
+            or("--layers", layers, model.layers()),
+            heads,
+            width);
+    ComputeEnvironment compute = ComputeEnvironment.select(deviceSpec, threads);
+    PrintWriter printer = spec.commandLine().getOut();
+    PrintWriter err = spec.commandLine().getErr();
+    printer.printf(
+        Locale.ROOT,
+        "memory soak: %s (vocab %d, context %d, %d layers, %d heads, d_model %d), %d REINFORCE"
+            + " then %d SAC steps, %s %s, %d intra-op threads; RSS every %d steps%n",
+        size,
+        soakSize.vocabSize(),
+        soakSize.contextLength(),
+        soakSize.layers(),
+        soakSize.heads(),
+        soakSize.dModel(),
+        steps,
+        steps,
+        compute.engineName(),
+        compute.engineVersion(),
+        compute.intraOpThreads(),
+        soakEvery);
+    printer.flush();
+    List<MemorySoak.Sample> samples =
+        MemorySoak.run(
+            soakSize,
+            steps,
+            soakEvery,
+            compute.device(),
+            line -> {
+              err.println("bench --soak: " + line);
+              err.flush();
+            });
+    AtomicFiles.writeString(csv, MemorySoak.csv(samples));
+    for (String phase : List.of("reinforce", "sac")) {
+      printer.println(MemorySoak.fit(samples, phase, warmup).describe(warmup));
+    }
+    printer.printf(
+        Locale.ROOT,
+        "process peak RSS (VmHWM): %.0f MiB; readings written to %s%n",
+        MemorySoak.statusMib("VmHWM"),
+        csv);
+    printer.flush();
     return 0;
   }
 

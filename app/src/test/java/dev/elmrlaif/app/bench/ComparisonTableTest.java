@@ -11,9 +11,9 @@ import org.junit.jupiter.api.Test;
 
 /** The table's arithmetic and formatting on hand-made figures, every value computed by hand. */
 class ComparisonTableTest {
-  /** One width (8), one sampling batch (2): seven figures. */
+  /** One width (8), one sampling batch (2): seven figures of both sides, four of Java alone. */
   private static final CompareWorkload TINY =
-      new CompareWorkload(64, 16, 1, 2, List.of(8), 2, 4, 4, List.of(2), 2, 2, 32, 0, 1, 1);
+      new CompareWorkload(64, 16, 1, 2, List.of(8), 2, 4, 4, List.of(2), 2, 2, 32, 0, 1, 1, 0);
 
   private static final ComparisonTable.Machine MACHINE =
       new ComparisonTable.Machine(2, "Test CPU @ 1 GHz");
@@ -38,12 +38,26 @@ class ComparisonTableTest {
             "blas",
             side + " blas"),
         Map.of(
-            "train_tok_s_d8", train,
-            "sample_tok_s_b2", sample,
-            "reinforce_step_s", step,
-            "reinforce_generate_s", step / 2,
-            "reinforce_update_s", step / 4,
-            "gemm_gflop_s", gemm));
+            "train_tok_s_d8",
+            train,
+            "sample_tok_s_b2",
+            sample,
+            "reinforce_step_s",
+            step,
+            "reinforce_generate_s",
+            step / 2,
+            "reinforce_update_s",
+            step / 4,
+            "sac_step_s",
+            step * 3,
+            "sac_generate_s",
+            step,
+            "sac_reward_s",
+            step / 10,
+            "sac_update_s",
+            step * 2,
+            "gemm_gflop_s",
+            gemm));
   }
 
   @Test
@@ -129,7 +143,13 @@ class ComparisonTableTest {
             "| training FLOP/s as a share of the GEMM peak, d_model 8 (6 x params x tokens/s) |"
                 + " 50.0 % (25.0 %–75.0 %) | 50.0 % (12.5 %–50.0 %) | — |"),
         md);
-    assertEquals(2 + 7, md.lines().filter(line -> line.startsWith("| ")).count(), md);
+    // A figure of the Java side alone: its medians and range, no PyTorch value, no ratio.
+    assertTrue(
+        md.contains(
+            "| SAC step (Java only: the project's SacTrainer, stand-in reward), 2 contexts x K 2, 4"
+                + " new tokens, d_model 8: whole step (s) | 1.20 (0.900–1.50) | not measured | — |"),
+        md);
+    assertEquals(2 + 7 + 4, md.lines().filter(line -> line.startsWith("| ")).count(), md);
   }
 
   @Test

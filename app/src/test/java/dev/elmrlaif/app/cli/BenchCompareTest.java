@@ -57,14 +57,17 @@ class BenchCompareTest {
           "--runs",
           "1",
           "--threads",
-          "1");
+          "1",
+          "--reward-texts",
+          "2");
 
   /**
    * The same sizes as {@link #TINY}; parameter counts as {@code bench/pytorch_reference.py --json}
    * printed them for this workload (PyTorch 1.13.1).
    */
   private static final CompareWorkload TINY_WORKLOAD =
-      new CompareWorkload(64, 16, 1, 2, List.of(8, 16), 2, 4, 4, List.of(1, 2), 2, 2, 32, 0, 1, 1);
+      new CompareWorkload(
+          64, 16, 1, 2, List.of(8, 16), 2, 4, 4, List.of(1, 2), 2, 2, 32, 0, 1, 1, 2);
 
   private static final String CANNED =
       "{\"side\": \"pytorch\", \"info\": {\"python\": \"3.0-fake\", \"torch\": \"0-fake\","

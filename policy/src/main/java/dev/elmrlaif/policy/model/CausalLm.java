@@ -2,6 +2,7 @@ package dev.elmrlaif.policy.model;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.ndarray.types.SparseFormat;
@@ -27,7 +28,6 @@ import java.util.SplittableRandom;
 public final class CausalLm {
   private final GptConfig config;
   private final String[][] names;
-  private final double attentionScale;
 
   private static final int LN_1 = 0;
   private static final int LN_1_BIAS = 1;
@@ -38,9 +38,11 @@ public final class CausalLm {
   private static final int MLP_IN = 6;
   private static final int MLP_OUT = 7;
 
+  /** Rows 1 and 2 (keys and values) of the {@code [3, B, H, T, hd]} projection. */
+  private static final NDIndex KEYS_AND_VALUES = new NDIndex().addSliceDim(1, 3);
+
   public CausalLm(GptConfig config) {
     this.config = config;
-    this.attentionScale = 1.0 / Math.sqrt(config.headDim());
     names = new String[config.layers()][];
     for (int layer = 0; layer < config.layers(); layer++) {
       String h = "h." + layer + ".";
@@ -166,8 +168,17 @@ public final class CausalLm {
               + config.contextLength());
     }
     NDArray x = inputEmbeddings.add(rows(parameters.get("wpe.weight"), positionIds));
-    NDArray padding =
-        cache == null ? keyMask : cache.hasPadding() ? cache.keyMask(offset + steps) : null;
+    // 1. The additive padding mask [B, 1, 1, keys] (the cache made it once for all its steps) and
+    //    the causal part; the scalars of every layer, made once per pass (or once per cache).
+    NDArray padding;
+    Scalars scalars;
+    if (cache == null) {
+      padding = keyMask == null ? null : additivePadding(keyMask, x.getDataType());
+      scalars = scalars(config, x.getManager(), x.getDataType());
+    } else {
+      padding = cache.hasPadding() ? cache.additivePadding(offset + steps) : null;
+      scalars = cache.scalars();
+    }
     NDArray mask = attentionMask(x.getManager(), x.getDataType(), steps, offset, padding);
     Shape normalized = new Shape(config.dModel());
     float eps = (float) config.layerNormEps();
@@ -177,12 +188,12 @@ public final class CausalLm {
           LayerNorm.layerNorm(
                   x, normalized, parameters.get(n[LN_1]), parameters.get(n[LN_1_BIAS]), eps)
               .get(0);
-      x = x.add(attention(parameters, delta, layer, h, mask, cache));
+      x = x.add(attention(parameters, delta, layer, h, mask, cache, scalars));
       h =
           LayerNorm.layerNorm(
                   x, normalized, parameters.get(n[LN_2]), parameters.get(n[LN_2_BIAS]), eps)
               .get(0);
-      h = gelu(project(parameters, delta, n[MLP_IN], h));
+      h = gelu(project(parameters, delta, n[MLP_IN], h), scalars);
       x = x.add(project(parameters, delta, n[MLP_OUT], h));
     }
     if (cache != null) {
@@ -206,7 +217,8 @@ public final class CausalLm {
       int layer,
       NDArray h,
       NDArray mask,
-      KvCache cache) {
+      KvCache cache,
+      Scalars scalars) {
     Shape shape = h.getShape();
     long batch = shape.get(0);
     long steps = shape.get(1);
@@ -216,15 +228,19 @@ public final class CausalLm {
             .reshape(batch, steps, 3, config.heads(), config.headDim())
             .transpose(2, 0, 3, 1, 4);
     NDArray q = qkv.get(0);
-    NDArray k = qkv.get(1);
-    NDArray v = qkv.get(2);
+    NDArray k;
+    NDArray v;
     if (cache != null) {
-      cache.write(layer, k, v);
-      long upTo = cache.length() + steps;
-      k = cache.keys(layer, upTo);
-      v = cache.values(layer, upTo);
+      // Keys and values written together and read back together: [2, B, H, T, hd].
+      cache.write(layer, qkv.get(KEYS_AND_VALUES));
+      NDArray kv = cache.keysAndValues(layer, cache.length() + steps);
+      k = kv.get(0);
+      v = kv.get(1);
+    } else {
+      k = qkv.get(1);
+      v = qkv.get(2);
     }
-    NDArray scores = q.mul(EngineOwned.scalar(q, attentionScale)).matMul(k.transpose(0, 1, 3, 2));
+    NDArray scores = q.mul(scalars.attentionScale()).matMul(k.transpose(0, 1, 3, 2));
     if (mask != null) {
       scores = scores.add(mask);
     }
@@ -249,12 +265,44 @@ public final class CausalLm {
    * array operations instead of eight.
    */
   public static NDArray gelu(NDArray x) {
-    NDArray twiceInner =
-        x.mul(x)
-            .mul(EngineOwned.scalar(x, GELU_SCALE * 0.044715))
-            .add(EngineOwned.scalar(x, GELU_SCALE))
-            .mul(x);
+    return gelu(x, geluScalars(x.getManager(), x.getDataType()));
+  }
+
+  /** {@link #gelu(NDArray)} with its two scalars made beforehand (once per pass, not per layer). */
+  private static NDArray gelu(NDArray x, Scalars scalars) {
+    NDArray twiceInner = x.mul(x).mul(scalars.geluCubic()).add(scalars.geluLinear()).mul(x);
     return Activation.sigmoid(twiceInner).mul(x);
+  }
+
+  /**
+   * The constant factors of a forward pass as 0-d tensors the engine owns: {@code 1/sqrt(hd)} of
+   * the attention scores and the two of {@link #gelu}. Each scalar is a few native calls to make,
+   * so a pass makes them once instead of once per layer, and a {@link KvCache} once for all its
+   * decode steps (the values, hence the results, are the same bits).
+   */
+  record Scalars(NDArray attentionScale, NDArray geluCubic, NDArray geluLinear) {}
+
+  /**
+   * The {@link Scalars} of a model of {@code config}, of type {@code dataType}, in {@code manager}.
+   */
+  static Scalars scalars(GptConfig config, NDManager manager, DataType dataType) {
+    Scalars gelu = geluScalars(manager, dataType);
+    return new Scalars(
+        EngineOwned.scalar(manager, dataType, attentionScale(config)),
+        gelu.geluCubic(),
+        gelu.geluLinear());
+  }
+
+  /** {@code 1/sqrt(hd)}, the scale of the attention scores. */
+  private static double attentionScale(GptConfig config) {
+    return 1.0 / Math.sqrt(config.headDim());
+  }
+
+  private static Scalars geluScalars(NDManager manager, DataType dataType) {
+    return new Scalars(
+        null,
+        EngineOwned.scalar(manager, dataType, GELU_SCALE * 0.044715),
+        EngineOwned.scalar(manager, dataType, GELU_SCALE));
   }
 
   /**
@@ -262,11 +310,14 @@ public final class CausalLm {
    * negative number where the key is in its future or is padding. Queries sit at positions {@code
    * offset..offset+T-1} of the key axis. {@code null} when nothing is masked (one new token, no
    * padding).
+   *
+   * @param padding the additive padding mask {@code [B, 1, 1, offset+T]} ({@link
+   *     #additivePadding}), or {@code null}
    */
   private static NDArray attentionMask(
-      NDManager manager, DataType dataType, long steps, long offset, NDArray keyMask) {
+      NDManager manager, DataType dataType, long steps, long offset, NDArray padding) {
     long keys = offset + steps;
-    float blocked = dataType == DataType.FLOAT16 ? -1e4f : -1e9f;
+    float blocked = blocked(dataType);
     NDArray mask = null;
     if (steps > 1) {
       float[] causal = new float[Math.toIntExact(steps * keys)];
@@ -277,16 +328,26 @@ public final class CausalLm {
       }
       mask = manager.create(causal, new Shape(1, 1, steps, keys)).toType(dataType, false);
     }
-    if (keyMask != null) {
-      // (mask - 1) * big: 0 for real keys, -big for padding; [B, 1, 1, keys]
-      NDArray padding =
-          keyMask
-              .toType(dataType, false)
-              .sub(1f)
-              .mul(-blocked)
-              .reshape(keyMask.getShape().get(0), 1, 1, keys);
+    if (padding != null) {
       mask = mask == null ? padding : padding.add(mask);
     }
     return mask;
+  }
+
+  /**
+   * The additive padding mask {@code [B, 1, 1, keys]} of a key mask {@code [B, keys]} (1 real, 0
+   * padding): {@code (mask - 1) * big}, 0 for real keys and {@code -big} for padding.
+   */
+  static NDArray additivePadding(NDArray keyMask, DataType dataType) {
+    return keyMask
+        .toType(dataType, false)
+        .sub(1f)
+        .mul(-blocked(dataType))
+        .reshape(keyMask.getShape().get(0), 1, 1, keyMask.getShape().get(1));
+  }
+
+  /** The score added where attention is blocked: large, negative and finite in {@code dataType}. */
+  private static float blocked(DataType dataType) {
+    return dataType == DataType.FLOAT16 ? -1e4f : -1e9f;
   }
 }

@@ -28,8 +28,13 @@ public final class EngineOwned {
    * {@code value} as a 0-d tensor of {@code like}'s type, device and manager, owned by the engine.
    */
   public static NDArray scalar(NDArray like, double value) {
-    try (NDArray javaBacked = like.getManager().create(value)) {
-      return javaBacked.toType(like.getDataType(), true);
+    return scalar(like.getManager(), like.getDataType(), value);
+  }
+
+  /** {@code value} as a 0-d tensor of {@code type} in {@code manager}, owned by the engine. */
+  public static NDArray scalar(NDManager manager, DataType type, double value) {
+    try (NDArray javaBacked = manager.create(value)) {
+      return javaBacked.toType(type, true);
     }
   }
 

@@ -2,6 +2,7 @@ package dev.elmrlaif.policy.model;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
@@ -14,9 +15,10 @@ import ai.djl.ndarray.types.Shape;
  */
 public final class KvCache implements AutoCloseable {
   private final NDManager manager;
-  private final NDArray[] keys;
-  private final NDArray[] values;
+  private final NDArray[] keysAndValues;
   private final NDArray keyMask;
+  private final NDArray additivePadding;
+  private final CausalLm.Scalars scalars;
   private final int capacity;
   private final boolean hasPadding;
   private int length;
@@ -42,12 +44,11 @@ public final class KvCache implements AutoCloseable {
     }
     this.manager = parent.newSubManager();
     this.capacity = capacity;
-    Shape shape = new Shape(batch, config.heads(), capacity, config.headDim());
-    keys = new NDArray[config.layers()];
-    values = new NDArray[config.layers()];
+    // Keys and values of a layer in one tensor, so a step writes and reads both with one call each.
+    Shape shape = new Shape(2, batch, config.heads(), capacity, config.headDim());
+    keysAndValues = new NDArray[config.layers()];
     for (int layer = 0; layer < config.layers(); layer++) {
-      keys[layer] = manager.zeros(shape, dataType);
-      values[layer] = manager.zeros(shape, dataType);
+      keysAndValues[layer] = manager.zeros(shape, dataType);
     }
     float[] flat = new float[batch * capacity];
     boolean padded = false;
@@ -68,6 +69,15 @@ public final class KvCache implements AutoCloseable {
     }
     this.hasPadding = padded;
     this.keyMask = manager.create(flat, new Shape(batch, capacity)).toType(dataType, false);
+    this.additivePadding = padded ? CausalLm.additivePadding(this.keyMask, dataType) : null;
+    this.scalars = CausalLm.scalars(config, manager, dataType);
+    // The cache owns these for its whole life, even when made inside a step's NDScope.
+    NDScope.unregister(keysAndValues);
+    NDScope.unregister(
+        this.keyMask, scalars.attentionScale(), scalars.geluCubic(), scalars.geluLinear());
+    if (additivePadding != null) {
+      NDScope.unregister(additivePadding);
+    }
   }
 
   /** Positions already written. */
@@ -84,9 +94,12 @@ public final class KvCache implements AutoCloseable {
     return hasPadding;
   }
 
-  /** Writes the new keys and values {@code [B, H, T, hd]} of one layer at the current end. */
-  void write(int layer, NDArray newKeys, NDArray newValues) {
-    long steps = newKeys.getShape().get(2);
+  /**
+   * Writes the new keys and values of one layer, {@code [2, B, H, T, hd]} (keys first), at the
+   * current end.
+   */
+  void write(int layer, NDArray newKeysAndValues) {
+    long steps = newKeysAndValues.getShape().get(3);
     if (length + steps > capacity) {
       throw new IllegalStateException(
           "KvCache: writing "
@@ -96,24 +109,29 @@ public final class KvCache implements AutoCloseable {
               + " exceeds capacity "
               + capacity);
     }
-    NDIndex slot = new NDIndex().addAllDim(2).addSliceDim(length, length + steps);
-    keys[layer].set(slot, newKeys);
-    values[layer].set(slot, newValues);
+    NDIndex slot = new NDIndex().addAllDim(3).addSliceDim(length, length + steps);
+    keysAndValues[layer].set(slot, newKeysAndValues);
   }
 
-  /** The keys of one layer for positions {@code [0, upTo)}, a view of the cache. */
-  NDArray keys(int layer, long upTo) {
-    return keys[layer].get(new NDIndex().addAllDim(2).addSliceDim(0, upTo));
+  /**
+   * The keys and values {@code [2, B, H, upTo, hd]} of one layer for positions {@code [0, upTo)}, a
+   * view of the cache.
+   */
+  NDArray keysAndValues(int layer, long upTo) {
+    return keysAndValues[layer].get(new NDIndex().addAllDim(3).addSliceDim(0, upTo));
   }
 
-  /** The values of one layer for positions {@code [0, upTo)}, a view of the cache. */
-  NDArray values(int layer, long upTo) {
-    return values[layer].get(new NDIndex().addAllDim(2).addSliceDim(0, upTo));
+  /**
+   * The additive padding mask {@code [B, 1, 1, upTo]} (see {@link CausalLm#additivePadding}), a
+   * view of the one made at construction, so a decode step does not rebuild it from the key mask.
+   */
+  NDArray additivePadding(long upTo) {
+    return additivePadding.get(new NDIndex().addAllDim(3).addSliceDim(0, upTo));
   }
 
-  /** The key-padding mask {@code [B, upTo]}. */
-  NDArray keyMask(long upTo) {
-    return keyMask.get(new NDIndex().addAllDim().addSliceDim(0, upTo));
+  /** The model's constant scalars, made once in this cache's manager for every decode step. */
+  CausalLm.Scalars scalars() {
+    return scalars;
   }
 
   /** Marks {@code steps} more positions as written, after every layer wrote them. */

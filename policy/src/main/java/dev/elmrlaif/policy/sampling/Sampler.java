@@ -1,6 +1,7 @@
 package dev.elmrlaif.policy.sampling;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
@@ -21,6 +22,13 @@ import java.util.SplittableRandom;
  * CDF with uniforms from a Java RNG seeded per call, so a seed reproduces the samples (DJL's
  * multinomial is not available on this engine). A row stops at the end token or after {@code
  * maxNewTokens}; finished rows are padded.
+ *
+ * <p>Speed: from Java each engine call costs a few microseconds however small the tensor, so a
+ * decode step is kept to few calls (issue 16): the KV cache holds keys and values in one tensor per
+ * layer and makes the layers' scalars and the padding mask once, the sampled ids stay on the engine
+ * as the next input, and the step's results come back in one host read of {@code [B, 4]}. All K
+ * samples of all contexts are rows of one call. {@code FusedDecodingTest} checks that this gives
+ * the bits of the simpler loop it replaced.
  */
 public final class Sampler {
   private Sampler() {}
@@ -28,10 +36,16 @@ public final class Sampler {
   /**
    * One step's choice for each of the B rows: the token, its log-probability under the sampling
    * distribution (temperature, top-k, top-p; 0 when greedy), its log-probability under the policy
-   * ({@code log_softmax} of the raw logits) and the policy's entropy at that position.
+   * ({@code log_softmax} of the raw logits) and the policy's entropy at that position; and the
+   * tokens as the engine holds them ({@code [B, 1]} INT64), the next step's input, so that it is
+   * not created again from the host.
    */
   private record Pick(
-      int[] tokens, float[] samplingLogProbs, float[] policyLogProbs, float[] entropies) {}
+      int[] tokens,
+      float[] samplingLogProbs,
+      float[] policyLogProbs,
+      float[] entropies,
+      NDArray ids) {}
 
   /**
    * Generates continuations of every prompt.
@@ -54,6 +68,12 @@ public final class Sampler {
               + " exceeds the model's contextLength="
               + context);
     }
+    if (elm.config().lm().vocabSize() > 1 << 24) {
+      throw new IllegalArgumentException(
+          "Sampler: vocabulary of "
+              + elm.config().lm().vocabSize()
+              + " tokens, expected at most 2^24 (token ids are read back as floats)");
+    }
     int endToken = elm.config().endTokenId();
     int padToken = elm.config().padTokenId();
     int[][] tokens = new int[rows][maxNew];
@@ -66,10 +86,12 @@ public final class Sampler {
       Arrays.fill(row, padToken);
     }
     SplittableRandom rng = new SplittableRandom(seed);
-    long[] fed = new long[rows];
     long[] positions = new long[rows];
     try (NDManager generation = elm.manager().newSubManager();
         KvCache cache = elm.newKvCache(generation, batch, maxNew)) {
+      NDArray fed = null; // the tokens picked last step, [B, 1] INT64, kept beyond its scope
+      // The largest token id, the inverse CDF's bound, made once instead of at every step.
+      NDArray lastId = generation.create(elm.config().lm().vocabSize() - 1L);
       int active = rows;
       for (int step = 0; step < maxNew && active > 0; step++) {
         double[] uniforms = new double[rows];
@@ -87,15 +109,17 @@ public final class Sampler {
                         elm.embed(scope, batch), elm.positionIds(scope, batch), null, cache)
                     .get(new NDIndex(":, -1, :"));
           } else {
-            NDArray ids = scope.create(fed, new Shape(rows, 1));
             NDArray pos = scope.create(positions, new Shape(rows, 1));
-            hidden = elm.hiddenStates(elm.embedTokens(ids), pos, null, cache).reshape(rows, -1);
+            hidden = elm.hiddenStates(elm.embedTokens(fed), pos, null, cache).reshape(rows, -1);
+            fed.close();
           }
-          picked = pick(scope, elm.logits(hidden), config, uniforms);
+          picked = pick(scope, elm.logits(hidden), config, uniforms, lastId);
+          fed = picked.ids();
+          NDScope.unregister(fed);
+          fed.attach(generation);
         }
         for (int row = 0; row < rows; row++) {
           int token = picked.tokens()[row];
-          fed[row] = token;
           positions[row] = batch.promptLength(row) + step;
           if (ended[row]) {
             continue;
@@ -117,17 +141,17 @@ public final class Sampler {
 
   /** Chooses one token per row from logits {@code [B, V]}. */
   private static Pick pick(
-      NDManager scope, NDArray logits, SamplingConfig config, double[] uniforms) {
+      NDManager scope, NDArray logits, SamplingConfig config, double[] uniforms, NDArray lastId) {
     int rows = uniforms.length;
     logits = logits.toType(DataType.FLOAT32, false);
     NDArray logPolicy = logits.logSoftmax(-1);
     NDArray policy = logPolicy.exp();
-    NDArray entropy = policy.mul(logPolicy).sum(new int[] {-1}).neg();
+    NDArray entropy = policy.mul(logPolicy).sum(new int[] {-1}, true).neg(); // [B, 1]
     NDArray token;
     NDArray samplingLogProb;
     if (config.greedy()) {
       token = logits.argMax(-1).reshape(rows, 1);
-      samplingLogProb = scope.zeros(new Shape(rows), DataType.FLOAT32);
+      samplingLogProb = scope.zeros(new Shape(rows, 1), DataType.FLOAT32);
     } else {
       int vocab = Math.toIntExact(logits.getShape().get(1));
       NDArray scaled = config.temperature() == 1.0 ? logits : logits.div(config.temperature());
@@ -148,8 +172,11 @@ public final class Sampler {
       }
       NDArray cdf = probs.cumSum(1);
       NDArray total = cdf.get(new NDIndex(":, -1:"));
-      NDArray threshold =
-          scope.create(uniforms, new Shape(rows, 1)).toType(DataType.FLOAT32, false).mul(total);
+      float[] uniforms32 = new float[rows]; // rounded as the engine rounds a double to a float
+      for (int row = 0; row < rows; row++) {
+        uniforms32[row] = (float) uniforms[row];
+      }
+      NDArray threshold = scope.create(uniforms32, new Shape(rows, 1)).mul(total);
       // Inverse CDF: the first column whose cumulative mass exceeds u * total. A zero-probability
       // column never qualifies (its cumulative mass equals its predecessor's); the bound only
       // guards
@@ -160,16 +187,30 @@ public final class Sampler {
             probs.gt(0f).sum(new int[] {1}, true).toType(DataType.INT64, false).sub(1L);
         index = index.minimum(lastKept);
       } else {
-        index = index.minimum(vocab - 1L);
+        index = index.minimum(lastId);
       }
       token = order == null ? index : order.gather(index, 1);
-      samplingLogProb = probs.gather(index, 1).div(total).log().reshape(rows);
+      samplingLogProb = probs.gather(index, 1).div(total).log();
     }
-    NDArray policyLogProb = logPolicy.gather(token, 1).reshape(rows);
-    return new Pick(
-        token.reshape(rows).toType(DataType.INT32, false).toIntArray(),
-        samplingLogProb.toFloatArray(),
-        policyLogProb.toFloatArray(),
-        entropy.toFloatArray());
+    NDArray policyLogProb = logPolicy.gather(token, 1);
+    // One read of the host per step: [B, 4] = token (exact as a float below 2^24), the two
+    // log-probs and the entropy, instead of four.
+    NDArray packed =
+        NDArrays.concat(
+            new NDList(
+                token.toType(DataType.FLOAT32, false), samplingLogProb, policyLogProb, entropy),
+            1);
+    float[] flat = packed.toFloatArray();
+    int[] tokens = new int[rows];
+    float[] sampling = new float[rows];
+    float[] policyLp = new float[rows];
+    float[] entropies = new float[rows];
+    for (int row = 0; row < rows; row++) {
+      tokens[row] = (int) flat[4 * row];
+      sampling[row] = flat[4 * row + 1];
+      policyLp[row] = flat[4 * row + 2];
+      entropies[row] = flat[4 * row + 3];
+    }
+    return new Pick(tokens, sampling, policyLp, entropies, token);
   }
 }
