@@ -47,6 +47,9 @@ public final class SlurmExecutor implements TrialExecutor {
           "STAGE_OUT",
           "STOPPED");
 
+  /** The state of a task that Slurm no longer knows (a finished one aged out, a cancelled one). */
+  private static final String GONE = "GONE";
+
   private final SweepSpec sweep;
   private final ExecutorSettings settings;
   private final JvmLauncher launcher;
@@ -285,7 +288,8 @@ public final class SlurmExecutor implements TrialExecutor {
   // ------------------------------------------------------------------ asking Slurm
 
   /**
-   * The states {@code squeue} reports for the jobs of these task ids ({@code JOB_TASK} to state).
+   * The states {@code squeue} reports for the jobs of these task ids ({@code JOB_TASK} to state);
+   * null when squeue did not answer (the round is skipped).
    */
   private Map<String, String> queueStates(Set<String> taskIds) {
     Map<String, String> states = new HashMap<>();
@@ -308,15 +312,16 @@ public final class SlurmExecutor implements TrialExecutor {
                 "%i %T"),
             60);
     if (result.code() != 0) {
+      if (result.output().toLowerCase(java.util.Locale.ROOT).contains("invalid job id")) {
+        return states; // Slurm forgot every one of these jobs
+      }
       LOG.debug("squeue did not answer: {}", result.output());
       return null;
     }
-    {
-      for (String line : result.output().lines().toList()) {
-        String[] parts = line.strip().split("\\s+");
-        if (parts.length == 2) {
-          states.put(parts[0], parts[1]);
-        }
+    for (String line : result.output().lines().toList()) {
+      String[] parts = line.strip().split("\\s+");
+      if (parts.length == 2) {
+        states.put(parts[0], parts[1]);
       }
     }
     return states;
