@@ -204,13 +204,16 @@ public final class SweepLeaderboard {
             "run",
             perRun.stream().mapToDouble(p -> p[0]).toArray(),
             perRun.stream().mapToDouble(p -> p[1]).toArray());
+    // the runs first, so each setting's marker and interval are drawn on top of its runs
     return new CurveFigure(
         "frontier",
-        "Reward versus KL to the supervised model: " + spec.name(),
-        "KL to SFT (" + axes.klLabel() + ")",
-        axes.toy() ? "expected reward (objective_trained + β·kl_to_reference)" : axes.rewardLabel(),
+        "Reward versus KL: " + spec.name(),
+        axes.toy()
+            ? "KL to the reference policy (kl_to_reference)"
+            : "KL to SFT (" + axes.klLabel() + ")",
+        axes.toy() ? "expected reward E[r]" : axes.rewardLabel(),
         CurveFigure.Kind.SCATTER,
-        List.of(settings, runs));
+        List.of(runs, settings));
   }
 
   // ------------------------------------------------------------------ Markdown

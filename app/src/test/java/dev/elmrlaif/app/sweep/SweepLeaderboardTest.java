@@ -98,11 +98,11 @@ class SweepLeaderboardTest {
             spec,
             SweepLeaderboard.frontierAxes(spec).orElseThrow(),
             SweepLeaderboard.groups(spec, paths, rows));
-    CurveSeries settings = frontier.series().get(0);
+    CurveSeries settings = frontier.series().get(1);
     assertArrayEquals(new double[] {0.6, 3.0}, settings.x(), 1e-12, "mean KL, sorted");
     assertArrayEquals(new double[] {0.30, 0.52}, settings.y(), 1e-12);
     assertArrayEquals(new double[] {0.30, 0.52 - Math.sqrt(0.0008)}, settings.lo(), 1e-12);
-    assertEquals(4, frontier.series().get(1).x().length, "one point per run");
+    assertEquals(4, frontier.series().get(0).x().length, "one point per run");
     assertTrue(Files.size(dir.resolve(SweepLeaderboard.FRONTIER_PNG)) > 1000);
     String html = Files.readString(dir.resolve(SweepLeaderboard.HTML_FILE));
     assertTrue(html.contains("<img src=\"frontier.png\""), html);
@@ -134,8 +134,8 @@ class SweepLeaderboardTest {
             spec,
             SweepLeaderboard.frontierAxes(spec).orElseThrow(),
             SweepLeaderboard.groups(spec, spec.metrics(), List.of(row)));
-    assertArrayEquals(new double[] {0.25}, frontier.series().get(1).x());
-    assertArrayEquals(new double[] {2.0}, frontier.series().get(1).y());
+    assertArrayEquals(new double[] {0.25}, frontier.series().get(0).x());
+    assertArrayEquals(new double[] {2.0}, frontier.series().get(0).y());
   }
 
   @Test
