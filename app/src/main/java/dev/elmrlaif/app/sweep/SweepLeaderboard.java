@@ -77,6 +77,25 @@ public final class SweepLeaderboard {
     double kl(JsonNode eval) {
       return SweepResults.figure(eval, klLabel);
     }
+
+    /**
+     * The run's own 95 % interval of the reward ({@code <reward>_ci} beside it in eval.json: the
+     * bootstrap over held-out examples), or the reward itself at both ends when there is none.
+     */
+    double[] rewardInterval(JsonNode eval, double reward) {
+      if (!toy) {
+        JsonNode node = eval;
+        String[] parts = rewardLabel.split("\\.");
+        for (int i = 0; i < parts.length - 1; i++) {
+          node = node.path(parts[i]);
+        }
+        JsonNode ci = node.path(parts[parts.length - 1] + "_ci");
+        if (ci.size() == 2 && ci.get(0).isNumber() && ci.get(1).isNumber()) {
+          return new double[] {ci.get(0).asDouble(), ci.get(1).asDouble()};
+        }
+      }
+      return new double[] {reward, reward};
+    }
   }
 
   private SweepLeaderboard() {}
@@ -167,7 +186,10 @@ public final class SweepLeaderboard {
     return Optional.empty();
   }
 
-  /** One point per setting (mean over seeds, ± std of the reward) and one per finished run. */
+  /**
+   * One point per setting (mean over seeds, ± std of the reward) and one per finished run (with its
+   * held-out 95 % interval when eval.json has one).
+   */
   static CurveFigure frontier(SweepSpec spec, FrontierAxes axes, List<Group> groups) {
     List<double[]> perSetting = new ArrayList<>(); // x, y, lo, hi
     List<double[]> perRun = new ArrayList<>();
@@ -178,7 +200,12 @@ public final class SweepLeaderboard {
           continue;
         }
         Optional<JsonNode> eval = SweepResults.read(row.runDir().resolve(EvalReport.JSON_FILE));
-        eval.map(e -> new double[] {axes.kl(e), axes.reward(e)})
+        eval.map(
+                e -> {
+                  double reward = axes.reward(e);
+                  double[] ci = axes.rewardInterval(e, reward);
+                  return new double[] {axes.kl(e), reward, ci[0], ci[1]};
+                })
             .filter(p -> Double.isFinite(p[0]) && Double.isFinite(p[1]))
             .ifPresent(points::add);
       }
@@ -199,11 +226,14 @@ public final class SweepLeaderboard {
             perSetting.stream().mapToDouble(p -> p[1]).toArray(),
             perSetting.stream().mapToDouble(p -> p[2]).toArray(),
             perSetting.stream().mapToDouble(p -> p[3]).toArray());
+    boolean runIntervals = perRun.stream().anyMatch(p -> p[2] != p[1] || p[3] != p[1]);
     CurveSeries runs =
-        CurveSeries.of(
-            "run",
+        new CurveSeries(
+            runIntervals ? "run (95 % interval over held-out examples)" : "run",
             perRun.stream().mapToDouble(p -> p[0]).toArray(),
-            perRun.stream().mapToDouble(p -> p[1]).toArray());
+            perRun.stream().mapToDouble(p -> p[1]).toArray(),
+            runIntervals ? perRun.stream().mapToDouble(p -> p[2]).toArray() : null,
+            runIntervals ? perRun.stream().mapToDouble(p -> p[3]).toArray() : null);
     // the runs first, so each setting's marker and interval are drawn on top of its runs
     return new CurveFigure(
         "frontier",

@@ -37,7 +37,11 @@ class SweepLeaderboardTest {
         run.resolve("eval.json"),
         "{\"stages\": {\"rl_reinforce\": {\"mean\": {\"sc\": "
             + sc
-            + ", \"kl\": "
+            + ", \"sc_ci\": ["
+            + (sc - 0.05)
+            + ", "
+            + (sc + 0.05)
+            + "], \"kl\": "
             + kl
             + "}, \"minus_sft\": {\"mean\": {\"sc\": "
             + diff
@@ -102,7 +106,9 @@ class SweepLeaderboardTest {
     assertArrayEquals(new double[] {0.6, 3.0}, settings.x(), 1e-12, "mean KL, sorted");
     assertArrayEquals(new double[] {0.30, 0.52}, settings.y(), 1e-12);
     assertArrayEquals(new double[] {0.30, 0.52 - Math.sqrt(0.0008)}, settings.lo(), 1e-12);
-    assertEquals(4, frontier.series().get(0).x().length, "one point per run");
+    CurveSeries runs = frontier.series().get(0);
+    assertArrayEquals(new double[] {0.50, 0.54, 0.30, 0.30}, runs.y(), 1e-12, "one point per run");
+    assertArrayEquals(new double[] {0.45, 0.49, 0.25, 0.25}, runs.lo(), 1e-12, "its sc_ci");
     assertTrue(Files.size(dir.resolve(SweepLeaderboard.FRONTIER_PNG)) > 1000);
     String html = Files.readString(dir.resolve(SweepLeaderboard.HTML_FILE));
     assertTrue(html.contains("<img src=\"frontier.png\""), html);
