@@ -170,13 +170,11 @@ public final class SweepCommand implements Callable<Integer> {
       AtomicFiles.writeString(folder.resolve(PLAN_FILE), JSON.writeValueAsString(plan));
     }
     SweepSpec finalSweep = sweep;
-    SweepState[] holder = new SweepState[1];
     SweepState state =
         SweepState.open(
             folder,
             points.stream().map(SweepPoint::id).toList(),
-            () -> writeResults(folder, finalSweep, points, holder[0]));
-    holder[0] = state;
+            changed -> writeResults(folder, finalSweep, points, changed));
     Map<String, LoadedConfig> configOf = new java.util.HashMap<>();
     for (int i = 0; i < points.size(); i++) {
       configOf.put(points.get(i).id(), configs.get(i));
@@ -354,9 +352,6 @@ public final class SweepCommand implements Callable<Integer> {
 
   private static void writeResults(
       Path folder, SweepSpec sweep, List<SweepPoint> points, SweepState state) {
-    if (state == null) {
-      return;
-    }
     List<Path> runDirs = points.stream().map(p -> folder.resolve(p.id()).toAbsolutePath()).toList();
     List<Path> evalFiles = runDirs.stream().map(d -> d.resolve(EvalReport.JSON_FILE)).toList();
     List<String> paths = SweepResults.metricPaths(sweep, evalFiles);

@@ -60,9 +60,10 @@ public final class SweepState {
 
   private final Path file;
   private final Map<String, Entry> entries;
-  private final Runnable listener;
+  private final java.util.function.Consumer<SweepState> listener;
 
-  private SweepState(Path file, Map<String, Entry> entries, Runnable listener) {
+  private SweepState(
+      Path file, Map<String, Entry> entries, java.util.function.Consumer<SweepState> listener) {
     this.file = file;
     this.entries = entries;
     this.listener = listener;
@@ -70,9 +71,10 @@ public final class SweepState {
 
   /**
    * Opens the state of a sweep folder (every trial pending when the file is absent), one entry per
-   * trial id in sweep order.
+   * trial id in sweep order; {@code listener} is called with the state after every change.
    */
-  public static SweepState open(Path sweepDir, List<String> ids, Runnable listener) {
+  public static SweepState open(
+      Path sweepDir, List<String> ids, java.util.function.Consumer<SweepState> listener) {
     Path file = sweepDir.resolve(FILE);
     Map<String, Entry> saved = Map.of();
     if (Files.isRegularFile(file)) {
@@ -123,7 +125,7 @@ public final class SweepState {
         throw new UncheckedIOException("cannot write " + file + ": " + e.getMessage(), e);
       }
     }
-    listener.run();
+    listener.accept(this);
   }
 
   /** The last {@code lines} lines of a log file, joined by " | " (empty when it is unreadable). */
