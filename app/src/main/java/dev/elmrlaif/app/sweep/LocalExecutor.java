@@ -155,12 +155,25 @@ public final class LocalExecutor implements TrialExecutor {
     }
     return ProcessHandle.of(entry.pid())
         .filter(ProcessHandle::isAlive)
-        .filter(
-            h ->
-                h.info()
-                    .commandLine()
-                    .map(line -> line.contains(trial.runDir().toString()))
-                    .orElse(false));
+        .filter(h -> commandLine(h).contains(trial.runDir().toString()));
+  }
+
+  /**
+   * A process's full command line: {@code /proc/PID/cmdline} where there is one (Linux), since
+   * {@code ProcessHandle.Info.commandLine()} stops at 4096 characters, which a long {@code -cp}
+   * passes before the run folder; else what {@code ProcessHandle} reports.
+   */
+  private static String commandLine(ProcessHandle process) {
+    Path proc = Path.of("/proc", String.valueOf(process.pid()), "cmdline");
+    try {
+      if (Files.isReadable(proc)) {
+        return new String(Files.readAllBytes(proc), java.nio.charset.StandardCharsets.UTF_8)
+            .replace('\0', ' ');
+      }
+    } catch (IOException e) {
+      LOG.debug("cannot read {}", proc, e);
+    }
+    return process.info().commandLine().orElse("");
   }
 
   private static void stopAll(java.util.Collection<Running> running, SweepState state)
