@@ -27,11 +27,11 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The executors with real processes, on the synthetic CoMDP (a few seconds per trial): a 6-trial
  * random search over REINFORCE's β and learning rate (3 draws × 2 seeds). Locally, the sweep
- * process is killed with SIGKILL once a trial has finished and {@code --resume} completes it
- * without starting any trial twice (the running ones are waited for); on a real Slurm (skipped,
- * loudly, when {@code sbatch} is absent; {@code .ci/start-slurm.sh} starts one), one array task is
- * {@code scancel}led, recorded as cancelled, and {@code --resume} runs only that trial. Both give
- * the same leaderboard for the same seeds.
+ * process is killed with SIGKILL once a trial has finished while another runs, and {@code --resume}
+ * completes it without starting any trial twice (the orphaned running trial is waited for); on a
+ * real Slurm (skipped, loudly, when {@code sbatch} is absent; {@code .ci/start-slurm.sh} starts
+ * one), one array task is {@code scancel}led, recorded as cancelled, and {@code --resume} runs only
+ * that trial. Both give the same leaderboard for the same seeds.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class SweepExecutorsTest {
@@ -90,15 +90,19 @@ class SweepExecutorsTest {
             .redirectOutput(dir.resolve("local-sweep.out").toFile())
             .start();
     long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(8);
-    while (statuses(folder).values().stream().noneMatch(s -> s.equals("DONE"))) {
+    // killed once the first two trials (same setting, same length) have finished and the next ones
+    // run, so resume must wait for live orphans
+    while (!(statuses(folder).values().stream().filter(s -> s.equals("DONE")).count() >= 2
+        && statuses(folder).containsValue("RUNNING"))) {
       assertTrue(
           sweep.isAlive(), () -> "the sweep ended early: " + read(dir.resolve("local-sweep.out")));
-      assertTrue(System.nanoTime() < deadline, "no trial finished in 8 minutes");
+      assertTrue(System.nanoTime() < deadline, "no trial finished while another ran in 8 min");
       Thread.sleep(200);
     }
     sweep.destroyForcibly().waitFor();
     Map<String, String> atKill = statuses(folder);
     Map<String, String> logsAtKill = logs(folder);
+    assertTrue(atKill.containsValue("RUNNING"), atKill.toString());
 
     // 2. --resume: finished trials are kept, running ones waited for, the rest started.
     CliHarness.Result resumed =
