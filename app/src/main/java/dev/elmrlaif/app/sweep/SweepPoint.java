@@ -19,10 +19,20 @@ public record SweepPoint(String id, Map<String, String> settings, Long seed) {
     settings = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(settings));
   }
 
-  /** {@code key=value} for each setting, then {@code seed=N} when the point has a seed. */
+  /**
+   * {@code key=value} for each setting, then {@code seed=N} when the point has a seed. A sweep key
+   * that names several config keys separated by commas ({@code
+   * reinforce.kl.controller.beta,synthetic.beta}) sets each of them to the same value: for keys
+   * that must agree, such as the trainer's β and the synthetic CoMDP's.
+   */
   public List<String> overrides() {
     List<String> overrides = new ArrayList<>();
-    settings.forEach((key, value) -> overrides.add(key + "=" + value));
+    settings.forEach(
+        (key, value) -> {
+          for (String part : key.split(",")) {
+            overrides.add(part.strip() + "=" + value);
+          }
+        });
     if (seed != null) {
       overrides.add("seed=" + seed);
     }

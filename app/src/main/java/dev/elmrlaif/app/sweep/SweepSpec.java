@@ -13,38 +13,79 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.SplittableRandom;
 
 /**
- * A hyperparameter sweep as written in YAML: a base run config, a grid of config keys with the
- * values to try (every combination is run), optional seeds (each combination once per seed) and the
- * {@code eval.json} figures to collect.
+ * A hyperparameter sweep as written in YAML: a base run config, the trials to run (every
+ * combination of a {@code grid}, or {@code trials} draws from {@code parameters} with {@code
+ * method: random}), optional seeds (each trial once per seed), the metric to optimise, the {@code
+ * eval.json} figures to collect and the executor the trials run on. The names follow Optuna, Ray
+ * Tune and W&amp;B sweeps ({@code method}, {@code parameters}, {@code distribution}, {@code
+ * low}/{@code high}, {@code values}, {@code metric: {name, goal}}).
  *
  * <pre>
- * config: quickstart.yaml            # the base config, relative to this file
- * name: lr-sweep                     # runs/&lt;name&gt;/&lt;timestamp&gt;/; default: this file's name
- * grid:
- *   sft.stage2_learning_rate: [1.0e-3, 2.0e-3]
- *   sft.stage2_steps: [200, 500]
- * seeds: [1, 2, 3]
- * metrics: [stages.sft.mean.sc]      # dotted paths into eval.json; default: every stage's mean
+ * config: quickstart-rl.yaml         # the base config, relative to this file
+ * name: beta-sweep                   # runs/&lt;name&gt;/&lt;timestamp&gt;/; default: this file's name
+ * method: random                     # grid (default: every combination of `grid`) or random
+ * trials: 6                          # random: how many settings are drawn
+ * sampler_seed: 0                    # random: the same file always gives the same trials
+ * parameters:
+ *   reinforce.kl.controller.beta: {distribution: loguniform, low: 0.01, high: 1.0}
+ *   reinforce.learning_rate: {distribution: uniform, low: 1.0e-4, high: 1.0e-3}
+ *   rl.steps: {distribution: int, low: 50, high: 200}
+ *   reinforce.kl.estimator: {distribution: choice, values: [k1, k3]}
+ * seeds: [1, 2, 3]                   # every trial once per seed
+ * metric: {name: stages.rl_reinforce.mean.sc, goal: maximize}
+ * metrics: [stages.rl_reinforce.mean.kl]   # more figures to collect; default: every stage's mean
+ * executor: {kind: local, cores: 8, cpus_per_task: 2}   # or kind: slurm, mem: 8G, time: 02:00:00
  * </pre>
  *
  * @param file the sweep file
  * @param name the sweep's name
  * @param baseConfig the base config, resolved against the sweep file's folder
- * @param grid key to the values to try, as YAML text, in file order
- * @param gridLines the line of each grid key, for error messages
+ * @param method grid or random
+ * @param grid key to the values to try, as YAML text, in file order (method grid)
+ * @param gridLines the line of each grid or parameters key, for error messages
+ * @param parameters key to its distribution, in file order (method random)
+ * @param trials how many settings a random sweep draws
+ * @param samplerSeed the seed of the random sweep's draws
  * @param seeds the seeds, empty to run each combination once with the base config's seed
- * @param metrics dotted paths into eval.json, empty for the default
+ * @param metrics dotted paths into eval.json, empty for the default; the objective's path first
+ * @param objective the metric to optimise and its direction, or null when none is named
+ * @param executor where and how the trials run
+ * @param executorLine the line of the {@code executor} key, 0 when absent
  */
 public record SweepSpec(
     Path file,
     String name,
     Path baseConfig,
+    Method method,
     Map<String, List<String>> grid,
     Map<String, Integer> gridLines,
+    Map<String, SearchParameter> parameters,
+    int trials,
+    long samplerSeed,
     List<Long> seeds,
-    List<String> metrics) {
+    List<String> metrics,
+    Objective objective,
+    ExecutorSettings executor,
+    int executorLine) {
+
+  /** How the trials' settings are chosen. */
+  public enum Method {
+    /** Every combination of the {@code grid} values. */
+    GRID,
+    /** {@code trials} independent draws from the {@code parameters}' distributions. */
+    RANDOM
+  }
+
+  /**
+   * The metric a sweep optimises (W&amp;B's {@code metric: {name, goal}}; Optuna's direction).
+   *
+   * @param name a dotted path into eval.json
+   * @param maximize whether larger is better
+   */
+  public record Objective(String name, boolean maximize) {}
 
   /** The figures of an evaluation table (EvalReport): per task, and their means (no {@code n}). */
   private static final List<String> TABLE_FIGURES =
@@ -120,13 +161,74 @@ public record SweepSpec(
     return ok ? null : "is not a figure of eval.json; " + METRIC_FORMS;
   }
 
-  private static final List<String> KEYS = List.of("config", "name", "grid", "seeds", "metrics");
+  private static final List<String> KEYS =
+      List.of(
+          "config",
+          "name",
+          "method",
+          "grid",
+          "parameters",
+          "trials",
+          "sampler_seed",
+          "seeds",
+          "metric",
+          "metrics",
+          "executor");
 
   public SweepSpec {
     grid = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(grid));
     gridLines = Map.copyOf(gridLines);
+    parameters = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(parameters));
     seeds = List.copyOf(seeds);
     metrics = List.copyOf(metrics);
+  }
+
+  /** The same sweep run by another executor kind (the {@code --executor} option). */
+  public SweepSpec withExecutor(ExecutorSettings other) {
+    return new SweepSpec(
+        file,
+        name,
+        baseConfig,
+        method,
+        grid,
+        gridLines,
+        parameters,
+        trials,
+        samplerSeed,
+        seeds,
+        metrics,
+        objective,
+        other,
+        executorLine);
+  }
+
+  /** The same sweep with its base config at another path (a resumed sweep's recorded one). */
+  public SweepSpec withBaseConfig(String newName, Path base) {
+    return new SweepSpec(
+        file,
+        newName,
+        base,
+        method,
+        grid,
+        gridLines,
+        parameters,
+        trials,
+        samplerSeed,
+        seeds,
+        metrics,
+        objective,
+        executor,
+        executorLine);
+  }
+
+  /** The config keys the trials vary, in file order: the grid's or the parameters'. */
+  public List<String> searchKeys() {
+    return List.copyOf(method == Method.GRID ? grid.keySet() : parameters.keySet());
+  }
+
+  /** "file, line N" (or just the file when the line is unknown), for error messages. */
+  public String where(int line) {
+    return file + (line > 0 ? ", line " + line : "");
   }
 
   /** Reads a sweep file; every mistake is a {@link UserInputException} naming the file and line. */
@@ -140,6 +242,15 @@ public record SweepSpec(
     Map<String, Integer> gridLines = new LinkedHashMap<>();
     List<Long> seeds = new ArrayList<>();
     List<String> metrics = new ArrayList<>();
+    Map<String, SearchParameter> parameters = new LinkedHashMap<>();
+    Method method = Method.GRID;
+    int methodLine = 0;
+    Integer trials = null;
+    int trialsLine = 0;
+    long samplerSeed = 0;
+    Objective objective = null;
+    ExecutorSettings executor = ExecutorSettings.defaults();
+    int executorLine = 0;
     try (JsonParser p = new YAMLFactory().createParser(Files.newBufferedReader(file))) {
       if (p.nextToken() != JsonToken.START_OBJECT) {
         throw new UserInputException(
@@ -153,6 +264,34 @@ public record SweepSpec(
           case "config" -> config = scalar(p, file, "config");
           case "name" -> name = scalar(p, file, "name");
           case "grid" -> readGrid(p, file, grid, gridLines);
+          case "method" -> {
+            String value = scalar(p, file, "method");
+            methodLine = keyLine;
+            method =
+                switch (value) {
+                  case "grid" -> Method.GRID;
+                  case "random" -> Method.RANDOM;
+                  default ->
+                      throw new UserInputException(
+                          file
+                              + ", line "
+                              + keyLine
+                              + ": method: '"
+                              + value
+                              + "' is not a search method; expected grid or random");
+                };
+          }
+          case "parameters" -> readParameters(p, file, parameters, gridLines);
+          case "trials" -> {
+            trials = (int) integer(p, file, "trials", 1);
+            trialsLine = keyLine;
+          }
+          case "sampler_seed" -> samplerSeed = integer(p, file, "sampler_seed", Long.MIN_VALUE);
+          case "metric" -> objective = readObjective(p, file, keyLine);
+          case "executor" -> {
+            executor = ExecutorReader.read(p, file);
+            executorLine = keyLine;
+          }
           case "seeds" -> {
             for (String seed : list(p, file, "seeds")) {
               try {
@@ -201,11 +340,43 @@ public record SweepSpec(
               + ": missing key `config`; expected the base run config, e.g. "
               + "config: quickstart.yaml");
     }
-    if (grid.isEmpty() && seeds.isEmpty()) {
-      throw new UserInputException(
-          file
-              + ": neither `grid` nor `seeds` is given; expected at least one, "
-              + "e.g. grid: {sft.stage2_learning_rate: [1.0e-3, 2.0e-3]}");
+    if (method == Method.GRID) {
+      if (!parameters.isEmpty() || trials != null) {
+        throw new UserInputException(
+            file
+                + ", line "
+                + (trials != null
+                    ? trialsLine
+                    : gridLines.get(parameters.keySet().iterator().next()))
+                + ": `parameters` and `trials` belong to a random search; add method: random, or"
+                + " list the values under `grid`");
+      }
+      if (grid.isEmpty() && seeds.isEmpty()) {
+        throw new UserInputException(
+            file
+                + ": neither `grid` nor `seeds` is given; expected at least one, "
+                + "e.g. grid: {sft.stage2_learning_rate: [1.0e-3, 2.0e-3]}");
+      }
+    } else {
+      if (!grid.isEmpty()) {
+        throw new UserInputException(
+            file
+                + ", line "
+                + gridLines.get(grid.keySet().iterator().next())
+                + ": method: random draws from `parameters`; give a grid key as"
+                + " {distribution: choice, values: [...]} there instead");
+      }
+      if (parameters.isEmpty() || trials == null) {
+        throw new UserInputException(
+            file
+                + ", line "
+                + methodLine
+                + ": method: random needs `parameters` (each {distribution: uniform|loguniform|int|"
+                + "choice, ...}) and `trials` (how many settings to draw)");
+      }
+    }
+    if (objective != null && !metrics.contains(objective.name())) {
+      metrics.add(0, objective.name());
     }
     Path folder = file.toAbsolutePath().getParent();
     Path base = folder.resolve(config).normalize();
@@ -215,14 +386,36 @@ public record SweepSpec(
         file,
         name == null || name.isBlank() ? defaultName : name,
         base,
+        method,
         grid,
         gridLines,
+        parameters,
+        trials == null ? 0 : trials,
+        samplerSeed,
         seeds,
-        metrics);
+        metrics,
+        objective,
+        executor,
+        executorLine);
   }
 
-  /** Every combination of the grid (the last key varying fastest), each once per seed. */
+  /**
+   * The trials: every combination of the grid (the last key varying fastest; ids {@code p00},
+   * {@code p01}, ...) or the random draws (ids {@code t00}, ...: one stream seeded by {@code
+   * sampler_seed}, the parameters drawn in file order, so a sweep file always gives the same
+   * trials), each once per seed ({@code -s<seed>}).
+   */
   public List<SweepPoint> points() {
+    if (method == Method.RANDOM) {
+      SplittableRandom random = new SplittableRandom(samplerSeed);
+      List<Map<String, String>> draws = new ArrayList<>();
+      for (int t = 0; t < trials; t++) {
+        Map<String, String> draw = new LinkedHashMap<>();
+        parameters.forEach((key, parameter) -> draw.put(key, parameter.sample(random)));
+        draws.add(draw);
+      }
+      return withSeeds(draws, "t");
+    }
     List<Map<String, String>> combinations = new ArrayList<>();
     combinations.add(new LinkedHashMap<>());
     for (Map.Entry<String, List<String>> entry : grid.entrySet()) {
@@ -236,10 +429,14 @@ public record SweepSpec(
       }
       combinations = next;
     }
+    return withSeeds(combinations, "p");
+  }
+
+  private List<SweepPoint> withSeeds(List<Map<String, String>> combinations, String prefix) {
     List<SweepPoint> points = new ArrayList<>();
     int width = String.valueOf(Math.max(combinations.size() - 1, 1)).length();
     for (int c = 0; c < combinations.size(); c++) {
-      String id = "p" + String.format(Locale.ROOT, "%0" + Math.max(2, width) + "d", c);
+      String id = prefix + String.format(Locale.ROOT, "%0" + Math.max(2, width) + "d", c);
       if (seeds.isEmpty()) {
         points.add(new SweepPoint(id, combinations.get(c), null));
       } else {
@@ -290,6 +487,154 @@ public record SweepSpec(
     }
   }
 
+  private static void readParameters(
+      JsonParser p, Path file, Map<String, SearchParameter> parameters, Map<String, Integer> lines)
+      throws IOException {
+    if (p.currentToken() != JsonToken.START_OBJECT) {
+      throw new UserInputException(
+          file
+              + ", line "
+              + line(p)
+              + ": parameters: expected a mapping of config keys to distributions, e.g."
+              + " reinforce.learning_rate: {distribution: loguniform, low: 1.0e-4, high: 1.0e-2}");
+    }
+    while (p.nextToken() == JsonToken.FIELD_NAME) {
+      String key = p.currentName();
+      int keyLine = line(p);
+      String where = file + ", line " + keyLine + ": parameters." + key;
+      if (key.equals("seed")) {
+        throw new UserInputException(where + ": use the top-level `seeds` list for seeds");
+      }
+      if (p.nextToken() != JsonToken.START_OBJECT) {
+        throw new UserInputException(
+            where
+                + ": expected {distribution: uniform|loguniform|int|choice, low, high or values}");
+      }
+      String distribution = null;
+      Double low = null;
+      Double high = null;
+      List<String> values = new ArrayList<>();
+      while (p.nextToken() == JsonToken.FIELD_NAME) {
+        String field = p.currentName();
+        p.nextToken();
+        switch (field) {
+          case "distribution" ->
+              distribution = scalar(p, file, "parameters." + key + ".distribution");
+          case "low", "high" -> {
+            if (!p.currentToken().isNumeric()) {
+              throw new UserInputException(
+                  where + ": " + field + ": '" + p.getText() + "' is not a number");
+            }
+            if (field.equals("low")) {
+              low = p.getDoubleValue();
+            } else {
+              high = p.getDoubleValue();
+            }
+          }
+          case "values" -> values = list(p, file, "parameters." + key + ".values");
+          default ->
+              throw new UserInputException(
+                  where
+                      + ": unknown key `"
+                      + field
+                      + "`; expected distribution, low, high (uniform, loguniform, int) or values"
+                      + " (choice)");
+        }
+      }
+      SearchParameter.Distribution kind;
+      try {
+        kind =
+            SearchParameter.Distribution.valueOf(
+                String.valueOf(distribution).toUpperCase(Locale.ROOT));
+      } catch (IllegalArgumentException e) {
+        throw new UserInputException(
+            where
+                + ": distribution '"
+                + distribution
+                + "' is not one of uniform, loguniform, int, choice");
+      }
+      if (kind == SearchParameter.Distribution.CHOICE
+          ? low != null || high != null
+          : !values.isEmpty()) {
+        throw new UserInputException(
+            where
+                + ": "
+                + (kind == SearchParameter.Distribution.CHOICE
+                    ? "choice takes `values`, not low/high"
+                    : distribution + " takes low and high, not `values`"));
+      }
+      if (kind != SearchParameter.Distribution.CHOICE && (low == null || high == null)) {
+        throw new UserInputException(where + ": " + distribution + " needs both low and high");
+      }
+      SearchParameter parameter =
+          new SearchParameter(
+              key,
+              kind,
+              low == null ? Double.NaN : low,
+              high == null ? Double.NaN : high,
+              values,
+              keyLine);
+      String problem = parameter.problem();
+      if (problem != null) {
+        throw new UserInputException(where + ": impossible range: " + problem);
+      }
+      parameters.put(key, parameter);
+      lines.put(key, keyLine);
+    }
+  }
+
+  private static Objective readObjective(JsonParser p, Path file, int keyLine) throws IOException {
+    String where = file + ", line " + keyLine + ": metric";
+    String name = null;
+    String goal = "maximize";
+    if (p.currentToken().isScalarValue()) {
+      name = p.getText();
+    } else if (p.currentToken() == JsonToken.START_OBJECT) {
+      while (p.nextToken() == JsonToken.FIELD_NAME) {
+        String field = p.currentName();
+        p.nextToken();
+        switch (field) {
+          case "name" -> name = scalar(p, file, "metric.name");
+          case "goal" -> goal = scalar(p, file, "metric.goal");
+          default ->
+              throw new UserInputException(
+                  where + ": unknown key `" + field + "`; expected name and goal");
+        }
+      }
+    } else {
+      throw new UserInputException(
+          where + ": expected {name: <path into eval.json>, goal: maximize|minimize}");
+    }
+    if (name == null) {
+      throw new UserInputException(where + ": missing `name`, e.g. stages.rl_reinforce.mean.sc");
+    }
+    String problem = metricProblem(name);
+    if (problem != null) {
+      throw new UserInputException(where + ": '" + name + "' " + problem);
+    }
+    if (!goal.equals("maximize") && !goal.equals("minimize")) {
+      throw new UserInputException(
+          where + ": goal '" + goal + "' is not a direction; expected maximize or minimize");
+    }
+    return new Objective(name, goal.equals("maximize"));
+  }
+
+  private static long integer(JsonParser p, Path file, String key, long min) throws IOException {
+    if (p.currentToken() != JsonToken.VALUE_NUMBER_INT || p.getLongValue() < min) {
+      throw new UserInputException(
+          file
+              + ", line "
+              + line(p)
+              + ": "
+              + key
+              + ": '"
+              + p.getText()
+              + "' is not "
+              + (min == 1 ? "a positive integer" : "an integer"));
+    }
+    return p.getLongValue();
+  }
+
   /** A list of scalars (or flow lists, kept as YAML text such as {@code [data, report]}). */
   private static List<String> list(JsonParser p, Path file, String key) throws IOException {
     if (p.currentToken() != JsonToken.START_ARRAY) {
@@ -316,7 +661,7 @@ public record SweepSpec(
     return values;
   }
 
-  private static String scalar(JsonParser p, Path file, String key) throws IOException {
+  static String scalar(JsonParser p, Path file, String key) throws IOException {
     if (!p.currentToken().isScalarValue()) {
       throw new UserInputException(
           file + ", line " + line(p) + ": " + key + ": expected a single value");
@@ -324,7 +669,7 @@ public record SweepSpec(
     return p.getText();
   }
 
-  private static int line(JsonParser p) {
+  static int line(JsonParser p) {
     return p.currentTokenLocation().getLineNr();
   }
 }
