@@ -171,17 +171,20 @@ public final class SweepCommand implements Callable<Integer> {
     }
     TrialExecutor executor = executors.apply(sweep, folder);
     if (dryRun) {
-      executor.plan(trials).forEach(spec.commandLine().getOut()::println);
-      if (store != null) {
-        // What each trial would take from the stage store or from an earlier trial of the sweep.
-        StageReusePlan reuse = new StageReusePlan(StageStore.lookIn(store), System.getenv());
-        spec.commandLine().getOut().println("# stage store: " + store);
-        for (int i = 0; i < points.size(); i++) {
-          spec.commandLine()
-              .getOut()
-              .println(
-                  points.get(i).id() + ": " + reuse.describe(points.get(i).id(), configs.get(i)));
+      // Each trial's line of the plan ends with what it would take from the stage store or from
+      // an earlier trial of the sweep.
+      StageReusePlan reuse =
+          store == null ? null : new StageReusePlan(StageStore.lookIn(store), System.getenv());
+      int next = 0;
+      for (String line : executor.plan(trials)) {
+        String id = next < trials.size() ? trials.get(next).id() : null;
+        if (reuse != null
+            && id != null
+            && (line.startsWith(id + ":") || line.startsWith(id + " ("))) {
+          line += "; " + reuse.describe(id, configs.get(next));
+          next++;
         }
+        spec.commandLine().getOut().println(line);
       }
       spec.commandLine().getOut().flush();
       return 0;

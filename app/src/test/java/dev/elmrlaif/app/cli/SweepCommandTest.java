@@ -230,6 +230,35 @@ class SweepCommandTest {
                     + " --set trainer.learning_rate=2.0e-3 --set trainer.batch_size=8"
                     + " --set threads=1 --run-dir "),
         lines.get(2));
+    assertTrue(
+        lines.get(2).contains("/p01 --stage-store ") && lines.get(2).contains("; stage store: "),
+        "the sweep's own store by default: " + lines.get(2));
+
+    CliHarness.Result none =
+        runSweep(
+            null,
+            Map.of(),
+            "sweep",
+            file.toString(),
+            "--dry-run",
+            "--no-stage-store",
+            "--runs-root",
+            runs.toString());
+    assertEquals(0, none.exitCode(), none.err());
+    assertFalse(none.out().contains("--stage-store"), none.out());
+    assertFalse(none.out().contains("stage store:"), none.out());
+    CliHarness.Result both =
+        runSweep(
+            null,
+            Map.of(),
+            "sweep",
+            file.toString(),
+            "--dry-run",
+            "--no-stage-store",
+            "--stage-store",
+            dir.resolve("store").toString());
+    assertEquals(2, both.exitCode());
+    assertTrue(both.err().contains("--stage-store and --no-stage-store exclude each other"));
     assertEquals(0, evalRuns.get());
     assertFalse(Files.exists(runs), "a dry run writes nothing");
   }
