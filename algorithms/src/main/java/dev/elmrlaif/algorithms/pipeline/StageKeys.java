@@ -98,10 +98,11 @@ public final class StageKeys {
             List.of("model.pretrained"),
             List.of(StageName.DATA, StageName.TOKENIZER),
             1));
+    // two_stage_toy: App. D's toy runs in the sft stage's place when the section is present
     table.put(
         StageName.SFT,
         new Dependencies(
-            concat(ENGINE, List.of("model", "sft", "trainer")),
+            concat(ENGINE, List.of("model", "sft", "trainer", "two_stage_toy")),
             List.of(),
             List.of(StageName.DATA, StageName.PRETRAIN),
             1));
