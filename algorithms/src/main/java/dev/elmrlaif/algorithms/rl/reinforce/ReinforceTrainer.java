@@ -260,7 +260,7 @@ public final class ReinforceTrainer implements RlTrainer {
   }
 
   /** Global-norm clipping and one AdamW step; returns the gradient norm before clipping. */
-  private double clipAndStep(double loss) {
+  double clipAndStep(double loss) {
     Map<String, NDArray> trainable = policy.trainableParameters();
     double gradNorm = GradientClipping.clipOrMeasure(trainable, config.gradClip());
     GradientClipping.requireFinite(
