@@ -154,6 +154,18 @@ public final class CompositeReward implements RewardModel {
     return normalized;
   }
 
+  /**
+   * Replaces the running statistics by {@code state} (as {@link #normalizerState()} returned it),
+   * to resume from a checkpoint; keys this reward does not normalise are ignored, missing ones
+   * start fresh.
+   */
+  public synchronized void restoreNormalizer(Map<String, RunningStats.State> state) {
+    for (String key : List.copyOf(statistics.keySet())) {
+      RunningStats.State saved = state.get(key);
+      statistics.put(key, saved == null ? new RunningStats() : new RunningStats(saved));
+    }
+  }
+
   /** The running statistics, for checkpoints (keys: term names, or "total"). */
   public synchronized Map<String, RunningStats.State> normalizerState() {
     Map<String, RunningStats.State> state = new LinkedHashMap<>();

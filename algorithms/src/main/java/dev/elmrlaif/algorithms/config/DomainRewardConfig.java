@@ -6,6 +6,7 @@ import dev.elmrlaif.domain.config.Default;
 import dev.elmrlaif.domain.config.Doc;
 import dev.elmrlaif.domain.config.OptionalSection;
 import dev.elmrlaif.domain.config.Range;
+import dev.elmrlaif.rewards.CompositeConfig.Normalization;
 import io.soabase.recordbuilder.core.RecordBuilder;
 
 /**
@@ -21,6 +22,13 @@ import io.soabase.recordbuilder.core.RecordBuilder;
  *
  * SC and BC are the evaluation's metrics (same encoder, same candidate sizes by default), so what
  * RL raises is what {@code eval.json} reports.
+ *
+ * <p>{@code normalization} standardises the reward by running statistics over every completion
+ * scored so far (Welford; {@link dev.elmrlaif.rewards.CompositeReward}): {@code sum_then_normalize}
+ * the total, {@code r = (s − μ_s)/sqrt(σ_s² + ε)}; {@code normalize_then_sum} each component before
+ * the weights, {@code r = Σ_k w_k (x_k − μ_k)/sqrt(σ_k² + ε)}, so that a weight means the same
+ * whatever a component's spread (BC spreads several times wider than SC). Until {@code
+ * normalization_warmup} values were seen, values pass through.
  */
 @RecordBuilder
 public record DomainRewardConfig(
@@ -52,7 +60,16 @@ public record DomainRewardConfig(
         int degeneracyNgram,
     @Doc("The AI judge (an OpenAI-compatible endpoint scoring each completion); absent: no judge")
         @OptionalSection
-        JudgeRewardConfig judge)
+        JudgeRewardConfig judge,
+    @Doc(
+            "Running reward normalisation: none, sum_then_normalize (the weighted total) or"
+                + " normalize_then_sum (each component, before its weight)")
+        @Default("none")
+        Normalization normalization,
+    @Doc("Values the running statistics must have seen before they normalise (pass-through before)")
+        @Range(min = 0)
+        @Default("64")
+        int normalizationWarmup)
     implements DomainRewardConfigBuilder.With {
 
   public DomainRewardConfig {

@@ -1,5 +1,6 @@
 package dev.elmrlaif.algorithms.config;
 
+import dev.elmrlaif.domain.config.ConfigException;
 import dev.elmrlaif.domain.config.ConfigKeys;
 import dev.elmrlaif.domain.config.Default;
 import dev.elmrlaif.domain.config.Doc;
@@ -8,7 +9,8 @@ import io.soabase.recordbuilder.core.RecordBuilder;
 
 /**
  * Optimisation settings shared by the training stages (pretraining and supervised ELM training read
- * them; a stage's own section may refine them).
+ * them; a stage's own section may refine them), including the selection of the best held-out
+ * weights ({@code keep_best}) and early stopping on them ({@code patience}).
  */
 @RecordBuilder
 public record TrainerConfig(
@@ -34,8 +36,25 @@ public record TrainerConfig(
             "Keep the weights with the lowest held-out loss (evaluated every pretrain.eval_every or"
                 + " sft.eval_every steps) instead of the last ones, in pretraining and both SFT stages")
         @Default("false")
-        boolean keepBest)
+        boolean keepBest,
+    @Doc(
+            "Early stopping: a training stage (pretraining, each SFT stage) stops after this many held-out"
+                + " evaluations in a row without a lower held-out loss than its best; 0 disables; needs keep_best")
+        @Range(min = 0)
+        @Default("0")
+        int patience)
     implements TrainerConfigBuilder.With {
+
+  public TrainerConfig {
+    if (patience > 0 && !keepBest) {
+      throw new ConfigException(
+          "patience",
+          "found "
+              + patience
+              + " with keep_best false; expected keep_best: true (early stopping ends a stage"
+              + " with the weights of its lowest held-out loss, which keep_best keeps)");
+    }
+  }
 
   /** The defaults every config starts from. */
   public static TrainerConfig defaults() {

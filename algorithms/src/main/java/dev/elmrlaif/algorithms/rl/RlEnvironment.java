@@ -1,6 +1,8 @@
 package dev.elmrlaif.algorithms.rl;
 
 import dev.elmrlaif.policy.model.ElmPrompt;
+import java.io.IOException;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 
@@ -28,4 +30,13 @@ public interface RlEnvironment {
   default Map<String, Double> componentMeans(List<ElmPrompt> prompts, List<int[]> completions) {
     return Map.of();
   }
+
+  /**
+   * Writes what the environment remembers from step to step (e.g. running reward statistics) into
+   * {@code folder} of an RL checkpoint; nothing by default.
+   */
+  default void saveState(Path folder) throws IOException {}
+
+  /** Restores what {@link #saveState} wrote into {@code folder}; nothing by default. */
+  default void loadState(Path folder) throws IOException {}
 }

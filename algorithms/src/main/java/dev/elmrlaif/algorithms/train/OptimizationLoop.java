@@ -43,6 +43,13 @@ import org.apache.logging.log4j.Logger;
  * (ties keep the earlier) writes the weights to {@link BestWeights} beside the checkpoints; at the
  * end of the sub-stage those weights, not the last ones, are what the loop returns. A resumed run
  * reads the best so far back, so it ends with the same selection as an uninterrupted one.
+ *
+ * <p>Early stopping ({@code trainer.patience} P, with keep_best): after each evaluation the loop
+ * counts the evaluations since the best one, {@code stall = ⌊done/eval_every⌋ −
+ * ⌊best_step/eval_every⌋}; when it reaches P the sub-stage writes a checkpoint at that step and
+ * ends (with the best weights). The count is a function of the best weights' step and the current
+ * step, both on disk, so a resumed run needs no extra state: a checkpoint at an evaluation step
+ * whose stall has reached P is one an early stop wrote, and the sub-stage counts as finished there.
  */
 public final class OptimizationLoop {
   private static final Logger LOG = LogManager.getLogger(OptimizationLoop.class);
@@ -84,6 +91,8 @@ public final class OptimizationLoop {
    * @param tokenizerJson the tokenizer saved beside every checkpointed model
    * @param keepBest whether the weights with the lowest held-out loss replace the last ones at the
    *     end ({@link BestWeights})
+   * @param patience evaluations in a row without a lower held-out loss after which the sub-stage
+   *     stops early; 0 never stops early (needs {@code keepBest})
    */
   public record Plan(
       String label,
@@ -100,7 +109,8 @@ public final class OptimizationLoop {
       int sequenceLength,
       Path checkpointDir,
       Path tokenizerJson,
-      boolean keepBest) {
+      boolean keepBest,
+      int patience) {
     public Plan {
       if (totalSteps < 1) {
         throw new IllegalArgumentException(
@@ -115,6 +125,50 @@ public final class OptimizationLoop {
         throw new IllegalArgumentException(
             "Plan.logEvery of " + label + ": found " + logEvery + ", expected >= 1");
       }
+      if (patience < 0 || (patience > 0 && !keepBest)) {
+        throw new IllegalArgumentException(
+            "Plan.patience of "
+                + label
+                + ": found "
+                + patience
+                + ", expected 0, or > 0 with keepBest");
+      }
+    }
+
+    /** A plan without early stopping. */
+    public Plan(
+        String label,
+        long totalSteps,
+        Set<ParameterGroup> trains,
+        LearningRateSchedule schedule,
+        AdamWConfig optimizer,
+        double gradClip,
+        int checkpointEvery,
+        int logEvery,
+        int evalEvery,
+        BatchOrder order,
+        long initSeed,
+        int sequenceLength,
+        Path checkpointDir,
+        Path tokenizerJson,
+        boolean keepBest) {
+      this(
+          label,
+          totalSteps,
+          trains,
+          schedule,
+          optimizer,
+          gradClip,
+          checkpointEvery,
+          logEvery,
+          evalEvery,
+          order,
+          initSeed,
+          sequenceLength,
+          checkpointDir,
+          tokenizerJson,
+          keepBest,
+          0);
     }
   }
 
@@ -131,6 +185,8 @@ public final class OptimizationLoop {
    * @param bestStep with {@link Plan#keepBest}, the step whose weights {@code model} holds (the
    *     lowest held-out loss); -1 otherwise or when no held-out loss was computed
    * @param bestHeldOutLoss the held-out loss at {@code bestStep}, NaN when there is none
+   * @param stoppedEarlyAtStep with {@link Plan#patience}, the step at which the sub-stage stopped
+   *     early (now or in an earlier call); -1 when it ran all its steps
    */
   public record Outcome(
       Elm model,
@@ -141,7 +197,8 @@ public final class OptimizationLoop {
       long peakResidentBytes,
       long resumedFromStep,
       long bestStep,
-      double bestHeldOutLoss) {}
+      double bestHeldOutLoss,
+      long stoppedEarlyAtStep) {}
 
   /**
    * Runs (or resumes, or skips when finished) the sub-stage; {@code freshModel} is called only for
@@ -156,14 +213,22 @@ public final class OptimizationLoop {
     try {
       elm.trainOnly(plan.trains());
       long start = latest.map(saved -> saved.state().step()).orElse(0L);
-      if (start >= plan.totalSteps()) {
+      Optional<BestWeights.Saved> kept =
+          plan.keepBest() && latest.isPresent()
+              ? BestWeights.latest(plan.checkpointDir())
+              : Optional.empty();
+      boolean stoppedEarly =
+          start < plan.totalSteps()
+              && kept.isPresent()
+              && patienceExhausted(plan, kept.get(), start);
+      if (start >= plan.totalSteps() || stoppedEarly) {
         LOG.info(
-            "{}: finished earlier ({} steps), reusing {}",
+            "{}: finished earlier ({} steps{}), reusing {}",
             plan.label(),
             start,
+            stoppedEarly ? ", stopped early" : "",
             latest.get().folder());
-        Optional<BestWeights.Saved> best =
-            plan.keepBest() ? BestWeights.latest(plan.checkpointDir()) : Optional.empty();
+        Optional<BestWeights.Saved> best = kept;
         if (best.isPresent()) {
           elm = restoreBest(plan, elm, best.get(), context);
         }
@@ -176,7 +241,8 @@ public final class OptimizationLoop {
             -1,
             start,
             best.map(BestWeights.Saved::step).orElse(-1L),
-            best.map(BestWeights.Saved::heldOutLoss).orElse(Double.NaN));
+            best.map(BestWeights.Saved::heldOutLoss).orElse(Double.NaN),
+            stoppedEarly ? start : -1);
       }
       try (AdamW optimizer = new AdamW(plan.optimizer(), plan.schedule(), elm.manager())) {
         if (latest.isPresent()) {
@@ -229,6 +295,7 @@ public final class OptimizationLoop {
                 String.format(java.util.Locale.ROOT, "%.4f", saved.heldOutLoss()),
                 saved.step(),
                 saved.folder()));
+    long stoppedEarlyAt = -1;
     long tokensSinceLog = 0;
     long tokensTotal = 0;
     long loopStart = System.nanoTime();
@@ -309,12 +376,28 @@ public final class OptimizationLoop {
                       BestWeights.save(
                           plan.checkpointDir(), done, heldOut, elm, plan.tokenizerJson()));
             }
+            // Early stopping: P evaluations in a row without a new best end the sub-stage here.
+            if (!last && best.isPresent() && patienceExhausted(plan, best.get(), done)) {
+              stoppedEarlyAt = done;
+              LOG.info(
+                  "{}: stopping early at step {} of {}: {} evaluations without a held-out loss"
+                      + " below {} (step {}; trainer.patience {})",
+                  plan.label(),
+                  done,
+                  plan.totalSteps(),
+                  evaluationsSince(plan, best.get().step(), done),
+                  String.format(java.util.Locale.ROOT, "%.4f", best.get().heldOutLoss()),
+                  best.get().step(),
+                  plan.patience());
+              context.metrics().log(plan.label(), done, Map.of("stopped_early_at_step", done));
+            }
           }
         }
-        boolean stopping = context.stop().requested() && !last;
+        boolean stopping = context.stop().requested() && !last && stoppedEarlyAt < 0;
         if ((plan.checkpointEvery() > 0 && done % plan.checkpointEvery() == 0)
             || last
-            || stopping) {
+            || stopping
+            || stoppedEarlyAt >= 0) {
           TrainingCheckpoints.Saved saved =
               TrainingCheckpoints.save(
                   plan.checkpointDir(), elm, optimizer, stateAt(plan, done), plan.tokenizerJson());
@@ -326,9 +409,13 @@ public final class OptimizationLoop {
                     saved.folder());
           }
         }
+        if (stoppedEarlyAt >= 0) {
+          break;
+        }
       }
     }
     double seconds = (System.nanoTime() - loopStart) / 1e9;
+    long endStep = stoppedEarlyAt >= 0 ? stoppedEarlyAt : plan.totalSteps();
     long peak = MemoryEstimate.peakResidentBytes().orElse(-1);
     if (peak > 0) {
       LOG.info(
@@ -338,10 +425,7 @@ public final class OptimizationLoop {
           String.format(java.util.Locale.ROOT, "%.1f", MemoryEstimate.mib(estimate.totalBytes())));
       context
           .metrics()
-          .log(
-              plan.label(),
-              plan.totalSteps(),
-              Map.of("memory_peak_rss_mib", MemoryEstimate.mib(peak)));
+          .log(plan.label(), endStep, Map.of("memory_peak_rss_mib", MemoryEstimate.mib(peak)));
     }
     Elm result = elm;
     if (plan.keepBest()) {
@@ -349,7 +433,7 @@ public final class OptimizationLoop {
         Map<String, Number> chosen = new LinkedHashMap<>();
         chosen.put("best_step", best.get().step());
         chosen.put("best_held_out_loss", best.get().heldOutLoss());
-        context.metrics().log(plan.label(), plan.totalSteps(), chosen);
+        context.metrics().log(plan.label(), endStep, chosen);
         result = restoreBest(plan, elm, best.get(), context);
       } else {
         LOG.warn(
@@ -360,14 +444,34 @@ public final class OptimizationLoop {
     }
     return new Outcome(
         result,
-        plan.totalSteps() - start,
+        endStep - start,
         lastLoss,
         heldOut,
         tokensTotal / Math.max(1e-9, seconds),
         peak,
         start,
         best.map(BestWeights.Saved::step).orElse(-1L),
-        best.map(BestWeights.Saved::heldOutLoss).orElse(Double.NaN));
+        best.map(BestWeights.Saved::heldOutLoss).orElse(Double.NaN),
+        stoppedEarlyAt);
+  }
+
+  /**
+   * Held-out evaluations after {@code bestStep} up to {@code done}: {@code ⌊done/eval_every⌋ −
+   * ⌊bestStep/eval_every⌋} (the evaluation at the last step ends the sub-stage anyway).
+   */
+  static long evaluationsSince(Plan plan, long bestStep, long done) {
+    return plan.evalEvery() > 0 ? done / plan.evalEvery() - bestStep / plan.evalEvery() : 0;
+  }
+
+  /**
+   * Whether the sub-stage stops early at {@code done}, an evaluation step: {@link Plan#patience}
+   * evaluations in a row without a lower held-out loss than {@code best}'s.
+   */
+  static boolean patienceExhausted(Plan plan, BestWeights.Saved best, long done) {
+    return plan.patience() > 0
+        && plan.evalEvery() > 0
+        && done % plan.evalEvery() == 0
+        && evaluationsSince(plan, best.step(), done) >= plan.patience();
   }
 
   /**

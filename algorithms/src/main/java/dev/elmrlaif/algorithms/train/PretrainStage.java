@@ -167,7 +167,8 @@ public final class PretrainStage implements Stage {
               length,
               RunArtifacts.checkpoints(context.run(), StageName.PRETRAIN.key()),
               tokenizerFile,
-              trainer.keepBest());
+              trainer.keepBest(),
+              trainer.patience());
       PackedLmObjective objective =
           new PackedLmObjective(train, heldOut, plan.order(), pretrain.evalBatches());
       OptimizationLoop.Outcome outcome =
@@ -209,13 +210,19 @@ public final class PretrainStage implements Stage {
 
   /**
    * With {@code trainer.keep_best}: the step whose weights were kept and their held-out loss (null
-   * when no held-out loss was computed).
+   * when no held-out loss was computed); with {@code trainer.patience}, the step at which the stage
+   * stopped early (null when it ran all its steps).
    */
   static void putBest(
       Map<String, Object> record, OptimizationLoop.Outcome outcome, TrainerConfig trainer) {
     if (trainer.keepBest()) {
       record.put("best_step", outcome.bestStep() >= 0 ? outcome.bestStep() : null);
       record.put("best_held_out_loss", finiteOrNull(outcome.bestHeldOutLoss()));
+    }
+    if (trainer.patience() > 0) {
+      record.put(
+          "stopped_early_at_step",
+          outcome.stoppedEarlyAtStep() >= 0 ? outcome.stoppedEarlyAtStep() : null);
     }
   }
 

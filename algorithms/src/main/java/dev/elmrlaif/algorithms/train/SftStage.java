@@ -302,7 +302,8 @@ public final class SftStage implements Stage {
         longest,
         RunArtifacts.checkpoints(context.run(), label),
         tokenizerFile,
-        trainer.keepBest());
+        trainer.keepBest(),
+        trainer.patience());
   }
 
   private static Map<String, Object> summary(
@@ -315,6 +316,11 @@ public final class SftStage implements Stage {
     if (plan.keepBest()) {
       summary.put("best_step", outcome.bestStep() >= 0 ? outcome.bestStep() : null);
       summary.put("best_held_out_loss", PretrainStage.finiteOrNull(outcome.bestHeldOutLoss()));
+    }
+    if (plan.patience() > 0) {
+      summary.put(
+          "stopped_early_at_step",
+          outcome.stoppedEarlyAtStep() >= 0 ? outcome.stoppedEarlyAtStep() : null);
     }
     summary.put("tokens_per_s", PretrainStage.finiteOrNull(outcome.tokensPerSecond()));
     summary.put("resumed_from_step", outcome.resumedFromStep());

@@ -5,6 +5,7 @@ import dev.elmrlaif.algorithms.config.JudgeRewardConfig;
 import dev.elmrlaif.algorithms.config.RlContextsConfig;
 import dev.elmrlaif.algorithms.rl.CompletionReward;
 import dev.elmrlaif.algorithms.rl.RlEnvironment;
+import dev.elmrlaif.algorithms.run.CheckpointFolders;
 import dev.elmrlaif.algorithms.train.ElmExamples;
 import dev.elmrlaif.domain.Concept;
 import dev.elmrlaif.domain.Split;
@@ -13,6 +14,7 @@ import dev.elmrlaif.domain.data.PreparedData;
 import dev.elmrlaif.domain.data.RewardTargets;
 import dev.elmrlaif.domain.tasks.TaskExample;
 import dev.elmrlaif.domain.tasks.TaskSpec;
+import dev.elmrlaif.policy.io.AtomicFiles;
 import dev.elmrlaif.policy.model.ElmConfig;
 import dev.elmrlaif.policy.model.ElmPrompt;
 import dev.elmrlaif.policy.tokenizer.ElmTokenizer;
@@ -26,11 +28,15 @@ import dev.elmrlaif.rewards.RewardContext;
 import dev.elmrlaif.rewards.RewardFlag;
 import dev.elmrlaif.rewards.RewardModel;
 import dev.elmrlaif.rewards.RewardResult;
+import dev.elmrlaif.rewards.RunningStats;
 import dev.elmrlaif.rewards.SemanticConsistencyReward;
 import dev.elmrlaif.rewards.judge.JudgeException;
 import dev.elmrlaif.rewards.judge.JudgeReward;
 import dev.elmrlaif.rewards.text.CachingTextEncoder;
 import dev.elmrlaif.rewards.text.TextEncoder;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -62,6 +68,11 @@ import org.apache.logging.log4j.Logger;
  * #REMEMBERED_CONTEXTS} contexts this environment produced. A step's completions are scored once,
  * as one batch (the AI judge's requests go out together); the metrics' component means reuse those
  * scores rather than asking the judge again.
+ *
+ * <p>With reward normalisation ({@link DomainRewardConfig#normalization()}) the reward depends on
+ * every batch scored before: its running statistics go into RL checkpoints ({@link #saveState}),
+ * and scores are remembered for the current step only (forgotten at each {@link #draw}), so a
+ * resumed run scores, and normalises, exactly what the uninterrupted one did.
  *
  * <p>The AI judge, when configured, sees the task prompt (placeholders named by kind, e.g. {@code
  * [movie]}) and, as reference facts, the ground-truth text of a real entity, the two texts and
@@ -289,6 +300,11 @@ public final class DomainRlEnvironment implements RlEnvironment {
    * the second example and {@code a} (interpolation) or the concept and {@code s} (shift).
    */
   public List<DomainContext> draw(long step, int count) {
+    if (normalized()) { // a remembered score would skip the running statistics' update
+      synchronized (scored) {
+        scored.clear();
+      }
+    }
     SplittableRandom random = new SplittableRandom(seed * 0x9E3779B97F4A7C15L + step);
     List<DomainContext> drawn = new ArrayList<>(count);
     for (int i = 0; i < count; i++) {
@@ -445,6 +461,48 @@ public final class DomainRlEnvironment implements RlEnvironment {
   }
 
   // --------------------------------------------------------------------------------------- reward
+
+  /** The file of an RL checkpoint's environment folder that holds the running reward statistics. */
+  static final String NORMALIZER_FILE = "reward_normalizer.json";
+
+  /** What {@link #saveState} writes: the running statistics by term name (or "total"). */
+  record NormalizerState(Map<String, RunningStats.State> statistics) {}
+
+  private boolean normalized() {
+    return config.reward().normalization() != CompositeConfig.Normalization.NONE;
+  }
+
+  /** With reward normalisation, writes its running statistics ({@value #NORMALIZER_FILE}). */
+  @Override
+  public void saveState(Path folder) throws IOException {
+    if (normalized()) {
+      AtomicFiles.write(
+          folder.resolve(NORMALIZER_FILE),
+          CheckpointFolders.JSON.writeValueAsBytes(new NormalizerState(reward.normalizerState())));
+    }
+  }
+
+  /**
+   * With reward normalisation, restores the running statistics {@link #saveState} wrote; a
+   * checkpoint without them (written without normalisation) is refused.
+   */
+  @Override
+  public void loadState(Path folder) throws IOException {
+    if (!normalized()) {
+      return;
+    }
+    Path file = folder.resolve(NORMALIZER_FILE);
+    if (!Files.isRegularFile(file)) {
+      throw new UserInputException(
+          file
+              + " is missing; expected the running reward statistics of"
+              + " rl.contexts.reward.normalization "
+              + config.reward().normalization().name().toLowerCase(Locale.ROOT)
+              + " (was the checkpoint written with another normalization? start the rl stage over)");
+    }
+    reward.restoreNormalizer(
+        CheckpointFolders.readJson(file, NormalizerState.class, "the rl stage").statistics());
+  }
 
   @Override
   public CompletionReward reward() {
@@ -655,7 +713,17 @@ public final class DomainRlEnvironment implements RlEnvironment {
     if (judge != null) {
       terms.add(new CompositeReward.Term(JudgeReward.COMPONENT, judge, config.judge().weight()));
     }
-    return new CompositeReward(terms, CompositeConfig.weightedSum());
+    if (config.normalization() == CompositeConfig.Normalization.NONE) {
+      return new CompositeReward(terms, CompositeConfig.weightedSum());
+    }
+    return new CompositeReward(
+        terms,
+        new CompositeConfig(
+            config.normalization(),
+            1e-8,
+            config.normalizationWarmup(),
+            Double.NEGATIVE_INFINITY,
+            Double.POSITIVE_INFINITY));
   }
 
   /**

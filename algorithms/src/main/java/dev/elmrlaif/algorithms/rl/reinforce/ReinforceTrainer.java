@@ -78,6 +78,11 @@ import java.util.Map;
  * this is exactly the REINFORCE gradient, so the first pass needs no ratio. The KL controller and
  * the moving-average baseline see each batch once; a step still counts one batch.
  *
+ * <p>Per token is PPO's and GRPO's choice (Shao et al. 2024, "DeepSeekMath", Eq. 3; TRL's default):
+ * each ratio stays near 1 and the clip acts token by token, whereas the product over a sequence of
+ * ~100 tokens leaves the band after small per-token moves; the sequence ratio matches a
+ * sequence-level KL and reward, one decision per sample.
+ *
  * <p>As an {@link RlTrainer} (driven by the {@code rl} stage), a step also reports the time split
  * and returns its completions; {@link #saveState} keeps what a resumed run needs beside the
  * policy's weights: AdamW's moments, the KL controller, the moving-average baseline, the sampler's
@@ -260,7 +265,7 @@ public final class ReinforceTrainer implements RlTrainer {
   }
 
   /** Global-norm clipping and one AdamW step; returns the gradient norm before clipping. */
-  private double clipAndStep(double loss) {
+  double clipAndStep(double loss) {
     Map<String, NDArray> trainable = policy.trainableParameters();
     double gradNorm = GradientClipping.clipOrMeasure(trainable, config.gradClip());
     GradientClipping.requireFinite(

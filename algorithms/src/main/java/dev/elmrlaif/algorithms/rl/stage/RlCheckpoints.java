@@ -1,5 +1,6 @@
 package dev.elmrlaif.algorithms.rl.stage;
 
+import dev.elmrlaif.algorithms.rl.RlEnvironment;
 import dev.elmrlaif.algorithms.rl.RlTrainer;
 import dev.elmrlaif.algorithms.run.CheckpointFolders;
 import dev.elmrlaif.policy.io.AtomicFiles;
@@ -16,6 +17,8 @@ import java.util.Optional;
  *   step-00000040/policy/       the policy's weights (ElmCheckpoint)
  *   step-00000040/reference/    the frozen π_ref, when it is not a model on disk already (synthetic)
  *   step-00000040/trainer/      everything else the trainer learns or remembers (RlTrainer.saveState)
+ *   step-00000040/environment/  what the environment remembers (RlEnvironment.saveState), e.g. the
+ *                               running reward statistics
  *   step-00000040/stage.json    the step and the training-health monitor
  *   latest.json                 the name of the newest complete step folder
  * </pre>
@@ -33,6 +36,7 @@ public final class RlCheckpoints {
   static final String POLICY = "policy";
   static final String REFERENCE = "reference";
   static final String TRAINER = "trainer";
+  static final String ENVIRONMENT = "environment";
   static final String STAGE = "stage.json";
 
   private RlCheckpoints() {}
@@ -55,6 +59,11 @@ public final class RlCheckpoints {
     public Path trainer() {
       return folder.resolve(TRAINER);
     }
+
+    /** The environment's state folder (empty, or absent in checkpoints of older versions). */
+    public Path environment() {
+      return folder.resolve(ENVIRONMENT);
+    }
   }
 
   /**
@@ -69,6 +78,7 @@ public final class RlCheckpoints {
       Elm policy,
       Elm reference,
       RlTrainer trainer,
+      RlEnvironment environment,
       Path tokenizerJson) {
     Path folder =
         CheckpointFolders.save(
@@ -82,6 +92,8 @@ public final class RlCheckpoints {
               }
               Files.createDirectories(temporary.resolve(TRAINER));
               trainer.saveState(temporary.resolve(TRAINER));
+              Files.createDirectories(temporary.resolve(ENVIRONMENT));
+              environment.saveState(temporary.resolve(ENVIRONMENT));
               AtomicFiles.write(
                   temporary.resolve(STAGE), CheckpointFolders.JSON.writeValueAsBytes(state));
             });

@@ -207,6 +207,7 @@ public final class RlStage implements Stage {
       if (latest.isPresent()) {
         try {
           trainer.loadState(latest.get().trainer());
+          opened.environment().loadState(latest.get().environment());
         } catch (RuntimeException e) {
           if (e instanceof UserInputException || e instanceof java.io.UncheckedIOException) {
             throw e;
@@ -265,6 +266,7 @@ public final class RlStage implements Stage {
                         opened.policy(),
                         opened.checkpointReference() ? opened.reference() : null,
                         trainer,
+                        opened.environment(),
                         opened.tokenizerJson())
                     .folder();
             LOG.info("{}: checkpoint at step {}", label, done);

@@ -43,6 +43,90 @@ class ReinforceClippedEpochsTest {
     assertFalse(java.util.Arrays.equals(plain, twoEpochs), "a second epoch must change the update");
   }
 
+  /**
+   * π_old's log-probs come from the first pass's forward (detached, as plain numbers) and every
+   * later pass of the batch reuses them: {@code update} with 3 epochs equals, bit for bit, the
+   * first pass plus two passes against that pass's {@link ReinforceTrainer.Batch}; recomputing them
+   * before each pass (ratio 1 again, no clip) would give other weights.
+   */
+  @Test
+  void theOldLogProbsAreTakenOnceAndReusedByEveryLaterEpoch() {
+    ReinforceConfig config =
+        exactConfig(KlLevel.TOKEN)
+            .with()
+            .samplesPerContext(4)
+            .baseline(SyntheticToy.baseline(Baseline.LEAVE_ONE_OUT))
+            .learningRate(0.05)
+            .epochs(3)
+            .build();
+    double[] byUpdate;
+    double[][] oldLogProbs;
+    try (SyntheticElmPolicy toy = SyntheticElmPolicy.initialize(4, 2, 8, DataType.FLOAT64, 11);
+        ReinforceTrainer trainer =
+            new ReinforceTrainer(toy.policy(), toy.reference(), (c, y) -> 0, config)) {
+      Rollouts batch = fourSamples(toy);
+      oldLogProbs = trainer.gradients(batch, null).batch().oldLogProbs(); // π_old, before any step
+      Map<String, Double> metrics = trainer.update(batch);
+      assertTrue(metrics.get("clip_fraction") > 0, "the premise: the later passes clip something");
+      byUpdate = weights(toy);
+    }
+    double[] byHand;
+    double[] recomputed;
+    try (SyntheticElmPolicy toy = SyntheticElmPolicy.initialize(4, 2, 8, DataType.FLOAT64, 11);
+        ReinforceTrainer trainer =
+            new ReinforceTrainer(toy.policy(), toy.reference(), (c, y) -> 0, config)) {
+      Rollouts batch = fourSamples(toy);
+      ReinforceTrainer.Pass first = trainer.gradients(batch, null);
+      for (int i = 0; i < oldLogProbs.length; i++) {
+        assertArrayEquals(oldLogProbs[i], first.batch().oldLogProbs()[i], 0.0);
+      }
+      trainer.clipAndStep(first.metrics().get("loss"));
+      for (int epoch = 1; epoch < 3; epoch++) {
+        trainer.clipAndStep(trainer.gradients(batch, first.batch()).metrics().get("loss"));
+      }
+      byHand = weights(toy);
+    }
+    assertArrayEquals(byHand, byUpdate, 0.0, "update = first pass + 2 passes against its batch");
+    try (SyntheticElmPolicy toy = SyntheticElmPolicy.initialize(4, 2, 8, DataType.FLOAT64, 11);
+        ReinforceTrainer trainer =
+            new ReinforceTrainer(toy.policy(), toy.reference(), (c, y) -> 0, config)) {
+      Rollouts batch = fourSamples(toy);
+      ReinforceTrainer.Pass first = trainer.gradients(batch, null);
+      trainer.clipAndStep(first.metrics().get("loss"));
+      for (int epoch = 1; epoch < 3; epoch++) {
+        double[][] now = trainer.gradients(batch, null).batch().oldLogProbs();
+        trainer.clipAndStep(
+            trainer
+                .gradients(batch, new ReinforceTrainer.Batch(now, first.batch().advantages()))
+                .metrics()
+                .get("loss"));
+      }
+      recomputed = weights(toy);
+    }
+    assertFalse(
+        java.util.Arrays.equals(byUpdate, recomputed),
+        "recomputing pi_old before each pass must give other weights (the test can fail)");
+  }
+
+  /** One context, K = 4 fixed completions with distinct rewards. */
+  private static Rollouts fourSamples(SyntheticElmPolicy toy) {
+    return Rollouts.sampled(
+        List.of(toy.prompt(), toy.prompt(), toy.prompt(), toy.prompt()),
+        List.of(new int[] {1, 2}, new int[] {0, 3}, new int[] {2, 2}, new int[] {3, 1}),
+        new double[] {1.0, 0.2, -0.5, 0.7},
+        4);
+  }
+
+  private static double[] weights(SyntheticElmPolicy toy) {
+    List<Double> values = new ArrayList<>();
+    for (NDArray parameter : toy.policy().trainableParameters().values()) {
+      for (double v : parameter.toDoubleArray()) {
+        values.add(v);
+      }
+    }
+    return values.stream().mapToDouble(Double::doubleValue).toArray();
+  }
+
   @Test
   void clipZeroesTheGradientOutsideTheBandOnTheFavouredSideOnly() {
     try (SyntheticElmPolicy toy = SyntheticElmPolicy.initialize(4, 2, 8, DataType.FLOAT64, 11);

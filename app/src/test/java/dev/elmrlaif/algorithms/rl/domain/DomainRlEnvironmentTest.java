@@ -19,6 +19,7 @@ import dev.elmrlaif.policy.model.ElmConfig;
 import dev.elmrlaif.policy.model.ElmPrompt;
 import dev.elmrlaif.policy.tokenizer.ElmTokenizer;
 import dev.elmrlaif.rewards.RewardContext;
+import dev.elmrlaif.rewards.RewardResult;
 import dev.elmrlaif.rewards.Vectors;
 import java.nio.file.Path;
 import java.util.List;
@@ -184,6 +185,93 @@ class DomainRlEnvironmentTest {
         means.get("sc") - 0.01 + 0.5 * means.get("degeneracy"),
         environment.reward().reward(context.prompt(), completion),
         1e-12);
+  }
+
+  /**
+   * {@code normalization: normalize_then_sum}: each component is standardised by its running mean
+   * and population variance over every completion scored so far (hand-computed here for the first
+   * batch), then weighted; the statistics go through saveState/loadState, so a restored environment
+   * scores the next batch bit for bit as the one that kept running, and a fresh one does not.
+   */
+  @Test
+  void normalizeThenSumStandardisesEachComponentAndResumesFromItsState() throws Exception {
+    RlContextsConfig config =
+        RlContextsConfig.defaults()
+            .with()
+            .realFraction(1)
+            .interpolationFraction(0)
+            .conceptFraction(0)
+            .reward(
+                DomainRewardConfig.defaults()
+                    .with()
+                    .scWeight(1)
+                    .degeneracyWeight(0.5)
+                    .normalization(
+                        dev.elmrlaif.rewards.CompositeConfig.Normalization.NORMALIZE_THEN_SUM)
+                    .normalizationWarmup(0)
+                    .build())
+            .build();
+    DomainRlEnvironment running = environment("movie", config);
+    List<DomainContext> first = running.draw(0, 4);
+    List<ElmPrompt> prompts = first.stream().map(DomainContext::prompt).toList();
+    List<int[]> completions =
+        List.of(
+            tokens(targetOf(first.get(0))),
+            tokens(targetOf(first.get(1))),
+            tokens("war love war love war love"),
+            tokens(targetOf(first.get(3)) + " " + targetOf(first.get(3))));
+    double[] totals = running.reward().rewards(prompts, completions);
+    // by hand: the raw components of the same completions from an unnormalised twin
+    DomainRlEnvironment plain =
+        environment(
+            "movie",
+            config.withReward(
+                config
+                    .reward()
+                    .withNormalization(dev.elmrlaif.rewards.CompositeConfig.Normalization.NONE)));
+    plain.draw(0, 4);
+    RewardResult raw = plain.score(prompts, completions);
+    double[] expected = new double[4];
+    for (String component : List.of("sc", "degeneracy")) {
+      double[] x = raw.components().get(component);
+      double mean = java.util.Arrays.stream(x).average().orElseThrow();
+      double variance = java.util.Arrays.stream(x).map(v -> (v - mean) * (v - mean)).sum() / 4;
+      double weight = component.equals("sc") ? 1 : 0.5;
+      for (int i = 0; i < 4; i++) {
+        expected[i] += weight * (x[i] - mean) / Math.sqrt(variance + 1e-8);
+      }
+    }
+    assertArrayEquals(expected, totals, 1e-9);
+
+    // save after the first batch; a fresh environment restored from it matches the running one
+    Path state = dir.resolve("normalizer-state");
+    java.nio.file.Files.createDirectories(state);
+    running.saveState(state);
+    DomainRlEnvironment restored = environment("movie", config);
+    restored.loadState(state);
+    DomainRlEnvironment forgetful = environment("movie", config);
+    List<double[]> next = new java.util.ArrayList<>();
+    for (DomainRlEnvironment environment : List.of(running, restored, forgetful)) {
+      List<DomainContext> second = environment.draw(1, 3);
+      next.add(
+          environment
+              .reward()
+              .rewards(
+                  second.stream().map(DomainContext::prompt).toList(),
+                  List.of(
+                      tokens(targetOf(second.get(0))),
+                      tokens("love war"),
+                      tokens(targetOf(second.get(1))))));
+    }
+    assertArrayEquals(next.get(0), next.get(1), 0.0, "restored = running, bit for bit");
+    assertFalse(
+        java.util.Arrays.equals(next.get(0), next.get(2)), "without the state the scores differ");
+    // a checkpoint without the statistics is refused, naming the file
+    Path empty = dir.resolve("no-normalizer-state");
+    java.nio.file.Files.createDirectories(empty);
+    UserInputException missing =
+        assertThrows(UserInputException.class, () -> environment("movie", config).loadState(empty));
+    assertTrue(missing.getMessage().contains("reward_normalizer.json"), missing.getMessage());
   }
 
   @Test
