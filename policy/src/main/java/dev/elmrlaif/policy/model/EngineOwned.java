@@ -34,7 +34,7 @@ public final class EngineOwned {
   /** {@code value} as a 0-d tensor of {@code type} in {@code manager}, owned by the engine. */
   public static NDArray scalar(NDManager manager, DataType type, double value) {
     try (NDArray javaBacked = manager.create(value)) {
-      return javaBacked.toType(type, true);
+      return engineCopy(javaBacked, type);
     }
   }
 
@@ -56,8 +56,21 @@ public final class EngineOwned {
   /** {@code data} converted to {@code type} (a constant of a loss, say) and owned by the engine. */
   public static NDArray create(NDManager manager, double[] data, Shape shape, DataType type) {
     try (NDArray javaBacked = manager.create(data, shape)) {
-      return javaBacked.toType(type, true);
+      return engineCopy(javaBacked, type);
     }
+  }
+
+  /**
+   * {@code javaBacked} as an engine-owned tensor of {@code type}. Not {@code toType(type, true)}:
+   * DJL's PyTorch engine implements it with {@code Tensor.to(dtype)}, which returns the same
+   * storage when the type does not change, so a FLOAT64 scalar made from a Java double aliased the
+   * Java buffer freed on close (GradientCheckTest, in float64, failed now and then with a
+   * finite-difference gradient of -8682).
+   */
+  private static NDArray engineCopy(NDArray javaBacked, DataType type) {
+    return javaBacked.getDataType() == type
+        ? javaBacked.duplicate()
+        : javaBacked.toType(type, false);
   }
 
   private static NDArray copyOf(Supplier<NDArray> javaBacked) {
