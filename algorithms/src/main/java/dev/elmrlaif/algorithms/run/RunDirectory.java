@@ -93,17 +93,23 @@ public final class RunDirectory {
     return run;
   }
 
-  /** Opens an existing run folder to resume it, removing temporary files a kill left behind. */
-  public static RunDirectory open(Path dir) {
+  /**
+   * Checks that {@code dir} is a run folder (it holds {@code config.yaml}) before a command reads
+   * it; otherwise one line naming {@code what} (e.g. {@code "--resume DIR"} or just the folder).
+   */
+  public static void requireRunFolder(Path dir, String what) {
     if (!Files.isRegularFile(dir.resolve(CONFIG_FILE))) {
       throw new UserInputException(
-          "--resume "
-              + dir
+          what
               + ": not a run folder (no "
               + CONFIG_FILE
-              + " in it); expected a folder"
-              + " made by `rlaif train`, e.g. runs/<name>/<timestamp>");
+              + " in it); expected a folder made by `rlaif train`, e.g. runs/<name>/<timestamp>");
     }
+  }
+
+  /** Opens an existing run folder to resume it, removing temporary files a kill left behind. */
+  public static RunDirectory open(Path dir) {
+    requireRunFolder(dir, "--resume " + dir);
     RunDirectory run = new RunDirectory(dir);
     run.makeFolders();
     try (var walk = Files.walk(dir)) {

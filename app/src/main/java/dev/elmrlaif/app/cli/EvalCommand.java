@@ -14,7 +14,6 @@ import dev.elmrlaif.algorithms.train.TrainingSetup;
 import dev.elmrlaif.app.config.ConfigLoader;
 import dev.elmrlaif.app.eval.EvalReport;
 import dev.elmrlaif.app.eval.EvalStage;
-import dev.elmrlaif.domain.base.UserInputException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -55,13 +54,7 @@ public final class EvalCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    if (!Files.isRegularFile(runDir.resolve(RunDirectory.CONFIG_FILE))) {
-      throw new UserInputException(
-          runDir
-              + ": not a run folder (no "
-              + RunDirectory.CONFIG_FILE
-              + " in it); expected a folder made by `rlaif train`, e.g. runs/<name>/<timestamp>");
-    }
+    RunDirectory.requireRunFolder(runDir, runDir.toString());
     LoadedConfig loaded =
         new ConfigLoader().load(runDir.resolve(RunDirectory.CONFIG_FILE), List.of());
     RunDirectory run = RunDirectory.open(runDir);

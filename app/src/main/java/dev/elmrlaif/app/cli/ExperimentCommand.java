@@ -15,7 +15,6 @@ import dev.elmrlaif.app.config.ConfigLoader;
 import dev.elmrlaif.app.eval.EvalStage;
 import dev.elmrlaif.domain.base.UserInputException;
 import dev.elmrlaif.domain.data.PreparedData;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.Arrays;
@@ -75,13 +74,7 @@ public final class ExperimentCommand implements Callable<Integer> {
                             + Arrays.stream(ExperimentName.values())
                                 .map(ExperimentName::key)
                                 .toList()));
-    if (!Files.isRegularFile(runDir.resolve(RunDirectory.CONFIG_FILE))) {
-      throw new UserInputException(
-          runDir
-              + ": not a run folder (no "
-              + RunDirectory.CONFIG_FILE
-              + " in it); expected a folder made by `rlaif train`, e.g. runs/<name>/<timestamp>");
-    }
+    RunDirectory.requireRunFolder(runDir, runDir.toString());
     // 2. the run's config, data and models
     LoadedConfig loaded =
         new ConfigLoader().load(runDir.resolve(RunDirectory.CONFIG_FILE), List.of());

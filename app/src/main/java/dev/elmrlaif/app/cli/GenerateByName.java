@@ -85,14 +85,7 @@ final class GenerateByName {
   /** Checks the run folder and loads its config and prepared data. */
   static GenerateByName open(Request request) {
     Path run = request.runDir();
-    if (!Files.isRegularFile(run.resolve(RunDirectory.CONFIG_FILE))) {
-      throw new UserInputException(
-          "--run "
-              + run
-              + ": not a run folder (no "
-              + RunDirectory.CONFIG_FILE
-              + " in it); expected a folder made by `rlaif train`, e.g. runs/<name>/<timestamp>");
-    }
+    RunDirectory.requireRunFolder(run, "--run " + run);
     Path marker = run.resolve("stages").resolve(StageName.DATA.key() + ".json");
     JsonNode folder;
     try {

@@ -2,8 +2,6 @@ package dev.elmrlaif.app.cli;
 
 import dev.elmrlaif.algorithms.run.RunDirectory;
 import dev.elmrlaif.app.report.HtmlReport;
-import dev.elmrlaif.domain.base.UserInputException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -32,13 +30,7 @@ public final class ReportCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    if (!Files.isRegularFile(runDir.resolve(RunDirectory.CONFIG_FILE))) {
-      throw new UserInputException(
-          runDir
-              + ": not a run folder (no "
-              + RunDirectory.CONFIG_FILE
-              + " in it); expected a folder made by `rlaif train`, e.g. runs/<name>/<timestamp>");
-    }
+    RunDirectory.requireRunFolder(runDir, runDir.toString());
     Path page = HtmlReport.write(runDir);
     spec.commandLine().getOut().println(page);
     spec.commandLine().getOut().flush();
