@@ -75,7 +75,11 @@ public final class RolloutGeneration {
       }
     }
     SampleResult samples =
-        Sampler.sample(behaviour, prompts, SamplingConfig.ancestral(maxNewTokens), seed);
+        Sampler.sample(
+            behaviour,
+            prompts,
+            SamplingConfig.ancestral(Sampler.newTokensThatFit(behaviour, prompts, maxNewTokens)),
+            seed);
     int rows = prompts.size();
     List<int[]> completions = new ArrayList<>(rows);
     for (int row = 0; row < rows; row++) {

@@ -402,17 +402,14 @@ public final class ConsistencyEvaluator {
     List<ElmPrompt> allPrompts = new ArrayList<>();
     List<int[]> tokens = new ArrayList<>();
     List<String> texts = new ArrayList<>();
-    int context = model.elm().config().lm().contextLength();
     for (int start = 0; start < examples.size(); start += config.batchSize()) {
       int end = Math.min(examples.size(), start + config.batchSize());
       List<ElmPrompt> prompts = new ArrayList<>();
-      int longest = 0;
       for (int i = start; i < end; i++) {
         ElmPrompt prompt = model.encoder().prompt(examples.get(i), entities.get(i));
         prompts.add(prompt);
-        longest = Math.max(longest, prompt.tokenIds().length);
       }
-      int maxNew = Math.min(config.maxNewTokens(), context - longest + 1);
+      int maxNew = Sampler.newTokensThatFit(model.elm(), prompts, config.maxNewTokens());
       SampleResult result =
           Sampler.sample(model.elm(), prompts, SamplingConfig.greedy(maxNew), seed + start);
       for (int row = 0; row < result.rows(); row++) {

@@ -48,6 +48,20 @@ public final class Sampler {
       NDArray ids) {}
 
   /**
+   * The most new tokens, up to {@code requested}, that every prompt can get within {@code elm}'s
+   * context: {@code min(requested, contextLength - longest prompt + 1)} (the last sampled token is
+   * never fed back). RL rollouts and the evaluation cap their generations with it, so a config's
+   * {@code max_new_tokens} is a ceiling, not a promise, for tasks with long prompts.
+   */
+  public static int newTokensThatFit(Elm elm, List<ElmPrompt> prompts, int requested) {
+    int longest = 0;
+    for (ElmPrompt prompt : prompts) {
+      longest = Math.max(longest, prompt.tokenIds().length);
+    }
+    return Math.max(1, Math.min(requested, elm.config().lm().contextLength() - longest + 1));
+  }
+
+  /**
    * Generates continuations of every prompt.
    *
    * @throws IllegalArgumentException if the longest prompt plus {@code maxNewTokens - 1} fed tokens

@@ -28,6 +28,25 @@ class SamplerTest {
           new ElmPrompt(new int[] {2, 5, 3}, new float[][] {{0f, 1f, 0f}, {1f, 0f, 1f}}));
 
   @Test
+  void newTokensThatFitCapsTheRequestAtTheContextLeftByTheLongestPrompt() {
+    try (Elm elm = TinyModels.elm(6)) {
+      // context 40; prompts of 5 and 10 tokens: 40 - 10 + 1 = 31 new tokens fit (the last sampled
+      // token is never fed back), which the sampler accepts and one more it refuses
+      List<ElmPrompt> prompts =
+          List.of(
+              new ElmPrompt(new int[] {5, 6, 7, 8, 9}, new float[0][]),
+              new ElmPrompt(new int[] {5, 6, 7, 8, 9, 5, 6, 7, 8, 9}, new float[0][]));
+      assertEquals(31, Sampler.newTokensThatFit(elm, prompts, 96));
+      assertEquals(12, Sampler.newTokensThatFit(elm, prompts, 12));
+      assertEquals(
+          31, Sampler.sample(elm, prompts, SamplingConfig.greedy(31), 1).tokens()[0].length);
+      assertThrows(
+          IllegalArgumentException.class,
+          () -> Sampler.sample(elm, prompts, SamplingConfig.greedy(32), 1));
+    }
+  }
+
+  @Test
   void aSeedReproducesTheSamplesAndAnotherSeedChangesThem() {
     try (Elm elm = TinyModels.elm(7)) {
       SamplingConfig config = SamplingConfig.ancestral(12).withTemperature(1.3);

@@ -196,7 +196,11 @@ public final class ReinforceTrainer implements RlTrainer {
     long start = System.nanoTime();
     SampleResult samples =
         Sampler.sample(
-            policy, prompts, SamplingConfig.ancestral(config.maxNewTokens()), random.nextLong());
+            policy,
+            prompts,
+            SamplingConfig.ancestral(
+                Sampler.newTokensThatFit(policy, prompts, config.maxNewTokens())),
+            random.nextLong());
     long sampled = System.nanoTime();
     List<int[]> continuations = new ArrayList<>(prompts.size());
     for (int row = 0; row < prompts.size(); row++) {
