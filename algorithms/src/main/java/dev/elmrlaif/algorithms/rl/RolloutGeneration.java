@@ -78,7 +78,8 @@ public final class RolloutGeneration {
         Sampler.sample(
             behaviour,
             prompts,
-            SamplingConfig.ancestral(Sampler.newTokensThatFit(behaviour, prompts, maxNewTokens)),
+            SamplingConfig.ancestral(
+                Sampler.newTokensThatFit(behaviour, prompts, maxNewTokens, true)),
             seed);
     int rows = prompts.size();
     List<int[]> completions = new ArrayList<>(rows);

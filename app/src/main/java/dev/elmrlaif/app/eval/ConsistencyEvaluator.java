@@ -409,7 +409,7 @@ public final class ConsistencyEvaluator {
         ElmPrompt prompt = model.encoder().prompt(examples.get(i), entities.get(i));
         prompts.add(prompt);
       }
-      int maxNew = Sampler.newTokensThatFit(model.elm(), prompts, config.maxNewTokens());
+      int maxNew = Sampler.newTokensThatFit(model.elm(), prompts, config.maxNewTokens(), false);
       SampleResult result =
           Sampler.sample(model.elm(), prompts, SamplingConfig.greedy(maxNew), seed + start);
       for (int row = 0; row < result.rows(); row++) {

@@ -49,16 +49,20 @@ public final class Sampler {
 
   /**
    * The most new tokens, up to {@code requested}, that every prompt can get within {@code elm}'s
-   * context: {@code min(requested, contextLength - longest prompt + 1)} (the last sampled token is
-   * never fed back). RL rollouts and the evaluation cap their generations with it, so a config's
-   * {@code max_new_tokens} is a ceiling, not a promise, for tasks with long prompts.
+   * context. Sampling alone never feeds the last sampled token back, so {@code contextLength -
+   * longest prompt + 1} fit; a completion that is scored afterwards in one pass over prompt and
+   * completion (RL's log-probabilities and KL) needs {@code contextLength - longest prompt}. RL
+   * rollouts and the evaluation cap their generations with it, so a config's {@code max_new_tokens}
+   * is a ceiling, not a promise, for tasks with long prompts.
    */
-  public static int newTokensThatFit(Elm elm, List<ElmPrompt> prompts, int requested) {
+  public static int newTokensThatFit(
+      Elm elm, List<ElmPrompt> prompts, int requested, boolean scoredAfterwards) {
     int longest = 0;
     for (ElmPrompt prompt : prompts) {
       longest = Math.max(longest, prompt.tokenIds().length);
     }
-    return Math.max(1, Math.min(requested, elm.config().lm().contextLength() - longest + 1));
+    int room = elm.config().lm().contextLength() - longest + (scoredAfterwards ? 0 : 1);
+    return Math.max(1, Math.min(requested, room));
   }
 
   /**

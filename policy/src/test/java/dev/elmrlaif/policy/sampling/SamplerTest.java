@@ -30,14 +30,16 @@ class SamplerTest {
   @Test
   void newTokensThatFitCapsTheRequestAtTheContextLeftByTheLongestPrompt() {
     try (Elm elm = TinyModels.elm(6)) {
-      // context 40; prompts of 5 and 10 tokens: 40 - 10 + 1 = 31 new tokens fit (the last sampled
-      // token is never fed back), which the sampler accepts and one more it refuses
+      // context 40; prompts of 5 and 10 tokens: 40 - 10 + 1 = 31 new tokens fit for sampling (the
+      // last sampled token is never fed back), which the sampler accepts and one more it refuses;
+      // 30 when prompt and completion are scored afterwards in one pass
       List<ElmPrompt> prompts =
           List.of(
               new ElmPrompt(new int[] {5, 6, 7, 8, 9}, new float[0][]),
               new ElmPrompt(new int[] {5, 6, 7, 8, 9, 5, 6, 7, 8, 9}, new float[0][]));
-      assertEquals(31, Sampler.newTokensThatFit(elm, prompts, 96));
-      assertEquals(12, Sampler.newTokensThatFit(elm, prompts, 12));
+      assertEquals(31, Sampler.newTokensThatFit(elm, prompts, 96, false));
+      assertEquals(30, Sampler.newTokensThatFit(elm, prompts, 96, true));
+      assertEquals(12, Sampler.newTokensThatFit(elm, prompts, 12, true));
       assertEquals(
           31, Sampler.sample(elm, prompts, SamplingConfig.greedy(31), 1).tokens()[0].length);
       assertThrows(

@@ -199,7 +199,7 @@ public final class ReinforceTrainer implements RlTrainer {
             policy,
             prompts,
             SamplingConfig.ancestral(
-                Sampler.newTokensThatFit(policy, prompts, config.maxNewTokens())),
+                Sampler.newTokensThatFit(policy, prompts, config.maxNewTokens(), true)),
             random.nextLong());
     long sampled = System.nanoTime();
     List<int[]> continuations = new ArrayList<>(prompts.size());
