@@ -26,6 +26,26 @@ public record EvalConfig(
         int maxNewTokens,
     @Doc("Prompts generated together in one batch") @Range(min = 1, max = 65536) @Default("16")
         int batchSize,
+    @Doc(
+            "Decoding of every model's held-out generations: 0 takes the most likely token (greedy);"
+                + " > 0 samples from softmax(logits / temperature)")
+        @Range(min = 0, max = 100)
+        @Default("0")
+        double temperature,
+    @Doc(
+            "With temperature > 0, sample only from the most likely tokens whose probability first"
+                + " reaches top_p (nucleus sampling; 1 keeps every token)")
+        @Range(min = 0, minExclusive = true, max = 1)
+        @Default("1.0")
+        double topP,
+    @Doc(
+            "With temperature > 0, samples drawn per held-out prompt, of which the one with the"
+                + " highest reward computed from the prompt's own embeddings is kept (best-of-N: SC"
+                + " against the slot vectors, BC against the factorisation's scores); 1 keeps the"
+                + " one sample")
+        @Range(min = 1, max = 1024)
+        @Default("1")
+        int bestOf,
     @Doc("Candidates per interactions row for behavioral consistency (MovieLens: movies per user)")
         @Range(min = 2, max = 100000)
         @Default("50")
@@ -88,6 +108,14 @@ public record EvalConfig(
         || conceptSteps.stream().anyMatch(s -> s == null || !Double.isFinite(s))) {
       throw new ConfigException(
           "concept_steps", "found " + conceptSteps + ", expected one or more finite numbers");
+    }
+    if (bestOf > 1 && temperature == 0) {
+      throw new ConfigException(
+          "best_of",
+          "found "
+              + bestOf
+              + " with temperature 0, expected 1 (greedy decoding has one answer per prompt) or"
+              + " a temperature > 0");
     }
     if (interpolationAnchor == null) {
       interpolationAnchor = "";

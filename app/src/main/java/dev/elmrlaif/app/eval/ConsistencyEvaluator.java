@@ -12,9 +12,6 @@ import dev.elmrlaif.domain.tasks.TaskSpec;
 import dev.elmrlaif.policy.model.Elm;
 import dev.elmrlaif.policy.model.ElmCheckpoint;
 import dev.elmrlaif.policy.model.ElmPrompt;
-import dev.elmrlaif.policy.sampling.SampleResult;
-import dev.elmrlaif.policy.sampling.Sampler;
-import dev.elmrlaif.policy.sampling.SamplingConfig;
 import dev.elmrlaif.policy.tokenizer.ElmTokenizer;
 import dev.elmrlaif.rewards.BehavioralConsistencyConfig;
 import dev.elmrlaif.rewards.BehavioralConsistencyReward;
@@ -83,6 +80,7 @@ public final class ConsistencyEvaluator {
   private final Bootstrap bootstrap;
   private final TrainingVocabulary vocabulary;
   private final RewardTargets targets;
+  private final HeldOutDecoding decoding;
 
   public ConsistencyEvaluator(PreparedData data, EvalConfig config, long seed) {
     this.data = data;
@@ -101,6 +99,7 @@ public final class ConsistencyEvaluator {
             config.bcCandidates(),
             config.bcRatedFraction(),
             seed);
+    this.decoding = new HeldOutDecoding(config, targets, semantic, behavioral);
   }
 
   /**
@@ -144,7 +143,7 @@ public final class ConsistencyEvaluator {
     }
   }
 
-  /** Greedy generations: the prompts, the token ids after them, and those decoded. */
+  /** Generations: the prompts, the token ids after them, and those decoded. */
   private record Generations(List<ElmPrompt> prompts, List<int[]> tokens, List<String> texts) {}
 
   /**
@@ -221,7 +220,14 @@ public final class ConsistencyEvaluator {
           });
     }
     return new EvalReport(
-        "test", stageTables, baselineTables, versusSft, bootstrap, samples, generations);
+        "test",
+        decoding.describe(),
+        stageTables,
+        baselineTables,
+        versusSft,
+        bootstrap,
+        samples,
+        generations);
   }
 
   /**
@@ -240,7 +246,7 @@ public final class ConsistencyEvaluator {
       List<TaskExample> examples = heldOut(task);
       List<RewardContext> contexts = contexts(task, examples, model.encoder());
       List<float[][]> real = examples.stream().map(model.encoder()::entities).toList();
-      Generations generated = generate(model, examples, real);
+      Generations generated = generate(model, task, examples, real);
       score(into, task, generated.texts(), contexts);
       GenerationStats stats =
           GenerationStats.measure(
@@ -320,7 +326,7 @@ public final class ConsistencyEvaluator {
       score(
           baselines.get(RANDOM_EMBEDDING),
           task,
-          generate(model, examples, randomEmbeddings).texts(),
+          generate(model, task, examples, randomEmbeddings).texts(),
           contexts);
       score(
           baselines.get(RANDOM_TRAIN_TEXT),
@@ -396,9 +402,13 @@ public final class ConsistencyEvaluator {
     return contexts;
   }
 
-  /** Greedy generations for the examples with the given slot vectors, in batches. */
+  /**
+   * The model's generations for the examples with the given slot vectors, in batches, decoded as
+   * {@code eval.temperature}, {@code eval.top_p} and {@code eval.best_of} say ({@link
+   * HeldOutDecoding}).
+   */
   private Generations generate(
-      LoadedModel model, List<TaskExample> examples, List<float[][]> entities) {
+      LoadedModel model, TaskSpec task, List<TaskExample> examples, List<float[][]> entities) {
     List<ElmPrompt> allPrompts = new ArrayList<>();
     List<int[]> tokens = new ArrayList<>();
     List<String> texts = new ArrayList<>();
@@ -406,20 +416,18 @@ public final class ConsistencyEvaluator {
       int end = Math.min(examples.size(), start + config.batchSize());
       List<ElmPrompt> prompts = new ArrayList<>();
       for (int i = start; i < end; i++) {
-        ElmPrompt prompt = model.encoder().prompt(examples.get(i), entities.get(i));
-        prompts.add(prompt);
+        prompts.add(model.encoder().prompt(examples.get(i), entities.get(i)));
       }
-      int maxNew = Sampler.newTokensThatFit(model.elm(), prompts, config.maxNewTokens(), false);
-      SampleResult result =
-          Sampler.sample(model.elm(), prompts, SamplingConfig.greedy(maxNew), seed + start);
-      for (int row = 0; row < result.rows(); row++) {
-        int[] continuation = result.continuation(row);
-        long[] ids = new long[continuation.length];
-        for (int t = 0; t < continuation.length; t++) {
-          ids[t] = continuation[t];
-        }
+      for (int[] continuation :
+          decoding.decode(
+              model.elm(),
+              model.tokenizer(),
+              task,
+              prompts,
+              entities.subList(start, end),
+              seed + start)) {
         tokens.add(continuation);
-        texts.add(model.tokenizer().decode(ids, true).trim());
+        texts.add(HeldOutDecoding.decodeText(model.tokenizer(), continuation));
       }
       allPrompts.addAll(prompts);
     }

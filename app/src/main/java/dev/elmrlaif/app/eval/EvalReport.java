@@ -22,7 +22,7 @@ import java.util.Set;
  * sweeps read:
  *
  * <pre>
- * {"split": "test",
+ * {"split": "test", "decoding": "greedy (the most likely token at each step)",
  *  "interval": {"method": "bootstrap percentile (quantile definition R-7)", "confidence": 0.95,
  *               "resamples": 1000, "seed": s},
  *  "stages":    {"sft": {"tasks": {"&lt;task&gt;": {"sc": x, "sc_ci": [low, high], "bc": y or null,
@@ -51,6 +51,7 @@ import java.util.Set;
  * ({@link Generation}).
  *
  * @param split the split the examples come from ({@code test}: held-out entities)
+ * @param decoding how the models' texts were decoded ({@link HeldOutDecoding#describe})
  * @param stages tables of the trained models, by stage name
  * @param baselines tables of the baselines, by name
  * @param versusSft each stage but {@code sft} against the supervised model, by stage name
@@ -60,6 +61,7 @@ import java.util.Set;
  */
 public record EvalReport(
     String split,
+    String decoding,
     Map<String, EvalTable> stages,
     Map<String, EvalTable> baselines,
     Map<String, EvalComparison> versusSft,
@@ -97,7 +99,7 @@ public record EvalReport(
    * @param task the task's name
    * @param entities the example's entities, slot by slot
    * @param prompt the model-facing prompt (placeholders for the entities)
-   * @param generated the model's greedy text
+   * @param generated the model's text
    * @param groundTruth the teacher's text for the entities
    * @param sc the generation's semantic consistency
    * @param bc its behavioral consistency, or null when the task has none
@@ -131,6 +133,7 @@ public record EvalReport(
   public ObjectNode toJson() {
     ObjectNode root = JSON.createObjectNode();
     root.put("split", split);
+    root.put("decoding", decoding);
     ObjectNode interval = root.putObject("interval");
     interval.put("method", "bootstrap percentile (quantile definition R-7) over held-out examples");
     interval.put("confidence", bootstrap.confidence());
@@ -249,6 +252,9 @@ public record EvalReport(
             + bootstrap.seed()
             + "); the mean over tasks weighs each task the same and resamples each task's examples independently."
             + " Two figures whose intervals do not overlap differ beyond the noise of the held-out sample.\n\n");
+    md.append("Decoding of every model's texts (and of the random-embedding baseline): ")
+        .append(decoding)
+        .append(".\n\n");
     md.append("## Semantic consistency (SC)\n\n");
     md.append(consistencyTable(columns, tasks, EvalTable.TaskScore::sc, EvalTable::meanSc));
     Set<String> bcTasks = new LinkedHashSet<>();
@@ -300,7 +306,74 @@ public record EvalReport(
     if (stages.keySet().stream().anyMatch(stage -> !stage.equals(ConsistencyEvaluator.SFT))) {
       md.append(sftVersusRl(tasks));
     }
+    md.append(sideBySide());
     return md.toString();
+  }
+
+  /** Held-out examples per task shown side by side in {@code eval.md}. */
+  public static final int SIDE_BY_SIDE_PER_TASK = 3;
+
+  /**
+   * For the first {@link #SIDE_BY_SIDE_PER_TASK} held-out examples of each task: the entities by
+   * name, then each stage's text with its SC (and BC), then the ground truth, so a reader sees what
+   * the figures above mean.
+   */
+  private String sideBySide() {
+    Map<String, Map<List<EntityRef>, List<Generation>>> byTask = new LinkedHashMap<>();
+    for (Generation generation : generations) {
+      Map<List<EntityRef>, List<Generation>> examples =
+          byTask.computeIfAbsent(generation.task(), t -> new LinkedHashMap<>());
+      if (examples.containsKey(generation.entities()) || examples.size() < SIDE_BY_SIDE_PER_TASK) {
+        examples.computeIfAbsent(generation.entities(), e -> new ArrayList<>()).add(generation);
+      }
+    }
+    if (byTask.isEmpty()) {
+      return "";
+    }
+    StringBuilder md = new StringBuilder("\n## Generations side by side\n\n");
+    md.append("The first ")
+        .append(SIDE_BY_SIDE_PER_TASK)
+        .append(" held-out examples of each task (every generation is in `")
+        .append(GENERATIONS_FILE)
+        .append("`).\n");
+    byTask.forEach(
+        (task, examples) -> {
+          md.append("\n### ").append(task).append("\n");
+          examples.forEach(
+              (entities, stageTexts) -> {
+                md.append("\n**")
+                    .append(
+                        String.join(
+                            " + ",
+                            entities.stream()
+                                .map(e -> e.name() + " (" + e.kind() + " " + e.id() + ")")
+                                .toList()))
+                    .append("**: `")
+                    .append(stageTexts.get(0).prompt())
+                    .append("`\n\n");
+                for (Generation generation : stageTexts) {
+                  md.append("- ")
+                      .append(generation.stage())
+                      .append(" (SC ")
+                      .append(String.format(Locale.ROOT, "%.3f", generation.sc()))
+                      .append(
+                          generation.bc() == null
+                              ? ""
+                              : String.format(Locale.ROOT, ", BC %.3f", generation.bc()))
+                      .append("): ")
+                      .append(oneLine(generation.generated()))
+                      .append("\n");
+                }
+                md.append("- ground truth: ")
+                    .append(oneLine(stageTexts.get(0).groundTruth()))
+                    .append("\n");
+              });
+        });
+    return md.toString();
+  }
+
+  private static String oneLine(String text) {
+    return text.isBlank() ? "(empty)" : text.replaceAll("\\s+", " ").trim();
   }
 
   /** One row per task and a mean row; a column per source; cells {@code estimate [low, high]}. */
@@ -351,7 +424,7 @@ public record EvalReport(
             + " so what an example does to both cancels). An interval above 0 is a gain the held-out sample supports,"
             + " one that contains 0 is not told from noise; it does not measure the spread between training seeds."
             + " KL: mean over generations of the exact per-sequence KL sum_t KL(pi(.|s_t) || pi_sft(.|s_t)) to the"
-            + " supervised model of the same kind, on the stage's own greedy generations. Entropy: mean per-sequence"
+            + " supervised model of the same kind, on the stage's own generations. Entropy: mean per-sequence"
             + " sum of the per-token entropies. Words, distinct-2, non-word rate: as in the text figures above.\n\n");
     md.append(
         "| task | stage | SC | BC | RL − SFT (SC) | RL − SFT (BC) | KL | entropy | words | distinct-2"

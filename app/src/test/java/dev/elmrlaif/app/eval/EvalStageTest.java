@@ -73,6 +73,23 @@ class EvalStageTest {
     String markdown = Files.readString(runDir.resolve(EvalReport.MARKDOWN_FILE));
     assertTrue(markdown.contains("| summary | 6 |"), markdown);
     assertTrue(markdown.contains("baseline: ground_truth"), markdown);
+    assertEquals("greedy (the most likely token at each step)", eval.get("decoding").asText());
+    assertTrue(
+        markdown.contains(
+            "Decoding of every model's texts (and of the random-embedding baseline): greedy"),
+        markdown);
+    // eval.md shows the first held-out examples of each task side by side with the ground truth
+    String sideBySide = markdown.substring(markdown.indexOf("## Generations side by side"));
+    assertTrue(sideBySide.contains("### summary"), sideBySide);
+    assertTrue(sideBySide.contains("### user_profile"), sideBySide);
+    assertTrue(
+        sideBySide.contains(
+            "- ground truth: " + TinyElmWorld.movieText(0).replaceAll("\\s+", " ").trim()),
+        sideBySide);
+    assertEquals(
+        3 + 3 + 3,
+        sideBySide.lines().filter(l -> l.startsWith("- sft (SC ")).count(),
+        "three examples of each of the three tasks, one stage");
     List<String> samples = Files.readAllLines(runDir.resolve(EvalReport.SAMPLES_FILE));
     assertEquals(3 * 3, samples.size(), "three generations for each of the three tasks");
     JsonNode first = new com.fasterxml.jackson.databind.ObjectMapper().readTree(samples.get(0));

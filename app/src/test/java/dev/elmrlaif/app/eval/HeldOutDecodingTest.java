@@ -1,0 +1,171 @@
+package dev.elmrlaif.app.eval;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.djl.Device;
+import ai.djl.ndarray.types.DataType;
+import dev.elmrlaif.algorithms.config.EvalConfig;
+import dev.elmrlaif.algorithms.config.EvalConfigBuilder;
+import dev.elmrlaif.algorithms.train.ElmExamples;
+import dev.elmrlaif.algorithms.train.RunArtifacts;
+import dev.elmrlaif.domain.config.ConfigException;
+import dev.elmrlaif.domain.data.PreparedData;
+import dev.elmrlaif.domain.data.RewardTargets;
+import dev.elmrlaif.domain.tasks.TaskExample;
+import dev.elmrlaif.domain.tasks.TaskSpec;
+import dev.elmrlaif.policy.model.Elm;
+import dev.elmrlaif.policy.model.ElmCheckpoint;
+import dev.elmrlaif.policy.model.ElmPrompt;
+import dev.elmrlaif.policy.sampling.SampleResult;
+import dev.elmrlaif.policy.sampling.Sampler;
+import dev.elmrlaif.policy.sampling.SamplingConfig;
+import dev.elmrlaif.policy.tokenizer.ElmTokenizer;
+import dev.elmrlaif.rewards.BehavioralConsistencyConfig;
+import dev.elmrlaif.rewards.BehavioralConsistencyReward;
+import dev.elmrlaif.rewards.SemanticConsistencyReward;
+import dev.elmrlaif.rewards.Vectors;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.UnaryOperator;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The evaluation's decoding ({@code eval.temperature}, {@code eval.top_p}, {@code eval.best_of}) on
+ * the tiny world's supervised movie model: greedy and one sample are the sampler's own rows, and
+ * best-of-N keeps, for each prompt, the sample whose SC against the prompt's own slot vector
+ * (computed here by hand: the cosine of the encoder's vector and the slot) is the highest.
+ */
+class HeldOutDecodingTest {
+  @TempDir Path dir;
+
+  private static final long SEED = 7;
+  private static final int NEW_TOKENS = 8;
+
+  @Test
+  void greedyOneSampleAndBestOfNAreTheSamplersRowsAndTheBestByHand() throws Exception {
+    SupervisedTinyRun trained = SupervisedTinyRun.train(dir);
+    trained.context().metrics().close();
+    PreparedData data = trained.data();
+    Path folder = RunArtifacts.sftModel(trained.context().run(), "movie");
+    try (Elm elm = ElmCheckpoint.load(folder, Device.cpu(), DataType.FLOAT32);
+        ElmTokenizer tokenizer = ElmTokenizer.load(folder.resolve(ElmCheckpoint.TOKENIZER_FILE))) {
+      ElmExamples encoder =
+          new ElmExamples(
+              data.tasks(),
+              data.domain(),
+              tokenizer,
+              elm.config().lm().contextLength(),
+              elm.config().endTokenId());
+      TaskSpec task =
+          data.tasks().stream().filter(t -> t.name().equals("summary")).findFirst().orElseThrow();
+      List<TaskExample> examples = data.heldOutExamples().get("summary");
+      List<float[][]> slots = examples.stream().map(encoder::entities).toList();
+      List<ElmPrompt> prompts = new ArrayList<>();
+      for (int i = 0; i < examples.size(); i++) {
+        prompts.add(encoder.prompt(examples.get(i), slots.get(i)));
+      }
+
+      // 1. temperature 0: the sampler's greedy rows
+      assertRowsEqual(
+          rows(Sampler.sample(elm, prompts, SamplingConfig.greedy(NEW_TOKENS), SEED)),
+          decoding(data, b -> b).decode(elm, tokenizer, task, prompts, slots, SEED));
+
+      // 2. one sample at temperature 0.7, top-p 0.9: the sampler's rows at those settings
+      SamplingConfig sampling = new SamplingConfig(NEW_TOKENS, false, 0.7, 0, 0.9);
+      assertRowsEqual(
+          rows(Sampler.sample(elm, prompts, sampling, SEED)),
+          decoding(data, b -> b.temperature(0.7).topP(0.9))
+              .decode(elm, tokenizer, task, prompts, slots, SEED));
+
+      // 3. best of 5: the 5 rows of each prompt drawn in one batch, the highest cosine kept
+      int n = 5;
+      List<ElmPrompt> repeated = new ArrayList<>();
+      prompts.forEach(
+          p -> {
+            for (int k = 0; k < n; k++) {
+              repeated.add(p);
+            }
+          });
+      List<int[]> drawn = rows(Sampler.sample(elm, repeated, sampling, SEED));
+      List<int[]> expected = new ArrayList<>();
+      int notFirst = 0;
+      for (int i = 0; i < prompts.size(); i++) {
+        int best = -1;
+        double bestSc = Double.NEGATIVE_INFINITY;
+        for (int k = 0; k < n; k++) {
+          String text = HeldOutDecoding.decodeText(tokenizer, drawn.get(i * n + k));
+          double sc =
+              text.isEmpty() ? 0 : Vectors.cosine(data.textEncoder().encode(text), slots.get(i)[0]);
+          if (sc > bestSc) {
+            bestSc = sc;
+            best = k;
+          }
+        }
+        expected.add(drawn.get(i * n + best));
+        notFirst += best == 0 ? 0 : 1;
+      }
+      assertTrue(notFirst > 0, "some prompt keeps a sample other than its first");
+      assertRowsEqual(
+          expected,
+          decoding(data, b -> b.temperature(0.7).topP(0.9).bestOf(n))
+              .decode(elm, tokenizer, task, prompts, slots, SEED));
+    }
+  }
+
+  @Test
+  void bestOfMoreThanOneNeedsATemperature() {
+    ConfigException error =
+        assertThrows(ConfigException.class, () -> EvalConfig.defaults().with(b -> b.bestOf(4)));
+    assertTrue(error.getMessage().contains("best_of"), error.getMessage());
+    assertTrue(error.getMessage().contains("temperature"), error.getMessage());
+  }
+
+  @Test
+  void theDecodingIsDescribedForTheTables() {
+    assertEquals(
+        "greedy (the most likely token at each step)",
+        new HeldOutDecoding(EvalConfig.defaults(), null, null, null).describe());
+    assertTrue(
+        new HeldOutDecoding(
+                EvalConfig.defaults().with(b -> b.temperature(0.6).topP(0.9).bestOf(4)),
+                null,
+                null,
+                null)
+            .describe()
+            .startsWith("best of 4 samples per prompt (temperature 0.6, top-p 0.9)"));
+  }
+
+  private static HeldOutDecoding decoding(
+      PreparedData data, UnaryOperator<EvalConfigBuilder> settings) {
+    EvalConfig config = EvalConfig.defaults().with(b -> settings.apply(b).maxNewTokens(NEW_TOKENS));
+    RewardTargets targets =
+        new RewardTargets(
+            data, data.textEncoder(), RewardTargets.CandidatePool.ALL_ENTITIES, 4, 0.5, SEED);
+    return new HeldOutDecoding(
+        config,
+        targets,
+        new SemanticConsistencyReward(data.textEncoder()),
+        new BehavioralConsistencyReward(
+            data.textEncoder(), BehavioralConsistencyConfig.spearman()));
+  }
+
+  private static List<int[]> rows(SampleResult result) {
+    List<int[]> rows = new ArrayList<>();
+    for (int row = 0; row < result.rows(); row++) {
+      rows.add(result.continuation(row));
+    }
+    return rows;
+  }
+
+  private static void assertRowsEqual(List<int[]> expected, List<int[]> actual) {
+    assertEquals(expected.size(), actual.size());
+    for (int i = 0; i < expected.size(); i++) {
+      assertArrayEquals(expected.get(i), actual.get(i), "row " + i);
+    }
+  }
+}
