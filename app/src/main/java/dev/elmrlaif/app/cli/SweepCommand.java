@@ -276,10 +276,7 @@ public final class SweepCommand implements Callable<Integer> {
   static Trial trial(SweepSpec sweep, Path folder, int index, SweepPoint point, Path store) {
     Path runDir = folder.resolve(point.id()).toAbsolutePath();
     List<String> args = new ArrayList<>(List.of("train", sweep.baseConfig().toString()));
-    point.overrides().forEach(o -> args.addAll(List.of("--set", o)));
-    if (!point.settings().containsKey("threads")) {
-      args.addAll(List.of("--set", "threads=" + sweep.executor().cpusPerTask()));
-    }
+    trialOverrides(sweep, point).forEach(o -> args.addAll(List.of("--set", o)));
     args.addAll(List.of("--run-dir", runDir.toString()));
     if (store != null) {
       args.addAll(List.of("--stage-store", store.toString()));
@@ -367,9 +364,23 @@ public final class SweepCommand implements Callable<Integer> {
   }
 
   /** The point's resolved config; a bad key or value names the sweep file's line of that key. */
+  /**
+   * The {@code --set} overrides of a point's {@code train} command: the point's own, then {@code
+   * threads} from the executor unless the point sets it. The trial's command and the config the
+   * sweep resolves for it (its checks, the stage-store plan of {@code --dry-run}, whether a resumed
+   * trial is finished) both come from here, so they cannot disagree.
+   */
+  static List<String> trialOverrides(SweepSpec sweep, SweepPoint point) {
+    List<String> overrides = new ArrayList<>(point.overrides());
+    if (!point.settings().containsKey("threads")) {
+      overrides.add("threads=" + sweep.executor().cpusPerTask());
+    }
+    return overrides;
+  }
+
   private static LoadedConfig resolve(SweepSpec sweep, SweepPoint point) {
     try {
-      return new ConfigLoader().load(sweep.baseConfig(), point.overrides());
+      return new ConfigLoader().load(sweep.baseConfig(), trialOverrides(sweep, point));
     } catch (UserInputException e) {
       String where = sweep.file().toString();
       search:

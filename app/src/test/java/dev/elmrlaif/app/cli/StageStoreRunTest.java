@@ -129,16 +129,34 @@ class StageStoreRunTest {
         Files.readString(second.resolve("run.log"))
             .contains("stage store " + store.toAbsolutePath()));
 
-    // 4. the sweep's dry run names the stages each run would reuse
+    // 4. the sweep's dry run names the stages each run would reuse, for the config each trial
+    // really gets: the executor sets threads=1 (cpus_per_task), and threads is in the key of every
+    // stage that trains, so against runs made with the config's threads: 0 only data and tokenizer
+    // come from the store, and the second trial takes pretrain and sft from the first ...
     Path sweep =
         Files.writeString(
             dir.resolve("sweep.yaml"),
             "config: tiny.yaml\ngrid:\n  reinforce.learning_rate: [1.0e-3, 3.0e-3]\n");
-    CliHarness.Result dry =
-        CliHarness.run("sweep", sweep.toString(), "--dry-run", "--stage-store", store.toString());
-    assertEquals(0, dry.exitCode(), dry.err());
-    List<String> lines = dry.out().lines().filter(l -> !l.startsWith("#")).toList();
-    assertEquals(2, lines.size(), dry.out());
+    List<String> lines = dryRun(sweep, store);
+    assertTrue(
+        lines
+            .get(0)
+            .endsWith(
+                "stage store: reuses data, tokenizer (in the store); trains pretrain, sft, rl"),
+        lines.get(0));
+    assertTrue(
+        lines
+            .get(1)
+            .endsWith(
+                "stage store: reuses data, tokenizer (in the store); reuses pretrain, sft (from"
+                    + " p00); trains rl"),
+        lines.get(1));
+    // ... and a sweep that keeps threads: 0 reuses what the two runs above trained
+    Path sameThreads =
+        Files.writeString(
+            dir.resolve("sweep-threads.yaml"),
+            "config: tiny.yaml\ngrid:\n  threads: [0]\n  reinforce.learning_rate: [1.0e-3, 3.0e-3]\n");
+    lines = dryRun(sameThreads, store);
     assertTrue(
         lines
             .get(0)
@@ -150,5 +168,15 @@ class StageStoreRunTest {
             .endsWith(
                 "stage store: reuses data, tokenizer, pretrain, sft (in the store); trains rl"),
         lines.get(1));
+  }
+
+  /** The trial lines of {@code rlaif sweep SWEEP --dry-run --stage-store STORE}. */
+  private static List<String> dryRun(Path sweep, Path store) {
+    CliHarness.Result dry =
+        CliHarness.run("sweep", sweep.toString(), "--dry-run", "--stage-store", store.toString());
+    assertEquals(0, dry.exitCode(), dry.err());
+    List<String> lines = dry.out().lines().filter(l -> !l.startsWith("#")).toList();
+    assertEquals(2, lines.size(), dry.out());
+    return lines;
   }
 }
