@@ -3,8 +3,10 @@ package dev.elmrlaif.algorithms.train;
 import dev.elmrlaif.domain.EmbeddingSpace;
 import dev.elmrlaif.domain.InMemoryDomain;
 import dev.elmrlaif.domain.base.UserInputException;
+import dev.elmrlaif.domain.data.PreparedData;
 import dev.elmrlaif.domain.tasks.TaskExample;
 import dev.elmrlaif.domain.tasks.TaskSpec;
+import dev.elmrlaif.policy.model.ElmConfig;
 import dev.elmrlaif.policy.model.ElmPrompt;
 import dev.elmrlaif.policy.tokenizer.ElmTokenizer;
 import java.util.Arrays;
@@ -30,6 +32,12 @@ public final class ElmExamples {
   /**
    * @param endToken the model's end-of-text id, appended to every target
    */
+  /** The examples of {@code data}'s tasks for a model of shape {@code config} and its tokenizer. */
+  public static ElmExamples forModel(PreparedData data, ElmConfig config, ElmTokenizer tokenizer) {
+    return new ElmExamples(
+        data.tasks(), data.domain(), tokenizer, config.lm().contextLength(), config.endTokenId());
+  }
+
   public ElmExamples(
       List<TaskSpec> tasks,
       InMemoryDomain domain,

@@ -137,13 +137,7 @@ final class GenerateByName {
     List<ObjectNode> lines = new ArrayList<>();
     try (ElmTokenizer tokenizer = ElmTokenizer.load(model.resolve(ElmCheckpoint.TOKENIZER_FILE));
         Elm elm = ElmCheckpoint.load(model, device, DataType.FLOAT32)) {
-      ElmExamples examples =
-          new ElmExamples(
-              data.tasks(),
-              data.domain(),
-              tokenizer,
-              elm.config().lm().contextLength(),
-              elm.config().endTokenId());
+      ElmExamples examples = ElmExamples.forModel(data, elm.config(), tokenizer);
       ElmPrompt prompt =
           examples.prompt(
               new TaskExample(task.name(), List.of(0), task.prompt(), ""), context.slots());
@@ -163,7 +157,7 @@ final class GenerateByName {
       List<String> texts = new ArrayList<>();
       for (int row = 0; row < result.rows(); row++) {
         int[] tokens = result.continuation(row);
-        texts.add(tokenizer.decode(toLongs(tokens), true).trim());
+        texts.add(tokenizer.decodeGenerated(tokens));
       }
       List<RewardContext> targets = java.util.Collections.nCopies(texts.size(), context.target());
       double[] sc =
@@ -205,14 +199,6 @@ final class GenerateByName {
     } else {
       line.put(key, scores[row]);
     }
-  }
-
-  private static long[] toLongs(int[] tokens) {
-    long[] ids = new long[tokens.length];
-    for (int t = 0; t < tokens.length; t++) {
-      ids[t] = tokens[t];
-    }
-    return ids;
   }
 
   // ---------------------------------------------------------------------------------------------

@@ -283,14 +283,10 @@ public final class GenerateCommand implements Callable<Integer> {
       SampleResult result = Sampler.sample(elm, prompts, capped, seed);
       for (int row = 0; row < result.rows(); row++) {
         int[] tokens = result.continuation(row);
-        long[] ids = new long[tokens.length];
-        for (int t = 0; t < tokens.length; t++) {
-          ids[t] = tokens[t];
-        }
         ObjectNode line = JSON.createObjectNode();
         line.put("id", contexts.get(row / samples).id());
         line.put("sample", row % samples);
-        line.put("text", tokenizer.decode(ids, true).trim());
+        line.put("text", tokenizer.decodeGenerated(tokens));
         line.put("tokens", tokens.length);
         ArrayNode tokenIds = line.putArray("token_ids");
         for (int token : tokens) {

@@ -125,15 +125,7 @@ public final class ConsistencyEvaluator {
     static LoadedModel load(PreparedData data, Path folder, Device device) {
       Elm elm = ElmCheckpoint.load(folder, device, DataType.FLOAT32);
       ElmTokenizer tokenizer = ElmTokenizer.load(folder.resolve(ElmCheckpoint.TOKENIZER_FILE));
-      return new LoadedModel(
-          elm,
-          tokenizer,
-          new ElmExamples(
-              data.tasks(),
-              data.domain(),
-              tokenizer,
-              elm.config().lm().contextLength(),
-              elm.config().endTokenId()));
+      return new LoadedModel(elm, tokenizer, ElmExamples.forModel(data, elm.config(), tokenizer));
     }
 
     @Override
@@ -427,7 +419,7 @@ public final class ConsistencyEvaluator {
               entities.subList(start, end),
               seed + start)) {
         tokens.add(continuation);
-        texts.add(HeldOutDecoding.decodeText(model.tokenizer(), continuation));
+        texts.add(model.tokenizer().decodeGenerated(continuation));
       }
       allPrompts.addAll(prompts);
     }

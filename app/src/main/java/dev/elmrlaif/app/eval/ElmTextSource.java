@@ -35,13 +35,7 @@ public final class ElmTextSource implements TextSource, AutoCloseable {
       PreparedData data, Path folder, Device device, int batchSize, int maxNewTokens, long seed) {
     this.elm = ElmCheckpoint.load(folder, device, DataType.FLOAT32);
     this.tokenizer = ElmTokenizer.load(folder.resolve(ElmCheckpoint.TOKENIZER_FILE));
-    this.encoder =
-        new ElmExamples(
-            data.tasks(),
-            data.domain(),
-            tokenizer,
-            elm.config().lm().contextLength(),
-            elm.config().endTokenId());
+    this.encoder = ElmExamples.forModel(data, elm.config(), tokenizer);
     this.batchSize = batchSize;
     this.maxNewTokens = maxNewTokens;
     this.seed = seed;
@@ -66,12 +60,7 @@ public final class ElmTextSource implements TextSource, AutoCloseable {
       SampleResult result =
           Sampler.sample(elm, prompts, SamplingConfig.greedy(maxNew), seed + start);
       for (int row = 0; row < result.rows(); row++) {
-        int[] continuation = result.continuation(row);
-        long[] ids = new long[continuation.length];
-        for (int t = 0; t < continuation.length; t++) {
-          ids[t] = continuation[t];
-        }
-        texts.add(tokenizer.decode(ids, true).trim());
+        texts.add(tokenizer.decodeGenerated(result.continuation(row)));
       }
     }
     return texts;

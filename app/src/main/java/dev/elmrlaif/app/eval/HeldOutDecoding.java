@@ -119,7 +119,7 @@ final class HeldOutDecoding {
     List<String> texts = new ArrayList<>(drawn.size());
     List<RewardContext> contexts = new ArrayList<>(drawn.size());
     for (int row = 0; row < drawn.size(); row++) {
-      texts.add(decodeText(tokenizer, drawn.get(row)));
+      texts.add(tokenizer.decodeGenerated(drawn.get(row)));
       int prompt = row / n;
       if (row % n == 0) {
         contexts.add(
@@ -163,14 +163,5 @@ final class HeldOutDecoding {
       rows.add(result.continuation(row));
     }
     return rows;
-  }
-
-  /** The text of a continuation, special tokens dropped, trimmed. */
-  static String decodeText(ElmTokenizer tokenizer, int[] continuation) {
-    long[] ids = new long[continuation.length];
-    for (int t = 0; t < continuation.length; t++) {
-      ids[t] = continuation[t];
-    }
-    return tokenizer.decode(ids, true).trim();
   }
 }

@@ -54,13 +54,7 @@ class HeldOutDecodingTest {
     Path folder = RunArtifacts.sftModel(trained.context().run(), "movie");
     try (Elm elm = ElmCheckpoint.load(folder, Device.cpu(), DataType.FLOAT32);
         ElmTokenizer tokenizer = ElmTokenizer.load(folder.resolve(ElmCheckpoint.TOKENIZER_FILE))) {
-      ElmExamples encoder =
-          new ElmExamples(
-              data.tasks(),
-              data.domain(),
-              tokenizer,
-              elm.config().lm().contextLength(),
-              elm.config().endTokenId());
+      ElmExamples encoder = ElmExamples.forModel(data, elm.config(), tokenizer);
       TaskSpec task =
           data.tasks().stream().filter(t -> t.name().equals("summary")).findFirst().orElseThrow();
       List<TaskExample> examples = data.heldOutExamples().get("summary");
@@ -98,7 +92,7 @@ class HeldOutDecodingTest {
         int best = -1;
         double bestSc = Double.NEGATIVE_INFINITY;
         for (int k = 0; k < n; k++) {
-          String text = HeldOutDecoding.decodeText(tokenizer, drawn.get(i * n + k));
+          String text = tokenizer.decodeGenerated(drawn.get(i * n + k));
           double sc =
               text.isEmpty() ? 0 : Vectors.cosine(data.textEncoder().encode(text), slots.get(i)[0]);
           if (sc > bestSc) {

@@ -237,6 +237,18 @@ public final class ElmTokenizer implements AutoCloseable {
     return new EncodedBatch(ids, mask, lengths, truncated);
   }
 
+  /**
+   * The text of generated token ids (a sampler's continuation): special tokens left out, the
+   * surrounding whitespace trimmed.
+   */
+  public String decodeGenerated(int[] ids) {
+    long[] wide = new long[ids.length];
+    for (int t = 0; t < ids.length; t++) {
+      wide[t] = ids[t];
+    }
+    return decode(wide, true).trim();
+  }
+
   /** Text of {@code ids}, special tokens included. */
   public String decode(long[] ids) {
     return decode(ids, false);

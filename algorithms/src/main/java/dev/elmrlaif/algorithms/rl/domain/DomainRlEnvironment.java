@@ -235,9 +235,7 @@ public final class DomainRlEnvironment implements RlEnvironment {
               + " so no consistency reward can score a completion; expected a domain with texts to fit one on");
     }
     TextEncoder text = new CachingTextEncoder(data.textEncoder(), 16384);
-    ElmExamples encoder =
-        new ElmExamples(
-            data.tasks(), data.domain(), tokenizer, elm.lm().contextLength(), elm.endTokenId());
+    ElmExamples encoder = ElmExamples.forModel(data, elm, tokenizer);
     RewardTargets targets =
         new RewardTargets(
             data,
@@ -670,11 +668,7 @@ public final class DomainRlEnvironment implements RlEnvironment {
     while (length < completion.length && completion[length] != endToken) {
       length++;
     }
-    long[] ids = new long[length];
-    for (int t = 0; t < length; t++) {
-      ids[t] = completion[t];
-    }
-    return tokenizer.decode(ids, true).trim();
+    return tokenizer.decodeGenerated(java.util.Arrays.copyOf(completion, length));
   }
 
   // -------------------------------------------------------------------------------------- helpers
