@@ -39,6 +39,13 @@ public record EvalConfig(
         @Default("1.0")
         double topP,
     @Doc(
+            "With temperature > 0, sample only from the top_k most likely tokens, before top_p (0"
+                + " keeps every token); a small top_k also spares the sort of the whole vocabulary"
+                + " that top_p alone needs at every step")
+        @Range(min = 0)
+        @Default("0")
+        int topK,
+    @Doc(
             "With temperature > 0, samples drawn per held-out prompt, of which the one with the"
                 + " highest reward computed from the prompt's own embeddings is kept (best-of-N: SC"
                 + " against the slot vectors, BC against the factorisation's scores); 1 keeps the"

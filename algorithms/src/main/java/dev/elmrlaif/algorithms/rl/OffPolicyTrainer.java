@@ -120,6 +120,14 @@ public abstract class OffPolicyTrainer<S extends TrainerState> implements RlTrai
   protected void afterUpdates(Map<String, Double> generation, int completions) {}
 
   /**
+   * Whether the buffer stores each completion's reward centred on its context's other completions
+   * ({@link RolloutGeneration#generate}); off by default.
+   */
+  protected boolean centerRewards() {
+    return false;
+  }
+
+  /**
    * Figures of the algorithm's own to add to the step's metrics (called after the common ones are
    * in).
    */
@@ -180,6 +188,7 @@ public abstract class OffPolicyTrainer<S extends TrainerState> implements RlTrai
               samplesPerContext(),
               maxNewTokens(),
               random.nextLong(),
+              centerRewards(),
               metrics);
     }
     // store

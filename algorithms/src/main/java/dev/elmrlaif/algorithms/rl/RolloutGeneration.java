@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.DataType;
+import dev.elmrlaif.algorithms.rl.math.Advantages;
 import dev.elmrlaif.algorithms.rl.math.KlDivergence;
 import dev.elmrlaif.algorithms.rl.math.KlEstimator;
 import dev.elmrlaif.policy.model.ContinuationLogProbs;
@@ -30,12 +31,17 @@ import java.util.Map;
  * KL(π_θ(·|s_t) ‖ π_ref(·|s_t))}); {@code entropy} ({@code Σ_t H(π_θ(·|s_t))}); {@code
  * length_mean}; {@code time_generate_s} (sampling and the scoring forwards) and {@code
  * time_reward_s}.
+ *
+ * <p>With {@code centerRewards}, each trajectory stores its reward minus the mean reward of the
+ * other {@code K − 1} completions of its context (the leave-one-out baseline of RLOO, Ahmadian et
+ * al. 2024); {@link Result#rewards} and {@code reward_mean} stay the reward model's values.
  */
 public final class RolloutGeneration {
 
   /**
    * One step's completions, in prompt order ({@code samplesPerContext} consecutive rows per
-   * context), and their trajectories for the replay buffer.
+   * context), the reward model's rewards, and their trajectories for the replay buffer (whose
+   * rewards are centred when the step asked for it).
    */
   public record Result(
       List<ElmPrompt> prompts,
@@ -53,6 +59,8 @@ public final class RolloutGeneration {
    * @param behaviour the ELM that generates (the policy itself, or {@code π_ref})
    * @param policy {@code π_θ}, measured against {@code reference} on the completions
    * @param seed the sampler's seed
+   * @param centerRewards store each trajectory's reward minus the mean of its context's other
+   *     completions (needs {@code samplesPerContext >= 2})
    * @param metrics receives the metrics of the class comment
    */
   public static Result generate(
@@ -66,6 +74,7 @@ public final class RolloutGeneration {
       int samplesPerContext,
       int maxNewTokens,
       long seed,
+      boolean centerRewards,
       Map<String, Double> metrics) {
     long start = System.nanoTime();
     List<ElmPrompt> prompts = new ArrayList<>(contexts.size() * samplesPerContext);
@@ -102,6 +111,7 @@ public final class RolloutGeneration {
       }
     }
     long rewardEnd = System.nanoTime();
+    double[] stored = centerRewards ? leaveOneOut(rewards, samplesPerContext) : rewards;
 
     double[] estimates = new double[KlEstimator.values().length];
     double exactKl = 0;
@@ -155,7 +165,7 @@ public final class RolloutGeneration {
                 .actionIds(completions.get(row))
                 .behaviourLogProbs(behaviourLogProbs)
                 .referenceLogProbs(logq)
-                .reward(rewards[row])
+                .reward(stored[row])
                 .policyVersion(step)
                 .build());
       }
@@ -171,6 +181,16 @@ public final class RolloutGeneration {
     metrics.put("time_generate_s", (rewardStart - start + System.nanoTime() - rewardEnd) / 1e9);
     metrics.put("time_reward_s", (rewardEnd - rewardStart) / 1e9);
     return new Result(prompts, completions, rewards, trajectories);
+  }
+
+  /** Each reward minus the mean of the other rewards of its context (consecutive runs of k). */
+  private static double[] leaveOneOut(double[] rewards, int k) {
+    double[] centred = new double[rewards.length];
+    for (int from = 0; from < rewards.length; from += k) {
+      double[] context = Advantages.leaveOneOut(Arrays.copyOfRange(rewards, from, from + k));
+      System.arraycopy(context, 0, centred, from, k);
+    }
+    return centred;
   }
 
   private static double[] toDoubles(NDArray array) {

@@ -18,8 +18,9 @@ import java.util.Locale;
 
 /**
  * How the evaluation turns a model and a batch of prompts into texts ({@code eval.temperature},
- * {@code eval.top_p}, {@code eval.best_of}): greedy decoding, one sample, or best-of-N. Every
- * trained model and the random-embedding baseline are decoded the same way, so their rows compare.
+ * {@code eval.top_k}, {@code eval.top_p}, {@code eval.best_of}): greedy decoding, one sample, or
+ * best-of-N. Every trained model and the random-embedding baseline are decoded the same way, so
+ * their rows compare.
  *
  * <p>Best-of-N draws N samples per prompt and keeps the one with the highest reward that the
  * prompt's own embeddings determine ({@link RewardTargets#shift} with no shift: the target of a
@@ -56,8 +57,9 @@ final class HeldOutDecoding {
     String sampling =
         String.format(
             Locale.ROOT,
-            "temperature %s, top-p %s",
+            "temperature %s, %stop-p %s",
             trim(config.temperature()),
+            config.topK() > 0 ? "top-k " + config.topK() + ", " : "",
             trim(config.topP()));
     if (config.bestOf() == 1) {
       return "one sample per prompt (" + sampling + ")";
@@ -104,7 +106,7 @@ final class HeldOutDecoding {
       }
     }
     SamplingConfig sampling =
-        new SamplingConfig(maxNew, false, config.temperature(), 0, config.topP());
+        new SamplingConfig(maxNew, false, config.temperature(), config.topK(), config.topP());
     List<int[]> drawn = continuations(Sampler.sample(elm, repeated, sampling, seed));
     boolean bySc = targets.semanticSlots(task);
     boolean byBc = targets.behavioral(task);

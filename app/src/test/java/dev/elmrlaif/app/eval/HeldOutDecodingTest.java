@@ -2,6 +2,7 @@ package dev.elmrlaif.app.eval;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -29,6 +30,7 @@ import dev.elmrlaif.rewards.SemanticConsistencyReward;
 import dev.elmrlaif.rewards.Vectors;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.Test;
@@ -75,6 +77,16 @@ class HeldOutDecodingTest {
           rows(Sampler.sample(elm, prompts, sampling, SEED)),
           decoding(data, b -> b.temperature(0.7).topP(0.9))
               .decode(elm, tokenizer, task, prompts, slots, SEED));
+
+      // 2b. the same with top-k 5 first: the sampler's rows at those settings, not those of 2
+      SamplingConfig topK = new SamplingConfig(NEW_TOKENS, false, 0.7, 5, 0.9);
+      List<int[]> withTopK =
+          decoding(data, b -> b.temperature(0.7).topK(5).topP(0.9))
+              .decode(elm, tokenizer, task, prompts, slots, SEED);
+      assertRowsEqual(rows(Sampler.sample(elm, prompts, topK, SEED)), withTopK);
+      assertFalse(
+          sameRows(rows(Sampler.sample(elm, prompts, sampling, SEED)), withTopK),
+          "top_k reaches the sampler");
 
       // 3. best of 5: the 5 rows of each prompt drawn in one batch, the highest cosine kept
       int n = 5;
@@ -132,6 +144,14 @@ class HeldOutDecodingTest {
                 null)
             .describe()
             .startsWith("best of 4 samples per prompt (temperature 0.6, top-p 0.9)"));
+    assertTrue(
+        new HeldOutDecoding(
+                EvalConfig.defaults().with(b -> b.temperature(0.5).topK(50).topP(0.9)),
+                null,
+                null,
+                null)
+            .describe()
+            .startsWith("one sample per prompt (temperature 0.5, top-k 50, top-p 0.9)"));
   }
 
   private static HeldOutDecoding decoding(
@@ -161,5 +181,17 @@ class HeldOutDecodingTest {
     for (int i = 0; i < expected.size(); i++) {
       assertArrayEquals(expected.get(i), actual.get(i), "row " + i);
     }
+  }
+
+  private static boolean sameRows(List<int[]> a, List<int[]> b) {
+    if (a.size() != b.size()) {
+      return false;
+    }
+    for (int i = 0; i < a.size(); i++) {
+      if (!Arrays.equals(a.get(i), b.get(i))) {
+        return false;
+      }
+    }
+    return true;
   }
 }

@@ -62,6 +62,12 @@ public record SacConfig(
         @Default("1.0")
         double gradClip,
     @Doc("The critics' architecture") CriticArchitectureConfig critic,
+    @Doc(
+            "Store each completion's reward minus the mean reward of its context's other K-1"
+                + " completions (RLOO's leave-one-out baseline): the same soft-optimal policy, with"
+                + " Q targets near 0, where the zero-initialised critic head starts")
+        @Default("false")
+        boolean centerRewards,
     @Doc("Steps whose updates train only the critics before the policy starts to move")
         @Range(min = 0)
         @Default("0")
@@ -81,13 +87,20 @@ public record SacConfig(
               + " alpha="
               + alpha);
     }
+    if (centerRewards && samplesPerContext < 2) {
+      throw new ConfigException(
+          "samples_per_context",
+          "found "
+              + samplesPerContext
+              + ", expected >= 2 with center_rewards (it compares the K samples of a context)");
+    }
   }
 
   /**
    * K = 8 completions of at most 32 tokens, {@link SacReplayConfig#defaults()}, 16 trajectories per
    * update, 1 update per step, γ = 1, τ = 0.05, fixed α = 0.05, learning rates 1e-5 (policy) and
-   * 1e-4 (critics), no weight decay, clip 1.0, {@link CriticArchitectureConfig#defaults()}, no
-   * warm-up, seed 0.
+   * 1e-4 (critics), no weight decay, clip 1.0, {@link CriticArchitectureConfig#defaults()}, raw
+   * rewards, no warm-up, seed 0.
    */
   public static SacConfig defaults() {
     return ConfigKeys.defaults(SacConfig.class);

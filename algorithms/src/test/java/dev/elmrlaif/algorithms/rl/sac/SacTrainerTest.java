@@ -169,6 +169,51 @@ class SacTrainerTest {
   }
 
   @Test
+  void centredRewardsStoreEachRewardMinusTheMeanOfItsContextsOthers() {
+    try (SyntheticElmPolicy toy = toy();
+        SacTrainer trainer =
+            new SacTrainer(
+                toy.policy(),
+                toy.reference(),
+                reward(toy),
+                smallConfig(toy).withCenterRewards(true))) {
+      RlStep step = trainer.step(List.of(toy.prompt(), toy.prompt()));
+      double[] r = step.rewards(); // the reward model's values: rows 0-3 context 0, 4-7 context 1
+      List<Trajectory> stored = trainer.replayBuffer().snapshot();
+      assertEquals(8, stored.size());
+      boolean anyNonZero = false;
+      for (int row = 0; row < 8; row++) {
+        int from = row / 4 * 4;
+        double others = 0;
+        for (int j = from; j < from + 4; j++) {
+          others += j == row ? 0 : r[j];
+        }
+        Trajectory trajectory = stored.get(row);
+        assertEquals("sac/0/" + row, trajectory.id(), "the snapshot is in insertion order");
+        assertEquals(r[row] - others / 3, trajectory.reward(), 1e-12, "row " + row);
+        anyNonZero |= Math.abs(trajectory.reward() - r[row]) > 1e-6;
+      }
+      assertTrue(anyNonZero, "the stored rewards differ from the raw ones");
+      double rewardMean = 0;
+      for (double value : r) {
+        rewardMean += value / r.length;
+      }
+      assertEquals(rewardMean, step.metrics().get("reward_mean"), 1e-12, "logged raw");
+    }
+  }
+
+  @Test
+  void centredRewardsNeedTwoSamplesPerContext() {
+    try (SyntheticElmPolicy toy = toy()) {
+      UserInputException error =
+          assertThrows(
+              UserInputException.class,
+              () -> smallConfig(toy).with().samplesPerContext(1).centerRewards(true).build());
+      assertTrue(error.getMessage().contains("samples_per_context"), error.getMessage());
+    }
+  }
+
+  @Test
   void prioritisedReplayStoresTheMeanAbsoluteTdErrorOfEachSampledTrajectory() {
     try (SyntheticElmPolicy toy = toy();
         SacTrainer trainer =
