@@ -53,10 +53,10 @@ import org.apache.logging.log4j.Logger;
  *
  * <p>Every SC and BC figure carries a {@link Bootstrap} percentile interval over the held-out
  * examples ({@code eval.bootstrap_resamples} resamples, 95 %, seeded), every stage but {@link #SFT}
- * its paired difference from the supervised model ({@link EvalComparison}); every text source its
- * length, distinct-2 and non-word rate ({@link TextFigures}, against the {@link
- * TrainingVocabulary}); and every generation of a trained model is kept, with its entities, prompt,
- * ground truth and scores, for {@code generations.jsonl}.
+ * its paired difference from the supervised model ({@link EvalComparison}, with that of
+ * distinct-2); every text source its length, distinct-2 (with its interval) and non-word rate
+ * ({@link TextFigures}, against the {@link TrainingVocabulary}); and every generation of a trained
+ * model is kept, with its entities, prompt, ground truth and scores, for {@code generations.jsonl}.
  */
 public final class ConsistencyEvaluator {
   /** The stage name the supervised models are reported under. */
@@ -113,9 +113,7 @@ public final class ConsistencyEvaluator {
     final Map<String, GenerationStats> generations = new LinkedHashMap<>();
 
     EvalTable table() {
-      Map<String, TextFigures> figures = new LinkedHashMap<>();
-      texts.forEach((task, list) -> figures.put(task, TextFigures.of(list, vocabulary)));
-      return EvalTable.of(sc, bc, figures, generations, bootstrap);
+      return EvalTable.of(sc, bc, texts, vocabulary, generations, bootstrap);
     }
   }
 
@@ -204,7 +202,13 @@ public final class ConsistencyEvaluator {
             if (!name.equals(SFT)) {
               EvalComparison comparison =
                   EvalComparison.paired(
-                      scores.sc, scores.bc, sftScores.sc, sftScores.bc, bootstrap);
+                      scores.sc,
+                      scores.bc,
+                      scores.texts,
+                      sftScores.sc,
+                      sftScores.bc,
+                      sftScores.texts,
+                      bootstrap);
               if (!comparison.tasks().isEmpty()) {
                 versusSft.put(name, comparison);
               }

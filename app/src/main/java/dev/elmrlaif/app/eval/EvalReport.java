@@ -27,28 +27,32 @@ import java.util.Set;
  *               "resamples": 1000, "seed": s},
  *  "stages":    {"sft": {"tasks": {"&lt;task&gt;": {"sc": x, "sc_ci": [low, high], "bc": y or null,
  *                                          "bc_ci": [low, high] or null, "n": k, "words": x,
- *                                          "distinct_2": x, "non_word_rate": x, "kl": x, "entropy": x}},
- *                        "mean": {the same figures but n}},
+ *                                          "distinct_2": x, "distinct_2_ci": [low, high],
+ *                                          "non_word_rate": x, "kl": x, "entropy": x}},
+ *                        "mean": {the same figures but n and distinct_2_ci}},
  *                "rl_reinforce": {the same, and
  *                                 "minus_sft": {"tasks": {"&lt;task&gt;": {"sc": d, "sc_ci": [low, high],
- *                                                                  "bc": d or null, "bc_ci": ..., "n": k}},
+ *                                                                  "bc": d or null, "bc_ci": ...,
+ *                                                                  "distinct_2": d, "distinct_2_ci": ...,
+ *                                                                  "n": k}},
  *                                               "mean": {"sc": d, "sc_ci": ..., "bc": d, "bc_ci": ...}}},
  *                "rl_sac": ..., "rl_soft_q": ...},
  *  "baselines": {"&lt;name&gt;": same shape as a stage, without kl, entropy and minus_sft}}
  * </pre>
  *
  * {@code *_ci} is the 95 % {@link Bootstrap} percentile interval over the held-out examples (for a
- * mean over tasks, each task's examples resampled independently); {@code minus_sft} is the stage's
+ * mean over tasks, each task's examples resampled independently; for distinct-2, shifted back by
+ * the bootstrap bias, {@link TextFigures#distinct2Interval}); {@code minus_sft} is the stage's
  * {@link EvalComparison} with the supervised model, a paired interval over the same examples.
  * ({@link GenerationStats}: {@code kl} is the mean per-sequence exact KL of the stage's own
  * generations to the supervised model of the same kind, 0 for {@code sft} itself; {@link
  * TextFigures}: {@code words}, {@code distinct_2}, {@code non_word_rate}.) {@code eval.md}: the
  * same figures as tables with one row per task (the paper's Table 2 layout) and one column per
- * stage and baseline — SC, BC, then the text figures — then, when RL stages were evaluated, an "SFT
- * vs RL" table (SC, BC, RL − SFT, KL, entropy, text figures per task and stage). {@code
- * eval-samples.jsonl}: a few generations per stage and task beside the ground truth, for reading.
- * {@code generations.jsonl}: every held-out generation of every stage, one JSON object a line
- * ({@link Generation}).
+ * stage and baseline — SC, BC, then the text figures (distinct-2 with its interval) — then, when RL
+ * stages were evaluated, an "SFT vs RL" table (SC, BC, RL − SFT of SC, BC and distinct-2, KL,
+ * entropy, text figures per task and stage). {@code eval-samples.jsonl}: a few generations per
+ * stage and task beside the ground truth, for reading. {@code generations.jsonl}: every held-out
+ * generation of every stage, one JSON object a line ({@link Generation}).
  *
  * @param split the split the examples come from ({@code test}: held-out entities)
  * @param decoding how the models' texts were decoded ({@link HeldOutDecoding#describe})
@@ -167,7 +171,7 @@ public record EvalReport(
               t.put("n", score.n());
               if (score.text() != null) {
                 putNumber(t, "words", score.text().words());
-                putNumber(t, "distinct_2", score.text().distinct2());
+                putInterval(t, "distinct_2", score.distinct2());
                 putNumber(t, "non_word_rate", score.text().nonWordRate());
               }
               if (score.entropy() != null) {
@@ -198,6 +202,7 @@ public record EvalReport(
               ObjectNode t = tasks.putObject(task);
               putInterval(t, "sc", difference.sc());
               putInterval(t, "bc", difference.bc());
+              putInterval(t, "distinct_2", difference.distinct2());
               t.put("n", difference.n());
             });
     ObjectNode mean = node.putObject("mean");
@@ -274,7 +279,10 @@ public record EvalReport(
         "Each cell is `words / distinct-2 / non-word rate`: the mean length in words (runs of letters and"
             + " digits), distinct word bigrams over all word bigrams of the task's texts, and the share of the texts'"
             + " words that never occur in the training corpus (the training split's task targets and entity texts;"
-            + " 0 by construction for the baselines that copy training texts).\n\n");
+            + " 0 by construction for the baselines that copy training texts). Distinct-2 has in brackets its "
+            + percent(bootstrap.confidence())
+            + " bootstrap interval over the examples, shifted back by the bootstrap's bias (a resample repeats"
+            + " some texts, which lowers its distinct-2); the mean over tasks has none.\n\n");
     md.append(header(columns.keySet()));
     for (String task : tasks) {
       List<String> cells = new ArrayList<>(List.of(task, Integer.toString(countOf(columns, task))));
@@ -285,7 +293,7 @@ public record EvalReport(
                 ? ""
                 : number(score.text().words(), "%.1f")
                     + " / "
-                    + number(score.text().distinct2())
+                    + interval(score.distinct2(), false)
                     + " / "
                     + number(score.text().nonWordRate()));
       }
@@ -411,9 +419,9 @@ public record EvalReport(
   }
 
   /**
-   * One row per task and stage: SC, BC, RL − SFT for both with the paired interval, the
-   * per-sequence KL to the supervised model, the per-sequence entropy, and the text figures of the
-   * stage's own generations.
+   * One row per task and stage: SC, BC, RL − SFT for both and for distinct-2 with the paired
+   * interval, the per-sequence KL to the supervised model, the per-sequence entropy, and the text
+   * figures of the stage's own generations.
    */
   private String sftVersusRl(Set<String> tasks) {
     StringBuilder md = new StringBuilder("\n## SFT vs RL\n\n");
@@ -425,11 +433,13 @@ public record EvalReport(
             + " one that contains 0 is not told from noise; it does not measure the spread between training seeds."
             + " KL: mean over generations of the exact per-sequence KL sum_t KL(pi(.|s_t) || pi_sft(.|s_t)) to the"
             + " supervised model of the same kind, on the stage's own generations. Entropy: mean per-sequence"
-            + " sum of the per-token entropies. Words, distinct-2, non-word rate: as in the text figures above.\n\n");
+            + " sum of the per-token entropies. Words, distinct-2, non-word rate: as in the text figures above;"
+            + " RL − SFT (distinct-2) per task only, its replicates the difference of the two corpus distinct-2"
+            + " on the same resampled examples.\n\n");
     md.append(
-        "| task | stage | SC | BC | RL − SFT (SC) | RL − SFT (BC) | KL | entropy | words | distinct-2"
-            + " | non-word rate |\n");
-    md.append("|" + " --- |".repeat(11) + "\n");
+        "| task | stage | SC | BC | RL − SFT (SC) | RL − SFT (BC) | RL − SFT (distinct-2) | KL | entropy"
+            + " | words | distinct-2 | non-word rate |\n");
+    md.append("|" + " --- |".repeat(12) + "\n");
     for (String task : tasks) {
       stages.forEach(
           (stage, table) -> {
@@ -447,10 +457,11 @@ public record EvalReport(
                           interval(score.bc(), false),
                           difference == null ? "" : interval(difference.sc(), true),
                           difference == null ? "" : interval(difference.bc(), true),
+                          difference == null ? "" : interval(difference.distinct2(), true),
                           number(score.kl()),
                           number(score.entropy()),
                           text == null ? "" : number(text.words(), "%.1f"),
-                          text == null ? "" : number(text.distinct2()),
+                          interval(score.distinct2(), false),
                           text == null ? "" : number(text.nonWordRate()))));
             }
           });
@@ -467,6 +478,7 @@ public record EvalReport(
                       interval(table.meanBc(), false),
                       comparison == null ? "" : interval(comparison.meanSc(), true),
                       comparison == null ? "" : interval(comparison.meanBc(), true),
+                      "",
                       number(table.meanKl()),
                       number(table.meanEntropy()),
                       number(table.meanWords(), "%.1f"),

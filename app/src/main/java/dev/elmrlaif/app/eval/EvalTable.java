@@ -9,10 +9,11 @@ import java.util.function.Function;
 /**
  * The figures of one text source (a trained model or a baseline) per task and over tasks: mean
  * semantic consistency and, where the task has one, mean behavioral consistency, each with its
- * {@link Bootstrap} interval over the held-out examples; the texts' length, distinct-2 and non-word
- * rate ({@link TextFigures}); for trained models also how far they moved from the supervised model
- * ({@link GenerationStats}: KL, entropy). The means over tasks weigh each task the same, as in the
- * paper's Table 2, and their intervals resample each task's examples independently.
+ * {@link Bootstrap} interval over the held-out examples; the texts' length, distinct-2 (with its
+ * interval) and non-word rate ({@link TextFigures}); for trained models also how far they moved
+ * from the supervised model ({@link GenerationStats}: KL, entropy). The means over tasks weigh each
+ * task the same, as in the paper's Table 2, and their intervals resample each task's examples
+ * independently.
  *
  * @param tasks the figures of each task, in evaluation order
  * @param meanSc the mean over tasks of SC, with its interval
@@ -30,6 +31,8 @@ public record EvalTable(
    * @param sc mean SC with its interval
    * @param bc mean BC with its interval, or null
    * @param text the texts' length, distinct-2 and non-word rate
+   * @param distinct2 distinct-2 with its interval over the held-out examples ({@link
+   *     TextFigures#distinct2Interval}; its estimate is {@code text.distinct2()})
    * @param kl mean over the task's generations of {@code Σ_t KL(π(·|s_t) ‖ π_sft(·|s_t))}
    * @param entropy mean over the task's generations of {@code Σ_t H(π(·|s_t))}
    */
@@ -38,6 +41,7 @@ public record EvalTable(
       Bootstrap.Interval sc,
       Bootstrap.Interval bc,
       TextFigures text,
+      Bootstrap.Interval distinct2,
       Double kl,
       Double entropy) {}
 
@@ -47,13 +51,15 @@ public record EvalTable(
 
   /**
    * A table from per-example scores ({@code bcByTask} lacks the tasks without behavioral
-   * consistency), each task's texts' figures and, for trained models, each task's {@link
-   * GenerationStats}; intervals from {@code bootstrap}.
+   * consistency), each task's texts (one per example, in the scores' order; their figures against
+   * {@code vocabulary}) and, for trained models, each task's {@link GenerationStats}; intervals
+   * from {@code bootstrap}.
    */
   public static EvalTable of(
       Map<String, double[]> scByTask,
       Map<String, double[]> bcByTask,
-      Map<String, TextFigures> textByTask,
+      Map<String, List<String>> textsByTask,
+      TrainingVocabulary vocabulary,
       Map<String, GenerationStats> generationsByTask,
       Bootstrap bootstrap) {
     Map<String, TaskScore> tasks = new LinkedHashMap<>();
@@ -63,13 +69,15 @@ public record EvalTable(
         (task, sc) -> {
           double[] bc = bcByTask.get(task);
           GenerationStats stats = generationsByTask.get(task);
+          List<String> texts = textsByTask.get(task);
           tasks.put(
               task,
               new TaskScore(
                   sc.length,
                   bootstrap.mean(sc),
                   bc == null ? null : bootstrap.mean(bc),
-                  textByTask.get(task),
+                  texts == null ? null : TextFigures.of(texts, vocabulary),
+                  texts == null ? null : TextFigures.distinct2Interval(texts, bootstrap),
                   stats == null || stats.kl() == null ? null : mean(stats.kl()),
                   stats == null ? null : mean(stats.entropy())));
           scGroups.add(sc);

@@ -316,6 +316,7 @@ public final class HtmlReport {
                                 stage.getKey(),
                                 interval(task.getValue(), "sc", true),
                                 interval(task.getValue(), "bc", true),
+                                interval(task.getValue(), "distinct_2", true),
                                 format(own.path("kl")),
                                 format(own.path("entropy")),
                                 task.getValue().path("n").asText("")));
@@ -327,6 +328,7 @@ public final class HtmlReport {
                       stage.getKey(),
                       interval(minus.path("mean"), "sc", true),
                       interval(minus.path("mean"), "bc", true),
+                      interval(minus.path("mean"), "distinct_2", true),
                       format(mean.path("kl")),
                       format(mean.path("entropy")),
                       ""));
@@ -338,11 +340,21 @@ public final class HtmlReport {
     page.paragraph(
         "RL − SFT: the stage's mean minus the supervised model's on the same held-out examples,"
             + " with the paired bootstrap interval (an interval above 0 is a gain the held-out"
-            + " sample supports; one containing 0 is not told from noise). KL: mean per-sequence"
+            + " sample supports; one containing 0 is not told from noise); for distinct-2, per task"
+            + " only. KL: mean per-sequence"
             + " KL of the stage's own generations to the supervised model; entropy: mean"
             + " per-sequence entropy.");
     page.table(
-        List.of("task", "stage", "RL − SFT (SC)", "RL − SFT (BC)", "KL", "entropy", "n"), rows);
+        List.of(
+            "task",
+            "stage",
+            "RL − SFT (SC)",
+            "RL − SFT (BC)",
+            "RL − SFT (distinct-2)",
+            "KL",
+            "entropy",
+            "n"),
+        rows);
   }
 
   // ---------------------------------------------------------------------------------------------

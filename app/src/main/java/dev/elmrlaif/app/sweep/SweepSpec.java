@@ -92,9 +92,16 @@ public record SweepSpec(
       List.of("sc", "bc", "kl", "entropy", "words", "distinct_2", "non_word_rate");
 
   /**
-   * The figures of an RL stage's paired difference from the supervised model ({@code minus_sft}).
+   * The figures of an RL stage's paired difference from the supervised model ({@code minus_sft}),
+   * over tasks ({@code minus_sft.mean}).
    */
   private static final List<String> DIFFERENCE_FIGURES = List.of("sc", "bc");
+
+  /**
+   * The figures of {@code minus_sft.tasks.<task>}: those of the mean and distinct-2, which has no
+   * mean over tasks.
+   */
+  private static final List<String> TASK_DIFFERENCE_FIGURES = List.of("sc", "bc", "distinct_2");
 
   /** The figures of the synthetic CoMDP's evaluation (SyntheticRlEnvironment.figures). */
   private static final List<String> TOY_FIGURES =
@@ -110,7 +117,7 @@ public record SweepSpec(
           + String.join("|", STAGE_TABLES)
           + ">.mean.<figure>, stages.<stage>.tasks.<task>.<figure>, baselines.<name>.mean.<figure> (figure: "
           + String.join(", ", TABLE_FIGURES)
-          + "), stages.<rl stage>.minus_sft.mean.<sc|bc> (or .tasks.<task>.<sc|bc>),"
+          + "), stages.<rl stage>.minus_sft.mean.<sc|bc> (or .tasks.<task>.<sc|bc|distinct_2>),"
           + " or toy.<figure> / algorithms.<"
           + String.join("|", ALGORITHMS)
           + ">.toy.<figure> (figure: "
@@ -147,7 +154,8 @@ public record SweepSpec(
                         || (parts.length == 6
                             && parts[3].equals("tasks")
                             && !parts[4].isEmpty()
-                            && (DIFFERENCE_FIGURES.contains(parts[5]) || parts[5].equals("n"))));
+                            && (TASK_DIFFERENCE_FIGURES.contains(parts[5])
+                                || parts[5].equals("n"))));
             yield knownTable && !parts[1].isEmpty() && (mean || task || difference);
           }
           case "toy" -> parts.length == 2 && TOY_FIGURES.contains(parts[1]);

@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
+import java.util.function.ToDoubleFunction;
 import org.junit.jupiter.api.Test;
 
 /** The bootstrap percentile intervals against hand-computed replicates and quantiles. */
@@ -56,6 +57,33 @@ class BootstrapTest {
     Bootstrap.Interval interval = bootstrap.meanOfMeans(List.of(first, second));
     assertEquals(r7(sorted, 0.025), interval.low(), 1e-12);
     assertEquals(r7(sorted, 0.975), interval.high(), 1e-12);
+  }
+
+  @Test
+  void anyStatisticOfTheResampledIndicesUsesTheSameDrawsAsTheMean() {
+    // the seed-7 triples of the first test, (1,0,1), (0,0,1), (2,0,2), (0,1,1); the statistic is
+    // the largest index drawn: 1, 1, 2, 1; sorted 1, 1, 1, 2. R-7: low 1, high 1 + 0.925 * 1.
+    Bootstrap bootstrap = new Bootstrap(4, 0.95, 7);
+    ToDoubleFunction<int[]> largest = indices -> Arrays.stream(indices).max().orElseThrow();
+    assertArrayEquals(
+        new double[] {1, 1, 2, 1},
+        bootstrap.replicates(new int[] {3}, groups -> largest.applyAsDouble(groups[0])),
+        0.0);
+    Bootstrap.Interval raw = bootstrap.interval(3, largest);
+    assertEquals(2.0, raw.estimate(), 0.0, "the statistic of indices 0, 1, 2");
+    assertEquals(1.0, raw.low(), 1e-12);
+    assertEquals(1.925, raw.high(), 1e-12);
+    // bias-corrected: mean of the replicates 5/4, bias 5/4 - 2 = -3/4, both bounds shifted up by it
+    Bootstrap.Interval corrected = bootstrap.biasCorrectedInterval(3, largest);
+    assertEquals(2.0, corrected.estimate(), 0.0);
+    assertEquals(1.75, corrected.low(), 1e-12);
+    assertEquals(2.675, corrected.high(), 1e-12);
+    // replicates where the statistic is undefined are left out: 1, 1, 1 (2 is NaN) -> [1, 1]
+    Bootstrap.Interval defined =
+        bootstrap.interval(3, indices -> largest.applyAsDouble(indices) == 2 ? Double.NaN : 1);
+    assertEquals(1.0, defined.low(), 0.0);
+    assertEquals(1.0, defined.high(), 0.0);
+    assertTrue(Double.isNaN(bootstrap.interval(0, largest).estimate()), "no example");
   }
 
   @Test
@@ -162,7 +190,7 @@ class BootstrapTest {
   }
 
   /** Hyndman and Fan's definition 7 on sorted values, written out: h = (B - 1) p, 0-based. */
-  private static double r7(double[] sorted, double p) {
+  static double r7(double[] sorted, double p) {
     double h = (sorted.length - 1) * p;
     int lower = (int) Math.floor(h);
     int upper = Math.min(sorted.length - 1, lower + 1);

@@ -105,6 +105,7 @@ class EvalStageTest {
     assertEquals(
         6 + 3 + 3, generations.size(), "one line per held-out example of each task (sft only)");
     List<double[]> scByTask = new ArrayList<>();
+    Map<String, List<String>> textsByTask = new java.util.HashMap<>();
     for (String task : List.of("summary", "pair", "user_profile")) {
       List<JsonNode> lines =
           generations.stream().filter(g -> g.get("task").asText().equals(task)).toList();
@@ -127,6 +128,9 @@ class EvalStageTest {
       assertFigure(text.words(), figures.get("words"), task);
       assertFigure(text.nonWordRate(), figures.get("non_word_rate"), task);
       assertFigure(text.distinct2(), figures.get("distinct_2"), task);
+      // distinct-2's interval: the texts of generations.jsonl resampled by the same bootstrap
+      assertIntervalOrNull(TextFigures.distinct2Interval(texts, bootstrap), figures, "distinct_2");
+      textsByTask.put(task, texts);
     }
     assertInterval(bootstrap.meanOfMeans(scByTask), sftTable.get("mean"), "sc");
     for (int m = 0;
@@ -201,6 +205,15 @@ class EvalStageTest {
                 + EvalReport.interval(bootstrap.mean(scByTask.get(0)), false)
                 + " |"),
         markdown);
+    // the text figures' distinct-2 cell carries its interval; the mean over tasks has none
+    assertTrue(
+        markdown.contains(
+            " / "
+                + EvalReport.interval(
+                    TextFigures.distinct2Interval(textsByTask.get("summary"), bootstrap), false)
+                + " / "),
+        markdown);
+    assertFalse(sftTable.get("mean").has("distinct_2_ci"), sftTable.get("mean").toString());
     assertFalse(markdown.contains("SFT vs RL"), "no RL stage");
     assertTrue(record.get("generations").equals(12), record.toString());
 
@@ -245,6 +258,19 @@ class EvalStageTest {
     assertTrue(
         expected.low() <= expected.estimate() + 1e-12
             && expected.estimate() <= expected.high() + 1e-12);
+  }
+
+  /**
+   * As {@link #assertInterval}, or {@code figures.<key>} and {@code figures.<key>_ci} null where
+   * the figure is undefined (distinct-2 of the tiny model's texts, which may hold no bigram).
+   */
+  static void assertIntervalOrNull(Bootstrap.Interval expected, JsonNode figures, String key) {
+    if (Double.isNaN(expected.estimate())) {
+      assertTrue(figures.get(key).isNull(), key + " of " + figures);
+      assertTrue(figures.get(key + "_ci").isNull(), key + "_ci of " + figures);
+    } else {
+      assertInterval(expected, figures, key);
+    }
   }
 
   /** A figure of eval.json: the number, or null where it is undefined (NaN). */

@@ -117,15 +117,23 @@ class RlEvalTest {
     assertTrue(markdown.contains("## SFT vs RL"), markdown);
     assertTrue(
         markdown.contains(
-            "| task | stage | SC | BC | RL − SFT (SC) | RL − SFT (BC) | KL | entropy | words"
-                + " | distinct-2 | non-word rate |"),
+            "| task | stage | SC | BC | RL − SFT (SC) | RL − SFT (BC) | RL − SFT (distinct-2) | KL"
+                + " | entropy | words | distinct-2 | non-word rate |"),
         markdown);
     assertTrue(
         markdown.contains(
             "| summary | rl_sac | "
                 + EvalReport.interval(
                     bootstrapOf(eval).mean(scOf(runDir, "rl_sac", "summary")), false)
-                + " |  | +0.000 [+0.000, +0.000] |  | "),
+                + " |  | +0.000 [+0.000, +0.000] |  | "
+                // the same texts: +0.000 [+0.000, +0.000], empty where they hold no bigram
+                + EvalReport.interval(
+                    TextFigures.pairedDistinct2Difference(
+                        textsOf(runDir, "rl_sac", "summary"),
+                        textsOf(runDir, "sft", "summary"),
+                        bootstrapOf(eval)),
+                    true)
+                + " | "),
         markdown);
     assertTrue(markdown.contains("| summary | rl_reinforce | "), markdown);
     assertTrue(markdown.contains("| user_profile | sft | "), markdown);
@@ -155,6 +163,20 @@ class RlEvalTest {
       assertEquals(0.0, difference.get("sc_ci").get(1).asDouble(), 0.0);
       assertTrue(difference.get("bc").isNull(), "movie tasks have no BC");
     }
+    for (String task : List.of("summary", "pair")) {
+      // the same texts: a difference of exactly 0 [0, 0], or undefined (null) when the tiny
+      // model's texts hold no bigram
+      JsonNode difference = sacMinus.get("tasks").get(task);
+      if (stages.get("sft").get("tasks").get(task).get("distinct_2").isNumber()) {
+        assertEquals(0.0, difference.get("distinct_2").asDouble(), 0.0, task);
+        assertEquals(0.0, difference.get("distinct_2_ci").get(0).asDouble(), 0.0);
+        assertEquals(0.0, difference.get("distinct_2_ci").get(1).asDouble(), 0.0);
+      } else {
+        assertTrue(difference.get("distinct_2").isNull(), task + ": " + difference);
+        assertTrue(difference.get("distinct_2_ci").isNull(), task + ": " + difference);
+      }
+    }
+    assertFalse(sacMinus.get("mean").has("distinct_2"), "distinct-2 differs per task only");
     Bootstrap bootstrap = bootstrapOf(eval);
     List<double[]> reinforced = new ArrayList<>();
     List<double[]> reference = new ArrayList<>();
@@ -170,6 +192,11 @@ class RlEvalTest {
           difference.get("sc").asDouble(),
           1e-12);
       EvalStageTest.assertInterval(bootstrap.pairedDifference(rl, sft), difference, "sc");
+      EvalStageTest.assertIntervalOrNull(
+          TextFigures.pairedDistinct2Difference(
+              textsOf(runDir, "rl_reinforce", task), textsOf(runDir, "sft", task), bootstrap),
+          difference,
+          "distinct_2");
     }
     EvalStageTest.assertInterval(
         bootstrap.pairedDifferenceOfMeans(reinforced, reference),
@@ -294,10 +321,24 @@ class RlEvalTest {
    * order.
    */
   private static double[] scOf(Path runDir, String stage, String task) throws java.io.IOException {
-    return EvalStageTest.jsonLines(runDir.resolve(EvalReport.GENERATIONS_FILE)).stream()
-        .filter(g -> g.get("stage").asText().equals(stage) && g.get("task").asText().equals(task))
+    return generationsOf(runDir, stage, task).stream()
         .mapToDouble(g -> g.get("sc").asDouble())
         .toArray();
+  }
+
+  /** The texts of a stage's generations of a task, from generations.jsonl, in example order. */
+  private static List<String> textsOf(Path runDir, String stage, String task)
+      throws java.io.IOException {
+    return generationsOf(runDir, stage, task).stream()
+        .map(g -> g.get("generated").asText())
+        .toList();
+  }
+
+  private static List<JsonNode> generationsOf(Path runDir, String stage, String task)
+      throws java.io.IOException {
+    return EvalStageTest.jsonLines(runDir.resolve(EvalReport.GENERATIONS_FILE)).stream()
+        .filter(g -> g.get("stage").asText().equals(stage) && g.get("task").asText().equals(task))
+        .toList();
   }
 
   private static List<String> fieldNames(JsonNode node) {

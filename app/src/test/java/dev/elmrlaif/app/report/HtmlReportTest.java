@@ -86,11 +86,11 @@ class HtmlReportTest {
             "<tr><td>user_profile</td><td class=\"num\">3</td><td class=\"num\">0.125 [0.063, 0.188]</td>"
                 + "<td></td><td></td></tr>"),
         html);
-    // SFT vs RL: the paired difference, KL and entropy of the RL stage
+    // SFT vs RL: the paired differences (SC, no BC, distinct-2), KL and entropy of the RL stage
     assertTrue(
         html.contains(
             "<tr><td>summary</td><td>rl_reinforce</td><td class=\"num\">+0.050 [+0.010, +0.090]</td>"
-                + "<td></td><td class=\"num\">0.75</td><td class=\"num\">2.5</td><td class=\"num\">4</td></tr>"),
+                + "<td></td><td class=\"num\">-0.020 [-0.040, +0.000]</td><td class=\"num\">0.75</td><td class=\"num\">2.5</td><td class=\"num\">4</td></tr>"),
         html);
     // stage times from the markers; configured stages without one are 'not run'
     assertTrue(html.contains("<tr><td>pretrain</td><td class=\"num\">2.25</td><td>done</td></tr>"));

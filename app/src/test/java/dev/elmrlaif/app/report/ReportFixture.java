@@ -76,7 +76,7 @@ public final class ReportFixture {
             + "      \"bc_ci\": null, \"n\": 4, \"kl\": 0.75, \"entropy\": 2.5}},"
             + "    \"mean\": {\"sc\": 0.35, \"sc_ci\": [0.3, 0.4], \"bc\": null, \"bc_ci\": null, \"kl\": 0.75, \"entropy\": 2.5},"
             + "    \"minus_sft\": {\"tasks\": {\"summary\": {\"sc\": 0.05, \"sc_ci\": [0.01, 0.09], \"bc\": null,"
-            + "      \"bc_ci\": null, \"n\": 4}}, \"mean\": {\"sc\": 0.05, \"sc_ci\": [0.01, 0.09], \"bc\": null, \"bc_ci\": null}}}},"
+            + "      \"bc_ci\": null, \"distinct_2\": -0.02, \"distinct_2_ci\": [-0.04, 0.0], \"n\": 4}}, \"mean\": {\"sc\": 0.05, \"sc_ci\": [0.01, 0.09], \"bc\": null, \"bc_ci\": null}}}},"
             + " \"baselines\": {\"ground_truth\": {\"tasks\": {\"summary\": {\"sc\": 0.8, \"sc_ci\": [0.75, 0.85], \"n\": 4}},"
             + "    \"mean\": {\"sc\": 0.8, \"sc_ci\": [0.75, 0.85]}}}}");
     StringBuilder generations = new StringBuilder();
