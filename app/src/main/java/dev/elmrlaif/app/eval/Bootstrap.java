@@ -1,8 +1,10 @@
 package dev.elmrlaif.app.eval;
 
+import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
 import java.util.function.ToDoubleFunction;
+import java.util.stream.IntStream;
 import org.apache.commons.math3.stat.descriptive.rank.Percentile;
 import org.apache.commons.math3.stat.descriptive.rank.Percentile.EstimationType;
 
@@ -38,10 +40,10 @@ import org.apache.commons.math3.stat.descriptive.rank.Percentile.EstimationType;
  *
  * <p>Figures that are not means of per-example scores, such as the corpus distinct-2 of a task's
  * texts ({@link TextFigures#distinct2Interval}), use the same resampler through {@link
- * #interval(int, java.util.function.ToDoubleFunction)}: a replicate is the statistic of the
- * examples at the drawn indices, and a paired difference is the difference of the two sources'
- * statistics at the same indices (no longer the statistic of per-example differences); one that
- * resampling itself biases is shifted back by the bias estimate ({@link #biasCorrectedInterval}).
+ * #interval(int, ToDoubleFunction)}: a replicate is the statistic of the examples at the drawn
+ * indices, and a paired difference is the difference of the two sources' statistics at the same
+ * indices (no longer the statistic of per-example differences); one that resampling itself biases
+ * is shifted back by the bias estimate ({@link #biasCorrectedInterval}).
  *
  * <p>Random draws are reproducible: every call starts a fresh {@link SplittableRandom} from the
  * seed and draws, replicate by replicate, group by group, each index as {@code nextInt(n_g)}. Two
@@ -157,17 +159,15 @@ public final class Bootstrap {
       int[] groupSizes, ToDoubleFunction<int[][]> statistic, boolean biasCorrected) {
     int[][] identity = new int[groupSizes.length][];
     for (int g = 0; g < groupSizes.length; g++) {
-      identity[g] = java.util.stream.IntStream.range(0, groupSizes[g]).toArray();
+      identity[g] = IntStream.range(0, groupSizes[g]).toArray();
     }
     double estimate = statistic.applyAsDouble(identity);
     // left out by hand: Commons Math's own NaN removal misplaces R-7's upper quantile
     double[] defined =
-        java.util.Arrays.stream(replicates(groupSizes, statistic))
-            .filter(r -> !Double.isNaN(r))
-            .toArray();
+        Arrays.stream(replicates(groupSizes, statistic)).filter(r -> !Double.isNaN(r)).toArray();
     double bias =
         biasCorrected && defined.length > 0
-            ? java.util.Arrays.stream(defined).average().orElseThrow() - estimate
+            ? Arrays.stream(defined).average().orElseThrow() - estimate
             : 0;
     Percentile quantile = new Percentile().withEstimationType(EstimationType.R_7);
     quantile.setData(defined);
