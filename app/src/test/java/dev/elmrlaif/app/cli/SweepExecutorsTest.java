@@ -132,16 +132,15 @@ class SweepExecutorsTest {
   @Order(2)
   void aSlurmSweepWithOneCancelledTaskResumesOnlyItAndMatchesTheLocalLeaderboard()
       throws Exception {
-    boolean slurm =
-        List.of(System.getenv().getOrDefault("PATH", "").split(":")).stream()
-            .anyMatch(p -> Files.isExecutable(Path.of(p, "sbatch")));
-    if (!slurm) {
+    String missing = slurmMissing();
+    if (missing != null) {
       System.err.println(
-          "SKIPPED SweepExecutorsTest (Slurm): sbatch is not on PATH; .ci/start-slurm.sh starts a"
-              + " one-node cluster");
+          "SKIPPED SweepExecutorsTest (Slurm): "
+              + missing
+              + "; .ci/start-slurm.sh starts a one-node cluster");
     }
     Assumptions.assumeTrue(
-        slurm, "Slurm tests skipped: sbatch is not on PATH (.ci/start-slurm.sh starts one)");
+        missing == null, "Slurm tests skipped: " + missing + " (.ci/start-slurm.sh starts one)");
     Path folder = dir.resolve("slurm");
     // 1. The sweep on Slurm; the last array task is cancelled as soon as the array is queued.
     CompletableFuture<CliHarness.Result> run =
@@ -251,5 +250,33 @@ class SweepExecutorsTest {
     } catch (IOException e) {
       return "";
     }
+  }
+
+  /**
+   * Why the Slurm test cannot run here, or null: {@code sbatch} must be on the PATH and the
+   * controller must answer {@code sinfo} (an installed Slurm whose daemons are down would otherwise
+   * fail the test after its two-minute wait for the array).
+   */
+  private static String slurmMissing() throws InterruptedException {
+    boolean installed =
+        List.of(System.getenv().getOrDefault("PATH", "").split(":")).stream()
+            .anyMatch(p -> Files.isExecutable(Path.of(p, "sbatch")));
+    if (!installed) {
+      return "sbatch is not on PATH";
+    }
+    try {
+      Process sinfo =
+          new ProcessBuilder("sinfo", "-h")
+              .redirectErrorStream(true)
+              .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+              .start();
+      if (!sinfo.waitFor(30, TimeUnit.SECONDS) || sinfo.exitValue() != 0) {
+        sinfo.destroyForcibly();
+        return "sinfo cannot reach the Slurm controller";
+      }
+    } catch (IOException e) {
+      return "sinfo cannot run: " + e.getMessage();
+    }
+    return null;
   }
 }
