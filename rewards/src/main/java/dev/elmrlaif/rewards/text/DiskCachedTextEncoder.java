@@ -42,6 +42,12 @@ import org.apache.logging.log4j.Logger;
  * asked for, so a damaged cache costs time, never a crash or a wrong vector. A segment that cannot
  * be written is logged and skipped: the vectors are still returned.
  *
+ * <p>A {@link #readOnly read-only} cache answers from the same segments but keeps and writes
+ * nothing new: the view the later stages of a run (RL rewards, evaluation) get, whose texts are
+ * sampled once and never asked for again. Written through, they grew the cache of one machine to
+ * 340,000 texts (510 MB on disk, all of it held in memory by every later run) after a few recipe
+ * runs; read-only, the cache holds what preparations encoded.
+ *
  * <p>The segments are read on the first call that encodes (or asks the size), not when the cache is
  * opened. Thread-safe; several processes may share a folder (segment names are unique, a merge
  * deletes only segments this instance read or wrote). All cached vectors are held in memory (about
@@ -69,6 +75,7 @@ public final class DiskCachedTextEncoder implements TextEncoder {
   private final AtomicLong hits = new AtomicLong();
   private final AtomicLong misses = new AtomicLong();
   private final AtomicLong writeFailures = new AtomicLong();
+  private final boolean writes;
   private int recovered;
   private volatile boolean read;
 
@@ -79,6 +86,22 @@ public final class DiskCachedTextEncoder implements TextEncoder {
    * @throws UncheckedIOException if the folder cannot be created
    */
   public DiskCachedTextEncoder(TextEncoder delegate, Path root) {
+    this(delegate, root, true);
+  }
+
+  /**
+   * The cache of {@code delegate}'s encodings under {@code root}, answering from the segments that
+   * are there and keeping nothing new: a text it does not hold is encoded by {@code delegate} each
+   * time it is asked for, neither held in memory nor written.
+   *
+   * @throws UncheckedIOException if the folder cannot be created
+   */
+  public static DiskCachedTextEncoder readOnly(TextEncoder delegate, Path root) {
+    return new DiskCachedTextEncoder(delegate, root, false);
+  }
+
+  private DiskCachedTextEncoder(TextEncoder delegate, Path root, boolean writes) {
+    this.writes = writes;
     if (delegate instanceof DiskCachedTextEncoder) {
       throw new InvalidRewardInputException(
           "DiskCachedTextEncoder: the encoder is already disk-cached");
@@ -146,7 +169,7 @@ public final class DiskCachedTextEncoder implements TextEncoder {
 
   /**
    * Looks every text up; the distinct missing ones are encoded in one call of the wrapped encoder
-   * and stored.
+   * and stored (unless the cache is {@link #readOnly}).
    */
   @Override
   public float[][] encode(List<String> texts) {
@@ -183,13 +206,17 @@ public final class DiskCachedTextEncoder implements TextEncoder {
       }
       added.put(missingKeys.get(j), fresh[j].clone());
     }
-    vectors.putAll(added);
+    if (writes) {
+      vectors.putAll(added);
+    }
     for (int i = 0; i < rows.length; i++) {
       if (rows[i] == null) {
         rows[i] = added.get(keys[i]).clone();
       }
     }
-    store(added);
+    if (writes) {
+      store(added);
+    }
     return rows;
   }
 
@@ -218,6 +245,13 @@ public final class DiskCachedTextEncoder implements TextEncoder {
   public int size() {
     ensureRead();
     return vectors.size();
+  }
+
+  /**
+   * Whether texts this cache encodes are kept and written ({@code false} for {@link #readOnly}).
+   */
+  public boolean writes() {
+    return writes;
   }
 
   /** This encoder's cache folder. */

@@ -2,6 +2,7 @@ package dev.elmrlaif.rewards.text;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -99,6 +100,29 @@ class DiskCachedTextEncoderTest {
     assertArrayEquals(first[1], warm.encode("beta gamma"), 0f);
     second[0][0] = -99f;
     assertArrayEquals(first[0], warm.encode("alpha"), 0f, "callers get copies");
+  }
+
+  @Test
+  void aReadOnlyCacheAnswersFromDiskAndKeepsNothingNew(@TempDir Path root) throws IOException {
+    CountingEncoder writer = new CountingEncoder(1);
+    DiskCachedTextEncoder written = new DiskCachedTextEncoder(writer, root);
+    float[][] first = written.encode(TEXTS);
+    List<Path> before = segments(written.folder());
+
+    CountingEncoder inner = new CountingEncoder(1);
+    DiskCachedTextEncoder readOnly = DiskCachedTextEncoder.readOnly(inner, root);
+    assertFalse(readOnly.writes());
+    float[][] rows =
+        readOnly.encode(List.of("alpha", "a sampled completion", "a sampled completion"));
+    assertArrayEquals(first[0], rows[0], 0f, "a cached text comes from disk");
+    assertArrayEquals(inner.encode("a sampled completion"), rows[1], 0f);
+    assertArrayEquals(rows[1], rows[2], 0f);
+    assertEquals(List.of(List.of("a sampled completion")), inner.batches, "one miss, encoded once");
+    readOnly.encode(List.of("a sampled completion"));
+    assertEquals(2, inner.encoded(), "a miss is not held: asked again, it is encoded again");
+    assertEquals(4, readOnly.size());
+    assertEquals(before, segments(readOnly.folder()), "nothing written");
+    assertEquals(4, new DiskCachedTextEncoder(new CountingEncoder(1), root).size());
   }
 
   @Test
