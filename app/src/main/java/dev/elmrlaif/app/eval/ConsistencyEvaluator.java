@@ -18,6 +18,8 @@ import dev.elmrlaif.rewards.BehavioralConsistencyReward;
 import dev.elmrlaif.rewards.RewardContext;
 import dev.elmrlaif.rewards.SemanticConsistencyReward;
 import dev.elmrlaif.rewards.Vectors;
+import dev.elmrlaif.rewards.text.TextEncoder;
+import dev.elmrlaif.rewards.text.TextEncoders;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -75,8 +77,16 @@ public final class ConsistencyEvaluator {
   private final PreparedData data;
   private final EvalConfig config;
   private final long seed;
+
+  /** The rewards of data texts (baselines), through the disk cache. */
   private final SemanticConsistencyReward semantic;
+
   private final BehavioralConsistencyReward behavioral;
+
+  /** The rewards of generated texts, which read the disk cache but are never added to it. */
+  private final SemanticConsistencyReward generatedSemantic;
+
+  private final BehavioralConsistencyReward generatedBehavioral;
   private final Bootstrap bootstrap;
   private final TrainingVocabulary vocabulary;
   private final RewardTargets targets;
@@ -89,6 +99,11 @@ public final class ConsistencyEvaluator {
     this.semantic = new SemanticConsistencyReward(data.textEncoder());
     this.behavioral =
         new BehavioralConsistencyReward(data.textEncoder(), BehavioralConsistencyConfig.spearman());
+    // generations are scored once: read the disk cache, never add them to it
+    TextEncoder generated = TextEncoders.withoutWrites(data.textEncoder());
+    this.generatedSemantic = new SemanticConsistencyReward(generated);
+    this.generatedBehavioral =
+        new BehavioralConsistencyReward(generated, BehavioralConsistencyConfig.spearman());
     this.bootstrap = new Bootstrap(config.bootstrapResamples(), Bootstrap.CONFIDENCE, seed + 1009);
     this.vocabulary = TrainingVocabulary.ofTrainingSplit(data);
     this.targets =
@@ -99,7 +114,7 @@ public final class ConsistencyEvaluator {
             config.bcCandidates(),
             config.bcRatedFraction(),
             seed);
-    this.decoding = new HeldOutDecoding(config, targets, semantic, behavioral);
+    this.decoding = new HeldOutDecoding(config, targets, generatedSemantic, generatedBehavioral);
   }
 
   /**
@@ -243,7 +258,7 @@ public final class ConsistencyEvaluator {
       List<RewardContext> contexts = contexts(task, examples, model.encoder());
       List<float[][]> real = examples.stream().map(model.encoder()::entities).toList();
       Generations generated = generate(model, task, examples, real);
-      score(into, task, generated.texts(), contexts);
+      score(into, task, generated.texts(), contexts, true);
       GenerationStats stats =
           GenerationStats.measure(
               model.elm(),
@@ -323,22 +338,26 @@ public final class ConsistencyEvaluator {
           baselines.get(RANDOM_EMBEDDING),
           task,
           generate(model, task, examples, randomEmbeddings).texts(),
-          contexts);
+          contexts,
+          true);
       score(
           baselines.get(RANDOM_TRAIN_TEXT),
           task,
           randomTrainingTexts(task, examples.size(), random),
-          contexts);
+          contexts,
+          false);
       score(
           baselines.get(NEAREST_NEIGHBOUR_TEXT),
           task,
           nearestNeighbourTexts(task, examples, model.encoder()),
-          contexts);
+          contexts,
+          false);
       score(
           baselines.get(GROUND_TRUTH),
           task,
           examples.stream().map(TaskExample::target).toList(),
-          contexts);
+          contexts,
+          false);
       LOG.info(
           "eval baselines {}: SC random text {}, random embedding {}, nearest neighbour {}, ground truth {}",
           task.name(),
@@ -372,15 +391,25 @@ public final class ConsistencyEvaluator {
         : all;
   }
 
-  private void score(Scores into, TaskSpec task, List<String> texts, List<RewardContext> contexts) {
+  /**
+   * SC (and BC) of each text against its context.
+   *
+   * @param generated whether a model wrote the texts (scored without adding them to the cache)
+   */
+  private void score(
+      Scores into,
+      TaskSpec task,
+      List<String> texts,
+      List<RewardContext> contexts,
+      boolean generated) {
     into.texts.put(task.name(), texts);
+    SemanticConsistencyReward sc = generated ? generatedSemantic : semantic;
+    BehavioralConsistencyReward bc = generated ? generatedBehavioral : behavioral;
     into.sc.put(
-        task.name(),
-        semantic.score(texts, contexts).component(SemanticConsistencyReward.COMPONENT));
+        task.name(), sc.score(texts, contexts).component(SemanticConsistencyReward.COMPONENT));
     if (contexts.get(0).candidates() != null) {
       into.bc.put(
-          task.name(),
-          behavioral.score(texts, contexts).component(BehavioralConsistencyReward.COMPONENT));
+          task.name(), bc.score(texts, contexts).component(BehavioralConsistencyReward.COMPONENT));
     }
   }
 

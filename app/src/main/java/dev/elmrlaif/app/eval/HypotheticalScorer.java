@@ -12,6 +12,7 @@ import dev.elmrlaif.rewards.SemanticConsistencyReward;
 import dev.elmrlaif.rewards.Vectors;
 import dev.elmrlaif.rewards.text.CachingTextEncoder;
 import dev.elmrlaif.rewards.text.TextEncoder;
+import dev.elmrlaif.rewards.text.TextEncoders;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -44,7 +45,7 @@ final class HypotheticalScorer {
   HypotheticalScorer(
       PreparedData data, int bcCandidates, double bcRatedFraction, Bootstrap bootstrap, long seed) {
     this.data = data;
-    this.encoder = new CachingTextEncoder(data.textEncoder(), 16384);
+    this.encoder = new CachingTextEncoder(TextEncoders.withoutWrites(data.textEncoder()), 16384);
     this.semantic = new SemanticConsistencyReward(encoder);
     this.behavioral =
         new BehavioralConsistencyReward(encoder, BehavioralConsistencyConfig.spearman());

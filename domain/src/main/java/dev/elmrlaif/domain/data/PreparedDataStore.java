@@ -210,8 +210,8 @@ public final class PreparedDataStore {
   /**
    * The saved text encoder; a pretrained one is wrapped in the disk cache of encodings of the cache
    * folder the preparation lives in ({@code <data.cache_dir>/prepared/<name>} → {@code
-   * <data.cache_dir>/encodings}), read-only, so the later stages (RL rewards, evaluation) reuse
-   * what the preparation encoded without writing every sampled completion into it.
+   * <data.cache_dir>/encodings}), so the later stages (RL rewards, evaluation) reuse what the
+   * preparation encoded.
    */
   private static TextEncoder textEncoder(Path folder) throws IOException {
     TextEncoder encoder = TextEncoders.load(folder.resolve(TEXT_ENCODER));
@@ -221,7 +221,7 @@ public final class PreparedDataStore {
         || parent.getParent() == null) {
       return encoder;
     }
-    return TextEncoderFactory.withReadOnlyDiskCache(encoder, parent.getParent());
+    return TextEncoderFactory.withDiskCache(encoder, parent.getParent());
   }
 
   /** The key stored in {@code folder}'s manifest. */

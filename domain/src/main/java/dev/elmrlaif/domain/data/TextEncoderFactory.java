@@ -108,29 +108,12 @@ public final class TextEncoderFactory {
    * are.
    */
   public static TextEncoder withDiskCache(TextEncoder encoder, Path cacheDir) {
-    return diskCached(encoder, cacheDir, true);
-  }
-
-  /**
-   * {@code encoder} answering from the disk cache of {@code <cacheDir>/encodings} without adding to
-   * it ({@link DiskCachedTextEncoder#readOnly}): the encoder of a run's later stages, whose texts
-   * (sampled completions) are each encoded once. TF-IDF encoders and encoders already cached are
-   * returned as they are.
-   */
-  public static TextEncoder withReadOnlyDiskCache(TextEncoder encoder, Path cacheDir) {
-    return diskCached(encoder, cacheDir, false);
-  }
-
-  private static TextEncoder diskCached(TextEncoder encoder, Path cacheDir, boolean writes) {
     if (encoder == null
         || encoder instanceof TfidfSvdTextEncoder
         || encoder instanceof DiskCachedTextEncoder) {
       return encoder;
     }
-    Path root = cacheDir.resolve(ENCODINGS);
-    return writes
-        ? new DiskCachedTextEncoder(encoder, root)
-        : DiskCachedTextEncoder.readOnly(encoder, root);
+    return new DiskCachedTextEncoder(encoder, cacheDir.resolve(ENCODINGS));
   }
 
   /**

@@ -42,11 +42,10 @@ import org.apache.logging.log4j.Logger;
  * asked for, so a damaged cache costs time, never a crash or a wrong vector. A segment that cannot
  * be written is logged and skipped: the vectors are still returned.
  *
- * <p>A {@link #readOnly read-only} cache answers from the same segments but keeps and writes
- * nothing new: the view the later stages of a run (RL rewards, evaluation) get, whose texts are
- * sampled once and never asked for again. Written through, they grew the cache of one machine to
- * 340,000 texts (510 MB on disk, all of it held in memory by every later run) after a few recipe
- * runs; read-only, the cache holds what preparations encoded.
+ * <p>{@link #withoutWrites} is a view that answers from the same vectors but keeps and writes
+ * nothing new: for sampled completions (RL rewards, evaluated generations), each encoded once and
+ * never asked for again. Written through, they grew the cache of one machine to 340,000 texts (510
+ * MB on disk, all of it held in memory by every later run) after a few recipe runs.
  *
  * <p>The segments are read on the first call that encodes (or asks the size), not when the cache is
  * opened. Thread-safe; several processes may share a folder (segment names are unique, a merge
@@ -75,7 +74,6 @@ public final class DiskCachedTextEncoder implements TextEncoder {
   private final AtomicLong hits = new AtomicLong();
   private final AtomicLong misses = new AtomicLong();
   private final AtomicLong writeFailures = new AtomicLong();
-  private final boolean writes;
   private int recovered;
   private volatile boolean read;
 
@@ -86,22 +84,6 @@ public final class DiskCachedTextEncoder implements TextEncoder {
    * @throws UncheckedIOException if the folder cannot be created
    */
   public DiskCachedTextEncoder(TextEncoder delegate, Path root) {
-    this(delegate, root, true);
-  }
-
-  /**
-   * The cache of {@code delegate}'s encodings under {@code root}, answering from the segments that
-   * are there and keeping nothing new: a text it does not hold is encoded by {@code delegate} each
-   * time it is asked for, neither held in memory nor written.
-   *
-   * @throws UncheckedIOException if the folder cannot be created
-   */
-  public static DiskCachedTextEncoder readOnly(TextEncoder delegate, Path root) {
-    return new DiskCachedTextEncoder(delegate, root, false);
-  }
-
-  private DiskCachedTextEncoder(TextEncoder delegate, Path root, boolean writes) {
-    this.writes = writes;
     if (delegate instanceof DiskCachedTextEncoder) {
       throw new InvalidRewardInputException(
           "DiskCachedTextEncoder: the encoder is already disk-cached");
@@ -169,10 +151,49 @@ public final class DiskCachedTextEncoder implements TextEncoder {
 
   /**
    * Looks every text up; the distinct missing ones are encoded in one call of the wrapped encoder
-   * and stored (unless the cache is {@link #readOnly}).
+   * and stored.
    */
   @Override
   public float[][] encode(List<String> texts) {
+    return encode(texts, true);
+  }
+
+  /**
+   * This cache, answering from the vectors it holds and keeping nothing new: a text it does not
+   * hold is encoded by the wrapped encoder each time it is asked for, neither held nor written. For
+   * texts that are each encoded once, such as sampled completions.
+   */
+  public TextEncoder withoutWrites() {
+    DiskCachedTextEncoder cache = this;
+    return new TextEncoder() {
+      @Override
+      public int dimension() {
+        return cache.dimension();
+      }
+
+      @Override
+      public float[] encode(String text) {
+        return encode(java.util.Collections.singletonList(text))[0];
+      }
+
+      @Override
+      public float[][] encode(List<String> texts) {
+        return cache.encode(texts, false);
+      }
+
+      @Override
+      public String description() {
+        return cache.description();
+      }
+
+      @Override
+      public void save(Path file) throws IOException {
+        cache.save(file);
+      }
+    };
+  }
+
+  private float[][] encode(List<String> texts, boolean keep) {
     ensureRead();
     float[][] rows = new float[texts.size()][];
     String[] keys = new String[rows.length];
@@ -206,7 +227,7 @@ public final class DiskCachedTextEncoder implements TextEncoder {
       }
       added.put(missingKeys.get(j), fresh[j].clone());
     }
-    if (writes) {
+    if (keep) {
       vectors.putAll(added);
     }
     for (int i = 0; i < rows.length; i++) {
@@ -214,7 +235,7 @@ public final class DiskCachedTextEncoder implements TextEncoder {
         rows[i] = added.get(keys[i]).clone();
       }
     }
-    if (writes) {
+    if (keep) {
       store(added);
     }
     return rows;
@@ -245,13 +266,6 @@ public final class DiskCachedTextEncoder implements TextEncoder {
   public int size() {
     ensureRead();
     return vectors.size();
-  }
-
-  /**
-   * Whether texts this cache encodes are kept and written ({@code false} for {@link #readOnly}).
-   */
-  public boolean writes() {
-    return writes;
   }
 
   /** This encoder's cache folder. */

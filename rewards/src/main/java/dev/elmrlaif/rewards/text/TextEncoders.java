@@ -63,6 +63,15 @@ public final class TextEncoders {
   }
 
   /**
+   * {@code encoder} for texts that are encoded once, such as sampled completions: a disk-cached
+   * encoder's {@link DiskCachedTextEncoder#withoutWrites} view (it still answers what the cache
+   * holds), any other encoder itself.
+   */
+  public static TextEncoder withoutWrites(TextEncoder encoder) {
+    return encoder instanceof DiskCachedTextEncoder cache ? cache.withoutWrites() : encoder;
+  }
+
+  /**
    * A stable identity of an encoder's outputs: the SHA-256 (hex) of what {@link TextEncoder#save}
    * writes, which holds everything that decides the vectors (a fitted TF-IDF/SVD's weights; a
    * pretrained model's name, version and model-file hash). Two encoders with equal identities give

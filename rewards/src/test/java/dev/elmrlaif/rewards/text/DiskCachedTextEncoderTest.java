@@ -2,8 +2,8 @@ package dev.elmrlaif.rewards.text;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.DataOutputStream;
@@ -103,15 +103,16 @@ class DiskCachedTextEncoderTest {
   }
 
   @Test
-  void aReadOnlyCacheAnswersFromDiskAndKeepsNothingNew(@TempDir Path root) throws IOException {
+  void theViewWithoutWritesAnswersFromTheCacheAndKeepsNothingNew(@TempDir Path root)
+      throws IOException {
     CountingEncoder writer = new CountingEncoder(1);
     DiskCachedTextEncoder written = new DiskCachedTextEncoder(writer, root);
     float[][] first = written.encode(TEXTS);
     List<Path> before = segments(written.folder());
 
     CountingEncoder inner = new CountingEncoder(1);
-    DiskCachedTextEncoder readOnly = DiskCachedTextEncoder.readOnly(inner, root);
-    assertFalse(readOnly.writes());
+    DiskCachedTextEncoder reopened = new DiskCachedTextEncoder(inner, root);
+    TextEncoder readOnly = reopened.withoutWrites();
     float[][] rows =
         readOnly.encode(List.of("alpha", "a sampled completion", "a sampled completion"));
     assertArrayEquals(first[0], rows[0], 0f, "a cached text comes from disk");
@@ -120,8 +121,9 @@ class DiskCachedTextEncoderTest {
     assertEquals(List.of(List.of("a sampled completion")), inner.batches, "one miss, encoded once");
     readOnly.encode(List.of("a sampled completion"));
     assertEquals(2, inner.encoded(), "a miss is not held: asked again, it is encoded again");
-    assertEquals(4, readOnly.size());
-    assertEquals(before, segments(readOnly.folder()), "nothing written");
+    assertEquals(4, reopened.size());
+    assertEquals(before, segments(reopened.folder()), "nothing written");
+    assertSame(inner, TextEncoders.withoutWrites(inner), "an encoder without a cache is itself");
     assertEquals(4, new DiskCachedTextEncoder(new CountingEncoder(1), root).size());
   }
 

@@ -34,6 +34,7 @@ import dev.elmrlaif.rewards.judge.JudgeException;
 import dev.elmrlaif.rewards.judge.JudgeReward;
 import dev.elmrlaif.rewards.text.CachingTextEncoder;
 import dev.elmrlaif.rewards.text.TextEncoder;
+import dev.elmrlaif.rewards.text.TextEncoders;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -234,7 +235,9 @@ public final class DomainRlEnvironment implements RlEnvironment {
               + ": the prepared data has no text encoder,"
               + " so no consistency reward can score a completion; expected a domain with texts to fit one on");
     }
-    TextEncoder text = new CachingTextEncoder(data.textEncoder(), 16384);
+    // completions are scored once: read the disk cache, never add them to it
+    TextEncoder text =
+        new CachingTextEncoder(TextEncoders.withoutWrites(data.textEncoder()), 16384);
     ElmExamples encoder = ElmExamples.forModel(data, elm, tokenizer);
     RewardTargets targets =
         new RewardTargets(
