@@ -54,7 +54,13 @@ public record SftConfig(
     @Doc("Floor of the cosine decay as a fraction of the peak learning rate")
         @Range(min = 0, max = 1)
         @Default("0.1")
-        double minLearningRateRatio)
+        double minLearningRateRatio,
+    @Doc(
+            "Batch examples of similar length (Hugging Face's group_by_length): each epoch's random"
+                + " order is sorted by length within megabatches of 50 batches, so right-padded"
+                + " batches of tasks with short and long targets pad less")
+        @Default("false")
+        boolean groupByLength)
     implements SftConfigBuilder.With {
 
   public SftConfig {

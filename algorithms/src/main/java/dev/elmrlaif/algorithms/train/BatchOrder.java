@@ -1,5 +1,7 @@
 package dev.elmrlaif.algorithms.train;
 
+import java.util.Arrays;
+import java.util.Comparator;
 import java.util.SplittableRandom;
 
 /**
@@ -11,11 +13,17 @@ import java.util.SplittableRandom;
  * <p>The batch of a step is a pure function of {@code (seed, step)}: the data cursor of a
  * checkpoint is its step, and a resumed run neither skips nor repeats an example, at an epoch
  * boundary or anywhere else.
+ *
+ * <p>{@link #groupedByLength} orders each epoch as Hugging Face's {@code group_by_length} does
+ * ({@code LengthGroupedSampler}): the epoch's random order is cut into megabatches of up to 50
+ * batches and each megabatch is sorted by length, longest first, so a batch holds examples of
+ * similar length and a right-padded batch wastes fewer positions on padding.
  */
 public final class BatchOrder {
   private final int datasetSize;
   private final int batchSize;
   private final long seed;
+  private final int[] lengths; // null: no grouping
   private long cachedEpoch = -1;
   private int[] cachedPermutation;
 
@@ -25,6 +33,21 @@ public final class BatchOrder {
    * @param seed the shuffle seed
    */
   public BatchOrder(int datasetSize, int batchSize, long seed) {
+    this(datasetSize, batchSize, seed, null);
+  }
+
+  /**
+   * The length-grouped order of the class comment.
+   *
+   * @param lengths the length (tokens) of each example; its size is the dataset size, at least 1
+   * @param batchSize examples per step, at least 1
+   * @param seed the shuffle seed
+   */
+  public static BatchOrder groupedByLength(int[] lengths, int batchSize, long seed) {
+    return new BatchOrder(lengths.length, batchSize, seed, lengths.clone());
+  }
+
+  private BatchOrder(int datasetSize, int batchSize, long seed, int[] lengths) {
     if (datasetSize < 1) {
       throw new IllegalArgumentException(
           "BatchOrder.datasetSize: found " + datasetSize + ", expected at least 1");
@@ -36,6 +59,7 @@ public final class BatchOrder {
     this.datasetSize = datasetSize;
     this.batchSize = batchSize;
     this.seed = seed;
+    this.lengths = lengths;
   }
 
   /** The example indices of the batch of step {@code step} (0 for the first step). */
@@ -66,6 +90,19 @@ public final class BatchOrder {
     return seed;
   }
 
+  /** Whether each epoch is grouped by length ({@link #groupedByLength}). */
+  public boolean groupedByLength() {
+    return lengths != null;
+  }
+
+  /**
+   * Examples per megabatch of a grouped order: 50 batches, or fewer so that an epoch holds at least
+   * four megabatches (Hugging Face's {@code megabatch_mult}), at least one batch.
+   */
+  int megabatchSize() {
+    return Math.max(1, Math.min(datasetSize / (batchSize * 4), 50)) * batchSize;
+  }
+
   /** The order of epoch {@code epoch}: a Fisher-Yates shuffle seeded by {@code (seed, epoch)}. */
   private int[] permutation(long epoch) {
     if (epoch != cachedEpoch) {
@@ -80,10 +117,29 @@ public final class BatchOrder {
         order[i] = order[j];
         order[j] = swap;
       }
+      if (lengths != null) {
+        sortMegabatchesByLength(order);
+      }
       cachedEpoch = epoch;
       cachedPermutation = order;
     }
     return cachedPermutation;
+  }
+
+  /** Sorts each megabatch of {@code order} by length, longest first, ties in their random order. */
+  private void sortMegabatchesByLength(int[] order) {
+    int megabatch = megabatchSize();
+    for (int start = 0; start < order.length; start += megabatch) {
+      int end = Math.min(order.length, start + megabatch);
+      Integer[] chunk = new Integer[end - start];
+      for (int i = start; i < end; i++) {
+        chunk[i - start] = order[i];
+      }
+      Arrays.sort(chunk, Comparator.comparingInt((Integer index) -> lengths[index]).reversed());
+      for (int i = start; i < end; i++) {
+        order[i] = chunk[i - start];
+      }
+    }
   }
 
   /** A position in the data: the epoch and the number of its examples already consumed. */

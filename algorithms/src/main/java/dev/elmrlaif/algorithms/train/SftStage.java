@@ -27,6 +27,7 @@ import dev.elmrlaif.policy.tokenizer.ElmTokenizer;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -138,11 +139,9 @@ public final class SftStage implements Stage {
     for (TaskExample example : interleave(tasks, data.heldOutExamples(), sft.evalExamples())) {
       heldOut.add(encoder.encode(example));
     }
-    int longest =
-        train.stream()
-            .mapToInt(e -> e.prompt().tokenIds().length + e.target().length)
-            .max()
-            .orElse(1);
+    int[] lengths =
+        train.stream().mapToInt(e -> e.prompt().tokenIds().length + e.target().length).toArray();
+    int longest = Arrays.stream(lengths).max().orElse(1);
     LOG.info(
         "sft/{}: {} tasks, {} training and {} held-out examples, domain dimension {}, longest sequence {}",
         kind,
@@ -178,7 +177,7 @@ public final class SftStage implements Stage {
                 rate(sft.stage1LearningRate(), trainer),
                 sft,
                 trainer,
-                train.size(),
+                lengths,
                 seed,
                 longest,
                 tokenizerFile,
@@ -203,7 +202,7 @@ public final class SftStage implements Stage {
                 rate(sft.stage2LearningRate(), trainer),
                 sft,
                 trainer,
-                train.size(),
+                lengths,
                 seed + 500,
                 longest,
                 tokenizerFile,
@@ -277,7 +276,7 @@ public final class SftStage implements Stage {
       double learningRate,
       SftConfig sft,
       TrainerConfig trainer,
-      int examples,
+      int[] lengths,
       long seed,
       int longest,
       Path tokenizerFile,
@@ -297,7 +296,9 @@ public final class SftStage implements Stage {
         trainer.checkpointEvery(),
         trainer.logEvery(),
         sft.evalEvery(),
-        new BatchOrder(examples, trainer.batchSize(), seed + 1),
+        sft.groupByLength()
+            ? BatchOrder.groupedByLength(lengths, trainer.batchSize(), seed + 1)
+            : new BatchOrder(lengths.length, trainer.batchSize(), seed + 1),
         seed + 2,
         longest,
         RunArtifacts.checkpoints(context.run(), label),

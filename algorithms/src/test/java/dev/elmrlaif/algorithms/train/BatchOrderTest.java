@@ -3,6 +3,7 @@ package dev.elmrlaif.algorithms.train;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Arrays;
 import org.junit.jupiter.api.Test;
@@ -48,5 +49,51 @@ class BatchOrderTest {
     assertEquals(new BatchOrder.Cursor(0, 8), order.cursor(2));
     assertEquals(new BatchOrder.Cursor(1, 2), order.cursor(3));
     assertEquals(new BatchOrder.Cursor(2, 0), order.cursor(5));
+  }
+
+  @Test
+  void aLengthGroupedEpochIsAPermutationSortedByLengthWithinEachMegabatch() {
+    int[] lengths = new int[100];
+    for (int i = 0; i < lengths.length; i++) {
+      lengths[i] = (i * 37) % 11 + 1; // 1..11, scattered over the indices
+    }
+    BatchOrder order = BatchOrder.groupedByLength(lengths, 5, 7);
+    // min(100 / (5 * 4), 50) = 5 batches a megabatch: 25 examples
+    assertEquals(25, order.megabatchSize());
+    BatchOrder plain = new BatchOrder(100, 5, 7);
+    for (int epoch = 0; epoch < 2; epoch++) {
+      int[] positions = new int[100];
+      int[] plainPositions = new int[100];
+      for (int step = 0; step < 20; step++) {
+        System.arraycopy(order.batch(epoch * 20L + step), 0, positions, step * 5, 5);
+        System.arraycopy(plain.batch(epoch * 20L + step), 0, plainPositions, step * 5, 5);
+      }
+      for (int start = 0; start < 100; start += 25) {
+        int[] grouped = Arrays.copyOfRange(positions, start, start + 25);
+        int[] shuffled = Arrays.copyOfRange(plainPositions, start, start + 25);
+        for (int i = 1; i < 25; i++) {
+          assertTrue(
+              lengths[grouped[i - 1]] >= lengths[grouped[i]],
+              "epoch " + epoch + ": longest first within the megabatch at " + (start + i));
+        }
+        // the same examples as the plain order's megabatch: grouping only reorders inside it
+        Arrays.sort(grouped);
+        Arrays.sort(shuffled);
+        assertArrayEquals(shuffled, grouped, "epoch " + epoch + ", megabatch at " + start);
+      }
+    }
+    assertArrayEquals(order.batch(33), BatchOrder.groupedByLength(lengths, 5, 7).batch(33));
+  }
+
+  @Test
+  void aSmallDatasetGroupsAtLeastOneBatch() {
+    BatchOrder order = BatchOrder.groupedByLength(new int[] {3, 1, 2}, 2, 0);
+    assertEquals(2, order.megabatchSize());
+    int[] epoch = new int[4];
+    System.arraycopy(order.batch(0), 0, epoch, 0, 2);
+    System.arraycopy(order.batch(1), 0, epoch, 2, 2);
+    int[] first = Arrays.copyOf(epoch, 3);
+    Arrays.sort(first);
+    assertArrayEquals(new int[] {0, 1, 2}, first);
   }
 }
