@@ -296,15 +296,23 @@ public final class SftStage implements Stage {
         trainer.checkpointEvery(),
         trainer.logEvery(),
         sft.evalEvery(),
-        sft.groupByLength()
-            ? BatchOrder.groupedByLength(lengths, trainer.batchSize(), seed + 1)
-            : new BatchOrder(lengths.length, trainer.batchSize(), seed + 1),
+        batchOrder(sft, trainer.batchSize(), lengths, seed + 1),
         seed + 2,
         longest,
         RunArtifacts.checkpoints(context.run(), label),
         tokenizerFile,
         trainer.keepBest(),
         trainer.patience());
+  }
+
+  /**
+   * The batches of a stage over examples of these lengths (prompt plus target tokens): grouped by
+   * length when {@code sft.group_by_length} is set, else the plain shuffled order.
+   */
+  static BatchOrder batchOrder(SftConfig sft, int batchSize, int[] lengths, long seed) {
+    return sft.groupByLength()
+        ? BatchOrder.groupedByLength(lengths, batchSize, seed)
+        : new BatchOrder(lengths.length, batchSize, seed);
   }
 
   private static Map<String, Object> summary(

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.elmrlaif.algorithms.config.SftConfig;
 import java.util.Arrays;
 import org.junit.jupiter.api.Test;
 
@@ -95,5 +96,15 @@ class BatchOrderTest {
     int[] first = Arrays.copyOf(epoch, 3);
     Arrays.sort(first);
     assertArrayEquals(new int[] {0, 1, 2}, first);
+  }
+
+  @Test
+  void sftGroupsByLengthOnlyWhenConfigured() {
+    int[] lengths = {5, 1, 4, 2, 3, 9, 7, 8, 6, 2, 4, 1, 3, 5, 9, 8};
+    assertFalse(SftStage.batchOrder(SftConfig.defaults(), 2, lengths, 1).groupedByLength());
+    BatchOrder grouped =
+        SftStage.batchOrder(SftConfig.defaults().withGroupByLength(true), 2, lengths, 1);
+    assertTrue(grouped.groupedByLength());
+    assertArrayEquals(BatchOrder.groupedByLength(lengths, 2, 1).batch(3), grouped.batch(3));
   }
 }
