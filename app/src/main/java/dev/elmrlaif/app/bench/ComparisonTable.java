@@ -121,7 +121,8 @@ public final class ComparisonTable {
         String.format(
             Locale.ROOT,
             "Machine: %d cores, %s. %d intra-op thread(s) and 1 inter-op thread on each side,"
-                + " OMP_NUM_THREADS=%d and OMP_WAIT_POLICY=PASSIVE for both processes; %d round(s),"
+                + " OMP_NUM_THREADS=%d for both processes, OMP_WAIT_POLICY=PASSIVE for PyTorch's"
+                + " and libgomp's default for Java's (as ./rlaif train runs); %d round(s),"
                 + " the sides alternated, each a separate process (%d warm-up(s), then the median"
                 + " of %d run(s) per figure); the table gives the median (min-max) over the"
                 + " rounds.%n%n",

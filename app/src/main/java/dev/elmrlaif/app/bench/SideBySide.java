@@ -17,8 +17,15 @@ import org.apache.logging.log4j.Logger;
  * Runs the two sides of {@code rlaif bench --compare} one after the other, each in its own process
  * so they never share the cores: a child JVM for the Java figures ({@code rlaif bench --java-side})
  * and {@code PYTHON bench/pytorch_reference.py --json} for PyTorch's, alternating for the given
- * rounds, both with the same thread counts ({@code OMP_NUM_THREADS}, {@code
- * OMP_WAIT_POLICY=PASSIVE}).
+ * rounds, both with the same thread counts ({@code OMP_NUM_THREADS}).
+ *
+ * <p>Each side runs under the OpenMP wait policy it does best under, measured on the 2-core machine
+ * (docs/benchmarks.md, "The OpenMP wait policy"): PyTorch's with {@code OMP_WAIT_POLICY=PASSIVE},
+ * as issue 16 asks (Debian's torch also runs OpenBLAS threads, and spinning OpenMP threads starve
+ * them: batch-64 sampling 3.2× slower without it); the Java side with libgomp's default (spin a
+ * while, then sleep), as {@code ./rlaif train} runs unless the environment sets a policy (under
+ * PASSIVE DJL's libtorch wakes a sleeping thread at every parallel operator: batch-16 sampling 3.0×
+ * slower).
  *
  * @param python the Python interpreter that has PyTorch
  * @param script the PyTorch reference script
@@ -26,6 +33,12 @@ import org.apache.logging.log4j.Logger;
  */
 public record SideBySide(String python, Path script, String javaMainClass) {
   private static final Logger LOG = LogManager.getLogger(SideBySide.class);
+
+  /** The Java side's {@code OMP_WAIT_POLICY}: none, libgomp's default (class comment). */
+  static final String JAVA_WAIT_POLICY = null;
+
+  /** The PyTorch side's {@code OMP_WAIT_POLICY} (class comment). */
+  static final String PYTORCH_WAIT_POLICY = "PASSIVE";
 
   /** Both sides' rounds, in the order they ran. */
   public record Rounds(List<SideFigures> java, List<SideFigures> pytorch) {}
@@ -76,10 +89,19 @@ public record SideBySide(String python, Path script, String javaMainClass) {
     List<SideFigures> java = new ArrayList<>();
     List<SideFigures> pytorch = new ArrayList<>();
     for (int round = 1; round <= rounds; round++) {
-      java.add(runSide(javaCommand(workload), workload.threads(), "Java side, round " + round));
+      java.add(
+          runSide(
+              javaCommand(workload),
+              workload.threads(),
+              JAVA_WAIT_POLICY,
+              "Java side, round " + round));
       progress.accept("round " + round + "/" + rounds + ": Java side done");
       pytorch.add(
-          runSide(pythonCommand(workload), workload.threads(), "PyTorch side, round " + round));
+          runSide(
+              pythonCommand(workload),
+              workload.threads(),
+              PYTORCH_WAIT_POLICY,
+              "PyTorch side, round " + round));
       progress.accept("round " + round + "/" + rounds + ": PyTorch side done");
     }
     return new Rounds(java, pytorch);
@@ -117,7 +139,21 @@ public record SideBySide(String python, Path script, String javaMainClass) {
     return command;
   }
 
-  private static SideFigures runSide(List<String> command, int threads, String what)
+  /**
+   * Sets a side's OpenMP variables in {@code env}: the thread count, and the wait policy, or none
+   * (an inherited one removed) when {@code waitPolicy} is null.
+   */
+  static void ompEnvironment(Map<String, String> env, int threads, String waitPolicy) {
+    env.put("OMP_NUM_THREADS", Integer.toString(threads));
+    if (waitPolicy == null) {
+      env.remove("OMP_WAIT_POLICY");
+    } else {
+      env.put("OMP_WAIT_POLICY", waitPolicy);
+    }
+  }
+
+  private static SideFigures runSide(
+      List<String> command, int threads, String waitPolicy, String what)
       throws IOException, InterruptedException {
     Path out = Files.createTempFile("rlaif-bench-", ".out");
     Path err = Files.createTempFile("rlaif-bench-", ".err");
@@ -127,9 +163,7 @@ public record SideBySide(String python, Path script, String javaMainClass) {
               .redirectOutput(out.toFile())
               .redirectError(err.toFile())
               .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
-      Map<String, String> env = builder.environment();
-      env.put("OMP_NUM_THREADS", Integer.toString(threads));
-      env.put("OMP_WAIT_POLICY", "PASSIVE");
+      ompEnvironment(builder.environment(), threads, waitPolicy);
       LOG.debug("{}: {}", what, command);
       int code = builder.start().waitFor();
       String stdout = Files.readString(out, StandardCharsets.UTF_8);

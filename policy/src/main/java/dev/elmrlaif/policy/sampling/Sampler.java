@@ -8,6 +8,7 @@ import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import ai.djl.pytorch.jni.JniUtils;
 import dev.elmrlaif.policy.model.Elm;
 import dev.elmrlaif.policy.model.ElmPrompt;
 import dev.elmrlaif.policy.model.KvCache;
@@ -29,9 +30,32 @@ import java.util.SplittableRandom;
  * as the next input, and the step's results come back in one host read of {@code [B, 4]}. All K
  * samples of all contexts are rows of one call. {@code FusedDecodingTest} checks that this gives
  * the bits of the simpler loop it replaced.
+ *
+ * <p>Threads: a small batch on the CPU decodes on one intra-op thread ({@link #decodeThreads}). At
+ * these sizes libtorch 2.7 still splits operators such as {@code layer_norm} and {@code softmax}
+ * into parallel regions, and handing each one to a second thread costs more than it saves (2-core
+ * machine, docs/benchmarks.md "The OpenMP wait policy and the thread count": quickstart size, batch
+ * 1: 1,202 tokens/s on one thread against 278–730 on two; batch 16: 15,642 against 8,645–11,399).
+ * The thread count is restored when the call returns. Results depend on the thread count only
+ * through the engine's reductions, so a run stays reproducible: the count is a function of the
+ * batch and the model.
  */
 public final class Sampler {
+  /**
+   * Rows × d_model at or below which decoding on the CPU uses one intra-op thread: 32 rows of the
+   * quickstart's width 64, 16 of the recipe's 128 (at 32 rows of 128, two threads were faster).
+   */
+  public static final int ONE_THREAD_ROWS_TIMES_WIDTH = 2048;
+
   private Sampler() {}
+
+  /**
+   * The intra-op threads a decode of {@code rows} rows runs on: 1 on the CPU when {@code rows x
+   * dModel <= } {@link #ONE_THREAD_ROWS_TIMES_WIDTH}, else {@code configured}.
+   */
+  public static int decodeThreads(boolean cpu, int rows, int dModel, int configured) {
+    return cpu && (long) rows * dModel <= ONE_THREAD_ROWS_TIMES_WIDTH ? 1 : configured;
+  }
 
   /**
    * One step's choice for each of the B rows: the token, its log-probability under the sampling
@@ -72,6 +96,23 @@ public final class Sampler {
    *     does not fit the model's context
    */
   public static SampleResult sample(
+      Elm elm, List<ElmPrompt> prompts, SamplingConfig config, long seed) {
+    int configured = JniUtils.getNumThreads();
+    int threads =
+        decodeThreads(
+            !elm.device().isGpu(), prompts.size(), elm.config().lm().dModel(), configured);
+    if (threads == configured) {
+      return sampleOnThisThreadCount(elm, prompts, config, seed);
+    }
+    JniUtils.setNumThreads(threads);
+    try {
+      return sampleOnThisThreadCount(elm, prompts, config, seed);
+    } finally {
+      JniUtils.setNumThreads(configured);
+    }
+  }
+
+  private static SampleResult sampleOnThisThreadCount(
       Elm elm, List<ElmPrompt> prompts, SamplingConfig config, long seed) {
     PromptBatch batch = PromptBatch.forGeneration(prompts, elm.config());
     int rows = batch.rows();

@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
+import ai.djl.pytorch.jni.JniUtils;
 import dev.elmrlaif.policy.model.ContinuationLogProbs;
 import dev.elmrlaif.policy.model.Elm;
 import dev.elmrlaif.policy.model.ElmPrompt;
@@ -45,6 +46,29 @@ class SamplerTest {
       assertThrows(
           IllegalArgumentException.class,
           () -> Sampler.sample(elm, prompts, SamplingConfig.greedy(32), 1));
+    }
+  }
+
+  @Test
+  void smallBatchesOnTheCpuDecodeOnOneThread() {
+    // rows x d_model <= 2048: one thread; above, the configured count; never on a GPU
+    assertEquals(1, Sampler.decodeThreads(true, 1, 64, 2));
+    assertEquals(1, Sampler.decodeThreads(true, 32, 64, 2));
+    assertEquals(2, Sampler.decodeThreads(true, 33, 64, 2));
+    assertEquals(1, Sampler.decodeThreads(true, 16, 128, 2));
+    assertEquals(2, Sampler.decodeThreads(true, 17, 128, 2));
+    assertEquals(4, Sampler.decodeThreads(false, 1, 64, 4));
+  }
+
+  @Test
+  void samplingRestoresTheEngineThreadCount() {
+    int before = JniUtils.getNumThreads();
+    try (Elm elm = TinyModels.elm(7)) {
+      JniUtils.setNumThreads(2); // a small batch: the sampler decodes on one thread, then restores
+      Sampler.sample(elm, PROMPTS, SamplingConfig.ancestral(4), 1);
+      assertEquals(2, JniUtils.getNumThreads());
+    } finally {
+      JniUtils.setNumThreads(before);
     }
   }
 
