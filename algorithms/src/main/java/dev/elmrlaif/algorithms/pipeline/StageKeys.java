@@ -106,20 +106,22 @@ public final class StageKeys {
             List.of(),
             List.of(StageName.DATA, StageName.PRETRAIN),
             1));
+    // code version 2 of rl and eval: small CPU batches decode on one intra-op thread
+    // (Sampler.decodeThreads), which sums some floats in another order than before
     table.put(
         StageName.RL,
         new Dependencies(
             concat(ENGINE, List.of("rl", "reinforce", "sac", "soft_q", "synthetic")),
             List.of("soft_q.offline_buffer"),
             List.of(StageName.DATA, StageName.SFT),
-            1));
+            2));
     table.put(
         StageName.EVAL,
         new Dependencies(
             concat(ENGINE, List.of("eval")),
             List.of(),
             List.of(StageName.DATA, StageName.SFT, StageName.RL),
-            1));
+            2));
     return table;
   }
 
