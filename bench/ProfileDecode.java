@@ -25,10 +25,13 @@ import java.util.SplittableRandom;
  * bench/profile_decode.py --python} does the same for the PyTorch reference's sampler.
  *
  * <pre>
- * OMP_NUM_THREADS=2 OMP_WAIT_POLICY=PASSIVE java -Dai.djl.pytorch.num_threads=2 \
+ * OMP_NUM_THREADS=2 java -Dai.djl.pytorch.num_threads=2 \
  *     -Dai.djl.pytorch.num_interop_threads=1 -Dai.djl.offline=true \
  *     -cp app/target/rlaif.jar bench/ProfileDecode.java OUT_DIR
  * </pre>
+ *
+ * (without {@code OMP_WAIT_POLICY}, as {@code ./rlaif train} runs; docs/benchmarks.md also shows
+ * a profile under {@code OMP_WAIT_POLICY=PASSIVE}).
  */
 public class ProfileDecode {
   static final int VOCAB = 1024, CONTEXT = 128, LAYERS = 2, HEADS = 4, D = 64;

@@ -2,7 +2,7 @@
 """Where sampling time goes on each side of `rlaif bench --compare` (issue 16).
 
     OMP_NUM_THREADS=2 OMP_WAIT_POLICY=PASSIVE python3 bench/profile_decode.py --python OUT
-    OMP_NUM_THREADS=2 OMP_WAIT_POLICY=PASSIVE java -Dai.djl.pytorch.num_threads=2 \\
+    OMP_NUM_THREADS=2 java -Dai.djl.pytorch.num_threads=2 \\
         -Dai.djl.pytorch.num_interop_threads=1 -Dai.djl.offline=true \\
         -cp app/target/rlaif.jar bench/ProfileDecode.java OUT
     python3 bench/profile_decode.py --summarise OUT
