@@ -27,18 +27,23 @@ import java.util.SplittableRandom;
  * <pre>
  * OMP_NUM_THREADS=2 java -Dai.djl.pytorch.num_threads=2 \
  *     -Dai.djl.pytorch.num_interop_threads=1 -Dai.djl.offline=true \
- *     -cp app/target/rlaif.jar bench/ProfileDecode.java OUT_DIR
+ *     -cp app/target/rlaif.jar bench/ProfileDecode.java OUT_DIR [VOCAB D_MODEL]
  * </pre>
  *
  * (without {@code OMP_WAIT_POLICY}, as {@code ./rlaif train} runs; docs/benchmarks.md also shows
  * a profile under {@code OMP_WAIT_POLICY=PASSIVE}).
  */
 public class ProfileDecode {
-  static final int VOCAB = 1024, CONTEXT = 128, LAYERS = 2, HEADS = 4, D = 64;
+  static final int CONTEXT = 128, LAYERS = 2, HEADS = 4;
   static final int ENTITY_DIM = 32, PROMPT = 8, NEW_TOKENS = 64;
+  static int VOCAB = 1024, D = 64; // the quickstart's; args 2 and 3 set others (recipe: 2048 128)
 
   public static void main(String[] args) throws Exception {
     Path out = Path.of(args.length > 0 ? args[0] : "profile-decode");
+    if (args.length > 2) {
+      VOCAB = Integer.parseInt(args[1]);
+      D = Integer.parseInt(args[2]);
+    }
     Files.createDirectories(out);
     GptConfig lm =
         GptConfig.builder()

@@ -4,8 +4,11 @@
     OMP_NUM_THREADS=2 OMP_WAIT_POLICY=PASSIVE python3 bench/profile_decode.py --python OUT
     OMP_NUM_THREADS=2 java -Dai.djl.pytorch.num_threads=2 \\
         -Dai.djl.pytorch.num_interop_threads=1 -Dai.djl.offline=true \\
-        -cp app/target/rlaif.jar bench/ProfileDecode.java OUT
+        -cp app/target/rlaif.jar bench/ProfileDecode.java OUT [VOCAB D_MODEL]
     python3 bench/profile_decode.py --summarise OUT
+
+(`--vocab 2048 --d-model 128` on the Python side and `OUT 2048 128` on the Java side: the recipe's
+size.)
 
 `--python` samples 64 tokens with the PyTorch reference's `generate` (quickstart size: vocabulary
 1024, context 128, 2 layers, 4 heads, d_model 64) at batch 1, 16 and 64: the median wall time per
@@ -24,11 +27,11 @@ import statistics
 import sys
 import time
 
-VOCAB, CONTEXT, LAYERS, HEADS, D, PROMPT, NEW_TOKENS = 1024, 128, 2, 4, 64, 8, 64
+CONTEXT, LAYERS, HEADS, PROMPT, NEW_TOKENS = 128, 2, 4, 8, 64
 BATCHES = (1, 16, 64)
 
 
-def profile_python(out):
+def profile_python(out, VOCAB, D):
     import torch
     sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
     from pytorch_reference import ENTITY_DIM, Elm, generate
@@ -119,9 +122,11 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--python", metavar="OUT", help="profile the PyTorch reference's sampler")
     parser.add_argument("--summarise", metavar="OUT", help="compare both sides' traces in OUT")
+    parser.add_argument("--vocab", type=int, default=1024, help="vocabulary (recipe: 2048)")
+    parser.add_argument("--d-model", type=int, default=64, help="width (recipe: 128)")
     args = parser.parse_args()
     if args.python:
-        profile_python(args.python)
+        profile_python(args.python, args.vocab, args.d_model)
     if args.summarise:
         summarise(args.summarise)
     if not args.python and not args.summarise:
