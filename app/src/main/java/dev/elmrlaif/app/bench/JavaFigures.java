@@ -51,6 +51,9 @@ public final class JavaFigures {
   private static final int ENTITY_DIM = 32;
   private static final int ADAPTER_HIDDEN = 128;
 
+  /** Untimed generations per batch size before the sampling figures: the JIT's warm-up. */
+  static final int SAMPLER_JIT_WARMUPS = 20;
+
   private JavaFigures() {}
 
   /**
@@ -91,6 +94,16 @@ public final class JavaFigures {
           continue;
         }
         long[] seed = {0};
+        // The JIT compiles the decode loop over thousands of steps: warm it at every batch size
+        // before timing any of them, or the first figure (batch 1) times half-compiled code
+        // (recipe size, batch 1: 969 tokens/s after 5 warm-up generations, 2,056 after 20;
+        // docs/benchmarks.md). Python has no JIT to warm; its side keeps --warmups.
+        for (int rows : w.sampleBatches()) {
+          List<ElmPrompt> prompts = cycle(inputs.prompts, rows, 1);
+          for (int i = 0; i < Math.max(w.warmups(), SAMPLER_JIT_WARMUPS); i++) {
+            Sampler.sample(elm, prompts, SamplingConfig.ancestral(w.newTokens()), seed[0]++);
+          }
+        }
         for (int rows : w.sampleBatches()) {
           List<ElmPrompt> prompts = cycle(inputs.prompts, rows, 1);
           figures.put(
