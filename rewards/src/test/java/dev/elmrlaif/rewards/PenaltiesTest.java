@@ -42,4 +42,34 @@ class PenaltiesTest {
     assertEquals(2.0 / 3.0, DegeneracyPenalty.distinctFraction(List.of("x", "x", "y"), 1), 1e-12);
     assertThrows(InvalidRewardInputException.class, () -> new DegeneracyPenalty.Config(0));
   }
+
+  @Test
+  void crossContextRepetitionIsTheShareOfNgramsAnotherContextAlsoWrote() {
+    CrossContextRepetitionPenalty bigrams =
+        new CrossContextRepetitionPenalty(new CrossContextRepetitionPenalty.Config(2));
+    RewardContext a = RewardContext.builder("a").build();
+    RewardContext b = RewardContext.builder("b").build();
+    RewardContext c = RewardContext.builder("c").build();
+    RewardResult result =
+        bigrams.score(
+            List.of("The cat sat.", "the cat ran", "A cat sat", "solo", ""),
+            List.of(a, a, b, c, c));
+    // bigrams: "the cat" {a}, "cat sat" {a, b}, "cat ran" {a}, "a cat" {b}
+    assertEquals(-0.5, result.scores()[0], 1e-12); // "cat sat" also in b's text
+    assertEquals(0.0, result.scores()[1], 1e-12); // "the cat" is shared with its own context only
+    assertEquals(-0.5, result.scores()[2], 1e-12); // "cat sat" also in a's text
+    assertEquals(0.0, result.scores()[3], 1e-12); // fewer words than n
+    assertEquals(0.0, result.scores()[4], 1e-12);
+    assertEquals(Set.of(RewardFlag.EMPTY_TEXT), result.flags().get(4));
+    // one context alone: nothing is shared with another
+    assertArrayEquals(
+        new double[] {0.0, 0.0},
+        bigrams.score(List.of("the cat sat", "the cat sat"), List.of(a, a)).scores(),
+        1e-12);
+    // every bigram of the first text written for another context too
+    assertEquals(
+        -1.0, bigrams.score(List.of("x y z", "w x y z"), List.of(a, b)).scores()[0], 1e-12);
+    assertThrows(
+        InvalidRewardInputException.class, () -> new CrossContextRepetitionPenalty.Config(0));
+  }
 }

@@ -17,6 +17,7 @@ import io.soabase.recordbuilder.core.RecordBuilder;
  * r(y, c) = sc_weight · SC(y; c) + bc_weight · BC(y; c)              (BC on user tasks only)
  *         + length_penalty(y)                                        (−per_word · words outside the band)
  *         + degeneracy_weight · (−(1 − distinct-n(y)))               (repeated n-grams)
+ *         + cross_context_weight · (−|G(y) ∩ O(y)| / |G(y)|)           (n-grams other contexts wrote)
  *         + judge.weight · judge(y; c)                               (the AI judge, when configured)
  * </pre>
  *
@@ -56,8 +57,16 @@ public record DomainRewardConfig(
         @Range(min = 0)
         @Default("0.1")
         double degeneracyWeight,
-    @Doc("n of the repeated n-gram penalty") @Range(min = 1, max = 8) @Default("2")
+    @Doc("n of the repeated n-gram penalties (within a text, and across contexts)")
+        @Range(min = 1, max = 8)
+        @Default("2")
         int degeneracyNgram,
+    @Doc(
+            "Weight of the penalty on n-grams that a step's completions for other contexts also"
+                + " hold, −|G(y) ∩ O(y)|/|G(y)| (against RL's loss of corpus distinct-2); 0 disables")
+        @Range(min = 0)
+        @Default("0.0")
+        double crossContextWeight,
     @Doc("The AI judge (an OpenAI-compatible endpoint scoring each completion); absent: no judge")
         @OptionalSection
         JudgeRewardConfig judge,
@@ -99,7 +108,8 @@ public record DomainRewardConfig(
 
   /**
    * SC weight 1, BC weight 1, 50 candidates half of them rated (the eval defaults), no length
-   * penalty (band 8 to 200 words), repeated-bigram penalty weight 0.1, no judge.
+   * penalty (band 8 to 200 words), repeated-bigram penalty weight 0.1, no cross-context penalty, no
+   * judge.
    */
   public static DomainRewardConfig defaults() {
     return ConfigKeys.defaults(DomainRewardConfig.class);

@@ -22,6 +22,7 @@ import dev.elmrlaif.rewards.BehavioralConsistencyConfig;
 import dev.elmrlaif.rewards.BehavioralConsistencyReward;
 import dev.elmrlaif.rewards.CompositeConfig;
 import dev.elmrlaif.rewards.CompositeReward;
+import dev.elmrlaif.rewards.CrossContextRepetitionPenalty;
 import dev.elmrlaif.rewards.DegeneracyPenalty;
 import dev.elmrlaif.rewards.LengthPenalty;
 import dev.elmrlaif.rewards.RewardContext;
@@ -56,7 +57,8 @@ import org.apache.logging.log4j.Logger;
  * RlContextsConfig}), and the terminal reward is
  *
  * <pre>
- * r(y, c) = w_sc · SC(y; c) + w_bc · BC(y; c) + length_penalty(y) + w_deg · degeneracy(y) + w_judge · judge(y; c)
+ * r(y, c) = w_sc · SC(y; c) + w_bc · BC(y; c) + length_penalty(y) + w_deg · degeneracy(y)
+ *         + w_cross · cross_context_repetition(y; batch) + w_judge · judge(y; c)
  * </pre>
  *
  * ({@link DomainRewardConfig}) over the decoded completion {@code y}, scored by the run's fitted
@@ -530,9 +532,9 @@ public final class DomainRlEnvironment implements RlEnvironment {
    * has a semantic target, {@code bc} over those with behavioral candidates, {@code judge} over
    * those the judge was asked about (in preference mode, contexts with a ground-truth text; failed
    * judgements count with their fallback score), and the enabled penalties ({@code length_penalty},
-   * {@code degeneracy}) over all; with a judge, also {@code judge_failures}: how many of these
-   * completions the judge failed to score (fallback used). Completions the reward already scored
-   * (this step's) are not scored again.
+   * {@code degeneracy}, {@code cross_context_repetition}) over all; with a judge, also {@code
+   * judge_failures}: how many of these completions the judge failed to score (fallback used).
+   * Completions the reward already scored (this step's) are not scored again.
    */
   @Override
   public Map<String, Double> componentMeans(List<ElmPrompt> prompts, List<int[]> completions) {
@@ -706,6 +708,14 @@ public final class DomainRlEnvironment implements RlEnvironment {
               DegeneracyPenalty.COMPONENT,
               new DegeneracyPenalty(new DegeneracyPenalty.Config(config.degeneracyNgram())),
               config.degeneracyWeight()));
+    }
+    if (config.crossContextWeight() > 0) {
+      terms.add(
+          new CompositeReward.Term(
+              CrossContextRepetitionPenalty.COMPONENT,
+              new CrossContextRepetitionPenalty(
+                  new CrossContextRepetitionPenalty.Config(config.degeneracyNgram())),
+              config.crossContextWeight()));
     }
     if (judge != null) {
       terms.add(new CompositeReward.Term(JudgeReward.COMPONENT, judge, config.judge().weight()));

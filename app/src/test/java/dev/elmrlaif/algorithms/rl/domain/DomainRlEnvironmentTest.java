@@ -188,6 +188,58 @@ class DomainRlEnvironmentTest {
   }
 
   /**
+   * {@code cross_context_weight}: a step's completions are scored as one batch, so each one's
+   * penalty counts the bigrams that another context's completion also holds (by hand: "war love" is
+   * in both texts, one of each text's two bigrams), while a context scored alone shares nothing.
+   */
+  @Test
+  void theCrossContextPenaltyScoresAStepsCompletionsTogether() {
+    RlContextsConfig config =
+        RlContextsConfig.defaults()
+            .with()
+            .realFraction(1)
+            .interpolationFraction(0)
+            .conceptFraction(0)
+            .reward(
+                DomainRewardConfig.defaults()
+                    .with()
+                    .scWeight(1)
+                    .bcWeight(0)
+                    .degeneracyWeight(0)
+                    .crossContextWeight(0.3)
+                    .build())
+            .build();
+    DomainRlEnvironment environment = environment("movie", config);
+    List<DomainContext> contexts = environment.draw(9, 2);
+    assertNotEquals(
+        contexts.get(0).reward().entityId(), contexts.get(1).reward().entityId(), "two contexts");
+    List<ElmPrompt> prompts = contexts.stream().map(DomainContext::prompt).toList();
+    List<int[]> completions = List.of(tokens("war love war"), tokens("love war love"));
+    assertEquals("war love war", environment.decode(completions.get(0)));
+    RewardResult together = environment.score(prompts, completions);
+    // "war love war": {war love, love war}; "love war love": {love war, war love}: all shared
+    assertArrayEquals(
+        new double[] {-1.0, -1.0}, together.component("cross_context_repetition"), 1e-12);
+    double[] totals = environment.reward().rewards(prompts, completions);
+    double[] sc = together.component("sc");
+    for (int i = 0; i < 2; i++) {
+      assertEquals(sc[i] - 0.3, totals[i], 1e-12, "r = SC + 0.3 · (−1)");
+    }
+    List<int[]> apart = List.of(tokens("war love war"), tokens("a quiet film"));
+    assertArrayEquals(
+        new double[] {0.0, 0.0},
+        environment.score(prompts, apart).component("cross_context_repetition"),
+        1e-12,
+        "no bigram in common");
+    assertEquals(
+        0.0,
+        environment.score(prompts.subList(0, 1), completions.subList(0, 1))
+            .component("cross_context_repetition")[0],
+        1e-12,
+        "one context alone");
+  }
+
+  /**
    * {@code normalization: normalize_then_sum}: each component is standardised by its running mean
    * and population variance over every completion scored so far (hand-computed here for the first
    * batch), then weighted; the statistics go through saveState/loadState, so a restored environment
