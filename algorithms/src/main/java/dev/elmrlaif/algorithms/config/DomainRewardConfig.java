@@ -63,7 +63,8 @@ public record DomainRewardConfig(
         int degeneracyNgram,
     @Doc(
             "Weight of the penalty on n-grams that a step's completions for other contexts also"
-                + " hold, −|G(y) ∩ O(y)|/|G(y)| (against RL's loss of corpus distinct-2); 0 disables")
+                + " hold, −|G(y) ∩ O(y)|/|G(y)| (against RL's loss of corpus distinct-2); on-policy"
+                + " algorithms (REINFORCE) only, 0 for SAC and soft-Q; 0 disables")
         @Range(min = 0)
         @Default("0.0")
         double crossContextWeight,

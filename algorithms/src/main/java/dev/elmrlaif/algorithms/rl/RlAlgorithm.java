@@ -14,5 +14,14 @@ public enum RlAlgorithm {
   /**
    * Soft Q-learning of {@code Q*} (H5–H6), then distillation of {@code π*} into the ELM (H7–H8).
    */
-  SOFT_Q
+  SOFT_Q;
+
+  /**
+   * Whether each update learns only from completions sampled for it (REINFORCE), so a reward may
+   * depend on the batch a completion was scored in; the off-policy algorithms replay stored rewards
+   * long after that batch.
+   */
+  public boolean onPolicy() {
+    return this == REINFORCE;
+  }
 }

@@ -1,9 +1,11 @@
 package dev.elmrlaif.algorithms.rl.stage;
 
 import ai.djl.ndarray.types.DataType;
+import dev.elmrlaif.algorithms.config.DomainRewardConfig;
 import dev.elmrlaif.algorithms.config.JudgeRewardConfig;
 import dev.elmrlaif.algorithms.config.LoadedConfig;
 import dev.elmrlaif.algorithms.config.RlConfig;
+import dev.elmrlaif.algorithms.config.RlContextsConfig;
 import dev.elmrlaif.algorithms.config.RlaifConfig;
 import dev.elmrlaif.algorithms.config.StageName;
 import dev.elmrlaif.algorithms.pipeline.RunContext;
@@ -144,7 +146,7 @@ public final class RlStage implements Stage {
                     context,
                     algorithm,
                     kind,
-                    latest -> openDomain(context, prepared, kind, latest)));
+                    latest -> openDomain(context, prepared, algorithm, kind, latest)));
           }
         }
       }
@@ -448,8 +450,27 @@ public final class RlStage implements Stage {
     };
   }
 
+  /**
+   * The contexts and reward {@code algorithm} trains on: {@code rl.contexts} as configured, but
+   * without the cross-context repetition penalty for an off-policy algorithm. That penalty scores a
+   * completion against the other completions of its step, and a replay buffer keeps the score long
+   * after that batch is gone (SAC with it, seed 1 of the CPU recipe: held-out SC −0.009 against
+   * SFT, the user model's KL 11.5; docs/recipe-movielens-cpu.md).
+   */
+  static RlContextsConfig contextsFor(RlAlgorithm algorithm, RlContextsConfig contexts) {
+    DomainRewardConfig reward = contexts.reward();
+    if (algorithm.onPolicy() || reward.crossContextWeight() == 0) {
+      return contexts;
+    }
+    return contexts.withReward(reward.withCrossContextWeight(0.0));
+  }
+
   private static Opened openDomain(
-      RunContext context, PreparedData prepared, String kind, Optional<RlCheckpoints.Saved> latest)
+      RunContext context,
+      PreparedData prepared,
+      RlAlgorithm algorithm,
+      String kind,
+      Optional<RlCheckpoints.Saved> latest)
       throws IOException {
     Path supervised = RunArtifacts.sftModel(context.run(), kind);
     Path tokenizerJson =
@@ -470,13 +491,18 @@ public final class RlStage implements Stage {
         judgeConfig == null
             ? null
             : AiJudge.open(judgeConfig, context.env(), judgeCache(context, judgeConfig));
+    if (!algorithm.onPolicy() && rl.contexts().reward().crossContextWeight() > 0) {
+      LOG.info(
+          "{}: rl.contexts.reward.cross_context_weight is for on-policy algorithms; 0 here",
+          label(algorithm, kind));
+    }
     DomainRlEnvironment environment =
         DomainRlEnvironment.create(
             prepared,
             kind,
             tokenizer,
             policy.config(),
-            rl.contexts(),
+            contextsFor(algorithm, rl.contexts()),
             RlTrainers.derive(context.config().seed(), "rl/contexts/" + kind),
             judge == null ? null : judge.reward());
     Runnable closer =
