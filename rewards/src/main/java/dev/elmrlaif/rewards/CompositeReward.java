@@ -96,6 +96,24 @@ public final class CompositeReward implements RewardModel {
     return terms.stream().map(Term::name).toList();
   }
 
+  /**
+   * The weighted sum as a line for logs, e.g. {@code 1·sc + 0.05·bc + 0.2·cross_context_repetition}
+   * (weights as {@link Double#toString}, without a trailing {@code .0}).
+   */
+  public String formula() {
+    StringBuilder line = new StringBuilder();
+    for (Term term : terms) {
+      if (line.length() > 0) {
+        line.append(" + ");
+      }
+      String weight = Double.toString(term.weight());
+      line.append(weight.endsWith(".0") ? weight.substring(0, weight.length() - 2) : weight)
+          .append('·')
+          .append(term.name());
+    }
+    return line.toString();
+  }
+
   @Override
   public synchronized RewardResult score(List<String> texts, List<RewardContext> contexts) {
     RewardModel.requireSameSize(texts, contexts);

@@ -66,6 +66,18 @@ class CompositeRewardTest {
   }
 
   @Test
+  void theFormulaNamesEachTermWithItsWeight() {
+    assertEquals(
+        "2·a + -1·b", new CompositeReward(terms(), CompositeConfig.weightedSum()).formula());
+    assertEquals(
+        "0.05·bc",
+        new CompositeReward(
+                List.of(new CompositeReward.Term("bc", new ParsedReward("bc", 1.0), 0.05)),
+                CompositeConfig.weightedSum())
+            .formula());
+  }
+
+  @Test
   void sumThenNormalizeMatchesItsFormula() {
     CompositeReward composite =
         new CompositeReward(

@@ -245,6 +245,9 @@ public final class HtmlReport {
             + " describes; BC: Spearman correlation of candidates ranked by similarity to the text"
             + " with the entity's interactions. eval.md has the same figures and the text"
             + " figures.");
+    if (eval.hasNonNull("decoding")) {
+      page.paragraph("Decoding of every model's texts: " + eval.path("decoding").asText() + ".");
+    }
     Map<String, JsonNode> columns = new LinkedHashMap<>();
     eval.path("stages").fields().forEachRemaining(f -> columns.put(f.getKey(), f.getValue()));
     eval.path("baselines")

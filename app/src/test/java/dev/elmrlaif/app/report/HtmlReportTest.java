@@ -117,6 +117,15 @@ class HtmlReportTest {
   }
 
   @Test
+  void theEvaluationSaysHowTheTextsWereDecoded() throws IOException {
+    String html = Files.readString(HtmlReport.write(ReportFixture.writeRun(dir.resolve("run"))));
+    assertTrue(
+        html.contains(
+            "Decoding of every model&#39;s texts: best of 2 samples per prompt (temperature 0.5)."),
+        html);
+  }
+
+  @Test
   void aFolderWithNothingYetGetsOneSentencePerMissingPiece() throws IOException {
     Path run = ReportFixture.writeBareRun(dir.resolve("bare"));
     String html = Files.readString(HtmlReport.write(run));

@@ -66,7 +66,8 @@ public final class ReportFixture {
             "{\"time\":\"t\",\"stage\":\"pretrain\",\"step\":40,\"lo")); // torn by a kill
     Files.writeString(
         dir.resolve("eval.json"),
-        "{\"split\": \"test\", \"interval\": {\"confidence\": 0.95, \"resamples\": 1000},"
+        "{\"split\": \"test\", \"decoding\": \"best of 2 samples per prompt (temperature 0.5)\","
+            + " \"interval\": {\"confidence\": 0.95, \"resamples\": 1000},"
             + " \"stages\": {"
             + "  \"sft\": {\"tasks\": {\"summary\": {\"sc\": 0.3, \"sc_ci\": [0.25, 0.35], \"bc\": null,"
             + "      \"bc_ci\": null, \"n\": 4, \"kl\": 0.0, \"entropy\": 3.0},"

@@ -250,15 +250,16 @@ public final class DomainRlEnvironment implements RlEnvironment {
             contexts.reward().bcRatedFraction(),
             seed);
     boolean behavioral = specs.stream().anyMatch(targets::behavioral);
+    CompositeReward reward = composite(text, contexts.reward(), behavioral, judge);
     LOG.info(
-        "rl contexts for the {} model: tasks {}, {} real / {} interpolated / {} concept-shifted{}",
+        "rl contexts for the {} model: tasks {}, {} real / {} interpolated / {} concept-shifted,"
+            + " reward {}",
         kind,
         names(specs),
         contexts.realFraction(),
         contexts.interpolationFraction(),
         contexts.conceptFraction(),
-        (behavioral ? ", reward SC and BC" : ", reward SC")
-            + (judge == null ? "" : " and the AI judge"));
+        reward.formula());
     return new DomainRlEnvironment(
         kind,
         List.copyOf(pools),
@@ -268,7 +269,7 @@ public final class DomainRlEnvironment implements RlEnvironment {
         tokenizer,
         elm.endTokenId(),
         targets,
-        composite(text, contexts.reward(), behavioral, judge),
+        reward,
         contexts.reward().judge());
   }
 
