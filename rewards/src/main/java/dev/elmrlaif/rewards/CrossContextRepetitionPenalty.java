@@ -1,6 +1,5 @@
 package dev.elmrlaif.rewards;
 
-import dev.elmrlaif.rewards.text.TextTokenizer;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -28,27 +27,15 @@ import java.util.function.IntFunction;
  * (one context alone scores 0), so it belongs in RL rewards, whose completions of a step are scored
  * as one batch, and not in a per-text metric. Stateless and thread-safe.
  */
-public final class CrossContextRepetitionPenalty extends PerSampleReward {
+public final class CrossContextRepetitionPenalty extends WordNgramPenalty {
 
   public static final String COMPONENT = "cross_context_repetition";
-  private static final TextTokenizer WORDS = new TextTokenizer(true, false, 1);
-  private final int ngram;
 
   /**
-   * @param ngram the n-gram order n (2 matches the evaluation's distinct-2)
+   * @param ngram the n-gram order n, at least 1 (2 matches the evaluation's distinct-2)
    */
-  public record Config(int ngram) {
-    public Config {
-      if (ngram < 1) {
-        throw new InvalidRewardInputException(
-            "CrossContextRepetitionPenalty.Config.ngram must be >= 1, found " + ngram);
-      }
-    }
-  }
-
-  public CrossContextRepetitionPenalty(Config config) {
-    super("cross_context_repetition_penalty", COMPONENT);
-    this.ngram = config.ngram();
+  public CrossContextRepetitionPenalty(int ngram) {
+    super("cross_context_repetition_penalty", COMPONENT, ngram);
   }
 
   @Override
@@ -57,7 +44,7 @@ public final class CrossContextRepetitionPenalty extends PerSampleReward {
     List<List<String>> words = new ArrayList<>(texts.size());
     List<Set<List<String>>> grams = new ArrayList<>(texts.size());
     for (String text : texts) {
-      List<String> w = WORDS.tokenize(text);
+      List<String> w = words(text);
       words.add(w);
       grams.add(distinctNgrams(w, ngram));
     }
@@ -82,13 +69,5 @@ public final class CrossContextRepetitionPenalty extends PerSampleReward {
           ? SampleScore.fallback(penalty, RewardFlag.EMPTY_TEXT)
           : SampleScore.of(penalty);
     };
-  }
-
-  private static Set<List<String>> distinctNgrams(List<String> words, int n) {
-    Set<List<String>> distinct = new HashSet<>();
-    for (int start = 0; start + n <= words.size(); start++) {
-      distinct.add(words.subList(start, start + n));
-    }
-    return distinct;
   }
 }

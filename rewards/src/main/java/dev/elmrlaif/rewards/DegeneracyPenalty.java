@@ -1,9 +1,6 @@
 package dev.elmrlaif.rewards;
 
-import dev.elmrlaif.rewards.text.TextTokenizer;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Set;
 import java.util.function.IntFunction;
 
 /**
@@ -13,11 +10,9 @@ import java.util.function.IntFunction;
  * of n-grams that repeat an earlier one; 0 for a text with fewer than n words. Component {@code
  * "degeneracy"}, in (−1, 0]. Stateless and thread-safe.
  */
-public final class DegeneracyPenalty extends PerSampleReward {
+public final class DegeneracyPenalty extends WordNgramPenalty {
 
   public static final String COMPONENT = "degeneracy";
-  private static final TextTokenizer WORDS = new TextTokenizer(true, false, 1);
-  private final int ngram;
 
   /**
    * @param ngram the n-gram order n (2 or 3 are typical; 1 also penalises natural word repeats)
@@ -32,14 +27,13 @@ public final class DegeneracyPenalty extends PerSampleReward {
   }
 
   public DegeneracyPenalty(Config config) {
-    super("degeneracy_penalty", COMPONENT);
-    this.ngram = config.ngram();
+    super("degeneracy_penalty", COMPONENT, config.ngram());
   }
 
   @Override
   protected IntFunction<SampleScore> scorer(List<String> texts, List<RewardContext> contexts) {
     return i -> {
-      List<String> words = WORDS.tokenize(texts.get(i));
+      List<String> words = words(texts.get(i));
       double penalty = -(1.0 - distinctFraction(words, ngram));
       return words.isEmpty()
           ? SampleScore.fallback(penalty, RewardFlag.EMPTY_TEXT)
@@ -50,13 +44,6 @@ public final class DegeneracyPenalty extends PerSampleReward {
   /** distinct-n: distinct n-grams over all n-grams; 1 when there are none. */
   public static double distinctFraction(List<String> words, int n) {
     int total = words.size() - n + 1;
-    if (total <= 0) {
-      return 1.0;
-    }
-    Set<List<String>> distinct = new HashSet<>();
-    for (int start = 0; start < total; start++) {
-      distinct.add(words.subList(start, start + n));
-    }
-    return (double) distinct.size() / total;
+    return total <= 0 ? 1.0 : (double) distinctNgrams(words, n).size() / total;
   }
 }

@@ -45,8 +45,7 @@ class PenaltiesTest {
 
   @Test
   void crossContextRepetitionIsTheShareOfNgramsAnotherContextAlsoWrote() {
-    CrossContextRepetitionPenalty bigrams =
-        new CrossContextRepetitionPenalty(new CrossContextRepetitionPenalty.Config(2));
+    CrossContextRepetitionPenalty bigrams = new CrossContextRepetitionPenalty(2);
     RewardContext a = RewardContext.builder("a").build();
     RewardContext b = RewardContext.builder("b").build();
     RewardContext c = RewardContext.builder("c").build();
@@ -69,7 +68,6 @@ class PenaltiesTest {
     // every bigram of the first text written for another context too
     assertEquals(
         -1.0, bigrams.score(List.of("x y z", "w x y z"), List.of(a, b)).scores()[0], 1e-12);
-    assertThrows(
-        InvalidRewardInputException.class, () -> new CrossContextRepetitionPenalty.Config(0));
+    assertThrows(InvalidRewardInputException.class, () -> new CrossContextRepetitionPenalty(0));
   }
 }

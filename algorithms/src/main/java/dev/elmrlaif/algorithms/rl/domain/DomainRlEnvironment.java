@@ -714,8 +714,7 @@ public final class DomainRlEnvironment implements RlEnvironment {
       terms.add(
           new CompositeReward.Term(
               CrossContextRepetitionPenalty.COMPONENT,
-              new CrossContextRepetitionPenalty(
-                  new CrossContextRepetitionPenalty.Config(config.degeneracyNgram())),
+              new CrossContextRepetitionPenalty(config.degeneracyNgram()),
               config.crossContextWeight()));
     }
     if (judge != null) {

@@ -150,6 +150,17 @@ class DomainRlEnvironmentTest {
     }
   }
 
+  /** Real contexts only, with this reward. */
+  private static RlContextsConfig realContexts(DomainRewardConfig reward) {
+    return RlContextsConfig.defaults()
+        .with()
+        .realFraction(1)
+        .interpolationFraction(0)
+        .conceptFraction(0)
+        .reward(reward)
+        .build();
+  }
+
   @Test
   void enabledPenaltiesJoinTheRewardWithTheirWeights() {
     DomainRewardConfig weights =
@@ -163,16 +174,7 @@ class DomainRlEnvironmentTest {
             .degeneracyWeight(0.5)
             .degeneracyNgram(2)
             .build();
-    DomainRlEnvironment environment =
-        environment(
-            "movie",
-            RlContextsConfig.defaults()
-                .with()
-                .realFraction(1)
-                .interpolationFraction(0)
-                .conceptFraction(0)
-                .reward(weights)
-                .build());
+    DomainRlEnvironment environment = environment("movie", realContexts(weights));
     DomainContext context = environment.draw(9, 1).get(0);
     int[] completion = tokens("war love war love war love");
     assertEquals("war love war love war love", environment.decode(completion));
@@ -189,26 +191,20 @@ class DomainRlEnvironmentTest {
 
   /**
    * {@code cross_context_weight}: a step's completions are scored as one batch, so each one's
-   * penalty counts the bigrams that another context's completion also holds (by hand: "war love" is
-   * in both texts, one of each text's two bigrams), while a context scored alone shares nothing.
+   * penalty counts the bigrams that another context's completion also holds (by hand: each of the
+   * two texts holds both bigrams of the other), while a context scored alone shares nothing.
    */
   @Test
   void theCrossContextPenaltyScoresAStepsCompletionsTogether() {
     RlContextsConfig config =
-        RlContextsConfig.defaults()
-            .with()
-            .realFraction(1)
-            .interpolationFraction(0)
-            .conceptFraction(0)
-            .reward(
-                DomainRewardConfig.defaults()
-                    .with()
-                    .scWeight(1)
-                    .bcWeight(0)
-                    .degeneracyWeight(0)
-                    .crossContextWeight(0.3)
-                    .build())
-            .build();
+        realContexts(
+            DomainRewardConfig.defaults()
+                .with()
+                .scWeight(1)
+                .bcWeight(0)
+                .degeneracyWeight(0)
+                .crossContextWeight(0.3)
+                .build());
     DomainRlEnvironment environment = environment("movie", config);
     List<DomainContext> contexts = environment.draw(9, 2);
     assertNotEquals(
@@ -248,21 +244,15 @@ class DomainRlEnvironmentTest {
   @Test
   void normalizeThenSumStandardisesEachComponentAndResumesFromItsState() throws Exception {
     RlContextsConfig config =
-        RlContextsConfig.defaults()
-            .with()
-            .realFraction(1)
-            .interpolationFraction(0)
-            .conceptFraction(0)
-            .reward(
-                DomainRewardConfig.defaults()
-                    .with()
-                    .scWeight(1)
-                    .degeneracyWeight(0.5)
-                    .normalization(
-                        dev.elmrlaif.rewards.CompositeConfig.Normalization.NORMALIZE_THEN_SUM)
-                    .normalizationWarmup(0)
-                    .build())
-            .build();
+        realContexts(
+            DomainRewardConfig.defaults()
+                .with()
+                .scWeight(1)
+                .degeneracyWeight(0.5)
+                .normalization(
+                    dev.elmrlaif.rewards.CompositeConfig.Normalization.NORMALIZE_THEN_SUM)
+                .normalizationWarmup(0)
+                .build());
     DomainRlEnvironment running = environment("movie", config);
     List<DomainContext> first = running.draw(0, 4);
     List<ElmPrompt> prompts = first.stream().map(DomainContext::prompt).toList();
