@@ -491,7 +491,8 @@ public final class RlStage implements Stage {
         judgeConfig == null
             ? null
             : AiJudge.open(judgeConfig, context.env(), judgeCache(context, judgeConfig));
-    if (!algorithm.onPolicy() && rl.contexts().reward().crossContextWeight() > 0) {
+    RlContextsConfig contexts = contextsFor(algorithm, rl.contexts());
+    if (contexts != rl.contexts()) {
       LOG.info(
           "{}: rl.contexts.reward.cross_context_weight is for on-policy algorithms; 0 here",
           label(algorithm, kind));
@@ -502,7 +503,7 @@ public final class RlStage implements Stage {
             kind,
             tokenizer,
             policy.config(),
-            contextsFor(algorithm, rl.contexts()),
+            contexts,
             RlTrainers.derive(context.config().seed(), "rl/contexts/" + kind),
             judge == null ? null : judge.reward());
     Runnable closer =
