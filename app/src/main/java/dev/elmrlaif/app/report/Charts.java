@@ -1,6 +1,9 @@
 package dev.elmrlaif.app.report;
 
 import java.awt.Color;
+import java.awt.Font;
+import java.awt.Graphics2D;
+import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.util.Arrays;
 import org.knowm.xchart.BitmapEncoder;
@@ -22,6 +25,9 @@ public final class Charts {
   /** Pixel height of every plot. */
   public static final int HEIGHT = 400;
 
+  /** The smallest title font, in points, before a title is cut instead of shrunk further. */
+  static final float MIN_TITLE_POINTS = 9f;
+
   private Charts() {}
 
   /** The figure as PNG bytes. */
@@ -35,6 +41,10 @@ public final class Charts {
             .xAxisTitle(figure.xLabel())
             .yAxisTitle(figure.yLabel())
             .build();
+    Styler styler = chart.getStyler();
+    int titleWidth = WIDTH - 2 * styler.getChartPadding();
+    styler.setChartTitleFont(titleFont(figure.title(), styler.getChartTitleFont(), titleWidth));
+    chart.setTitle(fittedTitle(figure.title(), styler.getChartTitleFont(), titleWidth));
     chart.getStyler().setLegendPosition(Styler.LegendPosition.OutsideS);
     chart.getStyler().setLegendLayout(Styler.LegendLayout.Horizontal);
     chart.getStyler().setChartBackgroundColor(Color.WHITE);
@@ -81,6 +91,45 @@ public final class Charts {
       return BitmapEncoder.getBitmapBytes(chart, BitmapEncoder.BitmapFormat.PNG);
     } catch (IOException e) {
       throw new IllegalStateException("could not encode the plot '" + figure.title() + "'", e);
+    }
+  }
+
+  /**
+   * {@code base}, shrunk a point at a time down to {@link #MIN_TITLE_POINTS} until {@code title}
+   * fits {@code width} pixels: XChart neither wraps nor shrinks a title, it clips it at the plot's
+   * edges (a stage and metric name such as {@code rl_reinforce/movie: reward_components/...} is
+   * longer than 640 pixels at its 14 points).
+   */
+  static Font titleFont(String title, Font base, int width) {
+    Font font = base;
+    while (font.getSize2D() > MIN_TITLE_POINTS && width(title, font) > width) {
+      font = font.deriveFont(Math.max(MIN_TITLE_POINTS, font.getSize2D() - 1f));
+    }
+    return font;
+  }
+
+  /**
+   * {@code title} if it fits {@code width} pixels in {@code font}, else its longest beginning that
+   * fits with "…" after it (the full title stays in the HTML caption under the plot).
+   */
+  static String fittedTitle(String title, Font font, int width) {
+    if (width(title, font) <= width) {
+      return title;
+    }
+    int end = title.length();
+    while (end > 0 && width(title.substring(0, end) + "…", font) > width) {
+      end--;
+    }
+    return title.substring(0, end) + "…";
+  }
+
+  /** The advance width in pixels of {@code text} in {@code font}, as an image's graphics lay it. */
+  static double width(String text, Font font) {
+    Graphics2D graphics = new BufferedImage(1, 1, BufferedImage.TYPE_INT_ARGB).createGraphics();
+    try {
+      return font.getStringBounds(text, graphics.getFontRenderContext()).getWidth();
+    } finally {
+      graphics.dispose();
     }
   }
 }

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.awt.Font;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -46,6 +47,36 @@ class ChartsTest {
       }
     }
     assertTrue(differing > 500, "the plot draws axes, curves and text: " + differing);
+  }
+
+  @Test
+  void aLongTitleShrinksUntilItFitsAndOnlyThenIsCut() {
+    Font base = new Font(Font.SANS_SERIF, Font.PLAIN, 14);
+    String shortTitle = "SC along the interpolation";
+    assertEquals(base, Charts.titleFont(shortTitle, base, 620), "a title that fits keeps its font");
+    assertEquals(shortTitle, Charts.fittedTitle(shortTitle, base, 620));
+
+    String longTitle = "rl_reinforce/movie: " + "reward_components/cross_context ".repeat(2);
+    assertTrue(Charts.width(longTitle, base) > 400, "the title must not fit at 14 points");
+    Font shrunk = Charts.titleFont(longTitle, base, 400);
+    assertTrue(shrunk.getSize2D() < 14 && shrunk.getSize2D() >= Charts.MIN_TITLE_POINTS);
+    assertTrue(
+        Charts.width(longTitle, shrunk) <= 400 || shrunk.getSize2D() == Charts.MIN_TITLE_POINTS,
+        "shrunk until it fits, or to the smallest size");
+    if (Charts.width(longTitle, shrunk) <= 400) {
+      Font oneLarger = shrunk.deriveFont(shrunk.getSize2D() + 1f);
+      assertTrue(Charts.width(longTitle, oneLarger) > 400, "the largest size that fits");
+    }
+
+    String hopeless = "x".repeat(500);
+    Font smallest = Charts.titleFont(hopeless, base, 400);
+    assertEquals(Charts.MIN_TITLE_POINTS, smallest.getSize2D());
+    String cut = Charts.fittedTitle(hopeless, smallest, 400);
+    assertTrue(cut.endsWith("…") && cut.length() < hopeless.length(), cut);
+    assertTrue(Charts.width(cut, smallest) <= 400, "the cut title fits");
+    assertTrue(
+        Charts.width(hopeless.substring(0, cut.length()) + "…", smallest) > 400,
+        "one more character would not fit");
   }
 
   @Test
