@@ -2,8 +2,7 @@ package dev.elmrlaif.app.report;
 
 import java.awt.Color;
 import java.awt.Font;
-import java.awt.Graphics2D;
-import java.awt.image.BufferedImage;
+import java.awt.font.FontRenderContext;
 import java.io.IOException;
 import java.util.Arrays;
 import org.knowm.xchart.BitmapEncoder;
@@ -11,6 +10,7 @@ import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYChartBuilder;
 import org.knowm.xchart.XYSeries;
 import org.knowm.xchart.style.Styler;
+import org.knowm.xchart.style.XYStyler;
 import org.knowm.xchart.style.markers.SeriesMarkers;
 
 /**
@@ -28,6 +28,12 @@ public final class Charts {
   /** The smallest title font, in points, before a title is cut instead of shrunk further. */
   static final float MIN_TITLE_POINTS = 9f;
 
+  /**
+   * How text is measured: no transform, no antialiasing or fractional metrics, the context a new
+   * image's graphics start with.
+   */
+  private static final FontRenderContext MEASURE = new FontRenderContext(null, false, false);
+
   private Charts() {}
 
   /** The figure as PNG bytes. */
@@ -37,25 +43,22 @@ public final class Charts {
         new XYChartBuilder()
             .width(WIDTH)
             .height(HEIGHT)
-            .title(figure.title())
             .xAxisTitle(figure.xLabel())
             .yAxisTitle(figure.yLabel())
             .build();
-    Styler styler = chart.getStyler();
+    XYStyler styler = chart.getStyler();
     int titleWidth = WIDTH - 2 * styler.getChartPadding();
     styler.setChartTitleFont(titleFont(figure.title(), styler.getChartTitleFont(), titleWidth));
     chart.setTitle(fittedTitle(figure.title(), styler.getChartTitleFont(), titleWidth));
-    chart.getStyler().setLegendPosition(Styler.LegendPosition.OutsideS);
-    chart.getStyler().setLegendLayout(Styler.LegendLayout.Horizontal);
-    chart.getStyler().setChartBackgroundColor(Color.WHITE);
-    chart.getStyler().setPlotGridLinesVisible(true);
-    chart.getStyler().setMarkerSize(figure.kind() == CurveFigure.Kind.SCATTER ? 8 : 4);
-    chart
-        .getStyler()
-        .setDefaultSeriesRenderStyle(
-            figure.kind() == CurveFigure.Kind.SCATTER
-                ? XYSeries.XYSeriesRenderStyle.Scatter
-                : XYSeries.XYSeriesRenderStyle.Line);
+    styler.setLegendPosition(Styler.LegendPosition.OutsideS);
+    styler.setLegendLayout(Styler.LegendLayout.Horizontal);
+    styler.setChartBackgroundColor(Color.WHITE);
+    styler.setPlotGridLinesVisible(true);
+    styler.setMarkerSize(figure.kind() == CurveFigure.Kind.SCATTER ? 8 : 4);
+    styler.setDefaultSeriesRenderStyle(
+        figure.kind() == CurveFigure.Kind.SCATTER
+            ? XYSeries.XYSeriesRenderStyle.Scatter
+            : XYSeries.XYSeriesRenderStyle.Line);
     boolean any = false;
     for (CurveSeries series : figure.series()) {
       int[] keep =
@@ -123,13 +126,8 @@ public final class Charts {
     return title.substring(0, end) + "…";
   }
 
-  /** The advance width in pixels of {@code text} in {@code font}, as an image's graphics lay it. */
+  /** The advance width in pixels of {@code text} in {@code font}. */
   static double width(String text, Font font) {
-    Graphics2D graphics = new BufferedImage(1, 1, BufferedImage.TYPE_INT_ARGB).createGraphics();
-    try {
-      return font.getStringBounds(text, graphics.getFontRenderContext()).getWidth();
-    } finally {
-      graphics.dispose();
-    }
+    return font.getStringBounds(text, MEASURE).getWidth();
   }
 }
