@@ -22,9 +22,10 @@ import org.apache.logging.log4j.Logger;
  * Runs trials as separate JVM processes on this machine, as many at once as the core budget allows
  * ({@link ExecutorSettings#parallelTrials}: {@code cores / cpus_per_task}), each with its stdout
  * and stderr appended to its log. A trial that a killed sweep left running is waited for rather
- * than started again (its process id is in the {@link SweepState}; it is recognised by its run
- * folder in its command line). On SIGTERM / SIGINT of the sweep each running trial gets SIGTERM (it
- * finishes its step and writes a checkpoint) and is waited for.
+ * than started again: it is recognised by its run folder among a live process's arguments, so that
+ * a sweep killed between starting a process and recording its id in the {@link SweepState} does not
+ * start the trial a second time. On SIGTERM / SIGINT of the sweep each running trial gets SIGTERM
+ * (it finishes its step and writes a checkpoint) and is waited for.
  */
 public final class LocalExecutor implements TrialExecutor {
   private static final Logger LOG = LogManager.getLogger(LocalExecutor.class);
@@ -73,10 +74,15 @@ public final class LocalExecutor implements TrialExecutor {
     Map<String, Running> running = new LinkedHashMap<>();
     Map<String, Integer> startsThisRun = new HashMap<>();
     // 1. Trials a killed sweep left running are followed, not started a second time.
+    Map<ProcessHandle, List<String>> live = liveProcesses();
     for (Trial trial : trials) {
-      Optional<ProcessHandle> orphan = orphan(trial, state.get(trial.id()));
+      Optional<ProcessHandle> orphan = orphan(trial, live);
       if (orphan.isPresent()) {
         LOG.info("trial {}: still running as process {}, waiting for it", trial.id(), orphan.get());
+        if (state.get(trial.id()).pid() != orphan.get().pid()) {
+          // killed after the process started and before its id was recorded
+          state.started(trial.id(), orphan.get().pid(), null);
+        }
         running.put(trial.id(), new Running(trial, orphan.get(), null));
       } else {
         queue.add(trial);
@@ -148,32 +154,51 @@ public final class LocalExecutor implements TrialExecutor {
     return new Running(trial, process.toHandle(), process);
   }
 
-  /** The live process a killed sweep left for this trial, recognised by its run folder. */
-  private static Optional<ProcessHandle> orphan(Trial trial, SweepState.Entry entry) {
-    if (entry.status() != SweepState.Status.RUNNING || entry.pid() <= 0) {
-      return Optional.empty();
-    }
-    return ProcessHandle.of(entry.pid())
-        .filter(ProcessHandle::isAlive)
-        .filter(h -> commandLine(h).contains(trial.runDir().toString()));
+  /**
+   * The live process a killed sweep left for this trial: one with the trial's run folder among its
+   * arguments (as {@code --run-dir DIR} or {@code --resume DIR}), whether or not its id was
+   * recorded. The argument must match whole, so {@code t01-s1} is not taken for {@code t01-s10}.
+   */
+  private static Optional<ProcessHandle> orphan(
+      Trial trial, Map<ProcessHandle, List<String>> live) {
+    String runDir = trial.runDir().toString();
+    return live.entrySet().stream()
+        .filter(e -> e.getValue().contains(runDir) && e.getKey().isAlive())
+        .map(Map.Entry::getKey)
+        .findFirst();
+  }
+
+  /** Every live process but this one, with its arguments (empty when they cannot be read). */
+  private static Map<ProcessHandle, List<String>> liveProcesses() {
+    long self = ProcessHandle.current().pid();
+    Map<ProcessHandle, List<String>> live = new LinkedHashMap<>();
+    ProcessHandle.allProcesses()
+        .filter(h -> h.pid() != self)
+        .forEach(h -> live.put(h, arguments(h)));
+    return live;
   }
 
   /**
-   * A process's full command line: {@code /proc/PID/cmdline} where there is one (Linux), since
-   * {@code ProcessHandle.Info.commandLine()} stops at 4096 characters, which a long {@code -cp}
+   * A process's arguments, the command first: from {@code /proc/PID/cmdline} where there is one
+   * (Linux), since {@code ProcessHandle.Info} stops at 4096 characters, which a long {@code -cp}
    * passes before the run folder; else what {@code ProcessHandle} reports.
    */
-  private static String commandLine(ProcessHandle process) {
+  private static List<String> arguments(ProcessHandle process) {
     Path proc = Path.of("/proc", String.valueOf(process.pid()), "cmdline");
     try {
       if (Files.isReadable(proc)) {
-        return new String(Files.readAllBytes(proc), java.nio.charset.StandardCharsets.UTF_8)
-            .replace('\0', ' ');
+        return List.of(
+            new String(Files.readAllBytes(proc), java.nio.charset.StandardCharsets.UTF_8)
+                .split("\0"));
       }
     } catch (IOException e) {
       LOG.debug("cannot read {}", proc, e);
     }
-    return process.info().commandLine().orElse("");
+    ProcessHandle.Info info = process.info();
+    List<String> arguments = new ArrayList<>();
+    info.command().ifPresent(arguments::add);
+    info.arguments().ifPresent(a -> arguments.addAll(List.of(a)));
+    return arguments;
   }
 
   private static void stopAll(java.util.Collection<Running> running, SweepState state)
