@@ -18,6 +18,7 @@ import dev.elmrlaif.rewards.BehavioralConsistencyReward;
 import dev.elmrlaif.rewards.RewardContext;
 import dev.elmrlaif.rewards.SemanticConsistencyReward;
 import dev.elmrlaif.rewards.Vectors;
+import dev.elmrlaif.rewards.text.CachingTextEncoder;
 import dev.elmrlaif.rewards.text.TextEncoder;
 import dev.elmrlaif.rewards.text.TextEncoders;
 import java.nio.file.Path;
@@ -74,6 +75,9 @@ public final class ConsistencyEvaluator {
 
   private static final Logger LOG = LogManager.getLogger(ConsistencyEvaluator.class);
 
+  /** Encodings of generated texts kept in memory: a task's best-of-N samples, several times. */
+  private static final int GENERATED_ENCODINGS_IN_MEMORY = 16_384;
+
   private final PreparedData data;
   private final EvalConfig config;
   private final long seed;
@@ -99,8 +103,12 @@ public final class ConsistencyEvaluator {
     this.semantic = new SemanticConsistencyReward(data.textEncoder());
     this.behavioral =
         new BehavioralConsistencyReward(data.textEncoder(), BehavioralConsistencyConfig.spearman());
-    // generations are scored once: read the disk cache, never add them to it
-    TextEncoder generated = TextEncoders.withoutWrites(data.textEncoder());
+    // generations read the disk cache but are never added to it; in memory, the samples that
+    // best-of-N keeps are not encoded a second time when they are scored, nor a user-task text once
+    // for SC and again for BC (16,384 × 384 floats: 25 MB)
+    TextEncoder generated =
+        new CachingTextEncoder(
+            TextEncoders.withoutWrites(data.textEncoder()), GENERATED_ENCODINGS_IN_MEMORY);
     this.generatedSemantic = new SemanticConsistencyReward(generated);
     this.generatedBehavioral =
         new BehavioralConsistencyReward(generated, BehavioralConsistencyConfig.spearman());
@@ -434,29 +442,14 @@ public final class ConsistencyEvaluator {
    */
   private Generations generate(
       LoadedModel model, TaskSpec task, List<TaskExample> examples, List<float[][]> entities) {
-    List<ElmPrompt> allPrompts = new ArrayList<>();
-    List<int[]> tokens = new ArrayList<>();
-    List<String> texts = new ArrayList<>();
-    for (int start = 0; start < examples.size(); start += config.batchSize()) {
-      int end = Math.min(examples.size(), start + config.batchSize());
-      List<ElmPrompt> prompts = new ArrayList<>();
-      for (int i = start; i < end; i++) {
-        prompts.add(model.encoder().prompt(examples.get(i), entities.get(i)));
-      }
-      for (int[] continuation :
-          decoding.decode(
-              model.elm(),
-              model.tokenizer(),
-              task,
-              prompts,
-              entities.subList(start, end),
-              seed + start)) {
-        tokens.add(continuation);
-        texts.add(model.tokenizer().decodeGenerated(continuation));
-      }
-      allPrompts.addAll(prompts);
+    List<ElmPrompt> prompts = new ArrayList<>();
+    for (int i = 0; i < examples.size(); i++) {
+      prompts.add(model.encoder().prompt(examples.get(i), entities.get(i)));
     }
-    return new Generations(allPrompts, tokens, texts);
+    List<int[]> tokens =
+        decoding.decode(model.elm(), model.tokenizer(), task, prompts, entities, seed);
+    List<String> texts = tokens.stream().map(model.tokenizer()::decodeGenerated).toList();
+    return new Generations(prompts, tokens, texts);
   }
 
   /**

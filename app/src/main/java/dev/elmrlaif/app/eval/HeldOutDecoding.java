@@ -82,6 +82,12 @@ final class HeldOutDecoding {
   /**
    * The continuation (token ids after the prompt) kept for each prompt, in order.
    *
+   * <p>The prompts are sampled {@code eval.batch_size} at a time (the batch from prompt {@code
+   * start} with seed {@code seed + start}), each batch's N samples of each prompt in one sampler
+   * call. Best-of-N then scores the samples of every batch together, one call per reward, so the
+   * text encoder gets the task's samples at once: MiniLM runs texts of equal token count together,
+   * and more texts make fuller batches (the vectors are the same bits either way).
+   *
    * @param task the task every prompt is of
    * @param slots each prompt's slot vectors, as the model sees them
    * @param seed seeds the draws
@@ -93,39 +99,49 @@ final class HeldOutDecoding {
       List<ElmPrompt> prompts,
       List<float[][]> slots,
       long seed) {
-    int maxNew = Sampler.newTokensThatFit(elm, prompts, config.maxNewTokens(), false);
-    if (config.temperature() == 0) {
-      return continuations(Sampler.sample(elm, prompts, SamplingConfig.greedy(maxNew), seed));
-    }
-    // 1. N samples of each prompt, all in one batch: rows [i*N, (i+1)*N) are prompt i's
-    int n = config.bestOf();
-    List<ElmPrompt> repeated = new ArrayList<>(prompts.size() * n);
-    for (ElmPrompt prompt : prompts) {
-      for (int k = 0; k < n; k++) {
-        repeated.add(prompt);
+    boolean greedy = config.temperature() == 0;
+    int n = greedy ? 1 : config.bestOf();
+    // 1. N samples of each prompt, batch by batch: rows [i*N, (i+1)*N) are prompt i's
+    List<int[]> drawn = new ArrayList<>(prompts.size() * n);
+    for (int start = 0; start < prompts.size(); start += config.batchSize()) {
+      List<ElmPrompt> batch =
+          prompts.subList(start, Math.min(prompts.size(), start + config.batchSize()));
+      int maxNew = Sampler.newTokensThatFit(elm, batch, config.maxNewTokens(), false);
+      SamplingConfig sampling =
+          greedy
+              ? SamplingConfig.greedy(maxNew)
+              : new SamplingConfig(
+                  maxNew, false, config.temperature(), config.topK(), config.topP());
+      List<ElmPrompt> repeated = new ArrayList<>(batch.size() * n);
+      for (ElmPrompt prompt : batch) {
+        for (int k = 0; k < n; k++) {
+          repeated.add(prompt);
+        }
       }
+      drawn.addAll(continuations(Sampler.sample(elm, repeated, sampling, seed + start)));
     }
-    SamplingConfig sampling =
-        new SamplingConfig(maxNew, false, config.temperature(), config.topK(), config.topP());
-    List<int[]> drawn = continuations(Sampler.sample(elm, repeated, sampling, seed));
+    if (n == 1) {
+      return drawn;
+    }
     boolean bySc = targets.semanticSlots(task);
     boolean byBc = targets.behavioral(task);
-    if (n == 1 || !(bySc || byBc)) {
+    if (!(bySc || byBc)) {
       List<int[]> first = new ArrayList<>(prompts.size());
       for (int i = 0; i < prompts.size(); i++) {
         first.add(drawn.get(i * n));
       }
       return first;
     }
-    // 2. each sample's reward from its prompt's own vectors
+    // 2. each sample's reward from its prompt's own vectors, all samples in one call per reward
     List<String> texts = new ArrayList<>(drawn.size());
     List<RewardContext> contexts = new ArrayList<>(drawn.size());
     for (int row = 0; row < drawn.size(); row++) {
       texts.add(tokenizer.decodeGenerated(drawn.get(row)));
       int prompt = row / n;
       if (row % n == 0) {
-        contexts.add(
-            targets.shift("best-of:" + task.name() + ":" + prompt, task, slots.get(prompt)));
+        // the label seeds the draw of BC's candidates; it names the prompt's place in its batch
+        String label = "best-of:" + task.name() + ":" + prompt % config.batchSize();
+        contexts.add(targets.shift(label, task, slots.get(prompt)));
       } else {
         contexts.add(contexts.get(row - 1));
       }

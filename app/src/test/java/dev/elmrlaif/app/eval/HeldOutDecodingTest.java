@@ -120,6 +120,25 @@ class HeldOutDecodingTest {
           expected,
           decoding(data, b -> b.temperature(0.7).topP(0.9).bestOf(n))
               .decode(elm, tokenizer, task, prompts, slots, SEED));
+
+      // 4. in batches of 3 prompts: each batch is what decoding it alone, with seed + its start,
+      // gives (scoring the samples of every batch together changes no choice)
+      assertTrue(prompts.size() > 3, "several batches: " + prompts.size());
+      HeldOutDecoding inThrees =
+          decoding(data, b -> b.temperature(0.7).topP(0.9).bestOf(n).batchSize(3));
+      List<int[]> batchByBatch = new ArrayList<>();
+      for (int start = 0; start < prompts.size(); start += 3) {
+        int end = Math.min(prompts.size(), start + 3);
+        batchByBatch.addAll(
+            inThrees.decode(
+                elm,
+                tokenizer,
+                task,
+                prompts.subList(start, end),
+                slots.subList(start, end),
+                SEED + start));
+      }
+      assertRowsEqual(batchByBatch, inThrees.decode(elm, tokenizer, task, prompts, slots, SEED));
     }
   }
 
@@ -156,7 +175,9 @@ class HeldOutDecodingTest {
 
   private static HeldOutDecoding decoding(
       PreparedData data, UnaryOperator<EvalConfigBuilder> settings) {
-    EvalConfig config = EvalConfig.defaults().with(b -> settings.apply(b).maxNewTokens(NEW_TOKENS));
+    // one batch unless the settings say otherwise: the rows compare with one sampler call
+    EvalConfig config =
+        EvalConfig.defaults().with(b -> settings.apply(b.batchSize(1024)).maxNewTokens(NEW_TOKENS));
     RewardTargets targets =
         new RewardTargets(
             data, data.textEncoder(), RewardTargets.CandidatePool.ALL_ENTITIES, 4, 0.5, SEED);
