@@ -84,9 +84,9 @@ final class HeldOutDecoding {
    *
    * <p>The prompts are sampled {@code eval.batch_size} at a time (the batch from prompt {@code
    * start} with seed {@code seed + start}), each batch's N samples of each prompt in one sampler
-   * call. Best-of-N then scores the samples of every batch together, one call per reward, so the
-   * text encoder gets the task's samples at once: MiniLM runs texts of equal token count together,
-   * and more texts make fuller batches (the vectors are the same bits either way).
+   * call. Best-of-N then scores the samples of every batch together, one call per reward; a text's
+   * vector does not depend on the call it is in, so the choices are those of scoring batch by batch
+   * (MiniLM's speed on these texts did not depend on the call's size either: docs/benchmarks.md).
    *
    * @param task the task every prompt is of
    * @param slots each prompt's slot vectors, as the model sees them

@@ -35,10 +35,21 @@ class LocalExecutorTest {
         List.of("train", "--run-dir", runDir.toString()));
   }
 
-  private static LocalExecutor executor() {
-    return new LocalExecutor(
-        new ExecutorSettings(ExecutorSettings.Kind.LOCAL, 2, 1, 0, "1G", "1", "", 0, 0.05),
-        MARKING_LAUNCHER);
+  /**
+   * Runs {@code trial} with the sweep state of {@link #dir} (pending when new) until its run folder
+   * holds {@code done}; returns that state.
+   */
+  private SweepState runUntilDone(Trial trial) throws Exception {
+    SweepState state = SweepState.open(dir, List.of(trial.id()), s -> {});
+    new LocalExecutor(
+            new ExecutorSettings(ExecutorSettings.Kind.LOCAL, 2, 1, 0, "1G", "1", "", 0, 0.05),
+            MARKING_LAUNCHER)
+        .run(
+            List.of(trial),
+            state,
+            t -> Files.exists(t.runDir().resolve("done")),
+            new StopRequest());
+    return state;
   }
 
   @Test
@@ -56,15 +67,11 @@ class LocalExecutorTest {
                 "--run-dir",
                 trial.runDir().toString())
             .start();
-    SweepState state = SweepState.open(dir, List.of(trial.id()), s -> {});
-    assertEquals(SweepState.Status.PENDING, state.get(trial.id()).status());
+    assertEquals(
+        SweepState.Status.PENDING,
+        SweepState.open(dir, List.of(trial.id()), s -> {}).get(trial.id()).status());
 
-    executor()
-        .run(
-            List.of(trial),
-            state,
-            t -> Files.exists(t.runDir().resolve("done")),
-            new StopRequest());
+    SweepState state = runUntilDone(trial);
 
     assertFalse(orphan.isAlive(), "the executor returned before the orphan ended");
     assertFalse(
@@ -82,13 +89,7 @@ class LocalExecutorTest {
                 "sh", "-c", "sleep 30; :", "sh", "train", "--run-dir", longer.runDir().toString())
             .start();
     try {
-      SweepState state = SweepState.open(dir, List.of(trial.id()), s -> {});
-      executor()
-          .run(
-              List.of(trial),
-              state,
-              t -> Files.exists(t.runDir().resolve("done")),
-              new StopRequest());
+      SweepState state = runUntilDone(trial);
       assertTrue(Files.exists(trial.runDir().resolve("started")), "the trial was not started");
       assertEquals(SweepState.Status.DONE, state.get(trial.id()).status());
       assertTrue(other.isAlive(), "the other trial's process was waited for");
