@@ -95,8 +95,7 @@ class SweepExecutorsTest {
     // sweep may then be between writing the second trial's attempt header and forking it, and
     // resume would rightly write a second header (LocalExecutorTest covers a process started but
     // never recorded)
-    while (!(statuses(folder).values().stream().filter(s -> s.equals("DONE")).count() >= 2
-        && statuses(folder).values().stream().filter(s -> s.equals("RUNNING")).count() >= 2)) {
+    while (!bothAtLeastTwo(statuses(folder), "DONE", "RUNNING")) {
       assertTrue(
           sweep.isAlive(), () -> "the sweep ended early: " + read(dir.resolve("local-sweep.out")));
       assertTrue(System.nanoTime() < deadline, "no trial finished while another ran in 8 min");
@@ -129,6 +128,12 @@ class SweepExecutorsTest {
     assertTrue(localLeaderboard.contains("| 1 | "), localLeaderboard);
     assertTrue(
         Files.size(folder.resolve("frontier.png")) > 1000, "a sweep over beta draws its frontier");
+  }
+
+  /** Whether at least two trials have {@code first} and at least two have {@code second}. */
+  private static boolean bothAtLeastTwo(Map<String, String> statuses, String first, String second) {
+    return statuses.values().stream().filter(first::equals).count() >= 2
+        && statuses.values().stream().filter(second::equals).count() >= 2;
   }
 
   @Test
