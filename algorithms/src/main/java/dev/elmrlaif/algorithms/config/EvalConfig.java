@@ -22,6 +22,14 @@ public record EvalConfig(
         @Range(min = 0)
         @Default("200")
         int maxPerTask,
+    @Doc(
+            "Held-out examples per task (the first ones) on which the random_embedding baseline is"
+                + " decoded; it is decoded like a trained model, best-of-N included, so it costs as"
+                + " much as one (a quarter of the evaluation's time with two RL algorithms); 0 means"
+                + " as many as max_per_task. Its table cells then give their own n")
+        @Range(min = 0)
+        @Default("0")
+        int randomEmbeddingPerTask,
     @Doc("Longest generation in tokens") @Range(min = 1, max = 65536) @Default("64")
         int maxNewTokens,
     @Doc("Prompts generated together in one batch") @Range(min = 1, max = 65536) @Default("16")

@@ -40,7 +40,8 @@ import org.apache.logging.log4j.Logger;
  *   <li>{@code random_train_text}: the target text of a random training example of the same task
  *       (another entity's text: what "knowing nothing about the entity" scores);
  *   <li>{@code random_embedding}: the same model given a random embedding, drawn per dimension from
- *       a Gaussian with the training entities' mean and standard deviation;
+ *       a Gaussian with the training entities' mean and standard deviation (on the first {@code
+ *       eval.random_embedding_per_task} examples when that is set: it costs a model's decoding);
  *   <li>{@code nearest_neighbour_text}: the target text of the training example whose entities'
  *       embeddings are closest (sum of per-slot cosines): retrieval instead of generation;
  *   <li>{@code ground_truth}: the teacher's own text for the held-out entity (the ceiling).
@@ -342,11 +343,19 @@ public final class ConsistencyEvaluator {
       for (int i = 0; i < examples.size(); i++) {
         randomEmbeddings.add(randomEntities(task, random));
       }
+      // every example's vector is drawn (the random texts below follow in the same stream); the
+      // first `decoded` are decoded batch by batch with a model's seeds, so with a multiple of
+      // eval.batch_size they are the first texts the whole list gives
+      int decoded =
+          config.randomEmbeddingPerTask() > 0
+              ? Math.min(examples.size(), config.randomEmbeddingPerTask())
+              : examples.size();
       score(
           baselines.get(RANDOM_EMBEDDING),
           task,
-          generate(model, task, examples, randomEmbeddings).texts(),
-          contexts,
+          generate(model, task, examples.subList(0, decoded), randomEmbeddings.subList(0, decoded))
+              .texts(),
+          contexts.subList(0, decoded),
           true);
       score(
           baselines.get(RANDOM_TRAIN_TEXT),

@@ -285,7 +285,8 @@ public record EvalReport(
             + " some texts, which lowers its distinct-2); the mean over tasks has none.\n\n");
     md.append(header(columns.keySet()));
     for (String task : tasks) {
-      List<String> cells = new ArrayList<>(List.of(task, Integer.toString(countOf(columns, task))));
+      int n = countOf(columns, task);
+      List<String> cells = new ArrayList<>(List.of(task, Integer.toString(n)));
       for (EvalTable table : columns.values()) {
         EvalTable.TaskScore score = table.tasks().get(task);
         cells.add(
@@ -295,7 +296,8 @@ public record EvalReport(
                     + " / "
                     + interval(score.distinct2(), false)
                     + " / "
-                    + number(score.text().nonWordRate()));
+                    + number(score.text().nonWordRate())
+                    + ownCount(score, n));
       }
       md.append(row(cells));
     }
@@ -392,10 +394,11 @@ public record EvalReport(
       java.util.function.Function<EvalTable, Bootstrap.Interval> mean) {
     StringBuilder md = new StringBuilder(header(columns.keySet()));
     for (String task : tasks) {
-      List<String> cells = new ArrayList<>(List.of(task, Integer.toString(countOf(columns, task))));
+      int n = countOf(columns, task);
+      List<String> cells = new ArrayList<>(List.of(task, Integer.toString(n)));
       for (EvalTable table : columns.values()) {
         EvalTable.TaskScore score = table.tasks().get(task);
-        cells.add(score == null ? "" : interval(figure.apply(score), false));
+        cells.add(score == null ? "" : interval(figure.apply(score), false) + ownCount(score, n));
       }
       md.append(row(cells));
     }
@@ -516,6 +519,14 @@ public record EvalReport(
     return value == null || !Double.isFinite(value)
         ? ""
         : String.format(Locale.ROOT, format, value);
+  }
+
+  /**
+   * {@code " (n 50)"} for a cell over fewer examples than its row's {@code n} (the random-embedding
+   * baseline under {@code eval.random_embedding_per_task}), else empty.
+   */
+  private static String ownCount(EvalTable.TaskScore score, int rowCount) {
+    return score.n() < rowCount ? " (n " + score.n() + ")" : "";
   }
 
   private static int countOf(Map<String, EvalTable> columns, String task) {

@@ -31,7 +31,8 @@ public record GenerationStats(double[] kl, double[] entropy) {
 
   /**
    * Measures {@code continuations} (the model's own generations after {@code prompts}) under {@code
-   * model} and, when not null, {@code sft}, in batches of {@code batchSize}.
+   * model} and, when not null, {@code sft}, in batches of {@code batchSize}. When {@code sft} is
+   * {@code model} itself the KL is 0 exactly ({@code p · (log p − log p)}) and is not computed.
    */
   public static GenerationStats measure(
       Elm model, Elm sft, List<ElmPrompt> prompts, List<int[]> continuations, int batchSize) {
@@ -60,7 +61,7 @@ public record GenerationStats(double[] kl, double[] entropy) {
         NDArray perSequenceEntropy =
             p.mul(logp).sum(new int[] {2}).neg().mul(own.mask()).sum(new int[] {1});
         copy(perSequenceEntropy, entropy, start);
-        if (sft != null) {
+        if (sft != null && sft != model) {
           ContinuationLogProbs reference =
               sft.continuationLogProbs(scope, batchPrompts, batchContinuations, true);
           NDArray perSequenceKl =

@@ -5,7 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.elmrlaif.algorithms.config.EvalConfig;
 import dev.elmrlaif.algorithms.pipeline.RunContext;
+import dev.elmrlaif.algorithms.train.RunArtifacts;
 import dev.elmrlaif.algorithms.train.TinyElmWorld;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -302,5 +304,60 @@ class EvalStageTest {
     assertTrue(
         err.toString().contains("nothing: not a run folder (no config.yaml in it)"),
         err.toString());
+  }
+
+  /**
+   * eval.random_embedding_per_task: the random-embedding baseline decodes the first k examples of
+   * each task, exactly as an evaluation of k examples a task does, and nothing else changes.
+   */
+  @Test
+  void theRandomEmbeddingBaselineDecodesOnlyTheFirstExamplesWhenAskedAndNothingElseMoves()
+      throws Exception {
+    SupervisedTinyRun trained = SupervisedTinyRun.train(dir);
+    Map<String, Path> models =
+        Map.of(
+            "movie", RunArtifacts.sftModel(trained.context().run(), "movie"),
+            "user", RunArtifacts.sftModel(trained.context().run(), "user"));
+    long seed = trained.context().config().seed() + 77;
+    EvalConfig everyExample = TinyElmWorld.eval().with(b -> b.batchSize(3));
+    EvalReport full = evaluate(trained, everyExample, models, seed);
+    EvalReport firstThree =
+        evaluate(trained, everyExample.with(b -> b.randomEmbeddingPerTask(3)), models, seed);
+    EvalReport threeEverywhere =
+        evaluate(trained, everyExample.with(b -> b.maxPerTask(3)), models, seed);
+    JsonNode subset = firstThree.toJson();
+    JsonNode randomEmbedding = subset.get("baselines").get("random_embedding").get("tasks");
+    assertEquals(3, randomEmbedding.get("summary").get("n").asInt(), "3 of the 6 held-out movies");
+    assertEquals(
+        threeEverywhere.toJson().get("baselines").get("random_embedding").get("tasks"),
+        randomEmbedding,
+        "the same texts as an evaluation of the first 3 examples a task");
+    JsonNode every = full.toJson();
+    assertEquals(
+        6,
+        every
+            .get("baselines")
+            .get("random_embedding")
+            .get("tasks")
+            .get("summary")
+            .get("n")
+            .asInt());
+    assertEquals(every.get("stages"), subset.get("stages"));
+    for (String baseline : List.of("random_train_text", "nearest_neighbour_text", "ground_truth")) {
+      assertEquals(
+          every.get("baselines").get(baseline), subset.get("baselines").get(baseline), baseline);
+    }
+    String markdown = firstThree.toMarkdown();
+    String summaryRow =
+        markdown.lines().filter(l -> l.startsWith("| summary | 6 |")).findFirst().orElseThrow();
+    assertTrue(summaryRow.contains(" (n 3) |"), "the cell gives its own n: " + summaryRow);
+    assertFalse(
+        full.toMarkdown().contains("(n "), "no cell has its own n when every source has the row's");
+  }
+
+  private static EvalReport evaluate(
+      SupervisedTinyRun trained, EvalConfig eval, Map<String, Path> models, long seed) {
+    return new ConsistencyEvaluator(trained.data(), eval, seed)
+        .evaluate(models, trained.context().compute().device());
   }
 }
