@@ -25,7 +25,7 @@ public record EvalConfig(
     @Doc(
             "Held-out examples per task (the first ones) on which the random_embedding baseline is"
                 + " decoded; it is decoded like a trained model, best-of-N included, so it costs as"
-                + " much as one (a quarter of the evaluation's time with two RL algorithms); 0 means"
+                + " much as one (in the CPU recipe a fifth of the evaluation's time); 0 means"
                 + " as many as max_per_task. Its table cells then give their own n")
         @Range(min = 0)
         @Default("0")
