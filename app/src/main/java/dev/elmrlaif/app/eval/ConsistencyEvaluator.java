@@ -346,10 +346,7 @@ public final class ConsistencyEvaluator {
       // every example's vector is drawn (the random texts below follow in the same stream); the
       // first `decoded` are decoded batch by batch with a model's seeds, so with a multiple of
       // eval.batch_size they are the first texts the whole list gives
-      int decoded =
-          config.randomEmbeddingPerTask() > 0
-              ? Math.min(examples.size(), config.randomEmbeddingPerTask())
-              : examples.size();
+      int decoded = atMost(examples.size(), config.randomEmbeddingPerTask());
       score(
           baselines.get(RANDOM_EMBEDDING),
           task,
@@ -403,9 +400,12 @@ public final class ConsistencyEvaluator {
   /** The task's held-out examples, at most {@code eval.max_per_task}, in their stored order. */
   private List<TaskExample> heldOut(TaskSpec task) {
     List<TaskExample> all = data.heldOutExamples().getOrDefault(task.name(), List.of());
-    return config.maxPerTask() > 0 && all.size() > config.maxPerTask()
-        ? all.subList(0, config.maxPerTask())
-        : all;
+    return all.subList(0, atMost(all.size(), config.maxPerTask()));
+  }
+
+  /** {@code available} capped at {@code limit}, where a limit of 0 means no cap (eval's counts). */
+  private static int atMost(int available, int limit) {
+    return limit > 0 ? Math.min(available, limit) : available;
   }
 
   /**
