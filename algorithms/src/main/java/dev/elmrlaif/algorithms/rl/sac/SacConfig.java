@@ -12,9 +12,9 @@ import io.soabase.recordbuilder.core.RecordBuilder;
  * Settings of {@link SacTrainer} (YAML section {@code sac}): how many completions each step
  * generates, the replay buffer, how many updates each step makes on how many trajectories (the
  * update-to-data ratio), the soft Bellman discount {@code γ}, the target network's Polyak rate
- * {@code τ}, the KL coefficient {@code α} (fixed, or steered toward a KL target by the same
- * controller REINFORCE uses for {@code β}), both optimisers, the critics' architecture and the
- * critic-only warm-up.
+ * {@code τ}, Retrace's {@code λ} for the Q target, the KL coefficient {@code α} (fixed, or steered
+ * toward a KL target by the same controller REINFORCE uses for {@code β}), both optimisers, the
+ * critics' architecture and the critic-only warm-up.
  */
 @RecordBuilder
 public record SacConfig(
@@ -42,6 +42,13 @@ public record SacConfig(
         @Range(min = 0, max = 1, minExclusive = true)
         @Default("0.05")
         double tau,
+    @Doc(
+            "Retrace's lambda for the Q target (Munos et al. 2016): 0 = the one-step r + gamma *"
+                + " V_target(s'); above 0 adds the sampled later steps' corrections, each cut by"
+                + " lambda * min(1, pi/mu), so a terminal reward reaches the first tokens sooner")
+        @Range(min = 0, max = 1)
+        @Default("0.0")
+        double retraceLambda,
     @Doc(
             "The KL coefficient alpha (beta of H1): kind fixed|adaptive, value = its (initial) value,"
                 + " target/horizon/gain for the adaptive controller")
@@ -98,9 +105,9 @@ public record SacConfig(
 
   /**
    * K = 8 completions of at most 32 tokens, {@link SacReplayConfig#defaults()}, 16 trajectories per
-   * update, 1 update per step, γ = 1, τ = 0.05, fixed α = 0.05, learning rates 1e-5 (policy) and
-   * 1e-4 (critics), no weight decay, clip 1.0, {@link CriticArchitectureConfig#defaults()}, raw
-   * rewards, no warm-up, seed 0.
+   * update, 1 update per step, γ = 1, τ = 0.05, the one-step Q target (λ = 0), fixed α = 0.05,
+   * learning rates 1e-5 (policy) and 1e-4 (critics), no weight decay, clip 1.0, {@link
+   * CriticArchitectureConfig#defaults()}, raw rewards, no warm-up, seed 0.
    */
   public static SacConfig defaults() {
     return ConfigKeys.defaults(SacConfig.class);

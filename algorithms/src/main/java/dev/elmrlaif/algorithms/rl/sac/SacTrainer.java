@@ -52,6 +52,7 @@ import java.util.SplittableRandom;
  *   losses  L_V, L_Q and L_π of {@link SacLosses} (every expectation over the vocabulary exact):
  *             V̂(s) = Σ_a π(a|s)[Q(s,a) − α log(π(a|s)/π_ref(a|s))]        V loss (V − V̂)²
  *             Q̂(s_t,a_t) = r_t + γ V̄(s_{t+1}),  V̄ = 0 at terminal states  Q loss (Q − Q̂)²
+ *             (or Retrace(λ)'s multi-step target, {@code sac.retrace_lambda}; see SacLosses)
  *             L_π = Σ_a π_θ(a|s)[α log(π_θ(a|s)/π_ref(a|s)) − Q(s,a)]     (Q constant)
  *   update  critics: global-norm clip, AdamW over Q and V together; policy (after warmup_steps
  *           steps of critic-only updates): clip, its own AdamW; then V̄ ← (1 − τ)V̄ + τV;
@@ -232,10 +233,12 @@ public final class SacTrainer extends OffPolicyTrainer<SacTrainer.State> {
     double[] stepRewards = new double[rows * width];
     double[] nextNonTerminal = new double[rows * width];
     double[] weights = new double[rows * width];
+    double[] logBehaviour = new double[rows * width];
     for (int b = 0; b < rows; b++) {
       Trajectory trajectory = drawn.get(b).trajectory();
       int length = trajectory.length();
       double[] tokenRewards = trajectory.tokenRewards().orElse(new double[length]);
+      System.arraycopy(trajectory.behaviourLogProbs(), 0, logBehaviour, b * width, length);
       for (int t = 0; t < length; t++) {
         int cell = b * width + t;
         actions[cell] = trajectory.action(t);
@@ -278,9 +281,11 @@ public final class SacTrainer extends OffPolicyTrainer<SacTrainer.State> {
                     EngineOwned.create(scope, actions, new Shape(rows, width, 1)),
                     EngineOwned.create(scope, stepRewards, grid, type),
                     EngineOwned.create(scope, nextNonTerminal, grid, type),
-                    EngineOwned.create(scope, weights, grid, type)),
+                    EngineOwned.create(scope, weights, grid, type),
+                    EngineOwned.create(scope, logBehaviour, grid, type)),
                 alpha,
-                config.gamma());
+                config.gamma(),
+                config.retraceLambda());
         NDArray total = result.qLoss().add(result.vLoss());
         if (policyMoves) {
           total = total.add(result.policyLoss());

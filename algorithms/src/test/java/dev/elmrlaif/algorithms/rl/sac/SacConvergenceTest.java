@@ -19,7 +19,8 @@ import org.junit.jupiter.params.provider.ValueSource;
  * at most 0.05, from a start well above that, for three values of {@code β}; and with the rewards
  * centred on their context's other samples ({@code center_rewards}), whose optimum is the same, for
  * β = 1 and 2 (at β = 0.5 the noise of the leave-one-out shift leaves it at TV 0.064 after 150
- * steps and 0.073 after 300).
+ * steps and 0.073 after 300); and with Retrace's Q targets at λ = 1 ({@code retrace_lambda}), for
+ * the three values of β.
  */
 class SacConvergenceTest {
   private static final Logger LOG = LogManager.getLogger(SacConvergenceTest.class);
@@ -37,12 +38,23 @@ class SacConvergenceTest {
     reachesTheOptimum(beta, true);
   }
 
+  @ParameterizedTest
+  @ValueSource(doubles = {0.5, 1.0, 2.0})
+  void sacWithRetraceTargetsReachesTheSameOptimum(double beta) {
+    reachesTheOptimum(beta, false, 1.0);
+  }
+
   private static void reachesTheOptimum(double beta, boolean centred) {
+    reachesTheOptimum(beta, centred, 0.0);
+  }
+
+  private static void reachesTheOptimum(double beta, boolean centred, double lambda) {
     try (SyntheticElmPolicy toy = SyntheticElmPolicy.initialize(4, 2, 16, DataType.FLOAT32, 3)) {
       SyntheticCoMdp coMdp = toy.coMdp(SacToy.reward(), beta);
       double initial = toy.totalVariationToOptimal(coMdp);
       assertTrue(initial > 0.08, "the start must be far from the optimum: TV " + initial);
-      SacConfig config = SacToy.config(toy, beta).withCenterRewards(centred);
+      SacConfig config =
+          SacToy.config(toy, beta).withCenterRewards(centred).withRetraceLambda(lambda);
       try (SacTrainer trainer =
           new SacTrainer(
               toy.policy(), toy.reference(), SyntheticElmPolicy.completionReward(coMdp), config)) {
@@ -52,9 +64,10 @@ class SacConvergenceTest {
             LOG.info(
                 String.format(
                     Locale.ROOT,
-                    "beta %.1f centred %s step %d: TV %.4f q_loss %.5f v_loss %.5f",
+                    "beta %.1f centred %s lambda %.1f step %d: TV %.4f q_loss %.5f v_loss %.5f",
                     beta,
                     centred,
+                    lambda,
                     step,
                     toy.totalVariationToOptimal(coMdp),
                     result.metrics().get("q_loss"),
@@ -66,9 +79,11 @@ class SacConvergenceTest {
       LOG.info(
           String.format(
               Locale.ROOT,
-              "beta %.1f centred %s: TV to pi* %.4f -> %.4f after %d steps, J %.4f (optimum %.4f)",
+              "beta %.1f centred %s lambda %.1f: TV to pi* %.4f -> %.4f after %d steps, J %.4f"
+                  + " (optimum %.4f)",
               beta,
               centred,
+              lambda,
               initial,
               trained,
               STEPS,

@@ -18,12 +18,14 @@ import dev.elmrlaif.algorithms.synthetic.TokenMdp;
 import java.util.List;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The SAC losses of {@link SacLosses} (H2–H4) against {@link SoftBellman}'s per-state formulas and
- * hand-derived gradients, in float64: on a tiny padded batch away from any optimum, and at the
- * soft-optimal fixed point of a synthetic CoMDP, where both critic losses and the policy gradient
- * vanish.
+ * hand-derived gradients, in float64: on a tiny padded batch away from any optimum (with the
+ * one-step Q target and with Retrace's), and at the soft-optimal fixed point of a synthetic CoMDP,
+ * where both critic losses and the policy gradient vanish with either target.
  */
 class SacLossesTest {
   private static final int V = 3;
@@ -42,6 +44,7 @@ class SacLossesTest {
     final double[] rewards;
     final double[] nextNonTerminal;
     final double[] weights;
+    final double[] logBehaviour;
 
     Batch(int rows, int width, int vocab) {
       this.rows = rows;
@@ -56,6 +59,7 @@ class SacLossesTest {
       rewards = new double[rows * width];
       nextNonTerminal = new double[rows * width];
       weights = new double[rows * width];
+      logBehaviour = new double[rows * width];
     }
 
     double[] row(double[] grid, int cell) {
@@ -79,6 +83,10 @@ class SacLossesTest {
       double[] vGradient) {}
 
   private static Computed compute(Batch b, double alpha, double gamma) {
+    return compute(b, alpha, gamma, 0);
+  }
+
+  private static Computed compute(Batch b, double alpha, double gamma, double lambda) {
     try (NDManager manager = NDManager.newBaseManager()) {
       Shape grid = new Shape(b.rows, b.width);
       Shape full = new Shape(b.rows, b.width, b.vocab);
@@ -97,9 +105,11 @@ class SacLossesTest {
                     constant(manager, b.actions, new Shape(b.rows, b.width, 1)),
                     constant(manager, b.rewards, grid),
                     constant(manager, b.nextNonTerminal, grid),
-                    constant(manager, b.weights, grid)),
+                    constant(manager, b.weights, grid),
+                    constant(manager, b.logBehaviour, grid)),
                 alpha,
-                gamma);
+                gamma,
+                lambda);
         collector.backward(result.qLoss().add(result.vLoss()).add(result.policyLoss()));
         return new Computed(
             result.qLoss().getDouble(),
@@ -190,8 +200,80 @@ class SacLossesTest {
     assertArrayEquals(logitGradient, c.logitGradient(), 1e-12);
   }
 
+  /**
+   * Retrace(λ)'s Q targets by hand, from the last step back: a row of three steps whose two later
+   * actions have importance ratios π/μ of about 2.7 (cut to 1) and 0.37, a row of one step and two
+   * padded cells; the V target and the policy loss are those of the one-step update.
+   */
   @Test
-  void atTheSoftOptimumTheCriticLossesAndThePolicyGradientVanish() {
+  void retraceTargetsFollowTheRecursionWithTheRatioCutAtOne() {
+    SplittableRandom random = new SplittableRandom(9);
+    Batch b = new Batch(2, 3, V);
+    int[] lengths = {3, 1};
+    for (int i = 0; i < b.logits.length; i++) {
+      b.logits[i] = random.nextGaussian();
+      b.q[i] = random.nextGaussian();
+    }
+    for (int cell = 0; cell < 6; cell++) {
+      double[] z = new double[V];
+      for (int a = 0; a < V; a++) {
+        z[a] = random.nextGaussian();
+      }
+      b.setRow(b.logReference, cell, LogProbs.logSoftmax(z));
+      b.v[cell] = random.nextGaussian();
+      b.targetV[cell] = random.nextGaussian();
+    }
+    long[] actions = {1, 0, 2, 2, 0, 0};
+    System.arraycopy(actions, 0, b.actions, 0, 6);
+    double[] logPiTaken = new double[6];
+    for (int cell = 0; cell < 6; cell++) {
+      logPiTaken[cell] = LogProbs.logSoftmax(b.row(b.logits, cell))[(int) actions[cell]];
+      b.logBehaviour[cell] = logPiTaken[cell];
+    }
+    b.logBehaviour[1] = logPiTaken[1] - 1.0; // π/μ = e: the trace is cut to λ
+    b.logBehaviour[2] = logPiTaken[2] + 1.0; // π/μ = 1/e
+    b.rewards[1] = 0.25; // a per-token reward on a middle step
+    b.rewards[2] = 1.3; // terminal reward of row 0
+    b.rewards[3] = 0.7; // terminal reward of row 1
+    b.nextNonTerminal[0] = 1;
+    b.nextNonTerminal[1] = 1;
+    for (int cell : new int[] {0, 1, 2, 3}) {
+      b.weights[cell] = 1.0 / 4;
+    }
+    double alpha = 0.7;
+    double gamma = 0.9;
+    double lambda = 0.6;
+
+    Computed retrace = compute(b, alpha, gamma, lambda);
+    Computed oneStep = compute(b, alpha, gamma, 0);
+
+    double q1 = b.q[1 * V + (int) actions[1]];
+    double q2 = b.q[2 * V + (int) actions[2]];
+    double target2 = 1.3;
+    double target1 = 0.25 + gamma * (b.targetV[2] + lambda * Math.exp(-1.0) * (target2 - q2));
+    double target0 = gamma * (b.targetV[1] + lambda * 1.0 * (target1 - q1));
+    double[] expected = {target0, target1, target2, 0.7, 0, 0};
+    assertArrayEquals(expected, retrace.qTarget(), 1e-12);
+    double[] qGradient = new double[b.q.length];
+    double qLoss = 0;
+    for (int cell : new int[] {0, 1, 2, 3}) {
+      double taken = b.q[cell * V + (int) actions[cell]];
+      qLoss += b.weights[cell] * Math.pow(taken - expected[cell], 2);
+      qGradient[cell * V + (int) actions[cell]] = 2 * b.weights[cell] * (taken - expected[cell]);
+    }
+    assertEquals(qLoss, retrace.qLoss(), 1e-12);
+    assertArrayEquals(qGradient, retrace.qGradient(), 1e-12);
+    assertArrayEquals(oneStep.vTarget(), retrace.vTarget(), 0.0);
+    assertEquals(oneStep.policyLoss(), retrace.policyLoss(), 0.0);
+    assertArrayEquals(oneStep.logitGradient(), retrace.logitGradient(), 0.0);
+    // λ = 0 is the one-step target r_t + γ·V̄(s_{t+1}), whatever μ is.
+    assertEquals(gamma * b.targetV[1], oneStep.qTarget()[0], 1e-12);
+    assertEquals(0.25 + gamma * b.targetV[2], oneStep.qTarget()[1], 1e-12);
+  }
+
+  @ParameterizedTest
+  @ValueSource(doubles = {0.0, 1.0})
+  void atTheSoftOptimumTheCriticLossesAndThePolicyGradientVanish(double lambda) {
     TokenMdp mdp = new TokenMdp(4, 2);
     double alpha = 0.8;
     SyntheticCoMdp coMdp =
@@ -217,10 +299,12 @@ class SacLossesTest {
         b.rewards[cell] = last ? coMdp.reward(y) : 0;
         b.nextNonTerminal[cell] = last ? 0 : 1;
         b.weights[cell] = 1.0 / states;
+        // Generated by π_ref, not π*: Retrace's corrections are 0 at the optimum whatever μ is.
+        b.logBehaviour[cell] = coMdp.reference().logProbabilities(s)[y.get(t)];
       }
     }
 
-    Computed c = compute(b, alpha, 1.0);
+    Computed c = compute(b, alpha, 1.0, lambda);
 
     assertEquals(0.0, c.qLoss(), 1e-20);
     assertEquals(0.0, c.vLoss(), 1e-20);
