@@ -124,16 +124,19 @@ class SacLossesTest {
     }
   }
 
-  @Test
-  void targetsLossesAndGradientsAreTheFormulasOfH2ToH4() {
-    SplittableRandom random = new SplittableRandom(4);
-    Batch b = new Batch(2, 2, V); // row 0: two states; row 1: one state and one padded cell
-    int[] lengths = {2, 1};
+  /**
+   * A batch of {@code rows × width} cells whose logits, Q values, reference distributions, V and
+   * target V are drawn from a seeded Gaussian; actions, rewards, weights and μ are left to the
+   * test.
+   */
+  private static Batch randomBatch(int rows, int width, long seed) {
+    SplittableRandom random = new SplittableRandom(seed);
+    Batch b = new Batch(rows, width, V);
     for (int i = 0; i < b.logits.length; i++) {
       b.logits[i] = random.nextGaussian();
       b.q[i] = random.nextGaussian();
     }
-    for (int cell = 0; cell < 4; cell++) {
+    for (int cell = 0; cell < rows * width; cell++) {
       double[] z = new double[V];
       for (int a = 0; a < V; a++) {
         z[a] = random.nextGaussian();
@@ -142,6 +145,13 @@ class SacLossesTest {
       b.v[cell] = random.nextGaussian();
       b.targetV[cell] = random.nextGaussian();
     }
+    return b;
+  }
+
+  @Test
+  void targetsLossesAndGradientsAreTheFormulasOfH2ToH4() {
+    Batch b = randomBatch(2, 2, 4); // row 0: two states; row 1: one state and one padded cell
+    int[] lengths = {2, 1};
     double[] importance = {1.0, 0.5};
     b.actions[0] = 2;
     b.actions[1] = 0;
@@ -207,22 +217,7 @@ class SacLossesTest {
    */
   @Test
   void retraceTargetsFollowTheRecursionWithTheRatioCutAtOne() {
-    SplittableRandom random = new SplittableRandom(9);
-    Batch b = new Batch(2, 3, V);
-    int[] lengths = {3, 1};
-    for (int i = 0; i < b.logits.length; i++) {
-      b.logits[i] = random.nextGaussian();
-      b.q[i] = random.nextGaussian();
-    }
-    for (int cell = 0; cell < 6; cell++) {
-      double[] z = new double[V];
-      for (int a = 0; a < V; a++) {
-        z[a] = random.nextGaussian();
-      }
-      b.setRow(b.logReference, cell, LogProbs.logSoftmax(z));
-      b.v[cell] = random.nextGaussian();
-      b.targetV[cell] = random.nextGaussian();
-    }
+    Batch b = randomBatch(2, 3, 9); // row 0: three states; row 1: one state and two padded cells
     long[] actions = {1, 0, 2, 2, 0, 0};
     System.arraycopy(actions, 0, b.actions, 0, 6);
     double[] logPiTaken = new double[6];
