@@ -118,13 +118,12 @@ final class SacLosses {
     long[] shape = in.rewards().getShape().getShape();
     int rows = (int) shape[0];
     int width = (int) shape[1];
-    double[] rewards = doubles(in.rewards());
-    double[] nextNonTerminal = doubles(in.nextNonTerminal());
-    double[] targetV = doubles(in.targetV());
-    double[] qTaken = doubles(qTakenFixed);
-    double[] logPolicyTaken =
-        doubles(in.logPolicy().stopGradient().gather(in.actions(), 2).squeeze(2));
-    double[] logBehaviour = doubles(in.logBehaviour());
+    double[] rewards = toDoubles(in.rewards());
+    double[] nextNonTerminal = toDoubles(in.nextNonTerminal());
+    double[] targetV = toDoubles(in.targetV());
+    double[] qTaken = toDoubles(qTakenFixed);
+    double[] logPolicyTaken = toDoubles(in.logPolicy().gather(in.actions(), 2).squeeze(2));
+    double[] logBehaviour = toDoubles(in.logBehaviour());
     double[] targets = new double[rows * width];
     for (int b = 0; b < rows; b++) {
       for (int t = width - 1; t >= 0; t--) {
@@ -143,8 +142,9 @@ final class SacLosses {
         in.rewards().getManager(), targets, in.rewards().getShape(), in.rewards().getDataType());
   }
 
-  private static double[] doubles(NDArray array) {
-    return array.toType(DataType.FLOAT64, false).toDoubleArray();
+  /** A constant copy of {@code array} as Java doubles (for the recursion here and SacTrainer). */
+  static double[] toDoubles(NDArray array) {
+    return array.stopGradient().toType(DataType.FLOAT64, false).toDoubleArray();
   }
 
   /** {@code x[:, t+1]} at column {@code t}, 0 in the last column: the value of the next state. */

@@ -295,7 +295,7 @@ public final class SacTrainer extends OffPolicyTrainer<SacTrainer.State> {
             new double[] {
               scalar(result.qLoss()), scalar(result.vLoss()), scalar(result.policyLoss())
             };
-        tdErrors = toDoubles(result.tdError());
+        tdErrors = SacLosses.toDoubles(result.tdError());
       }
     }
     Map<String, NDArray> criticParameters = new LinkedHashMap<>();
@@ -385,9 +385,5 @@ public final class SacTrainer extends OffPolicyTrainer<SacTrainer.State> {
 
   private static double scalar(NDArray value) {
     return value.stopGradient().toType(DataType.FLOAT64, false).getDouble();
-  }
-
-  private static double[] toDoubles(NDArray array) {
-    return array.stopGradient().toType(DataType.FLOAT64, false).toDoubleArray();
   }
 }
