@@ -30,15 +30,17 @@ import java.util.SplittableRandom;
 /**
  * A critic reads token sequences (DESIGN.md §4): a trunk turns (context, continuation) into the
  * hidden state of every state {@code s_t = prompt + y_<t} of the continuation, and a linear head
- * maps each hidden state {@code h_t ∈ R^d} to {@code outputs} values, {@code h_t W + b}. The hidden
- * state of {@code s_t} is the one whose logits give {@code π(·|s_t)} in the policy (the position of
- * the last token of {@code s_t}), so causal attention makes the value at {@code t} a function of
- * {@code s_t} alone. The terminal state {@code s_T} has value 0 by definition and gets no output.
+ * maps each hidden state {@code h_t ∈ R^d} to {@code outputs} values, {@code h_t W + b} (or, for a
+ * Q critic with a {@link QHead#TIED tied} head, {@code (h_t A) Eᵀ + b}, {@code E} the trunk's
+ * output embedding). The hidden state of {@code s_t} is the one whose logits give {@code π(·|s_t)}
+ * in the policy (the position of the last token of {@code s_t}), so causal attention makes the
+ * value at {@code t} a function of {@code s_t} alone. The terminal state {@code s_T} has value 0 by
+ * definition and gets no output.
  *
- * <p>Parameters: {@code <head>.weight [d, outputs]}, {@code <head>.bias [outputs]} and, for a
- * {@link CriticTrunk#SEPARATE separate} trunk, {@code trunk.<ELM parameter name>}. A {@link
- * CriticTrunk#SHARED_FROZEN shared} trunk belongs to the caller: it is neither saved, nor copied,
- * nor closed here, and its hidden states are detached so no gradient reaches it.
+ * <p>Parameters: {@code <head>.weight [d, outputs]} ({@code [d, d]} when tied), {@code <head>.bias
+ * [outputs]} and, for a {@link CriticTrunk#SEPARATE separate} trunk, {@code trunk.<ELM parameter
+ * name>}. A {@link CriticTrunk#SHARED_FROZEN shared} trunk belongs to the caller: it is neither
+ * saved, nor copied, nor closed here, and its hidden states are detached so no gradient reaches it.
  *
  * <p>Memory: compute values inside an {@link NDScope} that closes after the backward pass, once per
  * step (docs/djl-pitfalls.md), as for {@code Elm.continuationLogProbs}.
@@ -51,19 +53,24 @@ public abstract sealed class Critic implements AutoCloseable permits QCritic, VC
 
   private final CriticConfig config;
   private final String headName;
+  private final boolean tied;
   private final Elm sharedTrunk;
   private final Elm ownTrunk;
   private final NDManager headManager;
   private final LinkedHashMap<String, NDArray> head = new LinkedHashMap<>();
 
-  /** A freshly initialised critic over {@code base} (see {@link QCritic#create}). */
-  Critic(CriticConfig config, Elm base, String headName, int outputs) {
+  /**
+   * A freshly initialised critic over {@code base} (see {@link QCritic#create}); {@code tied}: the
+   * head is {@code (h A) Eᵀ + b} ({@link QHead#TIED}, {@code outputs} the vocabulary).
+   */
+  Critic(CriticConfig config, Elm base, String headName, int outputs, boolean tied) {
     if (config == null || base == null) {
       throw new IllegalArgumentException(
           "critic: config and base model must be set; found config=" + config + " base=" + base);
     }
     this.config = config;
     this.headName = headName;
+    this.tied = tied;
     SplittableRandom random = new SplittableRandom(config.seed());
     if (config.trunk() == CriticTrunk.SEPARATE) {
       this.sharedTrunk = null;
@@ -82,7 +89,11 @@ public abstract sealed class Critic implements AutoCloseable permits QCritic, VC
     long d = trunk.config().lm().dModel();
     NDArray weight =
         Initializers.gaussian(
-            headManager, new Shape(d, outputs), config.headInitStd(), random, trunk.dataType());
+            headManager,
+            new Shape(d, tied ? d : outputs),
+            config.headInitStd(),
+            random,
+            trunk.dataType());
     NDArray bias = Initializers.constant(headManager, new Shape(outputs), 0, trunk.dataType());
     putHead(".weight", weight);
     putHead(".bias", bias);
@@ -92,6 +103,7 @@ public abstract sealed class Critic implements AutoCloseable permits QCritic, VC
   Critic(Critic source) {
     this.config = source.config;
     this.headName = source.headName;
+    this.tied = source.tied;
     this.sharedTrunk = source.sharedTrunk;
     if (source.ownTrunk != null) {
       NDManager owner = NDManager.newBaseManager(source.ownTrunk.device());
@@ -244,11 +256,13 @@ public abstract sealed class Critic implements AutoCloseable permits QCritic, VC
               + " this critic's trunk; expected Critic.trunkStates(..., critic.trunk(), ...)");
     }
     NDArray hidden = ownTrunk == null ? states.hidden().stopGradient() : states.hidden();
-    NDArray outputs =
-        hidden
-            .matMul(head.get(headName + ".weight"))
-            .add(head.get(headName + ".bias"))
-            .mul(states.mask().expandDims(2));
+    NDArray projected = hidden.matMul(head.get(headName + ".weight")); // [B, C, outputs or d]
+    if (tied) {
+      NDArray embedding = trunk().outputEmbedding(); // [V, d]
+      projected =
+          projected.matMul((ownTrunk == null ? embedding.stopGradient() : embedding).transpose());
+    }
+    NDArray outputs = projected.add(head.get(headName + ".bias")).mul(states.mask().expandDims(2));
     return new CriticValues(outputs, states.mask(), states.lengths());
   }
 
@@ -288,6 +302,7 @@ public abstract sealed class Critic implements AutoCloseable permits QCritic, VC
     metadata.put("format", FILE_FORMAT);
     metadata.put("head", headName);
     metadata.put("trunk", config.trunk().name());
+    metadata.put("head_form", headForm());
     Safetensors.write(file, parameters(), metadata);
   }
 
@@ -304,6 +319,9 @@ public abstract sealed class Critic implements AutoCloseable permits QCritic, VC
       requireMetadata(file, metadata, "format", FILE_FORMAT, "a file written by Critic.save");
       requireMetadata(file, metadata, "head", headName, "a " + headName + " critic");
       requireMetadata(file, metadata, "trunk", config.trunk().name(), "this critic's trunk");
+      if (metadata.containsKey("head_form") || tied) { // files from before tied heads are full
+        requireMetadata(file, metadata, "head_form", headForm(), "this critic's head form");
+      }
       Map<String, NDArray> own = parameters();
       Map<String, NDArray> saved = content.tensors();
       if (!saved.keySet().equals(own.keySet())) {
@@ -344,18 +362,28 @@ public abstract sealed class Critic implements AutoCloseable permits QCritic, VC
     }
   }
 
+  private String headForm() {
+    return tied ? QHead.TIED.name() : QHead.FULL.name();
+  }
+
   private void requireCompatible(Critic other) {
-    if (other.getClass() != getClass() || other.config.trunk() != config.trunk()) {
+    if (other.getClass() != getClass()
+        || other.config.trunk() != config.trunk()
+        || other.tied != tied) {
       throw new IllegalArgumentException(
           "critic: a "
               + getClass().getSimpleName()
               + " with a "
               + config.trunk()
-              + " trunk cannot follow a "
+              + " trunk and a "
+              + headForm()
+              + " head cannot follow a "
               + other.getClass().getSimpleName()
               + " with a "
               + other.config.trunk()
-              + " trunk");
+              + " trunk and a "
+              + other.headForm()
+              + " head");
     }
     Map<String, NDArray> mine = parameters();
     Map<String, NDArray> theirs = other.parameters();

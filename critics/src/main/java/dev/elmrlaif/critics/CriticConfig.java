@@ -2,25 +2,35 @@ package dev.elmrlaif.critics;
 
 /**
  * How a {@link QCritic} or {@link VCritic} is built: its {@link CriticTrunk}, the shape of a {@link
- * CriticTrunk#SEPARATE separate} trunk, the initial scale of the linear head and the seed of every
- * random initialisation. The YAML mapping lives in the application (its {@code sac} section); this
- * record only validates.
+ * CriticTrunk#SEPARATE separate} trunk, the form of a Q critic's head ({@link QHead}), the initial
+ * scale of the head and the seed of every random initialisation. The YAML mapping lives in the
+ * application (its {@code sac} section); this record only validates.
  *
  * @param trunk which trunk reads the sequence
  * @param layers transformer blocks of a separate trunk (ignored for shared_frozen)
  * @param heads attention heads of a separate trunk (ignored for shared_frozen)
  * @param dModel width of a separate trunk, a multiple of {@code heads} (ignored for shared_frozen)
+ * @param qHead the form of a {@link QCritic}'s head (a {@link VCritic} ignores it)
  * @param headInitStd standard deviation of the head's initial weights ({@code 0} starts every value
  *     at exactly 0); the head's bias starts at 0
  * @param seed seed of the head's (and a separate trunk's) initialisation
  */
 public record CriticConfig(
-    CriticTrunk trunk, int layers, int heads, int dModel, double headInitStd, long seed) {
+    CriticTrunk trunk,
+    int layers,
+    int heads,
+    int dModel,
+    QHead qHead,
+    double headInitStd,
+    long seed) {
 
   public CriticConfig {
     if (trunk == null) {
       throw new IllegalArgumentException(
           "critic.trunk: missing, expected shared_frozen or separate");
+    }
+    if (qHead == null) {
+      throw new IllegalArgumentException("critic.q_head: missing, expected full or tied");
     }
     requirePositive("critic.layers", layers);
     requirePositive("critic.heads", heads);
@@ -35,9 +45,9 @@ public record CriticConfig(
     }
   }
 
-  /** Heads on the frozen trunk, zero-initialised, seed 0: the cheapest critic. */
+  /** Full heads on the frozen trunk, zero-initialised, seed 0: the cheapest critic. */
   public static CriticConfig defaults() {
-    return new CriticConfig(CriticTrunk.SHARED_FROZEN, 2, 2, 64, 0.0, 0L);
+    return new CriticConfig(CriticTrunk.SHARED_FROZEN, 2, 2, 64, QHead.FULL, 0.0, 0L);
   }
 
   /** Heads on a frozen shared trunk (the trunk's sizes keep their defaults and are unused). */
@@ -48,12 +58,13 @@ public record CriticConfig(
   /** A separate trunk of {@code layers} blocks, {@code heads} heads and width {@code dModel}. */
   public static CriticConfig separate(
       int layers, int heads, int dModel, double headInitStd, long seed) {
-    return new CriticConfig(CriticTrunk.SEPARATE, layers, heads, dModel, headInitStd, seed);
+    return new CriticConfig(
+        CriticTrunk.SEPARATE, layers, heads, dModel, QHead.FULL, headInitStd, seed);
   }
 
   /** This config with another seed (e.g. one per critic of a trainer). */
   public CriticConfig withSeed(long newSeed) {
-    return new CriticConfig(trunk, layers, heads, dModel, headInitStd, newSeed);
+    return new CriticConfig(trunk, layers, heads, dModel, qHead, headInitStd, newSeed);
   }
 
   /** A builder starting from {@link #defaults()}. */
@@ -72,6 +83,7 @@ public record CriticConfig(
     private int layers;
     private int heads;
     private int dModel;
+    private QHead qHead;
     private double headInitStd;
     private long seed;
 
@@ -80,6 +92,7 @@ public record CriticConfig(
       layers = from.layers;
       heads = from.heads;
       dModel = from.dModel;
+      qHead = from.qHead;
       headInitStd = from.headInitStd;
       seed = from.seed;
     }
@@ -104,6 +117,11 @@ public record CriticConfig(
       return this;
     }
 
+    public Builder qHead(QHead value) {
+      qHead = value;
+      return this;
+    }
+
     public Builder headInitStd(double value) {
       headInitStd = value;
       return this;
@@ -115,7 +133,7 @@ public record CriticConfig(
     }
 
     public CriticConfig build() {
-      return new CriticConfig(trunk, layers, heads, dModel, headInitStd, seed);
+      return new CriticConfig(trunk, layers, heads, dModel, qHead, headInitStd, seed);
     }
   }
 

@@ -9,14 +9,15 @@ import java.util.List;
  * A soft Q critic over tokens (H3, H5): like a language-model head, it emits one value {@code
  * Q(s_t, a)} per vocabulary token {@code a} at every state {@code s_t} of a continuation, so every
  * expectation over actions ({@code Σ_a π(a|s) Q(s,a)}, {@code α log Σ_a π_ref(a|s) exp(Q(s,a)/α)})
- * is computed exactly. Its head is {@code q_head.weight [d, V]}, {@code q_head.bias [V]}; the trunk
- * and the position convention are {@link Critic}'s.
+ * is computed exactly. Its head is {@code q_head.weight [d, V]}, {@code q_head.bias [V]}, or with a
+ * {@link QHead#TIED tied} head {@code q_head.weight [d, d]} read through the trunk's output
+ * embedding; the trunk and the position convention are {@link Critic}'s.
  */
 public final class QCritic extends Critic {
   private static final String HEAD = "q_head";
 
   private QCritic(CriticConfig config, Elm base) {
-    super(config, base, HEAD, base.config().lm().vocabSize());
+    super(config, base, HEAD, base.config().lm().vocabSize(), config.qHead() == QHead.TIED);
   }
 
   private QCritic(QCritic source) {

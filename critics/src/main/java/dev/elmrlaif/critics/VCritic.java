@@ -15,7 +15,7 @@ public final class VCritic extends Critic {
   private static final String HEAD = "v_head";
 
   private VCritic(CriticConfig config, Elm base) {
-    super(config, base, HEAD, 1);
+    super(config, base, HEAD, 1, false);
   }
 
   private VCritic(VCritic source) {

@@ -204,6 +204,110 @@ class CriticTest {
   }
 
   @Test
+  void aTiedHeadReadsTheHiddenStateThroughItsMatrixAndTheOutputEmbedding() {
+    CriticConfig tied = SHARED.toBuilder().qHead(QHead.TIED).build();
+    try (Elm base = TinyElms.elm(DataType.FLOAT64, 11);
+        QCritic q = QCritic.create(tied, base);
+        NDScope arrays = new NDScope();
+        NDManager scope = NDManager.newBaseManager()) {
+      arrays.suppressNotUsedWarning();
+      int d = 8;
+      int vocab = TinyElms.VOCAB;
+      assertEquals(new Shape(d, d), q.parameters().get("q_head.weight").getShape());
+      assertEquals(new Shape(vocab), q.parameters().get("q_head.bias").getShape());
+      q.parameters().get("q_head.bias").set(new NDIndex("..."), 0.25); // a bias to add, too
+      List<ElmPrompt> prompts = List.of(TinyElms.prompt(0.5f, 2), TinyElms.prompt(-1f));
+      List<int[]> continuations = List.of(new int[] {3}, new int[] {4, 5, 0});
+      TrunkStates states = Critic.trunkStates(scope, base, prompts, continuations);
+      double[] q3 = q.values(states).values().toDoubleArray(); // [2, 3, V]
+      double[] h = states.hidden().toDoubleArray(); // [2, 3, d]
+      double[] a = q.parameters().get("q_head.weight").toDoubleArray(); // [d, d]
+      double[] e = base.outputEmbedding().toDoubleArray(); // [V, d]
+      double[] mask = {1, 0, 0, 1, 1, 1};
+      for (int state = 0; state < 6; state++) {
+        for (int token = 0; token < vocab; token++) {
+          double expected = 0.25;
+          for (int i = 0; i < d; i++) {
+            for (int j = 0; j < d; j++) {
+              expected += h[state * d + i] * a[i * d + j] * e[token * d + j];
+            }
+          }
+          assertEquals(
+              mask[state] * expected,
+              q3[state * vocab + token],
+              1e-12,
+              "state " + state + " token " + token);
+        }
+      }
+    }
+  }
+
+  @Test
+  void aZeroInitialisedTiedHeadStartsAtZeroAndTrainsOnlyItsOwnParameters() {
+    CriticConfig tiedShared =
+        CriticConfig.sharedFrozen(0.0, 3).toBuilder().qHead(QHead.TIED).build();
+    CriticConfig tiedSeparate = SEPARATE.toBuilder().qHead(QHead.TIED).build();
+    try (Elm base = TinyElms.elm(DataType.FLOAT32, 12);
+        QCritic shared = QCritic.create(tiedShared, base);
+        QCritic separate = QCritic.create(tiedSeparate, base);
+        NDScope arrays = new NDScope();
+        NDManager scope = NDManager.newBaseManager()) {
+      arrays.suppressNotUsedWarning();
+      List<ElmPrompt> prompts = List.of(TinyElms.prompt(0.3f, 2));
+      List<int[]> continuations = List.of(new int[] {4, 5});
+      for (float value : shared.values(scope, prompts, continuations).values().toFloatArray()) {
+        assertEquals(0f, value, 0f);
+      }
+      try (GradientCollector collector = base.manager().getEngine().newGradientCollector()) {
+        NDArray states = shared.values(scope, prompts, continuations).values();
+        NDArray loss =
+            states
+                .sub(1)
+                .square()
+                .sum()
+                .add(separate.values(scope, prompts, continuations).values().square().sum());
+        collector.backward(loss);
+      }
+      for (Map.Entry<String, NDArray> entry : base.trainableParameters().entrySet()) {
+        assertEquals(0.0, gradientNorm(entry.getValue()), 0.0, "shared trunk " + entry.getKey());
+      }
+      assertTrue(gradientNorm(shared.trainableParameters().get("q_head.bias")) > 0);
+      assertTrue(
+          gradientNorm(separate.trainableParameters().get("trunk.wte.weight")) > 0,
+          "a separate trunk's output embedding trains with its tied head");
+      assertTrue(gradientNorm(separate.trainableParameters().get("q_head.weight")) > 0);
+    }
+  }
+
+  @Test
+  void aTiedHeadSavesLoadsAndRefusesAFullHeadsFile() throws IOException {
+    CriticConfig tied = SHARED.toBuilder().qHead(QHead.TIED).build();
+    try (Elm base = TinyElms.elm(DataType.FLOAT32, 13);
+        QCritic saved = QCritic.create(tied, base);
+        QCritic restored = QCritic.create(tied.withSeed(8), base);
+        QCritic full = QCritic.create(SHARED, base)) {
+      Path file = folder.resolve("tied.safetensors");
+      saved.save(file);
+      restored.load(file);
+      Map<String, float[]> expected = snapshot(saved);
+      snapshot(restored)
+          .forEach((name, values) -> assertArrayEquals(expected.get(name), values, name));
+      Path fullFile = folder.resolve("full.safetensors");
+      full.save(fullFile);
+      SafetensorsFormatException form =
+          assertThrows(SafetensorsFormatException.class, () -> restored.load(fullFile));
+      assertTrue(
+          form.getMessage().contains("\"head_form\" is FULL, expected TIED"), form.getMessage());
+      IllegalArgumentException polyak =
+          assertThrows(IllegalArgumentException.class, () -> saved.polyakUpdate(full, 0.5));
+      assertTrue(polyak.getMessage().contains("TIED head cannot follow"), polyak.getMessage());
+      QCritic copy = saved.copy();
+      snapshot(copy).forEach((name, values) -> assertArrayEquals(expected.get(name), values, name));
+      copy.close();
+    }
+  }
+
+  @Test
   void polyakAveragingIsExactInTheParametersType() {
     try (Elm base = TinyElms.elm(DataType.FLOAT32, 6);
         QCritic online = QCritic.create(SEPARATE, base);

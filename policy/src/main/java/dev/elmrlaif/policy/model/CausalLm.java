@@ -206,8 +206,15 @@ public final class CausalLm {
 
   /** Output logits {@code hidden · wte^T} (or {@code lm_head} when untied): {@code [..., V]}. */
   public NDArray logits(Map<String, NDArray> parameters, NDArray hidden) {
-    NDArray head = parameters.get(config.tiedHead() ? "wte.weight" : "lm_head.weight");
-    return hidden.matMul(head.transpose());
+    return hidden.matMul(outputEmbedding(parameters).transpose());
+  }
+
+  /**
+   * The output embedding {@code E [V, d]} whose rows give the logits {@code h·Eᵀ}: {@code wte} when
+   * the head is tied, else {@code lm_head}.
+   */
+  public NDArray outputEmbedding(Map<String, NDArray> parameters) {
+    return parameters.get(config.tiedHead() ? "wte.weight" : "lm_head.weight");
   }
 
   /** Causal multi-head self-attention with one fused QKV projection and no per-head loop. */

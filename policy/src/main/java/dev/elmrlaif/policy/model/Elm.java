@@ -370,6 +370,11 @@ public final class Elm implements AutoCloseable {
     return lm.logits(parameters, hidden);
   }
 
+  /** The output embedding {@code E [V, d]}: {@link #logits} is {@code hidden·Eᵀ}. */
+  public NDArray outputEmbedding() {
+    return lm.outputEmbedding(parameters);
+  }
+
   /** A KV cache for a generation batch with room for {@code newTokens} more positions. */
   public KvCache newKvCache(NDManager parent, PromptBatch batch, int newTokens) {
     int capacity = batch.length + newTokens;

@@ -3,9 +3,11 @@ package dev.elmrlaif.algorithms.rl.sac;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.ndarray.types.DataType;
+import dev.elmrlaif.algorithms.rl.CriticArchitectureConfig;
 import dev.elmrlaif.algorithms.rl.RlStep;
 import dev.elmrlaif.algorithms.rl.reinforce.SyntheticElmPolicy;
 import dev.elmrlaif.algorithms.synthetic.SyntheticCoMdp;
+import dev.elmrlaif.critics.QHead;
 import java.util.List;
 import java.util.Locale;
 import org.apache.logging.log4j.LogManager;
@@ -20,7 +22,8 @@ import org.junit.jupiter.params.provider.ValueSource;
  * centred on their context's other samples ({@code center_rewards}), whose optimum is the same, for
  * β = 1 and 2 (at β = 0.5 the noise of the leave-one-out shift leaves it at TV 0.064 after 150
  * steps and 0.073 after 300); and with Retrace's Q targets at λ = 1 ({@code retrace_lambda}), for
- * the three values of β.
+ * the three values of β; and with a Q head tied to the model's output embedding ({@code q_head:
+ * tied}), which can represent every Q here (width 16 over 4 tokens), for the three values of β.
  */
 class SacConvergenceTest {
   private static final Logger LOG = LogManager.getLogger(SacConvergenceTest.class);
@@ -44,17 +47,30 @@ class SacConvergenceTest {
     reachesTheOptimum(beta, false, 1.0);
   }
 
+  @ParameterizedTest
+  @ValueSource(doubles = {0.5, 1.0, 2.0})
+  void sacWithATiedQHeadReachesTheSameOptimum(double beta) {
+    reachesTheOptimum(beta, false, 0.0, QHead.TIED);
+  }
+
   private static void reachesTheOptimum(double beta, boolean centred) {
     reachesTheOptimum(beta, centred, 0.0);
   }
 
   private static void reachesTheOptimum(double beta, boolean centred, double lambda) {
+    reachesTheOptimum(beta, centred, lambda, QHead.FULL);
+  }
+
+  private static void reachesTheOptimum(double beta, boolean centred, double lambda, QHead qHead) {
     try (SyntheticElmPolicy toy = SyntheticElmPolicy.initialize(4, 2, 16, DataType.FLOAT32, 3)) {
       SyntheticCoMdp coMdp = toy.coMdp(SacToy.reward(), beta);
       double initial = toy.totalVariationToOptimal(coMdp);
       assertTrue(initial > 0.08, "the start must be far from the optimum: TV " + initial);
       SacConfig config =
-          SacToy.config(toy, beta).withCenterRewards(centred).withRetraceLambda(lambda);
+          SacToy.config(toy, beta)
+              .withCenterRewards(centred)
+              .withRetraceLambda(lambda)
+              .withCritic(CriticArchitectureConfig.defaults().withQHead(qHead));
       try (SacTrainer trainer =
           new SacTrainer(
               toy.policy(), toy.reference(), SyntheticElmPolicy.completionReward(coMdp), config)) {
@@ -64,10 +80,12 @@ class SacConvergenceTest {
             LOG.info(
                 String.format(
                     Locale.ROOT,
-                    "beta %.1f centred %s lambda %.1f step %d: TV %.4f q_loss %.5f v_loss %.5f",
+                    "beta %.1f centred %s lambda %.1f %s head step %d: TV %.4f q_loss %.5f"
+                        + " v_loss %.5f",
                     beta,
                     centred,
                     lambda,
+                    qHead,
                     step,
                     toy.totalVariationToOptimal(coMdp),
                     result.metrics().get("q_loss"),
@@ -79,11 +97,12 @@ class SacConvergenceTest {
       LOG.info(
           String.format(
               Locale.ROOT,
-              "beta %.1f centred %s lambda %.1f: TV to pi* %.4f -> %.4f after %d steps, J %.4f"
-                  + " (optimum %.4f)",
+              "beta %.1f centred %s lambda %.1f %s head: TV to pi* %.4f -> %.4f after %d steps,"
+                  + " J %.4f (optimum %.4f)",
               beta,
               centred,
               lambda,
+              qHead,
               initial,
               trained,
               STEPS,

@@ -113,6 +113,21 @@ class SacConfigTest {
                 b -> b.trunk(CriticTrunk.SEPARATE).layers(2).heads(4).dModel(32).headInitStd(0.01));
     assertEquals(
         dev.elmrlaif.critics.CriticConfig.separate(2, 4, 32, 0.01, 9), critic.toCriticConfig(9));
+    assertEquals(
+        dev.elmrlaif.critics.QHead.TIED,
+        critic.withQHead(dev.elmrlaif.critics.QHead.TIED).toCriticConfig(9).qHead());
+  }
+
+  @Test
+  void theQHeadIsReadFromYamlAndABadOneIsNamed() {
+    assertEquals(
+        dev.elmrlaif.critics.QHead.TIED,
+        YamlConfigs.load("sac:\n  critic:\n    q_head: tied\n").sac().critic().qHead());
+    assertEquals(
+        dev.elmrlaif.critics.QHead.FULL, YamlConfigs.load("seed: 1\n").sac().critic().qHead());
+    assertMessage(
+        "line 3: key `sac.critic.q_head`: found \"low_rank\", expected one of full, tied",
+        "sac:\n  critic:\n    q_head: low_rank\n");
   }
 
   private static void assertMessage(String expected, String yaml, String... overrides) {
