@@ -127,21 +127,13 @@ public final class Experiments {
     Map<String, ExperimentFigures> results =
         run(
             which,
-            kind -> {
+            (kind, decoding) -> {
               Map<String, ElmTextSource> sources = new LinkedHashMap<>();
               modelsByStage.forEach(
                   (stage, models) -> {
                     Path folder = models.get(kind);
                     if (folder != null) {
-                      sources.put(
-                          stage,
-                          new ElmTextSource(
-                              data,
-                              folder,
-                              device,
-                              config.batchSize(),
-                              config.maxNewTokens(),
-                              seed));
+                      sources.put(stage, new ElmTextSource(data, folder, device, decoding, seed));
                     }
                   });
               return sources;
@@ -157,17 +149,21 @@ public final class Experiments {
     return List.copyOf(kinds);
   }
 
-  /** Opens the text sources of one entity kind, by stage; they are closed after the kind's run. */
+  /**
+   * Opens the text sources of one entity kind, by stage; they are closed after the kind's run. A
+   * trained model's source decodes with {@code decoding}, the evaluation's decoding whose best-of-N
+   * scores against the experiments' own targets.
+   */
   @FunctionalInterface
-  public interface SourcesOfKind {
-    Map<String, ? extends TextSource> open(String kind);
+  interface SourcesOfKind {
+    Map<String, ? extends TextSource> open(String kind, HeldOutDecoding decoding);
   }
 
   /**
    * Runs {@code which} on the given kinds, each with the text sources {@code sources} opens for it
    * (by stage, in the order the curves are drawn).
    */
-  public Map<String, ExperimentFigures> run(
+  Map<String, ExperimentFigures> run(
       List<ExperimentName> which, SourcesOfKind sources, List<String> kinds) {
     Bootstrap bootstrap =
         new Bootstrap(config.bootstrapResamples(), Bootstrap.CONFIDENCE, seed + 1009);
@@ -197,7 +193,7 @@ public final class Experiments {
                 seed)
             : null;
     for (String kind : kinds) {
-      Map<String, ? extends TextSource> opened = sources.open(kind);
+      Map<String, ? extends TextSource> opened = sources.open(kind, scorer.decoding(config));
       try {
         if (opened.isEmpty()) {
           continue;

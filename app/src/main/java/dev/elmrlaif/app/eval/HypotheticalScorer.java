@@ -1,5 +1,6 @@
 package dev.elmrlaif.app.eval;
 
+import dev.elmrlaif.algorithms.config.EvalConfig;
 import dev.elmrlaif.app.report.CurveSeries;
 import dev.elmrlaif.domain.data.PreparedData;
 import dev.elmrlaif.domain.data.RewardTargets;
@@ -62,6 +63,15 @@ final class HypotheticalScorer {
 
   RewardTargets targets() {
     return targets;
+  }
+
+  /**
+   * The evaluation's decoding ({@code eval.temperature}, {@code top_k}, {@code top_p}, {@code
+   * best_of}) with these targets and this encoder: best-of-N keeps the sample that scores best
+   * against the hypothetical vector itself, as the evaluation keeps the best against a real one.
+   */
+  HeldOutDecoding decoding(EvalConfig config) {
+    return new HeldOutDecoding(config, targets, semantic, behavioral);
   }
 
   TextEncoder encoder() {

@@ -26,14 +26,14 @@ import org.apache.logging.log4j.Logger;
  *
  * <ol>
  *   <li><b>Held-out pairs</b>: for each single-slot task, {@code eval.interpolation_pairs} disjoint
- *       pairs of its held-out examples (seeded); at each weight, every trained model's greedy text
- *       for {@code v} is scored against {@code v}'s targets ({@code RewardTargets.interpolation}):
- *       SC against {@code v} itself for a text-comparable slot (a movie), BC against the
- *       factorisation's scores {@code v·m} of candidate items for an interactions row (a user).
- *       Beside the ELM: the nearest-neighbour text (the training example whose vector is closest to
- *       {@code v}) and, when an endpoint is configured, the text-only LLM ({@link
- *       TextOnlyBaseline}). One figure per task, each point the mean over pairs with its bootstrap
- *       interval.
+ *       pairs of its held-out examples (seeded); at each weight, every trained model's text
+ *       (decoded as the evaluation decodes) for {@code v} is scored against {@code v}'s targets
+ *       ({@code RewardTargets.interpolation}): SC against {@code v} itself for a text-comparable
+ *       slot (a movie), BC against the factorisation's scores {@code v·m} of candidate items for an
+ *       interactions row (a user). Beside the ELM: the nearest-neighbour text (the training example
+ *       whose vector is closest to {@code v}) and, when an endpoint is configured, the text-only
+ *       LLM ({@link TextOnlyBaseline}). One figure per task, each point the mean over pairs with
+ *       its bootstrap interval.
  *   <li><b>The paper's own case</b> ({@code eval.interpolation_anchor}, "Forrest Gump (1994)"):
  *       <em>training</em> entities mixed with the anchor, found by name, as in Fig. 3. It uses
  *       training entities on purpose, so it has its own figure, labelled so, and never enters a

@@ -40,7 +40,8 @@ import org.junit.jupiter.api.io.TempDir;
  * The evaluation's decoding ({@code eval.temperature}, {@code eval.top_p}, {@code eval.best_of}) on
  * the tiny world's supervised movie model: greedy and one sample are the sampler's own rows, and
  * best-of-N keeps, for each prompt, the sample whose SC against the prompt's own slot vector
- * (computed here by hand: the cosine of the encoder's vector and the slot) is the highest.
+ * (computed here by hand: the cosine of the encoder's vector and the slot) is the highest. The
+ * experiments' {@link ElmTextSource} writes the texts of those same rows.
  */
 class HeldOutDecodingTest {
   @TempDir Path dir;
@@ -139,7 +140,26 @@ class HeldOutDecodingTest {
                 SEED + start));
       }
       assertRowsEqual(batchByBatch, inThrees.decode(elm, tokenizer, task, prompts, slots, SEED));
+
+      // 5. the experiments' ELM (any vectors, here the held-out ones) decodes as the evaluation:
+      // its texts are best-of-N's kept rows, not greedy ones
+      HeldOutDecoding bestOf = decoding(data, b -> b.temperature(0.7).topP(0.9).bestOf(n));
+      List<String> kept =
+          texts(tokenizer, bestOf.decode(elm, tokenizer, task, prompts, slots, SEED));
+      try (ElmTextSource source = new ElmTextSource(data, folder, Device.cpu(), bestOf, SEED)) {
+        assertEquals(kept, source.texts(examples, slots));
+      }
+      assertFalse(
+          kept.equals(
+              texts(
+                  tokenizer,
+                  decoding(data, b -> b).decode(elm, tokenizer, task, prompts, slots, SEED))),
+          "best-of-N's texts differ from greedy ones");
     }
+  }
+
+  private static List<String> texts(ElmTokenizer tokenizer, List<int[]> continuations) {
+    return continuations.stream().map(tokenizer::decodeGenerated).toList();
   }
 
   @Test

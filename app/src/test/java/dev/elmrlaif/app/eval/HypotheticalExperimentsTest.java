@@ -59,7 +59,7 @@ class HypotheticalExperimentsTest {
     return new Experiments(data, config, 5, null)
         .run(
             which,
-            kind -> Map.of("fake", kind.equals("movie") ? movies : users),
+            (kind, decoding) -> Map.of("fake", kind.equals("movie") ? movies : users),
             List.of("movie", "user"));
   }
 
@@ -288,7 +288,7 @@ class HypotheticalExperimentsTest {
         new Experiments(data, config(""), 5, llm)
             .run(
                 List.of(ExperimentName.INTERPOLATION),
-                kind ->
+                (kind, decoding) ->
                     Map.of(
                         "fake",
                         kind.equals("movie") ? movies : new FixedText(TinyElmWorld.profileText(5))),
