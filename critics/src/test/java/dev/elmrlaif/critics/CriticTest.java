@@ -179,21 +179,7 @@ class CriticTest {
       try (NDScope arrays = new NDScope();
           NDManager scope = NDManager.newBaseManager()) {
         arrays.suppressNotUsedWarning();
-        List<ElmPrompt> prompts = List.of(TinyElms.prompt(0.3f, 2));
-        List<int[]> continuations = List.of(new int[] {4, 5});
-        try (GradientCollector collector = base.manager().getEngine().newGradientCollector()) {
-          NDArray loss =
-              shared
-                  .values(scope, prompts, continuations)
-                  .values()
-                  .square()
-                  .sum()
-                  .add(separate.values(scope, prompts, continuations).values().square().sum());
-          collector.backward(loss);
-        }
-      }
-      for (Map.Entry<String, NDArray> entry : base.trainableParameters().entrySet()) {
-        assertEquals(0.0, gradientNorm(entry.getValue()), 0.0, "shared trunk " + entry.getKey());
+        backwardOfSquares(base, scope, shared, 0f, separate);
       }
       assertTrue(gradientNorm(shared.trainableParameters().get("v_head.weight")) > 0);
       assertTrue(gradientNorm(separate.trainableParameters().get("q_head.weight")) > 0);
@@ -253,24 +239,10 @@ class CriticTest {
         NDScope arrays = new NDScope();
         NDManager scope = NDManager.newBaseManager()) {
       arrays.suppressNotUsedWarning();
-      List<ElmPrompt> prompts = List.of(TinyElms.prompt(0.3f, 2));
-      List<int[]> continuations = List.of(new int[] {4, 5});
-      for (float value : shared.values(scope, prompts, continuations).values().toFloatArray()) {
+      for (float value : shared.values(scope, PROMPTS, CONTINUATIONS).values().toFloatArray()) {
         assertEquals(0f, value, 0f);
       }
-      try (GradientCollector collector = base.manager().getEngine().newGradientCollector()) {
-        NDArray states = shared.values(scope, prompts, continuations).values();
-        NDArray loss =
-            states
-                .sub(1)
-                .square()
-                .sum()
-                .add(separate.values(scope, prompts, continuations).values().square().sum());
-        collector.backward(loss);
-      }
-      for (Map.Entry<String, NDArray> entry : base.trainableParameters().entrySet()) {
-        assertEquals(0.0, gradientNorm(entry.getValue()), 0.0, "shared trunk " + entry.getKey());
-      }
+      backwardOfSquares(base, scope, shared, 1f, separate);
       assertTrue(gradientNorm(shared.trainableParameters().get("q_head.bias")) > 0);
       assertTrue(
           gradientNorm(separate.trainableParameters().get("trunk.wte.weight")) > 0,
@@ -305,6 +277,35 @@ class CriticTest {
       snapshot(copy).forEach((name, values) -> assertArrayEquals(expected.get(name), values, name));
       copy.close();
     }
+  }
+
+  private static final List<ElmPrompt> PROMPTS = List.of(TinyElms.prompt(0.3f, 2));
+  private static final List<int[]> CONTINUATIONS = List.of(new int[] {4, 5});
+
+  /**
+   * One backward pass of {@code Σ(first − firstTarget)² + Σ second²} on one prompt; the shared
+   * trunk {@code base} must get no gradient from it.
+   */
+  private static void backwardOfSquares(
+      Elm base, NDManager scope, Critic first, float firstTarget, Critic second) {
+    try (GradientCollector collector = base.manager().getEngine().newGradientCollector()) {
+      NDArray loss =
+          values(first, scope)
+              .sub(firstTarget)
+              .square()
+              .sum()
+              .add(values(second, scope).square().sum());
+      collector.backward(loss);
+    }
+    for (Map.Entry<String, NDArray> entry : base.trainableParameters().entrySet()) {
+      assertEquals(0.0, gradientNorm(entry.getValue()), 0.0, "shared trunk " + entry.getKey());
+    }
+  }
+
+  private static NDArray values(Critic critic, NDManager scope) {
+    return critic instanceof QCritic q
+        ? q.values(scope, PROMPTS, CONTINUATIONS).values()
+        : ((VCritic) critic).values(scope, PROMPTS, CONTINUATIONS).values();
   }
 
   @Test
