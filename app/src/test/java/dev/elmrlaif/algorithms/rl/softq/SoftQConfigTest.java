@@ -9,6 +9,7 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import dev.elmrlaif.algorithms.rl.CriticArchitectureConfig;
 import dev.elmrlaif.app.config.YamlConfigs;
 import dev.elmrlaif.critics.CriticTrunk;
+import dev.elmrlaif.critics.QHead;
 import dev.elmrlaif.domain.config.ConfigJson;
 import dev.elmrlaif.domain.config.Doc;
 import dev.elmrlaif.replay.ReplayConfig;
@@ -45,7 +46,7 @@ class SoftQConfigTest {
         policy_learning_rate: 0.0001
         weight_decay: 0.01
         grad_clip: 0.5
-        critic: {trunk: separate, layers: 1, heads: 2, d_model: 32, head_init_std: 0.02}
+        critic: {trunk: separate, layers: 1, heads: 2, d_model: 32, q_head: tied, head_init_std: 0.02}
         seed: 17
         """),
             SoftQConfig.class);
@@ -78,7 +79,12 @@ class SoftQConfigTest {
             .critic(
                 CriticArchitectureConfig.defaults()
                     .with(
-                        b -> b.trunk(CriticTrunk.SEPARATE).layers(1).dModel(32).headInitStd(0.02)))
+                        b ->
+                            b.trunk(CriticTrunk.SEPARATE)
+                                .layers(1)
+                                .dModel(32)
+                                .qHead(QHead.TIED)
+                                .headInitStd(0.02)))
             .seed(17)
             .build(),
         config);
