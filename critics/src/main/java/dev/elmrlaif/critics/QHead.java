@@ -16,8 +16,9 @@ public enum QHead {
    * the hidden state earns reward, and every token's value follows from its output embedding, so
    * what is learned from one token carries over to tokens the model places near it. {@code d·d + V}
    * parameters instead of {@code d·V + V}. With {@code W = A·Eᵀ} it is a {@link #FULL} head of rank
-   * at most {@code d}; with {@code Q = α·log(π/π_ref)} of a policy whose logits are {@code h'·Eᵀ}
-   * it is exactly the form that moves the reference's final hidden state.
+   * at most {@code d}. On a shared trunk whose logits are {@code h·Eᵀ}, the soft-optimal policy
+   * {@code π ∝ π_ref·exp(Q/α) ∝ exp(h·(I + A/α)·Eᵀ + b/α)} is the reference with its final hidden
+   * state moved linearly and a bias per token.
    */
   TIED
 }
