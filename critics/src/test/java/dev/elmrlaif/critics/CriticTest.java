@@ -197,7 +197,7 @@ class CriticTest {
         NDScope arrays = new NDScope();
         NDManager scope = NDManager.newBaseManager()) {
       arrays.suppressNotUsedWarning();
-      int d = 8;
+      int d = base.config().lm().dModel();
       int vocab = TinyElms.VOCAB;
       assertEquals(new Shape(d, d), q.parameters().get("q_head.weight").getShape());
       assertEquals(new Shape(vocab), q.parameters().get("q_head.bias").getShape());

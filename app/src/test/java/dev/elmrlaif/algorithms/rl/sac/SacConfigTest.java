@@ -8,6 +8,7 @@ import dev.elmrlaif.algorithms.rl.math.KlControllerConfig;
 import dev.elmrlaif.app.config.ConfigLoader;
 import dev.elmrlaif.app.config.YamlConfigs;
 import dev.elmrlaif.critics.CriticTrunk;
+import dev.elmrlaif.critics.QHead;
 import dev.elmrlaif.replay.ReplayConfig;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -113,18 +114,14 @@ class SacConfigTest {
                 b -> b.trunk(CriticTrunk.SEPARATE).layers(2).heads(4).dModel(32).headInitStd(0.01));
     assertEquals(
         dev.elmrlaif.critics.CriticConfig.separate(2, 4, 32, 0.01, 9), critic.toCriticConfig(9));
-    assertEquals(
-        dev.elmrlaif.critics.QHead.TIED,
-        critic.withQHead(dev.elmrlaif.critics.QHead.TIED).toCriticConfig(9).qHead());
+    assertEquals(QHead.TIED, critic.withQHead(QHead.TIED).toCriticConfig(9).qHead());
   }
 
   @Test
   void theQHeadIsReadFromYamlAndABadOneIsNamed() {
     assertEquals(
-        dev.elmrlaif.critics.QHead.TIED,
-        YamlConfigs.load("sac:\n  critic:\n    q_head: tied\n").sac().critic().qHead());
-    assertEquals(
-        dev.elmrlaif.critics.QHead.FULL, YamlConfigs.load("seed: 1\n").sac().critic().qHead());
+        QHead.TIED, YamlConfigs.load("sac:\n  critic:\n    q_head: tied\n").sac().critic().qHead());
+    assertEquals(QHead.FULL, YamlConfigs.load("seed: 1\n").sac().critic().qHead());
     assertMessage(
         "line 3: key `sac.critic.q_head`: found \"low_rank\", expected one of full, tied",
         "sac:\n  critic:\n    q_head: low_rank\n");
