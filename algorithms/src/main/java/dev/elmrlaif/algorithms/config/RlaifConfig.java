@@ -11,8 +11,10 @@ import dev.elmrlaif.domain.config.Default;
 import dev.elmrlaif.domain.config.Doc;
 import dev.elmrlaif.domain.config.OptionalSection;
 import dev.elmrlaif.domain.config.Range;
+import dev.elmrlaif.domain.config.TextEncoderKind;
 import io.soabase.recordbuilder.core.RecordBuilder;
 import java.util.List;
+import java.util.Locale;
 
 /**
  * The whole configuration of a run, as read from YAML by {@link ConfigLoader}. Every key has a
@@ -69,6 +71,17 @@ public record RlaifConfig(
           "device",
           "expected auto, cpu, gpu or gpu:N, found "
               + (device == null ? "null" : "\"" + device + "\""));
+    }
+    // the quantized MiniLM's vectors stand in for the full model's only
+    if (eval != null
+        && data != null
+        && eval.bestOfEncoder() == BestOfEncoder.MINILM_Q
+        && data.textEncoder() != TextEncoderKind.MINILM) {
+      throw new ConfigException(
+          "eval.best_of_encoder",
+          "found minilm_q with data.text_encoder "
+              + data.textEncoder().name().toLowerCase(Locale.ROOT)
+              + ", expected data_encoder (minilm_q stands in for minilm only)");
     }
   }
 

@@ -123,7 +123,7 @@ public final class ConsistencyEvaluator {
             config.bcCandidates(),
             config.bcRatedFraction(),
             seed);
-    this.decoding = new HeldOutDecoding(config, targets, generatedSemantic, generatedBehavioral);
+    this.decoding = HeldOutDecoding.of(config, targets, generated);
   }
 
   /**

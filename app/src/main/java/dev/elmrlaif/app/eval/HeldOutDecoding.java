@@ -1,5 +1,6 @@
 package dev.elmrlaif.app.eval;
 
+import dev.elmrlaif.algorithms.config.BestOfEncoder;
 import dev.elmrlaif.algorithms.config.EvalConfig;
 import dev.elmrlaif.domain.data.RewardTargets;
 import dev.elmrlaif.domain.tasks.TaskSpec;
@@ -9,9 +10,13 @@ import dev.elmrlaif.policy.sampling.SampleResult;
 import dev.elmrlaif.policy.sampling.Sampler;
 import dev.elmrlaif.policy.sampling.SamplingConfig;
 import dev.elmrlaif.policy.tokenizer.ElmTokenizer;
+import dev.elmrlaif.rewards.BehavioralConsistencyConfig;
 import dev.elmrlaif.rewards.BehavioralConsistencyReward;
 import dev.elmrlaif.rewards.RewardContext;
 import dev.elmrlaif.rewards.SemanticConsistencyReward;
+import dev.elmrlaif.rewards.text.CachingTextEncoder;
+import dev.elmrlaif.rewards.text.MiniLmTextEncoder;
+import dev.elmrlaif.rewards.text.TextEncoder;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -31,8 +36,16 @@ import java.util.Locale;
  * TRL's {@code BestOfNSampler}, and the cheapest approximation of the KL-regularised optimum
  * (DESIGN.md H1): the kept sample's KL to the sampling policy is at most {@code log N − (N − 1)/N}
  * (the formula of Stiennon et al. 2020, shown to be an upper bound by Beirami et al. 2024).
+ *
+ * <p>Choosing encodes all N samples of every prompt; {@code eval.best_of_encoder: minilm_q} lets
+ * the quantized MiniLM do that work for a run whose encoder is the full one, and the kept sample is
+ * then scored for the tables by the run's encoder as always. The choice is no longer exactly the
+ * maximum of the reported SC, so it can only cost the models SC, never flatter them.
  */
 final class HeldOutDecoding {
+  /** Encodings of samples the quantized chooser keeps in memory (16,384 × 384 floats: 25 MB). */
+  private static final int SAMPLES_IN_MEMORY = 16384;
+
   private final EvalConfig config;
   private final RewardTargets targets;
   private final SemanticConsistencyReward semantic;
@@ -47,6 +60,25 @@ final class HeldOutDecoding {
     this.targets = targets;
     this.semantic = semantic;
     this.behavioral = behavioral;
+  }
+
+  /**
+   * The decoding whose best-of-N scores its samples through {@code generated} (the encoder the
+   * evaluation reads generated texts with), or through the quantized MiniLM when {@code
+   * eval.best_of_encoder} is {@code minilm_q}.
+   */
+  static HeldOutDecoding of(EvalConfig config, RewardTargets targets, TextEncoder generated) {
+    TextEncoder chooser =
+        config.bestOfEncoder() == BestOfEncoder.MINILM_Q
+            // a user-task sample is scored for SC and again for BC: encode it once
+            ? new CachingTextEncoder(
+                MiniLmTextEncoder.of(MiniLmTextEncoder.Variant.QUANTIZED), SAMPLES_IN_MEMORY)
+            : generated;
+    return new HeldOutDecoding(
+        config,
+        targets,
+        new SemanticConsistencyReward(chooser),
+        new BehavioralConsistencyReward(chooser, BehavioralConsistencyConfig.spearman()));
   }
 
   /** The decoding in words, for {@code eval.md} and {@code eval.json}. */
@@ -69,8 +101,12 @@ final class HeldOutDecoding {
         + " samples per prompt ("
         + sampling
         + "), kept by the reward the prompt's own embeddings determine: SC against the slot"
-        + " vectors, BC against the factorisation's scores; tasks with neither keep the first"
-        + " sample";
+        + " vectors, BC against the factorisation's scores"
+        + (config.bestOfEncoder() == BestOfEncoder.MINILM_Q
+            ? " (the samples encoded by the quantized MiniLM, the kept one reported through the"
+                + " run's encoder)"
+            : "")
+        + "; tasks with neither keep the first sample";
   }
 
   private static String trim(double value) {

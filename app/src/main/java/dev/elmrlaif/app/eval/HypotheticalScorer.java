@@ -71,7 +71,7 @@ final class HypotheticalScorer {
    * against the hypothetical vector itself, as the evaluation keeps the best against a real one.
    */
   HeldOutDecoding decoding(EvalConfig config) {
-    return new HeldOutDecoding(config, targets, semantic, behavioral);
+    return HeldOutDecoding.of(config, targets, encoder);
   }
 
   TextEncoder encoder() {

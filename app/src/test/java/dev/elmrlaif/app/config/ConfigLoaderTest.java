@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.elmrlaif.algorithms.config.BestOfEncoder;
 import dev.elmrlaif.algorithms.config.LoadedConfig;
 import dev.elmrlaif.algorithms.config.RlaifConfig;
 import dev.elmrlaif.algorithms.config.StageName;
@@ -151,6 +152,34 @@ class ConfigLoaderTest {
     assertTrue(device.getMessage().contains("e.yaml, line 2"), device.getMessage());
     assertTrue(
         device.getMessage().contains("expected auto, cpu, gpu or gpu:N"), device.getMessage());
+  }
+
+  @Test
+  void theQuantizedBestOfEncoderNeedsTheFullMiniLmAsTheRunsEncoder() throws IOException {
+    UserInputException e =
+        fails(
+            write(
+                "q.yaml",
+                "data:\n  text_encoder: tfidf\neval:\n  best_of: 4\n  temperature: 0.5\n"
+                    + "  best_of_encoder: minilm_q\n"));
+    assertTrue(e.getMessage().contains("q.yaml, line 6"), e.getMessage());
+    assertTrue(
+        e.getMessage()
+            .contains(
+                "eval.best_of_encoder: found minilm_q with data.text_encoder tfidf, expected"
+                    + " data_encoder"),
+        e.getMessage());
+    assertEquals(
+        BestOfEncoder.MINILM_Q,
+        loader
+            .load(
+                write(
+                    "ok.yaml",
+                    "data:\n  text_encoder: minilm\neval:\n  best_of_encoder: minilm_q\n"),
+                List.of())
+            .config()
+            .eval()
+            .bestOfEncoder());
   }
 
   @Test

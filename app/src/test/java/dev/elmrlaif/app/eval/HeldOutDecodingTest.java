@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.Device;
 import ai.djl.ndarray.types.DataType;
+import dev.elmrlaif.algorithms.config.BestOfEncoder;
 import dev.elmrlaif.algorithms.config.EvalConfig;
 import dev.elmrlaif.algorithms.config.EvalConfigBuilder;
 import dev.elmrlaif.algorithms.train.ElmExamples;
@@ -24,10 +25,9 @@ import dev.elmrlaif.policy.sampling.SampleResult;
 import dev.elmrlaif.policy.sampling.Sampler;
 import dev.elmrlaif.policy.sampling.SamplingConfig;
 import dev.elmrlaif.policy.tokenizer.ElmTokenizer;
-import dev.elmrlaif.rewards.BehavioralConsistencyConfig;
-import dev.elmrlaif.rewards.BehavioralConsistencyReward;
-import dev.elmrlaif.rewards.SemanticConsistencyReward;
 import dev.elmrlaif.rewards.Vectors;
+import dev.elmrlaif.rewards.text.MiniLmTextEncoder;
+import dev.elmrlaif.rewards.text.TextEncoder;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -40,8 +40,9 @@ import org.junit.jupiter.api.io.TempDir;
  * The evaluation's decoding ({@code eval.temperature}, {@code eval.top_p}, {@code eval.best_of}) on
  * the tiny world's supervised movie model: greedy and one sample are the sampler's own rows, and
  * best-of-N keeps, for each prompt, the sample whose SC against the prompt's own slot vector
- * (computed here by hand: the cosine of the encoder's vector and the slot) is the highest. The
- * experiments' {@link ElmTextSource} writes the texts of those same rows.
+ * (computed here by hand: the cosine of the encoder's vector and the slot) is the highest, through
+ * the quantized MiniLM when {@code eval.best_of_encoder} says so. The experiments' {@link
+ * ElmTextSource} writes the texts of those same rows.
  */
 class HeldOutDecodingTest {
   @TempDir Path dir;
@@ -99,24 +100,12 @@ class HeldOutDecodingTest {
             }
           });
       List<int[]> drawn = rows(Sampler.sample(elm, repeated, sampling, SEED));
-      List<int[]> expected = new ArrayList<>();
-      int notFirst = 0;
+      List<int[]> expected = bestByHand(drawn, n, tokenizer, data.textEncoder(), slots);
+      List<int[]> firsts = new ArrayList<>();
       for (int i = 0; i < prompts.size(); i++) {
-        int best = -1;
-        double bestSc = Double.NEGATIVE_INFINITY;
-        for (int k = 0; k < n; k++) {
-          String text = tokenizer.decodeGenerated(drawn.get(i * n + k));
-          double sc =
-              text.isEmpty() ? 0 : Vectors.cosine(data.textEncoder().encode(text), slots.get(i)[0]);
-          if (sc > bestSc) {
-            bestSc = sc;
-            best = k;
-          }
-        }
-        expected.add(drawn.get(i * n + best));
-        notFirst += best == 0 ? 0 : 1;
+        firsts.add(drawn.get(i * n));
       }
-      assertTrue(notFirst > 0, "some prompt keeps a sample other than its first");
+      assertFalse(sameRows(expected, firsts), "some prompt keeps a sample other than its first");
       assertRowsEqual(
           expected,
           decoding(data, b -> b.temperature(0.7).topP(0.9).bestOf(n))
@@ -155,7 +144,59 @@ class HeldOutDecodingTest {
                   tokenizer,
                   decoding(data, b -> b).decode(elm, tokenizer, task, prompts, slots, SEED))),
           "best-of-N's texts differ from greedy ones");
+
+      // 6. eval.best_of_encoder minilm_q: the samples are ranked by the quantized MiniLM's cosine
+      // to the slot. Slots on which the two encoders disagree: the direction in which quantization
+      // moved the vector of each prompt's first sample (that sample's cosine to it is > 0 through
+      // the quantized model, < 0 through the full one)
+      MiniLmTextEncoder full = MiniLmTextEncoder.of(MiniLmTextEncoder.Variant.FULL);
+      MiniLmTextEncoder quantized = MiniLmTextEncoder.of(MiniLmTextEncoder.Variant.QUANTIZED);
+      List<float[][]> moved = new ArrayList<>();
+      for (int i = 0; i < prompts.size(); i++) {
+        String first = tokenizer.decodeGenerated(drawn.get(i * n));
+        float[] q = quantized.encode(first);
+        float[] f = full.encode(first);
+        float[] d = new float[q.length];
+        for (int j = 0; j < d.length; j++) {
+          d[j] = q[j] - f[j];
+        }
+        moved.add(new float[][] {d});
+      }
+      List<int[]> byQuantized = bestByHand(drawn, n, tokenizer, quantized, moved);
+      assertFalse(
+          sameRows(byQuantized, bestByHand(drawn, n, tokenizer, full, moved)),
+          "the two encoders choose differently somewhere");
+      assertRowsEqual(
+          byQuantized,
+          decoding(
+                  data,
+                  b -> b.temperature(0.7).topP(0.9).bestOf(n).bestOfEncoder(BestOfEncoder.MINILM_Q))
+              .decode(elm, tokenizer, task, prompts, moved, SEED));
     }
+  }
+
+  /** For each prompt, the sample of {@code drawn} whose text's cosine to its slot is highest. */
+  private static List<int[]> bestByHand(
+      List<int[]> drawn,
+      int n,
+      ElmTokenizer tokenizer,
+      TextEncoder encoder,
+      List<float[][]> slots) {
+    List<int[]> kept = new ArrayList<>();
+    for (int i = 0; i < slots.size(); i++) {
+      int best = -1;
+      double bestSc = Double.NEGATIVE_INFINITY;
+      for (int k = 0; k < n; k++) {
+        String text = tokenizer.decodeGenerated(drawn.get(i * n + k));
+        double sc = text.isEmpty() ? 0 : Vectors.cosine(encoder.encode(text), slots.get(i)[0]);
+        if (sc > bestSc) {
+          bestSc = sc;
+          best = k;
+        }
+      }
+      kept.add(drawn.get(i * n + best));
+    }
+    return kept;
   }
 
   private static List<String> texts(ElmTokenizer tokenizer, List<int[]> continuations) {
@@ -191,6 +232,15 @@ class HeldOutDecodingTest {
                 null)
             .describe()
             .startsWith("one sample per prompt (temperature 0.5, top-k 50, top-p 0.9)"));
+    assertTrue(
+        new HeldOutDecoding(
+                EvalConfig.defaults()
+                    .with(b -> b.temperature(0.5).bestOf(8).bestOfEncoder(BestOfEncoder.MINILM_Q)),
+                null,
+                null,
+                null)
+            .describe()
+            .contains("the samples encoded by the quantized MiniLM"));
   }
 
   private static HeldOutDecoding decoding(
@@ -201,12 +251,7 @@ class HeldOutDecodingTest {
     RewardTargets targets =
         new RewardTargets(
             data, data.textEncoder(), RewardTargets.CandidatePool.ALL_ENTITIES, 4, 0.5, SEED);
-    return new HeldOutDecoding(
-        config,
-        targets,
-        new SemanticConsistencyReward(data.textEncoder()),
-        new BehavioralConsistencyReward(
-            data.textEncoder(), BehavioralConsistencyConfig.spearman()));
+    return HeldOutDecoding.of(config, targets, data.textEncoder());
   }
 
   private static List<int[]> rows(SampleResult result) {
