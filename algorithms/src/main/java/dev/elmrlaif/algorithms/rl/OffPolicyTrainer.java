@@ -23,7 +23,9 @@ import org.apache.logging.log4j.Logger;
  * <pre>
  * generate  y ~ μ(·|c), K per context, μ = {@link #behaviour} (none: offline, nothing generated);
  *           r = r(y, c); π_θ measured against π_ref on them ({@link RolloutGeneration})
- * store     one trajectory per completion into the replay buffer
+ * store     one trajectory per completion into the replay buffer, and with {@link
+ *           #storeDemonstrations} one per context that has a ground-truth continuation
+ *           ({@link Demonstrations}, {@link RolloutGeneration#demonstrations})
  * update    {@link #updatesPerStep} gradient steps, each on a batch it draws from the buffer
  * metrics   each update's figures averaged over the updates that reported them, α (as beta), buffer size
  * </pre>
@@ -51,6 +53,7 @@ public abstract class OffPolicyTrainer<S extends TrainerState> implements RlTrai
   protected final Elm policy;
   protected final Elm reference;
   private final CompletionReward reward;
+  private final Demonstrations demonstrations;
   private final Class<S> stateType;
 
   /**
@@ -70,18 +73,24 @@ public abstract class OffPolicyTrainer<S extends TrainerState> implements RlTrai
   /**
    * @param trainer the class's name, for errors
    * @param config the algorithm's config (only checked to be set here)
+   * @param demonstrations where {@link #storeDemonstrations} finds the contexts' ground truth
    */
   protected OffPolicyTrainer(
       String trainer,
       Elm policy,
       Elm reference,
       CompletionReward reward,
+      Demonstrations demonstrations,
       Object config,
       Class<S> stateType) {
     RlTrainer.requireInputs(trainer, policy, reference, reward, config);
+    if (demonstrations == null) {
+      throw new IllegalArgumentException(trainer + ": demonstrations is null, expected NONE");
+    }
     this.policy = policy;
     this.reference = reference;
     this.reward = reward;
+    this.demonstrations = demonstrations;
     this.stateType = stateType;
   }
 
@@ -115,6 +124,14 @@ public abstract class OffPolicyTrainer<S extends TrainerState> implements RlTrai
    * and returns its figures (some of {@link #updateMetrics}).
    */
   protected abstract Map<String, Double> update(int u);
+
+  /**
+   * Whether each step also stores the ground-truth continuations of its contexts ({@link
+   * Demonstrations}); off by default.
+   */
+  protected boolean storeDemonstrations() {
+    return false;
+  }
 
   /** After the step's updates: e.g. an α controller sees the generated completions' measured KL. */
   protected void afterUpdates(Map<String, Double> generation, int completions) {}
@@ -193,6 +210,21 @@ public abstract class OffPolicyTrainer<S extends TrainerState> implements RlTrai
     }
     // store
     generated.trajectories().forEach(buffer::add);
+    if (storeDemonstrations() && behaviour != null) {
+      RolloutGeneration.demonstrations(
+              TrainerStateFolder.key(algorithm()),
+              completedSteps,
+              policy,
+              reference,
+              reward,
+              contexts,
+              demonstrations.of(contexts, maxNewTokens()),
+              generated.rewards(),
+              samplesPerContext(),
+              centerRewards(),
+              metrics)
+          .forEach(buffer::add);
+    }
     // update
     long updateStart = System.nanoTime();
     double alpha = alpha();

@@ -24,6 +24,14 @@ public interface RlEnvironment {
   CompletionReward reward();
 
   /**
+   * The ground-truth continuations of contexts this environment produced ({@link Demonstrations});
+   * none by default.
+   */
+  default List<int[]> demonstrations(List<ElmPrompt> contexts, int maxTokens) {
+    return Demonstrations.NONE.of(contexts, maxTokens);
+  }
+
+  /**
    * The mean of each reward component over these completions (e.g. {@code sc}, {@code bc}), for the
    * metrics; empty when the reward has a single component.
    */

@@ -183,6 +183,97 @@ public final class RolloutGeneration {
     return new Result(prompts, completions, rewards, trajectories);
   }
 
+  /**
+   * The replay trajectories of a step's demonstrations ({@link Demonstrations}): each is scored by
+   * {@code reward} like a completion, and with {@code centerRewards} stores its reward minus the
+   * mean reward of its context's {@code samplesPerContext} completions (so a demonstration's stored
+   * reward is its advantage over the policy's own samples there, on the scale of theirs). Its
+   * behaviour log-probabilities are {@code π_θ}'s at this step: the policy that wrote the text is
+   * unknown, and Retrace ({@code λ > 0}) then treats it as on-policy. Metrics: {@code
+   * demonstrations} (how many) and {@code demonstration_reward_mean} (the reward model's mean; 0
+   * when none).
+   *
+   * @param demonstrations one entry per context (null: none), as {@link Demonstrations#of} gives
+   * @param completionRewards the reward model's rewards of the step's completions, {@code
+   *     samplesPerContext} consecutive rows per context ({@link Result#rewards})
+   */
+  public static List<Trajectory> demonstrations(
+      String label,
+      long step,
+      Elm policy,
+      Elm reference,
+      CompletionReward reward,
+      List<ElmPrompt> contexts,
+      List<int[]> demonstrations,
+      double[] completionRewards,
+      int samplesPerContext,
+      boolean centerRewards,
+      Map<String, Double> metrics) {
+    List<ElmPrompt> prompts = new ArrayList<>();
+    List<int[]> texts = new ArrayList<>();
+    List<Double> baselines = new ArrayList<>();
+    for (int c = 0; c < contexts.size(); c++) {
+      int[] text = demonstrations.get(c);
+      if (text == null || text.length == 0) {
+        continue;
+      }
+      double mean = 0;
+      for (int k = 0; k < samplesPerContext; k++) {
+        mean += completionRewards[c * samplesPerContext + k] / samplesPerContext;
+      }
+      prompts.add(contexts.get(c));
+      texts.add(text);
+      baselines.add(centerRewards ? mean : 0.0);
+    }
+    metrics.put("demonstrations", (double) prompts.size());
+    metrics.put("demonstration_reward_mean", 0.0);
+    if (prompts.isEmpty()) {
+      return List.of();
+    }
+    double[] rewards = reward.rewards(prompts, texts);
+    List<Trajectory> trajectories = new ArrayList<>(prompts.size());
+    double rewardMean = 0;
+    try (NDScope arrays = new NDScope();
+        NDManager scope = policy.manager().newSubManager()) {
+      arrays.suppressNotUsedWarning();
+      double[] referenceTokens =
+          toDoubles(reference.continuationLogProbs(scope, prompts, texts, false).tokenLogProbs());
+      double[] policyTokens =
+          toDoubles(policy.continuationLogProbs(scope, prompts, texts, false).tokenLogProbs());
+      int width = referenceTokens.length / prompts.size();
+      for (int row = 0; row < prompts.size(); row++) {
+        if (!Double.isFinite(rewards[row])) {
+          throw new IllegalStateException(
+              label
+                  + " step "
+                  + (step + 1)
+                  + ": the reward of demonstration "
+                  + row
+                  + " is "
+                  + rewards[row]
+                  + ", expected a finite value");
+        }
+        int steps = texts.get(row).length;
+        rewardMean += rewards[row] / prompts.size();
+        ElmPrompt prompt = prompts.get(row);
+        trajectories.add(
+            Trajectory.builder(label + "/" + step + "/demonstration/" + row)
+                .contexts(prompt.entities())
+                .promptIds(prompt.tokenIds())
+                .actionIds(texts.get(row))
+                .behaviourLogProbs(
+                    Arrays.copyOfRange(policyTokens, row * width, row * width + steps))
+                .referenceLogProbs(
+                    Arrays.copyOfRange(referenceTokens, row * width, row * width + steps))
+                .reward(rewards[row] - baselines.get(row))
+                .policyVersion(step)
+                .build());
+      }
+    }
+    metrics.put("demonstration_reward_mean", rewardMean);
+    return trajectories;
+  }
+
   /** Each reward minus the mean of the other rewards of its context (consecutive runs of k). */
   private static double[] leaveOneOut(double[] rewards, int k) {
     double[] centred = new double[rewards.length];

@@ -105,6 +105,9 @@ public final class DomainRlEnvironment implements RlEnvironment {
   private final JudgeRewardConfig judge;
   private final Map<ScoredKey, Scored> scored;
 
+  /** The training example behind each recent real context, for {@link #demonstrations}. */
+  private final Map<PromptKey, TaskExample> realExamples;
+
   private DomainRlEnvironment(
       String kind,
       List<TaskPool> tasks,
@@ -137,6 +140,13 @@ public final class DomainRlEnvironment implements RlEnvironment {
         new LinkedHashMap<>(256, 0.75f, true) {
           @Override
           protected boolean removeEldestEntry(Map.Entry<ScoredKey, Scored> eldest) {
+            return size() > REMEMBERED_CONTEXTS;
+          }
+        };
+    this.realExamples =
+        new LinkedHashMap<>(256, 0.75f, true) {
+          @Override
+          protected boolean removeEldestEntry(Map.Entry<PromptKey, TaskExample> eldest) {
             return size() > REMEMBERED_CONTEXTS;
           }
         };
@@ -311,6 +321,7 @@ public final class DomainRlEnvironment implements RlEnvironment {
     }
     SplittableRandom random = new SplittableRandom(seed * 0x9E3779B97F4A7C15L + step);
     List<DomainContext> drawn = new ArrayList<>(count);
+    Map<PromptKey, TaskExample> drawnExamples = new LinkedHashMap<>();
     for (int i = 0; i < count; i++) {
       TaskPool task = tasks.get(random.nextInt(tasks.size()));
       double u = random.nextDouble();
@@ -329,12 +340,39 @@ public final class DomainRlEnvironment implements RlEnvironment {
       } else {
         context = real(task, example);
       }
+      if (context.kind() == ContextKind.REAL) {
+        drawnExamples.put(new PromptKey(context.prompt()), example);
+      }
       drawn.add(context);
     }
     synchronized (recent) {
       drawn.forEach(c -> recent.put(new PromptKey(c.prompt()), c));
+      realExamples.putAll(drawnExamples);
     }
     return drawn;
+  }
+
+  /**
+   * The target text of the training example behind each real context, as supervised training
+   * encodes it ({@link ElmExamples#encode}), cut to {@code maxTokens}; null for interpolations,
+   * concept shifts and contexts this environment does not remember.
+   */
+  @Override
+  public List<int[]> demonstrations(List<ElmPrompt> contexts, int maxTokens) {
+    List<int[]> demonstrations = new ArrayList<>(contexts.size());
+    for (ElmPrompt prompt : contexts) {
+      TaskExample example;
+      synchronized (recent) {
+        example = realExamples.get(new PromptKey(prompt));
+      }
+      if (example == null) {
+        demonstrations.add(null);
+        continue;
+      }
+      int[] target = encoder.encode(example).target();
+      demonstrations.add(Arrays.copyOf(target, Math.min(maxTokens, target.length)));
+    }
+    return demonstrations;
   }
 
   private DomainContext real(TaskPool task, TaskExample example) {

@@ -75,6 +75,14 @@ public record SacConfig(
                 + " Q targets near 0, where the zero-initialised critic head starts")
         @Default("false")
         boolean centerRewards,
+    @Doc(
+            "Also store, each step, the ground-truth text of every real context (the training"
+                + " example's target) as a trajectory, scored by the reward like a completion and,"
+                + " with center_rewards, centred on that context's K completions: the paper's offline"
+                + " data in SAC's buffer (App. H). The soft-optimal policy is unchanged; the critics"
+                + " see far better texts than the policy's own")
+        @Default("false")
+        boolean demonstrations,
     @Doc("Steps whose updates train only the critics before the policy starts to move")
         @Range(min = 0)
         @Default("0")

@@ -8,6 +8,7 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
 import dev.elmrlaif.algorithms.rl.CompletionReward;
 import dev.elmrlaif.algorithms.rl.CriticArchitectureConfig;
+import dev.elmrlaif.algorithms.rl.Demonstrations;
 import dev.elmrlaif.algorithms.rl.OffPolicyTrainer;
 import dev.elmrlaif.algorithms.rl.RlAlgorithm;
 import dev.elmrlaif.algorithms.rl.TrainerState;
@@ -45,7 +46,9 @@ import java.util.SplittableRandom;
  *
  * <pre>
  * generate  y_i ~ π_θ(·|c), K per context (ancestral); r_i = r(y_i, c); the trajectory (context,
- *           tokens, log π_θ and log π_ref of each token, r_i, policy version) goes into the buffer
+ *           tokens, log π_θ and log π_ref of each token, r_i, policy version) goes into the buffer;
+ *           with {@code sac.demonstrations}, so does each real context's training text (App. H's
+ *           offline data, {@link Demonstrations})
  * repeat updates_per_step times (the update-to-data ratio):
  *   draw    batch_trajectories trajectories from the buffer (uniform or by priority); every state
  *           s_t = c + y_&lt;t of each is used, weighted by its importance weight
@@ -111,7 +114,21 @@ public final class SacTrainer extends OffPolicyTrainer<SacTrainer.State> {
    *     both models, after this trainer
    */
   public SacTrainer(Elm policy, Elm reference, CompletionReward reward, SacConfig config) {
-    super("SacTrainer", policy, reference, reward, config, State.class);
+    this(policy, reference, reward, Demonstrations.NONE, config);
+  }
+
+  /**
+   * @param demonstrations the contexts' ground-truth continuations, stored when {@code
+   *     sac.demonstrations} is set
+   * @see #SacTrainer(Elm, Elm, CompletionReward, SacConfig)
+   */
+  public SacTrainer(
+      Elm policy,
+      Elm reference,
+      CompletionReward reward,
+      Demonstrations demonstrations,
+      SacConfig config) {
+    super("SacTrainer", policy, reference, reward, demonstrations, config, State.class);
     this.config = config;
     SplittableRandom seeds = new SplittableRandom(config.seed());
     this.random = ResumableRandom.seeded(seeds.nextLong());
@@ -194,6 +211,11 @@ public final class SacTrainer extends OffPolicyTrainer<SacTrainer.State> {
   @Override
   protected boolean centerRewards() {
     return config.centerRewards();
+  }
+
+  @Override
+  protected boolean storeDemonstrations() {
+    return config.demonstrations();
   }
 
   @Override

@@ -6,6 +6,7 @@ import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
 import dev.elmrlaif.algorithms.rl.CompletionReward;
+import dev.elmrlaif.algorithms.rl.Demonstrations;
 import dev.elmrlaif.algorithms.rl.OffPolicyTrainer;
 import dev.elmrlaif.algorithms.rl.RlAlgorithm;
 import dev.elmrlaif.algorithms.rl.TrainerState;
@@ -81,7 +82,7 @@ public final class SoftQTrainer extends OffPolicyTrainer<SoftQTrainer.State> {
    *     after this trainer, the reference first
    */
   public SoftQTrainer(Elm policy, Elm reference, CompletionReward reward, SoftQConfig config) {
-    super("SoftQTrainer", policy, reference, reward, config, State.class);
+    super("SoftQTrainer", policy, reference, reward, Demonstrations.NONE, config, State.class);
     this.config = config;
     ResumableRandom seeds = ResumableRandom.seeded(config.seed());
     this.random = ResumableRandom.seeded(seeds.nextLong());

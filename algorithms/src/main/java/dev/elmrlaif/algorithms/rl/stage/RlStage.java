@@ -201,7 +201,7 @@ public final class RlStage implements Stage {
                 algorithm,
                 opened.policy(),
                 opened.reference(),
-                opened.environment().reward(),
+                opened.environment(),
                 context.config(),
                 label)) {
       TrainingHealth health = new TrainingHealth(rl.warnings(), rl.klBudget());

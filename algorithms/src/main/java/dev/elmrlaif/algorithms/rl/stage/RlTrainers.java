@@ -3,6 +3,7 @@ package dev.elmrlaif.algorithms.rl.stage;
 import dev.elmrlaif.algorithms.config.RlaifConfig;
 import dev.elmrlaif.algorithms.rl.CompletionReward;
 import dev.elmrlaif.algorithms.rl.RlAlgorithm;
+import dev.elmrlaif.algorithms.rl.RlEnvironment;
 import dev.elmrlaif.algorithms.rl.RlTrainer;
 import dev.elmrlaif.algorithms.rl.reinforce.ReinforceTrainer;
 import dev.elmrlaif.algorithms.rl.sac.SacTrainer;
@@ -27,9 +28,10 @@ final class RlTrainers {
       RlAlgorithm algorithm,
       Elm policy,
       Elm reference,
-      CompletionReward reward,
+      RlEnvironment environment,
       RlaifConfig config,
       String label) {
+    CompletionReward reward = environment.reward();
     return switch (algorithm) {
       case REINFORCE ->
           new ReinforceTrainer(
@@ -50,6 +52,7 @@ final class RlTrainers {
               policy,
               reference,
               reward,
+              environment::demonstrations,
               config.sac().withSeed(derive(config.seed() + config.sac().seed(), label)));
     };
   }

@@ -7,10 +7,12 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import dev.elmrlaif.algorithms.rl.CompletionReward;
 import dev.elmrlaif.algorithms.rl.CriticArchitectureConfig;
+import dev.elmrlaif.algorithms.rl.Demonstrations;
 import dev.elmrlaif.algorithms.rl.RlAlgorithm;
 import dev.elmrlaif.algorithms.rl.RlStep;
 import dev.elmrlaif.algorithms.rl.math.KlControllerConfig;
@@ -18,10 +20,12 @@ import dev.elmrlaif.algorithms.rl.reinforce.SyntheticElmPolicy;
 import dev.elmrlaif.critics.Critic;
 import dev.elmrlaif.critics.CriticTrunk;
 import dev.elmrlaif.domain.base.UserInputException;
+import dev.elmrlaif.policy.model.Elm;
 import dev.elmrlaif.replay.Trajectory;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -199,6 +203,73 @@ class SacTrainerTest {
         rewardMean += value / r.length;
       }
       assertEquals(rewardMean, step.metrics().get("reward_mean"), 1e-12, "logged raw");
+    }
+  }
+
+  @Test
+  void demonstrationsJoinTheBufferCentredOnTheirContextsCompletions() {
+    int[] demonstration = {3, 1};
+    // the first context has a ground truth, the second none
+    Demonstrations source =
+        (contexts, maxTokens) -> {
+          assertEquals(2, maxTokens, "the completions' horizon");
+          List<int[]> texts = new ArrayList<>();
+          texts.add(demonstration.clone());
+          texts.add(null);
+          return texts;
+        };
+    try (SyntheticElmPolicy toy = toy();
+        SacTrainer trainer =
+            new SacTrainer(
+                toy.policy(),
+                toy.reference(),
+                reward(toy),
+                source,
+                smallConfig(toy).with().centerRewards(true).demonstrations(true).build())) {
+      RlStep step = trainer.step(List.of(toy.prompt(), toy.prompt()));
+      double[] r = step.rewards(); // rows 0-3 context 0, 4-7 context 1
+      List<Trajectory> stored = trainer.replayBuffer().snapshot();
+      assertEquals(9, stored.size(), "8 completions and the first context's demonstration");
+      Trajectory stored8 = stored.get(8);
+      assertEquals("sac/0/demonstration/0", stored8.id());
+      assertArrayEquals(demonstration, stored8.actionIds());
+      double own = reward(toy).reward(toy.prompt(), demonstration);
+      double completions = (r[0] + r[1] + r[2] + r[3]) / 4;
+      assertEquals(own - completions, stored8.reward(), 1e-12, "centred on all 4 completions");
+      assertArrayEquals(
+          tokenLogProbs(toy.reference(), toy, demonstration), stored8.referenceLogProbs(), 1e-6);
+      assertArrayEquals(
+          tokenLogProbs(toy.policy(), toy, demonstration),
+          stored8.behaviourLogProbs(),
+          1e-6,
+          "the policy's own log-probabilities before the update (step 1 is a warm-up step)");
+      assertEquals(1.0, step.metrics().get("demonstrations"));
+      assertEquals(own, step.metrics().get("demonstration_reward_mean"), 1e-12);
+    }
+  }
+
+  @Test
+  void withoutTheSettingNoDemonstrationIsAskedFor() {
+    Demonstrations refusing =
+        (contexts, maxTokens) -> {
+          throw new AssertionError("asked for demonstrations");
+        };
+    try (SyntheticElmPolicy toy = toy();
+        SacTrainer trainer =
+            new SacTrainer(
+                toy.policy(), toy.reference(), reward(toy), refusing, smallConfig(toy))) {
+      RlStep step = trainer.step(List.of(toy.prompt()));
+      assertEquals(4, trainer.replayBuffer().size());
+      assertFalse(step.metrics().containsKey("demonstrations"));
+    }
+  }
+
+  private static double[] tokenLogProbs(Elm elm, SyntheticElmPolicy toy, int[] continuation) {
+    try (NDManager manager = elm.manager().newSubManager()) {
+      return elm.continuationLogProbs(manager, List.of(toy.prompt()), List.of(continuation), false)
+          .tokenLogProbs()
+          .toType(DataType.FLOAT64, false)
+          .toDoubleArray();
     }
   }
 

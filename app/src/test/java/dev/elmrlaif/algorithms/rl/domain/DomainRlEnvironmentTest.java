@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -572,6 +573,45 @@ class DomainRlEnvironmentTest {
             .filter(c -> c.space().equals(PreparedData.SEMANTIC))
             .count(),
         "the tiny MovieLens has semantic concepts to shift along");
+  }
+
+  @Test
+  void aRealContextsDemonstrationIsItsTeachersTextAndOtherContextsHaveNone() {
+    DomainRlEnvironment environment =
+        environment(
+            "movie",
+            RlContextsConfig.defaults()
+                .with()
+                .realFraction(0.5)
+                .interpolationFraction(0.5)
+                .conceptFraction(0)
+                .build());
+    List<DomainContext> contexts = environment.draw(4, 20);
+    List<ElmPrompt> prompts = contexts.stream().map(DomainContext::prompt).toList();
+    List<int[]> full = environment.demonstrations(prompts, 1000);
+    List<int[]> cut = environment.demonstrations(prompts, 5);
+    int real = 0;
+    for (int i = 0; i < contexts.size(); i++) {
+      DomainContext context = contexts.get(i);
+      if (context.kind() != ContextKind.REAL) {
+        assertNull(full.get(i), "an interpolation has no ground truth");
+        continue;
+      }
+      real++;
+      // the teacher's text and the end token, cut to the room the prompt leaves (as stage 2 trains)
+      int[] text = tokens(targetOf(context));
+      int room = elm.lm().contextLength() - context.prompt().tokenIds().length;
+      int[] expected = java.util.Arrays.copyOf(text, Math.min(room, text.length));
+      assertArrayEquals(expected, full.get(i), "context " + i);
+      assertArrayEquals(java.util.Arrays.copyOf(expected, 5), cut.get(i), "context " + i);
+    }
+    assertTrue(real >= 5 && real <= 15, real + " real contexts of 20");
+    // a prompt this environment never drew has none
+    ElmPrompt unknown =
+        new ElmPrompt(
+            prompts.get(0).tokenIds(),
+            new float[][] {new float[prompts.get(0).entities()[0].length]});
+    assertNull(environment.demonstrations(List.of(unknown), 10).get(0));
   }
 
   /** The teacher's text of the (first) training example a real context was drawn from. */
