@@ -250,6 +250,7 @@ public final class MiniLmTextEncoder implements TextEncoder {
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read the MiniLM tokenizer from the class path", e);
     }
+    OnnxRuntimeNatives.useSharedCopy(); // no empty onnxruntime-java* folder left in /tmp per run
     OrtEnvironment environment = OrtEnvironment.getEnvironment();
     OrtSession session;
     try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
