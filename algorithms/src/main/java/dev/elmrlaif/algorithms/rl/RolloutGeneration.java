@@ -96,20 +96,8 @@ public final class RolloutGeneration {
       completions.add(samples.continuation(row));
     }
     long rewardStart = System.nanoTime();
-    double[] rewards = reward.rewards(prompts, completions);
-    for (int row = 0; row < rows; row++) {
-      if (!Double.isFinite(rewards[row])) {
-        throw new IllegalStateException(
-            label
-                + " step "
-                + (step + 1)
-                + ": the reward of completion "
-                + row
-                + " is "
-                + rewards[row]
-                + ", expected a finite value");
-      }
-    }
+    double[] rewards =
+        requireFinite(label, step, "completion", reward.rewards(prompts, completions));
     long rewardEnd = System.nanoTime();
     double[] stored = centerRewards ? leaveOneOut(rewards, samplesPerContext) : rewards;
 
@@ -230,7 +218,7 @@ public final class RolloutGeneration {
     if (prompts.isEmpty()) {
       return List.of();
     }
-    double[] rewards = reward.rewards(prompts, texts);
+    double[] rewards = requireFinite(label, step, "demonstration", reward.rewards(prompts, texts));
     List<Trajectory> trajectories = new ArrayList<>(prompts.size());
     double rewardMean = 0;
     try (NDScope arrays = new NDScope();
@@ -242,17 +230,6 @@ public final class RolloutGeneration {
           toDoubles(policy.continuationLogProbs(scope, prompts, texts, false).tokenLogProbs());
       int width = referenceTokens.length / prompts.size();
       for (int row = 0; row < prompts.size(); row++) {
-        if (!Double.isFinite(rewards[row])) {
-          throw new IllegalStateException(
-              label
-                  + " step "
-                  + (step + 1)
-                  + ": the reward of demonstration "
-                  + row
-                  + " is "
-                  + rewards[row]
-                  + ", expected a finite value");
-        }
         int steps = texts.get(row).length;
         rewardMean += rewards[row] / prompts.size();
         ElmPrompt prompt = prompts.get(row);
@@ -272,6 +249,28 @@ public final class RolloutGeneration {
     }
     metrics.put("demonstration_reward_mean", rewardMean);
     return trajectories;
+  }
+
+  /**
+   * {@code rewards}, once every one is finite; else the row, named as {@code what}, in an error.
+   */
+  private static double[] requireFinite(String label, long step, String what, double[] rewards) {
+    for (int row = 0; row < rewards.length; row++) {
+      if (!Double.isFinite(rewards[row])) {
+        throw new IllegalStateException(
+            label
+                + " step "
+                + (step + 1)
+                + ": the reward of "
+                + what
+                + " "
+                + row
+                + " is "
+                + rewards[row]
+                + ", expected a finite value");
+      }
+    }
+    return rewards;
   }
 
   /** Each reward minus the mean of the other rewards of its context (consecutive runs of k). */
