@@ -72,6 +72,9 @@ import org.apache.logging.log4j.Logger;
  * as one batch (the AI judge's requests go out together); the metrics' component means reuse those
  * scores rather than asking the judge again.
  *
+ * <p>A real context's training example is remembered with it, so that {@link #demonstrations} can
+ * give its target text to an off-policy trainer's buffer (App. H's offline data).
+ *
  * <p>With reward normalisation ({@link DomainRewardConfig#normalization()}) the reward depends on
  * every batch scored before: its running statistics go into RL checkpoints ({@link #saveState}),
  * and scores are remembered for the current step only (forgotten at each {@link #draw}), so a

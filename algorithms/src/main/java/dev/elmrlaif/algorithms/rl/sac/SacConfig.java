@@ -14,7 +14,8 @@ import io.soabase.recordbuilder.core.RecordBuilder;
  * update-to-data ratio), the soft Bellman discount {@code γ}, the target network's Polyak rate
  * {@code τ}, Retrace's {@code λ} for the Q target, the KL coefficient {@code α} (fixed, or steered
  * toward a KL target by the same controller REINFORCE uses for {@code β}), both optimisers, the
- * critics' architecture and the critic-only warm-up.
+ * critics' architecture, whether the contexts' training texts join the buffer, and the critic-only
+ * warm-up.
  */
 @RecordBuilder
 public record SacConfig(
@@ -115,7 +116,7 @@ public record SacConfig(
    * K = 8 completions of at most 32 tokens, {@link SacReplayConfig#defaults()}, 16 trajectories per
    * update, 1 update per step, γ = 1, τ = 0.05, the one-step Q target (λ = 0), fixed α = 0.05,
    * learning rates 1e-5 (policy) and 1e-4 (critics), no weight decay, clip 1.0, {@link
-   * CriticArchitectureConfig#defaults()}, raw rewards, no warm-up, seed 0.
+   * CriticArchitectureConfig#defaults()}, raw rewards, no demonstrations, no warm-up, seed 0.
    */
   public static SacConfig defaults() {
     return ConfigKeys.defaults(SacConfig.class);

@@ -64,6 +64,17 @@ class SacTrainerTest {
         .build();
   }
 
+  /** The same text for every context: a demonstration that never changes. */
+  private static final Demonstrations FIXED_TEXT =
+      (contexts, maxTokens) -> contexts.stream().map(c -> new int[] {3, 1}).toList();
+
+  /**
+   * {@link #smallConfig} with centred rewards and demonstrations, which also go into the buffer.
+   */
+  private static SacConfig resumable(SyntheticElmPolicy toy) {
+    return smallConfig(toy).with().centerRewards(true).demonstrations(true).build();
+  }
+
   @Test
   void twoNStepsEqualNStepsThenSaveLoadAndNMoreBitForBit() throws IOException {
     int n = 3;
@@ -71,7 +82,8 @@ class SacTrainerTest {
     List<RlStep> uninterruptedTail = new java.util.ArrayList<>();
     try (SyntheticElmPolicy toy = toy();
         SacTrainer trainer =
-            new SacTrainer(toy.policy(), toy.reference(), reward(toy), smallConfig(toy))) {
+            new SacTrainer(
+                toy.policy(), toy.reference(), reward(toy), FIXED_TEXT, resumable(toy))) {
       for (int step = 0; step < 2 * n; step++) {
         RlStep result = trainer.step(List.of(toy.prompt()));
         if (step >= n) {
@@ -86,7 +98,8 @@ class SacTrainerTest {
     Map<String, NDArray> savedPolicy = new LinkedHashMap<>();
     try (SyntheticElmPolicy first = toy();
         SacTrainer trainer =
-            new SacTrainer(first.policy(), first.reference(), reward(first), smallConfig(first))) {
+            new SacTrainer(
+                first.policy(), first.reference(), reward(first), FIXED_TEXT, resumable(first))) {
       for (int step = 0; step < n; step++) {
         trainer.step(List.of(first.prompt()));
       }
@@ -95,7 +108,11 @@ class SacTrainerTest {
       try (SyntheticElmPolicy resumed = toy();
           SacTrainer fresh =
               new SacTrainer(
-                  resumed.policy(), resumed.reference(), reward(resumed), smallConfig(resumed))) {
+                  resumed.policy(),
+                  resumed.reference(),
+                  reward(resumed),
+                  FIXED_TEXT,
+                  resumable(resumed))) {
         resumed
             .policy()
             .parameters()
