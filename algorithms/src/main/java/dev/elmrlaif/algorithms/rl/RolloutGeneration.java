@@ -145,17 +145,15 @@ public final class RolloutGeneration {
         for (int t = 0; t < steps; t++) {
           behaviourLogProbs[t] = samples.policyLogProbs()[row][t];
         }
-        ElmPrompt prompt = prompts.get(row);
         trajectories.add(
-            Trajectory.builder(label + "/" + step + "/" + row)
-                .contexts(prompt.entities())
-                .promptIds(prompt.tokenIds())
-                .actionIds(completions.get(row))
-                .behaviourLogProbs(behaviourLogProbs)
-                .referenceLogProbs(logq)
-                .reward(stored[row])
-                .policyVersion(step)
-                .build());
+            trajectory(
+                label + "/" + step + "/" + row,
+                prompts.get(row),
+                completions.get(row),
+                behaviourLogProbs,
+                logq,
+                stored[row],
+                step));
       }
     }
     metrics.put("reward_mean", rewardMean);
@@ -232,23 +230,39 @@ public final class RolloutGeneration {
       for (int row = 0; row < prompts.size(); row++) {
         int steps = texts.get(row).length;
         rewardMean += rewards[row] / prompts.size();
-        ElmPrompt prompt = prompts.get(row);
         trajectories.add(
-            Trajectory.builder(label + "/" + step + "/demonstration/" + row)
-                .contexts(prompt.entities())
-                .promptIds(prompt.tokenIds())
-                .actionIds(texts.get(row))
-                .behaviourLogProbs(
-                    Arrays.copyOfRange(policyTokens, row * width, row * width + steps))
-                .referenceLogProbs(
-                    Arrays.copyOfRange(referenceTokens, row * width, row * width + steps))
-                .reward(rewards[row] - baselines.get(row))
-                .policyVersion(step)
-                .build());
+            trajectory(
+                label + "/" + step + "/demonstration/" + row,
+                prompts.get(row),
+                texts.get(row),
+                Arrays.copyOfRange(policyTokens, row * width, row * width + steps),
+                Arrays.copyOfRange(referenceTokens, row * width, row * width + steps),
+                rewards[row] - baselines.get(row),
+                step));
       }
     }
     metrics.put("demonstration_reward_mean", rewardMean);
     return trajectories;
+  }
+
+  /** One replay trajectory: {@code actions} after {@code prompt}, with their log-probabilities. */
+  private static Trajectory trajectory(
+      String id,
+      ElmPrompt prompt,
+      int[] actions,
+      double[] behaviourLogProbs,
+      double[] referenceLogProbs,
+      double reward,
+      long step) {
+    return Trajectory.builder(id)
+        .contexts(prompt.entities())
+        .promptIds(prompt.tokenIds())
+        .actionIds(actions)
+        .behaviourLogProbs(behaviourLogProbs)
+        .referenceLogProbs(referenceLogProbs)
+        .reward(reward)
+        .policyVersion(step)
+        .build();
   }
 
   /**

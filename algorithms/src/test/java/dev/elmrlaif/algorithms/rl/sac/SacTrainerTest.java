@@ -71,7 +71,7 @@ class SacTrainerTest {
   /**
    * {@link #smallConfig} with centred rewards and demonstrations, which also go into the buffer.
    */
-  private static SacConfig resumable(SyntheticElmPolicy toy) {
+  private static SacConfig withDemonstrations(SyntheticElmPolicy toy) {
     return smallConfig(toy).with().centerRewards(true).demonstrations(true).build();
   }
 
@@ -83,7 +83,7 @@ class SacTrainerTest {
     try (SyntheticElmPolicy toy = toy();
         SacTrainer trainer =
             new SacTrainer(
-                toy.policy(), toy.reference(), reward(toy), FIXED_TEXT, resumable(toy))) {
+                toy.policy(), toy.reference(), reward(toy), FIXED_TEXT, withDemonstrations(toy))) {
       for (int step = 0; step < 2 * n; step++) {
         RlStep result = trainer.step(List.of(toy.prompt()));
         if (step >= n) {
@@ -99,7 +99,11 @@ class SacTrainerTest {
     try (SyntheticElmPolicy first = toy();
         SacTrainer trainer =
             new SacTrainer(
-                first.policy(), first.reference(), reward(first), FIXED_TEXT, resumable(first))) {
+                first.policy(),
+                first.reference(),
+                reward(first),
+                FIXED_TEXT,
+                withDemonstrations(first))) {
       for (int step = 0; step < n; step++) {
         trainer.step(List.of(first.prompt()));
       }
@@ -112,7 +116,7 @@ class SacTrainerTest {
                   resumed.reference(),
                   reward(resumed),
                   FIXED_TEXT,
-                  resumable(resumed))) {
+                  withDemonstrations(resumed))) {
         resumed
             .policy()
             .parameters()
@@ -238,11 +242,7 @@ class SacTrainerTest {
     try (SyntheticElmPolicy toy = toy();
         SacTrainer trainer =
             new SacTrainer(
-                toy.policy(),
-                toy.reference(),
-                reward(toy),
-                source,
-                smallConfig(toy).with().centerRewards(true).demonstrations(true).build())) {
+                toy.policy(), toy.reference(), reward(toy), source, withDemonstrations(toy))) {
       RlStep step = trainer.step(List.of(toy.prompt(), toy.prompt()));
       double[] r = step.rewards(); // rows 0-3 context 0, 4-7 context 1
       List<Trajectory> stored = trainer.replayBuffer().snapshot();
