@@ -105,8 +105,7 @@ public final class PretrainStage implements Stage {
       Map<String, Object> corpusRecord = new LinkedHashMap<>();
       for (PretrainCorpus.Part part : corpus.parts()) {
         long tokens = 0;
-        for (String text : part.texts()) {
-          long[] ids = tokenizer.encode(text);
+        for (long[] ids : tokenizer.encodeAll(part.texts())) {
           encoded.add(ids);
           tokens += ids.length + 1; // and the end token
         }

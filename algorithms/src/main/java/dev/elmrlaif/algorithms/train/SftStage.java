@@ -131,9 +131,9 @@ public final class SftStage implements Stage {
     ElmExamples encoder = new ElmExamples(tasks, data.domain(), tokenizer, contextLength, endToken);
     List<ElmExamples.Encoded> train = new ArrayList<>();
     for (TaskSpec task : tasks) {
-      for (TaskExample example : data.trainExamples().get(task.name())) {
-        train.add(encoder.encode(example));
-      }
+      // in parallel (the tokenizer and the domain are read-only here), in the examples' order
+      train.addAll(
+          data.trainExamples().get(task.name()).parallelStream().map(encoder::encode).toList());
     }
     List<ElmExamples.Encoded> heldOut = new ArrayList<>();
     for (TaskExample example : interleave(tasks, data.heldOutExamples(), sft.evalExamples())) {

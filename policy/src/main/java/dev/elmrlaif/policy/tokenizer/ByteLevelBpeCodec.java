@@ -4,8 +4,10 @@ import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.stream.IntStream;
 
 /**
  * Pure-Java byte-level BPE encoder and decoder for a {@link BpeModel}: the trainer's own encoder,
@@ -116,6 +118,19 @@ public final class ByteLevelBpeCodec implements TokenCodec {
           }
         });
     return out.toArray();
+  }
+
+  /**
+   * Ids of each text, in order, the texts encoded on the common fork-join pool: this codec is safe
+   * for concurrent use and a text's ids do not depend on the cache, so the result is {@link
+   * #encode}'s for each text. (The pretraining corpus, about 100,000 texts, took 15 s on one
+   * thread.)
+   */
+  @Override
+  public long[][] encodeAll(List<String> texts) {
+    long[][] ids = new long[texts.size()][];
+    IntStream.range(0, ids.length).parallel().forEach(i -> ids[i] = encode(texts.get(i)));
+    return ids;
   }
 
   /** BPE on one pre-tokenized piece, cached. */

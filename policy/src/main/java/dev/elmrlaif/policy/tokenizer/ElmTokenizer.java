@@ -194,6 +194,19 @@ public final class ElmTokenizer implements AutoCloseable {
   }
 
   /**
+   * Token ids of each text, in order, as {@link #encode} gives them (the byte-level BPE encodes the
+   * texts in parallel).
+   */
+  public long[][] encodeAll(List<String> texts) {
+    for (int i = 0; i < texts.size(); i++) {
+      if (texts.get(i) == null) {
+        throw new IllegalArgumentException("texts[" + i + "]: found null, expected a string");
+      }
+    }
+    return codec.encodeAll(texts);
+  }
+
+  /**
    * Encodes {@code texts} to rows of exactly {@code length} ids, padded with the pad id on {@code
    * side}. A text with more than {@code length} tokens keeps its first {@code length}; {@link
    * EncodedBatch#truncated()} counts them.

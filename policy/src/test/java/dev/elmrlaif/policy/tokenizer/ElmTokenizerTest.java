@@ -118,7 +118,8 @@ class ElmTokenizerTest {
   @EnumSource(
       value = ElmTokenizer.Engine.class,
       names = {"HUGGING_FACE", "PURE_JAVA"})
-  void concurrentEncodingGivesTheSameIdsAsSequential(ElmTokenizer.Engine engine) throws Exception {
+  void concurrentAndBatchEncodingGiveTheSameIdsAsSequential(ElmTokenizer.Engine engine)
+      throws Exception {
     try (ElmTokenizer tokenizer = trainedTokenizer(engine)) {
       List<long[]> sequential = corpus.stream().map(tokenizer::encode).toList();
       ExecutorService pool = Executors.newFixedThreadPool(4);
@@ -135,6 +136,11 @@ class ElmTokenizerTest {
         }
       } finally {
         pool.shutdownNow();
+      }
+      long[][] all = tokenizer.encodeAll(corpus); // in parallel for the pure-Java engine
+      assertEquals(corpus.size(), all.length);
+      for (int i = 0; i < corpus.size(); i++) {
+        assertArrayEquals(sequential.get(i), all[i]);
       }
     }
   }
