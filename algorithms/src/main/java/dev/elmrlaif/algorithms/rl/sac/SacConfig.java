@@ -14,8 +14,8 @@ import io.soabase.recordbuilder.core.RecordBuilder;
  * update-to-data ratio), the soft Bellman discount {@code γ}, the target network's Polyak rate
  * {@code τ}, Retrace's {@code λ} for the Q target, the KL coefficient {@code α} (fixed, or steered
  * toward a KL target by the same controller REINFORCE uses for {@code β}), both optimisers, the
- * critics' architecture, whether the contexts' training texts join the buffer, and the critic-only
- * warm-up.
+ * critics' architecture, where Q comes from ({@link SacQFunction}), whether the contexts' training
+ * texts join the buffer, and the critic-only warm-up.
  */
 @RecordBuilder
 public record SacConfig(
@@ -71,6 +71,13 @@ public record SacConfig(
         double gradClip,
     @Doc("The critics' architecture") CriticArchitectureConfig critic,
     @Doc(
+            "head: Q(s,.) from the Q critic of sac.critic (H2-H4); policy: Q(s,a) = V(s) + alpha *"
+                + " log(pi(a|s)/pi_ref(a|s)), the policy's own log-ratio (soft Q-learning's"
+                + " parametrisation): the policy step is exact by construction and the Q loss trains"
+                + " the policy and V; with retrace_lambda 1 it is path consistency learning")
+        @Default("head")
+        SacQFunction qFunction,
+    @Doc(
             "Store each completion's reward minus the mean reward of its context's other K-1"
                 + " completions (RLOO's leave-one-out baseline): the same soft-optimal policy, with"
                 + " Q targets near 0, where the zero-initialised critic head starts")
@@ -93,13 +100,15 @@ public record SacConfig(
     implements SacConfigBuilder.With {
 
   public SacConfig {
-    if (replay == null || critic == null || alpha == null) {
+    if (replay == null || critic == null || alpha == null || qFunction == null) {
       throw new ConfigException(
           "",
-          "replay, critic and alpha must be set; found replay="
+          "replay, critic, q_function and alpha must be set; found replay="
               + replay
               + " critic="
               + critic
+              + " q_function="
+              + qFunction
               + " alpha="
               + alpha);
     }
@@ -116,7 +125,8 @@ public record SacConfig(
    * K = 8 completions of at most 32 tokens, {@link SacReplayConfig#defaults()}, 16 trajectories per
    * update, 1 update per step, γ = 1, τ = 0.05, the one-step Q target (λ = 0), fixed α = 0.05,
    * learning rates 1e-5 (policy) and 1e-4 (critics), no weight decay, clip 1.0, {@link
-   * CriticArchitectureConfig#defaults()}, raw rewards, no demonstrations, no warm-up, seed 0.
+   * CriticArchitectureConfig#defaults()}, Q from its head, raw rewards, no demonstrations, no
+   * warm-up, seed 0.
    */
   public static SacConfig defaults() {
     return ConfigKeys.defaults(SacConfig.class);

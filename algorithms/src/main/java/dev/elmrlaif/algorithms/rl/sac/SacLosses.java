@@ -34,6 +34,12 @@ import dev.elmrlaif.policy.model.EngineOwned;
  * log(π_a/π_ref,a) − Q_a}; it vanishes exactly at {@code π ∝ π_ref·exp(Q/α)}. The three losses
  * touch disjoint parameters (Q's, V's, the policy's), so one backward pass of their sum gives each
  * its own gradient.
+ *
+ * <p>With Q read from the policy ({@link SacQFunction#POLICY}, {@link #policyQ}): {@code Q(s,a) =
+ * V(s) + α·log(π_θ(a|s)/π_ref(a|s))}, so {@code f_a = −V(s)} for every action and the policy loss
+ * has no gradient; {@code V̂ = V} makes the V loss 0; the Q loss alone trains V and the policy: per
+ * state, {@code ∂L_Q/∂V = 2w·δ} and {@code ∂L_Q/∂z_a = 2w·δ·α·(1[a = a_t] − π_a)} with {@code δ =
+ * Q(s_t,a_t) − Q̂(s_t,a_t)}.
  */
 final class SacLosses {
   private SacLosses() {}
@@ -105,6 +111,19 @@ final class SacLosses {
         in.weights().mul(pi.mul(logRatio.mul(alphaScalar).sub(qFixed)).sum(new int[] {2})).sum();
     return new Result(
         qLoss, vLoss, policyLoss, vTarget, qTarget, qTaken.stopGradient().sub(qTarget));
+  }
+
+  /**
+   * {@code Q(s_t,a) = V(s_t) + α·log(π_θ(a|s_t)/π_ref(a|s_t))} {@code [B, C, V]}, differentiable in
+   * {@code V} and the policy ({@link SacQFunction#POLICY}).
+   *
+   * @param v {@code V(s_t)} {@code [B, C]}
+   * @param logPolicy {@code log π_θ(·|s_t)} {@code [B, C, V]}
+   * @param logReference {@code log π_ref(·|s_t)} {@code [B, C, V]}
+   */
+  static NDArray policyQ(NDArray v, NDArray logPolicy, NDArray logReference, double alpha) {
+    NDArray logRatio = logPolicy.sub(logReference);
+    return v.expandDims(2).add(logRatio.mul(EngineOwned.scalar(logRatio, alpha)));
   }
 
   /**

@@ -82,8 +82,11 @@ import java.util.SplittableRandom;
  * the target, both optimizers and {@link State} ({@link TrainerStateFolder}).
  *
  * <p>Critics ({@link CriticArchitectureConfig}): heads on the frozen reference's hidden states, or
- * small transformers of their own. Memory: each update's forwards, losses and backward pass run
- * inside one {@link NDScope} and child manager that close after the backward pass
+ * small transformers of their own. With {@code sac.q_function: policy} there is no Q critic: {@code
+ * Q(s,a) = V(s) + α·log(π_θ(a|s)/π_ref(a|s))} ({@link SacQFunction#POLICY}), the policy loss is
+ * dropped (it has no gradient) and the Q loss moves the policy, with the policy's optimizer and
+ * learning rate, after the same warm-up. Memory: each update's forwards, losses and backward pass
+ * run inside one {@link NDScope} and child manager that close after the backward pass
  * (docs/djl-pitfalls.md).
  */
 public final class SacTrainer extends OffPolicyTrainer<SacTrainer.State> {
@@ -136,7 +139,11 @@ public final class SacTrainer extends OffPolicyTrainer<SacTrainer.State> {
         ReplayBuffer.create(
             config.replay().toReplayConfig(), ResumableRandom.seeded(seeds.nextLong()));
     Elm criticBase = config.critic().trunk() == CriticTrunk.SHARED_FROZEN ? reference : policy;
-    this.q = QCritic.create(config.critic().toCriticConfig(seeds.nextLong()), criticBase);
+    long qSeed = seeds.nextLong(); // drawn either way, so V's initialisation does not depend on it
+    this.q =
+        config.qFunction() == SacQFunction.HEAD
+            ? QCritic.create(config.critic().toCriticConfig(qSeed), criticBase)
+            : null;
     this.v = VCritic.create(config.critic().toCriticConfig(seeds.nextLong()), criticBase);
     this.targetV = v.copy();
     AdamWConfig adamW = AdamWConfig.builder().weightDecay(config.weightDecay()).build();
@@ -163,7 +170,9 @@ public final class SacTrainer extends OffPolicyTrainer<SacTrainer.State> {
     return alphaController;
   }
 
-  /** The Q critic being trained. */
+  /**
+   * The Q critic being trained; {@code null} when Q is read from the policy ({@code q_function}).
+   */
   public QCritic qCritic() {
     return q;
   }
@@ -269,7 +278,10 @@ public final class SacTrainer extends OffPolicyTrainer<SacTrainer.State> {
         weights[cell] = drawn.get(b).importanceWeight() / states;
       }
     }
-    q.zeroGradients();
+    boolean qFromPolicy = q == null;
+    if (!qFromPolicy) {
+      q.zeroGradients();
+    }
     v.zeroGradients();
     GradientClipping.zeroGradients(policy.trainableParameters());
     double[] losses;
@@ -288,17 +300,25 @@ public final class SacTrainer extends OffPolicyTrainer<SacTrainer.State> {
           shared ? targetV.values(referenceStates) : targetV.values(scope, prompts, continuations);
       try (GradientCollector collector = policy.manager().getEngine().newGradientCollector()) {
         ContinuationLogProbs pol = policy.continuationLogProbs(scope, prompts, continuations, true);
-        CriticValues qs =
-            shared ? q.values(referenceStates) : q.values(scope, prompts, continuations);
         CriticValues vs =
             shared ? v.values(referenceStates) : v.values(scope, prompts, continuations);
+        NDArray vValues = vs.values().toType(type, false);
+        NDArray logRef = logReference.toType(type, false);
+        NDArray qValues;
+        if (qFromPolicy) {
+          qValues = SacLosses.policyQ(vValues, pol.logSoftmax(), logRef, alpha);
+        } else {
+          CriticValues qs =
+              shared ? q.values(referenceStates) : q.values(scope, prompts, continuations);
+          qValues = qs.values().toType(type, false);
+        }
         SacLosses.Result result =
             SacLosses.compute(
                 new SacLosses.Inputs(
                     pol.logSoftmax(),
-                    logReference.toType(type, false),
-                    qs.values().toType(type, false),
-                    vs.values().toType(type, false),
+                    logRef,
+                    qValues,
+                    vValues,
                     target.values().toType(type, false),
                     EngineOwned.create(scope, actions, new Shape(rows, width, 1)),
                     EngineOwned.create(scope, stepRewards, grid, type),
@@ -309,7 +329,7 @@ public final class SacTrainer extends OffPolicyTrainer<SacTrainer.State> {
                 config.gamma(),
                 config.retraceLambda());
         NDArray total = result.qLoss().add(result.vLoss());
-        if (policyMoves) {
+        if (policyMoves && !qFromPolicy) { // with Q from the policy L_π has no gradient
           total = total.add(result.policyLoss());
         }
         collector.backward(total);
@@ -321,7 +341,9 @@ public final class SacTrainer extends OffPolicyTrainer<SacTrainer.State> {
       }
     }
     Map<String, NDArray> criticParameters = new LinkedHashMap<>();
-    q.trainableParameters().forEach((name, p) -> criticParameters.put("q." + name, p));
+    if (!qFromPolicy) {
+      q.trainableParameters().forEach((name, p) -> criticParameters.put("q." + name, p));
+    }
     v.trainableParameters().forEach((name, p) -> criticParameters.put("v." + name, p));
     Map<String, Double> lossValues = new LinkedHashMap<>();
     lossValues.put("q", losses[0]);
@@ -368,7 +390,9 @@ public final class SacTrainer extends OffPolicyTrainer<SacTrainer.State> {
   @Override
   protected Map<String, StateFile> stateFiles() {
     Map<String, StateFile> files = new LinkedHashMap<>();
-    files.put(TrainerStateFolder.Q_CRITIC, new StateFile(q::save, q::load));
+    if (q != null) {
+      files.put(TrainerStateFolder.Q_CRITIC, new StateFile(q::save, q::load));
+    }
     files.put(TrainerStateFolder.V_CRITIC, new StateFile(v::save, v::load));
     files.put(TrainerStateFolder.V_TARGET, new StateFile(targetV::save, targetV::load));
     files.put(
@@ -402,7 +426,9 @@ public final class SacTrainer extends OffPolicyTrainer<SacTrainer.State> {
     criticOptimizer.close();
     targetV.close();
     v.close();
-    q.close();
+    if (q != null) {
+      q.close();
+    }
   }
 
   private static double scalar(NDArray value) {

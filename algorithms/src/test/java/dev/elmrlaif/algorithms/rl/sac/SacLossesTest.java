@@ -80,25 +80,41 @@ class SacLossesTest {
       double[] qTarget,
       double[] logitGradient,
       double[] qGradient,
-      double[] vGradient) {}
+      double[] vGradient,
+      double[] q) {}
 
   private static Computed compute(Batch b, double alpha, double gamma) {
     return compute(b, alpha, gamma, 0);
   }
 
   private static Computed compute(Batch b, double alpha, double gamma, double lambda) {
+    return compute(b, alpha, gamma, lambda, false);
+  }
+
+  /**
+   * {@link SacLosses#compute} on {@code b} and the gradients of the three losses' sum; with {@code
+   * qFromPolicy}, Q is {@link SacLosses#policyQ} of V and the logits instead of {@code b.q} (then
+   * it has no gradient of its own).
+   */
+  private static Computed compute(
+      Batch b, double alpha, double gamma, double lambda, boolean qFromPolicy) {
     try (NDManager manager = NDManager.newBaseManager()) {
       Shape grid = new Shape(b.rows, b.width);
       Shape full = new Shape(b.rows, b.width, b.vocab);
       NDArray logits = leaf(manager, b.logits, full);
-      NDArray q = leaf(manager, b.q, full);
       NDArray v = leaf(manager, b.v, grid);
+      NDArray logReference = constant(manager, b.logReference, full);
       try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
+        NDArray logPolicy = logits.logSoftmax(-1);
+        NDArray q =
+            qFromPolicy
+                ? SacLosses.policyQ(v, logPolicy, logReference, alpha)
+                : leaf(manager, b.q, full);
         SacLosses.Result result =
             SacLosses.compute(
                 new SacLosses.Inputs(
-                    logits.logSoftmax(-1),
-                    constant(manager, b.logReference, full),
+                    logPolicy,
+                    logReference,
                     q,
                     v,
                     constant(manager, b.targetV, grid),
@@ -118,8 +134,9 @@ class SacLossesTest {
             result.vTarget().toDoubleArray(),
             result.qTarget().toDoubleArray(),
             logits.getGradient().toDoubleArray(),
-            q.getGradient().toDoubleArray(),
-            v.getGradient().toDoubleArray());
+            qFromPolicy ? null : q.getGradient().toDoubleArray(),
+            v.getGradient().toDoubleArray(),
+            q.stopGradient().toDoubleArray());
       }
     }
   }
@@ -269,8 +286,117 @@ class SacLossesTest {
   @ParameterizedTest
   @ValueSource(doubles = {0.0, 1.0})
   void atTheSoftOptimumTheCriticLossesAndThePolicyGradientVanish(double lambda) {
-    TokenMdp mdp = new TokenMdp(4, 2);
     double alpha = 0.8;
+    Batch b = softOptimumBatch(alpha);
+
+    Computed c = compute(b, alpha, 1.0, lambda);
+
+    assertEquals(0.0, c.qLoss(), 1e-20);
+    assertEquals(0.0, c.vLoss(), 1e-20);
+    assertArrayEquals(new double[b.logits.length], c.logitGradient(), 1e-12);
+    assertArrayEquals(new double[b.v.length], c.vGradient(), 1e-10);
+    // L_π at π* is −E_s[V*(s)]: α·KL(π* ‖ π_ref) − E_π*[Q*] = −V*(s) at every state.
+    double expected = 0;
+    for (int cell = 0; cell < b.v.length; cell++) {
+      expected -= b.weights[cell] * b.v[cell];
+    }
+    assertEquals(expected, c.policyLoss(), 1e-12);
+  }
+
+  /**
+   * Q read from the policy (SacQFunction.POLICY): Q is V plus α times the log-ratio; the V loss is
+   * 0, the policy loss is −Σ w·V and has no gradient, and the Q loss gives V the gradient {@code
+   * 2w·δ} and each logit {@code 2w·δ·α·(1[a = a_t] − π_a)}, by hand, with the one-step target and
+   * with Retrace's.
+   */
+  @ParameterizedTest
+  @ValueSource(doubles = {0.0, 0.6})
+  void withQFromThePolicyTheQLossAloneTrainsThePolicyAndV(double lambda) {
+    Batch b = randomBatch(2, 3, 5); // row 0: three states; row 1: two states and a padded cell
+    int[] lengths = {3, 2};
+    long[] actions = {1, 0, 2, 2, 1, 0};
+    System.arraycopy(actions, 0, b.actions, 0, 6);
+    for (int cell = 0; cell < 6; cell++) {
+      b.logBehaviour[cell] =
+          LogProbs.logSoftmax(b.row(b.logits, cell))[(int) actions[cell]] - 0.3 * cell;
+    }
+    b.rewards[2] = 1.3;
+    b.rewards[4] = 0.7;
+    b.nextNonTerminal[0] = 1;
+    b.nextNonTerminal[1] = 1;
+    b.nextNonTerminal[3] = 1;
+    for (int cell : new int[] {0, 1, 2, 3, 4}) {
+      b.weights[cell] = 1.0 / 5;
+    }
+    double alpha = 0.7;
+    double gamma = 0.9;
+
+    Computed c = compute(b, alpha, gamma, lambda, true);
+
+    double[] logitGradient = new double[b.logits.length];
+    double[] vGradient = new double[b.v.length];
+    double qLoss = 0;
+    double policyLoss = 0;
+    for (int row = 0; row < 2; row++) {
+      for (int t = 0; t < lengths[row]; t++) {
+        int cell = row * 3 + t;
+        double w = b.weights[cell];
+        double[] logPi = LogProbs.logSoftmax(b.row(b.logits, cell));
+        double[] logRef = b.row(b.logReference, cell);
+        for (int a = 0; a < V; a++) {
+          assertEquals(b.v[cell] + alpha * (logPi[a] - logRef[a]), c.q()[cell * V + a], 1e-12);
+        }
+        assertEquals(b.v[cell], c.vTarget()[cell], 1e-12, "V target = V at " + cell);
+        int action = (int) actions[cell];
+        double delta = b.v[cell] + alpha * (logPi[action] - logRef[action]) - c.qTarget()[cell];
+        qLoss += w * delta * delta;
+        policyLoss -= w * b.v[cell];
+        vGradient[cell] = 2 * w * delta;
+        for (int a = 0; a < V; a++) {
+          logitGradient[cell * V + a] =
+              2 * w * delta * alpha * ((a == action ? 1 : 0) - Math.exp(logPi[a]));
+        }
+      }
+    }
+    assertEquals(qLoss, c.qLoss(), 1e-12);
+    assertEquals(0.0, c.vLoss(), 1e-24);
+    assertEquals(policyLoss, c.policyLoss(), 1e-12);
+    assertArrayEquals(vGradient, c.vGradient(), 1e-12);
+    assertArrayEquals(logitGradient, c.logitGradient(), 1e-12);
+  }
+
+  /**
+   * At the soft optimum, {@code V* + α·log(π* / π_ref)} is {@code Q*} at every state and action, so
+   * Q read from the policy is the optimal critic and every loss's gradient vanishes.
+   */
+  @ParameterizedTest
+  @ValueSource(doubles = {0.0, 1.0})
+  void atTheSoftOptimumQReadFromThePolicyIsQStar(double lambda) {
+    double alpha = 0.8;
+    Batch b = softOptimumBatch(alpha);
+
+    Computed c = compute(b, alpha, 1.0, lambda, true);
+
+    for (int cell = 0; cell < b.v.length; cell++) {
+      if (b.weights[cell] > 0) { // a real state, not padding
+        for (int a = 0; a < b.vocab; a++) {
+          int i = cell * b.vocab + a;
+          assertEquals(b.q[i], c.q()[i], 1e-12, "Q* at " + cell);
+        }
+      }
+    }
+    assertEquals(0.0, c.qLoss(), 1e-20);
+    assertArrayEquals(new double[b.logits.length], c.logitGradient(), 1e-12);
+    assertArrayEquals(new double[b.v.length], c.vGradient(), 1e-10);
+  }
+
+  /**
+   * Every sequence of a synthetic CoMDP (vocabulary 4, horizon 2) as a row at its soft optimum for
+   * {@code alpha}: logits {@code log π*}, Q* and V* (also as the target V), terminal rewards;
+   * generated by π_ref, not π* (Retrace's corrections are 0 at the optimum whatever μ is).
+   */
+  private static Batch softOptimumBatch(double alpha) {
+    TokenMdp mdp = new TokenMdp(4, 2);
     SyntheticCoMdp coMdp =
         new SyntheticCoMdp(
             mdp, TabularPolicy.random(mdp, new SplittableRandom(1), 1.0), SacToy.reward(), alpha);
@@ -294,23 +420,11 @@ class SacLossesTest {
         b.rewards[cell] = last ? coMdp.reward(y) : 0;
         b.nextNonTerminal[cell] = last ? 0 : 1;
         b.weights[cell] = 1.0 / states;
-        // Generated by π_ref, not π*: Retrace's corrections are 0 at the optimum whatever μ is.
         b.logBehaviour[cell] = coMdp.reference().logProbabilities(s)[y.get(t)];
       }
     }
 
-    Computed c = compute(b, alpha, 1.0, lambda);
-
-    assertEquals(0.0, c.qLoss(), 1e-20);
-    assertEquals(0.0, c.vLoss(), 1e-20);
-    assertArrayEquals(new double[b.logits.length], c.logitGradient(), 1e-12);
-    assertArrayEquals(new double[b.v.length], c.vGradient(), 1e-10);
-    // L_π at π* is −E_s[V*(s)]: α·KL(π* ‖ π_ref) − E_π*[Q*] = −V*(s) at every state.
-    double expected = 0;
-    for (int cell = 0; cell < b.v.length; cell++) {
-      expected -= b.weights[cell] * b.v[cell];
-    }
-    assertEquals(expected, c.policyLoss(), 1e-12);
+    return b;
   }
 
   private static NDArray leaf(NDManager manager, double[] values, Shape shape) {

@@ -3,6 +3,7 @@ package dev.elmrlaif.algorithms.rl.sac;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -15,6 +16,7 @@ import dev.elmrlaif.algorithms.rl.CriticArchitectureConfig;
 import dev.elmrlaif.algorithms.rl.Demonstrations;
 import dev.elmrlaif.algorithms.rl.RlAlgorithm;
 import dev.elmrlaif.algorithms.rl.RlStep;
+import dev.elmrlaif.algorithms.rl.TrainerStateFolder;
 import dev.elmrlaif.algorithms.rl.math.KlControllerConfig;
 import dev.elmrlaif.algorithms.rl.reinforce.SyntheticElmPolicy;
 import dev.elmrlaif.critics.Critic;
@@ -31,6 +33,8 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /** The SAC trainer's step, warm-up, α controller and full-state resume on the synthetic toy. */
 class SacTrainerTest {
@@ -75,15 +79,21 @@ class SacTrainerTest {
     return smallConfig(toy).with().centerRewards(true).demonstrations(true).build();
   }
 
-  @Test
-  void twoNStepsEqualNStepsThenSaveLoadAndNMoreBitForBit() throws IOException {
+  @ParameterizedTest
+  @EnumSource(SacQFunction.class)
+  void twoNStepsEqualNStepsThenSaveLoadAndNMoreBitForBit(SacQFunction qFunction)
+      throws IOException {
     int n = 3;
     Map<String, float[]> uninterrupted;
     List<RlStep> uninterruptedTail = new java.util.ArrayList<>();
     try (SyntheticElmPolicy toy = toy();
         SacTrainer trainer =
             new SacTrainer(
-                toy.policy(), toy.reference(), reward(toy), FIXED_TEXT, withDemonstrations(toy))) {
+                toy.policy(),
+                toy.reference(),
+                reward(toy),
+                FIXED_TEXT,
+                withDemonstrations(toy).withQFunction(qFunction))) {
       for (int step = 0; step < 2 * n; step++) {
         RlStep result = trainer.step(List.of(toy.prompt()));
         if (step >= n) {
@@ -103,7 +113,7 @@ class SacTrainerTest {
                 first.reference(),
                 reward(first),
                 FIXED_TEXT,
-                withDemonstrations(first))) {
+                withDemonstrations(first).withQFunction(qFunction))) {
       for (int step = 0; step < n; step++) {
         trainer.step(List.of(first.prompt()));
       }
@@ -116,7 +126,7 @@ class SacTrainerTest {
                   resumed.reference(),
                   reward(resumed),
                   FIXED_TEXT,
-                  withDemonstrations(resumed))) {
+                  withDemonstrations(resumed).withQFunction(qFunction))) {
         resumed
             .policy()
             .parameters()
@@ -385,6 +395,41 @@ class SacTrainerTest {
     }
   }
 
+  /**
+   * With Q read from the policy there is no Q critic and no Q critic file; during the warm-up the Q
+   * loss moves V alone, and after it the policy.
+   */
+  @Test
+  void withQFromThePolicyTheQLossMovesVThenThePolicy() throws IOException {
+    try (SyntheticElmPolicy toy = toy();
+        SacTrainer trainer =
+            new SacTrainer(
+                toy.policy(),
+                toy.reference(),
+                reward(toy),
+                smallConfig(toy).with().qFunction(SacQFunction.POLICY).build())) {
+      assertNull(trainer.qCritic());
+      Map<String, float[]> policyBefore = parameters(toy.policy().parameters());
+      Map<String, float[]> vBefore = parameters(trainer.vCritic().parameters());
+      trainer.step(List.of(toy.prompt())); // the one warm-up step
+      parameters(toy.policy().parameters())
+          .forEach((name, values) -> assertArrayEquals(policyBefore.get(name), values, name));
+      assertFalse(
+          java.util.Arrays.equals(
+              vBefore.get("v_head.weight"),
+              trainer.vCritic().parameters().get("v_head.weight").toFloatArray()));
+      RlStep moved = trainer.step(List.of(toy.prompt()));
+      assertTrue(moved.metrics().get("grad_norm") > 0);
+      assertFalse(
+          java.util.Arrays.equals(
+              policyBefore.get("wte.weight"),
+              toy.policy().parameters().get("wte.weight").toFloatArray()));
+      trainer.saveState(folder);
+      assertFalse(Files.exists(folder.resolve(TrainerStateFolder.Q_CRITIC)));
+      assertTrue(Files.exists(folder.resolve(TrainerStateFolder.V_CRITIC)));
+    }
+  }
+
   @Test
   void theAdaptiveAlphaFollowsTheControllerOnTheMeasuredKl() {
     try (SyntheticElmPolicy toy = toy();
@@ -420,9 +465,12 @@ class SacTrainerTest {
   private static Map<String, float[]> snapshot(SyntheticElmPolicy toy, SacTrainer trainer) {
     Map<String, float[]> all = new LinkedHashMap<>();
     parameters(toy.policy().parameters()).forEach((name, v) -> all.put("policy." + name, v));
-    Map<String, Critic> critics =
-        Map.of(
-            "q.", trainer.qCritic(), "v.", trainer.vCritic(), "v_target.", trainer.targetVCritic());
+    Map<String, Critic> critics = new LinkedHashMap<>();
+    if (trainer.qCritic() != null) {
+      critics.put("q.", trainer.qCritic());
+    }
+    critics.put("v.", trainer.vCritic());
+    critics.put("v_target.", trainer.targetVCritic());
     critics.forEach(
         (prefix, critic) ->
             parameters(critic.parameters()).forEach((name, v) -> all.put(prefix + name, v)));
