@@ -137,11 +137,11 @@ public abstract class OffPolicyTrainer<S extends TrainerState> implements RlTrai
   protected void afterUpdates(Map<String, Double> generation, int completions) {}
 
   /**
-   * Whether the buffer stores each completion's reward centred on its context's other completions
-   * ({@link RolloutGeneration#generate}); off by default.
+   * What the buffer stores as each completion's reward ({@link RolloutGeneration#generate}): the
+   * reward model's by default.
    */
-  protected boolean centerRewards() {
-    return false;
+  protected StoredReward storedReward() {
+    return StoredReward.RAW;
   }
 
   /**
@@ -205,7 +205,7 @@ public abstract class OffPolicyTrainer<S extends TrainerState> implements RlTrai
               samplesPerContext(),
               maxNewTokens(),
               random.nextLong(),
-              centerRewards(),
+              storedReward(),
               metrics);
     }
     // store
@@ -221,7 +221,7 @@ public abstract class OffPolicyTrainer<S extends TrainerState> implements RlTrai
               demonstrations.of(contexts, maxNewTokens()),
               generated.rewards(),
               samplesPerContext(),
-              centerRewards(),
+              storedReward(),
               metrics)
           .forEach(buffer::add);
     }

@@ -4,7 +4,6 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.DataType;
-import dev.elmrlaif.algorithms.rl.math.Advantages;
 import dev.elmrlaif.algorithms.rl.math.KlDivergence;
 import dev.elmrlaif.algorithms.rl.math.KlEstimator;
 import dev.elmrlaif.policy.model.ContinuationLogProbs;
@@ -32,16 +31,17 @@ import java.util.Map;
  * length_mean}; {@code time_generate_s} (sampling and the scoring forwards) and {@code
  * time_reward_s}.
  *
- * <p>With {@code centerRewards}, each trajectory stores its reward minus the mean reward of the
- * other {@code K − 1} completions of its context (the leave-one-out baseline of RLOO, Ahmadian et
- * al. 2024); {@link Result#rewards} and {@code reward_mean} stay the reward model's values.
+ * <p>Each trajectory stores its reward as {@link StoredReward} asks: the reward model's, centred on
+ * its context's other {@code K − 1} completions (the leave-one-out baseline of RLOO, Ahmadian et
+ * al. 2024), or normalised over its context's {@code K} completions; {@link Result#rewards} and
+ * {@code reward_mean} stay the reward model's values.
  */
 public final class RolloutGeneration {
 
   /**
    * One step's completions, in prompt order ({@code samplesPerContext} consecutive rows per
    * context), the reward model's rewards, and their trajectories for the replay buffer (whose
-   * rewards are centred when the step asked for it).
+   * rewards are centred or normalised when the step asked for it).
    */
   public record Result(
       List<ElmPrompt> prompts,
@@ -59,8 +59,8 @@ public final class RolloutGeneration {
    * @param behaviour the ELM that generates (the policy itself, or {@code π_ref})
    * @param policy {@code π_θ}, measured against {@code reference} on the completions
    * @param seed the sampler's seed
-   * @param centerRewards store each trajectory's reward minus the mean of its context's other
-   *     completions (needs {@code samplesPerContext >= 2})
+   * @param storedReward what each trajectory stores as its reward (centring needs {@code
+   *     samplesPerContext >= 2})
    * @param metrics receives the metrics of the class comment
    */
   public static Result generate(
@@ -74,7 +74,7 @@ public final class RolloutGeneration {
       int samplesPerContext,
       int maxNewTokens,
       long seed,
-      boolean centerRewards,
+      StoredReward storedReward,
       Map<String, Double> metrics) {
     long start = System.nanoTime();
     List<ElmPrompt> prompts = new ArrayList<>(contexts.size() * samplesPerContext);
@@ -99,7 +99,7 @@ public final class RolloutGeneration {
     double[] rewards =
         requireFinite(label, step, "completion", reward.rewards(prompts, completions));
     long rewardEnd = System.nanoTime();
-    double[] stored = centerRewards ? leaveOneOut(rewards, samplesPerContext) : rewards;
+    double[] stored = storedReward.of(rewards, samplesPerContext);
 
     double[] estimates = new double[KlEstimator.values().length];
     double exactKl = 0;
@@ -171,13 +171,12 @@ public final class RolloutGeneration {
 
   /**
    * The replay trajectories of a step's demonstrations ({@link Demonstrations}): each is scored by
-   * {@code reward} like a completion, and with {@code centerRewards} stores its reward minus the
-   * mean reward of its context's {@code samplesPerContext} completions (so a demonstration's stored
-   * reward is its advantage over the policy's own samples there, on the scale of theirs). Its
-   * behaviour log-probabilities are {@code π_θ}'s at this step: the policy that wrote the text is
-   * unknown, and Retrace ({@code λ > 0}) then treats it as on-policy. Metrics: {@code
-   * demonstrations} (how many) and {@code demonstration_reward_mean} (the reward model's mean; 0
-   * when none).
+   * {@code reward} like a completion, and stores its reward against its context's {@code
+   * samplesPerContext} completions as {@link StoredReward#against} gives it (centred: its advantage
+   * over the policy's own samples there, on the scale of theirs). Its behaviour log-probabilities
+   * are {@code π_θ}'s at this step: the policy that wrote the text is unknown, and Retrace ({@code
+   * λ > 0}) then treats it as on-policy. Metrics: {@code demonstrations} (how many) and {@code
+   * demonstration_reward_mean} (the reward model's mean; 0 when none).
    *
    * @param demonstrations one entry per context (null: none), as {@link Demonstrations#of} gives
    * @param completionRewards the reward model's rewards of the step's completions, {@code
@@ -193,23 +192,21 @@ public final class RolloutGeneration {
       List<int[]> demonstrations,
       double[] completionRewards,
       int samplesPerContext,
-      boolean centerRewards,
+      StoredReward storedReward,
       Map<String, Double> metrics) {
     List<ElmPrompt> prompts = new ArrayList<>();
     List<int[]> texts = new ArrayList<>();
-    List<Double> baselines = new ArrayList<>();
+    List<double[]> theirCompletions = new ArrayList<>();
     for (int c = 0; c < contexts.size(); c++) {
       int[] text = demonstrations.get(c);
       if (text == null || text.length == 0) {
         continue;
       }
-      double mean = 0;
-      for (int k = 0; k < samplesPerContext; k++) {
-        mean += completionRewards[c * samplesPerContext + k] / samplesPerContext;
-      }
       prompts.add(contexts.get(c));
       texts.add(text);
-      baselines.add(centerRewards ? mean : 0.0);
+      theirCompletions.add(
+          Arrays.copyOfRange(
+              completionRewards, c * samplesPerContext, (c + 1) * samplesPerContext));
     }
     metrics.put("demonstrations", (double) prompts.size());
     metrics.put("demonstration_reward_mean", 0.0);
@@ -237,7 +234,7 @@ public final class RolloutGeneration {
                 texts.get(row),
                 Arrays.copyOfRange(policyTokens, row * width, row * width + steps),
                 Arrays.copyOfRange(referenceTokens, row * width, row * width + steps),
-                rewards[row] - baselines.get(row),
+                storedReward.against(rewards[row], theirCompletions.get(row)),
                 step));
       }
     }
@@ -285,16 +282,6 @@ public final class RolloutGeneration {
       }
     }
     return rewards;
-  }
-
-  /** Each reward minus the mean of the other rewards of its context (consecutive runs of k). */
-  private static double[] leaveOneOut(double[] rewards, int k) {
-    double[] centred = new double[rewards.length];
-    for (int from = 0; from < rewards.length; from += k) {
-      double[] context = Advantages.leaveOneOut(Arrays.copyOfRange(rewards, from, from + k));
-      System.arraycopy(context, 0, centred, from, k);
-    }
-    return centred;
   }
 
   private static double[] toDoubles(NDArray array) {

@@ -84,6 +84,13 @@ public record SacConfig(
         @Default("false")
         boolean centerRewards,
     @Doc(
+            "With center_rewards: store (r - mean) / (std + 1e-6) over the context's K completions"
+                + " instead (REINFORCE's group_normalised baseline, GRPO's scale_rewards), so every"
+                + " context's completions differ on one unit scale; this changes the objective: each"
+                + " context's soft optimum is pi_ref * exp(r / (alpha * std))")
+        @Default("false")
+        boolean scaleRewards,
+    @Doc(
             "Also store, each step, the ground-truth text of every real context (the training"
                 + " example's target) as a trajectory, scored by the reward like a completion and,"
                 + " with center_rewards, centred on that context's K completions: the paper's offline"
@@ -112,6 +119,10 @@ public record SacConfig(
               + " alpha="
               + alpha);
     }
+    if (scaleRewards && !centerRewards) {
+      throw new ConfigException(
+          "scale_rewards", "found true without center_rewards, expected center_rewards: true too");
+    }
     if (centerRewards && samplesPerContext < 2) {
       throw new ConfigException(
           "samples_per_context",
@@ -125,8 +136,8 @@ public record SacConfig(
    * K = 8 completions of at most 32 tokens, {@link SacReplayConfig#defaults()}, 16 trajectories per
    * update, 1 update per step, γ = 1, τ = 0.05, the one-step Q target (λ = 0), fixed α = 0.05,
    * learning rates 1e-5 (policy) and 1e-4 (critics), no weight decay, clip 1.0, {@link
-   * CriticArchitectureConfig#defaults()}, Q from its head, raw rewards, no demonstrations, no
-   * warm-up, seed 0.
+   * CriticArchitectureConfig#defaults()}, Q from its head, raw rewards (not centred, not scaled),
+   * no demonstrations, no warm-up, seed 0.
    */
   public static SacConfig defaults() {
     return ConfigKeys.defaults(SacConfig.class);

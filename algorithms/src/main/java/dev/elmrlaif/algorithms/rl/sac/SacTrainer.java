@@ -11,6 +11,7 @@ import dev.elmrlaif.algorithms.rl.CriticArchitectureConfig;
 import dev.elmrlaif.algorithms.rl.Demonstrations;
 import dev.elmrlaif.algorithms.rl.OffPolicyTrainer;
 import dev.elmrlaif.algorithms.rl.RlAlgorithm;
+import dev.elmrlaif.algorithms.rl.StoredReward;
 import dev.elmrlaif.algorithms.rl.TrainerState;
 import dev.elmrlaif.algorithms.rl.TrainerStateFolder;
 import dev.elmrlaif.algorithms.rl.math.KlController;
@@ -71,7 +72,10 @@ import java.util.SplittableRandom;
  * starts at 0 and learns only the actions taken, so with raw rewards (SC ≈ 0.4–0.9) every token not
  * yet tried looks worse than every token tried, and the policy loss concentrates π on the tokens
  * the buffer happens to hold (measured on MovieLens: entropy and distinct-2 fell, SC did not rise).
- * Centred, an untried token's Q starts at the context's mean.
+ * Centred, an untried token's Q starts at the context's mean. With {@code sac.scale_rewards} the
+ * centred rewards are also divided by their context's standard deviation ({@link
+ * StoredReward#GROUP_NORMALISED}, REINFORCE's {@code group_normalised}): a deviation that gives
+ * each context a temperature of its own.
  *
  * <p>At the soft-optimal point ({@code Q = Q*}, {@code V = V̄ = V*}, {@code π = π* ∝ π_ref·exp(Q* /
  * α)}) every loss is at its minimum and the policy gradient vanishes, so SAC's fixed point is the
@@ -218,8 +222,11 @@ public final class SacTrainer extends OffPolicyTrainer<SacTrainer.State> {
   }
 
   @Override
-  protected boolean centerRewards() {
-    return config.centerRewards();
+  protected StoredReward storedReward() {
+    if (!config.centerRewards()) {
+      return StoredReward.RAW;
+    }
+    return config.scaleRewards() ? StoredReward.GROUP_NORMALISED : StoredReward.LEAVE_ONE_OUT;
   }
 
   @Override

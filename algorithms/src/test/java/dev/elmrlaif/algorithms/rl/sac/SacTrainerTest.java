@@ -16,6 +16,7 @@ import dev.elmrlaif.algorithms.rl.CriticArchitectureConfig;
 import dev.elmrlaif.algorithms.rl.Demonstrations;
 import dev.elmrlaif.algorithms.rl.RlAlgorithm;
 import dev.elmrlaif.algorithms.rl.RlStep;
+import dev.elmrlaif.algorithms.rl.StoredReward;
 import dev.elmrlaif.algorithms.rl.TrainerStateFolder;
 import dev.elmrlaif.algorithms.rl.math.KlControllerConfig;
 import dev.elmrlaif.algorithms.rl.reinforce.SyntheticElmPolicy;
@@ -234,6 +235,35 @@ class SacTrainerTest {
         rewardMean += value / r.length;
       }
       assertEquals(rewardMean, step.metrics().get("reward_mean"), 1e-12, "logged raw");
+    }
+  }
+
+  @Test
+  void scaledRewardsStoreEachContextsRewardsNormalisedByTheirSpread() {
+    try (SyntheticElmPolicy toy = toy();
+        SacTrainer trainer =
+            new SacTrainer(
+                toy.policy(),
+                toy.reference(),
+                reward(toy),
+                smallConfig(toy).with().centerRewards(true).scaleRewards(true).build())) {
+      RlStep step = trainer.step(List.of(toy.prompt(), toy.prompt()));
+      double[] expected = StoredReward.GROUP_NORMALISED.of(step.rewards(), 4);
+      List<Trajectory> stored = trainer.replayBuffer().snapshot();
+      for (int row = 0; row < 8; row++) {
+        assertEquals(expected[row], stored.get(row).reward(), 0.0, "row " + row);
+      }
+      // each context's stored rewards have spread 1 (squares summing to K = 4), or are all 0
+      boolean anySpread = false;
+      for (int from = 0; from < 8; from += 4) {
+        double squares = 0;
+        for (int row = from; row < from + 4; row++) {
+          squares += expected[row] * expected[row];
+        }
+        assertTrue(squares == 0 || Math.abs(squares - 4) < 1e-3, "context " + from / 4);
+        anySpread |= squares > 0;
+      }
+      assertTrue(anySpread, "a context whose completions differ");
     }
   }
 

@@ -53,6 +53,10 @@ class SacConfigTest {
         "line 2: sac.critic: found layers=1 heads=3 d_model=8, expected positive integers with d_model a"
             + " multiple of heads",
         "sac:\n  critic: {trunk: separate, layers: 1, heads: 3, d_model: 8}\n");
+    assertMessage(
+        "line 2: sac.scale_rewards: found true without center_rewards, expected center_rewards: true"
+            + " too",
+        "sac:\n  scale_rewards: true\n");
   }
 
   @Test
