@@ -49,6 +49,11 @@ class SacTrainerTest {
     return SyntheticElmPolicy.completionReward(toy.coMdp(SacToy.reward(), 1.0));
   }
 
+  /** A trainer of {@code toy}'s policy against its reference, with the toy's reward. */
+  private static SacTrainer trainer(SyntheticElmPolicy toy, SacConfig config) {
+    return new SacTrainer(toy.policy(), toy.reference(), reward(toy), config);
+  }
+
   /** Small and exercising every stateful part: prioritised replay, a warm-up step, adaptive α. */
   private static SacConfig smallConfig(SyntheticElmPolicy toy) {
     return SacToy.config(toy, 1.0)
@@ -156,8 +161,7 @@ class SacTrainerTest {
   @Test
   void aStepReportsTheCommonMetricsAndFillsTheBuffer() {
     try (SyntheticElmPolicy toy = toy();
-        SacTrainer trainer =
-            new SacTrainer(toy.policy(), toy.reference(), reward(toy), smallConfig(toy))) {
+        SacTrainer trainer = trainer(toy, smallConfig(toy))) {
       assertEquals(RlAlgorithm.SAC, trainer.algorithm());
       RlStep first = trainer.step(List.of(toy.prompt(), toy.prompt()));
       for (String key :
@@ -207,12 +211,7 @@ class SacTrainerTest {
   @Test
   void centredRewardsStoreEachRewardMinusTheMeanOfItsContextsOthers() {
     try (SyntheticElmPolicy toy = toy();
-        SacTrainer trainer =
-            new SacTrainer(
-                toy.policy(),
-                toy.reference(),
-                reward(toy),
-                smallConfig(toy).withCenterRewards(true))) {
+        SacTrainer trainer = trainer(toy, smallConfig(toy).withCenterRewards(true))) {
       RlStep step = trainer.step(List.of(toy.prompt(), toy.prompt()));
       double[] r = step.rewards(); // the reward model's values: rows 0-3 context 0, 4-7 context 1
       List<Trajectory> stored = trainer.replayBuffer().snapshot();
@@ -242,11 +241,7 @@ class SacTrainerTest {
   void scaledRewardsStoreEachContextsRewardsNormalisedByTheirSpread() {
     try (SyntheticElmPolicy toy = toy();
         SacTrainer trainer =
-            new SacTrainer(
-                toy.policy(),
-                toy.reference(),
-                reward(toy),
-                smallConfig(toy).with().centerRewards(true).scaleRewards(true).build())) {
+            trainer(toy, smallConfig(toy).with().centerRewards(true).scaleRewards(true).build())) {
       RlStep step = trainer.step(List.of(toy.prompt(), toy.prompt()));
       double[] expected = StoredReward.GROUP_NORMALISED.of(step.rewards(), 4);
       List<Trajectory> stored = trainer.replayBuffer().snapshot();
@@ -344,12 +339,7 @@ class SacTrainerTest {
   @Test
   void prioritisedReplayStoresTheMeanAbsoluteTdErrorOfEachSampledTrajectory() {
     try (SyntheticElmPolicy toy = toy();
-        SacTrainer trainer =
-            new SacTrainer(
-                toy.policy(),
-                toy.reference(),
-                reward(toy),
-                smallConfig(toy).with().updatesPerStep(1).build())) {
+        SacTrainer trainer = trainer(toy, smallConfig(toy).with().updatesPerStep(1).build())) {
       trainer.step(List.of(toy.prompt()));
       // New trajectories enter with the largest priority so far (1); those the update drew now hold
       // mean |Q(s_t,a_t) − Q̂| of a zero-initialised Q: mean |r_t| over their steps, below 1 here.
@@ -370,10 +360,8 @@ class SacTrainerTest {
   void separateCriticsTrainTheirOwnTrunkAndLeaveTheReferenceAlone() {
     try (SyntheticElmPolicy toy = toy();
         SacTrainer trainer =
-            new SacTrainer(
-                toy.policy(),
-                toy.reference(),
-                reward(toy),
+            trainer(
+                toy,
                 smallConfig(toy)
                     .withCritic(
                         CriticArchitectureConfig.defaults()
@@ -401,12 +389,7 @@ class SacTrainerTest {
   @Test
   void warmUpStepsTrainOnlyTheCritics() {
     try (SyntheticElmPolicy toy = toy();
-        SacTrainer trainer =
-            new SacTrainer(
-                toy.policy(),
-                toy.reference(),
-                reward(toy),
-                smallConfig(toy).with().warmupSteps(2).build())) {
+        SacTrainer trainer = trainer(toy, smallConfig(toy).with().warmupSteps(2).build())) {
       Map<String, float[]> policyBefore = parameters(toy.policy().parameters());
       Map<String, float[]> criticBefore = parameters(trainer.qCritic().parameters());
       trainer.step(List.of(toy.prompt()));
@@ -433,11 +416,7 @@ class SacTrainerTest {
   void withQFromThePolicyTheQLossMovesVThenThePolicy() throws IOException {
     try (SyntheticElmPolicy toy = toy();
         SacTrainer trainer =
-            new SacTrainer(
-                toy.policy(),
-                toy.reference(),
-                reward(toy),
-                smallConfig(toy).with().qFunction(SacQFunction.POLICY).build())) {
+            trainer(toy, smallConfig(toy).with().qFunction(SacQFunction.POLICY).build())) {
       assertNull(trainer.qCritic());
       Map<String, float[]> policyBefore = parameters(toy.policy().parameters());
       Map<String, float[]> vBefore = parameters(trainer.vCritic().parameters());
@@ -463,8 +442,7 @@ class SacTrainerTest {
   @Test
   void theAdaptiveAlphaFollowsTheControllerOnTheMeasuredKl() {
     try (SyntheticElmPolicy toy = toy();
-        SacTrainer trainer =
-            new SacTrainer(toy.policy(), toy.reference(), reward(toy), smallConfig(toy))) {
+        SacTrainer trainer = trainer(toy, smallConfig(toy))) {
       RlStep step = trainer.step(List.of(toy.prompt()));
       assertEquals(1.0, step.metrics().get("beta"));
       // KL 0 is below the target: error −0.2, so α ← 1·(1 + 0.1·(−0.2)·4/100).
@@ -475,8 +453,7 @@ class SacTrainerTest {
   @Test
   void loadStateNamesTheFileAndTheKeyItCannotRead() throws IOException {
     try (SyntheticElmPolicy toy = toy();
-        SacTrainer trainer =
-            new SacTrainer(toy.policy(), toy.reference(), reward(toy), smallConfig(toy))) {
+        SacTrainer trainer = trainer(toy, smallConfig(toy))) {
       trainer.step(List.of(toy.prompt()));
       trainer.saveState(folder);
       Path stateFile = folder.resolve("trainer_state.json");
