@@ -8,6 +8,7 @@ import dev.elmrlaif.domain.config.Doc;
 import dev.elmrlaif.domain.config.Range;
 import io.soabase.recordbuilder.core.RecordBuilder;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Settings of the {@code rl} stage (YAML section {@code rl}): which algorithms to run, for how many
@@ -21,6 +22,11 @@ public record RlConfig(
         @Default("[reinforce]")
         List<RlAlgorithm> algorithms,
     @Doc("Training steps per algorithm and entity kind") @Range(min = 1) @Default("200") int steps,
+    @Doc(
+            "Training steps for the models of the named entity kinds instead of `steps`, e.g. {user:"
+                + " 25}; a kind the run has no supervised model of is refused when the stage starts")
+        @Default("{}")
+        Map<String, Integer> stepsByKind,
     @Doc("Contexts per step (each algorithm draws its own completions for them)")
         @Range(min = 1)
         @Default("4")
@@ -60,6 +66,16 @@ public record RlConfig(
       throw new ConfigException(
           "algorithms", "found " + algorithms + ", expected each algorithm once");
     }
+    if (stepsByKind != null) {
+      for (Map.Entry<String, Integer> entry : stepsByKind.entrySet()) {
+        if (entry.getValue() == null || entry.getValue() < 1) {
+          throw new ConfigException(
+              "steps_by_kind." + entry.getKey(),
+              "found " + entry.getValue() + ", expected a step count >= 1");
+        }
+      }
+    }
+    stepsByKind = Map.copyOf(stepsByKind == null ? Map.of() : stepsByKind);
     if (environment == null) {
       throw new ConfigException("environment", "missing, expected synthetic or domain");
     }
@@ -77,5 +93,13 @@ public record RlConfig(
    */
   public static RlConfig defaults() {
     return ConfigKeys.defaults(RlConfig.class);
+  }
+
+  /**
+   * The training steps of the {@code kind} model: its {@code steps_by_kind} entry, else {@code
+   * steps}.
+   */
+  public int stepsFor(String kind) {
+    return stepsByKind.getOrDefault(kind, steps);
   }
 }

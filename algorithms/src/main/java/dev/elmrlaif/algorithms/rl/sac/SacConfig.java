@@ -133,6 +133,16 @@ public record SacConfig(
   }
 
   /**
+   * Whether every update learns only from completions sampled at its own step: the buffer keeps no
+   * more than one step's {@code K · contextsPerStep} completions and no demonstrations. SAC then
+   * samples as REINFORCE does, and a reward scored against the step's other completions (the
+   * cross-context repetition penalty) is never replayed after that step.
+   */
+  public boolean replaysOnlyItsStep(int contextsPerStep) {
+    return !demonstrations && replay.capacity() <= (long) samplesPerContext * contextsPerStep;
+  }
+
+  /**
    * K = 8 completions of at most 32 tokens, {@link SacReplayConfig#defaults()}, 16 trajectories per
    * update, 1 update per step, γ = 1, τ = 0.05, the one-step Q target (λ = 0), fixed α = 0.05,
    * learning rates 1e-5 (policy) and 1e-4 (critics), no weight decay, clip 1.0, {@link

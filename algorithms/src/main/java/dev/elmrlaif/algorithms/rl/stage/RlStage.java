@@ -18,6 +18,7 @@ import dev.elmrlaif.algorithms.rl.domain.AiJudge;
 import dev.elmrlaif.algorithms.rl.domain.DomainRlEnvironment;
 import dev.elmrlaif.algorithms.rl.math.KlControllerConfig;
 import dev.elmrlaif.algorithms.rl.sac.SacAlphaConfig;
+import dev.elmrlaif.algorithms.rl.sac.SacConfig;
 import dev.elmrlaif.algorithms.run.CheckpointFolders;
 import dev.elmrlaif.algorithms.run.ProgressReporter;
 import dev.elmrlaif.algorithms.run.RunDirectory;
@@ -56,13 +57,13 @@ import org.apache.logging.log4j.Logger;
  *       {@link DomainRlEnvironment} supplies the contexts and the reward.
  * </ul>
  *
- * One training runs {@code rl.steps} steps: contexts of the step from the environment, {@link
- * RlTrainer#step}, the step's metrics ({@link StepMetrics}) to the run's metrics log under {@code
- * rl/<algorithm>/<kind>} and to {@link TrainingHealth}, and every {@code rl.checkpoint_every} steps
- * a full-state checkpoint ({@link RlCheckpoints}); a rerun in the same folder continues from the
- * newest checkpoint and skips trainings whose model exists; a stop request (SIGTERM, SIGINT)
- * finishes the step, writes a checkpoint and ends the run. The trained policy goes to {@code
- * rl/<algorithm>/<kind>/model/} ({@link RlArtifacts}).
+ * One training runs {@code rl.steps} steps (or its kind's {@code rl.steps_by_kind}): contexts of
+ * the step from the environment, {@link RlTrainer#step}, the step's metrics ({@link StepMetrics})
+ * to the run's metrics log under {@code rl/<algorithm>/<kind>} and to {@link TrainingHealth}, and
+ * every {@code rl.checkpoint_every} steps a full-state checkpoint ({@link RlCheckpoints}); a rerun
+ * in the same folder continues from the newest checkpoint and skips trainings whose model exists; a
+ * stop request (SIGTERM, SIGINT) finishes the step, writes a checkpoint and ends the run. The
+ * trained policy goes to {@code rl/<algorithm>/<kind>/model/} ({@link RlArtifacts}).
  */
 public final class RlStage implements Stage {
   private static final Logger LOG = LogManager.getLogger(RlStage.class);
@@ -116,6 +117,7 @@ public final class RlStage implements Stage {
     switch (rl.environment()) {
       case SYNTHETIC -> {
         checkSyntheticSettings(context);
+        checkStepsByKind(rl, List.of(RlArtifacts.TOY));
         for (RlAlgorithm algorithm : rl.algorithms()) {
           String label = label(algorithm, RlArtifacts.TOY);
           record.put(
@@ -131,6 +133,7 @@ public final class RlStage implements Stage {
                   + ": holds no supervised model (<kind>/model/); expected the output of the 'sft' stage, or set"
                   + " rl.environment = synthetic");
         }
+        checkStepsByKind(rl, kinds);
         PreparedData prepared = data.apply(context);
         for (RlAlgorithm algorithm : rl.algorithms()) {
           for (String kind : kinds) {
@@ -153,6 +156,21 @@ public final class RlStage implements Stage {
       default -> throw new IllegalStateException("unknown rl.environment " + rl.environment());
     }
     return record;
+  }
+
+  /** {@code rl.steps_by_kind} names only kinds this run trains. */
+  private static void checkStepsByKind(RlConfig rl, List<String> kinds) {
+    for (String kind : rl.stepsByKind().keySet()) {
+      if (!kinds.contains(kind)) {
+        throw new UserInputException(
+            "rl.steps_by_kind."
+                + kind
+                + ": this run has no model of kind '"
+                + kind
+                + "'; expected one of "
+                + kinds);
+      }
+    }
   }
 
   /** The metrics stage and log label of one training: {@code rl/<algorithm>/<kind>}. */
@@ -185,6 +203,7 @@ public final class RlStage implements Stage {
   private Map<String, Object> train(
       RunContext context, RlAlgorithm algorithm, String kind, Opener opener) throws IOException {
     RlConfig rl = context.config().rl();
+    int steps = rl.stepsFor(kind);
     RunDirectory run = context.run();
     String label = label(algorithm, kind);
     Path output = RlArtifacts.model(run, algorithm, kind);
@@ -241,9 +260,9 @@ public final class RlStage implements Stage {
       context.metrics().resumeAt(label, start); // the steps after the checkpoint run again
       int endToken = opened.policy().config().endTokenId();
       Map<String, Double> last = Map.of();
-      try (ProgressReporter.Task progress = context.progress().start(label, rl.steps(), "steps")) {
+      try (ProgressReporter.Task progress = context.progress().start(label, steps, "steps")) {
         progress.stepBy(start);
-        for (long step = start; step < rl.steps(); step++) {
+        for (long step = start; step < steps; step++) {
           List<ElmPrompt> contexts = opened.environment().contexts(step, rl.batchContexts());
           long began = System.nanoTime();
           RlStep result = trainer.step(contexts);
@@ -253,13 +272,13 @@ public final class RlStage implements Stage {
           for (TrainingHealth.Fired fired : health.observe(done, last)) {
             LOG.warn("{}: {}", label, fired.message());
           }
-          if (done % rl.logEvery() == 0 || done == rl.steps()) {
+          if (done % rl.logEvery() == 0 || done == steps) {
             context.metrics().log(label, done, last);
-            LOG.info("{}: step {}/{}: {}", label, done, rl.steps(), summary(last));
+            LOG.info("{}: step {}/{}: {}", label, done, steps, summary(last));
           }
-          boolean stopping = context.stop().requested() && done < rl.steps();
+          boolean stopping = context.stop().requested() && done < steps;
           Path saved = null;
-          if ((rl.checkpointEvery() > 0 && done % rl.checkpointEvery() == 0 && done < rl.steps())
+          if ((rl.checkpointEvery() > 0 && done % rl.checkpointEvery() == 0 && done < steps)
               || stopping) {
             saved =
                 RlCheckpoints.save(
@@ -277,9 +296,7 @@ public final class RlStage implements Stage {
           progress.setExtra(summary(last));
           observer.afterStep(label, done);
           if (stopping) {
-            context
-                .stop()
-                .stopIfRequested(label + " after step " + done + " of " + rl.steps(), saved);
+            context.stop().stopIfRequested(label + " after step " + done + " of " + steps, saved);
           }
         }
       }
@@ -297,7 +314,7 @@ public final class RlStage implements Stage {
         record.put("toy", figures);
       }
       record.put("model", output.toString());
-      record.put("steps", rl.steps());
+      record.put("steps", steps);
       record.put("resumed_from_step", start);
       Map<String, Integer> warnings = new LinkedHashMap<>();
       health.counts().forEach((warning, count) -> warnings.put(warning.key(), count));
@@ -451,18 +468,29 @@ public final class RlStage implements Stage {
   }
 
   /**
-   * The contexts and reward {@code algorithm} trains on: {@code rl.contexts} as configured, but
-   * without the cross-context repetition penalty for an off-policy algorithm. That penalty scores a
-   * completion against the other completions of its step, and a replay buffer keeps the score long
-   * after that batch is gone (SAC with it, seed 1 of the CPU recipe: held-out SC −0.009 against
-   * SFT, the user model's KL 11.5; docs/recipe-movielens-cpu.md).
+   * The contexts and reward an algorithm trains on: {@code rl.contexts} as configured, but without
+   * the cross-context repetition penalty for an algorithm that replays stored rewards after their
+   * step. That penalty scores a completion against the other completions of its step, and a replay
+   * buffer keeps the score long after that batch is gone (SAC with it and a buffer of 8 steps, seed
+   * 1 of the CPU recipe: held-out SC −0.009 against SFT, the user model's KL 11.5;
+   * docs/recipe-movielens-cpu.md). REINFORCE, and SAC whose buffer holds only its step's
+   * completions ({@link SacConfig#replaysOnlyItsStep}), keep it.
+   *
+   * @param learnsOnlyFromItsStep whether every update uses only completions sampled at its step
    */
-  static RlContextsConfig contextsFor(RlAlgorithm algorithm, RlContextsConfig contexts) {
+  static RlContextsConfig contextsFor(boolean learnsOnlyFromItsStep, RlContextsConfig contexts) {
     DomainRewardConfig reward = contexts.reward();
-    if (algorithm.onPolicy() || reward.crossContextWeight() == 0) {
+    if (learnsOnlyFromItsStep || reward.crossContextWeight() == 0) {
       return contexts;
     }
     return contexts.withReward(reward.withCrossContextWeight(0.0));
+  }
+
+  /** Whether {@code algorithm}, as configured, updates only on completions of the current step. */
+  static boolean learnsOnlyFromItsStep(RlAlgorithm algorithm, RlaifConfig config) {
+    return algorithm.onPolicy()
+        || (algorithm == RlAlgorithm.SAC
+            && config.sac().replaysOnlyItsStep(config.rl().batchContexts()));
   }
 
   private static Opened openDomain(
@@ -491,10 +519,12 @@ public final class RlStage implements Stage {
         judgeConfig == null
             ? null
             : AiJudge.open(judgeConfig, context.env(), judgeCache(context, judgeConfig));
-    RlContextsConfig contexts = contextsFor(algorithm, rl.contexts());
+    RlContextsConfig contexts =
+        contextsFor(learnsOnlyFromItsStep(algorithm, context.config()), rl.contexts());
     if (contexts != rl.contexts()) {
       LOG.info(
-          "{}: rl.contexts.reward.cross_context_weight is for on-policy algorithms; 0 here",
+          "{}: rl.contexts.reward.cross_context_weight is for updates on their own step's"
+              + " completions (sac.replay.capacity at most K x rl.batch_contexts); 0 here",
           label(algorithm, kind));
     }
     DomainRlEnvironment environment =

@@ -15,7 +15,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * {@code rlaif train} with the rl stage on a small generated MovieLens, from YAML alone: the rl
  * stage finds every supervised model (movie and user), trains each with REINFORCE against the
- * domain reward, logs the step metrics with the reward's components, writes each policy with its
+ * domain reward for its own number of steps ({@code rl.steps}, or {@code rl.steps_by_kind} for the
+ * user model), logs the step metrics with the reward's components, writes each policy with its
  * tokenizer where the evaluation reads it, and a resume finds the stage done.
  */
 class DomainRlPipelineTest {
@@ -47,7 +48,8 @@ class DomainRlPipelineTest {
             "pretrain: {steps: 2, eval_every: 0, eval_batches: 1}",
             "sft: {stage1_steps: 2, stage2_steps: 2, eval_every: 0, eval_examples: 4}",
             "trainer: {batch_size: 4, warmup_steps: 1, checkpoint_every: 0, log_every: 1}",
-            "rl: {algorithms: [reinforce], environment: domain, steps: 3, batch_contexts: 2, checkpoint_every: 2}",
+            "rl: {algorithms: [reinforce], environment: domain, steps: 3, steps_by_kind: {user: 2},"
+                + " batch_contexts: 2, checkpoint_every: 2}",
             "reinforce: {samples_per_context: 2, max_new_tokens: 6, learning_rate: 1.0e-3}",
             "logging: {progress: \"off\", tensorboard: false}",
             ""));
@@ -58,10 +60,11 @@ class DomainRlPipelineTest {
     JsonNode record = new ObjectMapper().readTree(run.resolve("stages/rl.json").toFile());
     for (String kind : List.of("movie", "user")) {
       String label = "rl/reinforce/" + kind;
-      assertEquals(3, record.get(label).get("steps").asInt(), label);
+      int steps = kind.equals("user") ? 2 : 3; // rl.steps_by_kind.user, else rl.steps
+      assertEquals(steps, record.get(label).get("steps").asInt(), label);
       assertTrue(Files.isRegularFile(run.resolve(label + "/model/model.safetensors")), label);
       assertTrue(Files.isRegularFile(run.resolve(label + "/model/tokenizer.json")), label);
-      assertEquals(3, ToyRuns.metricSeries(run, label).size(), label + " logs every step");
+      assertEquals(steps, ToyRuns.metricSeries(run, label).size(), label + " logs every step");
     }
     String metrics = Files.readString(run.resolve("metrics.jsonl"));
     assertTrue(metrics.contains("\"reward_sc\""), "reward components are logged");

@@ -40,6 +40,7 @@ class RlConfigYamlTest {
           algorithms: [reinforce]
           environment: synthetic
           steps: 12
+          steps_by_kind: {toy: 5}
           batch_contexts: 3
           checkpoint_every: 4
           kl_budget: 2.5
@@ -54,6 +55,8 @@ class RlConfigYamlTest {
     assertEquals(List.of(RlAlgorithm.REINFORCE), rl.algorithms());
     assertEquals(RlConfig.Environment.SYNTHETIC, rl.environment());
     assertEquals(12, rl.steps());
+    assertEquals(5, rl.stepsFor("toy"), "a kind's own step count");
+    assertEquals(12, rl.stepsFor("movie"), "rl.steps for a kind steps_by_kind does not name");
     assertEquals(3, rl.batchContexts());
     assertEquals(3, rl.logEvery());
     assertEquals(2.5, rl.klBudget(), 0.0);
@@ -65,7 +68,13 @@ class RlConfigYamlTest {
 
     String printed = new ConfigPrinter().toYaml(config);
     for (String key :
-        List.of("rl:", "  kl_budget: 2.5", "reinforce:", "synthetic:", "  d_model: 12")) {
+        List.of(
+            "rl:",
+            "  kl_budget: 2.5",
+            "  steps_by_kind:",
+            "reinforce:",
+            "synthetic:",
+            "  d_model: 12")) {
       assertTrue(printed.contains(key), key + " in\n" + printed);
     }
     Path again = dir.resolve("printed.yaml");
@@ -96,6 +105,14 @@ class RlConfigYamlTest {
             UserInputException.class,
             () -> new ConfigLoader().load(file, List.of("rl.steps=5", "rl.environment=toy")));
     assertTrue(environment.getMessage().contains("synthetic, domain"), environment.getMessage());
+    Path zeroSteps = yaml("rl: {steps: 5, steps_by_kind: {user: 0}}\n");
+    UserInputException kindSteps =
+        assertThrows(UserInputException.class, () -> new ConfigLoader().load(zeroSteps, List.of()));
+    assertTrue(
+        kindSteps.getMessage().contains("rl.steps_by_kind.user")
+            && kindSteps.getMessage().contains("expected a step count >= 1")
+            && kindSteps.getMessage().contains("line 1"),
+        kindSteps.getMessage());
   }
 
   @Test

@@ -92,4 +92,27 @@ class ToyConfigRunTest {
             && report.contains("| reinforce | " + String.format(java.util.Locale.ROOT, "%.4f", tv)),
         "the toy table in the report:\n" + report);
   }
+
+  @Test
+  void aStepCountForAKindTheRunDoesNotTrainIsRefusedInOneLine() throws Exception {
+    Path run = dir.resolve("unknown-kind");
+    RlCli.Result result =
+        RlCli.run(
+            "train",
+            "../configs/toy-comdp-reinforce.yaml",
+            "--run-dir",
+            run.toString(),
+            "--set",
+            "logging.progress=\"off\"",
+            "--set",
+            "rl.steps_by_kind={movie: 3}");
+    assertEquals(2, result.exitCode(), result.err());
+    assertTrue(
+        result.err().contains("rl.steps_by_kind.movie")
+            && result.err().contains("expected one of [toy]"),
+        result.err());
+    assertTrue(!result.err().contains("\tat "), "no stack trace:\n" + result.err());
+    assertTrue(
+        !Files.exists(run.resolve("rl/reinforce/toy/model")), "no model is written for the run");
+  }
 }
