@@ -524,7 +524,8 @@ public final class RlStage implements Stage {
     if (contexts != rl.contexts()) {
       LOG.info(
           "{}: rl.contexts.reward.cross_context_weight is for updates on their own step's"
-              + " completions (sac.replay.capacity at most K x rl.batch_contexts); 0 here",
+              + " completions only (REINFORCE, or SAC with sac.replay.capacity at most K x"
+              + " rl.batch_contexts and no demonstrations); 0 here",
           label(algorithm, kind));
     }
     DomainRlEnvironment environment =

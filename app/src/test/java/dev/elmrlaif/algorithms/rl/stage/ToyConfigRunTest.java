@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -19,21 +20,28 @@ import org.junit.jupiter.api.io.TempDir;
 class ToyConfigRunTest {
   @TempDir Path dir;
 
+  /** {@code rlaif train configs/toy-comdp-reinforce.yaml} into {@code run}, with {@code sets}. */
+  private static RlCli.Result trainToy(Path run, String... sets) throws Exception {
+    List<String> args =
+        new ArrayList<>(
+            List.of(
+                "train",
+                "../configs/toy-comdp-reinforce.yaml",
+                "--run-dir",
+                run.toString(),
+                "--set",
+                "logging.progress=\"off\""));
+    for (String set : sets) {
+      args.add("--set");
+      args.add(set);
+    }
+    return RlCli.run(args.toArray(String[]::new));
+  }
+
   @Test
   void theReinforceToyConfigReachesTheOptimumAndWritesEvalJson() throws Exception {
     Path run = dir.resolve("run");
-    RlCli.Result result =
-        RlCli.run(
-            "train",
-            "../configs/toy-comdp-reinforce.yaml",
-            "--run-dir",
-            run.toString(),
-            "--set",
-            "logging.progress=\"off\"",
-            "--set",
-            "rl.steps=80",
-            "--set",
-            "rl.checkpoint_every=40");
+    RlCli.Result result = trainToy(run, "rl.steps=80", "rl.checkpoint_every=40");
     assertEquals(0, result.exitCode(), result.err());
 
     JsonNode eval = new ObjectMapper().readTree(run.resolve("eval.json").toFile());
@@ -96,16 +104,7 @@ class ToyConfigRunTest {
   @Test
   void aStepCountForAKindTheRunDoesNotTrainIsRefusedInOneLine() throws Exception {
     Path run = dir.resolve("unknown-kind");
-    RlCli.Result result =
-        RlCli.run(
-            "train",
-            "../configs/toy-comdp-reinforce.yaml",
-            "--run-dir",
-            run.toString(),
-            "--set",
-            "logging.progress=\"off\"",
-            "--set",
-            "rl.steps_by_kind={movie: 3}");
+    RlCli.Result result = trainToy(run, "rl.steps_by_kind={movie: 3}");
     assertEquals(2, result.exitCode(), result.err());
     assertTrue(
         result.err().contains("rl.steps_by_kind.movie")
